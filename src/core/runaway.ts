@@ -1,0 +1,773 @@
+import { totalTokensOf, type UsageEvent } from './usageEvent';
+
+/**
+ * Runaway detection: notices agent sessions that burn money far faster than
+ * the user's normal work (fan-outs into hundreds of sub-agents, retry loops,
+ * sessions re-sending huge context) within minutes, from usage events alone.
+ *
+ * Pure: no I/O, no clock. Time comes from the events (`timestampMs`) and from
+ * the `nowMs` arguments. Work per observed event is O(1) amortised: per
+ * session, per-minute ring buckets, an LRU of active sub-agents and a sliding
+ * queue of request signatures.
+ */
+
+export type RunawayKind = 'burn-rate' | 'parallel-agents' | 'loop' | 'budget-projection';
+export const runawayKinds: readonly RunawayKind[] = ['burn-rate', 'parallel-agents', 'loop', 'budget-projection'];
+
+export interface RunawayAlert {
+  firedAtMs: number;
+  kind: RunawayKind;
+  /** Top-level session; sub-agents are folded into their parent. */
+  sessionId: string;
+  project: string;
+  /** The model that has cost the session most so far. */
+  model: string;
+  /** Session burn rate over the short window, in USD per hour (priced events only). */
+  usdPerHour: number;
+  /** All token classes (input, output, cache writes and reads) per minute over the short window. */
+  tokensPerMinute: number;
+  /** Distinct sub-agents with a request in the last `agentActiveWindowMs`. */
+  activeAgents: number;
+  /** Time since the session's first event. */
+  runningForMs: number;
+  costSoFarUsd: number;
+  /** `usdPerHour` × 1 h: what the session will cost in the next hour at this rate. */
+  projectedNextHourUsd: number;
+  /** Minutes until the 5-hour window budget is used up at the current total rate, when a window budget is known. */
+  windowExhaustedInMin?: number;
+  /** Remaining budget (USD) at the time of the alert, when known. */
+  remainingBudgetUsd?: number;
+  /** One sentence for a developer: session, project, model, rate, duration, cost so far, next-hour cost. */
+  message: string;
+}
+
+/** What the user's normal sessions look like; thresholds are multiples of it. */
+export interface RunawayBaseline {
+  /** Typical peak burn rate of a normal session (P95 over sessions of their peak 10-minute rate), USD/h. */
+  usdPerHour: number;
+  /** Typical peak count of sub-agents active at once (P95 over sessions). */
+  parallelAgents: number;
+  /** How many sessions the baseline was computed from (0 = defaults). */
+  sessionCount: number;
+}
+
+/** Defaults for a user without history: a heavy Opus session with a few helpers. */
+export const defaultBaseline: RunawayBaseline = { usdPerHour: 40, parallelAgents: 4, sessionCount: 0 };
+
+export interface RunawayOptions {
+  baseline?: RunawayBaseline;
+  /** Burn-rate alert when the short-window rate exceeds factor × baseline (clamped, see below). Default 3. */
+  burnFactor?: number;
+  /** Lower clamp of the burn-rate threshold, USD/h. Default 30. */
+  minBurnThresholdUsdPerHour?: number;
+  /** Upper clamp of the burn-rate threshold, USD/h: above this always alert. Default 250. */
+  maxBurnThresholdUsdPerHour?: number;
+  /** Short window for rates. Default 5 min. */
+  rateWindowMs?: number;
+  /** Parallel-agents alert when more than this many sub-agents are active at once (raised to 2 × baseline). Default 16. */
+  maxParallelAgents?: number;
+  /** A sub-agent counts as active while it made a request in this window. Default 2 min. */
+  agentActiveWindowMs?: number;
+  /** Near-identical requests from one agent within this window count as a loop. Default 10 min. */
+  loopWindowMs?: number;
+  /** Repeats of a near-identical request within `loopWindowMs` that make a loop. Default 12. */
+  loopMinRepeats?: number;
+  /** No alert of any kind for sessions burning less than this (USD/h) — cheap loops are not a budget risk. Default 3. */
+  minAlertUsdPerHour?: number;
+  /** For unpriced sessions: the token rate that stands in for `minAlertUsdPerHour`. Default 2M tokens/min. */
+  minAlertTokensPerMinute?: number;
+  /** After an alert, the condition must stay false this long before the same kind can fire again for the session. Default 15 min. */
+  calmMs?: number;
+  /** Sessions idle this long are forgotten. Default 3 h. */
+  sessionRetentionMs?: number;
+  /** Daily budget in USD; the detector tracks today's spend itself. */
+  dailyBudgetUsd?: number;
+  /** Start of the budget day containing `ms` (local midnight). Default: UTC midnight. */
+  dayStartMs?: (ms: number) => number;
+  /** Budget of one 5-hour usage window (Claude plan block), in USD and/or tokens. */
+  windowBudget?: { usd?: number; tokens?: number };
+  /** Remaining budget from elsewhere (e.g. a budget endpoint), USD, or undefined when unknown. */
+  remainingBudgetUsd?: (nowMs: number) => number | undefined;
+}
+
+/** One live session, for a details view. */
+export interface RunawaySessionSummary {
+  sessionId: string;
+  project: string;
+  model: string;
+  startedMs: number;
+  lastSeenMs: number;
+  runningForMs: number;
+  costSoFarUsd: number;
+  tokensSoFar: number;
+  usdPerHour: number;
+  tokensPerMinute: number;
+  activeAgents: number;
+  /** Distinct sub-agents that made their first request in the last 10 minutes. */
+  agentsSpawnedLast10Min: number;
+  /** Sub-agents seen in the session so far. */
+  agentsTotal: number;
+  /** Total input (uncached + cache write + cache read) of the latest request, tokens. */
+  contextTokens: number;
+  /** Largest request input seen in the session, tokens. */
+  peakContextTokens: number;
+  /** Alert kinds currently raised for the session. */
+  activeAlerts: RunawayKind[];
+  /** Sub-agent share of the session's short-window burn rate per active agent, USD/h (0 without agents). */
+  usdPerHourPerAgent: number;
+}
+
+const minuteMs = 60_000;
+const hourMs = 3_600_000;
+const ringSize = 64; // minutes; must exceed the longest bucket window (10 min) plus out-of-order slack
+
+interface KindState {
+  trueSinceMs: number | undefined;
+  lastTrueMs: number;
+  fired: boolean;
+}
+
+interface LoopEntry { timestampMs: number; key: string; costUsd: number }
+
+class SessionState {
+  readonly bucketMinute = new Float64Array(ringSize).fill(-1);
+  readonly bucketCostUsd = new Float64Array(ringSize);
+  readonly bucketTokens = new Float64Array(ringSize);
+  readonly bucketUnpricedTokens = new Float64Array(ringSize);
+  readonly bucketSpawns = new Float64Array(ringSize);
+  /** agentId → last request time; insertion order ≈ last-seen order (re-inserted on each request). */
+  readonly activeAgents = new Map<string, number>();
+  readonly agentsSeen = new Set<string>();
+  readonly loopQueue: LoopEntry[] = [];
+  loopHead = 0;
+  readonly loopCounts = new Map<string, { count: number; costUsd: number }>();
+  readonly modelCostUsd = new Map<string, number>();
+  readonly kinds: Record<RunawayKind, KindState> = {
+    'burn-rate': { trueSinceMs: undefined, lastTrueMs: 0, fired: false },
+    'parallel-agents': { trueSinceMs: undefined, lastTrueMs: 0, fired: false },
+    loop: { trueSinceMs: undefined, lastTrueMs: 0, fired: false },
+    'budget-projection': { trueSinceMs: undefined, lastTrueMs: 0, fired: false },
+  };
+  costSoFarUsd = 0;
+  tokensSoFar = 0;
+  lastModel = '';
+  contextTokens = 0;
+  peakContextTokens = 0;
+  maxActiveAgents = 0;
+  /** Cost rate of the latest request's near-identical group over the loop window, USD/h. */
+  lastLoopUsdPerHour = 0;
+
+  constructor(readonly sessionId: string, public project: string, readonly startedMs: number, public lastSeenMs: number) {}
+
+  slotFor(minute: number): number {
+    const slot = ((minute % ringSize) + ringSize) % ringSize;
+    if (this.bucketMinute[slot] !== minute) {
+      this.bucketMinute[slot] = minute;
+      this.bucketCostUsd[slot] = 0;
+      this.bucketTokens[slot] = 0;
+      this.bucketUnpricedTokens[slot] = 0;
+      this.bucketSpawns[slot] = 0;
+    }
+    return slot;
+  }
+
+  /** Sum of a bucket series over the minutes (nowMinute - count, nowMinute]. */
+  sum(series: Float64Array, nowMinute: number, count: number): number {
+    let total = 0;
+    for (let m = nowMinute - count + 1; m <= nowMinute; m++) {
+      const slot = ((m % ringSize) + ringSize) % ringSize;
+      if (this.bucketMinute[slot] === m) total += series[slot];
+    }
+    return total;
+  }
+
+  /** Minutes among the last `count` whose cost reached `minCostUsd`. */
+  busyMinutes(nowMinute: number, count: number, minCostUsd: number): number {
+    let busy = 0;
+    for (let m = nowMinute - count + 1; m <= nowMinute; m++) {
+      const slot = ((m % ringSize) + ringSize) % ringSize;
+      if (this.bucketMinute[slot] === m && this.bucketCostUsd[slot] >= minCostUsd) busy++;
+    }
+    return busy;
+  }
+
+  dominantModel(): string {
+    let best = this.lastModel;
+    let bestCost = -1;
+    for (const [model, cost] of this.modelCostUsd) {
+      if (cost > bestCost) { best = model; bestCost = cost; }
+    }
+    return best;
+  }
+}
+
+interface Rates { usdPerHour: number; tokensPerMinute: number; unpricedTokensPerMinute: number }
+
+interface Resolved {
+  baseline: RunawayBaseline;
+  burnThresholdUsdPerHour: number;
+  rateWindowMs: number;
+  parallelAgentsLimit: number;
+  agentActiveWindowMs: number;
+  loopWindowMs: number;
+  loopMinRepeats: number;
+  minAlertUsdPerHour: number;
+  minAlertTokensPerMinute: number;
+  calmMs: number;
+  sessionRetentionMs: number;
+}
+
+function resolve(options: RunawayOptions): Resolved {
+  const baseline = options.baseline ?? defaultBaseline;
+  const factor = options.burnFactor ?? 3;
+  const minThr = options.minBurnThresholdUsdPerHour ?? 30;
+  const maxThr = options.maxBurnThresholdUsdPerHour ?? 250;
+  return {
+    baseline,
+    burnThresholdUsdPerHour: Math.min(maxThr, Math.max(minThr, factor * baseline.usdPerHour)),
+    rateWindowMs: options.rateWindowMs ?? 5 * minuteMs,
+    parallelAgentsLimit: Math.max(options.maxParallelAgents ?? 16, Math.ceil(2 * baseline.parallelAgents)),
+    agentActiveWindowMs: options.agentActiveWindowMs ?? 2 * minuteMs,
+    loopWindowMs: options.loopWindowMs ?? 10 * minuteMs,
+    loopMinRepeats: options.loopMinRepeats ?? 12,
+    minAlertUsdPerHour: options.minAlertUsdPerHour ?? 3,
+    minAlertTokensPerMinute: options.minAlertTokensPerMinute ?? 2_000_000,
+    calmMs: options.calmMs ?? 15 * minuteMs,
+    sessionRetentionMs: options.sessionRetentionMs ?? 3 * hourMs,
+  };
+}
+
+/** How long each condition must hold (at consecutive events) before its alert fires. */
+const sustainMs: Record<RunawayKind, number> = {
+  'burn-rate': minuteMs,
+  'parallel-agents': minuteMs,
+  loop: 0,
+  'budget-projection': minuteMs,
+};
+
+/**
+ * Near-identical requests: same agent, same model, total input within ~0.3 %.
+ * A normal conversation grows with every turn, so its sizes do not repeat;
+ * a retry loop re-sends the same prefix.
+ */
+const sizeBucketBase = Math.log(1.003);
+function sizeBucketOf(inputTotalTokens: number): number {
+  return Math.floor(Math.log(inputTotalTokens + 1) / sizeBucketBase);
+}
+
+function utcDayStartMs(ms: number): number {
+  return ms - (((ms % 86_400_000) + 86_400_000) % 86_400_000);
+}
+
+/** Watches usage events as they arrive and raises runaway alerts. */
+export class RunawayDetector {
+  private readonly r: Resolved;
+  /** sessionId → state; insertion order ≈ last-activity order (re-inserted on each event). */
+  private readonly sessions = new Map<string, SessionState>();
+  private watermarkMs = -Infinity;
+  // Budget tracking across all sessions.
+  private dayStartMs = -Infinity;
+  private spentTodayUsd = 0;
+  private windowStartMs = -Infinity;
+  private windowSpentUsd = 0;
+  private windowSpentTokens = 0;
+  private readonly totalCostBuckets = new Float64Array(ringSize);
+  private readonly totalTokenBuckets = new Float64Array(ringSize);
+  private readonly totalBucketMinute = new Float64Array(ringSize).fill(-1);
+
+  constructor(private readonly options: RunawayOptions = {}) {
+    this.r = resolve(options);
+  }
+
+  /** The burn-rate threshold in force, USD/h. */
+  get burnThresholdUsdPerHour(): number { return this.r.burnThresholdUsdPerHour; }
+  /** The parallel-agents limit in force. */
+  get parallelAgentsLimit(): number { return this.r.parallelAgentsLimit; }
+
+  /** Spend seen today (per `dayStartMs`), USD. */
+  get spentTodayUsdSoFar(): number { return this.spentTodayUsd; }
+
+  /**
+   * Feeds one event (cost in USD, null when unpriced) and returns the alerts it
+   * raises — usually none. Events may arrive a few minutes out of order.
+   */
+  observe(event: UsageEvent, costUsd: number | null): RunawayAlert[] {
+    const t = event.timestampMs;
+    if (!Number.isFinite(t)) return [];
+    const cost = costUsd ?? 0;
+    const tokens = totalTokensOf(event);
+    if (t > this.watermarkMs) this.watermarkMs = t;
+
+    this.trackBudget(t, cost, tokens);
+
+    let s = this.sessions.get(event.sessionId);
+    if (s === undefined) {
+      s = new SessionState(event.sessionId, event.project, t, t);
+    } else {
+      this.sessions.delete(event.sessionId);
+    }
+    this.sessions.set(event.sessionId, s);
+    if (t > s.lastSeenMs) s.lastSeenMs = t;
+    if (event.project) s.project = event.project;
+    this.evictIdleSessions();
+
+    const minute = Math.floor(t / minuteMs);
+    const slot = s.slotFor(minute);
+    s.bucketCostUsd[slot] += cost;
+    s.bucketTokens[slot] += tokens;
+    if (costUsd === null) s.bucketUnpricedTokens[slot] += tokens;
+    s.costSoFarUsd += cost;
+    s.tokensSoFar += tokens;
+    s.lastModel = event.model;
+    s.modelCostUsd.set(event.model, (s.modelCostUsd.get(event.model) ?? 0) + cost);
+
+    const inputTotal = event.inputTokens + event.cacheWrite5mTokens + event.cacheWrite1hTokens + event.cacheReadTokens;
+    if (t >= s.lastSeenMs) s.contextTokens = inputTotal;
+    if (inputTotal > s.peakContextTokens) s.peakContextTokens = inputTotal;
+
+    if (event.agentId !== '') {
+      if (!s.agentsSeen.has(event.agentId)) {
+        s.agentsSeen.add(event.agentId);
+        s.bucketSpawns[slot] += 1;
+      }
+      const prev = s.activeAgents.get(event.agentId);
+      s.activeAgents.delete(event.agentId);
+      s.activeAgents.set(event.agentId, prev === undefined ? t : Math.max(prev, t));
+    }
+
+    const now = s.lastSeenMs;
+    this.expireAgents(s, now);
+    if (s.activeAgents.size > s.maxActiveAgents) s.maxActiveAgents = s.activeAgents.size;
+    const loopRepeats = this.trackLoop(s, event, inputTotal, cost, now);
+    return this.evaluate(s, now, loopRepeats);
+  }
+
+  /** Live sessions (a request within `withinMs`, default 15 min, of `nowMs`), fastest-burning first. */
+  activeSessions(nowMs: number, withinMs = 15 * minuteMs): RunawaySessionSummary[] {
+    const out: RunawaySessionSummary[] = [];
+    for (const s of this.sessions.values()) {
+      if (nowMs - s.lastSeenMs > withinMs) continue;
+      const at = nowMs;
+      const rates = this.rates(s, at);
+      let activeAgents = 0;
+      for (const last of s.activeAgents.values()) if (at - last <= this.r.agentActiveWindowMs) activeAgents++;
+      const minute = Math.floor(at / minuteMs);
+      out.push({
+        sessionId: s.sessionId,
+        project: s.project,
+        model: s.dominantModel(),
+        startedMs: s.startedMs,
+        lastSeenMs: s.lastSeenMs,
+        runningForMs: s.lastSeenMs - s.startedMs,
+        costSoFarUsd: s.costSoFarUsd,
+        tokensSoFar: s.tokensSoFar,
+        usdPerHour: rates.usdPerHour,
+        tokensPerMinute: rates.tokensPerMinute,
+        activeAgents,
+        agentsSpawnedLast10Min: s.sum(s.bucketSpawns, minute, 10),
+        agentsTotal: s.agentsSeen.size,
+        contextTokens: s.contextTokens,
+        peakContextTokens: s.peakContextTokens,
+        activeAlerts: runawayKinds.filter((k) => s.kinds[k].fired),
+        usdPerHourPerAgent: activeAgents > 0 ? rates.usdPerHour / activeAgents : 0,
+      });
+    }
+    out.sort((a, b) => b.usdPerHour - a.usdPerHour);
+    return out;
+  }
+
+  /** Remaining budget (USD) at `nowMs`: the tightest of the daily budget, the window budget and the callback. */
+  remainingBudgetUsd(nowMs: number): number | undefined {
+    let remaining: number | undefined;
+    const take = (v: number | undefined) => {
+      if (v !== undefined && Number.isFinite(v)) remaining = remaining === undefined ? v : Math.min(remaining, v);
+    };
+    if (this.options.dailyBudgetUsd !== undefined) {
+      const dayStart = (this.options.dayStartMs ?? utcDayStartMs)(nowMs);
+      take(this.options.dailyBudgetUsd - (dayStart === this.dayStartMs ? this.spentTodayUsd : 0));
+    }
+    if (this.options.windowBudget?.usd !== undefined) {
+      const inWindow = nowMs < this.windowStartMs + 5 * hourMs;
+      take(this.options.windowBudget.usd - (inWindow ? this.windowSpentUsd : 0));
+    }
+    take(this.options.remainingBudgetUsd?.(nowMs));
+    return remaining;
+  }
+
+  /** Minutes until the 5-hour window budget runs out at the current all-session rate; undefined without a window budget or when idle. */
+  windowExhaustedInMin(nowMs: number): number | undefined {
+    const budget = this.options.windowBudget;
+    if (budget === undefined || (budget.usd === undefined && budget.tokens === undefined)) return undefined;
+    const inWindow = nowMs < this.windowStartMs + 5 * hourMs;
+    const windowEndsInMin = inWindow ? (this.windowStartMs + 5 * hourMs - nowMs) / minuteMs : 300;
+    const total = this.totalRates(nowMs);
+    let eta = Infinity;
+    if (budget.usd !== undefined && total.usdPerMinute > 0) {
+      eta = Math.min(eta, Math.max(0, budget.usd - (inWindow ? this.windowSpentUsd : 0)) / total.usdPerMinute);
+    }
+    if (budget.tokens !== undefined && total.tokensPerMinute > 0) {
+      eta = Math.min(eta, Math.max(0, budget.tokens - (inWindow ? this.windowSpentTokens : 0)) / total.tokensPerMinute);
+    }
+    return eta <= windowEndsInMin ? eta : undefined;
+  }
+
+  private trackBudget(t: number, cost: number, tokens: number): void {
+    if (this.options.dailyBudgetUsd !== undefined) {
+      const dayStart = (this.options.dayStartMs ?? utcDayStartMs)(t);
+      if (dayStart > this.dayStartMs) { this.dayStartMs = dayStart; this.spentTodayUsd = 0; }
+      if (dayStart === this.dayStartMs) this.spentTodayUsd += cost;
+    }
+    // A 5-hour window starts at the hour of its first request and lasts 5 h (as ccusage's blocks).
+    if (t >= this.windowStartMs + 5 * hourMs) {
+      this.windowStartMs = Math.floor(t / hourMs) * hourMs;
+      this.windowSpentUsd = 0;
+      this.windowSpentTokens = 0;
+    }
+    if (t >= this.windowStartMs) { this.windowSpentUsd += cost; this.windowSpentTokens += tokens; }
+    const minute = Math.floor(t / minuteMs);
+    const slot = ((minute % ringSize) + ringSize) % ringSize;
+    if (this.totalBucketMinute[slot] !== minute) {
+      if (this.totalBucketMinute[slot] > minute) return; // too old for the ring
+      this.totalBucketMinute[slot] = minute;
+      this.totalCostBuckets[slot] = 0;
+      this.totalTokenBuckets[slot] = 0;
+    }
+    this.totalCostBuckets[slot] += cost;
+    this.totalTokenBuckets[slot] += tokens;
+  }
+
+  private totalRates(nowMs: number): { usdPerMinute: number; tokensPerMinute: number } {
+    const minutes = Math.max(1, Math.round(this.r.rateWindowMs / minuteMs));
+    const nowMinute = Math.floor(nowMs / minuteMs);
+    let cost = 0;
+    let tokens = 0;
+    for (let m = nowMinute - minutes + 1; m <= nowMinute; m++) {
+      const slot = ((m % ringSize) + ringSize) % ringSize;
+      if (this.totalBucketMinute[slot] === m) { cost += this.totalCostBuckets[slot]; tokens += this.totalTokenBuckets[slot]; }
+    }
+    const spanMin = this.spanMinutes(nowMs, minutes);
+    return { usdPerMinute: cost / spanMin, tokensPerMinute: tokens / spanMin };
+  }
+
+  /** The time the last `minutes` buckets cover: whole past minutes plus the elapsed part of the current one. */
+  private spanMinutes(nowMs: number, minutes: number): number {
+    const intoMinute = (((nowMs % minuteMs) + minuteMs) % minuteMs) / minuteMs;
+    return Math.max(0.5, minutes - 1 + intoMinute);
+  }
+
+  private rates(s: SessionState, nowMs: number): Rates {
+    const minutes = Math.max(1, Math.round(this.r.rateWindowMs / minuteMs));
+    const nowMinute = Math.floor(nowMs / minuteMs);
+    // A session younger than the window is measured over its own life (at least 2 minutes),
+    // so a new fan-out shows its real rate instead of being diluted by empty minutes.
+    const lifeMin = (nowMs - s.startedMs) / minuteMs;
+    const span = Math.min(this.spanMinutes(nowMs, minutes), Math.max(2, lifeMin));
+    return {
+      usdPerHour: (s.sum(s.bucketCostUsd, nowMinute, minutes) / span) * 60,
+      tokensPerMinute: s.sum(s.bucketTokens, nowMinute, minutes) / span,
+      unpricedTokensPerMinute: s.sum(s.bucketUnpricedTokens, nowMinute, minutes) / span,
+    };
+  }
+
+  private expireAgents(s: SessionState, nowMs: number): void {
+    const cutoff = nowMs - this.r.agentActiveWindowMs;
+    for (const [agentId, last] of s.activeAgents) {
+      if (last >= cutoff) break;
+      s.activeAgents.delete(agentId);
+    }
+  }
+
+  private trackLoop(s: SessionState, e: UsageEvent, inputTotal: number, cost: number, nowMs: number): number {
+    const cutoff = nowMs - this.r.loopWindowMs;
+    while (s.loopHead < s.loopQueue.length && s.loopQueue[s.loopHead].timestampMs < cutoff) {
+      const old = s.loopQueue[s.loopHead++];
+      const c = s.loopCounts.get(old.key);
+      if (c !== undefined) {
+        c.count--; c.costUsd -= old.costUsd;
+        if (c.count <= 0) s.loopCounts.delete(old.key);
+      }
+    }
+    if (s.loopHead > 1024 && s.loopHead * 2 > s.loopQueue.length) {
+      s.loopQueue.splice(0, s.loopHead);
+      s.loopHead = 0;
+    }
+    if (e.timestampMs < cutoff) return 0;
+    const prefix = `${e.agentId}\u0000${e.model}\u0000`;
+    const bucket = sizeBucketOf(inputTotal);
+    const key = prefix + bucket;
+    s.loopQueue.push({ timestampMs: e.timestampMs, key, costUsd: cost });
+    const c = s.loopCounts.get(key);
+    if (c === undefined) s.loopCounts.set(key, { count: 1, costUsd: cost });
+    else { c.count++; c.costUsd += cost; }
+    // Neighbouring buckets too, so sizes straddling a bucket edge still count together.
+    let repeats = 0;
+    let loopCost = 0;
+    for (const b of [bucket - 1, bucket, bucket + 1]) {
+      const n = s.loopCounts.get(prefix + b);
+      if (n !== undefined) { repeats += n.count; loopCost += n.costUsd; }
+    }
+    s.lastLoopUsdPerHour = (loopCost / this.r.loopWindowMs) * hourMs;
+    return repeats;
+  }
+
+  private evaluate(s: SessionState, nowMs: number, loopRepeats: number): RunawayAlert[] {
+    const r = this.r;
+    const rates = this.rates(s, nowMs);
+    const pricedMostly = rates.unpricedTokensPerMinute < rates.tokensPerMinute / 2;
+    const worthAlerting = rates.usdPerHour >= r.minAlertUsdPerHour
+      || (!pricedMostly && rates.tokensPerMinute >= r.minAlertTokensPerMinute);
+    const nowMinute = Math.floor(nowMs / minuteMs);
+    const windowMinutes = Math.max(1, Math.round(r.rateWindowMs / minuteMs));
+    const activeAgents = s.activeAgents.size;
+
+    // Burn rate: the window average is high AND most of its minutes were busy on their own,
+    // so a single expensive burst (one huge file read) does not count as sustained.
+    const perMinuteThresholdUsd = r.burnThresholdUsdPerHour / 60;
+    const busyNeeded = Math.min(3, windowMinutes);
+    const lifeMinutes = Math.floor((nowMs - s.startedMs) / minuteMs) + 1;
+    const burnHigh = rates.usdPerHour > r.burnThresholdUsdPerHour
+      && s.busyMinutes(nowMinute, windowMinutes, perMinuteThresholdUsd * 0.5) >= Math.min(busyNeeded, Math.max(2, lifeMinutes));
+
+    const spawnedRecently = s.sum(s.bucketSpawns, nowMinute, 10);
+    const tooManyAgents = activeAgents > r.parallelAgentsLimit || spawnedRecently > 3 * r.parallelAgentsLimit;
+
+    const looping = loopRepeats >= r.loopMinRepeats && s.lastLoopUsdPerHour >= r.minAlertUsdPerHour;
+
+    const remaining = this.remainingBudgetUsd(nowMs);
+    const projectedNextHourUsd = rates.usdPerHour;
+    const overBudget = remaining !== undefined && projectedNextHourUsd > remaining
+      && s.busyMinutes(nowMinute, windowMinutes, Number.MIN_VALUE) >= Math.min(2, lifeMinutes);
+
+    const conditions: Record<RunawayKind, boolean> = {
+      'burn-rate': worthAlerting && burnHigh,
+      'parallel-agents': worthAlerting && tooManyAgents,
+      loop: looping,
+      'budget-projection': worthAlerting && overBudget,
+    };
+
+    const alerts: RunawayAlert[] = [];
+    for (const kind of runawayKinds) {
+      const k = s.kinds[kind];
+      if (conditions[kind]) {
+        if (k.trueSinceMs === undefined || nowMs < k.trueSinceMs) k.trueSinceMs = nowMs;
+        if (nowMs > k.lastTrueMs) k.lastTrueMs = nowMs;
+        if (!k.fired && nowMs - k.trueSinceMs >= sustainMs[kind]) {
+          k.fired = true;
+          alerts.push(this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats));
+        }
+      } else {
+        k.trueSinceMs = undefined;
+        if (k.fired && nowMs - k.lastTrueMs >= r.calmMs) k.fired = false;
+      }
+    }
+    return alerts;
+  }
+
+  private makeAlert(kind: RunawayKind, s: SessionState, nowMs: number, rates: Rates, activeAgents: number,
+    remaining: number | undefined, loopRepeats: number): RunawayAlert {
+    const windowEta = this.windowExhaustedInMin(nowMs);
+    const alert: RunawayAlert = {
+      firedAtMs: nowMs,
+      kind,
+      sessionId: s.sessionId,
+      project: s.project,
+      model: s.dominantModel(),
+      usdPerHour: rates.usdPerHour,
+      tokensPerMinute: rates.tokensPerMinute,
+      activeAgents,
+      runningForMs: nowMs - s.startedMs,
+      costSoFarUsd: s.costSoFarUsd,
+      projectedNextHourUsd: rates.usdPerHour,
+      message: '',
+    };
+    if (windowEta !== undefined) alert.windowExhaustedInMin = windowEta;
+    if (remaining !== undefined) alert.remainingBudgetUsd = remaining;
+    alert.message = runawayMessage(alert, { loopRepeats, burnThresholdUsdPerHour: this.r.burnThresholdUsdPerHour, contextTokens: s.contextTokens });
+    return alert;
+  }
+
+  private evictIdleSessions(): void {
+    const cutoff = this.watermarkMs - this.r.sessionRetentionMs;
+    for (const [id, s] of this.sessions) {
+      if (s.lastSeenMs >= cutoff) break;
+      this.sessions.delete(id);
+    }
+  }
+}
+
+/** Short session id for messages: the first 8 characters. */
+export function shortSessionId(sessionId: string): string {
+  return sessionId.length > 8 ? sessionId.slice(0, 8) : sessionId;
+}
+
+export function formatUsd(usd: number): string {
+  if (usd >= 1000) return `$${Math.round(usd).toLocaleString('en-US')}`;
+  if (usd >= 100) return `$${usd.toFixed(0)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+export function formatDurationMs(ms: number): string {
+  const min = Math.max(0, Math.round(ms / minuteMs));
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  const rest = min % 60;
+  return rest === 0 ? `${h} h` : `${h} h ${rest} min`;
+}
+
+function formatTokens(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)}k`;
+  return `${Math.round(n)}`;
+}
+
+/** The alert sentence: what is happening, then session, project, model, rate, duration, cost so far and in an hour. */
+export function runawayMessage(a: Omit<RunawayAlert, 'message'>, extra: { loopRepeats?: number; burnThresholdUsdPerHour?: number; contextTokens?: number } = {}): string {
+  const who = `Session ${shortSessionId(a.sessionId)} (${a.project || 'unknown project'}, ${a.model || 'unknown model'})`;
+  let what: string;
+  switch (a.kind) {
+    case 'parallel-agents':
+      what = `${who} is running ${a.activeAgents} sub-agents at once`;
+      break;
+    case 'loop':
+      what = `${who} looks stuck in a loop: ${extra.loopRepeats ?? 'many'} near-identical requests in 10 min`;
+      break;
+    case 'budget-projection':
+      what = `${who} will overrun the remaining budget${a.remainingBudgetUsd !== undefined ? ` of ${formatUsd(Math.max(0, a.remainingBudgetUsd))}` : ''} within the hour`;
+      break;
+    case 'burn-rate':
+    default: {
+      const ctx = extra.contextTokens !== undefined && extra.contextTokens >= 100_000 ? ` re-sending ${formatTokens(extra.contextTokens)} tokens of context per request` : '';
+      what = `${who} is burning far above your usual rate${extra.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(extra.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
+      break;
+    }
+  }
+  let text = `${what}: ${formatUsd(a.usdPerHour)}/h (${formatTokens(a.tokensPerMinute)} tok/min), running ${formatDurationMs(a.runningForMs)}, ${formatUsd(a.costSoFarUsd)} so far, ${formatUsd(a.projectedNextHourUsd)} more in the next hour at this rate.`;
+  if (a.windowExhaustedInMin !== undefined) text += ` 5-hour window exhausted in ~${Math.max(1, Math.round(a.windowExhaustedInMin))} min.`;
+  return text;
+}
+
+/**
+ * Replays events through a fresh detector as if live (sorted by time) and
+ * returns every alert with the time it would have fired.
+ */
+export function replayAlerts(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null, options: RunawayOptions = {}): RunawayAlert[] {
+  const sorted = isSortedByTime(events) ? events : [...events].sort((a, b) => a.timestampMs - b.timestampMs);
+  const detector = new RunawayDetector(options);
+  const alerts: RunawayAlert[] = [];
+  for (const e of sorted) {
+    const fired = detector.observe(e, costOf(e));
+    for (const a of fired) alerts.push(a);
+  }
+  return alerts;
+}
+
+function isSortedByTime(events: readonly UsageEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) if (events[i].timestampMs < events[i - 1].timestampMs) return false;
+  return true;
+}
+
+function percentile(sortedValues: number[], p: number): number {
+  if (sortedValues.length === 0) return 0;
+  const idx = Math.min(sortedValues.length - 1, Math.max(0, Math.ceil(p * sortedValues.length) - 1));
+  return sortedValues[idx];
+}
+
+/**
+ * The user's baseline from past events: P95 over sessions (of at least
+ * `minSessionMs`, default 10 min) of each session's peak 10-minute burn rate
+ * (USD/h), and P95 of their peak count of sub-agents active within 2 minutes.
+ * Falls back to `defaultBaseline` with fewer than `minSessions` (default 5) sessions.
+ */
+export function baselineFromHistory(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null,
+  opts: { minSessions?: number; minSessionMs?: number; floorUsdPerHour?: number } = {}): RunawayBaseline {
+  const minSessions = opts.minSessions ?? 5;
+  const minSessionMs = opts.minSessionMs ?? 10 * minuteMs;
+  const floorUsdPerHour = opts.floorUsdPerHour ?? 10;
+  interface Acc { first: number; last: number; minuteCost: Map<number, number>; agentLast: Map<string, number>; agentMinutes: Map<number, Set<string>> }
+  const bySession = new Map<string, Acc>();
+  for (const e of events) {
+    let a = bySession.get(e.sessionId);
+    if (a === undefined) { a = { first: e.timestampMs, last: e.timestampMs, minuteCost: new Map(), agentLast: new Map(), agentMinutes: new Map() }; bySession.set(e.sessionId, a); }
+    a.first = Math.min(a.first, e.timestampMs);
+    a.last = Math.max(a.last, e.timestampMs);
+    const m = Math.floor(e.timestampMs / minuteMs);
+    a.minuteCost.set(m, (a.minuteCost.get(m) ?? 0) + (costOf(e) ?? 0));
+    if (e.agentId !== '') {
+      let set = a.agentMinutes.get(m);
+      if (set === undefined) { set = new Set(); a.agentMinutes.set(m, set); }
+      set.add(e.agentId);
+    }
+  }
+  const peakRates: number[] = [];
+  const peakAgents: number[] = [];
+  for (const a of bySession.values()) {
+    if (a.last - a.first < minSessionMs) continue;
+    const minutes = [...a.minuteCost.keys()].sort((x, y) => x - y);
+    let peak = 0;
+    let windowSum = 0;
+    let lo = 0;
+    for (let hi = 0; hi < minutes.length; hi++) {
+      windowSum += a.minuteCost.get(minutes[hi])!;
+      while (minutes[lo] <= minutes[hi] - 10) windowSum -= a.minuteCost.get(minutes[lo++])!;
+      peak = Math.max(peak, windowSum * 6); // 10 minutes → per hour
+    }
+    peakRates.push(peak);
+    const agentMinutes = [...a.agentMinutes.keys()].sort((x, y) => x - y);
+    let maxAgents = 0;
+    for (let i = 0; i < agentMinutes.length; i++) {
+      const set = new Set(a.agentMinutes.get(agentMinutes[i]));
+      const prev = a.agentMinutes.get(agentMinutes[i] - 1);
+      if (prev !== undefined) for (const id of prev) set.add(id);
+      maxAgents = Math.max(maxAgents, set.size);
+    }
+    peakAgents.push(maxAgents);
+  }
+  if (peakRates.length < minSessions) return defaultBaseline;
+  peakRates.sort((x, y) => x - y);
+  peakAgents.sort((x, y) => x - y);
+  return {
+    usdPerHour: Math.max(floorUsdPerHour, percentile(peakRates, 0.95)),
+    parallelAgents: percentile(peakAgents, 0.95),
+    sessionCount: peakRates.length,
+  };
+}
+
+export interface ConcurrencyAdvice {
+  /** Suggested value for CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS (≥ 1). */
+  maxConcurrentSubagents: number;
+  /** `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=N`, ready for the `env` block of Claude Code settings or a shell. */
+  envLine: string;
+  /** Why, in one sentence. */
+  reason: string;
+}
+
+/**
+ * Recommends Claude Code's sub-agent concurrency cap so that the remaining
+ * budget lasts `horizonMs` (e.g. until the 5-hour window or the day resets):
+ * (remaining / hours − main agent rate) / per-agent rate, clamped to [1, maxValue].
+ */
+export function recommendMaxConcurrentSubagents(input: {
+  remainingBudgetUsd: number;
+  horizonMs: number;
+  /** Observed burn rate of one sub-agent, USD/h. */
+  perAgentUsdPerHour: number;
+  /** Burn rate of the main agent alone, USD/h. Default 0. */
+  mainAgentUsdPerHour?: number;
+  /** Upper clamp. Default 10. */
+  maxValue?: number;
+}): ConcurrencyAdvice {
+  const maxValue = Math.max(1, Math.floor(input.maxValue ?? 10));
+  const hours = Math.max(input.horizonMs, minuteMs) / hourMs;
+  const affordableUsdPerHour = Math.max(0, input.remainingBudgetUsd) / hours - (input.mainAgentUsdPerHour ?? 0);
+  let value: number;
+  let reason: string;
+  if (!(input.perAgentUsdPerHour > 0)) {
+    value = maxValue;
+    reason = 'No sub-agent spend observed yet, so the cap only limits fan-outs.';
+  } else {
+    value = Math.min(maxValue, Math.max(1, Math.floor(affordableUsdPerHour / input.perAgentUsdPerHour)));
+    reason = `At ${formatUsd(input.perAgentUsdPerHour)}/h per sub-agent, ${value} at once keep${value === 1 ? 's' : ''} the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} for ${formatDurationMs(input.horizonMs)}.`;
+    if (affordableUsdPerHour < input.perAgentUsdPerHour) reason = `Even one sub-agent at ${formatUsd(input.perAgentUsdPerHour)}/h overruns the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} within ${formatDurationMs(input.horizonMs)}; run sub-agents one at a time.`;
+  }
+  return { maxConcurrentSubagents: value, envLine: `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=${value}`, reason };
+}
