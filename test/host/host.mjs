@@ -192,11 +192,15 @@ export async function launchBrowser(host) {
  * @param {any} host
  * @param {{ folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string,
  *           onLog?: (type: string, args: unknown[]) => void, onExit?: (code: number) => void,
- *           viewport?: { width: number, height: number }, timeoutMs?: number, waitForWorkbench?: boolean }} [options]
+ *           viewport?: { width: number, height: number }, deviceScaleFactor?: number, timeoutMs?: number,
+ *           waitForWorkbench?: boolean }} [options]
  */
 export async function openWorkbench(host, options = {}) {
   const browser = await launchBrowser(host);
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+  });
   const page = await context.newPage();
   host.pages.add(page);
   page.on('close', () => host.pages.delete(page));
