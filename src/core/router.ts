@@ -101,14 +101,14 @@ export interface RouteAdvice {
 type HardTopic = 'concurrency' | 'security' | 'distributed' | 'architecture' | 'performance' | 'lowLevel' | 'migration' | 'intermittent';
 
 const hardTopicPatterns: Record<HardTopic, RegExp> = {
-  concurrency: /\b(race(?: condition)?s?|racy|deadlock(?:s|ed)?|livelock|lock[- ]free|wait[- ]free|atomics?|memory ordering|memory model|compare[- ]and[- ]swap|\bcas\b|aba problem|thread[- ]safe(?:ty)?|concurren(?:t|cy)|double[- ]checked locking|work[- ]stealing|mutex(?:es)?|semaphores?|starvation|actor system)\b|并发|竞态|竞争条件|死锁|线程安全|无锁|原子操作|多线程/iu,
-  security: /\b(vulnerab\w*|exploits?|security (?:audit|review|issues?|problems?|flaws?|holes?)|audit\w*|threat[- ]model\w*|injection|csrf|xss|ssrf|privilege escalation|auth(?:entication|orization)? bypass|cryptograph\w*|encrypt\w*|aes[- ]gcm|nonces?|pkce|jwt|key rotation|sandbox\w*)\b|安全问题|安全漏洞|漏洞|注入|权限绕过|越权|加密|审计/iu,
-  distributed: /\b(distributed|consensus|raft|paxos|replicat\w*|shard\w*|partition(?:ed|s|ing)?|multi[- ]region|active[- ]active|exactly[- ]once|idempoten\w*|eventual consistency|split[- ]brain|leader election|rebalanc\w*|kafka|failover|across \d+ (?:nodes|servers|regions|gateway nodes))\b|分布式|一致性|网络分区|高可用|集群|百万并发|主从|分片/iu,
-  architecture: /\b(architect\w*|system design|design (?:a|an|the|our) (?:\w+ ){0,3}(?:system|platform|architecture|api|schema|model|gateway|service)|plugin (?:system|api)|module boundaries|monorepo|multi[- ]tenant|scalab\w*|tradeoffs?|trade-offs?|offline[- ]first|crdt|event sourcing|state management)\b|架构|系统设计|技术选型|状态管理|可扩展/iu,
-  performance: /\b(p9[59]|latency|throughput|flame ?graph|profil(?:er|ing)|gc (?:pause|pauses)|memory leak|leaks?|heap (?:grows|snapshot)|simd|intrinsics|hot loop|cache misses|vectori[sz]\w*|regression)\b|性能|延迟|吞吐|内存泄漏|泄漏|停顿|卡顿/iu,
-  lowLevel: /\b(unsafe|use[- ]after[- ]free|undefined behaviou?r|segfault|kernel|driver|mmap|compiler pass|escape analysis|query planner|join reordering|numerical|stiff|ode solver|fixed[- ]point|deterministic|lockstep|binary protocol|fragmentation|arm\b|memory corruption|data corruption|storage engine|physics engine|scheduler|tls\b)\b|内核|驱动|编译器|内存损坏|数据损坏|数据不一致/iu,
-  migration: /\b(migrat\w*|upgrade (?:the|our) (?:app|codebase|project)|zero[- ]downtime|backfill|monolith)\b|迁移|升级整个/iu,
-  intermittent: /\b(intermittent\w*|flaky|sometimes|occasionally|only (?:under load|in production|when)|1 in \d+|under (?:high )?load|heisenbug|non[- ]?determinis\w*)\b|偶尔|间歇|高负载|时好时坏/iu,
+  concurrency: /\b(race(?: condition)?s?|racy|deadlock(?:s|ed)?|livelock|lock[- ]free|wait[- ]free|atomics?|memory ordering|memory model|compare[- ]and[- ]swap|\bcas\b|aba problem|thread[- ]safe(?:ty)?|concurren(?:t|cy)|double[- ]checked locking|work[- ]stealing|mutex(?:es)?|semaphores?|starvation|actor system)\b|并发|竞态|竞争条件|死锁|线程安全|无锁|原子操作|多线程/i,
+  security: /\b(vulnerab\w*|exploits?|security (?:audit|review|issues?|problems?|flaws?|holes?)|audit\w*|threat[- ]model\w*|injection|csrf|xss|ssrf|privilege escalation|auth(?:entication|orization)? bypass|cryptograph\w*|encrypt\w*|aes[- ]gcm|nonces?|pkce|jwt|key rotation|sandbox\w*)\b|安全问题|安全漏洞|漏洞|注入|权限绕过|越权|加密|审计/i,
+  distributed: /\b(distributed|consensus|raft|paxos|replicat\w*|shard\w*|partition(?:ed|s|ing)?|multi[- ]region|active[- ]active|exactly[- ]once|idempoten\w*|eventual consistency|split[- ]brain|leader election|rebalanc\w*|kafka|failover|across \d+ (?:nodes|servers|regions|gateway nodes))\b|分布式|一致性|网络分区|高可用|集群|百万并发|主从|分片/i,
+  architecture: /\b(architect\w*|system design|design (?:a|an|the|our) (?:\w+ ){0,3}(?:system|platform|architecture|api|schema|model|gateway|service)|plugin (?:system|api)|module boundaries|monorepo|multi[- ]tenant|scalab\w*|tradeoffs?|trade-offs?|offline[- ]first|crdt|event sourcing|state management)\b|架构|系统设计|技术选型|状态管理|可扩展/i,
+  performance: /\b(p9[59]|latency|throughput|flame ?graph|profil(?:er|ing)|gc (?:pause|pauses)|memory leak|leaks?|heap (?:grows|snapshot)|simd|intrinsics|hot loop|cache misses|vectori[sz]\w*|regression)\b|性能|延迟|吞吐|内存泄漏|泄漏|停顿|卡顿/i,
+  lowLevel: /\b(unsafe|use[- ]after[- ]free|undefined behaviou?r|segfault|kernel|driver|mmap|compiler pass|escape analysis|query planner|join reordering|numerical|stiff|ode solver|fixed[- ]point|deterministic|lockstep|binary protocol|fragmentation|arm\b|memory corruption|data corruption|storage engine|physics engine|scheduler|tls\b)\b|内核|驱动|编译器|内存损坏|数据损坏|数据不一致/i,
+  migration: /\b(migrat\w*|upgrade (?:the|our) (?:app|codebase|project)|zero[- ]downtime|backfill|monolith)\b|迁移|升级整个/i,
+  intermittent: /\b(intermittent\w*|flaky|sometimes|occasionally|only (?:under load|in production|when)|1 in \d+|under (?:high )?load|heisenbug|non[- ]?determinis\w*)\b|偶尔|间歇|高负载|时好时坏/i,
 };
 
 const hardTopicLabels: Record<HardTopic, string> = {
@@ -122,11 +122,11 @@ const hardTopicWeights: Record<HardTopic, number> = {
   lowLevel: 2, migration: 1.2, intermittent: 1.4,
 };
 
-const broadScopePattern = /\b(whole|entire|all (?:the )?(?:files|services|modules|endpoints)|across (?:the )?(?:codebase|repo|services|app)|codebase|\d{2,} files|every (?:service|module|file)|end[- ]to[- ]end)\b|整个项目|整个|全部模块|所有服务|全局/iu;
-const wholeProjectPattern = /\b(?:this|the|our) (?:app|application|project|service|repo|repository|monolith)\b|这个项目|这个服务/iu;
-const efficiencyPattern = /\b(slow|slower|memoi[sz]\w*|re-?renders?|optimi[sz]\w*|faster|speed up|n\+1)\b|太慢|优化/iu;
-const trivialPattern = /\b(summari[sz]e|regex|regular expression|one[- ]line|shortcut|just|simple|simply|quick(?:ly)?|only|one[- ]liner|tiny|small|typo|rename|sort|alphabeti[sz]e|format|capitali[sz]e|dedupe|reformat|bump|translate|convert (?:this|these)|change the|semicolons|indentation|unused imports)\b|简单|一下|改成|排序|格式化|翻译|重命名|换成|转成/iu;
-const stackTracePattern = /(\n\s+at [\w.$<>\[\] ]+ ?\(?[^\n]*:\d+(?::\d+)?\)?)|(Traceback \(most recent call last\))|(\n\s*File "[^"]+", line \d+)|(\w+(?:Error|Exception)\b[^\n]*\n\s*(?:at|\tat) )|(panicked at)|(goroutine \d+ \[)|(Found one Java-level deadlock)/;
+const broadScopePattern = /\b(whole|entire|all (?:the )?(?:files|services|modules|endpoints)|across (?:the )?(?:codebase|repo|services|app)|codebase|\d{2,} files|every (?:service|module|file)|end[- ]to[- ]end)\b|整个项目|整个|全部模块|所有服务|全局/i;
+const wholeProjectPattern = /\b(?:this|the|our) (?:app|application|project|service|repo|repository|monolith)\b|这个项目|这个服务/i;
+const efficiencyPattern = /\b(slow|slower|memoi[sz]\w*|re-?renders?|optimi[sz]\w*|faster|speed up|n\+1)\b|太慢|优化/i;
+const trivialPattern = /\b(summari[sz]e|regex|regular expression|one[- ]line|shortcut|just|simple|simply|quick(?:ly)?|only|one[- ]liner|tiny|small|typo|rename|sort|alphabeti[sz]e|format|capitali[sz]e|dedupe|reformat|bump|translate|convert (?:this|these)|change the|semicolons|indentation|unused imports)\b|简单|一下|改成|排序|格式化|翻译|重命名|换成|转成/i;
+const stackTracePattern = /\n[ \t]+at [^\n]*:\d+|Traceback \(most recent call last\)|\n[ \t]*File "[^"\n]+", line \d+|(?:Error|Exception)\b[^\n]*\n[ \t]*at |panicked at|goroutine \d+ \[|Found one Java-level deadlock/;
 const codeFencePattern = /```/g;
 const lowLevelLanguages = new Set(['c', 'cpp', 'c++', 'rust', 'zig', 'asm', 'assembly', 'cuda']);
 
@@ -156,7 +156,7 @@ export interface RequestFeatures {
   promptTokens: number;
 }
 
-const scanChars = 20_000;
+const scanChars = 8_000;
 const cjkPattern = /[\u3400-\u9fff]/g;
 
 function approxTokens(text: string): number {

@@ -1,0 +1,33 @@
+// Router latency. Run: npx tsx bench/routing/speed.ts
+// Routes every request of the evaluation set repeatedly, then a few very long pasted prompts.
+import { performance } from 'node:perf_hooks';
+import { routeRequest } from '../../src/core/router';
+import { loadEvalSet } from './evaluate';
+
+function measure(prompts: { prompt: string; contextTokens: number }[], rounds: number): { meanUs: number; p99Us: number; maxUs: number } {
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const p of prompts) {
+      const t0 = performance.now();
+      routeRequest(p);
+      samples.push((performance.now() - t0) * 1000);
+    }
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    meanUs: samples.reduce((s, x) => s + x, 0) / samples.length,
+    p99Us: samples[Math.floor(samples.length * 0.99)],
+    maxUs: samples[samples.length - 1],
+  };
+}
+
+const rows = loadEvalSet();
+measure(rows, 20); // warm up the JIT
+const evalSet = measure(rows, 200);
+const line = 'const value = computeSomething(input, options); // a typical line of pasted code\n';
+const long = [10_000, 100_000, 1_000_000].map((chars) => ({ chars, prompt: 'Explain this file:\n```ts\n' + line.repeat(Math.ceil(chars / line.length)) + '```' }));
+console.log(`eval set (${rows.length} requests x 200 rounds): mean ${evalSet.meanUs.toFixed(1)} µs, p99 ${evalSet.p99Us.toFixed(1)} µs, max ${evalSet.maxUs.toFixed(1)} µs`);
+for (const l of long) {
+  const m = measure([{ prompt: l.prompt, contextTokens: 0 }], 200);
+  console.log(`pasted prompt of ${l.chars} chars: mean ${m.meanUs.toFixed(1)} µs, p99 ${m.p99Us.toFixed(1)} µs`);
+}
