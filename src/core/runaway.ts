@@ -52,15 +52,15 @@ export interface RunawayBaseline {
 }
 
 /** Defaults for a user without history: a heavy Opus session with a few helpers. */
-export const defaultBaseline: RunawayBaseline = { usdPerHour: 40, parallelAgents: 4, sessionCount: 0 };
+export const defaultBaseline: RunawayBaseline = { usdPerHour: 60, parallelAgents: 4, sessionCount: 0 };
 
 export interface RunawayOptions {
   baseline?: RunawayBaseline;
-  /** Burn-rate alert when the short-window rate exceeds factor × baseline (clamped, see below). Default 3. */
+  /** Burn-rate alert when the 3-minute rate exceeds factor × baseline (clamped, see below). Default 2.5. */
   burnFactor?: number;
   /** Lower clamp of the burn-rate threshold, USD/h. Default 30. */
   minBurnThresholdUsdPerHour?: number;
-  /** Upper clamp of the burn-rate threshold, USD/h: above this always alert. Default 250. */
+  /** Upper clamp of the burn-rate threshold, USD/h: above this always alert. Default 200. */
   maxBurnThresholdUsdPerHour?: number;
   /** Short window for rates. Default 5 min. */
   rateWindowMs?: number;
@@ -219,9 +219,9 @@ interface Resolved {
 
 function resolve(options: RunawayOptions): Resolved {
   const baseline = options.baseline ?? defaultBaseline;
-  const factor = options.burnFactor ?? 3;
+  const factor = options.burnFactor ?? 2.5;
   const minThr = options.minBurnThresholdUsdPerHour ?? 30;
-  const maxThr = options.maxBurnThresholdUsdPerHour ?? 250;
+  const maxThr = options.maxBurnThresholdUsdPerHour ?? 200;
   return {
     baseline,
     burnThresholdUsdPerHour: Math.min(maxThr, Math.max(minThr, factor * baseline.usdPerHour)),
@@ -469,6 +469,13 @@ export class RunawayDetector {
     };
   }
 
+  /** Session cost rate over the last `minutes` buckets (a young session over its own life, at least 1 minute), USD/h. */
+  private rateOver(s: SessionState, nowMs: number, minutes: number): number {
+    const lifeMin = (nowMs - s.startedMs) / minuteMs;
+    const span = Math.min(this.spanMinutes(nowMs, minutes), Math.max(1, lifeMin));
+    return (s.sum(s.bucketCostUsd, Math.floor(nowMs / minuteMs), minutes) / span) * 60;
+  }
+
   private expireAgents(s: SessionState, nowMs: number): void {
     const cutoff = nowMs - this.r.agentActiveWindowMs;
     for (const [agentId, last] of s.activeAgents) {
@@ -522,11 +529,13 @@ export class RunawayDetector {
 
     // Burn rate: the window average is high AND most of its minutes were busy on their own,
     // so a single expensive burst (one huge file read) does not count as sustained.
+    // Judged on the last 3 minutes so the onset is not diluted by the normal minutes before it.
     const perMinuteThresholdUsd = r.burnThresholdUsdPerHour / 60;
-    const busyNeeded = Math.min(3, windowMinutes);
     const lifeMinutes = Math.floor((nowMs - s.startedMs) / minuteMs) + 1;
-    const burnHigh = rates.usdPerHour > r.burnThresholdUsdPerHour
-      && s.busyMinutes(nowMinute, windowMinutes, perMinuteThresholdUsd * 0.5) >= Math.min(busyNeeded, Math.max(2, lifeMinutes));
+    const burnUsdPerHour = this.rateOver(s, nowMs, 3);
+    const burnHigh = burnUsdPerHour > r.burnThresholdUsdPerHour
+      && Math.max(s.busyMinutes(nowMinute, 3, perMinuteThresholdUsd * 0.5), s.busyMinutes(nowMinute - 1, 3, perMinuteThresholdUsd * 0.5))
+        >= Math.min(3, Math.max(2, lifeMinutes)); // the current minute has only begun: also judge the three before it
 
     const spawnedRecently = s.sum(s.bucketSpawns, nowMinute, 10);
     const tooManyAgents = activeAgents > r.parallelAgentsLimit || spawnedRecently > 3 * r.parallelAgentsLimit;
@@ -551,7 +560,9 @@ export class RunawayDetector {
       if (conditions[kind]) {
         if (k.trueSinceMs === undefined || nowMs < k.trueSinceMs) k.trueSinceMs = nowMs;
         if (nowMs > k.lastTrueMs) k.lastTrueMs = nowMs;
-        if (!k.fired && nowMs - k.trueSinceMs >= sustainMs[kind]) {
+        // Far above the threshold fires fast; just above it must last a few minutes (a short fan-out of ten explorers is normal).
+        const sustain = kind === 'burn-rate' && burnUsdPerHour < 2 * r.burnThresholdUsdPerHour ? 2 * minuteMs : sustainMs[kind];
+        if (!k.fired && nowMs - k.trueSinceMs >= sustain) {
           k.fired = true;
           alerts.push(this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats));
         }
