@@ -166,14 +166,26 @@ export class BudgetPoller {
   private poll(s: SourceState): Promise<void> {
     if (s.inFlight) return s.inFlight;
     this.clearTimer(s);
-    const run = this.pollOnce(s).finally(() => {
+    const run = this.pollOnce(s).then((change) => {
+      // Listeners run once the poll is over, so a refreshNow() from a listener polls anew.
       s.inFlight = undefined;
+      if (change && !this.disposed) this.emit(change);
     });
     s.inFlight = run;
     return run;
   }
 
-  private async pollOnce(s: SourceState): Promise<void> {
+  private emit(change: BudgetPollerChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch {
+        // A listener's bug must not stop polling; the listener owns its own error reporting.
+      }
+    }
+  }
+
+  private async pollOnce(s: SourceState): Promise<BudgetPollerChange | undefined> {
     const { config } = s.source;
     const controller = new AbortController();
     s.controller = controller;
@@ -190,7 +202,7 @@ export class BudgetPoller {
         timeoutMs: config.timeoutMs ?? this.options.timeoutMs,
         authHint: this.options.authHint,
       });
-      if (this.disposed) return;
+      if (this.disposed) return undefined;
       const recovered = s.failures > 0;
       s.failures = 0;
       s.lastError = undefined;
@@ -199,7 +211,7 @@ export class BudgetPoller {
       this.schedule(s, this.jittered(this.pollIntervalMs));
       change = { sourceId: s.source.id, readings: this.readings(), isNewError: false, recovered, nextPollAtMs: s.nextDueMs };
     } catch (err) {
-      if (this.disposed) return;
+      if (this.disposed) return undefined;
       const message = describeError(err, config, [apiKey]);
       const kind = err instanceof EndpointError ? err.kind : 'unknown';
       const status = err instanceof EndpointError ? err.status : undefined;
@@ -224,12 +236,6 @@ export class BudgetPoller {
     } finally {
       if (s.controller === controller) s.controller = undefined;
     }
-    for (const l of [...this.listeners]) {
-      try {
-        l(change);
-      } catch {
-        // A listener's bug must not stop polling; the listener owns its own error reporting.
-      }
-    }
+    return change;
   }
 }
