@@ -74,8 +74,10 @@ async function waitForHealthz(origin, child, timeoutMs) {
 /**
  * Starts code-server on a free 127.0.0.1 port with a fresh user-data and extensions dir (all under a new run dir).
  * `env` is merged into the server's environment, so the extension host inherits it (CLAUDE_CONFIG_DIR, CODEX_HOME, TZ…).
+ * Pass userDataDir/extensionsDir to keep a profile between runs (its settings.json then wins over `settings`).
  * @param {{ workspaceDir?: string, env?: Record<string, string>, settings?: Record<string, unknown>,
- *           port?: number, runDir?: string, log?: (line: string) => void, healthTimeoutMs?: number }} [options]
+ *           port?: number, runDir?: string, userDataDir?: string, extensionsDir?: string,
+ *           log?: (line: string) => void, healthTimeoutMs?: number }} [options]
  * @returns {Promise<{ port: number, origin: string, runDir: string, userDataDir: string, extensionsDir: string,
  *           tmpDir: string, serverLog: string, pid: number, child: import('node:child_process').ChildProcess,
  *           browser?: any, pages: Set<any> }>}
@@ -86,14 +88,20 @@ export async function startHost(options = {}) {
   }
   const log = options.log ?? (() => {});
   const runDir = options.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-host-'));
-  const userDataDir = path.join(runDir, 'user-data');
-  const extensionsDir = path.join(runDir, 'extensions');
+  const userDataDir = options.userDataDir ?? path.join(runDir, 'user-data');
+  const extensionsDir = options.extensionsDir ?? path.join(runDir, 'extensions');
   const tmpDir = path.join(runDir, 'tmp');
   for (const dir of [userDataDir, extensionsDir, tmpDir, path.join(userDataDir, 'User')]) fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...quietSettings, ...(options.settings ?? {}) }, null, 2),
-  );
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  let existing = {};
+  if (options.userDataDir && fs.existsSync(settingsFile)) {
+    try {
+      existing = JSON.parse(fs.readFileSync(settingsFile, 'utf8')); // a kept profile: the user's own changes win
+    } catch {
+      existing = {};
+    }
+  }
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...quietSettings, ...(options.settings ?? {}), ...existing }, null, 2));
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const configFile = path.join(runDir, 'config.yaml');
@@ -228,12 +236,17 @@ export async function visibleText(locator) {
 }
 
 /**
- * Locator for status bar items (`.statusbar-item`), filtered by text and/or codicon.
+ * Locator for status bar items (`.statusbar-item`), filtered by text and/or codicon. The DOM id of an extension's
+ * item is `<publisher>.<name>.<item id>`, e.g. idPrefix 'tokenmeter.tokenmeter.' for all of this extension's items.
  * @param {any} page
- * @param {{ text?: string | RegExp, codicon?: string, id?: string }} [filter]
+ * @param {{ text?: string | RegExp, codicon?: string, id?: string, idPrefix?: string }} [filter]
  */
 export function statusBarItems(page, filter = {}) {
-  let locator = filter.id ? page.locator(`.part.statusbar [id="${filter.id}"]`) : page.locator('.part.statusbar .statusbar-item');
+  let locator = filter.id
+    ? page.locator(`.part.statusbar [id="${filter.id}"]`)
+    : filter.idPrefix
+      ? page.locator(`.part.statusbar .statusbar-item[id^="${filter.idPrefix}"]`)
+      : page.locator('.part.statusbar .statusbar-item');
   if (filter.codicon) locator = locator.filter({ has: page.locator(`.codicon-${filter.codicon}`) });
   if (filter.text !== undefined) locator = locator.filter({ hasText: filter.text });
   return locator;
