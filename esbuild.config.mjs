@@ -1,0 +1,29 @@
+// One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const nodeBundle = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

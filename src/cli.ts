@@ -1,0 +1,56 @@
+import { UsageError } from './cli/common';
+
+type Command = { summary: string; run: (args: string[]) => Promise<number> };
+
+/** Every subcommand, loaded only when used so `statusline` and `guard` stay fast. */
+const commands: Record<string, Command> = {
+  daily: { summary: 'usage per day', run: async (a) => (await import('./cli/reports')).runReport('daily', a) },
+  monthly: { summary: 'usage per month', run: async (a) => (await import('./cli/reports')).runReport('monthly', a) },
+  session: { summary: 'usage per session (sub-agents included)', run: async (a) => (await import('./cli/reports')).runReport('session', a) },
+  blocks: { summary: '5-hour usage windows', run: async (a) => (await import('./cli/reports')).runBlocks(a) },
+  status: { summary: 'what the status bar shows', run: async (a) => (await import('./cli/status')).runStatus(a) },
+};
+
+const help = `tokenmeter — AI coding-agent spend from local logs
+
+Usage: tokenmeter <command> [options]
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Options (reports):
+  --json                 machine-readable output (ccusage-compatible field names)
+  --since YYYY-MM-DD     first day to include      --until YYYY-MM-DD  last day
+  --timezone TZ          IANA zone for days (default: system zone)
+  --source claude|codex|all
+  --no-index             ignore the persisted index (cold scan)
+
+Environment: CLAUDE_CONFIG_DIR, CODEX_HOME (log folders), TOKENMETER_SETTINGS (JSON settings file).
+Exit codes: 0 ok, 1 error, 2 usage error (guard: 2 = stop).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}". Run "tokenmeter --help" for the list.`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`tokenmeter: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`tokenmeter: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

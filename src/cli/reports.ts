@@ -1,0 +1,63 @@
+import { blocksReport, dailyReport, monthlyReport, sessionReport } from '../core/reports';
+import { formatTokens, formatUsd } from '../core/snapshot';
+import { calendarFlag, colour, dateFlag, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, sourceFlag } from './common';
+
+type Row = { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number; totalCost: number };
+
+function usageCells(r: Row): string[] {
+  return [formatTokens(r.inputTokens), formatTokens(r.outputTokens), formatTokens(r.cacheCreationTokens), formatTokens(r.cacheReadTokens), formatTokens(r.totalTokens), formatUsd(r.totalCost)];
+}
+const usageHeader = ['Input', 'Output', 'Cache write', 'Cache read', 'Total tokens', 'Cost'];
+
+function printFooter(unpricedModels: string[], malformed: number): void {
+  if (unpricedModels.length > 0) console.log(colour.yellow(`Unpriced (tokens counted, cost unknown): ${unpricedModels.join(', ')}. Add rates with tokenmeter.prices.`));
+  if (malformed > 0) console.log(colour.dim(`${malformed} malformed log lines skipped.`));
+}
+
+/** `tokenmeter daily|monthly|session`: usage grouped by day, month or session. */
+export async function runReport(kind: 'daily' | 'monthly' | 'session', argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const settings = await loadCliSettings();
+  const options = { calendar: calendarFlag(args), prices: priceTableOf(settings), since: dateFlag(args, 'since'), until: dateFlag(args, 'until'), source: sourceFlag(args) };
+  const scanner = await scanForCli(args, settings);
+  const events = scanner.ledger.events();
+  const json = args.flags.has('json');
+  if (kind === 'daily') {
+    const report = dailyReport(events, options);
+    if (json) return print(report);
+    console.log(renderTable(['Date', ...usageHeader, 'Models'], [...report.daily.map((d) => [d.date, ...usageCells(d), d.modelsUsed.join(', ')]), ['Total', ...usageCells(report.totals), '']]));
+    printFooter(report.unpricedModels, scanner.stats.tally.malformedLines);
+  } else if (kind === 'monthly') {
+    const report = monthlyReport(events, options);
+    if (json) return print(report);
+    console.log(renderTable(['Month', ...usageHeader, 'Models'], [...report.monthly.map((d) => [d.month, ...usageCells(d), d.modelsUsed.join(', ')]), ['Total', ...usageCells(report.totals), '']]));
+    printFooter(report.unpricedModels, scanner.stats.tally.malformedLines);
+  } else {
+    const report = sessionReport(events, options);
+    if (json) return print(report);
+    console.log(renderTable(['Session', 'Project', 'Last activity', 'Agents', ...usageHeader], report.sessions.map((s) => [s.sessionId.slice(0, 8), s.projectPath, s.lastActivity.slice(0, 16).replace('T', ' '), String(s.subAgents), ...usageCells(s)])));
+    printFooter(report.unpricedModels, scanner.stats.tally.malformedLines);
+  }
+  return 0;
+}
+
+/** `tokenmeter blocks`: 5-hour usage windows. */
+export async function runBlocks(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const settings = await loadCliSettings();
+  const source = sourceFlag(args);
+  const scanner = await scanForCli(args, settings);
+  const report = blocksReport(scanner.ledger.events(), priceTableOf(settings), Date.now(), source);
+  const since = dateFlag(args, 'since');
+  if (since) report.blocks = report.blocks.filter((b) => b.startTime.slice(0, 10) >= since.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3'));
+  if (args.flags.has('json')) return print(report);
+  console.log(renderTable(['Block start', 'Status', 'Requests', 'Tokens', 'Cost', 'Burn $/h', 'Models'], report.blocks.map((b) => [
+    b.startTime.slice(0, 16).replace('T', ' '), b.isActive ? 'ACTIVE' : '', String(b.entries), formatTokens(b.totalTokens), formatUsd(b.costUSD), b.burnRate ? formatUsd(b.burnRate.costPerHour) : '', b.models.join(', '),
+  ])));
+  return 0;
+}
+
+export function print(value: unknown): number {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  return 0;
+}

@@ -1,0 +1,112 @@
+/**
+ * Calendar arithmetic in an IANA time zone, without a date library.
+ * Offsets are looked up per 15-minute slot (every zone's offset changes on a
+ * quarter hour), so grouping a million events costs a few thousand Intl calls.
+ */
+export class Calendar {
+  private readonly formatter: Intl.DateTimeFormat;
+  private readonly offsetBySlot = new Map<number, number>();
+  readonly timeZone: string;
+
+  constructor(timeZone?: string) {
+    this.formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    this.timeZone = this.formatter.resolvedOptions().timeZone;
+  }
+
+  /** Local time minus UTC, in ms, at the instant `epochMs`. */
+  offsetMs(epochMs: number): number {
+    const slot = Math.floor(epochMs / 900_000);
+    let offset = this.offsetBySlot.get(slot);
+    if (offset === undefined) {
+      const p: Record<string, number> = {};
+      for (const part of this.formatter.formatToParts(slot * 900_000)) {
+        if (part.type !== 'literal') p[part.type] = Number(part.value);
+      }
+      offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - slot * 900_000;
+      this.offsetBySlot.set(slot, offset);
+    }
+    return offset;
+  }
+
+  /** Local wall-clock fields of an instant. */
+  local(epochMs: number): { year: number; month: number; day: number; weekday: number; hour: number } {
+    const wall = new Date(epochMs + this.offsetMs(epochMs));
+    return {
+      year: wall.getUTCFullYear(),
+      month: wall.getUTCMonth() + 1,
+      day: wall.getUTCDate(),
+      weekday: wall.getUTCDay(),
+      hour: wall.getUTCHours(),
+    };
+  }
+
+  /** `YYYY-MM-DD` of the instant in this zone. */
+  dateKey(epochMs: number): string {
+    return new Date(epochMs + this.offsetMs(epochMs)).toISOString().slice(0, 10);
+  }
+
+  /** `YYYY-MM` of the instant in this zone. */
+  monthKey(epochMs: number): string {
+    return this.dateKey(epochMs).slice(0, 7);
+  }
+
+  /** The instant of local midnight starting the given local date (month/day may overflow; Date.UTC normalises). */
+  startOfLocalDay(year: number, month: number, day: number): number {
+    const wallMs = Date.UTC(year, month - 1, day);
+    // Two passes settle the offset even when midnight falls next to a DST change.
+    let guess = wallMs - this.offsetMs(wallMs);
+    guess = wallMs - this.offsetMs(guess);
+    return guess;
+  }
+}
+
+export type PeriodKind = 'day' | 'week' | 'month';
+
+export interface PeriodBounds {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * The budget period containing `nowMs`. Weeks start on `weekStartsOn`
+ * (0 = Sunday … 6 = Saturday); months on `resetDayOfMonth` (clamped to the month's length).
+ */
+export function periodAt(calendar: Calendar, kind: PeriodKind, nowMs: number, options: { weekStartsOn?: number; resetDayOfMonth?: number } = {}): PeriodBounds {
+  const now = calendar.local(nowMs);
+  if (kind === 'day') {
+    return { startMs: calendar.startOfLocalDay(now.year, now.month, now.day), endMs: calendar.startOfLocalDay(now.year, now.month, now.day + 1) };
+  }
+  if (kind === 'week') {
+    const back = (now.weekday - (options.weekStartsOn ?? 1) + 7) % 7;
+    return {
+      startMs: calendar.startOfLocalDay(now.year, now.month, now.day - back),
+      endMs: calendar.startOfLocalDay(now.year, now.month, now.day - back + 7),
+    };
+  }
+  const resetDay = Math.min(Math.max(options.resetDayOfMonth ?? 1, 1), 31);
+  const clampedDay = (year: number, month: number) => Math.min(resetDay, new Date(Date.UTC(year, month, 0)).getUTCDate());
+  let startYear = now.year;
+  let startMonth = now.month;
+  if (now.day < clampedDay(now.year, now.month)) {
+    startMonth -= 1;
+    if (startMonth === 0) {
+      startMonth = 12;
+      startYear -= 1;
+    }
+  }
+  const endYear = startMonth === 12 ? startYear + 1 : startYear;
+  const endMonth = startMonth === 12 ? 1 : startMonth + 1;
+  return {
+    startMs: calendar.startOfLocalDay(startYear, startMonth, clampedDay(startYear, startMonth)),
+    endMs: calendar.startOfLocalDay(endYear, endMonth, clampedDay(endYear, endMonth)),
+  };
+}

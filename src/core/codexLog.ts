@@ -1,0 +1,152 @@
+import type { ParsedUsage } from './claudeLog';
+
+/** Cumulative token totals as Codex reports them (`input_tokens` includes cached input). */
+export interface CodexTotals {
+  input: number;
+  cached: number;
+  output: number;
+  total: number;
+}
+
+/** An official plan-limit reading from a Codex `token_count` event. */
+export interface CodexRateLimit {
+  name: 'primary' | 'secondary';
+  usedPercent: number;
+  windowMinutes: number | undefined;
+  /** Epoch ms when the window resets, when known. */
+  resetsAtMs: number | undefined;
+  observedAtMs: number;
+}
+
+/**
+ * What must be remembered between reads of one rollout file: its token
+ * counters are cumulative, so each event's usage is a delta from the last.
+ */
+export interface CodexFileState {
+  sessionId: string;
+  project: string;
+  model: string;
+  lastTotals: CodexTotals | undefined;
+  rateLimits: CodexRateLimit[];
+}
+
+/** Codex's default model when a rollout never names one (older versions). */
+export const codexFallbackModel = 'gpt-5';
+
+export function newCodexFileState(sessionIdFromPath: string): CodexFileState {
+  return { sessionId: sessionIdFromPath, project: '', model: codexFallbackModel, lastTotals: undefined, rateLimits: [] };
+}
+
+/** `rollout-2025-09-01T10-00-00-<uuid>.jsonl` → `<uuid>`. */
+export function codexSessionIdFromFileName(fileName: string): string {
+  const match = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i.exec(fileName);
+  return match ? match[1] : fileName.replace(/\.jsonl$/, '');
+}
+
+function count(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1e13 ? Math.round(value) : undefined;
+}
+
+function totalsFrom(raw: unknown): CodexTotals | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const input = count(r.input_tokens);
+  const cached = count(r.cached_input_tokens ?? r.cache_read_input_tokens);
+  const output = count(r.output_tokens);
+  const total = count(r.total_tokens);
+  if (input === undefined || cached === undefined || output === undefined || total === undefined) return undefined;
+  return { input, cached: Math.min(cached, input), output, total: total || input + output };
+}
+
+function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs: number): CodexRateLimit | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.used_percent !== 'number' || !Number.isFinite(r.used_percent)) return undefined;
+  let resetsAtMs: number | undefined;
+  if (typeof r.resets_at === 'number') resetsAtMs = r.resets_at < 1e11 ? r.resets_at * 1000 : r.resets_at;
+  else if (typeof r.resets_at === 'string') resetsAtMs = Date.parse(r.resets_at) || undefined;
+  else if (typeof r.resets_in_seconds === 'number') resetsAtMs = observedAtMs + r.resets_in_seconds * 1000;
+  return {
+    name,
+    usedPercent: r.used_percent,
+    windowMinutes: typeof r.window_minutes === 'number' ? r.window_minutes : undefined,
+    resetsAtMs,
+    observedAtMs,
+  };
+}
+
+/**
+ * Folds one parsed rollout line into the file's state and returns the usage it adds.
+ * Repeated `token_count` events with unchanged totals are not new usage; a drop in
+ * the totals (a new conversation in the same file) falls back to `last_token_usage`.
+ */
+export function usageFromCodexRecord(record: unknown, state: CodexFileState): ParsedUsage | 'not-usage' | 'malformed' {
+  if (typeof record !== 'object' || record === null) return 'malformed';
+  const line = record as Record<string, unknown>;
+  const payload = line.payload as Record<string, unknown> | undefined;
+  if (typeof payload !== 'object' || payload === null) return 'not-usage';
+
+  if (line.type === 'session_meta') {
+    if (typeof payload.id === 'string' && payload.id) state.sessionId = payload.id;
+    if (typeof payload.cwd === 'string') state.project = payload.cwd;
+    if (typeof payload.model === 'string' && payload.model) state.model = payload.model;
+    return 'not-usage';
+  }
+  if (line.type === 'turn_context') {
+    if (typeof payload.model === 'string' && payload.model) state.model = payload.model;
+    if (typeof payload.cwd === 'string' && !state.project) state.project = payload.cwd;
+    return 'not-usage';
+  }
+  if (line.type !== 'event_msg' || payload.type !== 'token_count') return 'not-usage';
+
+  const timestampMs = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
+  if (!Number.isFinite(timestampMs)) return 'malformed';
+  const limits = payload.rate_limits as Record<string, unknown> | undefined;
+  if (typeof limits === 'object' && limits !== null) {
+    const readings = [rateLimitFrom('primary', limits.primary, timestampMs), rateLimitFrom('secondary', limits.secondary, timestampMs)];
+    const fresh = readings.filter((r): r is CodexRateLimit => r !== undefined);
+    if (fresh.length > 0) state.rateLimits = fresh;
+  }
+  const info = payload.info as Record<string, unknown> | undefined | null;
+  if (info === null || info === undefined) return 'not-usage';
+  if (typeof info !== 'object') return 'malformed';
+  const totals = totalsFrom(info.total_token_usage);
+  const last = totalsFrom(info.last_token_usage);
+  if (!totals && !last) return 'malformed';
+
+  let delta: CodexTotals | undefined;
+  const previous = state.lastTotals;
+  if (totals) {
+    if (previous && totals.total === previous.total && totals.input === previous.input && totals.output === previous.output) {
+      return 'not-usage';
+    }
+    const wentDown = previous !== undefined && (totals.input < previous.input || totals.output < previous.output || totals.cached < previous.cached);
+    if (!previous) delta = totals;
+    else if (!wentDown) {
+      delta = { input: totals.input - previous.input, cached: totals.cached - previous.cached, output: totals.output - previous.output, total: totals.total - previous.total };
+    } else delta = last;
+    state.lastTotals = totals;
+  } else {
+    delta = last;
+  }
+  if (!delta) return 'malformed';
+  const cached = Math.min(delta.cached, delta.input);
+  return {
+    // Resumed sessions may replay the same cumulative counter in another file.
+    dedupKey: totals ? `codex:${state.sessionId}:${totals.total}:${totals.input}:${totals.output}` : undefined,
+    event: {
+      source: 'codex',
+      timestampMs,
+      sessionId: state.sessionId,
+      agentId: '',
+      project: state.project,
+      model: state.model,
+      inputTokens: delta.input - cached,
+      outputTokens: delta.output,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      cacheReadTokens: cached,
+    },
+  };
+}

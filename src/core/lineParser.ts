@@ -1,0 +1,101 @@
+import { usageFromClaudeRecord, type ClaudeFileContext, type ParsedUsage } from './claudeLog';
+import { usageFromCodexRecord, type CodexFileState } from './codexLog';
+
+/** Counts of what a parse saw; malformed lines are skipped, counted and reported, never fatal. */
+export interface LineTally {
+  lines: number;
+  usageLines: number;
+  malformedLines: number;
+}
+
+export function emptyTally(): LineTally {
+  return { lines: 0, usageLines: 0, malformedLines: 0 };
+}
+
+const newline = 0x0a;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+// Inside a JSON string a quote is always escaped, so an unescaped `"usage":` is a real
+// key. Lines without one cannot carry usage and are never JSON-parsed: most bytes in
+// transcripts are tool results on such lines.
+const usageKey = Buffer.from('"usage":');
+const codexSkippableType = Buffer.from('"type":"response_item"');
+
+function isTrailingSpace(byte: number): boolean {
+  return byte === 0x0d || byte === 0x20 || byte === 0x09;
+}
+
+/** Trims `\r` and blanks; returns the exclusive end of the line's content. */
+function contentEnd(buf: Buffer, start: number, end: number): number {
+  while (end > start && isTrailingSpace(buf[end - 1])) end--;
+  return end;
+}
+
+function looksLikeJsonObject(buf: Buffer, start: number, end: number): boolean {
+  return end - start >= 2 && buf[start] === openBrace && buf[end - 1] === closeBrace;
+}
+
+function parseJson(buf: Buffer, start: number, end: number): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8', start, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses the complete lines in `buf[start, end)` of a Claude Code transcript.
+ * The range must end at a line boundary (or at the end of a complete last line).
+ */
+export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+  let nextUsageAt = buf.indexOf(usageKey, start);
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = buf.indexOf(newline, lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    const stop = contentEnd(buf, lineStart, lineEnd);
+    if (stop > lineStart) {
+      tally.lines++;
+      if (!looksLikeJsonObject(buf, lineStart, stop)) {
+        tally.malformedLines++;
+      } else if (nextUsageAt !== -1 && nextUsageAt < stop) {
+        const outcome = usageFromClaudeRecord(parseJson(buf, lineStart, stop), file);
+        if (outcome === 'malformed') tally.malformedLines++;
+        else if (outcome !== 'not-usage') {
+          tally.usageLines++;
+          sink(outcome);
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+    if (nextUsageAt !== -1 && nextUsageAt < lineStart) nextUsageAt = buf.indexOf(usageKey, lineStart);
+  }
+}
+
+/** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
+export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = buf.indexOf(newline, lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    const stop = contentEnd(buf, lineStart, lineEnd);
+    if (stop > lineStart) {
+      tally.lines++;
+      if (!looksLikeJsonObject(buf, lineStart, stop)) {
+        tally.malformedLines++;
+      } else {
+        // The top-level type comes first; response items (model output, tool output) carry no usage.
+        const head = buf.subarray(lineStart, Math.min(stop, lineStart + 80));
+        if (head.indexOf(codexSkippableType) === -1) {
+          const outcome = usageFromCodexRecord(parseJson(buf, lineStart, stop), state);
+          if (outcome === 'malformed') tally.malformedLines++;
+          else if (outcome !== 'not-usage') {
+            tally.usageLines++;
+            sink(outcome);
+          }
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+}

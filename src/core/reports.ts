@@ -1,0 +1,283 @@
+import type { Calendar } from './calendar';
+import type { PriceTable } from './pricing';
+import { totalTokensOf, type SourceName, type UsageEvent } from './usageEvent';
+
+/** Token and cost sums; field names follow ccusage's `--json` so its scripts keep working. */
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  totalCost: number;
+  /** Tokens of models without a known price: counted here, not in `totalCost`. */
+  unpricedTokens: number;
+}
+
+export interface ModelBreakdown {
+  modelName: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+  priced: boolean;
+}
+
+export function emptyTotals(): UsageTotals {
+  return { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, totalCost: 0, unpricedTokens: 0 };
+}
+
+export function addEvent(totals: UsageTotals, event: UsageEvent, costUsd: number | null): void {
+  const tokens = totalTokensOf(event);
+  totals.inputTokens += event.inputTokens;
+  totals.outputTokens += event.outputTokens;
+  totals.cacheCreationTokens += event.cacheWrite5mTokens + event.cacheWrite1hTokens;
+  totals.cacheReadTokens += event.cacheReadTokens;
+  totals.totalTokens += tokens;
+  if (costUsd === null) totals.unpricedTokens += tokens;
+  else totals.totalCost += costUsd;
+}
+
+/** Sums per group, with a per-model breakdown inside each group. */
+class Bucket {
+  readonly totals = emptyTotals();
+  readonly byModel = new Map<string, { totals: UsageTotals; priced: boolean }>();
+  firstMs = Infinity;
+  lastMs = -Infinity;
+  readonly agents = new Set<string>();
+  readonly projects = new Set<string>();
+
+  add(event: UsageEvent, costUsd: number | null): void {
+    addEvent(this.totals, event, costUsd);
+    let model = this.byModel.get(event.model);
+    if (!model) this.byModel.set(event.model, (model = { totals: emptyTotals(), priced: costUsd !== null }));
+    addEvent(model.totals, event, costUsd);
+    if (event.timestampMs < this.firstMs) this.firstMs = event.timestampMs;
+    if (event.timestampMs > this.lastMs) this.lastMs = event.timestampMs;
+    if (event.agentId) this.agents.add(event.agentId);
+    this.projects.add(event.project);
+  }
+
+  modelsUsed(): string[] {
+    return [...this.byModel.keys()].sort();
+  }
+
+  modelBreakdowns(): ModelBreakdown[] {
+    return [...this.byModel.entries()]
+      .map(([modelName, { totals, priced }]) => ({
+        modelName,
+        inputTokens: totals.inputTokens,
+        outputTokens: totals.outputTokens,
+        cacheCreationTokens: totals.cacheCreationTokens,
+        cacheReadTokens: totals.cacheReadTokens,
+        cost: totals.totalCost,
+        priced,
+      }))
+      .sort((a, b) => b.cost - a.cost || a.modelName.localeCompare(b.modelName));
+  }
+}
+
+export interface ReportOptions {
+  calendar: Calendar;
+  prices: PriceTable;
+  /** Inclusive bounds as `YYYY-MM-DD` (or `YYYYMMDD`) in the calendar's zone. */
+  since?: string;
+  until?: string;
+  source?: SourceName | 'all';
+}
+
+function normaliseDate(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
+}
+
+function group(events: readonly UsageEvent[], options: ReportOptions, keyOf: (e: UsageEvent, dateKey: string) => string): { buckets: Map<string, Bucket>; totals: UsageTotals } {
+  const since = normaliseDate(options.since);
+  const until = normaliseDate(options.until);
+  const buckets = new Map<string, Bucket>();
+  const totals = emptyTotals();
+  for (const event of events) {
+    if (options.source && options.source !== 'all' && event.source !== options.source) continue;
+    const dateKey = options.calendar.dateKey(event.timestampMs);
+    if ((since && dateKey < since) || (until && dateKey > until)) continue;
+    const key = keyOf(event, dateKey);
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = new Bucket()));
+    const cost = options.prices.costOf(event);
+    bucket.add(event, cost);
+    addEvent(totals, event, cost);
+  }
+  return { buckets, totals };
+}
+
+function publicTotals(t: UsageTotals) {
+  return {
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cacheCreationTokens: t.cacheCreationTokens,
+    cacheReadTokens: t.cacheReadTokens,
+    totalTokens: t.totalTokens,
+    totalCost: t.totalCost,
+    ...(t.unpricedTokens > 0 ? { unpricedTokens: t.unpricedTokens } : {}),
+  };
+}
+
+function unpricedModels(buckets: Map<string, Bucket>): string[] {
+  const names = new Set<string>();
+  for (const bucket of buckets.values()) for (const [model, { priced }] of bucket.byModel) if (!priced) names.add(model);
+  return [...names].sort();
+}
+
+/** Per-day usage; rows carry both ccusage 17's `date` and ccusage 20's `period`. */
+export function dailyReport(events: readonly UsageEvent[], options: ReportOptions) {
+  const { buckets, totals } = group(events, options, (_, dateKey) => dateKey);
+  const daily = [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, b]) => ({
+    date,
+    period: date,
+    ...publicTotals(b.totals),
+    modelsUsed: b.modelsUsed(),
+    modelBreakdowns: b.modelBreakdowns(),
+  }));
+  return { daily, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets) };
+}
+
+export function monthlyReport(events: readonly UsageEvent[], options: ReportOptions) {
+  const { buckets, totals } = group(events, options, (_, dateKey) => dateKey.slice(0, 7));
+  const monthly = [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, b]) => ({
+    month,
+    period: month,
+    ...publicTotals(b.totals),
+    modelsUsed: b.modelsUsed(),
+    modelBreakdowns: b.modelBreakdowns(),
+  }));
+  return { monthly, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets) };
+}
+
+/** Per top-level session, sub-agents included; newest activity first. */
+export function sessionReport(events: readonly UsageEvent[], options: ReportOptions) {
+  const { buckets, totals } = group(events, options, (e) => `${e.source}\u0000${e.sessionId}`);
+  const sessions = [...buckets.entries()]
+    .map(([key, b]) => {
+      const [source, sessionId] = key.split('\u0000');
+      return {
+        sessionId,
+        period: sessionId,
+        source,
+        projectPath: [...b.projects][0] ?? '',
+        firstActivity: new Date(b.firstMs).toISOString(),
+        lastActivity: new Date(b.lastMs).toISOString(),
+        subAgents: b.agents.size,
+        ...publicTotals(b.totals),
+        modelsUsed: b.modelsUsed(),
+        modelBreakdowns: b.modelBreakdowns(),
+      };
+    })
+    .sort((a, b) => b.lastActivity.localeCompare(a.lastActivity));
+  return { sessions, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets) };
+}
+
+/** Per project (Claude's project folder or Codex's working directory), costliest first. */
+export function projectReport(events: readonly UsageEvent[], options: ReportOptions) {
+  const { buckets, totals } = group(events, options, (e) => e.project);
+  const projects = [...buckets.entries()]
+    .map(([project, b]) => ({ project, ...publicTotals(b.totals), modelsUsed: b.modelsUsed(), lastActivity: new Date(b.lastMs).toISOString() }))
+    .sort((a, b) => b.totalCost - a.totalCost);
+  return { projects, totals: publicTotals(totals) };
+}
+
+/** Per model, costliest first. */
+export function modelReport(events: readonly UsageEvent[], options: ReportOptions) {
+  const { buckets, totals } = group(events, options, (e) => e.model);
+  const models = [...buckets.entries()]
+    .map(([model, b]) => ({ model, ...publicTotals(b.totals), priced: b.byModel.get(model)?.priced ?? false }))
+    .sort((a, b) => b.totalCost - a.totalCost || b.totalTokens - a.totalTokens);
+  return { models, totals: publicTotals(totals) };
+}
+
+export const blockHours = 5;
+const blockMs = blockHours * 3_600_000;
+
+export interface UsageBlock {
+  id: string;
+  startMs: number;
+  endMs: number;
+  /** Time of the block's last request. */
+  lastMs: number;
+  isActive: boolean;
+  entries: number;
+  totals: UsageTotals;
+  models: string[];
+}
+
+/**
+ * Claude plans reset usage in 5-hour windows that start at the hour of the first
+ * request after the previous window ended (ccusage's rule, so block ids match).
+ */
+export function usageBlocks(events: readonly UsageEvent[], prices: PriceTable, nowMs: number, source: SourceName | 'all' = 'all'): UsageBlock[] {
+  const sorted = events.filter((e) => source === 'all' || e.source === source).sort((a, b) => a.timestampMs - b.timestampMs);
+  const blocks: UsageBlock[] = [];
+  let current: (UsageBlock & { modelSet: Set<string> }) | undefined;
+  for (const event of sorted) {
+    if (!current || event.timestampMs >= current.endMs || event.timestampMs - current.lastMs >= blockMs) {
+      const startMs = Math.floor(event.timestampMs / 3_600_000) * 3_600_000;
+      current = { id: new Date(startMs).toISOString(), startMs, endMs: startMs + blockMs, lastMs: event.timestampMs, isActive: false, entries: 0, totals: emptyTotals(), models: [], modelSet: new Set() };
+      blocks.push(current);
+    }
+    current.entries++;
+    current.lastMs = event.timestampMs;
+    current.modelSet.add(event.model);
+    addEvent(current.totals, event, prices.costOf(event));
+  }
+  return blocks.map((block) => {
+    const { modelSet, ...rest } = block as UsageBlock & { modelSet?: Set<string> };
+    return { ...rest, models: [...(modelSet ?? [])], isActive: nowMs < block.endMs && nowMs - block.lastMs < blockMs };
+  });
+}
+
+export interface BurnRate {
+  usdPerHour: number;
+  tokensPerMinute: number;
+}
+
+/** Spend rate of a block from its start to `nowMs` (at least ten minutes, so one request is not a spike). */
+export function blockBurnRate(block: UsageBlock, nowMs: number): BurnRate {
+  const elapsedMs = Math.max(Math.min(nowMs, block.endMs) - block.startMs, 600_000);
+  return { usdPerHour: (block.totals.totalCost / elapsedMs) * 3_600_000, tokensPerMinute: (block.totals.totalTokens / elapsedMs) * 60_000 };
+}
+
+/** The blocks report in ccusage's JSON shape. */
+export function blocksReport(events: readonly UsageEvent[], prices: PriceTable, nowMs: number, source: SourceName | 'all' = 'all') {
+  return {
+    blocks: usageBlocks(events, prices, nowMs, source).map((block) => {
+      const rate = block.isActive ? blockBurnRate(block, nowMs) : undefined;
+      const remainingMinutes = Math.max(0, (block.endMs - nowMs) / 60_000);
+      return {
+        id: block.id,
+        startTime: new Date(block.startMs).toISOString(),
+        endTime: new Date(block.endMs).toISOString(),
+        actualEndTime: new Date(block.lastMs).toISOString(),
+        isActive: block.isActive,
+        isGap: false,
+        entries: block.entries,
+        tokenCounts: {
+          inputTokens: block.totals.inputTokens,
+          outputTokens: block.totals.outputTokens,
+          cacheCreationInputTokens: block.totals.cacheCreationTokens,
+          cacheReadInputTokens: block.totals.cacheReadTokens,
+        },
+        totalTokens: block.totals.totalTokens,
+        costUSD: block.totals.totalCost,
+        models: block.models,
+        burnRate: rate ? { costPerHour: rate.usdPerHour, tokensPerMinute: rate.tokensPerMinute } : null,
+        projection: rate
+          ? {
+              totalTokens: Math.round(block.totals.totalTokens + rate.tokensPerMinute * remainingMinutes),
+              totalCost: block.totals.totalCost + (rate.usdPerHour / 60) * remainingMinutes,
+              remainingMinutes: Math.round(remainingMinutes),
+            }
+          : null,
+      };
+    }),
+  };
+}

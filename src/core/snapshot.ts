@@ -1,0 +1,196 @@
+import { periodAt, type Calendar, type PeriodKind } from './calendar';
+import type { CodexRateLimit } from './codexLog';
+import type { PriceTable } from './pricing';
+import { addEvent, blockBurnRate, emptyTotals, usageBlocks, type UsageTotals } from './reports';
+import type { BudgetSettings } from './settings';
+import { totalTokensOf, type UsageEvent } from './usageEvent';
+
+export type BudgetLevel = 'ok' | 'warning' | 'error' | 'exceeded';
+
+/** One spending cap and where it stands. */
+export interface BudgetState {
+  period: PeriodKind;
+  unit: 'usd' | 'tokens';
+  limit: number;
+  spent: number;
+  remaining: number;
+  /** spent / limit. */
+  fraction: number;
+  level: BudgetLevel;
+  periodEndMs: number;
+  /** When the cap is reached at the current burn rate, if that happens before the period ends. */
+  projectedExhaustMs?: number;
+}
+
+export interface ModelSpend {
+  model: string;
+  costUsd: number;
+  tokens: number;
+  priced: boolean;
+}
+
+export interface BlockState {
+  startMs: number;
+  endMs: number;
+  costUsd: number;
+  tokens: number;
+  usdPerHour: number;
+  tokensPerMinute: number;
+}
+
+/** Everything the status bar, its tooltip and `tokenmeter status --json` show. */
+export interface StatusSnapshot {
+  nowMs: number;
+  timeZone: string;
+  /** Every number here is computed from local logs and prices, not reported by a provider. */
+  origin: 'estimated';
+  today: UsageTotals;
+  week: UsageTotals;
+  month: UsageTotals;
+  todayByModel: ModelSpend[];
+  block?: BlockState;
+  budgets: BudgetState[];
+  tightest?: BudgetState;
+  level: BudgetLevel | 'idle';
+  statusText: string;
+  unpricedModels: string[];
+  /** Plan limits as the provider reported them (Codex rate limits): official, not estimated. */
+  official: (CodexRateLimit & { source: 'codex' })[];
+  requestCount: number;
+}
+
+/** Compact human numbers: 950, 12.3K, 1.9M, 1.2B. */
+export function formatTokens(tokens: number): string {
+  const abs = Math.abs(tokens);
+  if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
+  if (abs >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
+  if (abs >= 1e3) return `${(tokens / 1e3).toFixed(1)}K`;
+  return String(Math.round(tokens));
+}
+
+export function formatUsd(usd: number): string {
+  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(3)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+const periodWord: Record<PeriodKind, string> = { day: 'today', week: 'this week', month: 'this month' };
+
+function formatAmount(unit: BudgetState['unit'], value: number): string {
+  return unit === 'usd' ? formatUsd(value) : `${formatTokens(value)} tok`;
+}
+
+function limitAmount(unit: BudgetState['unit'], value: number): string {
+  // "$50", not "$50.00", for round caps.
+  return unit === 'usd' ? (Number.isInteger(value) ? `$${value}` : formatUsd(value)) : `${formatTokens(value)} tok`;
+}
+
+function statusTextOf(today: UsageTotals, tightest: BudgetState | undefined): string {
+  if (!tightest) return `$(pulse) ${formatUsd(today.totalCost)} today · ${formatTokens(today.totalTokens)} tok`;
+  const word = periodWord[tightest.period];
+  if (tightest.level === 'exceeded') {
+    return `$(error) Over budget: ${formatAmount(tightest.unit, tightest.spent)} of ${limitAmount(tightest.unit, tightest.limit)} ${word}`;
+  }
+  return `$(pulse) ${formatAmount(tightest.unit, tightest.remaining)} left of ${limitAmount(tightest.unit, tightest.limit)} ${word}`;
+}
+
+function levelOf(fraction: number, budget: BudgetSettings): BudgetLevel {
+  if (fraction >= 1) return 'exceeded';
+  if (fraction * 100 >= budget.errorAtPercent) return 'error';
+  if (fraction * 100 >= budget.warnAtPercent) return 'warning';
+  return 'ok';
+}
+
+const levelRank: Record<BudgetLevel, number> = { ok: 0, warning: 1, error: 2, exceeded: 3 };
+
+/**
+ * The status bar's numbers at `nowMs`: spend today / this week / this month, the
+ * current 5-hour block with its burn rate, and each configured cap with a projection.
+ */
+export function computeStatusSnapshot(
+  events: readonly UsageEvent[],
+  options: { prices: PriceTable; calendar: Calendar; nowMs: number; budget: BudgetSettings; officialLimits?: CodexRateLimit[] },
+): StatusSnapshot {
+  const { prices, calendar, nowMs, budget } = options;
+  const periodOptions = { weekStartsOn: budget.weekStartsOn, resetDayOfMonth: budget.resetDayOfMonth };
+  const day = periodAt(calendar, 'day', nowMs);
+  const week = periodAt(calendar, 'week', nowMs, periodOptions);
+  const month = periodAt(calendar, 'month', nowMs, periodOptions);
+  const totals = { day: emptyTotals(), week: emptyTotals(), month: emptyTotals() };
+  const bounds = { day, week, month };
+  const byModel = new Map<string, ModelSpend>();
+  const unpriced = new Set<string>();
+  const recentStartMs = Math.min(day.startMs, week.startMs, month.startMs, nowMs - 6 * 3_600_000);
+  const recent: UsageEvent[] = [];
+
+  for (const event of events) {
+    if (event.timestampMs < recentStartMs || event.timestampMs > nowMs + 60_000) continue;
+    recent.push(event);
+    const cost = prices.costOf(event);
+    if (cost === null) unpriced.add(event.model);
+    for (const kind of ['day', 'week', 'month'] as const) {
+      if (event.timestampMs >= bounds[kind].startMs && event.timestampMs < bounds[kind].endMs) addEvent(totals[kind], event, cost);
+    }
+    if (event.timestampMs >= day.startMs) {
+      let spend = byModel.get(event.model);
+      if (!spend) byModel.set(event.model, (spend = { model: event.model, costUsd: 0, tokens: 0, priced: cost !== null }));
+      spend.costUsd += cost ?? 0;
+      spend.tokens += totalTokensOf(event);
+    }
+  }
+
+  const active = usageBlocks(recent.filter((e) => e.timestampMs >= nowMs - 10 * 3_600_000), prices, nowMs).find((b) => b.isActive);
+  let block: BlockState | undefined;
+  if (active) {
+    const rate = blockBurnRate(active, nowMs);
+    block = { startMs: active.startMs, endMs: active.endMs, costUsd: active.totals.totalCost, tokens: active.totals.totalTokens, ...rate };
+  }
+
+  const budgets: BudgetState[] = [];
+  const caps: [PeriodKind, BudgetState['unit'], number | undefined][] = [
+    ['day', 'usd', budget.dailyUsd],
+    ['week', 'usd', budget.weeklyUsd],
+    ['month', 'usd', budget.monthlyUsd],
+    ['day', 'tokens', budget.dailyTokens],
+    ['week', 'tokens', budget.weeklyTokens],
+    ['month', 'tokens', budget.monthlyTokens],
+  ];
+  for (const [period, unit, limit] of caps) {
+    if (limit === undefined) continue;
+    const spentTotals = totals[period];
+    const spent = unit === 'usd' ? spentTotals.totalCost : spentTotals.totalTokens;
+    const fraction = spent / limit;
+    const state: BudgetState = { period, unit, limit, spent, remaining: Math.max(0, limit - spent), fraction, level: levelOf(fraction, budget), periodEndMs: bounds[period].endMs };
+    // Daily caps follow the live block's rate; longer periods their average so far.
+    const perMs =
+      period === 'day' && block
+        ? (unit === 'usd' ? block.usdPerHour / 3_600_000 : block.tokensPerMinute / 60_000)
+        : spent / Math.max(nowMs - bounds[period].startMs, 3_600_000);
+    if (fraction < 1 && perMs > 0) {
+      const exhaustMs = nowMs + (limit - spent) / perMs;
+      if (exhaustMs < state.periodEndMs) state.projectedExhaustMs = exhaustMs;
+    }
+    budgets.push(state);
+  }
+  const tightest = budgets.reduce<BudgetState | undefined>(
+    (worst, b) => (!worst || levelRank[b.level] > levelRank[worst.level] || (levelRank[b.level] === levelRank[worst.level] && b.fraction > worst.fraction) ? b : worst),
+    undefined,
+  );
+
+  return {
+    nowMs,
+    timeZone: calendar.timeZone,
+    origin: 'estimated',
+    today: totals.day,
+    week: totals.week,
+    month: totals.month,
+    todayByModel: [...byModel.values()].sort((a, b) => b.costUsd - a.costUsd || b.tokens - a.tokens),
+    block,
+    budgets,
+    tightest,
+    level: tightest ? tightest.level : events.length === 0 ? 'idle' : 'ok',
+    statusText: statusTextOf(totals.day, tightest),
+    unpricedModels: [...unpriced].sort(),
+    official: (options.officialLimits ?? []).map((limit) => ({ ...limit, source: 'codex' as const })),
+    requestCount: events.length,
+  };
+}

@@ -1,0 +1,30 @@
+/** Where a usage record was read from. */
+export type SourceName = 'claude' | 'codex';
+export const sourceNames: readonly SourceName[] = ['claude', 'codex'];
+
+/**
+ * One billed model request, as read from an agent's log, after dedup.
+ * Token counts are disjoint: `inputTokens` excludes cached input, so the
+ * request's total input is input + cache writes + cache reads.
+ */
+export interface UsageEvent {
+  source: SourceName;
+  /** Epoch milliseconds (UTC). */
+  timestampMs: number;
+  /** The top-level session the usage is billed to (sub-agents belong to their parent). */
+  sessionId: string;
+  /** Sub-agent id when the request came from a sub-agent (sidechain), else ''. */
+  agentId: string;
+  /** Project key: Claude's project folder name or Codex's working directory. */
+  project: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  cacheReadTokens: number;
+}
+
+export function totalTokensOf(e: Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens'>): number {
+  return e.inputTokens + e.outputTokens + e.cacheWrite5mTokens + e.cacheWrite1hTokens + e.cacheReadTokens;
+}

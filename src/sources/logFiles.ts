@@ -1,0 +1,136 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { claudeFileContext, type ClaudeFileContext } from '../core/claudeLog';
+import { codexSessionIdFromFileName, newCodexFileState, type CodexFileState } from '../core/codexLog';
+import type { SourceName } from '../core/usageEvent';
+
+/** A log file and how far it has been read. */
+export interface FileCursor {
+  path: string;
+  source: SourceName;
+  size: number;
+  mtimeMs: number;
+  /** Byte offset of the first line not yet read (a half-written line is re-read once complete). */
+  offset: number;
+  claude?: ClaudeFileContext;
+  codex?: CodexFileState;
+}
+
+export interface LogRoots {
+  /** Claude config folders, each holding `projects/`. */
+  claudeDirs: string[];
+  /** Codex home folders, each holding `sessions/` and maybe `archived_sessions/`. */
+  codexDirs: string[];
+}
+
+/**
+ * Where the agents keep their logs, found the way the agents find them:
+ * `CLAUDE_CONFIG_DIR` (comma-separated) else `~/.config/claude` and `~/.claude`;
+ * `CODEX_HOME` else `~/.codex`. Extra folders come from settings.
+ */
+export function defaultLogRoots(env: NodeJS.ProcessEnv = process.env, home = os.homedir(), extra: Partial<LogRoots> = {}): LogRoots {
+  const claudeFromEnv = (env.CLAUDE_CONFIG_DIR ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  const claudeDirs = claudeFromEnv.length > 0 ? claudeFromEnv : [path.join(home, '.config', 'claude'), path.join(home, '.claude')];
+  const codexDirs = env.CODEX_HOME?.trim() ? [env.CODEX_HOME.trim()] : [path.join(home, '.codex')];
+  const unique = (dirs: string[]) => [...new Set(dirs.map((d) => path.resolve(d)))];
+  return { claudeDirs: unique([...claudeDirs, ...(extra.claudeDirs ?? [])]), codexDirs: unique([...codexDirs, ...(extra.codexDirs ?? [])]) };
+}
+
+export interface WalkProblem {
+  path: string;
+  reason: string;
+}
+
+/**
+ * All `.jsonl` files under `root`. Unreadable folders are reported and skipped;
+ * symlinked folders are followed once (a loop is visited a single time).
+ */
+export async function findJsonlFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[]): Promise<string[]> {
+  const found: string[] = [];
+  const visited = new Set<string>();
+  async function visit(dir: string): Promise<void> {
+    let real: string;
+    try {
+      real = await fs.realpath(dir);
+    } catch (error) {
+      problems.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+      return;
+    }
+    if (visited.has(real)) return;
+    visited.add(real);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+      return;
+    }
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await fs.stat(full);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          continue; // a dangling link is not a log
+        }
+      }
+      if (isDir) subdirs.push(full);
+      else if (isFile && entry.name.endsWith('.jsonl') && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
+    }
+    for (const sub of subdirs) await visit(sub);
+  }
+  await visit(root);
+  return found;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A new cursor for a log file found under a root, carrying what the path says about its lines. */
+export function newCursor(source: SourceName, file: string, relativePath: string): FileCursor {
+  const base = { path: file, source, size: 0, mtimeMs: 0, offset: 0 };
+  if (source === 'claude') return { ...base, claude: claudeFileContext(relativePath) };
+  return { ...base, codex: newCodexFileState(codexSessionIdFromFileName(path.basename(file))) };
+}
+
+/**
+ * Every log file of the enabled sources, sorted by path so scans are deterministic.
+ * A source that is not installed costs a couple of `stat` calls.
+ */
+export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceName, boolean>, problems: WalkProblem[]): Promise<{ source: SourceName; path: string; relativePath: string }[]> {
+  const files: { source: SourceName; path: string; relativePath: string }[] = [];
+  const seen = new Set<string>();
+  const add = (source: SourceName, root: string, list: string[]) => {
+    for (const file of list) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      files.push({ source, path: file, relativePath: path.relative(root, file).split(path.sep).join('/') });
+    }
+  };
+  if (sources.claude) {
+    for (const dir of roots.claudeDirs) {
+      const projects = path.join(dir, 'projects');
+      if (await isDirectory(projects)) add('claude', projects, await findJsonlFiles(projects, () => true, problems));
+    }
+  }
+  if (sources.codex) {
+    for (const dir of roots.codexDirs) {
+      for (const sub of ['sessions', 'archived_sessions']) {
+        const folder = path.join(dir, sub);
+        if (await isDirectory(folder)) add('codex', folder, await findJsonlFiles(folder, (rel) => path.basename(rel).startsWith('rollout-'), problems));
+      }
+    }
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,78 @@
+import { promises as fs } from 'node:fs';
+import type { ParsedUsage } from '../core/claudeLog';
+import { parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
+import type { FileCursor } from './logFiles';
+
+const chunkBytes = 4 * 1024 * 1024;
+
+function parseRange(cursor: FileCursor, buf: Buffer, start: number, end: number, sink: (u: ParsedUsage) => void, tally: LineTally): void {
+  if (cursor.claude) parseClaudeLines(buf, start, end, cursor.claude, sink, tally);
+  else if (cursor.codex) parseCodexLines(buf, start, end, cursor.codex, sink, tally);
+}
+
+function isCompleteJson(buf: Buffer, start: number, end: number): boolean {
+  try {
+    JSON.parse(buf.toString('utf8', start, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ReadOutcome = 'appended' | 'unchanged' | 'replaced';
+
+/**
+ * Reads what was appended to a log since `cursor.offset` and advances the cursor.
+ * Cost is proportional to the new bytes. A last line without its newline is kept
+ * for the next read unless it is already complete JSON. Returns 'replaced' without
+ * reading when the file shrank or was swapped (its earlier lines may be gone, so the
+ * caller must rebuild from scratch).
+ */
+export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage) => void, tally: LineTally): Promise<ReadOutcome> {
+  const handle = await fs.open(cursor.path, 'r');
+  try {
+    const stat = await handle.stat();
+    if (stat.size < cursor.offset || (stat.size === cursor.size && stat.mtimeMs !== cursor.mtimeMs && cursor.offset > 0)) {
+      return 'replaced';
+    }
+    if (stat.size === cursor.offset) {
+      cursor.size = stat.size;
+      cursor.mtimeMs = stat.mtimeMs;
+      return 'unchanged';
+    }
+    let buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(stat.size - cursor.offset, 1)));
+    let position = cursor.offset;
+    let carried = 0;
+    while (position < stat.size) {
+      if (carried === buf.length) {
+        // One line longer than the buffer (a multi-MB tool result): grow it.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, carried);
+        buf = bigger;
+      }
+      const want = Math.min(buf.length - carried, stat.size - position);
+      const { bytesRead } = await handle.read(buf, carried, want, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const filled = carried + bytesRead;
+      const lastNewline = buf.lastIndexOf(0x0a, filled - 1);
+      if (lastNewline === -1) {
+        carried = filled;
+        continue;
+      }
+      parseRange(cursor, buf, 0, lastNewline, sink, tally);
+      carried = filled - (lastNewline + 1);
+      if (carried > 0) buf.copy(buf, 0, lastNewline + 1, filled);
+    }
+    if (carried > 0 && isCompleteJson(buf, 0, carried)) {
+      parseRange(cursor, buf, 0, carried, sink, tally);
+      carried = 0;
+    }
+    cursor.offset = position - carried;
+    cursor.size = position;
+    cursor.mtimeMs = stat.mtimeMs;
+    return 'appended';
+  } finally {
+    await handle.close();
+  }
+}

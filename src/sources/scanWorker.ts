@@ -1,0 +1,6 @@
+// Reads a share of the log files off the main thread; see UsageScanner.readAll.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FileCursor } from './logFiles';
+import { scanFiles } from './usageScanner';
+
+void scanFiles((workerData as { cursors: FileCursor[] }).cursors).then((results) => parentPort?.postMessage(results));

@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Ledger, type SerializedLedger } from '../core/ledger';
+import type { SourceName } from '../core/usageEvent';
+import type { FileCursor, LogRoots } from './logFiles';
+import type { UsageScanner } from './usageScanner';
+
+/**
+ * Bump when parsing or dedup rules change: an index written by other rules is
+ * thrown away. Prices are applied when reading, so a price update needs no bump.
+ */
+export const parserVersion = 3;
+
+interface IndexFile {
+  format: 'tokenmeter-index';
+  parserVersion: number;
+  savedAtMs: number;
+  cursors: FileCursor[];
+  ledger: SerializedLedger;
+}
+
+function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TOKENMETER_CACHE_DIR) return env.TOKENMETER_CACHE_DIR;
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? os.tmpdir(), 'tokenmeter', 'cache');
+  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'tokenmeter');
+}
+
+/** One index per set of log folders, shared by every VS Code window and the CLI. */
+export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, boolean>, env: NodeJS.ProcessEnv = process.env): string {
+  const id = createHash('sha256').update(JSON.stringify({ roots, sources })).digest('hex').slice(0, 16);
+  return path.join(cacheDir(env), `index-${id}.json`);
+}
+
+/**
+ * Loads a saved index into the scanner. Returns false (and leaves the scanner empty)
+ * when there is none or it is unusable: torn, foreign, or from other parser rules.
+ */
+export async function loadIndex(file: string, scanner: UsageScanner): Promise<boolean> {
+  let data: IndexFile;
+  try {
+    data = JSON.parse(await fs.readFile(file, 'utf8')) as IndexFile;
+  } catch {
+    return false;
+  }
+  if (data?.format !== 'tokenmeter-index' || data.parserVersion !== parserVersion || !Array.isArray(data.cursors) || !data.ledger) return false;
+  try {
+    scanner.restore(Ledger.deserialize(data.ledger), data.cursors);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the index atomically (temp file + rename), so a reader never sees half a
+ * file and two writers at once leave one whole index, not a mix.
+ */
+export async function saveIndex(file: string, scanner: UsageScanner): Promise<void> {
+  const data: IndexFile = {
+    format: 'tokenmeter-index',
+    parserVersion,
+    savedAtMs: Date.now(),
+    cursors: scanner.fileCursors(),
+    ledger: scanner.ledger.serialize(),
+  };
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(temp, JSON.stringify(data));
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,8 @@
+/** Every command Tokenmeter contributes; a unit test checks package.json against this table. */
+export const CommandId = {
+  showUsage: 'tokenmeter.showUsage',
+  refresh: 'tokenmeter.refresh',
+  setBudget: 'tokenmeter.setBudget',
+  openLogsFolder: 'tokenmeter.openLogsFolder',
+  showOutput: 'tokenmeter.showOutput',
+} as const;

@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LogRoots } from '../../sources/logFiles';
+
+/** Opens one of the agents' log folders (in the OS file manager locally, in a new window when remote). */
+export async function openLogsFolder(roots: LogRoots): Promise<void> {
+  const folders = [
+    ...roots.claudeDirs.map((d) => ({ label: path.join(d, 'projects'), description: 'Claude Code' })),
+    ...roots.codexDirs.map((d) => ({ label: path.join(d, 'sessions'), description: 'Codex' })),
+  ].filter((f) => existsSync(f.label));
+  if (folders.length === 0) {
+    void vscode.window.showInformationMessage('No agent log folders found yet. Add one in the tokenmeter.claudeConfigDirs setting.');
+    return;
+  }
+  const picked = folders.length === 1 ? folders[0] : await vscode.window.showQuickPick(folders, { title: 'Tokenmeter: Open Logs Folder' });
+  if (!picked) return;
+  const uri = vscode.Uri.file(picked.label);
+  if (vscode.env.remoteName) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+  else await vscode.commands.executeCommand('revealFileInOS', uri);
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { dailyReport, modelReport, projectReport, sessionReport } from '../../core/reports';
+import { formatTokens, formatUsd } from '../../core/snapshot';
+import type { UsageService } from '../usageService';
+
+type View = 'day' | 'session' | 'project' | 'model';
+
+/** A quick pick of views (by day, session, project, model), each a list of rows with cost and tokens. */
+export async function showUsage(service: UsageService): Promise<void> {
+  const views: (vscode.QuickPickItem & { view: View })[] = [
+    { label: '$(calendar) By day', description: 'last 30 days', view: 'day' },
+    { label: '$(comment-discussion) By session', description: 'sub-agents included', view: 'session' },
+    { label: '$(folder) By project', view: 'project' },
+    { label: '$(symbol-class) By model', view: 'model' },
+  ];
+  const picked = await vscode.window.showQuickPick(views, { title: 'Tokenmeter: Show Usage', placeHolder: 'Choose a view' });
+  if (!picked) return;
+  const events = service.scanner.ledger.events();
+  const options = { calendar: service.calendar, prices: service.prices };
+  let rows: vscode.QuickPickItem[];
+  const detail = (r: { totalCost: number; totalTokens: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }) =>
+    `${formatUsd(r.totalCost)} · ${formatTokens(r.totalTokens)} tok (in ${formatTokens(r.inputTokens)}, out ${formatTokens(r.outputTokens)}, cache write ${formatTokens(r.cacheCreationTokens)}, cache read ${formatTokens(r.cacheReadTokens)})`;
+  switch (picked.view) {
+    case 'day': {
+      const since = service.calendar.dateKey(Date.now() - 30 * 86_400_000);
+      rows = dailyReport(events, { ...options, since }).daily.reverse().map((d) => ({ label: d.date, description: detail(d), detail: d.modelsUsed.join(', ') }));
+      break;
+    }
+    case 'session':
+      rows = sessionReport(events, options).sessions.slice(0, 200).map((s) => ({
+        label: `${s.sessionId.slice(0, 8)} · ${s.projectPath}`,
+        description: detail(s),
+        detail: `${s.source} · last active ${new Date(s.lastActivity).toLocaleString()} · ${s.subAgents} sub-agents · ${s.modelsUsed.join(', ')}`,
+      }));
+      break;
+    case 'project':
+      rows = projectReport(events, options).projects.map((p) => ({ label: p.project || '(unknown)', description: detail(p), detail: p.modelsUsed.join(', ') }));
+      break;
+    case 'model':
+      rows = modelReport(events, options).models.map((m) => ({ label: m.model, description: m.priced ? detail(m) : `unpriced · ${formatTokens(m.totalTokens)} tok` }));
+      break;
+  }
+  await vscode.window.showQuickPick(rows.length > 0 ? rows : [{ label: 'No usage recorded yet' }], { title: `Tokenmeter: ${picked.label.replace(/^\$\([a-z-]+\) /, '')}`, matchOnDescription: true, matchOnDetail: true });
+}

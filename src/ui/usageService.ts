@@ -1,0 +1,166 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Calendar } from '../core/calendar';
+import { PriceTable } from '../core/pricing';
+import type { Settings } from '../core/settings';
+import { computeStatusSnapshot, type StatusSnapshot } from '../core/snapshot';
+import { defaultLogRoots, type LogRoots } from '../sources/logFiles';
+import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
+import { UsageScanner } from '../sources/usageScanner';
+
+export type ServiceState =
+  | { kind: 'starting' }
+  | { kind: 'ready'; snapshot: StatusSnapshot }
+  | { kind: 'no-logs'; roots: LogRoots }
+  | { kind: 'error'; message: string; snapshot?: StatusSnapshot };
+
+const quickPassMs = 1_000;
+const fullPassMs = 30_000;
+const indexSaveMs = 60_000;
+// Time moves even when no agent writes: midnight, the end of a 5-hour block.
+const recomputeMs = 30_000;
+
+/**
+ * The ledger kept live for one settings lifetime: a cold scan (or the persisted
+ * index) at start, then only appended bytes, noticed by a file watcher and a
+ * one-second poll of recently written files.
+ */
+export class UsageService implements vscode.Disposable {
+  readonly scanner: UsageScanner;
+  readonly prices: PriceTable;
+  readonly calendar: Calendar;
+  readonly roots: LogRoots;
+  private readonly indexPath: string;
+  private readonly changed = new vscode.EventEmitter<ServiceState>();
+  readonly onDidChange = this.changed.event;
+  state: ServiceState = { kind: 'starting' };
+  private readonly disposables: vscode.Disposable[] = [];
+  private changedPaths = new Set<string>();
+  private lastSavedVersion = -1;
+  private disposed = false;
+
+  constructor(private readonly settings: Settings, private readonly log: (message: string) => void) {
+    this.roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
+    this.prices = new PriceTable(settings.prices);
+    this.calendar = new Calendar(settings.timeZone || undefined);
+    this.scanner = new UsageScanner({ roots: this.roots, sources: settings.sources, log });
+    this.indexPath = defaultIndexPath(this.roots, settings.sources);
+  }
+
+  /** Starts reading; resolves after the first numbers are shown. */
+  async start(): Promise<void> {
+    const started = Date.now();
+    if (await loadIndex(this.indexPath, this.scanner)) {
+      this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
+      this.publish();
+    }
+    await this.runPass(true);
+    this.log(`Scanned ${this.scanner.stats.files} log files (${(this.scanner.stats.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ` +
+      `${this.scanner.ledger.size} requests, ${this.scanner.stats.duplicates} duplicate lines merged, ${this.scanner.stats.tally.malformedLines} malformed lines skipped.`);
+    this.logFolders();
+    void this.saveIndexIfChanged();
+    this.watchFolders();
+    this.every(quickPassMs, () => this.runPass(false));
+    this.every(fullPassMs, () => this.runPass(true));
+    this.every(indexSaveMs, () => this.saveIndexIfChanged());
+    this.every(recomputeMs, async () => this.publish());
+  }
+
+  async refresh(): Promise<void> {
+    await this.runPass(true);
+  }
+
+  private every(ms: number, work: () => Promise<unknown>): void {
+    let running = false;
+    const handle = setInterval(() => {
+      if (running || this.disposed) return;
+      running = true;
+      work().catch((e: unknown) => this.log(`Background update failed: ${String(e)}`)).finally(() => (running = false));
+    }, ms);
+    this.disposables.push({ dispose: () => clearInterval(handle) });
+  }
+
+  private async runPass(full: boolean): Promise<void> {
+    const changedPaths = [...this.changedPaths];
+    this.changedPaths.clear();
+    if (!full && changedPaths.length === 0 && this.scanner.fileCursors().every((c) => Date.now() - c.mtimeMs > 10 * 60_000)) return;
+    try {
+      const changed = await this.scanner.refresh({ full, changedPaths });
+      for (const failed of this.scanner.stats.failedFiles) this.log(`Could not read ${failed.path}: ${failed.reason}`);
+      if (changed || full || this.state.kind === 'starting') this.publish();
+    } catch (error) {
+      const message = `Reading agent logs failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.log(message);
+      this.setState({ kind: 'error', message, snapshot: this.state.kind === 'ready' ? this.state.snapshot : undefined });
+    }
+  }
+
+  private publish(): void {
+    if (this.disposed) return;
+    if (this.scanner.ledger.size === 0 && this.scanner.fileCursors().length === 0) {
+      this.setState({ kind: 'no-logs', roots: this.roots });
+      return;
+    }
+    const snapshot = computeStatusSnapshot(this.scanner.ledger.events(), {
+      prices: this.prices,
+      calendar: this.calendar,
+      nowMs: Date.now(),
+      budget: this.settings.budget,
+      officialLimits: this.scanner.officialLimits(),
+    });
+    this.setState({ kind: 'ready', snapshot });
+  }
+
+  private setState(state: ServiceState): void {
+    this.state = state;
+    this.changed.fire(state);
+  }
+
+  private watchFolders(): void {
+    const folders = [
+      ...this.roots.claudeDirs.map((d) => path.join(d, 'projects')),
+      ...this.roots.codexDirs.flatMap((d) => [path.join(d, 'sessions'), path.join(d, 'archived_sessions')]),
+    ].filter((d) => existsSync(d));
+    let timer: NodeJS.Timeout | undefined;
+    for (const folder of folders) {
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(folder, { recursive: true, persistent: false }, (_event, name) => {
+          if (name) this.changedPaths.add(path.join(folder, name.toString()));
+          // Coalesce bursts of writes into one read shortly after.
+          timer ??= setTimeout(() => {
+            timer = undefined;
+            void this.runPass(false);
+          }, 150);
+        });
+      } catch (error) {
+        this.log(`Not watching ${folder} (${String(error)}); polling every second instead.`);
+        continue;
+      }
+      watcher.on('error', (error) => this.log(`Stopped watching ${folder}: ${String(error)}`));
+      this.disposables.push({ dispose: () => watcher.close() });
+    }
+    this.disposables.push({ dispose: () => timer && clearTimeout(timer) });
+  }
+
+  private logFolders(): void {
+    for (const dir of this.roots.claudeDirs) this.log(`Claude Code logs: ${path.join(dir, 'projects')} ${existsSync(path.join(dir, 'projects')) ? '(found)' : '(not found)'}`);
+    for (const dir of this.roots.codexDirs) this.log(`Codex logs: ${path.join(dir, 'sessions')} ${existsSync(path.join(dir, 'sessions')) ? '(found)' : '(not found)'}`);
+    for (const problem of this.scanner.stats.problems) this.log(`Skipped ${problem.path}: ${problem.reason}`);
+  }
+
+  private async saveIndexIfChanged(): Promise<void> {
+    if (this.scanner.ledger.version === this.lastSavedVersion || this.scanner.ledger.size === 0) return;
+    this.lastSavedVersion = this.scanner.ledger.version;
+    await saveIndex(this.indexPath, this.scanner).catch((e: unknown) => this.log(`Could not save the usage index: ${String(e)}`));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.saveIndexIfChanged();
+    for (const d of this.disposables.reverse()) d.dispose();
+    this.changed.dispose();
+  }
+}
