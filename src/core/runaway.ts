@@ -436,8 +436,9 @@ export class RunawayDetector {
     this.totalTokenBuckets[slot] += tokens;
   }
 
+  /** All sessions' rate over the last 3 minutes (recent, so a fresh fan-out counts at full speed). */
   private totalRates(nowMs: number): { usdPerMinute: number; tokensPerMinute: number } {
-    const minutes = Math.max(1, Math.round(this.r.rateWindowMs / minuteMs));
+    const minutes = 3;
     const nowMinute = Math.floor(nowMs / minuteMs);
     let cost = 0;
     let tokens = 0;
