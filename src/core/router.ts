@@ -8,6 +8,7 @@
  * it needs) costs `downgradePenalty` times the needed tier's price on top of the wasted attempt.
  */
 import { classifyTaskKind, taskKindLabels, type TaskKind } from './taskKind';
+import type { TokenRates } from './pricing';
 import type { UsageEvent } from './usageEvent';
 
 export type Tier = 'small' | 'medium' | 'large';
@@ -22,14 +23,8 @@ export const defaultModelTiers: ModelTiers = {
   large: 'claude-opus-4-5',
 };
 
-/** Per-million-token rates in USD, the shape `src/core/pricing.ts` exports. */
-export interface TokenRates {
-  inputPerMTok: number;
-  outputPerMTok: number;
-  cacheWrite5mPerMTok: number;
-  cacheWrite1hPerMTok: number;
-  cacheReadPerMTok: number;
-}
+export type { TokenRates };
+/** Rates for a model (e.g. `(m) => priceTable.ratesFor(m)` from `pricing.ts`); undefined = unpriced. */
 export type PriceOf = (model: string) => TokenRates | undefined | null;
 
 function listRates(inputPerMTok: number, outputPerMTok: number): TokenRates {
