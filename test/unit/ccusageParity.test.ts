@@ -1,0 +1,233 @@
+// Tokenmeter vs ccusage 20.0.24 on a generated fixture with every known quirk of Claude Code and
+// Codex logs (bench/quirkCorpus.mjs puts each quirk on its own UTC day). Where the rules agree the
+// totals must be equal; where Tokenmeter deliberately differs the test asserts the exact difference,
+// computed from the generator's ground truth.
+//
+// What ccusage does, found empirically with this fixture (ccusage 20.0.24, native binary, and
+// ccusage 17.2.1, the JavaScript version, both `daily --json --offline --timezone UTC`):
+// - Streaming snapshots (same message.id + requestId, output_tokens growing 1 -> 120 -> 480):
+//   ccusage 20 keeps the snapshot with the largest output_tokens, dated by that snapshot's line
+//   (a request whose lines straddle midnight lands on the later day; Tokenmeter dates a request by
+//   its earliest line, so it lands on the earlier day). ccusage 17 keeps the FIRST
+//   line it sees, so it under-counts output tokens of every streamed reply (here 2 instead of 961).
+// - Lines without requestId: neither version deduplicates them (the dedup key needs both ids), so a
+//   message written on 3 lines is billed 3 times. Tokenmeter dedups by message.id alone then.
+// - Long context (sonnet-4-5, input + cache writes + cache reads > 200k): both versions tier each
+//   token kind separately (only the tokens of a kind above 200k get the higher rate). A 250k
+//   request made of 10k input + 40k writes + 200k reads is billed entirely at standard rates.
+//   Anthropic bills the whole request at long-context rates once the prompt exceeds 200k
+//   (https://docs.claude.com/en/docs/build-with-claude/context-windows#1m-token-context-window,
+//   https://www.anthropic.com/pricing#api), which Tokenmeter does.
+// - 1-hour cache writes: ccusage 20 prices them at 2x input (same as Tokenmeter); ccusage 17 prices
+//   all cache writes at the 5-minute rate (1.25x).
+// - Unknown model: tokens counted, cost 0 in both; Tokenmeter also lists it in `unpricedModels`.
+// - Resumed sessions (copied lines in a new file), the same file in two CLAUDE_CONFIG_DIR entries:
+//   counted once by both versions (global messageId:requestId dedup).
+// - Sub-agent transcripts (<session>/subagents/agent-*.jsonl and project-level agent-*.jsonl) are
+//   counted by both versions; the usage copy inside a Task tool result is not.
+// - Malformed lines (truncated, garbage, wrong types such as "input_tokens":"5", a half-written
+//   last line) are skipped; an old usage object without cache fields is counted.
+// - Codex (ccusage 20 only; 17 reads Claude Code only): deltas of cumulative totals, repeated
+//   identical token_count rows ignored, input reported without the cached part, archived_sessions/
+//   read too.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateQuirkCorpus, UNKNOWN_MODEL, type QuirkCorpus, type QuirkUsage } from '../../bench/quirkCorpus.mjs';
+import { diffDaily, isolatedEnv, normalizeDaily, runJson, tools, TOKENMETER_CLI, type NormalizedDaily } from '../../bench/lib/tools.mjs';
+
+const MTOK = 1_000_000;
+const LONG_CONTEXT_THRESHOLD = 200_000;
+
+type Rates = { input: number; output: number; write5m: number; write1h: number; read: number };
+/** Published list prices, USD per million tokens (https://www.anthropic.com/pricing#api, https://openai.com/api/pricing). */
+const PRICES: Record<string, { base: Rates; long?: Rates }> = {
+  'claude-sonnet-4-5-20250929': {
+    base: { input: 3, output: 15, write5m: 3.75, write1h: 6, read: 0.3 },
+    long: { input: 6, output: 22.5, write5m: 7.5, write1h: 12, read: 0.6 },
+  },
+  'claude-opus-4-5-20251101': { base: { input: 5, output: 25, write5m: 6.25, write1h: 10, read: 0.5 } },
+  'claude-haiku-4-5-20251001': { base: { input: 1, output: 5, write5m: 1.25, write1h: 2, read: 0.1 } },
+  'gpt-5-codex': { base: { input: 1.25, output: 10, write5m: 0, write1h: 0, read: 0.125 } },
+  'gpt-5': { base: { input: 1.25, output: 10, write5m: 0, write1h: 0, read: 0.125 } },
+};
+
+function promptTokens(u: QuirkUsage): number {
+  return u.inputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens + u.cacheReadTokens;
+}
+
+/** Anthropic's rule: above 200k prompt tokens the WHOLE request is billed at long-context rates. */
+function wholeRequestCost(model: string, u: QuirkUsage): number {
+  const p = PRICES[model];
+  if (!p) return 0;
+  const r = p.long && promptTokens(u) > LONG_CONTEXT_THRESHOLD ? p.long : p.base;
+  return (u.inputTokens * r.input + u.outputTokens * r.output + u.cacheWrite5mTokens * r.write5m + u.cacheWrite1hTokens * r.write1h + u.cacheReadTokens * r.read) / MTOK;
+}
+
+/** ccusage's rule: each token kind tiered on its own count (only the part above 200k at the high rate). */
+function perKindTieredCost(model: string, u: QuirkUsage): number {
+  const p = PRICES[model];
+  if (!p) return 0;
+  const tier = (n: number, base: number, high: number | undefined) => (high === undefined ? n * base : Math.min(n, LONG_CONTEXT_THRESHOLD) * base + Math.max(0, n - LONG_CONTEXT_THRESHOLD) * high);
+  const { base: b, long: l } = p;
+  return (tier(u.inputTokens, b.input, l?.input) + tier(u.outputTokens, b.output, l?.output) + tier(u.cacheWrite5mTokens, b.write5m, l?.write5m) + tier(u.cacheWrite1hTokens, b.write1h, l?.write1h) + tier(u.cacheReadTokens, b.read, l?.read)) / MTOK;
+}
+
+type Cost = (model: string, u: QuirkUsage) => number;
+
+/** Expected daily report (ccusage JSON shape) from a list of billed usages. */
+function expectedFrom(q: QuirkCorpus, entries: { day: string; model: string; usage: QuirkUsage }[], cost: Cost): NormalizedDaily {
+  const report: NormalizedDaily = { days: {}, totals: { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0 } };
+  const add = (day: string, model: string, t: { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; costUsd: number }) => {
+    const d = (report.days[day] ??= { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0, models: {} });
+    const m = (d.models[model] ??= { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, costUsd: 0 });
+    const total = t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens;
+    for (const x of [d, m, report.totals]) {
+      x.inputTokens += t.inputTokens;
+      x.outputTokens += t.outputTokens;
+      x.cacheCreationTokens += t.cacheCreationTokens;
+      x.cacheReadTokens += t.cacheReadTokens;
+      x.totalTokens += total;
+      x.costUsd = (x.costUsd ?? 0) + t.costUsd;
+    }
+  };
+  for (const e of entries) {
+    const u = e.usage;
+    add(e.day, e.model, { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheCreationTokens: u.cacheWrite5mTokens + u.cacheWrite1hTokens, cacheReadTokens: u.cacheReadTokens, costUsd: cost(e.model, u) });
+  }
+  for (const c of q.codexDeltas) {
+    const r = PRICES[c.model].base;
+    const uncached = c.delta.inputTokens - c.delta.cachedInputTokens;
+    add(c.day, c.model, {
+      inputTokens: uncached, outputTokens: c.delta.outputTokens, cacheCreationTokens: 0, cacheReadTokens: c.delta.cachedInputTokens,
+      costUsd: (uncached * r.input + c.delta.cachedInputTokens * r.read + c.delta.outputTokens * r.output) / MTOK,
+    });
+  }
+  return report;
+}
+
+/** The part of a report on the days of one quirk. */
+function only(report: NormalizedDaily, days: string[]): NormalizedDaily {
+  const out: NormalizedDaily = { days: {}, totals: report.totals };
+  for (const d of days) if (report.days[d]) out.days[d] = report.days[d];
+  return out;
+}
+
+describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on every known log quirk', function () {
+  this.timeout(20_000);
+  let root: string;
+  let q: QuirkCorpus;
+  let tokenmeterJson: { unpricedModels?: string[]; daily: { date: string; modelBreakdowns: { modelName: string; priced?: boolean; cost: number }[] }[] };
+  let tokenmeter: NormalizedDaily;
+  let ccusage: NormalizedDaily;
+  let truth: NormalizedDaily;
+  let daysOf: (quirk: string) => string[];
+
+  before(() => {
+    assert.ok(existsSync(TOKENMETER_CLI), `${TOKENMETER_CLI} is missing: run "npm run build" first`);
+    root = mkdtempSync(join(tmpdir(), 'tokenmeter-parity-'));
+    q = generateQuirkCorpus({ root: join(root, 'logs') });
+    const env = isolatedEnv({ claudeDirs: q.claudeDirs, codexDir: q.codexDir, home: join(root, 'home'), cacheDir: join(root, 'cache') });
+    ccusage = normalizeDaily(runJson(tools.ccusage20.command, tools.ccusage20.args, env));
+    tokenmeterJson = runJson(tools.tokenmeter.command, tools.tokenmeter.args, env);
+    tokenmeter = normalizeDaily(tokenmeterJson);
+    truth = expectedFrom(q, q.requests, wholeRequestCost);
+    daysOf = (quirk) => Object.entries(q.quirkDays).filter(([, name]) => name === quirk).map(([day]) => day);
+  });
+
+  after(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  function assertSame(a: NormalizedDaily, b: NormalizedDaily, labels: [string, string], costRelTolerance = 1e-9) {
+    assert.deepEqual(diffDaily(a, b, { labels, costRelTolerance }), []);
+  }
+
+  // Quirks where Tokenmeter's rule and ccusage 20's rule give the same numbers.
+  const agreeing: [string, string][] = [
+    ['baseline', 'counts streamed duplicates with identical usage once, for every model'],
+    ['streamingPartialOutput', 'bills a streamed reply at its final (largest output_tokens) snapshot'],
+    ['longContextBoundary', 'bills a prompt of exactly 200k tokens at standard rates'],
+    ['cacheWrite1h', 'prices 1-hour cache writes at 2x input and 5-minute ones at 1.25x'],
+    ['unknownModel', 'counts the tokens of an unknown model at zero cost'],
+    ['resumedSession', 'counts lines copied into a resumed session once'],
+    ['sameFileInBothConfigDirs', 'counts a session present in two config dirs once'],
+    ['subagents', 'counts sub-agent transcripts in both layouts but not the usage copy in the Task result'],
+    ['malformedLines', 'skips truncated, garbage and wrongly typed lines and counts an old usage without cache fields'],
+    ['singleLineWithoutRequestId', 'counts a single line without requestId'],
+    ['codexCumulativeTotals', 'takes Codex deltas of cumulative totals and ignores repeated identical totals'],
+    ['codexArchivedSession', 'reads Codex rollouts under archived_sessions/'],
+  ];
+  for (const [quirk, sentence] of agreeing) {
+    it(`agrees with ccusage: ${sentence} (${quirk})`, () => {
+      const days = daysOf(quirk);
+      // Tokenmeter finds the ground truth (tokens exactly, cost to floating-point precision)...
+      assertSame(only(tokenmeter, days), only(truth, days), ['tokenmeter', 'ground truth']);
+      // ...and so does ccusage 20 (its prices come from its own table: cost within 0.1%).
+      assertSame(only(ccusage, days), only(truth, days), ['ccusage', 'ground truth'], 0.001);
+    });
+  }
+
+  it('lists an unknown model as unpriced instead of silently costing it $0', () => {
+    assert.ok(tokenmeterJson.unpricedModels?.includes(UNKNOWN_MODEL), `unpricedModels: ${JSON.stringify(tokenmeterJson.unpricedModels)}`);
+    const row = tokenmeterJson.daily.find((d) => d.date === daysOf('unknownModel')[0]);
+    const breakdown = row?.modelBreakdowns.find((m) => m.modelName === UNKNOWN_MODEL);
+    assert.equal(breakdown?.priced, false);
+    assert.equal(breakdown?.cost, 0);
+  });
+
+  it('counts a message without requestId once, where ccusage bills every streamed line of it', () => {
+    // Deliberate difference: ccusage's dedup key needs message.id AND requestId, so lines without a
+    // requestId are never deduplicated. They are the same API response written once per content
+    // block; Tokenmeter falls back to message.id alone.
+    const days = daysOf('duplicatesWithoutRequestId');
+    assertSame(only(tokenmeter, days), only(truth, days), ['tokenmeter', 'ground truth']);
+    const everyLine = q.lines.filter((l) => days.includes(l.day));
+    assert.equal(everyLine.length, 3);
+    const ccusageRule = expectedFrom({ ...q, codexDeltas: [] }, everyLine, wholeRequestCost);
+    assertSame(only(ccusage, days), ccusageRule, ['ccusage', 'every line counted'], 0.001);
+    const day = days[0];
+    const u = q.requests.find((r) => r.day === day)!.usage;
+    assert.equal(ccusage.days[day].outputTokens - tokenmeter.days[day].outputTokens, 2 * u.outputTokens);
+    assert.equal(ccusage.days[day].totalTokens - tokenmeter.days[day].totalTokens, 2 * promptTokens(u) + 2 * u.outputTokens);
+  });
+
+  it('bills a request above 200k prompt tokens wholly at long-context rates, where ccusage tiers each token kind', () => {
+    // Deliberate difference (Anthropic's rule, see the header): same tokens, higher cost.
+    const days = daysOf('longContext');
+    const day = days[0];
+    const requests = q.requests.filter((r) => r.day === day);
+    assertSame(only(tokenmeter, days), only(truth, days), ['tokenmeter', 'ground truth']);
+    const ccusageRule = expectedFrom({ ...q, codexDeltas: [] }, requests, perKindTieredCost);
+    assertSame(only(ccusage, days), only(ccusageRule, days), ['ccusage', 'per-kind tiering'], 1e-9);
+    const expectedGapUsd = requests.reduce((sum, r) => sum + wholeRequestCost(r.model, r.usage) - perKindTieredCost(r.model, r.usage), 0);
+    // 250k request: every kind at the long rate (+0.255); 322k request: all of it (+0.1785) instead
+    // of only the 100k reads above 200k (+0.03); opus-4-5 has no long-context price: no gap.
+    assert.ok(Math.abs(expectedGapUsd - (0.255 + 0.1785 - 0.03)) < 1e-9, `gap ${expectedGapUsd}`);
+    assert.ok(Math.abs(tokenmeter.days[day].costUsd! - ccusage.days[day].costUsd! - expectedGapUsd) < 1e-9, `tokenmeter ${tokenmeter.days[day].costUsd} ccusage ${ccusage.days[day].costUsd}`);
+  });
+
+  it('dates a streamed reply by its first line when its lines straddle midnight, where ccusage uses the billed line', () => {
+    // Deliberate difference: Tokenmeter keeps the tokens of the largest snapshot but the timestamp
+    // (and session) of the earliest occurrence, so a request is dated when it started, as a copy in
+    // a resumed session is credited to the original. ccusage 20 dates it by the kept line.
+    const [before, after] = daysOf('streamingAcrossMidnight');
+    const r = q.requests.find((x) => x.quirk === 'streamingAcrossMidnight')!;
+    assert.equal(r.day, before);
+    assert.equal(r.billedSnapshotDay, after);
+    assertSame(only(tokenmeter, [before, after]), only(truth, [before, after]), ['tokenmeter', 'ground truth']);
+    assert.equal(tokenmeter.days[after], undefined);
+    assert.equal(ccusage.days[before], undefined);
+    const moved = expectedFrom({ ...q, codexDeltas: [] }, [{ ...r, day: after }], wholeRequestCost);
+    assertSame(only(ccusage, [after]), moved, ['ccusage', 'dated by billed line'], 0.001);
+    assert.equal(ccusage.days[after].outputTokens, r.usage.outputTokens);
+  });
+
+  it('differs from ccusage on no day other than the deliberate ones', () => {
+    const deliberate = new Set([...daysOf('duplicatesWithoutRequestId'), ...daysOf('longContext'), ...daysOf('streamingAcrossMidnight')]);
+    const differing = diffDaily(tokenmeter, ccusage, { labels: ['tokenmeter', 'ccusage'] }).filter((line) => !deliberate.has(line.slice(0, 10)));
+    assert.deepEqual(differing, []);
+  });
+});
