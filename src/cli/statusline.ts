@@ -1,0 +1,143 @@
+// `tokenmeter statusline`: Claude Code's statusLine command. Runs on every status line refresh,
+// so it imports only node built-ins and two small modules (measured in the report; keep it so).
+import { spawn } from 'node:child_process';
+import { formatStatusLine, parseStatusLineInput, toSnapshot } from '../core/claudeStatusLine';
+import { defaultStateDir, writeStatusLineSnapshot } from '../sources/statusLineStore';
+
+const WRAP_TIMEOUT_MS = 2_000;
+const MAX_WRAPPED_BYTES = 64 * 1024;
+
+const USAGE = `Usage: tokenmeter statusline [--wrap "<command>"] [--state-dir DIR] [--no-record]
+
+Reads Claude Code's status line JSON on stdin and prints one compact line with your plan quota:
+  5h 42% (resets 14:10) · 7d 18% · $3.20 session
+and records the quota in DIR/claude-statusline.json for the Tokenmeter extension.
+  --wrap "<command>"  run your existing status line command with the same stdin and show its output first
+  --state-dir DIR     where to record (default: $TOKENMETER_STATE_DIR or the platform state folder)
+  --no-record         print only
+
+Install in ~/.claude/settings.json:
+  "statusLine": { "type": "command", "command": "tokenmeter statusline" }`;
+
+export interface StatusLineIo {
+  readStdin(): Promise<string>;
+  write(text: string): void;
+  writeError(text: string): void;
+  env: Record<string, string | undefined>;
+  nowMs(): number;
+  utcOffsetMinutes(): number;
+}
+
+const processIo: StatusLineIo = {
+  readStdin: () =>
+    new Promise((resolve, reject) => {
+      if (process.stdin.isTTY) return resolve('');
+      const chunks: Buffer[] = [];
+      process.stdin.on('data', (c: Buffer) => chunks.push(c));
+      process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      process.stdin.on('error', reject);
+    }),
+  write: (t) => process.stdout.write(t),
+  writeError: (t) => process.stderr.write(t),
+  env: process.env,
+  nowMs: () => Date.now(),
+  utcOffsetMinutes: () => -new Date().getTimezoneOffset(),
+};
+
+interface Options {
+  wrap?: string;
+  stateDir?: string;
+  record: boolean;
+  help: boolean;
+}
+
+function parseArgs(args: string[]): Options | string {
+  const o: Options = { record: true, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (name: string): string | undefined => {
+      if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+      const v = args[i + 1];
+      i += 1;
+      return v;
+    };
+    if (a === '--help' || a === '-h') o.help = true;
+    else if (a === '--no-record') o.record = false;
+    else if (a === '--wrap' || a.startsWith('--wrap=')) {
+      o.wrap = value('--wrap');
+      if (o.wrap === undefined) return '--wrap needs a command';
+    } else if (a === '--state-dir' || a.startsWith('--state-dir=')) {
+      o.stateDir = value('--state-dir');
+      if (!o.stateDir) return '--state-dir needs a folder';
+    } else return `unknown option ${a}`;
+  }
+  return o;
+}
+
+/** Runs the user's own status line command with the same stdin; its stdout, or '' on failure/timeout. */
+export function runWrapped(command: string, stdin: string, env: Record<string, string | undefined>): Promise<{ out: string; error?: string }> {
+  return new Promise((resolve) => {
+    let out = '';
+    let settled = false;
+    const finish = (error?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ out, error });
+    };
+    const child = spawn(command, { shell: env.SHELL || true, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'ignore'] });
+    const timer = setTimeout(() => {
+      child.kill();
+      finish(`wrapped status line command timed out after ${WRAP_TIMEOUT_MS / 1000} s`);
+    }, WRAP_TIMEOUT_MS);
+    child.stdout.on('data', (c: Buffer) => {
+      if (out.length < MAX_WRAPPED_BYTES) out += c.toString('utf8');
+    });
+    child.on('error', (err) => finish(`wrapped status line command failed: ${err.message}`));
+    child.on('close', () => finish());
+    child.stdin.on('error', () => undefined); // the command may not read stdin
+    child.stdin.end(stdin);
+  });
+}
+
+/** Joins the user's line (first) and ours. */
+export function combineLines(wrapped: string, ours: string): string {
+  const w = wrapped.replace(/\s+$/, '');
+  if (!w) return ours;
+  if (!ours) return w;
+  return w.includes('\n') ? `${w}\n${ours}` : `${w} │ ${ours}`;
+}
+
+export async function run(args: string[], io: StatusLineIo = processIo): Promise<number> {
+  const opts = parseArgs(args);
+  if (typeof opts === 'string') {
+    io.writeError(`tokenmeter statusline: ${opts}\n${USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    io.write(`${USAGE}\n`);
+    return 0;
+  }
+  const stdin = await io.readStdin();
+  const wrapped: Promise<{ out: string; error?: string }> = opts.wrap ? runWrapped(opts.wrap, stdin, io.env) : Promise.resolve({ out: '' });
+  const input = parseStatusLineInput(stdin);
+  const nowMs = io.nowMs();
+  let ours = '';
+  if (input) {
+    ours = formatStatusLine(input, { nowMs, utcOffsetMinutes: io.utcOffsetMinutes() });
+    const snapshot = opts.record ? toSnapshot(input, nowMs) : undefined;
+    if (snapshot) {
+      try {
+        writeStatusLineSnapshot(opts.stateDir ?? defaultStateDir(io.env), snapshot);
+      } catch (err) {
+        // The status line must still print; say why recording failed on stderr (Claude Code ignores it).
+        io.writeError(`tokenmeter statusline: ${(err as Error).message}\n`);
+      }
+    }
+  }
+  const w = await wrapped;
+  if (w.error) io.writeError(`tokenmeter statusline: ${w.error}\n`);
+  const line = combineLines(w.out, ours);
+  if (line) io.write(`${line}\n`);
+  return 0;
+}

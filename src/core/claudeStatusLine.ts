@@ -1,0 +1,286 @@
+// Claude Code's statusLine protocol: it runs the configured command on every refresh with a JSON
+// on stdin and shows the command's stdout. Since v2.1.80 that JSON carries the subscription's
+// real quota: rate_limits.five_hour / seven_day {used_percentage, resets_at} (absent for API-key
+// users and before the first response). https://code.claude.com/docs/en/statusline
+//
+// Pure and dependency-free on purpose: `tokenmeter statusline` runs on every refresh, so this
+// module must load fast (no zod; a hand-written guard validates the input).
+
+export interface RateWindow {
+  /** 0-100. */
+  usedPercentage: number;
+  /** Epoch ms; Claude Code sends unix seconds (some builds an ISO string). */
+  resetsAtMs?: number;
+}
+
+export interface StatusLineInput {
+  sessionId?: string;
+  modelId?: string;
+  modelName?: string;
+  cwd?: string;
+  sessionCostUsd?: number;
+  fiveHour?: RateWindow;
+  sevenDay?: RateWindow;
+}
+
+/** What `tokenmeter statusline` records for the extension (one small JSON file). */
+export interface StatusLineSnapshot {
+  version: 1;
+  recordedAtMs: number;
+  sessionId?: string;
+  modelId?: string;
+  sessionCostUsd?: number;
+  fiveHour?: RateWindow;
+  sevenDay?: RateWindow;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown): number | undefined => {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+};
+
+/** resets_at as unix seconds (number or digit string), epoch ms, or ISO string -> epoch ms. */
+export function parseResetsAt(v: unknown): number | undefined {
+  const n = num(v);
+  if (n !== undefined) return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+  if (typeof v === 'string') {
+    const ms = Date.parse(v);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+function parseWindow(v: unknown): RateWindow | undefined {
+  if (!isObj(v)) return undefined;
+  const used = num(v.used_percentage);
+  if (used === undefined) return undefined;
+  const resetsAtMs = parseResetsAt(v.resets_at);
+  return resetsAtMs === undefined ? { usedPercentage: used } : { usedPercentage: used, resetsAtMs };
+}
+
+/** Parses Claude Code's statusLine stdin; undefined when it is not a JSON object. Unknown fields are ignored. */
+export function parseStatusLineInput(text: string): StatusLineInput | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(raw)) return undefined;
+  const out: StatusLineInput = {};
+  const model = isObj(raw.model) ? raw.model : {};
+  const workspace = isObj(raw.workspace) ? raw.workspace : {};
+  const cost = isObj(raw.cost) ? raw.cost : {};
+  const limits = isObj(raw.rate_limits) ? raw.rate_limits : {};
+  const set = <K extends keyof StatusLineInput>(k: K, v: StatusLineInput[K] | undefined) => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('sessionId', str(raw.session_id));
+  set('modelId', str(model.id));
+  set('modelName', str(model.display_name));
+  set('cwd', str(workspace.current_dir) ?? str(raw.cwd));
+  set('sessionCostUsd', num(cost.total_cost_usd));
+  set('fiveHour', parseWindow(limits.five_hour));
+  set('sevenDay', parseWindow(limits.seven_day));
+  return out;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function clock(ms: number, utcOffsetMinutes: number): { hhmm: string; weekday: string; dayIndex: number } {
+  const t = new Date(ms + utcOffsetMinutes * 60_000);
+  const hhmm = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
+  return { hhmm, weekday: WEEKDAYS[t.getUTCDay()], dayIndex: Math.floor((ms + utcOffsetMinutes * 60_000) / 86_400_000) };
+}
+
+export interface FormatOptions {
+  nowMs: number;
+  /** Minutes east of UTC (-new Date().getTimezoneOffset()). */
+  utcOffsetMinutes: number;
+  /** Show the 7-day reset time from this usage on (default 80%). */
+  showWeeklyResetFromPct?: number;
+}
+
+function formatWindow(label: string, w: RateWindow, opts: FormatOptions, alwaysShowReset: boolean): string {
+  if (w.resetsAtMs !== undefined && w.resetsAtMs <= opts.nowMs) return `${label} reset`;
+  const pct = `${label} ${Math.round(w.usedPercentage)}%`;
+  const showReset = alwaysShowReset || w.usedPercentage >= (opts.showWeeklyResetFromPct ?? 80);
+  if (w.resetsAtMs === undefined || !showReset) return pct;
+  const at = clock(w.resetsAtMs, opts.utcOffsetMinutes);
+  const today = clock(opts.nowMs, opts.utcOffsetMinutes).dayIndex === at.dayIndex;
+  return `${pct} (resets ${today ? at.hhmm : `${at.weekday} ${at.hhmm}`})`;
+}
+
+/** The compact line: "5h 42% (resets 14:10) · 7d 18% · $3.20 session". Empty when there is nothing to say. */
+export function formatStatusLine(input: StatusLineInput, opts: FormatOptions): string {
+  const parts: string[] = [];
+  if (input.fiveHour) parts.push(formatWindow('5h', input.fiveHour, opts, true));
+  if (input.sevenDay) parts.push(formatWindow('7d', input.sevenDay, opts, false));
+  if (input.sessionCostUsd !== undefined) parts.push(`$${input.sessionCostUsd.toFixed(2)} session`);
+  return parts.join(' · ');
+}
+
+/** The snapshot to record; undefined when the input has no rate limits (API-key users, before the first reply). */
+export function toSnapshot(input: StatusLineInput, nowMs: number): StatusLineSnapshot | undefined {
+  if (!input.fiveHour && !input.sevenDay) return undefined;
+  const s: StatusLineSnapshot = { version: 1, recordedAtMs: nowMs };
+  if (input.sessionId) s.sessionId = input.sessionId;
+  if (input.modelId) s.modelId = input.modelId;
+  if (input.sessionCostUsd !== undefined) s.sessionCostUsd = input.sessionCostUsd;
+  if (input.fiveHour) s.fiveHour = input.fiveHour;
+  if (input.sevenDay) s.sevenDay = input.sevenDay;
+  return s;
+}
+
+function guardWindow(v: unknown): RateWindow | undefined {
+  if (!isObj(v) || typeof v.usedPercentage !== 'number') return undefined;
+  return typeof v.resetsAtMs === 'number' ? { usedPercentage: v.usedPercentage, resetsAtMs: v.resetsAtMs } : { usedPercentage: v.usedPercentage };
+}
+
+/** Validates a recorded snapshot file's text; undefined when missing fields or not ours. */
+export function parseSnapshot(text: string): StatusLineSnapshot | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(raw) || raw.version !== 1 || typeof raw.recordedAtMs !== 'number') return undefined;
+  const s: StatusLineSnapshot = { version: 1, recordedAtMs: raw.recordedAtMs };
+  if (typeof raw.sessionId === 'string') s.sessionId = raw.sessionId;
+  if (typeof raw.modelId === 'string') s.modelId = raw.modelId;
+  if (typeof raw.sessionCostUsd === 'number') s.sessionCostUsd = raw.sessionCostUsd;
+  const five = guardWindow(raw.fiveHour);
+  const seven = guardWindow(raw.sevenDay);
+  if (five) s.fiveHour = five;
+  if (seven) s.sevenDay = seven;
+  if (!s.fiveHour && !s.sevenDay) return undefined;
+  return s;
+}
+
+/** One plan window as the extension shows it; `expired` when its reset time has passed since recording. */
+export interface PlanWindowView {
+  window: '5h' | '7d';
+  usedPercentage: number;
+  resetsAtMs?: number;
+  expired: boolean;
+  ageMs: number;
+}
+
+/** The snapshot's windows as of nowMs (a window whose reset passed is reported expired, usage unknown). */
+export function planWindows(snapshot: StatusLineSnapshot, nowMs: number): PlanWindowView[] {
+  const out: PlanWindowView[] = [];
+  const ageMs = Math.max(0, nowMs - snapshot.recordedAtMs);
+  const add = (window: '5h' | '7d', w: RateWindow | undefined) => {
+    if (!w) return;
+    const v: PlanWindowView = { window, usedPercentage: w.usedPercentage, expired: w.resetsAtMs !== undefined && w.resetsAtMs <= nowMs, ageMs };
+    if (w.resetsAtMs !== undefined) v.resetsAtMs = w.resetsAtMs;
+    out.push(v);
+  };
+  add('5h', snapshot.fiveHour);
+  add('7d', snapshot.sevenDay);
+  return out;
+}
+
+// ---- Installing into Claude Code's settings.json ----------------------------------------------
+
+/** POSIX single-quoting (Claude Code runs statusLine commands through a shell; bash on Windows too). */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.split("'").join(`'\\''`)}'`;
+}
+
+/** Undoes shellQuote for a single argument; undefined when the text is not one such argument. */
+export function shellUnquote(s: string): string | undefined {
+  const t = s.trim();
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(t)) return t;
+  let out = '';
+  let i = 0;
+  while (i < t.length) {
+    if (t[i] === "'") {
+      const end = t.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      out += t.slice(i + 1, end);
+      i = end + 1;
+    } else if (t[i] === '\\' && i + 1 < t.length) {
+      out += t[i + 1];
+      i += 2;
+    } else if (/\s/.test(t[i])) {
+      return undefined;
+    } else {
+      out += t[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+const WRAP_FLAG = ' --wrap ';
+
+/** True when `command` runs our statusline (`<ourCommand> ...`, or any "tokenmeter ... statusline"). */
+export function isTokenmeterStatusLine(command: string, ourCommand: string): boolean {
+  const c = command.trim();
+  return c === ourCommand || c.startsWith(`${ourCommand} `) || /\btokenmeter\b[^|;&]*\sstatusline\b/.test(c);
+}
+
+export interface StatusLineSettingsPlan {
+  action: 'install' | 'wrap' | 'unchanged' | 'remove' | 'restore';
+  /** The statusLine value before and after (undefined = absent). */
+  before?: unknown;
+  after?: unknown;
+  /** The whole settings object to write (same object content when unchanged). */
+  settings: Record<string, unknown>;
+  /** One or two sentences for the confirmation dialog. */
+  summary: string;
+}
+
+/**
+ * The settings.json change that makes Claude Code run `ourCommand` as its status line, wrapping an
+ * existing command so the user's line still shows first. Other keys, and statusLine fields such
+ * as `padding`, are kept.
+ */
+export function planStatusLineInstall(settings: unknown, ourCommand: string): StatusLineSettingsPlan {
+  const base: Record<string, unknown> = isObj(settings) ? { ...settings } : {};
+  const before = base.statusLine;
+  const existing = isObj(before) ? before : undefined;
+  const existingCommand = existing && existing.type === 'command' ? str(existing.command) : undefined;
+  if (existingCommand && isTokenmeterStatusLine(existingCommand, ourCommand)) {
+    return { action: 'unchanged', before, after: before, settings: base, summary: 'Claude Code already runs the Tokenmeter status line.' };
+  }
+  const command = existingCommand ? `${ourCommand}${WRAP_FLAG}${shellQuote(existingCommand)}` : ourCommand;
+  const after = { ...(existing ?? {}), type: 'command', command };
+  base.statusLine = after;
+  return {
+    action: existingCommand ? 'wrap' : 'install',
+    before,
+    after,
+    settings: base,
+    summary: existingCommand
+      ? `Your status line command "${existingCommand}" keeps running and showing first; Tokenmeter adds its quota after it and records it for the editor.`
+      : 'Claude Code will run the Tokenmeter status line, which shows your plan quota and records it for the editor.',
+  };
+}
+
+/** The reverse: restore the wrapped command, or remove a status line that is only ours. */
+export function planStatusLineUninstall(settings: unknown, ourCommand: string): StatusLineSettingsPlan {
+  const base: Record<string, unknown> = isObj(settings) ? { ...settings } : {};
+  const before = base.statusLine;
+  const existing = isObj(before) ? before : undefined;
+  const command = existing ? str(existing.command) : undefined;
+  if (!existing || !command || !isTokenmeterStatusLine(command, ourCommand)) {
+    return { action: 'unchanged', before, after: before, settings: base, summary: 'Claude Code does not run the Tokenmeter status line.' };
+  }
+  const at = command.indexOf(WRAP_FLAG);
+  const wrapped = at >= 0 ? shellUnquote(command.slice(at + WRAP_FLAG.length)) : undefined;
+  if (wrapped) {
+    const after = { ...existing, command: wrapped };
+    base.statusLine = after;
+    return { action: 'restore', before, after, settings: base, summary: `Restores your status line command "${wrapped}".` };
+  }
+  delete base.statusLine;
+  return { action: 'remove', before, after: undefined, settings: base, summary: 'Removes the Tokenmeter status line from Claude Code.' };
+}
