@@ -9,6 +9,8 @@ const commands: Record<string, Command> = {
   session: { summary: 'usage per session (sub-agents included)', run: async (a) => (await import('./cli/reports')).runReport('session', a) },
   blocks: { summary: '5-hour usage windows', run: async (a) => (await import('./cli/reports')).runBlocks(a) },
   status: { summary: 'what the status bar shows', run: async (a) => (await import('./cli/status')).runStatus(a) },
+  alerts: { summary: 'runaway alerts now, or --replay the logs as if live', run: async (a) => (await import('./cli/alerts')).run(a) },
+  guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', run: async (a) => (await import('./cli/guard')).run(a) },
 };
 
 const help = `tokenmeter — AI coding-agent spend from local logs

@@ -1,0 +1,119 @@
+import { periodAt, type Calendar } from '../core/calendar';
+import { baselineFromHistory, formatDurationMs, formatUsd, replayAlerts, RunawayDetector, type RunawayOptions } from '../core/runaway';
+import type { Settings } from '../core/settings';
+import type { UsageEvent } from '../core/usageEvent';
+import { calendarFlag, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
+
+const hourMs = 3_600_000;
+
+/** A number flag, or undefined when absent. */
+export function numberFlag(args: ParsedArgs, name: string): number | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number (got "${raw}")`);
+  return n;
+}
+
+export function calendarFor(args: ParsedArgs, settings: Settings): Calendar {
+  return args.flags.has('timezone') ? calendarFlag(args) : calendarFlag(parseArgs(settings.timeZone ? ['--timezone', settings.timeZone] : []));
+}
+
+/** Local midnight for the detector's daily budget, computed once per day rather than per event. */
+export function dayStartFn(calendar: Calendar): (ms: number) => number {
+  let start = 0;
+  let end = -1;
+  return (ms) => {
+    if (ms < start || ms >= end) ({ startMs: start, endMs: end } = periodAt(calendar, 'day', ms));
+    return start;
+  };
+}
+
+/**
+ * Detector options from settings and flags: `--burn-factor`, `--max-agents`,
+ * `--daily-usd` (default: tokenmeter.budget.dailyUsd), `--window-usd`, `--window-tokens`.
+ */
+export function detectorOptionsFrom(args: ParsedArgs, settings: Settings, calendar: Calendar, history: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null): RunawayOptions {
+  const windowUsd = numberFlag(args, 'window-usd');
+  const windowTokens = numberFlag(args, 'window-tokens');
+  return {
+    baseline: baselineFromHistory(history, costOf),
+    burnFactor: numberFlag(args, 'burn-factor'),
+    maxParallelAgents: numberFlag(args, 'max-agents'),
+    dailyBudgetUsd: numberFlag(args, 'daily-usd') ?? settings.budget.dailyUsd,
+    dayStartMs: dayStartFn(calendar),
+    windowBudget: windowUsd !== undefined || windowTokens !== undefined ? { usd: windowUsd, tokens: windowTokens } : undefined,
+  };
+}
+
+function normaliseDate(d: string): string {
+  return d.includes('-') ? d : `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+}
+
+/**
+ * `tokenmeter alerts --replay [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json]`:
+ * replays the logs through the runaway detector as if live and prints every
+ * alert with the time it would have fired. Without `--replay`: the alerts in
+ * force now and the live sessions, fastest-burning first.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const settings = await loadCliSettings();
+  const calendar = calendarFor(args, settings);
+  const since = dateFlag(args, 'since');
+  const until = dateFlag(args, 'until');
+  const scanner = await scanForCli(args, settings);
+  const prices = priceTableOf(settings);
+  const costOf = (e: UsageEvent) => prices.costOf(e);
+  const all = scanner.ledger.events();
+  const json = args.flags.has('json');
+
+  if (args.flags.has('replay')) {
+    const sinceKey = since === undefined ? undefined : normaliseDate(since);
+    const untilKey = until === undefined ? undefined : normaliseDate(until);
+    const events = all.filter((e) => {
+      const key = calendar.dateKey(e.timestampMs);
+      return (sinceKey === undefined || key >= sinceKey) && (untilKey === undefined || key <= untilKey);
+    });
+    const options = detectorOptionsFrom(args, settings, calendar, all, costOf);
+    const alerts = replayAlerts(events, costOf, options);
+    if (json) {
+      process.stdout.write(JSON.stringify({
+        alerts: alerts.map((a) => ({
+          firedAt: new Date(a.firedAtMs).toISOString(), kind: a.kind, sessionId: a.sessionId, project: a.project, model: a.model,
+          usdPerHour: Math.round(a.usdPerHour * 100) / 100, message: a.message,
+        })),
+      }, null, 2) + '\n');
+      return 0;
+    }
+    const d = new RunawayDetector(options);
+    console.log(`Replayed ${events.length.toLocaleString('en-US')} requests; burn-rate alert above ${formatUsd(d.burnThresholdUsdPerHour)}/h ` +
+      `(${options.baseline!.sessionCount > 0 ? `your P95 session peak ${formatUsd(options.baseline!.usdPerHour)}/h` : 'default baseline'}), parallel-agents above ${d.parallelAgentsLimit}.`);
+    if (alerts.length === 0) console.log('No alerts.');
+    for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${a.message}`);
+    return 0;
+  }
+
+  // Live view: replay the last two hours and show what is in force now.
+  const nowMs = Date.now();
+  const recent = all.filter((e) => e.timestampMs >= nowMs - 2 * hourMs && e.timestampMs <= nowMs + 60_000);
+  const options = detectorOptionsFrom(args, settings, calendar, all.filter((e) => e.timestampMs < nowMs - 2 * hourMs), costOf);
+  const detector = new RunawayDetector(options);
+  const alerts = [];
+  for (const e of [...recent].sort((a, b) => a.timestampMs - b.timestampMs)) alerts.push(...detector.observe(e, costOf(e)));
+  const sessions = detector.activeSessions(nowMs);
+  const inForce = alerts.filter((a) => sessions.some((s) => s.sessionId === a.sessionId && s.activeAlerts.includes(a.kind)));
+  if (json) {
+    process.stdout.write(JSON.stringify({
+      alerts: inForce.map((a) => ({ firedAt: new Date(a.firedAtMs).toISOString(), kind: a.kind, sessionId: a.sessionId, project: a.project, model: a.model, usdPerHour: Math.round(a.usdPerHour * 100) / 100, message: a.message })),
+      sessions,
+    }, null, 2) + '\n');
+    return 0;
+  }
+  if (inForce.length === 0) console.log('No runaway now.');
+  for (const a of inForce) console.log(`${a.kind}: ${a.message}`);
+  for (const s of sessions) {
+    console.log(`  ${s.sessionId.slice(0, 8)}  ${s.project}  ${s.model}  ${formatUsd(s.usdPerHour)}/h  ${s.activeAgents} agents  ${formatDurationMs(s.runningForMs)}  ${formatUsd(s.costSoFarUsd)} so far`);
+  }
+  return 0;
+}

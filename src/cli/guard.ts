@@ -1,0 +1,94 @@
+import { computeStatusSnapshot } from '../core/snapshot';
+import { guardDecision, type ExhaustedBudget } from '../core/runawayGuard';
+import type { UsageEvent } from '../core/usageEvent';
+import { calendarFor, detectorOptionsFrom, numberFlag } from './alerts';
+import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
+
+const hourMs = 3_600_000;
+
+/**
+ * The hook's stdin: Claude Code sends one JSON object (`session_id`,
+ * `tool_name`, `tool_input`, …) to a command hook. Run by hand, stdin is a
+ * terminal and there is nothing to read.
+ */
+export async function readHookInput(stdin: NodeJS.ReadStream = process.stdin, timeoutMs = 500): Promise<{ sessionId?: string; toolName?: string }> {
+  if (stdin.isTTY) return {};
+  const text = await new Promise<string>((resolve) => {
+    let data = '';
+    const done = () => { clearTimeout(timer); stdin.removeAllListeners('data'); stdin.pause(); resolve(data); };
+    const timer = setTimeout(done, timeoutMs);
+    stdin.setEncoding('utf8');
+    stdin.on('data', (chunk: string) => { data += chunk; if (data.length > 1_000_000) done(); });
+    stdin.once('end', done);
+    stdin.once('error', done);
+  });
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const o = parsed as Record<string, unknown>;
+    return {
+      sessionId: typeof o.session_id === 'string' ? o.session_id : undefined,
+      toolName: typeof o.tool_name === 'string' ? o.tool_name : undefined,
+    };
+  } catch {
+    // Not the hook payload (someone piped text in): judge every session instead.
+    return {};
+  }
+}
+
+/**
+ * `tokenmeter guard [--session ID] [--daily-usd N] [--window-usd N] [--block-on-projection]`:
+ * exit 2 with one line on stderr when a budget is exhausted or a runaway is
+ * active (in the hook's session, or in any live session when run by hand);
+ * otherwise exit 0 silently. Made for a Claude Code PreToolUse hook on the
+ * sub-agent tool: exit 2 blocks the tool call and Claude reads the stderr line.
+ * `TOKENMETER_GUARD=off` turns it off for a shell.
+ */
+export async function run(argv: string[]): Promise<number> {
+  if (process.env.TOKENMETER_GUARD === 'off') return 0;
+  const args = parseArgs(argv, ['json', 'help', 'no-index', 'block-on-projection']);
+  const hook = await readHookInput();
+  const sessionId = stringFlag(args, 'session') ?? hook.sessionId;
+  const loaded = await loadCliSettings();
+  const dailyUsd = numberFlag(args, 'daily-usd');
+  const settings = dailyUsd === undefined ? loaded : { ...loaded, budget: { ...loaded.budget, dailyUsd } };
+  const calendar = calendarFor(args, settings);
+  const scanner = await scanForCli(args, settings);
+  const prices = priceTableOf(settings);
+  const costOf = (e: UsageEvent) => prices.costOf(e);
+  const nowMs = Date.now();
+  const all = scanner.ledger.events();
+
+  const snapshot = computeStatusSnapshot(all, { prices, calendar, nowMs, budget: settings.budget, officialLimits: scanner.officialLimits() });
+  const periodName = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
+  const exhausted: ExhaustedBudget[] = snapshot.budgets
+    .filter((b) => b.spent >= b.limit)
+    .map((b) => ({ name: periodName[b.period], unit: b.unit, limit: b.limit, spent: b.spent }));
+  const windowUsd = numberFlag(args, 'window-usd');
+  if (windowUsd !== undefined && snapshot.block !== undefined && snapshot.block.costUsd >= windowUsd) {
+    exhausted.push({ name: '5-hour window', unit: 'usd', limit: windowUsd, spent: snapshot.block.costUsd });
+  }
+
+  const recent: UsageEvent[] = [];
+  const history: UsageEvent[] = [];
+  for (const e of all) {
+    if (e.timestampMs >= nowMs - 2 * hourMs) recent.push(e);
+    else if (e.timestampMs >= nowMs - 30 * 24 * hourMs) history.push(e);
+  }
+  const decision = guardDecision({
+    events: recent,
+    costOf,
+    nowMs,
+    sessionId,
+    detector: detectorOptionsFrom(args, settings, calendar, history, costOf),
+    exhausted,
+    blockOnProjection: args.flags.has('block-on-projection'),
+  });
+  if (args.flags.has('json')) {
+    process.stdout.write(JSON.stringify({ block: decision.block, message: decision.message, sessionId: sessionId ?? null, alerts: decision.alerts.map((a) => ({ ...a, firedAt: new Date(a.firedAtMs).toISOString() })) }, null, 2) + '\n');
+  }
+  if (!decision.block) return 0;
+  process.stderr.write(decision.message + '\n');
+  return 2;
+}

@@ -1,0 +1,81 @@
+import { RunawayDetector, shortSessionId, formatUsd, type RunawayAlert, type RunawayKind, type RunawayOptions } from './runaway';
+import type { UsageEvent } from './usageEvent';
+
+/** An exhausted cap, as the caller's budget snapshot reports it. */
+export interface ExhaustedBudget {
+  /** e.g. "daily", "weekly", "5-hour window". */
+  name: string;
+  unit: 'usd' | 'tokens';
+  limit: number;
+  spent: number;
+}
+
+export interface GuardInput {
+  /** Recent events (the last ~2 hours is enough), any order. */
+  events: readonly UsageEvent[];
+  costOf: (e: UsageEvent) => number | null;
+  nowMs: number;
+  /** The session asking (from the hook's stdin `session_id`); undefined = judge every live session. */
+  sessionId?: string;
+  detector?: RunawayOptions;
+  exhausted?: readonly ExhaustedBudget[];
+  /** Also block on a budget-projection alert (default: only real runaways and exhausted budgets block). */
+  blockOnProjection?: boolean;
+  /** A session counts as live while it logged a request this recently. Default 10 min. */
+  liveWithinMs?: number;
+}
+
+export interface GuardDecision {
+  block: boolean;
+  /** One line for stderr (shown to Claude and the user when blocking); '' when not blocking. */
+  message: string;
+  /** The alerts still in force for the judged sessions, newest first. */
+  alerts: RunawayAlert[];
+}
+
+const blockingKinds: readonly RunawayKind[] = ['burn-rate', 'parallel-agents', 'loop'];
+
+/**
+ * Decides whether `tokenmeter guard` should stop the agent: a budget is
+ * exhausted, or the session (any live session without `sessionId`) has a
+ * runaway alert still in force.
+ */
+export function guardDecision(input: GuardInput): GuardDecision {
+  const liveWithinMs = input.liveWithinMs ?? 10 * 60_000;
+  if (input.exhausted !== undefined && input.exhausted.length > 0) {
+    const b = input.exhausted[0];
+    const amount = (n: number) => (b.unit === 'usd' ? formatUsd(n) : `${Math.round(n).toLocaleString('en-US')} tokens`);
+    return {
+      block: true,
+      alerts: [],
+      message: `Tokenmeter guard: the ${b.name} budget is exhausted (${amount(b.spent)} of ${amount(b.limit)}). Do not start sub-agents; finish the current step and tell the user.`,
+    };
+  }
+
+  const sorted = [...input.events].sort((a, b) => a.timestampMs - b.timestampMs);
+  const detector = new RunawayDetector(input.detector);
+  const latest = new Map<string, RunawayAlert>(); // `${sessionId} ${kind}` → latest alert
+  for (const e of sorted) {
+    if (e.timestampMs > input.nowMs + 60_000) continue;
+    for (const a of detector.observe(e, input.costOf(e))) latest.set(`${a.sessionId} ${a.kind}`, a);
+  }
+  const kinds = input.blockOnProjection ? [...blockingKinds, 'budget-projection' as const] : blockingKinds;
+  const live = detector.activeSessions(input.nowMs, liveWithinMs)
+    .filter((s) => input.sessionId === undefined || s.sessionId === input.sessionId);
+  const alerts: RunawayAlert[] = [];
+  for (const s of live) {
+    for (const kind of s.activeAlerts) {
+      const a = latest.get(`${s.sessionId} ${kind}`);
+      if (a !== undefined && kinds.includes(kind)) alerts.push(a);
+    }
+  }
+  alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);
+  if (alerts.length === 0) return { block: false, message: '', alerts };
+  const a = alerts[0];
+  const who = input.sessionId === undefined ? `session ${shortSessionId(a.sessionId)} is` : 'this session is';
+  return {
+    block: true,
+    alerts,
+    message: `Tokenmeter guard: ${who} running away — ${a.message} Do not start more sub-agents; finish the current step and ask the user before continuing.`,
+  };
+}
