@@ -7,8 +7,8 @@ import type { UsageEvent } from './usageEvent';
  * The same request can be logged several times: once per content block while
  * streaming (earlier lines may carry a partial `output_tokens`), again when a
  * resumed session copies history into a new file, and again when the same file
- * sits in two config folders. One key, one row: the tokens of the most complete
- * snapshot (largest output), credited to the earliest occurrence's session.
+ * sits in two config folders. One key, one row: the tokens and time of the most
+ * complete snapshot (largest output), credited to the first occurrence's session.
  */
 export class Ledger {
   private readonly rows: UsageEvent[] = [];
@@ -75,18 +75,14 @@ export class Ledger {
   }
 
   private merge(kept: UsageEvent, seen: UsageEvent): void {
+    // The session stays with the first occurrence: scanners feed older files first.
     if (seen.outputTokens > kept.outputTokens) {
+      kept.timestampMs = seen.timestampMs;
       kept.inputTokens = seen.inputTokens;
       kept.outputTokens = seen.outputTokens;
       kept.cacheWrite5mTokens = seen.cacheWrite5mTokens;
       kept.cacheWrite1hTokens = seen.cacheWrite1hTokens;
       kept.cacheReadTokens = seen.cacheReadTokens;
-    }
-    if (seen.timestampMs < kept.timestampMs) {
-      kept.timestampMs = seen.timestampMs;
-      kept.sessionId = this.share(seen.sessionId);
-      kept.agentId = this.share(seen.agentId);
-      kept.project = this.share(seen.project);
     }
   }
 

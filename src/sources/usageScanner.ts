@@ -159,7 +159,10 @@ export class UsageScanner {
   private async apply(results: FileScanResult[], problems: WalkProblem[] | undefined, started = Date.now()): Promise<boolean> {
     const versionBefore = this.ledger.version;
     const failedFiles: WalkProblem[] = [];
-    for (const result of results) {
+    // Oldest files first: when a resumed session copies history into a new file, the
+    // original (older) transcript is seen first and keeps the credit.
+    const ordered = [...results].sort((a, b) => a.cursor.mtimeMs - b.cursor.mtimeMs || (a.cursor.path < b.cursor.path ? -1 : 1));
+    for (const result of ordered) {
       if (result.error === 'replaced') return this.rebuild(`${path.basename(result.cursor.path)} was truncated or replaced`);
       this.cursors.set(result.cursor.path, result.cursor);
       for (const usage of result.usages) this.ledger.add(usage);

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert/strict';
+import { Calendar, periodAt } from '../../src/core/calendar';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('calendar periods in a time zone', () => {
+  it('dates an event by the local day, not the UTC day', () => {
+    const tokyo = new Calendar('Asia/Tokyo');
+    assert.equal(tokyo.dateKey(Date.parse('2026-11-20T15:30:00Z')), '2026-11-21');
+    assert.equal(new Calendar('America/Los_Angeles').dateKey(Date.parse('2026-11-21T07:59:00Z')), '2026-11-20');
+  });
+
+  it('handles zones with quarter-hour offsets at midnight', () => {
+    const kathmandu = new Calendar('Asia/Kathmandu'); // UTC+5:45
+    assert.equal(kathmandu.dateKey(Date.parse('2026-11-20T18:14:00Z')), '2026-11-20');
+    assert.equal(kathmandu.dateKey(Date.parse('2026-11-20T18:15:00Z')), '2026-11-21');
+  });
+
+  it('gives a 23-hour day on the spring DST change and a 25-hour day in autumn', () => {
+    const berlin = new Calendar('Europe/Berlin');
+    const spring = periodAt(berlin, 'day', Date.parse('2026-03-29T12:00:00Z'));
+    assert.equal(iso(spring.startMs), '2026-03-28T23:00:00.000Z');
+    assert.equal((spring.endMs - spring.startMs) / 3_600_000, 23);
+    const autumn = periodAt(berlin, 'day', Date.parse('2026-10-25T12:00:00Z'));
+    assert.equal((autumn.endMs - autumn.startMs) / 3_600_000, 25);
+  });
+
+  it('starts weeks on the configured weekday', () => {
+    const utc = new Calendar('UTC');
+    const wednesday = Date.parse('2026-11-25T10:00:00Z');
+    assert.equal(iso(periodAt(utc, 'week', wednesday, { weekStartsOn: 1 }).startMs), '2026-11-23T00:00:00.000Z');
+    assert.equal(iso(periodAt(utc, 'week', wednesday, { weekStartsOn: 0 }).startMs), '2026-11-22T00:00:00.000Z');
+  });
+
+  it('resets months on the configured day, clamped to short months', () => {
+    const utc = new Calendar('UTC');
+    const before = periodAt(utc, 'month', Date.parse('2026-11-10T00:00:00Z'), { resetDayOfMonth: 15 });
+    assert.deepEqual([iso(before.startMs), iso(before.endMs)], ['2026-10-15T00:00:00.000Z', '2026-11-15T00:00:00.000Z']);
+    const february = periodAt(utc, 'month', Date.parse('2027-03-01T12:00:00Z'), { resetDayOfMonth: 31 });
+    assert.deepEqual([iso(february.startMs), iso(february.endMs)], ['2027-02-28T00:00:00.000Z', '2027-03-31T00:00:00.000Z']);
+    const january = periodAt(utc, 'month', Date.parse('2027-01-05T00:00:00Z'), { resetDayOfMonth: 10 });
+    assert.equal(iso(january.startMs), '2026-12-10T00:00:00.000Z');
+  });
+});
