@@ -233,7 +233,7 @@ function scoreTerms(f: RequestFeatures, req: RouteRequest, history?: RoutingHist
   const terms: ScoreTerm[] = [{ points: base, why: 'kind' }];
   const topicWeights = f.hardTopics.map((t) => hardTopicWeights[t]).sort((a, b) => b - a);
   topicWeights.forEach((w, i) => terms.push({ points: i === 0 ? w : w * 0.4, why: 'hard' }));
-  if (f.hasStackTrace) terms.push({ points: 1.2, why: 'trace' });
+  if (f.hasStackTrace) terms.push({ points: 0.8, why: 'trace' });
   if (f.codeBlocks > 0) terms.push({ points: 0.3, why: 'code' });
   if (f.broadScope) terms.push({ points: 1.2, why: 'scope' });
   else if (f.wholeProject) terms.push({ points: 0.7, why: 'scope' });
@@ -292,7 +292,8 @@ function reasonFor(tier: Tier, f: RequestFeatures, terms: ScoreTerm[]): string {
     if (topics.length > 0) return `${capitalize(f.kind === 'other' ? 'task' : kind)} involving ${joinAnd(topics.slice(0, 2))} — a weaker model is likely to miss something`;
     if (f.kind === 'architecture') return 'Design work across components — needs the strongest model';
     if (f.contextTokens > 50_000 || f.broadScope) return `Broad ${kind}${f.contextTokens > 0 ? ` over ${formatK(f.contextTokens)} tokens of context` : ' across the codebase'}`;
-    return `Long, detailed ${kind} request — safer on the strongest model`;
+    if (f.proseWords > 80) return `Long, detailed ${kind} request — safer on the strongest model`;
+    return `${capitalize(kind)} with no clear bounds — safer on the strongest model`;
   }
   if (tier === 'small') {
     if (f.dataLines >= 20) return `Mechanical ${kind} over ${f.dataLines} pasted lines`;

@@ -55,7 +55,10 @@ const earlyChars = 60;
 
 /** Scores per kind; exported for the router, which uses the runner-up too. */
 export function scoreTaskKinds(text: string): Map<TaskKind, number> {
-  const head = text.length > headChars ? text.slice(0, headChars) : text;
+  // The request is in the prose; words inside pasted code (comments, identifiers) say little.
+  const clipped = text.length > headChars ? text.slice(0, headChars) : text;
+  const prose = clipped.replace(/```[\s\S]*?(?:```|$)/g, ' ');
+  const head = prose.trim().length > 0 ? prose : clipped;
   const scores = new Map<TaskKind, number>();
   for (const rule of rules) {
     rule.pattern.lastIndex = 0;
