@@ -64,7 +64,7 @@ export interface RunawayOptions {
   maxBurnThresholdUsdPerHour?: number;
   /** Short window for rates. Default 5 min. */
   rateWindowMs?: number;
-  /** Parallel-agents alert when more than this many sub-agents are active at once (raised to 2 × baseline). Default 16. */
+  /** Parallel-agents alert when more than this many sub-agents are active at once. Default: 2 × baseline, at least 16 and at most 40. */
   maxParallelAgents?: number;
   /** A sub-agent counts as active while it made a request in this window. Default 2 min. */
   agentActiveWindowMs?: number;
@@ -226,7 +226,7 @@ function resolve(options: RunawayOptions): Resolved {
     baseline,
     burnThresholdUsdPerHour: Math.min(maxThr, Math.max(minThr, factor * baseline.usdPerHour)),
     rateWindowMs: options.rateWindowMs ?? 5 * minuteMs,
-    parallelAgentsLimit: Math.max(options.maxParallelAgents ?? 16, Math.ceil(2 * baseline.parallelAgents)),
+    parallelAgentsLimit: options.maxParallelAgents ?? Math.min(40, Math.max(16, Math.ceil(2 * baseline.parallelAgents))),
     agentActiveWindowMs: options.agentActiveWindowMs ?? 2 * minuteMs,
     loopWindowMs: options.loopWindowMs ?? 10 * minuteMs,
     loopMinRepeats: options.loopMinRepeats ?? 12,
@@ -689,15 +689,20 @@ function percentile(sortedValues: number[], p: number): number {
  * `minSessionMs`, default 10 min) of each session's peak 10-minute burn rate
  * (USD/h), and P95 of their peak count of sub-agents active within 2 minutes.
  * Falls back to `defaultBaseline` with fewer than `minSessions` (default 5) sessions.
+ * Sessions the detector flags with default settings are excluded (`excludeFlagged`, default true).
  */
 export function baselineFromHistory(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null,
-  opts: { minSessions?: number; minSessionMs?: number; floorUsdPerHour?: number } = {}): RunawayBaseline {
+  opts: { minSessions?: number; minSessionMs?: number; floorUsdPerHour?: number; excludeFlagged?: boolean } = {}): RunawayBaseline {
+  // Past runaways are not "normal": sessions the default detector flags are left out, so one
+  // bad night in the history does not raise the thresholds for ever.
+  const flagged = opts.excludeFlagged === false ? new Set<string>() : new Set(replayAlerts(events, costOf).map((a) => a.sessionId));
   const minSessions = opts.minSessions ?? 5;
   const minSessionMs = opts.minSessionMs ?? 10 * minuteMs;
   const floorUsdPerHour = opts.floorUsdPerHour ?? 10;
   interface Acc { first: number; last: number; minuteCost: Map<number, number>; agentLast: Map<string, number>; agentMinutes: Map<number, Set<string>> }
   const bySession = new Map<string, Acc>();
   for (const e of events) {
+    if (flagged.has(e.sessionId)) continue;
     let a = bySession.get(e.sessionId);
     if (a === undefined) { a = { first: e.timestampMs, last: e.timestampMs, minuteCost: new Map(), agentLast: new Map(), agentMinutes: new Map() }; bySession.set(e.sessionId, a); }
     a.first = Math.min(a.first, e.timestampMs);

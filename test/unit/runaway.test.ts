@@ -225,10 +225,20 @@ describe('baselineFromHistory', () => {
     for (let k = 1; k <= 20; k++) {
       for (let m = 0; m < 20; m++) events.push(ev({ timestampMs: t0 + m * minuteMs, sessionId: `s${k}`, outputTokens: k }));
     }
-    const b = baselineFromHistory(events, (e) => e.outputTokens);
+    const b = baselineFromHistory(events, (e) => e.outputTokens, { excludeFlagged: false });
     assert.equal(b.sessionCount, 20);
     assert.equal(b.usdPerHour, 19 * 60);
     assert.equal(b.parallelAgents, 0);
+  });
+
+  it('leaves past runaways out of the baseline', () => {
+    const normal = generateHistory(31, { runaways: [] }).events;
+    const withRunaways = generateHistory(31).events;
+    const clean = baselineFromHistory(normal, testCostOf);
+    const b = baselineFromHistory(withRunaways, testCostOf);
+    assert.equal(b.sessionCount, clean.sessionCount);
+    assert.ok(Math.abs(b.usdPerHour - clean.usdPerHour) < 1e-9 && b.parallelAgents === clean.parallelAgents, JSON.stringify({ b, clean }));
+    assert.ok(baselineFromHistory(withRunaways, testCostOf, { excludeFlagged: false }).usdPerHour > b.usdPerHour);
   });
 });
 

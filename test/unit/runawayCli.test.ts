@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { UsageEvent } from '../../src/core/usageEvent';
+import { generateHistory } from './runawayHistories';
+
+const repo = path.resolve(__dirname, '../..');
+
+/** Writes events as Claude Code transcripts: main agent in `<session>.jsonl`, sub-agents in `<session>/subagents/agent-<id>.jsonl`. */
+function writeClaudeLogs(configDir: string, events: readonly UsageEvent[]): void {
+  const files = new Map<string, string[]>();
+  events.forEach((e, i) => {
+    const dir = path.join(configDir, 'projects', e.project);
+    const file = e.agentId === '' ? path.join(dir, `${e.sessionId}.jsonl`) : path.join(dir, e.sessionId, 'subagents', `agent-${e.agentId}.jsonl`);
+    const line = JSON.stringify({
+      type: 'assistant', timestamp: new Date(e.timestampMs).toISOString(), sessionId: e.sessionId, isSidechain: e.agentId !== '', requestId: `req_${i}`,
+      message: { id: `msg_${i}`, model: e.model, usage: {
+        input_tokens: e.inputTokens, output_tokens: e.outputTokens, cache_read_input_tokens: e.cacheReadTokens,
+        cache_creation_input_tokens: e.cacheWrite5mTokens + e.cacheWrite1hTokens,
+        cache_creation: { ephemeral_5m_input_tokens: e.cacheWrite5mTokens, ephemeral_1h_input_tokens: e.cacheWrite1hTokens },
+      } },
+    });
+    (files.get(file) ?? files.set(file, []).get(file)!).push(line);
+  });
+  for (const [file, lines] of files) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+  }
+}
+
+function cli(args: string[], env: Record<string, string>, input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli.ts'), ...args], {
+    cwd: repo, input: input ?? '', encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', TOKENMETER_GUARD: '', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('tokenmeter alerts / guard (CLI on generated Claude logs)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-runaway-')); });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  function logsDir(name: string, events: readonly UsageEvent[]): Record<string, string> {
+    const claude = path.join(tmp, name, 'claude');
+    const codex = path.join(tmp, name, 'codex');
+    fs.mkdirSync(codex, { recursive: true });
+    writeClaudeLogs(claude, events);
+    return { CLAUDE_CONFIG_DIR: claude, CODEX_HOME: codex, HOME: path.join(tmp, name) };
+  }
+
+  it('alerts --replay --json prints each alert with the time it would have fired', () => {
+    const h = generateHistory(5, { runaways: ['fanout-280', 'retry-loop'] });
+    const env = logsDir('replay', h.events);
+    const r = cli(['alerts', '--replay', '--json', '--since', '2026-03-02'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { alerts: { firedAt: string; kind: string; sessionId: string; project: string; model: string; usdPerHour: number; message: string }[] };
+    for (const p of h.planted) {
+      const first = out.alerts.find((a) => a.sessionId === p.sessionId);
+      assert.ok(first, `${p.scenario} not in ${r.stdout.slice(0, 500)}`);
+      const delayMs = Date.parse(first.firedAt) - p.startMs;
+      assert.ok(delayMs >= 0 && delayMs <= 10 * 60_000, `${p.scenario} after ${delayMs} ms`);
+      assert.deepEqual(Object.keys(first), ['firedAt', 'kind', 'sessionId', 'project', 'model', 'usdPerHour', 'message']);
+    }
+    assert.deepEqual(out.alerts.filter((a) => !h.planted.some((p) => p.sessionId === a.sessionId)), []);
+    // --since after the day: nothing to replay.
+    assert.deepEqual(JSON.parse(cli(['alerts', '--replay', '--json', '--since', '2026-03-03'], env).stdout), { alerts: [] });
+  });
+
+  describe('guard', () => {
+    const nowMs = Date.now();
+    // The 280-agent fan-out, shifted so it started 6 minutes ago and is still running.
+    const h = generateHistory(9, { runaways: ['fanout-280'] });
+    const p = h.planted[0];
+    const shift = nowMs - 6 * 60_000 - p.startMs;
+    const live = h.events.map((e) => ({ ...e, timestampMs: e.timestampMs + shift })).filter((e) => e.timestampMs <= nowMs);
+    let env: Record<string, string>;
+    before(() => { env = logsDir('guard', live); });
+
+    it('exits 2 with one line naming the runaway when run by hand', () => {
+      const r = cli(['guard'], env);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+      assert.match(r.stderr, new RegExp(`^Tokenmeter guard: session ${p.sessionId.slice(0, 8)} is running away — Session ${p.sessionId.slice(0, 8)} \\(`));
+    });
+
+    it('blocks the runaway session\'s own sub-agent call, read from the hook payload', () => {
+      const payload = JSON.stringify({ session_id: p.sessionId, hook_event_name: 'PreToolUse', tool_name: 'Task', tool_input: { prompt: 'search' } });
+      const r = cli(['guard'], env, payload);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^Tokenmeter guard: this session is running away/);
+    });
+
+    it('lets another session through silently', () => {
+      const r = cli(['guard'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr + r.stdout, '');
+    });
+
+    it('blocks every session once the daily budget is spent', () => {
+      const r = cli(['guard', '--daily-usd', '5'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^Tokenmeter guard: the daily budget is exhausted \(\$[\d,.]+ of \$5\.00\)/);
+    });
+
+    it('can be switched off with TOKENMETER_GUARD=off', () => {
+      assert.equal(cli(['guard'], { ...env, TOKENMETER_GUARD: 'off' }).code, 0);
+    });
+
+    it('exits 0 when nothing is running away', () => {
+      const quiet = generateHistory(9, { runaways: [] }).events.map((e) => ({ ...e, timestampMs: e.timestampMs + shift }));
+      const r = cli(['guard'], logsDir('quiet', quiet.filter((e) => e.timestampMs <= nowMs)));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+    });
+  });
+});
