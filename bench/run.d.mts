@@ -1,0 +1,33 @@
+// Types for bench/run.mjs (used by test/unit/benchSmoke.test.ts).
+export interface Timing {
+  label: string;
+  reps: number;
+  minMs: number;
+  medianMs: number;
+  maxMs: number;
+  peakRssMb: number | null;
+  medianCpuMs: number | null;
+}
+export interface Check {
+  what: string;
+  ok: boolean;
+  diff: string[];
+}
+export interface BenchResults {
+  size: string;
+  corpusBytes: number;
+  cold: Record<string, Timing>;
+  withCodex: Record<string, Timing> | null;
+  warm: Timing & { coldMs: number };
+  incremental: { label: string; appendedBytes: number; fileBytes: number; wallMs: number; peakRssMb: number };
+  checks: Check[];
+}
+export function runBenchmark(opts?: {
+  size?: 'small' | 'medium' | 'large';
+  reps?: number;
+  reps17?: number | null;
+  ccusage17?: boolean;
+  codex?: boolean;
+  out?: string | null;
+  log?: (line: string) => void;
+}): Promise<BenchResults>;

@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+// Benchmark: Tokenmeter vs ccusage 20.0.24 (native) vs ccusage 17.2.1 (JavaScript) on one generated
+// corpus, in one run. `npm run bench` (builds first) or:
+//
+//   node bench/run.mjs [--size small|medium|large] [--reps N] [--reps17 N] [--no-ccusage17]
+//                      [--no-codex] [--out DIR] [--json FILE]
+//
+// 1. Generates bench/.corpus/<size> when missing (deterministic, with expected.json).
+// 2. Cold scan, Claude Code logs only (ccusage 17 reads nothing else): `daily --json` of each tool,
+//    interleaved, N repetitions each after one untimed warm-up run; Tokenmeter's persisted index is
+//    deleted before each of its runs. Wall time min/median, peak RSS, CPU time.
+// 3. Totals: every tool's per-day, per-model tokens must equal the generator's ground truth
+//    exactly; Tokenmeter's cost must be within 0.1% of each peer's.
+// 4. Claude Code + Codex: Tokenmeter vs ccusage 20 (same checks).
+// 5. Warm start: `status --json` with the index left by the cold run.
+// 6. Incremental update: append new requests to the largest log file, time `status --json`, check
+//    `daily --json` sees exactly the new tokens, then restore the file.
+
+import { appendFileSync, closeSync, existsSync, openSync, readSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateCorpusDir } from './generateCorpus.mjs';
+import { assistantLine, textBlock, toolResultLine, toolUseBlock } from './lib/claudeLines.mjs';
+import { machineInfo, measure, summarize } from './lib/measure.mjs';
+import { Rng } from './lib/prng.mjs';
+import { diffDaily, ensureCcusage17, expectedDaily, isolatedEnv, normalizeDaily, REPO_DIR, tools, TOKENMETER_CLI, CCUSAGE17_BIN } from './lib/tools.mjs';
+
+/** The native ccusage 20 binary (the npm `ccusage` bin is a Node wrapper that spawns it). */
+export function ccusage20Native() {
+  const platform = `${process.platform}-${process.arch}`;
+  const bin = join(REPO_DIR, 'node_modules', '@ccusage', `ccusage-${platform}`, 'bin', process.platform === 'win32' ? 'ccusage.exe' : 'ccusage');
+  return existsSync(bin) ? bin : tools.ccusage20.command;
+}
+
+function parseArgs(argv) {
+  const a = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, out: null, json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    if (x === '--size') a.size = argv[++i];
+    else if (x === '--reps') a.reps = Number(argv[++i]);
+    else if (x === '--reps17') a.reps17 = Number(argv[++i]);
+    else if (x === '--no-ccusage17') a.ccusage17 = false;
+    else if (x === '--no-codex') a.codex = false;
+    else if (x === '--out') a.out = argv[++i];
+    else if (x === '--json') a.json = argv[++i];
+    else if (x === '-h' || x === '--help') a.help = true;
+    else throw new Error(`Unknown argument ${x}. Try --help.`);
+  }
+  if (!(a.reps >= 1)) throw new Error('--reps must be >= 1');
+  return a;
+}
+
+const fmtMs = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmtMb = (mb) => (mb === null ? 'n/a' : `${Math.round(mb)} MB`);
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r, ri) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ') + (ri === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
+}
+
+function largestFile(dir) {
+  let best = { path: null, size: -1 };
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.jsonl')) {
+        const size = statSync(p).size;
+        if (size > best.size) best = { path: p, size };
+      }
+    }
+  };
+  walk(dir);
+  return best;
+}
+
+/** New requests appended to a session file (new ids, timestamps just before `nowMs`). Returns text and their tokens. */
+export function appendedRequests({ sessionId, cwd, count, nowMs, seed = 'append' }) {
+  const rng = new Rng(seed);
+  const ctx = { sessionId, cwd, gitBranch: 'main' };
+  const added = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0 };
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const usage = { inputTokens: rng.range(1, 9), cacheWrite5mTokens: rng.range(500, 5_000), cacheWrite1hTokens: 0, cacheReadTokens: rng.range(20_000, 90_000), outputTokens: rng.range(50, 900) };
+    const t = nowMs - (count - i) * 2_000;
+    const messageId = `msg_01${rng.base62(22)}`;
+    const requestId = `req_011CU${rng.base62(18)}`;
+    const toolId = `toolu_01${rng.base62(22)}`;
+    text += assistantLine(ctx, { parentUuid: rng.uuid(), uuid: rng.uuid(), timestampMs: t, model: 'claude-sonnet-4-5-20250929', messageId, requestId, block: textBlock('Checking the file.'), usage });
+    text += assistantLine(ctx, { parentUuid: rng.uuid(), uuid: rng.uuid(), timestampMs: t + 300, model: 'claude-sonnet-4-5-20250929', messageId, requestId, block: toolUseBlock(toolId, 'Read', '{"file_path":"/home/dev/repo/src/index.ts"}'), stopReason: 'tool_use', usage });
+    text += toolResultLine(ctx, { parentUuid: rng.uuid(), uuid: rng.uuid(), timestampMs: t + 900, toolUseId: toolId, content: 'x'.repeat(rng.range(1_000, 60_000)) });
+    added.inputTokens += usage.inputTokens;
+    added.outputTokens += usage.outputTokens;
+    added.cacheCreationTokens += usage.cacheWrite5mTokens;
+    added.cacheReadTokens += usage.cacheReadTokens;
+  }
+  return { text, added };
+}
+
+/**
+ * Runs the benchmark. Returns a results object (also printed).
+ * @param {{ size?: string, reps?: number, reps17?: number|null, ccusage17?: boolean, codex?: boolean, out?: string|null, log?: (s: string) => void }} opts
+ */
+export async function runBenchmark(opts = {}) {
+  const o = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, out: null, ...opts };
+  const log = o.log ?? ((s) => console.log(s));
+  if (!existsSync(TOKENMETER_CLI)) throw new Error(`${TOKENMETER_CLI} is missing: run "npm run build" first.`);
+  const corpusDir = o.out ?? join(REPO_DIR, 'bench', '.corpus', o.size);
+  const { dir } = generateCorpusDir({ out: corpusDir, size: o.size, log });
+  const truth = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+  const work = join(dir, '..', `.work-${o.size}`);
+  rmSync(work, { recursive: true, force: true });
+  const noCodexDir = join(work, 'no-codex');
+  mkdirSync(noCodexDir, { recursive: true });
+  const cacheDir = join(work, 'tokenmeter-cache');
+  const claudeDirs = [join(dir, 'claude')];
+  const envClaude = isolatedEnv({ claudeDirs, codexDir: noCodexDir, home: join(work, 'home'), cacheDir });
+  const envAll = isolatedEnv({ claudeDirs, codexDir: join(dir, 'codex'), home: join(work, 'home'), cacheDir: join(work, 'tokenmeter-cache-all') });
+
+  const machine = machineInfo();
+  const corpusBytes = truth.bytes.claude + truth.bytes.codex;
+  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memTotalGiB} GiB, node ${machine.node}, load ${machine.loadAvg.join(' ')}`);
+  log(`corpus: ${relative(process.cwd(), dir) || dir} — ${(truth.bytes.claude / 1e6).toFixed(1)} MB Claude Code (${truth.files.claudeSessions + truth.files.claudeResumed} sessions, ${truth.files.claudeSubagents} sub-agent files, ${truth.claude.totals.requests} requests), ${(truth.bytes.codex / 1e6).toFixed(1)} MB Codex`);
+
+  const peers = [
+    { key: 'tokenmeter', label: 'tokenmeter', command: tools.tokenmeter.command, args: tools.tokenmeter.args, before: () => rmSync(cacheDir, { recursive: true, force: true }) },
+    { key: 'ccusage20', label: 'ccusage 20.0.24', command: ccusage20Native(), args: tools.ccusage20.args },
+  ];
+  if (o.ccusage17) {
+    ensureCcusage17(log);
+    peers.push({ key: 'ccusage17', label: 'ccusage 17.2.1', command: CCUSAGE17_BIN, args: tools.ccusage17.args, reps: o.reps17 ?? o.reps });
+  }
+
+  // Warm-up (page cache, ccusage 17's first-run work) and the totals check.
+  const expectedClaude = expectedDaily(truth, { codex: false });
+  const outputs = {};
+  const checks = [];
+  for (const p of peers) {
+    p.before?.();
+    const r = await measure(p.command, p.args, { env: envClaude });
+    if (r.status !== 0) throw new Error(`${p.label} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
+    outputs[p.key] = normalizeDaily(JSON.parse(r.stdout));
+    const diff = diffDaily(outputs[p.key], expectedClaude, { compareCost: false, labels: [p.label, 'ground truth'] });
+    checks.push({ what: `${p.label} tokens = ground truth (Claude Code)`, ok: diff.length === 0, diff: diff.slice(0, 10) });
+  }
+  for (const p of peers.slice(1)) {
+    const diff = diffDaily(outputs.tokenmeter, outputs[p.key], { costRelTolerance: 0.001, labels: ['tokenmeter', p.label] });
+    const a = outputs.tokenmeter.totals.costUsd;
+    const b = outputs[p.key].totals.costUsd;
+    checks.push({ what: `tokenmeter = ${p.label} per day (tokens exact, cost within 0.1%; total $${a.toFixed(2)} vs $${b.toFixed(2)})`, ok: diff.length === 0, diff: diff.slice(0, 10) });
+  }
+
+  // Cold scans, interleaved.
+  const samples = Object.fromEntries(peers.map((p) => [p.key, []]));
+  const maxReps = Math.max(...peers.map((p) => p.reps ?? o.reps));
+  for (let rep = 0; rep < maxReps; rep++) {
+    for (const p of peers) {
+      if (rep >= (p.reps ?? o.reps)) continue;
+      p.before?.();
+      const r = await measure(p.command, p.args, { env: envClaude, captureStdout: false });
+      if (r.status !== 0) throw new Error(`${p.label} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
+      samples[p.key].push(r);
+      log(`  ${p.label.padEnd(16)} rep ${rep + 1}: ${fmtMs(r.wallMs)}, ${fmtMb(r.peakRssKb / 1024)}, cpu ${fmtMs(r.cpuMs ?? NaN)}`);
+    }
+  }
+  const cold = Object.fromEntries(peers.map((p) => [p.key, { label: p.label, ...summarize(samples[p.key]) }]));
+
+  // Claude Code + Codex: Tokenmeter vs ccusage 20.
+  let withCodex = null;
+  if (o.codex && truth.codex.totals.events > 0) {
+    const tmAll = { command: tools.tokenmeter.command, args: tools.tokenmeter.args, before: () => rmSync(envAll.TOKENMETER_CACHE_DIR, { recursive: true, force: true }) };
+    const ccAll = { command: ccusage20Native(), args: tools.ccusage20.args };
+    const expectedAll = expectedDaily(truth, { codex: true });
+    const s = { tokenmeter: [], ccusage20: [] };
+    let tmOut;
+    let ccOut;
+    for (let rep = 0; rep < o.reps; rep++) {
+      tmAll.before();
+      const a = await measure(tmAll.command, tmAll.args, { env: envAll, captureStdout: rep === 0 });
+      const b = await measure(ccAll.command, ccAll.args, { env: envAll, captureStdout: rep === 0 });
+      if (a.status !== 0 || b.status !== 0) throw new Error(`with Codex: tokenmeter ${a.status} ${a.stderr.slice(0, 500)} / ccusage ${b.status} ${b.stderr.slice(0, 500)}`);
+      if (rep === 0) {
+        tmOut = normalizeDaily(JSON.parse(a.stdout));
+        ccOut = normalizeDaily(JSON.parse(b.stdout));
+      }
+      s.tokenmeter.push(a);
+      s.ccusage20.push(b);
+    }
+    const d1 = diffDaily(tmOut, expectedAll, { compareCost: false, labels: ['tokenmeter', 'ground truth'] });
+    const d2 = diffDaily(tmOut, ccOut, { costRelTolerance: 0.001, labels: ['tokenmeter', 'ccusage 20'] });
+    checks.push({ what: 'tokenmeter tokens = ground truth (Claude Code + Codex)', ok: d1.length === 0, diff: d1.slice(0, 10) });
+    checks.push({ what: `tokenmeter = ccusage 20.0.24 per day (Claude Code + Codex; total $${tmOut.totals.costUsd.toFixed(2)} vs $${ccOut.totals.costUsd.toFixed(2)})`, ok: d2.length === 0, diff: d2.slice(0, 10) });
+    withCodex = { tokenmeter: { label: 'tokenmeter', ...summarize(s.tokenmeter) }, ccusage20: { label: 'ccusage 20.0.24', ...summarize(s.ccusage20) } };
+  }
+
+  // Warm start: the index written by a cold run, then `status --json` N times.
+  rmSync(cacheDir, { recursive: true, force: true });
+  const statusArgs = [TOKENMETER_CLI, 'status', '--json'];
+  const first = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
+  if (first.status !== 0) throw new Error(`status failed: ${first.stderr.slice(0, 2000)}`);
+  const warmSamples = [];
+  for (let rep = 0; rep < Math.max(3, o.reps); rep++) warmSamples.push(await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false }));
+  const warm = { label: 'tokenmeter status --json (warm index)', coldMs: first.wallMs, ...summarize(warmSamples) };
+
+  // Incremental update: append to the largest file, time the next status, verify with daily.
+  const target = largestFile(join(dir, 'claude', 'projects'));
+  const fd = openSync(target.path, 'r');
+  const headBuf = Buffer.alloc(8192);
+  const head = headBuf.subarray(0, readSync(fd, headBuf, 0, headBuf.length, 0)).toString('utf8');
+  closeSync(fd);
+  const sessionId = /"sessionId":"([^"]+)"/.exec(head)?.[1] ?? 'bench-append';
+  const cwd = /"cwd":"([^"]+)"/.exec(head)?.[1] ?? '/home/dev/repo';
+  const { text, added } = appendedRequests({ sessionId, cwd, count: 20, nowMs: Date.now() });
+  let incremental;
+  try {
+    const before = await measure(process.execPath, [TOKENMETER_CLI, 'daily', '--json', '--timezone', 'UTC'], { env: envClaude });
+    appendFileSync(target.path, text);
+    const r = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
+    const after = await measure(process.execPath, [TOKENMETER_CLI, 'daily', '--json', '--timezone', 'UTC'], { env: envClaude });
+    const t0 = normalizeDaily(JSON.parse(before.stdout)).totals;
+    const t1 = normalizeDaily(JSON.parse(after.stdout)).totals;
+    const seen = { inputTokens: t1.inputTokens - t0.inputTokens, outputTokens: t1.outputTokens - t0.outputTokens, cacheCreationTokens: t1.cacheCreationTokens - t0.cacheCreationTokens, cacheReadTokens: t1.cacheReadTokens - t0.cacheReadTokens };
+    const ok = Object.keys(added).every((k) => seen[k] === added[k]);
+    checks.push({ what: `after appending 20 requests (${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB) to one ${(target.size / 1e6).toFixed(1)} MB file, tokenmeter sees exactly the new tokens`, ok, diff: ok ? [] : [`added ${JSON.stringify(added)} seen ${JSON.stringify(seen)}`] });
+    incremental = { label: 'tokenmeter status --json after append', appendedBytes: Buffer.byteLength(text), fileBytes: target.size, wallMs: r.wallMs, peakRssMb: r.peakRssKb / 1024 };
+  } finally {
+    truncateSync(target.path, target.size);
+  }
+
+  // Report.
+  const tm = cold.tokenmeter;
+  const speed = (peerMs, tmMs) => `${(peerMs / tmMs).toFixed(2)}x`;
+  const rows = [['cold `daily --json`, Claude Code only', 'min', 'median', 'peak RSS', 'CPU (median)', 'peer/tokenmeter (median)']];
+  for (const p of peers) {
+    const c = cold[p.key];
+    rows.push([`${c.label} (${c.reps} reps)`, fmtMs(c.minMs), fmtMs(c.medianMs), fmtMb(c.peakRssMb), fmtMs(c.medianCpuMs ?? NaN), p.key === 'tokenmeter' ? '' : speed(c.medianMs, tm.medianMs)]);
+  }
+  log('');
+  log(table(rows));
+  if (withCodex) {
+    log('');
+    log(table([
+      ['cold `daily --json`, Claude Code + Codex', 'min', 'median', 'peak RSS', 'CPU (median)', 'peer/tokenmeter (median)'],
+      ...['tokenmeter', 'ccusage20'].map((k) => [`${withCodex[k].label} (${withCodex[k].reps} reps)`, fmtMs(withCodex[k].minMs), fmtMs(withCodex[k].medianMs), fmtMb(withCodex[k].peakRssMb), fmtMs(withCodex[k].medianCpuMs ?? NaN), k === 'tokenmeter' ? '' : speed(withCodex[k].medianMs, withCodex.tokenmeter.medianMs)]),
+    ]));
+  }
+  log('(peer/tokenmeter > 1 means tokenmeter is faster)');
+  log('');
+  log(`warm start  (${warm.label}): min ${fmtMs(warm.minMs)}, median ${fmtMs(warm.medianMs)}, peak RSS ${fmtMb(warm.peakRssMb)} (first run, building the index: ${fmtMs(warm.coldMs)})`);
+  log(`incremental (${incremental.label}, +${(incremental.appendedBytes / 1e6).toFixed(2)} MB): ${fmtMs(incremental.wallMs)}, peak RSS ${fmtMb(incremental.peakRssMb)}`);
+  log('');
+  for (const c of checks) {
+    log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}`);
+    for (const d of c.diff) log(`       ${d}`);
+  }
+  const results = { size: o.size, corpusBytes, corpus: { files: truth.files, requests: truth.claude.totals.requests, codexEvents: truth.codex.totals.events }, machine, cold, withCodex, warm, incremental, checks, at: new Date().toISOString() };
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log('usage: node bench/run.mjs [--size small|medium|large] [--reps N] [--reps17 N] [--no-ccusage17] [--no-codex] [--out DIR] [--json FILE]');
+    process.exit(0);
+  }
+  // No top-level await: the unit tests load this module through require().
+  runBenchmark(args).then(
+    (results) => {
+      const jsonPath = args.json ?? join(REPO_DIR, 'bench', '.corpus', `results-${args.size}.json`);
+      mkdirSync(join(jsonPath, '..'), { recursive: true });
+      writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
+      console.log(`\nresults: ${relative(process.cwd(), jsonPath)}`);
+      process.exitCode = results.checks.every((c) => c.ok) ? 0 : 1;
+    },
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
+}
