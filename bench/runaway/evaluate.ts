@@ -46,12 +46,39 @@ function report(name: string, t: Tally): void {
   for (const m of t.missed) console.log(`  missed: ${m}`);
 }
 
+/** How close normal work comes to the alert thresholds: peak 3-minute burn rate and peak sub-agents active within 2 minutes, per normal scenario. */
+const margins = new Map<string, { usdPerHour: number; agents: number }>();
+function trackMargins(h: History): void {
+  const bySession = new Map<string, { minuteCost: Map<number, number>; agentLast: Map<string, number>; peakAgents: number }>();
+  for (const e of h.events) {
+    if (!h.normalSessions.has(e.sessionId)) continue;
+    let s = bySession.get(e.sessionId);
+    if (!s) bySession.set(e.sessionId, (s = { minuteCost: new Map(), agentLast: new Map(), peakAgents: 0 }));
+    const m = Math.floor(e.timestampMs / 60_000);
+    s.minuteCost.set(m, (s.minuteCost.get(m) ?? 0) + (testCostOf(e) ?? 0));
+    if (e.agentId !== '') {
+      s.agentLast.set(e.agentId, e.timestampMs);
+      let active = 0;
+      for (const t of s.agentLast.values()) if (t >= e.timestampMs - 120_000) active++;
+      s.peakAgents = Math.max(s.peakAgents, active);
+    }
+  }
+  for (const [id, s] of bySession) {
+    let peak = 0;
+    for (const m of s.minuteCost.keys()) peak = Math.max(peak, ((s.minuteCost.get(m) ?? 0) + (s.minuteCost.get(m - 1) ?? 0) + (s.minuteCost.get(m - 2) ?? 0)) * 20);
+    const label = h.normalSessions.get(id)!;
+    const cur = margins.get(label) ?? { usdPerHour: 0, agents: 0 };
+    margins.set(label, { usdPerHour: Math.max(cur.usdPerHour, peak), agents: Math.max(cur.agents, s.peakAgents) });
+  }
+}
+
 const byDefault = newTally();
 const byHistory = newTally();
 const windowTally = newTally();
 const perScenario = new Map<string, number[]>();
 for (let seed = first; seed < first + seeds; seed++) {
   const h = generateHistory(seed);
+  trackMargins(h);
   const variants: [Tally, RunawayOptions][] = [
     [byDefault, {}],
     [byHistory, { baseline: baselineFromHistory(generateHistory(seed + 100_000, { runaways: [] }).events, testCostOf) }],
@@ -85,3 +112,5 @@ for (const [s, d] of perScenario) {
   d.sort((a, b) => a - b);
   console.log(`  ${s}: delay median ${(d[Math.floor((d.length - 1) / 2)] / 60_000).toFixed(1)} min, max ${(d[d.length - 1] / 60_000).toFixed(1)} min`);
 }
+console.log('normal work, peak over all seeds (default thresholds: burn-rate $200/h over 3 min, more than 20 sub-agents active):');
+for (const [label, m] of margins) console.log(`  ${label}: peak 3-min burn $${m.usdPerHour.toFixed(0)}/h, peak sub-agents active ${m.agents}`);

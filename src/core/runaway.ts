@@ -51,8 +51,8 @@ export interface RunawayBaseline {
   sessionCount: number;
 }
 
-/** Defaults for a user without history: a heavy Opus session with a few helpers. */
-export const defaultBaseline: RunawayBaseline = { usdPerHour: 60, parallelAgents: 4, sessionCount: 0 };
+/** Defaults for a user without history: a heavy Opus session with a burst of helpers (threshold = 2.5 × 80, clamped to $200/h). */
+export const defaultBaseline: RunawayBaseline = { usdPerHour: 80, parallelAgents: 4, sessionCount: 0 };
 
 export interface RunawayOptions {
   baseline?: RunawayBaseline;
@@ -64,7 +64,7 @@ export interface RunawayOptions {
   maxBurnThresholdUsdPerHour?: number;
   /** Short window for rates. Default 5 min. */
   rateWindowMs?: number;
-  /** Parallel-agents alert when more than this many sub-agents are active at once. Default: 2 × baseline, at least 16 and at most 40. */
+  /** Parallel-agents alert when more than this many sub-agents are active at once. Default: 2 × baseline, at least 20 and at most 40. */
   maxParallelAgents?: number;
   /** A sub-agent counts as active while it made a request in this window. Default 2 min. */
   agentActiveWindowMs?: number;
@@ -226,7 +226,7 @@ function resolve(options: RunawayOptions): Resolved {
     baseline,
     burnThresholdUsdPerHour: Math.min(maxThr, Math.max(minThr, factor * baseline.usdPerHour)),
     rateWindowMs: options.rateWindowMs ?? 5 * minuteMs,
-    parallelAgentsLimit: options.maxParallelAgents ?? Math.min(40, Math.max(16, Math.ceil(2 * baseline.parallelAgents))),
+    parallelAgentsLimit: options.maxParallelAgents ?? Math.min(40, Math.max(20, Math.ceil(2 * baseline.parallelAgents))),
     agentActiveWindowMs: options.agentActiveWindowMs ?? 2 * minuteMs,
     loopWindowMs: options.loopWindowMs ?? 10 * minuteMs,
     loopMinRepeats: options.loopMinRepeats ?? 12,
