@@ -31,11 +31,11 @@ export function statusLineSnapshotPath(stateDir: string): string {
 
 /** Writes the snapshot atomically; creates the folder (mode 0700) when missing. */
 export function writeStatusLineSnapshot(stateDir: string, snapshot: StatusLineSnapshot): void {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const target = statusLineSnapshotPath(stateDir);
   // Unique per writer: several Claude Code sessions may refresh at the same moment.
   const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     writeFileSync(temp, JSON.stringify(snapshot), { mode: 0o600 });
     renameSync(temp, target);
   } catch (err) {
