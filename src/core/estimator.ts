@@ -56,6 +56,8 @@ export interface TaskEstimate {
   /** USD per model (the three tier models), same quantiles. Models without a price are left out. */
   cost: Record<string, Quantiles>;
   suggested: { model: string; tier: Tier; reason: string; confidence: number };
+  /** The model of each tier the estimate was made for. */
+  tierModels: ModelTiers;
   /** One line on what the numbers rest on. */
   basisNote: string;
 }
@@ -230,6 +232,7 @@ export function estimateTask(
     tokens,
     cost,
     suggested: { model: advice.model, tier: advice.tier, reason: advice.reason, confidence: advice.confidence },
+    tierModels: modelTiers,
     basisNote: contextTokens > 0 ? `${basisNote} Includes ${formatTokens(contextTokens)} tokens of attached context, re-read over about ${contextRereadTurns} turns.` : basisNote,
   };
 }
@@ -272,3 +275,47 @@ export function historySessionsFromEvents(
   }
   return sessions;
 }
+
+/** The JSON shape of `tokenmeter estimate --json` (and the clipboard copy). */
+export function estimateToJson(e: TaskEstimate): object {
+  return {
+    kind: e.kind, basis: e.basis, sampleSize: e.sampleSize, tokens: e.tokens, cost: e.cost,
+    suggested: { model: e.suggested.model, tier: e.suggested.tier, reason: e.suggested.reason }, basisNote: e.basisNote,
+  };
+}
+
+const usd = (x: number): string => (x !== 0 && Math.abs(x) < 0.01 ? `$${x.toFixed(3)}` : `$${x.toFixed(2)}`);
+
+/** Share of the remaining budget the task's P50 and P90 would take, as "12–30%". */
+export function budgetShareText(cost: Quantiles, remainingBudgetUsd: number): string {
+  if (remainingBudgetUsd <= 0) return 'the budget is already spent';
+  const pct = (x: number) => Math.round((x / remainingBudgetUsd) * 100);
+  return `${pct(cost.p50)}% (P50) to ${pct(cost.p90)}% (P90) of the ${usd(remainingBudgetUsd)} left`;
+}
+
+/** A Markdown summary of an estimate, for the VS Code command and the clipboard. */
+export function formatEstimateMarkdown(description: string, e: TaskEstimate, options: { remainingBudgetUsd?: number; contextNote?: string } = {}): string {
+  const lines = [
+    `# Estimate: ${description.length > 80 ? `${description.slice(0, 77)}…` : description}`,
+    '',
+    `**Kind:** ${taskKindLabels[e.kind]} · **Tokens:** ${formatTokens(e.tokens.p10)} – ${formatTokens(e.tokens.p90)} (P50 ${formatTokens(e.tokens.p50)})`,
+    '',
+    '| Model | Tier | P10 | P50 | P90 |',
+    '|---|---|---:|---:|---:|',
+  ];
+  for (const tier of tiers) {
+    const model = e.tierModels[tier];
+    const c = e.cost[model];
+    if (!c) continue;
+    const mark = e.suggested.tier === tier ? ' ✓' : '';
+    lines.push(`| ${model}${mark} | ${tier} | ${usd(c.p10)} | ${usd(c.p50)} | ${usd(c.p90)} |`);
+  }
+  lines.push('', `**Suggested:** ${e.suggested.model} (${e.suggested.tier}) — ${e.suggested.reason}`);
+  const suggestedCost = e.cost[e.suggested.model];
+  if (options.remainingBudgetUsd !== undefined && suggestedCost) {
+    lines.push('', `**Budget:** on ${e.suggested.model} this would take ${budgetShareText(suggestedCost, options.remainingBudgetUsd)}.`);
+  }
+  lines.push('', `_${e.basisNote}${options.contextNote ? ` ${options.contextNote}` : ''}_`);
+  return lines.join('\n');
+}
+

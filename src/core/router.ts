@@ -347,7 +347,7 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
   const advice: RouteAdvice = {
     tier: best,
     model: modelTiers[best],
-    confidence: Math.round(need[best] * 100) / 100,
+    confidence: Math.min(0.99, Math.round(need[best] * 100) / 100),
     reason: reasonFor(best, f, terms),
     kind: f.kind,
     needProbability: need,
