@@ -106,3 +106,15 @@ export function budgetExitCode(readings: readonly BudgetReading[]): number {
   if (readings.length === 0) return 0;
   return readings.some((r) => r.error === undefined) ? 0 : 1;
 }
+
+/** Reads and validates the CLI's budget config file (`--config FILE`). */
+export async function readEndpointsConfigFile(path: string): Promise<EndpointsConfig> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read budget config ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseEndpointsConfig(text);
+}
