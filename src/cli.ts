@@ -12,7 +12,6 @@ const commands: Record<string, Command> = {
   alerts: { summary: 'runaway alerts now, or --replay the logs as if live', run: async (a) => (await import('./cli/alerts')).run(a) },
   guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', run: async (a) => (await import('./cli/guard')).run(a) },
   statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => (await import('./cli/statusline')).run(a) },
-  statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => (await import('./cli/statusline')).run(a) },
   route: { summary: 'model tier advice for JSON-line requests on stdin', run: async (a) => (await import('./cli/route')).run(a) },
   estimate: { summary: 'P10/P50/P90 cost of a described task per model tier', run: async (a) => (await import('./cli/estimate')).run(a) },
 };
