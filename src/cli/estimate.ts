@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     const prompts = await readSessionPrompts(roots.claudeDirs);
     const sessions = historySessionsFromEvents(scanner.ledger.events(), prompts.prompts, (e) => prices.costOf(e));
     history = buildHistoryModel(sessions);
-    historyNote = `${history.sessionCount} past Claude Code sessions read`;
+    historyNote = `${history.sessionCount} past Claude Code session${history.sessionCount === 1 ? '' : 's'} with a first prompt`;
   }
 
   const estimate = estimateTask({ description, contextTokens }, history, (m) => prices.ratesFor(m), { tiers, aggressiveness });

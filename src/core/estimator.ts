@@ -224,7 +224,7 @@ export function estimateTask(
   const label = taskKindLabels[kind];
   const basisNote = useHistory
     ? `Based on ${past.sampleSize} of your past ${label} sessions${past.mix ? ' and their token mix' : ''}.`
-    : `Based on published ranges for ${label} tasks (${formatTokens(defaultTokenRanges[kind].p10)}–${formatTokens(defaultTokenRanges[kind].p90)} tokens): ${past ? `only ${past.sampleSize} of your sessions look like this (${minSamples} needed)` : 'no similar sessions in your history'}.`;
+    : `Based on published ranges for ${label} tasks (${formatTokens(defaultTokenRanges[kind].p10)}–${formatTokens(defaultTokenRanges[kind].p90)} tokens): ${past ? `only ${past.sampleSize} of your sessions ${past.sampleSize === 1 ? 'looks' : 'look'} like this (${minSamples} needed)` : 'no similar sessions in your history'}.`;
   return {
     kind,
     basis: useHistory ? 'history' : 'defaults',

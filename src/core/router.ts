@@ -289,8 +289,11 @@ function reasonFor(tier: Tier, f: RequestFeatures, terms: ScoreTerm[]): string {
   const kind = taskKindLabels[f.kind];
   const topics = f.hardTopics.map((t) => hardTopicLabels[t]);
   if (tier === 'large') {
+    if (f.kind === 'architecture') {
+      const others = topics.filter((t) => t !== hardTopicLabels.architecture);
+      return `Design work${others.length > 0 ? ` involving ${joinAnd(others.slice(0, 2))}` : ' across components'} — needs the strongest model`;
+    }
     if (topics.length > 0) return `${capitalize(f.kind === 'other' ? 'task' : kind)} involving ${joinAnd(topics.slice(0, 2))} — a weaker model is likely to miss something`;
-    if (f.kind === 'architecture') return 'Design work across components — needs the strongest model';
     if (f.contextTokens > 50_000 || f.broadScope) return `Broad ${kind}${f.contextTokens > 0 ? ` over ${formatK(f.contextTokens)} tokens of context` : ' across the codebase'}`;
     if (f.proseWords > 80) return `Long, detailed ${kind} request — safer on the strongest model`;
     return `${capitalize(kind)} with no clear bounds — safer on the strongest model`;
