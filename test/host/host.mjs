@@ -157,6 +157,28 @@ function remoteUri(host, absPath) {
 }
 
 /**
+ * The path to load a development extension from. When the extension folder contains the host itself (the repo's
+ * .vscode-host/), VS Code sees the built-in theme extensions as "under development" and forces their first theme
+ * (Light+) over the user's setting; a symlink in the run dir keeps the paths apart.
+ */
+export function devExtensionPath(host, extensionDir) {
+  const abs = path.resolve(extensionDir);
+  const rel = path.relative(abs, hostDir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return abs;
+  const link = path.join(host.runDir, 'dev-extension');
+  host.links ??= new Set();
+  if (!fs.existsSync(link)) fs.symlinkSync(abs, link, 'dir');
+  else if (fs.realpathSync(link) !== fs.realpathSync(abs)) {
+    const other = path.join(host.runDir, `dev-extension-${host.links.size + 1}`);
+    if (!fs.existsSync(other)) fs.symlinkSync(abs, other, 'dir');
+    host.links.add(other);
+    return other;
+  }
+  host.links.add(link);
+  return link;
+}
+
+/**
  * The workbench URL. code-server rejects --extensionDevelopmentPath, so development mode goes in the `payload`
  * query; the URI authority must equal the URL's host:port.
  * @param {{ port: number, origin: string }} host
@@ -166,7 +188,9 @@ export function workbenchUrl(host, options = {}) {
   const params = [];
   if (options.folder) params.push(`folder=${encodeURIComponent(path.resolve(options.folder))}`);
   const payload = [];
-  if (options.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remoteUri(host, options.extensionDevelopmentPath)]);
+  if (options.extensionDevelopmentPath) {
+    payload.push(['extensionDevelopmentPath', remoteUri(host, devExtensionPath(host, options.extensionDevelopmentPath))]);
+  }
   if (options.extensionTestsPath) payload.push(['extensionTestsPath', remoteUri(host, options.extensionTestsPath)]);
   if (payload.length) params.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
   return `${host.origin}/${params.length ? `?${params.join('&')}` : ''}`;
@@ -368,6 +392,7 @@ export async function stopHost(host, { keepRunDir = false, graceMs = 5_000 } = {
       }
     }
   }
+  for (const link of host.links ?? []) fs.rmSync(link, { force: true }); // the link only, never its target
   if (!keepRunDir) fs.rmSync(host.runDir, { recursive: true, force: true });
 }
 

@@ -239,6 +239,7 @@ async function uiChecks(host, { env, workspaceDir, liveFile, commands }) {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'src' }).first().click().catch(() => {});
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'orders.ts' }).first().click({ timeout: 5_000 }).catch(() => {});
     await page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 5_000 }).catch(() => {});
+    await page.locator('.monaco-workbench.vs-dark.file-icons-enabled').waitFor({ timeout: 10_000 }).catch(() => {}); // theme applied
     await page.mouse.move(600, 300);
     await page.waitForTimeout(500);
     const viewport = page.viewportSize();
@@ -277,6 +278,7 @@ async function uiChecks(host, { env, workspaceDir, liveFile, commands }) {
     await check('ui', 'command palette lists every contributed command', async () => {
       const labels = await paletteEntries(page, 'Tokenmeter');
       const wanted = commands.map((c) => (c.category ? `${c.category}: ${c.title}` : c.title));
+      if (wanted.length === 0) fail('package.json contributes no commands');
       const missing = wanted.filter((w) => !labels.some((l) => l.startsWith(w)));
       if (missing.length) fail(`missing from the palette: ${missing.join(', ')}; shown: ${labels.join(' | ')}`);
       return `${wanted.length} commands`;
