@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import {
+  budgetShareText, buildHistoryModel, estimateTask, formatEstimateMarkdown, historySessionsFromEvents,
+  type HistoryModel, type TaskEstimate,
+} from '../../core/estimator';
+import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf } from '../../core/router';
+import { formatTokens, formatUsd } from '../../core/snapshot';
+import { taskKindLabels } from '../../core/taskKind';
+import { countTokens, tokenCountNote } from '../../core/tokenCount';
+import type { UsageEvent } from '../../core/usageEvent';
+import { readSessionPrompts } from '../../sources/sessionPrompts';
+
+export interface EstimateTaskCostDeps {
+  /** The ledger's events (all sessions); used with the first prompts for per-kind history. */
+  getEvents(): readonly UsageEvent[];
+  /** USD left in the tightest budget, if one is set. */
+  getRemainingBudgetUsd(): number | undefined;
+  /** Claude config folders (each holding `projects/`), to read each session's first prompt. */
+  claudeDirs: readonly string[];
+  /** Rates per model, e.g. `(m) => service.prices.ratesFor(m)`. */
+  priceOf: PriceOf;
+  /** Cost of one event, null when unpriced, e.g. `(e) => service.prices.costOf(e)`. */
+  costOf?: (event: UsageEvent) => number | null;
+  settings?: {
+    tiers?: ModelTiers;
+    aggressiveness?: Aggressiveness;
+    /** Most workspace files to count as context (default 200). */
+    maxWorkspaceFiles?: number;
+  };
+  log?: (message: string) => void;
+}
+
+type ContextChoice = 'none' | 'selection' | 'file' | 'workspace';
+
+const maxWorkspaceBytes = 8 * 1024 * 1024;
+const workspaceExclude = '**/{node_modules,dist,out,build,.git,.venv,venv,target,coverage,.next}/**';
+
+function costFromRates(priceOf: PriceOf): (event: UsageEvent) => number | null {
+  return (e) => {
+    const r = ratesOf(e.model, priceOf);
+    if (!r) return null;
+    return (e.inputTokens * r.inputPerMTok + e.outputTokens * r.outputPerMTok + e.cacheWrite5mTokens * r.cacheWrite5mPerMTok
+      + e.cacheWrite1hTokens * r.cacheWrite1hPerMTok + e.cacheReadTokens * r.cacheReadPerMTok) / 1e6;
+  };
+}
+
+async function pickContext(editor: vscode.TextEditor | undefined): Promise<ContextChoice | undefined> {
+  const items: (vscode.QuickPickItem & { choice: ContextChoice })[] = [{ label: '$(circle-slash) No context', description: 'estimate from the description alone', choice: 'none' }];
+  if (editor && !editor.selection.isEmpty) {
+    const lines = editor.selection.end.line - editor.selection.start.line + 1;
+    items.push({ label: '$(selection) Selection', description: `${lines} line${lines === 1 ? '' : 's'}`, choice: 'selection' });
+  }
+  if (editor) items.push({ label: '$(file) Open file', description: vscode.workspace.asRelativePath(editor.document.uri), choice: 'file' });
+  if (vscode.workspace.workspaceFolders?.length) items.push({ label: '$(files) Workspace files', description: 'source files, up to a cap', choice: 'workspace' });
+  if (items.length === 1) return 'none';
+  const picked = await vscode.window.showQuickPick(items, { title: 'Tokenmeter: Estimate Task Cost', placeHolder: 'What will you give the agent as context?' });
+  return picked?.choice;
+}
+
+/** Context text and a note on what it was, or undefined if cancelled. */
+async function collectContext(choice: ContextChoice, editor: vscode.TextEditor | undefined, maxFiles: number, token: vscode.CancellationToken): Promise<{ text: string; note: string } | undefined> {
+  switch (choice) {
+    case 'none':
+      return { text: '', note: '' };
+    case 'selection':
+      return { text: editor!.document.getText(editor!.selection), note: 'the selection' };
+    case 'file':
+      return { text: editor!.document.getText(), note: vscode.workspace.asRelativePath(editor!.document.uri) };
+    case 'workspace': {
+      const files = await vscode.workspace.findFiles('**/*.{ts,tsx,js,jsx,mjs,cjs,py,go,rs,java,kt,cs,c,h,cpp,hpp,rb,php,swift,scala,vue,svelte,md,json,yaml,yml,toml,sql,sh}', workspaceExclude, maxFiles + 1, token);
+      if (token.isCancellationRequested) return undefined;
+      const parts: string[] = [];
+      let bytes = 0;
+      let read = 0;
+      for (const uri of files.slice(0, maxFiles)) {
+        if (token.isCancellationRequested) return undefined;
+        const content = await vscode.workspace.fs.readFile(uri);
+        if (bytes + content.byteLength > maxWorkspaceBytes) break;
+        bytes += content.byteLength;
+        read++;
+        parts.push(new TextDecoder().decode(content));
+      }
+      const capped = files.length > maxFiles || read < Math.min(files.length, maxFiles);
+      return { text: parts.join('\n'), note: `${read} workspace file${read === 1 ? '' : 's'}${capped ? ' (capped)' : ''}` };
+    }
+  }
+}
+
+function summaryLine(e: TaskEstimate, remainingBudgetUsd: number | undefined): string {
+  const c = e.cost[e.suggested.model];
+  const name = modelDisplayName(e.suggested.model);
+  const range = c ? `${formatUsd(c.p10)}–${formatUsd(c.p90)} on ${name} (P50 ${formatUsd(c.p50)})` : `${formatTokens(e.tokens.p10)}–${formatTokens(e.tokens.p90)} tokens on ${name}`;
+  const basis = e.basis === 'history' ? `from ${e.sampleSize} of your sessions` : 'from published ranges';
+  const budget = c && remainingBudgetUsd !== undefined ? ` · ${budgetShareText(c, remainingBudgetUsd)}` : '';
+  return `${taskKindLabels[e.kind]}: ${range}, ${basis}${budget}`;
+}
+
+/** "Tokenmeter: Estimate Task Cost": asks for a task and context, shows P10/P50/P90 per tier. */
+export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : '';
+  const description = await vscode.window.showInputBox({
+    title: 'Tokenmeter: Estimate Task Cost',
+    prompt: 'Describe the task as you would ask the agent',
+    placeHolder: 'e.g. Add CSV export to the reports page',
+    value: selected.length <= 500 ? selected : `${selected.slice(0, 500)}…`,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Describe the task first.'),
+  });
+  if (!description?.trim()) return;
+  const choice = await pickContext(editor);
+  if (!choice) return;
+
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Tokenmeter: estimating…', cancellable: true },
+    async (progress, token) => {
+      progress.report({ message: choice === 'workspace' ? 'counting workspace tokens' : 'counting tokens' });
+      const context = await collectContext(choice, editor, deps.settings?.maxWorkspaceFiles ?? 200, token);
+      if (!context) return undefined;
+      const counted = context.text ? await countTokens(context.text, deps.settings?.tiers?.medium ?? 'claude-sonnet-4-5') : undefined;
+      progress.report({ message: 'reading your past sessions' });
+      let history: HistoryModel | undefined;
+      try {
+        const prompts = await readSessionPrompts(deps.claudeDirs);
+        history = buildHistoryModel(historySessionsFromEvents(deps.getEvents(), prompts.prompts, deps.costOf ?? costFromRates(deps.priceOf)));
+        deps.log?.(`Estimate Task Cost: ${history.sessionCount} past sessions with a first prompt (${prompts.filesRead} transcripts, ${prompts.problems.length} unreadable).`);
+      } catch (error) {
+        // Without history the estimate still stands on published ranges, and says so.
+        deps.log?.(`Estimate Task Cost: could not read past sessions: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const estimate = estimateTask({ description, contextTokens: counted?.tokens ?? 0 }, history, deps.priceOf, {
+        tiers: deps.settings?.tiers, aggressiveness: deps.settings?.aggressiveness,
+      });
+      const contextNote = counted ? `Context: ${context.note}, ${counted.isEstimate ? '≈' : ''}${formatTokens(counted.tokens)} tokens. ${tokenCountNote}` : undefined;
+      return { estimate, contextNote };
+    },
+  );
+  if (!result) return;
+
+  const remainingBudgetUsd = deps.getRemainingBudgetUsd();
+  const markdown = formatEstimateMarkdown(description.trim(), result.estimate, { remainingBudgetUsd, contextNote: result.contextNote });
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd), 'Copy Estimate');
+  if (action === 'Copy Estimate') {
+    await vscode.env.clipboard.writeText(markdown);
+    void vscode.window.setStatusBarMessage('$(check) Estimate copied', 3_000);
+  }
+}
