@@ -50,8 +50,9 @@ export class ClaudeCorpus {
    * @param {{ rng: import('./prng.mjs').Rng, pool: import('./textPool.mjs').TextPool, truth: import('./groundTruth.mjs').GroundTruth,
    *   claudeDir: string, nowMs: number, days: number }} opts
    */
-  constructor({ rng, pool, truth, claudeDir, nowMs, days, maxSessionBytes = 60_000_000, maxResultChars = 5_000_000 }) {
+  constructor({ rng, pool, truth, claudeDir, nowMs, days, maxSessionBytes = 60_000_000, maxResultChars = 5_000_000, malformedRate = 0.0008 }) {
     this.rng = rng;
+    this.malformedRate = malformedRate;
     this.maxSessionBytes = maxSessionBytes;
     this.maxResultChars = maxResultChars;
     this.pool = pool;
@@ -77,8 +78,10 @@ export class ClaudeCorpus {
   }
 
   sessionTargetBytes() {
-    // Long-tailed: median ~55 kB, mean ~110 kB, a few sessions of tens of MB.
-    return Math.min(this.maxSessionBytes, Math.max(4_000, this.rng.logNormal(10.9, 1.2)));
+    // Long-tailed target (median ~15 kB); a session ends with the turn that crosses it, so files come
+    // out larger: 1.5 GB is ~7,500 sessions + ~3,000 sub-agent files and ~1.3 billion tokens, close to
+    // a heavy user's month (~1 billion tokens over ~11,000 sessions).
+    return Math.min(this.maxSessionBytes, Math.max(4_000, this.rng.logNormal(9.6, 1.2)));
   }
 
   pickModel() {
@@ -141,7 +144,7 @@ export class ClaudeCorpus {
 
   maybeTruncatedTail(sink) {
     // A line still being written when the file was read: a prefix of a line, no newline.
-    if (this.rng.chance(0.01)) {
+    if (this.rng.chance(Math.min(0.5, this.malformedRate * 12.5))) {
       sink.writeRaw('{"parentUuid":"' + this.rng.uuid() + '","isSidechain":false,"userType":"external","cwd":"/home/dev/repo","sessionId":"');
       this.truth.lines.malformed += 1;
     }
@@ -151,7 +154,7 @@ export class ClaudeCorpus {
     state.sink.write(line);
     // Rarely: garbage or a truncated copy of the line (a crash mid-write). Never the only copy of a
     // request, so the ground truth is unaffected whatever a tool does with it.
-    if (this.rng.chance(0.0008)) {
+    if (this.rng.chance(this.malformedRate)) {
       const r = this.rng.next();
       let bad;
       if (r < 0.6) bad = line.slice(0, 10 + this.rng.int(Math.max(1, line.length - 14))) + '\n';

@@ -4,11 +4,12 @@
 // `npm run bench -- --size large`, not part of `npm test`.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBenchmark, type BenchResults } from '../../bench/run.mjs';
 import { TOKENMETER_CLI } from '../../bench/lib/tools.mjs';
+import { generateCorpus } from '../../bench/generateCorpus.mjs';
 
 describe('bench smoke: the benchmark pipeline on the small corpus', function () {
   this.timeout(20_000);
@@ -42,3 +43,66 @@ describe('bench smoke: the benchmark pipeline on the small corpus', function () 
     assert.ok(results.corpusBytes > 1_500_000, `corpus of ${results.corpusBytes} bytes`);
   });
 });
+
+describe('bench corpus generator', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'tokenmeter-gen-'));
+  });
+  after(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  function corpus(name: string, seed: string, malformedRate?: number) {
+    const claudeDir = join(root, name, 'claude');
+    const codexDir = join(root, name, 'codex');
+    const truth = generateCorpus({ claudeDir, codexDir, sizeBytes: 1_500_000, seed, malformedRate });
+    const files = listFiles(join(root, name));
+    return { truth, files, content: files.map((f) => f.slice(root.length + name.length + 1) + '\n' + readFileSync(f, 'utf8')).join('\n') };
+  }
+
+  it('writes byte-identical logs for the same seed and different logs for another seed', () => {
+    const a = corpus('a', 's1');
+    const b = corpus('b', 's1');
+    const c = corpus('c', 's2');
+    assert.ok(a.content === b.content, 'same seed, different corpus');
+    assert.ok(a.content !== c.content, 'different seed, same corpus');
+    const { generationMs: _x, ...ta } = a.truth;
+    const { generationMs: _y, ...tb } = b.truth;
+    assert.deepEqual(ta, tb);
+  });
+
+  it('writes valid JSON lines except exactly the malformed ones it reports', () => {
+    const { truth, files } = corpus('d', 'valid', 0.03);
+    assert.ok(truth.lines.malformed > 5, `only ${truth.lines.malformed} malformed lines`);
+    let bad = 0;
+    let assistant = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      for (const line of lines) {
+        try {
+          const o = JSON.parse(line);
+          if (o.type === 'assistant' && o.message?.model !== '<synthetic>' && typeof o.message?.usage?.input_tokens === 'number') assistant++;
+        } catch {
+          bad++;
+        }
+      }
+    }
+    assert.equal(bad, truth.lines.malformed);
+    // Every streamed line of every request (resumed copies included) is well formed.
+    assert.ok(assistant >= truth.claude.totals.requests, `${assistant} assistant lines for ${truth.claude.totals.requests} requests`);
+    assert.ok(truth.files.claudeSubagents > 0 && truth.codex.totals.events > 0);
+  });
+});
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
