@@ -10,6 +10,7 @@
 //
 // Options: --update-screenshot  copy the status bar + tooltip screenshot to media/screenshot-statusbar.png
 //          --keep               keep the temp dir (logs, server log) for debugging
+//          --bundle-only        only write out/integration/tests.js (for the desktop "Extension Tests" launch config)
 // Env:     TOKENMETER_EXTENSION_DIR  extension folder (default: repo root; needs dist/extension.js and dist/cli.js)
 //          TOKENMETER_TEST_TZ        time zone for the server and the CLI (default UTC)
 import { spawnSync } from 'node:child_process';
@@ -38,6 +39,7 @@ import { installHost, isHostInstalled } from './installHost.mjs';
 const argv = process.argv.slice(2);
 const updateScreenshot = argv.includes('--update-screenshot');
 const keep = argv.includes('--keep');
+const bundleOnly = argv.includes('--bundle-only');
 const extensionDir = path.resolve(process.env.TOKENMETER_EXTENSION_DIR ?? repoRoot);
 const timeZone = process.env.TOKENMETER_TEST_TZ ?? 'UTC';
 const resultMarker = '__TOKENMETER_MOCHA_RESULT__'; // keep in sync with test/integration/index.ts
@@ -372,13 +374,14 @@ async function main() {
   for (const f of ['dist/extension.js', 'dist/cli.js', 'package.json']) {
     if (!fs.existsSync(path.join(extensionDir, f))) fail(`${path.join(extensionDir, f)} missing — run \`npm run build\` first`);
   }
-  if (!isHostInstalled()) installHost();
+  if (!isHostInstalled() && !bundleOnly) installHost();
   const pkg = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
   const hidden = new Set((pkg.contributes?.menus?.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
   const commands = (pkg.contributes?.commands ?? []).filter((c) => !hidden.has(c.command));
 
   const { outfile: testsFile, count } = await bundleTests();
   say(`bundled ${count} test file(s) → ${path.relative(repoRoot, testsFile)}`);
+  if (bundleOnly) return;
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-it-'));
   const home = path.join(runDir, 'home');
@@ -416,6 +419,7 @@ async function main() {
 let crashed;
 try {
   await main();
+  if (bundleOnly) process.exit(0);
 } catch (error) {
   crashed = error;
   results.push({ suite: 'integration', title: 'integration harness', ok: false, ms: 0, error: String(error?.stack ?? error) });
