@@ -16,8 +16,7 @@ const newline = 0x0a;
 const openBrace = 0x7b;
 const closeBrace = 0x7d;
 // Inside a JSON string a quote is always escaped, so an unescaped `"usage":` is a real
-// key. Lines without one cannot carry usage and are never JSON-parsed: most bytes in
-// transcripts are tool results on such lines.
+// key. Lines without one cannot carry usage and are never JSON-parsed.
 const usageKey = Buffer.from('"usage":');
 const codexSkippableType = Buffer.from('"type":"response_item"');
 
@@ -35,6 +34,26 @@ function looksLikeJsonObject(buf: Buffer, start: number, end: number): boolean {
   return end - start >= 2 && buf[start] === openBrace && buf[end - 1] === closeBrace;
 }
 
+const contentKey = Buffer.from('"content":[');
+const afterContent = Buffer.from('],"stop_reason":');
+
+/**
+ * Parses an assistant line without its `message.content` (the reply text and tool
+ * inputs: most of the bytes, none of the usage). Relies on Claude Code's key order
+ * (`content` right before `stop_reason`); any surprise falls back to a full parse.
+ */
+function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: number): unknown {
+  const contentAt = buf.indexOf(contentKey, start);
+  if (contentAt === -1 || contentAt > usageAt) return parseJson(buf, start, end);
+  const closeAt = buf.lastIndexOf(afterContent, usageAt);
+  if (closeAt < contentAt) return parseJson(buf, start, end);
+  try {
+    return JSON.parse(buf.toString('utf8', start, contentAt + contentKey.length) + buf.toString('utf8', closeAt, end));
+  } catch {
+    return parseJson(buf, start, end);
+  }
+}
+
 function parseJson(buf: Buffer, start: number, end: number): unknown {
   try {
     return JSON.parse(buf.toString('utf8', start, end));
@@ -43,12 +62,26 @@ function parseJson(buf: Buffer, start: number, end: number): unknown {
   }
 }
 
+const messageKey = Buffer.from('"message":');
+const userType = Buffer.from('"type":"user"');
+
+/**
+ * True when the line's top-level `type` is "user": Claude Code writes it before
+ * `message`, within the first few hundred bytes. User lines (prompts and tool
+ * results: most of the bytes) never carry a bill, so they are skipped unread.
+ */
+function isUserLine(buf: Buffer, start: number, end: number): boolean {
+  const head = buf.subarray(start, Math.min(end, start + 1024));
+  const messageAt = head.indexOf(messageKey);
+  const typeAt = head.indexOf(userType);
+  return typeAt !== -1 && (messageAt === -1 || typeAt < messageAt);
+}
+
 /**
  * Parses the complete lines in `buf[start, end)` of a Claude Code transcript.
  * The range must end at a line boundary (or at the end of a complete last line).
  */
 export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  let nextUsageAt = buf.indexOf(usageKey, start);
   let lineStart = start;
   while (lineStart < end) {
     let lineEnd = buf.indexOf(newline, lineStart);
@@ -58,17 +91,20 @@ export function parseClaudeLines(buf: Buffer, start: number, end: number, file: 
       tally.lines++;
       if (!looksLikeJsonObject(buf, lineStart, stop)) {
         tally.malformedLines++;
-      } else if (nextUsageAt !== -1 && nextUsageAt < stop) {
-        const outcome = usageFromClaudeRecord(parseJson(buf, lineStart, stop), file);
-        if (outcome === 'malformed') tally.malformedLines++;
-        else if (outcome !== 'not-usage') {
-          tally.usageLines++;
-          sink(outcome);
+      } else if (!isUserLine(buf, lineStart, stop)) {
+        // An assistant line ends with its usage, so search from the end.
+        const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
+        if (usageAt !== -1) {
+          const outcome = usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
+          if (outcome === 'malformed') tally.malformedLines++;
+          else if (outcome !== 'not-usage') {
+            tally.usageLines++;
+            sink(outcome);
+          }
         }
       }
     }
     lineStart = lineEnd + 1;
-    if (nextUsageAt !== -1 && nextUsageAt < lineStart) nextUsageAt = buf.indexOf(usageKey, lineStart);
   }
 }
 

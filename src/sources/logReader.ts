@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import type { ParsedUsage } from '../core/claudeLog';
 import { parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
 import type { FileCursor } from './logFiles';
@@ -28,8 +28,8 @@ export type ReadOutcome = 'appended' | 'unchanged' | 'replaced';
  * reading when the file shrank or was swapped (its earlier lines may be gone, so the
  * caller must rebuild from scratch).
  */
-export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage) => void, tally: LineTally): Promise<ReadOutcome> {
-  const handle = await fs.open(cursor.path, 'r');
+export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage) => void, tally: LineTally, io: 'async' | 'sync' = 'async'): Promise<ReadOutcome> {
+  const handle = io === 'async' ? await openAsync(cursor.path) : openBlocking(cursor.path);
   try {
     const stat = await handle.stat();
     if (stat.size < cursor.offset || (stat.size === cursor.size && stat.mtimeMs !== cursor.mtimeMs && cursor.offset > 0)) {
@@ -51,7 +51,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
         buf = bigger;
       }
       const want = Math.min(buf.length - carried, stat.size - position);
-      const { bytesRead } = await handle.read(buf, carried, want, position);
+      const bytesRead = await handle.read(buf, carried, want, position);
       if (bytesRead === 0) break;
       position += bytesRead;
       const filled = carried + bytesRead;
@@ -75,4 +75,29 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
   } finally {
     await handle.close();
   }
+}
+
+interface OpenFile {
+  stat(): { size: number; mtimeMs: number } | Promise<{ size: number; mtimeMs: number }>;
+  read(buf: Buffer, offset: number, length: number, position: number): number | Promise<number>;
+  close(): void | Promise<void>;
+}
+
+async function openAsync(file: string): Promise<OpenFile> {
+  const handle = await fs.open(file, 'r');
+  return {
+    stat: () => handle.stat(),
+    read: async (buf, offset, length, position) => (await handle.read(buf, offset, length, position)).bytesRead,
+    close: () => handle.close(),
+  };
+}
+
+/** Blocking reads, for scan workers only: there they beat a thread-pool round trip per call. */
+function openBlocking(file: string): OpenFile {
+  const fd = openSync(file, 'r');
+  return {
+    stat: () => fstatSync(fd),
+    read: (buf, offset, length, position) => readSync(fd, buf, offset, length, position),
+    close: () => closeSync(fd),
+  };
 }

@@ -3,4 +3,4 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { FileCursor } from './logFiles';
 import { scanFiles } from './usageScanner';
 
-void scanFiles((workerData as { cursors: FileCursor[] }).cursors).then((results) => parentPort?.postMessage(results));
+void scanFiles((workerData as { cursors: FileCursor[] }).cursors, 'sync').then((results) => parentPort?.postMessage(results));

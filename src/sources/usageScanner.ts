@@ -50,13 +50,13 @@ function addTally(into: LineTally, from: LineTally): void {
 }
 
 /** Reads a batch of files; used on the calling thread and inside each worker. */
-export async function scanFiles(cursors: FileCursor[]): Promise<FileScanResult[]> {
+export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync' = 'async'): Promise<FileScanResult[]> {
   const results: FileScanResult[] = [];
   for (const cursor of cursors) {
     const usages: ParsedUsage[] = [];
     const tally = emptyTally();
     try {
-      const outcome = await readNewLines(cursor, (u) => usages.push(u), tally);
+      const outcome = await readNewLines(cursor, (u) => usages.push(u), tally, io);
       results.push({ cursor, usages, tally, error: outcome === 'replaced' ? 'replaced' : undefined });
     } catch (error) {
       results.push({ cursor, usages, tally, error: (error as NodeJS.ErrnoException).code ?? String(error) });
@@ -190,7 +190,7 @@ export class UsageScanner {
 
   private async readAll(cursors: FileCursor[]): Promise<FileScanResult[]> {
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
-    const workers = this.options.workers ?? Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+    const workers = this.options.workers ?? (Number(process.env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
     const fresh = cursors.filter((c) => c.offset === 0).length;
     if (workers < 2 || fresh < 8 || !existsSync(script)) return scanFiles(cursors);
     const sizes = await Promise.all(cursors.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)));
