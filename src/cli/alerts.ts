@@ -99,10 +99,9 @@ export async function run(argv: string[]): Promise<number> {
   const recent = all.filter((e) => e.timestampMs >= nowMs - 2 * hourMs && e.timestampMs <= nowMs + 60_000);
   const options = detectorOptionsFrom(args, settings, calendar, all.filter((e) => e.timestampMs < nowMs - 2 * hourMs), costOf);
   const detector = new RunawayDetector(options);
-  const alerts = [];
-  for (const e of [...recent].sort((a, b) => a.timestampMs - b.timestampMs)) alerts.push(...detector.observe(e, costOf(e)));
+  for (const e of [...recent].sort((a, b) => a.timestampMs - b.timestampMs)) detector.observe(e, costOf(e));
   const sessions = detector.activeSessions(nowMs);
-  const inForce = alerts.filter((a) => sessions.some((s) => s.sessionId === a.sessionId && s.activeAlerts.includes(a.kind)));
+  const inForce = detector.alertsInForce(nowMs);
   if (json) {
     process.stdout.write(JSON.stringify({
       alerts: inForce.map((a) => ({ firedAt: new Date(a.firedAtMs).toISOString(), kind: a.kind, sessionId: a.sessionId, project: a.project, model: a.model, usdPerHour: Math.round(a.usdPerHour * 100) / 100, message: a.message })),

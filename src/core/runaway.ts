@@ -113,6 +113,8 @@ export interface RunawaySessionSummary {
   peakContextTokens: number;
   /** Alert kinds currently raised for the session. */
   activeAlerts: RunawayKind[];
+  /** Alerts for the session are held back until then (see `snooze`). */
+  snoozedUntilMs?: number;
   /** Sub-agent share of the session's short-window burn rate per active agent, USD/h (0 without agents). */
   usdPerHourPerAgent: number;
 }
@@ -156,6 +158,8 @@ class SessionState {
   maxActiveAgents = 0;
   /** Cost rate of the latest request's near-identical group over the loop window, USD/h. */
   lastLoopUsdPerHour = 0;
+  /** The latest alert of each kind, for `alertsInForce`. */
+  readonly lastAlert = new Map<RunawayKind, RunawayAlert>();
 
   constructor(readonly sessionId: string, public project: string, readonly startedMs: number, public lastSeenMs: number) {}
 
@@ -264,6 +268,7 @@ export class RunawayDetector {
   private readonly r: Resolved;
   /** sessionId → state; insertion order ≈ last-activity order (re-inserted on each event). */
   private readonly sessions = new Map<string, SessionState>();
+  private readonly snoozes = new Map<string, number>();
   private watermarkMs = -Infinity;
   // Budget tracking across all sessions.
   private dayStartMs = -Infinity;
@@ -342,6 +347,33 @@ export class RunawayDetector {
     return this.evaluate(s, now, loopRepeats);
   }
 
+  /**
+   * Holds back alerts for a session until `untilMs` (the notification's Snooze).
+   * A runaway still going when the snooze ends is reported again at once.
+   */
+  snooze(sessionId: string, untilMs: number): void {
+    this.snoozes.set(sessionId, untilMs);
+  }
+
+  /**
+   * The latest alert of each kind still raised for sessions with a request
+   * within `withinMs` (default 10 min) of `nowMs`, newest first — what the
+   * status bar and the guard act on, e.g. after replaying recent logs at startup.
+   */
+  alertsInForce(nowMs: number, withinMs = 10 * minuteMs): RunawayAlert[] {
+    const out: RunawayAlert[] = [];
+    for (const s of this.sessions.values()) {
+      if (nowMs - s.lastSeenMs > withinMs) continue;
+      if ((this.snoozes.get(s.sessionId) ?? -Infinity) > nowMs) continue;
+      for (const kind of runawayKinds) {
+        const a = s.lastAlert.get(kind);
+        if (s.kinds[kind].fired && a !== undefined) out.push(a);
+      }
+    }
+    out.sort((a, b) => b.firedAtMs - a.firedAtMs);
+    return out;
+  }
+
   /** Live sessions (a request within `withinMs`, default 15 min, of `nowMs`), fastest-burning first. */
   activeSessions(nowMs: number, withinMs = 15 * minuteMs): RunawaySessionSummary[] {
     const out: RunawaySessionSummary[] = [];
@@ -369,6 +401,7 @@ export class RunawayDetector {
         contextTokens: s.contextTokens,
         peakContextTokens: s.peakContextTokens,
         activeAlerts: runawayKinds.filter((k) => s.kinds[k].fired),
+        ...(this.snoozes.has(s.sessionId) && this.snoozes.get(s.sessionId)! > nowMs ? { snoozedUntilMs: this.snoozes.get(s.sessionId) } : {}),
         usdPerHourPerAgent: activeAgents > 0 ? rates.usdPerHour / activeAgents : 0,
       });
     }
@@ -556,6 +589,9 @@ export class RunawayDetector {
     };
 
     const alerts: RunawayAlert[] = [];
+    const snoozedUntil = this.snoozes.get(s.sessionId);
+    const snoozed = snoozedUntil !== undefined && nowMs < snoozedUntil;
+    if (snoozedUntil !== undefined && !snoozed) this.snoozes.delete(s.sessionId);
     for (const kind of runawayKinds) {
       const k = s.kinds[kind];
       if (conditions[kind]) {
@@ -563,9 +599,11 @@ export class RunawayDetector {
         if (nowMs > k.lastTrueMs) k.lastTrueMs = nowMs;
         // Far above the threshold fires fast; just above it must last a few minutes (a short fan-out of ten explorers is normal).
         const sustain = kind === 'burn-rate' && burnUsdPerHour < 2 * r.burnThresholdUsdPerHour ? 2 * minuteMs : sustainMs[kind];
-        if (!k.fired && nowMs - k.trueSinceMs >= sustain) {
+        if (!k.fired && !snoozed && nowMs - k.trueSinceMs >= sustain) {
           k.fired = true;
-          alerts.push(this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats));
+          const alert = this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats);
+          s.lastAlert.set(kind, alert);
+          alerts.push(alert);
         }
       } else {
         k.trueSinceMs = undefined;
@@ -787,4 +825,28 @@ export function recommendMaxConcurrentSubagents(input: {
     if (affordableUsdPerHour < input.perAgentUsdPerHour) reason = `Even one sub-agent at ${formatUsd(input.perAgentUsdPerHour)}/h overruns the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} within ${formatDurationMs(input.horizonMs)}; run sub-agents one at a time.`;
   }
   return { maxConcurrentSubagents: value, envLine: `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=${value}`, reason };
+}
+
+/** What the status bar shows while a runaway is in force. */
+export interface RunawayStatus {
+  isRunaway: boolean;
+  /** Status bar text, e.g. `$(flame) Runaway $1,285/h`; '' when none. */
+  text: string;
+  /** One line per alert in force. */
+  tooltip: string;
+  /** The fastest-burning session in trouble, for Show Session. */
+  sessionId?: string;
+}
+
+/** The status bar's runaway state from `RunawayDetector.alertsInForce(nowMs)`. */
+export function runawayStatusOf(alertsInForce: readonly RunawayAlert[]): RunawayStatus {
+  if (alertsInForce.length === 0) return { isRunaway: false, text: '', tooltip: '' };
+  const worst = alertsInForce.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
+  const sessions = new Set(alertsInForce.map((a) => a.sessionId)).size;
+  return {
+    isRunaway: true,
+    text: `$(flame) Runaway ${formatUsd(worst.usdPerHour)}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`,
+    tooltip: alertsInForce.map((a) => a.message).join('\n'),
+    sessionId: worst.sessionId,
+  };
 }

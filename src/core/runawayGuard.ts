@@ -54,22 +54,13 @@ export function guardDecision(input: GuardInput): GuardDecision {
 
   const sorted = [...input.events].sort((a, b) => a.timestampMs - b.timestampMs);
   const detector = new RunawayDetector(input.detector);
-  const latest = new Map<string, RunawayAlert>(); // `${sessionId} ${kind}` → latest alert
   for (const e of sorted) {
     if (e.timestampMs > input.nowMs + 60_000) continue;
-    for (const a of detector.observe(e, input.costOf(e))) latest.set(`${a.sessionId} ${a.kind}`, a);
+    detector.observe(e, input.costOf(e));
   }
   const kinds = input.blockOnProjection ? [...blockingKinds, 'budget-projection' as const] : blockingKinds;
-  const live = detector.activeSessions(input.nowMs, liveWithinMs)
-    .filter((s) => input.sessionId === undefined || s.sessionId === input.sessionId);
-  const alerts: RunawayAlert[] = [];
-  for (const s of live) {
-    for (const kind of s.activeAlerts) {
-      const a = latest.get(`${s.sessionId} ${kind}`);
-      if (a !== undefined && kinds.includes(kind)) alerts.push(a);
-    }
-  }
-  alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);
+  const alerts = detector.alertsInForce(input.nowMs, liveWithinMs)
+    .filter((a) => kinds.includes(a.kind) && (input.sessionId === undefined || a.sessionId === input.sessionId));
   if (alerts.length === 0) return { block: false, message: '', alerts };
   const a = alerts[0];
   const who = input.sessionId === undefined ? `session ${shortSessionId(a.sessionId)} is` : 'this session is';
