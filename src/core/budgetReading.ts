@@ -233,3 +233,40 @@ export function billingPeriodUtc(nowMs: number, resetDayOfMonth: number): { star
   const startMonth = d.getUTCDate() >= resetDayOfMonth ? m : m - 1;
   return { startMs: Date.UTC(y, startMonth, resetDayOfMonth), endMs: Date.UTC(y, startMonth + 1, resetDayOfMonth) };
 }
+
+/**
+ * Between polls, moves a reading by the spend the local logs saw since it was fetched (USD), so
+ * the number is live; the next poll replaces it (reconciles). Readings without numbers, and
+ * stale ones (their fetch time is old, the logs would double count) are returned unchanged.
+ */
+export function withLocalSpend(reading: BudgetReading, localSpentSinceFetchUsd: number): BudgetReading {
+  if (localSpentSinceFetchUsd <= 0 || reading.stale) return reading;
+  const c = completeAmounts(reading);
+  if (c.spentUsd === undefined && c.remainingUsd === undefined) return reading;
+  return makeReading({
+    ...reading,
+    spentUsd: c.spentUsd === undefined ? undefined : c.spentUsd + localSpentSinceFetchUsd,
+    remainingUsd: c.remainingUsd === undefined ? undefined : c.remainingUsd - localSpentSinceFetchUsd,
+  });
+}
+
+/**
+ * Fills a "Request More Budget" URL or mail template: {source} {scope} {spent} {limit}
+ * {remaining} {resetsAt} (amounts as 12.34). With `encode`, values are URL-encoded (for
+ * mailto:/https: templates).
+ */
+export function fillBudgetTemplate(template: string, reading: BudgetReading, encode = false): string {
+  const c = completeAmounts(reading);
+  const money = (v: number | undefined) => (v === undefined ? 'unknown' : v.toFixed(2));
+  const values: Record<string, string> = {
+    source: reading.source,
+    scope: reading.scope,
+    spent: money(c.spentUsd),
+    limit: money(c.limitUsd),
+    remaining: money(c.remainingUsd),
+    resetsAt: reading.resetsAt ?? 'unknown',
+  };
+  return template.replace(/\{(source|scope|spent|limit|remaining|resetsAt)\}/g, (_, k: string) =>
+    encode ? encodeURIComponent(values[k]) : values[k],
+  );
+}

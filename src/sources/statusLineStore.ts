@@ -29,6 +29,23 @@ export function statusLineSnapshotPath(stateDir: string): string {
   return join(stateDir, STATUS_LINE_FILE);
 }
 
+/** Windows refuses to replace a file another process has open (EPERM/EBUSY): retry briefly. */
+function renameWithRetry(from: string, to: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 4 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw err;
+      const until = Date.now() + 5 * (attempt + 1);
+      while (Date.now() < until) {
+        // A few ms of busy wait: the status line command is short-lived and synchronous.
+      }
+    }
+  }
+}
+
 /** Writes the snapshot atomically; creates the folder (mode 0700) when missing. */
 export function writeStatusLineSnapshot(stateDir: string, snapshot: StatusLineSnapshot): void {
   const target = statusLineSnapshotPath(stateDir);
@@ -37,7 +54,7 @@ export function writeStatusLineSnapshot(stateDir: string, snapshot: StatusLineSn
   try {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     writeFileSync(temp, JSON.stringify(snapshot), { mode: 0o600 });
-    renameSync(temp, target);
+    renameWithRetry(temp, target);
   } catch (err) {
     try {
       unlinkSync(temp);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {
   endpointSourceConfigSchema,
+  fillBudgetTemplate,
   redactSecrets,
+  withLocalSpend,
   tightestBudget,
   type BudgetReading,
 } from '../../src/core/budgetReading';
@@ -275,5 +277,29 @@ describe('redactSecrets', () => {
 
   it('leaves text alone when there is no key', () => {
     assert.equal(redactSecrets('401 from LiteLLM', [undefined, '']), '401 from LiteLLM');
+  });
+});
+
+describe('live spend between polls', () => {
+  it('moves spent and remaining by locally observed spend', () => {
+    const r = withLocalSpend(reading({ limitUsd: 50, spentUsd: 40 }), 2.5);
+    assert.equal(r.spentUsd, 42.5);
+    assert.equal(r.remainingUsd, 7.5);
+  });
+
+  it('leaves stale and number-less readings alone', () => {
+    const stale = reading({ limitUsd: 50, spentUsd: 40, stale: true });
+    assert.equal(withLocalSpend(stale, 5), stale);
+    const failed = reading({ error: 'x' });
+    assert.equal(withLocalSpend(failed, 5), failed);
+  });
+
+  it('fills the Request More Budget template', () => {
+    const r = reading({ source: 'corp', scope: 'team', limitUsd: 500, spentUsd: 412.5, resetsAt: '2026-12-01T00:00:00.000Z' });
+    assert.equal(
+      fillBudgetTemplate('mailto:finops@example.com?subject=More budget&body={source} {scope}: {spent} of {limit}, {remaining} left until {resetsAt}', r),
+      'mailto:finops@example.com?subject=More budget&body=corp team: 412.50 of 500.00, 87.50 left until 2026-12-01T00:00:00.000Z',
+    );
+    assert.equal(fillBudgetTemplate('https://x/?r={remaining}&s={source}', { ...r, source: 'a b' }, true), 'https://x/?r=87.50&s=a%20b');
   });
 });
