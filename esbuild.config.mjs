@@ -16,7 +16,9 @@ const nodeBundle = {
 };
 
 const builds = [
+  // The extension entry stays tiny; the engine (zod, prices, scanner) is a second bundle it requires lazily.
   { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
 ];

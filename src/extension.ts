@@ -1,57 +1,42 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from './ui/commandIds';
-import { openLogsFolder } from './ui/commands/openLogsFolder';
-import { setBudget } from './ui/commands/setBudget';
-import { showUsage } from './ui/commands/showUsage';
-import { SettingsReader } from './ui/settings';
 import { StatusBar } from './ui/statusBar';
-import { UsageService } from './ui/usageService';
+import type { Engine } from './ui/engine';
 
-/** Owns what lives as long as one settings snapshot: the service with its watchers and timers. */
-class SettingsLifetime implements vscode.Disposable {
-  service: UsageService | undefined;
-
-  constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void) {}
-
-  restart(settings: SettingsReader['current']): void {
-    this.service?.dispose();
-    const service = (this.service = new UsageService(settings, this.log));
-    service.onDidChange((state) => this.statusBar.render(state));
-    this.statusBar.render(service.state);
-    // Scanning starts after activation returns, so it never delays the editor.
-    setImmediate(() => {
-      void service.start().catch((error: unknown) => {
-        this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        this.statusBar.render({ kind: 'error', message: 'Tokenmeter could not read the agent logs.' });
-      });
-    });
-  }
-
-  dispose(): void {
-    this.service?.dispose();
-  }
-}
-
+/** Activation: a status bar item and the commands, then the engine loads off the activation path. */
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Tokenmeter', { log: true });
   context.subscriptions.push(output);
   const log = (message: string) => output.info(message);
-  const settings = new SettingsReader(log);
-  context.subscriptions.push(settings);
   const statusBar = new StatusBar();
   context.subscriptions.push(statusBar);
-  const lifetime = new SettingsLifetime(statusBar, log);
-  context.subscriptions.push(lifetime);
-  lifetime.restart(settings.current);
-  context.subscriptions.push(settings.onDidChange((next) => lifetime.restart(next)));
 
-  const service = () => lifetime.service;
+  let engine: Engine | undefined;
+  const loadEngine = (): Engine => {
+    if (!engine) {
+      const module = require(path.join(__dirname, 'engine.js')) as typeof import('./ui/engine');
+      engine = new module.Engine(statusBar, log);
+      context.subscriptions.push(engine);
+    }
+    return engine;
+  };
   const register = (id: string, handler: () => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  register(CommandId.showUsage, () => service() && showUsage(service()!));
-  register(CommandId.refresh, () => service()?.refresh());
-  register(CommandId.setBudget, () => setBudget());
-  register(CommandId.openLogsFolder, () => service() && openLogsFolder(service()!.roots));
+  for (const id of [CommandId.showUsage, CommandId.refresh, CommandId.setBudget, CommandId.openLogsFolder]) {
+    register(id, () => loadEngine().run(id));
+  }
   register(CommandId.showOutput, () => output.show());
+
+  setImmediate(() => {
+    try {
+      loadEngine();
+    } catch (error) {
+      log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      statusBar.render({ kind: 'error', message: 'Tokenmeter could not start. Run "Tokenmeter: Show Output" for details.' });
+    }
+  });
+  log(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }
 
 export function deactivate(): void {
