@@ -20,6 +20,7 @@ export interface BenchResults {
   withCodex: Record<string, Timing> | null;
   warm: Timing & { coldMs: number };
   incremental: { label: string; appendedBytes: number; fileBytes: number; wallMs: number; peakRssMb: number };
+  live: { fileBytes: number; fullScanMs: number; fullScanRssMb: number; appends: { bytes: number; ms: number; ok: boolean }[]; quickNoChangeMs: number; fullNoChangeMs: number; files: number; peakRssMb: number } | null;
   checks: Check[];
 }
 export function runBenchmark(opts?: {

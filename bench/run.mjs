@@ -15,14 +15,15 @@
 // 5. Warm start: `status --json` with the index left by the cold run.
 // 6. Incremental update: append new requests to the largest log file, time `status --json`, check
 //    `daily --json` sees exactly the new tokens, then restore the file.
+// 7. Live update in process (bench/liveUpdate.ts, the extension's UsageScanner): full scan, then
+//    appends of 0.1 to 6 MB to the same file, each followed by a quick refresh, timed.
 
 import { appendFileSync, closeSync, existsSync, openSync, readSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateCorpusDir } from './generateCorpus.mjs';
-import { assistantLine, textBlock, toolResultLine, toolUseBlock } from './lib/claudeLines.mjs';
+import { appendedRequests, sessionOf } from './lib/append.mjs';
 import { machineInfo, measure, summarize } from './lib/measure.mjs';
-import { Rng } from './lib/prng.mjs';
 import { diffDaily, ensureCcusage17, expectedDaily, isolatedEnv, normalizeDaily, REPO_DIR, tools, TOKENMETER_CLI, CCUSAGE17_BIN } from './lib/tools.mjs';
 
 /** The native ccusage 20 binary (the npm `ccusage` bin is a Node wrapper that spawns it). */
@@ -72,29 +73,6 @@ function largestFile(dir) {
   };
   walk(dir);
   return best;
-}
-
-/** New requests appended to a session file (new ids, timestamps just before `nowMs`). Returns text and their tokens. */
-export function appendedRequests({ sessionId, cwd, count, nowMs, seed = 'append' }) {
-  const rng = new Rng(seed);
-  const ctx = { sessionId, cwd, gitBranch: 'main' };
-  const added = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0 };
-  let text = '';
-  for (let i = 0; i < count; i++) {
-    const usage = { inputTokens: rng.range(1, 9), cacheWrite5mTokens: rng.range(500, 5_000), cacheWrite1hTokens: 0, cacheReadTokens: rng.range(20_000, 90_000), outputTokens: rng.range(50, 900) };
-    const t = nowMs - (count - i) * 2_000;
-    const messageId = `msg_01${rng.base62(22)}`;
-    const requestId = `req_011CU${rng.base62(18)}`;
-    const toolId = `toolu_01${rng.base62(22)}`;
-    text += assistantLine(ctx, { parentUuid: rng.uuid(), uuid: rng.uuid(), timestampMs: t, model: 'claude-sonnet-4-5-20250929', messageId, requestId, block: textBlock('Checking the file.'), usage });
-    text += assistantLine(ctx, { parentUuid: rng.uuid(), uuid: rng.uuid(), timestampMs: t + 300, model: 'claude-sonnet-4-5-20250929', messageId, requestId, block: toolUseBlock(toolId, 'Read', '{"file_path":"/home/dev/repo/src/index.ts"}'), stopReason: 'tool_use', usage });
-    text += toolResultLine(ctx, { parentUuid: rng.uuid(), uuid: rng.uuid(), timestampMs: t + 900, toolUseId: toolId, content: 'x'.repeat(rng.range(1_000, 60_000)) });
-    added.inputTokens += usage.inputTokens;
-    added.outputTokens += usage.outputTokens;
-    added.cacheCreationTokens += usage.cacheWrite5mTokens;
-    added.cacheReadTokens += usage.cacheReadTokens;
-  }
-  return { text, added };
 }
 
 /**
@@ -208,8 +186,7 @@ export async function runBenchmark(opts = {}) {
   const headBuf = Buffer.alloc(8192);
   const head = headBuf.subarray(0, readSync(fd, headBuf, 0, headBuf.length, 0)).toString('utf8');
   closeSync(fd);
-  const sessionId = /"sessionId":"([^"]+)"/.exec(head)?.[1] ?? 'bench-append';
-  const cwd = /"cwd":"([^"]+)"/.exec(head)?.[1] ?? '/home/dev/repo';
+  const { sessionId, cwd } = sessionOf(head);
   const { text, added } = appendedRequests({ sessionId, cwd, count: 20, nowMs: Date.now() });
   let incremental;
   try {
@@ -225,6 +202,18 @@ export async function runBenchmark(opts = {}) {
     incremental = { label: 'tokenmeter status --json after append', appendedBytes: Buffer.byteLength(text), fileBytes: target.size, wallMs: r.wallMs, peakRssMb: r.peakRssKb / 1024 };
   } finally {
     truncateSync(target.path, target.size);
+  }
+
+  // In-process live update (the extension's path): bench/liveUpdate.ts on the same largest file.
+  let live = null;
+  {
+    const r = await measure(process.execPath, ['--import', 'tsx', join(REPO_DIR, 'bench', 'liveUpdate.ts'), '--claude', claudeDirs[0], '--codex', noCodexDir, '--file', target.path], { env: { ...envClaude, PATH: process.env.PATH }, cwd: REPO_DIR });
+    if (r.status === 0) {
+      live = { ...JSON.parse(r.stdout.trim().split('\n').pop()), peakRssMb: r.peakRssKb / 1024 };
+      checks.push({ what: `live update: after each append (${live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB`).join(', ')}) the in-process ledger grew by exactly the new tokens`, ok: live.appends.every((a) => a.ok), diff: [] });
+    } else {
+      checks.push({ what: 'live update (bench/liveUpdate.ts) ran', ok: false, diff: [r.stderr.slice(0, 1500)] });
+    }
   }
 
   // Report.
@@ -248,12 +237,15 @@ export async function runBenchmark(opts = {}) {
   log('');
   log(`warm start  (${warm.label}): min ${fmtMs(warm.minMs)}, median ${fmtMs(warm.medianMs)}, peak RSS ${fmtMb(warm.peakRssMb)} (first run, building the index: ${fmtMs(warm.coldMs)})`);
   log(`incremental (${incremental.label}, +${(incremental.appendedBytes / 1e6).toFixed(2)} MB): ${fmtMs(incremental.wallMs)}, peak RSS ${fmtMb(incremental.peakRssMb)}`);
+  if (live) {
+    log(`live update in process (UsageScanner, ${live.files} files): full scan ${fmtMs(live.fullScanMs)} (process peak RSS ${fmtMb(live.peakRssMb)}); quick refresh after appending ${live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB: ${a.ms.toFixed(1)} ms`).join(', ')}; nothing new: quick ${live.quickNoChangeMs.toFixed(1)} ms, full ${fmtMs(live.fullNoChangeMs)}`);
+  }
   log('');
   for (const c of checks) {
     log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}`);
     for (const d of c.diff) log(`       ${d}`);
   }
-  const results = { size: o.size, corpusBytes, corpus: { files: truth.files, requests: truth.claude.totals.requests, codexEvents: truth.codex.totals.events }, machine, cold, withCodex, warm, incremental, checks, at: new Date().toISOString() };
+  const results = { size: o.size, corpusBytes, corpus: { files: truth.files, requests: truth.claude.totals.requests, codexEvents: truth.codex.totals.events }, machine, cold, withCodex, warm, incremental, live, checks, at: new Date().toISOString() };
   return results;
 }
 

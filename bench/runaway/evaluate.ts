@@ -1,6 +1,6 @@
 /**
  * Runaway detector evaluation on generated histories with planted runaways.
- * Run: npx tsx bench/runaway/evaluate.ts [--seeds N] [--first S]
+ * Run: npx tsx bench/runaway/evaluate.ts [--seeds N] [--first S] [--intensity X]
  * Prints precision, recall (caught within 10 min of the runaway's start),
  * detection delay (median / max), false alarms by normal scenario, and replay speed.
  */
@@ -10,6 +10,8 @@ import { generateHistory, runawayScenarios, testCostOf, windowBudgetEatenIn, typ
 const args = process.argv.slice(2);
 const argOf = (name: string, dflt: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
 const seeds = argOf('--seeds', 30);
+/** Request rate of the normal work relative to the default profile (a heavier user: 1.5). */
+const intensity = argOf('--intensity', 1);
 const first = argOf('--first', 1);
 const limitMs = 10 * 60_000;
 
@@ -77,11 +79,11 @@ const byHistory = newTally();
 const windowTally = newTally();
 const perScenario = new Map<string, number[]>();
 for (let seed = first; seed < first + seeds; seed++) {
-  const h = generateHistory(seed);
+  const h = generateHistory(seed, { normalIntensity: intensity });
   trackMargins(h);
   const variants: [Tally, RunawayOptions][] = [
     [byDefault, {}],
-    [byHistory, { baseline: baselineFromHistory(generateHistory(seed + 100_000, { runaways: [] }).events, testCostOf) }],
+    [byHistory, { baseline: baselineFromHistory(generateHistory(seed + 100_000, { runaways: [], normalIntensity: intensity }).events, testCostOf) }],
   ];
   for (const [tally, options] of variants) {
     const t0 = performance.now();
@@ -104,7 +106,7 @@ for (let seed = first; seed < first + seeds; seed++) {
   windowTally.events += w.events.length;
   score(windowTally, w, windowAlerts.filter((a) => a.kind === 'budget-projection'), seed);
 }
-console.log(`runaway detector, seeds ${first}..${first + seeds - 1}, scenarios: ${runawayScenarios.join(', ')}`);
+console.log(`runaway detector, seeds ${first}..${first + seeds - 1}, normal intensity ${intensity}, scenarios: ${runawayScenarios.join(', ')}`);
 report('default baseline', byDefault);
 report('baseline from history', byHistory);
 report('window-142 alone, with a window budget it eats in 20 min (budget-projection alerts only)', windowTally);
