@@ -9,6 +9,7 @@ import {
 } from '../../src/core/budgetReading';
 import {
   BudgetPoller,
+  FilePollCache,
   budgetExitCode,
   budgetStatusJson,
   parseEndpointsConfig,
@@ -16,6 +17,9 @@ import {
   type BudgetPollerChange,
 } from '../../src/sources/endpoints';
 import { FixtureServer, fixture, json } from '../fixtures/endpoints/server';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const KEY = 'sk-or-v1-SECRET-0a1b2c3d4e5f';
 
@@ -177,6 +181,35 @@ describe('BudgetPoller', () => {
     await next;
     poller.dispose();
     assert.equal(server.requests.length, 2);
+  });
+
+  it('lets a second window use the first window\'s fresh answer instead of polling', async () => {
+    server.on('/api/v1/key', json(fixture('openrouter-key.json')));
+    const dir = mkdtempSync(join(tmpdir(), 'tokenmeter-cache-'));
+    try {
+      const make = () =>
+        new BudgetPoller({ sources: [{ id: 'or', config: openrouter(), getApiKey: async () => KEY }], cache: new FilePollCache(dir) });
+      const a = make();
+      const aDone = waitFor(a, 1);
+      a.start();
+      const [fromA] = await aDone;
+      assert.equal(fromA.fromCache, false);
+      await new Promise((r) => setTimeout(r, 100)); // the cache write is fire-and-forget
+      const b = make();
+      const bDone = waitFor(b, 1);
+      b.start();
+      const [fromB] = await bDone;
+      assert.equal(fromB.fromCache, true);
+      assert.deepEqual(fromB.readings, fromA.readings);
+      assert.equal(server.requests.length, 1);
+      await b.refreshNow();
+      assert.equal(server.requests.length, 2, 'a manual refresh always asks the server');
+      a.dispose();
+      b.dispose();
+      assert.ok(!readFileSync(join(dir, 'budget-poll-cache.json'), 'utf8').includes(KEY));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shares one request when refreshNow() is called while a poll is running', async () => {

@@ -1,6 +1,7 @@
 import { sourceNameOf, type BudgetReading, type EndpointSourceConfig } from '../../core/budgetReading';
 import { EndpointError, type EndpointErrorKind, type FetchImpl } from './http';
 import { defaultScope, describeError, fetchSourceReadings } from './fetchSource';
+import { pollCacheKey, type PollCache } from './sharedPollCache';
 
 export interface PolledSource {
   /** Unique among the poller's sources (e.g. the config name, or `${type}#${index}`). */
@@ -27,6 +28,11 @@ export interface BudgetPollerOptions {
   authHint?: string;
   now?: () => number;
   random?: () => number;
+  /**
+   * Shared with other windows (FilePollCache in the state folder): a scheduled poll first uses an
+   * answer another window got within 90% of the interval. refreshNow() always asks the server.
+   */
+  cache?: PollCache;
 }
 
 export interface BudgetPollerChange {
@@ -41,6 +47,8 @@ export interface BudgetPollerChange {
   recovered: boolean;
   /** When this source polls next (epoch ms). */
   nextPollAtMs?: number;
+  /** True when the readings came from another window's poll (shared cache), not a request. */
+  fromCache: boolean;
 }
 
 interface SourceState {
@@ -111,7 +119,7 @@ export class BudgetPoller {
   /** Polls every source now (joining polls already under way) and resolves with all readings. */
   async refreshNow(): Promise<BudgetReading[]> {
     if (this.disposed) return this.readings();
-    await Promise.all(this.states.map((s) => s.inFlight ?? this.poll(s)));
+    await Promise.all(this.states.map((s) => s.inFlight ?? this.poll(s, true)));
     return this.readings();
   }
 
@@ -153,7 +161,7 @@ export class BudgetPoller {
     if (this.paused || this.disposed) return;
     s.timer = setTimeout(() => {
       s.timer = undefined;
-      void this.poll(s);
+      void this.poll(s, false);
     }, delayMs);
     // Polling alone must not keep a CLI or test process alive.
     (s.timer as { unref?: () => void }).unref?.();
@@ -163,10 +171,10 @@ export class BudgetPoller {
     return Math.max(0, Math.round(ms * (1 + (this.random() * 2 - 1) * this.jitterRatio)));
   }
 
-  private poll(s: SourceState): Promise<void> {
+  private poll(s: SourceState, forced: boolean): Promise<void> {
     if (s.inFlight) return s.inFlight;
     this.clearTimer(s);
-    const run = this.pollOnce(s).then((change) => {
+    const run = this.pollOnce(s, forced).then((change) => {
       // Listeners run once the poll is over, so a refreshNow() from a listener polls anew.
       s.inFlight = undefined;
       if (change && !this.disposed) this.emit(change);
@@ -185,7 +193,16 @@ export class BudgetPoller {
     }
   }
 
-  private async pollOnce(s: SourceState): Promise<BudgetPollerChange | undefined> {
+  private async readCache(s: SourceState, nowMs: number): Promise<BudgetReading[] | undefined> {
+    if (!this.options.cache) return undefined;
+    try {
+      return await this.options.cache.read(pollCacheKey(s.source.config), nowMs, this.pollIntervalMs * 0.9);
+    } catch {
+      return undefined; // An unreadable cache only means we poll ourselves.
+    }
+  }
+
+  private async pollOnce(s: SourceState, forced: boolean): Promise<BudgetPollerChange | undefined> {
     const { config } = s.source;
     const controller = new AbortController();
     s.controller = controller;
@@ -193,6 +210,14 @@ export class BudgetPoller {
     let apiKey: string | undefined;
     let change: BudgetPollerChange;
     try {
+      const shared = forced || s.failures > 0 ? undefined : await this.readCache(s, startedAtMs);
+      if (shared) {
+        if (this.disposed) return undefined;
+        s.lastGood = shared;
+        s.readings = shared;
+        this.schedule(s, this.jittered(this.pollIntervalMs));
+        return { sourceId: s.source.id, readings: this.readings(), isNewError: false, recovered: false, nextPollAtMs: s.nextDueMs, fromCache: true };
+      }
       apiKey = (await s.source.getApiKey?.()) || undefined;
       const fresh = await fetchSourceReadings(config, {
         apiKey,
@@ -209,7 +234,9 @@ export class BudgetPoller {
       s.lastGood = fresh;
       s.readings = fresh;
       this.schedule(s, this.jittered(this.pollIntervalMs));
-      change = { sourceId: s.source.id, readings: this.readings(), isNewError: false, recovered, nextPollAtMs: s.nextDueMs };
+      change = { sourceId: s.source.id, readings: this.readings(), isNewError: false, recovered, nextPollAtMs: s.nextDueMs, fromCache: false };
+      // Sharing is an optimisation: if the write fails, other windows simply poll themselves.
+      void this.options.cache?.write(pollCacheKey(config), fresh, startedAtMs).catch(() => undefined);
     } catch (err) {
       if (this.disposed) return undefined;
       const message = describeError(err, config, [apiKey]);
@@ -232,6 +259,7 @@ export class BudgetPoller {
         isNewError,
         recovered: false,
         nextPollAtMs: s.nextDueMs,
+        fromCache: false,
       };
     } finally {
       if (s.controller === controller) s.controller = undefined;

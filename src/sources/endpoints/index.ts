@@ -12,6 +12,7 @@ export { EndpointError } from './http';
 export type { AdapterDeps, FetchImpl } from './http';
 export { BudgetPoller } from './budgetPoller';
 export type { BudgetPollerChange, BudgetPollerOptions, PolledSource } from './budgetPoller';
+export { FilePollCache, pollCacheKey, type PollCache } from './sharedPollCache';
 export { defaultScope, describeError, fetchSourceReadings, sourceRequiresKey } from './fetchSource';
 
 /** Parses the CLI config file's JSON text; throws an Error naming the first bad field. */
