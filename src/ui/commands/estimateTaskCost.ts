@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
   budgetShareText, buildHistoryModel, estimateTask, formatEstimateMarkdown, historySessionsFromEvents,
@@ -28,6 +29,8 @@ export interface EstimateTaskCostDeps {
     maxWorkspaceFiles?: number;
   };
   log?: (message: string) => void;
+  /** Where the estimate's Markdown file goes (e.g. `context.globalStorageUri`); default: the OS temp folder. */
+  outputDir?: vscode.Uri;
 }
 
 type ContextChoice = 'none' | 'selection' | 'file' | 'workspace';
@@ -139,8 +142,12 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
 
   const remainingBudgetUsd = deps.getRemainingBudgetUsd();
   const markdown = formatEstimateMarkdown(description.trim(), result.estimate, { remainingBudgetUsd, contextNote: result.contextNote });
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  // A file, not an untitled document: the preview then has no dirty source tab that asks to be saved.
+  const dir = deps.outputDir ?? vscode.Uri.file(os.tmpdir());
+  const file = vscode.Uri.joinPath(dir, 'tokenmeter-estimate.md');
+  await vscode.workspace.fs.createDirectory(dir);
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(markdown));
+  await vscode.commands.executeCommand('markdown.showPreview', file);
   const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd), 'Copy Estimate');
   if (action === 'Copy Estimate') {
     await vscode.env.clipboard.writeText(markdown);
