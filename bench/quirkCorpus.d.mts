@@ -7,10 +7,10 @@ export interface QuirkUsage {
   cacheReadTokens: number;
 }
 export interface QuirkRequest {
-  /** UTC day of the request's first line. */
-  day: string;
   /** UTC day of the line carrying the billed (largest output_tokens) snapshot. */
-  billedSnapshotDay?: string;
+  day: string;
+  /** UTC day of the request's first streamed line. */
+  firstLineDay?: string;
   quirk: string;
   timestampMs: number;
   model: string;

@@ -103,13 +103,13 @@ export function generateQuirkCorpus({ root, seed = 'quirks' }) {
       files.append(path, line);
       lines.push({ path, day: utcDay(timestampMs + i * 700), quirk, model, messageId, requestId: noRequestId ? null : requestId, usage: u, timestampMs: timestampMs + i * 700 });
     });
-    // The billed snapshot is the one with the largest output_tokens (the final streamed state). The
-    // request is dated by its first line (Tokenmeter's rule); `billedSnapshotDay` is the day of the
-    // billed snapshot's own line (ccusage 20's rule), which differs only across midnight.
+    // The billed snapshot is the one with the largest output_tokens (the final streamed state), and
+    // the request is dated by that snapshot's line (Tokenmeter's and ccusage 20's rule); the first
+    // line's day differs only across midnight.
     let bi = 0;
     snapshots.forEach((u, i) => { if (u.outputTokens > snapshots[bi].outputTokens) bi = i; });
     const billed = snapshots[bi];
-    const r = { day: utcDay(timestampMs), billedSnapshotDay: utcDay(timestampMs + bi * 700), quirk, timestampMs, model, messageId, requestId: noRequestId ? null : requestId, usage: billed, sessionId: rootSessionId ?? ctx.sessionId, agentId };
+    const r = { day: utcDay(timestampMs + bi * 700), firstLineDay: utcDay(timestampMs), quirk, timestampMs: timestampMs + bi * 700, model, messageId, requestId: noRequestId ? null : requestId, usage: billed, sessionId: rootSessionId ?? ctx.sessionId, agentId };
     if (record) requests.push(r);
     return r;
   }

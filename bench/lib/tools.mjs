@@ -64,8 +64,9 @@ export function ensureCcusage17(log = () => {}) {
 export function normalizeDaily(report) {
   const days = {};
   const totals = { ...zero(), costUsd: 0 };
-  for (const row of report.daily ?? []) {
-    const day = row.date ?? row.period;
+  // Also reads `monthly --json` (rows keyed `month` or `period`) and `weekly --json`.
+  for (const row of report.daily ?? report.monthly ?? report.weekly ?? []) {
+    const day = row.date ?? row.month ?? row.week ?? row.period;
     const d = { ...zero(), costUsd: row.totalCost ?? 0, models: {} };
     for (const k of KINDS) d[k] = row[k] ?? 0;
     for (const m of row.modelBreakdowns ?? []) {

@@ -7,8 +7,8 @@
 // ccusage 17.2.1, the JavaScript version, both `daily --json --offline --timezone UTC`):
 // - Streaming snapshots (same message.id + requestId, output_tokens growing 1 -> 120 -> 480):
 //   ccusage 20 keeps the snapshot with the largest output_tokens, dated by that snapshot's line
-//   (a request whose lines straddle midnight lands on the later day; Tokenmeter dates a request by
-//   its earliest line, so it lands on the earlier day). ccusage 17 keeps the FIRST
+//   (a request whose lines straddle midnight lands on the later day), as Tokenmeter does.
+//   ccusage 17 keeps the FIRST
 //   line it sees, so it under-counts output tokens of every streamed reply (here 2 instead of 961).
 // - Lines without requestId: neither version deduplicates them (the dedup key needs both ids), so a
 //   message written on 3 lines is billed 3 times. Tokenmeter dedups by message.id alone then.
@@ -35,8 +35,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateCorpus } from '../../bench/generateCorpus.mjs';
 import { generateQuirkCorpus, UNKNOWN_MODEL, type QuirkCorpus, type QuirkUsage } from '../../bench/quirkCorpus.mjs';
-import { diffDaily, isolatedEnv, normalizeDaily, runJson, tools, TOKENMETER_CLI, type NormalizedDaily } from '../../bench/lib/tools.mjs';
+import { diffDaily, expectedDaily, isolatedEnv, normalizeDaily, runJson, tools, TOKENMETER_CLI, type NormalizedDaily } from '../../bench/lib/tools.mjs';
 
 const MTOK = 1_000_000;
 const LONG_CONTEXT_THRESHOLD = 200_000;
@@ -149,6 +150,7 @@ describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on every known log quirk
   const agreeing: [string, string][] = [
     ['baseline', 'counts streamed duplicates with identical usage once, for every model'],
     ['streamingPartialOutput', 'bills a streamed reply at its final (largest output_tokens) snapshot'],
+    ['streamingAcrossMidnight', 'dates a streamed reply by its billed snapshot when its lines straddle midnight'],
     ['longContextBoundary', 'bills a prompt of exactly 200k tokens at standard rates'],
     ['cacheWrite1h', 'prices 1-hour cache writes at 2x input and 5-minute ones at 1.25x'],
     ['unknownModel', 'counts the tokens of an unknown model at zero cost'],
@@ -209,25 +211,59 @@ describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on every known log quirk
     assert.ok(Math.abs(tokenmeter.days[day].costUsd! - ccusage.days[day].costUsd! - expectedGapUsd) < 1e-9, `tokenmeter ${tokenmeter.days[day].costUsd} ccusage ${ccusage.days[day].costUsd}`);
   });
 
-  it('dates a streamed reply by its first line when its lines straddle midnight, where ccusage uses the billed line', () => {
-    // Deliberate difference: Tokenmeter keeps the tokens of the largest snapshot but the timestamp
-    // (and session) of the earliest occurrence, so a request is dated when it started, as a copy in
-    // a resumed session is credited to the original. ccusage 20 dates it by the kept line.
-    const [before, after] = daysOf('streamingAcrossMidnight');
-    const r = q.requests.find((x) => x.quirk === 'streamingAcrossMidnight')!;
-    assert.equal(r.day, before);
-    assert.equal(r.billedSnapshotDay, after);
-    assertSame(only(tokenmeter, [before, after]), only(truth, [before, after]), ['tokenmeter', 'ground truth']);
-    assert.equal(tokenmeter.days[after], undefined);
-    assert.equal(ccusage.days[before], undefined);
-    const moved = expectedFrom({ ...q, codexDeltas: [] }, [{ ...r, day: after }], wholeRequestCost);
-    assertSame(only(ccusage, [after]), moved, ['ccusage', 'dated by billed line'], 0.001);
-    assert.equal(ccusage.days[after].outputTokens, r.usage.outputTokens);
-  });
-
   it('differs from ccusage on no day other than the deliberate ones', () => {
-    const deliberate = new Set([...daysOf('duplicatesWithoutRequestId'), ...daysOf('longContext'), ...daysOf('streamingAcrossMidnight')]);
+    const deliberate = new Set([...daysOf('duplicatesWithoutRequestId'), ...daysOf('longContext')]);
     const differing = diffDaily(tokenmeter, ccusage, { labels: ['tokenmeter', 'ccusage'] }).filter((line) => !deliberate.has(line.slice(0, 10)));
     assert.deepEqual(differing, []);
+  });
+});
+
+describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on a generated month of logs', function () {
+  this.timeout(20_000);
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  let truth: ReturnType<typeof generateCorpus>;
+
+  before(() => {
+    assert.ok(existsSync(TOKENMETER_CLI), `${TOKENMETER_CLI} is missing: run "npm run build" first`);
+    root = mkdtempSync(join(tmpdir(), 'tokenmeter-parity-month-'));
+    // 30 days up to 2026-11-20: spans two months and the US DST change of 2026-11-01.
+    truth = generateCorpus({ claudeDir: join(root, 'claude'), codexDir: join(root, 'codex'), sizeBytes: 3_000_000, seed: 'parity-month' });
+    env = isolatedEnv({ claudeDirs: [join(root, 'claude')], codexDir: join(root, 'codex'), home: join(root, 'home'), cacheDir: join(root, 'cache') });
+  });
+
+  after(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  function both(command: string, zone: string): [NormalizedDaily, NormalizedDaily] {
+    const tm = normalizeDaily(runJson(process.execPath, [TOKENMETER_CLI, command, '--json', '--timezone', zone], env));
+    const cc = normalizeDaily(runJson(tools.ccusage20.command, [command, '--json', '--offline', '--timezone', zone], env));
+    return [tm, cc];
+  }
+
+  it('finds the ground truth per UTC day, as ccusage does', () => {
+    const [tm, cc] = both('daily', 'UTC');
+    const expected = expectedDaily(truth);
+    assert.deepEqual(diffDaily(tm, expected, { compareCost: false, labels: ['tokenmeter', 'ground truth'] }), []);
+    assert.deepEqual(diffDaily(tm, cc, { labels: ['tokenmeter', 'ccusage'] }), []);
+  });
+
+  it('agrees with ccusage per day in America/New_York across the DST change', () => {
+    const [tm, cc] = both('daily', 'America/New_York');
+    const days = Object.keys(tm.days);
+    assert.ok(days.some((d) => d < '2026-11-01') && days.some((d) => d > '2026-11-01'), `days: ${days.join(' ')}`);
+    assert.deepEqual(diffDaily(tm, cc, { labels: ['tokenmeter', 'ccusage'] }), []);
+  });
+
+  it('agrees with ccusage per day in a zone with a 45-minute offset (Asia/Kathmandu)', () => {
+    const [tm, cc] = both('daily', 'Asia/Kathmandu');
+    assert.deepEqual(diffDaily(tm, cc, { labels: ['tokenmeter', 'ccusage'] }), []);
+  });
+
+  it('agrees with ccusage per month', () => {
+    const [tm, cc] = both('monthly', 'America/New_York');
+    assert.deepEqual(Object.keys(tm.days).sort(), ['2026-10', '2026-11']);
+    assert.deepEqual(diffDaily(tm, cc, { labels: ['tokenmeter', 'ccusage'] }), []);
   });
 });
