@@ -32,6 +32,18 @@ function isDir(p) {
   }
 }
 
+/** True when `dir` holds a .jsonl file within a few levels (an empty ~/.claude/projects does not count). */
+function hasJsonl(dir, depth = 5) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.some((e) => e.isFile() && e.name.endsWith('.jsonl'))) return true;
+  return depth > 0 && entries.some((e) => e.isDirectory() && hasJsonl(path.join(dir, e.name), depth - 1));
+}
+
 /** Where the agents keep their logs on this machine (same discovery rules as the extension). */
 function realLogDirs() {
   const home = os.homedir();
@@ -40,9 +52,9 @@ function realLogDirs() {
     : [path.join(home, '.config', 'claude'), path.join(home, '.claude')];
   const codex = process.env.CODEX_HOME ? [process.env.CODEX_HOME] : [path.join(home, '.codex')];
   return [
-    ...claude.filter((d) => isDir(path.join(d, 'projects'))).map((d) => path.join(d, 'projects')),
-    ...codex.filter((d) => isDir(path.join(d, 'sessions'))).map((d) => path.join(d, 'sessions')),
-  ];
+    ...claude.map((d) => path.join(d, 'projects')),
+    ...codex.flatMap((d) => [path.join(d, 'sessions'), path.join(d, 'archived_sessions')]),
+  ].filter((d) => isDir(d) && hasJsonl(d));
 }
 
 function portIsFree(port) {
