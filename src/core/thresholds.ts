@@ -48,6 +48,11 @@ export interface ThresholdInput {
   resetsAt?: string;
   /** Minutes east of UTC for date formatting (-new Date().getTimezoneOffset()). */
   utcOffsetMinutes?: number;
+  /**
+   * 'percent' for plan windows (Claude's 5h/7d used_percentage: spentUsd = used %, limitUsd = 100):
+   * messages then leave out dollar amounts. Default 'usd'.
+   */
+  unit?: 'usd' | 'percent';
 }
 
 export interface ThresholdResult {
@@ -153,7 +158,8 @@ export function evaluateThresholds(input: ThresholdInput, previous: ThresholdSta
     const top = due[due.length - 1];
     // Lower ones are implied by the higher notification; mark them so they do not follow later.
     for (const t of thresholds) if (t <= top) notified.add(t);
-    const spent = `${formatUsd(input.spentUsd)} of ${formatUsd(input.limitUsd)}`;
+    const percent = input.unit === 'percent';
+    const spent = percent ? '' : `: ${formatUsd(input.spentUsd)} of ${formatUsd(input.limitUsd)} spent`;
     if (top >= 100) {
       const resetMs = input.resetsAt ? Date.parse(input.resetsAt) : NaN;
       const until = Number.isNaN(resetMs) ? '' : ` until it resets ${describeDay(resetMs, input.nowMs, offset)}`;
@@ -162,7 +168,7 @@ export function evaluateThresholds(input: ThresholdInput, previous: ThresholdSta
         thresholdPct: top,
         usedPct,
         severity: 'error',
-        message: `${input.budgetLabel} reached: ${spent} spent. Requests may be refused${until}.`,
+        message: `${input.budgetLabel} reached${spent}. Requests may be refused${until}.`,
       });
     } else {
       notifications.push({
@@ -170,7 +176,7 @@ export function evaluateThresholds(input: ThresholdInput, previous: ThresholdSta
         thresholdPct: top,
         usedPct,
         severity: top >= 80 ? 'warning' : 'info',
-        message: `${input.budgetLabel} at ${Math.floor(usedPct)}%: ${spent} spent.`,
+        message: `${input.budgetLabel} at ${Math.floor(usedPct)}%${spent}.`,
       });
     }
   }

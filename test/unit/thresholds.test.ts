@@ -88,6 +88,16 @@ describe('evaluateThresholds', () => {
     assert.deepEqual(r.notifications.map((n) => n.kind), ['capReached']);
   });
 
+  it('words plan-window warnings in percent, without dollars', () => {
+    const r = evaluateThresholds(
+      base(100, { unit: 'percent', budgetLabel: 'Claude 5-hour limit', resetsAt: new Date(NOW + 70 * 60_000).toISOString() }),
+      undefined,
+    );
+    assert.equal(r.notifications[0].message, 'Claude 5-hour limit reached. Requests may be refused until it resets today around 16:10.');
+    const w = evaluateThresholds(base(82.4, { unit: 'percent', budgetLabel: 'Claude 7-day limit' }), undefined);
+    assert.equal(w.notifications[0].message, 'Claude 7-day limit at 82%.');
+  });
+
   it('honours custom thresholds', () => {
     assert.deepEqual(run([30, 60, 91], { thresholdsPct: [90, 25] }), ['threshold@25', 'threshold@90']);
   });
