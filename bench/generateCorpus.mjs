@@ -9,7 +9,7 @@
 //
 // Importable: generateCorpus({ claudeDir, codexDir, sizeBytes, seed, now }) => ground truth object.
 
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ClaudeCorpus } from './lib/claudeCorpus.mjs';
@@ -21,7 +21,8 @@ import { TextPool } from './lib/textPool.mjs';
 export const SIZES = { small: 2_000_000, medium: 150_000_000, large: 1_500_000_000 };
 /** Fixed default clock so that a corpus never depends on when it was generated. */
 export const DEFAULT_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
-export const GENERATOR_VERSION = 1;
+// 2: files get their last line's time as mtime.
+export const GENERATOR_VERSION = 2;
 
 /**
  * Generates a corpus. Returns the ground truth (also what the CLI writes to expected.json).
@@ -76,7 +77,11 @@ function parseArgs(argv) {
 export function generateCorpusDir({ out, size = 'small', bytes, seed = '1', codex = true, force = false, log = () => {} }) {
   const dir = resolve(out);
   const expectedPath = join(dir, 'expected.json');
-  if (existsSync(expectedPath) && !force) return { dir, expectedPath, generated: false };
+  if (existsSync(expectedPath) && !force) {
+    const previous = JSON.parse(readFileSync(expectedPath, 'utf8'));
+    if (previous.generatorVersion === GENERATOR_VERSION && (bytes === undefined || previous.sizeBytes === bytes)) return { dir, expectedPath, generated: false };
+    log(`${expectedPath} is from generator version ${previous.generatorVersion}: regenerating`);
+  }
   const sizeBytes = bytes ?? SIZES[size];
   if (!sizeBytes) throw new Error(`Unknown size "${size}": use small, medium or large (or --bytes N).`);
   rmSync(dir, { recursive: true, force: true });

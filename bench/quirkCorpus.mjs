@@ -9,7 +9,7 @@
 // and every well-formed assistant line with usage in write order (so a test can compute any other
 // tool's rule from the same data).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assistantLine, summaryLine, syntheticErrorLine, textBlock, thinkingBlock, toolResultLine, toolUseBlock, userPromptLine, usageJson } from './lib/claudeLines.mjs';
 import { rolloutPath, sessionMetaLine, tokenCountLine, turnContextLine, userMessageLines } from './lib/codexCorpus.mjs';
@@ -58,10 +58,17 @@ class Files {
     if (!parts) this.files.set(path, (parts = []));
     parts.push(text);
   }
+  /** Writes the files; each gets its last line's timestamp as mtime, like a real log. */
   flush() {
     for (const [path, parts] of this.files) {
       mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, parts.join(''));
+      const text = parts.join('');
+      writeFileSync(path, text);
+      const stamps = [...text.matchAll(/"timestamp":"([^"]+)"/g)].map((m) => Date.parse(m[1])).filter(Number.isFinite);
+      if (stamps.length > 0) {
+        const mtime = Math.max(...stamps) / 1000;
+        utimesSync(path, mtime, mtime);
+      }
     }
   }
 }

@@ -108,7 +108,7 @@ export class ClaudeCorpus {
     if (rng.chance(0.3)) sink.write(summaryLine(this.pool.sentence(), rng.uuid()));
     while (sink.size < targetBytes) this.turn(state);
     this.maybeTruncatedTail(sink);
-    sink.close();
+    sink.close(state.t);
     this.truth.files.claudeSessions += 1;
     this.truth.lines.claude += sink.lines;
     let bytes = sink.bytes + state.agentBytes;
@@ -136,7 +136,7 @@ export class ClaudeCorpus {
     const extra = Math.max(5_000, this.rng.logNormal(9.5, 1));
     const start = sink.size;
     while (sink.size - start < extra) this.turn(state);
-    sink.close();
+    sink.close(state.t);
     this.truth.files.claudeResumed += 1;
     this.truth.lines.claude += sink.lines;
     return sink.bytes + state.agentBytes;
@@ -379,7 +379,7 @@ export class ClaudeCorpus {
       const toolIds = this.request(state, i === requests - 1);
       for (const toolId of toolIds) this.toolResult(state, toolId);
     }
-    sink.close();
+    sink.close(state.t);
     this.truth.files.claudeSubagents += 1;
     this.truth.lines.claude += sink.lines;
     parent.agentBytes += sink.bytes + state.agentBytes;

@@ -90,7 +90,7 @@ export class CodexCorpus {
     };
     sink.write(sessionMetaLine(s.t, id, cwd));
     while (sink.size < targetBytes) this.turn(s);
-    sink.close();
+    sink.close(s.t);
     this.truth.files.codexSessions += 1;
     this.truth.lines.codex += sink.lines;
     this.truth.bytes.codex += sink.bytes;

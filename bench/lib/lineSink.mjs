@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, futimesSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const FLUSH_CHARS = 1 << 20;
@@ -46,8 +46,10 @@ export class LineSink {
     return this.bytes + this.pending;
   }
 
-  close() {
+  /** @param {number} [mtimeMs] last-modified time to give the file (its last line's time, as for a real log) */
+  close(mtimeMs) {
     this.flush();
+    if (mtimeMs !== undefined) futimesSync(this.fd, mtimeMs / 1000, mtimeMs / 1000);
     closeSync(this.fd);
   }
 }

@@ -10,8 +10,10 @@
 //   (a request whose lines straddle midnight lands on the later day), as Tokenmeter does.
 //   ccusage 17 keeps the FIRST
 //   line it sees, so it under-counts output tokens of every streamed reply (here 2 instead of 961).
-// - Lines without requestId: neither version deduplicates them (the dedup key needs both ids), so a
-//   message written on 3 lines is billed 3 times. Tokenmeter dedups by message.id alone then.
+// - Lines without requestId: neither version deduplicates them in `daily` (the dedup key needs both
+//   ids), so a message written on 3 lines is billed 3 times there. Tokenmeter dedups by message.id
+//   alone then. (ccusage 20's own `session` report counts that message once: its daily and session
+//   totals disagree.)
 // - Long context (sonnet-4-5, input + cache writes + cache reads > 200k): both versions tier each
 //   token kind separately (only the tokens of a kind above 200k get the higher rate). A 250k
 //   request made of 10k input + 40k writes + 200k reads is billed entirely at standard rates.
@@ -24,7 +26,9 @@
 // - Resumed sessions (copied lines in a new file), the same file in two CLAUDE_CONFIG_DIR entries:
 //   counted once by both versions (global messageId:requestId dedup).
 // - Sub-agent transcripts (<session>/subagents/agent-*.jsonl and project-level agent-*.jsonl) are
-//   counted by both versions; the usage copy inside a Task tool result is not.
+//   counted by both versions; the usage copy inside a Task tool result is not. In `session`,
+//   ccusage 20 reports a project-level agent-<id>.jsonl as its own session "agent-<id>", and
+//   credits history copied into a resumed session to the new session (the original disappears).
 // - Malformed lines (truncated, garbage, wrong types such as "input_tokens":"5", a half-written
 //   last line) are skipped; an old usage object without cache fields is counted.
 // - Codex (ccusage 20 only; 17 reads Claude Code only): deltas of cumulative totals, repeated
@@ -209,6 +213,51 @@ describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on every known log quirk
     // of only the 100k reads above 200k (+0.03); opus-4-5 has no long-context price: no gap.
     assert.ok(Math.abs(expectedGapUsd - (0.255 + 0.1785 - 0.03)) < 1e-9, `gap ${expectedGapUsd}`);
     assert.ok(Math.abs(tokenmeter.days[day].costUsd! - ccusage.days[day].costUsd! - expectedGapUsd) < 1e-9, `tokenmeter ${tokenmeter.days[day].costUsd} ccusage ${ccusage.days[day].costUsd}`);
+  });
+
+  it('credits sub-agents and resumed history to their session, where ccusage splits them differently', () => {
+    // Deliberate differences in `session --json` (ccusage 20.0.24):
+    // - a project-level agent-<id>.jsonl is its own session "agent-<id>" in ccusage; its lines carry
+    //   the parent's sessionId, and Tokenmeter credits them to the parent (as ccusage does for
+    //   <session>/subagents/agent-*.jsonl);
+    // - lines copied into a resumed session: ccusage credits them to the NEW session (the original
+    //   disappears from its report), Tokenmeter to the original session, where they were spent.
+    const env = isolatedEnv({ claudeDirs: q.claudeDirs, codexDir: q.codexDir, home: join(root, 'home'), cacheDir: join(root, 'cache') });
+    const bySession = (report: { session?: Row[]; sessions?: Row[] }) => {
+      const out: Record<string, number> = {};
+      for (const row of report.sessions ?? report.session ?? []) {
+        const id = String(row.sessionId ?? row.period);
+        // ccusage names Codex sessions by their rollout path; the session id is its last 36 characters.
+        const key = /[0-9a-f-]{36}$/.exec(id)?.[0] ?? id;
+        out[key] = (out[key] ?? 0) + row.outputTokens;
+      }
+      return out;
+    };
+    type Row = { sessionId?: string; period?: string; outputTokens: number };
+    const tm = bySession(runJson(process.execPath, [TOKENMETER_CLI, 'session', '--json', '--timezone', 'UTC'], env));
+    const cc = bySession(runJson(tools.ccusage20.command, ['session', '--json', '--offline', '--timezone', 'UTC'], env));
+    const expected: Record<string, number> = {};
+    for (const r of q.requests) expected[r.sessionId] = (expected[r.sessionId] ?? 0) + r.usage.outputTokens;
+    for (const c of q.codexDeltas) expected[c.sessionId] = (expected[c.sessionId] ?? 0) + c.delta.outputTokens;
+    assert.deepEqual(tm, expected);
+
+    const ccusageRule = { ...expected };
+    const projectLevel = q.requests.filter((r) => r.agentId && q.lines.some((l) => l.messageId === r.messageId && !l.path.includes('/subagents/')));
+    assert.equal(new Set(projectLevel.map((r) => r.agentId)).size, 1);
+    for (const r of projectLevel) {
+      ccusageRule[r.sessionId] -= r.usage.outputTokens;
+      ccusageRule[`agent-${r.agentId}`] = (ccusageRule[`agent-${r.agentId}`] ?? 0) + r.usage.outputTokens;
+    }
+    const resumed = q.requests.filter((r) => r.quirk === 'resumedSession');
+    const [original, resumedSession] = [...new Set(resumed.map((r) => r.sessionId))];
+    const copied = resumed.filter((r) => r.sessionId === original);
+    assert.equal(copied.length, 2);
+    for (const r of copied) {
+      ccusageRule[original] -= r.usage.outputTokens;
+      ccusageRule[resumedSession] += r.usage.outputTokens;
+    }
+    delete ccusageRule[original];
+    assert.deepEqual(cc, ccusageRule);
   });
 
   it('differs from ccusage on no day other than the deliberate ones', () => {
