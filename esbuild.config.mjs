@@ -1,4 +1,5 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
+import { readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -15,11 +16,15 @@ const nodeBundle = {
   logLevel: 'warning',
 };
 
+const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'usageError.ts'].includes(f)).map((f) => f.slice(0, -3));
+
 const builds = [
   // The extension entry stays tiny; the engine (zod, prices, scanner) is a second bundle it requires lazily.
   { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // One bundle per CLI command, so a command parses only its own code.
+  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist' },
   { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
 ];
 

@@ -1,19 +1,28 @@
-import { UsageError } from './cli/common';
+import * as path from 'node:path';
+import { UsageError } from './cli/usageError';
+
+/**
+ * Each command is its own bundle (dist/cli/<name>.js), required only when run:
+ * `statusline` runs on every Claude Code refresh and must not parse the rest.
+ */
+function load<T>(name: string): T {
+  return require(path.join(__dirname, 'cli', `${name}.js`)) as T;
+}
 
 type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
-/** Every subcommand, loaded only when used so `statusline` and `guard` stay fast. */
+/** Every subcommand, loaded only when used. */
 const commands: Record<string, Command> = {
-  daily: { summary: 'usage per day', run: async (a) => (await import('./cli/reports')).runReport('daily', a) },
-  monthly: { summary: 'usage per month', run: async (a) => (await import('./cli/reports')).runReport('monthly', a) },
-  session: { summary: 'usage per session (sub-agents included)', run: async (a) => (await import('./cli/reports')).runReport('session', a) },
-  blocks: { summary: '5-hour usage windows', run: async (a) => (await import('./cli/reports')).runBlocks(a) },
-  status: { summary: 'what the status bar shows', run: async (a) => (await import('./cli/status')).runStatus(a) },
-  alerts: { summary: 'runaway alerts now, or --replay the logs as if live', run: async (a) => (await import('./cli/alerts')).run(a) },
-  guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', run: async (a) => (await import('./cli/guard')).run(a) },
-  statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => (await import('./cli/statusline')).run(a) },
-  route: { summary: 'model tier advice for JSON-line requests on stdin', run: async (a) => (await import('./cli/route')).run(a) },
-  estimate: { summary: 'P10/P50/P90 cost of a described task per model tier', run: async (a) => (await import('./cli/estimate')).run(a) },
+  daily: { summary: 'usage per day', run: async (a) => load<typeof import('./cli/reports')>('reports').runReport('daily', a) },
+  monthly: { summary: 'usage per month', run: async (a) => load<typeof import('./cli/reports')>('reports').runReport('monthly', a) },
+  session: { summary: 'usage per session (sub-agents included)', run: async (a) => load<typeof import('./cli/reports')>('reports').runReport('session', a) },
+  blocks: { summary: '5-hour usage windows', run: async (a) => load<typeof import('./cli/reports')>('reports').runBlocks(a) },
+  status: { summary: 'what the status bar shows', run: async (a) => load<typeof import('./cli/status')>('status').runStatus(a) },
+  alerts: { summary: 'runaway alerts now, or --replay the logs as if live', run: async (a) => load<typeof import('./cli/alerts')>('alerts').run(a) },
+  guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', run: async (a) => load<typeof import('./cli/guard')>('guard').run(a) },
+  statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => load<typeof import('./cli/statusline')>('statusline').run(a) },
+  route: { summary: 'model tier advice for JSON-line requests on stdin', run: async (a) => load<typeof import('./cli/route')>('route').run(a) },
+  estimate: { summary: 'P10/P50/P90 cost of a described task per model tier', run: async (a) => load<typeof import('./cli/estimate')>('estimate').run(a) },
 };
 
 const help = `tokenmeter — AI coding-agent spend from local logs

@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import { Calendar } from '../core/calendar';
+import { UsageError } from './usageError';
 import { PriceTable } from '../core/pricing';
 import { defaultSettings, settingsSchema, type Settings } from '../core/settings';
 import type { SourceName } from '../core/usageEvent';
@@ -6,7 +8,7 @@ import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
 import { loadIndex, saveIndex, defaultIndexPath } from '../sources/usageIndex';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface ParsedArgs {
   flags: Map<string, string | true>;
@@ -77,7 +79,8 @@ export async function scanForCli(args: ParsedArgs, settings: Settings): Promise<
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = { claude: settings.sources.claude && source !== 'codex', codex: settings.sources.codex && source !== 'claude' };
-  const scanner = new UsageScanner({ roots, sources });
+  // Command bundles live in dist/cli/; the scan worker beside them in dist/.
+  const scanner = new UsageScanner({ roots, sources, workerScript: path.join(__dirname, '..', 'scanWorker.js') });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
   if (useIndex) await loadIndex(indexPath, scanner);

@@ -62,19 +62,16 @@ function parseJson(buf: Buffer, start: number, end: number): unknown {
   }
 }
 
-const messageKey = Buffer.from('"message":');
-const userType = Buffer.from('"type":"user"');
+const userLineMarker = Buffer.from('"type":"user","message":');
 
 /**
- * True when the line's top-level `type` is "user": Claude Code writes it before
- * `message`, within the first few hundred bytes. User lines (prompts and tool
- * results: most of the bytes) never carry a bill, so they are skipped unread.
+ * True when the line is a user line: Claude Code writes `"type":"user"` right before
+ * `message`, in the first few hundred bytes. User lines (prompts and tool results:
+ * most of the bytes) never carry a bill, so they are skipped unread. Another key
+ * order only costs speed: such lines go through the usage check below.
  */
 function isUserLine(buf: Buffer, start: number, end: number): boolean {
-  const head = buf.subarray(start, Math.min(end, start + 1024));
-  const messageAt = head.indexOf(messageKey);
-  const typeAt = head.indexOf(userType);
-  return typeAt !== -1 && (messageAt === -1 || typeAt < messageAt);
+  return buf.subarray(start, Math.min(end, start + 1024)).indexOf(userLineMarker) !== -1;
 }
 
 /**

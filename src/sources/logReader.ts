@@ -5,6 +5,15 @@ import type { FileCursor } from './logFiles';
 
 const chunkBytes = 4 * 1024 * 1024;
 
+// One read buffer reused across files: a scan of thousands of files would otherwise
+// allocate (and collect) a chunk per file.
+let spareBuffer: Buffer | undefined;
+function takeBuffer(minBytes: number): Buffer {
+  const buf = spareBuffer && spareBuffer.length >= minBytes ? spareBuffer : Buffer.allocUnsafe(Math.max(minBytes, 64 * 1024));
+  spareBuffer = undefined;
+  return buf;
+}
+
 function parseRange(cursor: FileCursor, buf: Buffer, start: number, end: number, sink: (u: ParsedUsage) => void, tally: LineTally): void {
   if (cursor.claude) parseClaudeLines(buf, start, end, cursor.claude, sink, tally);
   else if (cursor.codex) parseCodexLines(buf, start, end, cursor.codex, sink, tally);
@@ -40,7 +49,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       cursor.mtimeMs = stat.mtimeMs;
       return 'unchanged';
     }
-    let buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(stat.size - cursor.offset, 1)));
+    let buf = takeBuffer(Math.min(chunkBytes, stat.size - cursor.offset));
     let position = cursor.offset;
     let carried = 0;
     while (position < stat.size) {
@@ -68,6 +77,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       parseRange(cursor, buf, 0, carried, sink, tally);
       carried = 0;
     }
+    if (buf.length <= 4 * chunkBytes) spareBuffer = buf;
     cursor.offset = position - carried;
     cursor.size = position;
     cursor.mtimeMs = stat.mtimeMs;

@@ -9,6 +9,7 @@ import { emptyTally, type LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import { readNewLines } from './logReader';
+import { unpackResults, type PackedResults } from './packedResults';
 
 export interface ScanOptions {
   roots: LogRoots;
@@ -68,7 +69,7 @@ export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync' = 'a
 function runWorker(script: string, cursors: FileCursor[]): Promise<FileScanResult[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: { cursors } });
-    worker.once('message', (results: FileScanResult[]) => resolve(results));
+    worker.once('message', (packed: PackedResults) => resolve(unpackResults(packed)));
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`scan worker exited with code ${code}`));
