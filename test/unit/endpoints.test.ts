@@ -395,6 +395,13 @@ describe('budget endpoint adapters', () => {
         assert.match(err.message, /invalid or truncated JSON/);
       });
 
+      it('recognises a 200 HTML page (an SSO login or captive portal) as not the API', async () => {
+        server.on(c.path, { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Sign in</title>' });
+        const err = await failure(run());
+        assert.equal(err.kind, 'format');
+        assert.match(err.message, /returned an HTML page instead of JSON/);
+      });
+
       it('reports valid JSON of the wrong shape', async () => {
         server.on(c.path, json({ hello: 'world', data: [1, 2] }));
         const err = await failure(run());
