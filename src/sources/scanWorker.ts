@@ -6,5 +6,5 @@ import { scanFiles } from './usageScanner';
 
 void scanFiles((workerData as { cursors: FileCursor[] }).cursors, 'sync').then((results) => {
   const packed = packResults(results);
-  parentPort?.postMessage(packed, [packed.numbers.buffer]);
+  parentPort?.postMessage(packed, [packed.numbers.buffer as ArrayBuffer]);
 });
