@@ -124,6 +124,8 @@ export async function runBenchmark(opts = {}) {
     { key: 'tokenmeter', label: 'tokenmeter', command: tools.tokenmeter.command, args: tools.tokenmeter.args, before: () => rmSync(cacheDir, { recursive: true, force: true }) },
     { key: 'ccusage20', label: 'ccusage 20.0.24', command: ccusage20Native(), args: tools.ccusage20.args },
   ];
+  // Not a peer: the floor (Node reading every file once on one thread, counting newlines).
+  peers.push({ key: 'floor', label: 'floor: read all', command: process.execPath, args: [join(REPO_DIR, 'bench', 'floor.mjs'), ...claudeDirs], floor: true });
   if (o.ccusage17) {
     ensureCcusage17(log);
     peers.push({ key: 'ccusage17', label: 'ccusage 17.2.1', command: CCUSAGE17_BIN, args: tools.ccusage17.args, reps: o.reps17 ?? o.reps });
@@ -144,16 +146,17 @@ export async function runBenchmark(opts = {}) {
       p.before?.();
       const r = await measure(p.command, p.args, { env: envClaude, captureStdout: rep === 0 });
       if (r.status !== 0) throw new Error(`${p.label} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
-      if (rep === 0) outputs[p.key] = normalizeDaily(JSON.parse(r.stdout));
+      if (rep === 0 && !p.floor) outputs[p.key] = normalizeDaily(JSON.parse(r.stdout));
       samples[p.key].push(r);
       log(`  ${p.label.padEnd(16)} rep ${rep + 1}: ${fmtMs(r.wallMs)}, ${fmtMb(r.peakRssKb / 1024)}, cpu ${fmtMs(r.cpuMs ?? NaN)}`);
     }
   }
-  for (const p of peers) {
+  const tools3 = peers.filter((p) => !p.floor);
+  for (const p of tools3) {
     const diff = diffDaily(outputs[p.key], expectedClaude, { compareCost: false, labels: [p.label, 'ground truth'] });
     checks.push({ what: `${p.label} tokens = ground truth (Claude Code)`, ok: diff.length === 0, diff: diff.slice(0, 10) });
   }
-  for (const p of peers.slice(1)) {
+  for (const p of tools3.slice(1)) {
     const diff = diffDaily(outputs.tokenmeter, outputs[p.key], { costRelTolerance: 0.001, labels: ['tokenmeter', p.label] });
     const a = outputs.tokenmeter.totals.costUsd;
     const b = outputs[p.key].totals.costUsd;
@@ -240,7 +243,7 @@ export async function runBenchmark(opts = {}) {
   const rows = [['cold `daily --json`, Claude Code only', 'min', 'median', 'peak RSS', 'CPU (median)', 'peer/tokenmeter (median)']];
   for (const p of peers) {
     const c = cold[p.key];
-    rows.push([`${c.label} (${c.reps} reps)`, fmtMs(c.minMs), fmtMs(c.medianMs), fmtMb(c.peakRssMb), fmtMs(c.medianCpuMs ?? NaN), p.key === 'tokenmeter' ? '' : speed(c.medianMs, tm.medianMs)]);
+    rows.push([`${c.label} (${c.reps} reps)`, fmtMs(c.minMs), fmtMs(c.medianMs), fmtMb(c.peakRssMb), fmtMs(c.medianCpuMs ?? NaN), p.key === 'tokenmeter' || p.floor ? '' : speed(c.medianMs, tm.medianMs)]);
   }
   log('');
   log(table(rows));
@@ -251,7 +254,7 @@ export async function runBenchmark(opts = {}) {
       ...['tokenmeter', 'ccusage20'].map((k) => [`${withCodex[k].label} (${withCodex[k].reps} reps)`, fmtMs(withCodex[k].minMs), fmtMs(withCodex[k].medianMs), fmtMb(withCodex[k].peakRssMb), fmtMs(withCodex[k].medianCpuMs ?? NaN), k === 'tokenmeter' ? '' : speed(withCodex[k].medianMs, withCodex.tokenmeter.medianMs)]),
     ]));
   }
-  log('(peer/tokenmeter > 1 means tokenmeter is faster)');
+  log('(peer/tokenmeter > 1 means tokenmeter is faster; "floor" = plain Node reading every file once on one thread, counting newlines)');
   log('');
   log(`warm start  (${warm.label}): min ${fmtMs(warm.minMs)}, median ${fmtMs(warm.medianMs)}, peak RSS ${fmtMb(warm.peakRssMb)} (first run, building the index: ${fmtMs(warm.coldMs)})`);
   log(`incremental (${incremental.label}, +${(incremental.appendedBytes / 1e6).toFixed(2)} MB): ${fmtMs(incremental.wallMs)}, peak RSS ${fmtMb(incremental.peakRssMb)}`);
