@@ -43,7 +43,7 @@ export interface RunawayAlert {
 
 /** What the user's normal sessions look like; thresholds are multiples of it. */
 export interface RunawayBaseline {
-  /** Typical peak burn rate of a normal session (P95 over sessions of their peak 10-minute rate), USD/h. */
+  /** Typical peak burn rate of a normal session (P95 over sessions of their peak 3-minute rate, the window the burn-rate alert uses), USD/h. */
   usdPerHour: number;
   /** Typical peak count of sub-agents active at once (P95 over sessions). */
   parallelAgents: number;
@@ -60,7 +60,7 @@ export interface RunawayOptions {
   burnFactor?: number;
   /** Lower clamp of the burn-rate threshold, USD/h. Default 30. */
   minBurnThresholdUsdPerHour?: number;
-  /** Upper clamp of the burn-rate threshold, USD/h: above this always alert. Default 200. */
+  /** Upper clamp of the burn-rate threshold, USD/h: above this always alert. Default 400. */
   maxBurnThresholdUsdPerHour?: number;
   /** Short window for rates. Default 5 min. */
   rateWindowMs?: number;
@@ -78,6 +78,14 @@ export interface RunawayOptions {
   minAlertTokensPerMinute?: number;
   /** After an alert, the condition must stay false this long before the same kind can fire again for the session. Default 15 min. */
   calmMs?: number;
+  /**
+   * Context churn counts as a burn-rate runaway, whatever the baseline, when over 5 minutes
+   * the session either re-wrote at least `rewriteMinTokens` of uncached context in
+   * `minRewrites` requests, or re-sent more than `maxTokensPerAgentMinute` input tokens per
+   * minute per active agent. Defaults 100k tokens, 5 requests, 6M tokens/min
+   * (a 600k-token context every 6 s from one agent).
+   */
+  churn?: { rewriteMinTokens?: number; minRewrites?: number; maxTokensPerAgentMinute?: number };
   /** Sessions idle this long are forgotten. Default 3 h. */
   sessionRetentionMs?: number;
   /** Daily budget in USD; the detector tracks today's spend itself. */
@@ -137,6 +145,10 @@ class SessionState {
   readonly bucketTokens = new Float64Array(ringSize);
   readonly bucketUnpricedTokens = new Float64Array(ringSize);
   readonly bucketSpawns = new Float64Array(ringSize);
+  /** Requests that wrote ≥ `rewriteMinTokens` of fresh (uncached) input: the context re-read instead of read from cache. */
+  readonly bucketRewrites = new Float64Array(ringSize);
+  /** Input-side tokens (uncached + cache writes + cache reads). */
+  readonly bucketInputTokens = new Float64Array(ringSize);
   /** agentId → last request time; insertion order ≈ last-seen order (re-inserted on each request). */
   readonly activeAgents = new Map<string, number>();
   readonly agentsSeen = new Set<string>();
@@ -158,6 +170,10 @@ class SessionState {
   maxActiveAgents = 0;
   /** Cost rate of the latest request's near-identical group over the loop window, USD/h. */
   lastLoopUsdPerHour = 0;
+  /** Last request of the main agent (agentId ''). */
+  lastMainMs = -Infinity;
+  /** Whether the last evaluation saw context churn (for the alert's wording). */
+  churning = false;
   /** The latest alert of each kind, for `alertsInForce`. */
   readonly lastAlert = new Map<RunawayKind, RunawayAlert>();
 
@@ -171,6 +187,8 @@ class SessionState {
       this.bucketTokens[slot] = 0;
       this.bucketUnpricedTokens[slot] = 0;
       this.bucketSpawns[slot] = 0;
+      this.bucketRewrites[slot] = 0;
+      this.bucketInputTokens[slot] = 0;
     }
     return slot;
   }
@@ -208,6 +226,10 @@ class SessionState {
 interface Rates { usdPerHour: number; tokensPerMinute: number; unpricedTokensPerMinute: number }
 
 interface Resolved {
+  minBurnThresholdUsdPerHour: number;
+  rewriteMinTokens: number;
+  minRewrites: number;
+  maxTokensPerAgentMinute: number;
   baseline: RunawayBaseline;
   burnThresholdUsdPerHour: number;
   rateWindowMs: number;
@@ -225,8 +247,12 @@ function resolve(options: RunawayOptions): Resolved {
   const baseline = options.baseline ?? defaultBaseline;
   const factor = options.burnFactor ?? 2.5;
   const minThr = options.minBurnThresholdUsdPerHour ?? 30;
-  const maxThr = options.maxBurnThresholdUsdPerHour ?? 200;
+  const maxThr = options.maxBurnThresholdUsdPerHour ?? 400;
   return {
+    minBurnThresholdUsdPerHour: minThr,
+    rewriteMinTokens: options.churn?.rewriteMinTokens ?? 100_000,
+    minRewrites: options.churn?.minRewrites ?? 5,
+    maxTokensPerAgentMinute: options.churn?.maxTokensPerAgentMinute ?? 6_000_000,
     baseline,
     burnThresholdUsdPerHour: Math.min(maxThr, Math.max(minThr, factor * baseline.usdPerHour)),
     rateWindowMs: options.rateWindowMs ?? 5 * minuteMs,
@@ -327,10 +353,14 @@ export class RunawayDetector {
     s.modelCostUsd.set(event.model, (s.modelCostUsd.get(event.model) ?? 0) + cost);
 
     const inputTotal = event.inputTokens + event.cacheWrite5mTokens + event.cacheWrite1hTokens + event.cacheReadTokens;
+    s.bucketInputTokens[slot] += inputTotal;
+    if (event.inputTokens + event.cacheWrite5mTokens + event.cacheWrite1hTokens >= this.r.rewriteMinTokens) s.bucketRewrites[slot] += 1;
     if (t >= s.lastSeenMs) s.contextTokens = inputTotal;
     if (inputTotal > s.peakContextTokens) s.peakContextTokens = inputTotal;
 
-    if (event.agentId !== '') {
+    if (event.agentId === '') {
+      if (t > s.lastMainMs) s.lastMainMs = t;
+    } else {
       if (!s.agentsSeen.has(event.agentId)) {
         s.agentsSeen.add(event.agentId);
         s.bucketSpawns[slot] += 1;
@@ -543,7 +573,7 @@ export class RunawayDetector {
     // Neighbouring buckets too, so sizes straddling a bucket edge still count together.
     let repeats = 0;
     let loopCost = 0;
-    for (const b of [bucket - 1, bucket, bucket + 1]) {
+    for (let b = bucket - 1; b <= bucket + 1; b++) {
       const n = s.loopCounts.get(prefix + b);
       if (n !== undefined) { repeats += n.count; loopCost += n.costUsd; }
     }
@@ -571,6 +601,15 @@ export class RunawayDetector {
       && Math.max(s.busyMinutes(nowMinute, 3, perMinuteThresholdUsd * 0.5), s.busyMinutes(nowMinute - 1, 3, perMinuteThresholdUsd * 0.5))
         >= Math.min(3, Math.max(2, lifeMinutes)); // the current minute has only begun: also judge the three before it
 
+    // Context churn: a session re-reading huge context is a runaway even for a heavy user's baseline.
+    const rewrites = s.sum(s.bucketRewrites, nowMinute, windowMinutes);
+    const mainActive = s.lastMainMs >= nowMs - r.agentActiveWindowMs ? 1 : 0;
+    const inputPerAgentMinute = (s.sum(s.bucketInputTokens, nowMinute, 3) / Math.min(this.spanMinutes(nowMs, 3), Math.max(1, (nowMs - s.startedMs) / minuteMs)))
+      / Math.max(1, activeAgents + mainActive);
+    const churning = rates.usdPerHour >= r.minBurnThresholdUsdPerHour
+      && (rewrites >= r.minRewrites || (inputPerAgentMinute > r.maxTokensPerAgentMinute && lifeMinutes >= 3));
+    s.churning = churning;
+
     const spawnedRecently = s.sum(s.bucketSpawns, nowMinute, 10);
     const tooManyAgents = activeAgents > r.parallelAgentsLimit || spawnedRecently > 3 * r.parallelAgentsLimit;
 
@@ -582,7 +621,7 @@ export class RunawayDetector {
       && s.busyMinutes(nowMinute, windowMinutes, Number.MIN_VALUE) >= Math.min(2, lifeMinutes);
 
     const conditions: Record<RunawayKind, boolean> = {
-      'burn-rate': worthAlerting && burnHigh,
+      'burn-rate': worthAlerting && (burnHigh || churning),
       'parallel-agents': worthAlerting && tooManyAgents,
       loop: looping,
       'budget-projection': worthAlerting && overBudget,
@@ -598,7 +637,7 @@ export class RunawayDetector {
         if (k.trueSinceMs === undefined || nowMs < k.trueSinceMs) k.trueSinceMs = nowMs;
         if (nowMs > k.lastTrueMs) k.lastTrueMs = nowMs;
         // Far above the threshold fires fast; just above it must last a few minutes (a short fan-out of ten explorers is normal).
-        const sustain = kind === 'burn-rate' && burnUsdPerHour < 2 * r.burnThresholdUsdPerHour ? 2 * minuteMs : sustainMs[kind];
+        const sustain = kind === 'burn-rate' && !churning && burnUsdPerHour < 2 * r.burnThresholdUsdPerHour ? 2 * minuteMs : sustainMs[kind];
         if (!k.fired && !snoozed && nowMs - k.trueSinceMs >= sustain) {
           k.fired = true;
           const alert = this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats);
@@ -724,17 +763,20 @@ function percentile(sortedValues: number[], p: number): number {
 
 /**
  * The user's baseline from past events: P95 over sessions (of at least
- * `minSessionMs`, default 10 min) of each session's peak 10-minute burn rate
- * (USD/h), and P95 of their peak count of sub-agents active within 2 minutes.
+ * `minSessionMs`, default 10 min) of each session's peak burn rate over
+ * `peakWindowMinutes` (default 3, the burn-rate alert's window; a 10-minute
+ * window under-rates short bursts), USD/h, and P95 of their peak count of
+ * sub-agents active within 2 minutes.
  * Falls back to `defaultBaseline` with fewer than `minSessions` (default 5) sessions.
  * Sessions the detector flags with default settings are excluded (`excludeFlagged`, default true).
  */
 export function baselineFromHistory(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null,
-  opts: { minSessions?: number; minSessionMs?: number; floorUsdPerHour?: number; excludeFlagged?: boolean } = {}): RunawayBaseline {
+  opts: { minSessions?: number; minSessionMs?: number; floorUsdPerHour?: number; excludeFlagged?: boolean; peakWindowMinutes?: number } = {}): RunawayBaseline {
   // Past runaways are not "normal": sessions the default detector flags are left out, so one
   // bad night in the history does not raise the thresholds for ever.
   const flagged = opts.excludeFlagged === false ? new Set<string>() : new Set(replayAlerts(events, costOf).map((a) => a.sessionId));
   const minSessions = opts.minSessions ?? 5;
+  const peakWindowMinutes = opts.peakWindowMinutes ?? 3;
   const minSessionMs = opts.minSessionMs ?? 10 * minuteMs;
   const floorUsdPerHour = opts.floorUsdPerHour ?? 10;
   interface Acc { first: number; last: number; minuteCost: Map<number, number>; agentLast: Map<string, number>; agentMinutes: Map<number, Set<string>> }
@@ -763,8 +805,8 @@ export function baselineFromHistory(events: readonly UsageEvent[], costOf: (e: U
     let lo = 0;
     for (let hi = 0; hi < minutes.length; hi++) {
       windowSum += a.minuteCost.get(minutes[hi])!;
-      while (minutes[lo] <= minutes[hi] - 10) windowSum -= a.minuteCost.get(minutes[lo++])!;
-      peak = Math.max(peak, windowSum * 6); // 10 minutes → per hour
+      while (minutes[lo] <= minutes[hi] - peakWindowMinutes) windowSum -= a.minuteCost.get(minutes[lo++])!;
+      peak = Math.max(peak, windowSum * (60 / peakWindowMinutes));
     }
     peakRates.push(peak);
     const agentMinutes = [...a.agentMinutes.keys()].sort((x, y) => x - y);

@@ -142,6 +142,30 @@ describe('RunawayDetector', () => {
     assert.equal(n, 0);
   });
 
+  it('flags a session that re-writes its huge context on every request, even for a heavy user\'s baseline', () => {
+    const d = new RunawayDetector({ baseline: { usdPerHour: 200, parallelAgents: 8, sessionCount: 50 } });
+    assert.equal(d.burnThresholdUsdPerHour, 400);
+    const alerts: RunawayAlert[] = [];
+    for (let i = 0; i < 30; i++) {
+      const e = ev({ timestampMs: t0 + i * 30_000, cacheWrite5mTokens: 300_000 + i * 800, cacheReadTokens: 0 }); // cache misses, ≈ $225/h
+      alerts.push(...d.observe(e, testCostOf(e)));
+    }
+    assert.deepEqual(alerts.map((a) => a.kind), ['burn-rate']);
+    assert.ok(alerts[0].firedAtMs - t0 <= 4 * minuteMs);
+    assert.match(alerts[0].message, /re-sending 3\d\dk tokens of context per request/);
+  });
+
+  it('accepts one full context re-write after a pause (cache expired)', () => {
+    const d = new RunawayDetector();
+    let n = 0;
+    for (let i = 0; i < 60; i++) {
+      const afterPause = i === 30;
+      const e = ev({ timestampMs: t0 + i * 20_000 + (i >= 30 ? 8 * minuteMs : 0), cacheWrite5mTokens: afterPause ? 250_000 : 3_000, cacheReadTokens: afterPause ? 0 : 250_000 + i * 3_000 });
+      n += d.observe(e, testCostOf(e)).length;
+    }
+    assert.equal(n, 0);
+  });
+
   it('tolerates events a few minutes out of order', () => {
     const h = generateHistory(21, { runaways: ['fanout-280'] });
     const p = h.planted[0];
@@ -219,7 +243,7 @@ describe('baselineFromHistory', () => {
     assert.deepEqual(baselineFromHistory([], testCostOf), defaultBaseline);
   });
 
-  it('takes the P95 of per-session peak 10-minute burn rates', () => {
+  it('takes the P95 of per-session peak 3-minute burn rates', () => {
     const events: UsageEvent[] = [];
     // 20 sessions of 20 min; session k spends $k per minute for its whole life → peak $60k/h.
     for (let k = 1; k <= 20; k++) {

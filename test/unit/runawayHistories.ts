@@ -70,6 +70,10 @@ interface AgentRun {
 }
 
 function runAgent(rng: Rng, a: AgentRun, out: UsageEvent[]): void {
+  runAgentAt(rng, a, out);
+}
+
+function runAgentAt(rng: Rng, a: AgentRun, out: UsageEvent[]): void {
   let t = a.startMs;
   let context = a.contextStart;
   let first = true;
@@ -94,7 +98,9 @@ function runAgent(rng: Rng, a: AgentRun, out: UsageEvent[]): void {
 const projects = ['acme-api', 'web-shop', 'infra-tools', 'ml-pipeline', 'docs-site', 'mobile-app'];
 const sid = (rng: Rng, label: string) => `${Math.floor(rng() * 0xffffffff).toString(16).padStart(8, '0')}-${label}`;
 
-function normalSessions(rng: Rng, dayStartMs: number, out: UsageEvent[], labels: Map<string, NormalScenario>): void {
+function normalSessions(rng: Rng, dayStartMs: number, out: UsageEvent[], labels: Map<string, NormalScenario>, intensity: number): void {
+  // Heavier users make requests more often: every normal agent's gap is divided by `intensity`.
+  const runAgent = (r: Rng, a: AgentRun, o: UsageEvent[]) => runAgentAt(r, { ...a, meanGapS: a.meanGapS / intensity }, o);
   const project = () => projects[intBetween(rng, 0, projects.length - 1)];
   // A long refactor: Opus, ~3 h, steady high usage with compactions, plus Claude Code's tiny Haiku side calls.
   for (let i = 0; i < 2; i++) {
@@ -248,15 +254,16 @@ function plantRunaway(rng: Rng, scenario: RunawayScenario, startBaseMs: number, 
 }
 
 /**
- * One simulated working day from `dayStartMs`: the normal heavy sessions and,
- * unless `runaways` is empty, each listed runaway planted at a different hour.
+ * One simulated working day from `dayStartMs`: the normal heavy sessions (request
+ * rate × `normalIntensity`, default 1) and, unless `runaways` is empty, each listed
+ * runaway planted at a different hour.
  */
-export function generateHistory(seed: number, opts: { dayStartMs?: number; runaways?: readonly RunawayScenario[]; normal?: boolean } = {}): History {
+export function generateHistory(seed: number, opts: { dayStartMs?: number; runaways?: readonly RunawayScenario[]; normal?: boolean; normalIntensity?: number } = {}): History {
   const rng = rngOf(seed);
   const dayStartMs = opts.dayStartMs ?? Date.UTC(2026, 2, 2, 8, 0, 0);
   const events: UsageEvent[] = [];
   const normal = new Map<string, NormalScenario>();
-  if (opts.normal !== false) normalSessions(rng, dayStartMs, events, normal);
+  if (opts.normal !== false) normalSessions(rng, dayStartMs, events, normal, opts.normalIntensity ?? 1);
   const planted: PlantedRunaway[] = [];
   const runaways = opts.runaways ?? runawayScenarios;
   runaways.forEach((scenario, i) => {
