@@ -6,7 +6,41 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { findJsonlFiles, type WalkProblem } from './logFiles';
+
+/** A folder or file that could not be read, and why. */
+export interface PromptReadProblem { path: string; reason: string }
+
+/** `.jsonl` files under `root` that `accept` (by path relative to root); symlinked folders followed once. */
+async function findTranscripts(root: string, accept: (relativePath: string) => boolean, problems: PromptReadProblem[]): Promise<string[]> {
+  const found: string[] = [];
+  const visited = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      const real = await fs.realpath(dir);
+      if (visited.has(real)) return;
+      visited.add(real);
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await fs.stat(full).catch(() => undefined); // a dangling link is not a transcript
+        isDir = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDir) await visit(full);
+      else if (isFile && entry.name.endsWith('.jsonl') && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
+    }
+  };
+  await visit(root);
+  return found;
+}
 
 const textPartSchema = z.object({ type: z.literal('text'), text: z.string() });
 const contentPartSchema = z.union([textPartSchema, z.object({ type: z.string() }).loose()]);
@@ -82,7 +116,7 @@ export interface SessionPrompts {
   filesRead: number;
   /** Transcripts whose head held no user prompt (e.g. sessions that only ran a command). */
   withoutPrompt: number;
-  problems: WalkProblem[];
+  problems: PromptReadProblem[];
 }
 
 export interface SessionPromptOptions {
@@ -97,7 +131,7 @@ export async function readSessionPrompts(claudeDirs: readonly string[], options:
   const headBytes = options.headBytes ?? 16 * 1024;
   const maxHeadBytes = options.maxHeadBytes ?? 256 * 1024;
   const concurrency = options.concurrency ?? 16;
-  const problems: WalkProblem[] = [];
+  const problems: PromptReadProblem[] = [];
   const files: string[] = [];
   for (const dir of claudeDirs) {
     const projects = path.join(dir, 'projects');
@@ -107,7 +141,7 @@ export async function readSessionPrompts(claudeDirs: readonly string[], options:
       continue; // this config folder has no transcripts; not a problem worth reporting
     }
     const isMainTranscript = (rel: string): boolean => !rel.includes('/subagents/') && !path.basename(rel).startsWith('agent-');
-    files.push(...(await findJsonlFiles(projects, isMainTranscript, problems)));
+    files.push(...(await findTranscripts(projects, isMainTranscript, problems)));
   }
 
   const prompts = new Map<string, string>();
