@@ -270,3 +270,26 @@ export function fillBudgetTemplate(template: string, reading: BudgetReading, enc
     encode ? encodeURIComponent(values[k]) : values[k],
   );
 }
+
+/**
+ * A plan quota that is not in dollars: Claude's 5-hour/7-day windows (from the status line) and
+ * GitHub Copilot's monthly premium requests. Shown next to the USD budgets; compared with them
+ * by fraction used.
+ */
+export const planQuotaSchema = z.object({
+  /** 'claude' | 'copilot' */
+  source: z.string(),
+  /** '5h' | '7d' | 'premium requests' */
+  window: z.string(),
+  /** 0-100 (may exceed 100 with overage). */
+  usedPercent: z.number(),
+  /** Counted units when the source gives them (Copilot: requests). */
+  used: z.number().optional(),
+  entitlement: z.number().optional(),
+  unlimited: z.boolean().optional(),
+  resetsAt: z.string().optional(),
+  fetchedAtMs: z.number(),
+  stale: z.boolean(),
+  error: z.string().optional(),
+});
+export type PlanQuota = z.infer<typeof planQuotaSchema>;

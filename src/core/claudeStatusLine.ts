@@ -284,3 +284,22 @@ export function planStatusLineUninstall(settings: unknown, ourCommand: string): 
   delete base.statusLine;
   return { action: 'remove', before, after: undefined, settings: base, summary: 'Removes the Tokenmeter status line from Claude Code.' };
 }
+
+/** The snapshot's windows as PlanQuota-shaped objects (source 'claude'), for showing next to budgets. */
+export function claudePlanQuotas(
+  snapshot: StatusLineSnapshot,
+  nowMs: number,
+): Array<{ source: 'claude'; window: '5h' | '7d'; usedPercent: number; resetsAt?: string; fetchedAtMs: number; stale: boolean }> {
+  return planWindows(snapshot, nowMs).map((w) => {
+    const q: { source: 'claude'; window: '5h' | '7d'; usedPercent: number; resetsAt?: string; fetchedAtMs: number; stale: boolean } = {
+      source: 'claude',
+      window: w.window,
+      // Once the window has reset, the recorded usage no longer applies.
+      usedPercent: w.expired ? 0 : w.usedPercentage,
+      fetchedAtMs: snapshot.recordedAtMs,
+      stale: w.expired,
+    };
+    if (w.resetsAtMs !== undefined) q.resetsAt = new Date(w.resetsAtMs).toISOString();
+    return q;
+  });
+}

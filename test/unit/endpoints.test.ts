@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { EndpointSourceConfig } from '../../src/core/budgetReading';
 import { endpointSourceConfigSchema } from '../../src/core/budgetReading';
-import { EndpointError, fetchSourceReadings } from '../../src/sources/endpoints';
+import { EndpointError, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
 import type { AdapterDeps } from '../../src/sources/endpoints/http';
 import { FixtureServer, fixture, json, type Scripted } from '../fixtures/endpoints/server';
 
@@ -434,5 +434,32 @@ describe('budget endpoint adapters', () => {
     const err = await failure(fetchSourceReadings(config, deps({ apiKey: undefined })));
     assert.equal(err.kind, 'missingKey');
     assert.equal(server.requests.length, 0);
+  });
+});
+
+describe('GitHub Copilot premium requests', () => {
+  let server: FixtureServer;
+  beforeEach(async () => {
+    server = await FixtureServer.start();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('reads the premium-request quota with the GitHub session token', async () => {
+    server.on('/copilot_internal/user', json(fixture('copilot-user.json')));
+    const quota = await fetchCopilotQuota(deps(), `${server.url}/copilot_internal/user`);
+    assert.equal(quota.source, 'copilot');
+    assert.equal(quota.entitlement, 300);
+    assert.equal(quota.used, 217);
+    assert.ok(Math.abs(quota.usedPercent - 72.3) < 1e-9);
+    assert.equal(quota.resetsAt, '2026-12-01T00:00:00.000Z');
+    assert.equal(server.requests[0].headers.authorization, `token ${KEY}`);
+  });
+
+  it('tells the user to sign in to GitHub on 401', async () => {
+    server.on('/copilot_internal/user', json({ message: 'Bad credentials' }, 401));
+    const err = await failure(fetchCopilotQuota(deps(), `${server.url}/copilot_internal/user`));
+    assert.match(err.message, /^401 from GitHub Copilot: key rejected\. Sign in to GitHub in VS Code/);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  claudePlanQuotas,
   formatStatusLine,
   isTokenmeterStatusLine,
   parseResetsAt,
@@ -101,6 +102,16 @@ describe('status line snapshot', () => {
     assert.deepEqual(planWindows(snap, later).map((w) => [w.window, w.expired, w.ageMs]), [
       ['5h', true, 5 * 3_600_000],
       ['7d', false, 5 * 3_600_000],
+    ]);
+  });
+});
+
+describe('claudePlanQuotas', () => {
+  it('gives both windows as plan quotas, zeroing one that has reset', () => {
+    const snap = toSnapshot(parseStatusLineInput(INPUT)!, NOW)!;
+    assert.deepEqual(claudePlanQuotas(snap, Date.UTC(2025, 10, 25, 15)), [
+      { source: 'claude', window: '5h', usedPercent: 0, fetchedAtMs: NOW, stale: true, resetsAt: '2025-11-25T14:10:00.000Z' },
+      { source: 'claude', window: '7d', usedPercent: 18, fetchedAtMs: NOW, stale: false, resetsAt: '2025-11-30T12:00:00.000Z' },
     ]);
   });
 });

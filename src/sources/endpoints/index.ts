@@ -119,3 +119,5 @@ export async function readEndpointsConfigFile(path: string): Promise<EndpointsCo
   }
   return parseEndpointsConfig(text);
 }
+
+export { fetchCopilotQuota, COPILOT_USER_URL } from './copilot';

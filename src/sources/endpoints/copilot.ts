@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { PlanQuota } from '../../core/budgetReading';
+import { ensureOk, httpGet, parseBody, requireKey, toNumber, type AdapterDeps } from './http';
+
+const LABEL = 'GitHub Copilot';
+export const COPILOT_USER_URL = 'https://api.github.com/copilot_internal/user';
+
+const quotaSchema = z
+  .object({
+    entitlement: z.number().nullish(),
+    remaining: z.number().nullish(),
+    percent_remaining: z.number().nullish(),
+    unlimited: z.boolean().nullish(),
+    overage_count: z.number().nullish(),
+  })
+  .passthrough();
+
+// GET https://api.github.com/copilot_internal/user (undocumented; what VS Code's Copilot uses for its
+// quota display): {copilot_plan, quota_reset_date, quota_reset_date_utc?, quota_snapshots: {premium_interactions: {...}}}.
+export const copilotUserSchema = z
+  .object({
+    copilot_plan: z.string().nullish(),
+    quota_reset_date: z.string().nullish(),
+    quota_reset_date_utc: z.string().nullish(),
+    quota_snapshots: z.object({ premium_interactions: quotaSchema }).passthrough(),
+  })
+  .passthrough();
+
+/**
+ * The premium-request quota of the GitHub account whose token is `deps.apiKey` (in the editor,
+ * the token of VS Code's own GitHub sign-in: vscode.authentication.getSession('github', ['user:email'])).
+ */
+export async function fetchCopilotQuota(adapterDeps: AdapterDeps, url = COPILOT_USER_URL): Promise<PlanQuota> {
+  const deps: AdapterDeps = { ...adapterDeps, authHint: adapterDeps.authHint ?? 'Sign in to GitHub in VS Code (Accounts menu) and refresh.' };
+  const token = requireKey(LABEL, deps);
+  const res = await httpGet(url, { Authorization: `token ${token}`, Accept: 'application/json', 'User-Agent': 'tokenmeter' }, LABEL, deps);
+  ensureOk(res, LABEL, deps, { permissionHint: 'This GitHub account may not have Copilot.' });
+  const body = parseBody(res, copilotUserSchema, LABEL, deps);
+  const q = body.quota_snapshots.premium_interactions;
+  const entitlement = toNumber(q.entitlement);
+  const remaining = toNumber(q.remaining);
+  const usedPercent =
+    q.unlimited === true
+      ? 0
+      : q.percent_remaining != null
+        ? 100 - q.percent_remaining
+        : entitlement && remaining !== undefined
+          ? ((entitlement - remaining) / entitlement) * 100
+          : 0;
+  const resetRaw = body.quota_reset_date_utc ?? body.quota_reset_date ?? undefined;
+  const resetMs = resetRaw ? Date.parse(resetRaw) : NaN;
+  const quota: PlanQuota = { source: 'copilot', window: 'premium requests', usedPercent, fetchedAtMs: deps.nowMs, stale: false };
+  if (entitlement !== undefined && remaining !== undefined) {
+    quota.entitlement = entitlement;
+    quota.used = entitlement - remaining + (toNumber(q.overage_count) ?? 0);
+  }
+  if (q.unlimited != null) quota.unlimited = q.unlimited;
+  if (!Number.isNaN(resetMs)) quota.resetsAt = new Date(resetMs).toISOString();
+  return quota;
+}
