@@ -280,8 +280,10 @@ export class ClaudeCorpus {
     const rng = this.rng;
     switch (tool) {
       case 'Read':
-      case 'Write':
         return `{"file_path":"/home/dev/repo/${rng.pick(FILES)}"}`;
+      case 'Write':
+        // The whole new file is in the assistant line: some assistant lines are tens of kB.
+        return `{"file_path":"/home/dev/repo/${rng.pick(FILES)}","content":"${this.pool.slice(Math.floor(Math.min(200_000, rng.logNormal(8, 1.2))))}"}`;
       case 'Bash':
         return `{"command":"${rng.pick(COMMANDS)}","description":"Run the check"}`;
       case 'Grep':
