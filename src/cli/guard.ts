@@ -74,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   const history: UsageEvent[] = [];
   for (const e of all) {
     if (e.timestampMs >= nowMs - 2 * hourMs) recent.push(e);
-    else if (e.timestampMs >= nowMs - 30 * 24 * hourMs) history.push(e);
+    else if (e.timestampMs >= nowMs - 7 * 24 * hourMs) history.push(e); // a week of baseline keeps the hook fast
   }
   const decision = guardDecision({
     events: recent,
