@@ -22,7 +22,8 @@ export const SIZES = { small: 2_000_000, medium: 150_000_000, large: 1_500_000_0
 /** Fixed default clock so that a corpus never depends on when it was generated. */
 export const DEFAULT_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 // 2: files get their last line's time as mtime. 3: Write tool inputs carry the file content.
-export const GENERATOR_VERSION = 3;
+// 4: Bash error results no longer cut an escape sequence in half.
+export const GENERATOR_VERSION = 4;
 
 /**
  * Generates a corpus. Returns the ground truth (also what the CLI writes to expected.json).

@@ -58,6 +58,7 @@ async function main() {
       const [, ms] = await timed(() => scanner.refresh({ full: false, changedPaths: [file] }));
       const after = totals(scanner);
       const ok = (Object.keys(added) as (keyof typeof added)[]).every((k) => after[k] - before[k] === added[k]);
+      if (!ok && process.env.LIVE_DEBUG) console.error(JSON.stringify({ before, after, added }));
       if (i > 0) appends.push({ bytes: Buffer.byteLength(text), ms, ok });
     }
     const [, quickNoChangeMs] = await timed(() => scanner.refresh({ full: false, changedPaths: [file] }));

@@ -323,7 +323,8 @@ export class ClaudeCorpus {
         chars = this.resultChars();
         content = this.pool.slice(chars);
         isError = rng.chance(0.1);
-        structured = isError ? `"Error: ${content.slice(0, 200)}"` : `{"stdout":"${content}","stderr":"","interrupted":false,"isImage":false}`;
+        // Cut the escaped text only after an escaped newline, never inside an escape sequence.
+        structured = isError ? `"Error: ${content.slice(0, content.lastIndexOf('\\n', 200) + 2)}"` : `{"stdout":"${content}","stderr":"","interrupted":false,"isImage":false}`;
         break;
       }
       case 'Grep': {
