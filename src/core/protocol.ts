@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { sourceNames } from './usageEvent';
+
+/**
+ * Messages between the dashboard webview and the extension: one union per
+ * direction, parsed on receipt by both sides. The view carries only what is
+ * drawn (aggregates for the chosen range), never raw events.
+ */
+
+const dateKeySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const rangeKindSchema = z.enum(['today', '7d', '30d', 'month', 'custom']);
+export const sourceSchema = z.enum(sourceNames);
+export const sourceFilterSchema = z.union([z.literal('all'), sourceSchema]);
+
+/** What the page asks for: a date range (inclusive local dates for `custom`) and a source filter. */
+export const dashboardQuerySchema = z.object({
+  range: rangeKindSchema,
+  from: dateKeySchema.optional(),
+  to: dateKeySchema.optional(),
+  source: sourceFilterSchema,
+});
+
+const levelSchema = z.enum(['ok', 'warning', 'error', 'exceeded']);
+
+export const gaugeSchema = z.object({
+  label: z.string(),
+  unit: z.enum(['usd', 'tokens', 'percent']),
+  limit: z.number(),
+  spent: z.number(),
+  fraction: z.number(),
+  level: levelSchema,
+  /** Where the figure comes from: computed from logs, or reported by the provider. */
+  origin: z.enum(['estimated', 'official']),
+  periodEndMs: z.number().optional(),
+  projectedExhaustMs: z.number().optional(),
+  /** Spend at the end of the period if the current rate holds. */
+  projectedAtEnd: z.number().optional(),
+});
+
+export const headerSchema = z.object({
+  gauges: z.array(gaugeSchema),
+  todayCostUsd: z.number(),
+  todayTokens: z.number(),
+  rangeCostUsd: z.number(),
+  rangeTokens: z.number(),
+  rangeRequests: z.number(),
+  unpricedTokens: z.number(),
+  unpricedModels: z.array(z.string()),
+  block: z
+    .object({ startMs: z.number(), endMs: z.number(), costUsd: z.number(), tokens: z.number(), usdPerHour: z.number(), tokensPerMinute: z.number() })
+    .optional(),
+});
+
+export const dailySchema = z.object({
+  days: z.array(dateKeySchema),
+  /** Drawn models, costliest first; smaller ones are folded into "other models". */
+  models: z.array(z.string()),
+  /** costUsdByModel[m][d]: spend of models[m] on days[d]. */
+  costUsdByModel: z.array(z.array(z.number())),
+  tokensByDay: z.array(z.number()),
+  sessionsByDay: z.array(z.number()),
+  capUsd: z.number().optional(),
+  /** Today's spend projected to midnight, at its index in `days`. */
+  projection: z.object({ dayIndex: z.number().int(), costUsd: z.number() }).optional(),
+});
+
+export const cumulativeSchema = z.object({
+  label: z.string(),
+  days: z.array(dateKeySchema),
+  spentUsd: z.array(z.number().nullable()),
+  projectedUsd: z.array(z.number().nullable()),
+  capUsd: z.number().optional(),
+});
+
+export const tokensByKindSchema = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheWrite5mTokens: z.number(),
+  cacheWrite1hTokens: z.number(),
+  cacheReadTokens: z.number(),
+  /** Cache reads over all prompt tokens (input + writes + reads). */
+  cacheHitRatio: z.number(),
+  /** What the cache reads would have cost at the input rate, minus what they cost. */
+  cacheSavingsUsd: z.number(),
+});
+
+export const rankedSchema = z.object({ name: z.string(), costUsd: z.number(), tokens: z.number(), detail: z.string() });
+
+export const sessionRowSchema = z.object({
+  sessionId: z.string(),
+  source: sourceSchema,
+  project: z.string(),
+  models: z.array(z.string()),
+  subAgents: z.number(),
+  startMs: z.number(),
+  endMs: z.number(),
+  requests: z.number(),
+  tokens: z.number(),
+  costUsd: z.number(),
+  unpricedTokens: z.number(),
+});
+
+export const modelRowSchema = z.object({
+  model: z.string(),
+  priced: z.boolean(),
+  priceId: z.string(),
+  origin: z.enum(['genai-prices', 'override', 'unpriced']),
+  inputPerMTok: z.number().nullable(),
+  outputPerMTok: z.number().nullable(),
+  cacheWritePerMTok: z.number().nullable(),
+  cacheReadPerMTok: z.number().nullable(),
+  requests: z.number(),
+  tokens: z.number(),
+  costUsd: z.number(),
+});
+
+export const perResultSchema = z.object({
+  sessions: z.number(),
+  activeDays: z.number(),
+  requests: z.number(),
+  costPerSessionUsd: z.number(),
+  costPerActiveDayUsd: z.number(),
+  costPerRequestUsd: z.number(),
+  tokensPerRequest: z.number(),
+  /** Daily spend divided by sessions active that day, per day of the range. */
+  costPerSessionByDay: z.array(z.number().nullable()),
+});
+
+export const dashboardViewSchema = z.object({
+  nowMs: z.number(),
+  timeZone: z.string(),
+  query: dashboardQuerySchema,
+  rangeLabel: z.string(),
+  /** Sources with any usage in the history, for the source filter. */
+  sources: z.array(sourceSchema),
+  header: headerSchema,
+  daily: dailySchema,
+  cumulative: cumulativeSchema,
+  tokensByKind: tokensByKindSchema,
+  topSessions: z.array(rankedSchema),
+  topProjects: z.array(rankedSchema),
+  sessions: z.object({ rows: z.array(sessionRowSchema), total: z.number() }),
+  models: z.array(modelRowSchema),
+  perResult: perResultSchema,
+});
+
+/** Sections a live update may replace one by one. */
+export const viewSectionKeys = ['header', 'daily', 'cumulative', 'tokensByKind', 'topSessions', 'topProjects', 'sessions', 'models', 'perResult'] as const;
+export type ViewSectionKey = (typeof viewSectionKeys)[number];
+
+export const viewPatchSchema = dashboardViewSchema.partial().extend({ nowMs: z.number(), query: dashboardQuerySchema });
+
+const breakdownSchema = z.object({ name: z.string(), requests: z.number(), tokens: z.number(), costUsd: z.number(), firstMs: z.number(), lastMs: z.number() });
+
+export const sessionDetailsSchema = z.object({
+  sessionId: z.string(),
+  source: sourceSchema,
+  project: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  requests: z.number(),
+  costUsd: z.number(),
+  tokensByKind: tokensByKindSchema,
+  byModel: z.array(breakdownSchema),
+  /** Main agent first (name ''), then sub-agents by cost. */
+  byAgent: z.array(breakdownSchema),
+});
+
+export const toViewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('view'), view: dashboardViewSchema }),
+  z.object({ type: z.literal('patch'), patch: viewPatchSchema }),
+  z.object({ type: z.literal('loading'), message: z.string() }),
+  z.object({ type: z.literal('sessionDetails'), details: sessionDetailsSchema.nullable(), sessionId: z.string() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+
+export const toHostSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), query: dashboardQuerySchema.optional() }),
+  z.object({ type: z.literal('query'), query: dashboardQuerySchema }),
+  z.object({ type: z.literal('sessionDetails'), sessionId: z.string().max(500) }),
+  z.object({ type: z.literal('export'), format: z.enum(['csv-daily', 'csv-sessions', 'json']) }),
+  z.object({ type: z.literal('refresh') }),
+]);
+
+/** What the page keeps with `setState`, and the serializer gets back after a reload. */
+export const viewStateSchema = z.object({
+  query: dashboardQuerySchema,
+  sort: z.object({ key: z.string(), descending: z.boolean() }).optional(),
+  filter: z.string().optional(),
+  selectedSessionId: z.string().optional(),
+});
+
+export type DashboardQuery = z.infer<typeof dashboardQuerySchema>;
+export type DashboardView = z.infer<typeof dashboardViewSchema>;
+export type ViewPatch = z.infer<typeof viewPatchSchema>;
+export type SessionRow = z.infer<typeof sessionRowSchema>;
+export type ModelRow = z.infer<typeof modelRowSchema>;
+export type Gauge = z.infer<typeof gaugeSchema>;
+export type SessionDetails = z.infer<typeof sessionDetailsSchema>;
+export type TokensByKind = z.infer<typeof tokensByKindSchema>;
+export type ToView = z.infer<typeof toViewSchema>;
+export type ToHost = z.infer<typeof toHostSchema>;
+export type ViewState = z.infer<typeof viewStateSchema>;
+
+export const defaultQuery: DashboardQuery = { range: '30d', source: 'all' };
+export const dashboardViewType = 'tokenmeter.dashboard';
