@@ -3,7 +3,7 @@ import { Calendar } from '../core/calendar';
 import { UsageError } from './usageError';
 import { PriceTable } from '../core/pricing';
 import { defaultSettings, settingsSchema, type Settings } from '../core/settings';
-import type { SourceName } from '../core/usageEvent';
+import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
 import { loadIndex, saveIndex, defaultIndexPath } from '../sources/usageIndex';
@@ -42,7 +42,7 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
 
 export function sourceFlag(args: ParsedArgs): SourceName | 'all' {
   const value = stringFlag(args, 'source') ?? 'all';
-  if (value !== 'all' && value !== 'claude' && value !== 'codex') throw new UsageError(`--source must be claude, codex or all (got "${value}")`);
+  if (value !== 'all' && !isSourceName(value)) throw new UsageError(`--source must be ${sourceNames.join(', ')} or all (got "${value}")`);
   return value;
 }
 
@@ -78,7 +78,7 @@ export async function loadCliSettings(env: NodeJS.ProcessEnv = process.env): Pro
 export async function scanForCli(args: ParsedArgs, settings: Settings): Promise<UsageScanner> {
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
-  const sources = { claude: settings.sources.claude && source !== 'codex', codex: settings.sources.codex && source !== 'claude' };
+  const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;
   // Command bundles live in dist/cli/; the scan worker beside them in dist/.
   const scanner = new UsageScanner({ roots, sources, workerScript: path.join(__dirname, '..', 'scanWorker.js') });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';

@@ -1,5 +1,5 @@
 import type { ParsedUsage } from './claudeLog';
-import type { UsageEvent } from './usageEvent';
+import { sourceNames, type UsageEvent } from './usageEvent';
 
 /**
  * Every billed request seen, each counted once.
@@ -53,10 +53,14 @@ export class Ledger {
       }
       return at;
     };
-    const rows = this.rows.map((e) => [
-      e.source === 'claude' ? 0 : 1, e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model),
-      e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens,
-    ]);
+    const rows = this.rows.map((e) => {
+      const row = [
+        sourceNames.indexOf(e.source), e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model),
+        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens,
+      ];
+      if (e.loggedCostUsd !== undefined) row.push(e.loggedCostUsd);
+      return row;
+    });
     return { strings, rows, keys: [...this.rowByKey.entries()], duplicateCount: this.duplicateCount };
   }
 
@@ -65,8 +69,9 @@ export class Ledger {
     const s = data.strings;
     for (const r of data.rows) {
       ledger.rows.push(ledger.intern({
-        source: r[0] === 0 ? 'claude' : 'codex', timestampMs: r[1], sessionId: s[r[2]], agentId: s[r[3]], project: s[r[4]], model: s[r[5]],
+        source: sourceNames[r[0]], timestampMs: r[1], sessionId: s[r[2]], agentId: s[r[3]], project: s[r[4]], model: s[r[5]],
         inputTokens: r[6], outputTokens: r[7], cacheWrite5mTokens: r[8], cacheWrite1hTokens: r[9], cacheReadTokens: r[10],
+        ...(r.length > 11 ? { loggedCostUsd: r[11] } : {}),
       }));
     }
     for (const [key, row] of data.keys) ledger.rowByKey.set(key, row);
@@ -78,6 +83,7 @@ export class Ledger {
     // The session stays with the first occurrence: scanners feed older files first.
     if (seen.outputTokens > kept.outputTokens) {
       kept.timestampMs = seen.timestampMs;
+      kept.loggedCostUsd = seen.loggedCostUsd;
       kept.inputTokens = seen.inputTokens;
       kept.outputTokens = seen.outputTokens;
       kept.cacheWrite5mTokens = seen.cacheWrite5mTokens;

@@ -117,8 +117,9 @@ export class PriceTable {
     return rates;
   }
 
-  /** Cost in USD, or null when the model has no known price. */
+  /** Cost in USD, or null when the model has no known price. A cost the agent logged wins. */
   costOf(event: UsageEvent): number | null {
+    if (event.loggedCostUsd !== undefined) return event.loggedCostUsd;
     const rates = this.ratesFor(event.model);
     return rates ? costAtRates(event, rates) : null;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sourceNames, type SourceName } from './usageEvent';
 
 const positive = z.number().positive().optional();
 
@@ -28,9 +29,10 @@ export const budgetSettingsSchema = z.object({
 /** Every setting under `tokenmeter.*`, as one typed snapshot (the package.json contributions mirror it). */
 export const settingsSchema = z.object({
   budget: budgetSettingsSchema.default(budgetSettingsSchema.parse({})),
+  /** Which agents' logs to read; all by default (one that is not installed costs a few `stat` calls). */
   sources: z
-    .object({ claude: z.boolean().default(true), codex: z.boolean().default(true) })
-    .default({ claude: true, codex: true }),
+    .object(Object.fromEntries(sourceNames.map((name) => [name, z.boolean().default(true)])) as Record<SourceName, z.ZodDefault<z.ZodBoolean>>)
+    .default(Object.fromEntries(sourceNames.map((name) => [name, true])) as Record<SourceName, boolean>),
   /** Extra Claude config folders (each holding `projects/`), beside the ones found automatically. */
   claudeConfigDirs: z.array(z.string()).default([]),
   /** Extra Codex home folders (each holding `sessions/`). */

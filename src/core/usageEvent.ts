@@ -1,6 +1,11 @@
+/** Every agent whose logs Tokenmeter reads. */
+export const sourceNames = ['claude', 'codex', 'cline', 'roo', 'kilo', 'opencode', 'gemini'] as const;
 /** Where a usage record was read from. */
-export type SourceName = 'claude' | 'codex';
-export const sourceNames: readonly SourceName[] = ['claude', 'codex'];
+export type SourceName = (typeof sourceNames)[number];
+
+export function isSourceName(value: string): value is SourceName {
+  return (sourceNames as readonly string[]).includes(value);
+}
 
 /**
  * One billed model request, as read from an agent's log, after dedup.
@@ -23,6 +28,8 @@ export interface UsageEvent {
   cacheWrite5mTokens: number;
   cacheWrite1hTokens: number;
   cacheReadTokens: number;
+  /** The cost the agent itself logged (Cline-style task histories), used instead of list prices. */
+  loggedCostUsd?: number;
 }
 
 export function totalTokensOf(e: Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens'>): number {

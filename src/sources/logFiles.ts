@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { claudeFileContext, type ClaudeFileContext } from '../core/claudeLog';
 import { codexSessionIdFromFileName, newCodexFileState, type CodexFileState } from '../core/codexLog';
 import type { SourceName } from '../core/usageEvent';
+import { agentAdapters } from './agents';
 
 /** A log file and how far it has been read. */
 export interface FileCursor {
@@ -15,6 +16,8 @@ export interface FileCursor {
   offset: number;
   claude?: ClaudeFileContext;
   codex?: CodexFileState;
+  /** Set for whole-file agent histories (see AgentAdapter): re-parsed whole when changed. */
+  wholeFile?: { relativePath: string };
 }
 
 export interface LogRoots {
@@ -43,10 +46,10 @@ export interface WalkProblem {
 }
 
 /**
- * All `.jsonl` files under `root`. Unreadable folders are reported and skipped;
+ * All files under `root` that `accept` takes. Unreadable folders are reported and skipped;
  * symlinked folders are followed once (a loop is visited a single time).
  */
-export async function findJsonlFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[]): Promise<string[]> {
+export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[]): Promise<string[]> {
   const found: string[] = [];
   const visited = new Set<string>();
   async function visit(dir: string): Promise<void> {
@@ -81,7 +84,7 @@ export async function findJsonlFiles(root: string, accept: (relativePath: string
         }
       }
       if (isDir) subdirs.push(full);
-      else if (isFile && entry.name.endsWith('.jsonl') && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
+      else if (isFile && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
     }
     for (const sub of subdirs) await visit(sub);
   }
@@ -101,14 +104,15 @@ async function isDirectory(dir: string): Promise<boolean> {
 export function newCursor(source: SourceName, file: string, relativePath: string): FileCursor {
   const base = { path: file, source, size: 0, mtimeMs: 0, offset: 0 };
   if (source === 'claude') return { ...base, claude: claudeFileContext(relativePath) };
-  return { ...base, codex: newCodexFileState(codexSessionIdFromFileName(path.basename(file))) };
+  if (source === 'codex') return { ...base, codex: newCodexFileState(codexSessionIdFromFileName(path.basename(file))) };
+  return { ...base, wholeFile: { relativePath } };
 }
 
 /**
  * Every log file of the enabled sources, sorted by path so scans are deterministic.
  * A source that is not installed costs a couple of `stat` calls.
  */
-export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceName, boolean>, problems: WalkProblem[]): Promise<{ source: SourceName; path: string; relativePath: string }[]> {
+export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceName, boolean>, problems: WalkProblem[], env: NodeJS.ProcessEnv = process.env, home = os.homedir()): Promise<{ source: SourceName; path: string; relativePath: string }[]> {
   const files: { source: SourceName; path: string; relativePath: string }[] = [];
   const seen = new Set<string>();
   const add = (source: SourceName, root: string, list: string[]) => {
@@ -121,15 +125,21 @@ export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceNa
   if (sources.claude) {
     for (const dir of roots.claudeDirs) {
       const projects = path.join(dir, 'projects');
-      if (await isDirectory(projects)) add('claude', projects, await findJsonlFiles(projects, () => true, problems));
+      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, (rel) => rel.endsWith('.jsonl'), problems));
     }
   }
   if (sources.codex) {
     for (const dir of roots.codexDirs) {
       for (const sub of ['sessions', 'archived_sessions']) {
         const folder = path.join(dir, sub);
-        if (await isDirectory(folder)) add('codex', folder, await findJsonlFiles(folder, (rel) => path.basename(rel).startsWith('rollout-'), problems));
+        if (await isDirectory(folder)) add('codex', folder, await findLogFiles(folder, (rel) => path.basename(rel).startsWith('rollout-') && rel.endsWith('.jsonl'), problems));
       }
+    }
+  }
+  for (const adapter of agentAdapters) {
+    if (!sources[adapter.source]) continue;
+    for (const root of adapter.roots(env, home)) {
+      if (await isDirectory(root)) add(adapter.source, root, await findLogFiles(root, (rel) => adapter.accepts(rel), problems));
     }
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import type { ParsedUsage } from '../core/claudeLog';
 import { parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
+import { agentAdapters } from './agents';
 import type { FileCursor } from './logFiles';
 
 const chunkBytes = 4 * 1024 * 1024;
@@ -44,6 +45,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     if (stat.size < cursor.offset || (stat.size === cursor.size && stat.mtimeMs !== cursor.mtimeMs && cursor.offset > 0)) {
       return 'replaced';
     }
+    if (cursor.wholeFile) return readWholeFile(cursor, handle, stat, sink, tally);
     if (stat.size === cursor.offset) {
       cursor.size = stat.size;
       cursor.mtimeMs = stat.mtimeMs;
@@ -85,6 +87,30 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
   } finally {
     await handle.close();
   }
+}
+
+/** Whole-file histories are re-parsed when their size or time changes; stable keys dedupe the repeats. */
+async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size: number; mtimeMs: number }, sink: (usage: ParsedUsage) => void, tally: LineTally): Promise<ReadOutcome> {
+  if (stat.size === cursor.size && stat.mtimeMs === cursor.mtimeMs) return 'unchanged';
+  const adapter = agentAdapters.find((a) => a.source === cursor.source);
+  const buf = Buffer.allocUnsafe(stat.size);
+  let filled = 0;
+  while (filled < stat.size) {
+    const n = await handle.read(buf, filled, stat.size - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  if (adapter && cursor.wholeFile) {
+    const { usages, malformed } = adapter.parse(buf.toString('utf8', 0, filled), { path: cursor.path, relativePath: cursor.wholeFile.relativePath });
+    tally.lines += usages.length + malformed;
+    tally.usageLines += usages.length;
+    tally.malformedLines += malformed;
+    for (const usage of usages) sink(usage);
+  }
+  cursor.offset = filled;
+  cursor.size = filled;
+  cursor.mtimeMs = stat.mtimeMs;
+  return 'appended';
 }
 
 interface OpenFile {

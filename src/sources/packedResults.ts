@@ -1,4 +1,5 @@
 import type { ParsedUsage } from '../core/claudeLog';
+import { sourceNames } from '../core/usageEvent';
 import type { FileScanResult } from './usageScanner';
 
 /**
@@ -14,7 +15,7 @@ export interface PackedResults {
   numbers: Float64Array;
 }
 
-const fieldsPerUsage = 12;
+const fieldsPerUsage = 13;
 
 export function packResults(results: FileScanResult[]): PackedResults {
   const names: string[] = [];
@@ -30,8 +31,8 @@ export function packResults(results: FileScanResult[]): PackedResults {
   let at = 0;
   for (const result of results) {
     for (const { event: e, dedupKey } of result.usages) {
-      numbers.set([e.source === 'claude' ? 0 : 1, e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model), dedupKey === undefined ? 0 : 1,
-        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens], at);
+      numbers.set([sourceNames.indexOf(e.source), e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model), dedupKey === undefined ? 0 : 1,
+        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens, e.loggedCostUsd ?? NaN], at);
       at += fieldsPerUsage;
       if (dedupKey !== undefined) keys.push(dedupKey);
     }
@@ -56,9 +57,10 @@ export function unpackResults(packed: PackedResults): FileScanResult[] {
       usages.push({
         dedupKey: numbers[at + 6] === 1 ? keys[keyAt++] : undefined,
         event: {
-          source: numbers[at] === 0 ? 'claude' : 'codex', timestampMs: numbers[at + 1],
+          source: sourceNames[numbers[at]], timestampMs: numbers[at + 1],
           sessionId: names[numbers[at + 2]], agentId: names[numbers[at + 3]], project: names[numbers[at + 4]], model: names[numbers[at + 5]],
           inputTokens: numbers[at + 7], outputTokens: numbers[at + 8], cacheWrite5mTokens: numbers[at + 9], cacheWrite1hTokens: numbers[at + 10], cacheReadTokens: numbers[at + 11],
+          ...(Number.isNaN(numbers[at + 12]) ? {} : { loggedCostUsd: numbers[at + 12] }),
         },
       });
     }

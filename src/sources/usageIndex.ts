@@ -11,7 +11,7 @@ import type { UsageScanner } from './usageScanner';
  * Bump when parsing or dedup rules change: an index written by other rules is
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
-export const parserVersion = 3;
+export const parserVersion = 4;
 
 interface IndexFile {
   format: 'tokenmeter-index';

@@ -6,7 +6,7 @@ import type { ParsedUsage } from '../core/claudeLog';
 import type { CodexRateLimit } from '../core/codexLog';
 import { Ledger } from '../core/ledger';
 import { emptyTally, type LineTally } from '../core/lineParser';
-import type { SourceName } from '../core/usageEvent';
+import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import { readNewLines } from './logReader';
 import { unpackResults, type PackedResults } from './packedResults';
@@ -43,6 +43,7 @@ export interface FileScanResult {
 
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
+const allSources = Object.fromEntries(sourceNames.map((name) => [name, true])) as Record<SourceName, boolean>;
 
 function addTally(into: LineTally, from: LineTally): void {
   into.lines += from.lines;
@@ -147,7 +148,7 @@ export class UsageScanner {
   private async pass(): Promise<boolean> {
     const started = Date.now();
     const problems: WalkProblem[] = [];
-    const files = await discoverLogFiles(this.options.roots, this.options.sources ?? { claude: true, codex: true }, problems);
+    const files = await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems);
     const present = new Set(files.map((f) => f.path));
     if ([...this.cursors.keys()].some((p) => !present.has(p))) return this.rebuild('a log file was removed');
 

@@ -1,0 +1,4 @@
+import type { AgentAdapter } from './agentAdapter';
+
+/** Every whole-file agent adapter, by source name. */
+export const agentAdapters: AgentAdapter[] = [];
