@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { billingPeriodUtc, makeReading, sourceNameOf, type AnthropicAdminSourceConfig, type BudgetReading } from '../../core/budgetReading';
-import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, requireKey, toNumber, type AdapterDeps } from './http';
+import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, requireKey, toNumber, type AdapterDeps } from './http';
 
 const LABEL = 'Anthropic Admin API';
 const MAX_PAGES = 20;
@@ -43,7 +43,7 @@ export async function fetchReading(config: AnthropicAdminSourceConfig, deps: Ada
           throw new EndpointError('format', `${LABEL} returned an amount that is not a number. The API may have changed.`);
         }
         if (r.currency && r.currency.toUpperCase() !== 'USD') {
-          throw new EndpointError('format', `${LABEL} returned costs in ${r.currency}; only USD is supported.`);
+          throw new EndpointError('format', `${LABEL} returned costs in ${quoteServerValue(r.currency, deps)}; only USD is supported.`);
         }
         cents += amount;
       }

@@ -275,6 +275,15 @@ export function formatSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
+/**
+ * A value the server sent, safe to quote in a message: the key redacted first (a hostile server may
+ * echo it), then quoted (control characters escaped) and clipped to 40 characters.
+ */
+export function quoteServerValue(value: unknown, deps: Pick<AdapterDeps, 'apiKey'>): string {
+  const quoted = JSON.stringify(redactSecrets(String(value), [deps.apiKey]));
+  return quoted.length > 42 ? `${quoted.slice(0, 40)}..."` : quoted;
+}
+
 /** Parses a number that may arrive as a JSON number or a decimal string. */
 export function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;

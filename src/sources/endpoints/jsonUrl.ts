@@ -16,7 +16,11 @@ export function readPath(value: unknown, path: string): unknown {
 
 /** An ISO string, or unix seconds / ms as a number, to ISO; undefined when unreadable. */
 export function toIsoInstant(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v < 1e11 ? v * 1000 : v).toISOString();
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // Beyond ±8.64e15 ms a Date is invalid and toISOString() throws a RangeError.
+    const date = new Date(v < 1e11 ? v * 1000 : v);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
   if (typeof v === 'string' && v.trim() !== '') {
     if (/^\d+(\.\d+)?$/.test(v.trim())) return toIsoInstant(Number(v));
     const ms = Date.parse(v);

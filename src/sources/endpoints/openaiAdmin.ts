@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { billingPeriodUtc, makeReading, sourceNameOf, type BudgetReading, type OpenaiAdminSourceConfig } from '../../core/budgetReading';
-import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, requireKey, toNumber, type AdapterDeps } from './http';
+import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, requireKey, toNumber, type AdapterDeps } from './http';
 
 const LABEL = 'OpenAI Admin API';
 const MAX_PAGES = 20;
@@ -47,7 +47,7 @@ export async function fetchReading(config: OpenaiAdminSourceConfig, deps: Adapte
         const value = toNumber(r.amount.value);
         if (value === undefined) throw new EndpointError('format', `${LABEL} returned a cost that is not a number. The API may have changed.`);
         if (r.amount.currency && r.amount.currency.toLowerCase() !== 'usd') {
-          throw new EndpointError('format', `${LABEL} returned costs in ${r.amount.currency}; only USD is supported.`);
+          throw new EndpointError('format', `${LABEL} returned costs in ${quoteServerValue(r.amount.currency, deps)}; only USD is supported.`);
         }
         usd += value;
       }

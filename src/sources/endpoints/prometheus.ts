@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { makeReading, sourceNameOf, type BudgetReading, type PrometheusSourceConfig } from '../../core/budgetReading';
-import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, type AdapterDeps } from './http';
+import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, type AdapterDeps } from './http';
 
 const LABEL = 'Prometheus';
 
@@ -35,7 +35,7 @@ export async function fetchReading(config: PrometheusSourceConfig, deps: Adapter
   let total = 0;
   for (const v of values) {
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new EndpointError('format', `${LABEL} query returned ${v}, not a number. Check the query.`);
+    if (!Number.isFinite(n)) throw new EndpointError('format', `${LABEL} query returned ${quoteServerValue(v, deps)}, not a number. Check the query.`);
     total += n;
   }
   return makeReading({
