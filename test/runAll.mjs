@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build, typecheck, unit tests (mocha), integration tests (real VS Code host), in that order.
+// `npm test`: build, typecheck, unit tests (mocha), package (only when package.json has a `package` script),
+// integration tests (real VS Code host; with the packaged .vsix too), in that order.
 // Streams each stage's output, counts passed/failed across all of them and prints, as the very LAST line,
 // `N passed, N failed`. A stage that fails without test counts (build, typecheck, a crashed runner) counts as one
 // failure; a passing build/typecheck counts as one pass. Pending (skipped) unit tests count as failures: the team
@@ -96,6 +97,27 @@ await stage('unit tests (mocha)', async () => {
   return { passed: counts.passed, failed, note: notes.join('; ') };
 });
 
+// When the project has a `package` script (vsce), package it and let the integration stage install that .vsix the
+// way users do (the newest *.vsix in the repo root after `npm run package`).
+let vsix;
+const scripts = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts ?? {};
+if (scripts.package && !skipIntegration && build.failed === 0) {
+  await stage('package (npm run package)', async () => {
+    const before = Date.now();
+    const code = await run(npm, ['run', '--silent', 'package']);
+    if (code !== 0) return { passed: 0, failed: 1, note: `exit ${code}` };
+    const fresh = fs
+      .readdirSync(repoRoot)
+      .filter((f) => f.endsWith('.vsix'))
+      .map((f) => ({ f, mtimeMs: fs.statSync(path.join(repoRoot, f)).mtimeMs }))
+      .filter((x) => x.mtimeMs >= before - 1000)
+      .sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+    if (!fresh) return { passed: 0, failed: 1, note: 'no new *.vsix in the repo root' };
+    vsix = path.join(repoRoot, fresh.f);
+    return { passed: 1, failed: 0, note: `${fresh.f}, ${(fs.statSync(vsix).size / 1024).toFixed(0)} KB` };
+  });
+}
+
 if (skipIntegration) {
   banner('integration tests: skipped (--no-integration)');
 } else if (build.failed > 0) {
@@ -104,7 +126,7 @@ if (skipIntegration) {
   await stage('integration tests (real VS Code host)', async () => {
     const resultFile = path.join(repoRoot, 'test-results', 'integration.json');
     fs.rmSync(resultFile, { force: true });
-    const code = await run(process.execPath, [path.join(repoRoot, 'test', 'host', 'runIntegration.mjs')]);
+    const code = await run(process.execPath, [path.join(repoRoot, 'test', 'host', 'runIntegration.mjs'), ...(vsix ? ['--vsix', vsix] : [])]);
     const result = readJson(resultFile);
     if (!result) return { passed: 0, failed: 1, note: `runner exited ${code} without results` };
     if (code !== 0 && result.failed === 0) return { passed: result.passed, failed: 1, note: `runner exited ${code}` };

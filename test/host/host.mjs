@@ -7,7 +7,7 @@
 //   const item = await waitForStatusBarItem(page, { codicon: 'pulse' });
 //   await screenshot(page, 'statusbar.png');
 //   await stopHost(host);   // closes pages (runBeforeUnload), the browser, then the server's process group
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -74,9 +74,10 @@ async function waitForHealthz(origin, child, timeoutMs) {
 /**
  * Starts code-server on a free 127.0.0.1 port with a fresh user-data and extensions dir (all under a new run dir).
  * `env` is merged into the server's environment, so the extension host inherits it (CLAUDE_CONFIG_DIR, CODEX_HOME, TZ…).
- * Pass userDataDir/extensionsDir to keep a profile between runs (its settings.json then wins over `settings`).
+ * Pass userDataDir/extensionsDir to keep a profile between runs (its settings.json then wins over `settings`), and
+ * installExtensions (paths of .vsix files) to install packaged extensions into the profile first.
  * @param {{ workspaceDir?: string, env?: Record<string, string>, settings?: Record<string, unknown>,
- *           port?: number, runDir?: string, userDataDir?: string, extensionsDir?: string,
+ *           port?: number, runDir?: string, userDataDir?: string, extensionsDir?: string, installExtensions?: string[],
  *           log?: (line: string) => void, healthTimeoutMs?: number }} [options]
  * @returns {Promise<{ port: number, origin: string, runDir: string, userDataDir: string, extensionsDir: string,
  *           tmpDir: string, serverLog: string, pid: number, child: import('node:child_process').ChildProcess,
@@ -108,6 +109,19 @@ export async function startHost(options = {}) {
   // Always pass --config: any code-server call without it writes ~/.config/code-server/config.yaml.
   fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const serverLog = path.join(runDir, 'server.log');
+  for (const vsix of options.installExtensions ?? []) {
+    // What users do: install the packaged .vsix into this profile (~1 s), before the server starts.
+    const r = spawnSync(
+      process.execPath,
+      [codeServerBin, '--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', path.resolve(vsix)],
+      { encoding: 'utf8', env: { ...process.env, TMPDIR: tmpDir, ...(options.env ?? {}) }, timeout: 120_000 },
+    );
+    fs.appendFileSync(serverLog, `$ code-server --install-extension ${vsix}\n${r.stdout}${r.stderr}\n`);
+    if (r.status !== 0 || /failed|error/i.test(r.stderr)) {
+      throw new Error(`installing ${vsix} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(-1000)}`);
+    }
+    log(`[host] installed ${vsix}: ${r.stdout.trim().split('\n').pop()}`);
+  }
   const logFd = fs.openSync(serverLog, 'a');
   const args = [
     codeServerBin,

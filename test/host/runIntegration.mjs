@@ -11,6 +11,8 @@
 // Options: --update-screenshot  copy the status bar + tooltip screenshot to media/screenshot-statusbar.png
 //          --keep               keep the temp dir (logs, server log) for debugging
 //          --bundle-only        only write out/integration/tests.js (for the desktop "Extension Tests" launch config)
+//          --vsix FILE          also install this packaged .vsix (as users do) into a fresh host and check its status
+//                               bar against the CLI (env TOKENMETER_VSIX works too)
 // Env:     TOKENMETER_EXTENSION_DIR  extension folder (default: repo root; needs dist/extension.js and dist/cli.js)
 //          TOKENMETER_TEST_TZ        time zone for the server and the CLI (default UTC)
 import { spawnSync } from 'node:child_process';
@@ -40,6 +42,8 @@ const argv = process.argv.slice(2);
 const updateScreenshot = argv.includes('--update-screenshot');
 const keep = argv.includes('--keep');
 const bundleOnly = argv.includes('--bundle-only');
+const vsixArg = argv.includes('--vsix') ? argv[argv.indexOf('--vsix') + 1] : process.env.TOKENMETER_VSIX;
+const vsixPath = vsixArg ? path.resolve(vsixArg) : undefined;
 const extensionDir = path.resolve(process.env.TOKENMETER_EXTENSION_DIR ?? repoRoot);
 const timeZone = process.env.TOKENMETER_TEST_TZ ?? 'UTC';
 const resultMarker = '__TOKENMETER_MOCHA_RESULT__'; // keep in sync with test/integration/index.ts
@@ -317,6 +321,42 @@ async function uiChecks(host, { env, workspaceDir, liveFile, commands }) {
   }
 }
 
+/** The packaged extension (.vsix), installed the way users install it, on the same logs. */
+async function packagedChecks(vsix, { env, workspaceDir }) {
+  const shown = path.relative(repoRoot, vsix).startsWith('..') ? vsix : path.relative(repoRoot, vsix);
+  say(`\nPackaged (${shown} installed with --install-extension):`);
+  let host;
+  let page;
+  try {
+    const ok = await check('packaged', 'the .vsix installs into a fresh profile', async () => {
+      host = await startHost({ workspaceDir, env, installExtensions: [vsix] });
+      const installed = fs.readdirSync(host.extensionsDir).filter((d) => d.startsWith('tokenmeter.'));
+      if (installed.length === 0) fail(`nothing named tokenmeter.* in ${host.extensionsDir}`);
+      return installed.join(', ');
+    });
+    if (!ok) return;
+    await check('packaged', 'the installed extension shows the same status bar text as the CLI', async () => {
+      page = await openWorkbench(host, { folder: workspaceDir });
+      let expected = cliStatus(env);
+      let items = [];
+      const hit = await poll(
+        async () => {
+          items = await tokenmeterItems(page);
+          const found = items.some((i) => i.visible && i.text === splitStatusText(expected.statusText).text);
+          if (!found && items.length > 0) expected = cliStatus(env);
+          return found;
+        },
+        { timeoutMs: 45_000, intervalMs: 500 },
+      );
+      if (!hit) fail(`expected ${JSON.stringify(expected.statusText)}; items: ${JSON.stringify(items)}`);
+      return `"${expected.statusText}"`;
+    });
+  } finally {
+    if (page) await closePage(page);
+    if (host) await stopHost(host);
+  }
+}
+
 async function inHostTests(host, { workspaceDir, testsFile }) {
   say('\nIn the extension host (mocha via extensionTestsPath):');
   const logLines = [];
@@ -371,6 +411,7 @@ async function inHostTests(host, { workspaceDir, testsFile }) {
 
 async function main() {
   say(`Integration: extension ${extensionDir}, TZ=${timeZone}`);
+  if (vsixPath && !fs.existsSync(vsixPath)) fail(`--vsix ${vsixPath} does not exist`);
   for (const f of ['dist/extension.js', 'dist/cli.js', 'package.json']) {
     if (!fs.existsSync(path.join(extensionDir, f))) fail(`${path.join(extensionDir, f)} missing — run \`npm run build\` first`);
   }
@@ -409,6 +450,8 @@ async function main() {
   try {
     await uiChecks(host, { env, workspaceDir, liveFile: logs.liveFile, commands });
     await inHostTests(host, { workspaceDir, testsFile });
+    await stopHost(host, { keepRunDir: keep });
+    if (vsixPath) await packagedChecks(vsixPath, { env, workspaceDir });
   } finally {
     await stopHost(host, { keepRunDir: keep });
     if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
