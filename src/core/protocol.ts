@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the same schemas without the locale tables, so the webview bundle stays small.
+import * as z from 'zod/mini';
 import { sourceNames } from './usageEvent';
 
 /**
@@ -7,7 +8,7 @@ import { sourceNames } from './usageEvent';
  * drawn (aggregates for the chosen range), never raw events.
  */
 
-const dateKeySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const dateKeySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 export const rangeKindSchema = z.enum(['today', '7d', '30d', 'month', 'custom']);
 export const sourceSchema = z.enum(sourceNames);
@@ -16,8 +17,8 @@ export const sourceFilterSchema = z.union([z.literal('all'), sourceSchema]);
 /** What the page asks for: a date range (inclusive local dates for `custom`) and a source filter. */
 export const dashboardQuerySchema = z.object({
   range: rangeKindSchema,
-  from: dateKeySchema.optional(),
-  to: dateKeySchema.optional(),
+  from: z.optional(dateKeySchema),
+  to: z.optional(dateKeySchema),
   source: sourceFilterSchema,
 });
 
@@ -32,10 +33,10 @@ export const gaugeSchema = z.object({
   level: levelSchema,
   /** Where the figure comes from: computed from logs, or reported by the provider. */
   origin: z.enum(['estimated', 'official']),
-  periodEndMs: z.number().optional(),
-  projectedExhaustMs: z.number().optional(),
+  periodEndMs: z.optional(z.number()),
+  projectedExhaustMs: z.optional(z.number()),
   /** Spend at the end of the period if the current rate holds. */
-  projectedAtEnd: z.number().optional(),
+  projectedAtEnd: z.optional(z.number()),
 });
 
 export const headerSchema = z.object({
@@ -47,9 +48,9 @@ export const headerSchema = z.object({
   rangeRequests: z.number(),
   unpricedTokens: z.number(),
   unpricedModels: z.array(z.string()),
-  block: z
-    .object({ startMs: z.number(), endMs: z.number(), costUsd: z.number(), tokens: z.number(), usdPerHour: z.number(), tokensPerMinute: z.number() })
-    .optional(),
+  block: z.optional(
+    z.object({ startMs: z.number(), endMs: z.number(), costUsd: z.number(), tokens: z.number(), usdPerHour: z.number(), tokensPerMinute: z.number() }),
+  ),
 });
 
 export const dailySchema = z.object({
@@ -60,17 +61,17 @@ export const dailySchema = z.object({
   costUsdByModel: z.array(z.array(z.number())),
   tokensByDay: z.array(z.number()),
   sessionsByDay: z.array(z.number()),
-  capUsd: z.number().optional(),
+  capUsd: z.optional(z.number()),
   /** Today's spend projected to midnight, at its index in `days`. */
-  projection: z.object({ dayIndex: z.number().int(), costUsd: z.number() }).optional(),
+  projection: z.optional(z.object({ dayIndex: z.int(), costUsd: z.number() })),
 });
 
 export const cumulativeSchema = z.object({
   label: z.string(),
   days: z.array(dateKeySchema),
-  spentUsd: z.array(z.number().nullable()),
-  projectedUsd: z.array(z.number().nullable()),
-  capUsd: z.number().optional(),
+  spentUsd: z.array(z.nullable(z.number())),
+  projectedUsd: z.array(z.nullable(z.number())),
+  capUsd: z.optional(z.number()),
 });
 
 export const tokensByKindSchema = z.object({
@@ -106,10 +107,10 @@ export const modelRowSchema = z.object({
   priced: z.boolean(),
   priceId: z.string(),
   origin: z.enum(['genai-prices', 'override', 'unpriced']),
-  inputPerMTok: z.number().nullable(),
-  outputPerMTok: z.number().nullable(),
-  cacheWritePerMTok: z.number().nullable(),
-  cacheReadPerMTok: z.number().nullable(),
+  inputPerMTok: z.nullable(z.number()),
+  outputPerMTok: z.nullable(z.number()),
+  cacheWritePerMTok: z.nullable(z.number()),
+  cacheReadPerMTok: z.nullable(z.number()),
   requests: z.number(),
   tokens: z.number(),
   costUsd: z.number(),
@@ -124,7 +125,7 @@ export const perResultSchema = z.object({
   costPerRequestUsd: z.number(),
   tokensPerRequest: z.number(),
   /** Daily spend divided by sessions active that day, per day of the range. */
-  costPerSessionByDay: z.array(z.number().nullable()),
+  costPerSessionByDay: z.array(z.nullable(z.number())),
 });
 
 export const dashboardViewSchema = z.object({
@@ -149,7 +150,7 @@ export const dashboardViewSchema = z.object({
 export const viewSectionKeys = ['header', 'daily', 'cumulative', 'tokensByKind', 'topSessions', 'topProjects', 'sessions', 'models', 'perResult'] as const;
 export type ViewSectionKey = (typeof viewSectionKeys)[number];
 
-export const viewPatchSchema = dashboardViewSchema.partial().extend({ nowMs: z.number(), query: dashboardQuerySchema });
+export const viewPatchSchema = z.extend(z.partial(dashboardViewSchema), { nowMs: z.number(), query: dashboardQuerySchema });
 
 const breakdownSchema = z.object({ name: z.string(), requests: z.number(), tokens: z.number(), costUsd: z.number(), firstMs: z.number(), lastMs: z.number() });
 
@@ -171,14 +172,14 @@ export const toViewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view'), view: dashboardViewSchema }),
   z.object({ type: z.literal('patch'), patch: viewPatchSchema }),
   z.object({ type: z.literal('loading'), message: z.string() }),
-  z.object({ type: z.literal('sessionDetails'), details: sessionDetailsSchema.nullable(), sessionId: z.string() }),
+  z.object({ type: z.literal('sessionDetails'), details: z.nullable(sessionDetailsSchema), sessionId: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 
 export const toHostSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), query: dashboardQuerySchema.optional() }),
+  z.object({ type: z.literal('ready'), query: z.optional(dashboardQuerySchema) }),
   z.object({ type: z.literal('query'), query: dashboardQuerySchema }),
-  z.object({ type: z.literal('sessionDetails'), sessionId: z.string().max(500) }),
+  z.object({ type: z.literal('sessionDetails'), sessionId: z.string().check(z.maxLength(500)) }),
   z.object({ type: z.literal('export'), format: z.enum(['csv-daily', 'csv-sessions', 'json']) }),
   z.object({ type: z.literal('refresh') }),
 ]);
@@ -186,9 +187,9 @@ export const toHostSchema = z.discriminatedUnion('type', [
 /** What the page keeps with `setState`, and the serializer gets back after a reload. */
 export const viewStateSchema = z.object({
   query: dashboardQuerySchema,
-  sort: z.object({ key: z.string(), descending: z.boolean() }).optional(),
-  filter: z.string().optional(),
-  selectedSessionId: z.string().optional(),
+  sort: z.optional(z.object({ key: z.string(), descending: z.boolean() })),
+  filter: z.optional(z.string()),
+  selectedSessionId: z.optional(z.string()),
 });
 
 export type DashboardQuery = z.infer<typeof dashboardQuerySchema>;
