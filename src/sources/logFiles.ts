@@ -14,6 +14,11 @@ export interface FileCursor {
   mtimeMs: number;
   /** Byte offset of the first line not yet read (a half-written line is re-read once complete). */
   offset: number;
+  /**
+   * Hash of the bytes around what was read (the first KB and the 256 bytes before `offset`): a file
+   * deleted and recreated, or truncated and regrown past `offset` between two reads, no longer matches.
+   */
+  fingerprint?: number;
   claude?: ClaudeFileContext;
   codex?: CodexFileState;
   /** Set for whole-file agent histories (see AgentAdapter): re-parsed whole when changed. */

@@ -46,6 +46,11 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       return 'replaced';
     }
     if (cursor.wholeFile) return readWholeFile(cursor, handle, stat, sink, tally);
+    // Growth alone does not prove an append: the file may have been replaced, or cut and rewritten,
+    // by more bytes than were read. Then the bytes before `offset` differ from what was read.
+    if (cursor.offset > 0 && stat.size > cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle, cursor.offset)) !== cursor.fingerprint) {
+      return 'replaced';
+    }
     if (stat.size === cursor.offset) {
       cursor.size = stat.size;
       cursor.mtimeMs = stat.mtimeMs;
@@ -81,6 +86,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     }
     if (buf.length <= 4 * chunkBytes) spareBuffer = buf;
     cursor.offset = position - carried;
+    cursor.fingerprint = cursor.offset > 0 ? await fingerprintAt(handle, cursor.offset) : undefined;
     cursor.size = position;
     cursor.mtimeMs = stat.mtimeMs;
     return 'appended';
@@ -111,6 +117,21 @@ async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size:
   cursor.size = filled;
   cursor.mtimeMs = stat.mtimeMs;
   return 'appended';
+}
+
+const fingerprintHeadBytes = 1024;
+const fingerprintTailBytes = 256;
+
+/** FNV-1a over the file's first KB and the 256 bytes before `offset` (see FileCursor.fingerprint). */
+async function fingerprintAt(file: OpenFile, offset: number): Promise<number> {
+  const head = Math.min(offset, fingerprintHeadBytes);
+  const tailStart = Math.max(head, offset - fingerprintTailBytes);
+  const buf = Buffer.allocUnsafe(head + offset - tailStart);
+  let filled = await file.read(buf, 0, head, 0);
+  if (filled === head && offset > tailStart) filled += await file.read(buf, head, offset - tailStart, tailStart);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < filled; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+  return (hash ^ filled) >>> 0;
 }
 
 interface OpenFile {
