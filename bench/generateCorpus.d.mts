@@ -44,5 +44,7 @@ export function generateCorpus(opts: {
   codexRepeatedTotals?: boolean;
   /** Probability that a line is followed by a garbage or truncated copy (default 0.0008). */
   malformedRate?: number;
+  /** Probability that a request is followed by a `<synthetic>` API-error line (default 0.003). */
+  apiErrorRate?: number;
 }): GroundTruth;
 export function generateCorpusDir(opts: { out: string; size?: 'small' | 'medium' | 'large'; bytes?: number; seed?: string; codex?: boolean; force?: boolean; log?: (line: string) => void }): { dir: string; expectedPath: string; generated: boolean };

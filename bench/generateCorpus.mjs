@@ -28,10 +28,10 @@ export const GENERATOR_VERSION = 4;
 /**
  * Generates a corpus. Returns the ground truth (also what the CLI writes to expected.json).
  * @param {{ claudeDir: string, codexDir?: string|null, sizeBytes: number, seed?: string|number,
- *   now?: number|Date, days?: number, codexShare?: number, codexRepeatedTotals?: boolean, malformedRate?: number }} opts
+ *   now?: number|Date, days?: number, codexShare?: number, codexRepeatedTotals?: boolean, malformedRate?: number, apiErrorRate?: number }} opts
  *   sizeBytes: total bytes to write (approximately); codexShare: fraction of them for Codex (default 0.08 when codexDir is given).
  */
-export function generateCorpus({ claudeDir, codexDir = null, sizeBytes, seed = 1, now = DEFAULT_NOW, days = 30, codexShare, codexRepeatedTotals = true, malformedRate = 0.0008 }) {
+export function generateCorpus({ claudeDir, codexDir = null, sizeBytes, seed = 1, now = DEFAULT_NOW, days = 30, codexShare, codexRepeatedTotals = true, malformedRate = 0.0008, apiErrorRate = 0.003 }) {
   const nowMs = typeof now === 'number' ? now : now.getTime();
   const share = codexDir ? (codexShare ?? 0.08) : 0;
   const truth = new GroundTruth();
@@ -41,7 +41,7 @@ export function generateCorpus({ claudeDir, codexDir = null, sizeBytes, seed = 1
   // Small corpora still get many sessions: no single session or tool result may take most of the budget.
   const maxSessionBytes = Math.max(20_000, Math.min(60_000_000, sizeBytes / 40));
   const maxResultChars = Math.max(4_000, Math.min(5_000_000, sizeBytes / 40));
-  const claude = new ClaudeCorpus({ rng: new Rng(`${seed}:claude`), pool, truth, claudeDir, nowMs, days, maxSessionBytes, maxResultChars, malformedRate });
+  const claude = new ClaudeCorpus({ rng: new Rng(`${seed}:claude`), pool, truth, claudeDir, nowMs, days, maxSessionBytes, maxResultChars, malformedRate, apiErrorRate });
   claude.generate(sizeBytes * (1 - share));
   if (codexDir && share > 0) {
     const codex = new CodexCorpus({ rng: new Rng(`${seed}:codex`), pool, truth, codexDir, nowMs, days, repeatedTotals: codexRepeatedTotals, maxSessionBytes, maxResultChars });

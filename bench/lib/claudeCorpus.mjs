@@ -50,8 +50,9 @@ export class ClaudeCorpus {
    * @param {{ rng: import('./prng.mjs').Rng, pool: import('./textPool.mjs').TextPool, truth: import('./groundTruth.mjs').GroundTruth,
    *   claudeDir: string, nowMs: number, days: number }} opts
    */
-  constructor({ rng, pool, truth, claudeDir, nowMs, days, maxSessionBytes = 60_000_000, maxResultChars = 5_000_000, malformedRate = 0.0008 }) {
+  constructor({ rng, pool, truth, claudeDir, nowMs, days, maxSessionBytes = 60_000_000, maxResultChars = 5_000_000, malformedRate = 0.0008, apiErrorRate = 0.003 }) {
     this.rng = rng;
+    this.apiErrorRate = apiErrorRate;
     this.malformedRate = malformedRate;
     this.maxSessionBytes = maxSessionBytes;
     this.maxResultChars = maxResultChars;
@@ -257,7 +258,7 @@ export class ClaudeCorpus {
       timestampMs: startMs, model: state.model, usage, sessionId: state.rootSessionId ?? state.sessionId,
       agentId: state.ctx.agentId ?? '', messageId, requestId,
     });
-    if (!final && rng.chance(0.003)) {
+    if (!final && rng.chance(this.apiErrorRate)) {
       this.write(state, syntheticErrorLine(state.ctx, { parentUuid: state.lastUuid, uuid: rng.uuid(), timestampMs: this.advance(state, 100, 2_000), messageId: rng.uuid() }));
     }
     return toolIds;

@@ -5,4 +5,5 @@ export const CommandId = {
   setBudget: 'tokenmeter.setBudget',
   openLogsFolder: 'tokenmeter.openLogsFolder',
   showOutput: 'tokenmeter.showOutput',
+  openDashboard: 'tokenmeter.openDashboard',
 } as const;

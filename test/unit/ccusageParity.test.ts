@@ -31,12 +31,14 @@
 //   credits history copied into a resumed session to the new session (the original disappears).
 // - Malformed lines (truncated, garbage, wrong types such as "input_tokens":"5", a half-written
 //   last line) are skipped; an old usage object without cache fields is counted.
+// - `blocks`: ccusage 20 covers Claude Code only and counts `<synthetic>` API-error lines (zero
+//   usage) as entries; otherwise its 5-hour blocks equal Tokenmeter's `blocks --source claude`.
 // - Codex (ccusage 20 only; 17 reads Claude Code only): deltas of cumulative totals, repeated
 //   identical token_count rows ignored, input reported without the cached part, archived_sessions/
 //   read too.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCorpus } from '../../bench/generateCorpus.mjs';
@@ -277,7 +279,7 @@ describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on a generated month of 
     assert.ok(existsSync(TOKENMETER_CLI), `${TOKENMETER_CLI} is missing: run "npm run build" first`);
     root = mkdtempSync(join(tmpdir(), 'tokenmeter-parity-month-'));
     // 30 days up to 2026-11-20: spans two months and the US DST change of 2026-11-01.
-    truth = generateCorpus({ claudeDir: join(root, 'claude'), codexDir: join(root, 'codex'), sizeBytes: 3_000_000, seed: 'parity-month' });
+    truth = generateCorpus({ claudeDir: join(root, 'claude'), codexDir: join(root, 'codex'), sizeBytes: 3_000_000, seed: 'parity-month', apiErrorRate: 0.05 });
     env = isolatedEnv({ claudeDirs: [join(root, 'claude')], codexDir: join(root, 'codex'), home: join(root, 'home'), cacheDir: join(root, 'cache') });
   });
 
@@ -310,9 +312,46 @@ describe('ccusage parity: Tokenmeter vs ccusage 20.0.24 on a generated month of 
     assert.deepEqual(diffDaily(tm, cc, { labels: ['tokenmeter', 'ccusage'] }), []);
   });
 
+  it('agrees with ccusage on 5-hour blocks, except that API-error lines are not counted as entries', () => {
+    // ccusage 20 counts Claude Code's `<synthetic>` API-error lines (zero usage, never billed) as
+    // block entries; Tokenmeter counts billed requests only. Everything else is equal.
+    type Block = { id: string; startTime: string; endTime: string; actualEndTime?: string; isGap?: boolean; entries: number; totalTokens: number; costUSD: number; models: string[]; tokenCounts: Record<string, number> };
+    const blocks = (report: { blocks: Block[] }) => new Map(report.blocks.filter((b) => !b.isGap).map((b) => [b.id, b]));
+    // ccusage's `blocks` covers Claude Code only (its help: "Claude Code 5-hour billing windows").
+    const tm = blocks(runJson(process.execPath, [TOKENMETER_CLI, 'blocks', '--json', '--source', 'claude'], env));
+    const cc = blocks(runJson(tools.ccusage20.command, ['blocks', '--json', '--offline'], env));
+    assert.deepEqual([...tm.keys()].sort(), [...cc.keys()].sort());
+    const syntheticAt = listJsonl(join(root, 'claude')).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('"model":"<synthetic>"')).map((l) => Date.parse(JSON.parse(l).timestamp)));
+    assert.ok(syntheticAt.length > 0, 'the corpus has no API-error lines');
+    for (const [id, c] of cc) {
+      const t = tm.get(id)!;
+      const { entries: ce, costUSD: cc$, ...cRest } = c;
+      const { entries: te, costUSD: tc$, ...tRest } = t;
+      assert.deepEqual(pick(tRest), pick(cRest), id);
+      assert.ok(Math.abs(tc$ - cc$) <= 1e-9 + 0.001 * cc$, `${id} cost ${tc$} vs ${cc$}`);
+      const synthetic = syntheticAt.filter((ms) => ms >= Date.parse(c.startTime) && ms < Date.parse(c.endTime)).length;
+      assert.equal(ce - te, synthetic, `${id}: ${ce} ccusage entries, ${te} tokenmeter entries`);
+    }
+  });
+
   it('agrees with ccusage per month', () => {
     const [tm, cc] = both('monthly', 'America/New_York');
     assert.deepEqual(Object.keys(tm.days).sort(), ['2026-10', '2026-11']);
     assert.deepEqual(diffDaily(tm, cc, { labels: ['tokenmeter', 'ccusage'] }), []);
   });
 });
+
+function listJsonl(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listJsonl(p));
+    else if (e.name.endsWith('.jsonl')) out.push(p);
+  }
+  return out;
+}
+
+/** The block fields both tools share (ccusage's burnRate/projection depend on the clock). */
+function pick(b: { startTime: string; endTime: string; actualEndTime?: string; totalTokens: number; models: string[]; tokenCounts: Record<string, number> }) {
+  return { startTime: b.startTime, endTime: b.endTime, actualEndTime: b.actualEndTime, totalTokens: b.totalTokens, models: [...b.models].sort(), tokenCounts: b.tokenCounts };
+}
