@@ -302,6 +302,76 @@ async function uiChecks(host, { env, workspaceDir, liveFile, commands }) {
       if (!items.some((i) => i.text === want)) fail(`after refresh expected "${want}", got ${JSON.stringify(items)}`);
     });
 
+    await check('ui', '"Show Usage" → "By day" lists today with the status bar\'s cost (test-results/show-usage.png)', async () => {
+      const status = cliStatus(env);
+      const cost = /\$[\d,.]+/.exec(splitStatusText(status.statusText).text)?.[0];
+      if (!cost) fail(`no $ amount in ${status.statusText}`);
+      await runCommand(page, 'Tokenmeter: Show Usage');
+      await waitForQuickInputTitle(page, 'Tokenmeter: Show Usage');
+      const views = await quickInputRows(page);
+      for (const want of [/by day/i, /by session/i, /by project/i, /by model/i]) {
+        if (!views.some((v) => want.test(v))) fail(`no ${want} view in ${JSON.stringify(views)}`);
+      }
+      await page.locator('.quick-input-widget input').fill('By day');
+      await page.keyboard.press('Enter');
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+      const rows = await poll(async () => {
+        const r = await quickInputRows(page);
+        return r.some((x) => x.includes(today)) ? r : undefined;
+      });
+      await screenshot(page, 'show-usage.png');
+      await page.keyboard.press('Escape');
+      if (!rows) fail(`no row for ${today}; rows: ${JSON.stringify(await quickInputRows(page))}`);
+      const row = rows.find((x) => x.includes(today));
+      if (!row.includes(cost)) fail(`row for ${today} does not show ${cost}: ${row}`);
+      return row.split('\n')[0].slice(0, 80);
+    });
+
+    await check('ui', '"Set Budget" through the UI: status bar shows what is left, in the warning colour, equal to the CLI', async () => {
+      const todayCost = cliStatus(env).today?.totalCost;
+      if (typeof todayCost !== 'number' || todayCost <= 0) fail(`no positive today.totalCost in status --json: ${todayCost}`);
+      const capUsd = Math.ceil((todayCost / 0.87) * 100) / 100; // ~87% used: between warn (80) and error (95)
+      await setDailyBudget(page, String(capUsd));
+      try {
+        return await budgetShown(capUsd);
+      } finally {
+        // Remove the cap again (empty amount), so later checks see the plain text.
+        await page.keyboard.press('Escape');
+        await setDailyBudget(page, '').catch((error) => say(`      (could not remove the cap: ${error.message})`));
+      }
+    });
+
+    async function budgetShown(capUsd) {
+      const settingsFile = path.join(path.dirname(env.HOME), 'budget-settings.json');
+      fs.writeFileSync(settingsFile, JSON.stringify({ budget: { dailyUsd: capUsd } }));
+      const budgetEnv = { ...env, TOKENMETER_SETTINGS: settingsFile };
+      let expected = splitStatusText(cliStatus(budgetEnv).statusText).text;
+      let items = [];
+      const hit = await poll(
+        async () => {
+          items = await page.locator('.part.statusbar .statusbar-item[id^="tokenmeter.tokenmeter."]').evaluateAll((els) =>
+            els.map((el) => ({ text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(), className: el.className })),
+          );
+          return items.find((i) => i.text === expected);
+        },
+        { timeoutMs: 15_000 },
+      );
+      if (!hit) {
+        expected = splitStatusText(cliStatus(budgetEnv).statusText).text;
+        fail(`expected "${expected}" (CLI with dailyUsd ${capUsd}); items: ${JSON.stringify(items)}`);
+      }
+      await screenshot(page, 'budget-warning.png', { clip: clipBottomRight(page, 760, 120) });
+      if (!/left of/.test(expected)) fail(`with a cap the text should say what is left: "${expected}"`);
+      if (!/\bwarning-kind\b/.test(hit.className)) fail(`not in the warning colour at ~87%: class="${hit.className}"`);
+      return `cap $${capUsd}: "${expected}"`;
+    }
+
+    await check('ui', 'removing the cap through the UI brings the plain text back', async () => {
+      const plain = splitStatusText(cliStatus(env).statusText).text;
+      const back = await poll(async () => (await tokenmeterItems(page)).some((i) => i.text === plain), { timeoutMs: 15_000 });
+      if (!back) fail(`expected "${plain}"; items: ${JSON.stringify(await tokenmeterItems(page))}`);
+    });
+
     await check('ui', `status bar follows a new log line within ${liveUpdateLimitMs / 1000} s (no reload)`, async () => {
       if (!liveFile) fail('no Claude session file to append to');
       const before = splitStatusText(cliStatus(env).statusText).text;
@@ -355,6 +425,36 @@ async function packagedChecks(vsix, { env, workspaceDir }) {
     if (page) await closePage(page);
     if (host) await stopHost(host);
   }
+}
+
+function clipBottomRight(page, width, height) {
+  const v = page.viewportSize();
+  return { x: v.width - width, y: v.height - height, width, height };
+}
+
+async function waitForQuickInputTitle(page, title, timeoutMs = 15_000) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Visible rows of the open quick pick (label and description as shown). */
+async function quickInputRows(page) {
+  return page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .evaluateAll((els) => els.map((el) => (el.innerText ?? el.textContent ?? '').replace(/[ \t]+/g, ' ').trim()));
+}
+
+/** Tokenmeter: Set Budget → "Daily cap in $" → amount ('' removes the cap), as a user does it. */
+async function setDailyBudget(page, amount) {
+  await runCommand(page, 'Tokenmeter: Set Budget');
+  await waitForQuickInputTitle(page, 'Tokenmeter: Set Budget');
+  await page.locator('.quick-input-widget input').fill('Daily cap in $');
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Daily cap in $' }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await waitForQuickInputTitle(page, 'Daily cap in $');
+  await page.locator('.quick-input-widget input').fill(amount);
+  await page.waitForTimeout(200); // validation
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 async function inHostTests(host, { workspaceDir, testsFile }) {
