@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import type { ParsedUsage } from '../../core/claudeLog';
+import type { AgentAdapter } from './agentAdapter';
+import { dirsFromEnv, unique } from './agentRoots';
+import { pricedModelName } from './modelNames';
+import { count, isRecord, positiveCostUsd, str, tryParseJson } from './taskFiles';
+
+/**
+ * OpenCode (sst/opencode) before its SQLite store kept one JSON file per message:
+ * `${XDG_DATA_HOME:-~/.local/share}/opencode/storage/message/<session id>/<message id>.json`.
+ * An assistant message carries `tokens: { input, output, reasoning, cache: { read, write } }`
+ * (input already excludes cache: OpenCode subtracts cached tokens for providers that include
+ * them), `cost` in USD, `modelID`, `providerID`, `time.created` (epoch ms) and `path.cwd`/`path.root`.
+ * The file is rewritten as the reply streams, so its numbers grow until it completes.
+ * Newer OpenCode keeps the same JSON in `opencode.db` (SQLite), which is not read (docs/agents.md).
+ */
+export const opencodeDirsEnv = 'TOKENMETER_OPENCODE_DIRS';
+
+/** Usage in one message file. Reasoning tokens are billed at the output rate, as OpenCode prices them. */
+export function parseOpencodeMessage(text: string, fallbackSessionId: string): { usages: ParsedUsage[]; malformed: number } {
+  const message = tryParseJson(text);
+  if (!isRecord(message)) return { usages: [], malformed: text.trim() === '' ? 0 : 1 };
+  if (message.role !== 'assistant') return { usages: [], malformed: 0 };
+  const tokens = isRecord(message.tokens) ? message.tokens : undefined;
+  const id = str(message.id);
+  const time = isRecord(message.time) ? message.time : {};
+  const timestampMs = count(time.created) || count(time.completed);
+  if (!tokens || !id || timestampMs === 0) return { usages: [], malformed: 1 };
+  const cache = isRecord(tokens.cache) ? tokens.cache : {};
+  const inputTokens = count(tokens.input);
+  const outputTokens = count(tokens.output) + count(tokens.reasoning);
+  const cacheWrite5mTokens = count(cache.write);
+  const cacheReadTokens = count(cache.read);
+  // Subscription providers (GitHub Copilot, Claude Pro/Max sign-in) log cost 0: price their tokens.
+  const loggedCostUsd = positiveCostUsd(message.cost);
+  if (inputTokens + outputTokens + cacheWrite5mTokens + cacheReadTokens === 0 && loggedCostUsd === undefined) return { usages: [], malformed: 0 };
+  const where = isRecord(message.path) ? message.path : {};
+  return {
+    usages: [{
+      event: {
+        source: 'opencode',
+        timestampMs,
+        sessionId: str(message.sessionID) ?? fallbackSessionId,
+        agentId: '',
+        project: str(where.root) ?? str(where.cwd) ?? '',
+        model: pricedModelName(str(message.modelID) ?? 'unknown'),
+        inputTokens,
+        outputTokens,
+        cacheWrite5mTokens,
+        cacheWrite1hTokens: 0,
+        cacheReadTokens,
+        ...(loggedCostUsd !== undefined ? { loggedCostUsd } : {}),
+      },
+      dedupKey: `opencode:${id}`,
+    }],
+    malformed: 0,
+  };
+}
+
+export const opencodeAdapter: AgentAdapter = {
+  source: 'opencode',
+  roots(env, home) {
+    const dataDirs = dirsFromEnv(env, opencodeDirsEnv) ?? [path.join(env.XDG_DATA_HOME?.trim() || path.join(home, '.local', 'share'), 'opencode')];
+    return unique(dataDirs.map((dir) => path.join(dir, 'storage', 'message')));
+  },
+  accepts(relativePath) {
+    const parts = relativePath.split('/');
+    return parts.length === 2 && parts[1].endsWith('.json');
+  },
+  parse(text, file) {
+    try {
+      return parseOpencodeMessage(text, file.relativePath.split('/')[0]);
+    } catch {
+      return { usages: [], malformed: 1 };
+    }
+  },
+};
