@@ -46,11 +46,45 @@ export async function loadIndex(file: string, scanner: UsageScanner): Promise<bo
   }
   if (data?.format !== 'tokenmeter-index' || data.parserVersion !== parserVersion || !Array.isArray(data.cursors) || !data.ledger) return false;
   try {
-    scanner.restore(Ledger.deserialize(data.ledger), data.cursors);
+    const ledger = Ledger.deserialize(data.ledger);
+    if (!isSaneLedger(ledger, data.ledger) || !data.cursors.every(isSaneCursor)) return false;
+    scanner.restore(ledger, data.cursors);
     return true;
   } catch {
     return false;
   }
+}
+
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/**
+ * A file that parses but was damaged or written by something else must not become the ledger:
+ * one undefined name or NaN count would break every report until the cache is deleted.
+ */
+function isSaneLedger(ledger: Ledger, data: SerializedLedger): boolean {
+  const events = ledger.events();
+  for (const e of events) {
+    if (typeof e.source !== 'string' || typeof e.sessionId !== 'string' || typeof e.agentId !== 'string' || typeof e.project !== 'string' || typeof e.model !== 'string') return false;
+    if (!isCount(e.timestampMs) || !isCount(e.inputTokens) || !isCount(e.outputTokens) || !isCount(e.cacheWrite5mTokens) || !isCount(e.cacheWrite1hTokens) || !isCount(e.cacheReadTokens)) return false;
+    if (e.loggedCostUsd !== undefined && !isCount(e.loggedCostUsd)) return false;
+  }
+  if (!Array.isArray(data.keys) || !isCount(data.duplicateCount)) return false;
+  return data.keys.every((k) => Array.isArray(k) && typeof k[0] === 'string' && Number.isInteger(k[1]) && k[1] >= 0 && k[1] < events.length);
+}
+
+function isSaneCursor(c: FileCursor): boolean {
+  if (typeof c !== 'object' || c === null || typeof c.path !== 'string' || typeof c.source !== 'string') return false;
+  if (!isCount(c.offset) || !isCount(c.size) || !isCount(c.mtimeMs) || c.offset > c.size) return false;
+  if (c.claude !== undefined && (typeof c.claude !== 'object' || c.claude === null || typeof c.claude.project !== 'string' || typeof c.claude.sessionId !== 'string' || typeof c.claude.agentId !== 'string')) return false;
+  if (c.codex !== undefined) {
+    const x = c.codex;
+    if (typeof x !== 'object' || x === null || typeof x.sessionId !== 'string' || typeof x.project !== 'string' || typeof x.model !== 'string' || !Array.isArray(x.rateLimits)) return false;
+    const t = x.lastTotals;
+    if (t !== undefined && (typeof t !== 'object' || t === null || !isCount(t.input) || !isCount(t.cached) || !isCount(t.output) || !isCount(t.total))) return false;
+  }
+  if (c.fingerprint !== undefined && !isCount(c.fingerprint)) return false;
+  if (c.wholeFile !== undefined && (typeof c.wholeFile !== 'object' || c.wholeFile === null || typeof c.wholeFile.relativePath !== 'string')) return false;
+  return true;
 }
 
 /**
@@ -73,5 +107,35 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+  await removeStrayTempFiles(file);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A writer killed between writing its temp file and renaming it leaves the temp file behind
+ * (megabytes each). Removes those whose writer is gone; a live writer's temp file is left alone.
+ */
+async function removeStrayTempFiles(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = await fs.readdir(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
+      await fs.rm(path.join(path.dirname(file), name), { force: true });
+    }
   }
 }
