@@ -327,6 +327,12 @@ function chartTheme() {
   };
 }
 
+/** Short money labels for chart axes: $150, $1.2K, $0.25. */
+function axisUsd(values: number[]): string[] {
+  const max = Math.max(...values.map(Math.abs), 0);
+  return values.map((v) => (max >= 1_000 ? `$${(v / 1_000).toFixed(v % 1_000 === 0 ? 0 : 1)}K` : max >= 10 || Number.isInteger(v) ? `$${Math.round(v)}` : `$${v.toFixed(2)}`));
+}
+
 function axis(theme: ReturnType<typeof chartTheme>, values?: uPlot.Axis['values'], size?: number): uPlot.Axis {
   return { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 }, values, size };
 }
@@ -405,7 +411,7 @@ function renderDaily(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: [0, maxY * 1.1] } },
-    axes: [axis(theme, dayAxisValues(d.days)), axis(theme, (_u, splits) => splits.map((s) => usd(s)), 56)],
+    axes: [axis(theme, dayAxisValues(d.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
     series,
     hooks: {
       setCursor: [(u) => {
@@ -452,7 +458,7 @@ function renderCumulative(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [0, Math.max(n - 1, 1)] }, y: { range: [0, maxY * 1.1] } },
-    axes: [axis(theme, dayAxisValues(c.days)), axis(theme, (_u, splits) => splits.map((s) => usd(s)), 56)],
+    axes: [axis(theme, dayAxisValues(c.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
     series,
   }, data as uPlot.AlignedData);
 }
@@ -524,7 +530,7 @@ function renderPerResult(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [0, n - 1] } },
-    axes: [axis(theme, dayAxisValues(v.daily.days)), axis(theme, (_u, splits) => splits.map((s) => usd(s)), 56)],
+    axes: [axis(theme, dayAxisValues(v.daily.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
     series: [{}, { label: 'cost per session', stroke: colors[2], width: 2, spanGaps: true, points: { show: n < 40, size: 4 } }],
   }, [Array.from({ length: n }, (_, i) => i), r.costPerSessionByDay] as uPlot.AlignedData);
 }

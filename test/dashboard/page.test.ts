@@ -1,0 +1,350 @@
+// The dashboard page in headless Chromium, standalone: the real bundle and page
+// shell (same CSP), a stub for the VS Code API, views computed by the real core
+// from generated events. Run: npx mocha --no-config --require tsx/cjs --timeout 120000 test/dashboard/page.test.ts
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { dashboardHtml } from '../../media/dashboardHtml';
+import { Calendar } from '../../src/core/calendar';
+import { buildDashboardView, DashboardIndex, sessionDetails } from '../../src/core/dashboardData';
+import { PriceTable } from '../../src/core/pricing';
+import { toViewSchema, type DashboardQuery, type DashboardView, type SessionDetails } from '../../src/core/protocol';
+import { budgetSettingsSchema } from '../../src/core/settings';
+import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { fixtureEvents } from './fixtureEvents';
+
+// playwright-core lives outside the repo's dependencies, with Debian's Chromium.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { chromium } = require(path.join(__dirname, '..', '..', '.vscode-host', 'node_modules', 'playwright-core')) as typeof import('playwright-core');
+type Page = import('playwright-core').Page;
+type Browser = import('playwright-core').Browser;
+
+const root = path.join(__dirname, '..', '..');
+const resultsDir = path.join(root, 'test-results');
+const nowMs = Date.UTC(2026, 10, 24, 15, 0);
+
+function buildFixture(): { views: Record<string, DashboardView>; details: Record<string, SessionDetails | null> } {
+  const events = fixtureEvents({ nowMs, days: 45, requestsPerDay: 600, seed: 11 });
+  const prices = new PriceTable();
+  const calendar = new Calendar('UTC');
+  const budget = budgetSettingsSchema.parse({ dailyUsd: 150, monthlyUsd: 3000 });
+  const snapshot = computeStatusSnapshot(events, {
+    prices,
+    calendar,
+    nowMs,
+    budget,
+    officialLimits: [{ name: 'primary', usedPercent: 42, windowMinutes: 300, resetsAtMs: nowMs + 2 * 3_600_000, observedAtMs: nowMs - 60_000 }],
+  });
+  const index = new DashboardIndex(prices, calendar);
+  index.sync(events, false);
+  const views: Record<string, DashboardView> = {};
+  for (const range of ['today', '7d', '30d', 'month'] as const) {
+    for (const source of ['all', 'claude', 'codex'] as const) {
+      const query: DashboardQuery = { range, source };
+      views[`${range}|${source}`] = toViewSchema.parse({ type: 'view', view: buildDashboardView(index, query, { nowMs, snapshot, budget }) }).view as DashboardView;
+    }
+  }
+  views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, snapshot, budget });
+  const details: Record<string, SessionDetails | null> = {};
+  for (const row of views['30d|all'].sessions.rows) details[row.sessionId] = sessionDetails(events, row.sessionId, prices);
+  return { views, details };
+}
+
+function startServer(fixtureJs: string): Promise<{ server: http.Server; origin: string }> {
+  const files: Record<string, [string, string]> = {
+    '/dist/media/dashboard.js': [path.join(root, 'dist', 'media', 'dashboard.js'), 'text/javascript'],
+    '/dist/media/dashboard.css': [path.join(root, 'dist', 'media', 'dashboard.css'), 'text/css'],
+    '/hostStub.js': [path.join(__dirname, 'hostStub.js'), 'text/javascript'],
+    '/themes.css': [path.join(__dirname, 'themes.css'), 'text/css'],
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      const html = dashboardHtml({
+        cspSource: origin,
+        nonce: randomBytes(16).toString('base64'),
+        scriptUri: `${origin}/dist/media/dashboard.js`,
+        styleUri: `${origin}/dist/media/dashboard.css`,
+        preludeScriptUris: [`${origin}/hostStub.js`, `${origin}/fixture.js`],
+        extraStyleUris: [`${origin}/themes.css`],
+      });
+      // VS Code starts the page with the theme's class on <body>; the stub page takes it from the URL.
+      const theme = url.searchParams.get('theme') ?? 'vscode-dark';
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html.replace('<body>', `<body class="${theme.replace(/[^a-z-]/g, '')}">`));
+      return;
+    }
+    if (url.pathname === '/fixture.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(fixtureJs);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const mapFile = /^\/dist\/media\/dashboard\.(js|css)\.map$/.test(url.pathname) ? path.join(root, url.pathname) : undefined;
+    const file = mapFile ? [mapFile, 'application/json'] : files[url.pathname];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file[1] });
+    res.end(readFileSync(file[0]));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+function usd(value: number): string {
+  if (Math.abs(value) >= 10_000) return `$${Math.round(value).toLocaleString('en-US')}`;
+  return `$${value.toFixed(2)}`;
+}
+
+describe('dashboard page (headless Chromium, standalone)', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: http.Server;
+  let origin: string;
+  let page: Page;
+  let fixture: ReturnType<typeof buildFixture>;
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    // The same bundles the extension ships.
+    execFileSync(process.execPath, [path.join(root, 'esbuild.config.mjs')], { cwd: root, stdio: 'inherit' });
+    fixture = buildFixture();
+    const fixtureJs = `window.__fixture = ${JSON.stringify(fixture).replace(/</g, '\\u003c')};`;
+    ({ server, origin } = await startServer(fixtureJs));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    mkdirSync(resultsDir, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function openPage(theme = 'vscode-dark', width = 1280): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
+    const p = await context.newPage();
+    p.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(`${message.type()}: ${message.text()}`);
+    });
+    p.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    await p.addInitScript(() => {
+      const w = window as unknown as { __violations: string[] };
+      w.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await p.goto(`${origin}/?theme=${theme}`);
+    await p.waitForFunction(() => Number(document.body.dataset.rendered ?? 0) >= 1);
+    return p;
+  }
+
+  async function renders(p: Page): Promise<number> {
+    return p.evaluate(() => Number(document.body.dataset.rendered ?? 0));
+  }
+
+  async function waitForRender(p: Page, after: number): Promise<void> {
+    await p.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, after);
+  }
+
+  it('renders the charts with the fixture numbers', async () => {
+    page = await openPage();
+    const view = fixture.views['30d|all'];
+    const canvases = await page.$$eval('#daily canvas, #cumulative canvas, #per-result canvas', (list) =>
+      list.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+        return painted;
+      }),
+    );
+    assert.ok(canvases.length >= 3, `expected 3 chart canvases, got ${canvases.length}`);
+    for (const painted of canvases) assert.ok(painted > 500, `a chart canvas is nearly empty (${painted} pixels)`);
+    assert.equal(await page.textContent('#tile-range .tile-value'), usd(view.header.rangeCostUsd));
+    const legend = await page.$$eval('#daily .legend li', (items) => items.map((i) => i.textContent));
+    for (const model of view.daily.models) assert.ok(legend.some((l) => l?.includes(model)), `legend lacks ${model}`);
+    assert.equal(await page.locator('.gauge').count(), view.header.gauges.length);
+    assert.ok(view.header.gauges.length >= 3, 'fixture has daily and monthly caps and a Codex limit');
+    assert.equal(await page.locator('#model-table tbody tr').count(), view.models.length);
+    assert.ok(await page.locator('#model-table .badge', { hasText: 'unpriced' }).count() >= 1);
+  });
+
+  it('shows hostile names from logs as text', async () => {
+    assert.equal(await page.locator('img').count(), 0);
+    assert.notEqual(await page.title(), 'pwned');
+    await page.fill('#session-filter', 'onerror');
+    const cell = page.locator('#session-table tbody tr td:nth-child(2)').first();
+    assert.match((await cell.getAttribute('title')) ?? '', /^<img src=x onerror=/);
+    await page.fill('#session-filter', '');
+  });
+
+  it('sorts the session table by a column, both ways', async () => {
+    const costs = async () => page.$$eval('#session-table tbody tr td:nth-child(7)', (cells) => cells.map((c) => Number((c.textContent ?? '').replace(/[$,]/g, '')) || 0));
+    await page.click('button.sort[data-key="costUsd"]');
+    let values = await costs();
+    const descending = (await page.getAttribute('th:has(button.sort[data-key="costUsd"])', 'aria-sort')) === 'descending';
+    const sorted = [...values].sort((a, b) => (descending ? b - a : a - b));
+    assert.deepEqual(values, sorted);
+    await page.click('button.sort[data-key="costUsd"]');
+    values = await costs();
+    assert.deepEqual(values, [...values].sort((a, b) => (descending ? a - b : b - a)));
+    await page.click('button.sort[data-key="project"]');
+    assert.equal(await page.getAttribute('th:has(button.sort[data-key="project"])', 'aria-sort'), 'ascending');
+  });
+
+  it('filters the session table', async () => {
+    const total = await page.locator('#session-table tbody tr').count();
+    await page.fill('#session-filter', 'website');
+    const projects = await page.$$eval('#session-table tbody tr td:nth-child(2)', (cells) => cells.map((c) => c.getAttribute('title')));
+    assert.ok(projects.length > 0 && projects.length < total, `${projects.length} of ${total}`);
+    for (const project of projects) assert.match(project ?? '', /website/);
+    assert.match((await page.textContent('#session-count')) ?? '', new RegExp(`^${projects.length} of `));
+  });
+
+  it('opens a session’s details by click and by keyboard', async () => {
+    await page.fill('#session-filter', '');
+    const first = page.locator('#session-table tbody tr').first();
+    const id = (await first.getAttribute('data-session'))!;
+    await first.click();
+    await page.waitForSelector('#details dl.facts');
+    assert.equal(await page.textContent('#details dd.mono'), id);
+    assert.ok(await page.locator('#details caption', { hasText: 'By agent' }).count());
+    await page.click('#details button:has-text("Close")');
+    assert.equal(await page.isHidden('#details'), true);
+    const second = page.locator('#session-table tbody tr').nth(1);
+    const secondId = (await second.getAttribute('data-session'))!;
+    await second.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#details dl.facts');
+    assert.equal(await page.textContent('#details dd.mono'), secondId);
+  });
+
+  it('asks the host for another range and source, and draws the answer', async () => {
+    let before = await renders(page);
+    await page.click('button.chip[data-range="7d"]');
+    await waitForRender(page, before);
+    assert.equal(await page.textContent('#tile-range .tile-label'), 'Spent · Last 7 days');
+    assert.equal(await page.textContent('#tile-range .tile-value'), usd(fixture.views['7d|all'].header.rangeCostUsd));
+    before = await renders(page);
+    await page.selectOption('#source', 'codex');
+    await waitForRender(page, before);
+    const sources = await page.$$eval('#session-table tbody tr td:nth-child(2) .muted', (cells) => cells.map((c) => c.textContent));
+    assert.ok(sources.length > 0);
+    for (const s of sources) assert.match(s ?? '', / · codex · /);
+    const sent = await page.evaluate(() => (window as unknown as { __sent: { type: string }[] }).__sent.map((m) => m.type));
+    assert.deepEqual(sent.slice(0, 1), ['ready']);
+    assert.ok(sent.filter((t) => t === 'query').length >= 2);
+  });
+
+  it('restores range, source, sort and filter after the page is reloaded', async () => {
+    await page.fill('#session-filter', 'api');
+    await page.reload();
+    await page.waitForFunction(() => Number(document.body.dataset.rendered ?? 0) >= 1);
+    assert.equal(await page.inputValue('#session-filter'), 'api');
+    assert.equal(await page.inputValue('#source'), 'codex');
+    assert.equal(await page.getAttribute('button.chip[data-range="7d"]', 'aria-pressed'), 'true');
+    const ready = await page.evaluate(() => (window as unknown as { __sent: { type: string; query?: unknown }[] }).__sent[0]);
+    assert.deepEqual(ready, { type: 'ready', query: { range: '7d', source: 'codex' } });
+  });
+
+  it('applies a live patch to the changed section only', async () => {
+    const view = fixture.views['7d|codex'];
+    const patch = { nowMs: view.nowMs + 60_000, query: view.query, header: { ...view.header, rangeCostUsd: 123.45 } };
+    const before = await renders(page);
+    await page.evaluate((message) => window.postMessage(message, '*'), { type: 'patch', patch });
+    await page.waitForFunction(() => Number(document.body.dataset.patched ?? 0) >= 1);
+    assert.equal(await page.textContent('#tile-range .tile-value'), '$123.45');
+    assert.equal(await renders(page), before, 'a patch must not re-render the whole page');
+  });
+
+  it('ignores a malformed message and says so, without console errors', async () => {
+    await page.evaluate(() => window.postMessage({ type: 'view', view: { nowMs: 'soon' } }, '*'));
+    await page.waitForSelector('#notice.error');
+    assert.match((await page.textContent('#notice')) ?? '', /did not understand/);
+  });
+
+  it('follows the theme: light, dark and high contrast', async () => {
+    const light = await openPage('vscode-light');
+    const dark = await openPage('vscode-dark');
+    const readColours = (p: Page) => p.evaluate(() => ({
+      background: getComputedStyle(document.body).backgroundColor,
+      text: getComputedStyle(document.querySelector('.tile-value')!).color,
+      chart: (document.querySelector('#daily canvas') as HTMLCanvasElement).toDataURL(),
+    }));
+    const lightColours = await readColours(light);
+    const darkColours = await readColours(dark);
+    assert.equal(lightColours.background, 'rgb(255, 255, 255)');
+    assert.equal(darkColours.background, 'rgb(31, 31, 31)');
+    assert.notEqual(lightColours.text, darkColours.text);
+    // Switching the class at run time (as VS Code does) redraws the canvas charts in the new colours.
+    const before = (await readColours(dark)).chart;
+    await dark.evaluate(() => { document.body.className = 'vscode-high-contrast'; });
+    await dark.waitForFunction((old) => (document.querySelector('#daily canvas') as HTMLCanvasElement).toDataURL() !== old, before);
+    assert.equal((await readColours(dark)).background, 'rgb(0, 0, 0)');
+    await dark.screenshot({ path: path.join(resultsDir, 'dashboard-high-contrast.png'), fullPage: true });
+    await light.screenshot({ path: path.join(resultsDir, 'dashboard-light.png'), fullPage: true });
+    await dark.evaluate(() => { document.body.className = 'vscode-dark'; });
+    await dark.waitForTimeout(100);
+    await dark.screenshot({ path: path.join(resultsDir, 'dashboard-dark.png'), fullPage: true });
+    copyFileSync(path.join(resultsDir, 'dashboard-dark.png'), path.join(root, 'media', 'screenshot-dashboard.png'));
+    await light.context().close();
+    await dark.context().close();
+  });
+
+  it('stays readable at a narrow width', async () => {
+    const narrow = await openPage('vscode-dark', 360);
+    await narrow.screenshot({ path: path.join(resultsDir, 'dashboard-narrow.png'), fullPage: true });
+    const overflow = await narrow.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wide = Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap'));
+      return { by: document.documentElement.scrollWidth - width, culprits: wide.slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className}`) };
+    });
+    assert.ok(overflow.by <= 1, `page scrolls sideways by ${overflow.by}px: ${overflow.culprits.join(', ')}`);
+    await narrow.context().close();
+  });
+
+  it('is usable from the keyboard: range buttons and sort headers take focus', async () => {
+    const p = await openPage();
+    await p.focus('button.chip[data-range="today"]');
+    const before = await renders(p);
+    await p.keyboard.press('Enter');
+    await waitForRender(p, before);
+    assert.equal(await p.getAttribute('button.chip[data-range="today"]', 'aria-pressed'), 'true');
+    await p.focus('button.sort[data-key="tokens"]');
+    await p.keyboard.press('Enter');
+    assert.notEqual(await p.getAttribute('th:has(button.sort[data-key="tokens"])', 'aria-sort'), 'none');
+    await p.context().close();
+  });
+
+  it('respects the CSP: no violations while working, and an injected inline script does not run', async () => {
+    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    assert.deepEqual(violations, []);
+    const ran = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.body.append(script);
+      await new Promise((r) => setTimeout(r, 50));
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    assert.equal(ran, false);
+    const after = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    assert.ok(after.some((v) => v.startsWith('script-src')), after.join(', '));
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp ?? '', /default-src 'none'/);
+    assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('logged no console errors or warnings (besides the deliberate CSP probe)', () => {
+    const unexpected = consoleErrors.filter((e) => !/__inlineRan|Content Security Policy/.test(e));
+    assert.deepEqual(unexpected, []);
+    assert.ok(consoleErrors.length <= 1, consoleErrors.join('\n'));
+  });
+});
