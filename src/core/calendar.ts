@@ -6,6 +6,7 @@
 export class Calendar {
   private readonly formatter: Intl.DateTimeFormat;
   private readonly offsetBySlot = new Map<number, number>();
+  private readonly dateKeyBySlot = new Map<number, string>();
   readonly timeZone: string;
 
   constructor(timeZone?: string) {
@@ -51,7 +52,13 @@ export class Calendar {
 
   /** `YYYY-MM-DD` of the instant in this zone. */
   dateKey(epochMs: number): string {
-    return new Date(epochMs + this.offsetMs(epochMs)).toISOString().slice(0, 10);
+    const slot = Math.floor(epochMs / 900_000);
+    let key = this.dateKeyBySlot.get(slot);
+    if (key === undefined) {
+      key = new Date(epochMs + this.offsetMs(epochMs)).toISOString().slice(0, 10);
+      this.dateKeyBySlot.set(slot, key);
+    }
+    return key;
   }
 
   /** `YYYY-MM` of the instant in this zone. */

@@ -57,7 +57,8 @@ export interface WalkProblem {
 export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[]): Promise<string[]> {
   const found: string[] = [];
   const visited = new Set<string>();
-  async function visit(dir: string): Promise<void> {
+  // Only a symlink can close a loop, so only the root and link targets need realpath.
+  async function visitOnce(dir: string): Promise<void> {
     let real: string;
     try {
       real = await fs.realpath(dir);
@@ -67,6 +68,9 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
     }
     if (visited.has(real)) return;
     visited.add(real);
+    await visit(dir);
+  }
+  async function visit(dir: string): Promise<void> {
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
@@ -75,6 +79,7 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       return;
     }
     const subdirs: string[] = [];
+    const linkedDirs: string[] = [];
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
@@ -82,8 +87,8 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       if (entry.isSymbolicLink()) {
         try {
           const target = await fs.stat(full);
-          isDir = target.isDirectory();
           isFile = target.isFile();
+          if (target.isDirectory()) linkedDirs.push(full);
         } catch {
           continue; // a dangling link is not a log
         }
@@ -92,8 +97,9 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       else if (isFile && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
     }
     for (const sub of subdirs) await visit(sub);
+    for (const linked of linkedDirs) await visitOnce(linked);
   }
-  await visit(root);
+  await visitOnce(root);
   return found;
 }
 

@@ -31,8 +31,19 @@ export function packResults(results: FileScanResult[]): PackedResults {
   let at = 0;
   for (const result of results) {
     for (const { event: e, dedupKey } of result.usages) {
-      numbers.set([sourceNames.indexOf(e.source), e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model), dedupKey === undefined ? 0 : 1,
-        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens, e.loggedCostUsd ?? NaN], at);
+      numbers[at] = sourceNames.indexOf(e.source);
+      numbers[at + 1] = e.timestampMs;
+      numbers[at + 2] = ref(e.sessionId);
+      numbers[at + 3] = ref(e.agentId);
+      numbers[at + 4] = ref(e.project);
+      numbers[at + 5] = ref(e.model);
+      numbers[at + 6] = dedupKey === undefined ? 0 : 1;
+      numbers[at + 7] = e.inputTokens;
+      numbers[at + 8] = e.outputTokens;
+      numbers[at + 9] = e.cacheWrite5mTokens;
+      numbers[at + 10] = e.cacheWrite1hTokens;
+      numbers[at + 11] = e.cacheReadTokens;
+      numbers[at + 12] = e.loggedCostUsd ?? NaN;
       at += fieldsPerUsage;
       if (dedupKey !== undefined) keys.push(dedupKey);
     }

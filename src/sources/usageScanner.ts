@@ -78,15 +78,11 @@ function runWorker(script: string, cursors: FileCursor[]): Promise<FileScanResul
   });
 }
 
-/** Splits files into groups of about equal bytes, biggest first. */
-function balance(cursors: FileCursor[], groups: number, pendingBytes: (c: FileCursor) => number): FileCursor[][] {
-  const buckets = Array.from({ length: groups }, () => ({ bytes: 0, files: [] as FileCursor[] }));
-  for (const cursor of [...cursors].sort((a, b) => pendingBytes(b) - pendingBytes(a))) {
-    const lightest = buckets.reduce((min, b) => (b.bytes < min.bytes ? b : min));
-    lightest.bytes += pendingBytes(cursor);
-    lightest.files.push(cursor);
-  }
-  return buckets.map((b) => b.files).filter((files) => files.length > 0);
+/** Deals files out like cards: with thousands of files each group gets about the same bytes, without a stat per file. */
+function deal(cursors: FileCursor[], groups: number): FileCursor[][] {
+  const hands = Array.from({ length: groups }, () => [] as FileCursor[]);
+  cursors.forEach((cursor, i) => hands[i % groups].push(cursor));
+  return hands.filter((files) => files.length > 0);
 }
 
 /**
@@ -193,13 +189,13 @@ export class UsageScanner {
   private async readAll(cursors: FileCursor[]): Promise<FileScanResult[]> {
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
     const workers = this.options.workers ?? (Number(process.env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
-    const fresh = cursors.filter((c) => c.offset === 0).length;
-    if (workers < 2 || fresh < 8 || !existsSync(script)) return scanFiles(cursors);
-    const sizes = await Promise.all(cursors.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)));
-    const pendingBytes = new Map(cursors.map((c, i) => [c.path, Math.max(0, sizes[i] - c.offset)]));
-    const backlog = [...pendingBytes.values()].reduce((sum, n) => sum + n, 0);
-    if (backlog < workerThresholdBytes) return scanFiles(cursors);
-    const groups = balance(cursors, workers, (c) => pendingBytes.get(c.path) ?? 0);
+    const fresh = cursors.filter((c) => c.offset === 0);
+    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return scanFiles(cursors);
+    // Sizes decide whether workers pay off and how to split; a sample is enough to tell.
+    const sample = fresh.filter((_, i) => i % Math.ceil(fresh.length / 64) === 0);
+    const sampleBytes = (await Promise.all(sample.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0);
+    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return scanFiles(cursors);
+    const groups = deal(cursors, workers);
     const parts = await Promise.all(groups.map((group) => runWorker(script, group)));
     const byPath = new Map(parts.flat().map((r) => [r.cursor.path, r]));
     // Apply in path order, whatever order the workers finished in.
