@@ -1,0 +1,224 @@
+import * as assert from 'node:assert/strict';
+import { Calendar } from '../../src/core/calendar';
+import {
+  buildDashboardView,
+  DashboardIndex,
+  dailyCsvColumns,
+  dailyExportRows,
+  resolveRange,
+  sessionDetails,
+  toCsv,
+  viewPatch,
+} from '../../src/core/dashboardData';
+import { PriceTable } from '../../src/core/pricing';
+import { dashboardViewSchema, toHostSchema, toViewSchema, type DashboardQuery } from '../../src/core/protocol';
+import { dailyReport } from '../../src/core/reports';
+import { budgetSettingsSchema } from '../../src/core/settings';
+import { computeStatusSnapshot } from '../../src/core/snapshot';
+import type { UsageEvent } from '../../src/core/usageEvent';
+import { fixtureEvents } from '../dashboard/fixtureEvents';
+
+const prices = new PriceTable();
+const nowMs = Date.UTC(2026, 10, 24, 15, 0);
+
+function event(overrides: Partial<UsageEvent>): UsageEvent {
+  return {
+    source: 'claude', timestampMs: nowMs - 3_600_000, sessionId: 's1', agentId: '', project: 'p', model: 'claude-sonnet-4-5-20250929',
+    inputTokens: 1_000, outputTokens: 500, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 10_000, ...overrides,
+  };
+}
+
+function indexOf(events: UsageEvent[], calendar = new Calendar('UTC')): DashboardIndex {
+  const index = new DashboardIndex(prices, calendar);
+  index.sync(events, false);
+  return index;
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+describe('dashboard data', () => {
+  const events = fixtureEvents({ nowMs, days: 50, requestsPerDay: 400, seed: 3 });
+
+  it('agrees with the daily report on cost and tokens per local day, across a DST change', () => {
+    const calendar = new Calendar('Europe/Berlin');
+    const index = indexOf(events, calendar);
+    const query: DashboardQuery = { range: 'custom', from: '2026-10-20', to: '2026-11-10', source: 'all' };
+    const view = buildDashboardView(index, query, { nowMs });
+    const report = dailyReport(events, { calendar, prices, since: '2026-10-20', until: '2026-11-10' });
+    assert.equal(view.daily.days.length, 22);
+    for (const day of report.daily) {
+      const at = view.daily.days.indexOf(day.date);
+      assert.ok(at >= 0, day.date);
+      close(sum(view.daily.costUsdByModel.map((m) => m[at])), day.totalCost, `cost on ${day.date}`);
+      assert.equal(view.daily.tokensByDay[at], day.totalTokens, `tokens on ${day.date}`);
+    }
+    close(view.header.rangeCostUsd, report.totals.totalCost, 'range cost');
+  });
+
+  it('folds appended events to the same view as a full rebuild', () => {
+    const half = Math.floor(events.length / 2);
+    const growing = events.slice(0, half);
+    const incremental = new DashboardIndex(prices, new Calendar('UTC'));
+    incremental.sync(growing, true);
+    growing.push(...events.slice(half));
+    assert.equal(incremental.sync(growing, true), events.length - half);
+    const query: DashboardQuery = { range: '30d', source: 'all' };
+    assert.deepEqual(buildDashboardView(incremental, query, { nowMs }), buildDashboardView(indexOf(events), query, { nowMs }));
+  });
+
+  it('refolds everything when rows changed in place', () => {
+    const rows = [event({}), event({ sessionId: 's2' })];
+    const index = new DashboardIndex(prices, new Calendar('UTC'));
+    index.sync(rows, true);
+    const before = buildDashboardView(index, { range: 'today', source: 'all' }, { nowMs }).header.rangeTokens;
+    rows[0].outputTokens += 1_000; // a merged duplicate with a larger output
+    index.sync(rows, false);
+    assert.equal(buildDashboardView(index, { range: 'today', source: 'all' }, { nowMs }).header.rangeTokens, before + 1_000);
+  });
+
+  it('resolves today, 7 days, 30 days, this month and a custom range with swapped bounds', () => {
+    const calendar = new Calendar('UTC');
+    const dayOf = (q: DashboardQuery) => {
+      const r = resolveRange(q, calendar, nowMs);
+      return [new Date(r.startMs).toISOString().slice(0, 10), new Date(r.endMs).toISOString().slice(0, 10)];
+    };
+    assert.deepEqual(dayOf({ range: 'today', source: 'all' }), ['2026-11-24', '2026-11-25']);
+    assert.deepEqual(dayOf({ range: '7d', source: 'all' }), ['2026-11-18', '2026-11-25']);
+    assert.deepEqual(dayOf({ range: '30d', source: 'all' }), ['2026-10-26', '2026-11-25']);
+    assert.deepEqual(dayOf({ range: 'month', source: 'all' }), ['2026-11-01', '2026-11-25']);
+    assert.deepEqual(dayOf({ range: 'custom', from: '2026-11-10', to: '2026-11-01', source: 'all' }), ['2026-11-01', '2026-11-11']);
+    // Local days: 01:00 UTC on the 24th is still the 23rd in New York.
+    const ny = resolveRange({ range: 'today', source: 'all' }, new Calendar('America/New_York'), Date.UTC(2026, 10, 24, 1));
+    assert.equal(ny.startMs, Date.UTC(2026, 10, 23, 5));
+  });
+
+  it('shows only the chosen source', () => {
+    const view = buildDashboardView(indexOf(events), { range: '30d', source: 'codex' }, { nowMs });
+    assert.ok(view.sessions.rows.length > 0);
+    assert.ok(view.sessions.rows.every((r) => r.source === 'codex'));
+    assert.deepEqual(view.models.map((m) => m.model), ['gpt-5-codex']);
+    assert.deepEqual(view.sources, ['claude', 'codex']);
+  });
+
+  it('counts only the part of a session inside the range', () => {
+    const day = 86_400_000;
+    const startOfToday = Date.UTC(2026, 10, 24);
+    const rows = [
+      event({ timestampMs: startOfToday - 2 * 3_600_000, outputTokens: 7 }),
+      event({ timestampMs: startOfToday + 3_600_000, outputTokens: 11 }),
+      event({ timestampMs: startOfToday - 3 * day, sessionId: 'old' }),
+    ];
+    const view = buildDashboardView(indexOf(rows), { range: 'today', source: 'all' }, { nowMs });
+    assert.equal(view.sessions.total, 1);
+    assert.equal(view.sessions.rows[0].requests, 1);
+    assert.equal(view.sessions.rows[0].startMs, startOfToday + 3_600_000);
+    assert.equal(view.perResult.sessions, 1);
+  });
+
+  it('stacks the costliest models and folds the rest into "other models"', () => {
+    const models = ['claude-opus-4-5', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'gpt-5', 'gpt-5-mini', 'gpt-4.1', 'o3', 'claude-3-5-haiku'];
+    const rows = models.map((model, i) => event({ model, sessionId: `s${i}`, outputTokens: 1_000 * (i + 1) }));
+    const view = buildDashboardView(indexOf(rows), { range: 'today', source: 'all' }, { nowMs });
+    assert.equal(view.daily.models.length, 6);
+    assert.equal(view.daily.models[5], 'other models');
+    close(sum(view.daily.costUsdByModel.map((m) => m[0])), view.header.rangeCostUsd, 'stacked total');
+    assert.equal(view.models.length, models.length);
+  });
+
+  it('caps the session table and counts the rest', () => {
+    const view = buildDashboardView(indexOf(events), { range: '30d', source: 'all' }, { nowMs, maxSessionRows: 10 });
+    assert.equal(view.sessions.rows.length, 10);
+    assert.ok(view.sessions.total > 10);
+    for (let i = 1; i < 10; i++) assert.ok(view.sessions.rows[i - 1].costUsd >= view.sessions.rows[i].costUsd);
+  });
+
+  it('draws caps, today’s projection, cumulative spend and gauges from the snapshot', () => {
+    const budget = budgetSettingsSchema.parse({ dailyUsd: 50, monthlyUsd: 900 });
+    const snapshot = computeStatusSnapshot(events, { prices, calendar: new Calendar('UTC'), nowMs, budget });
+    const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget });
+    assert.equal(view.daily.capUsd, 50);
+    assert.equal(view.cumulative.capUsd, 900);
+    assert.equal(view.cumulative.days.length, 30);
+    assert.equal(view.daily.projection?.dayIndex, 6);
+    assert.ok(view.daily.projection!.costUsd >= view.header.todayCostUsd);
+    const spent = view.cumulative.spentUsd;
+    assert.equal(spent[23] !== null && spent[24] === null, true, 'spent runs through today (the 24th) only');
+    close(spent[23]!, snapshot.month.totalCost, 'month to date');
+    assert.ok(view.cumulative.projectedUsd[29]! > spent[23]!);
+    assert.deepEqual(view.header.gauges.map((g) => g.label), ['Daily cap', 'Monthly cap']);
+    close(view.header.gauges[1].spent, snapshot.month.totalCost, 'gauge');
+  });
+
+  it('sends only the changed sections of a live update', () => {
+    const rows = events.filter((e) => e.timestampMs > nowMs - 10 * 86_400_000);
+    const index = new DashboardIndex(prices, new Calendar('UTC'));
+    index.sync(rows, true);
+    const query: DashboardQuery = { range: '7d', source: 'all' };
+    const first = buildDashboardView(index, query, { nowMs });
+    assert.equal(viewPatch(undefined, first), null);
+    assert.equal(viewPatch(first, buildDashboardView(index, { ...query, source: 'codex' }, { nowMs })), null);
+    assert.deepEqual(Object.keys(viewPatch(first, buildDashboardView(index, query, { nowMs }))!).sort(), ['nowMs', 'query']);
+    // A late line from nine days ago: outside the 7 days shown, inside this month's cumulative spend.
+    rows.push(event({ sessionId: 'late', timestampMs: nowMs - 9 * 86_400_000 }));
+    index.sync(rows, true);
+    const patch = viewPatch(first, buildDashboardView(index, query, { nowMs }))!;
+    assert.deepEqual(Object.keys(patch).sort(), ['cumulative', 'nowMs', 'query']);
+    // A new request today changes the sections it touches and leaves the rest out.
+    rows.push(event({ timestampMs: nowMs - 60_000, model: 'claude-opus-4-5-20251101' }));
+    index.sync(rows, true);
+    const second = viewPatch(first, buildDashboardView(index, query, { nowMs: nowMs + 1_000 }))!;
+    assert.ok(second.header && second.daily && second.sessions && second.models);
+    assert.equal(second.sessions.rows.some((r) => r.sessionId === 's1'), true);
+  });
+
+  it('breaks a session down by model and agent, main agent first', () => {
+    const rows = [
+      event({ agentId: 'agent-1', model: 'claude-haiku-4-5-20251001', outputTokens: 9_000 }),
+      event({}),
+      event({ timestampMs: nowMs - 60_000 }),
+      event({ sessionId: 'other' }),
+    ];
+    const details = sessionDetails(rows, 's1', prices)!;
+    assert.equal(details.requests, 3);
+    assert.deepEqual(details.byAgent.map((a) => [a.name, a.requests]), [['', 2], ['agent-1', 1]]);
+    assert.equal(details.byModel.length, 2);
+    close(details.costUsd, sum(rows.slice(0, 3).map((e) => prices.costOf(e)!)), 'session cost');
+    assert.equal(details.endMs, nowMs - 60_000);
+    assert.equal(sessionDetails(rows, 'missing', prices), null);
+  });
+
+  it('exports CSV with quoting and without spreadsheet formulas from log names', () => {
+    const csv = toCsv([{ a: '=HYPERLINK("x")', b: 'plain, with comma', c: 3 }], ['a', 'b', 'c']);
+    assert.equal(csv, 'a,b,c\r\n"\'=HYPERLINK(""x"")","plain, with comma",3\r\n');
+    const rows = dailyExportRows(indexOf(events), { range: '7d', source: 'all' }, nowMs);
+    assert.ok(rows.length > 7);
+    const text = toCsv(rows, dailyCsvColumns);
+    assert.equal(text.split('\r\n')[0], dailyCsvColumns.join(','));
+    close(sum(rows.map((r) => r.costUsd)), buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs }).header.rangeCostUsd, 'export total');
+  });
+
+  it('builds views the protocol accepts, and the protocol rejects what it does not know', () => {
+    const view = buildDashboardView(indexOf(events), { range: 'month', source: 'all' }, { nowMs });
+    assert.equal(dashboardViewSchema.safeParse(view).success, true);
+    assert.equal(toViewSchema.safeParse({ type: 'view', view: { ...view, nowMs: 'now' } }).success, false);
+    assert.equal(toHostSchema.safeParse({ type: 'ready' }).success, true);
+    assert.equal(toHostSchema.safeParse({ type: 'query', query: { range: 'year', source: 'all' } }).success, false);
+    assert.equal(toHostSchema.safeParse({ type: 'sessionDetails', sessionId: 'x'.repeat(501) }).success, false);
+    assert.equal(toHostSchema.safeParse({ type: 'runCommand', command: 'rm -rf' }).success, false);
+  });
+
+  it('folds a year of heavy logs and builds a view well under a second', function () {
+    this.timeout(60_000);
+    const year = fixtureEvents({ nowMs, days: 365, requestsPerDay: 1_000, seed: 5 });
+    assert.ok(year.length > 300_000, String(year.length));
+    const started = performance.now();
+    const index = indexOf(year, new Calendar('Europe/Berlin'));
+    const view = buildDashboardView(index, { range: 'custom', from: '2025-11-25', to: '2026-11-24', source: 'all' }, { nowMs });
+    const elapsedMs = performance.now() - started;
+    assert.equal(view.daily.days.length, 365);
+    // Typically 0.2–0.4 s on the shared 2-core machine; the bound leaves room for load from other jobs.
+    assert.ok(elapsedMs < 2_000, `${year.length} events took ${elapsedMs.toFixed(0)} ms`);
+    assert.ok(JSON.stringify(view).length < 400_000);
+  });
+});
