@@ -3,7 +3,7 @@ import type { ParsedUsage } from '../../core/claudeLog';
 import type { AgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique, vscodeGlobalStorageDirs } from './agentRoots';
 import { pricedModelName } from './modelNames';
-import { count, isRecord, parseJsonArray, positiveCostUsd, readSlice, str, tryParseJson } from './taskFiles';
+import { count, epochMs, isRecord, parseJsonArray, positiveCostUsd, readSlice, str, tryParseJson } from './taskFiles';
 
 /**
  * Cline and its forks Roo Code and Kilo Code keep one folder per task in their extension's
@@ -70,7 +70,7 @@ export function parseClineMessages(source: ClineFamilySource, text: string, fact
     if (!isRecord(message) || message.type !== 'say') continue;
     const say = message.say;
     if (say !== 'api_req_started' && say !== 'api_req_finished' && say !== 'deleted_api_reqs') continue;
-    const ts = count(message.ts);
+    const ts = epochMs(message.ts);
     const info = tryParseJson(typeof message.text === 'string' ? message.text : '{}');
     if (ts === 0 || !isRecord(info)) {
       malformed++;
@@ -148,7 +148,7 @@ function modelUsage(metadata: unknown): { ts: number; model: string }[] {
   if (!isRecord(metadata) || !Array.isArray(metadata.model_usage)) return [];
   return metadata.model_usage
     .filter(isRecord)
-    .map((e) => ({ ts: count(e.ts), model: str(e.model_id) ?? '' }))
+    .map((e) => ({ ts: epochMs(e.ts), model: str(e.model_id) ?? '' }))
     .filter((e) => e.model !== '')
     .sort((a, b) => a.ts - b.ts);
 }

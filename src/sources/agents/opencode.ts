@@ -3,7 +3,7 @@ import type { ParsedUsage } from '../../core/claudeLog';
 import type { AgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique } from './agentRoots';
 import { pricedModelName } from './modelNames';
-import { count, isRecord, positiveCostUsd, str, tryParseJson } from './taskFiles';
+import { count, epochMs, isRecord, positiveCostUsd, str, tryParseJson } from './taskFiles';
 
 /**
  * OpenCode (sst/opencode) before its SQLite store kept one JSON file per message:
@@ -24,7 +24,7 @@ export function parseOpencodeMessage(text: string, fallbackSessionId: string): {
   const tokens = isRecord(message.tokens) ? message.tokens : undefined;
   const id = str(message.id);
   const time = isRecord(message.time) ? message.time : {};
-  const timestampMs = count(time.created) || count(time.completed);
+  const timestampMs = epochMs(time.created) || epochMs(time.completed);
   if (!tokens || !id || timestampMs === 0) return { usages: [], malformed: 1 };
   const cache = isRecord(tokens.cache) ? tokens.cache : {};
   const inputTokens = count(tokens.input);

@@ -68,6 +68,11 @@ export function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1e12 ? Math.round(value) : 0;
 }
 
+/** Epoch milliseconds: a positive finite number (before year 5000), else 0. */
+export function epochMs(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1e14 ? Math.round(value) : 0;
+}
+
 /** A logged cost in USD: finite and positive, else undefined (0 often means "no price known"). */
 export function positiveCostUsd(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1e6 ? value : undefined;

@@ -1,0 +1,394 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import type { ParsedUsage } from '../../src/core/claudeLog';
+import { Calendar } from '../../src/core/calendar';
+import { PriceTable } from '../../src/core/pricing';
+import { dailyReport } from '../../src/core/reports';
+import { sourceNames, type SourceName } from '../../src/core/usageEvent';
+import type { AgentAdapter } from '../../src/sources/agents/agentAdapter';
+import { vscodeGlobalStorageDirs } from '../../src/sources/agents/agentRoots';
+import { clineAdapter, kiloAdapter, rooAdapter } from '../../src/sources/agents/clineFamily';
+import { geminiAdapter } from '../../src/sources/agents/gemini';
+import { agentAdapters } from '../../src/sources/agents';
+import { opencodeAdapter } from '../../src/sources/agents/opencode';
+import { pricedModelName } from '../../src/sources/agents/modelNames';
+import { UsageScanner } from '../../src/sources/usageScanner';
+
+const repo = path.resolve(__dirname, '..', '..');
+const fixtures = path.join(repo, 'test', 'fixtures', 'agents');
+const storage = path.join(fixtures, 'vscode', 'User', 'globalStorage');
+const clineTasks = path.join(storage, 'saoudrizwan.claude-dev', 'tasks');
+const rooTasks = path.join(storage, 'rooveterinaryinc.roo-cline', 'tasks');
+const kiloTasks = path.join(storage, 'kilocode.kilo-code', 'tasks');
+const opencodeMessages = path.join(fixtures, 'opencode', 'storage', 'message');
+const geminiTmp = path.join(fixtures, '.gemini', 'tmp');
+
+const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
+const TB = Date.UTC(2026, 10, 20, 12, 0, 0);
+const TR = Date.UTC(2026, 10, 21, 14, 0, 0);
+const TK = Date.UTC(2026, 10, 22, 16, 0, 0);
+const TO = Date.UTC(2026, 10, 23, 10, 0, 0);
+const TG = Date.UTC(2026, 10, 24, 8, 0, 0);
+
+function parseFixture(adapter: AgentAdapter, root: string, relativePath: string) {
+  const file = path.join(root, ...relativePath.split('/'));
+  assert.ok(adapter.accepts(relativePath), `${relativePath} is accepted`);
+  return adapter.parse(readFileSync(file, 'utf8'), { path: file, relativePath });
+}
+
+/** The fields a test compares: tokens, cost, model, who and when. */
+function row(u: ParsedUsage) {
+  const e = u.event;
+  return {
+    key: u.dedupKey, at: e.timestampMs, model: e.model, session: e.sessionId, agent: e.agentId, project: e.project,
+    in: e.inputTokens, out: e.outputTokens, cw: e.cacheWrite5mTokens + e.cacheWrite1hTokens, cr: e.cacheReadTokens, cost: e.loggedCostUsd,
+  };
+}
+
+function closeTo(actual: number, expected: number) {
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
+}
+
+const fixtureEnv = {
+  TOKENMETER_CLINE_STORAGE_DIRS: [storage, path.join(fixtures, 'cursor', 'User', 'globalStorage')].join(','),
+  TOKENMETER_OPENCODE_DIRS: path.join(fixtures, 'opencode'),
+  TOKENMETER_GEMINI_DIRS: path.join(fixtures, '.gemini'),
+};
+
+/** Runs `body` with the adapter roots pointed at `env` (and nothing from the real home). */
+async function withEnv<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+const onlyAgents = (...names: SourceName[]) => Object.fromEntries(sourceNames.map((n) => [n, names.includes(n)])) as Record<SourceName, boolean>;
+
+async function scan(sources: Record<SourceName, boolean>, env: Record<string, string> = fixtureEnv) {
+  return withEnv(env, async () => {
+    const scanner = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources, workers: 0 });
+    await scanner.refresh();
+    return scanner;
+  });
+}
+
+describe('Cline task histories', () => {
+  it('reads every request of a task with its tokens, logged cost, model and workspace', () => {
+    const { usages, malformed } = parseFixture(clineAdapter, clineTasks, '1763629200000/ui_messages.json');
+    const base = { model: 'claude-sonnet-4-5-20250929', session: '1763629200000', agent: '', project: '/home/dev/shop' };
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: `clinetask:1763629200000:${T0 + 1000}`, at: T0 + 1000, in: 3, out: 412, cw: 15210, cr: 0, cost: 0.0632265 },
+      { ...base, key: `clinetask:1763629200000:${T0 + 20000}`, at: T0 + 20000, in: 5, out: 280, cw: 620, cr: 15210, cost: 0.0112905 },
+      // cancelled by the user: the partial stream was billed
+      { ...base, key: `clinetask:1763629200000:${T0 + 40000}`, at: T0 + 40000, in: 4, out: 37, cw: 0, cr: 15830, cost: 0.005316 },
+      // failed mid-stream, then retried as a new request: both were billed
+      { ...base, key: `clinetask:1763629200000:${T0 + 61000}`, at: T0 + 61000, in: 6, out: 12, cw: 40, cr: 15830, cost: 0.005064 },
+      { ...base, key: `clinetask:1763629200000:${T0 + 71000}`, at: T0 + 71000, in: 6, out: 905, cw: 40, cr: 15830, cost: 0.018492 },
+    ]);
+    // The request still waiting for its first token is not usage; the broken message is counted.
+    assert.equal(malformed, 1);
+  });
+
+  it('takes the model from task_metadata.json when messages do not name it, keeps deleted requests and prices what has no cost', () => {
+    const { usages } = parseFixture(clineAdapter, clineTasks, '1763640000000/ui_messages.json');
+    const base = { session: '1763640000000', agent: '', project: '' };
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: `clinetask:1763640000000:${TB + 1000}`, at: TB + 1000, model: 'gemini-2.5-pro', in: 1200, out: 300, cw: 0, cr: 8000, cost: 0.0081 },
+      // requests removed by a checkpoint restore, folded by Cline into one deleted_api_reqs message
+      { ...base, key: `clinetask:1763640000000:${TB + 30000}:deleted`, at: TB + 30000, model: 'gemini-2.5-pro', in: 2400, out: 900, cw: 0, cr: 20000, cost: 0.0239 },
+      { ...base, key: `clinetask:1763640000000:${TB + 60000}`, at: TB + 60000, model: 'qwen2.5-coder:32b', in: 5000, out: 700, cw: 0, cr: 0, cost: undefined },
+      { ...base, key: `clinetask:1763640000000:${TB + 90000}`, at: TB + 90000, model: 'deepseek-chat', in: 4000, out: 1000, cw: 0, cr: 0, cost: undefined },
+    ]);
+    const prices = new PriceTable();
+    // A logged cost of 0 means "no price known" (a local model): unpriced, not $0.
+    assert.equal(prices.costOf(usages[2].event), null);
+    // DeepSeek through OpenRouter logged 0 too, but its list price is known.
+    const deepseek = prices.ratesFor('deepseek-chat')!;
+    closeTo(prices.costOf(usages[3].event)!, (4000 * deepseek.inputPerMTok + 1000 * deepseek.outputPerMTok) / 1e6);
+  });
+
+  it('reads the counts of old tasks from api_req_finished messages', () => {
+    const { usages, malformed } = parseFixture(clineAdapter, clineTasks, '1731000000000/ui_messages.json');
+    assert.deepEqual(usages.map(row), [
+      { key: `clinetask:1731000000000:${Date.UTC(2026, 10, 19, 8)}`, at: Date.UTC(2026, 10, 19, 8), model: 'unknown', session: '1731000000000', agent: '', project: '', in: 900, out: 150, cw: 2000, cr: 0, cost: 0.01245 },
+    ]);
+    assert.equal(malformed, 0);
+  });
+
+  it('keeps the complete requests of a ui_messages.json caught half-written', () => {
+    const file = path.join(clineTasks, '1763629200000', 'ui_messages.json');
+    const text = readFileSync(file, 'utf8');
+    const whole = clineAdapter.parse(text, { path: file, relativePath: '1763629200000/ui_messages.json' }).usages.length;
+    // Cut inside the fourth request's text JSON.
+    const cut = text.indexOf('\\"tokensOut\\":12');
+    const partial = clineAdapter.parse(text.slice(0, cut), { path: file, relativePath: '1763629200000/ui_messages.json' });
+    assert.equal(partial.usages.length, 3);
+    assert.equal(partial.malformed, 1);
+    assert.ok(partial.usages.length < whole);
+  });
+
+  it('only accepts ui_messages.json directly in a task folder', () => {
+    assert.ok(clineAdapter.accepts('123/ui_messages.json'));
+    assert.ok(clineAdapter.accepts('123/claude_messages.json'));
+    assert.ok(!clineAdapter.accepts('123/api_conversation_history.json'));
+    assert.ok(!clineAdapter.accepts('123/checkpoints/ui_messages.json'));
+    assert.ok(!clineAdapter.accepts('ui_messages.json'));
+  });
+});
+
+describe('Roo Code and Kilo Code task histories', () => {
+  it('subtracts cache from a total tokensIn (Roo 3.30+) but keeps an older record that excludes it', () => {
+    const { usages } = parseFixture(rooAdapter, rooTasks, '0199a1b2-0000-7000-8000-000000000001/ui_messages.json');
+    const id = '0199a1b2-0000-7000-8000-000000000001';
+    const base = { model: 'claude-sonnet-4-5-20250929', session: id, agent: '', project: '/home/dev/shop' };
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: `clinetask:${id}:${TR + 1000}`, at: TR + 1000, in: 50, out: 640, cw: 12000, cr: 0, cost: 0.05475 },
+      { ...base, key: `clinetask:${id}:${TR + 20000}`, at: TR + 20000, in: 50, out: 410, cw: 850, cr: 12000, cost: 0.0134175 },
+      { ...base, key: `clinetask:${id}:${TR + 40000}`, at: TR + 40000, in: 20, out: 100, cw: 300, cr: 12850, cost: 0.006 },
+    ]);
+  });
+
+  it('bills a subtask to its root task, with its own model', () => {
+    const { usages } = parseFixture(rooAdapter, rooTasks, '0199a1b2-0000-7000-8000-000000000002/ui_messages.json');
+    assert.deepEqual(usages.map(row), [{
+      key: `clinetask:0199a1b2-0000-7000-8000-000000000002:${TR + 50000}`, at: TR + 50000, model: 'gpt-5',
+      session: '0199a1b2-0000-7000-8000-000000000001', agent: '0199a1b2-0000-7000-8000-000000000002', project: '/home/dev/shop',
+      in: 6000, out: 2000, cw: 0, cr: 24000, cost: 0.0305,
+    }]);
+  });
+
+  it('finds the workspace and model of a Kilo task without history_item.json, and prices a request without cost', () => {
+    const { usages } = parseFixture(kiloAdapter, kiloTasks, '1763800000000/ui_messages.json');
+    const base = { model: 'grok-code-fast-1', session: '1763800000000', agent: '', project: 'C:/Users/dev/api' };
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: `clinetask:1763800000000:${TK + 1000}`, at: TK + 1000, in: 3000, out: 1500, cw: 0, cr: 6000, cost: 0.0042 },
+      { ...base, key: `clinetask:1763800000000:${TK + 30000}`, at: TK + 30000, in: 2000, out: 800, cw: 0, cr: 9000, cost: undefined },
+    ]);
+    assert.ok((new PriceTable().costOf(usages[1].event) ?? 0) > 0);
+  });
+});
+
+describe('OpenCode messages', () => {
+  const read = (name: string) => parseFixture(opencodeAdapter, opencodeMessages, `ses_7a1f3c/${name}`);
+  const base = { session: 'ses_7a1f3c', agent: '', project: '/home/dev/cli' };
+
+  it('reads an assistant message with its logged cost', () => {
+    assert.deepEqual(read('msg_02anth.json').usages.map(row), [
+      { ...base, key: 'opencode:msg_02anth', at: TO + 1000, model: 'claude-sonnet-4-5-20250929', in: 12, out: 850, cw: 7200, cr: 0, cost: 0.0398 },
+    ]);
+  });
+
+  it('counts reasoning as output and prices a subscription message logged at cost 0', () => {
+    const { usages } = read('msg_03copi.json');
+    assert.deepEqual(usages.map(row), [{ ...base, key: 'opencode:msg_03copi', at: TO + 20000, model: 'gpt-5', in: 3000, out: 1000, cw: 0, cr: 5000, cost: undefined }]);
+    const gpt5 = new PriceTable().ratesFor('gpt-5')!;
+    closeTo(new PriceTable().costOf(usages[0].event)!, (3000 * gpt5.inputPerMTok + 1000 * gpt5.outputPerMTok + 5000 * gpt5.cacheReadPerMTok) / 1e6);
+  });
+
+  it('keeps the partial tokens of an aborted message and drops the router prefix from its model', () => {
+    assert.deepEqual(read('msg_05abrt.json').usages.map(row), [
+      { ...base, key: 'opencode:msg_05abrt', at: TO + 50000, model: 'claude-sonnet-4.5', in: 40, out: 25, cw: 100, cr: 9000, cost: 0.00321 },
+    ]);
+  });
+
+  it('ignores user messages and replies with no tokens yet, and counts a broken file', () => {
+    assert.deepEqual(read('msg_01user.json'), { usages: [], malformed: 0 });
+    assert.deepEqual(read('msg_04wait.json'), { usages: [], malformed: 0 });
+    assert.deepEqual(read('msg_06bad.json'), { usages: [], malformed: 1 });
+  });
+});
+
+describe('Gemini CLI chats', () => {
+  const sid = '4f1c2d3e-aaaa-4bbb-8ccc-0123456789ab';
+  const base = { session: sid, agent: '', project: 'shop' };
+
+  it('reads each message once from the appended JSONL, separating cached input, and counts rewound requests', () => {
+    const { usages, malformed } = parseFixture(geminiAdapter, geminiTmp, 'shop/chats/session-2026-11-24T08-00-4f1c2d3e.jsonl');
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: `gemini:${sid}:g-1`, at: TG + 2000, model: 'gemini-2.5-pro', in: 10400, out: 600, cw: 0, cr: 0, cost: undefined },
+      { ...base, key: `gemini:${sid}:g-2`, at: TG + 15000, model: 'gemini-2.5-pro', in: 2200, out: 210, cw: 0, cr: 9800, cost: undefined },
+      // tool-use prompt tokens are input
+      { ...base, key: `gemini:${sid}:g-3`, at: TG + 30000, model: 'gemini-2.5-flash', in: 1650, out: 400, cw: 0, cr: 11000, cost: undefined },
+    ]);
+    // The last line is still being written: not counted as malformed.
+    assert.equal(malformed, 0);
+  });
+
+  it('reads the older single-document form with the same keys', () => {
+    const { usages } = parseFixture(geminiAdapter, geminiTmp, 'shop/chats/session-2026-11-24T08-00-4f1c2d3e.json');
+    assert.deepEqual(usages.map((u) => u.dedupKey), [`gemini:${sid}:g-1`, `gemini:${sid}:g-2`]);
+  });
+
+  it('bills a sub-agent chat to its parent session', () => {
+    const sub = '9d8e7f6a-bbbb-4ccc-8ddd-fedcba987654';
+    const { usages } = parseFixture(geminiAdapter, geminiTmp, `shop/chats/${sid}/${sub}.jsonl`);
+    assert.deepEqual(usages.map(row), [{ key: `gemini:${sub}:s-1`, at: TG + 18000, model: 'gemini-2.5-flash', session: sid, agent: sub, project: 'shop', in: 5000, out: 300, cw: 0, cr: 0, cost: undefined }]);
+  });
+
+  it('accepts chat files only', () => {
+    assert.ok(!geminiAdapter.accepts('shop/logs.json'));
+    assert.ok(!geminiAdapter.accepts('shop/chats/session-x.jsonl.tmp-42'));
+    assert.ok(geminiAdapter.accepts('shop/chats/session-x.jsonl'));
+  });
+});
+
+describe('agent adapters', () => {
+  it('never throw, whatever the file holds', () => {
+    const texts = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify([v, { type: 'say', say: 'api_req_started', ts: 5, text: JSON.stringify(v) }])),
+      fc.jsonValue().map((v) => JSON.stringify({ role: 'assistant', id: 'm', time: { created: v }, tokens: v, cost: v, path: v })),
+      fc.array(fc.jsonValue()).map((vs) => vs.map((v) => JSON.stringify({ type: 'gemini', id: 'x', timestamp: v, tokens: v, model: v })).join('\n')),
+    );
+    fc.assert(fc.property(texts, fc.constantFrom(...agentAdapters), (text, adapter) => {
+      const rel = adapter.source === 'gemini' ? 'p/chats/s.jsonl' : 't/ui_messages.json';
+      const result = adapter.parse(text, { path: path.join(os.tmpdir(), 'no-such-dir', rel), relativePath: rel });
+      assert.ok(Array.isArray(result.usages) && Number.isInteger(result.malformed));
+      for (const u of result.usages) {
+        for (const n of [u.event.inputTokens, u.event.outputTokens, u.event.cacheReadTokens, u.event.cacheWrite5mTokens]) assert.ok(Number.isFinite(n) && n >= 0);
+      }
+    }), { numRuns: 400 });
+  });
+
+  it('lists the VS Code storage folders of the running platform only', () => {
+    const linux = vscodeGlobalStorageDirs({}, '/home/u', 'linux');
+    assert.ok(linux.includes('/home/u/.config/Code/User/globalStorage'));
+    assert.ok(linux.includes('/home/u/.config/Code - Insiders/User/globalStorage'));
+    assert.ok(linux.includes('/home/u/.config/Cursor/User/globalStorage'));
+    assert.ok(linux.includes('/home/u/.vscode-server/data/User/globalStorage'));
+    assert.ok(linux.includes('/home/u/.cursor-server/data/User/globalStorage'));
+    const mac = vscodeGlobalStorageDirs({}, '/Users/u', 'darwin');
+    assert.ok(mac.includes('/Users/u/Library/Application Support/VSCodium/User/globalStorage'));
+    const portable = vscodeGlobalStorageDirs({ VSCODE_PORTABLE: '/opt/vscode/data' }, '/home/u', 'linux');
+    assert.ok(portable.includes('/opt/vscode/data/user-data/User/globalStorage'));
+    assert.ok(linux.length <= 14, `${linux.length} candidates`);
+  });
+
+  it('takes roots from the environment, else from where the agents write', () => {
+    const home = '/home/u';
+    assert.deepEqual(opencodeAdapter.roots({}, home), [path.resolve('/home/u/.local/share/opencode/storage/message')]);
+    assert.deepEqual(opencodeAdapter.roots({ XDG_DATA_HOME: '/data' }, home), [path.resolve('/data/opencode/storage/message')]);
+    assert.deepEqual(geminiAdapter.roots({ GEMINI_CLI_HOME: '/g' }, home), [path.resolve('/g/.gemini/tmp')]);
+    assert.deepEqual(rooAdapter.roots({ TOKENMETER_CLINE_STORAGE_DIRS: '/a,/b' }, home), [path.resolve('/a/rooveterinaryinc.roo-cline/tasks'), path.resolve('/b/rooveterinaryinc.roo-cline/tasks')]);
+    assert.ok(clineAdapter.roots({}, home).includes(path.resolve('/home/u/.cline/data/tasks')));
+    assert.ok(clineAdapter.roots({ CLINE_DATA_DIR: '/cd' }, home).includes(path.resolve('/cd/tasks')));
+  });
+
+  it('drops router and region prefixes from model names, but not a SKU suffix', () => {
+    assert.equal(pricedModelName('anthropic/claude-3.7-sonnet:thinking'), 'claude-3.7-sonnet');
+    assert.equal(pricedModelName('us.anthropic.claude-sonnet-4-20250514-v1:0'), 'claude-sonnet-4-20250514');
+    assert.equal(pricedModelName('qwen/qwen3-coder:free'), 'qwen3-coder:free');
+    assert.equal(pricedModelName('gpt-5'), 'gpt-5');
+  });
+});
+
+describe('scanning agent histories', () => {
+  const utc = new Calendar('UTC');
+
+  it('counts each request once across storage folders, and each agent as its own source', async () => {
+    const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'));
+    const bySource = new Map<string, number>();
+    for (const e of scanner.ledger.events()) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(bySource), { cline: 10, roo: 4, kilo: 2, opencode: 3, gemini: 4 });
+    // Task A copied into a second profile (1 request) and the Gemini session in .json and .jsonl (2 messages).
+    assert.equal(scanner.ledger.duplicateCount, 3);
+    assert.equal(scanner.stats.tally.malformedLines, 2);
+  });
+
+  it('sums --source all as the sum of the sources', async () => {
+    const all = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'));
+    const prices = new PriceTable();
+    const total = (events: readonly import('../../src/core/usageEvent').UsageEvent[]) => dailyReport(events, { calendar: utc, prices }).totals.totalCost;
+    let sum = 0;
+    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini'] as const) sum += total((await scan(onlyAgents(name))).ledger.events());
+    closeTo(total(all.ledger.events()), sum);
+    // Cline's logged costs: task A 0.103389, task B 0.0081 + 0.0239 + DeepSeek at list price, task C 0.01245.
+    const cline = (await scan(onlyAgents('cline'))).ledger.events();
+    const deepseek = prices.ratesFor('deepseek-chat')!;
+    closeTo(total(cline), 0.103389 + 0.0081 + 0.0239 + (4000 * deepseek.inputPerMTok + 1000 * deepseek.outputPerMTok) / 1e6 + 0.01245);
+  });
+
+  it('re-reads a task rewritten while it streams without counting a request twice', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-agents-'));
+    try {
+      cpSync(path.join(fixtures, 'vscode'), path.join(dir, 'vscode'), { recursive: true });
+      const env = { TOKENMETER_CLINE_STORAGE_DIRS: path.join(dir, 'vscode', 'User', 'globalStorage') };
+      const file = path.join(dir, 'vscode', 'User', 'globalStorage', 'saoudrizwan.claude-dev', 'tasks', '1763629200000', 'ui_messages.json');
+      await withEnv(env, async () => {
+        const scanner = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
+        await scanner.refresh();
+        assert.equal(scanner.ledger.size, 10);
+        // The waiting request gets its first tokens, then streams on.
+        const messages = JSON.parse(readFileSync(file, 'utf8'));
+        const waiting = messages.find((m: { ts: number }) => m.ts === T0 + 90000);
+        for (const tokensOut of [3, 250]) {
+          waiting.text = JSON.stringify({ request: 'x', tokensIn: 2, tokensOut, cacheWrites: 300, cacheReads: 15870, cost: 0.001 * tokensOut });
+          writeFileSync(file, JSON.stringify(messages));
+          const later = new Date(Date.now() + tokensOut * 1000);
+          utimesSync(file, later, later);
+          await scanner.refresh();
+        }
+        assert.equal(scanner.ledger.size, 11);
+        const streamed = scanner.ledger.events().find((e) => e.timestampMs === T0 + 90000)!;
+        assert.equal(streamed.outputTokens, 250);
+        assert.equal(streamed.loggedCostUsd, 0.25);
+        // A full rescan from nothing agrees.
+        const fresh = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
+        await fresh.refresh();
+        assert.equal(fresh.ledger.size, 11);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds nothing and reports no problem when no agent is installed', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-noagents-'));
+    try {
+      const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'), { HOME: empty, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', GEMINI_CLI_HOME: '', CLINE_DIR: '', CLINE_DATA_DIR: '', TOKENMETER_CLINE_STORAGE_DIRS: '', TOKENMETER_OPENCODE_DIRS: '', TOKENMETER_GEMINI_DIRS: '' });
+      assert.equal(scanner.ledger.size, 0);
+      assert.deepEqual(scanner.stats.problems, []);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tokenmeter daily --source for each agent', () => {
+  function cli(args: string[]) {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-cli-'));
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli.ts'), ...args], {
+        cwd: repo, encoding: 'utf8', timeout: 60_000,
+        env: { ...process.env, ...fixtureEnv, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', CLAUDE_CONFIG_DIR: path.join(empty, 'claude'), CODEX_HOME: path.join(empty, 'codex') },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { daily: { date: string; totalCost: number }[]; totals: { totalCost: number; inputTokens: number } };
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }
+
+  it('reports each source, and all of them summed', function () {
+    this.timeout(120_000);
+    let sum = 0;
+    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini']) {
+      const report = cli(['daily', '--json', '--source', name, '--timezone', 'UTC']);
+      assert.ok(report.daily.length > 0, name);
+      sum += report.totals.totalCost;
+    }
+    closeTo(cli(['daily', '--json', '--source', 'all', '--timezone', 'UTC']).totals.totalCost, sum);
+  });
+});
