@@ -9,7 +9,7 @@ function load<T>(name: string): T {
   return require(path.join(__dirname, 'cli', `${name}.js`)) as T;
 }
 
-type Command = { summary: string; run: (args: string[]) => Promise<number> };
+type Command = { summary: string; usage?: string; run: (args: string[]) => Promise<number> };
 
 /** Every subcommand, loaded only when used. */
 const commands: Record<string, Command> = {
@@ -18,12 +18,15 @@ const commands: Record<string, Command> = {
   session: { summary: 'usage per session (sub-agents included)', run: async (a) => load<typeof import('./cli/reports')>('reports').runReport('session', a) },
   blocks: { summary: '5-hour usage windows', run: async (a) => load<typeof import('./cli/reports')>('reports').runBlocks(a) },
   status: { summary: 'what the status bar shows', run: async (a) => load<typeof import('./cli/status')>('status').runStatus(a) },
-  alerts: { summary: 'runaway alerts now, or --replay the logs as if live', run: async (a) => load<typeof import('./cli/alerts')>('alerts').run(a) },
-  guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', run: async (a) => load<typeof import('./cli/guard')>('guard').run(a) },
+  alerts: { summary: 'runaway alerts now, or --replay the logs as if live', usage: 'tokenmeter alerts [--replay] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json] [--burn-factor N] [--max-agents N]', run: async (a) => load<typeof import('./cli/alerts')>('alerts').run(a) },
+  guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', usage: 'tokenmeter guard [--daily-usd N] [--window-usd N] [--block-on-projection] [--session ID] [--burn-factor N] [--max-agents N]\nReads a Claude Code hook JSON on stdin when there is one. Exit 0: go on; exit 2: stop (message on stderr). TOKENMETER_GUARD=off disables it.', run: async (a) => load<typeof import('./cli/guard')>('guard').run(a) },
   statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => load<typeof import('./cli/statusline')>('statusline').run(a) },
   route: { summary: 'model tier advice for JSON-line requests on stdin', run: async (a) => load<typeof import('./cli/route')>('route').run(a) },
   estimate: { summary: 'P10/P50/P90 cost of a described task per model tier', run: async (a) => load<typeof import('./cli/estimate')>('estimate').run(a) },
 };
+
+/** Commands whose run() handles --help itself. */
+const ownHelp = new Set(['statusline', 'route', 'estimate']);
 
 const help = `tokenmeter — AI coding-agent spend from local logs
 
@@ -52,6 +55,11 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     console.error(`Unknown command "${name}". Run "tokenmeter --help" for the list.`);
     return 2;
+  }
+  // Commands with options of their own print their own help; the rest share the report options.
+  if ((rest.includes('--help') || rest.includes('-h')) && !ownHelp.has(name)) {
+    console.log(`tokenmeter ${name}: ${command.summary}\n\n${command.usage ?? help.slice(help.indexOf('Options (reports):'))}`);
+    return 0;
   }
   return command.run(rest);
 }
