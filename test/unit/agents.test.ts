@@ -12,6 +12,7 @@ import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import type { AgentAdapter } from '../../src/sources/agents/agentAdapter';
 import { vscodeGlobalStorageDirs } from '../../src/sources/agents/agentRoots';
 import { clineAdapter, kiloAdapter, rooAdapter } from '../../src/sources/agents/clineFamily';
+import { existingAgentRoots } from '../../src/sources/agents/detect';
 import { geminiAdapter } from '../../src/sources/agents/gemini';
 import { agentAdapters } from '../../src/sources/agents';
 import { opencodeAdapter } from '../../src/sources/agents/opencode';
@@ -390,5 +391,18 @@ describe('tokenmeter daily --source for each agent', () => {
       sum += report.totals.totalCost;
     }
     closeTo(cli(['daily', '--json', '--source', 'all', '--timezone', 'UTC']).totals.totalCost, sum);
+  });
+});
+
+describe('agent detection', () => {
+  it('lists the history folders that exist, by source', async () => {
+    const found = await existingAgentRoots({ ...fixtureEnv, TOKENMETER_CLINE_STORAGE_DIRS: storage }, '/nonexistent-home');
+    assert.deepEqual(found, [
+      { source: 'cline', root: clineTasks },
+      { source: 'roo', root: rooTasks },
+      { source: 'kilo', root: kiloTasks },
+      { source: 'opencode', root: opencodeMessages },
+      { source: 'gemini', root: geminiTmp },
+    ]);
   });
 });
