@@ -29,6 +29,10 @@ export function runBenchmark(opts?: {
   reps17?: number | null;
   ccusage17?: boolean;
   codex?: boolean;
+  /** Also time plain Node reading every file (default true). */
+  floor?: boolean;
+  /** Repetitions of the warm start (default max(3, reps)). */
+  warmReps?: number | null;
   out?: string | null;
   log?: (line: string) => void;
 }): Promise<BenchResults>;

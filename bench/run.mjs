@@ -100,7 +100,7 @@ function largestFile(dir) {
  * @param {{ size?: string, reps?: number, reps17?: number|null, ccusage17?: boolean, codex?: boolean, out?: string|null, log?: (s: string) => void }} opts
  */
 export async function runBenchmark(opts = {}) {
-  const o = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, out: null, ...opts };
+  const o = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, floor: true, warmReps: null, out: null, ...opts };
   const log = o.log ?? ((s) => console.log(s));
   if (!existsSync(TOKENMETER_CLI)) throw new Error(`${TOKENMETER_CLI} is missing: run "npm run build" first.`);
   const corpusDir = o.out ?? join(REPO_DIR, 'bench', '.corpus', o.size);
@@ -125,7 +125,7 @@ export async function runBenchmark(opts = {}) {
     { key: 'ccusage20', label: 'ccusage 20.0.24', command: ccusage20Native(), args: tools.ccusage20.args },
   ];
   // Not a peer: the floor (Node reading every file once on one thread, counting newlines).
-  peers.push({ key: 'floor', label: 'floor: read all', command: process.execPath, args: [join(REPO_DIR, 'bench', 'floor.mjs'), ...claudeDirs], floor: true });
+  if (o.floor) peers.push({ key: 'floor', label: 'floor: read all', command: process.execPath, args: [join(REPO_DIR, 'bench', 'floor.mjs'), ...claudeDirs], floor: true });
   if (o.ccusage17) {
     ensureCcusage17(log);
     peers.push({ key: 'ccusage17', label: 'ccusage 17.2.1', command: CCUSAGE17_BIN, args: tools.ccusage17.args, reps: o.reps17 ?? o.reps });
@@ -198,7 +198,7 @@ export async function runBenchmark(opts = {}) {
   const first = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
   if (first.status !== 0) throw new Error(`status failed: ${first.stderr.slice(0, 2000)}`);
   const warmSamples = [];
-  for (let rep = 0; rep < Math.max(3, o.reps); rep++) warmSamples.push(await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false }));
+  for (let rep = 0; rep < (o.warmReps ?? Math.max(3, o.reps)); rep++) warmSamples.push(await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false }));
   const warm = { label: 'tokenmeter status --json (warm index)', coldMs: first.wallMs, ...summarize(warmSamples) };
 
   // Incremental update: append to the largest file, time the next status, verify with daily.
