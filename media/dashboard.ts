@@ -35,7 +35,7 @@ const host = acquireVsCodeApi();
 
 function usd(value: number): string {
   if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toFixed(3)}`;
-  if (Math.abs(value) >= 10_000) return `$${Math.round(value).toLocaleString('en-US')}`;
+  if (Math.abs(value) >= 10_000) return `$${integer(value)}`;
   return `$${value.toFixed(2)}`;
 }
 
@@ -51,8 +51,16 @@ function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
 }
 
+// Formatters are built once: a fresh Intl formatter per table cell costs a frame per hundred rows.
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 function dateTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return dateTimeFormat.format(ms);
+}
+
+function integer(value: number): string {
+  return integerFormat.format(value);
 }
 
 function duration(ms: number): string {
@@ -258,7 +266,7 @@ function tile(label: string, value: string, sub?: string, id?: string): HTMLElem
 function renderSummary(v: DashboardView): void {
   const head = v.header;
   const tiles = [
-    tile(`Spent · ${v.rangeLabel}`, usd(head.rangeCostUsd), `${tokens(head.rangeTokens)} tokens · ${head.rangeRequests.toLocaleString('en-US')} requests`, 'tile-range'),
+    tile(`Spent · ${v.rangeLabel}`, usd(head.rangeCostUsd), `${tokens(head.rangeTokens)} tokens · ${integer(head.rangeRequests)} requests`, 'tile-range'),
     tile('Today', usd(head.todayCostUsd), `${tokens(head.todayTokens)} tokens`, 'tile-today'),
   ];
   if (head.block) {
@@ -572,6 +580,9 @@ function sortValue(row: SessionRow, key: SortKey): number | string {
   }
 }
 
+const rowPage = 100;
+let rowLimit = rowPage;
+
 function visibleRows(rows: SessionRow[]): SessionRow[] {
   const needle = page.filter.trim().toLowerCase();
   const filtered = needle
@@ -602,7 +613,9 @@ function renderSessionTable(): void {
         (document.querySelector(`button.sort[data-key="${c.key}"]`) as HTMLElement | null)?.focus();
       } }, c.label, h('span', { className: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (page.descending ? ' ▼' : ' ▲') : '')));
   }));
-  const body = h('tbody', {}, ...rows.map((r) => h('tr', {
+  // The DOM holds a page of rows at a time; sorting and filtering still cover every row sent.
+  const shownRows = rows.slice(0, rowLimit);
+  const body = h('tbody', {}, ...shownRows.map((r) => h('tr', {
     tabindex: 0,
     'data-session': r.sessionId,
     className: r.sessionId === page.selectedSessionId ? 'selected' : undefined,
@@ -619,15 +632,22 @@ function renderSessionTable(): void {
     h('td', { title: r.project, className: 'wrap' }, projectName(r.project), h('span', { className: 'muted' }, ` · ${r.source} · ${shortId(r.sessionId)}`)),
     h('td', { className: 'wrap' }, r.models.join(', ')),
     h('td', { className: 'num' }, r.subAgents),
-    h('td', { className: 'num' }, r.requests.toLocaleString('en-US')),
+    h('td', { className: 'num' }, integer(r.requests)),
     h('td', { className: 'num' }, tokens(r.tokens)),
     h('td', { className: 'num' }, r.unpricedTokens > 0 && r.costUsd === 0 ? 'unpriced' : usd(r.costUsd)),
     h('td', { className: 'num' }, duration(r.endMs - r.startMs)),
   )));
   const capped = view.sessions.total > view.sessions.rows.length ? ` (the ${view.sessions.rows.length} costliest of ${view.sessions.total})` : '';
+  const more = rows.length > shownRows.length
+    ? h('button', { type: 'button', className: 'secondary', id: 'more-sessions', onclick: () => {
+      rowLimit += rowPage;
+      renderSessionTable();
+    } }, `Show ${Math.min(rowPage, rows.length - shownRows.length)} more`)
+    : null;
   byId('sessions').replaceChildren(
-    h('p', { className: 'muted small', id: 'session-count' }, `${rows.length} of ${view.sessions.rows.length} sessions shown${capped}. Select a row for details.`),
+    h('p', { className: 'muted small', id: 'session-count' }, `${rows.length} of ${view.sessions.rows.length} sessions match${capped}; ${shownRows.length} listed. Select a row for details.`),
     h('div', { className: 'table-wrap' }, h('table', { className: 'data', id: 'session-table' }, h('thead', {}, head), body)),
+    ...(more ? [more] : []),
   );
 }
 
@@ -695,7 +715,7 @@ function renderModels(v: DashboardView): void {
         h('td', { className: 'num' }, rate(m.outputPerMTok)),
         h('td', { className: 'num' }, rate(m.cacheWritePerMTok)),
         h('td', { className: 'num' }, rate(m.cacheReadPerMTok)),
-        h('td', { className: 'num' }, m.requests.toLocaleString('en-US')),
+        h('td', { className: 'num' }, integer(m.requests)),
         h('td', { className: 'num' }, tokens(m.tokens)),
         h('td', { className: 'num' }, m.priced ? usd(m.costUsd) : '—'),
       ))),

@@ -132,6 +132,7 @@ export class DashboardIndex {
       this.cells = new Map();
       this.sessions = new Map();
       this.lastSession = undefined;
+      this.lastCell = undefined;
       this.folded = 0;
     }
     const from = this.folded;
@@ -151,6 +152,7 @@ export class DashboardIndex {
   private dayEndMs = 0;
   private lastDay = 0;
   private lastSession: SessionEntry | undefined;
+  private lastCell: DayModelCell | undefined;
 
   private dayOf(epochMs: number): number {
     if (epochMs >= this.dayStartMs && epochMs < this.dayEndMs) return this.lastDay;
@@ -164,11 +166,15 @@ export class DashboardIndex {
   private fold(e: UsageEvent): void {
     const costUsd = this.prices.costOf(e);
     const day = this.dayOf(e.timestampMs);
-    let sourceId = this.sourceIds.get(e.source);
-    if (sourceId === undefined) this.sourceIds.set(e.source, (sourceId = this.sourceIds.size));
-    const key = ((day + 100_000) * 16 + sourceId) * 65_536 + this.modelId(e.model);
-    let cell = this.cells.get(key);
-    if (!cell) this.cells.set(key, (cell = { ...emptyCell(), day, source: e.source, model: e.model }));
+    let cell = this.lastCell;
+    if (!cell || cell.day !== day || cell.model !== e.model || cell.source !== e.source) {
+      let sourceId = this.sourceIds.get(e.source);
+      if (sourceId === undefined) this.sourceIds.set(e.source, (sourceId = this.sourceIds.size));
+      const key = ((day + 100_000) * 16 + sourceId) * 65_536 + this.modelId(e.model);
+      cell = this.cells.get(key);
+      if (!cell) this.cells.set(key, (cell = { ...emptyCell(), day, source: e.source, model: e.model }));
+      this.lastCell = cell;
+    }
     addToCell(cell, e, costUsd);
 
     // The source keeps two agents' session ids apart should they ever match.

@@ -2,13 +2,9 @@
 // shell (same CSP), a stub for the VS Code API, views computed by the real core
 // from generated events. Run: npx mocha --no-config --require tsx/cjs --timeout 120000 test/dashboard/page.test.ts
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { dashboardHtml } from '../../media/dashboardHtml';
 import { Calendar } from '../../src/core/calendar';
 import { buildDashboardView, DashboardIndex, sessionDetails } from '../../src/core/dashboardData';
 import { PriceTable } from '../../src/core/pricing';
@@ -16,6 +12,8 @@ import { toViewSchema, type DashboardQuery, type DashboardView, type SessionDeta
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeStatusSnapshot } from '../../src/core/snapshot';
 import { fixtureEvents } from './fixtureEvents';
+import { buildDashboardBundle } from './build';
+import { startServer } from './server';
 
 // playwright-core lives outside the repo's dependencies, with Debian's Chromium.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,59 +43,15 @@ function buildFixture(): { views: Record<string, DashboardView>; details: Record
   for (const range of ['today', '7d', '30d', 'month'] as const) {
     for (const source of ['all', 'claude', 'codex'] as const) {
       const query: DashboardQuery = { range, source };
-      views[`${range}|${source}`] = toViewSchema.parse({ type: 'view', view: buildDashboardView(index, query, { nowMs, snapshot, budget }) }).view as DashboardView;
+      const view = buildDashboardView(index, query, { nowMs, snapshot, budget });
+      assert.equal(toViewSchema.safeParse({ type: 'view', view }).success, true);
+      views[`${range}|${source}`] = view;
     }
   }
   views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, snapshot, budget });
   const details: Record<string, SessionDetails | null> = {};
   for (const row of views['30d|all'].sessions.rows) details[row.sessionId] = sessionDetails(events, row.sessionId, prices);
   return { views, details };
-}
-
-function startServer(fixtureJs: string): Promise<{ server: http.Server; origin: string }> {
-  const files: Record<string, [string, string]> = {
-    '/dist/media/dashboard.js': [path.join(root, 'dist', 'media', 'dashboard.js'), 'text/javascript'],
-    '/dist/media/dashboard.css': [path.join(root, 'dist', 'media', 'dashboard.css'), 'text/css'],
-    '/hostStub.js': [path.join(__dirname, 'hostStub.js'), 'text/javascript'],
-    '/themes.css': [path.join(__dirname, 'themes.css'), 'text/css'],
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      const html = dashboardHtml({
-        cspSource: origin,
-        nonce: randomBytes(16).toString('base64'),
-        scriptUri: `${origin}/dist/media/dashboard.js`,
-        styleUri: `${origin}/dist/media/dashboard.css`,
-        preludeScriptUris: [`${origin}/hostStub.js`, `${origin}/fixture.js`],
-        extraStyleUris: [`${origin}/themes.css`],
-      });
-      // VS Code starts the page with the theme's class on <body>; the stub page takes it from the URL.
-      const theme = url.searchParams.get('theme') ?? 'vscode-dark';
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(html.replace('<body>', `<body class="${theme.replace(/[^a-z-]/g, '')}">`));
-      return;
-    }
-    if (url.pathname === '/fixture.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(fixtureJs);
-      return;
-    }
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    const mapFile = /^\/dist\/media\/dashboard\.(js|css)\.map$/.test(url.pathname) ? path.join(root, url.pathname) : undefined;
-    const file = mapFile ? [mapFile, 'application/json'] : files[url.pathname];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': file[1] });
-    res.end(readFileSync(file[0]));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
 function usd(value: number): string {
@@ -115,8 +69,8 @@ describe('dashboard page (headless Chromium, standalone)', function () {
   const consoleErrors: string[] = [];
 
   before(async () => {
-    // The same bundles the extension ships.
-    execFileSync(process.execPath, [path.join(root, 'esbuild.config.mjs')], { cwd: root, stdio: 'inherit' });
+    // The bundle the extension ships (built alone, so others' half-written files cannot break this test).
+    await buildDashboardBundle();
     fixture = buildFixture();
     const fixtureJs = `window.__fixture = ${JSON.stringify(fixture).replace(/</g, '\\u003c')};`;
     ({ server, origin } = await startServer(fixtureJs));
