@@ -15,7 +15,8 @@ import { clineAdapter, kiloAdapter, rooAdapter } from '../../src/sources/agents/
 import { existingAgentRoots } from '../../src/sources/agents/detect';
 import { geminiAdapter } from '../../src/sources/agents/gemini';
 import { agentAdapters } from '../../src/sources/agents';
-import { opencodeAdapter } from '../../src/sources/agents/opencode';
+import { opencodeAdapter, readOpencodeDatabase } from '../../src/sources/agents/opencode';
+import { columnsOf } from '../../src/sources/agents/sqliteTable';
 import { pricedModelName } from '../../src/sources/agents/modelNames';
 import { UsageScanner } from '../../src/sources/usageScanner';
 
@@ -404,5 +405,58 @@ describe('agent detection', () => {
       { source: 'opencode', root: opencodeMessages },
       { source: 'gemini', root: geminiTmp },
     ]);
+  });
+});
+
+describe('OpenCode 1.2+ database', () => {
+  const dbDir = path.join(fixtures, 'opencode-db');
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-ocdb-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const T = Date.UTC(2026, 10, 29, 12, 0, 0);
+
+  it('reads the message table, overflow pages and the newer pages in the WAL', () => {
+    const { usages, malformed } = readOpencodeDatabase(path.join(dbDir, 'opencode.db'));
+    assert.equal(malformed, 0);
+    // 300 checkpointed replies, one with a 12 KB error (overflow chain), two newer ones only in the WAL; the user message is not usage.
+    assert.equal(usages.length, 303);
+    assert.equal(new Set(usages.map((u) => u.dedupKey)).size, 303);
+    const byKey = new Map(usages.map((u) => [u.dedupKey, u]));
+    const base = { session: 'ses_db1', agent: '', project: '/home/dev/api' };
+    // msg_0000 was updated after the checkpoint: the WAL copy wins.
+    assert.deepEqual(row(byKey.get('opencode:msg_0000')!), { ...base, key: 'opencode:msg_0000', at: T, model: 'claude-sonnet-4-5-20250929', in: 10, out: 400, cw: 0, cr: 1000, cost: 0.003 });
+    assert.deepEqual(row(byKey.get('opencode:msg_0300')!), { ...base, key: 'opencode:msg_0300', at: T + 300000, model: 'claude-sonnet-4-5-20250929', in: 7, out: 7, cw: 0, cr: 0, cost: 0.5 });
+    assert.deepEqual(row(byKey.get('opencode:msg_0301')!), { ...base, key: 'opencode:msg_0301', at: T + 400000, model: 'gpt-5', in: 2000, out: 400, cw: 0, cr: 4000, cost: undefined });
+    closeTo(usages.reduce((sum, u) => sum + (u.event.loggedCostUsd ?? 0), 0), 299 * 0.001 + 0.003 + 0.5 + 0.02);
+  });
+
+  it('reads the database alone when there is no WAL, and ignores an unfinished transaction in it', () => {
+    cpSync(path.join(dbDir, 'opencode.db'), path.join(dir, 'opencode.db'));
+    const alone = readOpencodeDatabase(path.join(dir, 'opencode.db'));
+    assert.equal(alone.usages.length, 301);
+    assert.equal(alone.usages.find((u) => u.dedupKey === 'opencode:msg_0000')!.event.outputTokens, 100);
+    // The WAL's only transaction, cut before its commit frame ends: none of it applies.
+    const wal = readFileSync(path.join(dbDir, 'opencode.db-wal'));
+    writeFileSync(path.join(dir, 'opencode.db-wal'), wal.subarray(0, wal.length - 100));
+    assert.deepEqual(readOpencodeDatabase(path.join(dir, 'opencode.db')).usages.map(row), alone.usages.map(row));
+  });
+
+  it('never throws on a damaged database', function () {
+    this.timeout(60_000);
+    const original = readFileSync(path.join(dbDir, 'opencode.db'));
+    assert.deepEqual(readOpencodeDatabase(path.join(dir, 'missing.db')), { usages: [], malformed: 0 });
+    writeFileSync(path.join(dir, 'garbage.db'), 'not a database at all, but long enough to have a header..........................................');
+    assert.deepEqual(readOpencodeDatabase(path.join(dir, 'garbage.db')), { usages: [], malformed: 1 });
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(original.length - 1), fc.nat(255)), { minLength: 1, maxLength: 40 }), (flips) => {
+      const damaged = Buffer.from(original);
+      for (const [at, byte] of flips) damaged[at] = byte;
+      writeFileSync(path.join(dir, 'damaged.db'), damaged);
+      const result = readOpencodeDatabase(path.join(dir, 'damaged.db'));
+      assert.ok(Array.isArray(result.usages) && result.usages.length <= 304);
+    }), { numRuns: 150 });
+  });
+
+  it('reads column names from a CREATE TABLE statement', () => {
+    assert.deepEqual(columnsOf('CREATE TABLE `message` (\n\t`id` text PRIMARY KEY,\n\t"session_id" text NOT NULL,\n\t[data] text,\n\tx integer DEFAULT (1),\n\tCONSTRAINT `fk` FOREIGN KEY (`session_id`) REFERENCES `session`(`id`)\n)'), ['id', 'session_id', 'data', 'x']);
   });
 });

@@ -3,6 +3,7 @@ import type { ParsedUsage } from '../../core/claudeLog';
 import type { AgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique } from './agentRoots';
 import { pricedModelName } from './modelNames';
+import { readSqliteTable } from './sqliteTable';
 import { count, epochMs, isRecord, positiveCostUsd, str, tryParseJson } from './taskFiles';
 
 /**
@@ -16,13 +17,16 @@ import { count, epochMs, isRecord, positiveCostUsd, str, tryParseJson } from './
  */
 export const opencodeDirsEnv = 'TOKENMETER_OPENCODE_DIRS';
 
-/** Usage in one message file. Reasoning tokens are billed at the output rate, as OpenCode prices them. */
-export function parseOpencodeMessage(text: string, fallbackSessionId: string): { usages: ParsedUsage[]; malformed: number } {
+/**
+ * Usage in one message's JSON (a message file, or a `data` cell of opencode.db, which keeps the
+ * ids in their own columns). Reasoning tokens are billed at the output rate, as OpenCode prices them.
+ */
+export function parseOpencodeMessage(text: string, ids: { sessionId: string; messageId?: string }): { usages: ParsedUsage[]; malformed: number } {
   const message = tryParseJson(text);
   if (!isRecord(message)) return { usages: [], malformed: text.trim() === '' ? 0 : 1 };
   if (message.role !== 'assistant') return { usages: [], malformed: 0 };
   const tokens = isRecord(message.tokens) ? message.tokens : undefined;
-  const id = str(message.id);
+  const id = str(message.id) ?? ids.messageId;
   const time = isRecord(message.time) ? message.time : {};
   const timestampMs = epochMs(time.created) || epochMs(time.completed);
   if (!tokens || !id || timestampMs === 0) return { usages: [], malformed: 1 };
@@ -40,7 +44,7 @@ export function parseOpencodeMessage(text: string, fallbackSessionId: string): {
       event: {
         source: 'opencode',
         timestampMs,
-        sessionId: str(message.sessionID) ?? fallbackSessionId,
+        sessionId: str(message.sessionID) ?? ids.sessionId,
         agentId: '',
         project: str(where.root) ?? str(where.cwd) ?? '',
         model: pricedModelName(str(message.modelID) ?? 'unknown'),
@@ -69,9 +73,45 @@ export const opencodeAdapter: AgentAdapter = {
   },
   parse(text, file) {
     try {
-      return parseOpencodeMessage(text, file.relativePath.split('/')[0]);
+      return parseOpencodeMessage(text, { sessionId: file.relativePath.split('/')[0] });
     } catch {
       return { usages: [], malformed: 1 };
     }
   },
 };
+
+/**
+ * Usage in an OpenCode 1.2+ database (`<data dir>/opencode.db`, WAL mode): the `message`
+ * table's `data` column holds the same JSON as the old message files, with `id` and
+ * `session_id` in their own columns, so the dedup keys match those of the files (the files
+ * left from before the migration are a subset of the database). Never throws: a database
+ * caught mid-write counts one malformed record and is read again on its next change.
+ * Not registered as a whole-file adapter: the reader hands adapters the file as text, which
+ * for a database of hundreds of MB is the wrong tool; this reads only the table's pages.
+ */
+export function readOpencodeDatabase(dbPath: string): { usages: ParsedUsage[]; malformed: number } {
+  let table;
+  try {
+    table = readSqliteTable(dbPath, 'message');
+  } catch (error) {
+    return { usages: [], malformed: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 0 : 1 };
+  }
+  const at = (name: string, fallback: number) => (table.columns.includes(name) ? table.columns.indexOf(name) : fallback);
+  const idAt = at('id', 0);
+  const sessionAt = at('session_id', 1);
+  const dataAt = at('data', table.columns.length - 1);
+  const usages: ParsedUsage[] = [];
+  let malformed = 0;
+  for (const row of table.rows) {
+    const data = row[dataAt];
+    if (typeof data !== 'string') {
+      malformed++;
+      continue;
+    }
+    const ids = { sessionId: typeof row[sessionAt] === 'string' ? (row[sessionAt] as string) : '', messageId: typeof row[idAt] === 'string' ? (row[idAt] as string) : undefined };
+    const parsed = parseOpencodeMessage(data, ids);
+    usages.push(...parsed.usages);
+    malformed += parsed.malformed;
+  }
+  return { usages, malformed };
+}
