@@ -80,12 +80,12 @@ export async function scanForCli(args: ParsedArgs, settings: Settings): Promise<
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;
   // Command bundles live in dist/cli/; the scan worker beside them in dist/.
-  const scanner = new UsageScanner({ roots, sources, workerScript: path.join(__dirname, '..', 'scanWorker.js') });
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorker.js') });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
-  if (useIndex) await loadIndex(indexPath, scanner);
-  await scanner.refresh({ full: true });
-  if (useIndex) await saveIndex(indexPath, scanner);
+  const loaded = useIndex && (await loadIndex(indexPath, scanner));
+  const changed = await scanner.refresh({ full: true });
+  if (useIndex && (changed || !loaded)) await saveIndex(indexPath, scanner);
   return scanner;
 }
 

@@ -12,11 +12,22 @@ import { sourceNames, type UsageEvent } from './usageEvent';
  */
 export class Ledger {
   private readonly rows: UsageEvent[] = [];
-  private readonly rowByKey = new Map<string, number>();
+  private keyIndex = new Map<string, number>();
+  /** Keys from a restored index, turned into `keyIndex` only when the first new usage arrives. */
+  private pendingKeys: { keys: string; keyRows: number[] } | undefined;
   private readonly strings = new Map<string, string>();
   /** Increases on every change, so views can tell whether to recompute. */
   version = 0;
   duplicateCount = 0;
+
+  private get rowByKey(): Map<string, number> {
+    if (this.pendingKeys) {
+      const { keys, keyRows } = this.pendingKeys;
+      this.pendingKeys = undefined;
+      (keys === '' ? [] : keys.split('\n')).forEach((key, i) => this.keyIndex.set(key, keyRows[i]));
+    }
+    return this.keyIndex;
+  }
 
   get size(): number {
     return this.rows.length;
@@ -40,42 +51,63 @@ export class Ledger {
     this.rows.push(this.intern(event));
   }
 
-  /** A compact, JSON-safe copy for the persisted index: strings once, numbers in columns. */
+  /**
+   * A compact, JSON-safe copy for the persisted index: names once, every row as
+   * `fieldsPerRow` numbers in one flat array, dedup keys joined into one string
+   * (a flat layout parses several times faster than an array per row).
+   */
   serialize(): SerializedLedger {
     const strings: string[] = [];
     const stringIndex = new Map<string, number>();
     const ref = (value: string) => {
       let at = stringIndex.get(value);
-      if (at === undefined) {
-        at = strings.length;
-        strings.push(value);
-        stringIndex.set(value, at);
-      }
+      if (at === undefined) stringIndex.set(value, (at = strings.push(value) - 1));
       return at;
     };
-    const rows = this.rows.map((e) => {
-      const row = [
-        sourceNames.indexOf(e.source), e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model),
-        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens,
-      ];
-      if (e.loggedCostUsd !== undefined) row.push(e.loggedCostUsd);
-      return row;
-    });
-    return { strings, rows, keys: [...this.rowByKey.entries()], duplicateCount: this.duplicateCount };
+    const rows: number[] = [];
+    for (const e of this.rows) {
+      rows.push(sourceNames.indexOf(e.source), e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model),
+        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens, e.loggedCostUsd ?? -1);
+    }
+    return { strings, rows, keys: [...this.rowByKey.keys()].join('\n'), keyRows: [...this.rowByKey.values()], duplicateCount: this.duplicateCount };
   }
 
+  /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
   static deserialize(data: SerializedLedger): Ledger {
-    const ledger = new Ledger();
-    const s = data.strings;
-    for (const r of data.rows) {
-      ledger.rows.push(ledger.intern({
-        source: sourceNames[r[0]], timestampMs: r[1], sessionId: s[r[2]], agentId: s[r[3]], project: s[r[4]], model: s[r[5]],
-        inputTokens: r[6], outputTokens: r[7], cacheWrite5mTokens: r[8], cacheWrite1hTokens: r[9], cacheReadTokens: r[10],
-        ...(r.length > 11 ? { loggedCostUsd: r[11] } : {}),
-      }));
+    const { strings, rows, keyRows } = data;
+    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || !Array.isArray(rows) || rows.length % fieldsPerRow !== 0) {
+      throw new Error('damaged ledger rows');
     }
-    for (const [key, row] of data.keys) ledger.rowByKey.set(key, row);
-    ledger.duplicateCount = data.duplicateCount;
+    const count = (value: unknown) => {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
+      return value;
+    };
+    const name = (value: unknown) => {
+      const text = strings[count(value)];
+      if (typeof text !== 'string') throw new Error('damaged ledger name');
+      return text;
+    };
+    const ledger = new Ledger();
+    for (let at = 0; at < rows.length; at += fieldsPerRow) {
+      const source = sourceNames[count(rows[at])];
+      if (source === undefined) throw new Error('damaged ledger source');
+      const loggedCost = rows[at + 11];
+      ledger.rows.push({
+        source, timestampMs: count(rows[at + 1]), sessionId: name(rows[at + 2]), agentId: name(rows[at + 3]), project: name(rows[at + 4]), model: name(rows[at + 5]),
+        inputTokens: count(rows[at + 6]), outputTokens: count(rows[at + 7]), cacheWrite5mTokens: count(rows[at + 8]), cacheWrite1hTokens: count(rows[at + 9]), cacheReadTokens: count(rows[at + 10]),
+        ...(loggedCost === -1 ? {} : { loggedCostUsd: count(loggedCost) }),
+      });
+    }
+    for (const text of strings) ledger.strings.set(text, text);
+    // Keys are checked now but indexed later: the first status needs only the rows.
+    if (typeof data.keys !== 'string' || !Array.isArray(keyRows) || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < ledger.rows.length)) {
+      throw new Error('damaged ledger keys');
+    }
+    let keyCount = data.keys === '' ? 0 : 1;
+    for (let at = data.keys.indexOf('\n'); at !== -1; at = data.keys.indexOf('\n', at + 1)) keyCount++;
+    if (keyCount !== keyRows.length) throw new Error('damaged ledger keys');
+    ledger.pendingKeys = { keys: data.keys, keyRows };
+    ledger.duplicateCount = count(data.duplicateCount);
     return ledger;
   }
 
@@ -109,9 +141,13 @@ export class Ledger {
   }
 }
 
+const fieldsPerRow = 12;
+
 export interface SerializedLedger {
   strings: string[];
-  rows: number[][];
-  keys: [string, number][];
+  /** `fieldsPerRow` numbers per row: source, time, session, agent, project, model (name indexes), 5 token counts, logged cost (-1: none). */
+  rows: number[];
+  keys: string;
+  keyRows: number[];
   duplicateCount: number;
 }

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import type { ParsedUsage } from '../core/claudeLog';
 import { parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
 import { agentAdapters } from './agents';
@@ -39,6 +39,11 @@ export type ReadOutcome = 'appended' | 'unchanged' | 'replaced';
  * caller must rebuild from scratch).
  */
 export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage) => void, tally: LineTally, io: 'async' | 'sync' = 'async'): Promise<ReadOutcome> {
+  // Most files of a large history are unchanged: one stat, no open.
+  if (cursor.size > 0) {
+    const quick = io === 'async' ? await fs.stat(cursor.path) : statSync(cursor.path);
+    if (quick.size === cursor.size && quick.mtimeMs === cursor.mtimeMs && (cursor.offset === quick.size || cursor.wholeFile)) return 'unchanged';
+  }
   const handle = io === 'async' ? await openAsync(cursor.path) : openBlocking(cursor.path);
   try {
     const stat = await handle.stat();

@@ -11,7 +11,7 @@ import type { UsageScanner } from './usageScanner';
  * Bump when parsing or dedup rules change: an index written by other rules is
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
-export const parserVersion = 4;
+export const parserVersion = 5;
 
 interface IndexFile {
   format: 'tokenmeter-index';
@@ -47,7 +47,7 @@ export async function loadIndex(file: string, scanner: UsageScanner): Promise<bo
   if (data?.format !== 'tokenmeter-index' || data.parserVersion !== parserVersion || !Array.isArray(data.cursors) || !data.ledger) return false;
   try {
     const ledger = Ledger.deserialize(data.ledger);
-    if (!isSaneLedger(ledger, data.ledger) || !data.cursors.every(isSaneCursor)) return false;
+    if (!data.cursors.every(isSaneCursor)) return false;
     scanner.restore(ledger, data.cursors);
     return true;
   } catch {
@@ -56,21 +56,6 @@ export async function loadIndex(file: string, scanner: UsageScanner): Promise<bo
 }
 
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-
-/**
- * A file that parses but was damaged or written by something else must not become the ledger:
- * one undefined name or NaN count would break every report until the cache is deleted.
- */
-function isSaneLedger(ledger: Ledger, data: SerializedLedger): boolean {
-  const events = ledger.events();
-  for (const e of events) {
-    if (typeof e.source !== 'string' || typeof e.sessionId !== 'string' || typeof e.agentId !== 'string' || typeof e.project !== 'string' || typeof e.model !== 'string') return false;
-    if (!isCount(e.timestampMs) || !isCount(e.inputTokens) || !isCount(e.outputTokens) || !isCount(e.cacheWrite5mTokens) || !isCount(e.cacheWrite1hTokens) || !isCount(e.cacheReadTokens)) return false;
-    if (e.loggedCostUsd !== undefined && !isCount(e.loggedCostUsd)) return false;
-  }
-  if (!Array.isArray(data.keys) || !isCount(data.duplicateCount)) return false;
-  return data.keys.every((k) => Array.isArray(k) && typeof k[0] === 'string' && Number.isInteger(k[1]) && k[1] >= 0 && k[1] < events.length);
-}
 
 function isSaneCursor(c: FileCursor): boolean {
   if (typeof c !== 'object' || c === null || typeof c.path !== 'string' || typeof c.source !== 'string') return false;

@@ -19,6 +19,8 @@ export interface ScanOptions {
   /** Where `scanWorker.js` is; defaults to the folder of the running bundle. */
   workerScript?: string;
   log?: (message: string) => void;
+  /** 'sync' for the CLI, where blocking reads are fastest; the extension host keeps 'async'. */
+  io?: 'async' | 'sync';
 }
 
 export interface ScanStats {
@@ -134,7 +136,7 @@ export class UsageScanner {
     const hot = [...this.cursors.values()].filter((c) => c.mtimeMs >= hotSinceMs || changedPaths.includes(c.path));
     const unknown = changedPaths.filter((p) => p.endsWith('.jsonl') && !this.cursors.has(p));
     if (unknown.length > 0) return this.pass();
-    return this.apply(await scanFiles(hot), undefined);
+    return this.apply(await scanFiles(hot, this.options.io), undefined);
   }
 
   private freshStats(): ScanStats {
@@ -190,11 +192,11 @@ export class UsageScanner {
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
     const workers = this.options.workers ?? (Number(process.env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
     const fresh = cursors.filter((c) => c.offset === 0);
-    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return scanFiles(cursors);
+    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return scanFiles(cursors, this.options.io);
     // Sizes decide whether workers pay off and how to split; a sample is enough to tell.
     const sample = fresh.filter((_, i) => i % Math.ceil(fresh.length / 64) === 0);
     const sampleBytes = (await Promise.all(sample.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0);
-    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return scanFiles(cursors);
+    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return scanFiles(cursors, this.options.io);
     const groups = deal(cursors, workers);
     const parts = await Promise.all(groups.map((group) => runWorker(script, group)));
     const byPath = new Map(parts.flat().map((r) => [r.cursor.path, r]));
