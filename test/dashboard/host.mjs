@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// The dashboard in a real VS Code (code-server, see test/host/README.md): open it with "Tokenmeter: Open Dashboard",
+// find the page inside the webview, check it shows the CLI's numbers for today, no CSP violations or console errors,
+// reload the window and check the serializer brings it back. Screenshot: test-results/dashboard-host.png.
+// Needs `npm run build` first. Exit code 0 when every check passed.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeDemoLogs } from '../host/demoLogs.mjs';
+import { closePage, openWorkbench, poll, repoRoot, runCommand, screenshot, startHost, stopHost, waitForStatusBarItem } from '../host/host.mjs';
+
+const failures = [];
+function check(name, ok, detail = '') {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+  if (!ok) failures.push(name);
+}
+
+/** The webview's inner frame that holds the dashboard page, once it has drawn. */
+async function dashboardFrame(page, timeoutMs = 60_000) {
+  return poll(async () => {
+    for (const frame of page.frames()) {
+      const drawn = await frame.evaluate(() => Number(document.body?.dataset.rendered ?? 0) >= 1 && !!document.getElementById('tile-today')).catch(() => false);
+      if (drawn) return frame;
+    }
+    return undefined;
+  }, { timeoutMs, intervalMs: 500 });
+}
+
+function usd(value) {
+  if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toFixed(3)}`;
+  return `$${value.toFixed(2)}`;
+}
+
+async function main() {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-dashboard-host-'));
+  const demo = writeDemoLogs(path.join(runDir, 'logs'), { seed: 42 });
+  const home = path.join(runDir, 'home');
+  fs.mkdirSync(home, { recursive: true });
+  const env = { CLAUDE_CONFIG_DIR: demo.claudeConfigDir, CODEX_HOME: demo.codexHome, TZ: 'UTC', HOME: home };
+  const cli = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'status', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const status = JSON.parse(cli.stdout);
+  const todayUsd = status.today.totalCost;
+
+  const host = await startHost({ workspaceDir: runDir, env });
+  const consoleProblems = [];
+  try {
+    let page = await openWorkbench(host, { folder: runDir, extensionDevelopmentPath: repoRoot, viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => {
+      if ((m.type() === 'error' || m.type() === 'warning') && /dashboard|Content Security Policy|tokenmeter/i.test(m.text())) consoleProblems.push(m.text());
+    });
+    await page.context().addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation (dashboard page): ${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await waitForStatusBarItem(page, { idPrefix: 'tokenmeter.tokenmeter.' }, 60_000);
+    await runCommand(page, 'Tokenmeter: Open Dashboard');
+    let frame = await dashboardFrame(page);
+    check('the dashboard opens from the command palette and draws', !!frame);
+    if (frame) {
+      const today = (await frame.textContent('#tile-today .tile-value'))?.trim();
+      check('the Today tile shows the CLI\'s today.totalCost', today === usd(todayUsd), `page ${today}, CLI ${usd(todayUsd)}`);
+      const canvases = await frame.locator('canvas').count();
+      check('charts are drawn', canvases >= 3, `${canvases} canvases`);
+      const rows = await frame.locator('#session-table tbody tr').count();
+      check('the session table has rows', rows > 0, `${rows} rows`);
+      const csp = await frame.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+      check('the page runs under the nonce CSP', /default-src 'none'/.test(csp ?? '') && /script-src 'nonce-/.test(csp ?? '') && !/unsafe-/.test(csp ?? ''), csp ?? 'none');
+      await frame.click('button.chip[data-range="7d"]');
+      await poll(async () => (await frame.textContent('#tile-range .tile-label'))?.includes('Last 7 days'), { timeoutMs: 15_000 });
+      check('a range change is answered by the extension', (await frame.textContent('#tile-range .tile-label'))?.includes('Last 7 days') ?? false);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'dashboard-host.png');
+
+      // Reload the window: the serializer (onWebviewPanel activation) restores the panel with its range.
+      await page.reload();
+      frame = await dashboardFrame(page, 60_000);
+      check('the dashboard comes back after a window reload', !!frame);
+      if (frame) {
+        const pressed = await frame.getAttribute('button.chip[data-range="7d"]', 'aria-pressed');
+        check('the restored dashboard keeps its range', pressed === 'true', `7 d pressed: ${pressed}`);
+      }
+    }
+    check('no CSP violations or console errors from the dashboard', consoleProblems.length === 0, consoleProblems.slice(0, 3).join(' | '));
+    await closePage(page);
+    page = undefined;
+  } finally {
+    await stopHost(host);
+    fs.rmSync(runDir, { recursive: true, force: true });
+  }
+  console.log(failures.length === 0 ? 'dashboard host checks passed' : `${failures.length} dashboard host check(s) failed`);
+  process.exitCode = failures.length === 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
