@@ -17,13 +17,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const loadEngine = (): Engine => {
     if (!engine) {
       const module = require(path.join(__dirname, 'engine.js')) as typeof import('./ui/engine');
-      engine = new module.Engine(statusBar, log);
+      engine = new module.Engine(statusBar, log, context);
       context.subscriptions.push(engine);
     }
     return engine;
   };
   const register = (id: string, handler: () => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  for (const id of [CommandId.showUsage, CommandId.refresh, CommandId.setBudget, CommandId.openLogsFolder]) {
+  // Every command but Show Output runs in the engine (loaded on first use if it is not yet); this
+  // includes openDashboard, so it needs no registration of its own.
+  for (const id of Object.values(CommandId).filter((c) => c !== CommandId.showOutput)) {
     register(id, () => loadEngine().run(id));
   }
   register(CommandId.showOutput, () => output.show());

@@ -1,24 +1,69 @@
+import type { BudgetReading } from '../core/budgetReading';
+import { claudePlanQuotas } from '../core/claudeStatusLine';
+import { codexConstraints, combinedStatus, constraintLine, endpointConstraints, localConstraints, planConstraints } from '../core/constraints';
 import { computeStatusSnapshot, formatTokens, formatUsd } from '../core/snapshot';
-import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli } from './common';
+import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
+import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print } from './reports';
 
-/** `tokenmeter status [--json]`: exactly the snapshot the status bar shows. */
+/**
+ * `tokenmeter status [--json] [--config FILE]`: exactly what the status bar shows. With
+ * `--config`, the budget endpoints in FILE are polled once (keys from the environment variables
+ * it names) and listed under `budgets`, with the one the status bar shows as `tightest`.
+ */
 export async function runStatus(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const settings = await loadCliSettings();
   const calendar = args.flags.has('timezone') ? calendarFlag(args) : calendarFlag(parseArgs(settings.timeZone ? ['--timezone', settings.timeZone] : []));
+  const configPath = stringFlag(args, 'config');
+  // Start the polls while the logs are read.
+  const polled = configPath ? pollConfigured(configPath) : undefined;
+  polled?.catch(() => undefined); // awaited below; this only keeps a bad config from being an unhandled rejection meanwhile
   const scanner = await scanForCli(args, settings);
+  const nowMs = Date.now();
   const snapshot = computeStatusSnapshot(scanner.ledger.events(), {
     prices: priceTableOf(settings),
     calendar,
-    nowMs: Date.now(),
+    nowMs,
     budget: settings.budget,
     officialLimits: scanner.officialLimits(),
   });
-  if (args.flags.has('json')) return print({ ...snapshot, scan: { files: scanner.stats.files, malformedLines: scanner.stats.tally.malformedLines, duplicates: scanner.stats.duplicates } });
-  console.log(snapshot.statusText.replace(/^\$\([a-z-]+\) /, ''));
+  const endpoints = polled ? await polled : undefined;
+  let planSnapshot;
+  try {
+    planSnapshot = readStatusLineSnapshot(defaultStateDir());
+  } catch {
+    planSnapshot = undefined; // an unreadable record only means no plan quota is shown
+  }
+  const constraints = [
+    ...localConstraints(snapshot.budgets),
+    ...endpointConstraints(endpoints?.readings ?? []),
+    ...planConstraints(planSnapshot ? claudePlanQuotas(planSnapshot, nowMs) : [], nowMs),
+    ...codexConstraints(snapshot.official, nowMs),
+  ];
+  const status = combinedStatus(snapshot, constraints, settings.budget);
+  const exitCode = endpoints ? endpoints.exitCode : 0;
+
+  if (args.flags.has('json')) {
+    print({
+      ...snapshot,
+      statusText: status.text,
+      level: status.level,
+      ...(endpoints ? endpoints.json : {}),
+      constraints: constraints.map(({ reading: _reading, ...c }) => c),
+      scan: { files: scanner.stats.files, malformedLines: scanner.stats.tally.malformedLines, duplicates: scanner.stats.duplicates },
+    });
+    return exitCode;
+  }
+  console.log(status.text.replace(/^\$\([a-z-]+\) /, ''));
   console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);
   if (snapshot.block) console.log(`5-hour block: ${formatUsd(snapshot.block.costUsd)}, ${formatUsd(snapshot.block.usdPerHour)}/h, ends ${new Date(snapshot.block.endMs).toLocaleTimeString()}`);
-  for (const limit of snapshot.official) console.log(`Codex ${limit.name} limit: ${limit.usedPercent}% used (official)`);
-  return 0;
+  for (const c of constraints) console.log(constraintLine(c, nowMs));
+  return exitCode;
+}
+
+async function pollConfigured(configPath: string): Promise<{ readings: BudgetReading[]; json: object; exitCode: number }> {
+  const { readEndpointsConfigFile, pollBudgets, budgetStatusJson, budgetExitCode } = await import('../sources/endpoints');
+  const readings = await pollBudgets(await readEndpointsConfigFile(configPath), process.env, Date.now());
+  return { readings, json: budgetStatusJson(readings), exitCode: budgetExitCode(readings) };
 }

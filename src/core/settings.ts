@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointSourceConfigSchema } from './budgetReading';
 import { sourceNames, type SourceName } from './usageEvent';
 
 const positive = z.number().positive().optional();
@@ -24,6 +25,36 @@ export const budgetSettingsSchema = z.object({
   weekStartsOn: z.number().int().min(0).max(6).default(1),
   warnAtPercent: z.number().min(1).max(100).default(80),
   errorAtPercent: z.number().min(1).max(100).default(95),
+  /** Percent of the tightest budget at which a notification is raised, once per period each. */
+  notifyAtPercent: z.array(z.number().min(1).max(100)).default([50, 80, 95, 100]),
+  /** "Request More Budget": a URL or mailto: template with {source} {scope} {spent} {limit} {remaining} {resetsAt}. */
+  requestUrl: z.string().default(''),
+});
+
+/** Budget endpoints polled for the number that will actually stop the user (keys live in SecretStorage). */
+export const endpointsSettingsSchema = z.object({
+  /** Same shape as the CLI's `--config` sources; `apiKeyEnv` is ignored in the editor. */
+  sources: z.array(endpointSourceConfigSchema).default([]),
+  pollIntervalMs: z.number().int().min(5_000).default(60_000),
+  /** Pause polling after the window has been unfocused this long; catch up on focus. */
+  pauseWhenUnfocusedMs: z.number().int().min(0).default(5 * 60_000),
+});
+
+export const routingSettingsSchema = z.object({
+  aggressiveness: z.enum(['conservative', 'balanced', 'aggressive']).default('balanced'),
+  smallModel: z.string().min(1).default('claude-haiku-4-5'),
+  mediumModel: z.string().min(1).default('claude-sonnet-4-5'),
+  largeModel: z.string().min(1).default('claude-opus-4-5'),
+  /** A quiet status bar hint when an active session's recent requests look simple for its model. */
+  liveHints: z.boolean().default(true),
+});
+
+export const runawaySettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Alert when a session burns this many times the user's usual peak rate. */
+  burnFactor: z.number().min(1).max(20).default(2.5),
+  /** Alert when more sub-agents than this are active at once; 0 = derived from history (20–40). */
+  maxParallelAgents: z.number().int().min(0).default(0),
 });
 
 /** Every setting under `tokenmeter.*`, as one typed snapshot (the package.json contributions mirror it). */
@@ -41,9 +72,15 @@ export const settingsSchema = z.object({
   timeZone: z.string().default(''),
   /** Rates for models the bundled price data lacks, keyed by model-id prefix. */
   prices: z.record(z.string(), tokenRatesSchema).default({}),
+  endpoints: endpointsSettingsSchema.default(endpointsSettingsSchema.parse({})),
+  routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
+  runaway: runawaySettingsSchema.default(runawaySettingsSchema.parse({})),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type BudgetSettings = z.infer<typeof budgetSettingsSchema>;
+export type EndpointsSettings = z.infer<typeof endpointsSettingsSchema>;
+export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
+export type RunawaySettings = z.infer<typeof runawaySettingsSchema>;
 
 export const defaultSettings: Settings = settingsSchema.parse({});

@@ -6,4 +6,13 @@ export const CommandId = {
   openLogsFolder: 'tokenmeter.openLogsFolder',
   showOutput: 'tokenmeter.showOutput',
   openDashboard: 'tokenmeter.openDashboard',
+  setApiKey: 'tokenmeter.setApiKey',
+  requestMoreBudget: 'tokenmeter.requestMoreBudget',
+  connectClaudeStatusLine: 'tokenmeter.connectClaudeStatusLine',
+  disconnectClaudeStatusLine: 'tokenmeter.disconnectClaudeStatusLine',
+  installBudgetHook: 'tokenmeter.installBudgetHook',
+  removeBudgetHook: 'tokenmeter.removeBudgetHook',
+  showRunawaySessions: 'tokenmeter.showRunawaySessions',
+  estimateTaskCost: 'tokenmeter.estimateTaskCost',
+  routingReport: 'tokenmeter.routingReport',
 } as const;

@@ -1,13 +1,36 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { withLocalSpend, type BudgetReading } from '../core/budgetReading';
+import {
+  codexConstraints, combinedStatus, constraintLine, endpointConstraints, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
+  type Constraint,
+} from '../core/constraints';
+import { recommendMaxConcurrentSubagents } from '../core/runaway';
+import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
+import type { UsageEvent } from '../core/usageEvent';
+import { BudgetAlerts } from './budgetAlerts';
+import { BudgetService } from './budgetService';
 import { CommandId } from './commandIds';
+import { connectClaudeStatusLine, disconnectClaudeStatusLine, installBudgetHook, removeBudgetHook } from './commands/claudeSettings';
+import { estimateTaskCost } from './commands/estimateTaskCost';
 import { openLogsFolder } from './commands/openLogsFolder';
+import { requestMoreBudget } from './commands/requestMoreBudget';
+import { routingReport } from './commands/routingReport';
+import { notifyRunaway, showRunawaySessions } from './commands/runawaySessions';
+import { setApiKey } from './commands/setApiKey';
 import { setBudget } from './commands/setBudget';
 import { showUsage } from './commands/showUsage';
 import { Dashboard } from './dashboardPanel';
+import { RunawayWatch } from './runawayWatch';
 import { SettingsReader } from './settings';
-import type { StatusBar } from './statusBar';
-import { UsageService } from './usageService';
+import type { StatusBar, StatusOverlay } from './statusBar';
+import { UsageService, type ServiceState } from './usageService';
+
+/** What the engine needs from the extension context (passed in by extension.ts). */
+export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
+
+/** The routing hint looks at the latest session only while it is active. */
+const hintActiveMs = 15 * 60_000;
 
 /**
  * Everything heavy (zod, price data, the scanner) lives in this separately bundled
@@ -16,23 +39,42 @@ import { UsageService } from './usageService';
 export class Engine implements vscode.Disposable {
   private readonly settings: SettingsReader;
   private service: UsageService | undefined;
+  private budgets: BudgetService | undefined;
+  private runaway: RunawayWatch | undefined;
   private readonly subscription: vscode.Disposable;
   private readonly dashboard: Dashboard;
+  private readonly alerts: BudgetAlerts;
+  private constraints: Constraint[] = [];
+  private tightest: Constraint | undefined;
+  private lifetime: vscode.Disposable[] = [];
 
-  constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void) {
+  constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void, private readonly context: EngineContext) {
     // This bundle is dist/engine.js: the extension's root is one folder up.
     this.dashboard = new Dashboard(vscode.Uri.file(path.join(__dirname, '..')), log);
     this.settings = new SettingsReader(log);
+    this.alerts = new BudgetAlerts(context.globalState, log, {
+      showUsage: () => vscode.commands.executeCommand(CommandId.showUsage),
+      openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.budget'),
+    });
     this.subscription = this.settings.onDidChange(() => this.restart());
     this.restart();
   }
 
-  /** One service per settings snapshot: sources, watchers and timers are rebuilt together. */
+  /** One service per settings snapshot: sources, pollers, watchers and timers are rebuilt together. */
   private restart(): void {
+    for (const d of this.lifetime.reverse()) d.dispose();
+    this.lifetime = [];
     this.service?.dispose();
-    const service = (this.service = new UsageService(this.settings.current, this.log));
-    service.onDidChange((state) => this.statusBar.render(state));
-    this.dashboard.setService(service, this.settings.current.budget);
+    this.budgets?.dispose();
+    const settings = this.settings.current;
+    const service = (this.service = new UsageService(settings, this.log));
+    const budgets = (this.budgets = new BudgetService(settings.endpoints, this.context.secrets, this.log, (sourceId, message, isAuth) =>
+      void this.notifyEndpointError(sourceId, message, isAuth)));
+    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.constraints), this.log);
+    this.lifetime.push(service.onDidChange((state) => this.update(state)));
+    this.lifetime.push(budgets.onDidChange(() => this.update(service.state)));
+    this.dashboard.setService(service, settings.budget);
+    this.statusBar.setOverlay(undefined);
     this.statusBar.render(service.state);
     void service.start().catch((error: unknown) => {
       this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -40,20 +82,182 @@ export class Engine implements vscode.Disposable {
     });
   }
 
+  /** Recomputes every limit, the runaway state and the routing hint from the current state. */
+  private update(state: ServiceState): void {
+    const service = this.service;
+    const budgets = this.budgets;
+    if (!service || !budgets) return;
+    if (state.kind !== 'ready') {
+      this.statusBar.render(state);
+      return;
+    }
+    const settings = this.settings.current;
+    const snapshot = state.snapshot;
+    const nowMs = Date.now();
+    const events = service.scanner.ledger.events();
+    let overlay: StatusOverlay | undefined;
+    try {
+      const readings = this.withLocalSpend(budgets.readings(), events);
+      this.constraints = [
+        ...localConstraints(snapshot.budgets),
+        ...endpointConstraints(readings),
+        ...planConstraints(budgets.planQuotas(nowMs), nowMs),
+        ...codexConstraints(snapshot.official, nowMs),
+      ];
+      const combined = combinedStatus(snapshot, this.constraints, settings.budget);
+      this.tightest = combined.tightest;
+      const fired = this.runaway?.update(service.scanner.ledger, nowMs) ?? [];
+      for (const alert of fired.slice(0, 1)) {
+        void notifyRunaway(alert, {
+          showSession: (id) => this.showSessions(id),
+          snooze: (id, untilMs) => {
+            this.runaway?.snooze(id, untilMs);
+            this.update(service.state);
+          },
+          roots: service.roots,
+          log: this.log,
+        });
+      }
+      overlay = {
+        nowMs,
+        constraints: this.constraints,
+        constraintLines: this.constraints.map((c) => constraintLine(c, nowMs)),
+        combined,
+        runaway: this.runaway?.status(nowMs) ?? { isRunaway: false, text: '', tooltip: '' },
+        hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,
+      };
+      this.alerts.evaluate(combined.tightest, {
+        nowMs,
+        utcOffsetMinutes: Math.round(service.calendar.offsetMs(nowMs) / 60_000),
+        todaySpentUsd: snapshot.today.totalCost,
+        thresholdsPct: settings.budget.notifyAtPercent,
+      });
+    } catch (error) {
+      // The log snapshot still shows; the extras come back at the next update.
+      this.log(`Could not combine budgets: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+    this.statusBar.setOverlay(overlay);
+    this.statusBar.render(state);
+  }
+
+  /** Moves each endpoint reading by the spend the logs saw since it was fetched (reconciled at the next poll). */
+  private withLocalSpend(readings: BudgetReading[], events: readonly UsageEvent[]): BudgetReading[] {
+    if (readings.length === 0 || !this.service) return readings;
+    const since = Math.min(...readings.map((r) => r.fetchedAtMs));
+    const later: { t: number; usd: number }[] = [];
+    for (const e of events) {
+      if (e.timestampMs <= since) continue;
+      later.push({ t: e.timestampMs, usd: this.service.prices.costOf(e) ?? 0 });
+    }
+    if (later.length === 0) return readings;
+    return readings.map((r) => withLocalSpend(r, later.reduce((sum, x) => (x.t > r.fetchedAtMs ? sum + x.usd : sum), 0)));
+  }
+
+  private tiers(): ModelTiers {
+    const r = this.settings.current.routing;
+    return { small: r.smallModel, medium: r.mediumModel, large: r.largeModel };
+  }
+
+  /** The latest active session's main-agent requests, in time order, through the live hint. */
+  private routingHint(events: readonly UsageEvent[], nowMs: number): LiveRoutingHint | undefined {
+    let latest: UsageEvent | undefined;
+    // The ledger grows at the end; the latest session's requests are among the last few hundred.
+    for (let i = events.length - 1; i >= Math.max(0, events.length - 500); i--) {
+      const e = events[i];
+      if (e.agentId === '' && (!latest || e.timestampMs > latest.timestampMs)) latest = e;
+    }
+    if (!latest || nowMs - latest.timestampMs > hintActiveMs) return undefined;
+    const session: UsageEvent[] = [];
+    for (let i = events.length - 1; i >= Math.max(0, events.length - 2_000); i--) {
+      const e = events[i];
+      if (e.sessionId === latest.sessionId && nowMs - e.timestampMs <= 2 * hintActiveMs) session.push(e);
+    }
+    session.sort((a, b) => a.timestampMs - b.timestampMs);
+    const prices = this.service!.prices;
+    return liveRoutingHint(session, latest.model, this.tiers(), { priceOf: (m) => prices.ratesFor(m) });
+  }
+
+  private async notifyEndpointError(sourceId: string, message: string, isAuth: boolean): Promise<void> {
+    const picked = await vscode.window.showWarningMessage(`Tokenmeter: budget endpoint ${sourceId}: ${message}`, isAuth ? 'Set API Key' : 'Open Settings', 'Show Output');
+    if (picked === 'Set API Key') await vscode.commands.executeCommand(CommandId.setApiKey);
+    else if (picked === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.endpoints');
+    else if (picked === 'Show Output') await vscode.commands.executeCommand(CommandId.showOutput);
+  }
+
+  private showSessions(focusSessionId?: string): Promise<void> {
+    return showRunawaySessions(this.runaway?.current, this.context.globalStorageUri, focusSessionId, remainingUsdOf(this.constraints));
+  }
+
   async run(command: string): Promise<void> {
     const service = this.service;
-    if (!service) return;
+    const budgets = this.budgets;
+    if (!service || !budgets) return;
+    const settings = this.settings.current;
     switch (command) {
       case CommandId.showUsage:
         return showUsage(service);
       case CommandId.refresh:
-        return service.refresh();
+        await Promise.all([service.refresh(), budgets.refreshNow()]);
+        return;
       case CommandId.setBudget:
         return setBudget();
       case CommandId.openLogsFolder:
         return openLogsFolder(service.roots);
       case CommandId.openDashboard:
         return this.dashboard.open();
+      case CommandId.setApiKey:
+        await setApiKey(budgets.sources, this.context.secrets, this.log);
+        return void budgets.refreshNow();
+      case CommandId.requestMoreBudget:
+        return requestMoreBudget(settings.budget.requestUrl, this.tightest ? readingOfConstraint(this.tightest, Date.now()) : undefined);
+      case CommandId.connectClaudeStatusLine:
+        return this.reportErrors(connectClaudeStatusLine(this.context.extensionPath, this.log));
+      case CommandId.disconnectClaudeStatusLine:
+        return this.reportErrors(disconnectClaudeStatusLine(this.context.extensionPath, this.log));
+      case CommandId.installBudgetHook: {
+        const hot = this.runaway?.current?.activeSessions(Date.now()).find((s) => s.usdPerHourPerAgent > 0);
+        const remaining = remainingUsdOf(this.constraints);
+        const advice = hot && remaining !== undefined
+          ? recommendMaxConcurrentSubagents({ remainingBudgetUsd: remaining, horizonMs: 5 * 3_600_000, perAgentUsdPerHour: hot.usdPerHourPerAgent })
+          : undefined;
+        return this.reportErrors(installBudgetHook(this.context.extensionPath, advice, this.log));
+      }
+      case CommandId.removeBudgetHook:
+        return this.reportErrors(removeBudgetHook(this.log));
+      case CommandId.showRunawaySessions:
+        return this.showSessions();
+      case CommandId.estimateTaskCost:
+        return estimateTaskCost({
+          getEvents: () => service.scanner.ledger.events(),
+          getRemainingBudgetUsd: () => remainingUsdOf(this.constraints),
+          claudeDirs: service.roots.claudeDirs,
+          priceOf: (m) => service.prices.ratesFor(m),
+          costOf: (e) => service.prices.costOf(e),
+          settings: { tiers: this.tiers(), aggressiveness: settings.routing.aggressiveness },
+          log: this.log,
+          outputDir: this.context.globalStorageUri,
+        });
+      case CommandId.routingReport:
+        return routingReport({
+          events: service.scanner.ledger.events(),
+          claudeDirs: service.roots.claudeDirs,
+          prices: service.prices,
+          calendar: service.calendar,
+          tiers: this.tiers(),
+          aggressiveness: settings.routing.aggressiveness,
+          outputDir: this.context.globalStorageUri,
+          log: this.log,
+        });
+    }
+  }
+
+  private async reportErrors(work: Promise<void>): Promise<void> {
+    try {
+      await work;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(message);
+      void vscode.window.showErrorMessage(`Tokenmeter: ${message}`);
     }
   }
 
@@ -64,7 +268,9 @@ export class Engine implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    for (const d of this.lifetime.reverse()) d.dispose();
     this.dashboard.dispose();
+    this.budgets?.dispose();
     this.service?.dispose();
     this.settings.dispose();
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { endpointSourceConfigSchema } from '../core/budgetReading';
 import { settingsSchema, type Settings } from '../core/settings';
 
 /**
@@ -28,8 +29,19 @@ export class SettingsReader implements vscode.Disposable {
       const inspected = config.inspect<T>(key);
       return vscode.workspace.isTrusted ? config.get<T>(key) : inspected?.globalValue;
     };
+    // Anything that receives a key (endpoint URLs) or sends numbers somewhere (the request URL)
+    // comes from user/machine settings only, trusted workspace or not.
+    const globalOnly = <T>(key: string): T | undefined => config.inspect<T>(key)?.globalValue;
+    const { requestUrl: _workspaceRequestUrl, ...budget } = (userValue<Record<string, unknown>>('budget') ?? {}) as Record<string, unknown>;
     const raw = {
-      budget: userValue<object>('budget') ?? {},
+      budget: { ...budget, requestUrl: globalOnly<string>('budget.requestUrl') },
+      endpoints: {
+        sources: this.validSources(globalOnly<unknown>('endpoints.sources')),
+        pollIntervalMs: globalOnly<number>('endpoints.pollIntervalMs'),
+        pauseWhenUnfocusedMs: globalOnly<number>('endpoints.pauseWhenUnfocusedMs'),
+      },
+      routing: userValue<object>('routing'),
+      runaway: userValue<object>('runaway'),
       sources: userValue<object>('sources'),
       claudeConfigDirs: config.inspect<string[]>('claudeConfigDirs')?.globalValue,
       codexHomes: config.inspect<string[]>('codexHomes')?.globalValue,
@@ -43,6 +55,21 @@ export class SettingsReader implements vscode.Disposable {
     const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
     const cleaned = Object.fromEntries(Object.entries(raw).filter(([key]) => !bad.has(key)));
     return settingsSchema.parse(cleaned);
+  }
+
+  /** One bad budget source is skipped (and logged), not the whole list. */
+  private validSources(raw: unknown): unknown[] | undefined {
+    if (raw === undefined) return undefined;
+    if (!Array.isArray(raw)) {
+      this.log('Ignoring setting tokenmeter.endpoints.sources: not a list.');
+      return [];
+    }
+    return raw.flatMap((source, index) => {
+      const parsed = endpointSourceConfigSchema.safeParse(source);
+      if (parsed.success) return [source];
+      for (const issue of parsed.error.issues) this.log(`Ignoring tokenmeter.endpoints.sources[${index}].${issue.path.join('.')}: ${issue.message}`);
+      return [];
+    });
   }
 
   dispose(): void {

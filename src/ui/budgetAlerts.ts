@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import type { Constraint } from '../core/constraints';
+import { evaluateThresholds, projectOverrun, snoozeUntilMs, type BudgetNotification, type ThresholdState } from '../core/thresholds';
+
+const stateKey = 'tokenmeter.thresholdState';
+const snoozeKey = 'tokenmeter.thresholdSnoozedUntilMs';
+
+export interface BudgetAlertContext {
+  nowMs: number;
+  utcOffsetMinutes: number;
+  /** Spend today from the logs, for "at today's rate the monthly cap runs out on the 19th". */
+  todaySpentUsd: number;
+  thresholdsPct: readonly number[];
+}
+
+/**
+ * Budget threshold notifications: one per threshold per period for the tightest constraint, with
+ * hysteresis (core/thresholds.ts). State and snoozes live in globalState so a reload does not
+ * notify again; each constraint keeps its own state so the tightest switching does not re-fire.
+ */
+export class BudgetAlerts {
+  constructor(
+    private readonly globalState: vscode.Memento,
+    private readonly log: (message: string) => void,
+    private readonly actions: { showUsage(): unknown; openSettings(): unknown },
+  ) {}
+
+  evaluate(tightest: Constraint | undefined, ctx: BudgetAlertContext): void {
+    if (!tightest || tightest.usedFraction === undefined || tightest.limit === undefined || tightest.expired) return;
+    const all = this.globalState.get<Record<string, ThresholdState>>(stateKey) ?? {};
+    const percent = tightest.unit !== 'usd';
+    const spent = percent ? tightest.usedFraction * 100 : tightest.spent ?? 0;
+    const limit = percent ? 100 : tightest.limit;
+    const projection = !percent && tightest.usedFraction < 1
+      ? projectOverrun({
+          spentUsd: spent,
+          limitUsd: limit,
+          todaySpentUsd: ctx.todaySpentUsd,
+          nowMs: ctx.nowMs,
+          resetsAtMs: tightest.resetsAtMs,
+          utcOffsetMinutes: ctx.utcOffsetMinutes,
+          capLabel: tightest.label.charAt(0).toLowerCase() + tightest.label.slice(1),
+        })
+      : null;
+    const result = evaluateThresholds(
+      {
+        spentUsd: spent,
+        limitUsd: limit,
+        periodKey: tightest.periodKey,
+        nowMs: ctx.nowMs,
+        budgetLabel: tightest.label,
+        thresholdsPct: ctx.thresholdsPct,
+        snoozedUntilMs: this.globalState.get<number>(snoozeKey),
+        projection,
+        resetsAt: tightest.resetsAtMs !== undefined ? new Date(tightest.resetsAtMs).toISOString() : undefined,
+        utcOffsetMinutes: ctx.utcOffsetMinutes,
+        unit: percent ? 'percent' : 'usd',
+      },
+      all[tightest.id],
+    );
+    if (JSON.stringify(all[tightest.id]) !== JSON.stringify(result.state)) {
+      void this.globalState.update(stateKey, { ...all, [tightest.id]: result.state });
+    }
+    for (const n of result.notifications) void this.show(n, ctx);
+  }
+
+  private async show(n: BudgetNotification, ctx: BudgetAlertContext): Promise<void> {
+    this.log(`Budget: ${n.message}`);
+    const actions = ['Show Usage', 'Snooze 1 h', 'Snooze Until Tomorrow', 'Open Settings'];
+    const text = `Tokenmeter: ${n.message}`;
+    // An error notification with actions stays until dismissed (cap reached).
+    const picked = n.severity === 'error'
+      ? await vscode.window.showErrorMessage(text, ...actions)
+      : n.severity === 'warning'
+        ? await vscode.window.showWarningMessage(text, ...actions)
+        : await vscode.window.showInformationMessage(text, ...actions);
+    switch (picked) {
+      case 'Show Usage':
+        return void this.actions.showUsage();
+      case 'Snooze 1 h':
+      case 'Snooze Until Tomorrow': {
+        const until = snoozeUntilMs(picked === 'Snooze 1 h' ? '1h' : 'tomorrow', Date.now(), ctx.utcOffsetMinutes);
+        await this.globalState.update(snoozeKey, until);
+        this.log(`Budget warnings snoozed until ${new Date(until).toLocaleString()}.`);
+        return;
+      }
+      case 'Open Settings':
+        return void this.actions.openSettings();
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatClaudeSettings, guardHookCommand, installGuardHook, removeGuardHook } from '../../core/claudeHooks';
+import { planStatusLineInstall, planStatusLineUninstall, shellQuote, type StatusLineSettingsPlan } from '../../core/claudeStatusLine';
+import type { ConcurrencyAdvice } from '../../core/runaway';
+
+/** Claude Code's user settings: `$CLAUDE_CONFIG_DIR/settings.json` (first folder), else `~/.claude/settings.json`. */
+export function claudeSettingsPath(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.CLAUDE_CONFIG_DIR?.split(',').map((d) => d.trim()).find(Boolean) ?? path.join(os.homedir(), '.claude');
+  return path.join(dir, 'settings.json');
+}
+
+/** The settings as parsed JSON (undefined when the file does not exist); throws when it does not parse. */
+async function readClaudeSettings(file: string): Promise<unknown> {
+  if (!existsSync(file)) return undefined;
+  const text = await readFile(file, 'utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it first, Tokenmeter will not overwrite it.`, { cause: error });
+  }
+}
+
+async function writeClaudeSettings(file: string, settings: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.tokenmeter-${process.pid}.tmp`;
+  await writeFile(temp, formatClaudeSettings(settings));
+  await rename(temp, file);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : JSON.stringify(value, null, 2);
+}
+
+/** The CLI that ships with the extension, run by `node` (Claude Code needs Node anyway; VS Code's own binary is not a plain Node). */
+function cliCommand(extensionPath: string, subcommand: string): string {
+  return `node ${shellQuote(path.join(extensionPath, 'dist', 'cli.js'))} ${subcommand}`;
+}
+
+async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, verb: string, log: (m: string) => void): Promise<void> {
+  if (plan.action === 'unchanged') {
+    void vscode.window.showInformationMessage(`Tokenmeter: ${plan.summary}`);
+    return;
+  }
+  const answer = await vscode.window.showWarningMessage(
+    `${verb} in ${file}?`,
+    { modal: true, detail: `${plan.summary}\n\n"statusLine" before:\n${show(plan.before)}\n\nafter:\n${show(plan.after)}` },
+    verb,
+  );
+  if (answer !== verb) return;
+  await writeClaudeSettings(file, plan.settings);
+  log(`${verb}: wrote ${file} (${plan.action}).`);
+  void vscode.window.showInformationMessage(`Tokenmeter: done. Claude Code picks up the change at its next status line refresh.`);
+}
+
+/** "Connect Claude Code Status Line": shows the exact change to settings.json, asks, then writes. */
+export async function connectClaudeStatusLine(extensionPath: string, log: (m: string) => void): Promise<void> {
+  const file = claudeSettingsPath();
+  const settings = await readClaudeSettings(file);
+  await applyStatusLinePlan(file, planStatusLineInstall(settings, cliCommand(extensionPath, 'statusline')), 'Connect Status Line', log);
+}
+
+export async function disconnectClaudeStatusLine(extensionPath: string, log: (m: string) => void): Promise<void> {
+  const file = claudeSettingsPath();
+  const settings = await readClaudeSettings(file);
+  await applyStatusLinePlan(file, planStatusLineUninstall(settings, cliCommand(extensionPath, 'statusline')), 'Disconnect Status Line', log);
+}
+
+function hookEntries(settings: unknown): unknown {
+  const hooks = (settings as { hooks?: { PreToolUse?: unknown } } | undefined)?.hooks;
+  return hooks?.PreToolUse;
+}
+
+/**
+ * "Install Claude Code Budget Hook": a PreToolUse hook on the sub-agent tool that runs
+ * `tokenmeter guard` (exit 2 blocks the call when the budget is spent or a runaway is flagged).
+ * Shows the exact change and asks first; then suggests Claude Code's own sub-agent brake.
+ */
+export async function installBudgetHook(extensionPath: string, advice: ConcurrencyAdvice | undefined, log: (m: string) => void): Promise<void> {
+  const file = claudeSettingsPath();
+  const settings = await readClaudeSettings(file);
+  const change = installGuardHook(settings, guardHookCommand('node', path.join(extensionPath, 'dist', 'cli.js')));
+  if (!change.changed) {
+    void vscode.window.showInformationMessage('Tokenmeter: the budget hook is already installed.');
+    return;
+  }
+  const answer = await vscode.window.showWarningMessage(
+    `Install the Tokenmeter budget hook in ${file}?`,
+    {
+      modal: true,
+      detail: `Before Claude Code starts a sub-agent it runs "tokenmeter guard", which stops it when a budget is spent or a runaway is flagged. Remove it with "Tokenmeter: Remove Claude Code Budget Hook".\n\n"hooks.PreToolUse" before:\n${show(hookEntries(settings))}\n\nafter:\n${show(hookEntries(change.next))}`,
+    },
+    'Install Hook',
+  );
+  if (answer !== 'Install Hook') return;
+  await writeClaudeSettings(file, change.next);
+  log(`Installed the budget hook in ${file}.`);
+  if (!advice) {
+    void vscode.window.showInformationMessage('Tokenmeter: budget hook installed.');
+    return;
+  }
+  const copy = await vscode.window.showInformationMessage(
+    `Tokenmeter: budget hook installed. Claude Code can also cap parallel sub-agents: ${advice.envLine}. ${advice.reason}`,
+    'Copy Setting',
+  );
+  if (copy === 'Copy Setting') await vscode.env.clipboard.writeText(advice.envLine);
+}
+
+export async function removeBudgetHook(log: (m: string) => void): Promise<void> {
+  const file = claudeSettingsPath();
+  const settings = await readClaudeSettings(file);
+  const change = removeGuardHook(settings);
+  if (!change.changed) {
+    void vscode.window.showInformationMessage('Tokenmeter: no budget hook is installed.');
+    return;
+  }
+  const answer = await vscode.window.showWarningMessage(
+    `Remove the Tokenmeter budget hook from ${file}?`,
+    { modal: true, detail: `"hooks.PreToolUse" before:\n${show(hookEntries(settings))}\n\nafter:\n${show(hookEntries(change.next))}` },
+    'Remove Hook',
+  );
+  if (answer !== 'Remove Hook') return;
+  await writeClaudeSettings(file, change.next);
+  log(`Removed the budget hook from ${file}.`);
+  void vscode.window.showInformationMessage('Tokenmeter: budget hook removed.');
+}

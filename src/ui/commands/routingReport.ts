@@ -1,0 +1,43 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { Calendar } from '../../core/calendar';
+import type { PriceTable } from '../../core/pricing';
+import type { Aggressiveness, ModelTiers } from '../../core/router';
+import { buildRoutingReport, formatRoutingReportMarkdown, routingSessionsFromEvents } from '../../core/routingReport';
+import type { UsageEvent } from '../../core/usageEvent';
+import { readSessionPrompts } from '../../sources/sessionPrompts';
+
+export interface RoutingReportDeps {
+  events: readonly UsageEvent[];
+  claudeDirs: readonly string[];
+  prices: PriceTable;
+  calendar: Calendar;
+  tiers: ModelTiers;
+  aggressiveness: Aggressiveness;
+  outputDir?: vscode.Uri;
+  log(message: string): void;
+}
+
+/** "Routing Report": asks for a period, then shows which sessions could have used a cheaper tier. */
+export async function routingReport(deps: RoutingReportDeps): Promise<void> {
+  const periods = [
+    { label: 'Last 7 days', days: 7 },
+    { label: 'Last 30 days', days: 30 },
+    { label: 'Last 90 days', days: 90 },
+  ];
+  const picked = await vscode.window.showQuickPick(periods, { title: 'Tokenmeter: Routing Report', placeHolder: 'Which period?' });
+  if (!picked) return;
+  const nowMs = Date.now();
+  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tokenmeter: reading your sessions…' }, async () => {
+    const prompts = await readSessionPrompts(deps.claudeDirs);
+    const sessions = routingSessionsFromEvents(deps.events, prompts.prompts, (e) => deps.prices.costOf(e), { startMs: nowMs - picked.days * 86_400_000, endMs: nowMs + 60_000 });
+    const report = buildRoutingReport(sessions, { tiers: deps.tiers, aggressiveness: deps.aggressiveness, priceOf: (m) => deps.prices.ratesFor(m) });
+    deps.log(`Routing report: ${report.sessions} sessions, ${report.examples.length} examples, could save $${report.savingUsd.toFixed(2)} of $${report.costUsd.toFixed(2)}.`);
+    return formatRoutingReportMarkdown(report, `${picked.label.toLowerCase()} to ${deps.calendar.dateKey(nowMs)}`);
+  });
+  const dir = deps.outputDir ?? vscode.Uri.file(os.tmpdir());
+  const file = vscode.Uri.joinPath(dir, 'tokenmeter-routing-report.md');
+  await vscode.workspace.fs.createDirectory(dir);
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(markdown));
+  await vscode.commands.executeCommand('markdown.showPreview', file);
+}

@@ -1,0 +1,103 @@
+import { periodAt, type Calendar } from '../core/calendar';
+import type { Ledger } from '../core/ledger';
+import type { PriceTable } from '../core/pricing';
+import { baselineFromHistory, runawayStatusOf, RunawayDetector, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
+import type { Settings } from '../core/settings';
+import type { UsageEvent } from '../core/usageEvent';
+
+const hourMs = 3_600_000;
+/** Replayed at start: enough for any live session's windows, little enough to be quick. */
+const replayMs = 2 * hourMs;
+const baselineMs = 7 * 24 * hourMs;
+/** One notification per session in this long, whatever kinds fire. */
+const renotifyMs = 15 * 60_000;
+
+/**
+ * Feeds the runaway detector from the live ledger: at start (and whenever the scanner replaces
+ * its ledger) the last two hours are replayed into a fresh detector, then each pass's new events
+ * are observed in time order. Returns the alerts worth a notification.
+ */
+export class RunawayWatch {
+  private detector: RunawayDetector | undefined;
+  private ledger: Ledger | undefined;
+  private observed = 0;
+  private readonly notifiedAtMs = new Map<string, number>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly prices: PriceTable,
+    private readonly calendar: Calendar,
+    private readonly remainingBudgetUsd: () => number | undefined,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  private readonly costOf = (e: UsageEvent): number | null => this.prices.costOf(e);
+
+  /** Observes what is new in `ledger`; returns alerts to notify about (at most one per session). */
+  update(ledger: Ledger, nowMs: number): RunawayAlert[] {
+    if (!this.settings.runaway.enabled) return [];
+    const events = ledger.events();
+    let fired: RunawayAlert[];
+    if (ledger !== this.ledger || events.length < this.observed) {
+      fired = this.rebuild(ledger, events, nowMs);
+    } else if (events.length > this.observed) {
+      const fresh = events.slice(this.observed).slice().sort((a, b) => a.timestampMs - b.timestampMs);
+      this.observed = events.length;
+      fired = [];
+      for (const e of fresh) {
+        if (e.timestampMs < nowMs - replayMs) continue; // an old file read late is history, not a live session
+        for (const a of this.detector!.observe(e, this.costOf(e))) fired.push(a);
+      }
+    } else {
+      return [];
+    }
+    const out: RunawayAlert[] = [];
+    for (const a of fired.sort((x, y) => y.usdPerHour - x.usdPerHour)) {
+      const last = this.notifiedAtMs.get(a.sessionId);
+      if (last !== undefined && nowMs - last < renotifyMs) continue;
+      this.notifiedAtMs.set(a.sessionId, nowMs);
+      out.push(a);
+    }
+    return out;
+  }
+
+  private rebuild(ledger: Ledger, events: readonly UsageEvent[], nowMs: number): RunawayAlert[] {
+    const started = Date.now();
+    this.ledger = ledger;
+    this.observed = events.length;
+    const recent: UsageEvent[] = [];
+    const history: UsageEvent[] = [];
+    for (const e of events) {
+      if (e.timestampMs >= nowMs - replayMs) recent.push(e);
+      else if (e.timestampMs >= nowMs - baselineMs) history.push(e);
+    }
+    const baseline = baselineFromHistory(history, this.costOf);
+    const options: RunawayOptions = {
+      baseline,
+      burnFactor: this.settings.runaway.burnFactor,
+      maxParallelAgents: this.settings.runaway.maxParallelAgents || undefined,
+      dailyBudgetUsd: this.settings.budget.dailyUsd,
+      dayStartMs: (ms) => periodAt(this.calendar, 'day', ms).startMs,
+      remainingBudgetUsd: () => this.remainingBudgetUsd(),
+    };
+    const detector = new RunawayDetector(options);
+    recent.sort((a, b) => a.timestampMs - b.timestampMs);
+    for (const e of recent) detector.observe(e, this.costOf(e));
+    this.detector = detector;
+    this.log(`Runaway guard: baseline ${baseline.sessionCount ? `from ${baseline.sessionCount} sessions` : '(defaults)'}, alert above $${detector.burnThresholdUsdPerHour.toFixed(0)}/h or ${detector.parallelAgentsLimit} sub-agents at once; replayed ${recent.length} recent requests in ${Date.now() - started} ms.`);
+    // After a replay only what is still going matters, not every alert the last two hours raised.
+    return this.detector.alertsInForce(nowMs);
+  }
+
+  status(nowMs: number): RunawayStatus {
+    return this.detector && this.settings.runaway.enabled ? runawayStatusOf(this.detector.alertsInForce(nowMs)) : { isRunaway: false, text: '', tooltip: '' };
+  }
+
+  get current(): RunawayDetector | undefined {
+    return this.detector;
+  }
+
+  snooze(sessionId: string, untilMs: number): void {
+    this.detector?.snooze(sessionId, untilMs);
+  }
+}

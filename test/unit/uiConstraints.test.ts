@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import {
+  codexConstraints, combinedStatus, constraintLine, endpointConstraints, formatAge, localConstraints, planConstraints,
+  readingOfConstraint, remainingUsdOf, tightestConstraint,
+} from '../../src/core/constraints';
+import type { BudgetState } from '../../src/core/snapshot';
+
+const nowMs = Date.UTC(2026, 10, 24, 12, 0, 0);
+const daily: BudgetState = { period: 'day', unit: 'usd', limit: 50, spent: 20, remaining: 30, fraction: 0.4, level: 'ok', periodEndMs: Date.UTC(2026, 10, 25) };
+const snapshot = { statusText: '$(pulse) $30.00 left of $50 today', level: 'ok' as const, today: { totalCost: 20 } as never };
+const thresholds = { warnAtPercent: 80, errorAtPercent: 95 };
+
+describe('constraints: the tightest limit among local caps, endpoints and plan windows', () => {
+  it('keeps the local text when the local cap is tightest', () => {
+    const cs = [...localConstraints([daily]), ...endpointConstraints([{ source: 'litellm', scope: 'key', limitUsd: 100, spentUsd: 10, fetchedAtMs: nowMs, stale: false }])];
+    const s = combinedStatus(snapshot, cs, thresholds);
+    assert.equal(s.text, snapshot.statusText);
+    assert.equal(s.tightest?.id, 'local:day:usd');
+  });
+
+  it('shows an endpoint budget that is tighter than the local cap, with its level', () => {
+    const cs = [...localConstraints([daily]), ...endpointConstraints([{ source: 'litellm', scope: 'key', limitUsd: 50, spentUsd: 41, fetchedAtMs: nowMs, stale: false }])];
+    const s = combinedStatus(snapshot, cs, thresholds);
+    assert.equal(s.text, '$(pulse) $9.00 left of $50 · litellm');
+    assert.equal(s.level, 'warning');
+  });
+
+  it('says plainly when a plan window is used up', () => {
+    const cs = planConstraints([{ source: 'claude', window: '5h', usedPercent: 100, resetsAt: new Date(nowMs + 3_600_000).toISOString(), fetchedAtMs: nowMs - 40_000, stale: false }], nowMs);
+    const s = combinedStatus(snapshot, [...localConstraints([daily]), ...cs], thresholds);
+    assert.equal(s.text, '$(error) Claude 5h limit reached');
+    assert.equal(s.level, 'exceeded');
+  });
+
+  it('shows a plan window in percent next to today\'s spend', () => {
+    const cs = planConstraints([{ source: 'claude', window: '7d', usedPercent: 62, fetchedAtMs: nowMs, stale: false }], nowMs);
+    assert.equal(combinedStatus(snapshot, cs, thresholds).text, '$(pulse) $20.00 today · Claude 7d 62%');
+  });
+
+  it('ignores plan windows that reset since they were recorded', () => {
+    const claude = planConstraints([{ source: 'claude', window: '5h', usedPercent: 97, resetsAt: new Date(nowMs - 1).toISOString(), fetchedAtMs: nowMs - 6 * 3_600_000, stale: false }], nowMs);
+    // A Codex 5-hour window observed 6 hours ago has certainly reset, whatever its resets_at says.
+    const codex = codexConstraints([{ name: 'primary', usedPercent: 99, windowMinutes: 300, resetsAtMs: nowMs + 86_400_000, observedAtMs: nowMs - 6 * 3_600_000 }], nowMs);
+    assert.equal(claude[0].expired, true);
+    assert.equal(codex[0].expired, true);
+    assert.equal(tightestConstraint([...claude, ...codex, ...localConstraints([daily])])?.id, 'local:day:usd');
+    assert.match(constraintLine(claude[0], nowMs), /reset since it was recorded/);
+  });
+
+  it('skips readings that never answered and lists their error with age in the tooltip line', () => {
+    const cs = endpointConstraints([
+      { source: 'openrouter', scope: 'key', fetchedAtMs: nowMs - 40_000, stale: false, error: '401 from OpenRouter: key rejected' },
+      { source: 'litellm', scope: 'team', limitUsd: 1000, spentUsd: 100, fetchedAtMs: nowMs - 40_000, stale: true, error: 'timed out' },
+    ]);
+    assert.equal(tightestConstraint(cs)?.id, 'endpoint:litellm:team');
+    assert.equal(constraintLine(cs[0], nowMs), 'openrouter key budget: no numbers yet · updated 40 s ago · 401 from OpenRouter: key rejected');
+    assert.equal(constraintLine(cs[1], nowMs), 'litellm team pool: $100.00 of $1000 (10%) · updated 40 s ago · stale: timed out');
+  });
+
+  it('formats ages', () => {
+    assert.deepEqual([formatAge(1000), formatAge(40_000), formatAge(5 * 60_000), formatAge(3 * 3_600_000), formatAge(3 * 86_400_000)],
+      ['updated just now', 'updated 40 s ago', 'updated 5 min ago', 'updated 3 h ago', 'updated 3 d ago']);
+  });
+
+  it('gives the smallest USD amount left and a template reading for local caps', () => {
+    const cs = [...localConstraints([daily]), ...endpointConstraints([{ source: 'x', scope: 'org', limitUsd: 500, spentUsd: 480, fetchedAtMs: nowMs, stale: false }])];
+    assert.equal(remainingUsdOf(cs), 20);
+    const r = readingOfConstraint(cs[0], nowMs);
+    assert.deepEqual([r.scope, r.limitUsd, r.spentUsd, r.remainingUsd], ['local', 50, 20, 30]);
+  });
+});
