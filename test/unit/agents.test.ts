@@ -456,6 +456,12 @@ describe('OpenCode 1.2+ database', () => {
     }), { numRuns: 150 });
   });
 
+  it('reads the Kilo CLI database (an OpenCode fork) as Kilo usage', () => {
+    const { usages } = readOpencodeDatabase(path.join(dbDir, 'opencode.db'), 'kilo');
+    assert.equal(usages.length, 303);
+    assert.ok(usages.every((u) => u.event.source === 'kilo' && u.dedupKey!.startsWith('kilo:msg_')));
+  });
+
   it('reads column names from a CREATE TABLE statement', () => {
     assert.deepEqual(columnsOf('CREATE TABLE `message` (\n\t`id` text PRIMARY KEY,\n\t"session_id" text NOT NULL,\n\t[data] text,\n\tx integer DEFAULT (1),\n\tCONSTRAINT `fk` FOREIGN KEY (`session_id`) REFERENCES `session`(`id`)\n)'), ['id', 'session_id', 'data', 'x']);
   });

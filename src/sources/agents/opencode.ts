@@ -17,11 +17,14 @@ import { count, epochMs, isRecord, positiveCostUsd, str, tryParseJson } from './
  */
 export const opencodeDirsEnv = 'TOKENMETER_OPENCODE_DIRS';
 
+/** OpenCode, and the Kilo CLI (an OpenCode fork: `~/.local/share/kilo/kilo.db`, same `message` table). */
+export type OpencodeFamilySource = 'opencode' | 'kilo';
+
 /**
  * Usage in one message's JSON (a message file, or a `data` cell of opencode.db, which keeps the
  * ids in their own columns). Reasoning tokens are billed at the output rate, as OpenCode prices them.
  */
-export function parseOpencodeMessage(text: string, ids: { sessionId: string; messageId?: string }): { usages: ParsedUsage[]; malformed: number } {
+export function parseOpencodeMessage(text: string, ids: { sessionId: string; messageId?: string }, source: OpencodeFamilySource = 'opencode'): { usages: ParsedUsage[]; malformed: number } {
   const message = tryParseJson(text);
   if (!isRecord(message)) return { usages: [], malformed: text.trim() === '' ? 0 : 1 };
   if (message.role !== 'assistant') return { usages: [], malformed: 0 };
@@ -42,7 +45,7 @@ export function parseOpencodeMessage(text: string, ids: { sessionId: string; mes
   return {
     usages: [{
       event: {
-        source: 'opencode',
+        source,
         timestampMs,
         sessionId: str(message.sessionID) ?? ids.sessionId,
         agentId: '',
@@ -55,7 +58,7 @@ export function parseOpencodeMessage(text: string, ids: { sessionId: string; mes
         cacheReadTokens,
         ...(loggedCostUsd !== undefined ? { loggedCostUsd } : {}),
       },
-      dedupKey: `opencode:${id}`,
+      dedupKey: `${source}:${id}`,
     }],
     malformed: 0,
   };
@@ -89,7 +92,7 @@ export const opencodeAdapter: AgentAdapter = {
  * Not registered as a whole-file adapter: the reader hands adapters the file as text, which
  * for a database of hundreds of MB is the wrong tool; this reads only the table's pages.
  */
-export function readOpencodeDatabase(dbPath: string): { usages: ParsedUsage[]; malformed: number } {
+export function readOpencodeDatabase(dbPath: string, source: OpencodeFamilySource = 'opencode'): { usages: ParsedUsage[]; malformed: number } {
   let table;
   try {
     table = readSqliteTable(dbPath, 'message');
@@ -109,7 +112,7 @@ export function readOpencodeDatabase(dbPath: string): { usages: ParsedUsage[]; m
       continue;
     }
     const ids = { sessionId: typeof row[sessionAt] === 'string' ? (row[sessionAt] as string) : '', messageId: typeof row[idAt] === 'string' ? (row[idAt] as string) : undefined };
-    const parsed = parseOpencodeMessage(data, ids);
+    const parsed = parseOpencodeMessage(data, ids, source);
     usages.push(...parsed.usages);
     malformed += parsed.malformed;
   }
