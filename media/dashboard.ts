@@ -524,8 +524,8 @@ function renderPerResult(v: DashboardView): void {
   const chartHost = h('div', { className: 'chart', role: 'img', 'aria-label': `Cost per session by day; ${usd(r.costPerSessionUsd)} per session on average.` });
   container.replaceChildren(
     h('div', { className: 'mini-tiles' },
-      tile('Per session', usd(r.costPerSessionUsd), `${r.sessions} sessions`),
-      tile('Per active day', usd(r.costPerActiveDayUsd), `${r.activeDays} days`),
+      tile('Per session', usd(r.costPerSessionUsd), `${r.sessions} session${r.sessions === 1 ? '' : 's'}`),
+      tile('Per active day', usd(r.costPerActiveDayUsd), `${r.activeDays} day${r.activeDays === 1 ? '' : 's'}`),
       tile('Per request', usd(r.costPerRequestUsd), `${tokens(r.tokensPerRequest)} tok each`),
     ),
     chartHost,
@@ -537,7 +537,7 @@ function renderPerResult(v: DashboardView): void {
     height: 140,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false, range: [0, n - 1] } },
+    scales: { x: { time: false, range: [-0.5, n - 0.5] } },
     axes: [axis(theme, dayAxisValues(v.daily.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
     series: [{}, { label: 'cost per session', stroke: colors[2], width: 2, spanGaps: true, points: { show: n < 40, size: 4 } }],
   }, [Array.from({ length: n }, (_, i) => i), r.costPerSessionByDay] as uPlot.AlignedData);

@@ -39,8 +39,15 @@ export class Dashboard implements vscode.Disposable {
   private panel: DashboardPanel | undefined;
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
+  private readonly serializer: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (message: string) => void) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (message: string) => void) {
+    // Registered when the engine loads, just after activation: VS Code holds a restored panel until a
+    // serializer for its type appears (activation event onWebviewPanel:tokenmeter.dashboard).
+    this.serializer = vscode.window.registerWebviewPanelSerializer(dashboardViewType, {
+      deserializeWebviewPanel: async (panel, state) => this.revive(panel, state),
+    });
+  }
 
   /** Called for each new service (settings changed); the open panel switches to it. */
   setService(service: UsageService, budget: BudgetSettings): void {
@@ -77,6 +84,7 @@ export class Dashboard implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
+    this.serializer.dispose();
   }
 }
 
