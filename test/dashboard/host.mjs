@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeDemoLogs } from '../host/demoLogs.mjs';
+import { appendClaudeUsage, writeDemoLogs } from '../host/demoLogs.mjs';
 import { closePage, openWorkbench, poll, repoRoot, runCommand, screenshot, startHost, stopHost, waitForStatusBarItem } from '../host/host.mjs';
 
 const failures = [];
@@ -68,6 +68,20 @@ async function main() {
       await frame.click('button.chip[data-range="7d"]');
       await poll(async () => (await frame.textContent('#tile-range .tile-label'))?.includes('Last 7 days'), { timeoutMs: 15_000 });
       check('a range change is answered by the extension', (await frame.textContent('#tile-range .tile-label'))?.includes('Last 7 days') ?? false);
+      // Live: a new billed request in a log reaches the open page as a patch, not a whole view.
+      const sessionFile = demo.files.find((f) => f.includes(`${path.sep}projects${path.sep}`) && !f.includes(`${path.sep}subagents${path.sep}`));
+      const before = (await frame.textContent('#tile-today .tile-value'))?.trim();
+      const rendersBefore = await frame.evaluate(() => Number(document.body.dataset.rendered ?? 0));
+      const appendedAtMs = Date.now();
+      appendClaudeUsage(sessionFile, { nowMs: appendedAtMs, model: 'claude-opus-4-1-20250805' });
+      const after = await poll(async () => {
+        const text = (await frame.textContent('#tile-today .tile-value'))?.trim();
+        return text !== before ? text : undefined;
+      }, { timeoutMs: 15_000, intervalMs: 100 });
+      const patched = await frame.evaluate(() => Number(document.body.dataset.patched ?? 0));
+      const rendersAfter = await frame.evaluate(() => Number(document.body.dataset.rendered ?? 0));
+      check('an appended log line shows up live as a patch', !!after && patched >= 1 && rendersAfter === rendersBefore,
+        `${before} → ${after} in ${Date.now() - appendedAtMs} ms, ${patched} patch(es), ${rendersAfter - rendersBefore} full renders`);
       await page.waitForTimeout(500);
       await screenshot(page, 'dashboard-host.png');
 
