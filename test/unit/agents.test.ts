@@ -466,3 +466,17 @@ describe('OpenCode 1.2+ database', () => {
     assert.deepEqual(columnsOf('CREATE TABLE `message` (\n\t`id` text PRIMARY KEY,\n\t"session_id" text NOT NULL,\n\t[data] text,\n\tx integer DEFAULT (1),\n\tCONSTRAINT `fk` FOREIGN KEY (`session_id`) REFERENCES `session`(`id`)\n)'), ['id', 'session_id', 'data', 'x']);
   });
 });
+
+describe('half-written task files', () => {
+  it('finds the last complete message even when later messages quote JSON', () => {
+    const messages = [
+      { ts: 1000, type: 'say', say: 'api_req_started', text: JSON.stringify({ tokensIn: 1, tokensOut: 2, cost: 0.5 }) },
+      ...Array.from({ length: 6 }, (_, i) => ({ ts: 2000 + i, type: 'say', say: 'text', text: 'const a = [{x: 1}, {y: 2}, {z: 3}, {w: 4}, {v: 5}];' })),
+    ];
+    const text = JSON.stringify(messages);
+    const cut = text.slice(0, text.length - 20);
+    const { usages, malformed } = clineAdapter.parse(cut, { path: path.join(os.tmpdir(), 'none', 't', 'ui_messages.json'), relativePath: 't/ui_messages.json' });
+    assert.equal(usages.length, 1);
+    assert.equal(malformed, 1);
+  });
+});

@@ -47,14 +47,17 @@ export function parseJsonArray(text: string): { items: unknown[]; truncated: boo
   const whole = tryParseJson(text);
   if (Array.isArray(whole)) return { items: whole, truncated: false };
   if (whole !== undefined || !text.trimStart().startsWith('[')) return undefined;
-  // Try the last few element boundaries; each try is one parse of the prefix.
-  let end = text.length;
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const boundary = text.lastIndexOf('},', end - 1);
-    if (boundary === -1) break;
-    const prefix = tryParseJson(text.slice(0, boundary + 1) + ']');
-    if (Array.isArray(prefix)) return { items: prefix, truncated: true };
-    end = boundary;
+  // Try the last few element boundaries; each try is one parse of the prefix. Cline-style
+  // messages start with their `ts`, which tells element boundaries from `},` in their text.
+  for (const separator of ['},{"ts":', '},']) {
+    let end = text.length;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const boundary = text.lastIndexOf(separator, end - 1);
+      if (boundary === -1) break;
+      const prefix = tryParseJson(text.slice(0, boundary + 1) + ']');
+      if (Array.isArray(prefix)) return { items: prefix, truncated: true };
+      end = boundary;
+    }
   }
   return undefined;
 }
