@@ -265,6 +265,8 @@ export interface ViewOptions {
   /** The status snapshot: budgets, official limits and the 5-hour block (all sources). */
   snapshot?: StatusSnapshot;
   budget?: BudgetSettings;
+  /** More constraints to show as gauges after the local caps: key quotas, team pools read from endpoints. */
+  extraGauges?: Gauge[];
   /** The session table is capped; the rest are counted in `sessions.total`. */
   maxSessionRows?: number;
   topCount?: number;
@@ -485,7 +487,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     rangeLabel: range.label,
     sources: index.sources().sort(),
     header: {
-      gauges: gaugesOf(snapshot, calendar, nowMs, budget),
+      gauges: [...gaugesOf(snapshot, calendar, nowMs, budget), ...(options.extraGauges ?? [])],
       todayCostUsd: todayCell.costUsd,
       todayTokens: cellTokens(todayCell),
       rangeCostUsd: total.costUsd,

@@ -22,6 +22,7 @@ import {
   viewStateSchema,
   type DashboardQuery,
   type DashboardView,
+  type Gauge,
   type ToHost,
   type ToView,
 } from '../core/protocol';
@@ -40,6 +41,7 @@ export class Dashboard implements vscode.Disposable {
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
   private readonly serializer: vscode.Disposable;
+  private gauges: () => Gauge[] = () => [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (message: string) => void) {
     // Registered when the engine loads, just after activation: VS Code holds a restored panel until a
@@ -53,7 +55,21 @@ export class Dashboard implements vscode.Disposable {
   setService(service: UsageService, budget: BudgetSettings): void {
     this.service = service;
     this.budget = budget;
-    this.panel?.attach(service, budget);
+    this.panel?.attach(service, budget, this.gauges);
+  }
+
+  /**
+   * Constraints beyond the local caps (endpoint key quotas, team pools) as gauges, read at each update.
+   * Call `changed()` when they change between ledger updates.
+   */
+  setExtraGauges(gauges: () => Gauge[]): void {
+    this.gauges = gauges;
+    this.panel?.setExtraGauges(gauges);
+  }
+
+  /** Something the dashboard shows changed outside the ledger (e.g. an endpoint reading): update the open panel. */
+  changed(): void {
+    this.panel?.scheduleUpdate();
   }
 
   /** "Tokenmeter: Open Dashboard": reveal the panel, or create it. */
@@ -79,7 +95,7 @@ export class Dashboard implements vscode.Disposable {
       if (this.panel === wrapper) this.panel = undefined;
     });
     this.panel = wrapper;
-    if (this.service && this.budget) wrapper.attach(this.service, this.budget);
+    if (this.service && this.budget) wrapper.attach(this.service, this.budget, this.gauges);
   }
 
   dispose(): void {
@@ -103,6 +119,7 @@ class DashboardPanel implements vscode.Disposable {
   private serviceSubscription: vscode.Disposable | undefined;
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
+  private extraGauges: () => Gauge[] = () => [];
   private index: DashboardIndex | undefined;
   private ledger: Ledger | undefined;
   private ledgerVersion = 0;
@@ -141,10 +158,11 @@ class DashboardPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  attach(service: UsageService, budget: BudgetSettings): void {
+  attach(service: UsageService, budget: BudgetSettings, gauges: () => Gauge[]): void {
     this.serviceSubscription?.dispose();
     this.service = service;
     this.budget = budget;
+    this.extraGauges = gauges;
     this.index = new DashboardIndex(service.prices, service.calendar);
     this.ledger = undefined;
     this.shown = undefined;
@@ -196,7 +214,12 @@ class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  private scheduleUpdate(): void {
+  setExtraGauges(gauges: () => Gauge[]): void {
+    this.extraGauges = gauges;
+    this.scheduleUpdate();
+  }
+
+  scheduleUpdate(): void {
     if (this.timer || this.disposed) return;
     const waitMs = Math.max(0, this.lastUpdateMs + updateIntervalMs - Date.now());
     this.timer = setTimeout(() => {
@@ -237,7 +260,13 @@ class DashboardPanel implements vscode.Disposable {
     this.ledgerSize = ledger.size;
     const state = service.state;
     const snapshot = state.kind === 'ready' ? state.snapshot : state.kind === 'error' ? state.snapshot : undefined;
-    return buildDashboardView(index, this.query, { nowMs: Date.now(), snapshot, budget: this.budget, maxSessionRows });
+    let extraGauges: Gauge[] = [];
+    try {
+      extraGauges = this.extraGauges();
+    } catch (error) {
+      this.log(`Dashboard: could not read the extra budget gauges: ${String(error)}`);
+    }
+    return buildDashboardView(index, this.query, { nowMs: Date.now(), snapshot, budget: this.budget, extraGauges, maxSessionRows });
   }
 
   private async export(format: 'csv-daily' | 'csv-sessions' | 'json'): Promise<void> {

@@ -148,6 +148,9 @@ describe('dashboard data', () => {
     assert.ok(view.cumulative.projectedUsd[29]! > spent[23]!);
     assert.deepEqual(view.header.gauges.map((g) => g.label), ['Daily cap', 'Monthly cap']);
     close(view.header.gauges[1].spent, snapshot.month.totalCost, 'gauge');
+    const pool = { label: 'Team pool', unit: 'usd' as const, limit: 5_000, spent: 4_100, fraction: 0.82, level: 'warning' as const, origin: 'official' as const };
+    const withPool = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget, extraGauges: [pool] });
+    assert.deepEqual(withPool.header.gauges.map((g) => g.label), ['Daily cap', 'Monthly cap', 'Team pool']);
   });
 
   it('sends only the changed sections of a live update', () => {
