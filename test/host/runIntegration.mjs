@@ -14,7 +14,7 @@
 //          --vsix FILE          also install this packaged .vsix (as users do) into a fresh host and check its status
 //                               bar against the CLI (env TOKENMETER_VSIX works too)
 // Env:     TOKENMETER_EXTENSION_DIR  extension folder (default: repo root; needs dist/extension.js and dist/cli.js)
-//          TOKENMETER_TEST_TZ        time zone for the server and the CLI (default UTC)
+//          TOKENMETER_TEST_TZ        time zone for the server and the CLI (default UTC, Asia/Tokyo near UTC midnight)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,7 +45,19 @@ const bundleOnly = argv.includes('--bundle-only');
 const vsixArg = argv.includes('--vsix') ? argv[argv.indexOf('--vsix') + 1] : process.env.TOKENMETER_VSIX;
 const vsixPath = vsixArg ? path.resolve(vsixArg) : undefined;
 const extensionDir = path.resolve(process.env.TOKENMETER_EXTENSION_DIR ?? repoRoot);
-const timeZone = process.env.TOKENMETER_TEST_TZ ?? 'UTC';
+const timeZone = process.env.TOKENMETER_TEST_TZ ?? quietTimeZone();
+
+/**
+ * UTC, unless it is within a few hours of midnight there: then Asia/Tokyo (UTC+9). The generated "today" sessions
+ * span the last three hours, and a run must not straddle midnight between writing logs and asking the CLI.
+ */
+function quietTimeZone(nowMs = Date.now()) {
+  for (const zone of ['UTC', 'Asia/Tokyo']) {
+    const hour = Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', hour: 'numeric' }).format(new Date(nowMs)));
+    if (hour >= 4 && hour < 23) return zone;
+  }
+  return 'UTC';
+}
 const resultMarker = '__TOKENMETER_MOCHA_RESULT__'; // keep in sync with test/integration/index.ts
 const liveUpdateLimitMs = 5_000;
 
