@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { endpointSourceConfigSchema } from '../core/budgetReading';
-import { settingsSchema, type Settings } from '../core/settings';
+import { budgetSettingsSchema, routingSettingsSchema, runawaySettingsSchema, settingsSchema, type Settings } from '../core/settings';
 
 /**
  * The only place that reads `tokenmeter.*`: parses it into one typed snapshot,
@@ -29,19 +29,25 @@ export class SettingsReader implements vscode.Disposable {
       const inspected = config.inspect<T>(key);
       return vscode.workspace.isTrusted ? config.get<T>(key) : inspected?.globalValue;
     };
+    // Only values someone set: `get` on a section fills unset numbers with 0 (VS Code's default
+    // for a number without one), which would read as a cap of $0.
+    const setValue = <T>(key: string): T | undefined => {
+      const i = config.inspect<T>(key);
+      return vscode.workspace.isTrusted ? i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue : i?.globalValue;
+    };
     // Anything that receives a key (endpoint URLs) or sends numbers somewhere (the request URL)
     // comes from user/machine settings only, trusted workspace or not.
     const globalOnly = <T>(key: string): T | undefined => config.inspect<T>(key)?.globalValue;
-    const { requestUrl: _workspaceRequestUrl, ...budget } = (userValue<Record<string, unknown>>('budget') ?? {}) as Record<string, unknown>;
+    const section = (name: string, keys: readonly string[], userOnly: readonly string[] = []) =>
+      Object.fromEntries(keys.map((k) => [k, userOnly.includes(k) ? globalOnly(`${name}.${k}`) : setValue(`${name}.${k}`)]).filter(([, v]) => v !== undefined));
     const raw = {
-      budget: { ...budget, requestUrl: globalOnly<string>('budget.requestUrl') },
+      budget: section('budget', Object.keys(budgetSettingsSchema.shape), ['requestUrl']),
       endpoints: {
         sources: this.validSources(globalOnly<unknown>('endpoints.sources')),
-        pollIntervalMs: globalOnly<number>('endpoints.pollIntervalMs'),
-        pauseWhenUnfocusedMs: globalOnly<number>('endpoints.pauseWhenUnfocusedMs'),
+        ...section('endpoints', ['pollIntervalMs', 'pauseWhenUnfocusedMs'], ['pollIntervalMs', 'pauseWhenUnfocusedMs']),
       },
-      routing: userValue<object>('routing'),
-      runaway: userValue<object>('runaway'),
+      routing: section('routing', Object.keys(routingSettingsSchema.shape)),
+      runaway: section('runaway', Object.keys(runawaySettingsSchema.shape)),
       sources: userValue<object>('sources'),
       claudeConfigDirs: config.inspect<string[]>('claudeConfigDirs')?.globalValue,
       codexHomes: config.inspect<string[]>('codexHomes')?.globalValue,

@@ -12,13 +12,15 @@ const choices = [
 /** Asks for a period and an amount and stores it in user settings; an empty amount removes the cap. */
 export async function setBudget(): Promise<void> {
   const config = vscode.workspace.getConfiguration('tokenmeter');
-  const items = choices.map((c) => ({ ...c, description: config.get<number>(c.key) !== undefined ? `now ${config.get<number>(c.key)}` : 'not set' }));
+  // `get` reports 0 for an unset number; only a value someone set is a cap.
+  const current = (key: string) => config.inspect<number>(key)?.globalValue;
+  const items = choices.map((c) => ({ ...c, description: current(c.key) !== undefined ? `now ${current(c.key)}` : 'not set' }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Tokenmeter: Set Budget', placeHolder: 'Which cap?' });
   if (!picked) return;
   const value = await vscode.window.showInputBox({
     title: picked.label,
     prompt: 'Amount (leave empty to remove the cap)',
-    value: config.get<number>(picked.key)?.toString() ?? '',
+    value: current(picked.key)?.toString() ?? '',
     validateInput: (text) => (text.trim() === '' || (Number(text) > 0 && Number.isFinite(Number(text))) ? undefined : 'Enter a positive number'),
   });
   if (value === undefined) return;

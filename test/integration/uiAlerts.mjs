@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// Browser-level checks of the editor's warnings in a real VS Code host (code-server + Chromium, see test/host/host.mjs),
+// each with a screenshot in test-results/:
+//   1. a budget threshold notification (daily cap 10 USD in user settings, 9 USD spent today in the logs)   alert-threshold.png
+//   2. a runaway notification and the flame status bar (30 sub-agents appear live in the logs), and the
+//      cap-reached error notification their spend causes                                                    alert-runaway.png
+//   3. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
+// Run: npm run build && node test/integration/uiAlerts.mjs [--keep]
+// Writes test-results/ui-alerts.json ({ passed, failed, tests }); exit code 1 on any failure.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { closePage, openWorkbench, poll, repoRoot, resultsDir, runCommand, screenshot, startHost, stopHost, visibleText } from '../host/host.mjs';
+
+const keep = process.argv.includes('--keep');
+const MINUTE_MS = 60_000;
+/** UTC+8: the local day is well under way whenever this runs, so "minutes ago" is still today. */
+const timeZone = 'Asia/Shanghai';
+const results = [];
+
+function say(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function fail(message) {
+  throw new Error(message);
+}
+
+async function check(title, fn) {
+  const t0 = Date.now();
+  try {
+    const note = await fn();
+    results.push({ title, ok: true, ms: Date.now() - t0 });
+    say(`  ✓ ${title} (${Date.now() - t0} ms)${note ? ` — ${note}` : ''}`);
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    results.push({ title, ok: false, ms: Date.now() - t0, error: message });
+    say(`  ✗ ${title} (${Date.now() - t0} ms)\n      ${message.split('\n').join('\n      ')}`);
+    return false;
+  }
+}
+
+function assistant({ sessionId, agentId, timestampMs, id, model, usage, cwd }) {
+  const line = {
+    parentUuid: null, isSidechain: Boolean(agentId), userType: 'external', cwd, sessionId, version: '2.0.14', gitBranch: 'main',
+    type: 'assistant', uuid: `u-${id}`, timestamp: new Date(timestampMs).toISOString(), requestId: `req_${id}`,
+    message: { id: `msg_${id}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage },
+  };
+  if (agentId) line.agentId = agentId;
+  return JSON.stringify(line);
+}
+
+function user({ sessionId, timestampMs, text, cwd }) {
+  return JSON.stringify({ parentUuid: null, isSidechain: false, userType: 'external', cwd, sessionId, version: '2.0.14', type: 'user', message: { role: 'user', content: text }, uuid: `user-${timestampMs}`, timestamp: new Date(timestampMs).toISOString() });
+}
+
+/** Today's ordinary work: 12 Sonnet requests over the last hour, 0.75 USD each (9 USD). */
+function writeBudgetSession(claudeDir, nowMs) {
+  const sessionId = '11111111-2222-4333-a444-555555555555';
+  const cwd = '/home/dev/shop';
+  const lines = [user({ sessionId, timestampMs: nowMs - 62 * MINUTE_MS, text: 'Add CSV export to the orders page', cwd })];
+  for (let i = 0; i < 12; i++) {
+    lines.push(assistant({
+      sessionId, timestampMs: nowMs - (60 - i * 5) * MINUTE_MS, id: `budget_${i}`, model: 'claude-sonnet-4-5-20250929', cwd,
+      usage: { input_tokens: 200_000, output_tokens: 10_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    }));
+  }
+  const file = path.join(claudeDir, 'projects', '-home-dev-shop', `${sessionId}.jsonl`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** A fan-out under way: one session whose 30 sub-agents each made 8 requests in the last 4 minutes. */
+function writeRunaway(claudeDir, nowMs) {
+  const sessionId = '99999999-8888-4777-a666-555555555555';
+  const cwd = '/home/dev/search';
+  const project = path.join(claudeDir, 'projects', '-home-dev-search');
+  fs.mkdirSync(path.join(project, sessionId, 'subagents'), { recursive: true });
+  const main = [user({ sessionId, timestampMs: nowMs - 5 * MINUTE_MS, text: 'Search every service for uses of the old auth client', cwd })];
+  main.push(assistant({ sessionId, timestampMs: nowMs - 4.5 * MINUTE_MS, id: 'run_main', model: 'claude-opus-4-5-20251101', cwd, usage: { input_tokens: 5_000, output_tokens: 2_000, cache_creation_input_tokens: 20_000, cache_read_input_tokens: 0 } }));
+  fs.writeFileSync(path.join(project, `${sessionId}.jsonl`), main.join('\n') + '\n');
+  for (let a = 0; a < 30; a++) {
+    const agentId = `a${String(a).padStart(4, '0')}`;
+    const lines = [];
+    for (let r = 0; r < 8; r++) {
+      lines.push(assistant({
+        sessionId, agentId, timestampMs: nowMs - (4 * MINUTE_MS) + r * 30_000 + a * 500, id: `run_${a}_${r}`, model: 'claude-opus-4-5-20251101', cwd,
+        usage: { input_tokens: 3_000, output_tokens: 1_500, cache_creation_input_tokens: 30_000, cache_read_input_tokens: 0 },
+      }));
+    }
+    fs.writeFileSync(path.join(project, sessionId, 'subagents', `agent-${agentId}.jsonl`), lines.join('\n') + '\n');
+  }
+}
+
+async function toasts(page) {
+  return page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
+async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => {});
+  await page.keyboard.press('Escape').catch(() => {});
+  await page.waitForTimeout(500);
+}
+
+function bottomRight(page, width, height) {
+  const v = page.viewportSize();
+  return { x: v.width - width, y: v.height - height, width, height };
+}
+
+async function tokenmeterItems(page) {
+  return page.locator('.part.statusbar .statusbar-item[id^="tokenmeter.tokenmeter."]').evaluateAll((els) =>
+    els.map((el) => ({ id: el.id, text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(), className: el.className,
+      icons: [...el.querySelectorAll('.codicon')].map((c) => [...c.classList].find((k) => k.startsWith('codicon-'))?.slice(8)) })));
+}
+
+async function main() {
+  for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/cli.js']) {
+    if (!fs.existsSync(path.join(repoRoot, f))) fail(`${f} missing: run \`npm run build\` first`);
+  }
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-alerts-'));
+  const home = path.join(runDir, 'home');
+  const claudeDir = path.join(runDir, 'claude-config');
+  const codexHome = path.join(runDir, 'codex-home');
+  const workspaceDir = path.join(runDir, 'workspace');
+  for (const d of [home, path.join(claudeDir, 'projects'), path.join(codexHome, 'sessions'), path.join(workspaceDir, 'src')]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(path.join(workspaceDir, 'src', 'upload.ts'), 'export function upload(file: File) {\n  return file.size / 0;\n}\n');
+  writeBudgetSession(claudeDir, Date.now());
+  const env = { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: codexHome, HOME: home, TZ: timeZone, TOKENMETER_STATE_DIR: path.join(runDir, 'state') };
+  fs.mkdirSync(resultsDir, { recursive: true });
+
+  const host = await startHost({
+    workspaceDir,
+    env,
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'tokenmeter.budget.dailyUsd': 10 },
+  });
+  let page;
+  try {
+    say(`UI alerts (code-server ${host.origin}, TZ=${timeZone}):`);
+    page = await openWorkbench(host, { folder: workspaceDir, extensionDevelopmentPath: repoRoot, deviceScaleFactor: 1.5 });
+
+    await check('a budget threshold raises one warning notification with Show Usage / Snooze / Open Settings (alert-threshold.png)', async () => {
+      const found = await poll(async () => (await toasts(page)).find((t) => /Daily cap at \d+%/.test(t)), { timeoutMs: 60_000, intervalMs: 500 });
+      if (!found) fail(`no threshold notification; toasts: ${JSON.stringify(await toasts(page))}; items: ${JSON.stringify(await tokenmeterItems(page))}`);
+      for (const action of ['Show Usage', 'Snooze 1 h', 'Snooze Until Tomorrow', 'Open Settings']) if (!found.includes(action)) fail(`action "${action}" missing: ${found}`);
+      if (!/\$9\.00 of \$10\.00/.test(found)) fail(`expected "$9.00 of $10.00" in: ${found}`);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'alert-threshold.png', { clip: bottomRight(page, 900, 360) });
+      const item = (await tokenmeterItems(page)).find((i) => /left of \$10 today/.test(i.text));
+      if (!item) fail(`status bar does not show the daily cap: ${JSON.stringify(await tokenmeterItems(page))}`);
+      if (!/warning-kind|error-kind/.test(item.className)) fail(`status bar not coloured at 90%: ${item.className}`);
+      return `${found.slice(0, 120)} | status bar "${item.text}"`;
+    });
+
+    await check('the same threshold does not notify twice (hysteresis, state in globalState)', async () => {
+      await clearNotifications(page);
+      await runCommand(page, 'Tokenmeter: Refresh');
+      await page.waitForTimeout(4_000);
+      const again = (await toasts(page)).filter((t) => /Daily cap at \d+%/.test(t));
+      if (again.length > 0) fail(`notified again: ${JSON.stringify(again)}`);
+    });
+
+    await check('a live runaway (30 parallel sub-agents) raises a warning and the flame status bar; the cap-reached error follows (alert-runaway.png)', async () => {
+      await clearNotifications(page);
+      const t0 = Date.now();
+      writeRunaway(claudeDir, Date.now());
+      const found = await poll(async () => (await toasts(page)).find((t) => /Session 99999999/.test(t)), { timeoutMs: 60_000, intervalMs: 500 });
+      if (!found) fail(`no runaway notification; toasts: ${JSON.stringify(await toasts(page))}; items: ${JSON.stringify(await tokenmeterItems(page))}`);
+      for (const action of ['Show Session', 'Snooze 1 h', 'Open Log Folder']) if (!found.includes(action)) fail(`action "${action}" missing: ${found}`);
+      // The fan-out's spend also takes the day past its 10 USD cap: an error notification that stays.
+      const capped = await poll(async () => (await toasts(page)).find((t) => /Daily cap reached/.test(t)), { timeoutMs: 10_000 });
+      if (!capped) fail(`no cap-reached notification; toasts: ${JSON.stringify(await toasts(page))}`);
+      const errorIcons = await page.locator('.notifications-toasts .notification-toast', { hasText: 'Daily cap reached' }).locator('.codicon-error').count();
+      if (errorIcons === 0) fail('the cap-reached notification is not an error');
+      const flame = await poll(async () => (await tokenmeterItems(page)).find((i) => i.icons.includes('flame') && /Runaway/.test(i.text)), { timeoutMs: 10_000 });
+      if (!flame) fail(`no flame status bar item: ${JSON.stringify(await tokenmeterItems(page))}`);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'alert-runaway.png', { clip: bottomRight(page, 1000, 380) });
+      return `${((Date.now() - t0) / 1000).toFixed(1)} s after the files appeared: ${found.slice(0, 160)} | "${flame.text}"`;
+    });
+
+    await check('"Show Session" opens the details view of the runaway session', async () => {
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Session 99999999' }).first();
+      await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Show Session' }).first().click();
+      const preview = await poll(async () => {
+        for (const frame of page.frames()) {
+          const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+          if (/live sessions/.test(text) && /99999999/.test(text)) return text;
+        }
+        return undefined;
+      }, { timeoutMs: 20_000, intervalMs: 500 });
+      if (!preview) fail('the session details preview did not open');
+      await screenshot(page, 'alert-runaway-details.png');
+      return /Sub-agents/.test(preview) ? 'details with sub-agent counts' : 'opened';
+    });
+
+    await check('"Tokenmeter: Estimate Task Cost" from the palette shows a P10–P90 range per tier (alert-estimate.png)', async () => {
+      await clearNotifications(page);
+      await runCommand(page, 'Tokenmeter: Estimate Task Cost');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await input.fill('Fix the crash in the upload form when the file is empty');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'No context' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const found = await poll(async () => (await toasts(page)).find((t) => /Bug fix|bug fix/i.test(t) && /\$/.test(t)), { timeoutMs: 60_000, intervalMs: 500 });
+      if (!found) fail(`no estimate notification; toasts: ${JSON.stringify(await toasts(page))}`);
+      await page.waitForTimeout(1_500);
+      await screenshot(page, 'alert-estimate.png');
+      if (!found.includes('Copy Estimate')) fail(`no Copy Estimate action: ${found}`);
+      return found.slice(0, 160);
+    });
+  } finally {
+    if (page) await closePage(page);
+    await stopHost(host, { keepRunDir: keep });
+    if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+    else say(`kept ${runDir}`);
+  }
+}
+
+let crashed;
+try {
+  await main();
+} catch (error) {
+  crashed = error;
+  results.push({ title: 'ui alerts harness', ok: false, ms: 0, error: String(error?.stack ?? error) });
+  say(`  ✗ harness: ${error?.stack ?? error}`);
+}
+const passed = results.filter((r) => r.ok).length;
+fs.mkdirSync(resultsDir, { recursive: true });
+fs.writeFileSync(path.join(resultsDir, 'ui-alerts.json'), JSON.stringify({ passed, failed: results.length - passed, tests: results }, null, 2));
+say(`\nui alerts: ${passed} passed, ${results.length - passed} failed`);
+process.exit(results.length - passed > 0 || crashed ? 1 : 0);
