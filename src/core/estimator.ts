@@ -313,7 +313,9 @@ export function formatEstimateMarkdown(description: string, e: TaskEstimate, opt
   lines.push('', `**Suggested:** ${e.suggested.model} (${e.suggested.tier}) — ${e.suggested.reason}`);
   const suggestedCost = e.cost[e.suggested.model];
   if (options.remainingBudgetUsd !== undefined && suggestedCost) {
-    lines.push('', `**Budget:** on ${e.suggested.model} this would take ${budgetShareText(suggestedCost, options.remainingBudgetUsd)}.`);
+    lines.push('', options.remainingBudgetUsd <= 0
+      ? '**Budget:** the budget is already spent.'
+      : `**Budget:** on ${e.suggested.model} this would take ${budgetShareText(suggestedCost, options.remainingBudgetUsd)}.`);
   }
   lines.push('', `_${e.basisNote}${options.contextNote ? ` ${options.contextNote}` : ''}_`);
   return lines.join('\n');
