@@ -57,7 +57,9 @@ export interface WalkProblem {
 export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[]): Promise<string[]> {
   const found: string[] = [];
   const visited = new Set<string>();
-  // Only a symlink can close a loop, so only the root and link targets need realpath.
+  // Only a symlink can close a loop or alias a folder. Plain folders are walked without
+  // realpath; a linked folder is walked only if it leads outside the trees already walked.
+  const walkedRoots: string[] = [];
   async function visitOnce(dir: string): Promise<void> {
     let real: string;
     try {
@@ -66,8 +68,9 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       problems.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
       return;
     }
-    if (visited.has(real)) return;
+    if (visited.has(real) || walkedRoots.some((r) => real.startsWith(r + path.sep))) return;
     visited.add(real);
+    walkedRoots.push(real);
     await visit(dir);
   }
   async function visit(dir: string): Promise<void> {

@@ -47,10 +47,11 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
   const handle = io === 'async' ? await openAsync(cursor.path) : openBlocking(cursor.path);
   try {
     const stat = await handle.stat();
+    // A whole-file history is rewritten in place all the time; re-parsing it is the normal path.
+    if (cursor.wholeFile) return readWholeFile(cursor, handle, stat, sink, tally);
     if (stat.size < cursor.offset || (stat.size === cursor.size && stat.mtimeMs !== cursor.mtimeMs && cursor.offset > 0)) {
       return 'replaced';
     }
-    if (cursor.wholeFile) return readWholeFile(cursor, handle, stat, sink, tally);
     // Growth alone does not prove an append: the file may have been replaced, or cut and rewritten,
     // by more bytes than were read. Then the bytes before `offset` differ from what was read.
     if (cursor.offset > 0 && stat.size > cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle, cursor.offset)) !== cursor.fingerprint) {

@@ -134,7 +134,7 @@ export class UsageScanner {
   private async quickPass(changedPaths: string[]): Promise<boolean> {
     const hotSinceMs = Date.now() - 10 * 60_000;
     const hot = [...this.cursors.values()].filter((c) => c.mtimeMs >= hotSinceMs || changedPaths.includes(c.path));
-    const unknown = changedPaths.filter((p) => p.endsWith('.jsonl') && !this.cursors.has(p));
+    const unknown = changedPaths.filter((p) => /\.jsonl?$/.test(p) && !this.cursors.has(p));
     if (unknown.length > 0) return this.pass();
     return this.apply(await scanFiles(hot, this.options.io), undefined);
   }
