@@ -4,10 +4,13 @@
 //   1. a budget threshold notification (daily cap 10 USD in user settings, 9 USD spent today in the logs)   alert-threshold.png
 //   2. a runaway notification and the flame status bar (30 sub-agents appear live in the logs), and the
 //      cap-reached error notification their spend causes                                                    alert-runaway.png
-//   3. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
+//   3. a budget endpoint (a LiteLLM-shaped server on 127.0.0.1): the missing key's fix-it notification, then
+//      "Set API Key" from the palette, after which the gateway's quota is the tightest limit          alert-endpoint.png
+//   4. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
 // Run: npm run build && node test/integration/uiAlerts.mjs [--keep]
 // Writes test-results/ui-alerts.json ({ passed, failed, tests }); exit code 1 on any failure.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { closePage, openWorkbench, poll, repoRoot, resultsDir, runCommand, screenshot, startHost, stopHost, visibleText } from '../host/host.mjs';
@@ -17,6 +20,24 @@ const MINUTE_MS = 60_000;
 /** UTC+8: the local day is well under way whenever this runs, so "minutes ago" is still today. */
 const timeZone = 'Asia/Shanghai';
 const results = [];
+const gatewayKey = 'sk-gateway-test-key-0123456789';
+
+/** LiteLLM's /key/info for one key: 48 of 50 USD spent. */
+function startGateway() {
+  const seen = { requests: 0, authorized: 0 };
+  const server = http.createServer((req, res) => {
+    seen.requests++;
+    if (req.headers.authorization !== `Bearer ${gatewayKey}`) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Authentication Error, invalid proxy server token passed', type: 'auth_error', code: '401' } }));
+      return;
+    }
+    seen.authorized++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ key: 'hashed', info: { spend: 48, max_budget: 50, soft_budget: null, budget_duration: '30d', budget_reset_at: '2026-12-01T00:00:00Z', team_id: null } }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, baseUrl: `http://127.0.0.1:${server.address().port}` })));
+}
 
 function say(line) {
   process.stdout.write(`${line}\n`);
@@ -129,12 +150,18 @@ async function main() {
   const env = { CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: codexHome, HOME: home, TZ: timeZone, TOKENMETER_STATE_DIR: path.join(runDir, 'state') };
   fs.mkdirSync(resultsDir, { recursive: true });
 
+  const gateway = await startGateway();
   const host = await startHost({
     workspaceDir,
     env,
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'tokenmeter.budget.dailyUsd': 10 },
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'tokenmeter.budget.dailyUsd': 10,
+      'tokenmeter.endpoints.sources': [{ type: 'litellm', name: 'gateway', baseUrl: gateway.baseUrl, includeTeam: false }],
+      'tokenmeter.endpoints.pollIntervalMs': 5000,
+    },
   });
   let page;
+  let endpointToast;
   try {
     say(`UI alerts (code-server ${host.origin}, TZ=${timeZone}):`);
     page = await openWorkbench(host, { folder: workspaceDir, extensionDevelopmentPath: repoRoot, deviceScaleFactor: 1.5 });
@@ -144,8 +171,10 @@ async function main() {
       if (!found) fail(`no threshold notification; toasts: ${JSON.stringify(await toasts(page))}; items: ${JSON.stringify(await tokenmeterItems(page))}`);
       for (const action of ['Show Usage', 'Snooze 1 h', 'Snooze Until Tomorrow', 'Open Settings']) if (!found.includes(action)) fail(`action "${action}" missing: ${found}`);
       if (!/\$9\.00 of \$10\.00/.test(found)) fail(`expected "$9.00 of $10.00" in: ${found}`);
+      // The budget endpoint has no key yet: its fix-it notification comes at the first poll (checked below).
+      endpointToast = await poll(async () => (await toasts(page)).find((t) => /budget endpoint gateway/.test(t)), { timeoutMs: 15_000, intervalMs: 500 });
       await page.waitForTimeout(500);
-      await screenshot(page, 'alert-threshold.png', { clip: bottomRight(page, 900, 360) });
+      await screenshot(page, 'alert-threshold.png', { clip: bottomRight(page, 900, 520) });
       const item = (await tokenmeterItems(page)).find((i) => /left of \$10 today/.test(i.text));
       if (!item) fail(`status bar does not show the daily cap: ${JSON.stringify(await tokenmeterItems(page))}`);
       if (!/warning-kind|error-kind/.test(item.className)) fail(`status bar not coloured at 90%: ${item.className}`);
@@ -158,6 +187,37 @@ async function main() {
       await page.waitForTimeout(4_000);
       const again = (await toasts(page)).filter((t) => /Daily cap at \d+%/.test(t));
       if (again.length > 0) fail(`notified again: ${JSON.stringify(again)}`);
+    });
+
+    await check('a budget endpoint without a key raises one notification with "Set API Key"; after setting it the gateway quota is the tightest (alert-endpoint.png)', async () => {
+      const missing = endpointToast;
+      if (!missing) fail(`no endpoint notification; toasts: ${JSON.stringify(await toasts(page))}`);
+      if (!missing.includes('Set API Key')) fail(`no Set API Key action: ${missing}`);
+      await clearNotifications(page);
+      await runCommand(page, 'Tokenmeter: Set API Key');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(300);
+      if ((await input.getAttribute('type')) !== 'password') fail('the key input is not a password field');
+      await input.fill(gatewayKey);
+      await page.keyboard.press('Enter');
+      const item = await poll(async () => (await tokenmeterItems(page)).find((i) => /\$2\.00 left of \$50 · gateway/.test(i.text)), { timeoutMs: 30_000, intervalMs: 500 });
+      if (!item) fail(`status bar does not show the gateway quota; items: ${JSON.stringify(await tokenmeterItems(page))}; server saw ${JSON.stringify(gateway.seen)}`);
+      if (!/error-kind/.test(item.className)) fail(`96% should be in the error colour: ${item.className}`);
+      const threshold = await poll(async () => (await toasts(page)).find((t) => /gateway key budget at 96%/.test(t)), { timeoutMs: 10_000 });
+      if (!threshold) fail(`no threshold notification for the gateway; toasts: ${JSON.stringify(await toasts(page))}`);
+      await page.locator(`.part.statusbar [id="${item.id}"]`).hover();
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(500);
+      const text = await hover.innerText();
+      await screenshot(page, 'alert-endpoint.png');
+      if (!/gateway key budget: \$48\.00 of \$50 \(96%\)/.test(text)) fail(`tooltip lacks the gateway line: ${text}`);
+      if (!/updated (just now|\d+ s ago)/.test(text)) fail(`tooltip lacks the age: ${text}`);
+      if (!/Daily cap: \$9\.00 of \$10 \(90%\)/.test(text)) fail(`tooltip lacks the local cap: ${text}`);
+      if (text.includes(gatewayKey)) fail('the key is shown in the tooltip');
+      await page.mouse.move(300, 300);
+      return `"${item.text}"; ${gateway.seen.authorized} authorized of ${gateway.seen.requests} requests`;
     });
 
     await check('a live runaway (30 parallel sub-agents) raises a warning and the flame status bar; the cap-reached error follows (alert-runaway.png)', async () => {
@@ -214,6 +274,7 @@ async function main() {
   } finally {
     if (page) await closePage(page);
     await stopHost(host, { keepRunDir: keep });
+    gateway.server.close();
     if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
     else say(`kept ${runDir}`);
   }
