@@ -154,6 +154,27 @@ describe('fuzz: Claude line parser', () => {
     );
   });
 
+  it('counts a good line whatever its key order and JSON whitespace (the fast paths fall back, never drop it)', () => {
+    const shuffle = (value: unknown, order: number[]): unknown => {
+      if (Array.isArray(value)) return value.map((v) => shuffle(v, order));
+      if (value === null || typeof value !== 'object') return value;
+      const entries = Object.entries(value as Record<string, unknown>);
+      const sorted = entries.map((e, i) => [order[i % order.length], e] as const).sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+      return Object.fromEntries(sorted.map(([k, v]) => [k, shuffle(v, order)]));
+    };
+    fc.assert(
+      fc.property(claudeUsageArb, fc.array(fc.nat(), { minLength: 1, maxLength: 16 }), fc.constantFrom(0, 1, 2, '\t'), (usage, order, indent) => {
+        const line = claudeAssistantLine({ id: 'k', usage, text: 'hi' });
+        const reshaped = JSON.stringify(shuffle(JSON.parse(line), order), null, indent).replace(/\n/g, ' ');
+        const { usages, tally } = parseClaude(Buffer.from(`${reshaped}\n`));
+        assert.equal(usages.length, 1, reshaped);
+        assert.deepEqual(ledgerTotals(ledgerOf(usages)), ledgerTotals(ledgerOf(parseClaude(Buffer.from(`${line}\n`)).usages)));
+        assert.equal(tally.malformedLines, 0);
+      }),
+      { numRuns: runs },
+    );
+  });
+
   it('counts a good line with a multi-MB reply and skips a multi-MB garbage line beside it', () => {
     const bigText = 'x'.repeat(6 * 1024 * 1024);
     const good = claudeAssistantLine({ id: 'big', usage: { input: 3, output: 5, cacheWrite: 7, cacheRead: 11 }, text: bigText });
