@@ -126,9 +126,10 @@ interface PageState {
 type SortKey = 'startMs' | 'project' | 'models' | 'subAgents' | 'tokens' | 'costUsd' | 'durationMs' | 'requests';
 const sortKeys: SortKey[] = ['startMs', 'project', 'models', 'subAgents', 'tokens', 'costUsd', 'durationMs', 'requests'];
 
+const savedState = viewStateSchema.safeParse(host.getState());
+
 function loadState(): PageState {
-  const saved = viewStateSchema.safeParse(host.getState());
-  const state: ViewState = saved.success ? saved.data : { query: defaultQuery };
+  const state: ViewState = savedState.success ? savedState.data : { query: defaultQuery };
   const sortKey = sortKeys.find((k) => k === state.sort?.key) ?? 'costUsd';
   return { query: state.query, sortKey, descending: state.sort?.descending ?? true, filter: state.filter ?? '', selectedSessionId: state.selectedSessionId };
 }
@@ -276,8 +277,14 @@ function renderSummary(v: DashboardView): void {
   }
   byId('summary').replaceChildren(...tiles);
   const notice = byId('notice');
-  notice.hidden = head.unpricedModels.length === 0;
-  notice.textContent = head.unpricedModels.length > 0 ? `Unpriced models (tokens counted, no cost): ${head.unpricedModels.join(', ')} — ${tokens(head.unpricedTokens)} tokens.` : '';
+  notice.classList.remove('error');
+  const text = v.sources.length === 0
+    ? 'No Claude Code or Codex usage found yet. Tokenmeter reads ~/.claude/projects and ~/.codex/sessions (see the tokenmeter.claudeConfigDirs and tokenmeter.codexHomes settings); run "Tokenmeter: Show Output" to see which folders were searched.'
+    : head.unpricedModels.length > 0
+      ? `Unpriced models (tokens counted, no cost): ${head.unpricedModels.join(', ')} — ${tokens(head.unpricedTokens)} tokens.`
+      : '';
+  notice.hidden = text === '';
+  notice.textContent = text;
 }
 
 function gaugeElement(g: Gauge): HTMLElement {
@@ -828,5 +835,6 @@ new ResizeObserver(() => {
   }
 }).observe(document.body);
 
-post({ type: 'ready', query: page.query });
+// A fresh page lets the host choose the range (the one the panel was last left on); a restored page keeps its own.
+post({ type: 'ready', ...(savedState.success ? { query: page.query } : {}) });
 if (page.selectedSessionId) post({ type: 'sessionDetails', sessionId: page.selectedSessionId });

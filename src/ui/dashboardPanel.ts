@@ -42,6 +42,7 @@ export class Dashboard implements vscode.Disposable {
   private budget: BudgetSettings | undefined;
   private readonly serializer: vscode.Disposable;
   private gauges: () => Gauge[] = () => [];
+  private lastQuery: DashboardQuery | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (message: string) => void) {
     // Registered when the engine loads, just after activation: VS Code holds a restored panel until a
@@ -91,7 +92,9 @@ export class Dashboard implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, query: DashboardQuery | undefined): void {
-    const wrapper = new DashboardPanel(panel, this.extensionUri, this.log, query ?? defaultQuery, () => {
+    // A panel closed and opened again in the same window starts on the range it was left on.
+    const wrapper = new DashboardPanel(panel, this.extensionUri, this.log, query ?? this.lastQuery ?? defaultQuery, (lastQuery) => {
+      this.lastQuery = lastQuery;
       if (this.panel === wrapper) this.panel = undefined;
     });
     this.panel = wrapper;
@@ -137,7 +140,7 @@ class DashboardPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: (message: string) => void,
     private query: DashboardQuery,
-    private readonly onDispose: () => void,
+    private readonly onDispose: (lastQuery: DashboardQuery) => void,
   ) {
     this.disposables.push(panel.onDidDispose(() => {
       this.panelDisposed = true;
@@ -300,6 +303,6 @@ class DashboardPanel implements vscode.Disposable {
     this.serviceSubscription?.dispose();
     for (const d of this.disposables.reverse()) d.dispose();
     if (!this.panelDisposed) this.panel.dispose();
-    this.onDispose();
+    this.onDispose(this.query);
   }
 }

@@ -127,6 +127,8 @@ describe('dashboard page (headless Chromium, standalone)', function () {
     for (const model of view.daily.models) assert.ok(legend.some((l) => l?.includes(model)), `legend lacks ${model}`);
     assert.equal(await page.locator('.gauge').count(), view.header.gauges.length);
     assert.ok(view.header.gauges.length >= 3, 'fixture has daily and monthly caps and a Codex limit');
+    // A fresh page lets the host pick the range.
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent[0]), { type: 'ready' });
     assert.equal(await page.locator('#model-table tbody tr').count(), view.models.length);
     assert.ok(await page.locator('#model-table .badge', { hasText: 'unpriced' }).count() >= 1);
   });
