@@ -38,6 +38,8 @@ export const endpointsSettingsSchema = z.object({
   pollIntervalMs: z.number().int().min(5_000).default(60_000),
   /** Pause polling after the window has been unfocused this long; catch up on focus. */
   pauseWhenUnfocusedMs: z.number().int().min(0).default(5 * 60_000),
+  /** Show GitHub Copilot's premium-request quota through VS Code's own GitHub sign-in (opt-in). */
+  copilot: z.boolean().default(false),
 });
 
 export const routingSettingsSchema = z.object({

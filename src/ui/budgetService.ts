@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { redactSecrets, sourceNameOf, type BudgetReading, type EndpointSourceConfig } from '../core/budgetReading';
+import { redactSecrets, sourceNameOf, type BudgetReading, type EndpointSourceConfig, type PlanQuota } from '../core/budgetReading';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
 import type { PlanWindowInput } from '../core/constraints';
 import type { EndpointsSettings } from '../core/settings';
-import { BudgetPoller, FilePollCache, sourceRequiresKey, type BudgetPollerChange } from '../sources/endpoints';
+import { BudgetPoller, fetchCopilotQuota, FilePollCache, sourceRequiresKey, type BudgetPollerChange } from '../sources/endpoints';
 import { defaultStateDir, readStatusLineSnapshotAsync } from '../sources/statusLineStore';
 
 /** A configured budget source and the SecretStorage entry that holds its key. */
@@ -29,6 +29,8 @@ export function configuredSources(settings: EndpointsSettings): ConfiguredSource
 }
 
 const statusLineCheckMs = 5_000;
+/** Copilot's monthly quota moves slowly; no need to ask GitHub every minute. */
+const copilotMinIntervalMs = 5 * 60_000;
 
 /**
  * Budget endpoints (polled, keys from SecretStorage) and the Claude plan quota recorded by
@@ -45,6 +47,8 @@ export class BudgetService implements vscode.Disposable {
   /** Keys read this session, so that every message can be redacted against all of them. */
   private readonly knownSecrets = new Set<string>();
   private statusLine: StatusLineSnapshot | undefined;
+  private copilot: PlanQuota | undefined;
+  private copilotError: string | undefined;
   private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -71,6 +75,11 @@ export class BudgetService implements vscode.Disposable {
       if (!vscode.window.state.focused) this.onWindowState(false, settings.pauseWhenUnfocusedMs);
       poller.start();
       this.log(`Polling ${this.sources.length} budget endpoint${this.sources.length === 1 ? '' : 's'} every ${Math.round(settings.pollIntervalMs / 1000)} s: ${this.sources.map((s) => s.id).join(', ')}.`);
+    }
+    if (settings.copilot) {
+      const every = setInterval(() => void this.pollCopilot(), Math.max(copilotMinIntervalMs, settings.pollIntervalMs));
+      this.disposables.push({ dispose: () => clearInterval(every) });
+      void this.pollCopilot();
     }
     const check = setInterval(() => void this.readStatusLine(), statusLineCheckMs);
     this.disposables.push({ dispose: () => clearInterval(check) });
@@ -131,13 +140,33 @@ export class BudgetService implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Copilot premium requests through VS Code's GitHub sign-in (silent: never prompts; sign in from the Accounts menu). */
+  private async pollCopilot(): Promise<void> {
+    if (!vscode.window.state.focused && this.copilot) return;
+    let token: string | undefined;
+    try {
+      const session = await vscode.authentication.getSession('github', ['user:email'], { silent: true });
+      token = session?.accessToken;
+      if (!token) throw new Error('Not signed in to GitHub in VS Code; sign in from the Accounts menu to see the Copilot quota.');
+      this.knownSecrets.add(token);
+      this.copilot = await fetchCopilotQuota({ apiKey: token, nowMs: Date.now() });
+      this.copilotError = undefined;
+    } catch (error) {
+      const message = this.redact(error instanceof Error ? error.message : String(error));
+      if (message !== this.copilotError) this.log(`GitHub Copilot quota: ${message}`);
+      this.copilotError = message;
+      if (this.copilot) this.copilot = { ...this.copilot, stale: true, error: message };
+    }
+    this.changed.fire();
+  }
+
   readings(): BudgetReading[] {
     return (this.poller?.readings() ?? []).map((r) => (r.error ? { ...r, error: this.redact(r.error) } : r));
   }
 
   /** Claude's official plan windows, as recorded by the status line command. */
   planQuotas(nowMs: number): PlanWindowInput[] {
-    return this.statusLine ? claudePlanQuotas(this.statusLine, nowMs) : [];
+    return [...(this.statusLine ? claudePlanQuotas(this.statusLine, nowMs) : []), ...(this.copilot ? [this.copilot] : [])];
   }
 
   get hasStatusLine(): boolean {

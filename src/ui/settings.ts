@@ -44,7 +44,7 @@ export class SettingsReader implements vscode.Disposable {
       budget: section('budget', Object.keys(budgetSettingsSchema.shape), ['requestUrl']),
       endpoints: {
         sources: this.validSources(globalOnly<unknown>('endpoints.sources')),
-        ...section('endpoints', ['pollIntervalMs', 'pauseWhenUnfocusedMs'], ['pollIntervalMs', 'pauseWhenUnfocusedMs']),
+        ...section('endpoints', ['pollIntervalMs', 'pauseWhenUnfocusedMs', 'copilot'], ['pollIntervalMs', 'pauseWhenUnfocusedMs', 'copilot']),
       },
       routing: section('routing', Object.keys(routingSettingsSchema.shape)),
       runaway: section('runaway', Object.keys(runawaySettingsSchema.shape)),
