@@ -1,5 +1,5 @@
-// What `tokenmeter status --json --config FILE` does for budgets, as a standalone program, so the
-// secrets suite checks the endpoint code path even where the CLI command does not take --config yet.
+// What `tokenmeter status --json --config FILE` does for budgets, as a standalone program: the
+// secrets suite runs it too, so the endpoint code path is checked apart from the rest of the CLI.
 import { budgetExitCode, budgetStatusJson, pollBudgets, readEndpointsConfigFile } from '../../src/sources/endpoints';
 
 void (async () => {
