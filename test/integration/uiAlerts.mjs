@@ -7,6 +7,7 @@
 //   3. a budget endpoint (a LiteLLM-shaped server on 127.0.0.1): the missing key's fix-it notification, then
 //      "Set API Key" from the palette, after which the gateway's quota is the tightest limit          alert-endpoint.png
 //   4. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
+//   5. the quiet routing hint for simple work on Opus, with its hover                                          alert-routing-hint.png
 // Run: npm run build && node test/integration/uiAlerts.mjs [--keep]
 // Writes test-results/ui-alerts.json ({ passed, failed, tests }); exit code 1 on any failure.
 import * as fs from 'node:fs';
@@ -112,6 +113,22 @@ function writeRunaway(claudeDir, nowMs) {
     }
     fs.writeFileSync(path.join(project, sessionId, 'subagents', `agent-${agentId}.jsonl`), lines.join('\n') + '\n');
   }
+}
+
+/** Simple work on an expensive model: six short Opus turns in the last three minutes. */
+function writeSimpleOpusSession(claudeDir, nowMs) {
+  const sessionId = '77777777-6666-4555-a444-333333333333';
+  const cwd = '/home/dev/docs';
+  const lines = [user({ sessionId, timestampMs: nowMs - 3.5 * MINUTE_MS, text: 'fix the typos in README', cwd })];
+  for (let i = 0; i < 6; i++) {
+    lines.push(assistant({
+      sessionId, timestampMs: nowMs - (3 - i * 0.5) * MINUTE_MS, id: `simple_${i}`, model: 'claude-opus-4-5-20251101', cwd,
+      usage: { input_tokens: 300, output_tokens: 250, cache_creation_input_tokens: 800, cache_read_input_tokens: 18_000 },
+    }));
+  }
+  const file = path.join(claudeDir, 'projects', '-home-dev-docs', `${sessionId}.jsonl`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
 async function toasts(page) {
@@ -270,6 +287,22 @@ async function main() {
       await screenshot(page, 'alert-estimate.png');
       if (!found.includes('Copy Estimate')) fail(`no Copy Estimate action: ${found}`);
       return found.slice(0, 160);
+    });
+
+    await check('simple requests on Opus show the quiet routing hint, never a popup (alert-routing-hint.png)', async () => {
+      await clearNotifications(page);
+      writeSimpleOpusSession(claudeDir, Date.now());
+      const hint = await poll(async () => (await tokenmeterItems(page)).find((i) => i.icons.includes('lightbulb')), { timeoutMs: 30_000, intervalMs: 500 });
+      if (!hint) fail(`no routing hint; items: ${JSON.stringify(await tokenmeterItems(page))}`);
+      if (!/Haiku would do · −\d+%/.test(hint.text)) fail(`unexpected hint text: ${hint.text}`);
+      const popups = (await toasts(page)).filter((t) => /would do/.test(t));
+      if (popups.length > 0) fail(`the hint also popped up: ${JSON.stringify(popups)}`);
+      await page.locator(`.part.statusbar [id="${hint.id}"]`).hover();
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(400);
+      await screenshot(page, 'alert-routing-hint.png', { clip: bottomRight(page, 1000, 300) });
+      return `"${hint.text}"`;
     });
   } finally {
     if (page) await closePage(page);
