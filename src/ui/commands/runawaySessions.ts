@@ -26,7 +26,7 @@ export function runawayReportMarkdown(detector: RunawayDetector | undefined, now
   const ordered = focusSessionId ? [...sessions.filter((s) => s.sessionId === focusSessionId), ...sessions.filter((s) => s.sessionId !== focusSessionId)] : sessions;
   for (const s of ordered) {
     const alerting = s.activeAlerts.length > 0;
-    lines.push(`## ${alerting ? '🔥 ' : ''}Session ${md(shortSessionId(s.sessionId))} · ${md(s.project || 'unknown project')}`, '');
+    lines.push(`## ${alerting ? 'Runaway: ' : ''}Session ${md(shortSessionId(s.sessionId))} · ${md(s.project || 'unknown project')}`, '');
     lines.push('| | |', '|---|---|');
     lines.push(`| Model | ${md(s.model || 'unknown')} |`);
     lines.push(`| Burn rate | **${formatUsd(s.usdPerHour)}/h** · ${tokens(s.tokensPerMinute)} tokens/min |`);
