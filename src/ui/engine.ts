@@ -47,6 +47,7 @@ export class Engine implements vscode.Disposable {
   private constraints: Constraint[] = [];
   private tightest: Constraint | undefined;
   private lifetime: vscode.Disposable[] = [];
+  private readonly runawayNotifiedAtMs = new Map<string, number>();
 
   constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void, private readonly context: EngineContext) {
     // This bundle is dist/engine.js: the extension's root is one folder up.
@@ -70,7 +71,7 @@ export class Engine implements vscode.Disposable {
     const service = (this.service = new UsageService(settings, this.log));
     const budgets = (this.budgets = new BudgetService(settings.endpoints, this.context.secrets, this.log, (sourceId, message, isAuth) =>
       void this.notifyEndpointError(sourceId, message, isAuth)));
-    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.constraints), this.log);
+    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.constraints), this.log, this.runawayNotifiedAtMs);
     this.lifetime.push(service.onDidChange((state) => this.update(state)));
     this.lifetime.push(budgets.onDidChange(() => this.update(service.state)));
     this.dashboard.setService(service, settings.budget);

@@ -21,14 +21,14 @@ export class RunawayWatch {
   private detector: RunawayDetector | undefined;
   private ledger: Ledger | undefined;
   private observed = 0;
-  private readonly notifiedAtMs = new Map<string, number>();
-
   constructor(
     private readonly settings: Settings,
     private readonly prices: PriceTable,
     private readonly calendar: Calendar,
     private readonly remainingBudgetUsd: () => number | undefined,
     private readonly log: (message: string) => void,
+    /** When each session was last notified; owned by the caller so a settings change does not notify again. */
+    private readonly notifiedAtMs: Map<string, number> = new Map(),
   ) {}
 
   private readonly costOf = (e: UsageEvent): number | null => this.prices.costOf(e);
@@ -41,7 +41,7 @@ export class RunawayWatch {
     if (ledger !== this.ledger || events.length < this.observed) {
       fired = this.rebuild(ledger, events, nowMs);
     } else if (events.length > this.observed) {
-      const fresh = events.slice(this.observed).slice().sort((a, b) => a.timestampMs - b.timestampMs);
+      const fresh = events.slice(this.observed).sort((a, b) => a.timestampMs - b.timestampMs);
       this.observed = events.length;
       fired = [];
       for (const e of fresh) {

@@ -1,0 +1,81 @@
+import { strict as assert } from 'node:assert';
+import { Calendar } from '../../src/core/calendar';
+import { Ledger } from '../../src/core/ledger';
+import { PriceTable } from '../../src/core/pricing';
+import { settingsSchema } from '../../src/core/settings';
+import type { UsageEvent } from '../../src/core/usageEvent';
+import { RunawayWatch } from '../../src/ui/runawayWatch';
+
+const nowMs = Date.UTC(2026, 10, 24, 12, 0, 0);
+
+function ev(sessionId: string, agentId: string, timestampMs: number): UsageEvent {
+  return {
+    source: 'claude', timestampMs, sessionId, agentId, project: 'search', model: 'claude-opus-4-5-20251101',
+    inputTokens: 3_000, outputTokens: 1_500, cacheWrite5mTokens: 30_000, cacheWrite1hTokens: 0, cacheReadTokens: 0,
+  };
+}
+
+/** 30 sub-agents, 8 requests each, over the 4 minutes before `endMs`. */
+function fanOut(ledger: Ledger, sessionId: string, endMs: number): void {
+  let n = 0;
+  for (let r = 0; r < 8; r++) for (let a = 0; a < 30; a++) {
+    ledger.add({ event: ev(sessionId, `agent${a}`, endMs - 4 * 60_000 + r * 30_000 + a * 500), dedupKey: `${sessionId}:${a}:${r}:${n++}` });
+  }
+}
+
+function watch(settings = settingsSchema.parse({})) {
+  const logs: string[] = [];
+  return { logs, w: new RunawayWatch(settings, new PriceTable(), new Calendar('UTC'), () => undefined, (m) => logs.push(m)) };
+}
+
+describe('RunawayWatch: the runaway detector fed from the live ledger', () => {
+  it('replays the last two hours at start and reports a runaway still in force, once', () => {
+    const ledger = new Ledger();
+    fanOut(ledger, 'live', nowMs);
+    fanOut(ledger, 'old', nowMs - 5 * 3_600_000); // over long ago: not in force
+    const { w, logs } = watch();
+    const first = w.update(ledger, nowMs);
+    assert.deepEqual(first.map((a) => a.sessionId), ['live']);
+    assert.equal(w.status(nowMs).isRunaway, true);
+    assert.match(w.status(nowMs).text, /^\$\(flame\) Runaway \$/);
+    assert.deepEqual(w.update(ledger, nowMs + 1_000), [], 'nothing new, nothing to say');
+    assert.match(logs[0], /replayed 240 recent requests/);
+  });
+
+  it('observes new events in time order and notifies a session at most once in 15 minutes', () => {
+    const ledger = new Ledger();
+    ledger.add({ event: ev('calm', '', nowMs - 60_000), dedupKey: 'c1' });
+    const { w } = watch();
+    assert.deepEqual(w.update(ledger, nowMs), []);
+    fanOut(ledger, 'fresh', nowMs + 5 * 60_000);
+    const fired = w.update(ledger, nowMs + 5 * 60_000);
+    assert.deepEqual(fired.map((a) => a.sessionId), ['fresh']);
+    fanOut(ledger, 'fresh', nowMs + 9 * 60_000);
+    assert.deepEqual(w.update(ledger, nowMs + 9 * 60_000), []);
+  });
+
+  it('starts over when the scanner replaces its ledger, and stays quiet when disabled', () => {
+    const { w } = watch();
+    const a = new Ledger();
+    a.add({ event: ev('calm', '', nowMs), dedupKey: 'x' });
+    assert.deepEqual(w.update(a, nowMs), []);
+    const b = new Ledger();
+    fanOut(b, 'rebuilt', nowMs);
+    assert.deepEqual(w.update(b, nowMs).map((x) => x.sessionId), ['rebuilt']);
+
+    const off = watch(settingsSchema.parse({ runaway: { enabled: false } })).w;
+    const c = new Ledger();
+    fanOut(c, 'ignored', nowMs);
+    assert.deepEqual(off.update(c, nowMs), []);
+    assert.equal(off.status(nowMs).isRunaway, false);
+  });
+
+  it('lets the notification snooze a session', () => {
+    const ledger = new Ledger();
+    fanOut(ledger, 'live', nowMs);
+    const { w } = watch();
+    w.update(ledger, nowMs);
+    w.snooze('live', nowMs + 3_600_000);
+    assert.equal(w.status(nowMs + 1_000).isRunaway, false);
+  });
+});
