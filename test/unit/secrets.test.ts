@@ -60,7 +60,15 @@ describe('secrets and network: the key never leaks, nothing but the configured e
     // Logs to read (so the scan path runs too), one Claude and one Codex.
     const project = path.join(home, 'claude', 'projects', '-home-dev-repo');
     await fs.mkdir(project, { recursive: true });
-    await fs.writeFile(path.join(project, 's.jsonl'), joinLines([claudeAssistantLine({ id: 'k1', usage: { input: 10, output: 20, cacheWrite: 0, cacheRead: 0 }, timestamp: new Date().toISOString() })]));
+    // Plus two bad lines (a torn record and a negative count): skipped, and the count shown.
+    await fs.writeFile(
+      path.join(project, 's.jsonl'),
+      joinLines([
+        claudeAssistantLine({ id: 'k1', usage: { input: 10, output: 20, cacheWrite: 0, cacheRead: 0 }, timestamp: new Date().toISOString() }),
+        '{"type":"assistant","message":{"model":"m","usage":{"input_tokens":',
+        claudeAssistantLine({ id: 'k2', usage: { input: -5, output: 1, cacheWrite: 0, cacheRead: 0 }, timestamp: new Date().toISOString() }),
+      ]),
+    );
     const day = path.join(home, 'codex', 'sessions', '2025', '09', '01');
     await fs.mkdir(day, { recursive: true });
     await fs.writeFile(path.join(day, 'rollout-2025-09-01T10-00-00-0199a0aa-1111-2222-3333-444455556666.jsonl'), joinLines(codexGoodLines('0199a0aa-1111-2222-3333-444455556666', [{ input: 100, cached: 10, output: 5 }])));
@@ -151,15 +159,17 @@ describe('secrets and network: the key never leaks, nothing but the configured e
     assertNoKey(run.stderr, 'stderr');
     const out = JSON.parse(run.stdout) as { budgets?: { source: string; error: string | null; spent: number | null }[]; today?: unknown };
     assert.ok(out.today, 'the status snapshot was printed');
+    assert.equal((out as { scan?: { malformedLines?: number } }).scan?.malformedLines, 2, 'skipped lines are counted and shown');
     assertBudgets(out, run.stdout);
     assert.equal(run.code, 0, 'one source answered');
   });
 
   it('status (text) and daily --json print no key either, and nothing written to disk holds it', async () => {
-    for (const args of [['status', '--config', configFile], ['daily', '--json'], ['status', '--json']]) {
+    for (const args of [['status', '--config', configFile], ['daily', '--json'], ['daily'], ['status', '--json']]) {
       const run = await cli(args);
       assertNoKey(run.stdout + run.stderr, args.join(' '));
       assert.ok(run.stdout.length > 0, `${args.join(' ')} printed something`);
+      if (args.join(' ') === 'daily') assert.match(run.stdout, /2 malformed log lines skipped/);
     }
     const written = (await filesUnder(home)).filter((f) => !f.startsWith(bundleDir) && f !== configFile && f !== netLog);
     assert.ok(written.some((f) => f.includes(`${path.sep}cache${path.sep}`)), `the index was written: ${written.join(', ')}`);
