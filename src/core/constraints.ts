@@ -213,6 +213,8 @@ export function combinedStatus(
   } else {
     text = `$(pulse) ${amount(tightest, tightest.remaining ?? 0)} left of ${capAmount(tightest, tightest.limit ?? 0)} · ${tightest.shortLabel}`;
   }
+  // The last good value after a failed poll: say so, the tooltip says why.
+  if (tightest.stale) text += ' (stale)';
   return { text, level, tightest };
 }
 

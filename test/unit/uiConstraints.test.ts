@@ -25,6 +25,11 @@ describe('constraints: the tightest limit among local caps, endpoints and plan w
     assert.equal(s.level, 'warning');
   });
 
+  it('marks a stale endpoint value in the status bar text', () => {
+    const cs = endpointConstraints([{ source: 'litellm', scope: 'key', limitUsd: 50, spentUsd: 41, fetchedAtMs: nowMs - 600_000, stale: true, error: '503 from LiteLLM' }]);
+    assert.equal(combinedStatus(snapshot, cs, thresholds).text, '$(pulse) $9.00 left of $50 · litellm (stale)');
+  });
+
   it('says plainly when a plan window is used up', () => {
     const cs = planConstraints([{ source: 'claude', window: '5h', usedPercent: 100, resetsAt: new Date(nowMs + 3_600_000).toISOString(), fetchedAtMs: nowMs - 40_000, stale: false }], nowMs);
     const s = combinedStatus(snapshot, [...localConstraints([daily]), ...cs], thresholds);

@@ -86,7 +86,7 @@ export interface RunawayNotificationDeps {
 export async function notifyRunaway(alert: RunawayAlert, deps: RunawayNotificationDeps): Promise<void> {
   deps.log(`Runaway: ${alert.message}`);
   const terminal = agentTerminal();
-  const actions = ['Show Session', 'Snooze 1 h', 'Open Log Folder', ...(terminal ? ['Stop Agent…'] : [])];
+  const actions = ['Show Session', 'Snooze 1 h', 'Open Log Folder', ...(terminal ? ['Focus Terminal', 'Stop Agent…'] : [])];
   const picked = await vscode.window.showWarningMessage(`Tokenmeter: ${alert.message}`, ...actions);
   switch (picked) {
     case 'Show Session':
@@ -103,6 +103,9 @@ export async function notifyRunaway(alert: RunawayAlert, deps: RunawayNotificati
       else await vscode.commands.executeCommand('revealFileInOS', uri);
       return;
     }
+    case 'Focus Terminal':
+      terminal?.show();
+      return;
     case 'Stop Agent…': {
       if (!terminal) return;
       terminal.show();
