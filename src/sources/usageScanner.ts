@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as os from 'node:os';
@@ -9,7 +9,7 @@ import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import { readNewLines } from './logReader';
-import { unpackResults, type PackedResults } from './packedResults';
+import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
 export interface ScanOptions {
   roots: LogRoots;
@@ -35,13 +35,6 @@ export interface ScanStats {
   rebuilds: number;
 }
 
-/** What a worker sends back for one file. */
-export interface FileScanResult {
-  cursor: FileCursor;
-  usages: ParsedUsage[];
-  tally: LineTally;
-  error?: string;
-}
 
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
@@ -53,25 +46,33 @@ function addTally(into: LineTally, from: LineTally): void {
   into.malformedLines += from.malformedLines;
 }
 
-/** Reads a batch of files; used on the calling thread and inside each worker. */
-export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync' = 'async'): Promise<FileScanResult[]> {
-  const results: FileScanResult[] = [];
+/**
+ * Reads files one by one, handing each file's records to `onFile` as soon as it is
+ * read (so they are never all held at once); used on the calling thread and inside
+ * each worker. `onFile` returning false stops the batch.
+ */
+export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync', onFile: (file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]) => boolean | void): Promise<void> {
   for (const cursor of cursors) {
     const usages: ParsedUsage[] = [];
     const tally = emptyTally();
+    let error: string | undefined;
     try {
-      const outcome = await readNewLines(cursor, (u) => usages.push(u), tally, io);
-      results.push({ cursor, usages, tally, error: outcome === 'replaced' ? 'replaced' : undefined });
-    } catch (error) {
-      results.push({ cursor, usages, tally, error: (error as NodeJS.ErrnoException).code ?? String(error) });
+      if ((await readNewLines(cursor, (u) => usages.push(u), tally, io)) === 'replaced') error = 'replaced';
+    } catch (failure) {
+      error = (failure as NodeJS.ErrnoException).code ?? String(failure);
     }
+    if (onFile({ cursor, tally, error }, usages) === false) return;
   }
-  return results;
+}
+
+function resultOf(file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]): FileScanResult {
+  return { ...file, feed: (sink) => usages.forEach(sink) };
 }
 
 function runWorker(script: string, cursors: FileCursor[]): Promise<FileScanResult[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { cursors } });
+    // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
+    const worker = new Worker(script, { workerData: { cursors }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.once('message', (packed: PackedResults) => resolve(unpackResults(packed)));
     worker.once('error', reject);
     worker.once('exit', (code) => {
@@ -136,7 +137,7 @@ export class UsageScanner {
     const hot = [...this.cursors.values()].filter((c) => c.mtimeMs >= hotSinceMs || changedPaths.includes(c.path));
     const unknown = changedPaths.filter((p) => /\.jsonl?$/.test(p) && !this.cursors.has(p));
     if (unknown.length > 0) return this.pass();
-    return this.apply(await scanFiles(hot, this.options.io), undefined);
+    return this.applyAll(hot, undefined);
   }
 
   private freshStats(): ScanStats {
@@ -153,22 +154,41 @@ export class UsageScanner {
     for (const file of files) {
       if (!this.cursors.has(file.path)) this.cursors.set(file.path, newCursor(file.source, file.path, file.relativePath));
     }
-    return this.apply(await this.readAll([...this.cursors.values()]), problems, started);
+    return this.applyAll([...this.cursors.values()], problems, started);
   }
 
-  private async apply(results: FileScanResult[], problems: WalkProblem[] | undefined, started = Date.now()): Promise<boolean> {
+  /**
+   * Reads the files and folds them into the ledger, oldest file first: when a resumed
+   * session copies history into a new file, the original (older) transcript is seen
+   * first and keeps the credit.
+   */
+  private async applyAll(cursors: FileCursor[], problems: WalkProblem[] | undefined, started = Date.now()): Promise<boolean> {
     const versionBefore = this.ledger.version;
     const failedFiles: WalkProblem[] = [];
-    // Oldest files first: when a resumed session copies history into a new file, the
-    // original (older) transcript is seen first and keeps the credit.
-    const ordered = [...results].sort((a, b) => a.cursor.mtimeMs - b.cursor.mtimeMs || (a.cursor.path < b.cursor.path ? -1 : 1));
-    for (const result of ordered) {
-      if (result.error === 'replaced') return this.rebuild(`${path.basename(result.cursor.path)} was truncated or replaced`);
+    let replaced: string | undefined;
+    const applyOne = (result: FileScanResult): boolean => {
+      if (result.error === 'replaced') {
+        replaced = path.basename(result.cursor.path);
+        return false;
+      }
       this.cursors.set(result.cursor.path, result.cursor);
-      for (const usage of result.usages) this.ledger.add(usage);
+      result.feed((usage) => this.ledger.add(usage));
       addTally(this.stats.tally, result.tally);
       if (result.error) failedFiles.push({ path: result.cursor.path, reason: result.error });
+      return true;
+    };
+    const ordered = await this.oldestFirst(cursors);
+    const fromWorkers = await this.readInWorkers(ordered);
+    if (fromWorkers) {
+      const byPath = new Map(fromWorkers.map((r) => [r.cursor.path, r]));
+      for (const cursor of ordered) {
+        const result = byPath.get(cursor.path);
+        if (result && !applyOne(result)) break;
+      }
+    } else {
+      await scanFiles(ordered, this.options.io ?? 'async', (file, usages) => applyOne(resultOf(file, usages)));
     }
+    if (replaced) return this.rebuild(`${replaced} was truncated or replaced`);
     this.stats.files = this.cursors.size;
     this.stats.bytes = [...this.cursors.values()].reduce((sum, c) => sum + c.offset, 0);
     this.stats.duplicates = this.ledger.duplicateCount;
@@ -188,19 +208,32 @@ export class UsageScanner {
     return true;
   }
 
-  private async readAll(cursors: FileCursor[]): Promise<FileScanResult[]> {
+  /** Files by last modification, oldest first (a stat for files not seen before). */
+  private async oldestFirst(cursors: FileCursor[]): Promise<FileCursor[]> {
+    const mtimes = await Promise.all(cursors.map(async (c) => {
+      if (c.mtimeMs > 0) return c.mtimeMs;
+      try {
+        return this.options.io === 'sync' ? statSync(c.path).mtimeMs : (await fs.stat(c.path)).mtimeMs;
+      } catch {
+        return 0;
+      }
+    }));
+    const order = cursors.map((cursor, i) => ({ cursor, mtimeMs: mtimes[i] }));
+    order.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.cursor.path < b.cursor.path ? -1 : 1));
+    return order.map((o) => o.cursor);
+  }
+
+  /** Reads a large backlog of new files in worker threads; undefined when reading here is better. */
+  private async readInWorkers(cursors: FileCursor[]): Promise<FileScanResult[] | undefined> {
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
     const workers = this.options.workers ?? (Number(process.env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
     const fresh = cursors.filter((c) => c.offset === 0);
-    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return scanFiles(cursors, this.options.io);
-    // Sizes decide whether workers pay off and how to split; a sample is enough to tell.
+    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return undefined;
+    // Sizes decide whether workers pay off; a sample is enough to tell.
     const sample = fresh.filter((_, i) => i % Math.ceil(fresh.length / 64) === 0);
     const sampleBytes = (await Promise.all(sample.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0);
-    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return scanFiles(cursors, this.options.io);
-    const groups = deal(cursors, workers);
-    const parts = await Promise.all(groups.map((group) => runWorker(script, group)));
-    const byPath = new Map(parts.flat().map((r) => [r.cursor.path, r]));
-    // Apply in path order, whatever order the workers finished in.
-    return cursors.map((c) => byPath.get(c.path)).filter((r): r is FileScanResult => r !== undefined);
+    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return undefined;
+    const parts = await Promise.all(deal(cursors, workers).map((group) => runWorker(script, group)));
+    return parts.flat();
   }
 }
