@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ledger, type SerializedLedger } from '../core/ledger';
+import type { LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
@@ -19,6 +20,8 @@ interface IndexFile {
   savedAtMs: number;
   cursors: FileCursor[];
   ledger: SerializedLedger;
+  /** Lines seen so far, so the count of skipped lines survives a restart (absent in older files). */
+  tally?: LineTally;
 }
 
 function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -49,6 +52,10 @@ export async function loadIndex(file: string, scanner: UsageScanner): Promise<bo
     const ledger = Ledger.deserialize(data.ledger);
     if (!data.cursors.every(isSaneCursor)) return false;
     scanner.restore(ledger, data.cursors);
+    const t = data.tally;
+    if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
+      scanner.stats.tally = { lines: t.lines, usageLines: t.usageLines, malformedLines: t.malformedLines };
+    }
     return true;
   } catch {
     return false;
@@ -83,6 +90,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     savedAtMs: Date.now(),
     cursors: scanner.fileCursors(),
     ledger: scanner.ledger.serialize(),
+    tally: scanner.stats.tally,
   };
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
