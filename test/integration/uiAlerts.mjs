@@ -8,8 +8,11 @@
 //      "Set API Key" from the palette, after which the gateway's quota is the tightest limit          alert-endpoint.png
 //   4. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
 //   5. the quiet routing hint for simple work on Opus, with its hover                                          alert-routing-hint.png
+//   6. "Connect Claude Code Status Line" (modal with the change), the installed command fed like Claude Code
+//      feeds it, and the official 5-hour quota in the tooltip; "Install Claude Code Budget Hook"          alert-statusline.png
 // Run: npm run build && node test/integration/uiAlerts.mjs [--keep]
 // Writes test-results/ui-alerts.json ({ passed, failed, tests }); exit code 1 on any failure.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -303,6 +306,61 @@ async function main() {
       await page.waitForTimeout(400);
       await screenshot(page, 'alert-routing-hint.png', { clip: bottomRight(page, 1000, 300) });
       return `"${hint.text}"`;
+    });
+
+    await check('"Connect Claude Code Status Line" shows the change, writes it, and the official plan quota reaches the tooltip (alert-statusline.png)', async () => {
+      await clearNotifications(page);
+      await runCommand(page, 'Tokenmeter: Connect Claude Code Status Line');
+      const dialog = page.locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+      const dialogText = await dialog.innerText();
+      if (!/statusLine/.test(dialogText) || !/statusline/.test(dialogText)) fail(`the dialog does not show the change: ${dialogText}`);
+      await screenshot(page, 'alert-statusline-connect.png');
+      await dialog.locator('.monaco-button', { hasText: 'Connect Status Line' }).first().click();
+      const settingsFile = path.join(claudeDir, 'settings.json');
+      const installed = await poll(async () => {
+        try {
+          return JSON.parse(fs.readFileSync(settingsFile, 'utf8')).statusLine?.command;
+        } catch {
+          return undefined;
+        }
+      }, { timeoutMs: 10_000 });
+      if (!installed || !/dist\/cli\.js'? statusline$/.test(installed)) fail(`settings.json statusLine: ${installed}`);
+      // What Claude Code does on every refresh: run the command with the session JSON on stdin.
+      const resetsAt = Math.floor(Date.now() / 1000) + 2 * 3600;
+      const input = JSON.stringify({ session_id: 'abc', model: { id: 'claude-opus-4-5', display_name: 'Opus' }, cost: { total_cost_usd: 3.2 }, rate_limits: { five_hour: { used_percentage: 71, resets_at: resetsAt }, seven_day: { used_percentage: 18, resets_at: resetsAt + 86_400 } } });
+      const run = spawnSync('sh', ['-c', installed], { input, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
+      if (run.status !== 0 || !/5h 71%/.test(run.stdout)) fail(`status line command: exit ${run.status}, stdout ${run.stdout}, stderr ${run.stderr}`);
+      const item = page.locator('.part.statusbar [id="tokenmeter.tokenmeter.tokenmeter.status"]');
+      let text = '';
+      const seen = await poll(async () => {
+        await page.mouse.move(300, 300);
+        await page.waitForTimeout(300);
+        await item.hover();
+        const hover = page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
+        text = await hover.innerText({ timeout: 3_000 }).catch(() => '');
+        return /Claude 5-hour window: 71% used/.test(text);
+      }, { timeoutMs: 20_000, intervalMs: 1_000 });
+      await screenshot(page, 'alert-statusline.png');
+      if (!seen) fail(`tooltip lacks the Claude plan window: ${text}`);
+      await page.mouse.move(300, 300);
+      return `statusLine: ${installed.replace(repoRoot, '<repo>')} → "${run.stdout.trim()}"`;
+    });
+
+    await check('"Install Claude Code Budget Hook" asks first, then adds the guard as a PreToolUse hook; "Remove" takes it out', async () => {
+      await clearNotifications(page);
+      const settingsFile = path.join(claudeDir, 'settings.json');
+      const hooks = () => JSON.parse(fs.readFileSync(settingsFile, 'utf8')).hooks?.PreToolUse ?? [];
+      for (const [command, button, want] of [['Install Claude Code Budget Hook', 'Install Hook', 1], ['Remove Claude Code Budget Hook', 'Remove Hook', 0]]) {
+        await runCommand(page, `Tokenmeter: ${command}`);
+        const dialog = page.locator('.monaco-dialog-box').first();
+        await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+        if (!/PreToolUse/.test(await dialog.innerText())) fail(`the ${command} dialog does not show the change`);
+        await dialog.locator('.monaco-button', { hasText: button }).first().click();
+        const ok = await poll(async () => hooks().filter((h) => JSON.stringify(h).includes('tokenmeter guard')).length === want, { timeoutMs: 10_000 });
+        if (!ok) fail(`after ${command}: ${JSON.stringify(hooks())}`);
+      }
+      if (!JSON.parse(fs.readFileSync(settingsFile, 'utf8')).statusLine) fail('the status line was lost on the way');
     });
   } finally {
     if (page) await closePage(page);
