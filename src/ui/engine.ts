@@ -113,7 +113,7 @@ export class Engine implements vscode.Disposable {
           showSession: (id) => this.showSessions(id),
           snooze: (id, untilMs) => {
             this.runaway?.snooze(id, untilMs);
-            this.update(service.state);
+            if (this.service) this.update(this.service.state);
           },
           roots: service.roots,
           log: this.log,
