@@ -416,7 +416,7 @@ function renderDaily(v: DashboardView): void {
   const readout = h('div', { className: 'readout', 'aria-hidden': 'true' });
   const chartHost = h('div', { className: 'chart', role: 'img', 'aria-label': `Spend per day, ${v.rangeLabel}: total ${usd(totalByDay.reduce((a, b) => a + b, 0))}, highest ${usd(Math.max(0, ...totalByDay))}.` });
   const legendItems: { label: string; color: string; dashed?: boolean }[] = d.models.map((model, m) => ({ label: model, color: colorOf(m) }));
-  if (d.projection) legendItems.push({ label: `projected today ${usd(d.projection.costUsd)}`, color: theme.foreground, dashed: true });
+  if (d.projection) legendItems.push({ label: `today at this block’s pace ${usd(d.projection.costUsd)}`, color: theme.foreground, dashed: true });
   if (d.capUsd !== undefined) legendItems.push({ label: `daily cap ${usd(d.capUsd)}`, color: theme.red });
   container.replaceChildren(chartHost, legend(legendItems), readout);
   const maxY = Math.max(d.capUsd ?? 0, d.projection?.costUsd ?? 0, ...totalByDay, 0.01);

@@ -396,12 +396,14 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
   const dailyCap = snapshot?.budgets.find((b) => b.period === 'day' && b.unit === 'usd')?.limit;
   let projection: DashboardView['daily']['projection'];
   if (today >= range.firstDay && today <= range.lastDay) {
-    const dayStartMs = startOfDay(calendar, today);
     const dayEndMs = startOfDay(calendar, today + 1);
     const block = query.source === 'all' ? snapshot?.block : undefined;
-    // The live 5-hour block's rate says more about the rest of today than the day's average.
-    const ratePerMs = block && block.endMs > nowMs ? block.usdPerHour / 3_600_000 : todayCell.costUsd / Math.max(nowMs - dayStartMs, 3_600_000);
-    if (todayCell.costUsd > 0) projection = { dayIndex: today - range.firstDay, costUsd: todayCell.costUsd + ratePerMs * Math.max(dayEndMs - nowMs, 0) };
+    // The live 5-hour block's pace, carried to the block's end (or midnight if sooner): a burst at
+    // 00:10 must not be extrapolated over a whole day. No active block, no projection.
+    if (block && block.endMs > nowMs && todayCell.costUsd > 0) {
+      const untilMs = Math.min(block.endMs, dayEndMs);
+      projection = { dayIndex: today - range.firstDay, costUsd: todayCell.costUsd + (block.usdPerHour / 3_600_000) * Math.max(untilMs - nowMs, 0) };
+    }
   }
 
   // Sessions and projects: sums of each session's days inside the range.

@@ -62,7 +62,7 @@ export const dailySchema = z.object({
   tokensByDay: z.array(z.number()),
   sessionsByDay: z.array(z.number()),
   capUsd: z.optional(z.number()),
-  /** Today's spend projected to midnight, at its index in `days`. */
+  /** Today's spend if the live 5-hour block keeps its pace until it ends (or midnight), at its index in `days`. */
   projection: z.optional(z.object({ dayIndex: z.int(), costUsd: z.number() })),
 });
 

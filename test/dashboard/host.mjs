@@ -92,6 +92,23 @@ async function main() {
       await page.waitForTimeout(500);
       await screenshot(page, 'dashboard-host.png');
 
+      // Export: the page asks, the extension shows a save dialog (VS Code's simple dialog here, proposing
+      // ~/tokenmeter-daily-<date>.csv), the user accepts, the extension writes the file.
+      await frame.click('button:has-text("Export CSV")');
+      const input = page.locator('.quick-input-widget input');
+      const dialogShown = await input.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+      if (dialogShown) {
+        await poll(async () => (await input.inputValue()).endsWith('.csv'), { timeoutMs: 10_000 });
+        await page.keyboard.press('Enter');
+      }
+      const exportedName = () => fs.readdirSync(home).find((f) => /^tokenmeter-daily-\d{4}-\d{2}-\d{2}\.csv$/.test(f));
+      const csv = await poll(() => (exportedName() ? fs.readFileSync(path.join(home, exportedName()), 'utf8') : undefined), { timeoutMs: 15_000 });
+      const lines = csv?.split('\r\n') ?? [];
+      check('Export CSV writes the daily rows through a save dialog',
+        lines[0] === 'date,source,model,requests,inputTokens,outputTokens,cacheWrite5mTokens,cacheWrite1hTokens,cacheReadTokens,costUsd,priced' && lines.length > 2,
+        dialogShown ? `${exportedName() ?? 'no file'}, ${lines.length - 2} rows` : 'no save dialog');
+      await page.keyboard.press('Escape');
+
       // Reload the window as a user does (the workbench saves editor and webview state on the way out):
       // the serializer (onWebviewPanel activation) restores the panel with its range.
       await runCommand(page, 'Developer: Reload Window');
