@@ -74,11 +74,14 @@ function isUserLine(buf: Buffer, start: number, end: number): boolean {
   return buf.subarray(start, Math.min(end, start + 1024)).indexOf(userLineMarker) !== -1;
 }
 
+type Outcome = ParsedUsage | 'not-usage' | 'malformed';
+
 /**
- * Parses the complete lines in `buf[start, end)` of a Claude Code transcript.
- * The range must end at a line boundary (or at the end of a complete last line).
+ * Walks the complete lines in `buf[start, end)` (the range must end at a line
+ * boundary or at the end of a complete last line), counts them, and hands each
+ * line that looks like a JSON object to `read`, which may decline it unparsed.
  */
-export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+function forEachLine(buf: Buffer, start: number, end: number, tally: LineTally, sink: (usage: ParsedUsage) => void, read: (lineStart: number, stop: number) => Outcome): void {
   let lineStart = start;
   while (lineStart < end) {
     let lineEnd = buf.indexOf(newline, lineStart);
@@ -86,49 +89,34 @@ export function parseClaudeLines(buf: Buffer, start: number, end: number, file: 
     const stop = contentEnd(buf, lineStart, lineEnd);
     if (stop > lineStart) {
       tally.lines++;
-      if (!looksLikeJsonObject(buf, lineStart, stop)) {
-        tally.malformedLines++;
-      } else if (!isUserLine(buf, lineStart, stop)) {
-        // An assistant line ends with its usage, so search from the end.
-        const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
-        if (usageAt !== -1) {
-          const outcome = usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
-          if (outcome === 'malformed') tally.malformedLines++;
-          else if (outcome !== 'not-usage') {
-            tally.usageLines++;
-            sink(outcome);
-          }
-        }
+      const outcome = looksLikeJsonObject(buf, lineStart, stop) ? read(lineStart, stop) : 'malformed';
+      if (outcome === 'malformed') tally.malformedLines++;
+      else if (outcome !== 'not-usage') {
+        tally.usageLines++;
+        sink(outcome);
       }
     }
     lineStart = lineEnd + 1;
   }
 }
 
+/** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
+export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
+    if (isUserLine(buf, lineStart, stop)) return 'not-usage';
+    // An assistant line ends with its usage, so search from the end.
+    const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
+    if (usageAt === -1) return 'not-usage';
+    return usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
+  });
+}
+
 /** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
 export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  let lineStart = start;
-  while (lineStart < end) {
-    let lineEnd = buf.indexOf(newline, lineStart);
-    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
-    const stop = contentEnd(buf, lineStart, lineEnd);
-    if (stop > lineStart) {
-      tally.lines++;
-      if (!looksLikeJsonObject(buf, lineStart, stop)) {
-        tally.malformedLines++;
-      } else {
-        // The top-level type comes first; response items (model output, tool output) carry no usage.
-        const head = buf.subarray(lineStart, Math.min(stop, lineStart + 80));
-        if (head.indexOf(codexSkippableType) === -1) {
-          const outcome = usageFromCodexRecord(parseJson(buf, lineStart, stop), state);
-          if (outcome === 'malformed') tally.malformedLines++;
-          else if (outcome !== 'not-usage') {
-            tally.usageLines++;
-            sink(outcome);
-          }
-        }
-      }
-    }
-    lineStart = lineEnd + 1;
-  }
+  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
+    // The top-level type comes first; response items (model output, tool output) carry no usage.
+    const head = buf.subarray(lineStart, Math.min(stop, lineStart + 80));
+    if (head.indexOf(codexSkippableType) !== -1) return 'not-usage';
+    return usageFromCodexRecord(parseJson(buf, lineStart, stop), state);
+  });
 }
