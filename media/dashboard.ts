@@ -5,6 +5,7 @@ import './dashboard.css';
 import uPlot from 'uplot';
 import * as z from 'zod/mini';
 import {
+  applySessionsDelta,
   defaultQuery,
   toHostSchema,
   toViewSchema,
@@ -783,9 +784,11 @@ window.addEventListener('message', (event: MessageEvent) => {
       break;
     case 'patch': {
       if (!view || JSON.stringify(view.query) !== JSON.stringify(message.patch.query)) return;
-      const next = { ...view, ...message.patch } as DashboardView;
+      const { sessionsDelta, ...sections } = message.patch;
+      const next = { ...view, ...sections } as DashboardView;
+      if (sessionsDelta) next.sessions = { rows: applySessionsDelta(view.sessions.rows, sessionsDelta), total: sessionsDelta.total };
       view = next;
-      const changed = new Set(viewSectionKeys.filter((key) => message.patch[key] !== undefined));
+      const changed = new Set(viewSectionKeys.filter((key) => sections[key] !== undefined || (key === 'sessions' && sessionsDelta)));
       for (const key of changed) if (!(key === 'topProjects' && changed.has('topSessions'))) renderers[key](next);
       if (changed.has('models') === false) byId('footnote').textContent = `Costs are estimated from local logs at list prices (time zone ${next.timeZone}); updated ${dateTime(next.nowMs)}.`;
       document.body.dataset.patched = String(Number(document.body.dataset.patched ?? '0') + 1);

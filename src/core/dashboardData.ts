@@ -10,7 +10,7 @@ import type {
   TokensByKind,
   ViewPatch,
 } from './protocol';
-import { viewSectionKeys } from './protocol';
+import { sessionKey, viewSectionKeys } from './protocol';
 import type { BudgetSettings } from './settings';
 import type { StatusSnapshot } from './snapshot';
 import { totalTokensOf, type SourceName, type UsageEvent } from './usageEvent';
@@ -544,10 +544,24 @@ export function viewPatch(previous: DashboardView | undefined, next: DashboardVi
   if (!previous || JSON.stringify(previous.query) !== JSON.stringify(next.query) || previous.rangeLabel !== next.rangeLabel) return null;
   const patch: ViewPatch = { nowMs: next.nowMs, query: next.query };
   for (const key of viewSectionKeys) {
+    if (key === 'sessions') continue;
     if (JSON.stringify(previous[key]) !== JSON.stringify(next[key])) (patch as Record<string, unknown>)[key] = next[key];
+  }
+  // A live update touches a few sessions: send those rows, not the table.
+  const before = new Map(previous.sessions.rows.map((r) => [sessionKey(r), JSON.stringify(r)]));
+  const upserts: SessionRow[] = [];
+  for (const row of next.sessions.rows) {
+    const key = sessionKey(row);
+    if (before.get(key) !== JSON.stringify(row)) upserts.push(row);
+    before.delete(key);
+  }
+  const removedKeys = [...before.keys()];
+  if (upserts.length > 0 || removedKeys.length > 0 || previous.sessions.total !== next.sessions.total) {
+    patch.sessionsDelta = { upserts, removedKeys, total: next.sessions.total };
   }
   return patch;
 }
+
 
 /** One session's breakdown by model and by agent (main agent first). Scans the events once. */
 export function sessionDetails(events: readonly UsageEvent[], sessionId: string, prices: PriceTable): SessionDetails | null {

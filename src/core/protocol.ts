@@ -150,7 +150,14 @@ export const dashboardViewSchema = z.object({
 export const viewSectionKeys = ['header', 'daily', 'cumulative', 'tokensByKind', 'topSessions', 'topProjects', 'sessions', 'models', 'perResult'] as const;
 export type ViewSectionKey = (typeof viewSectionKeys)[number];
 
-export const viewPatchSchema = z.extend(z.partial(dashboardViewSchema), { nowMs: z.number(), query: dashboardQuerySchema });
+/** Session rows that changed since the last view, instead of the whole table; removed rows by `sessionKey`. */
+export const sessionsDeltaSchema = z.object({ upserts: z.array(sessionRowSchema), removedKeys: z.array(z.string()), total: z.number() });
+
+export const viewPatchSchema = z.extend(z.partial(dashboardViewSchema), {
+  nowMs: z.number(),
+  query: dashboardQuerySchema,
+  sessionsDelta: z.optional(sessionsDeltaSchema),
+});
 
 const breakdownSchema = z.object({ name: z.string(), requests: z.number(), tokens: z.number(), costUsd: z.number(), firstMs: z.number(), lastMs: z.number() });
 
@@ -195,6 +202,7 @@ export const viewStateSchema = z.object({
 export type DashboardQuery = z.infer<typeof dashboardQuerySchema>;
 export type DashboardView = z.infer<typeof dashboardViewSchema>;
 export type ViewPatch = z.infer<typeof viewPatchSchema>;
+export type SessionsDelta = z.infer<typeof sessionsDeltaSchema>;
 export type SessionRow = z.infer<typeof sessionRowSchema>;
 export type ModelRow = z.infer<typeof modelRowSchema>;
 export type Gauge = z.infer<typeof gaugeSchema>;
@@ -206,3 +214,20 @@ export type ViewState = z.infer<typeof viewStateSchema>;
 
 export const defaultQuery: DashboardQuery = { range: '30d', source: 'all' };
 export const dashboardViewType = 'tokenmeter.dashboard';
+
+/** A session row's identity: two agents' session ids may coincide. */
+export function sessionKey(row: Pick<SessionRow, 'source' | 'sessionId'>): string {
+  return `${row.source}\u0000${row.sessionId}`;
+}
+
+/** The page's side of `sessionsDelta`: rows keyed by source and id, order left to the table's sort. */
+export function applySessionsDelta(rows: readonly SessionRow[], delta: SessionsDelta): SessionRow[] {
+  const removed = new Set(delta.removedKeys);
+  const byKey = new Map<string, SessionRow>();
+  for (const row of rows) {
+    const key = sessionKey(row);
+    if (!removed.has(key)) byKey.set(key, row);
+  }
+  for (const row of delta.upserts) byKey.set(sessionKey(row), row);
+  return [...byKey.values()];
+}

@@ -221,6 +221,17 @@ describe('dashboard page (headless Chromium, standalone)', function () {
     assert.equal(await renders(page), before, 'a patch must not re-render the whole page');
   });
 
+  it('merges a session delta into the table', async () => {
+    const view = fixture.views['7d|codex'];
+    const [first, second] = view.sessions.rows;
+    const delta = { upserts: [{ ...first, costUsd: 999.5, requests: 4242 }], removedKeys: [`${second.source}\u0000${second.sessionId}`], total: view.sessions.total - 1 };
+    await page.fill('#session-filter', '');
+    await page.evaluate((message) => window.postMessage(message, '*'), { type: 'patch', patch: { nowMs: view.nowMs + 2_000, query: view.query, sessionsDelta: delta } });
+    await page.waitForFunction(() => Number(document.body.dataset.patched ?? 0) >= 2);
+    assert.equal(await page.locator(`#session-table tr[data-session="${second.sessionId}"]`).count(), 0);
+    assert.match((await page.textContent(`#session-table tr[data-session="${first.sessionId}"]`)) ?? '', /\$999\.50/);
+  });
+
   it('ignores a malformed message and says so, without console errors', async () => {
     await page.evaluate(() => window.postMessage({ type: 'view', view: { nowMs: 'soon' } }, '*'));
     await page.waitForSelector('#notice.error');

@@ -11,7 +11,7 @@ import {
   viewPatch,
 } from '../../src/core/dashboardData';
 import { PriceTable } from '../../src/core/pricing';
-import { dashboardViewSchema, toHostSchema, toViewSchema, type DashboardQuery } from '../../src/core/protocol';
+import { applySessionsDelta, dashboardViewSchema, sessionKey, toHostSchema, toViewSchema, type DashboardQuery, type SessionRow } from '../../src/core/protocol';
 import { dailyReport } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeStatusSnapshot } from '../../src/core/snapshot';
@@ -170,9 +170,30 @@ describe('dashboard data', () => {
     // A new request today changes the sections it touches and leaves the rest out.
     rows.push(event({ timestampMs: nowMs - 60_000, model: 'claude-opus-4-5-20251101' }));
     index.sync(rows, true);
-    const second = viewPatch(first, buildDashboardView(index, query, { nowMs: nowMs + 1_000 }))!;
-    assert.ok(second.header && second.daily && second.sessions && second.models);
-    assert.equal(second.sessions.rows.some((r) => r.sessionId === 's1'), true);
+    const latest = buildDashboardView(index, query, { nowMs: nowMs + 1_000 });
+    const second = viewPatch(first, latest)!;
+    assert.ok(second.header && second.daily && second.models);
+    // The table travels as the rows that changed, and the page's merge gives the new table.
+    assert.equal(second.sessions, undefined);
+    assert.deepEqual(second.sessionsDelta!.upserts.map((r) => r.sessionId), ['s1']);
+    const byKey = (rows: SessionRow[]) => [...rows].sort((a, b) => sessionKey(a).localeCompare(sessionKey(b)));
+    assert.deepEqual(byKey(applySessionsDelta(first.sessions.rows, second.sessionsDelta!)), byKey(latest.sessions.rows));
+    assert.ok(JSON.stringify(second).length < JSON.stringify(latest).length / 2);
+  });
+
+  it('drops rows that left the table from the delta and the merge', () => {
+    const rows = [event({ sessionId: 'a', outputTokens: 9_000 }), event({ sessionId: 'b' }), event({ sessionId: 'c', outputTokens: 100 })];
+    const index = new DashboardIndex(prices, new Calendar('UTC'));
+    index.sync(rows, true);
+    const query: DashboardQuery = { range: 'today', source: 'all' };
+    const first = buildDashboardView(index, query, { nowMs, maxSessionRows: 2 });
+    rows.push(event({ sessionId: 'c', outputTokens: 50_000 }));
+    index.sync(rows, true);
+    const next = buildDashboardView(index, query, { nowMs, maxSessionRows: 2 });
+    const delta = viewPatch(first, next)!.sessionsDelta!;
+    assert.deepEqual(delta.upserts.map((r) => r.sessionId), ['c']);
+    assert.deepEqual(delta.removedKeys, [sessionKey({ source: 'claude', sessionId: 'b' })]);
+    assert.deepEqual(applySessionsDelta(first.sessions.rows, delta).map((r) => r.sessionId).sort(), ['a', 'c']);
   });
 
   it('breaks a session down by model and agent, main agent first', () => {
