@@ -3,6 +3,7 @@
 // limits, Copilot). The status bar shows the tightest; the tooltip lists them all with their age.
 // Pure: `nowMs` is a parameter.
 import { completeAmounts, type BudgetReading } from './budgetReading';
+import { projectOverrun, type ThresholdInput } from './thresholds';
 import type { CodexRateLimit } from './codexLog';
 import { formatTokens, formatUsd, type BudgetLevel, type BudgetState, type StatusSnapshot } from './snapshot';
 
@@ -287,4 +288,42 @@ export function remainingUsdOf(constraints: readonly Constraint[]): number | und
     if (best === undefined || c.remaining < best) best = c.remaining;
   }
   return best;
+}
+
+/**
+ * What `evaluateThresholds` needs for a constraint: dollars for USD caps (with the projected
+ * overrun at today's rate), percent for token caps and plan windows. Undefined without a cap.
+ */
+export function thresholdInputOf(
+  c: Constraint | undefined,
+  ctx: { nowMs: number; utcOffsetMinutes: number; todaySpentUsd: number; thresholdsPct?: readonly number[]; snoozedUntilMs?: number },
+): ThresholdInput | undefined {
+  if (!c || c.usedFraction === undefined || c.limit === undefined || c.expired || !Number.isFinite(c.usedFraction)) return undefined;
+  const percent = c.unit !== 'usd';
+  const spent = percent ? c.usedFraction * 100 : c.spent ?? 0;
+  const limit = percent ? 100 : c.limit;
+  const projection = !percent && c.usedFraction < 1
+    ? projectOverrun({
+        spentUsd: spent,
+        limitUsd: limit,
+        todaySpentUsd: ctx.todaySpentUsd,
+        nowMs: ctx.nowMs,
+        resetsAtMs: c.resetsAtMs,
+        utcOffsetMinutes: ctx.utcOffsetMinutes,
+        capLabel: c.label.charAt(0).toLowerCase() + c.label.slice(1),
+      })
+    : null;
+  return {
+    spentUsd: spent,
+    limitUsd: limit,
+    periodKey: c.periodKey,
+    nowMs: ctx.nowMs,
+    budgetLabel: c.label,
+    thresholdsPct: ctx.thresholdsPct,
+    snoozedUntilMs: ctx.snoozedUntilMs,
+    projection,
+    resetsAt: c.resetsAtMs !== undefined ? new Date(c.resetsAtMs).toISOString() : undefined,
+    utcOffsetMinutes: ctx.utcOffsetMinutes,
+    unit: percent ? 'percent' : 'usd',
+  };
 }

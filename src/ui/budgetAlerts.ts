@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Constraint } from '../core/constraints';
-import { evaluateThresholds, projectOverrun, snoozeUntilMs, type BudgetNotification, type ThresholdState } from '../core/thresholds';
+import { thresholdInputOf, type Constraint } from '../core/constraints';
+import { evaluateThresholds, snoozeUntilMs, type BudgetNotification, type ThresholdState } from '../core/thresholds';
 
 const stateKey = 'tokenmeter.thresholdState';
 const snoozeKey = 'tokenmeter.thresholdSnoozedUntilMs';
@@ -26,38 +26,10 @@ export class BudgetAlerts {
   ) {}
 
   evaluate(tightest: Constraint | undefined, ctx: BudgetAlertContext): void {
-    if (!tightest || tightest.usedFraction === undefined || tightest.limit === undefined || tightest.expired) return;
+    const input = thresholdInputOf(tightest, { ...ctx, snoozedUntilMs: this.globalState.get<number>(snoozeKey) });
+    if (!tightest || !input) return;
     const all = this.globalState.get<Record<string, ThresholdState>>(stateKey) ?? {};
-    const percent = tightest.unit !== 'usd';
-    const spent = percent ? tightest.usedFraction * 100 : tightest.spent ?? 0;
-    const limit = percent ? 100 : tightest.limit;
-    const projection = !percent && tightest.usedFraction < 1
-      ? projectOverrun({
-          spentUsd: spent,
-          limitUsd: limit,
-          todaySpentUsd: ctx.todaySpentUsd,
-          nowMs: ctx.nowMs,
-          resetsAtMs: tightest.resetsAtMs,
-          utcOffsetMinutes: ctx.utcOffsetMinutes,
-          capLabel: tightest.label.charAt(0).toLowerCase() + tightest.label.slice(1),
-        })
-      : null;
-    const result = evaluateThresholds(
-      {
-        spentUsd: spent,
-        limitUsd: limit,
-        periodKey: tightest.periodKey,
-        nowMs: ctx.nowMs,
-        budgetLabel: tightest.label,
-        thresholdsPct: ctx.thresholdsPct,
-        snoozedUntilMs: this.globalState.get<number>(snoozeKey),
-        projection,
-        resetsAt: tightest.resetsAtMs !== undefined ? new Date(tightest.resetsAtMs).toISOString() : undefined,
-        utcOffsetMinutes: ctx.utcOffsetMinutes,
-        unit: percent ? 'percent' : 'usd',
-      },
-      all[tightest.id],
-    );
+    const result = evaluateThresholds(input, all[tightest.id]);
     if (JSON.stringify(all[tightest.id]) !== JSON.stringify(result.state)) {
       void this.globalState.update(stateKey, { ...all, [tightest.id]: result.state });
     }

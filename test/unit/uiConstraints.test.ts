@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { evaluateThresholds, type ThresholdState } from '../../src/core/thresholds';
 import {
+  thresholdInputOf,
   codexConstraints, combinedStatus, constraintLine, endpointConstraints, formatAge, localConstraints, planConstraints,
   readingOfConstraint, remainingUsdOf, tightestConstraint,
 } from '../../src/core/constraints';
@@ -72,5 +74,44 @@ describe('constraints: the tightest limit among local caps, endpoints and plan w
     assert.equal(remainingUsdOf(cs), 20);
     const r = readingOfConstraint(cs[0], nowMs);
     assert.deepEqual([r.scope, r.limitUsd, r.spentUsd, r.remainingUsd], ['local', 50, 20, 30]);
+  });
+});
+
+describe('threshold notifications for the tightest constraint (what the editor runs on each update)', () => {
+  const ctx = { nowMs, utcOffsetMinutes: 0, todaySpentUsd: 0 };
+
+  it('notifies an endpoint budget once at 80% and again only at 95%, then the cap as an error', () => {
+    let state: ThresholdState | undefined;
+    const notified: string[] = [];
+    for (const spent of [10, 40.5, 41, 40.2, 41, 47.6, 50]) {
+      const [c] = endpointConstraints([{ source: 'gateway', scope: 'key', limitUsd: 50, spentUsd: spent, resetsAt: '2026-12-01T00:00:00.000Z', fetchedAtMs: nowMs, stale: false }]);
+      const result = evaluateThresholds(thresholdInputOf(c, ctx)!, state);
+      state = result.state;
+      notified.push(...result.notifications.map((n) => `${n.kind}:${n.severity}:${n.message}`));
+    }
+    assert.deepEqual(notified, [
+      'threshold:warning:gateway key budget at 81%: $40.50 of $50.00 spent.',
+      'threshold:warning:gateway key budget at 95%: $47.60 of $50.00 spent.',
+      'capReached:error:gateway key budget reached: $50.00 of $50.00 spent. Requests may be refused until it resets on Dec 1.',
+    ]);
+  });
+
+  it('speaks in percent for plan windows and token caps, and projects dollar caps at today\'s rate', () => {
+    const [plan] = planConstraints([{ source: 'claude', window: '5h', usedPercent: 83, fetchedAtMs: nowMs, stale: false }], nowMs);
+    const planInput = thresholdInputOf(plan, ctx)!;
+    assert.deepEqual([planInput.unit, planInput.spentUsd, planInput.limitUsd], ['percent', 83, 100]);
+    assert.equal(evaluateThresholds(planInput, undefined).notifications[0].message, 'Claude 5-hour window at 83%.');
+
+    const [monthly] = localConstraints([{ ...daily, period: 'month', limit: 300, spent: 100, remaining: 200, fraction: 1 / 3, periodEndMs: Date.UTC(2026, 11, 1) }]);
+    const input = thresholdInputOf(monthly, { ...ctx, todaySpentUsd: 30 })!;
+    // $30 by noon is $2.50/h: the $200 left last 80 h, until Nov 27.
+    assert.match(input.projection!.message, /At today's rate the monthly cap runs out on the 27th\./);
+  });
+
+  it('has nothing to evaluate without a cap or for a window that has reset', () => {
+    const [noCap] = endpointConstraints([{ source: 'x', scope: 'org', spentUsd: 12, fetchedAtMs: nowMs, stale: false }]);
+    assert.equal(thresholdInputOf(noCap, ctx), undefined);
+    const [expired] = planConstraints([{ source: 'claude', window: '5h', usedPercent: 99, resetsAt: new Date(nowMs - 1).toISOString(), fetchedAtMs: nowMs - 1e7, stale: false }], nowMs);
+    assert.equal(thresholdInputOf(expired, ctx), undefined);
   });
 });
