@@ -255,7 +255,7 @@ export function constraintLine(c: Constraint, nowMs: number): string {
   } else if (c.spent !== undefined) parts.push(`${amount(c, c.spent)} spent, no cap`);
   else if (c.remaining !== undefined) parts.push(`${amount(c, c.remaining)} left`);
   else parts.push('no numbers yet');
-  if (c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) parts[0] += `, resets ${formatIn(c.resetsAtMs - nowMs)}`;
+  if (!c.expired && c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) parts[0] += `, resets ${formatIn(c.resetsAtMs - nowMs)}`;
   let line = `${c.label}: ${parts[0]}`;
   line += c.updatedAtMs === undefined ? ' · live' : ` · ${formatAge(nowMs - c.updatedAtMs)}`;
   if (c.origin === 'plan' && !c.expired) line += ' · official';

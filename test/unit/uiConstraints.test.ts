@@ -52,6 +52,7 @@ describe('constraints: the tightest limit among local caps, endpoints and plan w
     assert.equal(codex[0].expired, true);
     assert.equal(tightestConstraint([...claude, ...codex, ...localConstraints([daily])])?.id, 'local:day:usd');
     assert.match(constraintLine(claude[0], nowMs), /reset since it was recorded/);
+    assert.equal(constraintLine(codex[0], nowMs), 'Codex 5-hour window: reset since it was recorded (was 99%) · updated 6 h ago');
   });
 
   it('skips readings that never answered and lists their error with age in the tooltip line', () => {
