@@ -191,6 +191,7 @@ function buildLayout(): void {
     ),
     h('div', { id: 'custom-range', className: 'custom-range', hidden: true }),
     h('p', { id: 'notice', className: 'notice', role: 'status', hidden: true }),
+    h('section', { id: 'alerts', className: 'alerts', 'aria-label': 'Alerts', hidden: true }),
     h('section', { id: 'summary', className: 'summary', 'aria-label': 'Summary' }),
     h('section', { id: 'gauges', className: 'gauges', 'aria-label': 'Budgets' }),
     h('div', { className: 'grid' },
@@ -304,6 +305,19 @@ function gaugeElement(g: Gauge): HTMLElement {
     h('div', { className: 'meter', role: 'meter', 'aria-label': g.label, 'aria-valuemin': 0, 'aria-valuemax': g.limit, 'aria-valuenow': Math.round(g.spent * 100) / 100, 'aria-valuetext': `${amount(g.spent)} of ${amount(g.limit)}` }, bar),
     h('div', { className: 'gauge-sub' }, notes.join(' · ')),
   );
+}
+
+function renderAlerts(v: DashboardView): void {
+  const box = byId('alerts');
+  box.hidden = v.alerts.length === 0;
+  box.replaceChildren(...v.alerts.map((a) => {
+    const sessionId = a.sessionId;
+    return h('div', { className: `alert level-${a.level}`, role: 'alert' },
+      h('div', { className: 'alert-head' }, h('strong', {}, a.title), h('span', { className: 'muted small' }, ` · ${dateTime(a.firedAtMs)}`)),
+      h('div', {}, a.detail),
+      sessionId ? h('button', { type: 'button', className: 'link', onclick: () => openDetails(sessionId) }, `Open session ${shortId(sessionId)}`) : null,
+    );
+  }));
 }
 
 function renderGauges(v: DashboardView): void {
@@ -740,6 +754,7 @@ const renderers: Record<Section, (v: DashboardView) => void> = {
     renderSummary(v);
     renderGauges(v);
   },
+  alerts: renderAlerts,
   daily: renderDaily,
   cumulative: renderCumulative,
   tokensByKind: renderKinds,

@@ -1,6 +1,8 @@
 import { periodAt, type Calendar, type PeriodKind } from './calendar';
 import type { PriceTable } from './pricing';
+import type { RunawayAlert, RunawayKind } from './runaway';
 import type {
+  DashboardAlert,
   DashboardQuery,
   DashboardView,
   Gauge,
@@ -267,6 +269,8 @@ export interface ViewOptions {
   budget?: BudgetSettings;
   /** More constraints to show as gauges after the local caps: key quotas, team pools read from endpoints. */
   extraGauges?: Gauge[];
+  /** Alerts in force (see `runawayAlertItems`). */
+  alerts?: DashboardAlert[];
   /** The session table is capped; the rest are counted in `sessions.total`. */
   maxSessionRows?: number;
   topCount?: number;
@@ -499,6 +503,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
       unpricedModels: modelRows.filter((m) => !m.priced).map((m) => m.model).sort(),
       ...(snapshot?.block ? { block: snapshot.block } : {}),
     },
+    alerts: options.alerts ?? [],
     daily: {
       days,
       models: drawnModels,
@@ -651,3 +656,23 @@ export function toCsv<T extends object>(rows: readonly T[], columns: readonly (k
 
 export const sessionCsvColumns = ['sessionId', 'source', 'project', 'models', 'subAgents', 'startMs', 'endMs', 'requests', 'tokens', 'costUsd', 'unpricedTokens'] as const;
 export const dailyCsvColumns = ['date', 'source', 'model', 'requests', 'inputTokens', 'outputTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'cacheReadTokens', 'costUsd', 'priced'] as const;
+
+const runawayTitle: Record<RunawayKind, string> = {
+  'burn-rate': 'Runaway spend',
+  'parallel-agents': 'Many parallel sub-agents',
+  loop: 'Repeated request loop',
+  'budget-projection': 'Budget runs out soon',
+};
+
+/** The runaway detector's alerts in force as dashboard alerts, newest first. */
+export function runawayAlertItems(alerts: readonly RunawayAlert[]): DashboardAlert[] {
+  return [...alerts]
+    .sort((a, b) => b.firedAtMs - a.firedAtMs)
+    .map((a) => ({
+      title: runawayTitle[a.kind] ?? 'Runaway session',
+      detail: a.message,
+      level: a.kind === 'burn-rate' || a.kind === 'budget-projection' ? ('error' as const) : ('warning' as const),
+      firedAtMs: a.firedAtMs,
+      sessionId: a.sessionId,
+    }));
+}

@@ -128,6 +128,16 @@ export const perResultSchema = z.object({
   costPerSessionByDay: z.array(z.nullable(z.number())),
 });
 
+/** An alert in force (runaway session, budget), shown above the charts. */
+export const alertSchema = z.object({
+  title: z.string(),
+  detail: z.string(),
+  level: z.enum(['warning', 'error']),
+  firedAtMs: z.number(),
+  /** The session it is about, to open its details. */
+  sessionId: z.optional(z.string()),
+});
+
 export const dashboardViewSchema = z.object({
   nowMs: z.number(),
   timeZone: z.string(),
@@ -136,6 +146,7 @@ export const dashboardViewSchema = z.object({
   /** Sources with any usage in the history, for the source filter. */
   sources: z.array(sourceSchema),
   header: headerSchema,
+  alerts: z.array(alertSchema),
   daily: dailySchema,
   cumulative: cumulativeSchema,
   tokensByKind: tokensByKindSchema,
@@ -147,7 +158,7 @@ export const dashboardViewSchema = z.object({
 });
 
 /** Sections a live update may replace one by one. */
-export const viewSectionKeys = ['header', 'daily', 'cumulative', 'tokensByKind', 'topSessions', 'topProjects', 'sessions', 'models', 'perResult'] as const;
+export const viewSectionKeys = ['header', 'alerts', 'daily', 'cumulative', 'tokensByKind', 'topSessions', 'topProjects', 'sessions', 'models', 'perResult'] as const;
 export type ViewSectionKey = (typeof viewSectionKeys)[number];
 
 /** Session rows that changed since the last view, instead of the whole table; removed rows by `sessionKey`. */
@@ -206,6 +217,7 @@ export type SessionsDelta = z.infer<typeof sessionsDeltaSchema>;
 export type SessionRow = z.infer<typeof sessionRowSchema>;
 export type ModelRow = z.infer<typeof modelRowSchema>;
 export type Gauge = z.infer<typeof gaugeSchema>;
+export type DashboardAlert = z.infer<typeof alertSchema>;
 export type SessionDetails = z.infer<typeof sessionDetailsSchema>;
 export type TokensByKind = z.infer<typeof tokensByKindSchema>;
 export type ToView = z.infer<typeof toViewSchema>;

@@ -21,6 +21,7 @@ import {
   toViewSchema,
   viewStateSchema,
   type DashboardQuery,
+  type DashboardAlert,
   type DashboardView,
   type Gauge,
   type ToHost,
@@ -42,6 +43,7 @@ export class Dashboard implements vscode.Disposable {
   private budget: BudgetSettings | undefined;
   private readonly serializer: vscode.Disposable;
   private gauges: () => Gauge[] = () => [];
+  private alerts: () => DashboardAlert[] = () => [];
   private lastQuery: DashboardQuery | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (message: string) => void) {
@@ -56,7 +58,7 @@ export class Dashboard implements vscode.Disposable {
   setService(service: UsageService, budget: BudgetSettings): void {
     this.service = service;
     this.budget = budget;
-    this.panel?.attach(service, budget, this.gauges);
+    this.panel?.attach(service, budget, this.gauges, this.alerts);
   }
 
   /**
@@ -65,7 +67,13 @@ export class Dashboard implements vscode.Disposable {
    */
   setExtraGauges(gauges: () => Gauge[]): void {
     this.gauges = gauges;
-    this.panel?.setExtraGauges(gauges);
+    this.panel?.setSources(gauges, this.alerts);
+  }
+
+  /** Alerts in force (e.g. `runawayAlertItems(detector.alertsInForce(now))`), read at each update. */
+  setAlerts(alerts: () => DashboardAlert[]): void {
+    this.alerts = alerts;
+    this.panel?.setSources(this.gauges, alerts);
   }
 
   /** Something the dashboard shows changed outside the ledger (e.g. an endpoint reading): update the open panel. */
@@ -98,7 +106,7 @@ export class Dashboard implements vscode.Disposable {
       if (this.panel === wrapper) this.panel = undefined;
     });
     this.panel = wrapper;
-    if (this.service && this.budget) wrapper.attach(this.service, this.budget, this.gauges);
+    if (this.service && this.budget) wrapper.attach(this.service, this.budget, this.gauges, this.alerts);
   }
 
   dispose(): void {
@@ -123,6 +131,7 @@ class DashboardPanel implements vscode.Disposable {
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
   private extraGauges: () => Gauge[] = () => [];
+  private alerts: () => DashboardAlert[] = () => [];
   private index: DashboardIndex | undefined;
   private ledger: Ledger | undefined;
   private ledgerVersion = 0;
@@ -161,11 +170,12 @@ class DashboardPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  attach(service: UsageService, budget: BudgetSettings, gauges: () => Gauge[]): void {
+  attach(service: UsageService, budget: BudgetSettings, gauges: () => Gauge[], alerts: () => DashboardAlert[]): void {
     this.serviceSubscription?.dispose();
     this.service = service;
     this.budget = budget;
     this.extraGauges = gauges;
+    this.alerts = alerts;
     this.index = new DashboardIndex(service.prices, service.calendar);
     this.ledger = undefined;
     this.shown = undefined;
@@ -217,8 +227,9 @@ class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  setExtraGauges(gauges: () => Gauge[]): void {
+  setSources(gauges: () => Gauge[], alerts: () => DashboardAlert[]): void {
     this.extraGauges = gauges;
+    this.alerts = alerts;
     this.scheduleUpdate();
   }
 
@@ -263,13 +274,22 @@ class DashboardPanel implements vscode.Disposable {
     this.ledgerSize = ledger.size;
     const state = service.state;
     const snapshot = state.kind === 'ready' ? state.snapshot : state.kind === 'error' ? state.snapshot : undefined;
-    let extraGauges: Gauge[] = [];
-    try {
-      extraGauges = this.extraGauges();
-    } catch (error) {
-      this.log(`Dashboard: could not read the extra budget gauges: ${String(error)}`);
-    }
-    return buildDashboardView(index, this.query, { nowMs: Date.now(), snapshot, budget: this.budget, extraGauges, maxSessionRows });
+    const read = <T>(what: string, provider: () => T[]): T[] => {
+      try {
+        return provider();
+      } catch (error) {
+        this.log(`Dashboard: could not read the ${what}: ${String(error)}`);
+        return [];
+      }
+    };
+    return buildDashboardView(index, this.query, {
+      nowMs: Date.now(),
+      snapshot,
+      budget: this.budget,
+      extraGauges: read('extra budget gauges', this.extraGauges),
+      alerts: read('alerts', this.alerts),
+      maxSessionRows,
+    });
   }
 
   private async export(format: 'csv-daily' | 'csv-sessions' | 'json'): Promise<void> {

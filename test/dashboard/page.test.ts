@@ -40,15 +40,20 @@ function buildFixture(): { views: Record<string, DashboardView>; details: Record
   const index = new DashboardIndex(prices, calendar);
   index.sync(events, false);
   const views: Record<string, DashboardView> = {};
+  const topSession = buildDashboardView(index, { range: '30d', source: 'all' }, { nowMs }).sessions.rows[0];
+  const alerts = [{
+    title: 'Runaway spend', level: 'error' as const, firedAtMs: nowMs - 4 * 60_000, sessionId: topSession.sessionId,
+    detail: `Session ${topSession.sessionId.slice(0, 8)} (<b>${topSession.project}</b>) burns $212/h on claude-opus-4-5 with 14 sub-agents; $38.20 so far, ~$212 in the next hour.`,
+  }];
   for (const range of ['today', '7d', '30d', 'month'] as const) {
     for (const source of ['all', 'claude', 'codex'] as const) {
       const query: DashboardQuery = { range, source };
-      const view = buildDashboardView(index, query, { nowMs, snapshot, budget });
+      const view = buildDashboardView(index, query, { nowMs, snapshot, budget, alerts });
       assert.equal(toViewSchema.safeParse({ type: 'view', view }).success, true);
       views[`${range}|${source}`] = view;
     }
   }
-  views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, snapshot, budget });
+  views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, snapshot, budget, alerts });
   const details: Record<string, SessionDetails | null> = {};
   for (const row of views['30d|all'].sessions.rows) details[row.sessionId] = sessionDetails(events, row.sessionId, prices);
   return { views, details };
@@ -131,6 +136,17 @@ describe('dashboard page (headless Chromium, standalone)', function () {
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent[0]), { type: 'ready' });
     assert.equal(await page.locator('#model-table tbody tr').count(), view.models.length);
     assert.ok(await page.locator('#model-table .badge', { hasText: 'unpriced' }).count() >= 1);
+  });
+
+  it('shows alerts in force, and opens the alert’s session', async () => {
+    const alert = page.locator('#alerts .alert.level-error');
+    assert.equal(await alert.count(), 1);
+    assert.match((await alert.textContent()) ?? '', /Runaway spend.*<b>/);
+    const sessionId = fixture.views['30d|all'].alerts[0].sessionId!;
+    await alert.locator('button.link').click();
+    await page.waitForSelector('#details dl.facts');
+    assert.equal(await page.textContent('#details dd.mono'), sessionId);
+    await page.click('#details button:has-text("Close")');
   });
 
   it('shows hostile names from logs as text', async () => {

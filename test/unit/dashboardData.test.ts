@@ -6,6 +6,7 @@ import {
   dailyCsvColumns,
   dailyExportRows,
   resolveRange,
+  runawayAlertItems,
   sessionDetails,
   toCsv,
   viewPatch,
@@ -15,6 +16,7 @@ import { applySessionsDelta, dashboardViewSchema, sessionKey, toHostSchema, toVi
 import { dailyReport } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeStatusSnapshot } from '../../src/core/snapshot';
+import type { RunawayAlert } from '../../src/core/runaway';
 import type { UsageEvent } from '../../src/core/usageEvent';
 import { fixtureEvents } from '../dashboard/fixtureEvents';
 
@@ -194,6 +196,18 @@ describe('dashboard data', () => {
     assert.deepEqual(delta.upserts.map((r) => r.sessionId), ['c']);
     assert.deepEqual(delta.removedKeys, [sessionKey({ source: 'claude', sessionId: 'b' })]);
     assert.deepEqual(applySessionsDelta(first.sessions.rows, delta).map((r) => r.sessionId).sort(), ['a', 'c']);
+  });
+
+  it('shows runaway alerts in force, newest first, with their session', () => {
+    const base: RunawayAlert = {
+      firedAtMs: nowMs - 120_000, kind: 'parallel-agents', sessionId: 's1', project: 'p', model: 'claude-sonnet-4-5', usdPerHour: 80, tokensPerMinute: 1e6,
+      activeAgents: 42, runningForMs: 600_000, costSoFarUsd: 12, projectedNextHourUsd: 80, message: '42 sub-agents active in s1',
+    };
+    const items = runawayAlertItems([base, { ...base, kind: 'burn-rate', firedAtMs: nowMs - 60_000, message: '$300/h in s1' }]);
+    assert.deepEqual(items.map((a) => [a.title, a.level, a.sessionId]), [['Runaway spend', 'error', 's1'], ['Many parallel sub-agents', 'warning', 's1']]);
+    const view = buildDashboardView(indexOf([event({})]), { range: 'today', source: 'all' }, { nowMs, alerts: items });
+    assert.equal(view.alerts[0].detail, '$300/h in s1');
+    assert.deepEqual(buildDashboardView(indexOf([event({})]), { range: 'today', source: 'all' }, { nowMs }).alerts, []);
   });
 
   it('breaks a session down by model and agent, main agent first', () => {
