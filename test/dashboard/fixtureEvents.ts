@@ -22,6 +22,8 @@ export interface FixtureOptions {
   /** Billed requests per day on average. */
   requestsPerDay: number;
   seed?: number;
+  /** Project names to draw from (default: `fixtureProjects`, one of them hostile HTML). */
+  projects?: string[];
 }
 
 /**
@@ -43,7 +45,8 @@ export function fixtureEvents(options: FixtureOptions): UsageEvent[] {
     const isCodex = rand() < 0.2;
     const source = isCodex ? 'codex' : 'claude';
     const sessionId = `${isCodex ? 'rollout' : 'sess'}-${sessionNo.toString(16).padStart(6, '0')}-${Math.floor(rand() * 1e8).toString(36)}`;
-    const project = fixtureProjects[Math.floor(rand() * fixtureProjects.length)];
+    const projects = options.projects ?? fixtureProjects;
+    const project = projects[Math.floor(rand() * projects.length)];
     const unpriced = sessionNo % 97 === 5;
     const r = rand();
     const mainModel = isCodex ? 'gpt-5-codex' : unpriced ? 'mystery-model-1' : claudeModels[r < claudeWeights[0] ? 0 : r < claudeWeights[0] + claudeWeights[1] ? 1 : 2];

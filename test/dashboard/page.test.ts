@@ -25,8 +25,11 @@ const root = path.join(__dirname, '..', '..');
 const resultsDir = path.join(root, 'test-results');
 const nowMs = Date.UTC(2026, 10, 24, 15, 0);
 
-function buildFixture(): { views: Record<string, DashboardView>; details: Record<string, SessionDetails | null> } {
-  const events = fixtureEvents({ nowMs, days: 45, requestsPerDay: 600, seed: 11 });
+/** For the README screenshot: the same kind of data without the hostile test names. */
+const readmeProjects = ['-home-dev-tokenmeter', '-home-dev-website', '-home-dev-infra', '-home-dev-mobile-app', '-home-dev-api'];
+
+function buildFixture(projects?: string[]): { views: Record<string, DashboardView>; details: Record<string, SessionDetails | null> } {
+  const events = fixtureEvents({ nowMs, days: 45, requestsPerDay: 600, seed: 11, projects });
   const prices = new PriceTable();
   const calendar = new Calendar('UTC');
   const budget = budgetSettingsSchema.parse({ dailyUsd: 150, monthlyUsd: 3000 });
@@ -43,7 +46,7 @@ function buildFixture(): { views: Record<string, DashboardView>; details: Record
   const topSession = buildDashboardView(index, { range: '30d', source: 'all' }, { nowMs }).sessions.rows[0];
   const alerts = [{
     title: 'Runaway spend', level: 'error' as const, firedAtMs: nowMs - 4 * 60_000, sessionId: topSession.sessionId,
-    detail: `Session ${topSession.sessionId.slice(0, 8)} (<b>${topSession.project}</b>) burns $212/h on claude-opus-4-5 with 14 sub-agents; $38.20 so far, ~$212 in the next hour.`,
+    detail: `Session ${topSession.sessionId.slice(0, 8)} (${projects ? topSession.project : `<b>${topSession.project}</b>`}) burns $212/h on claude-opus-4-5 with 14 sub-agents; $38.20 so far, ~$212 in the next hour.`,
   }];
   for (const range of ['today', '7d', '30d', 'month'] as const) {
     for (const source of ['all', 'claude', 'codex'] as const) {
@@ -277,9 +280,22 @@ describe('dashboard page (headless Chromium, standalone)', function () {
     await dark.evaluate(() => { document.body.className = 'vscode-dark'; });
     await dark.waitForTimeout(100);
     await dark.screenshot({ path: path.join(resultsDir, 'dashboard-dark.png'), fullPage: true });
-    copyFileSync(path.join(resultsDir, 'dashboard-dark.png'), path.join(root, 'media', 'screenshot-dashboard.png'));
     await light.context().close();
     await dark.context().close();
+    // The README's screenshot: same page and theme, data without the hostile test names.
+    const clean = buildFixture(readmeProjects);
+    const readme = await startServer(`window.__fixture = ${JSON.stringify(clean).replace(/</g, '\\u003c')};`);
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1 });
+      const p = await context.newPage();
+      await p.goto(`${readme.origin}/?theme=vscode-dark`);
+      await p.waitForFunction(() => Number(document.body.dataset.rendered ?? 0) >= 1);
+      await p.screenshot({ path: path.join(resultsDir, 'dashboard-readme.png'), fullPage: true });
+      copyFileSync(path.join(resultsDir, 'dashboard-readme.png'), path.join(root, 'media', 'screenshot-dashboard.png'));
+      await context.close();
+    } finally {
+      readme.server.close();
+    }
   });
 
   it('stays readable at a narrow width', async () => {
