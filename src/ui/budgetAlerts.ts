@@ -23,6 +23,8 @@ export class BudgetAlerts {
     private readonly globalState: vscode.Memento,
     private readonly log: (message: string) => void,
     private readonly actions: { showUsage(): unknown; openSettings(): unknown },
+    /** False when another window already showed this notification (see sources/notifyOnce.ts). */
+    private readonly claim: (key: string, ttlMs: number) => boolean = () => true,
   ) {}
 
   evaluate(tightest: Constraint | undefined, ctx: BudgetAlertContext): void {
@@ -33,7 +35,10 @@ export class BudgetAlerts {
     if (JSON.stringify(all[tightest.id]) !== JSON.stringify(result.state)) {
       void this.globalState.update(stateKey, { ...all, [tightest.id]: result.state });
     }
-    for (const n of result.notifications) void this.show(n, ctx);
+    for (const n of result.notifications) {
+      const key = `budget:${n.kind}:${tightest.id}:${tightest.periodKey}:${n.kind === 'overrun' ? '' : n.thresholdPct}`;
+      if (this.claim(key, 12 * 3_600_000)) void this.show(n, ctx);
+    }
   }
 
   private async show(n: BudgetNotification, ctx: BudgetAlertContext): Promise<void> {

@@ -25,6 +25,8 @@ import { RunawayWatch } from './runawayWatch';
 import { SettingsReader } from './settings';
 import type { StatusBar, StatusOverlay } from './statusBar';
 import { UsageService, type ServiceState } from './usageService';
+import { claimNotification } from '../sources/notifyOnce';
+import { defaultStateDir } from '../sources/statusLineStore';
 
 /** What the engine needs from the extension context (passed in by extension.ts). */
 export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
@@ -56,7 +58,7 @@ export class Engine implements vscode.Disposable {
     this.alerts = new BudgetAlerts(context.globalState, log, {
       showUsage: () => vscode.commands.executeCommand(CommandId.showUsage),
       openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.budget'),
-    });
+    }, this.claim);
     this.subscription = this.settings.onDidChange(() => this.restart());
     this.restart();
   }
@@ -82,6 +84,9 @@ export class Engine implements vscode.Disposable {
       this.statusBar.render({ kind: 'error', message: 'Tokenmeter could not read the agent logs.' });
     });
   }
+
+  /** One notification across all windows: the first to claim its key shows it. */
+  private readonly claim = (key: string, ttlMs: number): boolean => claimNotification(defaultStateDir(), key, Date.now(), ttlMs);
 
   /** Recomputes every limit, the runaway state and the routing hint from the current state. */
   private update(state: ServiceState): void {
@@ -109,6 +114,7 @@ export class Engine implements vscode.Disposable {
       this.tightest = combined.tightest;
       const fired = this.runaway?.update(service.scanner.ledger, nowMs) ?? [];
       for (const alert of fired.slice(0, 1)) {
+        if (!this.claim(`runaway:${alert.sessionId}`, 15 * 60_000)) continue;
         void notifyRunaway(alert, {
           showSession: (id) => this.showSessions(id),
           snooze: (id, untilMs) => {
@@ -179,6 +185,7 @@ export class Engine implements vscode.Disposable {
   }
 
   private async notifyEndpointError(sourceId: string, message: string, isAuth: boolean): Promise<void> {
+    if (!this.claim(`endpoint:${sourceId}:${message}`, 3_600_000)) return;
     const picked = await vscode.window.showWarningMessage(`Tokenmeter: budget endpoint ${sourceId}: ${message}`, isAuth ? 'Set API Key' : 'Open Settings', 'Show Output');
     if (picked === 'Set API Key') await vscode.commands.executeCommand(CommandId.setApiKey);
     else if (picked === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.endpoints');
