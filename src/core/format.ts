@@ -1,0 +1,198 @@
+// How numbers, money, dates and the status bar phrases read for one display locale and
+// currency. Pure: the locale comes from the caller (`vscode.env.language` in the editor).
+// In English with USD every phrase is exactly the core's own text (`statusText`,
+// `combinedStatus`), which the CLI and its tests rely on; a unit test pins that.
+import type { PeriodKind } from './calendar';
+import type { BudgetLevel, BudgetState } from './snapshot';
+import { formatTokens, formatUsd } from './snapshot';
+
+export type DisplayCurrency = 'USD' | 'CNY';
+
+/** The phrase set: Simplified Chinese for any `zh` locale except Taiwan/Hong Kong variants, else English. */
+export type PhraseLanguage = 'en' | 'zh-cn';
+
+export interface DisplayOptions {
+  /** A BCP 47 tag as VS Code reports it (`en`, `zh-cn`, `de`); empty = English. */
+  locale: string;
+  currency: DisplayCurrency;
+  /** Display rate, CNY per USD (not a price: every cost is computed in USD). */
+  cnyPerUsd: number;
+  /** IANA zone for times and dates; empty = the runtime's zone. */
+  timeZone?: string;
+}
+
+/** The minimal view of a limit the status text needs (a `Constraint` fits). */
+export interface StatusLimit {
+  origin: 'local' | 'endpoint' | 'plan';
+  unit: 'usd' | 'tokens' | 'percent';
+  shortLabel: string;
+  spent?: number;
+  limit?: number;
+  remaining?: number;
+  usedFraction?: number;
+  stale: boolean;
+}
+
+export function phraseLanguageOf(locale: string): PhraseLanguage {
+  const tag = locale.toLowerCase();
+  if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-hans' || tag.startsWith('zh-hans') || tag === 'zh-sg') return 'zh-cn';
+  return 'en';
+}
+
+const periodWords: Record<PhraseLanguage, Record<PeriodKind, string>> = {
+  en: { day: 'today', week: 'this week', month: 'this month' },
+  'zh-cn': { day: '今日', week: '本周', month: '本月' },
+};
+
+/** Numbers, money, times and status phrases for one locale and currency. */
+export class Formatter {
+  readonly language: PhraseLanguage;
+  /** English keeps the core's ungrouped digits (`$1234.50`), identical to the CLI. */
+  private readonly plainDigits: boolean;
+  private readonly intlLocale: string | undefined;
+
+  constructor(readonly options: DisplayOptions) {
+    this.language = phraseLanguageOf(options.locale);
+    this.plainDigits = options.locale === '' || options.locale.toLowerCase().startsWith('en');
+    this.intlLocale = this.plainDigits ? undefined : Formatter.supportedLocale(options.locale);
+  }
+
+  private static supportedLocale(locale: string): string | undefined {
+    try {
+      return Intl.NumberFormat.supportedLocalesOf([locale])[0];
+    } catch {
+      // An ill-formed tag from the host: fall back to the runtime's default locale.
+      return undefined;
+    }
+  }
+
+  private get symbol(): string {
+    return this.options.currency === 'CNY' ? '¥' : '$';
+  }
+
+  private convert(usd: number): number {
+    return this.options.currency === 'CNY' ? usd * this.options.cnyPerUsd : usd;
+  }
+
+  private digits(value: number, fractionDigits: number): string {
+    if (this.plainDigits) return value.toFixed(fractionDigits);
+    return new Intl.NumberFormat(this.intlLocale, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(value);
+  }
+
+  /** A cost in the display currency: `$12.40`, `¥88.04`, `$0.004` below a cent. */
+  money(usd: number): string {
+    if (this.plainDigits && this.options.currency === 'USD') return formatUsd(usd);
+    const value = this.convert(usd);
+    const small = value !== 0 && Math.abs(value) < 0.01;
+    return `${this.symbol}${this.digits(value, small ? 3 : 2)}`;
+  }
+
+  /** A configured cap: `$50`, not `$50.00`, when it is round in the display currency. */
+  capMoney(usd: number): string {
+    // A converted cap is rounded to the fen first (50 × 7.1 is 354.99999…); a USD cap is as typed.
+    const value = this.options.currency === 'USD' ? usd : Math.round(this.convert(usd) * 100) / 100;
+    if (Number.isInteger(value)) return `${this.symbol}${this.digits(value, 0)}`;
+    return this.money(usd);
+  }
+
+  /** Token counts stay compact (`1.9M`) in every language: that is how agents report them. */
+  tokens(tokens: number): string {
+    return `${formatTokens(tokens)} tok`;
+  }
+
+  /** A plain number for the locale (grouping, decimal mark). */
+  number(value: number, fractionDigits = 0): string {
+    return this.digits(value, fractionDigits);
+  }
+
+  private dateOptions(extra: Intl.DateTimeFormatOptions): Intl.DateTimeFormatOptions {
+    return this.options.timeZone ? { ...extra, timeZone: this.options.timeZone } : extra;
+  }
+
+  /** `14:05` / `02:05 PM` for the locale. */
+  time(ms: number): string {
+    return new Date(ms).toLocaleTimeString(this.options.locale || undefined, this.dateOptions({ hour: '2-digit', minute: '2-digit' }));
+  }
+
+  /** `Tue 14:05` / `周二 14:05`. */
+  dateTime(ms: number): string {
+    return new Date(ms).toLocaleString(this.options.locale || undefined, this.dateOptions({ weekday: 'short', hour: '2-digit', minute: '2-digit' }));
+  }
+
+  /** `Nov 24, 2026` / `2026年11月24日`. */
+  date(ms: number): string {
+    return new Date(ms).toLocaleDateString(this.options.locale || undefined, this.dateOptions({ year: 'numeric', month: 'short', day: 'numeric' }));
+  }
+
+  private amount(unit: 'usd' | 'tokens' | 'percent', value: number): string {
+    if (unit === 'usd') return this.money(value);
+    if (unit === 'tokens') return this.tokens(value);
+    return `${Math.round(value)}%`;
+  }
+
+  private cap(unit: 'usd' | 'tokens' | 'percent', value: number): string {
+    return unit === 'usd' ? this.capMoney(value) : this.amount(unit, value);
+  }
+
+  /** The word for a budget period: `today` / `今日`. */
+  period(period: PeriodKind): string {
+    return periodWords[this.language][period];
+  }
+
+  /**
+   * The status bar text from the logs alone (the snapshot's `statusText` in English/USD):
+   * today's spend, or what is left of the tightest local cap.
+   */
+  statusText(today: { totalCost: number; totalTokens: number }, tightest: BudgetState | undefined): string {
+    const zh = this.language === 'zh-cn';
+    if (!tightest) {
+      return zh
+        ? `$(pulse) 今日 ${this.money(today.totalCost)} · ${this.tokens(today.totalTokens)}`
+        : `$(pulse) ${this.money(today.totalCost)} today · ${this.tokens(today.totalTokens)}`;
+    }
+    const word = this.period(tightest.period);
+    const spent = this.amount(tightest.unit, tightest.spent);
+    const limit = this.cap(tightest.unit, tightest.limit);
+    const remaining = this.amount(tightest.unit, tightest.remaining);
+    if (tightest.level === 'exceeded') {
+      return zh ? `$(error) ${word}超出预算：已用 ${spent} / 上限 ${limit}` : `$(error) Over budget: ${spent} of ${limit} ${word}`;
+    }
+    return zh ? `$(pulse) ${word}剩余 ${remaining}（预算 ${limit}）` : `$(pulse) ${remaining} left of ${limit} ${word}`;
+  }
+
+  /**
+   * The status bar text for the tightest of every limit (`combinedStatus(...).text` in
+   * English/USD): a local cap or none reads as `statusText`, an endpoint or plan window by its label.
+   */
+  combinedText(
+    snapshot: { today: { totalCost: number; totalTokens: number }; tightest?: BudgetState },
+    tightest: StatusLimit | undefined,
+    level: BudgetLevel | 'idle',
+  ): string {
+    if (!tightest || tightest.origin === 'local') return this.statusText(snapshot.today, snapshot.tightest);
+    const zh = this.language === 'zh-cn';
+    const fraction = tightest.usedFraction ?? 0;
+    const label = tightest.shortLabel;
+    let text: string;
+    if (level === 'exceeded') {
+      if (tightest.unit === 'percent') text = zh ? `$(error) ${label} 已达上限` : `$(error) ${label} limit reached`;
+      else {
+        const spent = this.amount(tightest.unit, tightest.spent ?? 0);
+        const limit = this.cap(tightest.unit, tightest.limit ?? 0);
+        text = zh ? `$(error) ${label} 已达上限：${spent} / ${limit}` : `$(error) ${label} limit reached: ${spent} of ${limit}`;
+      }
+    } else if (tightest.unit === 'percent') {
+      const pct = Math.round(fraction * 100);
+      text = zh ? `$(pulse) 今日 ${this.money(snapshot.today.totalCost)} · ${label} ${pct}%` : `$(pulse) ${this.money(snapshot.today.totalCost)} today · ${label} ${pct}%`;
+    } else {
+      const remaining = this.amount(tightest.unit, tightest.remaining ?? 0);
+      const limit = this.cap(tightest.unit, tightest.limit ?? 0);
+      text = zh ? `$(pulse) ${label} 剩余 ${remaining}（上限 ${limit}）` : `$(pulse) ${remaining} left of ${limit} · ${label}`;
+    }
+    if (tightest.stale) text += zh ? '（数据未更新）' : ' (stale)';
+    return text;
+  }
+}
+
+/** English, USD, the runtime's zone: what the CLI prints. */
+export const englishUsd = new Formatter({ locale: 'en', currency: 'USD', cnyPerUsd: 7.1 });
