@@ -59,6 +59,13 @@ export const runawaySettingsSchema = z.object({
   maxParallelAgents: z.number().int().min(0).default(0),
 });
 
+/** How amounts are shown; every cost and budget is still computed and configured in USD. */
+export const displaySettingsSchema = z.object({
+  currency: z.enum(['USD', 'CNY']).default('USD'),
+  /** Display rate for CNY (not a price): amounts are multiplied by it on screen only. */
+  cnyPerUsd: z.number().positive().default(7.1),
+});
+
 /** Every setting under `tokenmeter.*`, as one typed snapshot (the package.json contributions mirror it). */
 export const settingsSchema = z.object({
   budget: budgetSettingsSchema.default(budgetSettingsSchema.parse({})),
@@ -77,6 +84,7 @@ export const settingsSchema = z.object({
   endpoints: endpointsSettingsSchema.default(endpointsSettingsSchema.parse({})),
   routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
   runaway: runawaySettingsSchema.default(runawaySettingsSchema.parse({})),
+  display: displaySettingsSchema.default(displaySettingsSchema.parse({})),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -84,5 +92,6 @@ export type BudgetSettings = z.infer<typeof budgetSettingsSchema>;
 export type EndpointsSettings = z.infer<typeof endpointsSettingsSchema>;
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 export type RunawaySettings = z.infer<typeof runawaySettingsSchema>;
+export type DisplaySettings = z.infer<typeof displaySettingsSchema>;
 
 export const defaultSettings: Settings = settingsSchema.parse({});
