@@ -327,3 +327,21 @@ export function thresholdInputOf(
     unit: percent ? 'percent' : 'usd',
   };
 }
+
+/** A non-local constraint as a dashboard gauge (endpoint and plan figures are reported, not estimated). */
+export function gaugeOfConstraint(c: Constraint, options: { warnAtPercent: number; errorAtPercent: number }): {
+  label: string; unit: Constraint['unit']; limit: number; spent: number; fraction: number; level: BudgetLevel;
+  origin: 'estimated' | 'official'; periodEndMs?: number;
+} | undefined {
+  if (c.usedFraction === undefined || c.limit === undefined || c.spent === undefined || c.expired || !Number.isFinite(c.usedFraction)) return undefined;
+  return {
+    label: c.stale ? `${c.label} (stale)` : c.label,
+    unit: c.unit,
+    limit: c.limit,
+    spent: c.spent,
+    fraction: c.usedFraction,
+    level: levelOf(c.usedFraction, options.warnAtPercent, options.errorAtPercent),
+    origin: c.origin === 'local' ? 'estimated' : 'official',
+    ...(c.resetsAtMs !== undefined ? { periodEndMs: c.resetsAtMs } : {}),
+  };
+}

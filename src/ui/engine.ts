@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withLocalSpend, type BudgetReading } from '../core/budgetReading';
 import {
-  codexConstraints, combinedStatus, constraintLine, endpointConstraints, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
+  codexConstraints, combinedStatus, constraintLine, endpointConstraints, gaugeOfConstraint, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
   type Constraint,
 } from '../core/constraints';
+import { runawayAlertItems } from '../core/dashboardData';
 import { recommendMaxConcurrentSubagents } from '../core/runaway';
 import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
 import type { UsageEvent } from '../core/usageEvent';
@@ -59,6 +60,10 @@ export class Engine implements vscode.Disposable {
       showUsage: () => vscode.commands.executeCommand(CommandId.showUsage),
       openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.budget'),
     }, this.claim);
+    // The dashboard shows the same limits and runaways as the status bar, read at each of its updates.
+    this.dashboard.setExtraGauges(() => this.constraints.filter((c) => c.origin !== 'local')
+      .flatMap((c) => gaugeOfConstraint(c, this.settings.current.budget) ?? []));
+    this.dashboard.setAlerts(() => runawayAlertItems(this.runaway?.current?.alertsInForce(Date.now()) ?? []));
     this.subscription = this.settings.onDidChange(() => this.restart());
     this.restart();
   }
@@ -75,7 +80,10 @@ export class Engine implements vscode.Disposable {
       void this.notifyEndpointError(sourceId, message, isAuth)));
     this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.constraints), this.log, this.runawayNotifiedAtMs);
     this.lifetime.push(service.onDidChange((state) => this.update(state)));
-    this.lifetime.push(budgets.onDidChange(() => this.update(service.state)));
+    this.lifetime.push(budgets.onDidChange(() => {
+      this.update(service.state);
+      this.dashboard.changed();
+    }));
     this.dashboard.setService(service, settings.budget);
     this.statusBar.setOverlay(undefined);
     this.statusBar.render(service.state);

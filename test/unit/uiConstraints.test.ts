@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { evaluateThresholds, type ThresholdState } from '../../src/core/thresholds';
 import {
   thresholdInputOf,
-  codexConstraints, combinedStatus, constraintLine, endpointConstraints, formatAge, localConstraints, planConstraints,
+  codexConstraints, combinedStatus, gaugeOfConstraint, constraintLine, endpointConstraints, formatAge, localConstraints, planConstraints,
   readingOfConstraint, remainingUsdOf, tightestConstraint,
 } from '../../src/core/constraints';
 import type { BudgetState } from '../../src/core/snapshot';
@@ -114,5 +114,16 @@ describe('threshold notifications for the tightest constraint (what the editor r
     assert.equal(thresholdInputOf(noCap, ctx), undefined);
     const [expired] = planConstraints([{ source: 'claude', window: '5h', usedPercent: 99, resetsAt: new Date(nowMs - 1).toISOString(), fetchedAtMs: nowMs - 1e7, stale: false }], nowMs);
     assert.equal(thresholdInputOf(expired, ctx), undefined);
+  });
+});
+
+describe('dashboard gauges from constraints', () => {
+  it('reports endpoint and plan figures as official, marks stale ones and skips windows that reset', () => {
+    const [gw] = endpointConstraints([{ source: 'gateway', scope: 'team', limitUsd: 1000, spentUsd: 850, resetsAt: '2026-12-01T00:00:00.000Z', fetchedAtMs: nowMs, stale: true, error: 'timed out' }]);
+    assert.deepEqual(gaugeOfConstraint(gw, thresholds), {
+      label: 'gateway team pool (stale)', unit: 'usd', limit: 1000, spent: 850, fraction: 0.85, level: 'warning', origin: 'official', periodEndMs: Date.UTC(2026, 11, 1),
+    });
+    const [expired] = planConstraints([{ source: 'claude', window: '5h', usedPercent: 90, resetsAt: new Date(nowMs - 1).toISOString(), fetchedAtMs: nowMs - 1e7, stale: false }], nowMs);
+    assert.equal(gaugeOfConstraint(expired, thresholds), undefined);
   });
 });
