@@ -134,6 +134,25 @@ if (skipIntegration) {
   });
 }
 
+/** Runs a counted suite that writes {passed, failed} (or mocha counts) to TOKENMETER_COUNTS_FILE. */
+async function countedStage(name, cmd, args) {
+  return stage(name, async () => {
+    const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-counts-')), 'counts.json');
+    const code = await run(cmd, args, { TOKENMETER_COUNTS_FILE: countsFile });
+    const counts = readJson(countsFile);
+    fs.rmSync(path.dirname(countsFile), { recursive: true, force: true });
+    if (!counts) return { passed: 0, failed: 1, note: `exited ${code} before reporting` };
+    const failed = (counts.failed ?? 0) + (counts.pending ?? 0);
+    return { passed: counts.passed, failed: code !== 0 && failed === 0 ? 1 : failed };
+  });
+}
+
+if (!skipIntegration && build.failed === 0) {
+  const mochaBin = path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
+  await countedStage('dashboard page (headless Chromium)', process.execPath, [mochaBin, '--no-config', '--require', 'tsx/cjs', '--timeout', '120000', '--reporter', path.join(repoRoot, 'test', 'host', 'countingReporter.cjs'), 'test/dashboard/page.test.ts']);
+  await countedStage('dashboard in the real VS Code host', process.execPath, [path.join(repoRoot, 'test', 'dashboard', 'host.mjs')]);
+}
+
 const passed = stages.reduce((n, s) => n + s.passed, 0);
 const failed = stages.reduce((n, s) => n + s.failed, 0);
 banner(`summary (${((Date.now() - started) / 1000).toFixed(1)} s)`);

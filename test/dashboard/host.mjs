@@ -11,9 +11,11 @@ import { appendClaudeUsage, writeDemoLogs } from '../host/demoLogs.mjs';
 import { closePage, openWorkbench, poll, repoRoot, runCommand, screenshot, startHost, stopHost, waitForStatusBarItem } from '../host/host.mjs';
 
 const failures = [];
+let passedChecks = 0;
 function check(name, ok, detail = '') {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-  if (!ok) failures.push(name);
+  if (ok) passedChecks++;
+  else failures.push(name);
 }
 
 /** The webview's inner frame that holds the dashboard page, once it has drawn. */
@@ -129,6 +131,8 @@ async function main() {
     fs.rmSync(runDir, { recursive: true, force: true });
   }
   console.log(failures.length === 0 ? 'dashboard host checks passed' : `${failures.length} dashboard host check(s) failed`);
+  // For test/runAll.mjs, which counts every check.
+  if (process.env.TOKENMETER_COUNTS_FILE) fs.writeFileSync(process.env.TOKENMETER_COUNTS_FILE, JSON.stringify({ passed: passedChecks, failed: failures.length }));
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
 
