@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 import type { CombinedStatus, Constraint } from '../core/constraints';
 import type { RunawayStatus } from '../core/runaway';
 import type { LiveRoutingHint } from '../core/router';
+import { englishUsd, Formatter } from '../core/format';
+import type { DisplaySettings } from '../core/settings';
 import type { BudgetState, StatusSnapshot } from '../core/snapshot';
-import { formatTokens, formatUsd } from '../core/snapshot';
+import { formatTokens } from '../core/snapshot';
 import type { ServiceState } from './usageService';
 
 /** What the engine adds to the log snapshot: every limit, the runaway state, the routing hint. */
@@ -24,72 +26,77 @@ const tooltipCommands = [
   'tokenmeter.showRunawaySessions', 'tokenmeter.setApiKey', 'tokenmeter.requestMoreBudget',
 ];
 
-const periodWord = { day: 'Today', week: 'This week', month: 'This month' } as const;
+/** The walkthrough, offered when no logs were found (VS Code's id is `publisher.name#walkthroughId`). */
+const walkthroughLink = `command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify(['tokenmeter.tokenmeter#tokenmeter.getStarted', false]))}`;
+
+function periodHeading(period: BudgetState['period']): string {
+  return period === 'day' ? vscode.l10n.t('Today') : period === 'week' ? vscode.l10n.t('This week') : vscode.l10n.t('This month');
+}
 
 /** Text from logs may contain Markdown; show it literally. */
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
-function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+function budgetLine(b: BudgetState, fmt: Formatter): string {
+  const amount = (v: number) => (b.unit === 'usd' ? fmt.money(v) : fmt.tokens(v));
+  const line = vscode.l10n.t('{0}: {1} of {2} ({3}%)', periodHeading(b.period), amount(b.spent), amount(b.limit), Math.round(b.fraction * 100));
+  return b.projectedExhaustMs ? vscode.l10n.t('{0} — at this rate the cap is reached {1}', line, fmt.dateTime(b.projectedExhaustMs)) : line;
 }
 
-function dateTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-}
-
-function budgetLine(b: BudgetState): string {
-  const amount = (v: number) => (b.unit === 'usd' ? formatUsd(v) : `${formatTokens(v)} tok`);
-  const projection = b.projectedExhaustMs ? ` — at this rate the cap is reached ${dateTime(b.projectedExhaustMs)}` : '';
-  return `${periodWord[b.period]}: ${amount(b.spent)} of ${amount(b.limit)} (${Math.round(b.fraction * 100)}%)${projection}`;
-}
-
-export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverlay): vscode.MarkdownString {
+/** The tooltip; `fmt` sets the locale and currency of every number (English/USD by default). */
+export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverlay, fmt: Formatter = englishUsd): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
   // Command links only to our own commands; nothing from logs or endpoints is trusted.
   md.isTrusted = { enabledCommands: tooltipCommands };
   if (overlay?.runaway.isRunaway) {
-    md.appendMarkdown('$(flame) **Runaway**\n\n');
+    md.appendMarkdown(`$(flame) **${vscode.l10n.t('Runaway')}**\n\n`);
     for (const line of overlay.runaway.tooltip.split('\n')) md.appendMarkdown(`- ${escapeMarkdown(line)}\n`);
-    md.appendMarkdown('\n[Show Runaway Sessions](command:tokenmeter.showRunawaySessions)\n\n---\n\n');
+    md.appendMarkdown(`\n[${vscode.l10n.t('Show Runaway Sessions')}](command:tokenmeter.showRunawaySessions)\n\n---\n\n`);
   }
-  md.appendMarkdown('**Tokenmeter** — estimated from local logs and list prices\n\n');
-  md.appendMarkdown('| | Cost | Tokens |\n|---|---:|---:|\n');
-  for (const [label, totals] of [['Today', snapshot.today], ['This week', snapshot.week], ['This month', snapshot.month]] as const) {
-    md.appendMarkdown(`| ${label} | ${formatUsd(totals.totalCost)} | ${formatTokens(totals.totalTokens)} |\n`);
+  md.appendMarkdown(`**Tokenmeter** — ${vscode.l10n.t('estimated from local logs and list prices')}\n\n`);
+  md.appendMarkdown(`| | ${vscode.l10n.t('Cost')} | ${vscode.l10n.t('Tokens')} |\n|---|---:|---:|\n`);
+  for (const [period, totals] of [['day', snapshot.today], ['week', snapshot.week], ['month', snapshot.month]] as const) {
+    md.appendMarkdown(`| ${periodHeading(period)} | ${fmt.money(totals.totalCost)} | ${formatTokens(totals.totalTokens)} |\n`);
   }
   if (snapshot.todayByModel.length > 0) {
-    md.appendMarkdown('\n**Today by model**\n\n');
+    md.appendMarkdown(`\n**${vscode.l10n.t('Today by model')}**\n\n`);
     for (const m of snapshot.todayByModel.slice(0, 6)) {
-      md.appendMarkdown(`- ${escapeMarkdown(m.model)}: ${m.priced ? formatUsd(m.costUsd) : 'unpriced'} · ${formatTokens(m.tokens)} tok\n`);
+      md.appendMarkdown(`- ${escapeMarkdown(m.model)}: ${m.priced ? fmt.money(m.costUsd) : vscode.l10n.t('unpriced')} · ${fmt.tokens(m.tokens)}\n`);
     }
   }
   if (snapshot.block) {
     const b = snapshot.block;
-    md.appendMarkdown(`\n**5-hour block** ${time(b.startMs)}–${time(b.endMs)}: ${formatUsd(b.costUsd)} · ${formatUsd(b.usdPerHour)}/h · ${formatTokens(b.tokensPerMinute)} tok/min\n`);
+    md.appendMarkdown(`\n**${vscode.l10n.t('5-hour block')}** ${fmt.time(b.startMs)}–${fmt.time(b.endMs)}: ${fmt.money(b.costUsd)} · ${fmt.money(b.usdPerHour)}/h · ${fmt.tokens(b.tokensPerMinute)}/min\n`);
   }
   if (overlay && overlay.constraints.length > 0) {
-    md.appendMarkdown('\n**Limits** (the status bar shows the tightest)\n\n');
+    md.appendMarkdown(`\n**${vscode.l10n.t('Limits')}** ${vscode.l10n.t('(the status bar shows the tightest)')}\n\n`);
     const tightest = overlay.combined.tightest;
     for (const [i, c] of overlay.constraints.entries()) {
       const line = escapeMarkdown(overlay.constraintLines[i] ?? c.label);
       md.appendMarkdown(`- ${c === tightest ? `**${line}**` : line}\n`);
     }
-    for (const b of snapshot.budgets) if (b.projectedExhaustMs) md.appendMarkdown(`\n${escapeMarkdown(budgetLine(b))}\n`);
-    if (overlay.constraints.some((c) => c.origin === 'endpoint')) md.appendMarkdown('\n[Request More Budget](command:tokenmeter.requestMoreBudget) · [Set API Key](command:tokenmeter.setApiKey)\n');
+    for (const b of snapshot.budgets) if (b.projectedExhaustMs) md.appendMarkdown(`\n${escapeMarkdown(budgetLine(b, fmt))}\n`);
+    if (overlay.constraints.some((c) => c.origin === 'endpoint')) {
+      md.appendMarkdown(`\n[${vscode.l10n.t('Request More Budget')}](command:tokenmeter.requestMoreBudget) · [${vscode.l10n.t('Set API Key')}](command:tokenmeter.setApiKey)\n`);
+    }
   } else if (snapshot.budgets.length > 0) {
-    md.appendMarkdown('\n**Budget**\n\n');
-    for (const b of snapshot.budgets) md.appendMarkdown(`- ${budgetLine(b)}\n`);
+    md.appendMarkdown(`\n**${vscode.l10n.t('Budget')}**\n\n`);
+    for (const b of snapshot.budgets) md.appendMarkdown(`- ${escapeMarkdown(budgetLine(b, fmt))}\n`);
   }
   for (const limit of overlay ? [] : snapshot.official) {
-    const resets = limit.resetsAtMs ? `, resets ${dateTime(limit.resetsAtMs)}` : '';
-    md.appendMarkdown(`\nCodex ${limit.name} limit: **${limit.usedPercent}% used** (official${resets})\n`);
+    const used = vscode.l10n.t('{0}% used', limit.usedPercent);
+    const note = limit.resetsAtMs ? vscode.l10n.t('official, resets {0}', fmt.dateTime(limit.resetsAtMs)) : vscode.l10n.t('official');
+    md.appendMarkdown(`\n${vscode.l10n.t('Codex {0} limit:', escapeMarkdown(limit.name))} **${used}** (${note})\n`);
   }
   if (snapshot.unpricedModels.length > 0) {
-    md.appendMarkdown(`\n$(warning) Unpriced models (tokens counted, no cost): ${snapshot.unpricedModels.map(escapeMarkdown).join(', ')}\n`);
+    md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('Unpriced models (tokens counted, no cost):')} ${snapshot.unpricedModels.map(escapeMarkdown).join(', ')}\n`);
   }
-  md.appendMarkdown('\n[Show Usage](command:tokenmeter.showUsage) · [Set Budget](command:tokenmeter.setBudget) · [Refresh](command:tokenmeter.refresh) · [Output](command:tokenmeter.showOutput)');
+  const links = [
+    [vscode.l10n.t('Show Usage'), 'tokenmeter.showUsage'], [vscode.l10n.t('Set Budget'), 'tokenmeter.setBudget'],
+    [vscode.l10n.t('Refresh'), 'tokenmeter.refresh'], [vscode.l10n.t('Output'), 'tokenmeter.showOutput'],
+  ];
+  md.appendMarkdown(`\n${links.map(([label, id]) => `[${label}](command:${id})`).join(' · ')}`);
   return md;
 }
 
@@ -100,6 +107,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly hintItem = vscode.window.createStatusBarItem('tokenmeter.routingHint', vscode.StatusBarAlignment.Right, 99);
   private state: ServiceState = { kind: 'starting' };
   private overlay: StatusOverlay | undefined;
+  private display: DisplaySettings = { currency: 'USD', cnyPerUsd: 7.1 };
 
   constructor() {
     this.item.name = 'Tokenmeter';
@@ -123,6 +131,16 @@ export class StatusBar implements vscode.Disposable {
     }
   }
 
+  /** Currency and rate from the settings; the locale is VS Code's display language. */
+  setDisplay(display: DisplaySettings): void {
+    this.display = display;
+    this.render(this.state);
+  }
+
+  private formatter(timeZone?: string): Formatter {
+    return new Formatter({ locale: vscode.env.language, currency: this.display.currency, cnyPerUsd: this.display.cnyPerUsd, timeZone });
+  }
+
   render(state: ServiceState): void {
     this.state = state;
     const item = this.item;
@@ -132,29 +150,36 @@ export class StatusBar implements vscode.Disposable {
     switch (state.kind) {
       case 'starting':
         item.text = '$(sync~spin) Tokenmeter';
-        item.tooltip = 'Tokenmeter is reading your agent logs…';
+        item.tooltip = vscode.l10n.t('Tokenmeter is reading your agent logs…');
         break;
       case 'no-logs': {
-        item.text = '$(pulse) Tokenmeter: no usage yet';
-        const md = new vscode.MarkdownString('No Claude Code or Codex logs found yet. Looked in:\n\n');
+        // First run: a friendly state that leads to the walkthrough, not an error.
+        item.text = `$(pulse) ${vscode.l10n.t('Tokenmeter: no usage yet')}`;
+        const md = new vscode.MarkdownString(`${vscode.l10n.t('No Claude Code or Codex logs found yet. Looked in:')}\n\n`, true);
+        md.isTrusted = { enabledCommands: ['workbench.action.openWalkthrough', 'tokenmeter.configure', 'tokenmeter.setApiKey'] };
         for (const dir of [...state.roots.claudeDirs.map((d) => path.join(d, 'projects')), ...state.roots.codexDirs.map((d) => path.join(d, 'sessions'))]) {
           md.appendMarkdown(`- ${escapeMarkdown(dir)}\n`);
         }
-        md.appendMarkdown('\nUse an agent, or add folders in the `tokenmeter.claudeConfigDirs` setting.');
+        md.appendMarkdown(`\n${vscode.l10n.t('Use an agent, or add folders in the `tokenmeter.claudeConfigDirs` setting.')}\n\n`);
+        md.appendMarkdown(`$(rocket) [${vscode.l10n.t('Get started with Tokenmeter')}](${walkthroughLink}) · [${vscode.l10n.t('Configure')}](command:tokenmeter.configure) · [${vscode.l10n.t('Add a budget endpoint key')}](command:tokenmeter.setApiKey)`);
         item.tooltip = md;
         break;
       }
       case 'error':
-        item.text = state.snapshot ? `$(warning) ${state.snapshot.statusText.replace(/^\$\([a-z-]+\) /, '')}` : '$(warning) Tokenmeter';
-        item.tooltip = `${state.message}\n\nRun "Tokenmeter: Show Output" for details.`;
+        item.text = state.snapshot
+          ? `$(warning) ${this.formatter(state.snapshot.timeZone).statusText(state.snapshot.today, state.snapshot.tightest).replace(/^\$\([a-z-]+\) /, '')}`
+          : '$(warning) Tokenmeter';
+        item.tooltip = `${state.message}\n\n${vscode.l10n.t('Run "Tokenmeter: Show Output" for details.')}`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         break;
       case 'ready': {
         const s = state.snapshot;
         // The overlay is computed from this same snapshot; an older one is only used for its extras.
         const level = overlay ? overlay.combined.level : s.level;
-        item.text = overlay ? overlay.combined.text : s.statusText;
-        item.tooltip = tooltipMarkdown(s, overlay);
+        const fmt = this.formatter(s.timeZone);
+        // In English with USD this is exactly `combined.text` / `statusText` (pinned by test/unit/format.test.ts).
+        item.text = overlay ? fmt.combinedText(s, overlay.combined.tightest, level) : fmt.statusText(s.today, s.tightest);
+        item.tooltip = tooltipMarkdown(s, overlay, fmt);
         if (level === 'warning') item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         if (level === 'error' || level === 'exceeded') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         if (overlay?.runaway.isRunaway) {
