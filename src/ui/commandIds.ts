@@ -15,4 +15,5 @@ export const CommandId = {
   showRunawaySessions: 'tokenmeter.showRunawaySessions',
   estimateTaskCost: 'tokenmeter.estimateTaskCost',
   routingReport: 'tokenmeter.routingReport',
+  configure: 'tokenmeter.configure',
 } as const;

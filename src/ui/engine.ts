@@ -13,6 +13,7 @@ import { BudgetAlerts } from './budgetAlerts';
 import { BudgetService } from './budgetService';
 import { CommandId } from './commandIds';
 import { connectClaudeStatusLine, disconnectClaudeStatusLine, installBudgetHook, removeBudgetHook } from './commands/claudeSettings';
+import { configure } from './commands/configure';
 import { estimateTaskCost } from './commands/estimateTaskCost';
 import { openLogsFolder } from './commands/openLogsFolder';
 import { requestMoreBudget } from './commands/requestMoreBudget';
@@ -86,6 +87,7 @@ export class Engine implements vscode.Disposable {
     }));
     this.dashboard.setService(service, settings.budget);
     this.statusBar.setOverlay(undefined);
+    this.statusBar.setDisplay(settings.display);
     this.statusBar.render(service.state);
     void service.start().catch((error: unknown) => {
       this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -253,6 +255,8 @@ export class Engine implements vscode.Disposable {
           log: this.log,
           outputDir: this.context.globalStorageUri,
         });
+      case CommandId.configure:
+        return configure(settings, { setBudget: CommandId.setBudget, setApiKey: CommandId.setApiKey });
       case CommandId.routingReport:
         return routingReport({
           events: service.scanner.ledger.events(),
