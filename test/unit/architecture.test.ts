@@ -5,7 +5,12 @@ import { settingsSchema } from '../../src/core/settings';
 import { CommandId } from '../../src/ui/commandIds';
 
 const root = path.join(__dirname, '..', '..');
-const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const manifestText = readFileSync(path.join(root, 'package.json'), 'utf8');
+const manifest = JSON.parse(manifestText);
+const nls: Record<string, string> = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+const nlsZhCn: Record<string, string> = JSON.parse(readFileSync(path.join(root, 'package.nls.zh-cn.json'), 'utf8'));
+/** A manifest string as VS Code shows it in English: `%key%` looked up in package.nls.json. */
+const resolved = (value: string | undefined) => value?.replace(/^%([^%]+)%$/, (_, key: string) => nls[key] ?? '');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -41,7 +46,7 @@ describe('project structure', () => {
     const properties: Record<string, { markdownDescription?: string; default?: unknown }> = Object.assign({}, ...manifest.contributes.configuration.map((s: { properties: object }) => s.properties));
     const shape = settingsSchema.shape;
     for (const [key, property] of Object.entries(properties)) {
-      assert.ok(property.markdownDescription, `${key} has no markdownDescription`);
+      assert.ok(resolved(property.markdownDescription), `${key} has no markdownDescription`);
       const [, section, sub] = key.split('.');
       assert.ok(section in shape, `${key} is not in settingsSchema`);
       if (sub) {
@@ -52,6 +57,15 @@ describe('project structure', () => {
     const defaults = settingsSchema.parse({});
     assert.equal(properties['tokenmeter.budget.warnAtPercent'].default, defaults.budget.warnAtPercent);
     assert.equal(properties['tokenmeter.budget.resetDayOfMonth'].default, defaults.budget.resetDayOfMonth);
+  });
+
+  it('finds every %key% of package.json in both package.nls.json and package.nls.zh-cn.json', () => {
+    const keys = [...manifestText.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+    assert.ok(keys.length > 50, `only ${keys.length} localised strings`);
+    assert.deepEqual(keys.filter((k) => !(k in nls)), [], 'missing in package.nls.json');
+    assert.deepEqual(keys.filter((k) => !(k in nlsZhCn)), [], 'missing in package.nls.zh-cn.json');
+    assert.deepEqual(Object.keys(nlsZhCn).filter((k) => !(k in nls)), [], 'in package.nls.zh-cn.json but not in package.nls.json');
+    for (const [key, value] of Object.entries(nlsZhCn)) assert.ok(value.trim(), `${key} is empty in zh-cn`);
   });
 
   it('never lets a workspace choose which folders are read or how usage is priced', () => {
