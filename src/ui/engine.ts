@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withLocalSpend, type BudgetReading } from '../core/budgetReading';
 import {
-  codexConstraints, combinedStatus, constraintLine, endpointConstraints, gaugeOfConstraint, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
+  codexConstraints, combinedStatus, constraintLine, endpointConstraints, gaugeOfConstraint, tightestConstraint, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
   type Constraint,
 } from '../core/constraints';
 import { runawayAlertItems } from '../core/dashboardData';
@@ -226,8 +226,11 @@ export class Engine implements vscode.Disposable {
       case CommandId.setApiKey:
         await setApiKey(budgets.sources, this.context.secrets, this.log);
         return void budgets.refreshNow();
-      case CommandId.requestMoreBudget:
-        return requestMoreBudget(settings.budget.requestUrl, this.tightest ? readingOfConstraint(this.tightest, Date.now()) : undefined);
+      case CommandId.requestMoreBudget: {
+        // Money is what one asks for: the tightest dollar budget, else whatever is tightest.
+        const ask = tightestConstraint(this.constraints.filter((c) => c.unit === 'usd')) ?? this.tightest;
+        return requestMoreBudget(settings.budget.requestUrl, ask ? readingOfConstraint(ask, Date.now()) : undefined);
+      }
       case CommandId.connectClaudeStatusLine:
         return this.reportErrors(connectClaudeStatusLine(this.context.extensionPath, this.log));
       case CommandId.disconnectClaudeStatusLine:
