@@ -7,7 +7,7 @@ import { fillBudgetTemplate, type BudgetReading } from '../../core/budgetReading
  */
 export async function requestMoreBudget(template: string, reading: BudgetReading | undefined): Promise<void> {
   if (!reading) {
-    void vscode.window.showInformationMessage('Tokenmeter: no budget is set or polled yet, so there is nothing to ask for. Set a cap or configure a budget endpoint first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: no budget is set or polled yet, so there is nothing to ask for. Set a cap or configure a budget endpoint first.'));
     return;
   }
   if (template.trim() === '') {
@@ -15,15 +15,17 @@ export async function requestMoreBudget(template: string, reading: BudgetReading
       'Hello, could my AI budget be raised? {source} ({scope}): spent {spent} of {limit} USD, {remaining} left, resets {resetsAt}. Thank you.',
       reading,
     );
+    const copyRequest = vscode.l10n.t('Copy Request');
+    const openSettings = vscode.l10n.t('Open Settings');
     const picked = await vscode.window.showInformationMessage(
-      'Tokenmeter: no request URL is set (tokenmeter.budget.requestUrl). Copy a request with your current numbers instead?',
-      'Copy Request',
-      'Open Settings',
+      vscode.l10n.t('Tokenmeter: no request URL is set (tokenmeter.budget.requestUrl). Copy a request with your current numbers instead?'),
+      copyRequest,
+      openSettings,
     );
-    if (picked === 'Copy Request') {
+    if (picked === copyRequest) {
       await vscode.env.clipboard.writeText(text);
-      void vscode.window.setStatusBarMessage('$(check) Budget request copied', 3_000);
-    } else if (picked === 'Open Settings') {
+      void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Budget request copied')}`, 3_000);
+    } else if (picked === openSettings) {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.budget.requestUrl');
     }
     return;
@@ -32,7 +34,7 @@ export async function requestMoreBudget(template: string, reading: BudgetReading
   const filled = fillBudgetTemplate(template.trim(), reading, isUri);
   if (!isUri) {
     await vscode.env.clipboard.writeText(filled);
-    void vscode.window.showInformationMessage('Tokenmeter: the request template is not an https: or mailto: link, so the filled-in text was copied to the clipboard.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: the request template is not an https: or mailto: link, so the filled-in text was copied to the clipboard.'));
     return;
   }
   await vscode.env.openExternal(vscode.Uri.parse(filled, true));

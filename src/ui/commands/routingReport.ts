@@ -21,14 +21,14 @@ export interface RoutingReportDeps {
 /** "Routing Report": asks for a period, then shows which sessions could have used a cheaper tier. */
 export async function routingReport(deps: RoutingReportDeps): Promise<void> {
   const periods = [
-    { label: 'Last 7 days', days: 7 },
-    { label: 'Last 30 days', days: 30 },
-    { label: 'Last 90 days', days: 90 },
+    { label: vscode.l10n.t('Last 7 days'), days: 7 },
+    { label: vscode.l10n.t('Last 30 days'), days: 30 },
+    { label: vscode.l10n.t('Last 90 days'), days: 90 },
   ];
-  const picked = await vscode.window.showQuickPick(periods, { title: 'Tokenmeter: Routing Report', placeHolder: 'Which period?' });
+  const picked = await vscode.window.showQuickPick(periods, { title: vscode.l10n.t('Tokenmeter: Routing Report'), placeHolder: vscode.l10n.t('Which period?') });
   if (!picked) return;
   const nowMs = Date.now();
-  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tokenmeter: reading your sessions…' }, async () => {
+  const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tokenmeter: reading your sessions…') }, async () => {
     const prompts = await readSessionPrompts(deps.claudeDirs);
     const sessions = routingSessionsFromEvents(deps.events, prompts.prompts, (e) => deps.prices.costOf(e), { startMs: nowMs - picked.days * 86_400_000, endMs: nowMs + 60_000 });
     const report = buildRoutingReport(sessions, { tiers: deps.tiers, aggressiveness: deps.aggressiveness, priceOf: (m) => deps.prices.ratesFor(m) });

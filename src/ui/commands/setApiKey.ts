@@ -9,22 +9,22 @@ import { secretKeyOf, type ConfiguredSource } from '../budgetService';
 export async function setApiKey(sources: readonly ConfiguredSource[], secrets: vscode.SecretStorage, log: (m: string) => void): Promise<void> {
   if (sources.length === 0) {
     const open = await vscode.window.showInformationMessage(
-      'Tokenmeter: no budget endpoint is configured. Add one in the tokenmeter.endpoints.sources user setting first.',
-      'Open Settings',
+      vscode.l10n.t('Tokenmeter: no budget endpoint is configured. Add one in the tokenmeter.endpoints.sources user setting first.'),
+      vscode.l10n.t('Open Settings'),
     );
     if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.endpoints');
     return;
   }
   const items = await Promise.all(sources.map(async (s) => ({
     label: s.id,
-    description: `${sourceTypeLabel[s.config.type]}${(await secrets.get(secretKeyOf(s.id))) ? ' · key set' : s.needsKey ? ' · no key' : ' · key optional'}`,
+    description: `${sourceTypeLabel[s.config.type]}${(await secrets.get(secretKeyOf(s.id))) ? ` · ${vscode.l10n.t('key set')}` : s.needsKey ? ` · ${vscode.l10n.t('no key')}` : ` · ${vscode.l10n.t('key optional')}`}`,
     source: s,
   })));
-  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Tokenmeter: Set API Key', placeHolder: 'Which budget endpoint?' });
+  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tokenmeter: Set API Key'), placeHolder: vscode.l10n.t('Which budget endpoint?') });
   if (!picked) return;
   const key = await vscode.window.showInputBox({
-    title: `API key for ${picked.source.id} (${sourceTypeLabel[picked.source.config.type]})`,
-    prompt: 'Stored in the OS keychain through VS Code SecretStorage. Leave empty to remove the key.',
+    title: vscode.l10n.t('API key for {0} ({1})', picked.source.id, sourceTypeLabel[picked.source.config.type]),
+    prompt: vscode.l10n.t('Stored in the OS keychain through VS Code SecretStorage. Leave empty to remove the key.'),
     password: true,
     ignoreFocusOut: true,
   });
@@ -32,10 +32,10 @@ export async function setApiKey(sources: readonly ConfiguredSource[], secrets: v
   if (key.trim() === '') {
     await secrets.delete(secretKeyOf(picked.source.id));
     log(`Removed the API key of ${picked.source.id}.`);
-    void vscode.window.showInformationMessage(`Tokenmeter: removed the key for ${picked.source.id}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: removed the key for {0}.', picked.source.id));
     return;
   }
   await secrets.store(secretKeyOf(picked.source.id), key.trim());
   log(`Stored an API key for ${picked.source.id}.`);
-  void vscode.window.setStatusBarMessage(`$(check) Key stored for ${picked.source.id}; refreshing…`, 3_000);
+  void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Key stored for {0}; refreshing…', picked.source.id)}`, 3_000);
 }

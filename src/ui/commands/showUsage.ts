@@ -8,12 +8,12 @@ type View = 'day' | 'session' | 'project' | 'model';
 /** A quick pick of views (by day, session, project, model), each a list of rows with cost and tokens. */
 export async function showUsage(service: UsageService): Promise<void> {
   const views: (vscode.QuickPickItem & { view: View })[] = [
-    { label: '$(calendar) By day', description: 'last 30 days', view: 'day' },
-    { label: '$(comment-discussion) By session', description: 'sub-agents included', view: 'session' },
-    { label: '$(folder) By project', view: 'project' },
-    { label: '$(symbol-class) By model', view: 'model' },
+    { label: `$(calendar) ${vscode.l10n.t('By day')}`, description: vscode.l10n.t('last 30 days'), view: 'day' },
+    { label: `$(comment-discussion) ${vscode.l10n.t('By session')}`, description: vscode.l10n.t('sub-agents included'), view: 'session' },
+    { label: `$(folder) ${vscode.l10n.t('By project')}`, view: 'project' },
+    { label: `$(symbol-class) ${vscode.l10n.t('By model')}`, view: 'model' },
   ];
-  const picked = await vscode.window.showQuickPick(views, { title: 'Tokenmeter: Show Usage', placeHolder: 'Choose a view' });
+  const picked = await vscode.window.showQuickPick(views, { title: vscode.l10n.t('Tokenmeter: Show Usage'), placeHolder: vscode.l10n.t('Choose a view') });
   if (!picked) return;
   const events = service.scanner.ledger.events();
   const options = { calendar: service.calendar, prices: service.prices };
@@ -40,5 +40,5 @@ export async function showUsage(service: UsageService): Promise<void> {
       rows = modelReport(events, options).models.map((m) => ({ label: m.model, description: m.priced ? detail(m) : `unpriced · ${formatTokens(m.totalTokens)} tok` }));
       break;
   }
-  await vscode.window.showQuickPick(rows.length > 0 ? rows : [{ label: 'No usage recorded yet' }], { title: `Tokenmeter: ${picked.label.replace(/^\$\([a-z-]+\) /, '')}`, matchOnDescription: true, matchOnDetail: true });
+  await vscode.window.showQuickPick(rows.length > 0 ? rows : [{ label: vscode.l10n.t('No usage recorded yet') }], { title: `Tokenmeter: ${picked.label.replace(/^\$\([a-z-]+\) /, '')}`, matchOnDescription: true, matchOnDetail: true });
 }
