@@ -38,6 +38,8 @@ export interface ScanStats {
 
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
+// Recently written files re-checked on each quick pass.
+const maxHotFiles = 64;
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, true])) as Record<SourceName, boolean>;
 
 function addTally(into: LineTally, from: LineTally): void {
@@ -133,11 +135,15 @@ export class UsageScanner {
   }
 
   private async quickPass(changedPaths: string[]): Promise<boolean> {
+    const changed = new Set(changedPaths);
+    if (changedPaths.some((p) => /\.jsonl?$/.test(p) && !this.cursors.has(p))) return this.pass();
+    // Files the watcher named, plus the few written most recently (in case the watcher
+    // missed them): a bounded number of stats per second, whatever the history size.
     const hotSinceMs = Date.now() - 10 * 60_000;
-    const hot = [...this.cursors.values()].filter((c) => c.mtimeMs >= hotSinceMs || changedPaths.includes(c.path));
-    const unknown = changedPaths.filter((p) => /\.jsonl?$/.test(p) && !this.cursors.has(p));
-    if (unknown.length > 0) return this.pass();
-    return this.applyAll(hot, undefined);
+    const recent = [...this.cursors.values()].filter((c) => c.mtimeMs >= hotSinceMs).sort((a, b) => b.mtimeMs - a.mtimeMs).slice(0, maxHotFiles);
+    const hot = new Set([...recent, ...changedPaths.map((p) => this.cursors.get(p)).filter((c): c is FileCursor => c !== undefined)]);
+    if (hot.size === 0 && changed.size === 0) return false;
+    return this.applyAll([...hot], undefined);
   }
 
   private freshStats(): ScanStats {
