@@ -91,7 +91,7 @@ export class Engine implements vscode.Disposable {
     this.statusBar.render(service.state);
     void service.start().catch((error: unknown) => {
       this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      this.statusBar.render({ kind: 'error', message: 'Tokenmeter could not read the agent logs.' });
+      this.statusBar.render({ kind: 'error', message: vscode.l10n.t('Tokenmeter could not read the agent logs.') });
     });
   }
 
@@ -196,10 +196,11 @@ export class Engine implements vscode.Disposable {
 
   private async notifyEndpointError(sourceId: string, message: string, isAuth: boolean): Promise<void> {
     if (!this.claim(`endpoint:${sourceId}:${message}`, 3_600_000)) return;
-    const picked = await vscode.window.showWarningMessage(`Tokenmeter: budget endpoint ${sourceId}: ${message}`, isAuth ? 'Set API Key' : 'Open Settings', 'Show Output');
-    if (picked === 'Set API Key') await vscode.commands.executeCommand(CommandId.setApiKey);
-    else if (picked === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.endpoints');
-    else if (picked === 'Show Output') await vscode.commands.executeCommand(CommandId.showOutput);
+    const [setKey, openSettings, showOutput] = [vscode.l10n.t('Set API Key'), vscode.l10n.t('Open Settings'), vscode.l10n.t('Show Output')];
+    const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Tokenmeter: budget endpoint {0}: {1}', sourceId, message), isAuth ? setKey : openSettings, showOutput);
+    if (picked === setKey) await vscode.commands.executeCommand(CommandId.setApiKey);
+    else if (picked === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.endpoints');
+    else if (picked === showOutput) await vscode.commands.executeCommand(CommandId.showOutput);
   }
 
   private showSessions(focusSessionId?: string): Promise<void> {

@@ -54,7 +54,7 @@ async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, v
   if (answer !== verb) return;
   await writeClaudeSettings(file, plan.settings);
   log(`${verb}: wrote ${file} (${plan.action}).`);
-  void vscode.window.showInformationMessage(`Tokenmeter: done. Claude Code picks up the change at its next status line refresh.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: done. Claude Code picks up the change at its next status line refresh.'));
 }
 
 /** "Connect Claude Code Status Line": shows the exact change to settings.json, asks, then writes. */
@@ -85,7 +85,7 @@ export async function installBudgetHook(extensionPath: string, advice: Concurren
   const settings = await readClaudeSettings(file);
   const change = installGuardHook(settings, guardHookCommand('node', path.join(extensionPath, 'dist', 'cli.js')));
   if (!change.changed) {
-    void vscode.window.showInformationMessage('Tokenmeter: the budget hook is already installed.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: the budget hook is already installed.'));
     return;
   }
   const answer = await vscode.window.showWarningMessage(
@@ -100,7 +100,7 @@ export async function installBudgetHook(extensionPath: string, advice: Concurren
   await writeClaudeSettings(file, change.next);
   log(`Installed the budget hook in ${file}.`);
   if (!advice) {
-    void vscode.window.showInformationMessage('Tokenmeter: budget hook installed.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: budget hook installed.'));
     return;
   }
   const copy = await vscode.window.showInformationMessage(
@@ -115,7 +115,7 @@ export async function removeBudgetHook(log: (m: string) => void): Promise<void> 
   const settings = await readClaudeSettings(file);
   const change = removeGuardHook(settings);
   if (!change.changed) {
-    void vscode.window.showInformationMessage('Tokenmeter: no budget hook is installed.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: no budget hook is installed.'));
     return;
   }
   const answer = await vscode.window.showWarningMessage(
@@ -126,5 +126,5 @@ export async function removeBudgetHook(log: (m: string) => void): Promise<void> 
   if (answer !== 'Remove Hook') return;
   await writeClaudeSettings(file, change.next);
   log(`Removed the budget hook from ${file}.`);
-  void vscode.window.showInformationMessage('Tokenmeter: budget hook removed.');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: budget hook removed.'));
 }

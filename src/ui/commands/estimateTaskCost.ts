@@ -48,15 +48,15 @@ function costFromRates(priceOf: PriceOf): (event: UsageEvent) => number | null {
 }
 
 async function pickContext(editor: vscode.TextEditor | undefined): Promise<ContextChoice | undefined> {
-  const items: (vscode.QuickPickItem & { choice: ContextChoice })[] = [{ label: '$(circle-slash) No context', description: 'estimate from the description alone', choice: 'none' }];
+  const items: (vscode.QuickPickItem & { choice: ContextChoice })[] = [{ label: `$(circle-slash) ${vscode.l10n.t('No context')}`, description: vscode.l10n.t('estimate from the description alone'), choice: 'none' }];
   if (editor && !editor.selection.isEmpty) {
     const lines = editor.selection.end.line - editor.selection.start.line + 1;
-    items.push({ label: '$(selection) Selection', description: `${lines} line${lines === 1 ? '' : 's'}`, choice: 'selection' });
+    items.push({ label: `$(selection) ${vscode.l10n.t('Selection')}`, description: lines === 1 ? vscode.l10n.t('1 line') : vscode.l10n.t('{0} lines', lines), choice: 'selection' });
   }
-  if (editor) items.push({ label: '$(file) Open file', description: vscode.workspace.asRelativePath(editor.document.uri), choice: 'file' });
-  if (vscode.workspace.workspaceFolders?.length) items.push({ label: '$(files) Workspace files', description: 'source files, up to a cap', choice: 'workspace' });
+  if (editor) items.push({ label: `$(file) ${vscode.l10n.t('Open file')}`, description: vscode.workspace.asRelativePath(editor.document.uri), choice: 'file' });
+  if (vscode.workspace.workspaceFolders?.length) items.push({ label: `$(files) ${vscode.l10n.t('Workspace files')}`, description: vscode.l10n.t('source files, up to a cap'), choice: 'workspace' });
   if (items.length === 1) return 'none';
-  const picked = await vscode.window.showQuickPick(items, { title: 'Tokenmeter: Estimate Task Cost', placeHolder: 'What will you give the agent as context?' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tokenmeter: Estimate Task Cost'), placeHolder: vscode.l10n.t('What will you give the agent as context?') });
   return picked?.choice;
 }
 
@@ -103,25 +103,25 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : '';
   const description = await vscode.window.showInputBox({
-    title: 'Tokenmeter: Estimate Task Cost',
-    prompt: 'Describe the task as you would ask the agent',
-    placeHolder: 'e.g. Add CSV export to the reports page',
+    title: vscode.l10n.t('Tokenmeter: Estimate Task Cost'),
+    prompt: vscode.l10n.t('Describe the task as you would ask the agent'),
+    placeHolder: vscode.l10n.t('e.g. Add CSV export to the reports page'),
     value: selected.length <= 500 ? selected : `${selected.slice(0, 500)}…`,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'Describe the task first.'),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Describe the task first.')),
   });
   if (!description?.trim()) return;
   const choice = await pickContext(editor);
   if (!choice) return;
 
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Tokenmeter: estimating…', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tokenmeter: estimating…'), cancellable: true },
     async (progress, token) => {
-      progress.report({ message: choice === 'workspace' ? 'counting workspace tokens' : 'counting tokens' });
+      progress.report({ message: choice === 'workspace' ? vscode.l10n.t('counting workspace tokens') : vscode.l10n.t('counting tokens') });
       const context = await collectContext(choice, editor, deps.settings?.maxWorkspaceFiles ?? 200, token);
       if (!context) return undefined;
       const counted = context.text ? await countTokens(context.text, deps.settings?.tiers?.medium ?? 'claude-sonnet-4-5') : undefined;
-      progress.report({ message: 'reading your past sessions' });
+      progress.report({ message: vscode.l10n.t('reading your past sessions') });
       let history: HistoryModel | undefined;
       try {
         const prompts = await readSessionPrompts(deps.claudeDirs);
@@ -148,9 +148,10 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
   await vscode.workspace.fs.createDirectory(dir);
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(markdown));
   await vscode.commands.executeCommand('markdown.showPreview', file);
-  const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd), 'Copy Estimate');
-  if (action === 'Copy Estimate') {
+  const copyEstimate = vscode.l10n.t('Copy Estimate');
+  const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd), copyEstimate);
+  if (action === copyEstimate) {
     await vscode.env.clipboard.writeText(markdown);
-    void vscode.window.setStatusBarMessage('$(check) Estimate copied', 3_000);
+    void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Estimate copied')}`, 3_000);
   }
 }

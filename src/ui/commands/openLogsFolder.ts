@@ -10,10 +10,10 @@ export async function openLogsFolder(roots: LogRoots): Promise<void> {
     ...roots.codexDirs.map((d) => ({ label: path.join(d, 'sessions'), description: 'Codex' })),
   ].filter((f) => existsSync(f.label));
   if (folders.length === 0) {
-    void vscode.window.showInformationMessage('No agent log folders found yet. Add one in the tokenmeter.claudeConfigDirs setting.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No agent log folders found yet. Add one in the tokenmeter.claudeConfigDirs setting.'));
     return;
   }
-  const picked = folders.length === 1 ? folders[0] : await vscode.window.showQuickPick(folders, { title: 'Tokenmeter: Open Logs Folder' });
+  const picked = folders.length === 1 ? folders[0] : await vscode.window.showQuickPick(folders, { title: vscode.l10n.t('Tokenmeter: Open Logs Folder') });
   if (!picked) return;
   const uri = vscode.Uri.file(picked.label);
   if (vscode.env.remoteName) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
