@@ -100,7 +100,6 @@ describe('localisation', () => {
         return this;
       }
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
     const original = Module._load;
     Module._load = function load(request: string, ...rest: unknown[]) {
@@ -110,7 +109,6 @@ describe('localisation', () => {
     let statusBar: typeof import('../../src/ui/statusBar');
     try {
       delete require.cache[require.resolve('../../src/ui/statusBar')];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       statusBar = require('../../src/ui/statusBar') as typeof import('../../src/ui/statusBar');
     } finally {
       Module._load = original;
