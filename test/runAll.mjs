@@ -151,6 +151,14 @@ if (!skipIntegration && build.failed === 0) {
   const mochaBin = path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
   await countedStage('dashboard page (headless Chromium)', process.execPath, [mochaBin, '--no-config', '--require', 'tsx/cjs', '--timeout', '120000', '--reporter', path.join(repoRoot, 'test', 'host', 'countingReporter.cjs'), 'test/dashboard/page.test.ts']);
   await countedStage('dashboard in the real VS Code host', process.execPath, [path.join(repoRoot, 'test', 'dashboard', 'host.mjs')]);
+  await stage('notifications in the real VS Code host', async () => {
+    const resultFile = path.join(repoRoot, 'test-results', 'ui-alerts.json');
+    fs.rmSync(resultFile, { force: true });
+    const code = await run(process.execPath, [path.join(repoRoot, 'test', 'integration', 'uiAlerts.mjs')]);
+    const result = readJson(resultFile);
+    if (!result) return { passed: 0, failed: 1, note: `exited ${code} without results` };
+    return { passed: result.passed, failed: code !== 0 && result.failed === 0 ? 1 : result.failed };
+  });
 }
 
 const passed = stages.reduce((n, s) => n + s.passed, 0);

@@ -301,7 +301,11 @@ async function uiChecks(host, { env, workspaceDir, liveFile, commands }) {
       const labels = await paletteEntries(page, 'Tokenmeter');
       const wanted = commands.map((c) => (c.category ? `${c.category}: ${c.title}` : c.title));
       if (wanted.length === 0) fail('package.json contributes no commands');
-      const missing = wanted.filter((w) => !labels.some((l) => l.startsWith(w)));
+      // The palette list is virtualised: rows scrolled out of view are not in the DOM, so look those up one by one.
+      const missing = [];
+      for (const w of wanted.filter((w) => !labels.some((l) => l.startsWith(w)))) {
+        if (!(await paletteEntries(page, w)).some((l) => l.startsWith(w))) missing.push(w);
+      }
       if (missing.length) fail(`missing from the palette: ${missing.join(', ')}; shown: ${labels.join(' | ')}`);
       return `${wanted.length} commands`;
     });
