@@ -22,7 +22,7 @@ export interface StatusOverlay {
 
 /** Our own commands the tooltip may link to; nothing from logs or endpoints is trusted. */
 const tooltipCommands = [
-  'tokenmeter.showUsage', 'tokenmeter.refresh', 'tokenmeter.setBudget', 'tokenmeter.showOutput',
+  'tokenmeter.openDashboard', 'tokenmeter.showUsage', 'tokenmeter.refresh', 'tokenmeter.setBudget', 'tokenmeter.showOutput',
   'tokenmeter.showRunawaySessions', 'tokenmeter.setApiKey', 'tokenmeter.requestMoreBudget',
 ];
 
@@ -93,7 +93,7 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
     md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('Unpriced models (tokens counted, no cost):')} ${snapshot.unpricedModels.map(escapeMarkdown).join(', ')}\n`);
   }
   const links = [
-    [vscode.l10n.t('Show Usage'), 'tokenmeter.showUsage'], [vscode.l10n.t('Set Budget'), 'tokenmeter.setBudget'],
+    [vscode.l10n.t('Dashboard'), 'tokenmeter.openDashboard'], [vscode.l10n.t('Show Usage'), 'tokenmeter.showUsage'], [vscode.l10n.t('Set Budget'), 'tokenmeter.setBudget'],
     [vscode.l10n.t('Refresh'), 'tokenmeter.refresh'], [vscode.l10n.t('Output'), 'tokenmeter.showOutput'],
   ];
   md.appendMarkdown(`\n${links.map(([label, id]) => `[${label}](command:${id})`).join(' · ')}`);
@@ -111,7 +111,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor() {
     this.item.name = 'Tokenmeter';
-    this.item.command = 'tokenmeter.showUsage';
+    this.item.command = 'tokenmeter.openDashboard';
     this.hintItem.name = 'Tokenmeter Routing Hint';
     this.render({ kind: 'starting' });
     this.item.show();
@@ -146,7 +146,8 @@ export class StatusBar implements vscode.Disposable {
     const item = this.item;
     const overlay = this.overlay;
     item.backgroundColor = undefined;
-    item.command = 'tokenmeter.showUsage';
+    // A click answers "where did it go?": the dashboard (Show Usage stays in the tooltip and palette).
+    item.command = 'tokenmeter.openDashboard';
     switch (state.kind) {
       case 'starting':
         item.text = '$(sync~spin) Tokenmeter';
