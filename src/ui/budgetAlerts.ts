@@ -43,7 +43,10 @@ export class BudgetAlerts {
 
   private async show(n: BudgetNotification, ctx: BudgetAlertContext): Promise<void> {
     this.log(`Budget: ${n.message}`);
-    const actions = ['Show Usage', 'Snooze 1 h', 'Snooze Until Tomorrow', 'Open Settings'];
+    const [showUsage, snoozeHour, snoozeTomorrow, openSettings] = [
+      vscode.l10n.t('Show Usage'), vscode.l10n.t('Snooze 1 h'), vscode.l10n.t('Snooze Until Tomorrow'), vscode.l10n.t('Open Settings'),
+    ];
+    const actions = [showUsage, snoozeHour, snoozeTomorrow, openSettings];
     const text = `Tokenmeter: ${n.message}`;
     // An error notification with actions stays until dismissed (cap reached).
     const picked = n.severity === 'error'
@@ -52,16 +55,16 @@ export class BudgetAlerts {
         ? await vscode.window.showWarningMessage(text, ...actions)
         : await vscode.window.showInformationMessage(text, ...actions);
     switch (picked) {
-      case 'Show Usage':
+      case showUsage:
         return void this.actions.showUsage();
-      case 'Snooze 1 h':
-      case 'Snooze Until Tomorrow': {
-        const until = snoozeUntilMs(picked === 'Snooze 1 h' ? '1h' : 'tomorrow', Date.now(), ctx.utcOffsetMinutes);
+      case snoozeHour:
+      case snoozeTomorrow: {
+        const until = snoozeUntilMs(picked === snoozeHour ? '1h' : 'tomorrow', Date.now(), ctx.utcOffsetMinutes);
         await this.globalState.update(snoozeKey, until);
         this.log(`Budget warnings snoozed until ${new Date(until).toLocaleString()}.`);
         return;
       }
-      case 'Open Settings':
+      case openSettings:
         return void this.actions.openSettings();
     }
   }
