@@ -538,7 +538,12 @@ async function main() {
   if (!isHostInstalled() && !bundleOnly) installHost();
   const pkg = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
   const hidden = new Set((pkg.contributes?.menus?.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
-  const commands = (pkg.contributes?.commands ?? []).filter((c) => !hidden.has(c.command));
+  // Titles are `%key%` placeholders, shown in English as package.nls.json says.
+  const nlsFile = path.join(extensionDir, 'package.nls.json');
+  const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
+  const commands = (pkg.contributes?.commands ?? [])
+    .filter((c) => !hidden.has(c.command))
+    .map((c) => ({ ...c, title: c.title.replace(/^%([^%]+)%$/, (whole, key) => nls[key] ?? whole) }));
 
   const { outfile: testsFile, count } = await bundleTests();
   say(`bundled ${count} test file(s) → ${path.relative(repoRoot, testsFile)}`);
