@@ -285,11 +285,6 @@ export class Engine implements vscode.Disposable {
     }
   }
 
-  /** For the webview serializer registered at activation: a dashboard restored after a reload. */
-  reviveDashboard(panel: vscode.WebviewPanel, state: unknown): void {
-    this.dashboard.revive(panel, state);
-  }
-
   dispose(): void {
     this.subscription.dispose();
     for (const d of this.lifetime.reverse()) d.dispose();

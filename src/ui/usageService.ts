@@ -1,5 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Calendar } from '../core/calendar';
@@ -8,6 +7,7 @@ import type { Settings } from '../core/settings';
 import { computeStatusSnapshot, type StatusSnapshot } from '../core/snapshot';
 import { defaultLogRoots, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
+import { existingAgentRoots } from '../sources/agents/detect';
 import { UsageScanner } from '../sources/usageScanner';
 
 export type ServiceState =
@@ -59,9 +59,9 @@ export class UsageService implements vscode.Disposable {
     await this.runPass(true);
     this.log(`Scanned ${this.scanner.stats.files} log files (${(this.scanner.stats.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ` +
       `${this.scanner.ledger.size} requests, ${this.scanner.stats.duplicates} duplicate lines merged, ${this.scanner.stats.tally.malformedLines} malformed lines skipped.`);
-    this.logFolders();
+    const folders = await this.logFolders();
     void this.saveIndexIfChanged();
-    this.watchFolders();
+    this.watchFolders(folders);
     this.every(quickPassMs, () => this.runPass(false));
     this.every(fullPassMs, () => this.runPass(true));
     this.every(indexSaveMs, () => this.saveIndexIfChanged());
@@ -118,11 +118,7 @@ export class UsageService implements vscode.Disposable {
     this.changed.fire(state);
   }
 
-  private watchFolders(): void {
-    const folders = [
-      ...this.roots.claudeDirs.map((d) => path.join(d, 'projects')),
-      ...this.roots.codexDirs.flatMap((d) => [path.join(d, 'sessions'), path.join(d, 'archived_sessions')]),
-    ].filter((d) => existsSync(d));
+  private watchFolders(folders: string[]): void {
     let timer: NodeJS.Timeout | undefined;
     for (const folder of folders) {
       let watcher: FSWatcher;
@@ -145,10 +141,18 @@ export class UsageService implements vscode.Disposable {
     this.disposables.push({ dispose: () => timer && clearTimeout(timer) });
   }
 
-  private logFolders(): void {
-    for (const dir of this.roots.claudeDirs) this.log(`Claude Code logs: ${path.join(dir, 'projects')} ${existsSync(path.join(dir, 'projects')) ? '(found)' : '(not found)'}`);
-    for (const dir of this.roots.codexDirs) this.log(`Codex logs: ${path.join(dir, 'sessions')} ${existsSync(path.join(dir, 'sessions')) ? '(found)' : '(not found)'}`);
+  /** Says in the output channel what was found where; returns the log folders that exist, to watch. */
+  private async logFolders(): Promise<string[]> {
+    const isFolder = (dir: string) => fs.stat(dir).then((s) => s.isDirectory(), () => false);
+    const candidates = [
+      ...this.roots.claudeDirs.map((d) => ({ label: 'Claude Code', dir: path.join(d, 'projects') })),
+      ...this.roots.codexDirs.flatMap((d) => [{ label: 'Codex', dir: path.join(d, 'sessions') }, { label: 'Codex', dir: path.join(d, 'archived_sessions') }]),
+    ];
+    const found = await Promise.all(candidates.map((c) => isFolder(c.dir)));
+    candidates.forEach((c, i) => this.log(`${c.label} logs: ${c.dir} ${found[i] ? '(found)' : '(not found)'}`));
+    for (const { source, root } of await existingAgentRoots()) this.log(`${source} history: ${root} (found)`);
     for (const problem of this.scanner.stats.problems) this.log(`Skipped ${problem.path}: ${problem.reason}`);
+    return candidates.filter((_, i) => found[i]).map((c) => c.dir);
   }
 
   private async saveIndexIfChanged(): Promise<void> {
