@@ -86,35 +86,40 @@ export interface RunawayNotificationDeps {
 export async function notifyRunaway(alert: RunawayAlert, deps: RunawayNotificationDeps): Promise<void> {
   deps.log(`Runaway: ${alert.message}`);
   const terminal = agentTerminal();
-  const actions = ['Show Session', 'Snooze 1 h', 'Open Log Folder', ...(terminal ? ['Focus Terminal', 'Stop Agent…'] : [])];
+  const label = {
+    showSession: vscode.l10n.t('Show Session'), snooze: vscode.l10n.t('Snooze 1 h'), openLogFolder: vscode.l10n.t('Open Log Folder'),
+    focusTerminal: vscode.l10n.t('Focus Terminal'), stopAgent: vscode.l10n.t('Stop Agent…'),
+  };
+  const actions = [label.showSession, label.snooze, label.openLogFolder, ...(terminal ? [label.focusTerminal, label.stopAgent] : [])];
   const picked = await vscode.window.showWarningMessage(`Tokenmeter: ${alert.message}`, ...actions);
   switch (picked) {
-    case 'Show Session':
+    case label.showSession:
       return deps.showSession(alert.sessionId);
-    case 'Snooze 1 h':
+    case label.snooze:
       deps.snooze(alert.sessionId, Date.now() + 3_600_000);
       deps.log(`Runaway alerts for session ${shortSessionId(alert.sessionId)} snoozed for an hour.`);
       return;
-    case 'Open Log Folder': {
+    case label.openLogFolder: {
       const folder = sessionLogFolder(deps.roots, alert.sessionId);
-      if (!folder) return void vscode.window.showInformationMessage('Tokenmeter: could not find the session\'s log folder.');
+      if (!folder) return void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: could not find the session\'s log folder.'));
       const uri = vscode.Uri.file(folder);
       if (vscode.env.remoteName) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
       else await vscode.commands.executeCommand('revealFileInOS', uri);
       return;
     }
-    case 'Focus Terminal':
+    case label.focusTerminal:
       terminal?.show();
       return;
-    case 'Stop Agent…': {
+    case label.stopAgent: {
       if (!terminal) return;
       terminal.show();
+      const sendCtrlC = vscode.l10n.t('Send Ctrl+C');
       const confirm = await vscode.window.showWarningMessage(
-        `Send Ctrl+C to the terminal "${terminal.name}"?`,
-        { modal: true, detail: 'This interrupts the agent running there, as pressing Ctrl+C in the terminal would. Its work so far is kept in its session log.' },
-        'Send Ctrl+C',
+        vscode.l10n.t('Send Ctrl+C to the terminal "{0}"?', terminal.name),
+        { modal: true, detail: vscode.l10n.t('This interrupts the agent running there, as pressing Ctrl+C in the terminal would. Its work so far is kept in its session log.') },
+        sendCtrlC,
       );
-      if (confirm === 'Send Ctrl+C') {
+      if (confirm === sendCtrlC) {
         terminal.sendText('\x03', false);
         deps.log(`Sent Ctrl+C to terminal "${terminal.name}".`);
       }
