@@ -133,6 +133,8 @@ export async function startHost(options = {}) {
     '--disable-workspace-trust',
     '--disable-getting-started-override',
   ];
+  // Display language of the workbench and the extension host (needs a language pack for it in the profile).
+  if (options.locale) args.push('--locale', options.locale);
   if (options.workspaceDir) args.push(options.workspaceDir);
   const child = spawn(process.execPath, args, {
     detached: true, // own process group: stopHost kills the whole group (the file watcher outlives the launcher)
