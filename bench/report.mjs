@@ -25,7 +25,7 @@ function rows(group, title) {
 }
 
 const lines = [];
-lines.push(`Corpus: ${r.size}, ${(r.corpusBytes / 1e9).toFixed(2)} GB. Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}; load average at start ${r.machine.loadAvg.join(' / ')}. Run at ${r.at}.`);
+lines.push(`Corpus: ${r.size}, ${(r.corpusBytes / 1e9).toFixed(2)} GB. Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}; load average at start ${r.machine.loadAvg.join(' / ')}. Finished at ${r.at}.`);
 lines.push('');
 lines.push(rows(r.cold, 'cold `daily --json`, Claude Code only'));
 if (r.withCodex) {
