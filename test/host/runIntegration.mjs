@@ -37,6 +37,7 @@ import {
 } from './host.mjs';
 import { appendClaudeUsage, writeDemoLogs } from './demoLogs.mjs';
 import { installHost, isHostInstalled } from './installHost.mjs';
+import { zhCnChecks } from './zhCnChecks.mjs';
 
 const argv = process.argv.slice(2);
 const updateScreenshot = argv.includes('--update-screenshot');
@@ -576,6 +577,7 @@ async function main() {
     await uiChecks(host, { env, workspaceDir, liveFile: logs.liveFile, commands });
     await inHostTests(host, { workspaceDir, testsFile });
     await stopHost(host, { keepRunDir: keep });
+    await zhCnChecks({ check, say, runDir, env, workspaceDir, extensionDir, cliStatusText: () => cliStatus(env).statusText });
     if (vsixPath) await packagedChecks(vsixPath, { env, workspaceDir });
   } finally {
     await stopHost(host, { keepRunDir: keep });

@@ -1,0 +1,112 @@
+// Simplified Chinese in the real host: code-server started with `--locale zh-cn` and a minimal language pack (it
+// translates nothing in VS Code itself, but makes zh-cn a display language, which is all the extension host needs to
+// load package.nls.zh-cn.json and l10n/bundle.l10n.zh-cn.json). The official pack cannot be installed offline.
+// Called from runIntegration.mjs with its `check`; uses the same fixture logs, with the display currency set to CNY.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { closePage, launchBrowser, paletteEntries, poll, repoRoot, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
+
+const packId = 'tokenmeter-test.zh-cn-display-language';
+
+/** Packs the empty language pack into `dir` and returns the .vsix path. */
+function buildLanguagePack(dir) {
+  const src = path.join(dir, 'zh-cn-pack');
+  fs.mkdirSync(path.join(src, 'translations'), { recursive: true });
+  fs.writeFileSync(path.join(src, 'package.json'), JSON.stringify({
+    name: 'zh-cn-display-language',
+    publisher: 'tokenmeter-test',
+    version: '0.0.1',
+    license: 'MIT',
+    description: 'Test only: makes zh-cn a display language; translates nothing.',
+    engines: { vscode: '^1.100.0' },
+    categories: ['Language Packs'],
+    contributes: {
+      localizations: [{
+        languageId: 'zh-cn', languageName: 'Chinese Simplified', localizedLanguageName: '中文(简体)',
+        translations: [{ id: 'vscode', path: './translations/main.i18n.json' }],
+      }],
+    },
+  }, null, 2));
+  fs.writeFileSync(path.join(src, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+  fs.writeFileSync(path.join(src, 'README.md'), 'Test language pack.\n');
+  fs.copyFileSync(path.join(repoRoot, 'LICENSE'), path.join(src, 'LICENSE'));
+  const vsix = path.join(dir, 'zh-cn-pack.vsix');
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: src, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`vsce package (language pack) failed: ${r.stderr || r.stdout}`);
+  return vsix;
+}
+
+/**
+ * @param {{ check: (suite: string, title: string, fn: () => Promise<string | void>) => Promise<boolean>, say: (line: string) => void,
+ *           runDir: string, env: Record<string, string>, workspaceDir: string, extensionDir: string, cliStatusText: () => string }} ctx
+ */
+export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extensionDir, cliStatusText }) {
+  say('\nSimplified Chinese (code-server --locale zh-cn, display currency CNY):');
+  const dir = fs.mkdtempSync(path.join(runDir, 'zh-cn-'));
+  const userDataDir = path.join(dir, 'user-data');
+  const extensionsDir = path.join(dir, 'extensions');
+  fs.mkdirSync(userDataDir, { recursive: true });
+  let host;
+  let page;
+  try {
+    const started = await check('zh-cn', 'code-server starts with --locale zh-cn and a zh-cn language pack', async () => {
+      const vsix = buildLanguagePack(dir);
+      host = await startHost({
+        runDir: dir, userDataDir, extensionsDir, workspaceDir, env, locale: 'zh-cn', installExtensions: [vsix],
+        settings: { 'tokenmeter.display.currency': 'CNY', 'tokenmeter.display.cnyPerUsd': 7.1 },
+      });
+      // VS Code reads language packs from languagepacks.json, which only the workbench's own installer writes.
+      fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
+        'zh-cn': {
+          hash: 'tokenmeter-test', label: '中文(简体)', extensions: [{ extensionIdentifier: { id: packId }, version: '0.0.1' }],
+          translations: { vscode: path.join(extensionsDir, `${packId}-0.0.1`, 'translations', 'main.i18n.json') },
+        },
+      }));
+      const browser = await launchBrowser(host);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+      page = await context.newPage();
+      host.pages.add(page);
+      await page.goto(workbenchUrl(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir }));
+      await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    });
+    if (!started) return;
+
+    await check('zh-cn', 'the status bar speaks Chinese and shows yuan at the display rate', async () => {
+      // The CLI stays English/USD: "$(pulse) $1.43 today · …"; the editor shows "今日 ¥10.15 · …".
+      const usd = Number(/\$(\d+\.\d+) today/.exec(cliStatusText())?.[1]);
+      let text = '';
+      const ok = await poll(async () => {
+        const texts = await statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.' }).evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+        text = texts.find((t) => t.startsWith('今日')) ?? texts.join(' | ');
+        return /^今日 ¥\d+\.\d{2} · /.test(text);
+      }, { timeoutMs: 45_000, intervalMs: 500 });
+      if (!ok) throw new Error(`status bar text ${JSON.stringify(text)}`);
+      const yuan = Number(/¥(\d+\.\d+)/.exec(text)[1]);
+      if (Number.isFinite(usd) && Math.abs(yuan - usd * 7.1) > 0.05) throw new Error(`¥${yuan} is not $${usd} × 7.1`);
+      return `"${text}" (CLI: $${usd})`;
+    });
+
+    await check('zh-cn', 'the command palette shows the Chinese command titles', async () => {
+      // The palette lists only what fits; ask for each title on its own.
+      for (const title of ['Tokenmeter: 配置', 'Tokenmeter: 估算任务成本', 'Tokenmeter: 设置预算']) {
+        const entries = await paletteEntries(page, title);
+        if (!entries.includes(title)) throw new Error(`${title} missing; shown: ${entries.join(' | ')}`);
+      }
+    });
+
+    await check('zh-cn', 'the tooltip renders through the zh-cn bundle', async () => {
+      await page.keyboard.press('Escape');
+      await statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.', text: /^\s*今日/ }).first().hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Tokenmeter' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      const text = await visibleText(hover);
+      for (const expected of ['根据本地日志和官方标价估算', '今日', '¥', '查看用量']) if (!text.includes(expected)) throw new Error(`${expected} missing in ${text}`);
+      return `${text.length} chars`;
+    });
+  } finally {
+    if (page) await closePage(page);
+    if (host) await stopHost(host);
+  }
+}
