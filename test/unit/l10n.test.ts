@@ -88,6 +88,49 @@ describe('localisation', () => {
     }
   });
 
+  it('offers the walkthrough from the first-run (no logs) status bar state', () => {
+    class MarkdownString {
+      isTrusted: unknown;
+      constructor(public value = '') {}
+      appendMarkdown(text: string): this {
+        this.value += text;
+        return this;
+      }
+    }
+    const item = () => ({ text: '', tooltip: undefined as unknown, show() {}, hide() {}, dispose() {} });
+    const items: ReturnType<typeof item>[] = [];
+    const stub = {
+      MarkdownString, ThemeColor: class {}, StatusBarAlignment: { Right: 2 }, env: { language: 'en' },
+      l10n: { t: (m: string, ...a: unknown[]) => translate(bundleEn, m, ...a) },
+      window: { createStatusBarItem: () => (items.push(item()), items[items.length - 1]) },
+    };
+    const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const original = Module._load;
+    Module._load = function load(request: string, ...rest: unknown[]) {
+      return request === 'vscode' ? stub : original.call(this, request, ...rest);
+    };
+    let statusBar: typeof import('../../src/ui/statusBar');
+    try {
+      delete require.cache[require.resolve('../../src/ui/statusBar')];
+      statusBar = require('../../src/ui/statusBar') as typeof import('../../src/ui/statusBar');
+    } finally {
+      Module._load = original;
+      delete require.cache[require.resolve('../../src/ui/statusBar')];
+    }
+    const bar = new statusBar.StatusBar();
+    bar.render({ kind: 'no-logs', roots: { claudeDirs: ['/home/u/.claude'], codexDirs: ['/home/u/.codex'] } });
+    const main = items[0];
+    assert.equal(main.text, '$(pulse) Tokenmeter: no usage yet');
+    const md = main.tooltip as MarkdownString;
+    const link = `command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify(['tokenmeter.tokenmeter#tokenmeter.getStarted', false]))}`;
+    assert.ok(md.value.includes(`[Get started with Tokenmeter](${link})`), md.value);
+    assert.ok(md.value.includes('(command:tokenmeter.configure)'), md.value);
+    assert.deepEqual((md.isTrusted as { enabledCommands: string[] }).enabledCommands.sort(), ['tokenmeter.configure', 'tokenmeter.setApiKey', 'workbench.action.openWalkthrough']);
+    // The walkthrough id in the link is the one package.json contributes.
+    assert.equal(`${manifest.publisher}.${manifest.name}#${manifest.contributes.walkthroughs[0].id}`, 'tokenmeter.tokenmeter#tokenmeter.getStarted');
+    bar.dispose();
+  });
+
   it('renders the tooltip in Chinese through the zh-cn bundle, amounts in yuan', () => {
     class MarkdownString {
       value = '';
