@@ -27,7 +27,8 @@ const tooltipCommands = [
 ];
 
 /** The walkthrough, offered when no logs were found (VS Code's id is `publisher.name#walkthroughId`). */
-const walkthroughLink = `command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify(['tokenmeter.tokenmeter#tokenmeter.getStarted', false]))}`;
+const walkthroughId = 'tokenmeter.tokenmeter#tokenmeter.getStarted';
+const walkthroughLink = `command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify([walkthroughId, false]))}`;
 
 function periodHeading(period: BudgetState['period']): string {
   return period === 'day' ? vscode.l10n.t('Today') : period === 'week' ? vscode.l10n.t('This week') : vscode.l10n.t('This month');
@@ -156,6 +157,8 @@ export class StatusBar implements vscode.Disposable {
       case 'no-logs': {
         // First run: a friendly state that leads to the walkthrough, not an error.
         item.text = `$(pulse) ${vscode.l10n.t('Tokenmeter: no usage yet')}`;
+        // Nothing to chart yet: a click opens the walkthrough instead of an empty dashboard.
+        item.command = { title: vscode.l10n.t('Get started with Tokenmeter'), command: 'workbench.action.openWalkthrough', arguments: [walkthroughId, false] };
         const md = new vscode.MarkdownString(`${vscode.l10n.t('No Claude Code or Codex logs found yet. Looked in:')}\n\n`, true);
         md.isTrusted = { enabledCommands: ['workbench.action.openWalkthrough', 'tokenmeter.configure', 'tokenmeter.setApiKey'] };
         for (const dir of [...state.roots.claudeDirs.map((d) => path.join(d, 'projects')), ...state.roots.codexDirs.map((d) => path.join(d, 'sessions'))]) {

@@ -121,6 +121,7 @@ describe('localisation', () => {
     bar.render({ kind: 'no-logs', roots: { claudeDirs: ['/home/u/.claude'], codexDirs: ['/home/u/.codex'] } });
     const main = items[0];
     assert.equal(main.text, '$(pulse) Tokenmeter: no usage yet');
+    assert.deepEqual((main as unknown as { command: { command: string; arguments: unknown[] } }).command.arguments, ['tokenmeter.tokenmeter#tokenmeter.getStarted', false]);
     const md = main.tooltip as MarkdownString;
     const link = `command:workbench.action.openWalkthrough?${encodeURIComponent(JSON.stringify(['tokenmeter.tokenmeter#tokenmeter.getStarted', false]))}`;
     assert.ok(md.value.includes(`[Get started with Tokenmeter](${link})`), md.value);
