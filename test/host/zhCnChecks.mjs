@@ -107,6 +107,42 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
     });
   } finally {
     if (page) await closePage(page);
+    if (host) await stopHost(host, { keepRunDir: true });
+  }
+  await firstRunCheck({ check, dir, userDataDir, extensionsDir, workspaceDir, env, extensionDir });
+}
+
+/** First run, no logs anywhere: a friendly Chinese status bar item whose click opens the walkthrough. */
+async function firstRunCheck({ check, dir, userDataDir, extensionsDir, workspaceDir, env, extensionDir }) {
+  if (!fs.existsSync(path.join(userDataDir, 'languagepacks.json'))) return;
+  let host;
+  let page;
+  const empty = path.join(dir, 'no-logs');
+  fs.mkdirSync(path.join(empty, 'claude'), { recursive: true });
+  fs.mkdirSync(path.join(empty, 'codex'), { recursive: true });
+  try {
+    await check('zh-cn', 'first run without logs: "暂无用量" in the status bar, a click opens the walkthrough', async () => {
+      // Same profile (language pack already installed), but no agent logs at all.
+      host = await startHost({
+        runDir: path.join(dir, 'first-run'), userDataDir, extensionsDir, workspaceDir, locale: 'zh-cn',
+        env: { ...env, CLAUDE_CONFIG_DIR: path.join(empty, 'claude'), CODEX_HOME: path.join(empty, 'codex'), HOME: empty },
+      });
+      const browser = await launchBrowser(host);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+      page = await context.newPage();
+      host.pages.add(page);
+      await page.goto(workbenchUrl(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir }));
+      const item = statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.', text: '暂无用量' }).first();
+      await item.waitFor({ state: 'visible', timeout: 60_000 });
+      const text = await visibleText(item);
+      if (text !== 'Tokenmeter：暂无用量') throw new Error(`status bar text ${JSON.stringify(text)}`);
+      await item.click();
+      // The walkthrough page shows its localised title (package.nls.zh-cn.json) and first step.
+      await page.getByText('查看 Tokenmeter 找到的日志来源').first().waitFor({ state: 'visible', timeout: 20_000 });
+      return `"${text}" → walkthrough`;
+    });
+  } finally {
+    if (page) await closePage(page);
     if (host) await stopHost(host);
   }
 }
