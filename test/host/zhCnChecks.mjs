@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closePage, launchBrowser, paletteEntries, poll, repoRoot, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
+import { closePage, launchBrowser, paletteEntries, poll, repoRoot, runCommand, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
 
 const packId = 'tokenmeter-test.zh-cn-display-language';
 
@@ -104,6 +104,28 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
       const text = await visibleText(hover);
       for (const expected of ['根据本地日志和官方标价估算', '今日', '¥', '查看用量']) if (!text.includes(expected)) throw new Error(`${expected} missing in ${text}`);
       return `${text.length} chars`;
+    });
+
+    await check('zh-cn', '"Tokenmeter: 配置" → 显示货币 → USD switches the status bar to dollars', async () => {
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'Tokenmeter: 配置');
+      const title = (t) => page.locator('.quick-input-widget .quick-input-title', { hasText: t }).waitFor({ state: 'visible', timeout: 15_000 });
+      await title('Tokenmeter：配置');
+      await page.locator('.quick-input-widget input').fill('显示货币');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '显示货币' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await title('Tokenmeter：显示货币');
+      await page.locator('.quick-input-widget input').fill('USD');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '美元' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      let text = '';
+      const ok = await poll(async () => {
+        const texts = await statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.' }).evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+        text = texts.find((t) => t.startsWith('今日')) ?? texts.join(' | ');
+        return /^今日 \$\d+\.\d{2} · /.test(text);
+      }, { timeoutMs: 15_000, intervalMs: 300 });
+      if (!ok) throw new Error(`status bar text ${JSON.stringify(text)}`);
+      return `"${text}"`;
     });
   } finally {
     if (page) await closePage(page);
