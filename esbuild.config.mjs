@@ -16,15 +16,26 @@ const nodeBundle = {
   logLevel: 'warning',
 };
 
+// The tokenizer's tables are megabytes of code: one bundle of their own, required only when a
+// count is asked for, so the engine and the CLI commands do not parse them at start-up.
+const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
+const tokenizerFrom = (relativePath) => ({
+  name: 'tokenizer-bundle',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: relativePath, external: true }));
+  },
+});
+
 const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'usageError.ts'].includes(f)).map((f) => f.slice(0, -3));
 
 const builds = [
   // The extension entry stays tiny; the engine (zod, prices, scanner) is a second bundle it requires lazily.
   { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist' },
+  { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist', plugins: [tokenizerFrom('./tokenizer.js')] },
+  { ...nodeBundle, stdin: { contents: `module.exports = require('${tokenizerModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/tokenizer.js' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.
-  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist' },
+  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [tokenizerFrom('../tokenizer.js')] },
   { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
   // The dashboard page: script and its imported CSS (uPlot's and ours) become dist/media/dashboard.{js,css}.
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { dashboard: 'media/dashboard.ts' }, outdir: 'dist/media', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },
