@@ -21,11 +21,16 @@ export interface DisplayOptions {
   timeZone?: string;
 }
 
-/** The minimal view of a limit the status text needs (a `Constraint` fits). */
+/** The minimal view of a limit the status text and tooltip need (a `Constraint` fits). */
 export interface StatusLimit {
+  label?: string;
   origin: 'local' | 'endpoint' | 'plan';
   unit: 'usd' | 'tokens' | 'percent';
   shortLabel: string;
+  resetsAtMs?: number;
+  updatedAtMs?: number;
+  expired?: boolean;
+  error?: string;
   spent?: number;
   limit?: number;
   remaining?: number;
@@ -191,6 +196,60 @@ export class Formatter {
     }
     if (tightest.stale) text += zh ? '（数据未更新）' : ' (stale)';
     return text;
+  }
+
+  /** A duration: `3 h 10 min` / `3 小时 10 分钟` (as `formatIn` in core, without "in"). */
+  private duration(ms: number): string {
+    const zh = this.language === 'zh-cn';
+    const [sec, minute, hour, day] = zh ? [' 秒', ' 分钟', ' 小时', ' 天'] : [' s', ' min', ' h', ' d'];
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return `${s}${sec}`;
+    const min = Math.floor(s / 60);
+    if (min < 60) return `${min}${minute}`;
+    const h = Math.floor(min / 60);
+    if (h < 48) return min % 60 ? `${h}${hour} ${min % 60}${minute}` : `${h}${hour}`;
+    const d = Math.floor(h / 24);
+    return h % 24 ? `${d}${day} ${h % 24}${hour}` : `${d}${day}`;
+  }
+
+  /** `updated 40 s ago` / `40 秒前更新` (as `formatAge` in core). */
+  private age(ageMs: number): string {
+    const zh = this.language === 'zh-cn';
+    const s = Math.max(0, Math.round(ageMs / 1000));
+    if (s < 5) return zh ? '刚刚更新' : 'updated just now';
+    // formatAge switches to hours at 60 min and to days at 48 h, like `duration` but without the remainder.
+    const min = Math.floor(s / 60);
+    const h = Math.floor(min / 60);
+    const whole = s < 60 ? s * 1000 : min < 60 ? min * 60_000 : h < 48 ? h * 3_600_000 : Math.floor(h / 24) * 86_400_000;
+    const text = this.duration(whole);
+    return zh ? `${text}前更新` : `updated ${text} ago`;
+  }
+
+  /**
+   * One plain-text tooltip line per limit (the caller escapes it), in the display currency; in English/USD exactly
+   * `constraintLine` of core: "litellm key budget: $12.40 of $50 (25%), resets in 3 h · updated 40 s ago".
+   */
+  limitLine(c: StatusLimit, nowMs: number): string {
+    const zh = this.language === 'zh-cn';
+    let first: string;
+    if (c.expired) first = zh ? `记录后已重置（当时为 ${this.amount(c.unit, c.spent ?? 0)}）` : `reset since it was recorded (was ${this.amount(c.unit, c.spent ?? 0)})`;
+    else if (c.spent !== undefined && c.limit !== undefined) {
+      const pct = Math.round((c.usedFraction ?? 0) * 100);
+      if (c.unit === 'percent') first = zh ? `已用 ${Math.round(c.spent)}%` : `${Math.round(c.spent)}% used`;
+      else first = zh ? `${this.amount(c.unit, c.spent)} / ${this.cap(c.unit, c.limit)}（${pct}%）` : `${this.amount(c.unit, c.spent)} of ${this.cap(c.unit, c.limit)} (${pct}%)`;
+    } else if (c.spent !== undefined) first = zh ? `已花 ${this.amount(c.unit, c.spent)}，无上限` : `${this.amount(c.unit, c.spent)} spent, no cap`;
+    else if (c.remaining !== undefined) first = zh ? `剩余 ${this.amount(c.unit, c.remaining)}` : `${this.amount(c.unit, c.remaining)} left`;
+    else first = zh ? '暂无数据' : 'no numbers yet';
+    if (!c.expired && c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) {
+      const inText = this.duration(c.resetsAtMs - nowMs);
+      first += zh ? `，${inText}后重置` : `, resets in ${inText}`;
+    }
+    let line = `${c.label ?? c.shortLabel}${zh ? '：' : ': '}${first}`;
+    line += c.updatedAtMs === undefined ? (zh ? ' · 实时' : ' · live') : ` · ${this.age(nowMs - c.updatedAtMs)}`;
+    if (c.origin === 'plan' && !c.expired) line += zh ? ' · 官方数据' : ' · official';
+    if (c.error) line += ` · ${c.stale ? (zh ? '数据未更新：' : 'stale: ') : ''}${c.error}`;
+    else if (c.stale && !c.expired) line += zh ? ' · 数据未更新' : ' · stale';
+    return line;
   }
 }
 

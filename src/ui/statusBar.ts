@@ -73,8 +73,9 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
   if (overlay && overlay.constraints.length > 0) {
     md.appendMarkdown(`\n**${vscode.l10n.t('Limits')}** ${vscode.l10n.t('(the status bar shows the tightest)')}\n\n`);
     const tightest = overlay.combined.tightest;
-    for (const [i, c] of overlay.constraints.entries()) {
-      const line = escapeMarkdown(overlay.constraintLines[i] ?? c.label);
+    for (const c of overlay.constraints) {
+      // In the display language and currency; in English/USD this equals `constraintLine` (format.test.ts).
+      const line = escapeMarkdown(fmt.limitLine(c, overlay.nowMs));
       md.appendMarkdown(`- ${c === tightest ? `**${line}**` : line}\n`);
     }
     for (const b of snapshot.budgets) if (b.projectedExhaustMs) md.appendMarkdown(`\n${escapeMarkdown(budgetLine(b, fmt))}\n`);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Calendar } from '../../src/core/calendar';
-import { combinedStatus, type Constraint } from '../../src/core/constraints';
+import { combinedStatus, constraintLine, type Constraint } from '../../src/core/constraints';
 import { Formatter, englishUsd, phraseLanguageOf } from '../../src/core/format';
 import { PriceTable } from '../../src/core/pricing';
 import { budgetSettingsSchema } from '../../src/core/settings';
@@ -53,6 +53,35 @@ describe('display formatter', () => {
       const combined = combinedStatus(snapshot, [c], { warnAtPercent: 80, errorAtPercent: 95 });
       assert.equal(englishUsd.combinedText({ today: { totalCost: cost, totalTokens: 5 } }, combined.tightest, combined.level), combined.text);
     }), { numRuns: 500 });
+  });
+
+  it('writes English/USD tooltip limit lines exactly like constraintLine, and Chinese ones in yuan', () => {
+    const nowMs = Date.UTC(2026, 10, 24, 12);
+    const limit = fc.record({
+      origin: fc.constantFrom('local' as const, 'endpoint' as const, 'plan' as const),
+      unit: fc.constantFrom('usd' as const, 'tokens' as const, 'percent' as const),
+      label: fc.constantFrom('Daily cap', 'litellm key budget', 'Claude 5-hour window'),
+      spent: fc.option(fc.double({ min: 0, max: 2e4, noNaN: true }), { nil: undefined }),
+      limit: fc.option(fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0.01, max: 1e4, noNaN: true })), { nil: undefined }),
+      remaining: fc.option(fc.double({ min: 0, max: 1e4, noNaN: true }), { nil: undefined }),
+      resetsInMs: fc.option(fc.integer({ min: -3_600_000, max: 10 * 86_400_000 }), { nil: undefined }),
+      ageMs: fc.option(fc.integer({ min: 0, max: 5 * 86_400_000 }), { nil: undefined }),
+      stale: fc.boolean(),
+      expired: fc.boolean(),
+      error: fc.option(fc.constantFrom('401 from LiteLLM: key rejected', 'timeout'), { nil: undefined }),
+    }).map((x): Constraint => ({
+      id: 'x', label: x.label, shortLabel: x.label, origin: x.origin, unit: x.unit, spent: x.spent, limit: x.limit, remaining: x.remaining,
+      usedFraction: x.spent !== undefined && x.limit !== undefined ? x.spent / x.limit : undefined,
+      resetsAtMs: x.resetsInMs === undefined ? undefined : nowMs + x.resetsInMs, updatedAtMs: x.ageMs === undefined ? undefined : nowMs - x.ageMs,
+      stale: x.stale, expired: x.expired, error: x.error, periodKey: 'k',
+    }));
+    fc.assert(fc.property(limit, (c) => assert.equal(englishUsd.limitLine(c, nowMs), constraintLine(c, nowMs))), { numRuns: 1000 });
+    const endpoint: Constraint = {
+      id: 'e', label: 'litellm key budget', shortLabel: 'litellm', origin: 'endpoint', unit: 'usd', spent: 12.4, limit: 50, remaining: 37.6, usedFraction: 0.248,
+      resetsAtMs: nowMs + 3 * 3_600_000 + 600_000, updatedAtMs: nowMs - 40_000, stale: true, expired: false, error: '401 from LiteLLM: key rejected', periodKey: 'k',
+    };
+    assert.equal(zhCny.limitLine(endpoint, nowMs), 'litellm key budget：¥88.04 / ¥355（25%），3 小时 10 分钟后重置 · 40 秒前更新 · 数据未更新：401 from LiteLLM: key rejected');
+    assert.equal(enCny.limitLine(endpoint, nowMs), 'litellm key budget: ¥88.04 of ¥355 (25%), resets in 3 h 10 min · updated 40 s ago · stale: 401 from LiteLLM: key rejected');
   });
 
   it('shows ¥ amounts at the display rate, with budgets still configured in USD', () => {
