@@ -47,8 +47,8 @@ async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, v
     return;
   }
   const answer = await vscode.window.showWarningMessage(
-    `${verb} in ${file}?`,
-    { modal: true, detail: `${plan.summary}\n\n"statusLine" before:\n${show(plan.before)}\n\nafter:\n${show(plan.after)}` },
+    vscode.l10n.t('{0} in {1}?', verb, file),
+    { modal: true, detail: `${plan.summary}\n\n${vscode.l10n.t('"{0}" before:', 'statusLine')}\n${show(plan.before)}\n\n${vscode.l10n.t('after:')}\n${show(plan.after)}` },
     verb,
   );
   if (answer !== verb) return;
@@ -61,13 +61,13 @@ async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, v
 export async function connectClaudeStatusLine(extensionPath: string, log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
   const settings = await readClaudeSettings(file);
-  await applyStatusLinePlan(file, planStatusLineInstall(settings, cliCommand(extensionPath, 'statusline')), 'Connect Status Line', log);
+  await applyStatusLinePlan(file, planStatusLineInstall(settings, cliCommand(extensionPath, 'statusline')), vscode.l10n.t('Connect Status Line'), log);
 }
 
 export async function disconnectClaudeStatusLine(extensionPath: string, log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
   const settings = await readClaudeSettings(file);
-  await applyStatusLinePlan(file, planStatusLineUninstall(settings, cliCommand(extensionPath, 'statusline')), 'Disconnect Status Line', log);
+  await applyStatusLinePlan(file, planStatusLineUninstall(settings, cliCommand(extensionPath, 'statusline')), vscode.l10n.t('Disconnect Status Line'), log);
 }
 
 function hookEntries(settings: unknown): unknown {
@@ -88,26 +88,28 @@ export async function installBudgetHook(extensionPath: string, advice: Concurren
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: the budget hook is already installed.'));
     return;
   }
+  const installHook = vscode.l10n.t('Install Hook');
   const answer = await vscode.window.showWarningMessage(
-    `Install the Tokenmeter budget hook in ${file}?`,
+    vscode.l10n.t('Install the Tokenmeter budget hook in {0}?', file),
     {
       modal: true,
-      detail: `Before Claude Code starts a sub-agent it runs "tokenmeter guard", which stops it when a budget is spent or a runaway is flagged. Remove it with "Tokenmeter: Remove Claude Code Budget Hook".\n\n"hooks.PreToolUse" before:\n${show(hookEntries(settings))}\n\nafter:\n${show(hookEntries(change.next))}`,
+      detail: `${vscode.l10n.t('Before Claude Code starts a sub-agent it runs "tokenmeter guard", which stops it when a budget is spent or a runaway is flagged. Remove it with "Tokenmeter: Remove Claude Code Budget Hook".')}\n\n${vscode.l10n.t('"{0}" before:', 'hooks.PreToolUse')}\n${show(hookEntries(settings))}\n\n${vscode.l10n.t('after:')}\n${show(hookEntries(change.next))}`,
     },
-    'Install Hook',
+    installHook,
   );
-  if (answer !== 'Install Hook') return;
+  if (answer !== installHook) return;
   await writeClaudeSettings(file, change.next);
   log(`Installed the budget hook in ${file}.`);
   if (!advice) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: budget hook installed.'));
     return;
   }
+  const copySetting = vscode.l10n.t('Copy Setting');
   const copy = await vscode.window.showInformationMessage(
-    `Tokenmeter: budget hook installed. Claude Code can also cap parallel sub-agents: ${advice.envLine}. ${advice.reason}`,
-    'Copy Setting',
+    vscode.l10n.t('Tokenmeter: budget hook installed. Claude Code can also cap parallel sub-agents: {0}. {1}', advice.envLine, advice.reason),
+    copySetting,
   );
-  if (copy === 'Copy Setting') await vscode.env.clipboard.writeText(advice.envLine);
+  if (copy === copySetting) await vscode.env.clipboard.writeText(advice.envLine);
 }
 
 export async function removeBudgetHook(log: (m: string) => void): Promise<void> {
@@ -118,12 +120,13 @@ export async function removeBudgetHook(log: (m: string) => void): Promise<void> 
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: no budget hook is installed.'));
     return;
   }
+  const removeHook = vscode.l10n.t('Remove Hook');
   const answer = await vscode.window.showWarningMessage(
-    `Remove the Tokenmeter budget hook from ${file}?`,
-    { modal: true, detail: `"hooks.PreToolUse" before:\n${show(hookEntries(settings))}\n\nafter:\n${show(hookEntries(change.next))}` },
-    'Remove Hook',
+    vscode.l10n.t('Remove the Tokenmeter budget hook from {0}?', file),
+    { modal: true, detail: `${vscode.l10n.t('"{0}" before:', 'hooks.PreToolUse')}\n${show(hookEntries(settings))}\n\n${vscode.l10n.t('after:')}\n${show(hookEntries(change.next))}` },
+    removeHook,
   );
-  if (answer !== 'Remove Hook') return;
+  if (answer !== removeHook) return;
   await writeClaudeSettings(file, change.next);
   log(`Removed the budget hook from ${file}.`);
   void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: budget hook removed.'));
