@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closePage, launchBrowser, paletteEntries, poll, repoRoot, runCommand, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
+import { closePage, launchBrowser, paletteEntries, poll, repoRoot, resultsDir, runCommand, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
 
 const packId = 'tokenmeter-test.zh-cn-display-language';
 
@@ -161,7 +161,10 @@ async function firstRunCheck({ check, dir, userDataDir, extensionsDir, workspace
       await item.click();
       // The walkthrough page shows its localised title (package.nls.zh-cn.json) and first step.
       await page.getByText('查看 Tokenmeter 找到的日志来源').first().waitFor({ state: 'visible', timeout: 20_000 });
-      return `"${text}" → walkthrough`;
+      await page.waitForTimeout(500); // the step's SVG
+      fs.mkdirSync(resultsDir, { recursive: true });
+      await page.screenshot({ path: path.join(resultsDir, 'walkthrough-zh-cn.png') });
+      return `"${text}" → walkthrough (test-results/walkthrough-zh-cn.png)`;
     });
   } finally {
     if (page) await closePage(page);
