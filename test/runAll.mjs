@@ -74,6 +74,11 @@ await stage('typecheck (npm run typecheck)', async () => {
   return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1, note: `exit ${code}` };
 });
 
+await stage('lint (npm run lint)', async () => {
+  const code = await run(npm, ['run', '--silent', 'lint']);
+  return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1, note: `exit ${code}` };
+});
+
 await stage('unit tests (mocha)', async () => {
   const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-unit-')), 'counts.json');
   const mochaBin = path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');

@@ -16,7 +16,7 @@ let encoder: Encoder | undefined;
 
 function loadEncoder(): Encoder {
   // require (not import()) so that both esbuild's cjs bundle and tsx pick the package's "require" export.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   encoder ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoder;
   return encoder;
 }

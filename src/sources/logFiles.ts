@@ -85,7 +85,7 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
     const linkedDirs: string[] = [];
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      let isDir = entry.isDirectory();
+      const isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         try {

@@ -28,7 +28,7 @@ class MarkdownString {
 }
 
 function loadStatusBar(): typeof import('../../src/ui/statusBar') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
   const original = Module._load;
   Module._load = function load(request: string, ...rest: unknown[]) {
@@ -36,7 +36,7 @@ function loadStatusBar(): typeof import('../../src/ui/statusBar') {
     return original.call(this, request, ...rest);
   };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     return require('../../src/ui/statusBar') as typeof import('../../src/ui/statusBar');
   } finally {
     Module._load = original;
