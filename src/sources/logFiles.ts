@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { claudeFileContext, type ClaudeFileContext } from '../core/claudeLog';
@@ -54,7 +54,30 @@ export interface WalkProblem {
  * All files under `root` that `accept` takes. Unreadable folders are reported and skipped;
  * symlinked folders are followed once (a loop is visited a single time).
  */
-export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[]): Promise<string[]> {
+/**
+ * The fast path for blocking callers (the CLI): one recursive listing of the whole tree.
+ * Undefined when it cannot answer exactly (an unreadable folder, a symlink): then walk.
+ */
+function listTreeBlocking(root: string, accept: (relativePath: string) => boolean): string[] | undefined {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true, recursive: true });
+  } catch {
+    return undefined;
+  }
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.isSymbolicLink()) return undefined;
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    if (accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
+  }
+  return found;
+}
+
+export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[], io: 'async' | 'sync' = 'async'): Promise<string[]> {
+  const listed = io === 'sync' ? listTreeBlocking(root, accept) : undefined;
+  if (listed) return listed;
   const found: string[] = [];
   const visited = new Set<string>();
   // Only a symlink can close a loop or alias a folder. Plain folders are walked without
@@ -99,7 +122,8 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       if (isDir) subdirs.push(full);
       else if (isFile && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
     }
-    for (const sub of subdirs) await visit(sub);
+    // Folders are listed concurrently (the thread pool overlaps the system calls); callers sort the result.
+    await Promise.all(subdirs.map(visit));
     for (const linked of linkedDirs) await visitOnce(linked);
   }
   await visitOnce(root);
@@ -126,7 +150,7 @@ export function newCursor(source: SourceName, file: string, relativePath: string
  * Every log file of the enabled sources, sorted by path so scans are deterministic.
  * A source that is not installed costs a couple of `stat` calls.
  */
-export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceName, boolean>, problems: WalkProblem[], env: NodeJS.ProcessEnv = process.env, home = os.homedir()): Promise<{ source: SourceName; path: string; relativePath: string }[]> {
+export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceName, boolean>, problems: WalkProblem[], env: NodeJS.ProcessEnv = process.env, home = os.homedir(), io: 'async' | 'sync' = 'async'): Promise<{ source: SourceName; path: string; relativePath: string }[]> {
   const files: { source: SourceName; path: string; relativePath: string }[] = [];
   const seen = new Set<string>();
   const add = (source: SourceName, root: string, list: string[]) => {
@@ -139,21 +163,21 @@ export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceNa
   if (sources.claude) {
     for (const dir of roots.claudeDirs) {
       const projects = path.join(dir, 'projects');
-      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, (rel) => rel.endsWith('.jsonl'), problems));
+      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, (rel) => rel.endsWith('.jsonl'), problems, io));
     }
   }
   if (sources.codex) {
     for (const dir of roots.codexDirs) {
       for (const sub of ['sessions', 'archived_sessions']) {
         const folder = path.join(dir, sub);
-        if (await isDirectory(folder)) add('codex', folder, await findLogFiles(folder, (rel) => path.basename(rel).startsWith('rollout-') && rel.endsWith('.jsonl'), problems));
+        if (await isDirectory(folder)) add('codex', folder, await findLogFiles(folder, (rel) => path.basename(rel).startsWith('rollout-') && rel.endsWith('.jsonl'), problems, io));
       }
     }
   }
   for (const adapter of agentAdapters) {
     if (!sources[adapter.source]) continue;
     for (const root of adapter.roots(env, home)) {
-      if (await isDirectory(root)) add(adapter.source, root, await findLogFiles(root, (rel) => adapter.accepts(rel), problems));
+      if (await isDirectory(root)) add(adapter.source, root, await findLogFiles(root, (rel) => adapter.accepts(rel), problems, io));
     }
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

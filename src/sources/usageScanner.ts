@@ -153,7 +153,7 @@ export class UsageScanner {
   private async pass(): Promise<boolean> {
     const started = Date.now();
     const problems: WalkProblem[] = [];
-    const files = await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems);
+    const files = await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io);
     const present = new Set(files.map((f) => f.path));
     if ([...this.cursors.keys()].some((p) => !present.has(p))) return this.rebuild('a log file was removed');
 
