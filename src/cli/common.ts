@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { Calendar } from '../core/calendar';
 import { UsageError } from './usageError';
 import { PriceTable } from '../core/pricing';
-import { defaultSettings, settingsSchema, type Settings } from '../core/settings';
+import { defaultSettings } from '../core/defaultSettings';
+import type { Settings } from '../core/settings';
 import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
@@ -69,6 +70,8 @@ export async function loadCliSettings(env: NodeJS.ProcessEnv = process.env): Pro
   const file = env.TOKENMETER_SETTINGS;
   if (!file) return defaultSettings;
   const { readFile } = await import('node:fs/promises');
+  // Loaded only here: zod costs ~50 ms of start-up that the default path does not need.
+  const { settingsSchema } = await import('../core/settings');
   const parsed = settingsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
   if (!parsed.success) throw new UsageError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

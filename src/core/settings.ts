@@ -94,4 +94,3 @@ export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 export type RunawaySettings = z.infer<typeof runawaySettingsSchema>;
 export type DisplaySettings = z.infer<typeof displaySettingsSchema>;
 
-export const defaultSettings: Settings = settingsSchema.parse({});

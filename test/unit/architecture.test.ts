@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { defaultSettings } from '../../src/core/defaultSettings';
 import { settingsSchema } from '../../src/core/settings';
 import { CommandId } from '../../src/ui/commandIds';
 
@@ -76,5 +77,11 @@ describe('project structure', () => {
   it('keeps engines.vscode at ^1.100.0 or lower', () => {
     const [major, minor] = String(manifest.engines.vscode).replace('^', '').split('.').map(Number);
     assert.ok(major === 1 && minor <= 100, manifest.engines.vscode);
+  });
+});
+
+describe('default settings', () => {
+  it('are exactly what the schema gives an empty configuration', () => {
+    assert.deepEqual(defaultSettings, settingsSchema.parse({}));
   });
 });
