@@ -8,10 +8,14 @@ import { sourceNames, type UsageEvent } from './usageEvent';
  * streaming (earlier lines may carry a partial `output_tokens`), again when a
  * resumed session copies history into a new file, and again when the same file
  * sits in two config folders. One key, one row: the tokens and time of the most
- * complete snapshot (largest output), credited to the first occurrence's session.
+ * complete snapshot (largest output), credited to the session of the occurrence in
+ * the oldest file (the original transcript, not a resumed copy). Both rules give the
+ * same ledger whatever order files are read in, so parallel readers need no ordering.
  */
 export class Ledger {
   private readonly rows: UsageEvent[] = [];
+  /** Modification time of the file each row's session credit comes from (0: unknown, oldest). */
+  private readonly creditFileMtimeMs: number[] = [];
   private keyIndex = new Map<string, number>();
   /** Keys from a restored index, turned into `keyIndex` only when the first new usage arrives. */
   private pendingKeys: { keys: string; keyRows: number[] } | undefined;
@@ -37,18 +41,20 @@ export class Ledger {
     return this.rows;
   }
 
-  add({ event, dedupKey }: ParsedUsage): void {
+  /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
+  add({ event, dedupKey }: ParsedUsage, fileMtimeMs = 0): void {
     this.version++;
     if (dedupKey !== undefined) {
       const at = this.rowByKey.get(dedupKey);
       if (at !== undefined) {
         this.duplicateCount++;
-        this.merge(this.rows[at], event);
+        this.merge(at, event, fileMtimeMs);
         return;
       }
       this.rowByKey.set(dedupKey, this.rows.length);
     }
     this.rows.push(this.intern(event));
+    this.creditFileMtimeMs.push(fileMtimeMs);
   }
 
   /**
@@ -92,6 +98,7 @@ export class Ledger {
       const source = sourceNames[count(rows[at])];
       if (source === undefined) throw new Error('damaged ledger source');
       const loggedCost = rows[at + 11];
+      ledger.creditFileMtimeMs.push(0);
       ledger.rows.push({
         source, timestampMs: count(rows[at + 1]), sessionId: name(rows[at + 2]), agentId: name(rows[at + 3]), project: name(rows[at + 4]), model: name(rows[at + 5]),
         inputTokens: count(rows[at + 6]), outputTokens: count(rows[at + 7]), cacheWrite5mTokens: count(rows[at + 8]), cacheWrite1hTokens: count(rows[at + 9]), cacheReadTokens: count(rows[at + 10]),
@@ -111,8 +118,14 @@ export class Ledger {
     return ledger;
   }
 
-  private merge(kept: UsageEvent, seen: UsageEvent): void {
-    // The session stays with the first occurrence: scanners feed older files first.
+  private merge(at: number, seen: UsageEvent, fileMtimeMs: number): void {
+    const kept = this.rows[at];
+    if (fileMtimeMs < this.creditFileMtimeMs[at]) {
+      kept.sessionId = this.share(seen.sessionId);
+      kept.agentId = this.share(seen.agentId);
+      kept.project = this.share(seen.project);
+      this.creditFileMtimeMs[at] = fileMtimeMs;
+    }
     if (seen.outputTokens > kept.outputTokens) {
       kept.timestampMs = seen.timestampMs;
       kept.loggedCostUsd = seen.loggedCostUsd;

@@ -71,7 +71,7 @@ class Bucket {
         outputTokens: totals.outputTokens,
         cacheCreationTokens: totals.cacheCreationTokens,
         cacheReadTokens: totals.cacheReadTokens,
-        cost: totals.totalCost,
+        cost: roundUsd(totals.totalCost),
         priced,
       }))
       .sort((a, b) => b.cost - a.cost || a.modelName.localeCompare(b.modelName));
@@ -111,6 +111,14 @@ function group(events: readonly UsageEvent[], options: ReportOptions, keyOf: (e:
   return { buckets, totals };
 }
 
+/**
+ * Dollars to a nano-dollar: sums of the same requests in another order differ in the
+ * last float bits, and a report should not change when files are read in parallel.
+ */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
+}
+
 function publicTotals(t: UsageTotals) {
   return {
     inputTokens: t.inputTokens,
@@ -118,7 +126,7 @@ function publicTotals(t: UsageTotals) {
     cacheCreationTokens: t.cacheCreationTokens,
     cacheReadTokens: t.cacheReadTokens,
     totalTokens: t.totalTokens,
-    totalCost: t.totalCost,
+    totalCost: roundUsd(t.totalCost),
     ...(t.unpricedTokens > 0 ? { unpricedTokens: t.unpricedTokens } : {}),
   };
 }
@@ -267,7 +275,7 @@ export function blocksReport(events: readonly UsageEvent[], prices: PriceTable, 
           cacheReadInputTokens: block.totals.cacheReadTokens,
         },
         totalTokens: block.totals.totalTokens,
-        costUSD: block.totals.totalCost,
+        costUSD: roundUsd(block.totals.totalCost),
         models: block.models,
         burnRate: rate ? { costPerHour: rate.usdPerHour, tokensPerMinute: rate.tokensPerMinute } : null,
         projection: rate

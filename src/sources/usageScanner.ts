@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as os from 'node:os';
@@ -163,37 +163,26 @@ export class UsageScanner {
     return this.applyAll([...this.cursors.values()], problems, started);
   }
 
-  /**
-   * Reads the files and folds them into the ledger, oldest file first: when a resumed
-   * session copies history into a new file, the original (older) transcript is seen
-   * first and keeps the credit.
-   */
+  /** Reads the files and folds them into the ledger (in any order: see Ledger). */
   private async applyAll(cursors: FileCursor[], problems: WalkProblem[] | undefined, started = Date.now()): Promise<boolean> {
     const versionBefore = this.ledger.version;
     const failedFiles: WalkProblem[] = [];
     let replaced: string | undefined;
     const applyOne = (result: FileScanResult): boolean => {
+      if (replaced) return false;
       if (result.error === 'replaced') {
         replaced = path.basename(result.cursor.path);
         return false;
       }
       this.cursors.set(result.cursor.path, result.cursor);
-      result.feed((usage) => this.ledger.add(usage));
+      result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
       addTally(this.stats.tally, result.tally);
       if (result.error) failedFiles.push({ path: result.cursor.path, reason: result.error });
       return true;
     };
-    const ordered = await this.oldestFirst(cursors);
-    const fromWorkers = await this.readInWorkers(ordered);
-    if (fromWorkers) {
-      const byPath = new Map(fromWorkers.map((r) => [r.cursor.path, r]));
-      for (const cursor of ordered) {
-        const result = byPath.get(cursor.path);
-        if (result && !applyOne(result)) break;
-      }
-    } else {
-      await scanFiles(ordered, this.options.io ?? 'async', (file, usages) => applyOne(resultOf(file, usages)));
-    }
+    // Each worker's share joins the ledger as soon as it arrives, while the others still read.
+    const inWorkers = await this.readInWorkers(cursors, (results) => results.forEach(applyOne));
+    if (!inWorkers) await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => applyOne(resultOf(file, usages)));
     if (replaced) return this.rebuild(`${replaced} was truncated or replaced`);
     this.stats.files = this.cursors.size;
     this.stats.bytes = [...this.cursors.values()].reduce((sum, c) => sum + c.offset, 0);
@@ -214,32 +203,17 @@ export class UsageScanner {
     return true;
   }
 
-  /** Files by last modification, oldest first (a stat for files not seen before). */
-  private async oldestFirst(cursors: FileCursor[]): Promise<FileCursor[]> {
-    const mtimes = await Promise.all(cursors.map(async (c) => {
-      if (c.mtimeMs > 0) return c.mtimeMs;
-      try {
-        return this.options.io === 'sync' ? statSync(c.path).mtimeMs : (await fs.stat(c.path)).mtimeMs;
-      } catch {
-        return 0;
-      }
-    }));
-    const order = cursors.map((cursor, i) => ({ cursor, mtimeMs: mtimes[i] }));
-    order.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.cursor.path < b.cursor.path ? -1 : 1));
-    return order.map((o) => o.cursor);
-  }
-
-  /** Reads a large backlog of new files in worker threads; undefined when reading here is better. */
-  private async readInWorkers(cursors: FileCursor[]): Promise<FileScanResult[] | undefined> {
+  /** Reads a large backlog of new files in worker threads, handing over each worker's results; false when reading here is better. */
+  private async readInWorkers(cursors: FileCursor[], onResults: (results: FileScanResult[]) => void): Promise<boolean> {
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
     const workers = this.options.workers ?? (Number(process.env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
     const fresh = cursors.filter((c) => c.offset === 0);
-    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return undefined;
+    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return false;
     // Sizes decide whether workers pay off; a sample is enough to tell.
     const sample = fresh.filter((_, i) => i % Math.ceil(fresh.length / 64) === 0);
     const sampleBytes = (await Promise.all(sample.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0);
-    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return undefined;
-    const parts = await Promise.all(deal(cursors, workers).map((group) => runWorker(script, group)));
-    return parts.flat();
+    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return false;
+    await Promise.all(deal(cursors, workers).map((group) => runWorker(script, group).then(onResults)));
+    return true;
   }
 }
