@@ -54,6 +54,12 @@ export interface WalkProblem {
  * All files under `root` that `accept` takes. Unreadable folders are reported and skipped;
  * symlinked folders are followed once (a loop is visited a single time).
  */
+/** `file` relative to `root`, with `/` separators; a prefix cut, as `file` was found under `root`. */
+function relativeTo(root: string, file: string): string {
+  const relative = file.startsWith(root + path.sep) ? file.slice(root.length + 1) : path.relative(root, file);
+  return path.sep === '/' ? relative : relative.split(path.sep).join('/');
+}
+
 /**
  * The fast path for blocking callers (the CLI): one recursive listing of the whole tree.
  * Undefined when it cannot answer exactly (an unreadable folder, a symlink): then walk.
@@ -70,7 +76,7 @@ function listTreeBlocking(root: string, accept: (relativePath: string) => boolea
     if (entry.isSymbolicLink()) return undefined;
     if (!entry.isFile()) continue;
     const full = path.join(entry.parentPath, entry.name);
-    if (accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
+    if (accept(relativeTo(root, full))) found.push(full);
   }
   return found;
 }
@@ -120,7 +126,7 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
         }
       }
       if (isDir) subdirs.push(full);
-      else if (isFile && accept(path.relative(root, full).split(path.sep).join('/'))) found.push(full);
+      else if (isFile && accept(relativeTo(root, full))) found.push(full);
     }
     // Folders are listed concurrently (the thread pool overlaps the system calls); callers sort the result.
     await Promise.all(subdirs.map(visit));
@@ -157,7 +163,7 @@ export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceNa
     for (const file of list) {
       if (seen.has(file)) continue;
       seen.add(file);
-      files.push({ source, path: file, relativePath: path.relative(root, file).split(path.sep).join('/') });
+      files.push({ source, path: file, relativePath: relativeTo(root, file) });
     }
   };
   if (sources.claude) {
@@ -174,11 +180,11 @@ export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceNa
       }
     }
   }
-  for (const adapter of agentAdapters) {
-    if (!sources[adapter.source]) continue;
-    for (const root of adapter.roots(env, home)) {
-      if (await isDirectory(root)) add(adapter.source, root, await findLogFiles(root, (rel) => adapter.accepts(rel), problems, io));
-    }
+  // Dozens of candidate folders (every editor's global storage), nearly all absent: stat them at once.
+  const candidates = agentAdapters.filter((a) => sources[a.source]).flatMap((adapter) => adapter.roots(env, home).map((root) => ({ adapter, root })));
+  const present = await Promise.all(candidates.map(({ root }) => isDirectory(root)));
+  for (const [i, { adapter, root }] of candidates.entries()) {
+    if (present[i]) add(adapter.source, root, await findLogFiles(root, (rel) => adapter.accepts(rel), problems, io));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
