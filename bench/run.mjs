@@ -19,7 +19,7 @@
 // 7. Live update in process (bench/liveUpdate.ts, the extension's UsageScanner): full scan, then
 //    appends of 0.1 to 6 MB to the same file, each followed by a quick refresh, timed.
 
-import { appendFileSync, closeSync, existsSync, openSync, readSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, existsSync, openSync, readSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateCorpusDir } from './generateCorpus.mjs';
@@ -31,7 +31,10 @@ import { diffDaily, ensureCcusage17, expectedDaily, isolatedEnv, normalizeDaily,
 export function ccusage20Native() {
   const platform = `${process.platform}-${process.arch}`;
   const bin = join(REPO_DIR, 'node_modules', '@ccusage', `ccusage-${platform}`, 'bin', process.platform === 'win32' ? 'ccusage.exe' : 'ccusage');
-  return existsSync(bin) ? bin : tools.ccusage20.command;
+  if (!existsSync(bin)) return tools.ccusage20.command;
+  // npm may unpack the binary without its executable bit; ccusage's own wrapper sets it before spawning it.
+  if (process.platform !== 'win32' && (statSync(bin).mode & 0o111) === 0) chmodSync(bin, 0o755);
+  return bin;
 }
 
 function parseArgs(argv) {
