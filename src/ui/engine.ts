@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withLocalSpend, type BudgetReading } from '../core/budgetReading';
 import {
-  codexConstraints, combinedStatus, constraintLine, endpointConstraints, gaugeOfConstraint, tightestConstraint, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
+  codexConstraints, combinedStatus, endpointConstraints, gaugeOfConstraint, tightestConstraint, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
   type Constraint,
 } from '../core/constraints';
 import { runawayAlertItems } from '../core/dashboardData';
@@ -138,7 +138,6 @@ export class Engine implements vscode.Disposable {
       overlay = {
         nowMs,
         constraints: this.constraints,
-        constraintLines: this.constraints.map((c) => constraintLine(c, nowMs)),
         combined,
         runaway: this.runaway?.status(nowMs) ?? { isRunaway: false, text: '', tooltip: '' },
         hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,

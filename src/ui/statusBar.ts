@@ -13,8 +13,6 @@ import type { ServiceState } from './usageService';
 export interface StatusOverlay {
   nowMs: number;
   constraints: Constraint[];
-  /** One plain line per constraint (`constraintLine`), computed in the engine: this file is in the activation bundle. */
-  constraintLines: string[];
   combined: CombinedStatus;
   runaway: RunawayStatus;
   hint?: LiveRoutingHint;

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { Calendar } from '../../src/core/calendar';
-import { combinedStatus, constraintLine, endpointConstraints } from '../../src/core/constraints';
+import { combinedStatus, endpointConstraints } from '../../src/core/constraints';
 import { PriceTable } from '../../src/core/pricing';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeStatusSnapshot } from '../../src/core/snapshot';
@@ -81,7 +81,6 @@ describe('tooltip: text from logs and endpoints is shown literally', () => {
         const overlay: StatusOverlay = {
           nowMs,
           constraints,
-          constraintLines: constraints.map((c) => constraintLine(c, nowMs)),
           combined: combinedStatus(snapshot, constraints, budget),
           runaway: { isRunaway: true, text: '$(flame) Runaway', tooltip: `${model}\n${error}` },
         };
