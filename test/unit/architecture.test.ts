@@ -77,6 +77,8 @@ describe('project structure', () => {
   it('keeps engines.vscode at ^1.100.0 or lower', () => {
     const [major, minor] = String(manifest.engines.vscode).replace('^', '').split('.').map(Number);
     assert.ok(major === 1 && minor <= 100, manifest.engines.vscode);
+    // Types newer than the engine would let code use API the oldest supported editor lacks.
+    assert.equal(manifest.devDependencies['@types/vscode'], String(manifest.engines.vscode).replace('^', ''));
   });
 });
 
