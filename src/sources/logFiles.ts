@@ -22,7 +22,17 @@ export interface FileCursor {
   claude?: ClaudeFileContext;
   codex?: CodexFileState;
   /** Set for whole-file agent histories (see AgentAdapter): re-parsed whole when changed. */
-  wholeFile?: { relativePath: string };
+  wholeFile?: {
+    relativePath: string;
+    /**
+     * For a history read by path (PathAgentAdapter): size and time of the file and of each
+     * companion when last read, e.g. `opencode.db` and `opencode.db-wal`. A new message may
+     * change the WAL alone, so the file's own size and time cannot tell.
+     */
+    signature?: string;
+    /** The extension host does not read such a file again before this (a big database re-read at most ~10% of the time). */
+    nextReadAtMs?: number;
+  };
 }
 
 export interface LogRoots {
@@ -136,6 +146,24 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
   return found;
 }
 
+/** The files directly in `root` (not in its subfolders) that `accept` takes by name: one `readdir`. */
+export async function listFilesIn(root: string, accept: (name: string) => boolean, problems: WalkProblem[], io: 'async' | 'sync' = 'async'): Promise<string[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = io === 'sync' ? readdirSync(root, { withFileTypes: true }) : await fs.readdir(root, { withFileTypes: true });
+  } catch (error) {
+    problems.push({ path: root, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+    return [];
+  }
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!accept(entry.name)) continue;
+    const full = path.join(root, entry.name);
+    if (entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(full).then((s) => s.isFile(), () => false)))) found.push(full);
+  }
+  return found;
+}
+
 async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await fs.stat(dir)).isDirectory();
@@ -184,7 +212,9 @@ export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceNa
   const candidates = agentAdapters.filter((a) => sources[a.source]).flatMap((adapter) => adapter.roots(env, home).map((root) => ({ adapter, root })));
   const present = await Promise.all(candidates.map(({ root }) => isDirectory(root)));
   for (const [i, { adapter, root }] of candidates.entries()) {
-    if (present[i]) add(adapter.source, root, await findLogFiles(root, (rel) => adapter.accepts(rel), problems, io));
+    if (!present[i]) continue;
+    const accept = (rel: string) => adapter.accepts(rel);
+    add(adapter.source, root, adapter.shallow ? await listFilesIn(root, accept, problems, io) : await findLogFiles(root, accept, problems, io));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import type { ParsedUsage } from '../core/claudeLog';
 import { parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
-import { agentAdapters } from './agents';
+import type { PathAgentAdapter } from './agents/agentAdapter';
+import { adapterForFile } from './agents';
 import type { FileCursor } from './logFiles';
 
 const chunkBytes = 4 * 1024 * 1024;
@@ -39,6 +40,8 @@ export type ReadOutcome = 'appended' | 'unchanged' | 'replaced';
  * caller must rebuild from scratch).
  */
 export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage) => void, tally: LineTally, io: 'async' | 'sync' = 'async'): Promise<ReadOutcome> {
+  const adapter = cursor.wholeFile ? adapterForFile(cursor.source, cursor.wholeFile.relativePath) : undefined;
+  if (adapter?.readFile) return readByPath(cursor, adapter, sink, tally, io);
   // Most files of a large history are unchanged: one stat, no open.
   if (cursor.size > 0) {
     const quick = io === 'async' ? await fs.stat(cursor.path) : statSync(cursor.path);
@@ -104,7 +107,8 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
 /** Whole-file histories are re-parsed when their size or time changes; stable keys dedupe the repeats. */
 async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size: number; mtimeMs: number }, sink: (usage: ParsedUsage) => void, tally: LineTally): Promise<ReadOutcome> {
   if (stat.size === cursor.size && stat.mtimeMs === cursor.mtimeMs) return 'unchanged';
-  const adapter = agentAdapters.find((a) => a.source === cursor.source);
+  // The adapter that found this file: a source may have several (Kilo's task folders and its CLI database).
+  const adapter = cursor.wholeFile ? adapterForFile(cursor.source, cursor.wholeFile.relativePath) : undefined;
   const buf = Buffer.allocUnsafe(stat.size);
   let filled = 0;
   while (filled < stat.size) {
@@ -112,7 +116,7 @@ async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size:
     if (n === 0) break;
     filled += n;
   }
-  if (adapter && cursor.wholeFile) {
+  if (adapter?.parse && cursor.wholeFile) {
     const { usages, malformed } = adapter.parse(buf.toString('utf8', 0, filled), { path: cursor.path, relativePath: cursor.wholeFile.relativePath });
     tally.lines += usages.length + malformed;
     tally.usageLines += usages.length;
@@ -122,6 +126,45 @@ async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size:
   cursor.offset = filled;
   cursor.size = filled;
   cursor.mtimeMs = stat.mtimeMs;
+  return 'appended';
+}
+
+// A read by path may take a second on a multi-GB database; while the agent writes, its WAL changes
+// every second. After a read slower than `slowReadMs`, the extension host waits this many times its
+// duration before the next, so such a database costs it at most a tenth of a core.
+const byPathReadSpacing = 10;
+const slowReadMs = 50;
+
+/**
+ * Histories read by path (a database and its write-ahead log): re-read whole when the size or
+ * time of the file or of any companion differs from the last read. A change to the WAL alone (a
+ * new message before a checkpoint) leaves the database's own stat as it was, so both are compared.
+ */
+async function readByPath(cursor: FileCursor, adapter: PathAgentAdapter, sink: (usage: ParsedUsage) => void, tally: LineTally, io: 'async' | 'sync'): Promise<ReadOutcome> {
+  const whole = cursor.wholeFile!;
+  // The file itself must exist (a vanished one fails the read, as any log's would); a companion may not.
+  const main = io === 'async' ? await fs.stat(cursor.path) : statSync(cursor.path);
+  const companionPaths = adapter.companions(cursor.path);
+  const companions = io === 'async'
+    ? await Promise.all(companionPaths.map((p) => fs.stat(p).catch(() => undefined)))
+    : companionPaths.map((p) => statSync(p, { throwIfNoEntry: false }));
+  const signature = [main, ...companions].map((s) => (s ? `${s.size}:${s.mtimeMs}` : '-')).join(',');
+  if (signature === whole.signature) return 'unchanged';
+  // Deferred reads keep the old signature, so the next pass sees the change again. The CLI reads at once.
+  const startedMs = Date.now();
+  if (io === 'async' && whole.nextReadAtMs !== undefined && startedMs < whole.nextReadAtMs) return 'unchanged';
+  const { usages, malformed } = adapter.readFile(cursor.path);
+  tally.lines += usages.length + malformed;
+  tally.usageLines += usages.length;
+  tally.malformedLines += malformed;
+  for (const usage of usages) sink(usage);
+  const finishedMs = Date.now();
+  const tookMs = finishedMs - startedMs;
+  cursor.wholeFile = { relativePath: whole.relativePath, signature, ...(tookMs >= slowReadMs ? { nextReadAtMs: finishedMs + byPathReadSpacing * tookMs } : {}) };
+  cursor.offset = main.size;
+  cursor.size = main.size;
+  // The newest write of any of them, so a database whose WAL is being written counts as recently active.
+  cursor.mtimeMs = Math.max(main.mtimeMs, ...companions.map((s) => s?.mtimeMs ?? 0));
   return 'appended';
 }
 

@@ -12,7 +12,7 @@ import type { UsageScanner } from './usageScanner';
  * Bump when parsing or dedup rules change: an index written by other rules is
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
-export const parserVersion = 5;
+export const parserVersion = 6;
 
 interface IndexFile {
   format: 'tokenmeter-index';

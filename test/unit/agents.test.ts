@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -9,15 +9,16 @@ import { Calendar } from '../../src/core/calendar';
 import { PriceTable } from '../../src/core/pricing';
 import { dailyReport } from '../../src/core/reports';
 import { sourceNames, type SourceName } from '../../src/core/usageEvent';
-import type { AgentAdapter } from '../../src/sources/agents/agentAdapter';
+import type { TextAgentAdapter } from '../../src/sources/agents/agentAdapter';
 import { vscodeGlobalStorageDirs } from '../../src/sources/agents/agentRoots';
 import { clineAdapter, kiloAdapter, rooAdapter } from '../../src/sources/agents/clineFamily';
 import { existingAgentRoots } from '../../src/sources/agents/detect';
 import { geminiAdapter } from '../../src/sources/agents/gemini';
-import { agentAdapters } from '../../src/sources/agents';
-import { opencodeAdapter, readOpencodeDatabase } from '../../src/sources/agents/opencode';
+import { adapterForFile, agentAdapters } from '../../src/sources/agents';
+import { kiloDatabaseAdapter, opencodeAdapter, opencodeDatabaseAdapter, readOpencodeDatabase } from '../../src/sources/agents/opencode';
 import { columnsOf } from '../../src/sources/agents/sqliteTable';
 import { pricedModelName } from '../../src/sources/agents/modelNames';
+import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -28,6 +29,9 @@ const rooTasks = path.join(storage, 'rooveterinaryinc.roo-cline', 'tasks');
 const kiloTasks = path.join(storage, 'kilocode.kilo-code', 'tasks');
 const opencodeMessages = path.join(fixtures, 'opencode', 'storage', 'message');
 const geminiTmp = path.join(fixtures, '.gemini', 'tmp');
+// OpenCode 1.2+ data folder (opencode.db, its WAL, two pre-migration message files) and a Kilo CLI one (kilo.db).
+const opencodeDb = path.join(fixtures, 'opencode-db');
+const kiloData = path.join(fixtures, 'kilo-data');
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 const TB = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -36,7 +40,7 @@ const TK = Date.UTC(2026, 10, 22, 16, 0, 0);
 const TO = Date.UTC(2026, 10, 23, 10, 0, 0);
 const TG = Date.UTC(2026, 10, 24, 8, 0, 0);
 
-function parseFixture(adapter: AgentAdapter, root: string, relativePath: string) {
+function parseFixture(adapter: TextAgentAdapter, root: string, relativePath: string) {
   const file = path.join(root, ...relativePath.split('/'));
   assert.ok(adapter.accepts(relativePath), `${relativePath} is accepted`);
   return adapter.parse(readFileSync(file, 'utf8'), { path: file, relativePath });
@@ -57,8 +61,9 @@ function closeTo(actual: number, expected: number) {
 
 const fixtureEnv = {
   TOKENMETER_CLINE_STORAGE_DIRS: [storage, path.join(fixtures, 'cursor', 'User', 'globalStorage')].join(','),
-  TOKENMETER_OPENCODE_DIRS: path.join(fixtures, 'opencode'),
+  TOKENMETER_OPENCODE_DIRS: [path.join(fixtures, 'opencode'), opencodeDb].join(','),
   TOKENMETER_GEMINI_DIRS: path.join(fixtures, '.gemini'),
+  KILO_DATA_DIR: kiloData,
 };
 
 /** Runs `body` with the adapter roots pointed at `env` (and nothing from the real home). */
@@ -254,7 +259,8 @@ describe('agent adapters', () => {
       fc.jsonValue().map((v) => JSON.stringify({ role: 'assistant', id: 'm', time: { created: v }, tokens: v, cost: v, path: v })),
       fc.array(fc.jsonValue()).map((vs) => vs.map((v) => JSON.stringify({ type: 'gemini', id: 'x', timestamp: v, tokens: v, model: v })).join('\n')),
     );
-    fc.assert(fc.property(texts, fc.constantFrom(...agentAdapters), (text, adapter) => {
+    const textAdapters = agentAdapters.filter((a): a is TextAgentAdapter => a.parse !== undefined);
+    fc.assert(fc.property(texts, fc.constantFrom(...textAdapters), (text, adapter) => {
       const rel = adapter.source === 'gemini' ? 'p/chats/s.jsonl' : 't/ui_messages.json';
       const result = adapter.parse(text, { path: path.join(os.tmpdir(), 'no-such-dir', rel), relativePath: rel });
       assert.ok(Array.isArray(result.usages) && Number.isInteger(result.malformed));
@@ -303,9 +309,11 @@ describe('scanning agent histories', () => {
     const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'));
     const bySource = new Map<string, number>();
     for (const e of scanner.ledger.events()) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
-    assert.deepEqual(Object.fromEntries(bySource), { cline: 10, roo: 4, kilo: 2, opencode: 3, gemini: 4 });
-    // Task A copied into a second profile (1 request) and the Gemini session in .json and .jsonl (2 messages).
-    assert.equal(scanner.ledger.duplicateCount, 3);
+    // OpenCode: 3 message files, 303 messages in opencode.db; Kilo: 2 task requests, 2 in the CLI's kilo.db.
+    assert.deepEqual(Object.fromEntries(bySource), { cline: 10, roo: 4, kilo: 4, opencode: 306, gemini: 4 });
+    // Task A copied into a second profile (1 request), the Gemini session in .json and .jsonl (2 messages),
+    // and the two OpenCode message files that are also in the database.
+    assert.equal(scanner.ledger.duplicateCount, 5);
     assert.equal(scanner.stats.tally.malformedLines, 2);
   });
 
@@ -359,7 +367,7 @@ describe('scanning agent histories', () => {
   it('finds nothing and reports no problem when no agent is installed', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-noagents-'));
     try {
-      const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'), { HOME: empty, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', GEMINI_CLI_HOME: '', CLINE_DIR: '', CLINE_DATA_DIR: '', TOKENMETER_CLINE_STORAGE_DIRS: '', TOKENMETER_OPENCODE_DIRS: '', TOKENMETER_GEMINI_DIRS: '' });
+      const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'), { HOME: empty, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', GEMINI_CLI_HOME: '', CLINE_DIR: '', CLINE_DATA_DIR: '', TOKENMETER_CLINE_STORAGE_DIRS: '', TOKENMETER_OPENCODE_DIRS: '', TOKENMETER_GEMINI_DIRS: '', KILO_DATA_DIR: '' });
       assert.equal(scanner.ledger.size, 0);
       assert.deepEqual(scanner.stats.problems, []);
     } finally {
@@ -393,6 +401,18 @@ describe('tokenmeter daily --source for each agent', () => {
     }
     closeTo(cli(['daily', '--json', '--source', 'all', '--timezone', 'UTC']).totals.totalCost, sum);
   });
+
+  it('reports the OpenCode database with its message files, and the Kilo CLI database, as the scanner reads them', async function () {
+    this.timeout(120_000);
+    const utc = new Calendar('UTC');
+    for (const name of ['opencode', 'kilo'] as const) {
+      const report = cli(['daily', '--json', '--source', name, '--timezone', 'UTC']);
+      const expected = dailyReport((await scan(onlyAgents(name))).ledger.events(), { calendar: utc, prices: new PriceTable() });
+      closeTo(report.totals.totalCost, expected.totals.totalCost);
+      assert.equal(report.totals.inputTokens, expected.totals.inputTokens, name);
+      assert.ok(report.daily.some((d) => d.date === (name === 'opencode' ? '2026-11-29' : '2026-11-30')), name);
+    }
+  });
 });
 
 describe('agent detection', () => {
@@ -402,7 +422,10 @@ describe('agent detection', () => {
       { source: 'cline', root: clineTasks },
       { source: 'roo', root: rooTasks },
       { source: 'kilo', root: kiloTasks },
+      { source: 'kilo', root: path.join(kiloData, 'kilo.db') },
       { source: 'opencode', root: opencodeMessages },
+      { source: 'opencode', root: path.join(opencodeDb, 'storage', 'message') },
+      { source: 'opencode', root: path.join(opencodeDb, 'opencode.db') },
       { source: 'gemini', root: geminiTmp },
     ]);
   });
@@ -464,6 +487,131 @@ describe('OpenCode 1.2+ database', () => {
 
   it('reads column names from a CREATE TABLE statement', () => {
     assert.deepEqual(columnsOf('CREATE TABLE `message` (\n\t`id` text PRIMARY KEY,\n\t"session_id" text NOT NULL,\n\t[data] text,\n\tx integer DEFAULT (1),\n\tCONSTRAINT `fk` FOREIGN KEY (`session_id`) REFERENCES `session`(`id`)\n)'), ['id', 'session_id', 'data', 'x']);
+  });
+});
+
+describe('OpenCode and Kilo CLI databases in a scan', () => {
+  const T = Date.UTC(2026, 10, 29, 12, 0, 0);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-dbscan-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const scanner = (sources: SourceName[], io: 'async' | 'sync') => new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents(...sources), workers: 0, io });
+  const output = (s: UsageScanner, at: number) => s.ledger.events().find((e) => e.timestampMs === at)?.outputTokens;
+
+  it('finds opencode.db in the data folder and reads a change to its WAL alone on the next scan, also after a restart from the index', async () => {
+    const data = path.join(dir, 'opencode');
+    const indexPath = path.join(dir, 'index.json');
+    cpSync(path.join(opencodeDb, 'opencode.db'), path.join(data, 'opencode.db'), { recursive: true });
+    await withEnv({ TOKENMETER_OPENCODE_DIRS: data }, async () => {
+      for (const io of ['async', 'sync'] as const) {
+        rmSync(path.join(data, 'opencode.db-wal'), { force: true });
+        const first = scanner(['opencode'], io);
+        await first.refresh();
+        assert.equal(first.ledger.size, 301);
+        assert.equal(output(first, T), 100);
+        await saveIndex(indexPath, first);
+        // OpenCode writes two messages and finishes msg_0000: only the WAL changes, not opencode.db.
+        const dbBefore = statSync(path.join(data, 'opencode.db'));
+        cpSync(path.join(opencodeDb, 'opencode.db-wal'), path.join(data, 'opencode.db-wal'));
+        assert.equal(statSync(path.join(data, 'opencode.db')).mtimeMs, dbBefore.mtimeMs);
+        // The restarted host, from the saved index.
+        const restarted = scanner(['opencode'], io);
+        assert.ok(await loadIndex(indexPath, restarted));
+        assert.equal(await restarted.refresh({ full: false }), true, io);
+        // The running one, on its next pass.
+        assert.equal(await first.refresh(), true, io);
+        for (const s of [first, restarted]) {
+          assert.equal(s.ledger.size, 303);
+          assert.equal(output(s, T), 400);
+          assert.equal(s.stats.rebuilds, 0);
+        }
+        // Nothing changed since: no re-read.
+        const versionBefore = first.ledger.version;
+        assert.equal(await first.refresh(), false);
+        assert.equal(first.ledger.version, versionBefore);
+      }
+    });
+  });
+
+  it('lets the extension host defer re-reading a database whose last read was slow, but not the CLI', async () => {
+    const data = path.join(dir, 'opencode');
+    const indexPath = path.join(dir, 'index.json');
+    cpSync(path.join(opencodeDb, 'opencode.db'), path.join(data, 'opencode.db'), { recursive: true });
+    await withEnv({ TOKENMETER_OPENCODE_DIRS: data }, async () => {
+      const first = scanner(['opencode'], 'sync');
+      await first.refresh();
+      const cursor = first.fileCursors().find((c) => c.path.endsWith('opencode.db'))!;
+      cursor.wholeFile!.nextReadAtMs = Date.now() + 60_000;
+      await saveIndex(indexPath, first);
+      cpSync(path.join(opencodeDb, 'opencode.db-wal'), path.join(data, 'opencode.db-wal'));
+      const host = scanner(['opencode'], 'async');
+      assert.ok(await loadIndex(indexPath, host));
+      await host.refresh();
+      assert.equal(host.ledger.size, 301, 'deferred');
+      const cli = scanner(['opencode'], 'sync');
+      assert.ok(await loadIndex(indexPath, cli));
+      await cli.refresh();
+      assert.equal(cli.ledger.size, 303);
+    });
+  });
+
+  it('counts a message once when it is both in opencode.db and in a message file left from before the migration', async () => {
+    await withEnv({ TOKENMETER_OPENCODE_DIRS: opencodeDb }, async () => {
+      const s = scanner(['opencode'], 'async');
+      await s.refresh();
+      assert.equal(s.stats.files, 3);
+      assert.equal(s.ledger.size, 303);
+      assert.equal(s.ledger.duplicateCount, 2);
+      // msg_0000's file kept its early numbers; the database has the finished reply.
+      const finished = s.ledger.events().find((e) => e.timestampMs === T)!;
+      assert.equal(finished.outputTokens, 400);
+      assert.equal(finished.loggedCostUsd, 0.003);
+      // Either alone gives the same messages where they overlap.
+      const filesOnly = opencodeAdapter.parse(readFileSync(path.join(opencodeDb, 'storage', 'message', 'ses_db1', 'msg_0001.json'), 'utf8'), { path: 'x', relativePath: 'ses_db1/msg_0001.json' });
+      assert.equal(filesOnly.usages[0].dedupKey, readOpencodeDatabase(path.join(opencodeDb, 'opencode.db')).usages.find((u) => u.event.timestampMs === T + 1000)!.dedupKey);
+    });
+  });
+
+  it('reads the Kilo CLI database as Kilo usage, beside the Kilo Code task folders', async () => {
+    await withEnv({ KILO_DATA_DIR: kiloData, TOKENMETER_CLINE_STORAGE_DIRS: storage }, async () => {
+      const s = scanner(['kilo'], 'async');
+      await s.refresh();
+      const fromDb = s.ledger.events().filter((e) => e.sessionId === 'ses_kilo1').map((e) => ({ source: e.source, model: e.model, in: e.inputTokens, out: e.outputTokens, cw: e.cacheWrite5mTokens, cr: e.cacheReadTokens, cost: e.loggedCostUsd }));
+      assert.deepEqual(fromDb, [
+        // Through the Kilo gateway: router prefix dropped, logged cost kept.
+        { source: 'kilo', model: 'claude-sonnet-4.5', in: 1200, out: 300, cw: 800, cr: 5000, cost: 0.0123 },
+        // Through a Claude subscription (cost 0), only in kilo.db-wal: reasoning is output, priced at list.
+        { source: 'kilo', model: 'claude-sonnet-4-5-20250929', in: 50, out: 600, cw: 0, cr: 20000, cost: undefined },
+      ]);
+      assert.equal(s.ledger.size, 4, 'and the two Kilo Code task requests');
+    });
+  });
+
+  it('hands each file to the adapter that found it', () => {
+    assert.equal(adapterForFile('kilo', 'kilo.db'), kiloDatabaseAdapter);
+    assert.equal(adapterForFile('kilo', 'kilo-beta-fix.db'), kiloDatabaseAdapter);
+    assert.equal(adapterForFile('kilo', '1763800000000/ui_messages.json'), kiloAdapter);
+    assert.equal(adapterForFile('opencode', 'opencode.db'), opencodeDatabaseAdapter);
+    assert.equal(adapterForFile('opencode', 'opencode-local.db'), opencodeDatabaseAdapter);
+    assert.equal(adapterForFile('opencode', 'ses_1/msg_1.json'), opencodeAdapter);
+    for (const name of ['opencode.db-wal', 'opencode.db-shm', 'auth.json', 'kilo.db-wal']) {
+      assert.equal(adapterForFile('opencode', name), undefined, name);
+      assert.equal(adapterForFile('kilo', name), undefined, name);
+    }
+    // The adapters of one source never claim the same file.
+    const samples = ['kilo.db', 'opencode.db', 'opencode-dev.db', 't/ui_messages.json', 'ses/msg.json', 'p/chats/s.jsonl', 'T-1.json'];
+    for (const source of sourceNames) {
+      for (const rel of samples) assert.ok(agentAdapters.filter((a) => a.source === source && a.accepts(rel)).length <= 1, `${source} ${rel}`);
+    }
+  });
+
+  it('looks for the databases where OpenCode and Kilo write them', () => {
+    const home = '/home/u';
+    assert.deepEqual(opencodeDatabaseAdapter.roots({}, home), [path.resolve('/home/u/.local/share/opencode')]);
+    assert.deepEqual(opencodeDatabaseAdapter.roots({ XDG_DATA_HOME: '/data' }, home), [path.resolve('/data/opencode')]);
+    assert.deepEqual(kiloDatabaseAdapter.roots({}, home), [path.resolve('/home/u/.local/share/kilo')]);
+    assert.deepEqual(kiloDatabaseAdapter.roots({ KILO_DATA_DIR: '/k1,/k2' }, home), [path.resolve('/k1'), path.resolve('/k2')]);
+    assert.deepEqual(opencodeDatabaseAdapter.companions('/d/opencode.db'), ['/d/opencode.db-wal']);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ParsedUsage } from '../../core/claudeLog';
-import type { AgentAdapter } from './agentAdapter';
+import type { TextAgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique, vscodeGlobalStorageDirs } from './agentRoots';
 import { pricedModelName } from './modelNames';
 import { count, epochMs, isRecord, parseJsonArray, positiveCostUsd, readSlice, str, tryParseJson } from './taskFiles';
@@ -184,7 +184,7 @@ function clineCliTasksDir(env: NodeJS.ProcessEnv, home: string): string {
   return path.join(dataDir, 'tasks');
 }
 
-function adapterFor(member: FamilyMember): AgentAdapter {
+function adapterFor(member: FamilyMember): TextAgentAdapter {
   return {
     source: member.source,
     roots(env, home) {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ParsedUsage } from '../../core/claudeLog';
-import type { AgentAdapter } from './agentAdapter';
+import type { TextAgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique } from './agentRoots';
 import { pricedModelName } from './modelNames';
 import { count, isRecord, str, tryParseJson } from './taskFiles';
@@ -104,7 +104,7 @@ export function parseGeminiChat(text: string, relativePath: string): { usages: P
   return { usages, malformed };
 }
 
-export const geminiAdapter: AgentAdapter = {
+export const geminiAdapter: TextAgentAdapter = {
   source: 'gemini',
   roots(env, home) {
     const homes = dirsFromEnv(env, geminiDirsEnv) ?? [path.join(env.GEMINI_CLI_HOME?.trim() || home, '.gemini')];

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ParsedUsage } from '../../core/claudeLog';
-import type { AgentAdapter } from './agentAdapter';
+import type { PathAgentAdapter, TextAgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique } from './agentRoots';
 import { pricedModelName } from './modelNames';
 import { readSqliteTable } from './sqliteTable';
@@ -13,7 +13,7 @@ import { count, epochMs, isRecord, positiveCostUsd, str, tryParseJson } from './
  * (input already excludes cache: OpenCode subtracts cached tokens for providers that include
  * them), `cost` in USD, `modelID`, `providerID`, `time.created` (epoch ms) and `path.cwd`/`path.root`.
  * The file is rewritten as the reply streams, so its numbers grow until it completes.
- * Newer OpenCode keeps the same JSON in `opencode.db` (SQLite), which is not read (docs/agents.md).
+ * OpenCode 1.2+ keeps the same JSON in `opencode.db` (SQLite): see opencodeDatabaseAdapter.
  */
 export const opencodeDirsEnv = 'TOKENMETER_OPENCODE_DIRS';
 
@@ -64,11 +64,15 @@ export function parseOpencodeMessage(text: string, ids: { sessionId: string; mes
   };
 }
 
-export const opencodeAdapter: AgentAdapter = {
+/** OpenCode's data folders: `$XDG_DATA_HOME/opencode` (xdg-basedir, on every OS), or the override. */
+function opencodeDataDirs(env: NodeJS.ProcessEnv, home: string): string[] {
+  return unique(dirsFromEnv(env, opencodeDirsEnv) ?? [path.join(env.XDG_DATA_HOME?.trim() || path.join(home, '.local', 'share'), 'opencode')]);
+}
+
+export const opencodeAdapter: TextAgentAdapter = {
   source: 'opencode',
   roots(env, home) {
-    const dataDirs = dirsFromEnv(env, opencodeDirsEnv) ?? [path.join(env.XDG_DATA_HOME?.trim() || path.join(home, '.local', 'share'), 'opencode')];
-    return unique(dataDirs.map((dir) => path.join(dir, 'storage', 'message')));
+    return unique(opencodeDataDirs(env, home).map((dir) => path.join(dir, 'storage', 'message')));
   },
   accepts(relativePath) {
     const parts = relativePath.split('/');
@@ -89,8 +93,7 @@ export const opencodeAdapter: AgentAdapter = {
  * `session_id` in their own columns, so the dedup keys match those of the files (the files
  * left from before the migration are a subset of the database). Never throws: a database
  * caught mid-write counts one malformed record and is read again on its next change.
- * Not registered as a whole-file adapter: the reader hands adapters the file as text, which
- * for a database of hundreds of MB is the wrong tool; this reads only the table's pages.
+ * Reads only the table's pages (and the WAL), never the whole file.
  */
 export function readOpencodeDatabase(dbPath: string, source: OpencodeFamilySource = 'opencode'): { usages: ParsedUsage[]; malformed: number } {
   let table;
@@ -118,3 +121,38 @@ export function readOpencodeDatabase(dbPath: string, source: OpencodeFamilySourc
   }
   return { usages, malformed };
 }
+
+/**
+ * The Kilo CLI's data folders (an OpenCode fork with app name `kilo`): `$XDG_DATA_HOME/kilo`,
+ * or `KILO_DATA_DIR` (comma-separated), the override ccusage reads too.
+ */
+export const kiloDataDirsEnv = 'KILO_DATA_DIR';
+
+// OpenCode writes `opencode.db` for its latest and beta channels and `opencode-<channel>.db` for
+// others (anomalyco/opencode `packages/opencode/src/storage/db.ts`, Database.Path); the `-wal` and
+// `-shm` files beside it are not databases. Kilo names them `kilo.db` / `kilo-<channel>.db`, and
+// keeps using an `opencode-<channel>.db` it finds there (Kilo-Org/kilocode, same file).
+const opencodeDatabaseName = /^opencode(?:-[A-Za-z0-9._-]+)?\.db$/;
+const kiloDatabaseName = /^(?:kilo(?:-[A-Za-z0-9._-]+)?|opencode-[A-Za-z0-9._-]+)\.db$/;
+
+function databaseAdapter(source: OpencodeFamilySource, dataDirs: (env: NodeJS.ProcessEnv, home: string) => string[], name: RegExp): PathAgentAdapter {
+  return {
+    source,
+    roots: dataDirs,
+    shallow: true,
+    accepts: (relativePath) => name.test(relativePath),
+    readFile: (dbPath) => readOpencodeDatabase(dbPath, source),
+    // The newest messages sit in the write-ahead log until a checkpoint: a new message changes it alone.
+    companions: (dbPath) => [`${dbPath}-wal`],
+  };
+}
+
+/** OpenCode 1.2+ (`<data dir>/opencode.db`); its keys equal those of the message files, so both count once. */
+export const opencodeDatabaseAdapter = databaseAdapter('opencode', opencodeDataDirs, opencodeDatabaseName);
+
+/** The Kilo CLI, and the Kilo Code extension built on it (`~/.local/share/kilo/kilo.db`). */
+export const kiloDatabaseAdapter = databaseAdapter(
+  'kilo',
+  (env, home) => unique(dirsFromEnv(env, kiloDataDirsEnv) ?? [path.join(env.XDG_DATA_HOME?.trim() || path.join(home, '.local', 'share'), 'kilo')]),
+  kiloDatabaseName,
+);
