@@ -21,6 +21,7 @@ export const defaultSettings: Settings = {
     kilo: true,
     opencode: true,
     gemini: true,
+    amp: true,
   },
   claudeConfigDirs: [],
   codexHomes: [],

@@ -1,5 +1,5 @@
 /** Every agent whose logs Tokenmeter reads. */
-export const sourceNames = ['claude', 'codex', 'cline', 'roo', 'kilo', 'opencode', 'gemini'] as const;
+export const sourceNames = ['claude', 'codex', 'cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp'] as const;
 /** Where a usage record was read from. */
 export type SourceName = (typeof sourceNames)[number];
 

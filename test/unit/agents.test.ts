@@ -13,6 +13,7 @@ import type { TextAgentAdapter } from '../../src/sources/agents/agentAdapter';
 import { vscodeGlobalStorageDirs } from '../../src/sources/agents/agentRoots';
 import { clineAdapter, kiloAdapter, rooAdapter } from '../../src/sources/agents/clineFamily';
 import { existingAgentRoots } from '../../src/sources/agents/detect';
+import { ampAdapter } from '../../src/sources/agents/amp';
 import { geminiAdapter } from '../../src/sources/agents/gemini';
 import { adapterForFile, agentAdapters } from '../../src/sources/agents';
 import { kiloDatabaseAdapter, opencodeAdapter, opencodeDatabaseAdapter, readOpencodeDatabase } from '../../src/sources/agents/opencode';
@@ -32,6 +33,9 @@ const geminiTmp = path.join(fixtures, '.gemini', 'tmp');
 // OpenCode 1.2+ data folder (opencode.db, its WAL, two pre-migration message files) and a Kilo CLI one (kilo.db).
 const opencodeDb = path.join(fixtures, 'opencode-db');
 const kiloData = path.join(fixtures, 'kilo-data');
+const ampThreads = path.join(fixtures, 'amp', 'threads');
+const TA = Date.UTC(2026, 10, 25, 10, 0, 0);
+const TL = Date.UTC(2026, 10, 26, 15, 0, 0);
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 const TB = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -64,6 +68,7 @@ const fixtureEnv = {
   TOKENMETER_OPENCODE_DIRS: [path.join(fixtures, 'opencode'), opencodeDb].join(','),
   TOKENMETER_GEMINI_DIRS: path.join(fixtures, '.gemini'),
   KILO_DATA_DIR: kiloData,
+  TOKENMETER_AMP_DIRS: [path.join(fixtures, 'amp'), path.join(fixtures, 'amp-backup')].join(','),
 };
 
 /** Runs `body` with the adapter roots pointed at `env` (and nothing from the real home). */
@@ -250,6 +255,56 @@ describe('Gemini CLI chats', () => {
   });
 });
 
+describe('Amp threads', () => {
+  it('reads the usage on each assistant message, cache apart, and counts a lone total as output', () => {
+    const { usages, malformed } = parseFixture(ampAdapter, ampThreads, 'T-0b1c2d3e-1111-4222-8333-444455556666.json');
+    assert.equal(malformed, 0);
+    const base = { session: 'T-0b1c2d3e-1111-4222-8333-444455556666', agent: '', project: '/home/dev/my web', cost: undefined };
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: 'amp:T-0b1c2d3e-1111-4222-8333-444455556666:1', at: TA + 5000, model: 'claude-sonnet-4-5-20250929', in: 8, out: 420, cw: 12000, cr: 0 },
+      { ...base, key: 'amp:T-0b1c2d3e-1111-4222-8333-444455556666:2', at: TA + 20000, model: 'claude-sonnet-4-5-20250929', in: 5, out: 180, cw: 300, cr: 12000 },
+      { ...base, key: 'amp:T-0b1c2d3e-1111-4222-8333-444455556666:3', at: TA + 30000, model: 'claude-haiku-4-5-20251001', in: 0, out: 345, cw: 0, cr: 0 },
+    ]);
+    assert.ok(usages.every((u) => u.event.source === 'amp'));
+  });
+
+  it('joins an older thread\'s ledger events to the cache counts of their messages, and keeps an event without one', () => {
+    const { usages, malformed } = parseFixture(ampAdapter, ampThreads, 'T-5e6f7a8b-2222-4333-8444-555566667777.json');
+    assert.equal(malformed, 0);
+    const base = { session: 'T-5e6f7a8b-2222-4333-8444-555566667777', agent: '', project: '', model: 'claude-sonnet-4-20250514', cost: undefined };
+    assert.deepEqual(usages.map(row), [
+      { ...base, key: 'amp:T-5e6f7a8b-2222-4333-8444-555566667777:1', at: TL + 4000, in: 100, out: 50, cw: 500, cr: 200 },
+      { ...base, key: 'amp:T-5e6f7a8b-2222-4333-8444-555566667777:ledger:ev-2', at: TL + 60000, in: 40, out: 600, cw: 0, cr: 0 },
+    ]);
+  });
+
+  it('identifies messages without an id by position, and counts a half-written thread as malformed', () => {
+    const oldest = parseFixture(ampAdapter, ampThreads, 'T-9c0d1e2f-3333-4444-8555-666677778888.json');
+    assert.deepEqual(oldest.usages.map((u) => u.dedupKey), ['amp:T-9c0d1e2f-3333-4444-8555-666677778888:#1']);
+    assert.deepEqual(parseFixture(ampAdapter, ampThreads, 'T-0b1c2d3e-9999-4222-8333-444455556666.json'), { usages: [], malformed: 1 });
+  });
+
+  it('accepts thread files only, where Amp keeps them', () => {
+    assert.ok(ampAdapter.accepts('T-0b1c2d3e-1111-4222-8333-444455556666.json'));
+    for (const rel of ['settings.json', 'T-1.json.tmp', 'sub/T-1.json']) assert.ok(!ampAdapter.accepts(rel), rel);
+    assert.deepEqual(ampAdapter.roots({}, '/home/u'), [path.resolve('/home/u/.local/share/amp/threads')]);
+    assert.deepEqual(ampAdapter.roots({ XDG_DATA_HOME: '/data' }, '/home/u'), [path.resolve('/data/amp/threads')]);
+    assert.deepEqual(ampAdapter.roots({ TOKENMETER_AMP_DIRS: '/a,/b' }, '/home/u'), [path.resolve('/a/threads'), path.resolve('/b/threads')]);
+  });
+
+  it('counts a thread seen in two data folders once, with its most complete reply, at list price', async () => {
+    const scanner = await scan(onlyAgents('amp'));
+    assert.equal(scanner.ledger.size, 6);
+    assert.equal(scanner.ledger.duplicateCount, 3);
+    assert.equal(scanner.ledger.events().find((e) => e.timestampMs === TA + 20000)!.outputTokens, 180);
+    assert.ok(scanner.ledger.events().every((e) => e.loggedCostUsd === undefined));
+    const prices = new PriceTable();
+    const sonnet = prices.ratesFor('claude-sonnet-4-5-20250929')!;
+    const first = scanner.ledger.events().find((e) => e.timestampMs === TA + 5000)!;
+    closeTo(prices.costOf(first)!, (8 * sonnet.inputPerMTok + 420 * sonnet.outputPerMTok + 12000 * sonnet.cacheWrite5mPerMTok) / 1e6);
+  });
+});
+
 describe('agent adapters', () => {
   it('never throw, whatever the file holds', () => {
     const texts = fc.oneof(
@@ -306,23 +361,23 @@ describe('scanning agent histories', () => {
   const utc = new Calendar('UTC');
 
   it('counts each request once across storage folders, and each agent as its own source', async () => {
-    const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'));
+    const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp'));
     const bySource = new Map<string, number>();
     for (const e of scanner.ledger.events()) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
     // OpenCode: 3 message files, 303 messages in opencode.db; Kilo: 2 task requests, 2 in the CLI's kilo.db.
-    assert.deepEqual(Object.fromEntries(bySource), { cline: 10, roo: 4, kilo: 4, opencode: 306, gemini: 4 });
+    assert.deepEqual(Object.fromEntries(bySource), { cline: 10, roo: 4, kilo: 4, opencode: 306, gemini: 4, amp: 6 });
     // Task A copied into a second profile (1 request), the Gemini session in .json and .jsonl (2 messages),
-    // and the two OpenCode message files that are also in the database.
-    assert.equal(scanner.ledger.duplicateCount, 5);
-    assert.equal(scanner.stats.tally.malformedLines, 2);
+    // the two OpenCode message files that are also in the database, the Amp thread in a backup (3).
+    assert.equal(scanner.ledger.duplicateCount, 8);
+    assert.equal(scanner.stats.tally.malformedLines, 3);
   });
 
   it('sums --source all as the sum of the sources', async () => {
-    const all = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'));
+    const all = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp'));
     const prices = new PriceTable();
     const total = (events: readonly import('../../src/core/usageEvent').UsageEvent[]) => dailyReport(events, { calendar: utc, prices }).totals.totalCost;
     let sum = 0;
-    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini'] as const) sum += total((await scan(onlyAgents(name))).ledger.events());
+    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp'] as const) sum += total((await scan(onlyAgents(name))).ledger.events());
     closeTo(total(all.ledger.events()), sum);
     // Cline's logged costs: task A 0.103389, task B 0.0081 + 0.0239 + DeepSeek at list price, task C 0.01245.
     const cline = (await scan(onlyAgents('cline'))).ledger.events();
@@ -367,7 +422,7 @@ describe('scanning agent histories', () => {
   it('finds nothing and reports no problem when no agent is installed', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-noagents-'));
     try {
-      const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini'), { HOME: empty, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', GEMINI_CLI_HOME: '', CLINE_DIR: '', CLINE_DATA_DIR: '', TOKENMETER_CLINE_STORAGE_DIRS: '', TOKENMETER_OPENCODE_DIRS: '', TOKENMETER_GEMINI_DIRS: '', KILO_DATA_DIR: '' });
+      const scanner = await scan(onlyAgents('cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp'), { HOME: empty, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', GEMINI_CLI_HOME: '', CLINE_DIR: '', CLINE_DATA_DIR: '', TOKENMETER_CLINE_STORAGE_DIRS: '', TOKENMETER_OPENCODE_DIRS: '', TOKENMETER_GEMINI_DIRS: '', KILO_DATA_DIR: '', TOKENMETER_AMP_DIRS: '' });
       assert.equal(scanner.ledger.size, 0);
       assert.deepEqual(scanner.stats.problems, []);
     } finally {
@@ -394,7 +449,7 @@ describe('tokenmeter daily --source for each agent', () => {
   it('reports each source, and all of them summed', function () {
     this.timeout(120_000);
     let sum = 0;
-    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini']) {
+    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp']) {
       const report = cli(['daily', '--json', '--source', name, '--timezone', 'UTC']);
       assert.ok(report.daily.length > 0, name);
       sum += report.totals.totalCost;
@@ -427,6 +482,8 @@ describe('agent detection', () => {
       { source: 'opencode', root: path.join(opencodeDb, 'storage', 'message') },
       { source: 'opencode', root: path.join(opencodeDb, 'opencode.db') },
       { source: 'gemini', root: geminiTmp },
+      { source: 'amp', root: ampThreads },
+      { source: 'amp', root: path.join(fixtures, 'amp-backup', 'threads') },
     ]);
   });
 });
