@@ -16,13 +16,16 @@ const nodeBundle = {
   logLevel: 'warning',
 };
 
-// The tokenizer's tables are megabytes of code: one bundle of their own, required only when a
-// count is asked for, so the engine and the CLI commands do not parse them at start-up.
+// Two dependencies are megabytes of code: the tokenizer's tables and the price data. Each is a bundle
+// of its own (dist/tokenizer.js, dist/prices.js), required only when first used, so the engine and the
+// CLI commands do not parse them at start-up.
 const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
-const tokenizerFrom = (relativePath) => ({
-  name: 'tokenizer-bundle',
+const pricesModule = '@pydantic/genai-prices';
+const separateBundles = (dir) => ({
+  name: 'separate-bundles',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: relativePath, external: true }));
+    build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: `${dir}/tokenizer.js`, external: true }));
+    build.onResolve({ filter: new RegExp(`^${pricesModule}$`) }, () => ({ path: `${dir}/prices.js`, external: true }));
   },
 });
 
@@ -31,11 +34,12 @@ const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && ![
 const builds = [
   // The extension entry stays tiny; the engine (zod, prices, scanner) is a second bundle it requires lazily.
   { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist', plugins: [tokenizerFrom('./tokenizer.js')] },
+  { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist', plugins: [separateBundles('.')] },
   { ...nodeBundle, stdin: { contents: `module.exports = require('${tokenizerModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/tokenizer.js' },
+  { ...nodeBundle, stdin: { contents: `module.exports = require('${pricesModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/prices.js' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.
-  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [tokenizerFrom('../tokenizer.js')] },
+  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..')] },
   { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
   // The dashboard page: script and its imported CSS (uPlot's and ours) become dist/media/dashboard.{js,css}.
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { dashboard: 'media/dashboard.ts' }, outdir: 'dist/media', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { UsageError } from './cli/usageError';
+import { cacheDir } from './sources/cacheDir';
+import { defaultWorkerCount, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
 
 /**
  * Each command is its own bundle (dist/cli/<name>.js), required only when run:
@@ -61,7 +64,26 @@ async function main(argv: string[]): Promise<number> {
     console.log(`tokenmeter ${name}: ${command.summary}\n\n${command.usage ?? help.slice(help.indexOf('Options (reports):'))}`);
     return 0;
   }
+  const workerScript = path.join(__dirname, 'scanWorker.js');
+  const threads = defaultWorkerCount();
+  if (threads > 1 && scanningCommands.has(name) && looksCold(rest) && existsSync(workerScript)) handOverScanWorkers(new ScanWorkers(workerScript, threads));
   return command.run(rest);
+}
+
+const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);
+
+/**
+ * Without an index the command reads every log: its scan threads are started before the
+ * command's code loads, so their start-up overlaps it. (The scanner closes them if the logs
+ * turn out small.) With an index they would only cost start-up time, so none are started.
+ */
+function looksCold(args: string[]): boolean {
+  if (args.includes('--no-index') || process.env.TOKENMETER_NO_INDEX === '1') return true;
+  try {
+    return !readdirSync(cacheDir()).some((name) => name.startsWith('index-') && name.endsWith('.json'));
+  } catch {
+    return true;
+  }
 }
 
 main(process.argv.slice(2)).then(

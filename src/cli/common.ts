@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import { Calendar } from '../core/calendar';
 import { UsageError } from './usageError';
-import { PriceTable } from '../core/pricing';
+import { loadPriceData, PriceTable } from '../core/pricing';
 import { defaultSettings } from '../core/defaultSettings';
 import type { Settings } from '../core/settings';
 import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
+import { takeScanWorkers } from '../sources/scanWorkers';
 import { loadIndex, saveIndex, defaultIndexPath } from '../sources/usageIndex';
 
 export { UsageError };
@@ -83,7 +84,7 @@ export async function scanForCli(args: ParsedArgs, settings: Settings): Promise<
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;
   // Command bundles live in dist/cli/; the scan worker beside them in dist/.
-  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorker.js') });
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorker.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
   const loaded = useIndex && (await loadIndex(indexPath, scanner));

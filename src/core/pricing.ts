@@ -1,5 +1,20 @@
-import { calcPrice } from '@pydantic/genai-prices';
 import type { UsageEvent } from './usageEvent';
+
+type GenaiPrices = typeof import('@pydantic/genai-prices');
+let genaiPricesModule: GenaiPrices | undefined;
+
+/**
+ * The price data is loaded on the first lookup, not at start-up: it is ~30 ms of parsing,
+ * which the CLI then spends while its scan threads read (a bundle of its own, see esbuild.config.mjs).
+ */
+function genaiPrices(): GenaiPrices {
+  return (genaiPricesModule ??= require('@pydantic/genai-prices') as GenaiPrices);
+}
+
+/** Loads the price data now, while there is nothing else to do. */
+export function loadPriceData(): void {
+  genaiPrices();
+}
 
 /** USD per million tokens for each token kind. */
 export interface TokenRates {
@@ -56,6 +71,7 @@ function providerHint(model: string): string | undefined {
 
 function lookUpPriceData(model: string): ModelRates | undefined {
   const hint = providerHint(model);
+  const { calcPrice } = genaiPrices();
   let found = hint ? calcPrice({ input_tokens: 1 }, model, { providerId: hint }) : null;
   found ??= calcPrice({ input_tokens: 1 }, model);
   if (!found) return undefined;

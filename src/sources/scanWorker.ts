@@ -1,11 +1,17 @@
-// Reads a share of the log files off the main thread; see UsageScanner.readAll.
-import { parentPort, workerData } from 'node:worker_threads';
-import type { FileCursor } from './logFiles';
+// A scan thread (see ScanWorkers): reads each portion of files it is sent and answers with the results.
+import { parentPort } from 'node:worker_threads';
+import type { ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
 import { scanFiles } from './usageScanner';
 
-const packer = new ResultPacker();
-void scanFiles((workerData as { cursors: FileCursor[] }).cursors, 'sync', (file, usages) => packer.add(file, usages)).then(() => {
-  const packed = packer.finish();
-  parentPort?.postMessage(packed, [packed.numbers.buffer as ArrayBuffer]);
+parentPort?.on('message', (request: ScanWorkerRequest) => {
+  if ('stop' in request) {
+    parentPort?.close();
+    return;
+  }
+  const packer = new ResultPacker();
+  void scanFiles(request.cursors, 'sync', (file, usages) => packer.add(file, usages)).then(() => {
+    const packed = packer.finish();
+    parentPort?.postMessage(packed, [packed.numbers.buffer as ArrayBuffer]);
+  });
 });

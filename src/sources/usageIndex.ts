@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ledger, type SerializedLedger } from '../core/ledger';
 import type { LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
+import { cacheDir } from './cacheDir';
 
 /**
  * Bump when parsing or dedup rules change: an index written by other rules is
@@ -22,12 +22,6 @@ interface IndexFile {
   ledger: SerializedLedger;
   /** Lines seen so far, so the count of skipped lines survives a restart (absent in older files). */
   tally?: LineTally;
-}
-
-function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TOKENMETER_CACHE_DIR) return env.TOKENMETER_CACHE_DIR;
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? os.tmpdir(), 'tokenmeter', 'cache');
-  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'tokenmeter');
 }
 
 /** One index per set of log folders, shared by every VS Code window and the CLI. */

@@ -1,6 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as os from 'node:os';
 import type { ParsedUsage } from '../core/claudeLog';
 import type { CodexRateLimit } from '../core/codexLog';
@@ -9,7 +8,8 @@ import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import { readNewLines } from './logReader';
-import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
+import type { FileScanResult } from './packedResults';
+import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
 
 export interface ScanOptions {
   roots: LogRoots;
@@ -18,6 +18,10 @@ export interface ScanOptions {
   workers?: number;
   /** Where `scanWorker.js` is; defaults to the folder of the running bundle. */
   workerScript?: string;
+  /** Threads the caller started ahead (see ScanWorkers); used by the first large read, else closed. */
+  startedWorkers?: ScanWorkers;
+  /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
+  whileThreadsRead?: () => void;
   log?: (message: string) => void;
   /** 'sync' for the CLI, where blocking reads are fastest; the extension host keeps 'async'. */
   io?: 'async' | 'sync';
@@ -69,25 +73,6 @@ export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync', onF
 
 function resultOf(file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]): FileScanResult {
   return { ...file, feed: (sink) => usages.forEach(sink) };
-}
-
-function runWorker(script: string, cursors: FileCursor[]): Promise<FileScanResult[]> {
-  return new Promise((resolve, reject) => {
-    // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
-    const worker = new Worker(script, { workerData: { cursors }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    worker.once('message', (packed: PackedResults) => resolve(unpackResults(packed)));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`scan worker exited with code ${code}`));
-    });
-  });
-}
-
-/** Deals files out like cards: with thousands of files each group gets about the same bytes, without a stat per file. */
-function deal(cursors: FileCursor[], groups: number): FileCursor[][] {
-  const hands = Array.from({ length: groups }, () => [] as FileCursor[]);
-  cursors.forEach((cursor, i) => hands[i % groups].push(cursor));
-  return hands.filter((files) => files.length > 0);
 }
 
 /**
@@ -180,7 +165,7 @@ export class UsageScanner {
       if (result.error) failedFiles.push({ path: result.cursor.path, reason: result.error });
       return true;
     };
-    // Each worker's share joins the ledger as soon as it arrives, while the others still read.
+    // Each portion joins the ledger as soon as it arrives, while the threads read on.
     const inWorkers = await this.readInWorkers(cursors, (results) => results.forEach(applyOne));
     if (!inWorkers) await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => applyOne(resultOf(file, usages)));
     if (replaced) return this.rebuild(`${replaced} was truncated or replaced`);
@@ -203,17 +188,28 @@ export class UsageScanner {
     return true;
   }
 
-  /** Reads a large backlog of new files in worker threads, handing over each worker's results; false when reading here is better. */
+  /** Reads a large backlog of new files in worker threads, handing over each portion's results; false when reading here is better. */
   private async readInWorkers(cursors: FileCursor[], onResults: (results: FileScanResult[]) => void): Promise<boolean> {
+    const started = this.options.startedWorkers;
+    this.options.startedWorkers = undefined;
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
-    const workers = this.options.workers ?? (Number(process.env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)));
+    const count = started?.size ?? this.options.workers ?? defaultWorkerCount();
+    if (!(await this.worthWorkers(cursors, count, started !== undefined || existsSync(script)))) {
+      started?.close();
+      return false;
+    }
+    const reading = (started ?? new ScanWorkers(script, count)).read(cursors, onResults);
+    if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
+    await reading;
+    return true;
+  }
+
+  private async worthWorkers(cursors: FileCursor[], count: number, haveScript: boolean): Promise<boolean> {
     const fresh = cursors.filter((c) => c.offset === 0);
-    if (workers < 2 || fresh.length < 8 || !existsSync(script)) return false;
+    if (count < 2 || fresh.length < 8 || !haveScript) return false;
     // Sizes decide whether workers pay off; a sample is enough to tell.
     const sample = fresh.filter((_, i) => i % Math.ceil(fresh.length / 64) === 0);
     const sampleBytes = (await Promise.all(sample.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0);
-    if ((sampleBytes / sample.length) * fresh.length < workerThresholdBytes) return false;
-    await Promise.all(deal(cursors, workers).map((group) => runWorker(script, group).then(onResults)));
-    return true;
+    return (sampleBytes / sample.length) * fresh.length >= workerThresholdBytes;
   }
 }

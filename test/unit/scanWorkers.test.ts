@@ -1,0 +1,68 @@
+// Scan threads: the same ledger as reading on one thread, whatever portion each thread draws.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { generateCorpus } from '../../bench/generateCorpus.mjs';
+import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
+import { discoverLogFiles, newCursor } from '../../src/sources/logFiles';
+import { ScanWorkers } from '../../src/sources/scanWorkers';
+import { UsageScanner } from '../../src/sources/usageScanner';
+
+const allSources = Object.fromEntries(sourceNames.map((name) => [name, false])) as Record<SourceName, boolean>;
+const rowsOf = (scanner: UsageScanner): string[] => scanner.ledger.events().map((e: UsageEvent) => JSON.stringify(e)).sort();
+
+describe('scan threads', function () {
+  this.timeout(60_000);
+  let root: string;
+  let script: string;
+  let roots: { claudeDirs: string[]; codexDirs: string[] };
+
+  before(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'tokenmeter-workers-'));
+    roots = { claudeDirs: [path.join(root, 'claude')], codexDirs: [path.join(root, 'codex')] };
+    generateCorpus({ claudeDir: roots.claudeDirs[0], codexDir: roots.codexDirs[0], sizeBytes: 3_000_000, seed: 'workers' });
+    // The thread script is a bundle, as in dist/; built here so the test does not depend on a prior build.
+    script = path.join(root, 'scanWorker.js');
+    await esbuild.build({ entryPoints: ['src/sources/scanWorker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+  });
+
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reads the files in portions on several threads into the same ledger as one thread', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    assert.ok(alone.ledger.size > 100, `only ${alone.ledger.size} requests generated`);
+
+    const files = await discoverLogFiles(roots, { ...allSources, claude: true, codex: true }, []);
+    const fresh = files.map((f) => newCursor(f.source, f.path, f.relativePath));
+    const reread = new UsageScanner({ roots, workers: 0 });
+    let portions = 0;
+    await new ScanWorkers(script, 3).read(fresh, (results) => {
+      portions++;
+      for (const result of results) result.feed((usage) => reread.ledger.add(usage, result.cursor.mtimeMs));
+    });
+    assert.ok(portions >= 3, `${portions} portions`);
+    assert.deepEqual(rowsOf(reread), rowsOf(alone));
+    assert.equal(reread.ledger.duplicateCount, alone.ledger.duplicateCount);
+  });
+
+  it('closes threads started ahead when the logs turn out too small to need them', async () => {
+    const started = new ScanWorkers(script, 2);
+    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: started });
+    await scanner.refresh();
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    await assert.rejects(started.read([], () => undefined), /already used/);
+  });
+
+  it('rejects, and stops the others, when a thread fails', async () => {
+    const broken = path.join(root, 'broken.js');
+    await esbuild.build({ stdin: { contents: "throw new Error('thread start failed')", loader: 'js' }, platform: 'node', outfile: broken, logLevel: 'error' });
+    const scanner = new UsageScanner({ roots, workers: 0 });
+    await scanner.refresh();
+    await assert.rejects(new ScanWorkers(broken, 2).read(scanner.fileCursors(), () => undefined), /thread start failed/);
+  });
+});
