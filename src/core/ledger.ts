@@ -9,8 +9,9 @@ import { sourceNames, type UsageEvent } from './usageEvent';
  * resumed session copies history into a new file, and again when the same file
  * sits in two config folders. One key, one row: the tokens and time of the most
  * complete snapshot (largest output), credited to the session of the occurrence in
- * the oldest file (the original transcript, not a resumed copy). Both rules give the
- * same ledger whatever order files are read in, so parallel readers need no ordering.
+ * the oldest file (the original transcript, not a resumed copy). Both rules, with their
+ * fixed tie-breaks, give the same ledger whatever order files and lines are read in, so
+ * parallel readers need no ordering.
  */
 export class Ledger {
   private readonly rows: UsageEvent[] = [];
@@ -18,7 +19,7 @@ export class Ledger {
   private readonly creditFileMtimeMs: number[] = [];
   private keyIndex = new Map<string, number>();
   /** Keys from a restored index, turned into `keyIndex` only when the first new usage arrives. */
-  private pendingKeys: { keys: string; keyRows: number[] } | undefined;
+  private pendingKeys: { keys: string; keyRows: Float64Array } | undefined;
   private readonly strings = new Map<string, string>();
   /** Increases on every change, so views can tell whether to recompute. */
   version = 0;
@@ -59,8 +60,8 @@ export class Ledger {
 
   /**
    * A compact, JSON-safe copy for the persisted index: names once, every row as
-   * `fieldsPerRow` numbers in one flat array, dedup keys joined into one string
-   * (a flat layout parses several times faster than an array per row).
+   * `fieldsPerRow` numbers in one Float64Array sent as base64, dedup keys joined into
+   * one string. Numbers as JSON text took most of the time of saving and loading.
    */
   serialize(): SerializedLedger {
     const strings: string[] = [];
@@ -70,71 +71,85 @@ export class Ledger {
       if (at === undefined) stringIndex.set(value, (at = strings.push(value) - 1));
       return at;
     };
-    const rows: number[] = [];
+    const rows = new Float64Array(this.rows.length * fieldsPerRow);
+    let at = 0;
     for (const e of this.rows) {
-      rows.push(sourceNames.indexOf(e.source), e.timestampMs, ref(e.sessionId), ref(e.agentId), ref(e.project), ref(e.model),
-        e.inputTokens, e.outputTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens, e.cacheReadTokens, e.loggedCostUsd ?? -1);
+      rows[at] = sourceNames.indexOf(e.source);
+      rows[at + 1] = e.timestampMs;
+      rows[at + 2] = ref(e.sessionId);
+      rows[at + 3] = ref(e.agentId);
+      rows[at + 4] = ref(e.project);
+      rows[at + 5] = ref(e.model);
+      rows[at + 6] = e.inputTokens;
+      rows[at + 7] = e.outputTokens;
+      rows[at + 8] = e.cacheWrite5mTokens;
+      rows[at + 9] = e.cacheWrite1hTokens;
+      rows[at + 10] = e.cacheReadTokens;
+      rows[at + 11] = e.loggedCostUsd ?? -1;
+      at += fieldsPerRow;
     }
-    return { strings, rows, keys: [...this.rowByKey.keys()].join('\n'), keyRows: [...this.rowByKey.values()], duplicateCount: this.duplicateCount };
+    const keys = this.rowByKey;
+    return { strings, rows: toBase64(rows), keys: [...keys.keys()].join('\n'), keyRows: toBase64(Float64Array.from(keys.values())), duplicateCount: this.duplicateCount };
   }
 
   /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
   static deserialize(data: SerializedLedger): Ledger {
-    const { strings, rows, keyRows } = data;
-    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || !Array.isArray(rows) || rows.length % fieldsPerRow !== 0) {
+    const { strings } = data;
+    const rows = fromBase64(data.rows);
+    const keyRows = fromBase64(data.keyRows);
+    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || rows.length % fieldsPerRow !== 0) {
       throw new Error('damaged ledger rows');
     }
-    const count = (value: unknown) => {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
+    const count = (value: number) => {
+      if (!Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
       return value;
     };
-    const name = (value: unknown) => {
-      const text = strings[count(value)];
+    const name = (value: number) => {
+      const text = strings[value];
       if (typeof text !== 'string') throw new Error('damaged ledger name');
       return text;
     };
     const ledger = new Ledger();
     for (let at = 0; at < rows.length; at += fieldsPerRow) {
-      const source = sourceNames[count(rows[at])];
+      const source = sourceNames[rows[at]];
       if (source === undefined) throw new Error('damaged ledger source');
       const loggedCost = rows[at + 11];
       ledger.creditFileMtimeMs.push(0);
-      ledger.rows.push({
+      const event: UsageEvent = {
         source, timestampMs: count(rows[at + 1]), sessionId: name(rows[at + 2]), agentId: name(rows[at + 3]), project: name(rows[at + 4]), model: name(rows[at + 5]),
         inputTokens: count(rows[at + 6]), outputTokens: count(rows[at + 7]), cacheWrite5mTokens: count(rows[at + 8]), cacheWrite1hTokens: count(rows[at + 9]), cacheReadTokens: count(rows[at + 10]),
-        ...(loggedCost === -1 ? {} : { loggedCostUsd: count(loggedCost) }),
-      });
+      };
+      if (loggedCost !== -1) event.loggedCostUsd = count(loggedCost);
+      ledger.rows.push(event);
     }
     for (const text of strings) ledger.strings.set(text, text);
     // Keys are checked now but indexed later: the first status needs only the rows.
-    if (typeof data.keys !== 'string' || !Array.isArray(keyRows) || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < ledger.rows.length)) {
+    if (typeof data.keys !== 'string' || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < ledger.rows.length)) {
       throw new Error('damaged ledger keys');
     }
     let keyCount = data.keys === '' ? 0 : 1;
     for (let at = data.keys.indexOf('\n'); at !== -1; at = data.keys.indexOf('\n', at + 1)) keyCount++;
     if (keyCount !== keyRows.length) throw new Error('damaged ledger keys');
     ledger.pendingKeys = { keys: data.keys, keyRows };
-    ledger.duplicateCount = count(data.duplicateCount);
+    ledger.duplicateCount = count(Number(data.duplicateCount));
     return ledger;
+  }
+
+  /** Counts repeats merged before they reached the ledger (see FileRepeats). */
+  countMergedRepeats(count: number): void {
+    this.duplicateCount += count;
   }
 
   private merge(at: number, seen: UsageEvent, fileMtimeMs: number): void {
     const kept = this.rows[at];
-    if (fileMtimeMs < this.creditFileMtimeMs[at]) {
+    const creditMtimeMs = this.creditFileMtimeMs[at];
+    if (fileMtimeMs < creditMtimeMs || (fileMtimeMs === creditMtimeMs && creditsBefore(seen, kept))) {
       kept.sessionId = this.share(seen.sessionId);
       kept.agentId = this.share(seen.agentId);
       kept.project = this.share(seen.project);
       this.creditFileMtimeMs[at] = fileMtimeMs;
     }
-    if (seen.outputTokens > kept.outputTokens) {
-      kept.timestampMs = seen.timestampMs;
-      kept.loggedCostUsd = seen.loggedCostUsd;
-      kept.inputTokens = seen.inputTokens;
-      kept.outputTokens = seen.outputTokens;
-      kept.cacheWrite5mTokens = seen.cacheWrite5mTokens;
-      kept.cacheWrite1hTokens = seen.cacheWrite1hTokens;
-      kept.cacheReadTokens = seen.cacheReadTokens;
-    }
+    keepFullerSnapshot(kept, seen);
   }
 
   // Millions of rows repeat a few thousand session, project and model names.
@@ -154,13 +169,98 @@ export class Ledger {
   }
 }
 
+/**
+ * The ledger's rule for two snapshots of one request: the one with more output is the more
+ * complete. Ties are broken by the other counts, then the earlier time (the first line of a
+ * streamed reply), so the winner never depends on which was read first.
+ */
+function keepFullerSnapshot(kept: UsageEvent, seen: UsageEvent): void {
+  if (isFuller(seen, kept)) {
+    kept.timestampMs = seen.timestampMs;
+    kept.loggedCostUsd = seen.loggedCostUsd;
+    kept.inputTokens = seen.inputTokens;
+    kept.outputTokens = seen.outputTokens;
+    kept.cacheWrite5mTokens = seen.cacheWrite5mTokens;
+    kept.cacheWrite1hTokens = seen.cacheWrite1hTokens;
+    kept.cacheReadTokens = seen.cacheReadTokens;
+  }
+}
+
+function isFuller(a: UsageEvent, b: UsageEvent): boolean {
+  if (a.outputTokens !== b.outputTokens) return a.outputTokens > b.outputTokens;
+  if (a.inputTokens !== b.inputTokens) return a.inputTokens > b.inputTokens;
+  if (a.cacheReadTokens !== b.cacheReadTokens) return a.cacheReadTokens > b.cacheReadTokens;
+  if (a.cacheWrite5mTokens !== b.cacheWrite5mTokens) return a.cacheWrite5mTokens > b.cacheWrite5mTokens;
+  if (a.cacheWrite1hTokens !== b.cacheWrite1hTokens) return a.cacheWrite1hTokens > b.cacheWrite1hTokens;
+  if (a.timestampMs !== b.timestampMs) return a.timestampMs < b.timestampMs;
+  return (a.loggedCostUsd ?? -1) > (b.loggedCostUsd ?? -1);
+}
+
+/** Between occurrences in files of the same age, the credit goes to the first session by name: any rule, as long as it is fixed. */
+function creditsBefore(a: UsageEvent, b: UsageEvent): boolean {
+  if (a.sessionId !== b.sessionId) return a.sessionId < b.sessionId;
+  if (a.agentId !== b.agentId) return a.agentId < b.agentId;
+  return a.project < b.project;
+}
+
+/**
+ * Merges the repeats of a request within one read of one file (a streamed reply is one line
+ * per content block) before the records leave the reader, exactly as the ledger would
+ * (occurrences in one file are of the same age). About
+ * half the records of a Claude Code log are such repeats; merged here, in the scan threads, they
+ * never cost the ledger's thread a copy or a key lookup.
+ */
+export class FileRepeats {
+  readonly usages: ParsedUsage[] = [];
+  /** Records merged into an earlier one of the same read. */
+  merged = 0;
+  private readonly firstByKey = new Map<string, UsageEvent>();
+
+  add(usage: ParsedUsage): void {
+    if (usage.dedupKey !== undefined) {
+      const first = this.firstByKey.get(usage.dedupKey);
+      if (first !== undefined) {
+        this.merged++;
+        if (creditsBefore(usage.event, first)) {
+          first.sessionId = usage.event.sessionId;
+          first.agentId = usage.event.agentId;
+          first.project = usage.event.project;
+        }
+        keepFullerSnapshot(first, usage.event);
+        return;
+      }
+      this.firstByKey.set(usage.dedupKey, usage.event);
+    }
+    this.usages.push(usage);
+  }
+}
+
 const fieldsPerRow = 12;
 
 export interface SerializedLedger {
   strings: string[];
-  /** `fieldsPerRow` numbers per row: source, time, session, agent, project, model (name indexes), 5 token counts, logged cost (-1: none). */
-  rows: number[];
+  /**
+   * Base64 of a Float64Array (this machine's byte order: the index never leaves it), `fieldsPerRow`
+   * numbers per row: source, time, session, agent, project, model (name indexes), 5 token counts,
+   * logged cost (-1: none).
+   */
+  rows: string;
+  /** Dedup keys, `\n`-separated, and the row of each (base64 Float64Array). */
   keys: string;
-  keyRows: number[];
+  keyRows: string;
   duplicateCount: number;
+}
+
+function toBase64(numbers: Float64Array): string {
+  return Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength).toString('base64');
+}
+
+function fromBase64(text: unknown): Float64Array {
+  if (typeof text !== 'string') throw new Error('damaged ledger numbers');
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 8 !== 0) throw new Error('damaged ledger numbers');
+  // Copied into an aligned buffer of its own: a small Buffer may sit at any offset of a shared pool.
+  const numbers = new Float64Array(bytes.length / 8);
+  new Uint8Array(numbers.buffer).set(bytes);
+  return numbers;
 }

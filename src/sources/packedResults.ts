@@ -7,6 +7,8 @@ import type { FileCursor } from './logFiles';
 export interface FileScanResult {
   cursor: FileCursor;
   tally: LineTally;
+  /** Repeats of a request merged within the file before the ledger (see FileRepeats). */
+  mergedRepeats: number;
   error?: string;
   /** Hands the file's usage records over, in file order. */
   feed(sink: (usage: ParsedUsage) => void): void;

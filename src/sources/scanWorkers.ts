@@ -57,29 +57,31 @@ export class ScanWorkers {
       if (this.failure) return this.onFailure(this.failure);
       const next = (worker: Worker) => {
         const portion = portions.shift();
-        if (portion) worker.postMessage({ cursors: portion } satisfies ScanWorkerRequest);
-        else {
-          worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
-          if (--running === 0) {
-            this.closed = true;
-            resolve();
-          }
-        }
+        worker.postMessage((portion ? { cursors: portion } : { stop: true }) satisfies ScanWorkerRequest);
+        if (!portion) running--;
+      };
+      const finishIfDone = () => {
+        if (running > 0 || this.closed) return;
+        this.closed = true;
+        resolve();
       };
       for (const worker of this.workers) {
         worker.ref();
         worker.on('message', (packed: PackedResults) => {
           if (this.closed) return;
+          // The next portion goes out first: the thread reads it while this one is folded in here.
+          next(worker);
           try {
             onResults(unpackResults(packed));
           } catch (error) {
             this.onFailure?.(error as Error);
             return;
           }
-          next(worker);
+          finishIfDone();
         });
         next(worker);
       }
+      finishIfDone();
     });
   }
 

@@ -12,7 +12,7 @@ import { cacheDir } from './cacheDir';
  * Bump when parsing or dedup rules change: an index written by other rules is
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
-export const parserVersion = 6;
+export const parserVersion = 7;
 
 interface IndexFile {
   format: 'tokenmeter-index';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import type { ParsedUsage } from '../core/claudeLog';
 import type { CodexRateLimit } from '../core/codexLog';
-import { Ledger } from '../core/ledger';
+import { FileRepeats, Ledger } from '../core/ledger';
 import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
@@ -59,15 +59,15 @@ function addTally(into: LineTally, from: LineTally): void {
  */
 export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync', onFile: (file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]) => boolean | void): Promise<void> {
   for (const cursor of cursors) {
-    const usages: ParsedUsage[] = [];
+    const repeats = new FileRepeats();
     const tally = emptyTally();
     let error: string | undefined;
     try {
-      if ((await readNewLines(cursor, (u) => usages.push(u), tally, io)) === 'replaced') error = 'replaced';
+      if ((await readNewLines(cursor, (u) => repeats.add(u), tally, io)) === 'replaced') error = 'replaced';
     } catch (failure) {
       error = (failure as NodeJS.ErrnoException).code ?? String(failure);
     }
-    if (onFile({ cursor, tally, error }, usages) === false) return;
+    if (onFile({ cursor, tally, mergedRepeats: repeats.merged, error }, repeats.usages) === false) return;
   }
 }
 
@@ -161,6 +161,7 @@ export class UsageScanner {
       }
       this.cursors.set(result.cursor.path, result.cursor);
       result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
+      this.ledger.countMergedRepeats(result.mergedRepeats);
       addTally(this.stats.tally, result.tally);
       if (result.error) failedFiles.push({ path: result.cursor.path, reason: result.error });
       return true;

@@ -41,7 +41,10 @@ describe('scan threads', function () {
     let portions = 0;
     await new ScanWorkers(script, 3).read(fresh, (results) => {
       portions++;
-      for (const result of results) result.feed((usage) => reread.ledger.add(usage, result.cursor.mtimeMs));
+      for (const result of results) {
+        result.feed((usage) => reread.ledger.add(usage, result.cursor.mtimeMs));
+        reread.ledger.countMergedRepeats(result.mergedRepeats);
+      }
     });
     assert.ok(portions >= 3, `${portions} portions`);
     assert.deepEqual(rowsOf(reread), rowsOf(alone));

@@ -1,0 +1,59 @@
+// The ledger's merge rules, and the per-file merge the scan threads do before it (FileRepeats).
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import type { ParsedUsage } from '../../src/core/claudeLog';
+import { FileRepeats, Ledger } from '../../src/core/ledger';
+
+const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 300;
+
+/** A request logged in a file: a few keys repeat, with varying output (streamed snapshots), sessions and times. */
+const recordArb = fc.record({
+  key: fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: undefined, freq: 6 }),
+  session: fc.constantFrom('s1', 's2'),
+  time: fc.integer({ min: 0, max: 10 }),
+  output: fc.integer({ min: 0, max: 5 }),
+  input: fc.integer({ min: 0, max: 5 }),
+});
+const filesArb = fc.array(fc.record({ mtimeMs: fc.integer({ min: 1, max: 4 }), records: fc.array(recordArb, { maxLength: 8 }) }), { maxLength: 5 });
+
+function usageOf(r: { key: string | undefined; session: string; time: number; output: number; input: number }): ParsedUsage {
+  return {
+    dedupKey: r.key,
+    event: { source: 'claude', timestampMs: r.time, sessionId: r.session, agentId: '', project: 'p', model: 'm', inputTokens: r.input, outputTokens: r.output, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
+  };
+}
+
+describe('ledger', () => {
+  it('keeps the fuller snapshot and credits the session of the oldest file, whatever the order files and lines are read in', () => {
+    fc.assert(
+      fc.property(filesArb, (files) => {
+        const forward = new Ledger();
+        const backward = new Ledger();
+        for (const file of files) for (const r of file.records) forward.add(usageOf(r), file.mtimeMs);
+        for (const file of [...files].reverse()) for (const r of [...file.records].reverse()) backward.add(usageOf(r), file.mtimeMs);
+        const keyed = (ledger: Ledger) => ledger.events().map((e) => JSON.stringify(e)).sort();
+        assert.deepEqual(keyed(backward), keyed(forward));
+        assert.equal(backward.duplicateCount, forward.duplicateCount);
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('gives the same ledger when each file\'s repeats are merged first (FileRepeats) as when every record is added', () => {
+    fc.assert(
+      fc.property(filesArb, (files) => {
+        const direct = new Ledger();
+        const premerged = new Ledger();
+        for (const file of files) {
+          for (const r of file.records) direct.add(usageOf(r), file.mtimeMs);
+          const repeats = new FileRepeats();
+          for (const r of file.records) repeats.add(usageOf(r));
+          for (const usage of repeats.usages) premerged.add(usage, file.mtimeMs);
+          premerged.countMergedRepeats(repeats.merged);
+        }
+        assert.deepEqual(premerged.serialize(), direct.serialize());
+      }),
+      { numRuns: runs },
+    );
+  });
+});
