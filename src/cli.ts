@@ -80,7 +80,7 @@ const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'stat
 function looksCold(args: string[]): boolean {
   if (args.includes('--no-index') || process.env.TOKENMETER_NO_INDEX === '1') return true;
   try {
-    return !readdirSync(cacheDir()).some((name) => name.startsWith('index-') && name.endsWith('.json'));
+    return !readdirSync(cacheDir()).some((name) => name.startsWith('index-') && name.endsWith('.bin'));
   } catch {
     return true;
   }

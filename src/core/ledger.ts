@@ -59,9 +59,9 @@ export class Ledger {
   }
 
   /**
-   * A compact, JSON-safe copy for the persisted index: names once, every row as
-   * `fieldsPerRow` numbers in one Float64Array sent as base64, dedup keys joined into
-   * one string. Numbers as JSON text took most of the time of saving and loading.
+   * A compact copy for the persisted index: names once, every row as `fieldsPerRow`
+   * numbers in one Float64Array, dedup keys joined into one string. Written as raw bytes,
+   * it saves and loads several times faster than the same numbers as JSON text.
    */
   serialize(): SerializedLedger {
     const strings: string[] = [];
@@ -89,15 +89,13 @@ export class Ledger {
       at += fieldsPerRow;
     }
     const keys = this.rowByKey;
-    return { strings, rows: toBase64(rows), keys: [...keys.keys()].join('\n'), keyRows: toBase64(Float64Array.from(keys.values())), duplicateCount: this.duplicateCount };
+    return { strings, rows, keys: [...keys.keys()].join('\n'), keyRows: Float64Array.from(keys.values()), duplicateCount: this.duplicateCount };
   }
 
   /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
   static deserialize(data: SerializedLedger): Ledger {
-    const { strings } = data;
-    const rows = fromBase64(data.rows);
-    const keyRows = fromBase64(data.keyRows);
-    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || rows.length % fieldsPerRow !== 0) {
+    const { strings, rows, keyRows } = data;
+    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || !(rows instanceof Float64Array) || !(keyRows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) {
       throw new Error('damaged ledger rows');
     }
     const count = (value: number) => {
@@ -235,32 +233,17 @@ export class FileRepeats {
   }
 }
 
-const fieldsPerRow = 12;
+export const fieldsPerRow = 12;
 
 export interface SerializedLedger {
   strings: string[];
   /**
-   * Base64 of a Float64Array (this machine's byte order: the index never leaves it), `fieldsPerRow`
-   * numbers per row: source, time, session, agent, project, model (name indexes), 5 token counts,
-   * logged cost (-1: none).
+   * `fieldsPerRow` numbers per row: source, time, session, agent, project, model (name indexes),
+   * 5 token counts, logged cost (-1: none).
    */
-  rows: string;
-  /** Dedup keys, `\n`-separated, and the row of each (base64 Float64Array). */
+  rows: Float64Array;
+  /** Dedup keys, `\n`-separated, and the row of each. */
   keys: string;
-  keyRows: string;
+  keyRows: Float64Array;
   duplicateCount: number;
-}
-
-function toBase64(numbers: Float64Array): string {
-  return Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength).toString('base64');
-}
-
-function fromBase64(text: unknown): Float64Array {
-  if (typeof text !== 'string') throw new Error('damaged ledger numbers');
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % 8 !== 0) throw new Error('damaged ledger numbers');
-  // Copied into an aligned buffer of its own: a small Buffer may sit at any offset of a shared pool.
-  const numbers = new Float64Array(bytes.length / 8);
-  new Uint8Array(numbers.buffer).set(bytes);
-  return numbers;
 }

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { Ledger, type SerializedLedger } from '../core/ledger';
+import { fieldsPerRow, Ledger, type SerializedLedger } from '../core/ledger';
 import type { LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';
@@ -14,20 +15,26 @@ import { cacheDir } from './cacheDir';
  */
 export const parserVersion = 7;
 
-interface IndexFile {
+/**
+ * The file is this header as one line of JSON, then the ledger's keys (UTF-8) and its two
+ * number arrays as raw Float64 bytes in this machine's byte order (the index never leaves
+ * it). Numbers as JSON text made saving and loading several times slower.
+ */
+interface IndexHeader {
   format: 'tokenmeter-index';
   parserVersion: number;
+  byteOrder: 'LE' | 'BE';
   savedAtMs: number;
   cursors: FileCursor[];
-  ledger: SerializedLedger;
-  /** Lines seen so far, so the count of skipped lines survives a restart (absent in older files). */
-  tally?: LineTally;
+  /** Lines seen so far, so the count of skipped lines survives a restart. */
+  tally: LineTally;
+  ledger: { strings: string[]; duplicateCount: number; keyBytes: number; rowCount: number; keyCount: number };
 }
 
 /** One index per set of log folders, shared by every VS Code window and the CLI. */
 export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, boolean>, env: NodeJS.ProcessEnv = process.env): string {
   const id = createHash('sha256').update(JSON.stringify({ roots, sources })).digest('hex').slice(0, 16);
-  return path.join(cacheDir(env), `index-${id}.json`);
+  return path.join(cacheDir(env), `index-${id}.bin`);
 }
 
 /**
@@ -35,18 +42,18 @@ export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, bo
  * when there is none or it is unusable: torn, foreign, or from other parser rules.
  */
 export async function loadIndex(file: string, scanner: UsageScanner): Promise<boolean> {
-  let data: IndexFile;
+  let bytes: Buffer;
+  let header: IndexHeader;
   try {
-    data = JSON.parse(await fs.readFile(file, 'utf8')) as IndexFile;
-  } catch {
-    return false;
-  }
-  if (data?.format !== 'tokenmeter-index' || data.parserVersion !== parserVersion || !Array.isArray(data.cursors) || !data.ledger) return false;
-  try {
-    const ledger = Ledger.deserialize(data.ledger);
-    if (!data.cursors.every(isSaneCursor)) return false;
-    scanner.restore(ledger, data.cursors);
-    const t = data.tally;
+    bytes = await fs.readFile(file);
+    const headerEnd = bytes.indexOf(0x0a);
+    if (headerEnd === -1) return false;
+    header = JSON.parse(bytes.toString('utf8', 0, headerEnd)) as IndexHeader;
+    if (header?.format !== 'tokenmeter-index' || header.parserVersion !== parserVersion || header.byteOrder !== os.endianness()) return false;
+    if (!Array.isArray(header.cursors) || !header.cursors.every(isSaneCursor)) return false;
+    const ledger = Ledger.deserialize(ledgerPart(bytes, headerEnd + 1, header.ledger));
+    scanner.restore(ledger, header.cursors);
+    const t = header.tally;
     if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
       scanner.stats.tally = { lines: t.lines, usageLines: t.usageLines, malformedLines: t.malformedLines };
     }
@@ -54,6 +61,25 @@ export async function loadIndex(file: string, scanner: UsageScanner): Promise<bo
   } catch {
     return false;
   }
+}
+
+/** The ledger from the bytes after the header; throws unless the sizes the header gives fill the file exactly. */
+function ledgerPart(bytes: Buffer, start: number, sizes: IndexHeader['ledger']): SerializedLedger {
+  if (typeof sizes !== 'object' || sizes === null || ![sizes.keyBytes, sizes.rowCount, sizes.keyCount].every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new Error('damaged index sizes');
+  }
+  const rowsStart = start + sizes.keyBytes;
+  const keyRowsStart = rowsStart + sizes.rowCount * fieldsPerRow * 8;
+  if (keyRowsStart + sizes.keyCount * 8 !== bytes.length) throw new Error('damaged index sizes');
+  // Copied out (ArrayBuffer.slice): a Float64Array needs its own aligned buffer.
+  const numbers = (from: number, to: number) => new Float64Array(bytes.buffer.slice(bytes.byteOffset + from, bytes.byteOffset + to));
+  return {
+    strings: sizes.strings,
+    duplicateCount: sizes.duplicateCount,
+    keys: bytes.toString('utf8', start, rowsStart),
+    rows: numbers(rowsStart, keyRowsStart),
+    keyRows: numbers(keyRowsStart, bytes.length),
+  };
 }
 
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -78,24 +104,31 @@ function isSaneCursor(c: FileCursor): boolean {
  * file and two writers at once leave one whole index, not a mix.
  */
 export async function saveIndex(file: string, scanner: UsageScanner): Promise<void> {
-  const data: IndexFile = {
+  const { strings, duplicateCount, keys, rows, keyRows } = scanner.ledger.serialize();
+  const keyBytes = Buffer.from(keys, 'utf8');
+  const header: IndexHeader = {
     format: 'tokenmeter-index',
     parserVersion,
+    byteOrder: os.endianness(),
     savedAtMs: Date.now(),
     cursors: scanner.fileCursors(),
-    ledger: scanner.ledger.serialize(),
     tally: scanner.stats.tally,
+    ledger: { strings, duplicateCount, keyBytes: keyBytes.length, rowCount: rows.length / fieldsPerRow, keyCount: keyRows.length },
   };
+  // JSON.stringify escapes every line break inside strings, so the header is exactly one line.
+  const content = [Buffer.from(JSON.stringify(header) + '\n'), keyBytes, Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength), Buffer.from(keyRows.buffer, keyRows.byteOffset, keyRows.byteLength)];
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.writeFile(temp, JSON.stringify(data));
+    await fs.writeFile(temp, content);
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
   await removeStrayTempFiles(file);
+  // Earlier versions kept a JSON index under the same name; it can never be read again.
+  if (file.endsWith('.bin')) await fs.rm(`${file.slice(0, -4)}.json`, { force: true });
 }
 
 function isAlive(pid: number): boolean {

@@ -156,7 +156,7 @@ describe('index safety: crashes and races while the index is written', function 
     }
   });
 
-  it('a tampered index (valid JSON, hostile values) loads whole and sane or is refused', async () => {
+  it('a tampered index (hostile values in its JSON header, or any byte of its numbers changed) loads whole and sane or is refused', async () => {
     // A small index to mutate: one event, one cursor, so every value in it gets hit.
     const small = emptyScanner();
     const ledger = new Ledger();
@@ -164,7 +164,10 @@ describe('index safety: crashes and races while the index is written', function 
     small.restore(ledger, [{ path: '/x.jsonl', source: 'claude', size: 10, mtimeMs: 1, offset: 10, claude: { project: 'p', sessionId: 's', agentId: '' } }]);
     const seedPath = path.join(dir, 'tamper', 'small.json');
     await saveIndex(seedPath, small);
-    const seed = JSON.parse(await fs.readFile(seedPath, 'utf8')) as unknown;
+    const seedBytes = await fs.readFile(seedPath);
+    const headerEnd = seedBytes.indexOf(0x0a);
+    const seed = JSON.parse(seedBytes.toString('utf8', 0, headerEnd)) as unknown;
+    const body = seedBytes.subarray(headerEnd);
     const paths: (string | number)[][] = [];
     const walk = (v: unknown, at: (string | number)[]) => {
       paths.push(at);
@@ -181,8 +184,12 @@ describe('index safety: crashes and races while the index is written', function 
     const hostile = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(-1, 1e308, 'x', null, [], {}, 99, 0.5, [[1]], [['k', 'not-a-row']]));
     let refused = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: paths.length - 1 }), hostile, async (i, value) => {
-        await fs.writeFile(seedPath, JSON.stringify(set(seed, paths[i], value)));
+      fc.asyncProperty(fc.nat({ max: paths.length - 1 }), hostile, fc.nat({ max: body.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), async (i, value, at, byte, inBody) => {
+        // Either a header value replaced, or one byte after the header (keys, rows, key rows) overwritten.
+        const tamperedBody = Buffer.from(body);
+        if (inBody) tamperedBody[at] = byte;
+        const header = inBody ? seed : set(seed, paths[i], value);
+        await fs.writeFile(seedPath, Buffer.concat([Buffer.from(JSON.stringify(header)), tamperedBody]));
         const target = emptyScanner();
         let loaded: boolean;
         try {
