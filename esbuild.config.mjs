@@ -16,9 +16,9 @@ const nodeBundle = {
   logLevel: 'warning',
 };
 
-// Two dependencies are megabytes of code: the tokenizer's tables and the price data. Each is a bundle
-// of its own (dist/tokenizer.js, dist/prices.js), required only when first used, so the engine and the
-// CLI commands do not parse them at start-up.
+// Three dependencies are most of the code: the tokenizer's tables, the price data and zod. Each is a
+// bundle of its own (dist/tokenizer.js, dist/prices.js, dist/zod.js), required only when first used,
+// so the engine and the CLI commands do not parse them before they need them.
 const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
 const pricesModule = '@pydantic/genai-prices';
 const separateBundles = (dir) => ({
@@ -26,6 +26,7 @@ const separateBundles = (dir) => ({
   setup(build) {
     build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: `${dir}/tokenizer.js`, external: true }));
     build.onResolve({ filter: new RegExp(`^${pricesModule}$`) }, () => ({ path: `${dir}/prices.js`, external: true }));
+    build.onResolve({ filter: /^zod$/ }, () => ({ path: `${dir}/zod.js`, external: true }));
   },
 });
 
@@ -37,6 +38,7 @@ const builds = [
   { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist', plugins: [separateBundles('.')] },
   { ...nodeBundle, stdin: { contents: `module.exports = require('${tokenizerModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/tokenizer.js' },
   { ...nodeBundle, stdin: { contents: `module.exports = require('${pricesModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/prices.js' },
+  { ...nodeBundle, stdin: { contents: "module.exports = require('zod');", resolveDir: '.', loader: 'js' }, outfile: 'dist/zod.js' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.
   { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..')] },

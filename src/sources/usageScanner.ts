@@ -195,7 +195,7 @@ export class UsageScanner {
     this.options.startedWorkers = undefined;
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
     const count = started?.size ?? this.options.workers ?? defaultWorkerCount();
-    if (!(await this.worthWorkers(cursors, count, started !== undefined || existsSync(script)))) {
+    if (!(await this.worthWorkers(cursors, count, started !== undefined, existsSync(script)))) {
       started?.close();
       return false;
     }
@@ -205,9 +205,12 @@ export class UsageScanner {
     return true;
   }
 
-  private async worthWorkers(cursors: FileCursor[], count: number, haveScript: boolean): Promise<boolean> {
+  private async worthWorkers(cursors: FileCursor[], count: number, alreadyStarted: boolean, haveScript: boolean): Promise<boolean> {
     const fresh = cursors.filter((c) => c.offset === 0);
-    if (count < 2 || fresh.length < 8 || !haveScript) return false;
+    if (count < 2 || fresh.length < 8) return false;
+    // Threads started ahead have paid their start-up: with eight files or more, they are worth it.
+    if (alreadyStarted) return true;
+    if (!haveScript) return false;
     // Sizes decide whether workers pay off; a sample is enough to tell.
     const sample = fresh.filter((_, i) => i % Math.ceil(fresh.length / 64) === 0);
     const sampleBytes = (await Promise.all(sample.map((c) => fs.stat(c.path).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0);
