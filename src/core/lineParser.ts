@@ -74,6 +74,17 @@ function isUserLine(buf: Buffer, start: number, end: number): boolean {
   return buf.subarray(start, Math.min(end, start + 1024)).indexOf(userLineMarker) !== -1;
 }
 
+const assistantLineMarker = Buffer.from('"type":"assistant"');
+
+/**
+ * True when the line's last bytes hold `"type":"assistant"`, where Claude Code writes it (after
+ * `requestId`). Only a hint that spares assistant lines the user-line search: the line is still
+ * judged by its parsed JSON.
+ */
+function endsLikeAssistantLine(buf: Buffer, start: number, end: number): boolean {
+  return buf.subarray(Math.max(start, end - 160), end).indexOf(assistantLineMarker) !== -1;
+}
+
 type Outcome = ParsedUsage | 'not-usage' | 'malformed';
 
 /**
@@ -103,7 +114,7 @@ function forEachLine(buf: Buffer, start: number, end: number, tally: LineTally, 
 /** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
 export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
   forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    if (isUserLine(buf, lineStart, stop)) return 'not-usage';
+    if (!endsLikeAssistantLine(buf, lineStart, stop) && isUserLine(buf, lineStart, stop)) return 'not-usage';
     // An assistant line ends with its usage, so search from the end.
     const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
     if (usageAt === -1) return 'not-usage';
