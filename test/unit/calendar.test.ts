@@ -25,6 +25,34 @@ describe('calendar periods in a time zone', () => {
     assert.equal((autumn.endMs - autumn.startMs) / 3_600_000, 25);
   });
 
+  it('gives every instant the offset Intl gives, DST days included', function () {
+    this.timeout(20_000);
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns']) {
+      const calendar = new Calendar(zone);
+      const intl = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      const intlOffset = (ms: number) => {
+        const p = Object.fromEntries(intl.formatToParts(ms).filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
+        return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+      };
+      // Every 29 minutes through 2026, in a scrambled order: DST changes in both hemispheres included.
+      const start = Date.UTC(2026, 0, 1);
+      const samples = 18_200;
+      for (let i = 0; i < samples; i++) {
+        const ms = start + ((i * 7919) % samples) * 29 * 60_000 + 13_000;
+        assert.equal(calendar.offsetMs(ms), intlOffset(ms), `${zone} at ${new Date(ms).toISOString()}`);
+      }
+    }
+  });
+
+  it('needs no Intl for UTC and its aliases, and agrees with a zone that is always UTC+0', () => {
+    const abidjan = new Calendar('Africa/Abidjan');
+    for (const name of ['UTC', 'utc', 'Etc/UTC', 'GMT', 'Etc/Universal', 'Zulu']) {
+      const calendar = new Calendar(name);
+      assert.equal(calendar.timeZone, 'UTC');
+      for (let ms = Date.UTC(2026, 2, 1); ms < Date.UTC(2026, 3, 1); ms += 3_600_000) assert.equal(calendar.dateKey(ms), abidjan.dateKey(ms));
+    }
+  });
+
   it('starts weeks on the configured weekday', () => {
     const utc = new Calendar('UTC');
     const wednesday = Date.parse('2026-11-25T10:00:00Z');
