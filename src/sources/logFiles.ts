@@ -60,10 +60,6 @@ export interface WalkProblem {
   reason: string;
 }
 
-/**
- * All files under `root` that `accept` takes. Unreadable folders are reported and skipped;
- * symlinked folders are followed once (a loop is visited a single time).
- */
 /** `file` relative to `root`, with `/` separators; a prefix cut, as `file` was found under `root`. */
 function relativeTo(root: string, file: string): string {
   const relative = file.startsWith(root + path.sep) ? file.slice(root.length + 1) : path.relative(root, file);
@@ -71,29 +67,59 @@ function relativeTo(root: string, file: string): string {
 }
 
 /**
- * The fast path for blocking callers (the CLI): one recursive listing of the whole tree.
- * Undefined when it cannot answer exactly (an unreadable folder, a symlink): then walk.
+ * The fast path for blocking callers (the CLI): one recursive listing per top-level folder,
+ * each handed to `onPart` as soon as it is listed. False when it cannot answer exactly
+ * (an unreadable folder, a symlink): then walk (parts already handed over come again).
  */
-function listTreeBlocking(root: string, accept: (relativePath: string) => boolean): string[] | undefined {
-  let entries: import('node:fs').Dirent[];
+function listTreeBlocking(root: string, accept: (relativePath: string) => boolean, onPart: (files: string[]) => void): boolean {
+  const listed = (dir: string, recursive: boolean): string[] | undefined => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true, recursive });
+    } catch {
+      return undefined;
+    }
+    const found: string[] = [];
+    for (const entry of entries) {
+      if (entry.isSymbolicLink()) return undefined;
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      if (accept(relativeTo(root, full))) found.push(full);
+    }
+    return found;
+  };
+  let top: import('node:fs').Dirent[];
   try {
-    entries = readdirSync(root, { withFileTypes: true, recursive: true });
+    top = readdirSync(root, { withFileTypes: true });
   } catch {
-    return undefined;
+    return false;
   }
-  const found: string[] = [];
-  for (const entry of entries) {
-    if (entry.isSymbolicLink()) return undefined;
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    if (accept(relativeTo(root, full))) found.push(full);
+  const atTop = listed(root, false);
+  if (!atTop) return false;
+  onPart(atTop);
+  for (const entry of top) {
+    if (!entry.isDirectory()) continue;
+    const part = listed(path.join(root, entry.name), true);
+    if (!part) return false;
+    onPart(part);
   }
-  return found;
+  return true;
 }
 
-export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[], io: 'async' | 'sync' = 'async'): Promise<string[]> {
-  const listed = io === 'sync' ? listTreeBlocking(root, accept) : undefined;
-  if (listed) return listed;
+/**
+ * All files under `root` that `accept` takes. Unreadable folders are reported and skipped;
+ * symlinked folders are followed once (a loop is visited a single time). `onPart`, when
+ * given, may also receive them earlier, in parts (some twice).
+ */
+export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[], io: 'async' | 'sync' = 'async', onPart?: (files: string[]) => void): Promise<string[]> {
+  if (io === 'sync') {
+    const listed: string[] = [];
+    const whole = listTreeBlocking(root, accept, (part) => {
+      listed.push(...part);
+      onPart?.(part);
+    });
+    if (whole) return listed;
+  }
   const found: string[] = [];
   const visited = new Set<string>();
   // Only a symlink can close a loop or alias a folder. Plain folders are walked without
@@ -180,24 +206,41 @@ export function newCursor(source: SourceName, file: string, relativePath: string
   return { ...base, wholeFile: { relativePath } };
 }
 
+export interface DiscoveredFile {
+  source: SourceName;
+  path: string;
+  relativePath: string;
+}
+
 /**
  * Every log file of the enabled sources, sorted by path so scans are deterministic.
- * A source that is not installed costs a couple of `stat` calls.
+ * A source that is not installed costs a couple of `stat` calls. `onFound` gets each
+ * file once, as soon as it is found (the Claude Code tree in parts), in no fixed order.
  */
-export async function discoverLogFiles(roots: LogRoots, sources: Record<SourceName, boolean>, problems: WalkProblem[], env: NodeJS.ProcessEnv = process.env, home = os.homedir(), io: 'async' | 'sync' = 'async'): Promise<{ source: SourceName; path: string; relativePath: string }[]> {
-  const files: { source: SourceName; path: string; relativePath: string }[] = [];
+export async function discoverLogFiles(
+  roots: LogRoots,
+  sources: Record<SourceName, boolean>,
+  problems: WalkProblem[],
+  env: NodeJS.ProcessEnv = process.env,
+  home = os.homedir(),
+  io: 'async' | 'sync' = 'async',
+  onFound?: (files: DiscoveredFile[]) => void,
+): Promise<DiscoveredFile[]> {
+  const files: DiscoveredFile[] = [];
   const seen = new Set<string>();
   const add = (source: SourceName, root: string, list: string[]) => {
+    const found = files.length;
     for (const file of list) {
       if (seen.has(file)) continue;
       seen.add(file);
       files.push({ source, path: file, relativePath: relativeTo(root, file) });
     }
+    if (onFound && files.length > found) onFound(files.slice(found));
   };
   if (sources.claude) {
     for (const dir of roots.claudeDirs) {
       const projects = path.join(dir, 'projects');
-      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, (rel) => rel.endsWith('.jsonl'), problems, io));
+      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, (rel) => rel.endsWith('.jsonl'), problems, io, (part) => add('claude', projects, part)));
     }
   }
   if (sources.codex) {

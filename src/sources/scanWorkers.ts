@@ -46,50 +46,88 @@ export class ScanWorkers {
    * fixed order), then stops the threads. Rejects on the first failed thread.
    */
   read(cursors: FileCursor[], onResults: (results: FileScanResult[]) => void): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('scan workers already used'));
-    const portions = portionsOf(cursors, this.workers.length);
-    return new Promise<void>((resolve, reject) => {
-      let inFlight = 0;
-      this.onFailure = (error) => {
-        this.close();
-        reject(error);
-      };
-      if (this.failure) return this.onFailure(this.failure);
-      const send = (worker: Worker) => {
-        const portion = portions.shift();
-        if (portion) {
-          worker.postMessage({ cursors: portion } satisfies ScanWorkerRequest);
-          inFlight++;
-        }
-      };
-      for (const worker of this.workers) {
-        worker.ref();
-        worker.on('message', (packed: PackedResults) => {
-          if (this.closed) return;
-          inFlight--;
-          // The next portion goes out first: the thread never waits while results are folded in here.
-          send(worker);
-          try {
-            onResults(unpackResults(packed));
-          } catch (error) {
-            this.onFailure?.(error as Error);
-            return;
-          }
-          if (inFlight === 0) {
-            this.closed = true;
-            for (const each of this.workers) each.postMessage({ stop: true } satisfies ScanWorkerRequest);
-            resolve();
-          }
-        });
-        // Two portions each: a thread finishing one starts on the next without a round trip.
-        send(worker);
-        send(worker);
-      }
-      if (inFlight === 0) {
-        this.close();
-        resolve();
-      }
+    const reading = this.begin(onResults, Math.ceil(cursors.length / (this.workers.length * 32)));
+    reading.add(cursors);
+    return reading.end();
+  }
+
+  /**
+   * Starts a read whose files arrive in batches (`add`, as a listing finds them), so the
+   * threads start before the listing ends. `end` says no more will come, and settles when
+   * everything is read, as `read` does.
+   */
+  begin(onResults: (results: FileScanResult[]) => void, portionSize = 64): { add(cursors: FileCursor[]): void; end(): Promise<void> } {
+    let resolveRead!: () => void;
+    let rejectRead!: (error: Error) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      resolveRead = resolve;
+      rejectRead = reject;
     });
+    // Unhandled until end() is awaited: a thread failing while files are still being listed must not crash the process.
+    done.catch(() => undefined);
+    if (this.closed) {
+      rejectRead(new Error('scan workers already used'));
+      return { add: () => undefined, end: () => done };
+    }
+    const pending: FileCursor[] = [];
+    const portions: FileCursor[][] = [];
+    const inHand = new Map<Worker, number>(this.workers.map((w) => [w, 0]));
+    let ended = false;
+    const finishIfDone = () => {
+      if (!ended || portions.length > 0 || [...inHand.values()].some((n) => n > 0) || this.closed) return;
+      this.closed = true;
+      for (const worker of this.workers) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
+      resolveRead();
+    };
+    // Two portions per thread: one finishing starts on the next without waiting for a round trip.
+    const dispatch = () => {
+      for (const [worker, count] of inHand) {
+        for (let n = count; n < 2 && portions.length > 0; n++) {
+          worker.postMessage({ cursors: portions.shift()! } satisfies ScanWorkerRequest);
+          inHand.set(worker, n + 1);
+        }
+      }
+    };
+    this.onFailure = (error) => {
+      this.close();
+      rejectRead(error);
+    };
+    if (this.failure) this.onFailure(this.failure);
+    for (const worker of this.workers) {
+      worker.ref();
+      worker.on('message', (packed: PackedResults) => {
+        if (this.closed) return;
+        inHand.set(worker, inHand.get(worker)! - 1);
+        // The next portion goes out first: the thread reads it while these results are folded in here.
+        dispatch();
+        try {
+          onResults(unpackResults(packed));
+        } catch (error) {
+          this.onFailure?.(error as Error);
+          return;
+        }
+        finishIfDone();
+      });
+    }
+    return {
+      add: (cursors) => {
+        if (this.closed) return;
+        for (const cursor of cursors) {
+          pending.push(cursor);
+          if (pending.length === portionSize) portions.push(pending.splice(0));
+        }
+        dispatch();
+      },
+      end: () => {
+        // The last files in smaller portions, so the threads finish together.
+        const last = Math.max(1, Math.ceil(pending.length / (this.workers.length * 4)));
+        for (let at = 0; at < pending.length; at += last) portions.push(pending.slice(at, at + last));
+        ended = true;
+        if (!this.closed) dispatch();
+        finishIfDone();
+        return done;
+      },
+    };
   }
 
   /** Stops the threads without reading (a scan that turned out small). */
@@ -98,18 +136,6 @@ export class ScanWorkers {
     this.closed = true;
     for (const worker of this.workers) void worker.terminate();
   }
-}
-
-/**
- * Splits the files into portions of about equal count, several per thread so the last
- * ones even out. Files are dealt out like cards first: neighbours in a listing tend to
- * be alike (one project's sessions), and this needs no stat per file.
- */
-function portionsOf(cursors: FileCursor[], threads: number): FileCursor[][] {
-  const count = Math.min(cursors.length, threads * 32);
-  const portions = Array.from({ length: count }, () => [] as FileCursor[]);
-  cursors.forEach((cursor, i) => portions[i % count].push(cursor));
-  return portions.filter((portion) => portion.length > 0);
 }
 
 /** One thread per core, at most 4 (more only contend for the disk); TOKENMETER_WORKERS overrides. */

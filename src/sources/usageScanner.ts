@@ -138,6 +138,8 @@ export class UsageScanner {
   private async pass(): Promise<boolean> {
     const started = Date.now();
     const problems: WalkProblem[] = [];
+    const threads = this.cursors.size === 0 ? this.takeStartedWorkers() : undefined;
+    if (threads) return this.firstPassInThreads(threads, problems, started);
     const files = await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io);
     const present = new Set(files.map((f) => f.path));
     if ([...this.cursors.keys()].some((p) => !present.has(p))) return this.rebuild('a log file was removed');
@@ -148,35 +150,60 @@ export class UsageScanner {
     return this.applyAll([...this.cursors.values()], problems, started);
   }
 
+  /**
+   * The first pass when the caller started threads ahead (the CLI): files go to the threads
+   * as the listing finds them, so reading starts before the listing ends.
+   */
+  private async firstPassInThreads(threads: ScanWorkers, problems: WalkProblem[], started: number): Promise<boolean> {
+    const fold = this.startFold();
+    const reading = threads.begin((results) => results.forEach(fold.apply));
+    await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) =>
+      reading.add(files.map((file) => newCursor(file.source, file.path, file.relativePath))),
+    );
+    if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
+    await reading.end();
+    return fold.finish(problems, started);
+  }
+
   /** Reads the files and folds them into the ledger (in any order: see Ledger). */
   private async applyAll(cursors: FileCursor[], problems: WalkProblem[] | undefined, started = Date.now()): Promise<boolean> {
+    const fold = this.startFold();
+    // Each portion joins the ledger as soon as it arrives, while the threads read on.
+    const inWorkers = await this.readInWorkers(cursors, (results) => results.forEach(fold.apply));
+    if (!inWorkers) await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => fold.apply(resultOf(file, usages)));
+    return fold.finish(problems, started);
+  }
+
+  /** Folding read results into the ledger, then the pass's statistics (or a rebuild when a file was replaced). */
+  private startFold(): { apply(result: FileScanResult): boolean; finish(problems: WalkProblem[] | undefined, started: number): Promise<boolean> } {
     const versionBefore = this.ledger.version;
     const failedFiles: WalkProblem[] = [];
     let replaced: string | undefined;
-    const applyOne = (result: FileScanResult): boolean => {
-      if (replaced) return false;
-      if (result.error === 'replaced') {
-        replaced = path.basename(result.cursor.path);
-        return false;
-      }
-      this.cursors.set(result.cursor.path, result.cursor);
-      result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
-      this.ledger.countMergedRepeats(result.mergedRepeats);
-      addTally(this.stats.tally, result.tally);
-      if (result.error) failedFiles.push({ path: result.cursor.path, reason: result.error });
-      return true;
+    return {
+      apply: (result) => {
+        if (replaced) return false;
+        if (result.error === 'replaced') {
+          replaced = path.basename(result.cursor.path);
+          return false;
+        }
+        this.cursors.set(result.cursor.path, result.cursor);
+        result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
+        this.ledger.countMergedRepeats(result.mergedRepeats);
+        addTally(this.stats.tally, result.tally);
+        if (result.error) failedFiles.push({ path: result.cursor.path, reason: result.error });
+        return true;
+      },
+      finish: async (problems, started) => {
+        if (replaced) return this.rebuild(`${replaced} was truncated or replaced`);
+        this.stats.files = this.cursors.size;
+        this.stats.bytes = [...this.cursors.values()].reduce((sum, c) => sum + c.offset, 0);
+        this.stats.duplicates = this.ledger.duplicateCount;
+        if (problems) this.stats.problems = problems;
+        this.stats.failedFiles = failedFiles;
+        this.stats.lastScanMs = Date.now() - started;
+        return this.ledger.version !== versionBefore;
+      },
     };
-    // Each portion joins the ledger as soon as it arrives, while the threads read on.
-    const inWorkers = await this.readInWorkers(cursors, (results) => results.forEach(applyOne));
-    if (!inWorkers) await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => applyOne(resultOf(file, usages)));
-    if (replaced) return this.rebuild(`${replaced} was truncated or replaced`);
-    this.stats.files = this.cursors.size;
-    this.stats.bytes = [...this.cursors.values()].reduce((sum, c) => sum + c.offset, 0);
-    this.stats.duplicates = this.ledger.duplicateCount;
-    if (problems) this.stats.problems = problems;
-    this.stats.failedFiles = failedFiles;
-    this.stats.lastScanMs = Date.now() - started;
-    return this.ledger.version !== versionBefore;
   }
 
   private async rebuild(reason: string): Promise<boolean> {
@@ -191,8 +218,7 @@ export class UsageScanner {
 
   /** Reads a large backlog of new files in worker threads, handing over each portion's results; false when reading here is better. */
   private async readInWorkers(cursors: FileCursor[], onResults: (results: FileScanResult[]) => void): Promise<boolean> {
-    const started = this.options.startedWorkers;
-    this.options.startedWorkers = undefined;
+    const started = this.takeStartedWorkers();
     const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
     const count = started?.size ?? this.options.workers ?? defaultWorkerCount();
     if (!(await this.worthWorkers(cursors, count, started !== undefined, existsSync(script)))) {
@@ -203,6 +229,13 @@ export class UsageScanner {
     if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
     await reading;
     return true;
+  }
+
+  /** Threads started ahead serve one pass only. */
+  private takeStartedWorkers(): ScanWorkers | undefined {
+    const started = this.options.startedWorkers;
+    this.options.startedWorkers = undefined;
+    return started;
   }
 
   private async worthWorkers(cursors: FileCursor[], count: number, alreadyStarted: boolean, haveScript: boolean): Promise<boolean> {
