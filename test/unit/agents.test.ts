@@ -385,6 +385,34 @@ describe('scanning agent histories', () => {
     closeTo(total(cline), 0.103389 + 0.0081 + 0.0239 + (4000 * deepseek.inputPerMTok + 1000 * deepseek.outputPerMTok) / 1e6 + 0.01245);
   });
 
+  it('re-reads a task rewritten at the same size (counts streaming in) without a rebuild', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-agents-'));
+    try {
+      cpSync(path.join(fixtures, 'vscode'), path.join(dir, 'vscode'), { recursive: true });
+      const env = { TOKENMETER_CLINE_STORAGE_DIRS: path.join(dir, 'vscode', 'User', 'globalStorage') };
+      const file = path.join(dir, 'vscode', 'User', 'globalStorage', 'saoudrizwan.claude-dev', 'tasks', '1763629200000', 'ui_messages.json');
+      await withEnv(env, async () => {
+        const scanner = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
+        const messages = JSON.parse(readFileSync(file, 'utf8'));
+        const waiting = messages.find((m: { ts: number }) => m.ts === T0 + 90000);
+        const sizes: number[] = [];
+        for (const tokensOut of [120, 180]) {
+          waiting.text = JSON.stringify({ request: 'x', tokensIn: 2, tokensOut, cacheWrites: 300, cacheReads: 15870, cost: tokensOut / 1000 });
+          writeFileSync(file, JSON.stringify(messages));
+          sizes.push(statSync(file).size);
+          const later = new Date(Date.now() + tokensOut * 1000);
+          utimesSync(file, later, later);
+          await scanner.refresh();
+        }
+        assert.equal(sizes[0], sizes[1], 'the two rewrites have the same size');
+        assert.equal(scanner.stats.rebuilds, 0);
+        assert.equal(scanner.ledger.events().find((e) => e.timestampMs === T0 + 90000)!.outputTokens, 180);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('re-reads a task rewritten while it streams without counting a request twice', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-agents-'));
     try {
