@@ -18,7 +18,7 @@ export interface ScanOptions {
   workers?: number;
   /** Where `scanWorker.js` is; defaults to the folder of the running bundle. */
   workerScript?: string;
-  /** Threads the caller started ahead (see ScanWorkers); used by the first large read, else closed. */
+  /** Threads the caller started ahead (see ScanWorkers); the first pass uses them, or closes them when it has little to read. */
   startedWorkers?: ScanWorkers;
   /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
   whileThreadsRead?: () => void;
@@ -157,9 +157,14 @@ export class UsageScanner {
   private async firstPassInThreads(threads: ScanWorkers, problems: WalkProblem[], started: number): Promise<boolean> {
     const fold = this.startFold();
     const reading = threads.begin((results) => results.forEach(fold.apply));
-    await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) =>
-      reading.add(files.map((file) => newCursor(file.source, file.path, file.relativePath))),
-    );
+    try {
+      await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) =>
+        reading.add(files.map((file) => newCursor(file.source, file.path, file.relativePath))),
+      );
+    } catch (error) {
+      threads.close();
+      throw error;
+    }
     if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
     await reading.end();
     return fold.finish(problems, started);
