@@ -1,16 +1,5 @@
 import type { UsageEvent } from '../../src/core/usageEvent';
-
-/** Deterministic PRNG (mulberry32), so fixtures and benchmarks are repeatable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 as random } from '../helpers/mulberry32.mjs';
 
 export const fixtureProjects = ['-home-dev-tokenmeter', '-home-dev-website', '-home-dev-infra', '<img src=x onerror="document.title=\'pwned\'">', '-home-dev-api'];
 const claudeModels = ['claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001'];

@@ -10,20 +10,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 as rng } from '../helpers/mulberry32.mjs';
 
 const MINUTE_MS = 60_000;
-
-/** Deterministic pseudo-random numbers (mulberry32) so a given seed gives the same logs. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuid(rand) {
   const hex = () => Math.floor(rand() * 16).toString(16);

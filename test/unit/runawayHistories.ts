@@ -5,6 +5,7 @@
  * test/unit/runaway.test.ts and bench/runaway/evaluate.ts.
  */
 import type { UsageEvent } from '../../src/core/usageEvent';
+import { mulberry32 } from '../helpers/mulberry32.mjs';
 
 const minuteMs = 60_000;
 
@@ -22,17 +23,7 @@ export function testCostOf(e: UsageEvent): number | null {
     + e.cacheWrite5mTokens * r.input * 1.25 + e.cacheWrite1hTokens * r.input * 2) / 1e6;
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function rngOf(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rngOf = mulberry32;
 
 type Rng = () => number;
 const between = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng();
