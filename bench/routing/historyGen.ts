@@ -1,17 +1,9 @@
 // Generated Claude Code histories with known per-kind token distributions, for estimator calibration.
 import type { HistorySession, TokenMix } from '../../src/core/estimator';
 import type { TaskKind } from '../../src/core/taskKind';
+import { mulberry32 } from '../../test/helpers/mulberry32.mjs';
 
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 export function normal(random: () => number): number {
   const u = Math.max(random(), 1e-12);

@@ -1,5 +1,5 @@
 // mulberry32: a small, fast, seeded PRNG, so generated histories and fixtures repeat exactly for a seed.
-// Shared by the unit tests' runaway histories, the dashboard fixtures and the demo logs of `npm start`.
+// Shared by the runaway and estimator histories, the dashboard fixtures and the demo logs of `npm start`.
 export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
