@@ -385,7 +385,8 @@ describe('scanning agent histories', () => {
     closeTo(total(cline), 0.103389 + 0.0081 + 0.0239 + (4000 * deepseek.inputPerMTok + 1000 * deepseek.outputPerMTok) / 1e6 + 0.01245);
   });
 
-  it('re-reads a task rewritten at the same size (counts streaming in) without a rebuild', async () => {
+  /** A copy of the Cline fixtures whose waiting request (task A) streams: `stream` rewrites its counts, dates the file later and rescans. */
+  async function withStreamingClineTask(run: (stream: (tokensOut: number, cost: number) => Promise<number>, scanner: UsageScanner) => Promise<void>): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-agents-'));
     try {
       cpSync(path.join(fixtures, 'vscode'), path.join(dir, 'vscode'), { recursive: true });
@@ -395,56 +396,45 @@ describe('scanning agent histories', () => {
         const scanner = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
         const messages = JSON.parse(readFileSync(file, 'utf8'));
         const waiting = messages.find((m: { ts: number }) => m.ts === T0 + 90000);
-        const sizes: number[] = [];
-        for (const tokensOut of [120, 180]) {
-          waiting.text = JSON.stringify({ request: 'x', tokensIn: 2, tokensOut, cacheWrites: 300, cacheReads: 15870, cost: tokensOut / 1000 });
+        await run(async (tokensOut, cost) => {
+          waiting.text = JSON.stringify({ request: 'x', tokensIn: 2, tokensOut, cacheWrites: 300, cacheReads: 15870, cost });
           writeFileSync(file, JSON.stringify(messages));
-          sizes.push(statSync(file).size);
           const later = new Date(Date.now() + tokensOut * 1000);
           utimesSync(file, later, later);
           await scanner.refresh();
-        }
-        assert.equal(sizes[0], sizes[1], 'the two rewrites have the same size');
-        assert.equal(scanner.stats.rebuilds, 0);
-        assert.equal(scanner.ledger.events().find((e) => e.timestampMs === T0 + 90000)!.outputTokens, 180);
+          return statSync(file).size;
+        }, scanner);
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('re-reads a task rewritten at the same size (counts streaming in) without a rebuild', async () => {
+    await withStreamingClineTask(async (stream, scanner) => {
+      const sizes = [await stream(120, 0.12), await stream(180, 0.18)];
+      assert.equal(sizes[0], sizes[1], 'the two rewrites have the same size');
+      assert.equal(scanner.stats.rebuilds, 0);
+      assert.equal(scanner.ledger.events().find((e) => e.timestampMs === T0 + 90000)!.outputTokens, 180);
+    });
   });
 
   it('re-reads a task rewritten while it streams without counting a request twice', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-agents-'));
-    try {
-      cpSync(path.join(fixtures, 'vscode'), path.join(dir, 'vscode'), { recursive: true });
-      const env = { TOKENMETER_CLINE_STORAGE_DIRS: path.join(dir, 'vscode', 'User', 'globalStorage') };
-      const file = path.join(dir, 'vscode', 'User', 'globalStorage', 'saoudrizwan.claude-dev', 'tasks', '1763629200000', 'ui_messages.json');
-      await withEnv(env, async () => {
-        const scanner = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
-        await scanner.refresh();
-        assert.equal(scanner.ledger.size, 10);
-        // The waiting request gets its first tokens, then streams on.
-        const messages = JSON.parse(readFileSync(file, 'utf8'));
-        const waiting = messages.find((m: { ts: number }) => m.ts === T0 + 90000);
-        for (const tokensOut of [3, 250]) {
-          waiting.text = JSON.stringify({ request: 'x', tokensIn: 2, tokensOut, cacheWrites: 300, cacheReads: 15870, cost: 0.001 * tokensOut });
-          writeFileSync(file, JSON.stringify(messages));
-          const later = new Date(Date.now() + tokensOut * 1000);
-          utimesSync(file, later, later);
-          await scanner.refresh();
-        }
-        assert.equal(scanner.ledger.size, 11);
-        const streamed = scanner.ledger.events().find((e) => e.timestampMs === T0 + 90000)!;
-        assert.equal(streamed.outputTokens, 250);
-        assert.equal(streamed.loggedCostUsd, 0.25);
-        // A full rescan from nothing agrees.
-        const fresh = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
-        await fresh.refresh();
-        assert.equal(fresh.ledger.size, 11);
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await withStreamingClineTask(async (stream, scanner) => {
+      await scanner.refresh();
+      assert.equal(scanner.ledger.size, 10);
+      // The waiting request gets its first tokens, then streams on.
+      await stream(3, 0.003);
+      await stream(250, 0.25);
+      assert.equal(scanner.ledger.size, 11);
+      const streamed = scanner.ledger.events().find((e) => e.timestampMs === T0 + 90000)!;
+      assert.equal(streamed.outputTokens, 250);
+      assert.equal(streamed.loggedCostUsd, 0.25);
+      // A full rescan from nothing agrees.
+      const fresh = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, sources: onlyAgents('cline'), workers: 0 });
+      await fresh.refresh();
+      assert.equal(fresh.ledger.size, 11);
+    });
   });
 
   it('finds nothing and reports no problem when no agent is installed', async () => {
