@@ -259,7 +259,7 @@ describe('endpoint faults against real local servers', () => {
           [new Date(NOW_MS + 400 * 86_400_000).toUTCString(), 15 * 60_000], // a year ahead: capped
           ['99999999999', 15 * 60_000],
           ['0', 1_000],
-          ['-5', 1_000], // Date.parse reads "-5" as a date in year -5: in the past, so the 1 s floor
+          ['-5', 5_000 * 2 ** 5], // neither seconds nor a date: plain backoff, 6th failure in a row
           ['soon', 5_000 * 2 ** 6], // unreadable: plain backoff, 7th failure in a row
         ];
         for (const [value, expected] of cases) {

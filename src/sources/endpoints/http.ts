@@ -134,6 +134,8 @@ export function parseRetryAfterMs(value: string | null, nowMs: number): number |
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // An HTTP date names its weekday, month and zone; Date.parse alone would take "-5" as the year -5.
+  if (!/[a-z]/i.test(trimmed)) return undefined;
   const dateMs = Date.parse(trimmed);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, dateMs - nowMs);
