@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
 import { UsageError } from './cli/usageError';
+import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
 import { defaultWorkerCount, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
 
@@ -42,7 +43,7 @@ Options (reports):
   --json                 machine-readable output (ccusage-compatible field names)
   --since YYYY-MM-DD     first day to include      --until YYYY-MM-DD  last day
   --timezone TZ          IANA zone for days (default: system zone)
-  --source claude|codex|all
+  --source ${sourceNames.join('|')}|all
   --no-index             ignore the persisted index (cold scan)
 
 Environment: CLAUDE_CONFIG_DIR, CODEX_HOME (log folders), TOKENMETER_SETTINGS (JSON settings file).
