@@ -1,6 +1,6 @@
 // Scan threads: the same ledger as reading on one thread, whatever portion each thread draws.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -51,7 +51,7 @@ describe('scan threads', function () {
     assert.equal(reread.ledger.duplicateCount, alone.ledger.duplicateCount);
   });
 
-  it('uses threads started ahead for the first scan, and closes them when there are too few files', async () => {
+  it('uses threads started ahead for a first scan, then stops them', async () => {
     const alone = new UsageScanner({ roots, workers: 0 });
     await alone.refresh();
     const started = new ScanWorkers(script, 2);
@@ -59,16 +59,21 @@ describe('scan threads', function () {
     await scanner.refresh();
     assert.deepEqual(rowsOf(scanner), rowsOf(alone));
     await assert.rejects(started.read([], () => undefined), /already used/);
+  });
 
-    const oneFile = path.join(root, 'one');
-    const session = alone.fileCursors().find((c) => c.source === 'claude')!;
-    await fs.mkdir(path.join(oneFile, 'projects', 'p'), { recursive: true });
-    await fs.copyFile(session.path, path.join(oneFile, 'projects', 'p', 'session.jsonl'));
+  it('closes threads started ahead when a restored index leaves too few files to read', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
     const unused = new ScanWorkers(script, 2);
-    const small = new UsageScanner({ roots: { claudeDirs: [oneFile], codexDirs: [] }, workerScript: script, startedWorkers: unused });
-    await small.refresh();
-    assert.ok(small.ledger.size > 0);
-    await assert.rejects(unused.read([], () => undefined), /already used/);
+    let reads = 0;
+    const begin = unused.begin.bind(unused);
+    unused.begin = (...args) => (reads++, begin(...args));
+    const restored = new UsageScanner({ roots, workerScript: script, startedWorkers: unused });
+    restored.restore(alone.ledger, alone.fileCursors());
+    await restored.refresh();
+    assert.deepEqual(rowsOf(restored), rowsOf(alone));
+    assert.equal(reads, 0, 'nothing was read in the threads');
+    await assert.rejects(begin(() => undefined).end(), /already used/);
   });
 
   it('rejects, and stops the others, when a thread fails', async () => {
