@@ -71,6 +71,11 @@ export class Formatter {
     }
   }
 
+  /** English, US dollars, plain digits: every phrase is the core's own text (what the CLI prints). */
+  get speaksCoreText(): boolean {
+    return this.plainDigits && this.options.currency === 'USD';
+  }
+
   private get symbol(): string {
     return this.options.currency === 'CNY' ? '¥' : '$';
   }
@@ -199,7 +204,7 @@ export class Formatter {
   }
 
   /** A duration: `3 h 10 min` / `3 小时 10 分钟` (as `formatIn` in core, without "in"). */
-  private duration(ms: number): string {
+  duration(ms: number): string {
     const zh = this.language === 'zh-cn';
     const [sec, minute, hour, day] = zh ? [' 秒', ' 分钟', ' 小时', ' 天'] : [' s', ' min', ' h', ' d'];
     const s = Math.max(0, Math.round(ms / 1000));

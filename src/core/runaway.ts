@@ -37,7 +37,13 @@ export interface RunawayAlert {
   windowExhaustedInMin?: number;
   /** Remaining budget (USD) at the time of the alert, when known. */
   remainingBudgetUsd?: number;
-  /** One sentence for a developer: session, project, model, rate, duration, cost so far, next-hour cost. */
+  /** Near-identical requests seen in the loop window (what a loop alert reports). */
+  loopRepeats?: number;
+  /** The burn-rate threshold in force when the alert fired, USD per hour. */
+  burnThresholdUsdPerHour?: number;
+  /** Context of the session's latest request, in tokens (named in a burn-rate alert when large). */
+  contextTokens?: number;
+  /** One sentence for a developer: session, project, model, rate, duration, cost so far, next-hour cost (English, USD). */
   message: string;
 }
 
@@ -667,11 +673,14 @@ export class RunawayDetector {
       runningForMs: nowMs - s.startedMs,
       costSoFarUsd: s.costSoFarUsd,
       projectedNextHourUsd: rates.usdPerHour,
+      loopRepeats,
+      burnThresholdUsdPerHour: this.r.burnThresholdUsdPerHour,
+      contextTokens: s.contextTokens,
       message: '',
     };
     if (windowEta !== undefined) alert.windowExhaustedInMin = windowEta;
     if (remaining !== undefined) alert.remainingBudgetUsd = remaining;
-    alert.message = runawayMessage(alert, { loopRepeats, burnThresholdUsdPerHour: this.r.burnThresholdUsdPerHour, contextTokens: s.contextTokens });
+    alert.message = runawayMessage(alert);
     return alert;
   }
 
@@ -709,8 +718,11 @@ function formatTokens(n: number): string {
   return `${Math.round(n)}`;
 }
 
+/** Context worth naming in a burn-rate alert. */
+export const largeContextTokens = 100_000;
+
 /** The alert sentence: what is happening, then session, project, model, rate, duration, cost so far and in an hour. */
-export function runawayMessage(a: Omit<RunawayAlert, 'message'>, extra: { loopRepeats?: number; burnThresholdUsdPerHour?: number; contextTokens?: number } = {}): string {
+export function runawayMessage(a: Omit<RunawayAlert, 'message'>): string {
   const who = `Session ${shortSessionId(a.sessionId)} (${a.project || 'unknown project'}, ${a.model || 'unknown model'})`;
   let what: string;
   switch (a.kind) {
@@ -718,15 +730,15 @@ export function runawayMessage(a: Omit<RunawayAlert, 'message'>, extra: { loopRe
       what = `${who} is running ${a.activeAgents} sub-agents at once`;
       break;
     case 'loop':
-      what = `${who} looks stuck in a loop: ${extra.loopRepeats ?? 'many'} near-identical requests in 10 min`;
+      what = `${who} looks stuck in a loop: ${a.loopRepeats ?? 'many'} near-identical requests in 10 min`;
       break;
     case 'budget-projection':
       what = `${who} will overrun the remaining budget${a.remainingBudgetUsd !== undefined ? ` of ${formatUsd(Math.max(0, a.remainingBudgetUsd))}` : ''} within the hour`;
       break;
     case 'burn-rate':
     default: {
-      const ctx = extra.contextTokens !== undefined && extra.contextTokens >= 100_000 ? ` re-sending ${formatTokens(extra.contextTokens)} tokens of context per request` : '';
-      what = `${who} is burning far above your usual rate${extra.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(extra.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
+      const ctx = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? ` re-sending ${formatTokens(a.contextTokens)} tokens of context per request` : '';
+      what = `${who} is burning far above your usual rate${a.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(a.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
       break;
     }
   }
@@ -876,19 +888,22 @@ export interface RunawayStatus {
   text: string;
   /** One line per alert in force. */
   tooltip: string;
+  /** The alerts in force, for texts in another language or currency. */
+  alerts: readonly RunawayAlert[];
   /** The fastest-burning session in trouble, for Show Session. */
   sessionId?: string;
 }
 
 /** The status bar's runaway state from `RunawayDetector.alertsInForce(nowMs)`. */
 export function runawayStatusOf(alertsInForce: readonly RunawayAlert[]): RunawayStatus {
-  if (alertsInForce.length === 0) return { isRunaway: false, text: '', tooltip: '' };
+  if (alertsInForce.length === 0) return { isRunaway: false, text: '', tooltip: '', alerts: [] };
   const worst = alertsInForce.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
   const sessions = new Set(alertsInForce.map((a) => a.sessionId)).size;
   return {
     isRunaway: true,
     text: `$(flame) Runaway ${formatUsd(worst.usdPerHour)}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`,
     tooltip: alertsInForce.map((a) => a.message).join('\n'),
+    alerts: alertsInForce,
     sessionId: worst.sessionId,
   };
 }

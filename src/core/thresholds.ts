@@ -88,15 +88,20 @@ export function localDayStartMs(nowMs: number, utcOffsetMinutes: number): number
   return Date.UTC(l.y, l.m, l.d) - utcOffsetMinutes * 60_000;
 }
 
-/** "today at 16:40", "tomorrow", "on the 19th", "on Dec 3" relative to nowMs, in local time. */
-export function describeDay(atMs: number, nowMs: number, utcOffsetMinutes: number): string {
+/**
+ * "today around 16:40", "tomorrow", "on the 19th", "on Dec 3" relative to nowMs, in local time;
+ * in Chinese "今天 16:40 左右", "明天", "19 日", "12 月 3 日".
+ */
+export function describeDay(atMs: number, nowMs: number, utcOffsetMinutes: number, language: 'en' | 'zh-cn' = 'en'): string {
   const a = local(atMs, utcOffsetMinutes);
   const n = local(nowMs, utcOffsetMinutes);
+  const zh = language === 'zh-cn';
   const dayDiff = Math.round((Date.UTC(a.y, a.m, a.d) - Date.UTC(n.y, n.m, n.d)) / DAY_MS);
-  if (dayDiff <= 0) return `today around ${String(a.hh).padStart(2, '0')}:${String(a.mm).padStart(2, '0')}`;
-  if (dayDiff === 1) return 'tomorrow';
-  if (a.y === n.y && a.m === n.m) return `on the ${ordinal(a.d)}`;
-  return `on ${MONTHS[a.m]} ${a.d}`;
+  const clock = `${String(a.hh).padStart(2, '0')}:${String(a.mm).padStart(2, '0')}`;
+  if (dayDiff <= 0) return zh ? `今天 ${clock} 左右` : `today around ${clock}`;
+  if (dayDiff === 1) return zh ? '明天' : 'tomorrow';
+  if (a.y === n.y && a.m === n.m) return zh ? `${a.d} 日` : `on the ${ordinal(a.d)}`;
+  return zh ? `${a.m + 1} 月 ${a.d} 日` : `on ${MONTHS[a.m]} ${a.d}`;
 }
 
 /**

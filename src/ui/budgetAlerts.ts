@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { thresholdInputOf, type Constraint } from '../core/constraints';
-import { evaluateThresholds, snoozeUntilMs, type BudgetNotification, type ThresholdState } from '../core/thresholds';
+import { budgetNotificationText } from '../core/alertPhrases';
+import type { Formatter } from '../core/format';
+import { evaluateThresholds, snoozeUntilMs, type BudgetNotification, type ThresholdInput, type ThresholdState } from '../core/thresholds';
 
 const stateKey = 'tokenmeter.thresholdState';
 const snoozeKey = 'tokenmeter.thresholdSnoozedUntilMs';
@@ -23,6 +25,8 @@ export class BudgetAlerts {
     private readonly globalState: vscode.Memento,
     private readonly log: (message: string) => void,
     private readonly actions: { showUsage(): unknown; openSettings(): unknown },
+    /** The display language and currency of the texts. */
+    private readonly formatter: () => Formatter,
     /** False when another window already showed this notification (see sources/notifyOnce.ts). */
     private readonly claim: (key: string, ttlMs: number) => boolean = () => true,
   ) {}
@@ -37,17 +41,17 @@ export class BudgetAlerts {
     }
     for (const n of result.notifications) {
       const key = `budget:${n.kind}:${tightest.id}:${tightest.periodKey}:${n.kind === 'overrun' ? '' : n.thresholdPct}`;
-      if (this.claim(key, 12 * 3_600_000)) void this.show(n, ctx);
+      if (this.claim(key, 12 * 3_600_000)) void this.show(n, input, ctx);
     }
   }
 
-  private async show(n: BudgetNotification, ctx: BudgetAlertContext): Promise<void> {
+  private async show(n: BudgetNotification, input: ThresholdInput, ctx: BudgetAlertContext): Promise<void> {
     this.log(`Budget: ${n.message}`);
     const [showUsage, snoozeHour, snoozeTomorrow, openSettings] = [
       vscode.l10n.t('Show Usage'), vscode.l10n.t('Snooze 1 h'), vscode.l10n.t('Snooze Until Tomorrow'), vscode.l10n.t('Open Settings'),
     ];
     const actions = [showUsage, snoozeHour, snoozeTomorrow, openSettings];
-    const text = `Tokenmeter: ${n.message}`;
+    const text = `Tokenmeter: ${budgetNotificationText(this.formatter(), n, input)}`;
     // An error notification with actions stays until dismissed (cap reached).
     const picked = n.severity === 'error'
       ? await vscode.window.showErrorMessage(text, ...actions)

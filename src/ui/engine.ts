@@ -6,7 +6,7 @@ import {
   type Constraint,
 } from '../core/constraints';
 import { runawayAlertItems } from '../core/dashboardData';
-import { recommendMaxConcurrentSubagents } from '../core/runaway';
+import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runaway';
 import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
 import type { UsageEvent } from '../core/usageEvent';
 import { BudgetAlerts } from './budgetAlerts';
@@ -29,6 +29,7 @@ import type { StatusBar, StatusOverlay } from './statusBar';
 import { UsageService, type ServiceState } from './usageService';
 import { claimNotification } from '../sources/notifyOnce';
 import { defaultStateDir } from '../sources/statusLineStore';
+import { Formatter } from '../core/format';
 
 /** What the engine needs from the extension context (passed in by extension.ts). */
 export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
@@ -60,7 +61,7 @@ export class Engine implements vscode.Disposable {
     this.alerts = new BudgetAlerts(context.globalState, log, {
       showUsage: () => vscode.commands.executeCommand(CommandId.showUsage),
       openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.budget'),
-    }, this.claim);
+    }, () => this.displayFormatter(), this.claim);
     // The dashboard shows the same limits and runaways as the status bar, read at each of its updates.
     this.dashboard.setExtraGauges(() => this.constraints.filter((c) => c.origin !== 'local')
       .flatMap((c) => gaugeOfConstraint(c, this.settings.current.budget) ?? []));
@@ -93,6 +94,12 @@ export class Engine implements vscode.Disposable {
       this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       this.statusBar.render({ kind: 'error', message: vscode.l10n.t('Tokenmeter could not read the agent logs.') });
     });
+  }
+
+  /** Money and phrases in VS Code's display language and the configured currency. */
+  private displayFormatter(): Formatter {
+    const { currency, cnyPerUsd } = this.settings.current.display;
+    return new Formatter({ locale: vscode.env.language, currency, cnyPerUsd });
   }
 
   /** One notification across all windows: the first to claim its key shows it. */
@@ -133,13 +140,14 @@ export class Engine implements vscode.Disposable {
           },
           roots: service.roots,
           log: this.log,
+          formatter: this.displayFormatter(),
         });
       }
       overlay = {
         nowMs,
         constraints: this.constraints,
         combined,
-        runaway: this.runaway?.status(nowMs) ?? { isRunaway: false, text: '', tooltip: '' },
+        runaway: this.runaway?.status(nowMs) ?? runawayStatusOf([]),
         hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,
       };
       this.alerts.evaluate(combined.tightest, {

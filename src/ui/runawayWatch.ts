@@ -90,7 +90,7 @@ export class RunawayWatch {
   }
 
   status(nowMs: number): RunawayStatus {
-    return this.detector && this.settings.runaway.enabled ? runawayStatusOf(this.detector.alertsInForce(nowMs)) : { isRunaway: false, text: '', tooltip: '' };
+    return this.detector && this.settings.runaway.enabled ? runawayStatusOf(this.detector.alertsInForce(nowMs)) : runawayStatusOf([]);
   }
 
   get current(): RunawayDetector | undefined {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runawayStatusTexts } from '../core/alertPhrases';
 import type { CombinedStatus, Constraint } from '../core/constraints';
 import type { RunawayStatus } from '../core/runaway';
 import type { LiveRoutingHint } from '../core/router';
@@ -50,7 +51,7 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
   md.isTrusted = { enabledCommands: tooltipCommands };
   if (overlay?.runaway.isRunaway) {
     md.appendMarkdown(`$(flame) **${vscode.l10n.t('Runaway')}**\n\n`);
-    for (const line of overlay.runaway.tooltip.split('\n')) md.appendMarkdown(`- ${escapeMarkdown(line)}\n`);
+    for (const line of runawayStatusTexts(fmt, overlay.runaway).lines) md.appendMarkdown(`- ${escapeMarkdown(line)}\n`);
     md.appendMarkdown(`\n[${vscode.l10n.t('Show Runaway Sessions')}](command:tokenmeter.showRunawaySessions)\n\n---\n\n`);
   }
   md.appendMarkdown(`**Tokenmeter** — ${vscode.l10n.t('estimated from local logs and list prices')}\n\n`);
@@ -187,7 +188,7 @@ export class StatusBar implements vscode.Disposable {
         if (level === 'error' || level === 'exceeded') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         if (overlay?.runaway.isRunaway) {
           // A runaway outranks every budget level: it is what is burning the budget right now.
-          item.text = overlay.runaway.text;
+          item.text = runawayStatusTexts(fmt, overlay.runaway).text;
           item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
           item.command = 'tokenmeter.showRunawaySessions';
         }

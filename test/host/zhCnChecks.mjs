@@ -127,11 +127,46 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
       if (!ok) throw new Error(`status bar text ${JSON.stringify(text)}`);
       return `"${text}"`;
     });
+
+    await check('zh-cn', 'a budget warning reads in Chinese: a weekly cap below this week\'s spend raises "已达上限"', async () => {
+      // Set through "Tokenmeter: 设置预算" as a user would, and removed again after (the first-run check reuses this profile).
+      await setWeeklyBudget(page, '1');
+      try {
+        let texts = [];
+        const ok = await poll(async () => {
+          texts = await page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+          return texts.some((t) => /Weekly cap 已达上限：已花 [$¥][\d,]+\.\d{2} \/ [$¥][\d,.]+。/.test(t));
+        }, { timeoutMs: 30_000, intervalMs: 500 });
+        if (!ok) {
+          const items = await statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.' }).evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+          throw new Error(`no Chinese cap-reached notification; toasts: ${JSON.stringify(texts)}; status bar: ${JSON.stringify(items)}`);
+        }
+        return `"${texts.map((t) => /Weekly cap 已达上限[^。]*。[^。]*。/.exec(t)?.[0]).find(Boolean)}"`;
+      } finally {
+        await page.keyboard.press('Escape');
+        await setWeeklyBudget(page, '');
+      }
+    });
   } finally {
     if (page) await closePage(page);
     if (host) await stopHost(host, { keepRunDir: true });
   }
   await firstRunCheck({ check, dir, userDataDir, extensionsDir, workspaceDir, env, extensionDir });
+}
+
+/** Tokenmeter: 设置预算 → 每周上限（美元） → amount ('' removes the cap). */
+async function setWeeklyBudget(page, amount) {
+  await runCommand(page, 'Tokenmeter: 设置预算');
+  const title = (t) => page.locator('.quick-input-widget .quick-input-title', { hasText: t }).waitFor({ state: 'visible', timeout: 15_000 });
+  await title('Tokenmeter：设置预算');
+  await page.locator('.quick-input-widget input').fill('每周上限（美元）');
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '每周上限（美元）' }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await title('每周上限（美元）');
+  await page.locator('.quick-input-widget input').fill(amount);
+  await page.waitForTimeout(200); // validation
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 /** First run, no logs anywhere: a friendly Chinese status bar item whose click opens the walkthrough. */

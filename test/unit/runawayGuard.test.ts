@@ -85,6 +85,6 @@ describe('snooze and alerts in force', () => {
     assert.equal(status.sessionId, 's1');
     assert.equal(status.tooltip.split('\n').length, 2);
     assert.deepEqual(d.alertsInForce(t0 + 30 * minuteMs), []);
-    assert.deepEqual(runawayStatusOf([]), { isRunaway: false, text: '', tooltip: '' });
+    assert.deepEqual(runawayStatusOf([]), { isRunaway: false, text: '', tooltip: '', alerts: [] });
   });
 });

@@ -82,7 +82,7 @@ describe('tooltip: text from logs and endpoints is shown literally', () => {
           nowMs,
           constraints,
           combined: combinedStatus(snapshot, constraints, budget),
-          runaway: { isRunaway: true, text: '$(flame) Runaway', tooltip: `${model}\n${error}` },
+          runaway: { isRunaway: true, text: '$(flame) Runaway', tooltip: `${model}\n${error}`, alerts: [] },
         };
         const md = tooltipMarkdown(snapshot, overlay) as unknown as MarkdownString;
         const { links, html } = renderedTargets(md.value);

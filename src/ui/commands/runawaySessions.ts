@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runawayAlertText } from '../../core/alertPhrases';
+import type { Formatter } from '../../core/format';
 import { formatDurationMs, formatUsd, recommendMaxConcurrentSubagents, shortSessionId, type RunawayAlert, type RunawayDetector } from '../../core/runaway';
 import type { LogRoots } from '../../sources/logFiles';
 
@@ -80,6 +82,8 @@ export interface RunawayNotificationDeps {
   snooze(sessionId: string, untilMs: number): void;
   roots: LogRoots;
   log(message: string): void;
+  /** The display language and currency of the text. */
+  formatter: Formatter;
 }
 
 /** The warning for one runaway, with Show Session, Snooze, Open Log Folder and, when it runs in a terminal here, Stop. */
@@ -91,7 +95,7 @@ export async function notifyRunaway(alert: RunawayAlert, deps: RunawayNotificati
     focusTerminal: vscode.l10n.t('Focus Terminal'), stopAgent: vscode.l10n.t('Stop Agent…'),
   };
   const actions = [label.showSession, label.snooze, label.openLogFolder, ...(terminal ? [label.focusTerminal, label.stopAgent] : [])];
-  const picked = await vscode.window.showWarningMessage(`Tokenmeter: ${alert.message}`, ...actions);
+  const picked = await vscode.window.showWarningMessage(`Tokenmeter: ${runawayAlertText(deps.formatter, alert)}`, ...actions);
   switch (picked) {
     case label.showSession:
       return deps.showSession(alert.sessionId);

@@ -1,0 +1,89 @@
+// Runaway and budget warnings for one display language and currency. In English with US dollars
+// they are the core's own sentences (`RunawayAlert.message`, `BudgetNotification.message`, what
+// the CLI prints); otherwise they are rebuilt from the alert's numbers. Pure, like format.ts.
+import type { Formatter } from './format';
+import { largeContextTokens, shortSessionId, type RunawayAlert, type RunawayStatus } from './runaway';
+import { describeDay, type BudgetNotification, type ThresholdInput } from './thresholds';
+
+/** The notification sentence for one runaway alert. */
+export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
+  if (fmt.speaksCoreText) return a.message;
+  const zh = fmt.language === 'zh-cn';
+  const money = (usd: number) => fmt.money(usd);
+  const id = shortSessionId(a.sessionId);
+  const who = zh ? `会话 ${id}（${a.project || '未知项目'}，${a.model || '未知模型'}）` : `Session ${id} (${a.project || 'unknown project'}, ${a.model || 'unknown model'})`;
+  let what: string;
+  switch (a.kind) {
+    case 'parallel-agents':
+      what = zh ? `${who}正同时运行 ${a.activeAgents} 个子代理` : `${who} is running ${a.activeAgents} sub-agents at once`;
+      break;
+    case 'loop': {
+      const repeats = a.loopRepeats ?? (zh ? '多' : 'many');
+      what = zh ? `${who}似乎陷入循环：10 分钟内 ${repeats} 次几乎相同的请求` : `${who} looks stuck in a loop: ${repeats} near-identical requests in 10 min`;
+      break;
+    }
+    case 'budget-projection': {
+      const left = a.remainingBudgetUsd !== undefined ? money(Math.max(0, a.remainingBudgetUsd)) : undefined;
+      what = zh ? `${who}将在一小时内用完剩余预算${left ? `（${left}）` : ''}` : `${who} will overrun the remaining budget${left ? ` of ${left}` : ''} within the hour`;
+      break;
+    }
+    case 'burn-rate':
+    default: {
+      const threshold = a.burnThresholdUsdPerHour !== undefined ? money(a.burnThresholdUsdPerHour) : undefined;
+      const context = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? fmt.tokens(a.contextTokens) : undefined;
+      what = zh
+        ? `${who}的消耗远高于平常${threshold ? `（告警线 ${threshold}/小时）` : ''}${context ? `，每次请求重发 ${context} 的上下文` : ''}`
+        : `${who} is burning far above your usual rate${threshold ? ` (alert above ${threshold}/h)` : ''}${context ? ` re-sending ${context} of context per request` : ''}`;
+    }
+  }
+  const [rate, perMinute, running, soFar, nextHour] = [money(a.usdPerHour), fmt.tokens(a.tokensPerMinute), fmt.duration(a.runningForMs), money(a.costSoFarUsd), money(a.projectedNextHourUsd)];
+  let text = zh
+    ? `${what}：${rate}/小时（${perMinute}/分钟），已运行 ${running}，已花 ${soFar}，按此速度下一小时还将花 ${nextHour}。`
+    : `${what}: ${rate}/h (${perMinute}/min), running ${running}, ${soFar} so far, ${nextHour} more in the next hour at this rate.`;
+  if (a.windowExhaustedInMin !== undefined) {
+    const minutes = Math.max(1, Math.round(a.windowExhaustedInMin));
+    text += zh ? `5 小时额度约 ${minutes} 分钟后用完。` : ` 5-hour window exhausted in ~${minutes} min.`;
+  }
+  return text;
+}
+
+/** The status bar text and tooltip lines while a runaway is in force. */
+export function runawayStatusTexts(fmt: Formatter, status: RunawayStatus): { text: string; lines: string[] } {
+  if (fmt.speaksCoreText || status.alerts.length === 0) return { text: status.text, lines: status.tooltip ? status.tooltip.split('\n') : [] };
+  const worst = status.alerts.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
+  const sessions = new Set(status.alerts.map((a) => a.sessionId)).size;
+  const rate = fmt.money(worst.usdPerHour);
+  const text = fmt.language === 'zh-cn'
+    ? `$(flame) 失控 ${rate}/小时${sessions > 1 ? `（${sessions} 个会话）` : ''}`
+    : `$(flame) Runaway ${rate}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`;
+  return { text, lines: status.alerts.map((a) => runawayAlertText(fmt, a)) };
+}
+
+/** The notification sentence for a budget warning, from the same input `evaluateThresholds` saw. */
+export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, input: ThresholdInput): string {
+  if (fmt.speaksCoreText) return n.message;
+  const zh = fmt.language === 'zh-cn';
+  const label = input.budgetLabel;
+  const offset = input.utcOffsetMinutes ?? 0;
+  const day = (atMs: number) => describeDay(atMs, input.nowMs, offset, fmt.language);
+  const spent = input.unit === 'percent' ? undefined : { spent: fmt.money(input.spentUsd), limit: fmt.capMoney(input.limitUsd) };
+  switch (n.kind) {
+    case 'threshold': {
+      const pct = Math.floor(n.usedPct);
+      return zh
+        ? `${label} 已用 ${pct}%${spent ? `：已花 ${spent.spent} / ${spent.limit}` : ''}。`
+        : `${label} at ${pct}%${spent ? `: ${spent.spent} of ${spent.limit} spent` : ''}.`;
+    }
+    case 'capReached': {
+      const resetMs = input.resetsAt ? Date.parse(input.resetsAt) : NaN;
+      const until = Number.isNaN(resetMs) ? undefined : day(resetMs);
+      return zh
+        ? `${label} 已达上限${spent ? `：已花 ${spent.spent} / ${spent.limit}` : ''}。${until ? `在${until}重置之前，` : ''}请求可能被拒绝。`
+        : `${label} reached${spent ? `: ${spent.spent} of ${spent.limit} spent` : ''}. Requests may be refused${until ? ` until it resets ${until}` : ''}.`;
+    }
+    case 'overrun':
+      return zh
+        ? `${label}：按今天的速度，将在${day(n.runsOutAtMs)}用完。`
+        : `${label}: At today's rate the ${label.charAt(0).toLowerCase()}${label.slice(1)} runs out ${day(n.runsOutAtMs)}.`;
+  }
+}
