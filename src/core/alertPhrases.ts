@@ -65,7 +65,8 @@ export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, in
   const zh = fmt.language === 'zh-cn';
   const label = input.budgetLabel;
   const offset = input.utcOffsetMinutes ?? 0;
-  const day = (atMs: number) => describeDay(atMs, input.nowMs, offset, fmt.language);
+  // In Chinese a day that starts with a digit ("30 日") is set off from the character before it.
+  const day = (atMs: number) => describeDay(atMs, input.nowMs, offset, fmt.language).replace(/^(?=\d)/, zh ? ' ' : '');
   const spent = input.unit === 'percent' ? undefined : { spent: fmt.money(input.spentUsd), limit: fmt.capMoney(input.limitUsd) };
   switch (n.kind) {
     case 'threshold': {

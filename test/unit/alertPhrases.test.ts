@@ -90,14 +90,15 @@ describe('alert phrases', () => {
     const reached = input(51, { resetsAt: '2026-12-01T00:00:00Z' });
     const [cap] = evaluateThresholds(reached, undefined).notifications;
     assert.equal(budgetNotificationText(englishUsd, cap, reached), cap.message);
-    assert.equal(budgetNotificationText(zhCny, cap, reached), 'Monthly cap 已达上限：已花 ¥362.10 / ¥355。在12 月 1 日重置之前，请求可能被拒绝。');
+    assert.equal(budgetNotificationText(zhCny, cap, reached), 'Monthly cap 已达上限：已花 ¥362.10 / ¥355。在 12 月 1 日重置之前，请求可能被拒绝。');
     assert.equal(budgetNotificationText(enCny, cap, reached), 'Monthly cap reached: ¥362.10 of ¥355 spent. Requests may be refused until it resets on Dec 1.');
     const projection = projectOverrun({ spentUsd: 30, limitUsd: 50, todaySpentUsd: 12, nowMs, utcOffsetMinutes: 480, capLabel: 'monthly cap' });
     const rising = input(30, { projection });
     const overrun = evaluateThresholds(rising, undefined).notifications.find((n) => n.kind === 'overrun')!;
     assert.equal(budgetNotificationText(englishUsd, overrun, rising), overrun.message);
     assert.equal(budgetNotificationText(enCny, overrun, rising), overrun.message);
-    assert.equal(budgetNotificationText(zhCny, overrun, rising), `Monthly cap：按今天的速度，将在${describeDay(overrun.runsOutAtMs, nowMs, 480, 'zh-cn')}用完。`);
+    // $20 left at today's $12 in 18 hours (it is 18:00 local): 30 hours on, the 22nd local time.
+    assert.equal(budgetNotificationText(zhCny, overrun, rising), 'Monthly cap：按今天的速度，将在 22 日用完。');
     const window = input(96, { unit: 'percent', limitUsd: 100, budgetLabel: 'Claude 5-hour window' });
     const [planWarning] = evaluateThresholds(window, undefined).notifications;
     assert.equal(budgetNotificationText(zhCny, planWarning, window), 'Claude 5-hour window 已用 96%。');
