@@ -109,15 +109,8 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
     await check('zh-cn', '"Tokenmeter: 配置" → 显示货币 → USD switches the status bar to dollars', async () => {
       await page.keyboard.press('Escape');
       await runCommand(page, 'Tokenmeter: 配置');
-      const title = (t) => page.locator('.quick-input-widget .quick-input-title', { hasText: t }).waitFor({ state: 'visible', timeout: 15_000 });
-      await title('Tokenmeter：配置');
-      await page.locator('.quick-input-widget input').fill('显示货币');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '显示货币' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      await title('Tokenmeter：显示货币');
-      await page.locator('.quick-input-widget input').fill('USD');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '美元' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      await pick(page, 'Tokenmeter：配置', '显示货币');
+      await pick(page, 'Tokenmeter：显示货币', 'USD', '美元');
       let text = '';
       const ok = await poll(async () => {
         const texts = await statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.' }).evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
@@ -154,15 +147,23 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
   await firstRunCheck({ check, dir, userDataDir, extensionsDir, workspaceDir, env, extensionDir });
 }
 
+/** Waits for the quick input titled `title`, types `filter` and picks the first row showing `row`. */
+async function pick(page, title, filter, row = filter) {
+  await quickInputTitled(page, title);
+  await page.locator('.quick-input-widget input').fill(filter);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: row }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+function quickInputTitled(page, title) {
+  return page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+}
+
 /** Tokenmeter: 设置预算 → 每周上限（美元） → amount ('' removes the cap). */
 async function setWeeklyBudget(page, amount) {
   await runCommand(page, 'Tokenmeter: 设置预算');
-  const title = (t) => page.locator('.quick-input-widget .quick-input-title', { hasText: t }).waitFor({ state: 'visible', timeout: 15_000 });
-  await title('Tokenmeter：设置预算');
-  await page.locator('.quick-input-widget input').fill('每周上限（美元）');
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: '每周上限（美元）' }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await title('每周上限（美元）');
+  await pick(page, 'Tokenmeter：设置预算', '每周上限（美元）');
+  await quickInputTitled(page, '每周上限（美元）');
   await page.locator('.quick-input-widget input').fill(amount);
   await page.waitForTimeout(200); // validation
   await page.keyboard.press('Enter');
