@@ -1,7 +1,9 @@
-// Runaway and budget warnings for one display language and currency. In English with US dollars
-// they are the core's own sentences (`RunawayAlert.message`, `BudgetNotification.message`, what
-// the CLI prints); otherwise they are rebuilt from the alert's numbers. Pure, like format.ts.
+// Runaway and budget warnings and the routing hint for one display language and currency. In
+// English with US dollars they are the core's own sentences (`RunawayAlert.message`,
+// `BudgetNotification.message`, `LiveRoutingHint.text`, what the CLI prints); otherwise they are
+// rebuilt from the numbers behind them. Pure, like format.ts.
 import type { Formatter } from './format';
+import type { LiveRoutingHint } from './router';
 import { largeContextTokens, shortSessionId, type RunawayAlert, type RunawayStatus } from './runaway';
 import { describeDay, type BudgetNotification, type ThresholdInput } from './thresholds';
 
@@ -87,4 +89,31 @@ export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, in
         ? `${label}：按今天的速度，将在${day(n.runsOutAtMs)}用完。`
         : `${label}: At today's rate the ${label.charAt(0).toLowerCase()}${label.slice(1)} runs out ${day(n.runsOutAtMs)}.`;
   }
+}
+
+/** The routing hint's status bar text (without its icon) and hover detail. */
+export function routingHintTexts(fmt: Formatter, hint: LiveRoutingHint): { text: string; detail: string } {
+  if (fmt.speaksCoreText) return { text: hint.text, detail: hint.detail };
+  const b = hint.basis;
+  const [would, spent, context] = [fmt.money(b.wouldUsd), fmt.money(b.spentUsd), fmt.tokens(b.medianContextTokens)];
+  if (fmt.language === 'zh-cn') {
+    return {
+      text: `${b.suggestedModelName} 即可 · −${hint.savingPct}%`,
+      detail: [
+        `最近 ${b.requests} 次 ${b.currentModelName} 请求看起来很简单：`,
+        `回复中位数 ${b.medianReplyTokens} tokens，新输入中位数 ${b.medianNewInputTokens} tokens，上下文 ${context}。`,
+        `用 ${b.suggestedModelName} 只需 ${would}，而不是 ${spent}（−${hint.savingPct}%）。`,
+        '如果工作一直这么简单，可在 Claude Code 中用 /model 切换。',
+      ].join('\n'),
+    };
+  }
+  return {
+    text: hint.text,
+    detail: [
+      `The last ${b.requests} requests on ${b.currentModelName} look simple:`,
+      `median reply ${b.medianReplyTokens} tokens, median new input ${b.medianNewInputTokens} tokens, context ${context}.`,
+      `${b.suggestedModelName} would have cost ${would} instead of ${spent} (−${hint.savingPct}%).`,
+      'Switch with /model in Claude Code if the work stays this simple.',
+    ].join('\n'),
+  };
 }

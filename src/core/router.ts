@@ -369,12 +369,23 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
 // Live hint for the status bar
 
 export interface LiveRoutingHint {
-  /** Status bar text without the icon, e.g. "Haiku would do · −80%". */
+  /** Status bar text without the icon, e.g. "Haiku would do · −80%" (English, USD). */
   text: string;
-  /** Hover detail (Markdown-safe plain text). */
+  /** Hover detail (Markdown-safe plain text; English, USD). */
   detail: string;
   suggestedModel: string;
   savingPct: number;
+  /** What the texts say, for texts in another language or currency. */
+  basis: {
+    requests: number;
+    currentModelName: string;
+    suggestedModelName: string;
+    medianReplyTokens: number;
+    medianNewInputTokens: number;
+    medianContextTokens: number;
+    spentUsd: number;
+    wouldUsd: number;
+  };
 }
 
 export interface LiveHintOptions {
@@ -453,5 +464,9 @@ export function liveRoutingHint(
     `${name} would have cost $${wouldUsd.toFixed(2)} instead of $${spentUsd.toFixed(2)} (−${savingPct}%).`,
     'Switch with /model in Claude Code if the work stays this simple.',
   ].join('\n');
-  return { text: `${name} would do · −${savingPct}%`, detail, suggestedModel: modelTiers[target], savingPct };
+  const basis = {
+    requests: recent.length, currentModelName: modelDisplayName(currentModel), suggestedModelName: name,
+    medianReplyTokens: Math.round(medianOutput), medianNewInputTokens: Math.round(medianNewInput), medianContextTokens: Math.round(medianContext), spentUsd, wouldUsd,
+  };
+  return { text: `${name} would do · −${savingPct}%`, detail, suggestedModel: modelTiers[target], savingPct, basis };
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runawayStatusTexts } from '../core/alertPhrases';
+import { routingHintTexts, runawayStatusTexts } from '../core/alertPhrases';
 import type { CombinedStatus, Constraint } from '../core/constraints';
 import type { RunawayStatus } from '../core/runaway';
 import type { LiveRoutingHint } from '../core/router';
@@ -124,8 +124,9 @@ export class StatusBar implements vscode.Disposable {
     this.render(this.state);
     const hint = overlay?.hint;
     if (hint) {
-      this.hintItem.text = `$(lightbulb) ${hint.text}`;
-      this.hintItem.tooltip = hint.detail;
+      const { text, detail } = routingHintTexts(this.formatter(), hint);
+      this.hintItem.text = `$(lightbulb) ${text}`;
+      this.hintItem.tooltip = detail;
       this.hintItem.show();
     } else {
       this.hintItem.hide();
