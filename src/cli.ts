@@ -65,10 +65,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(`tokenmeter ${name}: ${command.summary}\n\n${command.usage ?? help.slice(help.indexOf('Options (reports):'))}`);
     return 0;
   }
-  const workerScript = path.join(__dirname, 'scanWorker.js');
-  const threads = defaultWorkerCount();
-  if (threads > 1 && scanningCommands.has(name) && looksCold(rest) && existsSync(workerScript)) handOverScanWorkers(new ScanWorkers(workerScript, threads));
+  if (scanningCommands.has(name) && looksCold(rest)) startScanThreadsAhead();
   return command.run(rest);
+}
+
+function startScanThreadsAhead(): void {
+  const script = path.join(__dirname, 'scanWorker.js');
+  const threads = defaultWorkerCount();
+  if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads));
 }
 
 const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);

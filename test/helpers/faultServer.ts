@@ -24,7 +24,16 @@ async function listen(server: Server | import('node:net').Server): Promise<numbe
 }
 
 /** An HTTP server whose behaviour is `handler`, replaceable between requests. */
-export async function startHttp(handler: Handler): Promise<LocalServer> {
+export function startHttp(handler: Handler): Promise<LocalServer> {
+  return serve('http', handler, (listener) => createServer(listener));
+}
+
+/** The same over TLS, with the given key and certificate. */
+export function startHttps(handler: Handler, tls: { key: string; cert: string }): Promise<LocalServer> {
+  return serve('https', handler, (listener) => createHttpsServer(tls, listener).on('tlsClientError', () => undefined));
+}
+
+async function serve(scheme: 'http' | 'https', handler: Handler, create: (listener: Handler) => Server): Promise<LocalServer> {
   const sockets = new Set<Socket>();
   const self: LocalServer = {
     url: '',
@@ -36,16 +45,16 @@ export async function startHttp(handler: Handler): Promise<LocalServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-  const server = createServer((req, res) => {
+  const server = create((req, res) => {
     self.requests.push({ url: req.url ?? '/', headers: req.headers });
     self.handler(req, res);
   });
-  server.on('connection', (s) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   self.port = await listen(server);
-  self.url = `http://127.0.0.1:${self.port}`;
+  self.url = `${scheme}://127.0.0.1:${self.port}`;
   return self;
 }
 
@@ -85,32 +94,6 @@ export function selfSignedCert(): { key: string; cert: string } {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export async function startHttps(handler: Handler, tls: { key: string; cert: string }): Promise<LocalServer> {
-  const sockets = new Set<Socket>();
-  const self: LocalServer = {
-    url: '',
-    port: 0,
-    requests: [],
-    handler,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  const server = createHttpsServer(tls, (req, res) => {
-    self.requests.push({ url: req.url ?? '/', headers: req.headers });
-    self.handler(req, res);
-  });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('tlsClientError', () => undefined);
-  self.port = await listen(server);
-  self.url = `https://127.0.0.1:${self.port}`;
-  return self;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -40,6 +40,22 @@ function translate(bundle: Record<string, string>, message: string, ...args: unk
   return (bundle[message] ?? message).replace(/\{(\d+)\}/g, (whole, n: string) => (Number(n) < args.length ? String(args[Number(n)]) : whole));
 }
 
+/** src/ui/statusBar.ts loaded against a stand-in `vscode` module (and unloaded again). */
+function statusBarWith(vscodeStub: unknown): typeof import('../../src/ui/statusBar') {
+  const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const original = Module._load;
+  Module._load = function load(request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? vscodeStub : original.call(this, request, ...rest);
+  };
+  try {
+    delete require.cache[require.resolve('../../src/ui/statusBar')];
+    return require('../../src/ui/statusBar') as typeof import('../../src/ui/statusBar');
+  } finally {
+    Module._load = original;
+    delete require.cache[require.resolve('../../src/ui/statusBar')];
+  }
+}
+
 describe('localisation', () => {
   it('passes only string literals to vscode.l10n.t (so the bundles can list them)', () => {
     const dynamic = sources.flatMap(({ file, text }) => [...text.matchAll(/l10n\.t\(\s*([^'\s])/g)].map((m) => `${file}: l10n.t(${m[1]}…`));
@@ -104,19 +120,7 @@ describe('localisation', () => {
       l10n: { t: (m: string, ...a: unknown[]) => translate(bundleEn, m, ...a) },
       window: { createStatusBarItem: () => (items.push(item()), items[items.length - 1]) },
     };
-    const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
-    const original = Module._load;
-    Module._load = function load(request: string, ...rest: unknown[]) {
-      return request === 'vscode' ? stub : original.call(this, request, ...rest);
-    };
-    let statusBar: typeof import('../../src/ui/statusBar');
-    try {
-      delete require.cache[require.resolve('../../src/ui/statusBar')];
-      statusBar = require('../../src/ui/statusBar') as typeof import('../../src/ui/statusBar');
-    } finally {
-      Module._load = original;
-      delete require.cache[require.resolve('../../src/ui/statusBar')];
-    }
+    const statusBar = statusBarWith(stub);
     const bar = new statusBar.StatusBar();
     bar.render({ kind: 'no-logs', roots: { claudeDirs: ['/home/u/.claude'], codexDirs: ['/home/u/.codex'] } });
     const main = items[0];
@@ -144,20 +148,7 @@ describe('localisation', () => {
         return this;
       }
     }
-    const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
-    const original = Module._load;
-    Module._load = function load(request: string, ...rest: unknown[]) {
-      if (request === 'vscode') return { MarkdownString, ThemeColor: class {}, StatusBarAlignment: { Right: 2 }, l10n: { t: (m: string, ...a: unknown[]) => translate(bundleZh, m, ...a) } };
-      return original.call(this, request, ...rest);
-    };
-    let statusBar: typeof import('../../src/ui/statusBar');
-    try {
-      delete require.cache[require.resolve('../../src/ui/statusBar')];
-      statusBar = require('../../src/ui/statusBar') as typeof import('../../src/ui/statusBar');
-    } finally {
-      Module._load = original;
-      delete require.cache[require.resolve('../../src/ui/statusBar')];
-    }
+    const statusBar = statusBarWith({ MarkdownString, ThemeColor: class {}, StatusBarAlignment: { Right: 2 }, l10n: { t: (m: string, ...a: unknown[]) => translate(bundleZh, m, ...a) } });
     const event: UsageEvent = { source: 'claude', timestampMs: Date.parse('2026-11-24T09:00:00Z'), sessionId: 's', agentId: '', project: 'p', model: 'claude-sonnet-4-5-20250929', inputTokens: 0, outputTokens: 1_000_000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
     const snapshot = computeStatusSnapshot([event], { prices: new PriceTable(), calendar: new Calendar('Asia/Shanghai'), nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
     const fmt = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1, timeZone: 'Asia/Shanghai' });
