@@ -141,8 +141,12 @@ export function parseRetryAfterMs(value: string | null, nowMs: number): number |
   return Math.max(0, dateMs - nowMs);
 }
 
-/** The server's own error text, if the body is JSON with a message, shortened; never HTML. */
-export function serverMessage(text: string): string | undefined {
+/**
+ * The server's own error text, if the body is JSON with a message, shortened; never HTML.
+ * Secrets are redacted before the text is clipped: a key that straddles the clip point would
+ * otherwise survive minus its tail.
+ */
+export function serverMessage(text: string, secrets: readonly (string | undefined)[] = []): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -159,7 +163,7 @@ export function serverMessage(text: string): string | undefined {
   };
   const msg = pick(parsed);
   if (!msg) return undefined;
-  const oneLine = msg.replace(/\s+/g, ' ').trim();
+  const oneLine = redactSecrets(msg.replace(/\s+/g, ' ').trim(), secrets);
   return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
 }
 
@@ -180,7 +184,7 @@ export function ensureOk(
 ): void {
   if (res.status >= 200 && res.status < 300) return;
   const secrets = [deps.apiKey];
-  const said = looksLikeHtml(res) ? undefined : serverMessage(res.text);
+  const said = looksLikeHtml(res) ? undefined : serverMessage(res.text, secrets);
   const tail = said ? ` Server said: "${said}"` : '';
   const path = new URL(res.url).pathname;
   let kind: EndpointErrorKind;
