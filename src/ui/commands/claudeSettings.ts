@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatClaudeSettings, guardHookCommand, installGuardHook, removeGuardHook } from '../../core/claudeHooks';
 import { planStatusLineInstall, planStatusLineUninstall, shellQuote, type StatusLineSettingsPlan } from '../../core/claudeStatusLine';
 import type { ConcurrencyAdvice } from '../../core/runaway';
+import { readSettingsFile, writeSettingsFile, type SettingsFileSnapshot } from '../../sources/settingsFile';
 
 /** Claude Code's user settings: `$CLAUDE_CONFIG_DIR/settings.json` (first folder), else `~/.claude/settings.json`. */
 export function claudeSettingsPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -13,23 +12,21 @@ export function claudeSettingsPath(env: NodeJS.ProcessEnv = process.env): string
   return path.join(dir, 'settings.json');
 }
 
-/** The settings as parsed JSON (undefined when the file does not exist); throws when it does not parse. */
-async function readClaudeSettings(file: string): Promise<unknown> {
-  if (!existsSync(file)) return undefined;
-  const text = await readFile(file, 'utf8');
-  if (text.trim() === '') return undefined;
+/** The settings as parsed JSON (undefined when the file does not exist), and the file state to re-check before writing. */
+async function readClaudeSettings(file: string): Promise<{ settings: unknown; snapshot: SettingsFileSnapshot }> {
+  const snapshot = await readSettingsFile(file);
+  if (snapshot.text.trim() === '') return { settings: undefined, snapshot };
   try {
-    return JSON.parse(text);
+    return { settings: JSON.parse(snapshot.text), snapshot };
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it first, Tokenmeter will not overwrite it.`, { cause: error });
   }
 }
 
-async function writeClaudeSettings(file: string, settings: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tokenmeter-${process.pid}.tmp`;
-  await writeFile(temp, formatClaudeSettings(settings));
-  await rename(temp, file);
+/** Keeps mode, owner and symlink, refuses a read-only or meanwhile-changed file, keeps one backup (src/sources/settingsFile.ts). */
+async function writeClaudeSettings(snapshot: SettingsFileSnapshot, settings: unknown, log: (m: string) => void): Promise<void> {
+  const written = await writeSettingsFile(snapshot, formatClaudeSettings(settings));
+  if (written.backupPath) log(`Previous ${snapshot.path} kept in ${written.backupPath}.`);
 }
 
 function show(value: unknown): string {
@@ -41,7 +38,7 @@ function cliCommand(extensionPath: string, subcommand: string): string {
   return `node ${shellQuote(path.join(extensionPath, 'dist', 'cli.js'))} ${subcommand}`;
 }
 
-async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, verb: string, log: (m: string) => void): Promise<void> {
+async function applyStatusLinePlan(file: string, snapshot: SettingsFileSnapshot, plan: StatusLineSettingsPlan, verb: string, log: (m: string) => void): Promise<void> {
   if (plan.action === 'unchanged') {
     void vscode.window.showInformationMessage(`Tokenmeter: ${plan.summary}`);
     return;
@@ -52,7 +49,7 @@ async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, v
     verb,
   );
   if (answer !== verb) return;
-  await writeClaudeSettings(file, plan.settings);
+  await writeClaudeSettings(snapshot, plan.settings, log);
   log(`${verb}: wrote ${file} (${plan.action}).`);
   void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: done. Claude Code picks up the change at its next status line refresh.'));
 }
@@ -60,14 +57,14 @@ async function applyStatusLinePlan(file: string, plan: StatusLineSettingsPlan, v
 /** "Connect Claude Code Status Line": shows the exact change to settings.json, asks, then writes. */
 export async function connectClaudeStatusLine(extensionPath: string, log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
-  const settings = await readClaudeSettings(file);
-  await applyStatusLinePlan(file, planStatusLineInstall(settings, cliCommand(extensionPath, 'statusline')), vscode.l10n.t('Connect Status Line'), log);
+  const { settings, snapshot } = await readClaudeSettings(file);
+  await applyStatusLinePlan(file, snapshot, planStatusLineInstall(settings, cliCommand(extensionPath, 'statusline')), vscode.l10n.t('Connect Status Line'), log);
 }
 
 export async function disconnectClaudeStatusLine(extensionPath: string, log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
-  const settings = await readClaudeSettings(file);
-  await applyStatusLinePlan(file, planStatusLineUninstall(settings, cliCommand(extensionPath, 'statusline')), vscode.l10n.t('Disconnect Status Line'), log);
+  const { settings, snapshot } = await readClaudeSettings(file);
+  await applyStatusLinePlan(file, snapshot, planStatusLineUninstall(settings, cliCommand(extensionPath, 'statusline')), vscode.l10n.t('Disconnect Status Line'), log);
 }
 
 function hookEntries(settings: unknown): unknown {
@@ -82,7 +79,7 @@ function hookEntries(settings: unknown): unknown {
  */
 export async function installBudgetHook(extensionPath: string, advice: ConcurrencyAdvice | undefined, log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
-  const settings = await readClaudeSettings(file);
+  const { settings, snapshot } = await readClaudeSettings(file);
   const change = installGuardHook(settings, guardHookCommand('node', path.join(extensionPath, 'dist', 'cli.js')));
   if (!change.changed) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: the budget hook is already installed.'));
@@ -98,7 +95,7 @@ export async function installBudgetHook(extensionPath: string, advice: Concurren
     installHook,
   );
   if (answer !== installHook) return;
-  await writeClaudeSettings(file, change.next);
+  await writeClaudeSettings(snapshot, change.next, log);
   log(`Installed the budget hook in ${file}.`);
   if (!advice) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: budget hook installed.'));
@@ -114,7 +111,7 @@ export async function installBudgetHook(extensionPath: string, advice: Concurren
 
 export async function removeBudgetHook(log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
-  const settings = await readClaudeSettings(file);
+  const { settings, snapshot } = await readClaudeSettings(file);
   const change = removeGuardHook(settings);
   if (!change.changed) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: no budget hook is installed.'));
@@ -127,7 +124,7 @@ export async function removeBudgetHook(log: (m: string) => void): Promise<void> 
     removeHook,
   );
   if (answer !== removeHook) return;
-  await writeClaudeSettings(file, change.next);
+  await writeClaudeSettings(snapshot, change.next, log);
   log(`Removed the budget hook from ${file}.`);
   void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: budget hook removed.'));
 }
