@@ -1,5 +1,5 @@
 // Child process for the index-safety suite: saves the persisted index over and over, one version per
-// save, printing "saved <version>" after each, until killed. Version v holds `indexVersionSize(v)`
+// save, printing "started" first and "saved <version>" after each, until killed. Version v holds `indexVersionSize(v)`
 // events whose input tokens are 1..n and a cursor whose offset is n, so a reader can tell a whole
 // index from a torn or mixed one. Usage: node child.js <indexPath> <firstVersion> [step]
 import { Ledger } from '../../src/core/ledger';
@@ -10,6 +10,8 @@ import { indexVersionSize } from './indexVersions';
 async function main(): Promise<void> {
   const [file, first, step] = process.argv.slice(2);
   const scanner = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, workers: 0 });
+  // Lets the killer time its kill from here, not from spawn (start-up is slow on a busy machine).
+  process.stdout.write('started\n');
   for (let v = Number(first); ; v += Number(step ?? 1)) {
     const n = indexVersionSize(v);
     const ledger = new Ledger();
