@@ -298,7 +298,7 @@ function gaugeElement(g: Gauge): HTMLElement {
   if (g.unit !== 'percent') notes.push(`${amount(Math.max(g.limit - g.spent, 0))} left`);
   if (g.projectedAtEnd !== undefined) notes.push(`projected ${amount(g.projectedAtEnd)} at period end`);
   if (g.projectedExhaustMs !== undefined) notes.push(`cap reached ~${dateTime(g.projectedExhaustMs)}`);
-  if (g.periodEndMs !== undefined) notes.push(`${g.origin === 'official' ? 'resets' : 'period ends'} ${dateTime(g.periodEndMs)}`);
+  if (g.periodEndMs !== undefined) notes.push(`${g.origin !== 'estimated' ? 'resets' : 'period ends'} ${dateTime(g.periodEndMs)}`);
   return h('div', { className: `gauge level-${g.level}` },
     h('div', { className: 'gauge-head' }, h('span', { className: 'gauge-label' }, g.label), h('span', { className: 'gauge-origin' }, g.origin)),
     h('div', { className: 'gauge-value' }, `${amount(g.spent)} of ${amount(g.limit)} (${percent(g.fraction)})`),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: build, typecheck, unit tests (mocha), package (only when package.json has a `package` script),
+// `npm test`: build, typecheck, unit tests (mocha), stress tests (`test:stress`), package (only when package.json has a `package` script),
 // integration tests (real VS Code host; with the packaged .vsix too), in that order.
 // Streams each stage's output, counts passed/failed across all of them and prints, as the very LAST line,
 // `N passed, N failed`. A stage that fails without test counts (build, typecheck, a crashed runner) counts as one
@@ -101,6 +101,10 @@ await stage('unit tests (mocha)', async () => {
   }
   return { passed: counts.passed, failed, note: notes.join('; ') };
 });
+
+// Soak, SIGKILL, fuzz and fault suites: too slow or too timing-sensitive for the one-minute `test:unit` loop, still
+// run on every CI build (`npm run test:stress`).
+await countedStage('stress tests (npm run test:stress)', npm, ['run', '--silent', 'test:stress', '--', '--reporter', path.join(repoRoot, 'test', 'host', 'countingReporter.cjs')]);
 
 // When the project has a `package` script (vsce), package it and let the integration stage install that .vsix the
 // way users do (the newest *.vsix in the repo root after `npm run package`).

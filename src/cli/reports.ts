@@ -1,5 +1,5 @@
 import { blocksReport, dailyReport, monthlyReport, sessionReport } from '../core/reports';
-import { formatTokens, formatUsd } from '../core/snapshot';
+import { formatTokens, formatUsd } from '../core/format';
 import { calendarFlag, colour, dateFlag, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, sourceFlag } from './common';
 
 type Row = { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number; totalCost: number };

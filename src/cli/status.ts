@@ -1,15 +1,15 @@
 import type { BudgetReading } from '../core/budgetReading';
 import { claudePlanQuotas } from '../core/claudeStatusLine';
-import { codexConstraints, combinedStatus, constraintLine, endpointConstraints, localConstraints, planConstraints } from '../core/constraints';
-import { computeStatusSnapshot, formatTokens, formatUsd } from '../core/snapshot';
+import { englishUsd, formatTokens, formatUsd } from '../core/format';
+import { computeStatus } from '../core/status/computeStatus';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print } from './reports';
 
 /**
- * `tokenmeter status [--json] [--config FILE]`: exactly what the status bar shows. With
- * `--config`, the budget endpoints in FILE are polled once (keys from the environment variables
- * it names) and listed under `budgets`, with the one the status bar shows as `tightest`.
+ * `tokenmeter status [--json] [--config FILE]`: exactly what the status bar shows (the same `computeStatus`). With
+ * `--config`, the budget endpoints in FILE are polled once (keys from the environment variables it names) and
+ * listed under `budgets`, with the one the status bar shows as `tightest`.
  */
 export async function runStatus(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -21,13 +21,6 @@ export async function runStatus(argv: string[]): Promise<number> {
   polled?.catch(() => undefined); // awaited below; this only keeps a bad config from being an unhandled rejection meanwhile
   const scanner = await scanForCli(args, settings);
   const nowMs = Date.now();
-  const snapshot = computeStatusSnapshot(scanner.ledger.events(), {
-    prices: priceTableOf(settings),
-    calendar,
-    nowMs,
-    budget: settings.budget,
-    officialLimits: scanner.officialLimits(),
-  });
   const endpoints = polled ? await polled : undefined;
   let planSnapshot;
   try {
@@ -35,30 +28,37 @@ export async function runStatus(argv: string[]): Promise<number> {
   } catch {
     planSnapshot = undefined; // an unreadable record only means no plan quota is shown
   }
-  const constraints = [
-    ...localConstraints(snapshot.budgets),
-    ...endpointConstraints(endpoints?.readings ?? []),
-    ...planConstraints(planSnapshot ? claudePlanQuotas(planSnapshot, nowMs) : [], nowMs),
-    ...codexConstraints(snapshot.official, nowMs),
-  ];
-  const status = combinedStatus(snapshot, constraints, settings.budget);
+  const status = computeStatus({
+    events: scanner.ledger.events(),
+    prices: priceTableOf(settings),
+    calendar,
+    budget: settings.budget,
+    nowMs,
+    // Just polled: nothing to add from the logs since.
+    readings: endpoints?.readings ?? [],
+    planWindows: planSnapshot ? claudePlanQuotas(planSnapshot, nowMs) : [],
+    codexLimits: scanner.officialLimits(),
+  });
+  const { snapshot } = status;
+  const fmt = englishUsd;
   const exitCode = endpoints ? endpoints.exitCode : 0;
 
   if (args.flags.has('json')) {
     print({
       ...snapshot,
-      statusText: status.text,
+      statusText: fmt.status(status),
       level: status.level,
       ...(endpoints ? endpoints.json : {}),
-      constraints: constraints.map(({ reading: _reading, ...c }) => c),
+      limits: status.limits.map(({ reading: _reading, ...c }) => c),
+      tightestLimit: status.tightest?.id ?? null,
       scan: { files: scanner.stats.files, malformedLines: scanner.stats.tally.malformedLines, duplicates: scanner.stats.duplicates },
     });
     return exitCode;
   }
-  console.log(status.text.replace(/^\$\([a-z-]+\) /, ''));
+  console.log(fmt.status(status).replace(/^\$\([a-z-]+\) /, ''));
   console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);
   if (snapshot.block) console.log(`5-hour block: ${formatUsd(snapshot.block.costUsd)}, ${formatUsd(snapshot.block.usdPerHour)}/h, ends ${new Date(snapshot.block.endMs).toLocaleTimeString()}`);
-  for (const c of constraints) console.log(constraintLine(c, nowMs));
+  for (const c of status.limits) console.log(fmt.limitLine(c, nowMs));
   return exitCode;
 }
 

@@ -15,6 +15,8 @@ import type {
 import { sessionKey, viewSectionKeys } from './protocol';
 import type { BudgetSettings } from './settings';
 import type { StatusSnapshot } from './snapshot';
+import { englishUsd, type Formatter } from './format';
+import { levelOf, limitsOfCaps, limitsOfCodex, type Limit } from './status/limit';
 import { totalTokensOf, type SourceName, type UsageEvent } from './usageEvent';
 
 const dayMs = 86_400_000;
@@ -267,8 +269,10 @@ export interface ViewOptions {
   /** The status snapshot: budgets, official limits and the 5-hour block (all sources). */
   snapshot?: StatusSnapshot;
   budget?: BudgetSettings;
-  /** More constraints to show as gauges after the local caps: key quotas, team pools read from endpoints. */
-  extraGauges?: Gauge[];
+  /** Every limit from the status model (`computeStatus(...).limits`), one gauge each; default: the snapshot's caps and Codex windows. */
+  limits?: readonly Limit[];
+  /** Words and money for the labels (default English/USD). */
+  fmt?: Formatter;
   /** Alerts in force (see `runawayAlertItems`). */
   alerts?: DashboardAlert[];
   /** The session table is capped; the rest are counted in `sessions.total`. */
@@ -276,7 +280,6 @@ export interface ViewOptions {
   topCount?: number;
 }
 
-const periodLabel: Record<PeriodKind, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly' };
 
 
 function projectedAtEndOf(spent: number, startMs: number, endMs: number, nowMs: number): number {
@@ -285,39 +288,48 @@ function projectedAtEndOf(spent: number, startMs: number, endMs: number, nowMs: 
   return spent + ratePerMs * Math.max(endMs - nowMs, 0);
 }
 
-function gaugesOf(snapshot: StatusSnapshot | undefined, calendar: Calendar, nowMs: number, budget: BudgetSettings | undefined): Gauge[] {
-  if (!snapshot) return [];
+/** One gauge per limit, in the status model's order: local caps (with the period projection), endpoints, official windows. */
+function gaugesOf(snapshot: StatusSnapshot | undefined, limits: readonly Limit[] | undefined, calendar: Calendar, nowMs: number, budget: BudgetSettings | undefined, fmt: Formatter): Gauge[] {
+  if (!snapshot && !limits) return [];
+  const all = limits ?? [...limitsOfCaps(snapshot!.budgets, nowMs), ...limitsOfCodex(snapshot!.official, nowMs)];
   const periodOptions = { weekStartsOn: budget?.weekStartsOn, resetDayOfMonth: budget?.resetDayOfMonth };
-  const gauges: Gauge[] = snapshot.budgets.map((b) => {
-    const period = periodAt(calendar, b.period, nowMs, periodOptions);
-    return {
-      label: `${periodLabel[b.period]} cap${b.unit === 'tokens' ? ' (tokens)' : ''}`,
-      unit: b.unit,
-      limit: b.limit,
-      spent: b.spent,
-      fraction: b.fraction,
-      level: b.level,
-      origin: 'estimated' as const,
-      periodEndMs: b.periodEndMs,
-      projectedAtEnd: projectedAtEndOf(b.spent, period.startMs, b.periodEndMs, nowMs),
-      ...(b.projectedExhaustMs !== undefined ? { projectedExhaustMs: b.projectedExhaustMs } : {}),
-    };
+  const thresholds = { warnAtPercent: budget?.warnAtPercent ?? 80, errorAtPercent: budget?.errorAtPercent ?? 95 };
+  return all.flatMap((limit): Gauge[] => {
+    const b = limit.origin === 'estimated' ? snapshot?.budgets.find((x) => `local:${x.period}:${x.unit}` === limit.id) : undefined;
+    if (b) {
+      const period = periodAt(calendar, b.period, nowMs, periodOptions);
+      return [{
+        label: fmt.limitLabel(limit),
+        unit: b.unit,
+        limit: b.limit,
+        spent: b.spent,
+        fraction: b.fraction,
+        level: b.level,
+        origin: 'estimated' as const,
+        periodEndMs: b.periodEndMs,
+        projectedAtEnd: projectedAtEndOf(b.spent, period.startMs, b.periodEndMs, nowMs),
+        ...(b.projectedExhaustMs !== undefined ? { projectedExhaustMs: b.projectedExhaustMs } : {}),
+      }];
+    }
+    const gauge = gaugeOfLimit(limit, fmt, thresholds);
+    return gauge ? [gauge] : [];
   });
-  for (const limit of snapshot.official) {
-    const fraction = limit.usedPercent / 100;
-    const window = limit.windowMinutes ? ` (${limit.windowMinutes >= 1440 ? `${Math.round(limit.windowMinutes / 1440)} d` : `${Math.round(limit.windowMinutes / 60)} h`})` : '';
-    gauges.push({
-      label: `Codex ${limit.name} limit${window}`,
-      unit: 'percent',
-      limit: 100,
-      spent: limit.usedPercent,
-      fraction,
-      level: fraction >= 1 ? 'exceeded' : fraction >= 0.95 ? 'error' : fraction >= 0.8 ? 'warning' : 'ok',
-      origin: 'official',
-      ...(limit.resetsAtMs !== undefined ? { periodEndMs: limit.resetsAtMs } : {}),
-    });
-  }
-  return gauges;
+}
+
+/** A limit as a dashboard gauge; undefined without numbers or once its window has reset. */
+export function gaugeOfLimit(c: Limit, fmt: Formatter, options: { warnAtPercent: number; errorAtPercent: number }): Gauge | undefined {
+  if (c.usedFraction === undefined || c.limit === undefined || c.used === undefined || c.expired || !Number.isFinite(c.usedFraction)) return undefined;
+  const label = fmt.limitLabel(c);
+  return {
+    label: c.stale ? `${label}${fmt.l10n.t(' (stale)')}` : label,
+    unit: c.unit,
+    limit: c.limit,
+    spent: c.used,
+    fraction: c.usedFraction,
+    level: levelOf(c.usedFraction, options.warnAtPercent, options.errorAtPercent),
+    origin: c.origin,
+    ...(c.resetsAtMs !== undefined ? { periodEndMs: c.resetsAtMs } : {}),
+  };
 }
 
 function tokensByKindOf(cell: Cell, cacheSavingsUsd: number): TokensByKind {
@@ -493,7 +505,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     rangeLabel: range.label,
     sources: index.sources().sort(),
     header: {
-      gauges: [...gaugesOf(snapshot, calendar, nowMs, budget), ...(options.extraGauges ?? [])],
+      gauges: gaugesOf(snapshot, options.limits, calendar, nowMs, budget, options.fmt ?? englishUsd),
       todayCostUsd: todayCell.costUsd,
       todayTokens: cellTokens(todayCell),
       rangeCostUsd: total.costUsd,

@@ -1,15 +1,16 @@
-// How numbers, money, dates and the status bar phrases read for one display locale and
-// currency. Pure: the locale comes from the caller (`vscode.env.language` in the editor).
-// In English with USD every phrase is exactly the core's own text (`statusText`,
-// `combinedStatus`), which the CLI and its tests rely on; a unit test pins that.
+// The one formatter: how money (USD or CNY per setting), tokens, dates, durations and the status phrases read
+// for one display locale and currency. Words come from the phrasebook (`./phrases`). Pure: the locale comes from
+// the caller (`vscode.env.language` in the editor, `TOKENMETER_LANGUAGE`/settings in the CLI).
+// In English with USD the status phrases are the text the CLI prints and its tests pin.
 import type { PeriodKind } from './calendar';
+import { phrasebook, phraseLanguageOf, type Phrasebook, type PhraseLanguage } from './phrases';
 import type { BudgetLevel, BudgetState } from './snapshot';
-import { formatTokens, formatUsd } from './snapshot';
+import type { Status } from './status/computeStatus';
+import type { Limit } from './status/limit';
+
+export { phraseLanguageOf, type PhraseLanguage };
 
 export type DisplayCurrency = 'USD' | 'CNY';
-
-/** The phrase set: Simplified Chinese for any `zh` locale except Taiwan/Hong Kong variants, else English. */
-export type PhraseLanguage = 'en' | 'zh-cn';
 
 export interface DisplayOptions {
   /** A BCP 47 tag as VS Code reports it (`en`, `zh-cn`, `de`); empty = English. */
@@ -21,28 +22,23 @@ export interface DisplayOptions {
   timeZone?: string;
 }
 
-/** The minimal view of a limit the status text and tooltip need (a `Constraint` fits). */
-export interface StatusLimit {
-  label?: string;
-  origin: 'local' | 'endpoint' | 'plan';
-  unit: 'usd' | 'tokens' | 'percent';
-  shortLabel: string;
-  resetsAtMs?: number;
-  updatedAtMs?: number;
-  expired?: boolean;
-  error?: string;
-  spent?: number;
-  limit?: number;
-  remaining?: number;
-  usedFraction?: number;
-  stale: boolean;
+/** Compact human numbers: 950, 12.3K, 1.9M, 1.2B. */
+export function formatTokens(tokens: number): string {
+  const abs = Math.abs(tokens);
+  if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
+  if (abs >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
+  if (abs >= 1e3) return `${(tokens / 1e3).toFixed(1)}K`;
+  return String(Math.round(tokens));
 }
 
-export function phraseLanguageOf(locale: string): PhraseLanguage {
-  const tag = locale.toLowerCase();
-  if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-hans' || tag.startsWith('zh-hans') || tag === 'zh-sg') return 'zh-cn';
-  return 'en';
+/** US dollars with plain digits: `$12.40`, `$0.004` below a cent (what scripts and `--json` readers see). */
+export function formatUsd(usd: number): string {
+  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(3)}`;
+  return `$${usd.toFixed(2)}`;
 }
+
+/** The words for a limit's window or period, for the status bar (`Claude 5h`) and its long label. */
+const officialSourceTitle = (s: string) => (s === 'claude' ? 'Claude' : s === 'copilot' ? 'Copilot' : s === 'codex' ? 'Codex' : s);
 
 const periodWords: Record<PhraseLanguage, Record<PeriodKind, string>> = {
   en: { day: 'today', week: 'this week', month: 'this month' },
@@ -52,12 +48,15 @@ const periodWords: Record<PhraseLanguage, Record<PeriodKind, string>> = {
 /** Numbers, money, times and status phrases for one locale and currency. */
 export class Formatter {
   readonly language: PhraseLanguage;
+  /** The phrasebook for this language: `fmt.l10n.t(message, ...args)`, as `vscode.l10n.t`. */
+  readonly l10n: Phrasebook;
   /** English keeps the core's ungrouped digits (`$1234.50`), identical to the CLI. */
   private readonly plainDigits: boolean;
   private readonly intlLocale: string | undefined;
 
   constructor(readonly options: DisplayOptions) {
     this.language = phraseLanguageOf(options.locale);
+    this.l10n = phrasebook(this.language);
     this.plainDigits = options.locale === '' || options.locale.toLowerCase().startsWith('en');
     this.intlLocale = this.plainDigits ? undefined : Formatter.supportedLocale(options.locale);
   }
@@ -176,18 +175,18 @@ export class Formatter {
    */
   combinedText(
     snapshot: { today: { totalCost: number; totalTokens: number }; tightest?: BudgetState },
-    tightest: StatusLimit | undefined,
+    tightest: Limit | undefined,
     level: BudgetLevel | 'idle',
   ): string {
-    if (!tightest || tightest.origin === 'local') return this.statusText(snapshot.today, snapshot.tightest);
+    if (!tightest || tightest.origin === 'estimated') return this.statusText(snapshot.today, snapshot.tightest);
     const zh = this.language === 'zh-cn';
     const fraction = tightest.usedFraction ?? 0;
-    const label = tightest.shortLabel;
+    const label = this.limitShortLabel(tightest);
     let text: string;
     if (level === 'exceeded') {
       if (tightest.unit === 'percent') text = zh ? `$(error) ${label} 已达上限` : `$(error) ${label} limit reached`;
       else {
-        const spent = this.amount(tightest.unit, tightest.spent ?? 0);
+        const spent = this.amount(tightest.unit, tightest.used ?? 0);
         const limit = this.cap(tightest.unit, tightest.limit ?? 0);
         text = zh ? `$(error) ${label} 已达上限：${spent} / ${limit}` : `$(error) ${label} limit reached: ${spent} of ${limit}`;
       }
@@ -201,6 +200,54 @@ export class Formatter {
     }
     if (tightest.stale) text += zh ? '（数据未更新）' : ' (stale)';
     return text;
+  }
+
+  /** The status bar line for a status from `computeStatus` (with the `$(icon)` the editor and `--json` show). */
+  status(status: Pick<Status, 'snapshot' | 'tightest' | 'level'>): string {
+    return this.combinedText(status.snapshot, status.tightest, status.level);
+  }
+
+  /** A limit's name for the tooltip and notifications: `Daily cap`, `litellm key budget`, `Claude 5-hour window`. */
+  limitLabel(l: Pick<Limit, 'origin' | 'source' | 'scope' | 'unit'>): string {
+    const t = this.l10n.t;
+    if (l.origin === 'estimated') {
+      const tokens = l.unit === 'tokens';
+      switch (l.scope) {
+        case 'day': return tokens ? t('Daily cap (tokens)') : t('Daily cap');
+        case 'week': return tokens ? t('Weekly cap (tokens)') : t('Weekly cap');
+        default: return tokens ? t('Monthly cap (tokens)') : t('Monthly cap');
+      }
+    }
+    if (l.origin === 'endpoint') {
+      switch (l.scope) {
+        case 'key': return t('{0} key budget', l.source);
+        case 'team': return t('{0} team pool', l.source);
+        case 'org': return t('{0} org cap', l.source);
+        default: return t('{0} budget', l.source);
+      }
+    }
+    const source = officialSourceTitle(l.source);
+    if (l.scope === '5h') return t('{0} 5-hour window', source);
+    if (l.scope === '7d') return t('{0} weekly window', source);
+    return `${source} ${l.scope}`;
+  }
+
+  /** The short name the status bar shows: `daily cap`, `litellm`, `litellm team`, `Claude 5h`, `Copilot premium`. */
+  limitShortLabel(l: Pick<Limit, 'origin' | 'source' | 'scope'>): string {
+    const t = this.l10n.t;
+    if (l.origin === 'estimated') return l.scope === 'day' ? t('daily cap') : l.scope === 'week' ? t('weekly cap') : t('monthly cap');
+    if (l.origin === 'endpoint') return l.scope === 'key' ? l.source : `${l.source} ${l.scope}`;
+    return `${officialSourceTitle(l.source)} ${l.scope === 'premium requests' ? t('premium') : l.scope}`;
+  }
+
+  /** `updated 40 s ago` / `40 秒前更新`. */
+  updatedAgo(ageMs: number): string {
+    return this.age(ageMs);
+  }
+
+  /** `in 3 h 10 min` / `3 小时 10 分钟后`. */
+  inDuration(ms: number): string {
+    return this.language === 'zh-cn' ? `${this.duration(ms)}后` : `in ${this.duration(ms)}`;
   }
 
   /** A duration: `3 h 10 min` / `3 小时 10 分钟` (as `formatIn` in core, without "in"). */
@@ -234,24 +281,24 @@ export class Formatter {
    * One plain-text tooltip line per limit (the caller escapes it), in the display currency; in English/USD exactly
    * `constraintLine` of core: "litellm key budget: $12.40 of $50 (25%), resets in 3 h · updated 40 s ago".
    */
-  limitLine(c: StatusLimit, nowMs: number): string {
+  limitLine(c: Limit, nowMs: number): string {
     const zh = this.language === 'zh-cn';
     let first: string;
-    if (c.expired) first = zh ? `记录后已重置（当时为 ${this.amount(c.unit, c.spent ?? 0)}）` : `reset since it was recorded (was ${this.amount(c.unit, c.spent ?? 0)})`;
-    else if (c.spent !== undefined && c.limit !== undefined) {
+    if (c.expired) first = zh ? `记录后已重置（当时为 ${this.amount(c.unit, c.used ?? 0)}）` : `reset since it was recorded (was ${this.amount(c.unit, c.used ?? 0)})`;
+    else if (c.used !== undefined && c.limit !== undefined) {
       const pct = Math.round((c.usedFraction ?? 0) * 100);
-      if (c.unit === 'percent') first = zh ? `已用 ${Math.round(c.spent)}%` : `${Math.round(c.spent)}% used`;
-      else first = zh ? `${this.amount(c.unit, c.spent)} / ${this.cap(c.unit, c.limit)}（${pct}%）` : `${this.amount(c.unit, c.spent)} of ${this.cap(c.unit, c.limit)} (${pct}%)`;
-    } else if (c.spent !== undefined) first = zh ? `已花 ${this.amount(c.unit, c.spent)}，无上限` : `${this.amount(c.unit, c.spent)} spent, no cap`;
+      if (c.unit === 'percent') first = zh ? `已用 ${Math.round(c.used)}%` : `${Math.round(c.used)}% used`;
+      else first = zh ? `${this.amount(c.unit, c.used)} / ${this.cap(c.unit, c.limit)}（${pct}%）` : `${this.amount(c.unit, c.used)} of ${this.cap(c.unit, c.limit)} (${pct}%)`;
+    } else if (c.used !== undefined) first = zh ? `已花 ${this.amount(c.unit, c.used)}，无上限` : `${this.amount(c.unit, c.used)} spent, no cap`;
     else if (c.remaining !== undefined) first = zh ? `剩余 ${this.amount(c.unit, c.remaining)}` : `${this.amount(c.unit, c.remaining)} left`;
     else first = zh ? '暂无数据' : 'no numbers yet';
     if (!c.expired && c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) {
       const inText = this.duration(c.resetsAtMs - nowMs);
       first += zh ? `，${inText}后重置` : `, resets in ${inText}`;
     }
-    let line = `${c.label ?? c.shortLabel}${zh ? '：' : ': '}${first}`;
+    let line = `${this.limitLabel(c)}${zh ? '：' : ': '}${first}`;
     line += c.updatedAtMs === undefined ? (zh ? ' · 实时' : ' · live') : ` · ${this.age(nowMs - c.updatedAtMs)}`;
-    if (c.origin === 'plan' && !c.expired) line += zh ? ' · 官方数据' : ' · official';
+    if (c.origin === 'official' && !c.expired) line += zh ? ' · 官方数据' : ' · official';
     if (c.error) line += ` · ${c.stale ? (zh ? '数据未更新：' : 'stale: ') : ''}${c.error}`;
     else if (c.stale && !c.expired) line += zh ? ' · 数据未更新' : ' · stale';
     return line;

@@ -31,8 +31,8 @@ export const gaugeSchema = z.object({
   spent: z.number(),
   fraction: z.number(),
   level: levelSchema,
-  /** Where the figure comes from: computed from logs, or reported by the provider. */
-  origin: z.enum(['estimated', 'official']),
+  /** Where the figure comes from: estimated from the logs, a budget endpoint, or the provider's plan (see `Limit`). */
+  origin: z.enum(['estimated', 'endpoint', 'official']),
   periodEndMs: z.optional(z.number()),
   projectedExhaustMs: z.optional(z.number()),
   /** Spend at the end of the period if the current rate holds. */

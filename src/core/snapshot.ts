@@ -17,6 +17,7 @@ export interface BudgetState {
   /** spent / limit. */
   fraction: number;
   level: BudgetLevel;
+  periodStartMs: number;
   periodEndMs: number;
   /** When the cap is reached at the current burn rate, if that happens before the period ends. */
   projectedExhaustMs?: number;
@@ -52,45 +53,10 @@ export interface StatusSnapshot {
   budgets: BudgetState[];
   tightest?: BudgetState;
   level: BudgetLevel | 'idle';
-  statusText: string;
   unpricedModels: string[];
   /** Plan limits as the provider reported them (Codex rate limits): official, not estimated. */
   official: (CodexRateLimit & { source: 'codex' })[];
   requestCount: number;
-}
-
-/** Compact human numbers: 950, 12.3K, 1.9M, 1.2B. */
-export function formatTokens(tokens: number): string {
-  const abs = Math.abs(tokens);
-  if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
-  if (abs >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
-  if (abs >= 1e3) return `${(tokens / 1e3).toFixed(1)}K`;
-  return String(Math.round(tokens));
-}
-
-export function formatUsd(usd: number): string {
-  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(3)}`;
-  return `$${usd.toFixed(2)}`;
-}
-
-const periodWord: Record<PeriodKind, string> = { day: 'today', week: 'this week', month: 'this month' };
-
-function formatAmount(unit: BudgetState['unit'], value: number): string {
-  return unit === 'usd' ? formatUsd(value) : `${formatTokens(value)} tok`;
-}
-
-function limitAmount(unit: BudgetState['unit'], value: number): string {
-  // "$50", not "$50.00", for round caps.
-  return unit === 'usd' ? (Number.isInteger(value) ? `$${value}` : formatUsd(value)) : `${formatTokens(value)} tok`;
-}
-
-function statusTextOf(today: UsageTotals, tightest: BudgetState | undefined): string {
-  if (!tightest) return `$(pulse) ${formatUsd(today.totalCost)} today · ${formatTokens(today.totalTokens)} tok`;
-  const word = periodWord[tightest.period];
-  if (tightest.level === 'exceeded') {
-    return `$(error) Over budget: ${formatAmount(tightest.unit, tightest.spent)} of ${limitAmount(tightest.unit, tightest.limit)} ${word}`;
-  }
-  return `$(pulse) ${formatAmount(tightest.unit, tightest.remaining)} left of ${limitAmount(tightest.unit, tightest.limit)} ${word}`;
 }
 
 function levelOf(fraction: number, budget: BudgetSettings): BudgetLevel {
@@ -159,7 +125,7 @@ export function computeStatusSnapshot(
     const spentTotals = totals[period];
     const spent = unit === 'usd' ? spentTotals.totalCost : spentTotals.totalTokens;
     const fraction = spent / limit;
-    const state: BudgetState = { period, unit, limit, spent, remaining: Math.max(0, limit - spent), fraction, level: levelOf(fraction, budget), periodEndMs: bounds[period].endMs };
+    const state: BudgetState = { period, unit, limit, spent, remaining: Math.max(0, limit - spent), fraction, level: levelOf(fraction, budget), periodStartMs: bounds[period].startMs, periodEndMs: bounds[period].endMs };
     // Daily caps follow the live block's rate; longer periods their average so far.
     const perMs =
       period === 'day' && block
@@ -188,9 +154,11 @@ export function computeStatusSnapshot(
     budgets,
     tightest,
     level: tightest ? tightest.level : events.length === 0 ? 'idle' : 'ok',
-    statusText: statusTextOf(totals.day, tightest),
     unpricedModels: [...unpriced].sort(),
     official: (options.officialLimits ?? []).map((limit) => ({ ...limit, source: 'codex' as const })),
     requestCount: events.length,
   };
 }
+
+// Kept for files other helpers are editing today (cli/estimate.ts, core/routingReport.ts); new code imports them from './format'.
+export { formatTokens, formatUsd } from './format';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { thresholdInputOf, type Constraint } from '../core/constraints';
+import { thresholdInputOf, type Limit } from '../core/status/limit';
 import { budgetNotificationText } from '../core/alertPhrases';
-import type { Formatter } from '../core/format';
+import { englishUsd, type Formatter } from '../core/format';
 import { evaluateThresholds, snoozeUntilMs, type BudgetNotification, type ThresholdInput, type ThresholdState } from '../core/thresholds';
 
 const stateKey = 'tokenmeter.thresholdState';
@@ -16,9 +16,9 @@ export interface BudgetAlertContext {
 }
 
 /**
- * Budget threshold notifications: one per threshold per period for the tightest constraint, with
+ * Budget threshold notifications: one per threshold per period for the tightest limit, with
  * hysteresis (core/thresholds.ts). State and snoozes live in globalState so a reload does not
- * notify again; each constraint keeps its own state so the tightest switching does not re-fire.
+ * notify again; each limit keeps its own state so the tightest switching does not re-fire.
  */
 export class BudgetAlerts {
   constructor(
@@ -31,8 +31,9 @@ export class BudgetAlerts {
     private readonly claim: (key: string, ttlMs: number) => boolean = () => true,
   ) {}
 
-  evaluate(tightest: Constraint | undefined, ctx: BudgetAlertContext): void {
-    const input = thresholdInputOf(tightest, { ...ctx, snoozedUntilMs: this.globalState.get<number>(snoozeKey) });
+  evaluate(tightest: Limit | undefined, ctx: BudgetAlertContext): void {
+    // The core's sentence is English; budgetNotificationText rebuilds it in the display language.
+    const input = thresholdInputOf(tightest, tightest ? englishUsd.limitLabel(tightest) : '', { ...ctx, snoozedUntilMs: this.globalState.get<number>(snoozeKey) });
     if (!tightest || !input) return;
     const all = this.globalState.get<Record<string, ThresholdState>>(stateKey) ?? {};
     const result = evaluateThresholds(input, all[tightest.id]);

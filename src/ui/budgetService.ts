@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { redactSecrets, sourceNameOf, type BudgetReading, type EndpointSourceConfig, type PlanQuota } from '../core/budgetReading';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
-import type { PlanWindowInput } from '../core/constraints';
+import type { PlanWindowInput } from '../core/status/limit';
 import type { EndpointsSettings } from '../core/settings';
 import { BudgetPoller, fetchCopilotQuota, FilePollCache, sourceRequiresKey, type BudgetPollerChange } from '../sources/endpoints';
 import { defaultStateDir, readStatusLineSnapshotAsync } from '../sources/statusLineStore';

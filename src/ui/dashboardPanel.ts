@@ -23,11 +23,12 @@ import {
   type DashboardQuery,
   type DashboardAlert,
   type DashboardView,
-  type Gauge,
   type ToHost,
   type ToView,
 } from '../core/protocol';
+import { englishUsd, type Formatter } from '../core/format';
 import type { BudgetSettings } from '../core/settings';
+import type { Limit } from '../core/status/limit';
 import type { UsageService } from './usageService';
 
 /** Live updates are coalesced: at most one per this interval, the last change always shown. */
@@ -37,12 +38,20 @@ const updateIntervalMs = 1_000;
  * Owns the dashboard panel for the extension's lifetime: at most one panel,
  * fed by whichever usage service the current settings built.
  */
+/** The status model's limits and the words for them (the engine's display language and currency). */
+interface LimitSource {
+  limits(): readonly Limit[] | undefined;
+  fmt(): Formatter;
+}
+
+const noLimits: LimitSource = { limits: () => undefined, fmt: () => englishUsd };
+
 export class Dashboard implements vscode.Disposable {
   private panel: DashboardPanel | undefined;
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
   private readonly serializer: vscode.Disposable;
-  private gauges: () => Gauge[] = () => [];
+  private limits: LimitSource = noLimits;
   private alerts: () => DashboardAlert[] = () => [];
   private lastQuery: DashboardQuery | undefined;
 
@@ -58,22 +67,22 @@ export class Dashboard implements vscode.Disposable {
   setService(service: UsageService, budget: BudgetSettings): void {
     this.service = service;
     this.budget = budget;
-    this.panel?.attach(service, budget, this.gauges, this.alerts);
+    this.panel?.attach(service, budget, this.limits, this.alerts);
   }
 
   /**
-   * Constraints beyond the local caps (endpoint key quotas, team pools) as gauges, read at each update.
+   * The status model's limits (one card each) and the formatter for their labels, read at each update.
    * Call `changed()` when they change between ledger updates.
    */
-  setExtraGauges(gauges: () => Gauge[]): void {
-    this.gauges = gauges;
-    this.panel?.setSources(gauges, this.alerts);
+  setLimits(limits: () => readonly Limit[] | undefined, fmt: () => Formatter): void {
+    this.limits = { limits, fmt };
+    this.panel?.setSources(this.limits, this.alerts);
   }
 
   /** Alerts in force (e.g. `runawayAlertItems(detector.alertsInForce(now))`), read at each update. */
   setAlerts(alerts: () => DashboardAlert[]): void {
     this.alerts = alerts;
-    this.panel?.setSources(this.gauges, alerts);
+    this.panel?.setSources(this.limits, alerts);
   }
 
   /** Something the dashboard shows changed outside the ledger (e.g. an endpoint reading): update the open panel. */
@@ -106,7 +115,7 @@ export class Dashboard implements vscode.Disposable {
       if (this.panel === wrapper) this.panel = undefined;
     });
     this.panel = wrapper;
-    if (this.service && this.budget) wrapper.attach(this.service, this.budget, this.gauges, this.alerts);
+    if (this.service && this.budget) wrapper.attach(this.service, this.budget, this.limits, this.alerts);
   }
 
   dispose(): void {
@@ -130,7 +139,7 @@ class DashboardPanel implements vscode.Disposable {
   private serviceSubscription: vscode.Disposable | undefined;
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
-  private extraGauges: () => Gauge[] = () => [];
+  private limitSource: LimitSource = noLimits;
   private alerts: () => DashboardAlert[] = () => [];
   private index: DashboardIndex | undefined;
   private ledger: Ledger | undefined;
@@ -170,11 +179,11 @@ class DashboardPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  attach(service: UsageService, budget: BudgetSettings, gauges: () => Gauge[], alerts: () => DashboardAlert[]): void {
+  attach(service: UsageService, budget: BudgetSettings, limits: LimitSource, alerts: () => DashboardAlert[]): void {
     this.serviceSubscription?.dispose();
     this.service = service;
     this.budget = budget;
-    this.extraGauges = gauges;
+    this.limitSource = limits;
     this.alerts = alerts;
     this.index = new DashboardIndex(service.prices, service.calendar);
     this.ledger = undefined;
@@ -227,8 +236,8 @@ class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  setSources(gauges: () => Gauge[], alerts: () => DashboardAlert[]): void {
-    this.extraGauges = gauges;
+  setSources(limits: LimitSource, alerts: () => DashboardAlert[]): void {
+    this.limitSource = limits;
     this.alerts = alerts;
     this.scheduleUpdate();
   }
@@ -286,10 +295,20 @@ class DashboardPanel implements vscode.Disposable {
       nowMs: Date.now(),
       snapshot,
       budget: this.budget,
-      extraGauges: read('extra budget gauges', this.extraGauges),
+      limits: this.readLimits(),
+      fmt: this.limitSource.fmt(),
       alerts: read('alerts', this.alerts),
       maxSessionRows,
     });
+  }
+
+  private readLimits(): readonly Limit[] | undefined {
+    try {
+      return this.limitSource.limits();
+    } catch (error) {
+      this.log(`Dashboard: could not read the limits: ${String(error)}`);
+      return undefined;
+    }
   }
 
   private async export(format: 'csv-daily' | 'csv-sessions' | 'json'): Promise<void> {

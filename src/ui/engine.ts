@@ -1,10 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { withLocalSpend, type BudgetReading } from '../core/budgetReading';
-import {
-  codexConstraints, combinedStatus, endpointConstraints, gaugeOfConstraint, tightestConstraint, localConstraints, planConstraints, readingOfConstraint, remainingUsdOf,
-  type Constraint,
-} from '../core/constraints';
+import { computeStatus, type Status } from '../core/status/computeStatus';
+import { readingOfLimit, remainingUsdOf, tightestLimit, type Limit } from '../core/status/limit';
 import { runawayAlertItems } from '../core/dashboardData';
 import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runaway';
 import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
@@ -29,7 +26,7 @@ import type { StatusBar, StatusOverlay } from './statusBar';
 import { UsageService, type ServiceState } from './usageService';
 import { claimNotification } from '../sources/notifyOnce';
 import { defaultStateDir } from '../sources/statusLineStore';
-import { Formatter } from '../core/format';
+import { englishUsd, Formatter } from '../core/format';
 
 /** What the engine needs from the extension context (passed in by extension.ts). */
 export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
@@ -49,8 +46,8 @@ export class Engine implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private readonly dashboard: Dashboard;
   private readonly alerts: BudgetAlerts;
-  private constraints: Constraint[] = [];
-  private tightest: Constraint | undefined;
+  /** The last status model computed, shared by the status bar, the dashboard and the commands. */
+  private status: Status | undefined;
   private lifetime: vscode.Disposable[] = [];
   private readonly runawayNotifiedAtMs = new Map<string, number>();
 
@@ -62,9 +59,8 @@ export class Engine implements vscode.Disposable {
       showUsage: () => vscode.commands.executeCommand(CommandId.showUsage),
       openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tokenmeter.budget'),
     }, () => this.displayFormatter(), this.claim);
-    // The dashboard shows the same limits and runaways as the status bar, read at each of its updates.
-    this.dashboard.setExtraGauges(() => this.constraints.filter((c) => c.origin !== 'local')
-      .flatMap((c) => gaugeOfConstraint(c, this.settings.current.budget) ?? []));
+    // The dashboard shows the same limits (one card each) and runaways as the status bar, read at each of its updates.
+    this.dashboard.setLimits(() => this.limits, () => this.displayFormatter());
     this.dashboard.setAlerts(() => runawayAlertItems(this.runaway?.current?.alertsInForce(Date.now()) ?? []));
     this.subscription = this.settings.onDidChange(() => this.restart());
     this.restart();
@@ -80,20 +76,23 @@ export class Engine implements vscode.Disposable {
     const service = (this.service = new UsageService(settings, this.log));
     const budgets = (this.budgets = new BudgetService(settings.endpoints, this.context.secrets, this.log, (sourceId, message, isAuth) =>
       void this.notifyEndpointError(sourceId, message, isAuth)));
-    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.constraints), this.log, this.runawayNotifiedAtMs);
+    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.limits), this.log, this.runawayNotifiedAtMs);
     this.lifetime.push(service.onDidChange((state) => this.update(state)));
     this.lifetime.push(budgets.onDidChange(() => {
       this.update(service.state);
       this.dashboard.changed();
     }));
     this.dashboard.setService(service, settings.budget);
-    this.statusBar.setOverlay(undefined);
     this.statusBar.setDisplay(settings.display);
-    this.statusBar.render(service.state);
+    this.statusBar.show(service.state, undefined);
     void service.start().catch((error: unknown) => {
       this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       this.statusBar.render({ kind: 'error', message: vscode.l10n.t('Tokenmeter could not read the agent logs.') });
     });
+  }
+
+  private get limits(): Limit[] {
+    return this.status?.limits ?? [];
   }
 
   /** Money and phrases in VS Code's display language and the configured currency. */
@@ -120,15 +119,16 @@ export class Engine implements vscode.Disposable {
     const events = service.scanner.ledger.events();
     let overlay: StatusOverlay | undefined;
     try {
-      const readings = this.withLocalSpend(budgets.readings(), events);
-      this.constraints = [
-        ...localConstraints(snapshot.budgets),
-        ...endpointConstraints(readings),
-        ...planConstraints(budgets.planQuotas(nowMs), nowMs),
-        ...codexConstraints(snapshot.official, nowMs),
-      ];
-      const combined = combinedStatus(snapshot, this.constraints, settings.budget);
-      this.tightest = combined.tightest;
+      const status = (this.status = computeStatus({
+        events,
+        prices: service.prices,
+        calendar: service.calendar,
+        budget: settings.budget,
+        nowMs,
+        snapshot,
+        readings: budgets.readings(),
+        planWindows: budgets.planQuotas(nowMs),
+      }));
       const fired = this.runaway?.update(service.scanner.ledger, nowMs) ?? [];
       for (const alert of fired.slice(0, 1)) {
         if (!this.claim(`runaway:${alert.sessionId}`, 15 * 60_000)) continue;
@@ -145,12 +145,11 @@ export class Engine implements vscode.Disposable {
       }
       overlay = {
         nowMs,
-        constraints: this.constraints,
-        combined,
+        status,
         runaway: this.runaway?.status(nowMs) ?? runawayStatusOf([]),
         hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,
       };
-      this.alerts.evaluate(combined.tightest, {
+      this.alerts.evaluate(status.tightest, {
         nowMs,
         utcOffsetMinutes: Math.round(service.calendar.offsetMs(nowMs) / 60_000),
         todaySpentUsd: snapshot.today.totalCost,
@@ -160,21 +159,8 @@ export class Engine implements vscode.Disposable {
       // The log snapshot still shows; the extras come back at the next update.
       this.log(`Could not combine budgets: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
-    this.statusBar.setOverlay(overlay);
-    this.statusBar.render(state);
-  }
-
-  /** Moves each endpoint reading by the spend the logs saw since it was fetched (reconciled at the next poll). */
-  private withLocalSpend(readings: BudgetReading[], events: readonly UsageEvent[]): BudgetReading[] {
-    if (readings.length === 0 || !this.service) return readings;
-    const since = Math.min(...readings.map((r) => r.fetchedAtMs));
-    const later: { t: number; usd: number }[] = [];
-    for (const e of events) {
-      if (e.timestampMs <= since) continue;
-      later.push({ t: e.timestampMs, usd: this.service.prices.costOf(e) ?? 0 });
-    }
-    if (later.length === 0) return readings;
-    return readings.map((r) => withLocalSpend(r, later.reduce((sum, x) => (x.t > r.fetchedAtMs ? sum + x.usd : sum), 0)));
+    // One render per update.
+    this.statusBar.show(state, overlay);
   }
 
   private tiers(): ModelTiers {
@@ -211,7 +197,7 @@ export class Engine implements vscode.Disposable {
   }
 
   private showSessions(focusSessionId?: string): Promise<void> {
-    return showRunawaySessions(this.runaway?.current, this.context.globalStorageUri, focusSessionId, remainingUsdOf(this.constraints));
+    return showRunawaySessions(this.runaway?.current, this.context.globalStorageUri, focusSessionId, remainingUsdOf(this.limits));
   }
 
   async run(command: string): Promise<void> {
@@ -236,8 +222,8 @@ export class Engine implements vscode.Disposable {
         return void budgets.refreshNow();
       case CommandId.requestMoreBudget: {
         // Money is what one asks for: the tightest dollar budget, else whatever is tightest.
-        const ask = tightestConstraint(this.constraints.filter((c) => c.unit === 'usd')) ?? this.tightest;
-        return requestMoreBudget(settings.budget.requestUrl, ask ? readingOfConstraint(ask, Date.now()) : undefined);
+        const ask = tightestLimit(this.limits.filter((c) => c.unit === 'usd')) ?? this.status?.tightest;
+        return requestMoreBudget(settings.budget.requestUrl, ask ? readingOfLimit(ask, englishUsd.limitLabel(ask), Date.now()) : undefined);
       }
       case CommandId.connectClaudeStatusLine:
         return this.reportErrors(connectClaudeStatusLine(this.context.extensionPath, this.log));
@@ -245,7 +231,7 @@ export class Engine implements vscode.Disposable {
         return this.reportErrors(disconnectClaudeStatusLine(this.context.extensionPath, this.log));
       case CommandId.installBudgetHook: {
         const hot = this.runaway?.current?.activeSessions(Date.now()).find((s) => s.usdPerHourPerAgent > 0);
-        const remaining = remainingUsdOf(this.constraints);
+        const remaining = remainingUsdOf(this.limits);
         const advice = hot && remaining !== undefined
           ? recommendMaxConcurrentSubagents({ remainingBudgetUsd: remaining, horizonMs: 5 * 3_600_000, perAgentUsdPerHour: hot.usdPerHourPerAgent })
           : undefined;
@@ -258,7 +244,7 @@ export class Engine implements vscode.Disposable {
       case CommandId.estimateTaskCost:
         return estimateTaskCost({
           getEvents: () => service.scanner.ledger.events(),
-          getRemainingBudgetUsd: () => remainingUsdOf(this.constraints),
+          getRemainingBudgetUsd: () => remainingUsdOf(this.limits),
           claudeDirs: service.roots.claudeDirs,
           priceOf: (m) => service.prices.ratesFor(m),
           costOf: (e) => service.prices.costOf(e),

@@ -1,20 +1,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { routingHintTexts, runawayStatusTexts } from '../core/alertPhrases';
-import type { CombinedStatus, Constraint } from '../core/constraints';
 import type { RunawayStatus } from '../core/runaway';
 import type { LiveRoutingHint } from '../core/router';
 import { englishUsd, Formatter } from '../core/format';
 import type { DisplaySettings } from '../core/settings';
 import type { BudgetState, StatusSnapshot } from '../core/snapshot';
-import { formatTokens } from '../core/snapshot';
+import type { Status } from '../core/status/computeStatus';
+import { formatTokens } from '../core/format';
 import type { ServiceState } from './usageService';
 
-/** What the engine adds to the log snapshot: every limit, the runaway state, the routing hint. */
+/** What the engine adds to the log snapshot: the status model (every limit), the runaway state, the routing hint. */
 export interface StatusOverlay {
   nowMs: number;
-  constraints: Constraint[];
-  combined: CombinedStatus;
+  status: Status;
   runaway: RunawayStatus;
   hint?: LiveRoutingHint;
 }
@@ -69,16 +68,16 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
     const b = snapshot.block;
     md.appendMarkdown(`\n**${vscode.l10n.t('5-hour block')}** ${fmt.time(b.startMs)}–${fmt.time(b.endMs)}: ${fmt.money(b.costUsd)} · ${fmt.money(b.usdPerHour)}/h · ${fmt.tokens(b.tokensPerMinute)}/min\n`);
   }
-  if (overlay && overlay.constraints.length > 0) {
+  if (overlay && overlay.status.limits.length > 0) {
     md.appendMarkdown(`\n**${vscode.l10n.t('Limits')}** ${vscode.l10n.t('(the status bar shows the tightest)')}\n\n`);
-    const tightest = overlay.combined.tightest;
-    for (const c of overlay.constraints) {
-      // In the display language and currency; in English/USD this equals `constraintLine` (format.test.ts).
+    const tightest = overlay.status.tightest;
+    for (const c of overlay.status.limits) {
+      // In the display language and currency (the CLI prints the English/USD line).
       const line = escapeMarkdown(fmt.limitLine(c, overlay.nowMs));
       md.appendMarkdown(`- ${c === tightest ? `**${line}**` : line}\n`);
     }
     for (const b of snapshot.budgets) if (b.projectedExhaustMs) md.appendMarkdown(`\n${escapeMarkdown(budgetLine(b, fmt))}\n`);
-    if (overlay.constraints.some((c) => c.origin === 'endpoint')) {
+    if (overlay.status.limits.some((c) => c.origin === 'endpoint')) {
       md.appendMarkdown(`\n[${vscode.l10n.t('Request More Budget')}](command:tokenmeter.requestMoreBudget) · [${vscode.l10n.t('Set API Key')}](command:tokenmeter.setApiKey)\n`);
     }
   } else if (snapshot.budgets.length > 0) {
@@ -101,7 +100,7 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
   return md;
 }
 
-/** The one status bar item: a switch over the service state sets text, colour and tooltip. */
+/** The status bar item (and the routing hint's quiet second item): a switch over the service state sets text, colour and tooltip. */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tokenmeter.status', vscode.StatusBarAlignment.Right, 100);
   /** A second, quiet item for the routing hint; shown only while there is one. */
@@ -118,10 +117,9 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** Budgets from endpoints and plans, the runaway state and the routing hint (undefined: none yet). */
-  setOverlay(overlay: StatusOverlay | undefined): void {
+  /** The state with the engine's overlay (undefined: none yet): one render. */
+  show(state: ServiceState, overlay: StatusOverlay | undefined): void {
     this.overlay = overlay;
-    this.render(this.state);
     const hint = overlay?.hint;
     if (hint) {
       const { text, detail } = routingHintTexts(this.formatter(), hint);
@@ -131,9 +129,10 @@ export class StatusBar implements vscode.Disposable {
     } else {
       this.hintItem.hide();
     }
+    this.render(state);
   }
 
-  /** Currency and rate from the settings; the locale is VS Code's display language. */
+  /** Currency and rate from the settings; the locale is VS Code's display language. Re-renders. */
   setDisplay(display: DisplaySettings): void {
     this.display = display;
     this.render(this.state);
@@ -180,10 +179,10 @@ export class StatusBar implements vscode.Disposable {
       case 'ready': {
         const s = state.snapshot;
         // The overlay is computed from this same snapshot; an older one is only used for its extras.
-        const level = overlay ? overlay.combined.level : s.level;
+        const level = overlay ? overlay.status.level : s.level;
         const fmt = this.formatter(s.timeZone);
-        // In English with USD this is exactly `combined.text` / `statusText` (pinned by test/unit/format.test.ts).
-        item.text = overlay ? fmt.combinedText(s, overlay.combined.tightest, level) : fmt.statusText(s.today, s.tightest);
+        // The same line `tokenmeter status` prints, in the display language and currency.
+        item.text = overlay ? fmt.status(overlay.status) : fmt.statusText(s.today, s.tightest);
         item.tooltip = tooltipMarkdown(s, overlay, fmt);
         if (level === 'warning') item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         if (level === 'error' || level === 'exceeded') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');

@@ -16,6 +16,7 @@ import { applySessionsDelta, dashboardViewSchema, sessionKey, toHostSchema, toVi
 import { dailyReport } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { computeStatus } from '../../src/core/status/computeStatus';
 import type { RunawayAlert } from '../../src/core/runaway';
 import type { UsageEvent } from '../../src/core/usageEvent';
 import { fixtureEvents } from '../dashboard/fixtureEvents';
@@ -150,9 +151,31 @@ describe('dashboard data', () => {
     assert.ok(view.cumulative.projectedUsd[29]! > spent[23]!);
     assert.deepEqual(view.header.gauges.map((g) => g.label), ['Daily cap', 'Monthly cap']);
     close(view.header.gauges[1].spent, snapshot.month.totalCost, 'gauge');
-    const pool = { label: 'Team pool', unit: 'usd' as const, limit: 5_000, spent: 4_100, fraction: 0.82, level: 'warning' as const, origin: 'official' as const };
-    const withPool = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget, extraGauges: [pool] });
-    assert.deepEqual(withPool.header.gauges.map((g) => g.label), ['Daily cap', 'Monthly cap', 'Team pool']);
+    const status = computeStatus({ events, prices, calendar: new Calendar('UTC'), nowMs, budget, snapshot,
+      readings: [{ source: 'gateway', scope: 'team', limitUsd: 5_000, spentUsd: 4_100, fetchedAtMs: nowMs, stale: false }] });
+    const withPool = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget, limits: status.limits });
+    assert.deepEqual(withPool.header.gauges.map((g) => [g.label, g.origin]), [['Daily cap', 'estimated'], ['Monthly cap', 'estimated'], ['gateway team pool', 'endpoint']]);
+  });
+
+  it('shows one card per limit: each Codex window once, with an endpoint pool and a Claude window beside the caps', () => {
+    const budget = budgetSettingsSchema.parse({ dailyUsd: 50 });
+    const codexLimits = [
+      { name: 'primary' as const, usedPercent: 23, windowMinutes: 300, resetsAtMs: nowMs + 3_600_000, observedAtMs: nowMs - 60_000 },
+      { name: 'secondary' as const, usedPercent: 41, windowMinutes: 10_080, resetsAtMs: nowMs + 3 * 86_400_000, observedAtMs: nowMs - 60_000 },
+    ];
+    const status = computeStatus({
+      events, prices, calendar: new Calendar('UTC'), nowMs, budget, codexLimits,
+      readings: [{ source: 'gateway', scope: 'team', limitUsd: 5_000, spentUsd: 4_100, fetchedAtMs: nowMs, stale: false }],
+      planWindows: [{ source: 'claude', window: '5h', usedPercent: 12, resetsAt: new Date(nowMs + 7_200_000).toISOString(), fetchedAtMs: nowMs, stale: false }],
+    });
+    const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot: status.snapshot, budget, limits: status.limits });
+    const labels = view.header.gauges.map((g) => g.label);
+    assert.deepEqual(labels, ['Daily cap', 'gateway team pool', 'Claude 5-hour window', 'Codex 5-hour window', 'Codex weekly window']);
+    assert.equal(view.header.gauges.length, status.limits.length, 'one card per limit');
+    assert.equal(new Set(labels).size, labels.length);
+    // Without the status model the page still shows the snapshot's caps and Codex windows, once each.
+    const alone = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot: status.snapshot, budget });
+    assert.deepEqual(alone.header.gauges.map((g) => g.label), ['Daily cap', 'Codex 5-hour window', 'Codex weekly window']);
   });
 
   it('sends only the changed sections of a live update', () => {

@@ -4,10 +4,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { Calendar } from '../../src/core/calendar';
-import { combinedStatus, endpointConstraints } from '../../src/core/constraints';
+import { computeStatus } from '../../src/core/status/computeStatus';
 import { PriceTable } from '../../src/core/pricing';
 import { budgetSettingsSchema } from '../../src/core/settings';
-import { computeStatusSnapshot } from '../../src/core/snapshot';
 import type { UsageEvent } from '../../src/core/usageEvent';
 import type { StatusOverlay } from '../../src/ui/statusBar';
 
@@ -76,12 +75,14 @@ describe('tooltip: text from logs and endpoints is shown literally', () => {
     fc.assert(
       fc.property(hostile, hostile, hostile, (model, error, name) => {
         const event: UsageEvent = { source: 'claude', timestampMs: nowMs - 60_000, sessionId: 's', agentId: '', project: 'p', model, inputTokens: 1000, outputTokens: 100, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
-        const snapshot = computeStatusSnapshot([event], { prices: new PriceTable(), calendar: new Calendar('UTC'), nowMs, budget });
-        const constraints = endpointConstraints([{ source: name, scope: 'key', limitUsd: 50, spentUsd: 10, remainingUsd: 40, fetchedAtMs: nowMs - 5_000, stale: true, error }]);
+        const status = computeStatus({
+          events: [event], prices: new PriceTable(), calendar: new Calendar('UTC'), nowMs, budget,
+          readings: [{ source: name, scope: 'key', limitUsd: 50, spentUsd: 10, remainingUsd: 40, fetchedAtMs: nowMs - 5_000, stale: true, error }],
+        });
+        const snapshot = status.snapshot;
         const overlay: StatusOverlay = {
           nowMs,
-          constraints,
-          combined: combinedStatus(snapshot, constraints, budget),
+          status,
           runaway: { isRunaway: true, text: '$(flame) Runaway', tooltip: `${model}\n${error}`, alerts: [] },
         };
         const md = tooltipMarkdown(snapshot, overlay) as unknown as MarkdownString;

@@ -3,7 +3,8 @@ import { Calendar } from '../../src/core/calendar';
 import { PriceTable } from '../../src/core/pricing';
 import { blocksReport, usageBlocks } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
-import { computeStatusSnapshot, formatTokens } from '../../src/core/snapshot';
+import { englishUsd, formatTokens } from '../../src/core/format';
+import { computeStatusSnapshot } from '../../src/core/snapshot';
 import type { UsageEvent } from '../../src/core/usageEvent';
 
 const prices = new PriceTable();
@@ -19,19 +20,20 @@ const budget = (values: object) => budgetSettingsSchema.parse(values);
 describe('status snapshot', () => {
   it('shows today\'s spend and tokens without a cap', () => {
     const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4), request('2026-11-23T09:00:00Z', 5)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({}) });
-    assert.equal(s.statusText, `$(pulse) $12.40 today · ${formatTokens(Math.round((12.4 / 15) * 1e6))} tok`);
+    assert.equal(englishUsd.statusText(s.today, s.tightest), `$(pulse) $12.40 today · ${formatTokens(Math.round((12.4 / 15) * 1e6))} tok`);
     assert.equal(s.week.totalCost.toFixed(2), '17.40');
     assert.equal(s.level, 'ok');
   });
 
   it('shows what is left of a daily cap and turns to warning at 80% and error at 95%', () => {
     const at = (spent: number) => computeStatusSnapshot([request('2026-11-24T09:00:00Z', spent)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({ dailyUsd: 50 }) });
-    assert.equal(at(12.4).statusText, '$(pulse) $37.60 left of $50 today');
+    const textAt = (spent: number) => { const s = at(spent); return englishUsd.statusText(s.today, s.tightest); };
+    assert.equal(textAt(12.4), '$(pulse) $37.60 left of $50 today');
     assert.equal(at(39.9).level, 'ok');
     assert.equal(at(40).level, 'warning');
     assert.equal(at(47.5).level, 'error');
     assert.equal(at(52.1).level, 'exceeded');
-    assert.equal(at(52.1).statusText, '$(error) Over budget: $52.10 of $50 today');
+    assert.equal(textAt(52.1), '$(error) Over budget: $52.10 of $50 today');
   });
 
   it('projects when a monthly cap runs out at the current rate, and picks the tightest cap', () => {

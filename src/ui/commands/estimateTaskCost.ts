@@ -5,7 +5,7 @@ import {
   type HistoryModel, type TaskEstimate,
 } from '../../core/estimator';
 import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf } from '../../core/router';
-import { formatTokens, formatUsd } from '../../core/snapshot';
+import { formatTokens, formatUsd } from '../../core/format';
 import { taskKindLabels } from '../../core/taskKind';
 import { countTokens, tokenCountNote } from '../../core/tokenCount';
 import type { UsageEvent } from '../../core/usageEvent';

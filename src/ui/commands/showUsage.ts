@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { dailyReport, modelReport, projectReport, sessionReport } from '../../core/reports';
-import { formatTokens, formatUsd } from '../../core/snapshot';
+import { formatTokens, formatUsd } from '../../core/format';
 import type { UsageService } from '../usageService';
 
 type View = 'day' | 'session' | 'project' | 'model';

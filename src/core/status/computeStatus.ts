@@ -1,0 +1,77 @@
+// The one status model. The editor's status bar, tooltip and dashboard, every CLI command and the MCP server
+// call `computeStatus` with the same inputs and show its numbers through the Formatter; none of them combines
+// limits on its own. Pure: `nowMs` is a parameter, no I/O.
+import { withLocalSpend, type BudgetReading } from '../budgetReading';
+import type { Calendar } from '../calendar';
+import type { CodexRateLimit } from '../codexLog';
+import type { PriceTable } from '../pricing';
+import type { BudgetSettings } from '../settings';
+import { computeStatusSnapshot, type BudgetLevel, type StatusSnapshot } from '../snapshot';
+import type { UsageEvent } from '../usageEvent';
+import { levelOf, limitsOfCaps, limitsOfCodex, limitsOfPlanWindows, limitsOfReadings, tightestLimit, type Limit, type PlanWindowInput } from './limit';
+
+export interface StatusInputs {
+  /** The ledger's events (any order). */
+  events: readonly UsageEvent[];
+  prices: PriceTable;
+  calendar: Calendar;
+  budget: BudgetSettings;
+  nowMs: number;
+  /** Budget endpoint readings as polled; moved here by the spend the logs saw since each was fetched. */
+  readings?: readonly BudgetReading[];
+  /** Claude status-line windows, Copilot premium requests. */
+  planWindows?: readonly PlanWindowInput[];
+  /** Codex rate limits from its rollouts (default: none). */
+  codexLimits?: readonly CodexRateLimit[];
+  /** The totals for these same events and `nowMs` when the caller already has them (the editor's scan). */
+  snapshot?: StatusSnapshot;
+}
+
+/** Everything the status bar, its tooltip, the dashboard's limit cards and `tokenmeter status --json` show. */
+export interface Status {
+  nowMs: number;
+  /** Spend today / this week / this month, the live 5-hour block, local caps as budgets. */
+  snapshot: StatusSnapshot;
+  /** Every limit in force, local caps first, then endpoints, then official windows. */
+  limits: Limit[];
+  /** The limit closest to stopping the user (`tightestLimit`). */
+  tightest?: Limit;
+  /** The tightest limit's level; 'idle' with no events and no limit. */
+  level: BudgetLevel | 'idle';
+}
+
+/** Moves each endpoint reading by the spend the logs saw since it was fetched (reconciled at the next poll). */
+export function readingsWithLocalSpend(readings: readonly BudgetReading[], events: readonly UsageEvent[], prices: PriceTable): BudgetReading[] {
+  if (readings.length === 0) return [];
+  const since = Math.min(...readings.map((r) => r.fetchedAtMs));
+  const later: { t: number; usd: number }[] = [];
+  for (const e of events) if (e.timestampMs > since) later.push({ t: e.timestampMs, usd: prices.costOf(e) ?? 0 });
+  if (later.length === 0) return [...readings];
+  return readings.map((r) => withLocalSpend(r, later.reduce((sum, x) => (x.t > r.fetchedAtMs ? sum + x.usd : sum), 0)));
+}
+
+/** The status at `nowMs`: totals, every limit with origin and pace, the tightest one and its level. */
+export function computeStatus(input: StatusInputs): Status {
+  const { nowMs, budget } = input;
+  const snapshot = input.snapshot ?? computeStatusSnapshot(input.events, {
+    prices: input.prices, calendar: input.calendar, nowMs, budget, officialLimits: [...(input.codexLimits ?? [])],
+  });
+  const limits = [
+    ...limitsOfCaps(snapshot.budgets, nowMs),
+    ...limitsOfReadings(readingsWithLocalSpend(input.readings ?? [], input.events, input.prices)),
+    ...limitsOfPlanWindows(input.planWindows ?? [], nowMs),
+    ...limitsOfCodex(input.codexLimits ?? snapshot.official, nowMs),
+  ];
+  return { nowMs, snapshot, limits, ...tightestOf(snapshot, limits, budget) };
+}
+
+/** The tightest limit and its level; a local cap keeps the snapshot's level (same thresholds, 'idle' without events). */
+export function tightestOf(
+  snapshot: Pick<StatusSnapshot, 'level'>,
+  limits: readonly Limit[],
+  budget: Pick<BudgetSettings, 'warnAtPercent' | 'errorAtPercent'>,
+): Pick<Status, 'tightest' | 'level'> {
+  const tightest = tightestLimit(limits);
+  const level = !tightest || tightest.origin === 'estimated' ? snapshot.level : levelOf(tightest.usedFraction!, budget.warnAtPercent, budget.errorAtPercent);
+  return { tightest, level };
+}
