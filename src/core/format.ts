@@ -48,7 +48,7 @@ const periodWords: Record<PhraseLanguage, Record<PeriodKind, string>> = {
 /** Numbers, money, times and status phrases for one locale and currency. */
 export class Formatter {
   readonly language: PhraseLanguage;
-  /** The phrasebook for this language: `fmt.l10n.t(message, ...args)`, as `vscode.l10n.t`. */
+  /** The phrasebook for this language: its `t` works as `vscode.l10n.t`. */
   readonly l10n: Phrasebook;
   /** English keeps the core's ungrouped digits (`$1234.50`), identical to the CLI. */
   private readonly plainDigits: boolean;
