@@ -8,7 +8,7 @@ import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
-import { loadIndex, saveIndex, defaultIndexPath } from '../sources/usageIndex';
+import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
 
 export { UsageError };
 
@@ -89,7 +89,8 @@ export async function scanForCli(args: ParsedArgs, settings: Settings): Promise<
   const indexPath = defaultIndexPath(roots, sources);
   const loaded = useIndex && (await loadIndex(indexPath, scanner));
   const changed = await scanner.refresh({ full: true });
-  if (useIndex && (changed || !loaded)) await saveIndex(indexPath, scanner);
+  // Saving is an optimisation: a failure is said on stderr, and the report (and guard) go on.
+  if (useIndex && (changed || !loaded)) await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`));
   return scanner;
 }
 

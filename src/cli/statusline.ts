@@ -74,22 +74,39 @@ function parseArgs(args: string[]): Options | string {
   return o;
 }
 
-/** Runs the user's own status line command with the same stdin; its stdout, or '' on failure/timeout. */
-export function runWrapped(command: string, stdin: string, env: Record<string, string | undefined>): Promise<{ out: string; error?: string }> {
+/**
+ * Runs the user's own status line command with the same stdin; its stdout, or '' on failure/timeout.
+ * The command runs in its own process group: on timeout the whole group is killed (a shell's
+ * child, e.g. `sleep 20; echo hi`, would otherwise keep the pipe open and this process waiting).
+ */
+export function runWrapped(command: string, stdin: string, env: Record<string, string | undefined>, timeoutMs = WRAP_TIMEOUT_MS): Promise<{ out: string; error?: string }> {
   return new Promise((resolve) => {
     let out = '';
     let settled = false;
+    const ownGroup = process.platform !== 'win32';
+    const child = spawn(command, { shell: env.SHELL || true, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'ignore'], detached: ownGroup });
     const finish = (error?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve({ out, error });
     };
-    const child = spawn(command, { shell: env.SHELL || true, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'ignore'] });
+    const killAll = () => {
+      try {
+        if (ownGroup && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+      // Stop waiting for the pipes, whoever still holds them.
+      child.stdout.destroy();
+      child.stdin.destroy();
+      child.unref();
+    };
     const timer = setTimeout(() => {
-      child.kill();
-      finish(`wrapped status line command timed out after ${WRAP_TIMEOUT_MS / 1000} s`);
-    }, WRAP_TIMEOUT_MS);
+      killAll();
+      finish(`wrapped status line command timed out after ${timeoutMs / 1000} s`);
+    }, timeoutMs);
     child.stdout.on('data', (c: Buffer) => {
       if (out.length < MAX_WRAPPED_BYTES) out += c.toString('utf8');
     });

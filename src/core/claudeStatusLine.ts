@@ -194,37 +194,104 @@ export function shellQuote(s: string): string {
   return `'${s.split("'").join(`'\\''`)}'`;
 }
 
-/** Undoes shellQuote for a single argument; undefined when the text is not one such argument. */
-export function shellUnquote(s: string): string | undefined {
+/**
+ * Splits a POSIX shell command into words, undoing '…' and "…" quoting and backslash escapes.
+ * Undefined when it is more than one simple command (; | & < > ( ) or a backquote outside quotes)
+ * or its quotes do not close. `$` is kept as written (the text is restored, not run).
+ */
+export function shellWords(s: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
   const t = s.trim();
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(t)) return t;
-  let out = '';
-  let i = 0;
-  while (i < t.length) {
-    if (t[i] === "'") {
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === "'") {
       const end = t.indexOf("'", i + 1);
       if (end < 0) return undefined;
-      out += t.slice(i + 1, end);
-      i = end + 1;
-    } else if (t[i] === '\\' && i + 1 < t.length) {
-      out += t[i + 1];
-      i += 2;
-    } else if (/\s/.test(t[i])) {
+      word = (word ?? '') + t.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let inner = '';
+      let j = i + 1;
+      for (; j < t.length && t[j] !== '"'; j++) {
+        // Inside double quotes a backslash escapes only $ ` " \ and a newline.
+        if (t[j] === '\\' && j + 1 < t.length && '$`"\\\n'.includes(t[j + 1])) inner += t[++j];
+        else inner += t[j];
+      }
+      if (j >= t.length) return undefined;
+      word = (word ?? '') + inner;
+      i = j;
+    } else if (c === '\\') {
+      if (i + 1 >= t.length) return undefined;
+      word = (word ?? '') + t[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (';|&<>()`'.includes(c)) {
       return undefined;
     } else {
-      out += t[i];
-      i += 1;
+      word = (word ?? '') + c;
     }
   }
-  return out;
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Undoes shellQuote (or double quoting) for a single argument; undefined when the text is not one such argument. */
+export function shellUnquote(s: string): string | undefined {
+  const words = shellWords(s);
+  return words && words.length === 1 ? words[0] : undefined;
 }
 
 const WRAP_FLAG = ' --wrap ';
 
-/** True when `command` runs our statusline (`<ourCommand> ...`, or any "tokenmeter ... statusline"). */
+/** How `tokenmeter` is started: `tokenmeter`, a path to it, `npx tokenmeter`, or `node <…tokenmeter…/dist/cli.js>`. */
+function invocationLength(words: string[]): number {
+  const isBin = (w: string | undefined) => w !== undefined && /(^|[/\\])tokenmeter(\.cmd|\.js)?$/.test(w);
+  if (isBin(words[0])) return 1;
+  if (words[0] === 'npx' && isBin(words[1])) return 2;
+  if (words[0] !== undefined && /(^|[/\\])node(\.exe)?$/.test(words[0]) && words[1] !== undefined && /tokenmeter[^/\\]*[/\\]dist[/\\]cli\.js$/.test(words[1])) return 2;
+  return 0;
+}
+
+/**
+ * Our status line command taken apart: undefined unless the whole command is one run of the
+ * Tokenmeter CLI's `statusline` with only its own options (a user script that merely mentions
+ * "tokenmeter … statusline" is not ours). `wrapped` is the user's command given to --wrap.
+ */
+export function parseTokenmeterStatusLine(command: string, ourCommand?: string): { wrapped?: string } | undefined {
+  const words = shellWords(command);
+  if (!words) return undefined;
+  const ours = ourCommand === undefined ? undefined : shellWords(ourCommand);
+  let optionsAt = 0;
+  if (ours && ours.length > 0 && ours.every((w, i) => words[i] === w)) {
+    optionsAt = ours.length;
+    if (ours[ours.length - 1] !== 'statusline') optionsAt = words[optionsAt] === 'statusline' ? optionsAt + 1 : 0;
+  }
+  if (optionsAt === 0) {
+    const start = invocationLength(words);
+    if (start === 0 || words[start] !== 'statusline') return undefined;
+    optionsAt = start + 1;
+  }
+  const out: { wrapped?: string } = {};
+  for (let i = optionsAt; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--no-record') continue;
+    if (w === '--wrap' || w === '--state-dir') {
+      if (i + 1 >= words.length) return undefined;
+      if (w === '--wrap') out.wrapped = words[i + 1];
+      i++;
+    } else if (w.startsWith('--wrap=')) out.wrapped = w.slice('--wrap='.length);
+    else if (w.startsWith('--state-dir=')) continue;
+    else return undefined;
+  }
+  return out;
+}
+
+/** True when `command` runs our statusline (`<ourCommand> ...`, or another install of the Tokenmeter CLI). */
 export function isTokenmeterStatusLine(command: string, ourCommand: string): boolean {
   const c = command.trim();
-  return c === ourCommand || c.startsWith(`${ourCommand} `) || /\btokenmeter\b[^|;&]*\sstatusline\b/.test(c);
+  return c === ourCommand || parseTokenmeterStatusLine(c, ourCommand) !== undefined;
 }
 
 export interface StatusLineSettingsPlan {
@@ -274,8 +341,7 @@ export function planStatusLineUninstall(settings: unknown, ourCommand: string): 
   if (!existing || !command || !isTokenmeterStatusLine(command, ourCommand)) {
     return { action: 'unchanged', before, after: before, settings: base, summary: 'Claude Code does not run the Tokenmeter status line.' };
   }
-  const at = command.indexOf(WRAP_FLAG);
-  const wrapped = at >= 0 ? shellUnquote(command.slice(at + WRAP_FLAG.length)) : undefined;
+  const wrapped = parseTokenmeterStatusLine(command, ourCommand)?.wrapped;
   if (wrapped) {
     const after = { ...existing, command: wrapped };
     base.statusLine = after;

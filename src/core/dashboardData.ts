@@ -654,8 +654,9 @@ export function dailyExportRows(index: DashboardIndex, query: DashboardQuery, no
 
 function csvField(value: unknown): string {
   let text = Array.isArray(value) ? value.join(' ') : String(value);
-  // Names come from logs; a leading = + - @ would run as a formula in a spreadsheet.
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Names come from logs; a leading = + - @ would run as a formula in a spreadsheet. Every cell
+  // but a number or boolean is guarded: a list of model names is joined into text just the same.
+  if (typeof value !== 'number' && typeof value !== 'boolean' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

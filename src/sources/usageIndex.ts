@@ -131,6 +131,22 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   if (file.endsWith('.bin')) await fs.rm(`${file.slice(0, -4)}.json`, { force: true });
 }
 
+/**
+ * saveIndex for callers that must go on when it fails (a read-only cache folder, an index path
+ * that is a folder, a full disk): the index only saves time, so the failure is logged, never
+ * fatal. Returns whether the index was saved.
+ */
+export async function trySaveIndex(file: string, scanner: UsageScanner, log: (message: string) => void): Promise<boolean> {
+  try {
+    await saveIndex(file, scanner);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    log(`Could not save the usage index ${file} (${code}); totals are unaffected, the next run reads the logs again. Check that the folder is writable and the disk is not full, or set TOKENMETER_CACHE_DIR.`);
+    return false;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

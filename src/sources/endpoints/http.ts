@@ -52,6 +52,8 @@ export interface AdapterDeps {
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_AUTH_HINT = "Run 'Tokenmeter: Set API Key'.";
 const MAX_REDIRECTS = 5;
+/** Budget answers are a few KB; a body past this is not one (and an endless one must not fill memory). */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpResult {
   status: number;
@@ -104,7 +106,7 @@ export async function httpGet(
         current = next;
         continue;
       }
-      const text = await res.text();
+      const text = await readBodyCapped(res, label, MAX_BODY_BYTES);
       return { status: res.status, headers: res.headers, text, url: current.toString() };
     }
   } catch (err) {
@@ -127,6 +129,33 @@ export async function httpGet(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The body as text, read chunk by chunk and abandoned past `maxBytes` (then EndpointError 'format'). */
+async function readBodyCapped(res: Response, label: string, maxBytes: number): Promise<string> {
+  const tooBig = () =>
+    new EndpointError('format', `${label} sent a body over ${Math.round(maxBytes / 1024)} KB; a budget answer is a few KB. Check the URL points at ${label}.`, { status: res.status });
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  if (!res.body) return res.text();
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  // TextDecoder, like Response.text(), drops a byte-order mark.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Parses Retry-After (delta seconds or HTTP date) into ms after nowMs. */
