@@ -1,5 +1,5 @@
 import { computeStatusSnapshot } from '../core/snapshot';
-import { guardDecision, type ExhaustedBudget } from '../core/runawayGuard';
+import { guardDecision, type ExhaustedBudget } from '../core/runaway/guard';
 import type { UsageEvent } from '../core/usageEvent';
 import { calendarFor, detectorOptionsFrom, numberFlag } from './alerts';
 import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';

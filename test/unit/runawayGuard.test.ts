@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RunawayDetector, runawayStatusOf, type RunawayAlert } from '../../src/core/runaway';
-import { guardDecision } from '../../src/core/runawayGuard';
+import { guardDecision } from '../../src/core/runaway/guard';
 import type { UsageEvent } from '../../src/core/usageEvent';
 import { generateHistory, testCostOf } from './runawayHistories';
 

@@ -1,5 +1,7 @@
-import { RunawayDetector, shortSessionId, formatUsd, type RunawayAlert, type RunawayKind, type RunawayOptions } from './runaway';
-import type { UsageEvent } from './usageEvent';
+import { RunawayDetector } from './detector';
+import { formatUsd, shortSessionId } from './messages';
+import type { RunawayAlert, RunawayKind, RunawayOptions } from './types';
+import type { UsageEvent } from '../usageEvent';
 
 /** An exhausted cap, as the caller's budget snapshot reports it. */
 export interface ExhaustedBudget {

@@ -1,0 +1,10 @@
+/**
+ * Runaway guard: the detector (detector.ts) and what is built on it — the
+ * user's baseline (baseline.ts), alert sentences (messages.ts), sub-agent
+ * concurrency advice (advice.ts), the hook's decision (guard.ts).
+ */
+export * from './types';
+export { RunawayDetector } from './detector';
+export { replayAlerts, baselineFromHistory } from './baseline';
+export { shortSessionId, formatUsd, formatDurationMs, largeContextTokens, runawayMessage, runawayStatusOf, type RunawayStatus } from './messages';
+export { recommendMaxConcurrentSubagents, type ConcurrencyAdvice } from './advice';

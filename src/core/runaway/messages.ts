@@ -1,0 +1,83 @@
+import { minuteMs } from './sessionState';
+import type { RunawayAlert } from './types';
+
+/** Short session id for messages: the first 8 characters. */
+export function shortSessionId(sessionId: string): string {
+  return sessionId.length > 8 ? sessionId.slice(0, 8) : sessionId;
+}
+
+export function formatUsd(usd: number): string {
+  if (usd >= 1000) return `$${Math.round(usd).toLocaleString('en-US')}`;
+  if (usd >= 100) return `$${usd.toFixed(0)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+export function formatDurationMs(ms: number): string {
+  const min = Math.max(0, Math.round(ms / minuteMs));
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  const rest = min % 60;
+  return rest === 0 ? `${h} h` : `${h} h ${rest} min`;
+}
+
+export function formatTokens(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)}k`;
+  return `${Math.round(n)}`;
+}
+
+/** Context worth naming in a burn-rate alert. */
+export const largeContextTokens = 100_000;
+
+/** The alert sentence: what is happening, then session, project, model, rate, duration, cost so far and in an hour. */
+export function runawayMessage(a: Omit<RunawayAlert, 'message'>): string {
+  const who = `Session ${shortSessionId(a.sessionId)} (${a.project || 'unknown project'}, ${a.model || 'unknown model'})`;
+  let what: string;
+  switch (a.kind) {
+    case 'parallel-agents':
+      what = `${who} is running ${a.activeAgents} sub-agents at once`;
+      break;
+    case 'loop':
+      what = `${who} looks stuck in a loop: ${a.loopRepeats ?? 'many'} near-identical requests in 10 min`;
+      break;
+    case 'budget-projection':
+      what = `${who} will overrun the remaining budget${a.remainingBudgetUsd !== undefined ? ` of ${formatUsd(Math.max(0, a.remainingBudgetUsd))}` : ''} within the hour`;
+      break;
+    case 'burn-rate':
+    default: {
+      const ctx = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? ` re-sending ${formatTokens(a.contextTokens)} tokens of context per request` : '';
+      what = `${who} is burning far above your usual rate${a.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(a.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
+      break;
+    }
+  }
+  let text = `${what}: ${formatUsd(a.usdPerHour)}/h (${formatTokens(a.tokensPerMinute)} tok/min), running ${formatDurationMs(a.runningForMs)}, ${formatUsd(a.costSoFarUsd)} so far, ${formatUsd(a.projectedNextHourUsd)} more in the next hour at this rate.`;
+  if (a.windowExhaustedInMin !== undefined) text += ` 5-hour window exhausted in ~${Math.max(1, Math.round(a.windowExhaustedInMin))} min.`;
+  return text;
+}
+
+/** What the status bar shows while a runaway is in force. */
+export interface RunawayStatus {
+  isRunaway: boolean;
+  /** Status bar text, e.g. `$(flame) Runaway $1,285/h`; '' when none. */
+  text: string;
+  /** One line per alert in force. */
+  tooltip: string;
+  /** The alerts in force, for texts in another language or currency. */
+  alerts: readonly RunawayAlert[];
+  /** The fastest-burning session in trouble, for Show Session. */
+  sessionId?: string;
+}
+
+/** The status bar's runaway state from `RunawayDetector.alertsInForce(nowMs)`. */
+export function runawayStatusOf(alertsInForce: readonly RunawayAlert[]): RunawayStatus {
+  if (alertsInForce.length === 0) return { isRunaway: false, text: '', tooltip: '', alerts: [] };
+  const worst = alertsInForce.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
+  const sessions = new Set(alertsInForce.map((a) => a.sessionId)).size;
+  return {
+    isRunaway: true,
+    text: `$(flame) Runaway ${formatUsd(worst.usdPerHour)}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`,
+    tooltip: alertsInForce.map((a) => a.message).join('\n'),
+    alerts: alertsInForce,
+    sessionId: worst.sessionId,
+  };
+}
