@@ -1,6 +1,8 @@
 import type { BudgetReading } from '../core/budgetReading';
 import { claudePlanQuotas } from '../core/claudeStatusLine';
 import { englishUsd, formatTokens, formatUsd } from '../core/format';
+import { pacingLineText } from '../core/alertPhrases';
+import { claudeWindowReadings, codexWindowReadings, pacingJson, pacingOfAll } from '../core/pacing';
 import { computeStatus } from '../core/status/computeStatus';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
@@ -40,6 +42,7 @@ export async function runStatus(argv: string[]): Promise<number> {
     codexLimits: scanner.officialLimits(),
   });
   const { snapshot } = status;
+  const pacing = pacingOfAll([...(planSnapshot ? claudeWindowReadings(planSnapshot) : []), ...codexWindowReadings(scanner.officialLimits())], nowMs);
   const fmt = englishUsd;
   const exitCode = endpoints ? endpoints.exitCode : 0;
 
@@ -51,6 +54,7 @@ export async function runStatus(argv: string[]): Promise<number> {
       ...(endpoints ? endpoints.json : {}),
       limits: status.limits.map(({ reading: _reading, ...c }) => c),
       tightestLimit: status.tightest?.id ?? null,
+      pacing: pacing.map(pacingJson),
       scan: { files: scanner.stats.files, malformedLines: scanner.stats.tally.malformedLines, duplicates: scanner.stats.duplicates },
     });
     return exitCode;
@@ -59,6 +63,7 @@ export async function runStatus(argv: string[]): Promise<number> {
   console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);
   if (snapshot.block) console.log(`5-hour block: ${formatUsd(snapshot.block.costUsd)}, ${formatUsd(snapshot.block.usdPerHour)}/h, ends ${new Date(snapshot.block.endMs).toLocaleTimeString()}`);
   for (const c of status.limits) console.log(fmt.limitLine(c, nowMs));
+  for (const p of pacing) console.log(pacingLineText(fmt, p));
   return exitCode;
 }
 

@@ -3,6 +3,7 @@
 // `BudgetNotification.message`, `LiveRoutingHint.text`, what the CLI prints); otherwise they are
 // rebuilt from the numbers behind them. Pure, like format.ts.
 import type { Formatter } from './format';
+import type { PacingWarning, WindowPacing } from './pacing';
 import type { LiveRoutingHint } from './router';
 import { largeContextTokens, shortSessionId, type RunawayAlert, type RunawayStatus } from './runaway';
 import { describeDay, type BudgetNotification, type ThresholdInput } from './thresholds';
@@ -116,4 +117,54 @@ export function routingHintTexts(fmt: Formatter, hint: LiveRoutingHint): { text:
       'Switch with /model in Claude Code if the work stays this simple.',
     ].join('\n'),
   };
+}
+
+const windowWords: Record<string, { en: string; zh: string }> = {
+  '5h': { en: 'the 5-hour window', zh: '5 小时额度' },
+  '7d': { en: 'the week', zh: '本周额度' },
+};
+
+/**
+ * One window's pace: "Claude 7d: 41% used, 29% of the week gone: ahead of pace, runs out Thu 14:00, resets Fri 09:00".
+ * For the tooltip, the dashboard and the CLI.
+ */
+export function pacingLineText(fmt: Formatter, p: WindowPacing): string {
+  const zh = fmt.language === 'zh-cn';
+  const name = `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window}`;
+  const used = `${Math.round(p.usedPercent)}%`;
+  const words = windowWords[p.window] ?? { en: 'the window', zh: '额度' };
+  const parts: string[] = [zh ? `${name}：已用 ${used}` : `${name}: ${used} used`];
+  if (p.resetSinceReading && p.elapsedPercent === null) {
+    parts.push(zh ? '记录后已重置' : 'reset since it was recorded');
+    return parts.join(zh ? '，' : ', ');
+  }
+  if (p.elapsedPercent !== null) {
+    const gone = `${Math.round(p.elapsedPercent)}%`;
+    parts[0] += zh ? `，${words.zh}时间已过 ${gone}` : `, ${gone} of ${words.en} gone`;
+    const ahead = p.aheadByPercent ?? 0;
+    parts.push(p.runsOutBeforeReset ? (zh ? '超前于进度' : 'ahead of pace') : ahead > 0 ? (zh ? '略超进度' : 'slightly ahead of pace') : (zh ? '进度正常' : 'on pace'));
+  }
+  if (p.projectedRunOutAtMs !== null) parts.push(zh ? `${fmt.dateTime(p.projectedRunOutAtMs)} 用完` : `runs out ${fmt.dateTime(p.projectedRunOutAtMs)}`);
+  if (p.resetsAtMs !== null) parts.push(zh ? `${fmt.dateTime(p.resetsAtMs)} 重置` : `resets ${fmt.dateTime(p.resetsAtMs)}`);
+  return zh ? `${parts[0]}：${parts.slice(1).join('，')}` : `${parts[0]}: ${parts.slice(1).join(', ')}`;
+}
+
+/** The status bar's short pacing text when a window runs out before its reset: "Claude 5h out in 1 h 10 min". */
+export function pacingStatusText(fmt: Formatter, p: WindowPacing, nowMs: number): string {
+  const name = `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window}`;
+  const inText = fmt.duration(Math.max(0, (p.projectedRunOutAtMs ?? nowMs) - nowMs));
+  return fmt.language === 'zh-cn' ? `${name} 约 ${inText}后用完` : `${name} out in ${inText}`;
+}
+
+/** The one-time warning: "At this pace Claude's 5-hour window runs out at 14:10, 2 h 5 min before it resets (16:15)." */
+export function pacingWarningText(fmt: Formatter, w: PacingWarning): string {
+  const p = w.pacing;
+  const name = p.source === 'claude' ? 'Claude' : 'Codex';
+  const words = { '5h': { en: '5-hour window', zh: '5 小时额度' }, '7d': { en: 'weekly limit', zh: '每周额度' } }[p.window] ?? { en: `${p.window} window`, zh: `${p.window} 额度` };
+  const runOut = fmt.dateTime(p.projectedRunOutAtMs!);
+  const reset = fmt.dateTime(p.resetsAtMs!);
+  const lead = fmt.duration(w.leadMs);
+  return fmt.language === 'zh-cn'
+    ? `按当前速度，${name} 的${words.zh}将在 ${runOut} 用完，比重置（${reset}）早 ${lead}。已用 ${Math.round(p.usedPercent)}%，时间已过 ${Math.round(p.elapsedPercent ?? 0)}%。`
+    : `At this pace ${name}'s ${words.en} runs out ${runOut}, ${lead} before it resets (${reset}): ${Math.round(p.usedPercent)}% used with ${Math.round(p.elapsedPercent ?? 0)}% of the time gone.`;
 }

@@ -92,6 +92,18 @@ describe('tokenmeter status --json --config FILE', function () {
     fs.writeFileSync(path.join(dir, 'state', 'claude-statusline.json'), JSON.stringify({ version: 1, recordedAtMs: nowMs, fiveHour: { usedPercentage: 71, resetsAtMs: nowMs + 3_600_000 } }));
     const r = await cli(['status', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).statusText, '$(pulse) $0.00 today · Claude 5h 71%');
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.statusText, '$(pulse) $0.00 today · Claude 5h 71%');
+    // 71 % used with 4 of 5 hours gone: behind pace, no run-out before the reset.
+    assert.equal(out.pacing.length, 1);
+    const { elapsedPercent, ...pacing } = out.pacing[0];
+    assert.ok(elapsedPercent >= 79.9 && elapsedPercent <= 81, String(elapsedPercent));
+    assert.deepEqual(pacing, { source: 'claude', window: '5h', usedPercent: 71, projectedRunOutAt: null, resetsAt: new Date(nowMs + 3_600_000).toISOString(), runsOutBeforeReset: false });
+  });
+
+  it('lists no pacing without recorded rate limits', async () => {
+    const r = await cli(['status', '--json'], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).pacing, []);
   });
 });
