@@ -30,7 +30,7 @@ const separateBundles = (dir) => ({
   },
 });
 
-const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'usageError.ts'].includes(f)).map((f) => f.slice(0, -3));
+const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts'].includes(f)).map((f) => f.slice(0, -3));
 
 const builds = [
   // The extension entry stays tiny; the engine (zod, prices, scanner) is a second bundle it requires lazily.

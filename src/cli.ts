@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { existsSync, readdirSync } from 'node:fs';
-import { UsageError } from './cli/usageError';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { optionsOf, parseCommandArgs, UsageError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
 import { defaultWorkerCount, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
@@ -47,7 +47,9 @@ Options (reports):
   --no-index             ignore the persisted index (cold scan)
 
 Environment: CLAUDE_CONFIG_DIR, CODEX_HOME (log folders), TOKENMETER_SETTINGS (JSON settings file).
-Exit codes: 0 ok, 1 error, 2 usage error (guard: 2 = stop).`;
+Exit codes: 0 ok, 1 error, 2 usage error (guard: 2 = stop).
+
+tokenmeter --version prints the version.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -55,11 +57,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
-    console.error(`Unknown command "${name}". Run "tokenmeter --help" for the list.`);
-    return 2;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(version());
+    return 0;
   }
+  const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  if (!command) throw new UsageError(`unknown command "${name}"; run "tokenmeter --help" for the list`);
+  // Every command's options are checked against one table before its code loads (statusline parses its own).
+  const options = optionsOf(name);
+  if (options) parseCommandArgs(rest, options, name);
   // Commands with options of their own print their own help; the rest share the report options.
   if ((rest.includes('--help') || rest.includes('-h')) && !ownHelp.has(name)) {
     console.log(`tokenmeter ${name}: ${command.summary}\n\n${command.usage ?? help.slice(help.indexOf('Options (reports):'))}`);
@@ -91,11 +97,18 @@ function looksCold(args: string[]): boolean {
   }
 }
 
+/** The package version, read from package.json beside dist/ only when asked. */
+function version(): string {
+  const file = path.join(__dirname, '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(`tokenmeter: ${error.message}`);
+      // One line: what was wrong and where to look.
+      console.error(`tokenmeter: ${error.message.split('\n')[0]}`);
       process.exitCode = 2;
     } else {
       console.error(`tokenmeter: ${error instanceof Error ? error.message : String(error)}`);

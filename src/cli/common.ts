@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Calendar } from '../core/calendar';
-import { UsageError } from './usageError';
+import { optionsOf, parseCommandArgs, UsageError, type CommandOptions, type ParsedArgs } from './args';
 import { loadPriceData, PriceTable } from '../core/pricing';
 import { defaultSettings } from '../core/defaultSettings';
 import type { Settings } from '../core/settings';
@@ -10,30 +10,26 @@ import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
 
-export { UsageError };
+export { UsageError, type ParsedArgs };
 
-export interface ParsedArgs {
-  flags: Map<string, string | true>;
-  positional: string[];
-}
-
-/** `--name value`, `--name=value` and boolean `--name`; `booleans` never take a value. */
-export function parseArgs(args: string[], booleans: string[] = ['json', 'help', 'replay', 'no-index']): ParsedArgs {
-  const flags = new Map<string, string | true>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (eq !== -1) flags.set(name, arg.slice(eq + 1));
-    else if (booleans.includes(name) || i + 1 >= args.length || args[i + 1].startsWith('--')) flags.set(name, true);
-    else flags.set(name, args[++i]);
+/**
+ * Parses a command's arguments with `node:util` parseArgs (strict). `spec` is the command's name in the options
+ * table (src/cli/args.ts), or — for callers not yet moved to the table — the names of its boolean options, every
+ * other `--name` taking a value (src/cli.ts has already checked the command line against the table).
+ */
+export function parseArgs(args: string[], spec: string | string[] = ['json', 'help', 'replay', 'no-index']): ParsedArgs {
+  if (typeof spec === 'string') {
+    const options = optionsOf(spec);
+    if (!options) throw new Error(`no options table for "${spec}"`);
+    return parseCommandArgs(args, options, spec);
   }
-  return { flags, positional };
+  const options: CommandOptions = {};
+  for (const arg of args) {
+    if (!arg.startsWith('--') || arg === '--') continue;
+    const name = arg.slice(2).split('=')[0];
+    if (name !== 'help') options[name] = { type: spec.includes(name) ? 'boolean' : 'string' };
+  }
+  return parseCommandArgs(args, options);
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
@@ -48,10 +44,27 @@ export function sourceFlag(args: ParsedArgs): SourceName | 'all' {
   return value;
 }
 
+/** `2026-11-24` (or `20261124`) when it names a real day, else undefined. */
+export function isoDay(value: string): string | undefined {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+/** `--since` / `--until` as given, after checking each is a real day and that `--since` is not after `--until`. */
 export function dateFlag(args: ParsedArgs, name: 'since' | 'until'): string | undefined {
-  const value = stringFlag(args, name);
-  if (value !== undefined && !/^\d{4}-?\d{2}-?\d{2}$/.test(value)) throw new UsageError(`--${name} must be YYYY-MM-DD (got "${value}")`);
-  return value;
+  const days = { since: stringFlag(args, 'since'), until: stringFlag(args, 'until') };
+  for (const key of ['since', 'until'] as const) {
+    const v = days[key];
+    if (v !== undefined && !isoDay(v)) throw new UsageError(`--${key} must be a real day as YYYY-MM-DD (got "${v}")`);
+  }
+  if (days.since !== undefined && days.until !== undefined && isoDay(days.since)! > isoDay(days.until)!) {
+    throw new UsageError(`--since ${days.since} is after --until ${days.until}`);
+  }
+  return days[name];
 }
 
 export function calendarFlag(args: ParsedArgs): Calendar {

@@ -1,6 +1,6 @@
 import { blocksReport, dailyReport, monthlyReport, sessionReport } from '../core/reports';
 import { formatTokens, formatUsd } from '../core/format';
-import { calendarFlag, colour, dateFlag, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, sourceFlag } from './common';
+import { calendarFlag, colour, dateFlag, isoDay, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, sourceFlag } from './common';
 
 type Row = { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number; totalCost: number };
 
@@ -16,7 +16,7 @@ function printFooter(unpricedModels: string[], malformed: number): void {
 
 /** `tokenmeter daily|monthly|session`: usage grouped by day, month or session. */
 export async function runReport(kind: 'daily' | 'monthly' | 'session', argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, kind);
   const settings = await loadCliSettings();
   const options = { calendar: calendarFlag(args), prices: priceTableOf(settings), since: dateFlag(args, 'since'), until: dateFlag(args, 'until'), source: sourceFlag(args) };
   const scanner = await scanForCli(args, settings);
@@ -43,13 +43,13 @@ export async function runReport(kind: 'daily' | 'monthly' | 'session', argv: str
 
 /** `tokenmeter blocks`: 5-hour usage windows. */
 export async function runBlocks(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, 'blocks');
   const settings = await loadCliSettings();
   const source = sourceFlag(args);
   const scanner = await scanForCli(args, settings);
   const report = blocksReport(scanner.ledger.events(), priceTableOf(settings), Date.now(), source);
-  const since = dateFlag(args, 'since');
-  if (since) report.blocks = report.blocks.filter((b) => b.startTime.slice(0, 10) >= since.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3'));
+  const [since, until] = [dateFlag(args, 'since'), dateFlag(args, 'until')].map((d) => (d === undefined ? undefined : isoDay(d)));
+  report.blocks = report.blocks.filter((b) => (!since || b.startTime.slice(0, 10) >= since) && (!until || b.startTime.slice(0, 10) <= until));
   if (args.flags.has('json')) return print(report);
   console.log(renderTable(['Block start', 'Status', 'Requests', 'Tokens', 'Cost', 'Burn $/h', 'Models'], report.blocks.map((b) => [
     b.startTime.slice(0, 16).replace('T', ' '), b.isActive ? 'ACTIVE' : '', String(b.entries), formatTokens(b.totalTokens), formatUsd(b.costUSD), b.burnRate ? formatUsd(b.burnRate.costPerHour) : '', b.models.join(', '),

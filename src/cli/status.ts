@@ -14,7 +14,7 @@ import { print } from './reports';
  * listed under `budgets`, with the one the status bar shows as `tightest`.
  */
 export async function runStatus(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, 'status');
   const settings = await loadCliSettings();
   const calendar = args.flags.has('timezone') ? calendarFlag(args) : calendarFlag(parseArgs(settings.timeZone ? ['--timezone', settings.timeZone] : []));
   const configPath = stringFlag(args, 'config');

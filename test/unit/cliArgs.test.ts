@@ -1,0 +1,57 @@
+// The command line: one options table, node:util parseArgs in strict mode, one UsageError across bundles.
+import * as assert from 'node:assert/strict';
+import { commandOptions, parseCommandArgs, UsageError } from '../../src/cli/args';
+import { dateFlag, parseArgs } from '../../src/cli/common';
+
+const usage = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof UsageError, `a UsageError, got ${String(error)}`);
+    assert.doesNotMatch(error.message, /\n/, 'one line');
+    return error.message;
+  }
+  assert.fail('no UsageError');
+};
+
+describe('command line arguments', () => {
+  it('rejects an unknown option and a missing value, naming the option and the help', () => {
+    assert.equal(usage(() => parseCommandArgs(['--sinse', '2026-11-01'], commandOptions.daily, 'daily')), 'unknown option --sinse; run "tokenmeter daily --help"');
+    assert.match(usage(() => parseCommandArgs(['--since'], commandOptions.daily, 'daily')), /^--since needs a value/);
+    assert.match(usage(() => parseArgs(['--json', '--bogus'], 'status')), /^unknown option --bogus/);
+  });
+
+  it('reads --name value, --name=value, booleans, positionals and repeated options', () => {
+    const a = parseCommandArgs(['--since=2026-11-01', '--until', '2026-11-30', '--json', 'extra'], commandOptions.daily);
+    assert.deepEqual([...a.flags], [['since', '2026-11-01'], ['until', '2026-11-30'], ['json', true]]);
+    assert.deepEqual(a.positional, ['extra']);
+    const e = parseCommandArgs(['fix the bug', '--context', 'a.ts', '--context=b.ts'], commandOptions.estimate);
+    assert.deepEqual(e.lists.get('context'), ['a.ts', 'b.ts']);
+    // The older call style (boolean names) still parses with node:util.
+    assert.deepEqual([...parseArgs(['--config', 'x.json', '--json']).flags], [['config', 'x.json'], ['json', true]]);
+  });
+
+  it('refuses impossible days and --since after --until', () => {
+    const days = (...argv: string[]) => parseCommandArgs(argv, commandOptions.daily);
+    assert.equal(usage(() => dateFlag(days('--since', '2026-13-45'), 'since')), '--since must be a real day as YYYY-MM-DD (got "2026-13-45")');
+    assert.match(usage(() => dateFlag(days('--until', '2026-02-30'), 'until')), /--until must be a real day/);
+    assert.equal(usage(() => dateFlag(days('--since', '2026-11-30', '--until', '2026-11-01'), 'since')), '--since 2026-11-30 is after --until 2026-11-01');
+    assert.equal(dateFlag(days('--since', '20261101', '--until', '2026-11-01'), 'since'), '20261101');
+    assert.equal(dateFlag(days('--since', '2028-02-29'), 'since'), '2028-02-29');
+  });
+
+  it('recognises a UsageError thrown by another bundle\'s copy of the class', () => {
+    const file = require.resolve('../../src/cli/args');
+    const original = require.cache[file];
+    delete require.cache[file];
+    try {
+      const copy = require('../../src/cli/args') as typeof import('../../src/cli/args');
+      assert.notEqual(copy.UsageError, UsageError, 'a second copy of the module');
+      assert.ok(new copy.UsageError('x') instanceof UsageError);
+      assert.ok(new UsageError('x') instanceof copy.UsageError);
+      assert.ok(!(new Error('x') instanceof UsageError));
+    } finally {
+      require.cache[file] = original;
+    }
+  });
+});
