@@ -46,7 +46,8 @@ Options (reports):
   --source ${sourceNames.join('|')}|all
   --no-index             ignore the persisted index (cold scan)
 
-Environment: CLAUDE_CONFIG_DIR, CODEX_HOME (log folders), TOKENMETER_SETTINGS (JSON settings file).
+Settings: the editor's tokenmeter.* settings (VS Code user settings.json), or TOKENMETER_SETTINGS (a JSON file; empty = defaults).
+Environment: CLAUDE_CONFIG_DIR, CODEX_HOME (log folders), TOKENMETER_EDITOR_SETTINGS (another settings.json).
 Exit codes: 0 ok, 1 error, 2 usage error (guard: 2 = stop).
 
 tokenmeter --version prints the version.`;

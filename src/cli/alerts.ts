@@ -30,16 +30,17 @@ export function dayStartFn(calendar: Calendar): (ms: number) => number {
 }
 
 /**
- * Detector options from settings and flags: `--burn-factor`, `--max-agents`,
- * `--daily-usd` (default: tokenmeter.budget.dailyUsd), `--window-usd`, `--window-tokens`.
+ * Detector options from settings and flags: `--burn-factor` (default: tokenmeter.runaway.burnFactor), `--max-agents`
+ * (default: tokenmeter.runaway.maxParallelAgents, 0 = from history), `--daily-usd` (default: tokenmeter.budget.dailyUsd),
+ * `--window-usd`, `--window-tokens`. The settings are the editor's (see loadCliSettings).
  */
 export function detectorOptionsFrom(args: ParsedArgs, settings: Settings, calendar: Calendar, history: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null): RunawayOptions {
   const windowUsd = numberFlag(args, 'window-usd');
   const windowTokens = numberFlag(args, 'window-tokens');
   return {
     baseline: baselineFromHistory(history, costOf),
-    burnFactor: numberFlag(args, 'burn-factor'),
-    maxParallelAgents: numberFlag(args, 'max-agents'),
+    burnFactor: numberFlag(args, 'burn-factor') ?? settings.runaway.burnFactor,
+    maxParallelAgents: numberFlag(args, 'max-agents') ?? (settings.runaway.maxParallelAgents || undefined),
     dailyBudgetUsd: numberFlag(args, 'daily-usd') ?? settings.budget.dailyUsd,
     dayStartMs: dayStartFn(calendar),
     windowBudget: windowUsd !== undefined || windowTokens !== undefined ? { usd: windowUsd, tokens: windowTokens } : undefined,
@@ -94,7 +95,12 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  // Live view: replay the last two hours and show what is in force now.
+  // Live view: replay the last two hours and show what is in force now — unless the editor's setting turned alerts off.
+  if (!settings.runaway.enabled) {
+    if (json) process.stdout.write(JSON.stringify({ alerts: [], sessions: [], disabled: 'tokenmeter.runaway.enabled is false' }, null, 2) + '\n');
+    else console.log('Runaway alerts are off (tokenmeter.runaway.enabled is false).');
+    return 0;
+  }
   const nowMs = Date.now();
   const recent = all.filter((e) => e.timestampMs >= nowMs - 2 * hourMs && e.timestampMs <= nowMs + 60_000);
   const options = detectorOptionsFrom(args, settings, calendar, all.filter((e) => e.timestampMs < nowMs - 2 * hourMs), costOf);

@@ -3,6 +3,7 @@ import { Calendar } from '../core/calendar';
 import { optionsOf, parseCommandArgs, UsageError, type CommandOptions, type ParsedArgs } from './args';
 import { loadPriceData, PriceTable } from '../core/pricing';
 import { defaultSettings } from '../core/defaultSettings';
+import { tokenmeterSettingsOf } from '../core/editorSettings';
 import type { Settings } from '../core/settings';
 import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
@@ -76,19 +77,61 @@ export function calendarFlag(args: ParsedArgs): Calendar {
   }
 }
 
+/** VS Code's user settings.json for the editors Tokenmeter runs in, most common first. */
+export function editorSettingsPaths(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+  const home = env.HOME ?? env.USERPROFILE ?? '';
+  const config = platform === 'win32' ? env.APPDATA ?? path.join(home, 'AppData', 'Roaming')
+    : platform === 'darwin' ? path.join(home, 'Library', 'Application Support')
+      : env.XDG_CONFIG_HOME || path.join(home, '.config');
+  return [
+    ...['Code', 'Code - Insiders', 'VSCodium', 'Cursor', 'Windsurf'].map((app) => path.join(config, app, 'User', 'settings.json')),
+    path.join(home, '.local', 'share', 'code-server', 'User', 'settings.json'),
+  ];
+}
+
 /**
- * Settings for the CLI: defaults, overridden by `TOKENMETER_SETTINGS` (a JSON
- * file with the same shape as the extension's `tokenmeter.*` settings).
+ * Settings for the CLI, the same `tokenmeter.*` settings the editor honours: `TOKENMETER_SETTINGS` names a JSON file
+ * of the nested shape (`{"runaway": {"burnFactor": 4}}`); set but empty, the defaults. Unset, the `tokenmeter.*` keys
+ * of the editor's user settings.json (`TOKENMETER_EDITOR_SETTINGS`, else the first of `editorSettingsPaths` that
+ * exists). A bad file is a UsageError naming the file and key.
  */
 export async function loadCliSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  const file = env.TOKENMETER_SETTINGS;
-  if (!file) return defaultSettings;
   const { readFile } = await import('node:fs/promises');
+  let file = env.TOKENMETER_SETTINGS;
+  let raw: unknown;
+  if (file !== undefined) {
+    if (!file) return defaultSettings;
+    raw = parseJsonFile(file, await readFile(file, 'utf8'), JSON.parse);
+  } else {
+    const candidates = env.TOKENMETER_EDITOR_SETTINGS ? [env.TOKENMETER_EDITOR_SETTINGS] : editorSettingsPaths(env);
+    let text: string | undefined;
+    for (const candidate of candidates) {
+      try {
+        text = await readFile(candidate, 'utf8');
+        file = candidate;
+        break;
+      } catch (error) {
+        // No such editor here: try the next; anything else (permissions) the user should hear about.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      }
+    }
+    if (text === undefined || !file || !text.includes('"tokenmeter.')) return defaultSettings;
+    raw = parseJsonFile(file, text, tokenmeterSettingsOf);
+  }
   // Loaded only here: zod costs ~50 ms of start-up that the default path does not need.
-  const { settingsSchema } = await import('../core/settings');
-  const parsed = settingsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  // (`require`, not `import()`: the same lazy load in the bundle and under the test runner's CommonJS hook.)
+  const { settingsSchema } = require('../core/settings') as typeof import('../core/settings');
+  const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+function parseJsonFile(file: string, text: string, parse: (text: string) => unknown): unknown {
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
 }
 
 /** Scans the logs (through the persisted index unless `--no-index`) and returns the scanner. */
