@@ -1,5 +1,5 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -47,9 +47,24 @@ const builds = [
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { dashboard: 'media/dashboard.ts' }, outdir: 'dist/media', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },
 ];
 
+// A production build (npm run package) starts from an empty dist/: no dev source maps or stale bundles ship.
+if (production) rmSync('dist', { recursive: true, force: true });
+
 if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
-  console.log('esbuild: watching');
+  // The lines .vscode/tasks.json's background problem matcher waits for (beginsPattern / endsPattern).
+  let pending = 0;
+  const announce = {
+    name: 'announce-rebuilds',
+    setup(build) {
+      build.onStart(() => {
+        if (pending++ === 0) console.log('[watch] build started');
+      });
+      build.onEnd(() => {
+        if (--pending === 0) console.log('[watch] build finished');
+      });
+    },
+  };
+  for (const options of builds) await (await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), announce] })).watch();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }
