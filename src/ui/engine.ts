@@ -5,6 +5,8 @@ import { readingOfLimit, remainingUsdOf, tightestLimit, type Limit } from '../co
 import { runawayAlertItems } from '../core/dashboardData';
 import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runaway';
 import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
+import type { Settings } from '../core/settings';
+import { settingsImpact } from '../core/settingsChange';
 import type { UsageEvent } from '../core/usageEvent';
 import { BudgetAlerts } from './budgetAlerts';
 import { BudgetService } from './budgetService';
@@ -49,6 +51,9 @@ export class Engine implements vscode.Disposable {
   /** The last status model computed, shared by the status bar, the dashboard and the commands. */
   private status: Status | undefined;
   private lifetime: vscode.Disposable[] = [];
+  private budgetsLifetime: vscode.Disposable | undefined;
+  /** The settings the running parts were built from. */
+  private applied: Settings;
   private readonly runawayNotifiedAtMs = new Map<string, number>();
 
   constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void, private readonly context: EngineContext) {
@@ -62,26 +67,40 @@ export class Engine implements vscode.Disposable {
     // The dashboard shows the same limits (one card each) and runaways as the status bar, read at each of its updates.
     this.dashboard.setLimits(() => this.limits, () => this.displayFormatter());
     this.dashboard.setAlerts(() => runawayAlertItems(this.runaway?.current?.alertsInForce(Date.now()) ?? []));
-    this.subscription = this.settings.onDidChange(() => this.restart());
+    this.applied = this.settings.current;
+    this.subscription = this.settings.onDidChange((next) => this.settingsChanged(next));
     this.restart();
   }
 
-  /** One service per settings snapshot: sources, pollers, watchers and timers are rebuilt together. */
+  /** Redoes only what the change touches (core/settingsChange.ts): rescan, re-poll, new detector, recompute or re-render. */
+  private settingsChanged(next: Settings): void {
+    const impact = settingsImpact(this.applied, next);
+    this.applied = next;
+    if (impact.rescan) return this.restart();
+    const service = this.service;
+    if (!service) return;
+    if (impact.repoll) this.startBudgets(next);
+    if (impact.runaway) this.startRunaway(next, service);
+    if (impact.recompute) {
+      this.dashboard.setService(service, next.budget);
+      // Publishes new numbers, which updates the status bar once.
+      service.setBudget(next.budget);
+    }
+    if (impact.render) this.statusBar.setDisplay(next.display);
+    if (!impact.recompute) this.update(service.state);
+    this.dashboard.changed();
+  }
+
+  /** One service per log configuration: scanner, index, watchers and timers; pollers and detector with it. */
   private restart(): void {
     for (const d of this.lifetime.reverse()) d.dispose();
     this.lifetime = [];
     this.service?.dispose();
-    this.budgets?.dispose();
     const settings = this.settings.current;
     const service = (this.service = new UsageService(settings, this.log));
-    const budgets = (this.budgets = new BudgetService(settings.endpoints, this.context.secrets, this.log, (sourceId, message, isAuth) =>
-      void this.notifyEndpointError(sourceId, message, isAuth)));
-    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.limits), this.log, this.runawayNotifiedAtMs);
+    this.startBudgets(settings);
+    this.startRunaway(settings, service);
     this.lifetime.push(service.onDidChange((state) => this.update(state)));
-    this.lifetime.push(budgets.onDidChange(() => {
-      this.update(service.state);
-      this.dashboard.changed();
-    }));
     this.dashboard.setService(service, settings.budget);
     this.statusBar.setDisplay(settings.display);
     this.statusBar.show(service.state, undefined);
@@ -89,6 +108,23 @@ export class Engine implements vscode.Disposable {
       this.log(`Tokenmeter could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       this.statusBar.render({ kind: 'error', message: vscode.l10n.t('Tokenmeter could not read the agent logs.') });
     });
+  }
+
+  /** Budget endpoint pollers for the current endpoint settings (replacing any before). */
+  private startBudgets(settings: Settings): void {
+    this.budgetsLifetime?.dispose();
+    this.budgets?.dispose();
+    const budgets = (this.budgets = new BudgetService(settings.endpoints, this.context.secrets, this.log, (sourceId, message, isAuth) =>
+      void this.notifyEndpointError(sourceId, message, isAuth)));
+    this.budgetsLifetime = budgets.onDidChange(() => {
+      if (this.service) this.update(this.service.state);
+      this.dashboard.changed();
+    });
+  }
+
+  /** The runaway detector for the current thresholds, over the service's ledger. */
+  private startRunaway(settings: Settings, service: UsageService): void {
+    this.runaway = new RunawayWatch(settings, service.prices, service.calendar, () => remainingUsdOf(this.limits), this.log, this.runawayNotifiedAtMs);
   }
 
   private get limits(): Limit[] {
@@ -280,6 +316,7 @@ export class Engine implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.budgetsLifetime?.dispose();
     for (const d of this.lifetime.reverse()) d.dispose();
     this.dashboard.dispose();
     this.budgets?.dispose();

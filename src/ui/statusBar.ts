@@ -132,10 +132,9 @@ export class StatusBar implements vscode.Disposable {
     this.render(state);
   }
 
-  /** Currency and rate from the settings; the locale is VS Code's display language. Re-renders. */
+  /** Currency and rate from the settings (the locale is VS Code's display language), used from the next render. */
   setDisplay(display: DisplaySettings): void {
     this.display = display;
-    this.render(this.state);
   }
 
   private formatter(timeZone?: string): Formatter {

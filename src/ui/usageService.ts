@@ -41,7 +41,10 @@ export class UsageService implements vscode.Disposable {
   private lastSavedVersion = -1;
   private disposed = false;
 
-  constructor(private readonly settings: Settings, private readonly log: (message: string) => void) {
+  private budget: Settings['budget'];
+
+  constructor(settings: Settings, private readonly log: (message: string) => void) {
+    this.budget = settings.budget;
     this.roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
     this.prices = new PriceTable(settings.prices);
     this.calendar = new Calendar(settings.timeZone || undefined);
@@ -66,6 +69,12 @@ export class UsageService implements vscode.Disposable {
     this.every(fullPassMs, () => this.runPass(true));
     this.every(indexSaveMs, () => this.saveIndexIfChanged());
     this.every(recomputeMs, async () => this.publish());
+  }
+
+  /** New caps or thresholds: the same ledger, numbers recomputed and published. */
+  setBudget(budget: Settings['budget']): void {
+    this.budget = budget;
+    if (this.state.kind === 'ready' || this.state.kind === 'error') this.publish();
   }
 
   async refresh(): Promise<void> {
@@ -107,7 +116,7 @@ export class UsageService implements vscode.Disposable {
       prices: this.prices,
       calendar: this.calendar,
       nowMs: Date.now(),
-      budget: this.settings.budget,
+      budget: this.budget,
       officialLimits: this.scanner.officialLimits(),
     });
     this.setState({ kind: 'ready', snapshot });
