@@ -55,3 +55,17 @@ describe('contributor loop and packaging', () => {
     }
   });
 });
+
+describe('where each test runs', () => {
+  it('runs every test file in test:unit or test:stress, and CI runs both', () => {
+    const { stressOnly } = require('../suites.cjs') as { stressOnly: string[] };
+    for (const file of stressOnly) assert.ok(fs.existsSync(path.join(root, file)), `${file} (listed in test/suites.cjs) exists`);
+    const stressConfig = require('../stress/mocharc.cjs') as { spec: string[] };
+    const unitConfig = require('../../.mocharc.cjs') as { spec: string[]; ignore: string[] };
+    assert.deepEqual(unitConfig.ignore, stressOnly);
+    for (const file of stressOnly) assert.ok(stressConfig.spec.includes(file), `${file} runs in test:stress`);
+    assert.deepEqual(unitConfig.spec, ['test/unit/**/*.test.ts']);
+    assert.match(JSON.parse(read('package.json')).scripts['test:stress'], /--config test\/stress\/mocharc\.cjs/);
+    assert.match(read('test/runAll.mjs'), /'run', '--silent', 'test:stress'/);
+  });
+});
