@@ -28,6 +28,14 @@ describe('classifyTaskKind', () => {
     ['这个 shell 命令是什么意思', 'question'],
     ['complete this function', 'completion'],
     ['', 'other'],
+    // The other languages the model reads (not lines of the tuning set).
+    ['benenne die Klasse Kunde in Customer um', 'rename'],
+    ['この関数に単体テストを書いて', 'test'],
+    ['이 파일의 들여쓰기를 고쳐 줘', 'edit'],
+    ['corrige le bug : la page plante quand la liste est vide', 'bugfix'],
+    ['escribe la documentación de la API de pagos para los usuarios', 'docs'],
+    ['dá uma olhada nesse PR e vê se tem algum problema', 'review'],
+    ['спроектируй архитектуру сервиса уведомлений', 'architecture'],
   ];
   for (const [text, kind] of cases) {
     it(`classifies "${text.slice(0, 50)}" as ${kind}`, () => assert.equal(classifyTaskKind(text), kind));

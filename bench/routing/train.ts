@@ -1,0 +1,187 @@
+// Trains the routing model (tier heads and task-kind head) on the tuning set and writes
+// src/core/routing/modelData.ts. Run: npx tsx bench/routing/train.ts [--cv] [--lambda=0.001]
+//   --cv   leave-one-language-out cross-validation on the tuning set (nothing is written)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeRequest, routeRequest, type Tier } from '../../src/core/router';
+import { denseFeatureNames, denseFeatures, headReadsDense, modelHeads, readRequest, setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
+import { hashBuckets, hashedFeatures } from '../../src/core/routing/textFeatures';
+import { scoreByLanguage, scoreTable, type LabelledRow } from './score';
+import { loadOwnHeldOut, loadTuningRows } from './tuneSet';
+
+const kindOrder = modelHeads.slice(2).map((h) => h.replace('kind:', ''));
+const width = hashBuckets + denseFeatureNames.length;
+
+interface Example { index: Int32Array; value: Float32Array; dense: Float32Array; tier: Tier; kind: number }
+
+function toExample(r: LabelledRow): Example {
+  const req = { prompt: r.prompt, contextTokens: r.contextTokens };
+  const t = hashedFeatures(r.prompt);
+  return { index: t.index, value: t.value, dense: denseFeatures(analyzeRequest(req), req), tier: r.tier, kind: r.kind ? kindOrder.indexOf(r.kind) : -1 };
+}
+
+export interface TrainOptions { lambda: number; iterations: number; learningRate: number }
+export const defaultTrainOptions: TrainOptions = { lambda: 0.0001, iterations: 300, learningRate: 0.05 };
+
+/** Full-batch Adam on logistic (tier heads) and softmax (kind head) losses with L2. */
+export function train(rows: readonly LabelledRow[], options: TrainOptions = defaultTrainOptions): Float32Array {
+  const examples = rows.map(toExample);
+  const heads = modelHeads.length;
+  const w = new Float32Array(heads * width);
+  const m = new Float32Array(w.length);
+  const v = new Float32Array(w.length);
+  const g = new Float32Array(w.length);
+  const nTier = examples.length;
+  const nKind = examples.filter((e) => e.kind >= 0).length || 1;
+  const biasIndex = hashBuckets; // dense feature 0 is the bias
+  const logits = new Float64Array(heads);
+  for (let it = 1; it <= options.iterations; it++) {
+    g.fill(0);
+    for (const e of examples) {
+      for (let h = 0; h < heads; h++) {
+        const row = h * width;
+        let s = 0;
+        for (let i = 0; i < e.index.length; i++) s += w[row + e.index[i]] * e.value[i];
+        for (let j = 0; j < e.dense.length; j++) if (headReadsDense(h, j)) s += w[row + hashBuckets + j] * e.dense[j];
+        logits[h] = s;
+      }
+      const grads = new Float64Array(heads);
+      grads[0] = (1 / (1 + Math.exp(-logits[0])) - (e.tier !== 'small' ? 1 : 0)) / nTier;
+      grads[1] = (1 / (1 + Math.exp(-logits[1])) - (e.tier === 'large' ? 1 : 0)) / nTier;
+      if (e.kind >= 0) {
+        let max = -Infinity;
+        for (let k = 2; k < heads; k++) max = Math.max(max, logits[k]);
+        let z = 0;
+        for (let k = 2; k < heads; k++) z += Math.exp(logits[k] - max);
+        for (let k = 2; k < heads; k++) grads[k] = (Math.exp(logits[k] - max) / z - (k - 2 === e.kind ? 1 : 0)) / nKind;
+      }
+      for (let h = 0; h < heads; h++) {
+        if (grads[h] === 0) continue;
+        const row = h * width;
+        for (let i = 0; i < e.index.length; i++) g[row + e.index[i]] += grads[h] * e.value[i];
+        for (let j = 0; j < e.dense.length; j++) if (headReadsDense(h, j)) g[row + hashBuckets + j] += grads[h] * e.dense[j];
+      }
+    }
+    const b1 = 0.9, b2 = 0.999, lr = options.learningRate;
+    for (let i = 0; i < w.length; i++) {
+      const reg = i % width === biasIndex ? 0 : options.lambda * w[i];
+      const gi = g[i] + reg;
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      const mh = m[i] / (1 - b1 ** it);
+      const vh = v[i] / (1 - b2 ** it);
+      w[i] -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+  }
+  return w;
+}
+
+/** As shipped: hashed weights int8 with one scale per head, rule-feature weights as decimals. */
+export function quantize(w: Float32Array): { bytes: Uint8Array; scales: number[]; dense: number[]; dequantized: Float32Array } {
+  const heads = modelHeads.length;
+  const bytes = new Uint8Array(heads * hashBuckets);
+  const dequantized = new Float32Array(w.length);
+  const scales: number[] = [];
+  const dense: number[] = [];
+  for (let h = 0; h < heads; h++) {
+    let max = 0;
+    for (let j = 0; j < hashBuckets; j++) max = Math.max(max, Math.abs(w[h * width + j]));
+    const scale = Number((max / 127 || 1).toPrecision(6));
+    scales.push(scale);
+    for (let j = 0; j < hashBuckets; j++) {
+      const q = Math.max(-127, Math.min(127, Math.round(w[h * width + j] / scale)));
+      bytes[h * hashBuckets + j] = q & 0xff;
+      dequantized[h * width + j] = q * scale;
+    }
+    for (let j = 0; j < denseFeatureNames.length; j++) {
+      const d = Math.round(w[h * width + hashBuckets + j] * 1e4) / 1e4;
+      dense.push(d);
+      dequantized[h * width + hashBuckets + j] = d;
+    }
+  }
+  return { bytes, scales, dense, dequantized };
+}
+
+export function verdictsWith(weights: Float32Array | null, rows: readonly LabelledRow[]): { tier: Tier; kind: string }[] {
+  setModelWeightsForTraining(weights);
+  try {
+    return rows.map((r) => {
+      const a = routeRequest({ prompt: r.prompt, contextTokens: r.contextTokens });
+      return { tier: a.tier, kind: a.kind };
+    });
+  } finally {
+    setModelWeightsForTraining(undefined);
+  }
+}
+
+function main(): void {
+  const lambdaArg = process.argv.find((a) => a.startsWith('--lambda='));
+  const options = { ...defaultTrainOptions, ...(lambdaArg ? { lambda: Number(lambdaArg.split('=')[1]) } : {}) };
+  const rows = loadTuningRows();
+  console.log(`tuning rows: ${rows.length} (${rows.filter((r) => r.kind).length} with a task kind)`);
+  if (process.argv.includes('--grid')) {
+    // Leave-one-language-out probabilities once per lambda, then decisions for several penalties.
+    const langs = [...new Set(rows.map((r) => r.lang!))];
+    for (const lambda of [0.002, 0.0005, 0.0001]) {
+      const probs: { r: LabelledRow; ps: number; pm: number; floor: boolean; kind: string }[] = [];
+      for (const lang of langs) {
+        const test = rows.filter((r) => r.lang === lang);
+        const w = train(rows.filter((r) => r.lang !== lang), { ...options, lambda, iterations: 200 });
+        setModelWeightsForTraining(quantize(w).dequantized);
+        for (const r of test) {
+          const reading = readRequest({ prompt: r.prompt, contextTokens: r.contextTokens });
+          probs.push({ r, ps: reading.pAboveSmall, pm: reading.pAboveMedium, floor: reading.features.hardTopics.length > 0 || reading.features.hasStackTrace, kind: reading.kind });
+        }
+        setModelWeightsForTraining(undefined);
+      }
+      for (const penalty of [1.5, 2, 3, 4]) {
+        for (const floor of [0, 0.35]) {
+          const verdicts = probs.map((x) => {
+            const ps = x.floor ? Math.max(x.ps, floor) : x.ps;
+            const need = { small: 1 - ps, medium: ps - Math.min(ps, x.pm), large: Math.min(ps, x.pm) };
+            const price = { small: 1, medium: 3, large: 5 };
+            const order: Tier[] = ['small', 'medium', 'large'];
+            let best: Tier = 'large'; let bestLoss = Infinity;
+            order.forEach((t, i) => { let loss = price[t]; for (const h of order.slice(i + 1)) loss += need[h] * penalty * price[h]; if (loss < bestLoss - 1e-12) { best = t; bestLoss = loss; } });
+            return { tier: best, kind: x.kind };
+          });
+          const sc = scoreByLanguage(probs.map((x) => x.r), verdicts).all;
+          console.log(`lambda ${lambda} penalty ${penalty} floor ${floor}: FD ${(sc.falseDowngradeRate * 100).toFixed(1)}% share ${(sc.shareOfOracle * 100).toFixed(1)}% acc ${(sc.accuracy * 100).toFixed(1)}% kind ${((sc.kindAccuracy ?? 0) * 100).toFixed(1)}%`);
+        }
+      }
+    }
+    return;
+  }
+  if (process.argv.includes('--cv')) {
+    const langs = [...new Set(rows.map((r) => r.lang!))];
+    const held: LabelledRow[] = [];
+    const verdicts: { tier: Tier; kind: string }[] = [];
+    for (const lang of langs) {
+      const test = rows.filter((r) => r.lang === lang);
+      const w = train(rows.filter((r) => r.lang !== lang), options);
+      held.push(...test);
+      verdicts.push(...verdictsWith(quantize(w).dequantized, test));
+    }
+    console.log(`\nleave-one-language-out (lambda ${options.lambda}):\n`);
+    console.log(scoreTable('language held out', scoreByLanguage(held, verdicts)));
+    console.log('\nrules alone on the same rows:\n');
+    console.log(scoreTable('rules', scoreByLanguage(held, verdictsWith(null, held))));
+    if (process.argv.includes('--verbose')) {
+      held.forEach((r, i) => { if (verdicts[i].tier !== r.tier || (r.kind && verdicts[i].kind !== r.kind)) console.log(`${r.lang} ${r.tier}->${verdicts[i].tier} ${r.kind}->${verdicts[i].kind} ${r.prompt.slice(0, 90)}`); });
+    }
+    return;
+  }
+  const w = train(rows, options);
+  const q = quantize(w);
+  const own = loadOwnHeldOut();
+  console.log(scoreTable('own held-out half (eval.jsonl odd lines)', scoreByLanguage(own, verdictsWith(q.dequantized, own))));
+  const data = {
+    version: 1, buckets: hashBuckets, dense: [...denseFeatureNames], heads: [...modelHeads], scales: q.scales, denseWeights: q.dense,
+    trainedOn: rows.length, lambda: options.lambda, weights: Buffer.from(q.bytes).toString('base64'),
+  };
+  const out = join(__dirname, '../../src/core/routing/modelData.ts');
+  writeFileSync(out, `// Generated by bench/routing/train.ts from bench/routing/tune/ and eval.jsonl's even lines: do not edit.\n// Per head (${modelHeads.length}): ${hashBuckets} hashed-word weights as int8 (base64, times the head's scale) and ${denseFeatureNames.length} rule-feature weights.\nexport const routingModelData = ${JSON.stringify(data, null, 1).replace(/\n\s*/g, ' ')};\n`);
+  console.log(`wrote ${out} (${Math.round(data.weights.length / 1024)} KB of weights)`);
+}
+
+if (require.main === module) main();

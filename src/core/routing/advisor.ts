@@ -1,0 +1,133 @@
+/**
+ * Routing advisor: the cheapest model tier that is adequate for a request.
+ *
+ * Pure and local (no I/O, no clock). The learned model (`learnedModel.ts`, trained offline on a
+ * labelled multilingual set and shipped as data) and the rule signals (`signals.ts`) give the
+ * probability that each tier is the one needed; the advice is the tier with the lowest expected
+ * cost when a false downgrade (work sent below the tier it needs) costs `downgradePenalty` times
+ * the needed tier's price on top of the wasted attempt.
+ */
+import { taskKindLabels, type TaskKind } from '../taskKind';
+import { readRequest } from './learnedModel';
+import type { RouteAdvice, RouteOptions, RouteRequest, RoutingHistory } from './request';
+import { hardTopicLabels, scoreTerms, type RequestFeatures, type ScoreTerm } from './signals';
+import { defaultModelTiers, ratesOf, tiers, type Aggressiveness, type PriceOf, type Tier } from './tiers';
+
+const downgradePenalty: Record<Aggressiveness, number> = { conservative: 6, balanced: 4, aggressive: 2 };
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const logit = (p: number): number => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
+
+// Conservative rules under the model: a request that names a hard topic (in any of the model's
+// languages) or carries a stack trace is not advised the small tier on the model's word alone.
+const hardTopicFloor = 0.35;
+
+/** Logit shift from the user's own history of this kind: big sessions up, small ones down. */
+function historyShift(kind: TaskKind, history?: RoutingHistory): number {
+  const past = history?.byKind[kind];
+  if (!past || past.sampleSize < 5) return 0;
+  if (past.medianTokens > 1_000_000) return 0.9;
+  if (past.medianTokens < 50_000) return -0.6;
+  return 0;
+}
+
+/** Typical tokens of one request of this size, for relative tier prices and the saving shown. */
+function typicalRequestCostUsd(model: string, f: RequestFeatures, priceOf?: PriceOf): number | undefined {
+  const rates = ratesOf(model, priceOf);
+  if (!rates) return undefined;
+  const inputTokens = f.promptTokens + f.contextTokens + 4_000; // + system prompt and tool definitions
+  const outputTokens = 800;
+  return (inputTokens * rates.inputPerMTok + outputTokens * rates.outputPerMTok) / 1e6;
+}
+
+function contextPhrase(ctx: number): string {
+  if (ctx === 0) return '';
+  if (ctx <= 3_000) return ' in one file';
+  return ` with ${formatK(ctx)} tokens of context`;
+}
+
+function formatK(tokens: number): string {
+  return tokens >= 1_000 ? `${Math.round(tokens / 1_000)}K` : String(tokens);
+}
+
+function reasonFor(tier: Tier, f: RequestFeatures, terms: ScoreTerm[]): string {
+  const kind = taskKindLabels[f.kind];
+  const topics = f.hardTopics.map((t) => hardTopicLabels[t]);
+  if (tier === 'large') {
+    if (f.kind === 'architecture') {
+      const others = topics.filter((t) => t !== hardTopicLabels.architecture);
+      return `Design work${others.length > 0 ? ` involving ${joinAnd(others.slice(0, 2))}` : ' across components'} — needs the strongest model`;
+    }
+    if (topics.length > 0) return `${capitalize(f.kind === 'other' ? 'task' : kind)} involving ${joinAnd(topics.slice(0, 2))} — a weaker model is likely to miss something`;
+    if (f.contextTokens > 50_000 || f.broadScope) return `Broad ${kind}${f.contextTokens > 0 ? ` over ${formatK(f.contextTokens)} tokens of context` : ' across the codebase'}`;
+    if (f.proseWords > 80) return `Long, detailed ${kind} request — safer on the strongest model`;
+    return `${capitalize(kind)} with no clear bounds — safer on the strongest model`;
+  }
+  if (tier === 'small') {
+    if (f.dataLines >= 20) return `Mechanical ${kind} over ${f.dataLines} pasted lines`;
+    const size = f.proseWords <= 12 ? 'Short' : 'Simple';
+    if (f.kind === 'question') return `${size} question${f.codeBlocks > 0 ? ' about a snippet' : ''}, no hard topics`;
+    if (f.kind === 'other') return `${size} request${contextPhrase(f.contextTokens)}, no hard topics`;
+    return `${size} ${kind}${contextPhrase(f.contextTokens)}`;
+  }
+  const bits: string[] = [];
+  if (f.hasStackTrace) bits.push('with a stack trace');
+  else if (f.codeBlocks > 0) bits.push('with code');
+  const ctx = contextPhrase(f.contextTokens);
+  const head = `${capitalize(f.kind === 'other' ? 'task' : kind)}${bits.length ? ' ' + bits.join(' ') : ''}${ctx}`;
+  if (topics.length > 0) return `${head}; touches ${joinAnd(topics)} but looks contained`;
+  if (terms.some((t) => t.why === 'scope')) return `${head}; spans several places but no hard topics`;
+  return `${head}; no signs of concurrency, security or design work`;
+}
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const joinAnd = (xs: string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/** Advice for one request: tier, model, confidence, reason. Runs in microseconds. */
+export function routeRequest(req: RouteRequest, options: RouteOptions = {}): RouteAdvice {
+  const modelTiers = options.tiers ?? defaultModelTiers;
+  const penalty = downgradePenalty[options.aggressiveness ?? 'balanced'];
+  const reading = readRequest(req);
+  // Reasons speak of the kind the model read; the rule features keep the rules' own kind.
+  const f: RequestFeatures = { ...reading.features, kind: reading.kind };
+  const terms = scoreTerms(reading.features, req, options.history);
+  const shift = historyShift(reading.kind, options.history) + (options.escalationShift ?? 0);
+  let pAboveSmall = sigmoid(logit(reading.pAboveSmall) + shift);
+  const pAboveMedium = Math.min(pAboveSmall, sigmoid(logit(reading.pAboveMedium) + shift));
+  if (f.hardTopics.length > 0 || f.hasStackTrace) pAboveSmall = Math.max(pAboveSmall, hardTopicFloor);
+  const need: Record<Tier, number> = { small: 1 - pAboveSmall, medium: pAboveSmall - pAboveMedium, large: pAboveMedium };
+
+  // Relative tier prices on a request of this size; list-price ratios if a model is unpriced.
+  const fallbackRelative: Record<Tier, number> = { small: 0.2, medium: 0.6, large: 1 };
+  const priced = tiers.map((t) => typicalRequestCostUsd(modelTiers[t], f, options.priceOf));
+  const price: Record<Tier, number> = priced.every((p) => p !== undefined && p > 0)
+    ? { small: priced[0]!, medium: priced[1]!, large: priced[2]! }
+    : fallbackRelative;
+
+  // Expected cost of advising tier t: its price, plus for each higher tier the request might need,
+  // a failed attempt's follow-up at penalty x that tier's price.
+  let best: Tier = 'large';
+  let bestLoss = Infinity;
+  tiers.forEach((t, i) => {
+    let loss = price[t];
+    for (const higher of tiers.slice(i + 1)) loss += need[higher] * penalty * price[higher];
+    if (loss < bestLoss - 1e-12) { best = t; bestLoss = loss; }
+  });
+
+  const advice: RouteAdvice = {
+    tier: best,
+    model: modelTiers[best],
+    confidence: Math.min(0.99, Math.round(need[best] * 100) / 100),
+    reason: reasonFor(best, f, terms),
+    kind: reading.kind,
+    needProbability: need,
+  };
+  if (options.currentModel) {
+    const current = typicalRequestCostUsd(options.currentModel, f, options.priceOf);
+    const advised = typicalRequestCostUsd(modelTiers[best], f, options.priceOf);
+    if (current !== undefined && advised !== undefined && current > 0) {
+      advice.savingVsCurrentPct = Math.round((1 - advised / current) * 100);
+    }
+  }
+  return advice;
+}

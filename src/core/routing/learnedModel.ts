@@ -1,0 +1,171 @@
+/**
+ * The learned part of the router: a linear model over hashed words (`textFeatures.ts`) and the rule
+ * signals (`signals.ts`), trained offline by `bench/routing/train.ts` on the labelled multilingual
+ * set in `bench/routing/tune/` and shipped as data (`modelData.ts`, int8 weights). Three readings
+ * come from it: the probability that a request needs more than the small tier, more than the
+ * medium tier, and its task kind. Nothing is downloaded; reading a request takes microseconds.
+ */
+import type { TaskKind } from '../taskKind';
+import { scoreTaskKinds, strongestKindByRules } from './kindRules';
+import { routingModelData } from './modelData';
+import type { RouteRequest } from './request';
+import { analyzeRequest, hardTopicNames, scoreTerms, type RequestFeatures } from './signals';
+import { hashBuckets, hashedFeatures } from './textFeatures';
+
+const kindOrder: readonly TaskKind[] = [
+  'completion', 'rename', 'edit', 'docstring', 'question', 'test', 'docs', 'review',
+  'bugfix', 'refactor', 'feature', 'architecture', 'other',
+];
+
+/** Names of the dense (rule) features, in the order of `denseFeatures`. */
+export const denseFeatureNames: readonly string[] = [
+  'bias', ...hardTopicNames.map((t) => `topic:${t}`), 'trace', 'code', 'broadScope', 'wholeProject', 'efficiency', 'trivial',
+  'words<=8', 'words<=30', 'words<=80', 'words<=200', 'words>200',
+  'ctx<=10k', 'ctx<=50k', 'ctx<=150k', 'ctx>150k', 'pastedData', 'lowLevelLanguage',
+  'ruleScore', ...kindOrder.map((k) => `ruleKind:${k}`),
+];
+
+const lowLevelLanguages = new Set(['c', 'cpp', 'c++', 'rust', 'zig', 'asm', 'assembly', 'cuda']);
+
+/** The rule signals as numbers for the model; exported for training. */
+export function denseFeatures(f: RequestFeatures, req: RouteRequest): Float32Array {
+  const ruleScore = scoreTerms(f, req).reduce((s, t) => s + t.points, 0);
+  const ruleKind = strongestKindByRules(req.prompt).kind;
+  const w = f.proseWords;
+  const c = f.contextTokens;
+  const values = [
+    1, ...hardTopicNames.map((t) => (f.hardTopics.includes(t) ? 1 : 0)),
+    f.hasStackTrace ? 1 : 0, f.codeBlocks > 0 ? 1 : 0, f.broadScope ? 1 : 0, f.wholeProject ? 1 : 0, f.efficiency ? 1 : 0, f.trivialMarker ? 1 : 0,
+    w <= 8 ? 1 : 0, w > 8 && w <= 30 ? 1 : 0, w > 30 && w <= 80 ? 1 : 0, w > 80 && w <= 200 ? 1 : 0, w > 200 ? 1 : 0,
+    c > 2_000 && c <= 10_000 ? 1 : 0, c > 10_000 && c <= 50_000 ? 1 : 0, c > 50_000 && c <= 150_000 ? 1 : 0, c > 150_000 ? 1 : 0,
+    f.dataLines >= 20 ? 1 : 0, req.language && lowLevelLanguages.has(req.language.toLowerCase()) ? 1 : 0,
+    ruleScore / 4, ...kindOrder.map((k) => (k === ruleKind ? 1 : 0)),
+  ];
+  return Float32Array.from(values);
+}
+
+/**
+ * Whether head `h` reads dense feature `j`. The kind of a request does not depend on how much
+ * context comes with it (a tuning set that attaches none to questions must not teach otherwise).
+ */
+export function headReadsDense(h: number, j: number): boolean {
+  return h < 2 || !denseFeatureNames[j].startsWith('ctx');
+}
+
+/** Heads of the model, in the order of its weight rows. */
+export const modelHeads: readonly string[] = ['aboveSmall', 'aboveMedium', ...kindOrder.map((k) => `kind:${k}`)];
+
+interface DecodedModel { width: number; weights: Float32Array }
+let decoded: DecodedModel | null | undefined;
+
+function model(): DecodedModel | null {
+  if (decoded !== undefined) return decoded;
+  const data = routingModelData;
+  const width = hashBuckets + denseFeatureNames.length;
+  if (!data.weights || data.buckets !== hashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
+    decoded = null; // data from another feature layout: the rules alone decide
+    return decoded;
+  }
+  const bytes = Buffer.from(data.weights, 'base64');
+  const dense = denseFeatureNames.length;
+  const weights = new Float32Array(width * modelHeads.length);
+  for (let h = 0; h < modelHeads.length; h++) {
+    const scale = data.scales[h];
+    for (let j = 0; j < hashBuckets; j++) weights[h * width + j] = ((bytes[h * hashBuckets + j] << 24) >> 24) * scale;
+    for (let j = 0; j < dense; j++) weights[h * width + hashBuckets + j] = data.denseWeights[h * dense + j];
+  }
+  decoded = { width, weights };
+  return decoded;
+}
+
+/**
+ * Replaces the shipped weights (training and cross-validation only); `undefined` goes back to them,
+ * `null` reads with the rules alone.
+ */
+export function setModelWeightsForTraining(weights: Float32Array | null | undefined): void {
+  decoded = weights === undefined ? undefined : weights === null ? null : { width: hashBuckets + denseFeatureNames.length, weights };
+}
+
+/** Whether shipped model data matched this build's feature layout (else the rules decide alone). */
+export function hasLearnedModel(): boolean {
+  return model() !== null;
+}
+
+/** Raw head outputs (logits) for features; exported for training and tests. */
+export function headLogits(weights: Float32Array, width: number, text: { index: Int32Array; value: Float32Array }, dense: Float32Array): Float32Array {
+  const out = new Float32Array(modelHeads.length);
+  for (let h = 0; h < modelHeads.length; h++) {
+    const row = h * width;
+    let s = 0;
+    for (let i = 0; i < text.index.length; i++) s += weights[row + text.index[i]] * text.value[i];
+    for (let j = 0; j < dense.length; j++) if (headReadsDense(h, j)) s += weights[row + hashBuckets + j] * dense[j];
+    out[h] = s;
+  }
+  return out;
+}
+
+/**
+ * How much a kind's rule score (verbs in nine languages) adds to the model's logit for it. Chosen by
+ * leave-one-language-out cross-validation on the tuning set (0 to 4 were within a point: 79%).
+ */
+const ruleKindWeight = 0.5;
+
+/** Kind logits plus `weight` x the rules' score per kind (capped, in units of one early verb). */
+export function combineKindLogits(logits: Float32Array, ruleScores: ReadonlyMap<TaskKind, number>, weight: number): { best: number; z: number } {
+  const combined = kindOrder.map((k, i) => logits[2 + i] + weight * Math.min(2, (ruleScores.get(k) ?? 0) / 3.75));
+  let best = 0;
+  for (let k = 1; k < combined.length; k++) if (combined[k] > combined[best]) best = k;
+  let z = 0;
+  for (const c of combined) z += Math.exp(c - combined[best]);
+  return { best, z };
+}
+
+export interface ModelReading {
+  /** P(the request needs more than the small tier). */
+  pAboveSmall: number;
+  /** P(the request needs the large tier). */
+  pAboveMedium: number;
+  kind: TaskKind;
+  /** Probability of `kind` among the kinds. */
+  kindProbability: number;
+  /** 'model' when the shipped weights were used, 'rules' otherwise. */
+  source: 'model' | 'rules';
+  features: RequestFeatures;
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+// Rule-only mapping from score to probabilities, used when no model data is shipped.
+const ruleAboveSmallAt = 0.4;
+const ruleAboveMediumAt = 3.4;
+const ruleSlope = 1.6;
+
+/** The model's reading of one request: tier-need probabilities and task kind. */
+export function readRequest(req: RouteRequest, features?: RequestFeatures): ModelReading {
+  const f = features ?? analyzeRequest(req);
+  const m = model();
+  if (!m) {
+    const score = scoreTerms(f, req).reduce((s, t) => s + t.points, 0);
+    return {
+      pAboveSmall: sigmoid(ruleSlope * (score - ruleAboveSmallAt)),
+      pAboveMedium: sigmoid(ruleSlope * (score - ruleAboveMediumAt)),
+      kind: req.taskKind ?? f.kind, kindProbability: 1, source: 'rules', features: f,
+    };
+  }
+  const logits = headLogits(m.weights, m.width, hashedFeatures(req.prompt), denseFeatures(f, req));
+  let pAboveSmall = sigmoid(logits[0]);
+  let pAboveMedium = sigmoid(logits[1]);
+  if (f.hardTopics.length > 0) {
+    // A hard topic the rules name outright (in any of their languages) keeps the rules' caution.
+    const score = scoreTerms(f, req).reduce((s, t) => s + t.points, 0);
+    pAboveSmall = Math.max(pAboveSmall, sigmoid(ruleSlope * (score - ruleAboveSmallAt)));
+    pAboveMedium = Math.max(pAboveMedium, sigmoid(ruleSlope * (score - ruleAboveMediumAt)));
+  }
+  // The two heads are trained apart; needing the large tier implies needing more than the small one.
+  pAboveMedium = Math.min(pAboveSmall, pAboveMedium);
+  const { best, z } = combineKindLogits(logits, scoreTaskKinds(req.prompt), ruleKindWeight);
+  return {
+    pAboveSmall, pAboveMedium,
+    kind: req.taskKind ?? (/\p{L}/u.test(req.prompt) ? kindOrder[best] : 'other'), kindProbability: 1 / z, source: 'model', features: f,
+  };
+}

@@ -1,0 +1,103 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasLearnedModel, readRequest, routeRequest } from '../../src/core/router';
+import { countRetryPhrases, escalationHint, escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../src/core/routing/escalation';
+import { hashBuckets, hashedFeatures, textTokens } from '../../src/core/routing/textFeatures';
+import type { UsageEvent } from '../../src/core/usageEvent';
+
+describe('learned routing model', () => {
+  it('ships weights that match the feature layout of this build', () => {
+    assert.equal(hasLearnedModel(), true);
+    assert.equal(readRequest({ prompt: 'rename x to y' }).source, 'model');
+  });
+
+  it('reads words in any script: Latin and Cyrillic n-grams, CJK character pairs, Korean syllable pairs', () => {
+    const tokens = textTokens('Переименуй 函数名 이름을 bitte');
+    assert.ok(tokens.includes('w:переименуй'));
+    assert.ok(tokens.includes('b:函数'));
+    assert.ok(tokens.includes('b:이름'));
+    assert.ok(tokens.some((t) => t.startsWith('g:') && t.includes('bitt')));
+    const f = hashedFeatures('fix the deadlock in the worker pool');
+    assert.ok(f.index.every((i) => i >= 0 && i < hashBuckets));
+    assert.ok(Math.abs(f.value.reduce((s, v) => s + v * v, 0) - 1) < 1e-4);
+  });
+
+  it('keeps security problems that never say "security" off the small tier, in several languages', () => {
+    for (const prompt of [
+      'the password reset token is compared with == against the stored one, is that ok?',
+      'パスワード再設定のトークンを == で比較していますが問題ありますか',
+      'wir entpacken hochgeladene zip-Dateien mit den Namen aus dem Archiv ins Serververzeichnis',
+    ]) assert.notEqual(routeRequest({ prompt }).tier, 'small', prompt);
+  });
+
+  it('is never less cautious when a hard topic named by the rules is added', () => {
+    const base = routeRequest({ prompt: 'update the handler' });
+    const hard = routeRequest({ prompt: 'update the handler, there is a deadlock between the two worker threads' });
+    assert.ok(['small', 'medium', 'large'].indexOf(hard.tier) >= ['small', 'medium', 'large'].indexOf(base.tier));
+  });
+
+  it('was not trained on any line of the independent held-out set', () => {
+    const tuneDir = join(__dirname, '../../bench/routing/tune');
+    const tuning = new Set<string>();
+    for (const lang of ['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru', 'mixed', 'mixed2', 'mixed3']) {
+      for (const line of readFileSync(join(tuneDir, `${lang}.tsv`), 'utf8').split('\n')) tuning.add(line.split('\t').pop()!.trim());
+    }
+    const heldOut = join(__dirname, '../../bench/eval-independent/routing/heldout.jsonl');
+    let text = '';
+    try { text = readFileSync(heldOut, 'utf8'); } catch { return; }
+    for (const line of text.split('\n').filter((l) => l.trim())) {
+      const prompt = (JSON.parse(line) as { prompt: string }).prompt.trim();
+      assert.ok(!tuning.has(prompt), `held-out prompt in the tuning set: ${prompt.slice(0, 60)}`);
+    }
+  });
+});
+
+describe('escalation from the user\'s own outcomes', () => {
+  const event = (over: Partial<UsageEvent>): UsageEvent => ({
+    source: 'claude', timestampMs: 0, sessionId: 's', agentId: '', project: 'p', model: 'claude-haiku-4-5',
+    inputTokens: 1_000, outputTokens: 300, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 20_000, ...over,
+  });
+
+  it('counts "let me try a different approach" and its kin in several languages', () => {
+    assert.equal(countRetryPhrases("That didn't work. Let me try a different approach. Still failing; let me try another approach."), 4);
+    assert.equal(countRetryPhrases('还是不行，换一种方法'), 2);
+    assert.equal(countRetryPhrases('別のアプローチを試します'), 1);
+    assert.equal(countRetryPhrases('All tests pass.'), 0);
+  });
+
+  it('finds sessions that moved from a cheap model to a larger one', () => {
+    const outcomes = sessionOutcomesFromEvents([
+      event({ sessionId: 'a', timestampMs: 1 }), event({ sessionId: 'a', timestampMs: 2, model: 'claude-sonnet-4-5' }),
+      event({ sessionId: 'b', timestampMs: 1 }), event({ sessionId: 'b', timestampMs: 2, outputTokens: 900 }),
+      event({ sessionId: 'c', timestampMs: 1, model: 'claude-opus-4-5' }),
+    ]);
+    const by = new Map(outcomes.map((o) => [o.sessionId, o]));
+    assert.equal(by.get('a')!.escalated, true);
+    assert.equal(by.get('b')!.escalated, false);
+    assert.equal(by.get('c')!.startTier, 'large');
+  });
+
+  it('shifts advice up only for a user whose cheap sessions often escalate', () => {
+    const outcome = (escalated: boolean) => ({ sessionId: 'x', startTier: 'small' as const, endTier: escalated ? 'medium' as const : 'small' as const, escalated, requestsOnStartTier: 3, repeatedSteps: 0 });
+    assert.equal(escalationShift(escalationProfile([outcome(true), outcome(true)])), 0, 'too few sessions');
+    assert.equal(escalationShift(escalationProfile(Array.from({ length: 20 }, (_, i) => outcome(i < 1)))), 0);
+    const often = escalationShift(escalationProfile(Array.from({ length: 20 }, (_, i) => outcome(i < 10))));
+    assert.ok(often > 1, String(often));
+    const prompt = 'add a unit test for parseBool("yes")';
+    const plain = routeRequest({ prompt });
+    const shifted = routeRequest({ prompt }, { escalationShift: often });
+    assert.ok(shifted.needProbability.small < plain.needProbability.small);
+  });
+
+  it('suggests the next tier when the cheap model repeats the same step', () => {
+    const run = [1, 2, 3, 4, 5].map((t) => event({ timestampMs: t }));
+    const hint = escalationHint(run, 'claude-haiku-4-5');
+    assert.ok(hint);
+    assert.equal(hint.retries, 4);
+    assert.equal(hint.suggestedModel, 'claude-sonnet-4-5');
+    assert.equal(escalationHint(run.slice(0, 3), 'claude-haiku-4-5'), undefined);
+    assert.ok(escalationHint(run.slice(0, 2), 'claude-haiku-4-5', undefined, { retryPhrases: 3 }));
+    assert.equal(escalationHint(run, 'claude-opus-4-5'), undefined);
+  });
+});
