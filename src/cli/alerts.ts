@@ -2,6 +2,7 @@ import { periodAt, type Calendar } from '../core/calendar';
 import { baselineFromHistory, formatDurationMs, formatUsd, replayAlerts, RunawayDetector, type RunawayOptions } from '../core/runaway';
 import type { Settings } from '../core/settings';
 import type { UsageEvent } from '../core/usageEvent';
+import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
 import { calendarFlag, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
@@ -79,19 +80,19 @@ export async function run(argv: string[]): Promise<number> {
     const options = detectorOptionsFrom(args, settings, calendar, all, costOf);
     const alerts = replayAlerts(events, costOf, options);
     if (json) {
-      process.stdout.write(JSON.stringify({
+      process.stdout.write(terminalSafeJson({
         alerts: alerts.map((a) => ({
           firedAt: new Date(a.firedAtMs).toISOString(), kind: a.kind, sessionId: a.sessionId, project: a.project, model: a.model,
           usdPerHour: Math.round(a.usdPerHour * 100) / 100, message: a.message,
         })),
-      }, null, 2) + '\n');
+      }, 2) + '\n');
       return 0;
     }
     const d = new RunawayDetector(options);
     console.log(`Replayed ${events.length.toLocaleString('en-US')} requests; burn-rate alert above ${formatUsd(d.burnThresholdUsdPerHour)}/h ` +
       `(${options.baseline!.sessionCount > 0 ? `your P95 session peak ${formatUsd(options.baseline!.usdPerHour)}/h` : 'default baseline'}), parallel-agents above ${d.parallelAgentsLimit}.`);
     if (alerts.length === 0) console.log('No alerts.');
-    for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${a.message}`);
+    for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${sanitizeForTerminal(a.message)}`);
     return 0;
   }
 
@@ -109,16 +110,16 @@ export async function run(argv: string[]): Promise<number> {
   const sessions = detector.activeSessions(nowMs);
   const inForce = detector.alertsInForce(nowMs);
   if (json) {
-    process.stdout.write(JSON.stringify({
+    process.stdout.write(terminalSafeJson({
       alerts: inForce.map((a) => ({ firedAt: new Date(a.firedAtMs).toISOString(), kind: a.kind, sessionId: a.sessionId, project: a.project, model: a.model, usdPerHour: Math.round(a.usdPerHour * 100) / 100, message: a.message })),
       sessions,
-    }, null, 2) + '\n');
+    }, 2) + '\n');
     return 0;
   }
   if (inForce.length === 0) console.log('No runaway now.');
-  for (const a of inForce) console.log(`${a.kind}: ${a.message}`);
+  for (const a of inForce) console.log(`${a.kind}: ${sanitizeForTerminal(a.message)}`);
   for (const s of sessions) {
-    console.log(`  ${s.sessionId.slice(0, 8)}  ${s.project}  ${s.model}  ${formatUsd(s.usdPerHour)}/h  ${s.activeAgents} agents  ${formatDurationMs(s.runningForMs)}  ${formatUsd(s.costSoFarUsd)} so far`);
+    console.log(`  ${sanitizeForTerminal(s.sessionId.slice(0, 8))}  ${sanitizeForTerminal(s.project)}  ${sanitizeForTerminal(s.model)}  ${formatUsd(s.usdPerHour)}/h  ${s.activeAgents} agents  ${formatDurationMs(s.runningForMs)}  ${formatUsd(s.costSoFarUsd)} so far`);
   }
   return 0;
 }

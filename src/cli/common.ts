@@ -10,6 +10,7 @@ import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
+import { sanitizeForTerminal } from '../core/terminalText';
 
 export { UsageError, type ParsedArgs };
 
@@ -162,8 +163,10 @@ export const colour = {
   red: (s: string) => (useColour ? `\x1b[31m${s}\x1b[0m` : s),
 };
 
-/** An aligned text table; numbers right-aligned. */
-export function renderTable(header: string[], rows: string[][]): string {
+/** An aligned text table; numbers right-aligned. Cells are sanitised (names come from logs and may carry escapes). */
+export function renderTable(rawHeader: string[], rawRows: string[][]): string {
+  const header = rawHeader.map(sanitizeForTerminal);
+  const rows = rawRows.map((r) => r.map(sanitizeForTerminal));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const isNumeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-$\d.,KMB%]+( tok)?$/.test(r[i]) || r[i] === ''));
   const line = (cells: string[]) => cells.map((c, i) => (isNumeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();

@@ -2,6 +2,7 @@ import { computeStatusSnapshot } from '../core/snapshot';
 import { guardDecision, type ExhaustedBudget } from '../core/runaway/guard';
 import type { UsageEvent } from '../core/usageEvent';
 import { calendarFor, detectorOptionsFrom, numberFlag } from './alerts';
+import { quoteNamesIn, terminalSafeJson } from '../core/terminalText';
 import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 
 const hourMs = 3_600_000;
@@ -86,9 +87,11 @@ export async function run(argv: string[]): Promise<number> {
     blockOnProjection: args.flags.has('block-on-projection'),
   });
   if (args.flags.has('json')) {
-    process.stdout.write(JSON.stringify({ block: decision.block, message: decision.message, sessionId: sessionId ?? null, alerts: decision.alerts.map((a) => ({ ...a, firedAt: new Date(a.firedAtMs).toISOString() })) }, null, 2) + '\n');
+    process.stdout.write(terminalSafeJson({ block: decision.block, message: decision.message, sessionId: sessionId ?? null, alerts: decision.alerts.map((a) => ({ ...a, firedAt: new Date(a.firedAtMs).toISOString() })) }, 2) + '\n');
   }
   if (!decision.block) return 0;
-  process.stderr.write(decision.message + '\n');
+  // Claude reads this line: names from the logs are quoted and stripped of escapes, so a hostile
+  // project or model name reads as a name, not as an instruction or a terminal command.
+  process.stderr.write(quoteNamesIn(decision.message, decision.alerts.flatMap((a) => [a.project, a.model])) + '\n');
   return 2;
 }

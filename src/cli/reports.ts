@@ -1,5 +1,6 @@
 import { blocksReport, dailyReport, monthlyReport, sessionReport } from '../core/reports';
 import { formatTokens, formatUsd } from '../core/format';
+import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
 import { calendarFlag, colour, dateFlag, isoDay, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, sourceFlag } from './common';
 
 type Row = { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number; totalCost: number };
@@ -10,7 +11,7 @@ function usageCells(r: Row): string[] {
 const usageHeader = ['Input', 'Output', 'Cache write', 'Cache read', 'Total tokens', 'Cost'];
 
 function printFooter(unpricedModels: string[], malformed: number): void {
-  if (unpricedModels.length > 0) console.log(colour.yellow(`Unpriced (tokens counted, cost unknown): ${unpricedModels.join(', ')}. Add rates with tokenmeter.prices.`));
+  if (unpricedModels.length > 0) console.log(colour.yellow(`Unpriced (tokens counted, cost unknown): ${sanitizeForTerminal(unpricedModels.join(', '))}. Add rates with tokenmeter.prices.`));
   if (malformed > 0) console.log(colour.dim(`${malformed} malformed log lines skipped.`));
 }
 
@@ -58,6 +59,6 @@ export async function runBlocks(argv: string[]): Promise<number> {
 }
 
 export function print(value: unknown): number {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(terminalSafeJson(value, 2) + '\n');
   return 0;
 }

@@ -4,6 +4,7 @@ import { englishUsd, formatTokens, formatUsd } from '../core/format';
 import { pacingLineText } from '../core/alertPhrases';
 import { claudeWindowReadings, codexWindowReadings, pacingJson, pacingOfAll } from '../core/pacing';
 import { computeStatus } from '../core/status/computeStatus';
+import { sanitizeForTerminal } from '../core/terminalText';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print } from './reports';
@@ -59,10 +60,11 @@ export async function runStatus(argv: string[]): Promise<number> {
     });
     return exitCode;
   }
-  console.log(fmt.status(status).replace(/^\$\([a-z-]+\) /, ''));
+  // Limit lines carry source names and server error texts: sanitised.
+  console.log(sanitizeForTerminal(fmt.status(status)).replace(/^\$\([a-z-]+\) /, ''));
   console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);
   if (snapshot.block) console.log(`5-hour block: ${formatUsd(snapshot.block.costUsd)}, ${formatUsd(snapshot.block.usdPerHour)}/h, ends ${new Date(snapshot.block.endMs).toLocaleTimeString()}`);
-  for (const c of status.limits) console.log(fmt.limitLine(c, nowMs));
+  for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));
   for (const p of pacing) console.log(pacingLineText(fmt, p));
   return exitCode;
 }
