@@ -34,6 +34,35 @@ function looksLikeJsonObject(buf: Buffer, start: number, end: number): boolean {
   return end - start >= 2 && buf[start] === openBrace && buf[end - 1] === closeBrace;
 }
 
+/** Deeper nesting than this is no log line: `JSON.parse` of 10 million `[` costs 1.7 GB. */
+export const MAX_JSON_DEPTH = 256;
+/** More containers than this in one line are no log line either (each costs ~100 bytes parsed). */
+export const MAX_JSON_CONTAINERS = 1_000_000;
+// Lines this short cannot nest or branch far enough to matter; the scan is skipped for them.
+const boundedScanFromBytes = 64 * 1024;
+
+/**
+ * False when `buf[start, end)` nests deeper than MAX_JSON_DEPTH or opens more than
+ * MAX_JSON_CONTAINERS arrays and objects (brackets inside strings do not count).
+ */
+export function isJsonShapeBounded(buf: Buffer, start: number, end: number): boolean {
+  if (end - start < boundedScanFromBytes) return true;
+  let depth = 0;
+  let containers = 0;
+  let inString = false;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH || ++containers > MAX_JSON_CONTAINERS) return false;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return true;
+}
+
 const contentKey = Buffer.from('"content":[');
 const afterContent = Buffer.from('],"stop_reason":');
 
@@ -47,6 +76,8 @@ function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: n
   if (contentAt === -1 || contentAt > usageAt) return parseJson(buf, start, end);
   const closeAt = buf.lastIndexOf(afterContent, usageAt);
   if (closeAt < contentAt) return parseJson(buf, start, end);
+  // `content` is cut out unparsed; what is left must be bounded like any line.
+  if (!isJsonShapeBounded(buf, start, contentAt) || !isJsonShapeBounded(buf, closeAt, end)) return undefined;
   try {
     return JSON.parse(buf.toString('utf8', start, contentAt + contentKey.length) + buf.toString('utf8', closeAt, end));
   } catch {
@@ -55,6 +86,7 @@ function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: n
 }
 
 function parseJson(buf: Buffer, start: number, end: number): unknown {
+  if (!isJsonShapeBounded(buf, start, end)) return undefined;
   try {
     return JSON.parse(buf.toString('utf8', start, end));
   } catch {

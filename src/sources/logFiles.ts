@@ -15,10 +15,19 @@ export interface FileCursor {
   /** Byte offset of the first line not yet read (a half-written line is re-read once complete). */
   offset: number;
   /**
-   * Hash of the bytes around what was read (the first KB and the 256 bytes before `offset`): a file
-   * deleted and recreated, or truncated and regrown past `offset` between two reads, no longer matches.
+   * Hash of what was read before `offset` (all of it up to 64 KB, else its first and last 4 KB and
+   * 32 sampled blocks; see logReader.ts): a file deleted and recreated, truncated and regrown past
+   * `offset`, or edited in place within the hashed bytes between two reads, no longer matches.
    */
   fingerprint?: number;
+  /**
+   * Set while a line longer than MAX_LINE_BYTES is being skipped and has not ended yet (a crash
+   * tail of NULs may never end): its start. The next read goes on skipping from `offset` to the
+   * next newline instead of reading the line again, so it costs its bytes once, not on every run.
+   */
+  longLineFrom?: number;
+  /** Start offsets of the last few lines skipped as over-long (reported in Show Output and --json). */
+  longLines?: number[];
   claude?: ClaudeFileContext;
   codex?: CodexFileState;
   /** Set for whole-file agent histories (see AgentAdapter): re-parsed whole when changed. */

@@ -1,12 +1,28 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import type { ParsedUsage } from '../core/claudeLog';
-import { parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
+import { isJsonShapeBounded, parseClaudeLines, parseCodexLines, type LineTally } from '../core/lineParser';
 import type { PathAgentAdapter } from './agents/agentAdapter';
 import { adapterForFile } from './agents';
 import type { FileCursor } from './logFiles';
 
 // 1 MB: the bytes are still in the CPU cache when the lines are searched (4 MB cost ~5% more CPU).
 const chunkBytes = 1024 * 1024;
+
+/**
+ * The longest line read. A longer one (a hostile 120 MB line, a crash tail of NULs that never
+ * ends) is skipped without being held in memory, counted as malformed, and its offset remembered
+ * on the cursor. Claude Code's longest real lines (big tool results) are a few MB.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Whole-file histories (JSON documents, not lines) over this size are skipped for the same reason. */
+export const MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+const rememberedLongLines = 8;
+
+function noteLongLine(cursor: FileCursor, start: number, tally: LineTally): void {
+  tally.lines++;
+  tally.malformedLines++;
+  cursor.longLines = [...(cursor.longLines ?? []), start].slice(-rememberedLongLines);
+}
 
 // One read buffer reused across files: a scan of thousands of files would otherwise
 // allocate (and collect) a chunk per file.
@@ -69,10 +85,32 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     let buf = takeBuffer(Math.min(chunkBytes, stat.size - cursor.offset));
     let position = cursor.offset;
     let carried = 0;
+    // Inside an over-long line: bytes are read only to find its end (`skipping` = where it began).
+    let skipping = cursor.longLineFrom;
     while (position < stat.size) {
+      if (skipping !== undefined) {
+        const bytesRead = await handle.read(buf, 0, Math.min(buf.length, stat.size - position), position);
+        if (bytesRead === 0) break;
+        const newlineAt = buf.indexOf(0x0a);
+        if (newlineAt === -1 || newlineAt >= bytesRead) {
+          position += bytesRead;
+          continue;
+        }
+        position += newlineAt + 1;
+        skipping = undefined;
+        continue;
+      }
       if (carried === buf.length) {
+        if (carried >= MAX_LINE_BYTES) {
+          // Over the cap: drop what was held and skip to the line's end.
+          skipping = position - carried;
+          noteLongLine(cursor, skipping, tally);
+          carried = 0;
+          if (buf.length > 4 * chunkBytes) buf = Buffer.allocUnsafe(chunkBytes);
+          continue;
+        }
         // One line longer than the buffer (a multi-MB tool result): grow it.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LINE_BYTES));
         buf.copy(bigger, 0, 0, carried);
         buf = bigger;
       }
@@ -90,10 +128,14 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       carried = filled - (lastNewline + 1);
       if (carried > 0) buf.copy(buf, 0, lastNewline + 1, filled);
     }
-    if (carried > 0 && isCompleteJson(buf, 0, carried)) {
+    if (skipping === undefined && carried > 0 && isCompleteJson(buf, 0, carried)) {
       parseRange(cursor, buf, 0, carried, sink, tally);
       carried = 0;
     }
+    // A line still being skipped at the end of the file stays skipped: the offset moves past what
+    // was read, and the next read goes on looking for its end from there.
+    if (skipping !== undefined) cursor.longLineFrom = skipping;
+    else delete cursor.longLineFrom;
     if (buf.length <= 4 * chunkBytes) spareBuffer = buf;
     cursor.offset = position - carried;
     cursor.fingerprint = cursor.offset > 0 ? await fingerprintAt(handle, cursor.offset) : undefined;
@@ -110,6 +152,14 @@ async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size:
   if (stat.size === cursor.size && stat.mtimeMs === cursor.mtimeMs) return 'unchanged';
   // The adapter that found this file: a source may have several (Kilo's task folders and its CLI database).
   const adapter = cursor.wholeFile ? adapterForFile(cursor.source, cursor.wholeFile.relativePath) : undefined;
+  if (stat.size > MAX_WHOLE_FILE_BYTES) {
+    // Not read (it would be held whole, then parsed): skipped, counted, remembered until it changes.
+    noteLongLine(cursor, 0, tally);
+    cursor.offset = stat.size;
+    cursor.size = stat.size;
+    cursor.mtimeMs = stat.mtimeMs;
+    return 'appended';
+  }
   const buf = Buffer.allocUnsafe(stat.size);
   let filled = 0;
   while (filled < stat.size) {
@@ -117,7 +167,10 @@ async function readWholeFile(cursor: FileCursor, handle: OpenFile, stat: { size:
     if (n === 0) break;
     filled += n;
   }
-  if (adapter?.parse && cursor.wholeFile) {
+  if (adapter?.parse && cursor.wholeFile && !isJsonShapeBounded(buf, 0, filled)) {
+    tally.lines++;
+    tally.malformedLines++;
+  } else if (adapter?.parse && cursor.wholeFile) {
     const { usages, malformed } = adapter.parse(buf.toString('utf8', 0, filled), { path: cursor.path, relativePath: cursor.wholeFile.relativePath });
     tally.lines += usages.length + malformed;
     tally.usageLines += usages.length;
@@ -169,16 +222,39 @@ async function readByPath(cursor: FileCursor, adapter: PathAgentAdapter, sink: (
   return 'appended';
 }
 
-const fingerprintHeadBytes = 1024;
-const fingerprintTailBytes = 256;
+// The prefix already read is hashed whole up to this size; past it, sampled (see fingerprintAt).
+const fingerprintWholeBytes = 64 * 1024;
+const fingerprintEdgeBytes = 4096;
+const fingerprintSamples = 32;
+const fingerprintSampleBytes = 512;
 
-/** FNV-1a over the file's first KB and the 256 bytes before `offset` (see FileCursor.fingerprint). */
+/**
+ * FNV-1a over the bytes before `offset` (see FileCursor.fingerprint): all of them when there are at
+ * most 64 KB; else the first and last 4 KB and 32 blocks of 512 bytes spread evenly in between
+ * (~24 KB read per check, whatever the file size). A file deleted and recreated, truncated and
+ * regrown, or edited in place within the hashed bytes no longer matches. Limit: an in-place edit of
+ * a large file that touches none of the sampled blocks (and keeps the size) is not seen.
+ */
 async function fingerprintAt(file: OpenFile, offset: number): Promise<number> {
-  const head = Math.min(offset, fingerprintHeadBytes);
-  const tailStart = Math.max(head, offset - fingerprintTailBytes);
-  const buf = Buffer.allocUnsafe(head + offset - tailStart);
-  let filled = await file.read(buf, 0, head, 0);
-  if (filled === head && offset > tailStart) filled += await file.read(buf, head, offset - tailStart, tailStart);
+  const ranges: Array<[number, number]> = [];
+  if (offset <= fingerprintWholeBytes) ranges.push([0, offset]);
+  else {
+    ranges.push([0, fingerprintEdgeBytes]);
+    const span = offset - 2 * fingerprintEdgeBytes - fingerprintSampleBytes;
+    for (let i = 0; i < fingerprintSamples; i++) {
+      const at = fingerprintEdgeBytes + Math.floor((span * (i + 0.5)) / fingerprintSamples);
+      ranges.push([at, at + fingerprintSampleBytes]);
+    }
+    ranges.push([offset - fingerprintEdgeBytes, offset]);
+  }
+  const total = ranges.reduce((sum, [a, b]) => sum + b - a, 0);
+  const buf = Buffer.allocUnsafe(total);
+  let filled = 0;
+  for (const [from, to] of ranges) {
+    const n = await file.read(buf, filled, to - from, from);
+    filled += n;
+    if (n < to - from) break;
+  }
   let hash = 0x811c9dc5;
   for (let i = 0; i < filled; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
   return (hash ^ filled) >>> 0;

@@ -13,7 +13,7 @@ import { cacheDir } from './cacheDir';
  * Bump when parsing or dedup rules change: an index written by other rules is
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
-export const parserVersion = 7;
+export const parserVersion = 8;
 
 /**
  * The file is this header as one line of JSON, then the ledger's keys (UTF-8) and its two
@@ -95,6 +95,8 @@ function isSaneCursor(c: FileCursor): boolean {
     if (t !== undefined && (typeof t !== 'object' || t === null || !isCount(t.input) || !isCount(t.cached) || !isCount(t.output) || !isCount(t.total))) return false;
   }
   if (c.fingerprint !== undefined && !isCount(c.fingerprint)) return false;
+  if (c.longLineFrom !== undefined && (!isCount(c.longLineFrom) || c.longLineFrom > c.offset)) return false;
+  if (c.longLines !== undefined && (!Array.isArray(c.longLines) || c.longLines.length > 64 || !c.longLines.every(isCount))) return false;
   if (c.wholeFile !== undefined && (typeof c.wholeFile !== 'object' || c.wholeFile === null || typeof c.wholeFile.relativePath !== 'string')) return false;
   return true;
 }
