@@ -16,5 +16,7 @@ module.exports = {
     'test/unit/statusLineCli.test.ts',
     'test/unit/uiStatusConfig.test.ts',
     'test/unit/uiNotifyOnce.test.ts',
+    'test/unit/cliHardening.test.ts',
+    'test/unit/statusLineWrapTimeout.test.ts',
   ],
 };

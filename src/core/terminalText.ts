@@ -6,6 +6,7 @@
 // C0 controls (tab and newline included: they break a table row), DEL, C1 controls (U+009B is a
 // CSI on its own in many terminals), and the bidirectional overrides and isolates that reorder
 // what is shown ("Trojan Source").
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const unsafeChars = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };

@@ -31,12 +31,6 @@ describe('hostile lines (issue 17 #6, #10)', function () {
     assert.equal(s.stats.tally.malformedLines, 1);
   });
 
-  async function fresh(): Promise<UsageScanner> {
-    const s = scanner();
-    await s.refresh({ full: true });
-    return s;
-  }
-
   it('an in-place edit in the middle of a log, followed by growth, is noticed and rescanned', async () => {
     const file = path.join(t.claudeProject, 's.jsonl');
     const lines = Array.from({ length: 40 }, (_, i) => good(`m${i}`, i === 20 ? 1010 : 100));

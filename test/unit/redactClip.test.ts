@@ -1,15 +1,9 @@
 // Issue 17 item 1: a key echoed by a server must not survive redaction when the message is clipped.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { redactSecrets } from '../../src/core/budgetReading';
+import { assertNoKeyPrefix, KEY } from '../helpers/hostile';
 import { ensureOk, EndpointError, serverMessage, type HttpResult } from '../../src/sources/endpoints/http';
-import { runCli } from '../helpers/cliRun';
 
-const KEY = 'sk-litellm-0123456789abcdefSECRET';
 
 function errorResult(message: string): HttpResult {
   return {
@@ -20,10 +14,6 @@ function errorResult(message: string): HttpResult {
   };
 }
 
-/** Every ≥8-character prefix of the key a reader could use. */
-function assertNoKeyPrefix(text: string): void {
-  for (let n = 8; n <= KEY.length; n++) assert.ok(!text.includes(KEY.slice(0, n)), `contains ${n} chars of the key: ${text}`);
-}
 
 describe('redaction happens before clipping (issue 17 #1)', () => {
   it('redacts a key that straddles the 157-character clip point of a server message', () => {
@@ -57,29 +47,5 @@ describe('redaction happens before clipping (issue 17 #1)', () => {
     const odd = 'k3y/with+slash=and';
     assert.equal(redactSecrets(`u=${encodeURIComponent(odd).slice(0, 12)}`, [odd]), 'u=[redacted]');
     assert.equal(redactSecrets('short abcd here', ['abcd']), 'short [redacted] here');
-  });
-
-  it('status --json --config does not print the key a LiteLLM-shaped server echoes at the clip point', async function () {
-    this.timeout(30_000);
-    const cut = 1;
-    const server = http.createServer((_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `${'A'.repeat(157 - KEY.length + cut)}${KEY} tail` } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-redact-'));
-    try {
-      const config = path.join(dir, 'budgets.json');
-      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      fs.writeFileSync(config, JSON.stringify({ sources: [{ type: 'litellm', name: 'gw', baseUrl, apiKeyEnv: 'LITELLM_API_KEY', includeTeam: false }] }));
-      const r = await runCli(['status', '--json', '--config', config], {
-        LITELLM_API_KEY: KEY, HOME: dir, CLAUDE_CONFIG_DIR: path.join(dir, 'claude'), CODEX_HOME: path.join(dir, 'codex'), TOKENMETER_STATE_DIR: path.join(dir, 'state'),
-      });
-      assert.match(r.stdout, /Server said/, r.stdout + r.stderr);
-      assertNoKeyPrefix(r.stdout + r.stderr);
-    } finally {
-      server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
