@@ -36,6 +36,8 @@ function countOr0(value: unknown): number | undefined {
 export function usageFromClaudeRecord(record: unknown, file: ClaudeFileContext): LineOutcome {
   if (typeof record !== 'object' || record === null) return 'malformed';
   const line = record as Record<string, unknown>;
+  // Third-party or converted files may drop `type`; such a line cannot be judged, so it is skipped and counted.
+  if (line.type === undefined) return 'malformed';
   if (line.type !== 'assistant') return 'not-usage';
   const message = line.message as Record<string, unknown> | undefined;
   if (typeof message !== 'object' || message === null) return 'malformed';
@@ -63,6 +65,13 @@ export function usageFromClaudeRecord(record: unknown, file: ClaudeFileContext):
     cacheWrite1hTokens = Math.min(Math.round(split.ephemeral_1h_input_tokens), cacheWriteTokens);
   }
 
+  // Fast mode bills the same model at a per-model multiplier (price data keyed by model and speed):
+  // the speed joins the model id, as ccusage names it (`claude-opus-4-6-fast`), so reports show it apart.
+  const speed = typeof usage.speed === 'string' && /^[a-z]{1,16}$/.test(usage.speed) && usage.speed !== 'standard' ? usage.speed : undefined;
+  // Server tools bill per use: Anthropic lists web search per 1,000 searches.
+  const serverTools = usage.server_tool_use as Record<string, unknown> | undefined;
+  const webSearchRequests = typeof serverTools === 'object' && serverTools !== null && isCount(serverTools.web_search_requests) ? Math.round(serverTools.web_search_requests) : 0;
+
   const isSidechain = line.isSidechain === true;
   const agentId = file.agentId || (isSidechain ? (typeof line.agentId === 'string' && line.agentId) || 'sidechain' : '');
   const sessionId = typeof line.sessionId === 'string' && line.sessionId.length > 0 ? line.sessionId : file.sessionId;
@@ -77,12 +86,13 @@ export function usageFromClaudeRecord(record: unknown, file: ClaudeFileContext):
       sessionId,
       agentId,
       project: file.project,
-      model,
+      model: speed ? `${model}-${speed}` : model,
       inputTokens,
       outputTokens,
       cacheWrite5mTokens: cacheWriteTokens - cacheWrite1hTokens,
       cacheWrite1hTokens,
       cacheReadTokens,
+      ...(webSearchRequests > 0 ? { webSearchRequests } : {}),
     },
   };
 }

@@ -84,6 +84,8 @@ function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs:
 export function usageFromCodexRecord(record: unknown, state: CodexFileState): ParsedUsage | 'not-usage' | 'malformed' {
   if (typeof record !== 'object' || record === null) return 'malformed';
   const line = record as Record<string, unknown>;
+  // A line without `type` (a converted or third-party file) cannot be judged: skipped and counted.
+  if (line.type === undefined) return 'malformed';
   const payload = line.payload as Record<string, unknown> | undefined;
   if (typeof payload !== 'object' || payload === null) return 'not-usage';
 

@@ -1,4 +1,5 @@
 import type { Settings } from './settings';
+import { defaultRoutingTiers } from './priceData';
 
 /**
  * `settingsSchema.parse({})` written out, so the CLI's fast paths (statusline, guard, status,
@@ -35,9 +36,9 @@ export const defaultSettings: Settings = {
   },
   routing: {
     aggressiveness: 'balanced',
-    smallModel: 'claude-haiku-4-5',
-    mediumModel: 'claude-sonnet-4-5',
-    largeModel: 'claude-opus-4-5',
+    smallModel: defaultRoutingTiers.small,
+    mediumModel: defaultRoutingTiers.medium,
+    largeModel: defaultRoutingTiers.large,
     liveHints: true,
   },
   runaway: {

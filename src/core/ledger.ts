@@ -86,6 +86,7 @@ export class Ledger {
       rows[at + 9] = e.cacheWrite1hTokens;
       rows[at + 10] = e.cacheReadTokens;
       rows[at + 11] = e.loggedCostUsd ?? -1;
+      rows[at + 12] = e.webSearchRequests ?? 0;
       at += fieldsPerRow;
     }
     const keys = this.rowByKey;
@@ -118,6 +119,8 @@ export class Ledger {
         inputTokens: count(rows[at + 6]), outputTokens: count(rows[at + 7]), cacheWrite5mTokens: count(rows[at + 8]), cacheWrite1hTokens: count(rows[at + 9]), cacheReadTokens: count(rows[at + 10]),
       };
       if (loggedCost !== -1) event.loggedCostUsd = count(loggedCost);
+      const webSearches = count(rows[at + 12]);
+      if (webSearches > 0) event.webSearchRequests = webSearches;
       ledger.rows.push(event);
     }
     for (const text of strings) ledger.strings.set(text, text);
@@ -181,6 +184,8 @@ function keepFullerSnapshot(kept: UsageEvent, seen: UsageEvent): void {
     kept.cacheWrite5mTokens = seen.cacheWrite5mTokens;
     kept.cacheWrite1hTokens = seen.cacheWrite1hTokens;
     kept.cacheReadTokens = seen.cacheReadTokens;
+    if (seen.webSearchRequests === undefined) delete kept.webSearchRequests;
+    else kept.webSearchRequests = seen.webSearchRequests;
   }
 }
 
@@ -191,6 +196,7 @@ function isFuller(a: UsageEvent, b: UsageEvent): boolean {
   if (a.cacheWrite5mTokens !== b.cacheWrite5mTokens) return a.cacheWrite5mTokens > b.cacheWrite5mTokens;
   if (a.cacheWrite1hTokens !== b.cacheWrite1hTokens) return a.cacheWrite1hTokens > b.cacheWrite1hTokens;
   if (a.timestampMs !== b.timestampMs) return a.timestampMs < b.timestampMs;
+  if ((a.webSearchRequests ?? 0) !== (b.webSearchRequests ?? 0)) return (a.webSearchRequests ?? 0) > (b.webSearchRequests ?? 0);
   return (a.loggedCostUsd ?? -1) > (b.loggedCostUsd ?? -1);
 }
 
@@ -233,13 +239,13 @@ export class FileRepeats {
   }
 }
 
-export const fieldsPerRow = 12;
+export const fieldsPerRow = 13;
 
 export interface SerializedLedger {
   strings: string[];
   /**
    * `fieldsPerRow` numbers per row: source, time, session, agent, project, model (name indexes),
-   * 5 token counts, logged cost (-1: none).
+   * 5 token counts, logged cost (-1: none), web searches.
    */
   rows: Float64Array;
   /** Dedup keys, `\n`-separated, and the row of each. */

@@ -1,3 +1,4 @@
+import { aliasFor, priceAdjustments, splitSpeed, type PriceAdjustments } from './priceData';
 import type { UsageEvent } from './usageEvent';
 
 type GenaiPrices = typeof import('@pydantic/genai-prices');
@@ -28,8 +29,17 @@ export interface TokenRates {
 export interface ModelRates extends TokenRates {
   /** Id of the price entry that matched, e.g. `claude-sonnet-4-5`. */
   priceId: string;
-  /** Where the rates come from: the bundled price data or a user override. */
+  /** Where the rates come from: the bundled price data, refreshed price data, or a user override. */
   origin: 'genai-prices' | 'override';
+  /**
+   * Set when the rates are a stand-in: a new version of a known family priced as its nearest known
+   * version (`claude-fable-5-2` as `claude-fable-5-1`) until the price data knows it. Shown as estimated.
+   */
+  estimatedFrom?: string;
+  /** A speed other than standard (`fast`), already applied to these rates. */
+  speed?: string;
+  /** USD per server-side web search (Anthropic lists $10 per 1,000). */
+  webSearchUsd?: number;
   /**
    * Anthropic bills the whole request at these rates once its total input
    * (input + cache writes + cache reads) exceeds `thresholdTokens`.
@@ -69,11 +79,32 @@ function providerHint(model: string): string | undefined {
   return undefined;
 }
 
-function lookUpPriceData(model: string): ModelRates | undefined {
+type Provider = import('@pydantic/genai-prices').Provider;
+
+/** Price data fetched later than the bundled package (see sources/priceDataRefresh.ts), with its date. */
+export interface RefreshedPriceData {
+  providers: Provider[];
+  /** `YYYY-MM-DD` of the data (its fetch day when the file carries none). */
+  dataDate: string;
+}
+
+function findPrice(model: string, refreshed: RefreshedPriceData | undefined) {
   const hint = providerHint(model);
   const { calcPrice } = genaiPrices();
+  if (refreshed) {
+    const ordered = hint ? [...refreshed.providers.filter((p) => p.id === hint), ...refreshed.providers.filter((p) => p.id !== hint)] : refreshed.providers;
+    for (const provider of ordered) {
+      const found = calcPrice({ input_tokens: 1 }, model, { provider });
+      if (found) return found;
+    }
+  }
   let found = hint ? calcPrice({ input_tokens: 1 }, model, { providerId: hint }) : null;
   found ??= calcPrice({ input_tokens: 1 }, model);
+  return found;
+}
+
+function lookUpPriceData(model: string, refreshed: RefreshedPriceData | undefined): ModelRates | undefined {
+  const found = findPrice(model, refreshed);
   if (!found) return undefined;
   const price = found.model_price as Record<string, PriceValue>;
   const input = baseOf(price.input_mtok);
@@ -99,13 +130,80 @@ function lookUpPriceData(model: string): ModelRates | undefined {
       },
     };
   }
-  return { ...rates, priceId: found.model.id, origin: 'genai-prices', longContext };
+  const webSearchesPerThousand = baseOf(price.web_searches_kcount);
+  return {
+    ...rates, priceId: found.model.id, origin: 'genai-prices', longContext,
+    ...(webSearchesPerThousand !== undefined ? { webSearchUsd: webSearchesPerThousand / 1000 } : {}),
+  };
 }
 
-type TokenCounts = Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens'>;
+/** `claude-fable-5-2-20261109` → family `claude-fable-`, version [5, 2]; `gpt-5.3-codex` → `gpt-|-codex`, [5, 3]. */
+function versionOf(id: string): { family: string; version: number[] } | undefined {
+  const match = /^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-(\d{1,2})(?:[.-](\d{1,2}))?((?:-[a-z][a-z0-9]*)*)(?:-\d{8})?$/.exec(id);
+  if (!match) return undefined;
+  return { family: `${match[1]}-|${match[4]}`, version: [Number(match[2]), match[3] === undefined ? 0 : Number(match[3])] };
+}
 
-/** Cost in USD of one request's tokens at the given rates, applying whole-request long-context billing. */
+function compareVersions(a: number[], b: number[]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/** Every price id the data knows, refreshed data first. */
+function knownPriceIds(refreshed: RefreshedPriceData | undefined): string[] {
+  const providers: Provider[] = [...(refreshed?.providers ?? []), ...['anthropic', 'openai', 'google'].map((id) => genaiPrices().findProvider({ providerId: id })).filter((p): p is Provider => p !== undefined)];
+  return providers.flatMap((p) => p.models.map((m) => m.id));
+}
+
+/**
+ * A new version of a known family, priced as the nearest known version below it (else above it),
+ * labelled as estimated. Never a code branch per model: the family and versions come from the ids.
+ */
+function familyFallback(model: string, refreshed: RefreshedPriceData | undefined): ModelRates | undefined {
+  const wanted = versionOf(model);
+  if (!wanted) return undefined;
+  let below: { id: string; version: number[] } | undefined;
+  let above: { id: string; version: number[] } | undefined;
+  for (const id of knownPriceIds(refreshed)) {
+    const known = versionOf(id);
+    if (!known || known.family !== wanted.family) continue;
+    const order = compareVersions(known.version, wanted.version);
+    if (order < 0 && (!below || compareVersions(known.version, below.version) > 0)) below = { id, version: known.version };
+    if (order > 0 && (!above || compareVersions(known.version, above.version) < 0)) above = { id, version: known.version };
+  }
+  const nearest = below ?? above;
+  if (!nearest) return undefined;
+  const rates = lookUpPriceData(nearest.id, refreshed);
+  return rates && { ...rates, estimatedFrom: rates.priceId };
+}
+
+/** Rates at a speed: the speed's multiplier from the price data, or undefined when the data has none (never the standard rate). */
+function atSpeed(rates: ModelRates, speed: string, data: PriceAdjustments): ModelRates | undefined {
+  const entry = data.speeds.find((s) => s.priceId === rates.priceId && s.speed === speed);
+  if (!entry) return undefined;
+  const times = (r: TokenRates, inputX: number, outputX: number): TokenRates => ({
+    inputPerMTok: r.inputPerMTok * inputX,
+    outputPerMTok: r.outputPerMTok * outputX,
+    cacheWrite5mPerMTok: r.cacheWrite5mPerMTok * inputX,
+    cacheWrite1hPerMTok: r.cacheWrite1hPerMTok * inputX,
+    cacheReadPerMTok: r.cacheReadPerMTok * inputX,
+  });
+  const longContext = entry.longContext
+    ? { thresholdTokens: entry.longContext.thresholdTokens, rates: times(rates, entry.longContext.inputMultiplier, entry.longContext.outputMultiplier) }
+    : rates.longContext && { thresholdTokens: rates.longContext.thresholdTokens, rates: times(rates.longContext.rates, entry.multiplier, entry.multiplier) };
+  return { ...rates, ...times(rates, entry.multiplier, entry.multiplier), longContext, speed };
+}
+
+type TokenCounts = Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens' | 'webSearchRequests'>;
+
+/**
+ * Cost in USD of one request's tokens at the given rates, applying whole-request long-context billing,
+ * plus its server-side web searches at the per-search price.
+ */
 export function costAtRates(tokens: TokenCounts, rates: ModelRates): number {
+  return tokenCostAtRates(tokens, rates) + (tokens.webSearchRequests ?? 0) * (rates.webSearchUsd ?? 0);
+}
+
+function tokenCostAtRates(tokens: TokenCounts, rates: ModelRates): number {
   const promptTokens = tokens.inputTokens + tokens.cacheWrite5mTokens + tokens.cacheWrite1hTokens + tokens.cacheReadTokens;
   const r = rates.longContext && promptTokens > rates.longContext.thresholdTokens ? rates.longContext.rates : rates;
   return (
@@ -123,21 +221,51 @@ export function costAtRates(tokens: TokenCounts, rates: ModelRates): number {
  */
 export class PriceTable {
   private readonly cache = new Map<string, ModelRates | undefined>();
+  private readonly adjustments: PriceAdjustments;
+  private readonly refreshed: RefreshedPriceData | undefined;
 
-  constructor(private readonly overrides: PriceOverrides = {}) {}
+  constructor(private readonly overrides: PriceOverrides = {}, options: { refreshed?: RefreshedPriceData; adjustments?: PriceAdjustments } = {}) {
+    this.refreshed = options.refreshed;
+    this.adjustments = options.adjustments ?? priceAdjustments;
+  }
 
-  ratesFor(model: string): ModelRates | undefined {
-    if (this.cache.has(model)) return this.cache.get(model);
-    const rates = this.overrideFor(model) ?? lookUpPriceData(model);
-    this.cache.set(model, rates);
+  /** Date of the price data in use: the refreshed data's, else the bundled adjustments'. Shown beside costs. */
+  get dataDate(): string {
+    return this.refreshed && this.refreshed.dataDate > this.adjustments.dataDate ? this.refreshed.dataDate : this.adjustments.dataDate;
+  }
+
+  /**
+   * Rates for a model id as logged. `claude-opus-4-6-fast` is Opus 4.6 at the fast multiplier;
+   * an aliased id (`codex-auto-review`) is priced as the model it ran on at `atMs` (default: the latest alias).
+   */
+  ratesFor(model: string, atMs = Number.MAX_SAFE_INTEGER): ModelRates | undefined {
+    const alias = aliasFor(model, atMs, this.adjustments);
+    const key = alias ? `${model}\u0000${alias.since}` : model;
+    if (this.cache.has(key)) return this.cache.get(key);
+    const rates = this.lookUp(alias ? alias.priceAs : model);
+    this.cache.set(key, rates);
     return rates;
   }
 
   /** Cost in USD, or null when the model has no known price. A cost the agent logged wins. */
   costOf(event: UsageEvent): number | null {
     if (event.loggedCostUsd !== undefined) return event.loggedCostUsd;
-    const rates = this.ratesFor(event.model);
+    const rates = this.ratesFor(event.model, event.timestampMs);
     return rates ? costAtRates(event, rates) : null;
+  }
+
+  private lookUp(model: string): ModelRates | undefined {
+    const override = this.overrideFor(model);
+    if (override) return override;
+    const { model: base, speed } = splitSpeed(model, this.adjustments);
+    const standard = lookUpPriceData(base, this.refreshed) ?? familyFallback(base, this.refreshed);
+    if (speed === undefined) return standard;
+    const fast = standard && atSpeed(standard, speed, this.adjustments);
+    if (fast) return fast;
+    // A model whose own id ends in the speed (`grok-4-fast`) has its own price entry; a known model
+    // at a speed the data has no multiplier for stays unpriced rather than billed at the standard rate.
+    const own = lookUpPriceData(model, this.refreshed);
+    return own && own.priceId !== standard?.priceId ? own : undefined;
   }
 
   private overrideFor(model: string): ModelRates | undefined {

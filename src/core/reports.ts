@@ -137,6 +137,24 @@ function unpricedModels(buckets: Map<string, Bucket>): string[] {
   return [...names].sort();
 }
 
+/**
+ * Models priced as a stand-in (a new version of a known family, priced as its nearest known version)
+ * and the date of the price data, so every report labels an estimate as one.
+ */
+function priceNotes(buckets: Map<string, Bucket>, prices: PriceTable) {
+  const estimated = new Map<string, string>();
+  for (const bucket of buckets.values()) {
+    for (const [model, { priced }] of bucket.byModel) {
+      const from = priced ? prices.ratesFor(model)?.estimatedFrom : undefined;
+      if (from) estimated.set(model, from);
+    }
+  }
+  return {
+    priceDataDate: prices.dataDate,
+    ...(estimated.size > 0 ? { estimatedPrices: [...estimated].sort(([a], [b]) => a.localeCompare(b)).map(([model, pricedAs]) => ({ model, pricedAs })) } : {}),
+  };
+}
+
 /** Per-day usage; rows carry both ccusage 17's `date` and ccusage 20's `period`. */
 export function dailyReport(events: readonly UsageEvent[], options: ReportOptions) {
   const { buckets, totals } = group(events, options, (_, dateKey) => dateKey);
@@ -147,7 +165,7 @@ export function dailyReport(events: readonly UsageEvent[], options: ReportOption
     modelsUsed: b.modelsUsed(),
     modelBreakdowns: b.modelBreakdowns(),
   }));
-  return { daily, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets) };
+  return { daily, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets), ...priceNotes(buckets, options.prices) };
 }
 
 export function monthlyReport(events: readonly UsageEvent[], options: ReportOptions) {
@@ -159,7 +177,7 @@ export function monthlyReport(events: readonly UsageEvent[], options: ReportOpti
     modelsUsed: b.modelsUsed(),
     modelBreakdowns: b.modelBreakdowns(),
   }));
-  return { monthly, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets) };
+  return { monthly, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets), ...priceNotes(buckets, options.prices) };
 }
 
 /** Per top-level session, sub-agents included; newest activity first. */
@@ -182,7 +200,7 @@ export function sessionReport(events: readonly UsageEvent[], options: ReportOpti
       };
     })
     .sort((a, b) => b.lastActivity.localeCompare(a.lastActivity));
-  return { sessions, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets) };
+  return { sessions, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets), ...priceNotes(buckets, options.prices) };
 }
 
 /** Per project (Claude's project folder or Codex's working directory), costliest first. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpointSourceConfigSchema } from './budgetReading';
 import { sourceNames, type SourceName } from './usageEvent';
+import { defaultRoutingTiers } from './priceData';
 
 const positive = z.number().positive().optional();
 
@@ -44,9 +45,10 @@ export const endpointsSettingsSchema = z.object({
 
 export const routingSettingsSchema = z.object({
   aggressiveness: z.enum(['conservative', 'balanced', 'aggressive']).default('balanced'),
-  smallModel: z.string().min(1).default('claude-haiku-4-5'),
-  mediumModel: z.string().min(1).default('claude-sonnet-4-5'),
-  largeModel: z.string().min(1).default('claude-opus-4-5'),
+  // Defaults follow the current lineup, kept once in the dated price data (src/core/data/priceAdjustments.json).
+  smallModel: z.string().min(1).default(defaultRoutingTiers.small),
+  mediumModel: z.string().min(1).default(defaultRoutingTiers.medium),
+  largeModel: z.string().min(1).default(defaultRoutingTiers.large),
   /** A quiet status bar hint when an active session's recent requests look simple for its model. */
   liveHints: z.boolean().default(true),
 });

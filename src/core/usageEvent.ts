@@ -30,6 +30,8 @@ export interface UsageEvent {
   cacheReadTokens: number;
   /** The cost the agent itself logged (Cline-style task histories), used instead of list prices. */
   loggedCostUsd?: number;
+  /** Server-side web searches the request ran (`usage.server_tool_use.web_search_requests`), billed per search. */
+  webSearchRequests?: number;
 }
 
 export function totalTokensOf(e: Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens'>): number {

@@ -30,7 +30,7 @@ export interface PackedResults {
   numbers: Float64Array;
 }
 
-const fieldsPerUsage = 13;
+const fieldsPerUsage = 14;
 
 /** Collects usage records file by file into compact arrays (inside a scan worker). */
 export class ResultPacker {
@@ -77,6 +77,7 @@ export class ResultPacker {
     n[at + 10] = e.cacheWrite1hTokens;
     n[at + 11] = e.cacheReadTokens;
     n[at + 12] = e.loggedCostUsd ?? NaN;
+    n[at + 13] = e.webSearchRequests ?? 0;
     if (dedupKey !== undefined) this.keys.push(dedupKey);
   }
 }
@@ -105,6 +106,7 @@ export function unpackResults(packed: PackedResults): FileScanResult[] {
             sessionId: names[numbers[at + 2]], agentId: names[numbers[at + 3]], project: names[numbers[at + 4]], model: names[numbers[at + 5]],
             inputTokens: numbers[at + 7], outputTokens: numbers[at + 8], cacheWrite5mTokens: numbers[at + 9], cacheWrite1hTokens: numbers[at + 10], cacheReadTokens: numbers[at + 11],
             ...(Number.isNaN(numbers[at + 12]) ? {} : { loggedCostUsd: numbers[at + 12] }),
+            ...(numbers[at + 13] > 0 ? { webSearchRequests: numbers[at + 13] } : {}),
           },
         });
       }
