@@ -7,7 +7,12 @@ import {
   defaultModelTiers, ratesOf, routeRequest, tiers,
   type Aggressiveness, type ModelTiers, type PriceOf, type RoutingHistory, type Tier, type TokenRates,
 } from './router';
+import type { Formatter } from './format';
+import { phrasebook, type Phrasebook } from './phrases';
+import { kindName } from './routing/routingPhrases';
 import { classifyTaskKind, taskKindLabels, taskKinds, type TaskKind } from './taskKind';
+
+const english = phrasebook('en');
 import { totalTokensOf, type UsageEvent } from './usageEvent';
 
 /** Token counts of a session by kind (absolute counts, not fractions). */
@@ -64,6 +69,8 @@ export interface TaskEstimate {
 
 export interface EstimateOptions {
   tiers?: ModelTiers;
+  /** Language of the suggested model's reason (default English, which `estimate --json` keeps). */
+  phrases?: Phrasebook;
   aggressiveness?: Aggressiveness;
   /** Fewest past sessions of a kind before history is used instead of published ranges (default 8). */
   minSamples?: number;
@@ -219,7 +226,7 @@ export function estimateTask(
 
   const advice = routeRequest(
     { prompt: task.description, contextTokens, taskKind: kind },
-    { tiers: modelTiers, aggressiveness: options.aggressiveness, priceOf, history: history ? routingHistoryOf(history) : undefined },
+    { tiers: modelTiers, aggressiveness: options.aggressiveness, priceOf, history: history ? routingHistoryOf(history) : undefined, phrases: options.phrases },
   );
   const label = taskKindLabels[kind];
   const basisNote = useHistory
@@ -286,21 +293,43 @@ export function estimateToJson(e: TaskEstimate): object {
 
 const usd = (x: number): string => (x !== 0 && Math.abs(x) < 0.01 ? `$${x.toFixed(3)}` : `$${x.toFixed(2)}`);
 
+/** Money in the formatter's currency, or the core's US dollars. */
+const moneyOf = (fmt?: Formatter) => (x: number): string => (fmt && !fmt.speaksCoreText ? fmt.money(x) : usd(x));
+
 /** Share of the remaining budget the task's P50 and P90 would take, as "12–30%". */
-export function budgetShareText(cost: Quantiles, remainingBudgetUsd: number): string {
-  if (remainingBudgetUsd <= 0) return 'the budget is already spent';
+export function budgetShareText(cost: Quantiles, remainingBudgetUsd: number, fmt?: Formatter): string {
+  const p = fmt?.l10n ?? english;
+  if (remainingBudgetUsd <= 0) return p.t('the budget is already spent');
   const pct = (x: number) => Math.round((x / remainingBudgetUsd) * 100);
-  return `${pct(cost.p50)}% (P50) to ${pct(cost.p90)}% (P90) of the ${usd(remainingBudgetUsd)} left`;
+  return p.t('{0}% (P50) to {1}% (P90) of the {2} left', pct(cost.p50), pct(cost.p90), moneyOf(fmt)(remainingBudgetUsd));
 }
 
-/** A Markdown summary of an estimate, for the VS Code command and the clipboard. */
-export function formatEstimateMarkdown(description: string, e: TaskEstimate, options: { remainingBudgetUsd?: number; contextNote?: string } = {}): string {
+/** What the numbers rest on, in the display language (`basisNote` is the English one). */
+export function basisNoteText(e: TaskEstimate, contextTokens: number, fmt?: Formatter): string {
+  if (!fmt || fmt.speaksCoreText) return e.basisNote;
+  const p = fmt.l10n;
+  const label = kindName(e.kind, p);
+  const range = defaultTokenRanges[e.kind];
+  const note = e.basis === 'history'
+    ? p.t('Based on {0} of your past {1} sessions.', e.sampleSize, label)
+    : e.sampleSize > 0
+      ? p.t('Based on published ranges for {0} tasks ({1}–{2} tokens): only {3} of your sessions look like this ({4} needed).', label, formatTokens(range.p10), formatTokens(range.p90), e.sampleSize, 8)
+      : p.t('Based on published ranges for {0} tasks ({1}–{2} tokens): no similar sessions in your history.', label, formatTokens(range.p10), formatTokens(range.p90));
+  return contextTokens > 0 ? `${note}${p.t(' Includes {0} tokens of attached context, re-read over about {1} turns.', formatTokens(contextTokens), contextRereadTurns)}` : note;
+}
+
+/** A Markdown summary of an estimate, for the VS Code command and the clipboard, in the display language. */
+export function formatEstimateMarkdown(description: string, e: TaskEstimate, options: { remainingBudgetUsd?: number; contextNote?: string; contextTokens?: number; fmt?: Formatter } = {}): string {
+  const fmt = options.fmt;
+  const p = fmt?.l10n ?? english;
+  const money = moneyOf(fmt);
+  const tierName = (t: Tier): string => (t === 'small' ? p.t('small') : t === 'medium' ? p.t('medium') : p.t('large'));
   const lines = [
-    `# Estimate: ${description.length > 80 ? `${description.slice(0, 77)}…` : description}`,
+    p.t('# Estimate: {0}', description.length > 80 ? `${description.slice(0, 77)}…` : description),
     '',
-    `**Kind:** ${taskKindLabels[e.kind]} · **Tokens:** ${formatTokens(e.tokens.p10)} – ${formatTokens(e.tokens.p90)} (P50 ${formatTokens(e.tokens.p50)})`,
+    p.t('**Kind:** {0} · **Tokens:** {1} – {2} (P50 {3})', kindName(e.kind, p), formatTokens(e.tokens.p10), formatTokens(e.tokens.p90), formatTokens(e.tokens.p50)),
     '',
-    '| Model | Tier | P10 | P50 | P90 |',
+    p.t('| Model | Tier | P10 | P50 | P90 |'),
     '|---|---|---:|---:|---:|',
   ];
   for (const tier of tiers) {
@@ -308,16 +337,15 @@ export function formatEstimateMarkdown(description: string, e: TaskEstimate, opt
     const c = e.cost[model];
     if (!c) continue;
     const mark = e.suggested.tier === tier ? ' ✓' : '';
-    lines.push(`| ${model}${mark} | ${tier} | ${usd(c.p10)} | ${usd(c.p50)} | ${usd(c.p90)} |`);
+    lines.push(`| ${model}${mark} | ${tierName(tier)} | ${money(c.p10)} | ${money(c.p50)} | ${money(c.p90)} |`);
   }
-  lines.push('', `**Suggested:** ${e.suggested.model} (${e.suggested.tier}) — ${e.suggested.reason}`);
+  lines.push('', p.t('**Suggested:** {0} ({1}) — {2}', e.suggested.model, tierName(e.suggested.tier), e.suggested.reason));
   const suggestedCost = e.cost[e.suggested.model];
   if (options.remainingBudgetUsd !== undefined && suggestedCost) {
     lines.push('', options.remainingBudgetUsd <= 0
-      ? '**Budget:** the budget is already spent.'
-      : `**Budget:** on ${e.suggested.model} this would take ${budgetShareText(suggestedCost, options.remainingBudgetUsd)}.`);
+      ? p.t('**Budget:** the budget is already spent.')
+      : p.t('**Budget:** on {0} this would take {1}.', e.suggested.model, budgetShareText(suggestedCost, options.remainingBudgetUsd, fmt)));
   }
-  lines.push('', `_${e.basisNote}${options.contextNote ? ` ${options.contextNote}` : ''}_`);
+  lines.push('', `_${basisNoteText(e, options.contextTokens ?? 0, fmt)}${options.contextNote ? ` ${options.contextNote}` : ''}_`);
   return lines.join('\n');
 }
-

@@ -3,8 +3,8 @@
 // and model, with examples. Pure: sessions in, numbers and Markdown out.
 import type { TokenMix } from './estimator';
 import { modelDisplayName, ratesOf, routeRequest, tiers, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from './router';
-import { formatUsd } from './snapshot';
-import { taskKindLabels } from './taskKind';
+import { englishUsd, formatUsd, type Formatter } from './format';
+import { kindName } from './routing/routingPhrases';
 import type { UsageEvent } from './usageEvent';
 
 export interface RoutingReportSession {
@@ -96,7 +96,7 @@ export function routingSessionsFromEvents(
  */
 export function buildRoutingReport(
   sessions: readonly RoutingReportSession[],
-  options: { tiers: ModelTiers; aggressiveness?: Aggressiveness; priceOf?: PriceOf; maxExamples?: number },
+  options: { tiers: ModelTiers; aggressiveness?: Aggressiveness; priceOf?: PriceOf; maxExamples?: number; escalationShift?: number; fmt?: Formatter },
 ): RoutingReport {
   const rows = new Map<string, RoutingReportRow>();
   const examples: RoutingReportExample[] = [];
@@ -111,7 +111,8 @@ export function buildRoutingReport(
     costUsd += s.costUsd;
     const ran = familyTier(s.model, options.tiers);
     if (ran === undefined || ran === 'small') continue;
-    const advice = routeRequest({ prompt: s.firstPrompt }, { tiers: options.tiers, aggressiveness: options.aggressiveness, priceOf: options.priceOf });
+    const phrases = options.fmt?.l10n;
+    const advice = routeRequest({ prompt: s.firstPrompt }, { tiers: options.tiers, aggressiveness: options.aggressiveness, priceOf: options.priceOf, escalationShift: options.escalationShift, phrases });
     if (tiers.indexOf(advice.tier) >= tiers.indexOf(ran)) continue;
     const would = costAt(s.mix, advice.model, options.priceOf);
     if (would === undefined || would >= s.costUsd) continue;
@@ -121,7 +122,7 @@ export function buildRoutingReport(
     savingUsd += saving;
     examples.push({
       sessionId: s.sessionId, project: s.project, prompt: s.firstPrompt, model: s.model, advisedModel: advice.model,
-      reason: `${taskKindLabels[advice.kind]}: ${advice.reason}`, costUsd: s.costUsd, savingUsd: saving,
+      reason: `${kindName(advice.kind, phrases)}${phrases?.language === 'zh-cn' ? '：' : ': '}${advice.reason}`, costUsd: s.costUsd, savingUsd: saving,
     });
   }
   examples.sort((a, b) => b.savingUsd - a.savingUsd);
@@ -139,24 +140,27 @@ function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&').replace(/\s+/g, ' ');
 }
 
-export function formatRoutingReportMarkdown(report: RoutingReport, periodLabel: string): string {
-  const lines = [`# Tokenmeter: routing report (${md(periodLabel)})`, ''];
+/** The report as Markdown in the formatter's language and currency (English and USD by default). */
+export function formatRoutingReportMarkdown(report: RoutingReport, periodLabel: string, fmt: Formatter = englishUsd): string {
+  const p = fmt.l10n;
+  const money = (usd: number): string => (fmt.speaksCoreText ? formatUsd(usd) : fmt.money(usd));
+  const lines = [p.t('# Tokenmeter: routing report ({0})', md(periodLabel)), ''];
   if (report.sessions === 0) {
-    lines.push('No Claude Code session with a first prompt in this period.');
+    lines.push(p.t('No Claude Code session with a first prompt in this period.'));
     return lines.join('\n');
   }
   const share = report.costUsd > 0 ? Math.round((report.savingUsd / report.costUsd) * 100) : 0;
-  lines.push(`${report.sessions} sessions cost ${formatUsd(report.costUsd)}. Sent to the cheapest adequate tier by their first request, they would have cost about **${formatUsd(report.savingUsd)} less (${share}%)**.`, '');
-  lines.push('Judged from each session\'s first request only; the router errs towards the larger model (a false downgrade costs more than it saves).', '');
-  lines.push('## By project and model', '', '| Project | Model | Sessions | Cost | Could be cheaper | Saving |', '|---|---|---:|---:|---:|---:|');
+  lines.push(p.t('{0} sessions cost {1}. Sent to the cheapest adequate tier by their first request, they would have cost about **{2} less ({3}%)**.', report.sessions, money(report.costUsd), money(report.savingUsd), share), '');
+  lines.push(p.t('Judged from each session\'s first request only; the router errs towards the larger model (a false downgrade costs more than it saves).'), '');
+  lines.push(p.t('## By project and model'), '', p.t('| Project | Model | Sessions | Cost | Could be cheaper | Saving |'), '|---|---|---:|---:|---:|---:|');
   for (const r of report.rows) {
-    lines.push(`| ${md(r.project || '(unknown)')} | ${md(modelDisplayName(r.model))} | ${r.sessions} | ${formatUsd(r.costUsd)} | ${r.downgradable} | ${formatUsd(r.savingUsd)} |`);
+    lines.push(`| ${md(r.project || p.t('(unknown)'))} | ${md(modelDisplayName(r.model))} | ${r.sessions} | ${money(r.costUsd)} | ${r.downgradable} | ${money(r.savingUsd)} |`);
   }
   if (report.examples.length > 0) {
-    lines.push('', '## Examples', '');
+    lines.push('', p.t('## Examples'), '');
     for (const e of report.examples) {
       const prompt = e.prompt.length > 160 ? `${e.prompt.slice(0, 160)}…` : e.prompt;
-      lines.push(`- **${formatUsd(e.savingUsd)}** of ${formatUsd(e.costUsd)} · ${md(e.project || '(unknown)')} · ${md(modelDisplayName(e.model))} → ${md(modelDisplayName(e.advisedModel))} (${md(e.reason)})  `);
+      lines.push(`- ${p.t('**{0}** of {1}', money(e.savingUsd), money(e.costUsd))} · ${md(e.project || p.t('(unknown)'))} · ${md(modelDisplayName(e.model))} → ${md(modelDisplayName(e.advisedModel))} (${md(e.reason)})  `);
       lines.push(`  "${md(prompt)}"`);
     }
   }

@@ -287,6 +287,7 @@ export class Engine implements vscode.Disposable {
           settings: { tiers: this.tiers(), aggressiveness: settings.routing.aggressiveness },
           log: this.log,
           outputDir: this.context.globalStorageUri,
+          fmt: this.displayFormatter(),
         });
       case CommandId.configure:
         return configure(settings, { setBudget: CommandId.setBudget, setApiKey: CommandId.setApiKey });
@@ -300,6 +301,7 @@ export class Engine implements vscode.Disposable {
           aggressiveness: settings.routing.aggressiveness,
           outputDir: this.context.globalStorageUri,
           log: this.log,
+          fmt: this.displayFormatter(),
         });
     }
   }

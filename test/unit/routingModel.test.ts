@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasLearnedModel, readRequest, routeRequest } from '../../src/core/router';
+import { estimateTask, formatEstimateMarkdown } from '../../src/core/estimator';
+import { englishUsd, Formatter } from '../../src/core/format';
+import { hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
+import { formatRoutingReportMarkdown } from '../../src/core/routingReport';
 import { countRetryPhrases, escalationHint, escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../src/core/routing/escalation';
 import { hashBuckets, hashedFeatures, textTokens } from '../../src/core/routing/textFeatures';
 import type { UsageEvent } from '../../src/core/usageEvent';
@@ -100,5 +103,29 @@ describe('escalation from the user\'s own outcomes', () => {
     assert.equal(escalationHint(run.slice(0, 3), 'claude-haiku-4-5'), undefined);
     assert.ok(escalationHint(run.slice(0, 2), 'claude-haiku-4-5', undefined, { retryPhrases: 3 }));
     assert.equal(escalationHint(run, 'claude-opus-4-5'), undefined);
+  });
+});
+
+describe('routing words in the display language', () => {
+  const zh = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7 });
+
+  it('gives the reason in Chinese when asked, and keeps English (route --json) by default', () => {
+    const prompt = 'rename getUserData to fetchUserProfile in this file';
+    assert.equal(routeRequest({ prompt, contextTokens: 800 }).reason, 'Short rename in one file');
+    assert.match(routeRequest({ prompt, contextTokens: 800 }, { phrases: zh.l10n }).reason, /重命名/);
+  });
+
+  it('writes the Routing Report and the estimate summary in Chinese with yuan', () => {
+    const report = formatRoutingReportMarkdown({ sessions: 1, costUsd: 10, savingUsd: 4, rows: [{ project: 'p', model: 'claude-opus-4-5', sessions: 1, costUsd: 10, downgradable: 1, savingUsd: 4 }], examples: [] }, '最近 7 天', zh);
+    assert.match(report, /路由报告/);
+    assert.match(report, /¥70\.00/);
+    assert.doesNotMatch(report, /sessions cost/);
+    const estimate = estimateTask({ description: '给登录页加一个记住我的选项' }, undefined, (m) => ratesOf(m), { phrases: zh.l10n });
+    const text = formatEstimateMarkdown('给登录页加一个记住我的选项', estimate, { remainingBudgetUsd: 50, fmt: zh });
+    assert.match(text, /# 估算/);
+    assert.match(text, /\*\*建议：\*\*/);
+    assert.match(text, /依据/);
+    assert.match(text, /¥/);
+    assert.doesNotMatch(formatEstimateMarkdown('x', estimate, { fmt: englishUsd }), /估算/);
   });
 });

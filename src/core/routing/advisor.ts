@@ -7,10 +7,11 @@
  * cost when a false downgrade (work sent below the tier it needs) costs `downgradePenalty` times
  * the needed tier's price on top of the wasted attempt.
  */
-import { taskKindLabels, type TaskKind } from '../taskKind';
+import type { TaskKind } from '../taskKind';
 import { readRequest } from './learnedModel';
 import type { RouteAdvice, RouteOptions, RouteRequest, RoutingHistory } from './request';
-import { hardTopicLabels, scoreTerms, type RequestFeatures, type ScoreTerm } from './signals';
+import { adviceReason } from './routingPhrases';
+import { scoreTerms, type RequestFeatures } from './signals';
 import { defaultModelTiers, ratesOf, tiers, type Aggressiveness, type PriceOf, type Tier } from './tiers';
 
 const downgradePenalty: Record<Aggressiveness, number> = { conservative: 6, balanced: 4, aggressive: 2 };
@@ -39,49 +40,6 @@ function typicalRequestCostUsd(model: string, f: RequestFeatures, priceOf?: Pric
   const outputTokens = 800;
   return (inputTokens * rates.inputPerMTok + outputTokens * rates.outputPerMTok) / 1e6;
 }
-
-function contextPhrase(ctx: number): string {
-  if (ctx === 0) return '';
-  if (ctx <= 3_000) return ' in one file';
-  return ` with ${formatK(ctx)} tokens of context`;
-}
-
-function formatK(tokens: number): string {
-  return tokens >= 1_000 ? `${Math.round(tokens / 1_000)}K` : String(tokens);
-}
-
-function reasonFor(tier: Tier, f: RequestFeatures, terms: ScoreTerm[]): string {
-  const kind = taskKindLabels[f.kind];
-  const topics = f.hardTopics.map((t) => hardTopicLabels[t]);
-  if (tier === 'large') {
-    if (f.kind === 'architecture') {
-      const others = topics.filter((t) => t !== hardTopicLabels.architecture);
-      return `Design work${others.length > 0 ? ` involving ${joinAnd(others.slice(0, 2))}` : ' across components'} — needs the strongest model`;
-    }
-    if (topics.length > 0) return `${capitalize(f.kind === 'other' ? 'task' : kind)} involving ${joinAnd(topics.slice(0, 2))} — a weaker model is likely to miss something`;
-    if (f.contextTokens > 50_000 || f.broadScope) return `Broad ${kind}${f.contextTokens > 0 ? ` over ${formatK(f.contextTokens)} tokens of context` : ' across the codebase'}`;
-    if (f.proseWords > 80) return `Long, detailed ${kind} request — safer on the strongest model`;
-    return `${capitalize(kind)} with no clear bounds — safer on the strongest model`;
-  }
-  if (tier === 'small') {
-    if (f.dataLines >= 20) return `Mechanical ${kind} over ${f.dataLines} pasted lines`;
-    const size = f.proseWords <= 12 ? 'Short' : 'Simple';
-    if (f.kind === 'question') return `${size} question${f.codeBlocks > 0 ? ' about a snippet' : ''}, no hard topics`;
-    if (f.kind === 'other') return `${size} request${contextPhrase(f.contextTokens)}, no hard topics`;
-    return `${size} ${kind}${contextPhrase(f.contextTokens)}`;
-  }
-  const bits: string[] = [];
-  if (f.hasStackTrace) bits.push('with a stack trace');
-  else if (f.codeBlocks > 0) bits.push('with code');
-  const ctx = contextPhrase(f.contextTokens);
-  const head = `${capitalize(f.kind === 'other' ? 'task' : kind)}${bits.length ? ' ' + bits.join(' ') : ''}${ctx}`;
-  if (topics.length > 0) return `${head}; touches ${joinAnd(topics)} but looks contained`;
-  if (terms.some((t) => t.why === 'scope')) return `${head}; spans several places but no hard topics`;
-  return `${head}; no signs of concurrency, security or design work`;
-}
-
-const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-const joinAnd = (xs: string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
 /** Advice for one request: tier, model, confidence, reason. Runs in microseconds. */
 export function routeRequest(req: RouteRequest, options: RouteOptions = {}): RouteAdvice {
@@ -118,7 +76,7 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
     tier: best,
     model: modelTiers[best],
     confidence: Math.min(0.99, Math.round(need[best] * 100) / 100),
-    reason: reasonFor(best, f, terms),
+    reason: adviceReason(best, f, terms.some((t) => t.why === 'scope'), options.phrases),
     kind: reading.kind,
     needProbability: need,
   };

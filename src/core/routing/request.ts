@@ -1,4 +1,5 @@
 /** What a routing request carries in, and the advice that comes out. */
+import type { Phrasebook } from '../phrases';
 import type { TaskKind } from '../taskKind';
 import type { Aggressiveness, ModelTiers, PriceOf, Tier } from './tiers';
 
@@ -29,6 +30,8 @@ export interface RouteOptions {
    * see `escalation.ts`); positive = this user's cheap attempts often fall short.
    */
   escalationShift?: number;
+  /** Language of `reason` (default English, which `route --json` keeps). */
+  phrases?: Phrasebook;
 }
 
 export interface RouteAdvice {

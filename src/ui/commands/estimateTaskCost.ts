@@ -5,8 +5,8 @@ import {
   type HistoryModel, type TaskEstimate,
 } from '../../core/estimator';
 import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf } from '../../core/router';
-import { formatTokens, formatUsd } from '../../core/format';
-import { taskKindLabels } from '../../core/taskKind';
+import { formatTokens, formatUsd, type Formatter } from '../../core/format';
+import { kindName } from '../../core/routing/routingPhrases';
 import { countTokens, tokenCountNote } from '../../core/tokenCount';
 import type { UsageEvent } from '../../core/usageEvent';
 import { readSessionPrompts } from '../../sources/sessionPrompts';
@@ -22,6 +22,8 @@ export interface EstimateTaskCostDeps {
   priceOf: PriceOf;
   /** Cost of one event, null when unpriced, e.g. `(e) => service.prices.costOf(e)`. */
   costOf?: (event: UsageEvent) => number | null;
+  /** Display language and currency for the summary (default English, US dollars). */
+  fmt?: Formatter;
   settings?: {
     tiers?: ModelTiers;
     aggressiveness?: Aggressiveness;
@@ -89,13 +91,16 @@ async function collectContext(choice: ContextChoice, editor: vscode.TextEditor |
   }
 }
 
-function summaryLine(e: TaskEstimate, remainingBudgetUsd: number | undefined): string {
+function summaryLine(e: TaskEstimate, remainingBudgetUsd: number | undefined, fmt?: Formatter): string {
   const c = e.cost[e.suggested.model];
   const name = modelDisplayName(e.suggested.model);
-  const range = c ? `${formatUsd(c.p10)}–${formatUsd(c.p90)} on ${name} (P50 ${formatUsd(c.p50)})` : `${formatTokens(e.tokens.p10)}–${formatTokens(e.tokens.p90)} tokens on ${name}`;
-  const basis = e.basis === 'history' ? `from ${e.sampleSize} of your sessions` : 'from published ranges';
-  const budget = c && remainingBudgetUsd !== undefined ? ` · ${budgetShareText(c, remainingBudgetUsd)}` : '';
-  return `${taskKindLabels[e.kind]}: ${range}, ${basis}${budget}`;
+  const money = (x: number): string => (fmt && !fmt.speaksCoreText ? fmt.money(x) : formatUsd(x));
+  const range = c
+    ? vscode.l10n.t('{0}–{1} on {2} (P50 {3})', money(c.p10), money(c.p90), name, money(c.p50))
+    : vscode.l10n.t('{0}–{1} tokens on {2}', formatTokens(e.tokens.p10), formatTokens(e.tokens.p90), name);
+  const basis = e.basis === 'history' ? vscode.l10n.t('from {0} of your sessions', e.sampleSize) : vscode.l10n.t('from published ranges');
+  const budget = c && remainingBudgetUsd !== undefined ? ` · ${budgetShareText(c, remainingBudgetUsd, fmt)}` : '';
+  return vscode.l10n.t('{0}: {1}, {2}{3}', kindName(e.kind, fmt?.l10n), range, basis, budget);
 }
 
 /** "Tokenmeter: Estimate Task Cost": asks for a task and context, shows P10/P50/P90 per tier. */
@@ -132,16 +137,16 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
         deps.log?.(`Estimate Task Cost: could not read past sessions: ${error instanceof Error ? error.message : String(error)}`);
       }
       const estimate = estimateTask({ description, contextTokens: counted?.tokens ?? 0 }, history, deps.priceOf, {
-        tiers: deps.settings?.tiers, aggressiveness: deps.settings?.aggressiveness,
+        tiers: deps.settings?.tiers, aggressiveness: deps.settings?.aggressiveness, phrases: deps.fmt?.l10n,
       });
       const contextNote = counted ? `Context: ${context.note}, ${counted.isEstimate ? '≈' : ''}${formatTokens(counted.tokens)} tokens. ${tokenCountNote}` : undefined;
-      return { estimate, contextNote };
+      return { estimate, contextNote, contextTokens: counted?.tokens ?? 0 };
     },
   );
   if (!result) return;
 
   const remainingBudgetUsd = deps.getRemainingBudgetUsd();
-  const markdown = formatEstimateMarkdown(description.trim(), result.estimate, { remainingBudgetUsd, contextNote: result.contextNote });
+  const markdown = formatEstimateMarkdown(description.trim(), result.estimate, { remainingBudgetUsd, contextNote: result.contextNote, contextTokens: result.contextTokens, fmt: deps.fmt });
   // A file, not an untitled document: the preview then has no dirty source tab that asks to be saved.
   const dir = deps.outputDir ?? vscode.Uri.file(os.tmpdir());
   const file = vscode.Uri.joinPath(dir, 'tokenmeter-estimate.md');
@@ -149,7 +154,7 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(markdown));
   await vscode.commands.executeCommand('markdown.showPreview', file);
   const copyEstimate = vscode.l10n.t('Copy Estimate');
-  const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd), copyEstimate);
+  const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd, deps.fmt), copyEstimate);
   if (action === copyEstimate) {
     await vscode.env.clipboard.writeText(markdown);
     void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Estimate copied')}`, 3_000);

@@ -1,6 +1,8 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Calendar } from '../../core/calendar';
+import type { Formatter } from '../../core/format';
+import { escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../core/routing/escalation';
 import type { PriceTable } from '../../core/pricing';
 import type { Aggressiveness, ModelTiers } from '../../core/router';
 import { buildRoutingReport, formatRoutingReportMarkdown, routingSessionsFromEvents } from '../../core/routingReport';
@@ -15,6 +17,8 @@ export interface RoutingReportDeps {
   tiers: ModelTiers;
   aggressiveness: Aggressiveness;
   outputDir?: vscode.Uri;
+  /** Display language and currency of the report (default English, US dollars). */
+  fmt?: Formatter;
   log(message: string): void;
 }
 
@@ -31,9 +35,11 @@ export async function routingReport(deps: RoutingReportDeps): Promise<void> {
   const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tokenmeter: reading your sessions…') }, async () => {
     const prompts = await readSessionPrompts(deps.claudeDirs);
     const sessions = routingSessionsFromEvents(deps.events, prompts.prompts, (e) => deps.prices.costOf(e), { startMs: nowMs - picked.days * 86_400_000, endMs: nowMs + 60_000 });
-    const report = buildRoutingReport(sessions, { tiers: deps.tiers, aggressiveness: deps.aggressiveness, priceOf: (m) => deps.prices.ratesFor(m) });
+    // The user's own outcomes: a user whose cheap sessions often had to move up gets more cautious advice.
+    const escalation = escalationShift(escalationProfile(sessionOutcomesFromEvents(deps.events, deps.tiers)));
+    const report = buildRoutingReport(sessions, { tiers: deps.tiers, aggressiveness: deps.aggressiveness, priceOf: (m) => deps.prices.ratesFor(m), escalationShift: escalation, fmt: deps.fmt });
     deps.log(`Routing report: ${report.sessions} sessions, ${report.examples.length} examples, could save $${report.savingUsd.toFixed(2)} of $${report.costUsd.toFixed(2)}.`);
-    return formatRoutingReportMarkdown(report, `${picked.label.toLowerCase()} to ${deps.calendar.dateKey(nowMs)}`);
+    return formatRoutingReportMarkdown(report, vscode.l10n.t('{0} to {1}', picked.label.toLowerCase(), deps.calendar.dateKey(nowMs)), deps.fmt);
   });
   const dir = deps.outputDir ?? vscode.Uri.file(os.tmpdir());
   const file = vscode.Uri.joinPath(dir, 'tokenmeter-routing-report.md');

@@ -1,0 +1,98 @@
+/**
+ * The router's words — reasons, kind and topic names — in the display language, through the one
+ * phrasebook (`phrases.ts`). English is the key itself, so `route --json` and the CLI keep their text.
+ */
+import { phrasebook, type Phrasebook } from '../phrases';
+import type { TaskKind } from '../taskKind';
+import type { HardTopic, RequestFeatures } from './signals';
+import type { Tier } from './tiers';
+
+const english = phrasebook('en');
+
+/** A task kind's name, e.g. "bug fix" / "缺陷修复". */
+export function kindName(kind: TaskKind, p: Phrasebook = english): string {
+  switch (kind) {
+    case 'completion': return p.t('completion');
+    case 'rename': return p.t('rename');
+    case 'edit': return p.t('small edit');
+    case 'docstring': return p.t('docstring');
+    case 'question': return p.t('question');
+    case 'test': return p.t('tests');
+    case 'docs': return p.t('docs');
+    case 'review': return p.t('code review');
+    case 'bugfix': return p.t('bug fix');
+    case 'refactor': return p.t('refactor');
+    case 'feature': return p.t('feature');
+    case 'architecture': return p.t('architecture');
+    case 'other':
+    default: return p.t('other');
+  }
+}
+
+export function topicName(topic: HardTopic, p: Phrasebook = english): string {
+  switch (topic) {
+    case 'concurrency': return p.t('concurrency');
+    case 'security': return p.t('security');
+    case 'distributed': return p.t('distributed systems');
+    case 'architecture': return p.t('architecture');
+    case 'performance': return p.t('performance');
+    case 'lowLevel': return p.t('low-level systems work');
+    case 'migration': return p.t('migration');
+    case 'intermittent':
+    default: return p.t('an intermittent failure');
+  }
+}
+
+function joinAnd(xs: readonly string[], p: Phrasebook): string {
+  if (xs.length <= 1) return xs.join('');
+  return p.t('{0} and {1}', xs.slice(0, -1).join(p.t(', ')), xs[xs.length - 1]);
+}
+
+function formatK(tokens: number): string {
+  return tokens >= 1_000 ? `${Math.round(tokens / 1_000)}K` : String(tokens);
+}
+
+function contextPhrase(ctx: number, p: Phrasebook): string {
+  if (ctx === 0) return '';
+  if (ctx <= 3_000) return p.t(' in one file');
+  return p.t(' with {0} tokens of context', formatK(ctx));
+}
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** One line a developer would accept for the advised tier, e.g. "Short rename in one file". */
+export function adviceReason(tier: Tier, f: RequestFeatures, spansSeveralPlaces: boolean, p: Phrasebook = english): string {
+  const kind = kindName(f.kind, p);
+  const task = f.kind === 'other' ? p.t('task') : kind;
+  const topics = f.hardTopics.map((t) => topicName(t, p));
+  if (tier === 'large') {
+    if (f.kind === 'architecture') {
+      const others = f.hardTopics.filter((t) => t !== 'architecture').map((t) => topicName(t, p));
+      return others.length > 0
+        ? p.t('Design work involving {0} — needs the strongest model', joinAnd(others.slice(0, 2), p))
+        : p.t('Design work across components — needs the strongest model');
+    }
+    if (topics.length > 0) return capitalize(p.t('{0} involving {1} — a weaker model is likely to miss something', task, joinAnd(topics.slice(0, 2), p)));
+    if (f.contextTokens > 50_000 || f.broadScope) {
+      return f.contextTokens > 0 ? p.t('Broad {0} over {1} tokens of context', kind, formatK(f.contextTokens)) : p.t('Broad {0} across the codebase', kind);
+    }
+    if (f.proseWords > 80) return p.t('Long, detailed {0} request — safer on the strongest model', kind);
+    return capitalize(p.t('{0} with no clear bounds — safer on the strongest model', kind));
+  }
+  if (tier === 'small') {
+    if (f.dataLines >= 20) return p.t('Mechanical {0} over {1} pasted lines', kind, f.dataLines);
+    const short = f.proseWords <= 12;
+    if (f.kind === 'question') {
+      if (f.codeBlocks > 0) return short ? p.t('Short question about a snippet, no hard topics') : p.t('Simple question about a snippet, no hard topics');
+      return short ? p.t('Short question, no hard topics') : p.t('Simple question, no hard topics');
+    }
+    const ctx = contextPhrase(f.contextTokens, p);
+    if (f.kind === 'other') return short ? p.t('Short request{0}, no hard topics', ctx) : p.t('Simple request{0}, no hard topics', ctx);
+    return short ? p.t('Short {0}{1}', kind, ctx) : p.t('Simple {0}{1}', kind, ctx);
+  }
+  const bits = f.hasStackTrace ? p.t(' with a stack trace') : f.codeBlocks > 0 ? p.t(' with code') : '';
+  const head = capitalize(`${task}${bits}${contextPhrase(f.contextTokens, p)}`);
+  if (topics.length > 0) return p.t('{0}; touches {1} but looks contained', head, joinAnd(topics, p));
+  if (spansSeveralPlaces) return p.t('{0}; spans several places but no hard topics', head);
+  return p.t('{0}; no signs of concurrency, security or design work', head);
+}
