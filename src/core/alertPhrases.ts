@@ -5,7 +5,7 @@
 import type { Formatter } from './format';
 import type { PacingWarning, WindowPacing } from './pacing';
 import type { LiveRoutingHint } from './router';
-import { largeContextTokens, shortSessionId, type RunawayAlert, type RunawayStatus } from './runaway';
+import { largeContextTokens, shortSessionId, timesText, type RunawayAlert, type RunawayStatus } from './runaway';
 import { describeDay, type BudgetNotification, type ThresholdInput } from './thresholds';
 
 /** The notification sentence for one runaway alert. */
@@ -34,6 +34,14 @@ export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
     default: {
       const threshold = a.burnThresholdUsdPerHour !== undefined ? money(a.burnThresholdUsdPerHour) : undefined;
       const context = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? fmt.tokens(a.contextTokens) : undefined;
+      if (a.relative !== undefined) {
+        const times = timesText(a.relative.timesUsualPeak);
+        const usual = a.relative.unit === 'tokens' ? fmt.tokens(a.relative.usualPeak) + (zh ? '/分钟' : '/min') : `${money(a.relative.usualPeak)}${zh ? '/小时' : '/h'}`;
+        what = zh
+          ? `${who}已连续 10 分钟以平常峰值的 ${times} 倍运行（平常峰值 ${usual}）${context ? `，每次请求重发 ${context} 的上下文` : ''}`
+          : `${who} has been running at ${times}× your usual peak ${a.relative.unit === 'tokens' ? 'token rate' : 'spend rate'} for 10 min (usual peak ${usual})${context ? ` re-sending ${context} of context per request` : ''}`;
+        break;
+      }
       what = zh
         ? `${who}的消耗远高于平常${threshold ? `（告警线 ${threshold}/小时）` : ''}${context ? `，每次请求重发 ${context} 的上下文` : ''}`
         : `${who} is burning far above your usual rate${threshold ? ` (alert above ${threshold}/h)` : ''}${context ? ` re-sending ${context} of context per request` : ''}`;
@@ -43,6 +51,10 @@ export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
   let text = zh
     ? `${what}：${rate}/小时（${perMinute}/分钟），已运行 ${running}，已花 ${soFar}，按此速度下一小时还将花 ${nextHour}。`
     : `${what}: ${rate}/h (${perMinute}/min), running ${running}, ${soFar} so far, ${nextHour} more in the next hour at this rate.`;
+  if (a.windowSharePercent !== undefined && a.windowSharePercent >= 1) {
+    const share = Math.round(a.windowSharePercent);
+    text += zh ? `最近 10 分钟用掉了 5 小时额度的 ${share}%。` : ` It used ${share}% of your 5-hour window in the last 10 min.`;
+  }
   if (a.windowExhaustedInMin !== undefined) {
     const minutes = Math.max(1, Math.round(a.windowExhaustedInMin));
     text += zh ? `5 小时额度约 ${minutes} 分钟后用完。` : ` 5-hour window exhausted in ~${minutes} min.`;

@@ -42,7 +42,7 @@ const alertArb = fc.record({
   loopRepeats: fc.option(fc.integer({ min: 12, max: 90 }), { nil: undefined }),
   burnThresholdUsdPerHour: fc.option(fc.double({ min: 30, max: 400, noNaN: true }), { nil: undefined }),
   contextTokens: fc.option(fc.integer({ min: 0, max: 900_000 }), { nil: undefined }),
-}).map((fields) => alertOf(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<RunawayAlert, 'message' | 'firedAtMs'>));
+}).map((fields) => alertOf(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as unknown as Omit<RunawayAlert, 'message' | 'firedAtMs'>));
 
 describe('alert phrases', () => {
   it('speak the core sentences in English with US dollars (what the CLI prints)', () => {

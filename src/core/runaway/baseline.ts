@@ -1,4 +1,4 @@
-import type { UsageEvent } from '../usageEvent';
+import { totalTokensOf, type UsageEvent } from '../usageEvent';
 import { RunawayDetector } from './detector';
 import { minuteMs } from './sessionState';
 import { defaultBaseline, type RunawayAlert, type RunawayBaseline, type RunawayOptions } from './types';
@@ -29,54 +29,64 @@ function percentile(sortedValues: number[], p: number): number {
   return sortedValues[idx];
 }
 
+/** Highest sum of `perMinute` over any `windowMinutes` consecutive minutes, divided by the window: a per-minute rate. */
+function peakPerMinute(perMinute: Map<number, number>, sortedMinutes: readonly number[], windowMinutes: number): number {
+  let peak = 0;
+  let sum = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sortedMinutes.length; hi++) {
+    sum += perMinute.get(sortedMinutes[hi])!;
+    while (sortedMinutes[lo] <= sortedMinutes[hi] - windowMinutes) sum -= perMinute.get(sortedMinutes[lo++])!;
+    peak = Math.max(peak, sum / windowMinutes);
+  }
+  return peak;
+}
+
+/** A sustained session this many times the median session's 10-minute peak, over 30 minutes, is not "normal" (a past runaway). */
+const outlierTimesMedianPeak = 4;
+
 /**
- * The user's baseline from past events: P95 over sessions (of at least
- * `minSessionMs`, default 10 min) of each session's peak burn rate over
- * `peakWindowMinutes` (default 3, the burn-rate alert's window; a 10-minute
- * window under-rates short bursts), USD/h, and P95 of their peak count of
- * sub-agents active within 2 minutes.
+ * The user's baseline from past events, over sessions of at least `minSessionMs` (default 10 min):
+ * - `usdPerHour`: P95 of each session's peak burn rate over `peakWindowMinutes` (default 3, the
+ *   burn-rate alert's window), at least `floorUsdPerHour` (default $10/h);
+ * - `tokensPerMinute` / `usdPerHour10`: P95 of each session's peak 10-minute rate in tokens and USD
+ *   (the relative alert's window; no floor);
+ * - `parallelAgents`: P95 of their peak count of sub-agents active within 2 minutes.
  * Falls back to `defaultBaseline` with fewer than `minSessions` (default 5) sessions.
- * Sessions the detector flags with default settings are excluded (`excludeFlagged`, default true).
+ * Past runaways are left out (`excludeFlagged`, default true): sessions the detector flags with
+ * default dollar thresholds, and sessions that sustained over 30 minutes more than 4× the median
+ * session's 10-minute peak — so a few bad nights in the history do not raise the thresholds.
  */
 export function baselineFromHistory(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null,
   opts: { minSessions?: number; minSessionMs?: number; floorUsdPerHour?: number; excludeFlagged?: boolean; peakWindowMinutes?: number } = {}): RunawayBaseline {
-  // Past runaways are not "normal": sessions the default detector flags are left out, so one
-  // bad night in the history does not raise the thresholds for ever.
-  const flagged = opts.excludeFlagged === false ? new Set<string>() : new Set(replayAlerts(events, costOf).map((a) => a.sessionId));
+  const exclude = opts.excludeFlagged !== false;
+  const flagged = exclude ? new Set(replayAlerts(events, costOf, { relative: false }).map((a) => a.sessionId)) : new Set<string>();
   const minSessions = opts.minSessions ?? 5;
   const peakWindowMinutes = opts.peakWindowMinutes ?? 3;
   const minSessionMs = opts.minSessionMs ?? 10 * minuteMs;
   const floorUsdPerHour = opts.floorUsdPerHour ?? 10;
-  interface Acc { first: number; last: number; minuteCost: Map<number, number>; agentLast: Map<string, number>; agentMinutes: Map<number, Set<string>> }
+  interface Acc { first: number; last: number; minuteCost: Map<number, number>; minuteTokens: Map<number, number>; agentMinutes: Map<number, Set<string>> }
   const bySession = new Map<string, Acc>();
   for (const e of events) {
     if (flagged.has(e.sessionId)) continue;
     let a = bySession.get(e.sessionId);
-    if (a === undefined) { a = { first: e.timestampMs, last: e.timestampMs, minuteCost: new Map(), agentLast: new Map(), agentMinutes: new Map() }; bySession.set(e.sessionId, a); }
+    if (a === undefined) { a = { first: e.timestampMs, last: e.timestampMs, minuteCost: new Map(), minuteTokens: new Map(), agentMinutes: new Map() }; bySession.set(e.sessionId, a); }
     a.first = Math.min(a.first, e.timestampMs);
     a.last = Math.max(a.last, e.timestampMs);
     const m = Math.floor(e.timestampMs / minuteMs);
     a.minuteCost.set(m, (a.minuteCost.get(m) ?? 0) + (costOf(e) ?? 0));
+    a.minuteTokens.set(m, (a.minuteTokens.get(m) ?? 0) + totalTokensOf(e));
     if (e.agentId !== '') {
       let set = a.agentMinutes.get(m);
       if (set === undefined) { set = new Set(); a.agentMinutes.set(m, set); }
       set.add(e.agentId);
     }
   }
-  const peakRates: number[] = [];
-  const peakAgents: number[] = [];
+  interface Peaks { usd3: number; usd10: number; tok10: number; usd30: number; tok30: number; agents: number }
+  const sessions: Peaks[] = [];
   for (const a of bySession.values()) {
     if (a.last - a.first < minSessionMs) continue;
     const minutes = [...a.minuteCost.keys()].sort((x, y) => x - y);
-    let peak = 0;
-    let windowSum = 0;
-    let lo = 0;
-    for (let hi = 0; hi < minutes.length; hi++) {
-      windowSum += a.minuteCost.get(minutes[hi])!;
-      while (minutes[lo] <= minutes[hi] - peakWindowMinutes) windowSum -= a.minuteCost.get(minutes[lo++])!;
-      peak = Math.max(peak, windowSum * (60 / peakWindowMinutes));
-    }
-    peakRates.push(peak);
     const agentMinutes = [...a.agentMinutes.keys()].sort((x, y) => x - y);
     let maxAgents = 0;
     for (let i = 0; i < agentMinutes.length; i++) {
@@ -85,14 +95,29 @@ export function baselineFromHistory(events: readonly UsageEvent[], costOf: (e: U
       if (prev !== undefined) for (const id of prev) set.add(id);
       maxAgents = Math.max(maxAgents, set.size);
     }
-    peakAgents.push(maxAgents);
+    sessions.push({
+      usd3: peakPerMinute(a.minuteCost, minutes, peakWindowMinutes) * 60,
+      usd10: peakPerMinute(a.minuteCost, minutes, 10) * 60,
+      tok10: peakPerMinute(a.minuteTokens, minutes, 10),
+      usd30: peakPerMinute(a.minuteCost, minutes, 30) * 60,
+      tok30: peakPerMinute(a.minuteTokens, minutes, 30),
+      agents: maxAgents,
+    });
   }
-  if (peakRates.length < minSessions) return defaultBaseline;
-  peakRates.sort((x, y) => x - y);
-  peakAgents.sort((x, y) => x - y);
+  if (sessions.length < minSessions) return defaultBaseline;
+  const median = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 0.5);
+  const medTok10 = median(sessions.map((p) => p.tok10));
+  const medUsd10 = median(sessions.map((p) => p.usd10));
+  const normal = exclude
+    ? sessions.filter((p) => !(p.tok30 > outlierTimesMedianPeak * medTok10 || (medUsd10 > 0 && p.usd30 > outlierTimesMedianPeak * medUsd10)))
+    : sessions;
+  if (normal.length < minSessions) return defaultBaseline;
+  const p95 = (pick: (p: Peaks) => number) => percentile(normal.map(pick).sort((x, y) => x - y), 0.95);
   return {
-    usdPerHour: Math.max(floorUsdPerHour, percentile(peakRates, 0.95)),
-    parallelAgents: percentile(peakAgents, 0.95),
-    sessionCount: peakRates.length,
+    usdPerHour: Math.max(floorUsdPerHour, p95((p) => p.usd3)),
+    parallelAgents: p95((p) => p.agents),
+    sessionCount: normal.length,
+    tokensPerMinute: p95((p) => p.tok10),
+    usdPerHour10: p95((p) => p.usd10),
   };
 }

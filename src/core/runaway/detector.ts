@@ -20,6 +20,9 @@ interface Resolved {
   minAlertTokensPerMinute: number;
   calmMs: number;
   sessionRetentionMs: number;
+  relativeFactor: number;
+  sustainedRelativeFactor: number;
+  minRelativeTokensPerMinute: number;
 }
 
 function resolve(options: RunawayOptions): Resolved {
@@ -43,6 +46,10 @@ function resolve(options: RunawayOptions): Resolved {
     minAlertTokensPerMinute: options.minAlertTokensPerMinute ?? 2_000_000,
     calmMs: options.calmMs ?? 15 * minuteMs,
     sessionRetentionMs: options.sessionRetentionMs ?? 3 * hourMs,
+    relativeFactor: options.relative === false ? 0 : options.relativeFactor ?? 1.8,
+    sustainedRelativeFactor: options.sustainedRelativeFactor ?? 1.2,
+    // Not a floor that hides anyone: one small request every ten minutes.
+    minRelativeTokensPerMinute: 2_000,
   };
 }
 
@@ -305,8 +312,12 @@ export class RunawayDetector {
     const overBudget = remaining !== undefined && projectedNextHourUsd > remaining
       && s.busyMinutes(nowMinute, windowMinutes, Number.MIN_VALUE) >= Math.min(2, lifeMinutes);
 
+    // Relative: far above this user's own usual peak for most of 10 minutes, whatever the dollars.
+    const relative = this.relativeRate(s, nowMs, nowMinute, lifeMinutes);
+    s.relative = relative;
+
     const conditions: Record<RunawayKind, boolean> = {
-      'burn-rate': worthAlerting && (burnHigh || churning),
+      'burn-rate': (worthAlerting && (burnHigh || churning)) || relative !== undefined,
       'parallel-agents': worthAlerting && tooManyAgents,
       loop: looping,
       'budget-projection': worthAlerting && overBudget,
@@ -322,7 +333,7 @@ export class RunawayDetector {
         if (k.trueSinceMs === undefined || nowMs < k.trueSinceMs) k.trueSinceMs = nowMs;
         if (nowMs > k.lastTrueMs) k.lastTrueMs = nowMs;
         // Far above the threshold fires fast; just above it must last a few minutes (a short fan-out of ten explorers is normal).
-        const sustain = kind === 'burn-rate' && !churning && burnUsdPerHour < 2 * r.burnThresholdUsdPerHour ? 2 * minuteMs : sustainMs[kind];
+        const sustain = kind === 'burn-rate' && !churning && (relative !== undefined || burnUsdPerHour < 2 * r.burnThresholdUsdPerHour) ? 2 * minuteMs : sustainMs[kind];
         if (!k.fired && !snoozed && nowMs - k.trueSinceMs >= sustain) {
           k.fired = true;
           const alert = this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats);
@@ -335,6 +346,35 @@ export class RunawayDetector {
       }
     }
     return alerts;
+  }
+
+  /**
+   * The session's 10-minute rate against the user's usual 10-minute peak, in tokens and in USD:
+   * defined when either is above `relativeFactor` × its baseline with at least 60 % of those
+   * minutes busy on their own (so one burst does not count), once the session is 5 minutes old.
+   */
+  private relativeRate(s: SessionState, nowMs: number, nowMinute: number, lifeMinutes: number): RunawayAlert['relative'] {
+    const r = this.r;
+    if (r.relativeFactor === 0 || lifeMinutes < 5) return undefined;
+    let best: RunawayAlert['relative'];
+    const judge = (minutes: number, factor: number, unit: 'tokens' | 'usd', series: Float64Array, usualPeak: number | undefined, perHour: boolean) => {
+      if (usualPeak === undefined || !(usualPeak > 0) || lifeMinutes < minutes / 2) return;
+      const span = Math.min(spanMinutes(nowMs, minutes), Math.max(1, (nowMs - s.startedMs) / minuteMs));
+      const threshold = Math.max(unit === 'tokens' ? r.minRelativeTokensPerMinute : 0, factor * usualPeak);
+      const rate = (s.sum(series, nowMinute, minutes) / span) * (perHour ? 60 : 1);
+      if (rate <= threshold) return;
+      const perMinuteThreshold = perHour ? threshold / 60 : threshold;
+      if (s.minutesAtLeast(series, nowMinute, minutes, 0.3 * perMinuteThreshold) < Math.ceil(0.6 * Math.min(minutes, lifeMinutes))) return;
+      const times = rate / usualPeak;
+      if (best === undefined || times > best.timesUsualPeak) best = { unit, timesUsualPeak: times, usualPeak };
+    };
+    // Far above the usual peak over 10 minutes, or clearly above it for 20 (normal peaks do not last that long).
+    // Dollars only over 10 minutes: a steady session of expensive context (1h cache writes) is normal
+    // at the top of the spend distribution, and its tokens are what the 20-minute check reads.
+    judge(10, r.relativeFactor, 'tokens', s.bucketTokens, r.baseline.tokensPerMinute, false);
+    judge(10, r.relativeFactor, 'usd', s.bucketCostUsd, r.baseline.usdPerHour10, true);
+    judge(20, r.sustainedRelativeFactor, 'tokens', s.bucketTokens, r.baseline.tokensPerMinute, false);
+    return best;
   }
 
   private makeAlert(kind: RunawayKind, s: SessionState, nowMs: number, rates: Rates, activeAgents: number,
@@ -359,6 +399,10 @@ export class RunawayDetector {
     };
     if (windowEta !== undefined) alert.windowExhaustedInMin = windowEta;
     if (remaining !== undefined) alert.remainingBudgetUsd = remaining;
+    if (kind === 'burn-rate' && s.relative !== undefined && !s.churning) alert.relative = s.relative;
+    if (this.options.windowTokens !== undefined && this.options.windowTokens > 0) {
+      alert.windowSharePercent = (s.sum(s.bucketTokens, Math.floor(nowMs / minuteMs), 10) / this.options.windowTokens) * 100;
+    }
     alert.message = runawayMessage(alert);
     return alert;
   }

@@ -6,5 +6,5 @@
 export * from './types';
 export { RunawayDetector } from './detector';
 export { replayAlerts, baselineFromHistory } from './baseline';
-export { shortSessionId, formatUsd, formatDurationMs, largeContextTokens, runawayMessage, runawayStatusOf, type RunawayStatus } from './messages';
+export { shortSessionId, formatUsd, formatDurationMs, largeContextTokens, runawayMessage, runawayStatusOf, timesText, type RunawayStatus } from './messages';
 export { recommendMaxConcurrentSubagents, type ConcurrencyAdvice } from './advice';

@@ -46,11 +46,14 @@ export function runawayMessage(a: Omit<RunawayAlert, 'message'>): string {
     case 'burn-rate':
     default: {
       const ctx = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? ` re-sending ${formatTokens(a.contextTokens)} tokens of context per request` : '';
-      what = `${who} is burning far above your usual rate${a.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(a.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
+      what = a.relative !== undefined
+        ? `${who} has been running at ${timesText(a.relative.timesUsualPeak)}× your usual peak ${a.relative.unit === 'tokens' ? 'token rate' : 'spend rate'} for 10 min (usual peak ${a.relative.unit === 'tokens' ? `${formatTokens(a.relative.usualPeak)} tok/min` : `${formatUsd(a.relative.usualPeak)}/h`})${ctx}`
+        : `${who} is burning far above your usual rate${a.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(a.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
       break;
     }
   }
   let text = `${what}: ${formatUsd(a.usdPerHour)}/h (${formatTokens(a.tokensPerMinute)} tok/min), running ${formatDurationMs(a.runningForMs)}, ${formatUsd(a.costSoFarUsd)} so far, ${formatUsd(a.projectedNextHourUsd)} more in the next hour at this rate.`;
+  if (a.windowSharePercent !== undefined && a.windowSharePercent >= 1) text += ` It used ${Math.round(a.windowSharePercent)}% of your 5-hour window in the last 10 min.`;
   if (a.windowExhaustedInMin !== undefined) text += ` 5-hour window exhausted in ~${Math.max(1, Math.round(a.windowExhaustedInMin))} min.`;
   return text;
 }
@@ -80,4 +83,9 @@ export function runawayStatusOf(alertsInForce: readonly RunawayAlert[]): Runaway
     alerts: alertsInForce,
     sessionId: worst.sessionId,
   };
+}
+
+/** `1.4` below 10, `14` above: how many times the usual peak. */
+export function timesText(times: number): string {
+  return times < 10 ? times.toFixed(1) : `${Math.round(times)}`;
 }

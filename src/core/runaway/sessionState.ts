@@ -48,6 +48,8 @@ export class SessionState {
   lastMainMs = -Infinity;
   /** Whether the last evaluation saw context churn (for the alert's wording). */
   churning = false;
+  /** The last evaluation's relative rate, when above the relative threshold. */
+  relative: RunawayAlert['relative'] = undefined;
   /** The latest alert of each kind, for `alertsInForce`. */
   readonly lastAlert = new Map<RunawayKind, RunawayAlert>();
 
@@ -79,10 +81,15 @@ export class SessionState {
 
   /** Minutes among the last `count` whose cost reached `minCostUsd`. */
   busyMinutes(nowMinute: number, count: number, minCostUsd: number): number {
+    return this.minutesAtLeast(this.bucketCostUsd, nowMinute, count, minCostUsd);
+  }
+
+  /** Minutes among the last `count` whose value in `series` reached `min`. */
+  minutesAtLeast(series: Float64Array, nowMinute: number, count: number, min: number): number {
     let busy = 0;
     for (let m = nowMinute - count + 1; m <= nowMinute; m++) {
       const slot = ((m % ringSize) + ringSize) % ringSize;
-      if (this.bucketMinute[slot] === m && this.bucketCostUsd[slot] >= minCostUsd) busy++;
+      if (this.bucketMinute[slot] === m && series[slot] >= min) busy++;
     }
     return busy;
   }

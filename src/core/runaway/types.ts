@@ -41,6 +41,13 @@ export interface RunawayAlert {
   burnThresholdUsdPerHour?: number;
   /** Context of the session's latest request, in tokens (named in a burn-rate alert when large). */
   contextTokens?: number;
+  /**
+   * A sustained relative runaway: the session's 10-minute rate as a multiple of the user's
+   * usual 10-minute peak (`RunawayBaseline.tokensPerMinute`, or its USD twin), and which unit crossed.
+   */
+  relative?: { unit: 'tokens' | 'usd'; timesUsualPeak: number; usualPeak: number };
+  /** Share of the official 5-hour window this session used in the last 10 minutes, percent, when the window's size is known. */
+  windowSharePercent?: number;
   /** One sentence for a developer: session, project, model, rate, duration, cost so far, next-hour cost (English, USD). */
   message: string;
 }
@@ -53,9 +60,20 @@ export interface RunawayBaseline {
   parallelAgents: number;
   /** How many sessions the baseline was computed from (0 = defaults). */
   sessionCount: number;
+  /**
+   * Typical 10-minute peak of a normal session in tokens (all classes) per minute: P95 over
+   * sessions of their peak 10-minute rate. The relative alert fires at `relativeFactor` × this.
+   */
+  tokensPerMinute?: number;
+  /** The same in USD per hour (P95 of 10-minute cost peaks). */
+  usdPerHour10?: number;
 }
 
-/** Defaults for a user without history: a heavy Opus session with a burst of helpers (threshold = 2.5 × 80, clamped to $200/h). */
+/**
+ * Defaults for a user without history: a heavy Opus session with a burst of helpers (dollar
+ * threshold = 2.5 × 80, clamped to $200/h). No token baseline: the relative alert needs the
+ * user's own sessions (five of ten minutes or more) or the plan's defaults (`planBaseline`).
+ */
 export const defaultBaseline: RunawayBaseline = { usdPerHour: 80, parallelAgents: 4, sessionCount: 0 };
 
 export interface RunawayOptions {
@@ -90,6 +108,18 @@ export interface RunawayOptions {
    * (a 600k-token context every 6 s from one agent).
    */
   churn?: { rewriteMinTokens?: number; minRewrites?: number; maxTokensPerAgentMinute?: number };
+  /**
+   * Relative runaway: alert when a session's 10-minute rate stays above this multiple of the
+   * user's usual 10-minute peak (tokens or USD, `baseline.tokensPerMinute` / `usdPerHour10`)
+   * with most of those minutes busy. No dollar floor: a light user's runaway counts. Default 1.8.
+   */
+  relativeFactor?: number;
+  /** The same over 20 minutes (normal peaks do not last that long), multiple of the usual 10-minute peak. Default 1.2. */
+  sustainedRelativeFactor?: number;
+  /** Turn the relative alert off (the baseline's own outlier pass does). Default true. */
+  relative?: boolean;
+  /** Official 5-hour window size in tokens (from the plan or from a rate_limits reading), for `windowSharePercent`. */
+  windowTokens?: number;
   /** Sessions idle this long are forgotten. Default 3 h. */
   sessionRetentionMs?: number;
   /** Daily budget in USD; the detector tracks today's spend itself. */
