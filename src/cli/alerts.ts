@@ -1,5 +1,5 @@
 import { periodAt, type Calendar } from '../core/calendar';
-import { baselineFromHistory, formatDurationMs, formatUsd, replayAlerts, RunawayDetector, type RunawayOptions } from '../core/runaway';
+import { baselineFromHistory, formatDurationMs, formatUsd, plans, replayAlerts, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayOptions } from '../core/runaway';
 import type { Settings } from '../core/settings';
 import type { UsageEvent } from '../core/usageEvent';
 import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
@@ -30,21 +30,31 @@ export function dayStartFn(calendar: Calendar): (ms: number) => number {
   };
 }
 
+/** `--plan` (default: tokenmeter.plan). */
+export function planFrom(args: ParsedArgs, settings: Settings): Plan {
+  const raw = stringFlag(args, 'plan');
+  if (raw === undefined) return settings.plan;
+  if (!(plans as readonly string[]).includes(raw)) throw new UsageError(`--plan must be one of ${plans.join(', ')} (got "${raw}")`);
+  return raw as Plan;
+}
+
 /**
- * Detector options from settings and flags: `--burn-factor` (default: tokenmeter.runaway.burnFactor), `--max-agents`
- * (default: tokenmeter.runaway.maxParallelAgents, 0 = from history), `--daily-usd` (default: tokenmeter.budget.dailyUsd),
- * `--window-usd`, `--window-tokens`. The settings are the editor's (see loadCliSettings).
+ * Detector options from settings and flags: `--burn-factor` (default tokenmeter.runaway.burnFactor),
+ * `--max-agents` (tokenmeter.runaway.maxParallelAgents), `--daily-usd` (tokenmeter.budget.dailyUsd),
+ * `--plan` (tokenmeter.plan: new-user baseline and the 5-hour window estimate), `--window-usd`, `--window-tokens`.
  */
-export function detectorOptionsFrom(args: ParsedArgs, settings: Settings, calendar: Calendar, history: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null): RunawayOptions {
+export function detectorOptionsFrom(args: ParsedArgs, settings: Settings, calendar: Calendar, history: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null,
+  official?: { usedPercent: number; spentInWindowUsd: number }): RunawayOptions {
   const windowUsd = numberFlag(args, 'window-usd');
   const windowTokens = numberFlag(args, 'window-tokens');
+  const plan = planFrom(args, settings);
   return {
-    baseline: baselineFromHistory(history, costOf),
+    baseline: withPlanDefaults(baselineFromHistory(history, costOf), plan),
     burnFactor: numberFlag(args, 'burn-factor') ?? settings.runaway.burnFactor,
     maxParallelAgents: numberFlag(args, 'max-agents') ?? (settings.runaway.maxParallelAgents || undefined),
     dailyBudgetUsd: numberFlag(args, 'daily-usd') ?? settings.budget.dailyUsd,
     dayStartMs: dayStartFn(calendar),
-    windowBudget: windowUsd !== undefined || windowTokens !== undefined ? { usd: windowUsd, tokens: windowTokens } : undefined,
+    windowBudget: windowUsd !== undefined || windowTokens !== undefined ? { usd: windowUsd, tokens: windowTokens } : windowBudgetOf(plan, official),
   };
 }
 
@@ -84,13 +94,17 @@ export async function run(argv: string[]): Promise<number> {
         alerts: alerts.map((a) => ({
           firedAt: new Date(a.firedAtMs).toISOString(), kind: a.kind, sessionId: a.sessionId, project: a.project, model: a.model,
           usdPerHour: Math.round(a.usdPerHour * 100) / 100, message: a.message,
+          tokensPerMinute: Math.round(a.tokensPerMinute),
+          ...(a.relative ? { timesUsualPeak: Math.round(a.relative.timesUsualPeak * 10) / 10, relativeUnit: a.relative.unit } : {}),
+          ...(a.windowSharePercent !== undefined ? { windowSharePercent: Math.round(a.windowSharePercent * 10) / 10 } : {}),
         })),
       }, 2) + '\n');
       return 0;
     }
     const d = new RunawayDetector(options);
     console.log(`Replayed ${events.length.toLocaleString('en-US')} requests; burn-rate alert above ${formatUsd(d.burnThresholdUsdPerHour)}/h ` +
-      `(${options.baseline!.sessionCount > 0 ? `your P95 session peak ${formatUsd(options.baseline!.usdPerHour)}/h` : 'default baseline'}), parallel-agents above ${d.parallelAgentsLimit}.`);
+      `(${options.baseline!.sessionCount > 0 ? `your P95 session peak ${formatUsd(options.baseline!.usdPerHour)}/h` : 'default baseline'}), parallel-agents above ${d.parallelAgentsLimit}` +
+      (options.baseline!.tokensPerMinute !== undefined ? `, relative alert above ${Math.round(options.baseline!.tokensPerMinute * 1.8).toLocaleString('en-US')} tokens/min over 10 min (1.8× your usual 10-min peak).` : '; no token baseline yet (fewer than 5 sessions of 10 min; set tokenmeter.plan or --plan).'));
     if (alerts.length === 0) console.log('No alerts.');
     for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${sanitizeForTerminal(a.message)}`);
     return 0;

@@ -1,9 +1,15 @@
 import { computeStatusSnapshot } from '../core/snapshot';
-import { guardDecision, type ExhaustedBudget } from '../core/runaway/guard';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatClaudeSettings, guardHookCommand, installGuardHook, removeGuardHook } from '../core/claudeHooks';
+import { claudeWindowReadings, codexWindowReadings, pacingOfAll } from '../core/pacing';
+import { guardDecision, preToolUseAnswer, type ExhaustedBudget } from '../core/runaway/guard';
+import { readSettingsFile, writeSettingsFile } from '../sources/settingsFile';
+import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import type { UsageEvent } from '../core/usageEvent';
 import { calendarFor, detectorOptionsFrom, numberFlag } from './alerts';
 import { quoteNamesIn, terminalSafeJson } from '../core/terminalText';
-import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
+import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
 
@@ -44,11 +50,15 @@ export async function readHookInput(stdin: NodeJS.ReadStream = process.stdin, ti
  * active (in the hook's session, or in any live session when run by hand);
  * otherwise exit 0 silently. Made for a Claude Code PreToolUse hook on the
  * sub-agent tool: exit 2 blocks the tool call and Claude reads the stderr line.
- * `TOKENMETER_GUARD=off` turns it off for a shell.
+ * With `--hook` it answers as a Claude Code PreToolUse hook instead (JSON on stdout, exit 0):
+ * `deny` when a budget is exhausted, `ask` when a runaway is active or an official window
+ * runs out before its reset, nothing otherwise. `--install` / `--uninstall` show (and with
+ * `--yes` make) the settings.json change. `TOKENMETER_GUARD=off` turns it off for a shell.
  */
 export async function run(argv: string[]): Promise<number> {
   if (process.env.TOKENMETER_GUARD === 'off') return 0;
-  const args = parseArgs(argv, ['json', 'help', 'no-index', 'block-on-projection']);
+  const args = parseArgs(argv, ['json', 'help', 'no-index', 'block-on-projection', 'hook', 'install', 'uninstall', 'yes']);
+  if (args.flags.has('install') || args.flags.has('uninstall')) return installCommand(args);
   const hook = await readHookInput();
   const sessionId = stringFlag(args, 'session') ?? hook.sessionId;
   const loaded = await loadCliSettings();
@@ -77,7 +87,15 @@ export async function run(argv: string[]): Promise<number> {
     if (e.timestampMs >= nowMs - 2 * hourMs) recent.push(e);
     else if (e.timestampMs >= nowMs - 7 * 24 * hourMs) history.push(e); // a week of baseline keeps the hook fast
   }
+  let planSnapshot;
+  try {
+    planSnapshot = readStatusLineSnapshot(defaultStateDir());
+  } catch {
+    planSnapshot = undefined; // an unreadable record only means no official window to pace
+  }
+  const pacing = pacingOfAll([...(planSnapshot ? claudeWindowReadings(planSnapshot) : []), ...codexWindowReadings(scanner.officialLimits())], nowMs);
   const decision = guardDecision({
+    pacing,
     events: recent,
     costOf,
     nowMs,
@@ -89,9 +107,46 @@ export async function run(argv: string[]): Promise<number> {
   if (args.flags.has('json')) {
     process.stdout.write(terminalSafeJson({ block: decision.block, message: decision.message, sessionId: sessionId ?? null, alerts: decision.alerts.map((a) => ({ ...a, firedAt: new Date(a.firedAtMs).toISOString() })) }, 2) + '\n');
   }
+  if (args.flags.has('hook')) {
+    // Claude Code reads the decision from stdout JSON with exit 0; nothing printed = no opinion.
+    // The reason reaches Claude too: names from the logs quoted, as on stderr below.
+    const answer = preToolUseAnswer({ ...decision, message: quoteNamesIn(decision.message, decision.alerts.flatMap((a) => [a.project, a.model])) });
+    if (answer !== undefined) process.stdout.write(JSON.stringify(answer) + '\n');
+    return 0;
+  }
   if (!decision.block) return 0;
   // Claude reads this line: names from the logs are quoted and stripped of escapes, so a hostile
   // project or model name reads as a name, not as an instruction or a terminal command.
   process.stderr.write(quoteNamesIn(decision.message, decision.alerts.flatMap((a) => [a.project, a.model])) + '\n');
   return 2;
+}
+
+/**
+ * `tokenmeter guard --install|--uninstall [--settings FILE] [--yes]`: shows the exact change to
+ * Claude Code's settings.json (hooks.PreToolUse before and after) and writes it only with `--yes`.
+ */
+async function installCommand(args: ParsedArgs): Promise<number> {
+  const file = stringFlag(args, 'settings') ?? path.join(process.env.CLAUDE_CONFIG_DIR?.split(',')[0]?.trim() || path.join(os.homedir(), '.claude'), 'settings.json');
+  const snapshot = await readSettingsFile(file);
+  let settings: unknown;
+  try {
+    settings = snapshot.text.trim() === '' ? undefined : JSON.parse(snapshot.text);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON; fix it first, Tokenmeter will not overwrite it.`, { cause: error });
+  }
+  const command = guardHookCommand(process.execPath, path.resolve(process.argv[1] ?? 'tokenmeter'), ['--hook']);
+  const change = args.flags.has('install') ? installGuardHook(settings, command) : removeGuardHook(settings);
+  const entries = (v: unknown) => JSON.stringify((v as { hooks?: { PreToolUse?: unknown } } | undefined)?.hooks?.PreToolUse ?? null, null, 2);
+  if (!change.changed) {
+    console.log(args.flags.has('install') ? `The Tokenmeter guard hook is already in ${file}.` : `No Tokenmeter guard hook in ${file}.`);
+    return 0;
+  }
+  console.log(`${file}: hooks.PreToolUse before:\n${entries(settings)}\nafter:\n${entries(change.next)}`);
+  if (!args.flags.has('yes')) {
+    console.log(`Nothing written. Run again with --yes to ${args.flags.has('install') ? 'install' : 'remove'} it${args.flags.has('install') ? '; remove it later with tokenmeter guard --uninstall --yes' : ''}.`);
+    return 0;
+  }
+  const written = await writeSettingsFile(snapshot, formatClaudeSettings(change.next));
+  console.log(`Written${written.backupPath ? ` (backup: ${written.backupPath})` : ''}.`);
+  return 0;
 }

@@ -46,6 +46,7 @@ export const defaultSettings: Settings = {
     burnFactor: 2.5,
     maxParallelAgents: 0,
   },
+  plan: 'auto',
   display: {
     currency: 'USD',
     cnyPerUsd: 7.1,

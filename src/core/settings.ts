@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpointSourceConfigSchema } from './budgetReading';
+import { plans } from './runaway/plans';
 import { sourceNames, type SourceName } from './usageEvent';
 import { defaultRoutingTiers } from './priceData';
 
@@ -86,6 +87,8 @@ export const settingsSchema = z.object({
   endpoints: endpointsSettingsSchema.default(endpointsSettingsSchema.parse({})),
   routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
   runaway: runawaySettingsSchema.default(runawaySettingsSchema.parse({})),
+  /** The user's plan: window estimates and new-user runaway defaults until official readings and history replace them. */
+  plan: z.enum(plans).default('auto'),
   display: displaySettingsSchema.default(displaySettingsSchema.parse({})),
 });
 

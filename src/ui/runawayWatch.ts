@@ -1,7 +1,7 @@
 import { periodAt, type Calendar } from '../core/calendar';
 import type { Ledger } from '../core/ledger';
 import type { PriceTable } from '../core/pricing';
-import { baselineFromHistory, runawayStatusOf, RunawayDetector, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
+import { baselineFromHistory, runawayStatusOf, windowBudgetOf, withPlanDefaults, RunawayDetector, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
 import type { Settings } from '../core/settings';
 import type { UsageEvent } from '../core/usageEvent';
 
@@ -71,7 +71,7 @@ export class RunawayWatch {
       if (e.timestampMs >= nowMs - replayMs) recent.push(e);
       else if (e.timestampMs >= nowMs - baselineMs) history.push(e);
     }
-    const baseline = baselineFromHistory(history, this.costOf);
+    const baseline = withPlanDefaults(baselineFromHistory(history, this.costOf), this.settings.plan);
     const options: RunawayOptions = {
       baseline,
       burnFactor: this.settings.runaway.burnFactor,
@@ -79,6 +79,7 @@ export class RunawayWatch {
       dailyBudgetUsd: this.settings.budget.dailyUsd,
       dayStartMs: (ms) => periodAt(this.calendar, 'day', ms).startMs,
       remainingBudgetUsd: () => this.remainingBudgetUsd(),
+      windowBudget: windowBudgetOf(this.settings.plan),
     };
     const detector = new RunawayDetector(options);
     recent.sort((a, b) => a.timestampMs - b.timestampMs);

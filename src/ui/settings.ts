@@ -49,6 +49,7 @@ export class SettingsReader implements vscode.Disposable {
       routing: section('routing', Object.keys(routingSettingsSchema.shape)),
       runaway: section('runaway', Object.keys(runawaySettingsSchema.shape)),
       display: section('display', ['currency', 'cnyPerUsd']),
+      plan: setValue<string>('plan'),
       sources: userValue<object>('sources'),
       claudeConfigDirs: config.inspect<string[]>('claudeConfigDirs')?.globalValue,
       codexHomes: config.inspect<string[]>('codexHomes')?.globalValue,

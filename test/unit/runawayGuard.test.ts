@@ -26,7 +26,7 @@ describe('guardDecision', () => {
 
   it('does not block before the runaway starts', () => {
     const { events, nowMs } = liveFanout(-1);
-    assert.deepEqual(guardDecision({ events, costOf: testCostOf, nowMs }), { block: false, message: '', alerts: [] });
+    assert.deepEqual(guardDecision({ events, costOf: testCostOf, nowMs }), { block: false, permission: 'none', message: '', alerts: [] });
   });
 
   it('judges only the asking session when the hook names one', () => {

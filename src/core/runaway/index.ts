@@ -8,3 +8,4 @@ export { RunawayDetector } from './detector';
 export { replayAlerts, baselineFromHistory } from './baseline';
 export { shortSessionId, formatUsd, formatDurationMs, largeContextTokens, runawayMessage, runawayStatusOf, timesText, type RunawayStatus } from './messages';
 export { recommendMaxConcurrentSubagents, type ConcurrencyAdvice } from './advice';
+export { plans, planDefaults, withPlanDefaults, windowBudgetOf, type Plan, type PlanDefaults } from './plans';

@@ -80,7 +80,7 @@ function hookEntries(settings: unknown): unknown {
 export async function installBudgetHook(extensionPath: string, advice: ConcurrencyAdvice | undefined, log: (m: string) => void): Promise<void> {
   const file = claudeSettingsPath();
   const { settings, snapshot } = await readClaudeSettings(file);
-  const change = installGuardHook(settings, guardHookCommand('node', path.join(extensionPath, 'dist', 'cli.js')));
+  const change = installGuardHook(settings, guardHookCommand('node', path.join(extensionPath, 'dist', 'cli.js'), ['--hook']));
   if (!change.changed) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tokenmeter: the budget hook is already installed.'));
     return;
