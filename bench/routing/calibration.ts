@@ -1,6 +1,9 @@
 // Estimator calibration on generated histories: how often a held-out session's real tokens and cost
 // fall inside the estimated P10–P90. Run: npx tsx bench/routing/calibration.ts
 import { buildHistoryModel, estimateTask } from '../../src/core/estimator';
+
+// The models the generated histories ran on (not the current default lineup).
+const generatedTiers = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-5', large: 'claude-opus-4-5' };
 import { fallbackPriceOf } from '../../src/core/router';
 import { generateHistory, seededRandom } from './historyGen';
 
@@ -24,7 +27,7 @@ export function calibrate(trainPerKind: number, seeds: number): Calibration {
     }
     const model = buildHistoryModel(train);
     for (const s of test) {
-      const e = estimateTask({ description: s.firstPrompt }, model, fallbackPriceOf);
+      const e = estimateTask({ description: s.firstPrompt }, model, fallbackPriceOf, { tiers: generatedTiers });
       n++;
       if (e.basis === 'history') history++;
       if (s.totalTokens < e.tokens.p10) below++;

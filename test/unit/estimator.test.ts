@@ -10,6 +10,9 @@ const session = (firstPrompt: string, totalTokens: number, over: Partial<History
   firstPrompt, totalTokens, costUsd: null, model: 'claude-sonnet-4-5', ...over,
 });
 
+// The Claude 4.5 lineup these tests price (the default lineup follows the dated price data).
+const tiers45 = { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-5', large: 'claude-opus-4-5' };
+
 describe('estimateTask', () => {
   it('falls back to the published range for the kind when history is thin, and says so', () => {
     const history = buildHistoryModel([session('design the architecture of the sync service', 900_000)]);
@@ -46,7 +49,7 @@ describe('estimateTask', () => {
   });
 
   it('prices the range per tier model with the default token mix', () => {
-    const e = estimateTask({ description: 'review this PR for bugs' }, undefined, fallbackPriceOf);
+    const e = estimateTask({ description: 'review this PR for bugs' }, undefined, fallbackPriceOf, { tiers: tiers45 });
     const haiku = e.cost['claude-haiku-4-5'];
     const sonnet = e.cost['claude-sonnet-4-5'];
     const opus = e.cost['claude-opus-4-5'];
@@ -59,7 +62,7 @@ describe('estimateTask', () => {
   it("prices with the kind's own token mix when history has one", () => {
     const outputHeavy = { inputTokens: 0, outputTokens: 1, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
     const history = buildHistoryModel(Array.from({ length: 10 }, () => session('write unit tests for the cart', 100_000, { mix: outputHeavy })));
-    const e = estimateTask({ description: 'write unit tests for the parser' }, history, fallbackPriceOf);
+    const e = estimateTask({ description: 'write unit tests for the parser' }, history, fallbackPriceOf, { tiers: tiers45 });
     assert.equal(e.basis, 'history');
     assert.ok(Math.abs(e.cost['claude-sonnet-4-5'].p50 - e.tokens.p50 * 15 / 1e6) < 1e-3);
   });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateTask, formatEstimateMarkdown } from '../../src/core/estimator';
 import { englishUsd, Formatter } from '../../src/core/format';
-import { hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
+import { defaultModelTiers, hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
 import { formatRoutingReportMarkdown } from '../../src/core/routingReport';
 import { countRetryPhrases, escalationHint, escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../src/core/routing/escalation';
 import { hashBuckets, hashedFeatures, textTokens } from '../../src/core/routing/textFeatures';
@@ -99,7 +99,7 @@ describe('escalation from the user\'s own outcomes', () => {
     const hint = escalationHint(run, 'claude-haiku-4-5');
     assert.ok(hint);
     assert.equal(hint.retries, 4);
-    assert.equal(hint.suggestedModel, 'claude-sonnet-4-5');
+    assert.equal(hint.suggestedModel, defaultModelTiers.medium);
     assert.equal(escalationHint(run.slice(0, 3), 'claude-haiku-4-5'), undefined);
     assert.ok(escalationHint(run.slice(0, 2), 'claude-haiku-4-5', undefined, { retryPhrases: 3 }));
     assert.equal(escalationHint(run, 'claude-opus-4-5'), undefined);

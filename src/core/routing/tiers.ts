@@ -1,4 +1,5 @@
 /** Model tiers, the models that serve them, and their prices (from `pricing.ts`). */
+import { defaultRoutingTiers } from '../priceData';
 import { defaultPriceTable, type TokenRates } from '../pricing';
 
 export type Tier = 'small' | 'medium' | 'large';
@@ -7,10 +8,11 @@ export type Aggressiveness = 'conservative' | 'balanced' | 'aggressive';
 
 /** Which model serves each tier. */
 export interface ModelTiers { small: string; medium: string; large: string }
+/** Default models per tier: the lineup of the dated price data (`data/priceAdjustments.json`). */
 export const defaultModelTiers: ModelTiers = {
-  small: 'claude-haiku-4-5',
-  medium: 'claude-sonnet-4-5',
-  large: 'claude-opus-4-5',
+  small: defaultRoutingTiers.small,
+  medium: defaultRoutingTiers.medium,
+  large: defaultRoutingTiers.large,
 };
 
 export type { TokenRates };
