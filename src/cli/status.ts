@@ -7,7 +7,7 @@ import { computeStatus } from '../core/status/computeStatus';
 import { sanitizeForTerminal } from '../core/terminalText';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
-import { print } from './reports';
+import { print, warnSkipped } from './reports';
 
 /**
  * `tokenmeter status [--json] [--config FILE]`: exactly what the status bar shows (the same `computeStatus`). With
@@ -57,9 +57,11 @@ export async function runStatus(argv: string[]): Promise<number> {
       tightestLimit: status.tightest?.id ?? null,
       pacing: pacing.map(pacingJson),
       scan: { files: scanner.stats.files, malformedLines: scanner.stats.tally.malformedLines, duplicates: scanner.stats.duplicates },
+      skipped: (({ details: _details, ...counts }) => counts)(scanner.skipped()),
     });
     return exitCode;
   }
+  warnSkipped(scanner);
   // Limit lines carry source names and server error texts: sanitised.
   console.log(sanitizeForTerminal(fmt.status(status)).replace(/^\$\([a-z-]+\) /, ''));
   console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);

@@ -81,6 +81,7 @@ function relativeTo(root: string, file: string): string {
  * (an unreadable folder, a symlink): then walk (parts already handed over come again).
  */
 function listTreeBlocking(root: string, accept: (relativePath: string) => boolean, onPart: (files: string[]) => void): boolean {
+  let seen = 0;
   const listed = (dir: string, recursive: boolean): string[] | undefined => {
     let entries: import('node:fs').Dirent[];
     try {
@@ -89,6 +90,8 @@ function listTreeBlocking(root: string, accept: (relativePath: string) => boolea
       return undefined;
     }
     const found: string[] = [];
+    // A huge tree (a bind mount of `/`) is left to the bounded walk.
+    if ((seen += entries.length) > MAX_WALK_ENTRIES) return undefined;
     for (const entry of entries) {
       if (entry.isSymbolicLink()) return undefined;
       if (!entry.isFile()) continue;
@@ -115,10 +118,39 @@ function listTreeBlocking(root: string, accept: (relativePath: string) => boolea
   return true;
 }
 
+/** Walk bounds: a log tree is a few levels deep; a link into `/` or `/proc` is not a log tree. */
+export const MAX_WALK_DEPTH = 16;
+export const MAX_WALK_ENTRIES = 1_000_000;
+// Kernel and device file systems: endless, slow or hanging to list; never logs.
+const pseudoRoots = ['/proc', '/sys', '/dev'];
+// statfs magic numbers of Linux pseudo file systems (proc, sysfs, devpts, debugfs, tracefs, cgroup, cgroup2, securityfs, configfs, bpf).
+const pseudoFsTypes = new Set([0x9fa0, 0x62656572, 0x1cd1, 0x64626720, 0x74726163, 0x27e0eb, 0x63677270, 0x73636673, 0x62656570, 0xcafe4a11]);
+
+/** Whether `inner` is `outer` or inside it (`outer` may be `/`). */
+function isInside(outer: string, inner: string): boolean {
+  if (inner === outer) return true;
+  const prefix = outer.endsWith(path.sep) ? outer : outer + path.sep;
+  return inner.startsWith(prefix);
+}
+
+async function isPseudoFileSystem(real: string): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  if (pseudoRoots.some((r) => isInside(r, real))) return true;
+  try {
+    return pseudoFsTypes.has((await fs.statfs(real)).type);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * All files under `root` that `accept` takes. Unreadable folders are reported and skipped;
- * symlinked folders are followed once (a loop is visited a single time). `onPart`, when
- * given, may also receive them earlier, in parts (some twice).
+ * symlinked folders are followed once (a loop is visited a single time). The walk is bounded:
+ * at most MAX_WALK_DEPTH levels and MAX_WALK_ENTRIES entries (past either it stops and reports
+ * it), never into /proc, /sys, /dev or another pseudo file system, and a link leading outside the
+ * trees already walked is followed only when its target holds logs itself (a log file the source
+ * takes, directly or one folder down): `projects/x -> /` is skipped, `projects/x -> ~/dotfiles/x` is
+ * walked. `onPart`, when given, may also receive them earlier, in parts (some twice).
  */
 export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[], io: 'async' | 'sync' = 'async', onPart?: (files: string[]) => void): Promise<string[]> {
   if (io === 'sync') {
@@ -134,7 +166,32 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
   // Only a symlink can close a loop or alias a folder. Plain folders are walked without
   // realpath; a linked folder is walked only if it leads outside the trees already walked.
   const walkedRoots: string[] = [];
-  async function visitOnce(dir: string): Promise<void> {
+  let entriesSeen = 0;
+  let stopped = false;
+  const stop = (reason: string) => {
+    if (!stopped) problems.push({ path: root, reason });
+    stopped = true;
+  };
+  /** A folder outside the walked trees is followed only if it holds logs itself (looked for up to 3 levels down, 256 folders). */
+  async function holdsLogs(dir: string): Promise<boolean> {
+    let level = [dir];
+    let listedDirs = 0;
+    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+      const next: string[] = [];
+      for (const folder of level) {
+        if (++listedDirs > 256) return false;
+        const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => [] as import('node:fs').Dirent[]);
+        for (const e of entries) {
+          const full = path.join(folder, e.name);
+          if (e.isDirectory()) next.push(full);
+          else if (accept(relativeTo(root, full))) return true;
+        }
+      }
+      level = next;
+    }
+    return false;
+  }
+  async function visitOnce(dir: string, depth: number, isRoot: boolean): Promise<void> {
     let real: string;
     try {
       real = await fs.realpath(dir);
@@ -142,17 +199,34 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       problems.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
       return;
     }
-    if (visited.has(real) || walkedRoots.some((r) => real.startsWith(r + path.sep))) return;
+    if (visited.has(real) || walkedRoots.some((r) => isInside(r, real))) return;
+    if (!isRoot) {
+      if (await isPseudoFileSystem(real)) {
+        problems.push({ path: dir, reason: `links to ${real}, a system folder; not walked` });
+        return;
+      }
+      if (!(await holdsLogs(dir))) return;
+    }
     visited.add(real);
     walkedRoots.push(real);
-    await visit(dir);
+    await visit(dir, depth);
   }
-  async function visit(dir: string): Promise<void> {
+  async function visit(dir: string, depth: number): Promise<void> {
+    if (stopped) return;
+    if (depth > MAX_WALK_DEPTH) {
+      problems.push({ path: dir, reason: `deeper than ${MAX_WALK_DEPTH} folders; not walked` });
+      return;
+    }
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
       problems.push({ path: dir, reason: (error as NodeJS.ErrnoException).code ?? String(error) });
+      return;
+    }
+    entriesSeen += entries.length;
+    if (entriesSeen > MAX_WALK_ENTRIES) {
+      stop(`more than ${MAX_WALK_ENTRIES.toLocaleString('en-US')} entries; the walk stopped there (some logs may be missing)`);
       return;
     }
     const subdirs: string[] = [];
@@ -174,10 +248,10 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
       else if (isFile && accept(relativeTo(root, full))) found.push(full);
     }
     // Folders are listed concurrently (the thread pool overlaps the system calls); callers sort the result.
-    await Promise.all(subdirs.map(visit));
-    for (const linked of linkedDirs) await visitOnce(linked);
+    await Promise.all(subdirs.map((d) => visit(d, depth + 1)));
+    for (const linked of linkedDirs) await visitOnce(linked, depth + 1, false);
   }
-  await visitOnce(root);
+  await visitOnce(root, 0, true);
   return found;
 }
 

@@ -7,7 +7,7 @@ import { FileRepeats, Ledger } from '../core/ledger';
 import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
-import { readNewLines } from './logReader';
+import { MAX_LINE_BYTES, readNewLines } from './logReader';
 import type { FileScanResult } from './packedResults';
 import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
 
@@ -39,6 +39,38 @@ export interface ScanStats {
   rebuilds: number;
 }
 
+
+/** What a pass could not read, for `--json` (`skipped`) and Show Output. */
+export interface SkippedSummary {
+  /** Files and folders that could not be listed or read (permissions, I/O errors): their usage is missing. */
+  unreadable: number;
+  /** Lines over the line cap (or whole-file histories over the size cap), skipped. */
+  overlongLines: number;
+  /** Folders left out by the walk bounds (system folders, too deep, too many entries). */
+  notWalked: number;
+  /** Each of them, with the path (and byte offset for a long line), for Show Output. */
+  details: Array<{ path: string; reason: string }>;
+}
+
+const errorCode = /^E[A-Z0-9]+$/;
+
+/** Sums up a pass's problems; a file that vanished between listing and reading (ENOENT) is not a problem. */
+export function skippedSummary(stats: ScanStats, cursors: readonly FileCursor[]): SkippedSummary {
+  const summary: SkippedSummary = { unreadable: 0, overlongLines: 0, notWalked: 0, details: [] };
+  for (const p of [...stats.problems, ...stats.failedFiles]) {
+    if (p.reason === 'ENOENT' || p.reason === 'replaced') continue;
+    if (errorCode.test(p.reason)) summary.unreadable++;
+    else summary.notWalked++;
+    summary.details.push({ path: p.path, reason: errorCode.test(p.reason) ? `could not be read (${p.reason})` : p.reason });
+  }
+  for (const c of cursors) {
+    for (const offset of c.longLines ?? []) {
+      summary.overlongLines++;
+      summary.details.push({ path: c.path, reason: `a line over ${MAX_LINE_BYTES / 1024 / 1024} MB at byte ${offset} was skipped` });
+    }
+  }
+  return summary;
+}
 
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
@@ -101,6 +133,11 @@ export class UsageScanner {
 
   fileCursors(): FileCursor[] {
     return [...this.cursors.values()];
+  }
+
+  /** What the last pass could not read (see SkippedSummary). */
+  skipped(): SkippedSummary {
+    return skippedSummary(this.stats, [...this.cursors.values()]);
   }
 
   /** Restores state saved by a previous run (see usageIndex.ts). */
