@@ -149,7 +149,7 @@ async function isPseudoFileSystem(real: string): Promise<boolean> {
  * at most MAX_WALK_DEPTH levels and MAX_WALK_ENTRIES entries (past either it stops and reports
  * it), never into /proc, /sys, /dev or another pseudo file system, and a link leading outside the
  * trees already walked is followed only when its target holds logs itself (a log file the source
- * takes, directly or one folder down): `projects/x -> /` is skipped, `projects/x -> ~/dotfiles/x` is
+ * takes, up to 3 folders down) and does not hold the root (`/`, the home folder): `projects/x -> /` is skipped, `projects/x -> ~/dotfiles/x` is
  * walked. `onPart`, when given, may also receive them earlier, in parts (some twice).
  */
 export async function findLogFiles(root: string, accept: (relativePath: string) => boolean, problems: WalkProblem[], io: 'async' | 'sync' = 'async', onPart?: (files: string[]) => void): Promise<string[]> {
@@ -201,6 +201,11 @@ export async function findLogFiles(root: string, accept: (relativePath: string) 
     }
     if (visited.has(real) || walkedRoots.some((r) => isInside(r, real))) return;
     if (!isRoot) {
+      // A link to `/`, the home folder or any folder holding the root would walk far more than logs.
+      if (isInside(real, walkedRoots[0] ?? real)) {
+        problems.push({ path: dir, reason: `links to ${real}, a folder that holds the log folder itself; not walked` });
+        return;
+      }
       if (await isPseudoFileSystem(real)) {
         problems.push({ path: dir, reason: `links to ${real}, a system folder; not walked` });
         return;

@@ -160,7 +160,10 @@ export class UsageService implements vscode.Disposable {
     const found = await Promise.all(candidates.map((c) => isFolder(c.dir)));
     candidates.forEach((c, i) => this.log(`${c.label} logs: ${c.dir} ${found[i] ? '(found)' : '(not found)'}`));
     for (const { source, root } of await existingAgentRoots()) this.log(`${source} history: ${root} (found)`);
-    for (const problem of this.scanner.stats.problems) this.log(`Skipped ${problem.path}: ${problem.reason}`);
+    // Unreadable files and folders, over-long lines and folders left out by the walk bounds: totals leave them out.
+    const skipped = this.scanner.skipped();
+    if (skipped.details.length > 0) this.log(`Skipped: ${skipped.unreadable} unreadable, ${skipped.overlongLines} over-long lines, ${skipped.notWalked} folders not walked.`);
+    for (const d of skipped.details.slice(0, 50)) this.log(`Skipped ${d.path}: ${d.reason}`);
     return candidates.filter((_, i) => found[i]).map((c) => c.dir);
   }
 

@@ -171,3 +171,46 @@ describe('index save failures are never fatal (issue 17 #11)', function () {
     assert.equal(guard.code, 0, guard.stderr);
   });
 });
+
+describe('unreadable logs are reported in --json and on stderr (issue 17 #9)', function () {
+  this.timeout(120_000);
+  // Root reads anything: then the CLI runs as `nobody`, so the permissions really deny it.
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const ids = asRoot ? { uid: 65534, gid: 65534 } : {};
+
+  it('daily --json and status --json say skipped: {unreadable: 2}; daily says it on stderr', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-unreadable-'));
+    try {
+      const projects = path.join(dir, 'claude', 'projects');
+      const line = (id: string) => `${claudeAssistantLine({ id, usage: { input: 100, output: 1, cacheWrite: 0, cacheRead: 0 }, timestamp: '2026-12-01T10:00:00.000Z' })}\n`;
+      for (const p of ['-home-a', '-home-b', '-home-c']) fs.mkdirSync(path.join(projects, p), { recursive: true });
+      fs.writeFileSync(path.join(projects, '-home-a', 'ok.jsonl'), line('ok'));
+      fs.writeFileSync(path.join(projects, '-home-b', 'locked.jsonl'), line('locked'));
+      fs.writeFileSync(path.join(projects, '-home-c', 'inside.jsonl'), line('inside'));
+      for (const d of [dir, path.join(dir, 'claude'), projects, path.join(projects, '-home-a'), path.join(projects, '-home-b')]) fs.chmodSync(d, 0o755);
+      fs.chmodSync(path.join(projects, '-home-a', 'ok.jsonl'), 0o644);
+      fs.chmodSync(path.join(projects, '-home-b', 'locked.jsonl'), 0o000);
+      fs.chmodSync(path.join(projects, '-home-c'), 0o000);
+      const env = { CLAUDE_CONFIG_DIR: path.join(dir, 'claude'), CODEX_HOME: path.join(dir, 'codex'), HOME: dir, TOKENMETER_STATE_DIR: path.join(dir, 'state'), TOKENMETER_CACHE_DIR: path.join(dir, 'cache') };
+      const run = (args: string[]) => {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli.ts'), ...args], {
+          cwd: repo, encoding: 'utf8', timeout: 60_000, ...ids,
+          env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', NO_COLOR: '1', ...env },
+        });
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+      };
+      const daily = run(['daily', '--json']);
+      assert.equal(daily.code, 0, daily.stderr);
+      const json = JSON.parse(daily.stdout);
+      assert.equal(json.totals.inputTokens, 100, 'the readable file is counted');
+      assert.deepEqual(json.skipped, { unreadable: 2, overlongLines: 0, notWalked: 0 });
+      const status = JSON.parse(run(['status', '--json']).stdout);
+      assert.deepEqual(status.skipped, { unreadable: 2, overlongLines: 0, notWalked: 0 });
+      const human = run(['daily']);
+      assert.match(human.stderr, /skipped 2 unreadable; totals leave them out/);
+    } finally {
+      fs.chmodSync(path.join(dir, 'claude', 'projects', '-home-c'), 0o755);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,79 @@
+// Issue 17 items 8 and 9: the folder walk is bounded (no /proc, no walk of the whole disk through a
+// link to `/`, depth and entry limits), and what cannot be read is reported, not skipped silently.
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findLogFiles, MAX_WALK_DEPTH, type WalkProblem } from '../../src/sources/logFiles';
+import { UsageScanner } from '../../src/sources/usageScanner';
+import { claudeAssistantLine, ledgerTotals } from '../helpers/logLines';
+import { makeTempRoots, type TempRoots } from '../helpers/scanFolders';
+
+const good = (id: string) => `${claudeAssistantLine({ id, usage: { input: 100, output: 1, cacheWrite: 0, cacheRead: 0 } })}\n`;
+
+describe('bounded folder walk (issue 17 #8)', function () {
+  this.timeout(20_000);
+  let t: TempRoots;
+  beforeEach(async () => {
+    t = await makeTempRoots('tokenmeter-walk-');
+    await fs.writeFile(path.join(t.claudeProject, 's.jsonl'), good('a'));
+  });
+  afterEach(() => t.cleanup());
+  const projects = () => path.dirname(t.claudeProject);
+
+  for (const io of ['async', 'sync'] as const) {
+    it(`does not walk a link to /proc, and says so (${io})`, async () => {
+      await fs.symlink('/proc', path.join(projects(), 'proc'));
+      const started = Date.now();
+      const s = new UsageScanner({ roots: t.roots, workers: 0, io });
+      await s.refresh({ full: true });
+      assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+      assert.equal(ledgerTotals(s.ledger).events, 1);
+      assert.ok(s.stats.problems.some((p) => p.path.endsWith('proc') && /system folder/.test(p.reason)), JSON.stringify(s.stats.problems));
+      assert.equal(s.skipped().notWalked, 1);
+    });
+
+    it(`does not walk the whole disk through a link to / (${io})`, async () => {
+      await fs.symlink('/', path.join(projects(), 'root'));
+      const problems: WalkProblem[] = [];
+      const started = Date.now();
+      const files = await findLogFiles(projects(), (rel) => rel.endsWith('.jsonl'), problems, io);
+      assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(files, [path.join(t.claudeProject, 's.jsonl')]);
+    });
+  }
+
+  it('still walks a linked folder outside the root that holds logs (dotfiles), once', async () => {
+    const elsewhere = path.join(t.base, 'elsewhere', '-home-dev-other');
+    await fs.mkdir(path.join(elsewhere, 'sess', 'subagents'), { recursive: true });
+    await fs.writeFile(path.join(elsewhere, 'sess', 'subagents', 'agent-1.jsonl'), good('b'));
+    await fs.symlink(elsewhere, path.join(projects(), '-home-dev-other'));
+    await fs.symlink(elsewhere, path.join(projects(), 'again'));
+    const files = await findLogFiles(projects(), (rel) => rel.endsWith('.jsonl'), [], 'async');
+    assert.equal(files.length, 2, files.join('\n'));
+  });
+
+  it(`stops ${MAX_WALK_DEPTH} folders down and reports it`, async () => {
+    let deep = t.claudeProject;
+    for (let i = 0; i < MAX_WALK_DEPTH + 2; i++) deep = path.join(deep, `d${i}`);
+    await fs.mkdir(deep, { recursive: true });
+    await fs.writeFile(path.join(deep, 'deep.jsonl'), good('deep'));
+    await fs.symlink(t.claudeProject, path.join(projects(), 'link')); // forces the walk, not the one-call listing
+    const problems: WalkProblem[] = [];
+    const files = await findLogFiles(projects(), (rel) => rel.endsWith('.jsonl'), problems, 'async');
+    assert.deepEqual(files, [path.join(t.claudeProject, 's.jsonl')]);
+    assert.ok(problems.some((p) => /deeper than 16 folders/.test(p.reason)), JSON.stringify(problems));
+  });
+});
+
+describe('unreadable files and folders are reported (issue 17 #9)', () => {
+  it('counts unreadable files and folders, over-long lines and folders not walked; a vanished file is not a problem', () => {
+    const s = new UsageScanner({ roots: { claudeDirs: [], codexDirs: [] }, workers: 0 });
+    s.stats.problems = [{ path: '/logs/secret', reason: 'EACCES' }, { path: '/logs/proc', reason: 'links to /proc, a system folder; not walked' }];
+    s.stats.failedFiles = [{ path: '/logs/a.jsonl', reason: 'EACCES' }, { path: '/logs/gone.jsonl', reason: 'ENOENT' }];
+    s.restore(s.ledger, [{ path: '/logs/b.jsonl', source: 'claude', size: 9, mtimeMs: 1, offset: 9, longLines: [1234] }]);
+    const skipped = s.skipped();
+    assert.deepEqual({ ...skipped, details: skipped.details.length }, { unreadable: 2, overlongLines: 1, notWalked: 1, details: 4 });
+    assert.ok(skipped.details.some((d) => d.path === '/logs/b.jsonl' && /over 64 MB at byte 1234/.test(d.reason)));
+    assert.ok(skipped.details.some((d) => d.path === '/logs/a.jsonl' && /could not be read \(EACCES\)/.test(d.reason)));
+  });
+});
