@@ -77,8 +77,10 @@ export class UsageService implements vscode.Disposable {
     if (this.state.kind === 'ready' || this.state.kind === 'error') this.publish();
   }
 
+  /** A full pass now. Rejects when reading the logs failed (the pass logs it and shows the error state), so Refresh says so. */
   async refresh(): Promise<void> {
     await this.runPass(true);
+    if (this.state.kind === 'error') throw new Error(this.state.message);
   }
 
   private every(ms: number, work: () => Promise<unknown>): void {

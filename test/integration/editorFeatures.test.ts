@@ -15,11 +15,22 @@ describe('Tokenmeter editor features in a real VS Code host', () => {
     assert.equal(config.get('runaway.enabled'), true);
   });
 
-  it('keeps endpoint sources out of workspace settings (machine scope)', () => {
-    // A workspace value would be ignored by the extension; VS Code itself reports the scope through inspect().
-    const inspected = vscode.workspace.getConfiguration('tokenmeter').inspect('endpoints.sources');
-    assert.ok(inspected, 'tokenmeter.endpoints.sources is not contributed');
-    assert.equal(inspected.workspaceValue, undefined);
+  it('keeps endpoint sources out of workspace settings (machine scope)', async () => {
+    // What the host loaded from the manifest: a workspace (a cloned repo) must not redirect keys.
+    const manifest = vscode.extensions.getExtension('tokenmeter.tokenmeter')?.packageJSON as
+      | { contributes?: { configuration?: Array<{ properties?: Record<string, { scope?: string }> }> } }
+      | undefined;
+    const properties = Object.assign({}, ...(manifest?.contributes?.configuration ?? []).map((c) => c.properties ?? {})) as Record<string, { scope?: string }>;
+    for (const key of ['tokenmeter.endpoints.sources', 'tokenmeter.budget.requestUrl']) {
+      assert.ok(properties[key], `${key} is not contributed`);
+      assert.equal(properties[key].scope, 'machine', `${key} must be machine-scoped`);
+    }
+    // And the host enforces it: writing it into the workspace is refused when a workspace is open.
+    if (vscode.workspace.workspaceFolders?.length) {
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.getConfiguration('tokenmeter').update('endpoints.sources', [{ type: 'json', url: 'http://127.0.0.1:1' }], vscode.ConfigurationTarget.Workspace)),
+      );
+    }
   });
 
   it('opens the live sessions view without asking anything', async () => {

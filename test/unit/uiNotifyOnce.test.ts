@@ -26,9 +26,16 @@ describe('claimNotification: one notification across windows', () => {
     assert.equal(runs.filter((r) => r.stdout === 'true').length, 1, runs.map((r) => r.stdout).join(','));
   });
 
-  it('fails open when the state folder cannot be written', () => {
+  it('fails open when the state folder cannot be written: every claim goes through, nothing is written', () => {
+    const now = Date.now();
+    // The same key is held back where the folder is writable...
+    assert.equal(claimNotification(dir, 'k', now, 60_000), true);
+    assert.equal(claimNotification(dir, 'k', now + 1, 60_000), false);
+    // ...and let through again and again where it is not (a file stands where the folder should be).
     const file = path.join(dir, 'not-a-dir');
     fs.writeFileSync(file, '');
-    assert.equal(claimNotification(file, 'k', Date.now(), 60_000), true);
+    assert.equal(claimNotification(file, 'k', now, 60_000), true);
+    assert.equal(claimNotification(file, 'k', now + 1, 60_000), true, 'no claim was recorded, so none can hold the next back');
+    assert.equal(fs.readFileSync(file, 'utf8'), '', 'the file in the way is left as it was');
   });
 });
