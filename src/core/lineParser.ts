@@ -63,6 +63,65 @@ export function isJsonShapeBounded(buf: Buffer, start: number, end: number): boo
   return true;
 }
 
+/** Index of the bracket closing the one at `open`, or -1 when it does not close before `end`. */
+function matchingClose(buf: Buffer, open: number, end: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < end; i++) {
+    const b = buf[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) depth++;
+    else if ((b === 0x5d || b === 0x7d) && --depth === 0) return i;
+  }
+  return -1;
+}
+
+// Usage sits at depth 3 (line, message, usage) and its cache split at 4: containers deeper than
+// this may be pruned without losing a bill.
+const prunableFromDepth = 5;
+
+/**
+ * The line's JSON text with its shape bounded, for JSON.parse: a container nested deeper than
+ * MAX_JSON_DEPTH, or any container below the usage level once MAX_JSON_CONTAINERS have been seen,
+ * is replaced by `null` (a good line that carries a 100,000-deep tool result still counts; parsing
+ * it whole would cost gigabytes). Undefined (malformed) when such a container never closes, or
+ * when more than MAX_JSON_CONTAINERS sit at the usage level or above.
+ */
+export function boundedJsonText(buf: Buffer, start: number, end: number): string | undefined {
+  if (end - start < boundedScanFromBytes) return buf.toString('utf8', start, end);
+  const pieces: string[] = [];
+  let copyFrom = start;
+  let depth = 0;
+  let containers = 0;
+  let inString = false;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      depth++;
+      containers++;
+      // Too many containers next to the usage itself: no log line looks like that.
+      if (containers > MAX_JSON_CONTAINERS && depth < prunableFromDepth) return undefined;
+      if (depth > MAX_JSON_DEPTH || containers > MAX_JSON_CONTAINERS) {
+        const close = matchingClose(buf, i, end);
+        if (close === -1) return undefined;
+        pieces.push(buf.toString('utf8', copyFrom, i), 'null');
+        copyFrom = close + 1;
+        i = close;
+        depth--;
+      }
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  pieces.push(buf.toString('utf8', copyFrom, end));
+  return pieces.join('');
+}
+
 const contentKey = Buffer.from('"content":[');
 const afterContent = Buffer.from('],"stop_reason":');
 
@@ -76,8 +135,8 @@ function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: n
   if (contentAt === -1 || contentAt > usageAt) return parseJson(buf, start, end);
   const closeAt = buf.lastIndexOf(afterContent, usageAt);
   if (closeAt < contentAt) return parseJson(buf, start, end);
-  // `content` is cut out unparsed; what is left must be bounded like any line.
-  if (!isJsonShapeBounded(buf, start, contentAt) || !isJsonShapeBounded(buf, closeAt, end)) return undefined;
+  // `content` is cut out unparsed; what is left must be bounded like any line (else the bounded whole-line parse).
+  if (!isJsonShapeBounded(buf, start, contentAt) || !isJsonShapeBounded(buf, closeAt, end)) return parseJson(buf, start, end);
   try {
     return JSON.parse(buf.toString('utf8', start, contentAt + contentKey.length) + buf.toString('utf8', closeAt, end));
   } catch {
@@ -86,9 +145,10 @@ function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: n
 }
 
 function parseJson(buf: Buffer, start: number, end: number): unknown {
-  if (!isJsonShapeBounded(buf, start, end)) return undefined;
+  const text = boundedJsonText(buf, start, end);
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(buf.toString('utf8', start, end));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -66,6 +66,19 @@ describe('stress: no single hostile input takes the CLI past 512 MB (issue 17 #1
     });
   }
 
+  it('a 60 MB line of ten million empty objects next to the usage', async () => {
+    const out = fs.createWriteStream(path.join(project, 'wide.jsonl'));
+    out.write('{"type":"assistant","message":{"model":"m","usage":{"input_tokens":1}},"x":[');
+    const chunk = '{},'.repeat(349_525);
+    for (let i = 0; i < 60; i++) if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    out.end('{}]}\n');
+    await new Promise((r) => out.once('close', r));
+    const r = await runMeasured(['daily', '--json'], env, dir);
+    assert.equal(r.code, 0, r.stderr.slice(0, 2000));
+    assert.equal(JSON.parse(r.stdout).totals.inputTokens, 100);
+    assert.ok(r.maxRssBytes < limitBytes, `peak RSS ${(r.maxRssBytes / 1e6).toFixed(0)} MB`);
+  });
+
   it('a 2 GB sparse crash tail of NULs (no newline)', async () => {
     const file = path.join(project, 'crash.jsonl');
     fs.writeFileSync(file, `${claudeAssistantLine({ id: 'c', usage: { input: 5, output: 1, cacheWrite: 0, cacheRead: 0 } })}\n`);

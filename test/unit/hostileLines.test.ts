@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isJsonShapeBounded, MAX_JSON_DEPTH } from '../../src/core/lineParser';
+import { boundedJsonText, isJsonShapeBounded, MAX_JSON_DEPTH } from '../../src/core/lineParser';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine, ledgerTotals } from '../helpers/logLines';
 import { freshScan, makeTempRoots, type TempRoots } from '../helpers/scanFolders';
@@ -17,18 +17,23 @@ describe('hostile lines (issue 17 #6, #10)', function () {
   afterEach(() => t.cleanup());
   const scanner = () => new UsageScanner({ roots: t.roots, workers: 0 });
 
-  it('never parses unbounded nesting: a deeply nested line is skipped as malformed', async () => {
-    const deep = `{"type":"assistant","x":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)},"message":{"usage":{"input_tokens":5}}}\n`;
+  it('never parses unbounded nesting: deep containers are pruned (the bill still counts), an unclosed one is malformed', async () => {
+    const deep = `{"type":"assistant","x":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)},"message":{"id":"deep","model":"claude-sonnet-4-5","usage":{"input_tokens":5,"output_tokens":1}},"timestamp":"2026-12-01T10:00:00.000Z"}\n`;
     assert.equal(isJsonShapeBounded(Buffer.from(deep), 0, deep.length - 1), false);
+    const pruned = boundedJsonText(Buffer.from(deep), 0, deep.length - 1)!;
+    assert.ok(pruned.length < 1_000, 'the deep part is replaced by null');
+    assert.equal(JSON.parse(pruned).message.usage.input_tokens, 5);
     const nested = (n: number) => Buffer.from(`{"a":"${'['.repeat(70_000)}",${'['.repeat(n)}${']'.repeat(n)}}`);
     // The outer object is one level.
     assert.equal(isJsonShapeBounded(nested(MAX_JSON_DEPTH - 1), 0, nested(MAX_JSON_DEPTH - 1).length), true, 'brackets inside strings do not count');
     assert.equal(isJsonShapeBounded(nested(MAX_JSON_DEPTH), 0, nested(MAX_JSON_DEPTH).length), false);
-    await fs.writeFile(path.join(t.claudeProject, 's.jsonl'), good('a') + deep + good('b'));
+    const unclosed = `{"type":"assistant","message":{"usage":{"input_tokens":9}},"x":${'['.repeat(1_000_000)}\n`;
+    await fs.writeFile(path.join(t.claudeProject, 's.jsonl'), good('a') + deep + unclosed + good('b'));
     const s = scanner();
     await s.refresh({ full: true });
-    assert.equal(ledgerTotals(s.ledger).events, 2);
-    assert.equal(s.stats.tally.malformedLines, 1);
+    assert.equal(ledgerTotals(s.ledger).events, 3);
+    assert.equal(ledgerTotals(s.ledger).input, 205);
+    assert.equal(s.stats.tally.malformedLines, 1, 'the unclosed line');
   });
 
   it('an in-place edit in the middle of a log, followed by growth, is noticed and rescanned', async () => {
