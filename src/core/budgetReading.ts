@@ -4,7 +4,8 @@ import { z } from 'zod';
  * A budget as one endpoint reports it: the number that will actually stop the user
  * (a gateway key quota, a team pool, an org cap), in USD.
  */
-export const budgetScopeSchema = z.enum(['key', 'team', 'org', 'local']);
+// member: one person's limit inside an org (Anthropic effective spend limits); project: an OpenAI project's cap.
+export const budgetScopeSchema = z.enum(['key', 'team', 'org', 'local', 'member', 'project']);
 export type BudgetScope = z.infer<typeof budgetScopeSchema>;
 
 export const budgetReadingSchema = z.object({
@@ -21,6 +22,8 @@ export const budgetReadingSchema = z.object({
   stale: z.boolean(),
   /** What went wrong on the last poll (never contains a key). */
   error: z.string().optional(),
+  /** Where a member's limit is set when it is inherited (Anthropic: `organization`, `seat_tier`, `rbac_group`, `user`…). */
+  limitFrom: z.string().optional(),
 });
 export type BudgetReading = z.infer<typeof budgetReadingSchema>;
 
@@ -62,6 +65,12 @@ export const anthropicAdminSourceSchema = z.object({
   type: z.literal('anthropic-admin'),
   baseUrl: baseUrlSchema.default('https://api.anthropic.com'),
   ...orgCostFields,
+  /**
+   * Read this member's effective spend limits (GET /v1/organizations/spend_limits/effective, Claude Enterprise):
+   * the limit, the period-to-date spend and the scope it is inherited from, one reading per period.
+   * A tagged user id (`user_...`) or the member's email address.
+   */
+  member: z.string().min(3).max(320).optional(),
   ...commonSourceFields,
 });
 
@@ -69,6 +78,10 @@ export const openaiAdminSourceSchema = z.object({
   type: z.literal('openai-admin'),
   baseUrl: baseUrlSchema.default('https://api.openai.com'),
   ...orgCostFields,
+  /** Use the hard spend limit the organization (or `projectId`) has set as the cap (GET /v1/organization/spend_limit). */
+  spendLimit: z.boolean().default(false),
+  /** Limit and spend of one project (`proj_...`) instead of the organization. */
+  projectId: z.string().regex(/^proj_[A-Za-z0-9_-]{1,64}$/, 'a project id like proj_abc123').optional(),
   ...commonSourceFields,
 });
 

@@ -10,7 +10,17 @@ export interface CodexTotals {
 
 /** An official plan-limit reading from a Codex `token_count` event. */
 export interface CodexRateLimit {
+  /** The window's slot in the snapshot. */
   name: 'primary' | 'secondary';
+  /**
+   * `rate_limits.limit_id`: `codex` for the account limit, another id for a per-model limit
+   * (`codex_bengalfox` = GPT-5.3-Codex-Spark). Absent in older rollouts (then the account limit).
+   */
+  limitId?: string;
+  /** `rate_limits.limit_name`, e.g. `GPT-5.3-Codex-Spark`; null for the account limit. */
+  limitName?: string;
+  /** `rate_limits.plan_type`: `plus`, `pro`, `team`… */
+  planType?: string;
   usedPercent: number;
   windowMinutes: number | undefined;
   /** Epoch ms when the window resets, when known. */
@@ -59,7 +69,40 @@ function totalsFrom(raw: unknown): CodexTotals | undefined {
   return { input, cached: Math.min(cached, input), output, total: total || input + output };
 }
 
-function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs: number): CodexRateLimit | undefined {
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && v.length <= 80 ? v : undefined);
+
+/** Which limit a reading belongs to: its limit id and window slot. */
+export function codexLimitKey(l: Pick<CodexRateLimit, 'limitId' | 'name'>): string {
+  return `${l.limitId ?? 'codex'}:${l.name}`;
+}
+
+/**
+ * Codex writes `0 %` with `resets_at` exactly one window after the observation before the server
+ * has answered (a new session, `exec`): such a reading looks like a window that just started.
+ */
+function looksLikeFreshWindow(l: CodexRateLimit): boolean {
+  if (l.usedPercent !== 0 || l.windowMinutes === undefined || l.resetsAtMs === undefined) return false;
+  return Math.abs(l.resetsAtMs - (l.observedAtMs + l.windowMinutes * 60_000)) <= 60_000;
+}
+
+/**
+ * Folds newer readings into the limits known so far, one per limit id and window. A 0 % reading that
+ * looks like a fresh window is a placeholder while an earlier real reading's window is still running
+ * (it must not hide 80 % used); once that window has reset, a 0 % reading is real and shows.
+ */
+export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
+  const byKey = new Map(known.map((l) => [codexLimitKey(l), l]));
+  for (const next of [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs)) {
+    const key = codexLimitKey(next);
+    const current = byKey.get(key);
+    if (current && next.observedAtMs < current.observedAtMs) continue;
+    if (current && looksLikeFreshWindow(next) && current.usedPercent > 0 && (current.resetsAtMs === undefined || current.resetsAtMs > next.observedAtMs)) continue;
+    byKey.set(key, next);
+  }
+  return [...byKey.values()];
+}
+
+function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs: number, snapshot: Record<string, unknown>): CodexRateLimit | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
   if (typeof r.used_percent !== 'number' || !Number.isFinite(r.used_percent)) return undefined;
@@ -67,8 +110,14 @@ function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs:
   if (typeof r.resets_at === 'number') resetsAtMs = r.resets_at < 1e11 ? r.resets_at * 1000 : r.resets_at;
   else if (typeof r.resets_at === 'string') resetsAtMs = Date.parse(r.resets_at) || undefined;
   else if (typeof r.resets_in_seconds === 'number') resetsAtMs = observedAtMs + r.resets_in_seconds * 1000;
+  const limitId = str(snapshot.limit_id);
+  const limitName = str(snapshot.limit_name);
+  const planType = str(snapshot.plan_type);
   return {
     name,
+    ...(limitId ? { limitId } : {}),
+    ...(limitName ? { limitName } : {}),
+    ...(planType ? { planType } : {}),
     usedPercent: r.used_percent,
     windowMinutes: typeof r.window_minutes === 'number' ? r.window_minutes : undefined,
     resetsAtMs,
@@ -104,11 +153,13 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
 
   const timestampMs = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
   if (!Number.isFinite(timestampMs)) return 'malformed';
+  // `rate_limits: null` (Team plans, `codex exec`) means unknown, never 0 %: what was known stays.
+  // Each limit id (the account's, a per-model one) is its own limit; a newer snapshot of one does not erase another.
   const limits = payload.rate_limits as Record<string, unknown> | undefined;
   if (typeof limits === 'object' && limits !== null) {
-    const readings = [rateLimitFrom('primary', limits.primary, timestampMs), rateLimitFrom('secondary', limits.secondary, timestampMs)];
+    const readings = [rateLimitFrom('primary', limits.primary, timestampMs, limits), rateLimitFrom('secondary', limits.secondary, timestampMs, limits)];
     const fresh = readings.filter((r): r is CodexRateLimit => r !== undefined);
-    if (fresh.length > 0) state.rateLimits = fresh;
+    if (fresh.length > 0) state.rateLimits = mergeCodexLimits(state.rateLimits, fresh);
   }
   const info = payload.info as Record<string, unknown> | undefined | null;
   if (info === null || info === undefined) return 'not-usage';

@@ -208,7 +208,7 @@ export class Formatter {
   }
 
   /** A limit's name for the tooltip and notifications: `Daily cap`, `litellm key budget`, `Claude 5-hour window`. */
-  limitLabel(l: Pick<Limit, 'origin' | 'source' | 'scope' | 'unit'>): string {
+  limitLabel(l: Pick<Limit, 'origin' | 'source' | 'scope' | 'unit' | 'name'>): string {
     const t = this.l10n.t;
     if (l.origin === 'estimated') {
       const tokens = l.unit === 'tokens';
@@ -223,21 +223,25 @@ export class Formatter {
         case 'key': return t('{0} key budget', l.source);
         case 'team': return t('{0} team pool', l.source);
         case 'org': return t('{0} org cap', l.source);
+        case 'member': return t('{0} member limit', l.source);
+        case 'project': return t('{0} project cap', l.source);
         default: return t('{0} budget', l.source);
       }
     }
-    const source = officialSourceTitle(l.source);
+    // A named limit (a per-model Codex limit, a model-scoped Claude week) carries its name after the source.
+    const source = l.name ? `${officialSourceTitle(l.source)} ${l.name}` : officialSourceTitle(l.source);
     if (l.scope === '5h') return t('{0} 5-hour window', source);
     if (l.scope === '7d') return t('{0} weekly window', source);
     return `${source} ${l.scope}`;
   }
 
   /** The short name the status bar shows: `daily cap`, `litellm`, `litellm team`, `Claude 5h`, `Copilot premium`. */
-  limitShortLabel(l: Pick<Limit, 'origin' | 'source' | 'scope'>): string {
+  limitShortLabel(l: Pick<Limit, 'origin' | 'source' | 'scope' | 'name'>): string {
     const t = this.l10n.t;
     if (l.origin === 'estimated') return l.scope === 'day' ? t('daily cap') : l.scope === 'week' ? t('weekly cap') : t('monthly cap');
     if (l.origin === 'endpoint') return l.scope === 'key' ? l.source : `${l.source} ${l.scope}`;
-    return `${officialSourceTitle(l.source)} ${l.scope === 'premium requests' ? t('premium') : l.scope}`;
+    const source = l.name ? `${officialSourceTitle(l.source)} ${l.name}` : officialSourceTitle(l.source);
+    return `${source} ${l.scope === 'premium requests' ? t('premium') : l.scope}`;
   }
 
   /** `updated 40 s ago` / `40 秒前更新`. */

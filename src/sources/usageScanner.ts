@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import type { ParsedUsage } from '../core/claudeLog';
-import type { CodexRateLimit } from '../core/codexLog';
+import { mergeCodexLimits, type CodexRateLimit } from '../core/codexLog';
 import { FileRepeats, Ledger } from '../core/ledger';
 import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
@@ -121,14 +121,11 @@ export class UsageScanner {
 
   constructor(private readonly options: ScanOptions) {}
 
-  /** The latest official plan limits seen in any Codex rollout. */
+  /** The latest official plan limits seen in any Codex rollout: per limit id and window, placeholders never hiding a real reading. */
   officialLimits(): CodexRateLimit[] {
-    let latest: CodexRateLimit[] = [];
-    for (const cursor of this.cursors.values()) {
-      const limits = cursor.codex?.rateLimits ?? [];
-      if (limits.length > 0 && (latest.length === 0 || limits[0].observedAtMs > latest[0].observedAtMs)) latest = limits;
-    }
-    return latest;
+    const all: CodexRateLimit[] = [];
+    for (const cursor of this.cursors.values()) all.push(...(cursor.codex?.rateLimits ?? []));
+    return mergeCodexLimits([], all);
   }
 
   fileCursors(): FileCursor[] {

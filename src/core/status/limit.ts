@@ -33,6 +33,8 @@ export interface Limit {
    * the window for official limits ('5h', '7d', 'premium requests', or Codex's 'primary' / 'secondary').
    */
   scope: string;
+  /** The provider's own name for the limit when it has one (Codex `limit_name`: `GPT-5.3-Codex-Spark`; Claude `Opus`). */
+  name?: string;
   unit: LimitUnit;
   used?: number;
   limit?: number;
@@ -181,13 +183,16 @@ export function limitsOfPlanWindows(quotas: readonly PlanWindowInput[], nowMs: n
 export function limitsOfCodex(limits: readonly CodexRateLimit[], nowMs: number): Limit[] {
   return limits.map((l) => {
     const window = l.windowMinutes === 300 ? '5h' : l.windowMinutes === 10_080 ? '7d' : l.name;
+    // The account limit keeps its id; a per-model limit (another `limit_id`) is its own limit.
+    const key = l.limitId && l.limitId !== 'codex' ? `${l.limitId}:${l.name}` : l.name;
     const windowEndMs = l.windowMinutes !== undefined ? l.observedAtMs + l.windowMinutes * 60_000 : undefined;
     const expired = (l.resetsAtMs !== undefined && l.resetsAtMs <= nowMs) || (windowEndMs !== undefined && windowEndMs <= nowMs);
     return officialPercent({
-      id: `plan:codex:${l.name}`,
+      id: `plan:codex:${key}`,
       origin: 'official',
       source: 'codex',
       scope: window,
+      ...(l.limitName ? { name: l.limitName } : {}),
       unit: 'percent',
       used: l.usedPercent,
       limit: 100,
@@ -198,7 +203,7 @@ export function limitsOfCodex(limits: readonly CodexRateLimit[], nowMs: number):
       updatedAtMs: l.observedAtMs,
       stale: expired,
       expired,
-      periodKey: `plan:codex:${l.name}:${l.resetsAtMs ?? ''}`,
+      periodKey: `plan:codex:${key}:${l.resetsAtMs ?? ''}`,
     }, nowMs);
   });
 }

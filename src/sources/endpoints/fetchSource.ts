@@ -20,7 +20,7 @@ export async function fetchSourceReadings(config: EndpointSourceConfig, deps: Ad
     case 'openrouter':
       return [await openrouter.fetchReading(config, deps)];
     case 'anthropic-admin':
-      return [await anthropicAdmin.fetchReading(config, deps)];
+      return anthropicAdmin.fetchReadings(config, deps);
     case 'openai-admin':
       return [await openaiAdmin.fetchReading(config, deps)];
     case 'prometheus':
@@ -48,8 +48,9 @@ export function describeError(err: unknown, config: EndpointSourceConfig, secret
 export function defaultScope(config: EndpointSourceConfig): BudgetReading['scope'] {
   switch (config.type) {
     case 'anthropic-admin':
+      return config.member ? 'member' : 'org';
     case 'openai-admin':
-      return 'org';
+      return config.projectId ? 'project' : 'org';
     case 'prometheus':
     case 'json':
       return config.scope;

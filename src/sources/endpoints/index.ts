@@ -83,6 +83,8 @@ export interface BudgetStatusJson {
     resetsAt: string | null;
     stale: boolean;
     error: string | null;
+    /** Where a member's limit is set when inherited (Anthropic effective spend limits); only when known. */
+    limitFrom?: string;
   }>;
   tightest: BudgetStatusJson['budgets'][number] | null;
 }
@@ -97,6 +99,7 @@ export function budgetStatusJson(readings: readonly BudgetReading[]): BudgetStat
     resetsAt: r.resetsAt ?? null,
     stale: r.stale,
     error: r.error ?? null,
+    ...(r.limitFrom ? { limitFrom: r.limitFrom } : {}),
   });
   const tightest = tightestBudget(readings);
   return { budgets: readings.map(row), tightest: tightest ? row(tightest) : null };

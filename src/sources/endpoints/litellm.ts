@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { makeReading, sourceNameOf, type BudgetReading, type LitellmSourceConfig } from '../../core/budgetReading';
 import { ensureOk, httpGet, joinUrl, parseBody, requireKey, toNumber, type AdapterDeps, type HttpResult } from './http';
+import { apiRoot, sdkSuffixes } from './baseUrl';
 
 const LABEL = 'LiteLLM';
 
@@ -91,7 +92,7 @@ async function fetchKey(
 ): Promise<{ reading: BudgetReading; teamId?: string }> {
   const key = requireKey(LABEL, deps);
   const source = sourceNameOf(config);
-  const res = await httpGet(joinUrl(config.baseUrl, '/key/info'), authHeaders(key), LABEL, deps);
+  const res = await httpGet(joinUrl(apiRoot(config.baseUrl, sdkSuffixes.litellm), '/key/info'), authHeaders(key), LABEL, deps);
   const exceeded = budgetExceededReading(res, source, deps.nowMs);
   if (exceeded) return { reading: exceeded };
   ensureOk(res, LABEL, deps, { permissionHint: 'Ask your LiteLLM admin for a key that may read its own /key/info.' });
@@ -117,7 +118,7 @@ export async function fetchReadings(config: LitellmSourceConfig, deps: AdapterDe
   const { reading, teamId } = await fetchKey(config, deps);
   if (!config.includeTeam || !teamId) return [reading];
   const key = requireKey(LABEL, deps);
-  const res = await httpGet(joinUrl(config.baseUrl, '/team/info', { team_id: teamId }), authHeaders(key), LABEL, deps);
+  const res = await httpGet(joinUrl(apiRoot(config.baseUrl, sdkSuffixes.litellm), '/team/info', { team_id: teamId }), authHeaders(key), LABEL, deps);
   const exceeded = budgetExceededReading(res, reading.source, deps.nowMs);
   if (exceeded) return [reading, { ...exceeded, scope: 'team' }];
   if (res.status === 401 || res.status === 403 || res.status === 404) return [reading];

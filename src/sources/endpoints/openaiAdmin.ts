@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { billingPeriodUtc, makeReading, sourceNameOf, type BudgetReading, type OpenaiAdminSourceConfig } from '../../core/budgetReading';
 import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, requireKey, toNumber, type AdapterDeps } from './http';
+import { apiRoot, sdkSuffixes } from './baseUrl';
 
 const LABEL = 'OpenAI Admin API';
 const MAX_PAGES = 20;
@@ -25,17 +26,49 @@ export const openaiCostsSchema = z.object({
   next_page: z.string().nullish(),
 });
 
-/** Org spend this period (UTC, from resetDayOfMonth) against the cap the user set. */
+// GET /v1/organization/spend_limit and /v1/organization/projects/{id}/spend_limit:
+// {object: "organization.spend_limit" | "project.spend_limit", threshold_amount (cents), currency "USD",
+//  interval "month", enforcement: {status: "inactive" | "enforcing"}}.
+// https://developers.openai.com/api/reference/resources/admin/subresources/organization/subresources/spend_limit
+export const openaiSpendLimitSchema = z.object({
+  object: z.string().nullish(),
+  threshold_amount: z.number().nonnegative(),
+  currency: z.string().nullish(),
+  interval: z.string().nullish(),
+  enforcement: z.object({ status: z.string().nullish() }).passthrough().nullish(),
+}).passthrough();
+
+/** The hard spend limit in USD the organization or project has set; undefined when none (0 or inactive with 0). */
+async function fetchSpendLimitUsd(config: OpenaiAdminSourceConfig, key: string, deps: AdapterDeps): Promise<number | undefined> {
+  const root = apiRoot(config.baseUrl, sdkSuffixes.openai);
+  const url = config.projectId ? joinUrl(root, `/v1/organization/projects/${encodeURIComponent(config.projectId)}/spend_limit`) : joinUrl(root, '/v1/organization/spend_limit');
+  const res = await httpGet(url, { Authorization: `Bearer ${key}`, Accept: 'application/json' }, LABEL, deps);
+  // No limit configured: answered as 404 by some deployments; that is "no cap", not an error.
+  if (res.status === 404) return undefined;
+  ensureOk(res, LABEL, deps, { permissionHint: 'Spend limits need an Admin key (sk-admin-...) from the organization settings.' });
+  const body = parseBody(res, openaiSpendLimitSchema, LABEL, deps);
+  if (body.currency && body.currency.toUpperCase() !== 'USD') {
+    throw new EndpointError('format', `${LABEL} returned a spend limit in ${quoteServerValue(body.currency, deps)}; only USD is supported.`);
+  }
+  return body.threshold_amount > 0 ? body.threshold_amount / 100 : undefined;
+}
+
+/**
+ * Org (or `projectId`) spend this period (UTC, from resetDayOfMonth) against the cap: the hard spend
+ * limit OpenAI enforces when `spendLimit` is on and one is set, else the cap the user configured.
+ */
 export async function fetchReading(config: OpenaiAdminSourceConfig, deps: AdapterDeps): Promise<BudgetReading> {
   const key = requireKey(LABEL, deps);
   const { startMs, endMs } = billingPeriodUtc(deps.nowMs, config.resetDayOfMonth);
+  const officialLimitUsd = config.spendLimit ? await fetchSpendLimitUsd(config, key, deps) : undefined;
   let usd = 0;
   let page: string | undefined;
   for (let i = 0; ; i++) {
-    const url = joinUrl(config.baseUrl, '/v1/organization/costs', {
+    const url = joinUrl(apiRoot(config.baseUrl, sdkSuffixes.openai), '/v1/organization/costs', {
       start_time: String(Math.floor(startMs / 1000)),
       bucket_width: '1d',
       limit: '31',
+      'project_ids[]': config.projectId,
       page,
     });
     const res = await httpGet(url, { Authorization: `Bearer ${key}`, Accept: 'application/json' }, LABEL, deps);
@@ -58,8 +91,8 @@ export async function fetchReading(config: OpenaiAdminSourceConfig, deps: Adapte
   }
   return makeReading({
     source: sourceNameOf(config),
-    scope: 'org',
-    limitUsd: config.limitUsd,
+    scope: config.projectId ? 'project' : 'org',
+    limitUsd: officialLimitUsd ?? config.limitUsd,
     spentUsd: usd,
     resetsAt: new Date(endMs).toISOString(),
     fetchedAtMs: deps.nowMs,

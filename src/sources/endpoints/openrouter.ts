@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { makeReading, sourceNameOf, type BudgetReading, type OpenrouterSourceConfig } from '../../core/budgetReading';
 import { ensureOk, httpGet, joinUrl, parseBody, requireKey, toNumber, type AdapterDeps } from './http';
+import { apiRoot, sdkSuffixes } from './baseUrl';
 
 const LABEL = 'OpenRouter';
 const numberish = z.union([z.number(), z.string()]).nullish();
@@ -46,7 +47,7 @@ export function nextOpenrouterResetMs(period: string, nowMs: number): number | u
 export async function fetchReading(config: OpenrouterSourceConfig, deps: AdapterDeps): Promise<BudgetReading> {
   const key = requireKey(LABEL, deps);
   const res = await httpGet(
-    joinUrl(config.baseUrl, '/api/v1/key'),
+    joinUrl(apiRoot(config.baseUrl, sdkSuffixes.openrouter), '/api/v1/key'),
     { Authorization: `Bearer ${key}`, Accept: 'application/json' },
     LABEL,
     deps,

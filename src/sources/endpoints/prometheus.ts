@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { makeReading, sourceNameOf, type BudgetReading, type PrometheusSourceConfig } from '../../core/budgetReading';
 import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, type AdapterDeps } from './http';
+import { apiRoot, sdkSuffixes } from './baseUrl';
 
 const LABEL = 'Prometheus';
 
@@ -23,7 +24,7 @@ export const prometheusQuerySchema = z.object({
 export async function fetchReading(config: PrometheusSourceConfig, deps: AdapterDeps): Promise<BudgetReading> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (deps.apiKey) headers.Authorization = `Bearer ${deps.apiKey}`;
-  const res = await httpGet(joinUrl(config.baseUrl, '/api/v1/query', { query: config.query }), headers, LABEL, deps);
+  const res = await httpGet(joinUrl(apiRoot(config.baseUrl, sdkSuffixes.prometheus), '/api/v1/query', { query: config.query }), headers, LABEL, deps);
   ensureOk(res, LABEL, deps, { permissionHint: 'Check the token has read access to the query API.' });
   const body = parseBody(res, prometheusQuerySchema, LABEL, deps);
   let values: string[];
