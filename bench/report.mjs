@@ -25,12 +25,16 @@ function rows(group, title) {
 }
 
 const lines = [];
-lines.push(`Corpus: ${r.size}, ${(r.corpusBytes / 1e9).toFixed(2)} GB. Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}; load average at start ${r.machine.loadAvg.join(' / ')}. Finished at ${r.at}.`);
+lines.push(`Corpus: ${r.corpusKind === 'real' ? 'real transcripts (replicated), ' : ''}${r.size}, ${(r.corpusBytes / 1e9).toFixed(2)} GB. Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}; load average at start ${r.machine.loadAvg.join(' / ')}. Finished at ${r.at}.`);
 lines.push('');
 lines.push(rows(r.cold, 'cold `daily --json`, Claude Code only'));
 if (r.withCodex) {
   lines.push('');
   lines.push(rows(r.withCodex, 'cold `daily --json`, Claude Code + Codex'));
+}
+if (r.codexOnly) {
+  lines.push('');
+  lines.push(rows(r.codexOnly, 'cold `daily --json`, Codex only'));
 }
 lines.push('');
 lines.push(`- Warm start, \`tokenmeter status --json\` with the persisted index: min ${s(r.warm.minMs)}, median ${s(r.warm.medianMs)} (${r.warm.reps} reps), peak RSS ${mb(r.warm.peakRssMb)}; the first run, which builds the index, ${s(r.warm.coldMs)}.`);
@@ -38,6 +42,6 @@ lines.push(`- Incremental, next \`status --json\` after appending ${(r.increment
 if (r.live) {
   lines.push(`- Live update in process (\`UsageScanner\`, ${r.live.files} files): full scan ${s(r.live.fullScanMs)} (process peak RSS ${mb(r.live.peakRssMb)}); quick refresh after appending ${r.live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB → ${a.ms.toFixed(1)} ms`).join(', ')}; with nothing new: quick ${r.live.quickNoChangeMs.toFixed(1)} ms, full (list + stat every file) ${s(r.live.fullNoChangeMs)}.`);
 }
-lines.push(`- Checks: ${r.checks.filter((c) => c.ok).length}/${r.checks.length} passed${r.checks.every((c) => c.ok) ? '' : ` (failed: ${r.checks.filter((c) => !c.ok).map((c) => c.what).join('; ')})`}.`);
-for (const c of r.checks) lines.push(`  - ${c.ok ? 'ok' : '**FAIL**'}: ${c.what}`);
+lines.push(`- Checks: ${r.checks.filter((c) => c.ok).length}/${r.checks.length} passed${r.checks.every((c) => c.ok || c.soft) ? '' : ` (failed: ${r.checks.filter((c) => !c.ok && !c.soft).map((c) => c.what).join('; ')})`}.`);
+for (const c of r.checks) lines.push(`  - ${c.ok ? 'ok' : c.soft ? 'note (reported, not required)' : '**FAIL**'}: ${c.what}${c.ok ? '' : ` — ${c.diff.slice(0, 2).join('; ')}`}`);
 console.log(lines.join('\n'));

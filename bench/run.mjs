@@ -3,9 +3,11 @@
 // corpus, in one run. `npm run bench` (builds first) or:
 //
 //   node bench/run.mjs [--size small|medium|large] [--reps N] [--reps17 N] [--no-ccusage17]
-//                      [--no-codex] [--out DIR] [--json FILE]
+//                      [--no-codex] [--corpus generated|real|both] [--out DIR] [--json FILE]
 //
-// 1. Generates bench/.corpus/<size> when missing (deterministic, with expected.json).
+// 1. Generates bench/.corpus/<size> when missing (deterministic, with expected.json); with
+//    `--corpus real` (or `both`, the default from the command line) builds bench/.corpus/real-<size>
+//    from real public transcripts instead (bench/realCorpus.mjs; skipped, saying so, without their mirror).
 // 2. Cold scan, Claude Code logs only (ccusage 17 reads nothing else): `daily --json` of each tool,
 //    interleaved, N repetitions each, after reading every file once to warm the page cache;
 //    Tokenmeter's persisted index is deleted before each of its runs. Wall time min/median, peak
@@ -23,6 +25,7 @@ import { appendFileSync, chmodSync, closeSync, existsSync, openSync, readSync, m
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateCorpusDir } from './generateCorpus.mjs';
+import { buildRealCorpusDir } from './realCorpus.mjs';
 import { appendedRequests, sessionOf } from './lib/append.mjs';
 import { machineInfo, measure, summarize } from './lib/measure.mjs';
 import { diffDaily, ensureCcusage17, expectedDaily, isolatedEnv, normalizeDaily, REPO_DIR, tools, TOKENMETER_CLI, CCUSAGE17_BIN } from './lib/tools.mjs';
@@ -38,7 +41,7 @@ export function ccusage20Native() {
 }
 
 function parseArgs(argv) {
-  const a = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, out: null, json: null };
+  const a = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, corpus: 'both', out: null, json: null };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--size') a.size = argv[++i];
@@ -47,11 +50,13 @@ function parseArgs(argv) {
     else if (x === '--no-ccusage17') a.ccusage17 = false;
     else if (x === '--no-codex') a.codex = false;
     else if (x === '--out') a.out = argv[++i];
+    else if (x === '--corpus') a.corpus = argv[++i];
     else if (x === '--json') a.json = argv[++i];
     else if (x === '-h' || x === '--help') a.help = true;
     else throw new Error(`Unknown argument ${x}. Try --help.`);
   }
   if (!(a.reps >= 1)) throw new Error('--reps must be >= 1');
+  if (!['generated', 'real', 'both'].includes(a.corpus)) throw new Error('--corpus must be generated, real or both');
   return a;
 }
 
@@ -103,13 +108,25 @@ function largestFile(dir) {
  * @param {{ size?: string, reps?: number, reps17?: number|null, ccusage17?: boolean, codex?: boolean, out?: string|null, log?: (s: string) => void }} opts
  */
 export async function runBenchmark(opts = {}) {
-  const o = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, floor: true, warmReps: null, out: null, ...opts };
+  const o = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, floor: true, warmReps: null, out: null, corpus: 'generated', ...opts };
   const log = o.log ?? ((s) => console.log(s));
   if (!existsSync(TOKENMETER_CLI)) throw new Error(`${TOKENMETER_CLI} is missing: run "npm run build" first.`);
-  const corpusDir = o.out ?? join(REPO_DIR, 'bench', '.corpus', o.size);
-  const { dir } = generateCorpusDir({ out: corpusDir, size: o.size, log });
+  const real = o.corpus === 'real';
+  const corpusDir = o.out ?? join(REPO_DIR, 'bench', '.corpus', real ? `real-${o.size}` : o.size);
+  let dir;
+  if (real) {
+    const built = buildRealCorpusDir({ out: corpusDir, size: o.size, log });
+    if (built.skipped) {
+      log(`real-transcript corpus skipped: ${built.skipped}`);
+      return { size: o.size, corpus: 'real', skipped: built.skipped, checks: [] };
+    }
+    dir = built.dir;
+  } else dir = generateCorpusDir({ out: corpusDir, size: o.size, log }).dir;
   const truth = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
-  const work = join(dir, '..', `.work-${o.size}`);
+  // ccusage 20 and the ground truth part ways on real transcripts in one documented case (see
+  // docs/benchmarks.md): there its token checks are reported, not required.
+  const peerStrict = !real;
+  const work = join(dir, '..', `.work-${real ? 'real-' : ''}${o.size}`);
   rmSync(work, { recursive: true, force: true });
   const noCodexDir = join(work, 'no-codex');
   mkdirSync(noCodexDir, { recursive: true });
@@ -117,11 +134,14 @@ export async function runBenchmark(opts = {}) {
   const claudeDirs = [join(dir, 'claude')];
   const envClaude = isolatedEnv({ claudeDirs, codexDir: noCodexDir, home: join(work, 'home'), cacheDir });
   const envAll = isolatedEnv({ claudeDirs, codexDir: join(dir, 'codex'), home: join(work, 'home'), cacheDir: join(work, 'tokenmeter-cache-all') });
+  const noClaudeDir = join(work, 'no-claude');
+  mkdirSync(join(noClaudeDir, 'projects'), { recursive: true });
+  const envCodex = isolatedEnv({ claudeDirs: [noClaudeDir], codexDir: join(dir, 'codex'), home: join(work, 'home'), cacheDir: join(work, 'tokenmeter-cache-codex') });
 
   const machine = machineInfo();
   const corpusBytes = truth.bytes.claude + truth.bytes.codex;
   log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memTotalGiB} GiB, node ${machine.node}, load ${machine.loadAvg.join(' ')}`);
-  log(`corpus: ${relative(process.cwd(), dir) || dir} — ${(truth.bytes.claude / 1e6).toFixed(1)} MB Claude Code (${truth.files.claudeSessions + truth.files.claudeResumed} sessions, ${truth.files.claudeSubagents} sub-agent files, ${truth.claude.totals.requests} requests), ${(truth.bytes.codex / 1e6).toFixed(1)} MB Codex`);
+  log(`corpus${real ? ' (real transcripts, replicated)' : ''}: ${relative(process.cwd(), dir) || dir} — ${(truth.bytes.claude / 1e6).toFixed(1)} MB Claude Code (${truth.files.claudeSessions + truth.files.claudeResumed} sessions, ${truth.files.claudeSubagents} sub-agent files, ${truth.claude.totals.requests} requests), ${(truth.bytes.codex / 1e6).toFixed(1)} MB Codex`);
 
   const peers = [
     { key: 'tokenmeter', label: 'tokenmeter', command: tools.tokenmeter.command, args: tools.tokenmeter.args, before: () => rmSync(cacheDir, { recursive: true, force: true }) },
@@ -129,7 +149,7 @@ export async function runBenchmark(opts = {}) {
   ];
   // Not a peer: the floor (Node reading every file once on one thread, counting newlines).
   if (o.floor) peers.push({ key: 'floor', label: 'floor: read all', command: process.execPath, args: [join(REPO_DIR, 'bench', 'floor.mjs'), ...claudeDirs], floor: true });
-  if (o.ccusage17) {
+  if (o.ccusage17 && !real) {
     ensureCcusage17(log);
     peers.push({ key: 'ccusage17', label: 'ccusage 17.2.1', command: CCUSAGE17_BIN, args: tools.ccusage17.args, reps: o.reps17 ?? o.reps });
   }
@@ -157,13 +177,13 @@ export async function runBenchmark(opts = {}) {
   const tools3 = peers.filter((p) => !p.floor);
   for (const p of tools3) {
     const diff = diffDaily(outputs[p.key], expectedClaude, { compareCost: false, labels: [p.label, 'ground truth'] });
-    checks.push({ what: `${p.label} tokens = ground truth (Claude Code)`, ok: diff.length === 0, diff: diff.slice(0, 10) });
+    checks.push({ what: `${p.label} tokens = ground truth (Claude Code)`, ok: diff.length === 0, diff: diff.slice(0, 10), soft: p.key !== 'tokenmeter' && !peerStrict });
   }
   for (const p of tools3.slice(1)) {
     const diff = diffDaily(outputs.tokenmeter, outputs[p.key], { costRelTolerance: 0.001, labels: ['tokenmeter', p.label] });
     const a = outputs.tokenmeter.totals.costUsd;
     const b = outputs[p.key].totals.costUsd;
-    checks.push({ what: `tokenmeter = ${p.label} per day (tokens exact, cost within 0.1%; total $${a.toFixed(2)} vs $${b.toFixed(2)})`, ok: diff.length === 0, diff: diff.slice(0, 10) });
+    checks.push({ what: `tokenmeter = ${p.label} per day (tokens exact, cost within 0.1%; total $${a.toFixed(2)} vs $${b.toFixed(2)}, tokens ${outputs.tokenmeter.totals.totalTokens} vs ${outputs[p.key].totals.totalTokens})`, ok: diff.length === 0, diff: diff.slice(0, 10), soft: !peerStrict });
   }
   const cold = Object.fromEntries(peers.map((p) => [p.key, { label: p.label, ...summarize(samples[p.key]) }]));
 
@@ -191,8 +211,34 @@ export async function runBenchmark(opts = {}) {
     const d1 = diffDaily(tmOut, expectedAll, { compareCost: false, labels: ['tokenmeter', 'ground truth'] });
     const d2 = diffDaily(tmOut, ccOut, { costRelTolerance: 0.001, labels: ['tokenmeter', 'ccusage 20'] });
     checks.push({ what: 'tokenmeter tokens = ground truth (Claude Code + Codex)', ok: d1.length === 0, diff: d1.slice(0, 10) });
-    checks.push({ what: `tokenmeter = ccusage 20.0.24 per day (Claude Code + Codex; total $${tmOut.totals.costUsd.toFixed(2)} vs $${ccOut.totals.costUsd.toFixed(2)})`, ok: d2.length === 0, diff: d2.slice(0, 10) });
+    checks.push({ what: `tokenmeter = ccusage 20.0.24 per day (Claude Code + Codex; total $${tmOut.totals.costUsd.toFixed(2)} vs $${ccOut.totals.costUsd.toFixed(2)})`, ok: d2.length === 0, diff: d2.slice(0, 10), soft: !peerStrict });
     withCodex = { tokenmeter: { label: 'tokenmeter', ...summarize(s.tokenmeter) }, ccusage20: { label: 'ccusage 20.0.24', ...summarize(s.ccusage20) } };
+  }
+
+  // Codex alone: Tokenmeter vs ccusage 20 (the Claude Code folder empty).
+  let codexOnly = null;
+  if (o.codex && truth.codex.totals.events > 0) {
+    const s = { tokenmeter: [], ccusage20: [] };
+    let tmOut;
+    let ccOut;
+    for (let rep = 0; rep < o.reps; rep++) {
+      rmSync(envCodex.TOKENMETER_CACHE_DIR, { recursive: true, force: true });
+      const a = await measure(tools.tokenmeter.command, tools.tokenmeter.args, { env: envCodex, captureStdout: rep === 0 });
+      const b = await measure(ccusage20Native(), tools.ccusage20.args, { env: envCodex, captureStdout: rep === 0 });
+      if (a.status !== 0 || b.status !== 0) throw new Error(`Codex only: tokenmeter ${a.status} ${a.stderr.slice(0, 500)} / ccusage ${b.status} ${b.stderr.slice(0, 500)}`);
+      if (rep === 0) {
+        tmOut = normalizeDaily(JSON.parse(a.stdout));
+        ccOut = normalizeDaily(JSON.parse(b.stdout));
+      }
+      s.tokenmeter.push(a);
+      s.ccusage20.push(b);
+    }
+    const expectedCodex = expectedDaily({ claude: { byDay: {} }, codex: truth.codex }, { codex: true });
+    const d1 = diffDaily(tmOut, expectedCodex, { compareCost: false, labels: ['tokenmeter', 'ground truth'] });
+    const d2 = diffDaily(tmOut, ccOut, { costRelTolerance: 0.001, labels: ['tokenmeter', 'ccusage 20'] });
+    checks.push({ what: 'tokenmeter tokens = ground truth (Codex only)', ok: d1.length === 0, diff: d1.slice(0, 10) });
+    checks.push({ what: `tokenmeter = ccusage 20.0.24 per day (Codex only; total $${tmOut.totals.costUsd.toFixed(2)} vs $${ccOut.totals.costUsd.toFixed(2)})`, ok: d2.length === 0, diff: d2.slice(0, 10) });
+    codexOnly = { tokenmeter: { label: 'tokenmeter', ...summarize(s.tokenmeter) }, ccusage20: { label: 'ccusage 20.0.24', ...summarize(s.ccusage20) } };
   }
 
   // Warm start: the index written by a cold run, then `status --json` N times.
@@ -250,11 +296,12 @@ export async function runBenchmark(opts = {}) {
   }
   log('');
   log(table(rows));
-  if (withCodex) {
+  for (const [title, g] of [['cold `daily --json`, Claude Code + Codex', withCodex], ['cold `daily --json`, Codex only', codexOnly]]) {
+    if (!g) continue;
     log('');
     log(table([
-      ['cold `daily --json`, Claude Code + Codex', 'min', 'median', 'peak RSS', 'CPU (median)', 'peer/tokenmeter (median)'],
-      ...['tokenmeter', 'ccusage20'].map((k) => [`${withCodex[k].label} (${withCodex[k].reps} reps)`, fmtMs(withCodex[k].minMs), fmtMs(withCodex[k].medianMs), fmtMb(withCodex[k].peakRssMb), fmtMs(withCodex[k].medianCpuMs ?? NaN), k === 'tokenmeter' ? '' : speed(withCodex[k].medianMs, withCodex.tokenmeter.medianMs)]),
+      [title, 'min', 'median', 'peak RSS', 'CPU (median)', 'peer/tokenmeter (median)'],
+      ...['tokenmeter', 'ccusage20'].map((k) => [`${g[k].label} (${g[k].reps} reps)`, fmtMs(g[k].minMs), fmtMs(g[k].medianMs), fmtMb(g[k].peakRssMb), fmtMs(g[k].medianCpuMs ?? NaN), k === 'tokenmeter' ? '' : speed(g[k].medianMs, g.tokenmeter.medianMs)]),
     ]));
   }
   log('(peer/tokenmeter > 1 means tokenmeter is faster; "floor" = plain Node reading every file once on one thread, counting newlines)');
@@ -266,10 +313,10 @@ export async function runBenchmark(opts = {}) {
   }
   log('');
   for (const c of checks) {
-    log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}`);
+    log(`${c.ok ? 'ok  ' : c.soft ? 'note' : 'FAIL'} ${c.what}`);
     for (const d of c.diff) log(`       ${d}`);
   }
-  const results = { size: o.size, corpusBytes, corpus: { files: truth.files, requests: truth.claude.totals.requests, codexEvents: truth.codex.totals.events }, machine, cold, withCodex, warm, incremental, live, checks, at: new Date().toISOString() };
+  const results = { size: o.size, corpusKind: real ? 'real' : 'generated', corpusBytes, corpus: { files: truth.files, requests: truth.claude.totals.requests, codexEvents: truth.codex.totals.events, sources: truth.sources }, machine, cold, withCodex, codexOnly, warm, incremental, live, checks, at: new Date().toISOString() };
   return results;
 }
 
@@ -280,14 +327,22 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(0);
   }
   // No top-level await: the unit tests load this module through require().
-  runBenchmark(args).then(
-    (results) => {
-      const jsonPath = args.json ?? join(REPO_DIR, 'bench', '.corpus', `results-${args.size}.json`);
+  const kinds = args.corpus === 'both' ? ['generated', 'real'] : [args.corpus];
+  (async () => {
+    let ok = true;
+    for (const corpus of kinds) {
+      if (kinds.length > 1) console.log(`\n== ${corpus === 'real' ? 'real transcripts (replicated)' : 'generated'} corpus ==`);
+      const results = await runBenchmark({ ...args, corpus, out: args.out && kinds.length > 1 ? join(args.out, corpus) : args.out });
+      if (results.skipped) continue;
+      const jsonPath = args.json && kinds.length === 1 ? args.json : join(REPO_DIR, 'bench', '.corpus', `results-${corpus === 'real' ? 'real-' : ''}${args.size}.json`);
       mkdirSync(join(jsonPath, '..'), { recursive: true });
       writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
       console.log(`\nresults: ${relative(process.cwd(), jsonPath)}`);
-      process.exitCode = results.checks.every((c) => c.ok) ? 0 : 1;
-    },
+      ok &&= results.checks.every((c) => c.ok || c.soft);
+    }
+    process.exitCode = ok ? 0 : 1;
+  })().then(
+    () => {},
     (error) => {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
