@@ -5,6 +5,7 @@ import { pacingLineText } from '../core/alertPhrases';
 import { claudeWindowReadings, codexWindowReadings, pacingJson, pacingOfAll } from '../core/pacing';
 import { computeStatus } from '../core/status/computeStatus';
 import { sanitizeForTerminal } from '../core/terminalText';
+import { statusWindowMs } from '../core/snapshot';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print, warnSkipped } from './reports';
@@ -32,7 +33,8 @@ export async function runStatus(argv: string[]): Promise<number> {
     planSnapshot = undefined; // an unreadable record only means no plan quota is shown
   }
   const status = computeStatus({
-    events: scanner.ledger.events(),
+    // Older rows of a restored index stay packed (Ledger.eventsSince) unless an endpoint's own period needs them.
+    events: endpoints?.readings.length ? scanner.ledger.events() : scanner.ledger.eventsSince(nowMs - statusWindowMs),
     prices: priceTableOf(settings),
     calendar,
     budget: settings.budget,

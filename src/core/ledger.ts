@@ -14,7 +14,17 @@ import { sourceNames, type UsageEvent } from './usageEvent';
  * parallel readers need no ordering.
  */
 export class Ledger {
-  private readonly rows: UsageEvent[] = [];
+  /**
+   * Rows from a restored index stay packed (sorted by time, see serialize) and become objects
+   * only when read: a warm status needs the last month, not every request of every year.
+   * `rows[i]` is undefined for a restored row not read yet.
+   */
+  private rows: UsageEvent[] = [];
+  private packed: { rows: Float64Array; strings: string[]; count: number } | undefined;
+  /** Restored rows from this index on are objects (they are the newest). */
+  private materializedFrom = 0;
+  /** Restored rows before `materializedFrom` made objects because a new record merged into them. */
+  private readonly touched = new Set<number>();
   /** Modification time of the file each row's session credit comes from (0: unknown, oldest). */
   private readonly creditFileMtimeMs: number[] = [];
   private keyIndex = new Map<string, number>();
@@ -39,7 +49,52 @@ export class Ledger {
   }
 
   events(): readonly UsageEvent[] {
+    if (this.packed) this.materialize(0);
     return this.rows;
+  }
+
+  /**
+   * Every row whose time is at or after `startMs` (in no particular order). Reads only the
+   * newest part of a restored index: its cost follows the window, not the history.
+   */
+  eventsSince(startMs: number): UsageEvent[] {
+    const packed = this.packed;
+    if (!packed) return this.rows.filter((e) => e.timestampMs >= startMs);
+    // Restored rows are sorted by time: binary search for the first one in the window.
+    let lo = 0;
+    let hi = packed.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (packed.rows[mid * fieldsPerRow + 1] < startMs) lo = mid + 1;
+      else hi = mid;
+    }
+    this.materialize(lo);
+    const out = this.rows.slice(lo, packed.count);
+    for (const at of this.touched) if (at < lo && this.rows[at].timestampMs >= startMs) out.push(this.rows[at]);
+    for (let at = packed.count; at < this.rows.length; at++) if (this.rows[at].timestampMs >= startMs) out.push(this.rows[at]);
+    return out.filter((e) => e.timestampMs >= startMs);
+  }
+
+  /** Makes objects of the restored rows from `from` on. */
+  private materialize(from: number): void {
+    const packed = this.packed;
+    if (!packed || from >= this.materializedFrom) return;
+    const { rows, strings } = packed;
+    for (let i = from; i < this.materializedFrom; i++) this.rows[i] ??= decodeRow(rows, i * fieldsPerRow, strings);
+    this.materializedFrom = from;
+    if (from === 0) {
+      this.packed = undefined;
+      this.touched.clear();
+    }
+  }
+
+  private row(at: number): UsageEvent {
+    let row = this.rows[at];
+    if (row === undefined && this.packed) {
+      row = this.rows[at] = decodeRow(this.packed.rows, at * fieldsPerRow, this.packed.strings);
+      this.touched.add(at);
+    }
+    return row;
   }
 
   /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
@@ -71,9 +126,15 @@ export class Ledger {
       if (at === undefined) stringIndex.set(value, (at = strings.push(value) - 1));
       return at;
     };
-    const rows = new Float64Array(this.rows.length * fieldsPerRow);
+    const all = this.events();
+    // Sorted by time, so that a reader can take the newest rows alone (see eventsSince).
+    const order = Array.from(all.keys()).sort((a, b) => all[a].timestampMs - all[b].timestampMs || a - b);
+    const position = new Float64Array(all.length);
+    order.forEach((from, to) => (position[from] = to));
+    const rows = new Float64Array(all.length * fieldsPerRow);
     let at = 0;
-    for (const e of this.rows) {
+    for (const i of order) {
+      const e = all[i];
       rows[at] = sourceNames.indexOf(e.source);
       rows[at + 1] = e.timestampMs;
       rows[at + 2] = ref(e.sessionId);
@@ -90,7 +151,7 @@ export class Ledger {
       at += fieldsPerRow;
     }
     const keys = this.rowByKey;
-    return { strings, rows, keys: [...keys.keys()].join('\n'), keyRows: Float64Array.from(keys.values()), duplicateCount: this.duplicateCount };
+    return { strings, rows, keys: [...keys.keys()].join('\n'), keyRows: Float64Array.from(keys.values(), (row) => position[row]), duplicateCount: this.duplicateCount };
   }
 
   /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
@@ -99,40 +160,37 @@ export class Ledger {
     if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || !(rows instanceof Float64Array) || !(keyRows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) {
       throw new Error('damaged ledger rows');
     }
-    const count = (value: number) => {
-      if (!Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
-      return value;
-    };
-    const name = (value: number) => {
-      const text = strings[value];
-      if (typeof text !== 'string') throw new Error('damaged ledger name');
-      return text;
-    };
     const ledger = new Ledger();
+    const count = rows.length / fieldsPerRow;
+    // Checked now, decoded when read (see eventsSince); times must be sorted.
+    let previousMs = -Infinity;
     for (let at = 0; at < rows.length; at += fieldsPerRow) {
-      const source = sourceNames[rows[at]];
-      if (source === undefined) throw new Error('damaged ledger source');
-      const loggedCost = rows[at + 11];
-      ledger.creditFileMtimeMs.push(0);
-      const event: UsageEvent = {
-        source, timestampMs: count(rows[at + 1]), sessionId: name(rows[at + 2]), agentId: name(rows[at + 3]), project: name(rows[at + 4]), model: name(rows[at + 5]),
-        inputTokens: count(rows[at + 6]), outputTokens: count(rows[at + 7]), cacheWrite5mTokens: count(rows[at + 8]), cacheWrite1hTokens: count(rows[at + 9]), cacheReadTokens: count(rows[at + 10]),
-      };
-      if (loggedCost !== -1) event.loggedCostUsd = count(loggedCost);
-      const webSearches = count(rows[at + 12]);
-      if (webSearches > 0) event.webSearchRequests = webSearches;
-      ledger.rows.push(event);
+      if (sourceNames[rows[at]] === undefined) throw new Error('damaged ledger source');
+      if (typeof strings[rows[at + 2]] !== 'string' || typeof strings[rows[at + 3]] !== 'string' || typeof strings[rows[at + 4]] !== 'string' || typeof strings[rows[at + 5]] !== 'string') {
+        throw new Error('damaged ledger name');
+      }
+      checkCount(rows[at + 1]);
+      for (let f = 6; f <= 10; f++) checkCount(rows[at + f]);
+      if (rows[at + 11] !== -1) checkCount(rows[at + 11]);
+      checkCount(rows[at + 12]);
+      if (rows[at + 1] < previousMs) throw new Error('damaged ledger order');
+      previousMs = rows[at + 1];
     }
+    ledger.rows = new Array<UsageEvent>(count);
+    ledger.creditFileMtimeMs.length = count;
+    ledger.creditFileMtimeMs.fill(0);
+    ledger.packed = { rows, strings, count };
+    ledger.materializedFrom = count;
     for (const text of strings) ledger.strings.set(text, text);
     // Keys are checked now but indexed later: the first status needs only the rows.
-    if (typeof data.keys !== 'string' || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < ledger.rows.length)) {
+    if (typeof data.keys !== 'string' || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < count)) {
       throw new Error('damaged ledger keys');
     }
     let keyCount = data.keys === '' ? 0 : 1;
     for (let at = data.keys.indexOf('\n'); at !== -1; at = data.keys.indexOf('\n', at + 1)) keyCount++;
     if (keyCount !== keyRows.length) throw new Error('damaged ledger keys');
     ledger.pendingKeys = { keys: data.keys, keyRows };
-    ledger.duplicateCount = count(Number(data.duplicateCount));
+    ledger.duplicateCount = checkCount(Number(data.duplicateCount));
     return ledger;
   }
 
@@ -142,7 +200,7 @@ export class Ledger {
   }
 
   private merge(at: number, seen: UsageEvent, fileMtimeMs: number): void {
-    const kept = this.rows[at];
+    const kept = this.row(at);
     const creditMtimeMs = this.creditFileMtimeMs[at];
     if (fileMtimeMs < creditMtimeMs || (fileMtimeMs === creditMtimeMs && creditsBefore(seen, kept))) {
       kept.sessionId = this.share(seen.sessionId);
@@ -168,6 +226,21 @@ export class Ledger {
     event.model = this.share(event.model);
     return event;
   }
+}
+
+function checkCount(value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
+  return value;
+}
+
+function decodeRow(rows: Float64Array, at: number, strings: string[]): UsageEvent {
+  const event: UsageEvent = {
+    source: sourceNames[rows[at]], timestampMs: rows[at + 1], sessionId: strings[rows[at + 2]], agentId: strings[rows[at + 3]], project: strings[rows[at + 4]], model: strings[rows[at + 5]],
+    inputTokens: rows[at + 6], outputTokens: rows[at + 7], cacheWrite5mTokens: rows[at + 8], cacheWrite1hTokens: rows[at + 9], cacheReadTokens: rows[at + 10],
+  };
+  if (rows[at + 11] !== -1) event.loggedCostUsd = rows[at + 11];
+  if (rows[at + 12] > 0) event.webSearchRequests = rows[at + 12];
+  return event;
 }
 
 /**

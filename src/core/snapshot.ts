@@ -72,6 +72,9 @@ const levelRank: Record<BudgetLevel, number> = { ok: 0, warning: 1, error: 2, ex
  * The status bar's numbers at `nowMs`: spend today / this week / this month, the
  * current 5-hour block with its burn rate, and each configured cap with a projection.
  */
+/** How far back a status snapshot reads (ms): day, week and month, whatever the reset day, all start within it. */
+export const statusWindowMs = 33 * 86_400_000;
+
 export function computeStatusSnapshot(
   events: readonly UsageEvent[],
   options: { prices: PriceTable; calendar: Calendar; nowMs: number; budget: BudgetSettings; officialLimits?: CodexRateLimit[] },

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Calendar } from '../core/calendar';
 import { PriceTable } from '../core/pricing';
 import type { Settings } from '../core/settings';
-import { computeStatusSnapshot, type StatusSnapshot } from '../core/snapshot';
+import { computeStatusSnapshot, statusWindowMs, type StatusSnapshot } from '../core/snapshot';
 import { defaultLogRoots, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
@@ -114,10 +114,12 @@ export class UsageService implements vscode.Disposable {
       this.setState({ kind: 'no-logs', roots: this.roots });
       return;
     }
-    const snapshot = computeStatusSnapshot(this.scanner.ledger.events(), {
+    const nowMs = Date.now();
+    // The first number needs the last month only; older rows of the index stay packed until a view asks.
+    const snapshot = computeStatusSnapshot(this.scanner.ledger.eventsSince(nowMs - statusWindowMs), {
       prices: this.prices,
       calendar: this.calendar,
-      nowMs: Date.now(),
+      nowMs,
       budget: this.budget,
       officialLimits: this.scanner.officialLimits(),
     });

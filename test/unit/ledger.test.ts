@@ -24,6 +24,37 @@ function usageOf(r: { key: string | undefined; session: string; time: number; ou
 }
 
 describe('ledger', () => {
+  it('restored from its index, gives the same rows, the same window of recent rows, and the same merges as the ledger it was saved from', () => {
+    fc.assert(
+      fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), (before, after, sinceMs) => {
+        const original = new Ledger();
+        for (const file of before) for (const r of file.records) original.add(usageOf(r), file.mtimeMs);
+        const restored = Ledger.deserialize(original.serialize());
+        const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
+        // The window first (rows stay packed), then new records, some merging into old rows.
+        assert.deepEqual(keyed(restored.eventsSince(sinceMs)), keyed(original.events().filter((e) => e.timestampMs >= sinceMs)));
+        // Files newer than any before (the index does not keep which file's age a credit came from).
+        for (const file of after) for (const r of file.records) {
+          original.add(usageOf(r), 10 + file.mtimeMs);
+          restored.add(usageOf(r), 10 + file.mtimeMs);
+        }
+        assert.deepEqual(keyed(restored.eventsSince(sinceMs)), keyed(original.events().filter((e) => e.timestampMs >= sinceMs)));
+        assert.deepEqual(keyed(restored.events()), keyed(original.events()));
+        assert.equal(restored.size, original.size);
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('refuses a saved index whose rows are not in time order', () => {
+    const ledger = new Ledger();
+    for (const time of [5, 1, 3]) ledger.add(usageOf({ key: String(time), session: 's1', time, output: 1, input: 1 }));
+    const saved = ledger.serialize();
+    assert.deepEqual([saved.rows[1], saved.rows[13], saved.rows[25]], [1, 3, 5]);
+    [saved.rows[1], saved.rows[13]] = [saved.rows[13], saved.rows[1]];
+    assert.throws(() => Ledger.deserialize(saved), /order/);
+  });
+
   it('keeps the fuller snapshot and credits the session of the oldest file, whatever the order files and lines are read in', () => {
     fc.assert(
       fc.property(filesArb, (files) => {
