@@ -29,7 +29,7 @@ export class Ledger {
   private readonly creditFileMtimeMs: number[] = [];
   private keyIndex = new Map<string, number>();
   /** Keys from a restored index, turned into `keyIndex` only when the first new usage arrives. */
-  private pendingKeys: { keys: string; keyRows: Float64Array } | undefined;
+  private pendingKeys: { keys: string | Uint8Array; keyRows: Float64Array } | undefined;
   private readonly strings = new Map<string, string>();
   /** Increases on every change, so views can tell whether to recompute. */
   version = 0;
@@ -37,7 +37,8 @@ export class Ledger {
 
   private get rowByKey(): Map<string, number> {
     if (this.pendingKeys) {
-      const { keys, keyRows } = this.pendingKeys;
+      const { keyRows } = this.pendingKeys;
+      const keys = typeof this.pendingKeys.keys === 'string' ? this.pendingKeys.keys : new TextDecoder().decode(this.pendingKeys.keys);
       this.pendingKeys = undefined;
       (keys === '' ? [] : keys.split('\n')).forEach((key, i) => this.keyIndex.set(key, keyRows[i]));
     }
@@ -183,11 +184,13 @@ export class Ledger {
     ledger.materializedFrom = count;
     for (const text of strings) ledger.strings.set(text, text);
     // Keys are checked now but indexed later: the first status needs only the rows.
-    if (typeof data.keys !== 'string' || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < count)) {
+    if ((typeof data.keys !== 'string' && !(data.keys instanceof Uint8Array)) || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < count)) {
       throw new Error('damaged ledger keys');
     }
-    let keyCount = data.keys === '' ? 0 : 1;
-    for (let at = data.keys.indexOf('\n'); at !== -1; at = data.keys.indexOf('\n', at + 1)) keyCount++;
+    // Bytes (from the index file) are decoded only when the first new usage needs the keys.
+    const newline = typeof data.keys === 'string' ? '\n' : 0x0a;
+    let keyCount = data.keys.length === 0 ? 0 : 1;
+    for (let at = data.keys.indexOf(newline as never); at !== -1; at = data.keys.indexOf(newline as never, at + 1)) keyCount++;
     if (keyCount !== keyRows.length) throw new Error('damaged ledger keys');
     ledger.pendingKeys = { keys: data.keys, keyRows };
     ledger.duplicateCount = checkCount(Number(data.duplicateCount));
@@ -321,8 +324,8 @@ export interface SerializedLedger {
    * 5 token counts, logged cost (-1: none), web searches.
    */
   rows: Float64Array;
-  /** Dedup keys, `\n`-separated, and the row of each. */
-  keys: string;
+  /** Dedup keys, `\n`-separated (as text, or its UTF-8 bytes), and the row of each. */
+  keys: string | Uint8Array;
   keyRows: Float64Array;
   duplicateCount: number;
 }

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { ParsedUsage } from '../../src/core/claudeLog';
-import { FileRepeats, Ledger } from '../../src/core/ledger';
+import { fieldsPerRow, FileRepeats, Ledger } from '../../src/core/ledger';
 
 const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 300;
 
@@ -50,8 +50,9 @@ describe('ledger', () => {
     const ledger = new Ledger();
     for (const time of [5, 1, 3]) ledger.add(usageOf({ key: String(time), session: 's1', time, output: 1, input: 1 }));
     const saved = ledger.serialize();
-    assert.deepEqual([saved.rows[1], saved.rows[13], saved.rows[25]], [1, 3, 5]);
-    [saved.rows[1], saved.rows[13]] = [saved.rows[13], saved.rows[1]];
+    const time = (row: number) => row * fieldsPerRow + 1;
+    assert.deepEqual([saved.rows[time(0)], saved.rows[time(1)], saved.rows[time(2)]], [1, 3, 5]);
+    [saved.rows[time(0)], saved.rows[time(1)]] = [saved.rows[time(1)], saved.rows[time(0)]];
     assert.throws(() => Ledger.deserialize(saved), /order/);
   });
 
