@@ -25,19 +25,21 @@
 //
 // Ground truth (expected.json, same shape as bench/generateCorpus.mjs): computed by the replicator
 // from the numbers it wrote. Claude Code: one request per (message.id, requestId), its usage from the
-// last line of the stream that was written (a streamed reply's later lines carry the final
-// output_tokens); Codex: deltas of `total_token_usage` per file, repeated totals not counted, a drop
+// most complete snapshot written (a streamed reply's later lines carry the final output_tokens: the
+// most output, then the most input and cache tokens), dated by the first line that carries it (a
+// reply streamed across midnight counts on the day it started); Codex: deltas of `total_token_usage` per file, repeated totals not counted, a drop
 // in the totals falling back to `last_token_usage`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GroundTruth } from './lib/groundTruth.mjs';
 import { Rng } from './lib/prng.mjs';
 
 export const REAL_SIZES = { small: 20_000_000, medium: 150_000_000, large: 1_500_000_000 };
-export const REPLICATOR_VERSION = 2;
+// 3: a request's snapshot and day by the most complete snapshot, earliest line (was: the last line).
+export const REPLICATOR_VERSION = 3;
 export const DEFAULT_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 export const DEFAULT_MIRROR = process.env.TOKENMETER_BENCH_MIRROR ?? '/work/.mirror';
 
@@ -187,7 +189,7 @@ const CODEX_USAGE_RE = new RegExp(`"total_token_usage":\\{(${NUMS})\\},"last_tok
 
 // ---- ground truth from the written bytes ---------------------------------------------------------
 
-/** Claude Code requests in written text: Map key -> { ts, model, usage, sessionId, agentId } (last line wins). */
+/** Claude Code requests in written text: Map key -> { ts, model, usage, sessionId, agentId } (most complete snapshot, earliest time). */
 function claudeRequests(text, into) {
   let malformed = 0;
   for (const line of text.split('\n')) {
@@ -206,17 +208,49 @@ function claudeRequests(text, into) {
     const u = m.usage;
     const h1 = u.cache_creation?.ephemeral_1h_input_tokens ?? 0;
     const creation = u.cache_creation_input_tokens ?? 0;
-    into.set(`${m.id}:${j.requestId}`, {
-      timestampMs: Date.parse(j.timestamp),
+    const key = `${m.id}:${j.requestId}`;
+    const usage = { inputTokens: u.input_tokens ?? 0, outputTokens: u.output_tokens ?? 0, cacheWrite5mTokens: creation - h1, cacheWrite1hTokens: h1, cacheReadTokens: u.cache_read_input_tokens ?? 0 };
+    const timestampMs = Date.parse(j.timestamp);
+    const seen = into.get(key);
+    if (seen && !fuller(usage, timestampMs, seen.usage, seen.timestampMs)) continue;
+    into.set(key, {
+      timestampMs,
       model: m.model,
       sessionId: j.sessionId,
       agentId: j.agentId ?? '',
       messageId: m.id,
       requestId: j.requestId,
-      usage: { inputTokens: u.input_tokens ?? 0, outputTokens: u.output_tokens ?? 0, cacheWrite5mTokens: creation - h1, cacheWrite1hTokens: h1, cacheReadTokens: u.cache_read_input_tokens ?? 0 },
+      usage,
     });
   }
   return malformed;
+}
+
+function fuller(a, aMs, b, bMs) {
+  for (const k of ['outputTokens', 'inputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens']) if (a[k] !== b[k]) return a[k] > b[k];
+  return aMs < bMs;
+}
+
+/** Recomputes the ground truth of an existing corpus from its files (after a change of the truth's rules). */
+export function recomputeTruth(dir) {
+  const previous = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+  const truth = new GroundTruth();
+  const requests = new Map();
+  const walk = (d, out) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), out);
+      else if (e.name.endsWith('.jsonl')) out.push(join(d, e.name));
+    }
+    return out;
+  };
+  let malformed = 0;
+  for (const f of walk(join(dir, 'claude'), []).sort()) malformed += claudeRequests(readFileSync(f, 'utf8'), requests);
+  for (const req of requests.values()) truth.addClaudeRequest(req);
+  for (const f of walk(join(dir, 'codex'), []).sort()) codexDeltas(readFileSync(f, 'utf8'), truth);
+  const t = truth.toJSON();
+  const next = { ...previous, replicatorVersion: REPLICATOR_VERSION, claude: t.claude, codex: t.codex, lines: { ...previous.lines, malformed } };
+  writeFileSync(join(dir, 'expected.json'), JSON.stringify(next, null, 1) + '\n');
+  return next;
 }
 
 /** Codex deltas in one written rollout, by the rule in the header. */
@@ -378,6 +412,11 @@ export function buildRealCorpusDir({ out, size = 'small', bytes, seed = '1', for
   if (existsSync(expectedPath) && !force) {
     const previous = JSON.parse(readFileSync(expectedPath, 'utf8'));
     if (previous.replicatorVersion === REPLICATOR_VERSION && previous.sizeBytes === sizeBytes) return { dir, expectedPath, generated: false, truth: previous };
+    // Version 2 wrote the same bytes; only the ground truth's rule changed.
+    if (previous.replicatorVersion === 2 && previous.sizeBytes === sizeBytes) {
+      log(`recomputing the ground truth of ${dir} (rules of version ${REPLICATOR_VERSION})`);
+      return { dir, expectedPath, generated: false, truth: recomputeTruth(dir) };
+    }
   }
   if (!mirrorGitDir(mirror, SOURCES.claude.repo) && !mirrorGitDir(mirror, SOURCES.codex.repo)) {
     return { dir, expectedPath, generated: false, truth: null, skipped: `no mirror of ${SOURCES.claude.github} or ${SOURCES.codex.github} under ${mirror} (set TOKENMETER_BENCH_MIRROR)` };
