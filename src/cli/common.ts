@@ -11,6 +11,7 @@ import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
 import { sanitizeForTerminal } from '../core/terminalText';
+import { priceDataCacheFile, readCachedPriceDataSync, refreshPriceData } from '../sources/priceDataRefresh';
 
 export { UsageError, type ParsedArgs };
 
@@ -151,8 +152,17 @@ export async function scanForCli(args: ParsedArgs, settings: Settings): Promise<
   return scanner;
 }
 
+/**
+ * The price table for a command. With `tokenmeter.priceDataRefresh` on, the cached refreshed data
+ * prices first; a stale cache is refreshed in the background (the scan does not wait; the next run uses it).
+ */
 export function priceTableOf(settings: Settings): PriceTable {
-  return new PriceTable(settings.prices);
+  if (!settings.priceDataRefresh) return new PriceTable(settings.prices);
+  const file = priceDataCacheFile();
+  void refreshPriceData({ file, nowMs: Date.now(), timeoutMs: 5_000 }).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  });
+  return new PriceTable(settings.prices, { refreshed: readCachedPriceDataSync(file) });
 }
 
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;

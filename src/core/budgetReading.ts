@@ -318,9 +318,13 @@ export const planQuotaSchema = z.object({
   window: z.string(),
   /** 0-100 (may exceed 100 with overage). */
   usedPercent: z.number(),
-  /** Counted units when the source gives them (Copilot: requests). */
+  /** Counted units when the source gives them (Copilot: premium requests, or AI credits since 2026-06-01). */
   used: z.number().optional(),
   entitlement: z.number().optional(),
+  /** What `used` and `entitlement` count. */
+  unit: z.enum(['requests', 'credits']).optional(),
+  /** USD per unit when it has a price (an AI credit is $0.01). */
+  usdPerUnit: z.number().optional(),
   unlimited: z.boolean().optional(),
   resetsAt: z.string().optional(),
   fetchedAtMs: z.number(),

@@ -28,6 +28,7 @@ export const defaultSettings: Settings = {
   codexHomes: [],
   timeZone: '',
   prices: {},
+  priceDataRefresh: false,
   endpoints: {
     sources: [],
     pollIntervalMs: 60000,

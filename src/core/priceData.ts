@@ -24,6 +24,8 @@ export interface PriceAdjustments {
   speeds: SpeedEntry[];
   aliases: AliasEntry[];
   routingTiers: { small: string; medium: string; large: string };
+  /** GitHub Copilot bills AI credits instead of premium requests from this UTC day on. */
+  copilot: { aiCreditsSince: string; usdPerAiCredit: number; source: string };
 }
 
 /**

@@ -21,6 +21,7 @@ export const priceAdjustmentsSchema = z.object({
   speeds: z.array(speedEntrySchema),
   aliases: z.array(aliasEntrySchema),
   routingTiers: z.object({ small: z.string().min(1), medium: z.string().min(1), large: z.string().min(1) }),
+  copilot: z.object({ aiCreditsSince: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), usdPerAiCredit: z.number().positive(), source: z.string() }),
 });
 
 

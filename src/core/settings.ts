@@ -84,6 +84,8 @@ export const settingsSchema = z.object({
   timeZone: z.string().default(''),
   /** Rates for models the bundled price data lacks, keyed by model-id prefix. */
   prices: z.record(z.string(), tokenRatesSchema).default({}),
+  /** Opt-in: fetch the price package's published data file at most daily (cached; the bundled data stays the fallback). */
+  priceDataRefresh: z.boolean().default(false),
   endpoints: endpointsSettingsSchema.default(endpointsSettingsSchema.parse({})),
   routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
   runaway: runawaySettingsSchema.default(runawaySettingsSchema.parse({})),

@@ -21,7 +21,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** Compares two settings snapshots section by section. */
 export function settingsImpact(before: Settings, after: Settings): SettingsImpact {
   const rescan = !same(before.sources, after.sources) || !same(before.claudeConfigDirs, after.claudeConfigDirs) ||
-    !same(before.codexHomes, after.codexHomes) || before.timeZone !== after.timeZone || !same(before.prices, after.prices);
+    !same(before.codexHomes, after.codexHomes) || before.timeZone !== after.timeZone || !same(before.prices, after.prices) ||
+    before.priceDataRefresh !== after.priceDataRefresh;
   return {
     rescan,
     recompute: !same(before.budget, after.budget),

@@ -2,13 +2,14 @@ import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Calendar } from '../core/calendar';
-import { PriceTable } from '../core/pricing';
+import { PriceTable, type RefreshedPriceData } from '../core/pricing';
 import type { Settings } from '../core/settings';
 import { computeStatusSnapshot, statusWindowMs, type StatusSnapshot } from '../core/snapshot';
 import { defaultLogRoots, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
 import { UsageScanner } from '../sources/usageScanner';
+import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../sources/priceDataRefresh';
 
 export type ServiceState =
   | { kind: 'starting' }
@@ -29,7 +30,8 @@ const recomputeMs = 30_000;
  */
 export class UsageService implements vscode.Disposable {
   readonly scanner: UsageScanner;
-  readonly prices: PriceTable;
+  /** Replaced once when opt-in refreshed price data is loaded (see refreshPrices). */
+  prices: PriceTable;
   readonly calendar: Calendar;
   readonly roots: LogRoots;
   private readonly indexPath: string;
@@ -42,19 +44,42 @@ export class UsageService implements vscode.Disposable {
   private disposed = false;
 
   private budget: Settings['budget'];
+  private readonly priceDataRefresh: Settings | undefined;
 
   constructor(settings: Settings, private readonly log: (message: string) => void) {
     this.budget = settings.budget;
     this.roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
     this.prices = new PriceTable(settings.prices);
+    this.priceDataRefresh = settings.priceDataRefresh ? settings : undefined;
     this.calendar = new Calendar(settings.timeZone || undefined);
     this.scanner = new UsageScanner({ roots: this.roots, sources: settings.sources, log });
     this.indexPath = defaultIndexPath(this.roots, settings.sources);
   }
 
+  /**
+   * Opt-in (`tokenmeter.priceDataRefresh`): price with the cached refreshed data, then refresh it in the
+   * background when older than a day. Never blocks a scan; on failure the bundled prices stay and the
+   * reason is logged.
+   */
+  private async refreshPrices(settings: Settings): Promise<void> {
+    const file = priceDataCacheFile();
+    const use = (refreshed: RefreshedPriceData | undefined) => {
+      if (!refreshed || this.disposed) return;
+      this.prices = new PriceTable(settings.prices, { refreshed });
+      if (this.state.kind === 'ready') this.publish();
+    };
+    use(await readCachedPriceData(file));
+    try {
+      use(await refreshPriceData({ file, nowMs: Date.now() }));
+    } catch (err) {
+      this.log(err instanceof Error ? err.message : String(err));
+    }
+  }
+
   /** Starts reading; resolves after the first numbers are shown. */
   async start(): Promise<void> {
     const started = Date.now();
+    if (this.priceDataRefresh) void this.refreshPrices(this.priceDataRefresh).catch((err: unknown) => this.log(String(err)));
     if (await loadIndex(this.indexPath, this.scanner)) {
       this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
       this.publish();

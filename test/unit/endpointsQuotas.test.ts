@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { endpointSourceConfigSchema } from '../../src/core/budgetReading';
-import { budgetStatusJson, fetchSourceReadings } from '../../src/sources/endpoints';
+import { budgetStatusJson, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
 import { apiRoot, sdkSuffixes } from '../../src/sources/endpoints/baseUrl';
 import type { AdapterDeps } from '../../src/sources/endpoints/http';
 import { FixtureServer, fixture, json } from '../fixtures/endpoints/server';
@@ -107,5 +107,27 @@ describe('org spend limits and SDK base URLs (issue 21), on real servers at 127.
       assert.equal(apiRoot('https://corp.example/litellm', sdkSuffixes.litellm), 'https://corp.example/litellm');
       assert.equal(apiRoot('https://openrouter.ai/API/V1', sdkSuffixes.openrouter), 'https://openrouter.ai');
     });
+  });
+});
+
+describe('GitHub Copilot AI credits (issue 21), on a real server at 127.0.0.1', () => {
+  let server: FixtureServer;
+  beforeEach(async () => { server = await FixtureServer.start(); });
+  afterEach(async () => { await server.close(); });
+
+  it('reads the allowance as AI credits (1 credit = $0.01) after the 2026-06-01 switch', async () => {
+    // The endpoint VS Code's Copilot reads (copilot_internal/user); body as recorded in test/fixtures/endpoints/copilot-user.json.
+    server.on('/copilot_internal/user', json({ ...JSON.parse(fixture('copilot-user.json')), quota_snapshots: { premium_interactions: { entitlement: 1500, remaining: 600, percent_remaining: 40, unlimited: false, overage_count: 0 } } }));
+    const quota = await fetchCopilotQuota({ apiKey: 'gho_test', nowMs: Date.UTC(2026, 11, 3), timeoutMs: 2_000 }, `${server.url}/copilot_internal/user`);
+    assert.deepEqual([quota.window, quota.unit, quota.used, quota.entitlement, quota.usdPerUnit, Math.round(quota.usedPercent)], ['AI credits', 'credits', 900, 1500, 0.01, 60]);
+  });
+
+  it('still speaks premium requests for a reading from before the switch, and prefers an ai_credits snapshot when present', async () => {
+    server.on('/copilot_internal/user', json(fixture('copilot-user.json')));
+    const before = await fetchCopilotQuota({ apiKey: 'gho_test', nowMs: Date.UTC(2026, 4, 20), timeoutMs: 2_000 }, `${server.url}/copilot_internal/user`);
+    assert.equal(before.window, 'premium requests');
+    server.on('/copilot_internal/user', json({ quota_reset_date_utc: '2026-12-01T00:00:00.000Z', quota_snapshots: { ai_credits: { entitlement: 7000, remaining: 6500, unlimited: false } } }));
+    const credits = await fetchCopilotQuota({ apiKey: 'gho_test', nowMs: Date.UTC(2026, 4, 20), timeoutMs: 2_000 }, `${server.url}/copilot_internal/user`);
+    assert.deepEqual([credits.window, credits.used], ['AI credits', 500]);
   });
 });

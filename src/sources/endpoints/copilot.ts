@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PlanQuota } from '../../core/budgetReading';
+import { priceAdjustments } from '../../core/priceData';
 import { ensureOk, httpGet, parseBody, requireKey, toNumber, type AdapterDeps } from './http';
 
 const LABEL = 'GitHub Copilot';
@@ -22,7 +23,8 @@ export const copilotUserSchema = z
     copilot_plan: z.string().nullish(),
     quota_reset_date: z.string().nullish(),
     quota_reset_date_utc: z.string().nullish(),
-    quota_snapshots: z.object({ premium_interactions: quotaSchema }).passthrough(),
+    quota_snapshots: z.object({ premium_interactions: quotaSchema.optional(), ai_credits: quotaSchema.optional() }).passthrough()
+      .refine((q) => q.premium_interactions || q.ai_credits, 'no premium_interactions or ai_credits quota'),
   })
   .passthrough();
 
@@ -36,7 +38,11 @@ export async function fetchCopilotQuota(adapterDeps: AdapterDeps, url = COPILOT_
   const res = await httpGet(url, { Authorization: `token ${token}`, Accept: 'application/json', 'User-Agent': 'tokenmeter' }, LABEL, deps);
   ensureOk(res, LABEL, deps, { permissionHint: 'This GitHub account may not have Copilot.' });
   const body = parseBody(res, copilotUserSchema, LABEL, deps);
-  const q = body.quota_snapshots.premium_interactions;
+  // Since GitHub's switch to AI credits (2026-06-01, a dated data entry) the same allowance counts credits
+  // (1 credit = $0.01). An `ai_credits` snapshot is preferred when present (name unverified); else the
+  // premium_interactions snapshot, which clients read as the credits allowance after the switch.
+  const q = (body.quota_snapshots.ai_credits ?? body.quota_snapshots.premium_interactions)!;
+  const credits = body.quota_snapshots.ai_credits !== undefined || deps.nowMs >= Date.parse(`${priceAdjustments.copilot.aiCreditsSince}T00:00:00Z`);
   const entitlement = toNumber(q.entitlement);
   const remaining = toNumber(q.remaining);
   const usedPercent =
@@ -49,7 +55,9 @@ export async function fetchCopilotQuota(adapterDeps: AdapterDeps, url = COPILOT_
           : 0;
   const resetRaw = body.quota_reset_date_utc ?? body.quota_reset_date ?? undefined;
   const resetMs = resetRaw ? Date.parse(resetRaw) : NaN;
-  const quota: PlanQuota = { source: 'copilot', window: 'premium requests', usedPercent, fetchedAtMs: deps.nowMs, stale: false };
+  const quota: PlanQuota = credits
+    ? { source: 'copilot', window: 'AI credits', unit: 'credits', usdPerUnit: priceAdjustments.copilot.usdPerAiCredit, usedPercent, fetchedAtMs: deps.nowMs, stale: false }
+    : { source: 'copilot', window: 'premium requests', unit: 'requests', usedPercent, fetchedAtMs: deps.nowMs, stale: false };
   if (entitlement !== undefined && remaining !== undefined) {
     quota.entitlement = entitlement;
     quota.used = entitlement - remaining + (toNumber(q.overage_count) ?? 0);

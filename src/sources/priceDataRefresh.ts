@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { RefreshedPriceData } from '../core/pricing';
+import { cacheDir } from './cacheDir';
+
+/**
+ * Opt-in refresh of the price package's published data file (the same file @pydantic/genai-prices
+ * itself can auto-update from), cached on disk. Never blocks a scan: callers use the cached copy
+ * now and refresh in the background; the bundled package data stays the fallback for every model
+ * the file lacks or when anything here fails.
+ */
+export const priceDataUrl = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
+export const priceDataMaxAgeMs = 24 * 3_600_000;
+
+const matchSchema: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.object({ equals: z.string() }),
+    z.object({ starts_with: z.string() }),
+    z.object({ ends_with: z.string() }),
+    z.object({ contains: z.string() }),
+    z.object({ regex: z.string().max(500) }),
+    z.object({ or: z.array(matchSchema) }),
+    z.object({ and: z.array(matchSchema) }),
+  ]),
+);
+const priceValueSchema = z.union([z.number().nonnegative(), z.object({ base: z.number().nonnegative(), tiers: z.array(z.object({ start: z.number().int().nonnegative(), price: z.number().nonnegative() })) })]);
+const modelPriceSchema = z.record(z.string(), priceValueSchema);
+const modelSchema = z.object({
+  id: z.string().min(1),
+  match: matchSchema,
+  prices: z.union([modelPriceSchema, z.array(z.object({ constraint: z.object({ type: z.string() }).passthrough().optional(), prices: modelPriceSchema }).passthrough()).min(1)]),
+}).passthrough();
+/** The published data file: an array of providers, each with its models, match rules and prices. */
+export const priceDataFileSchema = z.array(z.object({ id: z.string().min(1), name: z.string(), api_pattern: z.string(), models: z.array(modelSchema) }).passthrough()).min(1);
+
+const cacheFileSchema = z.object({ fetchedAtMs: z.number(), dataDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), providers: priceDataFileSchema });
+
+export function priceDataCacheFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), 'price-data.json');
+}
+
+/** The cached refreshed data, or undefined when there is none or it does not validate (then the bundled data is used). */
+export async function readCachedPriceData(file: string): Promise<(RefreshedPriceData & { fetchedAtMs: number }) | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = cacheFileSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  return { ...parsed.data, providers: parsed.data.providers as RefreshedPriceData['providers'] };
+}
+
+export interface RefreshOptions {
+  file: string;
+  nowMs: number;
+  url?: string;
+  maxAgeMs?: number;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * Fetches the data file when the cached copy is missing or older than `maxAgeMs`, validates it and
+ * caches it (atomically). Returns what to price with: the fresh data, else the cached copy, else
+ * undefined. Throws only for the caller to log: a failed refresh keeps the last good copy.
+ */
+export async function refreshPriceData(options: RefreshOptions): Promise<RefreshedPriceData | undefined> {
+  const cached = await readCachedPriceData(options.file);
+  if (cached && options.nowMs - cached.fetchedAtMs < (options.maxAgeMs ?? priceDataMaxAgeMs)) return cached;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 15_000);
+  let body: unknown;
+  let lastModified: string | null = null;
+  try {
+    const res = await (options.fetchImpl ?? fetch)(options.url ?? priceDataUrl, { signal: controller.signal, headers: { Accept: 'application/json' } });
+    if (!res.ok) throw new Error(`Price data refresh failed: HTTP ${res.status}. The bundled prices stay in use.`);
+    lastModified = res.headers.get('last-modified');
+    body = await res.json();
+  } finally {
+    clearTimeout(timer);
+  }
+  const parsed = priceDataFileSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`Price data refresh returned an unexpected shape (${parsed.error.issues[0]?.path.join('.') || 'top level'}). The bundled prices stay in use.`);
+  }
+  const modified = lastModified ? Date.parse(lastModified) : NaN;
+  const dataDate = new Date(Number.isFinite(modified) ? modified : options.nowMs).toISOString().slice(0, 10);
+  const fresh = { fetchedAtMs: options.nowMs, dataDate, providers: parsed.data };
+  await fs.mkdir(path.dirname(options.file), { recursive: true });
+  const temp = `${options.file}.${process.pid}.tmp`;
+  await fs.writeFile(temp, JSON.stringify(fresh));
+  await fs.rename(temp, options.file);
+  return { dataDate, providers: parsed.data as RefreshedPriceData['providers'] };
+}
+
+/** The cached copy, read synchronously (the CLI builds its price table before scanning). */
+export function readCachedPriceDataSync(file: string): RefreshedPriceData | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = cacheFileSchema.safeParse(raw);
+  return parsed.success ? { dataDate: parsed.data.dataDate, providers: parsed.data.providers as RefreshedPriceData['providers'] } : undefined;
+}
