@@ -1,8 +1,8 @@
 // `tokenmeter statusline`: Claude Code's statusLine command. Runs on every status line refresh,
 // so it imports only node built-ins and two small modules (measured in the report; keep it so).
 import { spawn } from 'node:child_process';
-import { formatStatusLine, parseStatusLineInput, toSnapshot } from '../core/claudeStatusLine';
-import { defaultStateDir, writeStatusLineSnapshot } from '../sources/statusLineStore';
+import { formatStatusLine, markRateLimitsMissing, parseStatusLineInput, toSnapshot } from '../core/claudeStatusLine';
+import { defaultStateDir, readStatusLineSnapshot, writeStatusLineSnapshot } from '../sources/statusLineStore';
 
 const WRAP_TIMEOUT_MS = 2_000;
 const MAX_WRAPPED_BYTES = 64 * 1024;
@@ -142,10 +142,13 @@ export async function run(args: string[], io: StatusLineIo = processIo): Promise
   let ours = '';
   if (input) {
     ours = formatStatusLine(input, { nowMs, utcOffsetMinutes: io.utcOffsetMinutes() });
-    const snapshot = opts.record ? toSnapshot(input, nowMs) : undefined;
+    const stateDir = opts.stateDir ?? defaultStateDir(io.env);
+    // Without rate_limits (API-key users, before the first reply, or a Claude Code build that dropped them),
+    // a reading recorded earlier is kept and marked stale from now on instead of vanishing silently.
+    const snapshot = opts.record ? toSnapshot(input, nowMs) ?? markRateLimitsMissing(readStatusLineSnapshot(stateDir), nowMs) : undefined;
     if (snapshot) {
       try {
-        writeStatusLineSnapshot(opts.stateDir ?? defaultStateDir(io.env), snapshot);
+        writeStatusLineSnapshot(stateDir, snapshot);
       } catch (err) {
         // The status line must still print; say why recording failed on stderr (Claude Code ignores it).
         io.writeError(`tokenmeter statusline: ${(err as Error).message}\n`);

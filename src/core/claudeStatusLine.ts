@@ -21,6 +21,14 @@ export interface StatusLineInput {
   sessionCostUsd?: number;
   fiveHour?: RateWindow;
   sevenDay?: RateWindow;
+  /** Model-scoped weekly limits (`seven_day_opus`, `seven_day_sonnet`, `model_scoped[]`), each its own limit. */
+  modelWeeks?: ModelWeek[];
+}
+
+/** A weekly limit that applies to one model family only (an Opus-only or Sonnet-only week). */
+export interface ModelWeek extends RateWindow {
+  /** `Opus`, `Sonnet`, or the `display_name` Claude Code gives. */
+  name: string;
 }
 
 /** What `tokenmeter statusline` records for the extension (one small JSON file). */
@@ -32,6 +40,12 @@ export interface StatusLineSnapshot {
   sessionCostUsd?: number;
   fiveHour?: RateWindow;
   sevenDay?: RateWindow;
+  modelWeeks?: ModelWeek[];
+  /**
+   * Set when Claude Code kept running the status line but stopped sending `rate_limits` (seen in 2.1.96):
+   * the windows above are the last good reading, shown as stale with their age, not dropped silently.
+   */
+  rateLimitsMissingSinceMs?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -54,9 +68,31 @@ export function parseResetsAt(v: unknown): number | undefined {
   return undefined;
 }
 
+// Weekly windows in rate_limits that are not a model's own week.
+const notModelWeeks = new Set(['oauth_apps', 'cowork', 'overage_included']);
+
+function modelWeeksOf(limits: Obj): ModelWeek[] {
+  const weeks: ModelWeek[] = [];
+  for (const [key, value] of Object.entries(limits)) {
+    const match = /^seven_day_([a-z][a-z0-9]{1,20})$/.exec(key);
+    if (!match || notModelWeeks.has(match[1])) continue;
+    const w = parseWindow(value);
+    if (w) weeks.push({ name: match[1][0].toUpperCase() + match[1].slice(1), ...w });
+  }
+  if (Array.isArray(limits.model_scoped)) {
+    for (const item of limits.model_scoped.slice(0, 20)) {
+      const name = isObj(item) ? str(item.display_name)?.trim() : undefined;
+      const w = parseWindow(item);
+      if (name && name.length <= 40 && w && !weeks.some((x) => x.name === name)) weeks.push({ name, ...w });
+    }
+  }
+  return weeks;
+}
+
 function parseWindow(v: unknown): RateWindow | undefined {
   if (!isObj(v)) return undefined;
-  const used = num(v.used_percentage);
+  // The status line sends used_percentage; the OAuth usage API's `utilization` is accepted too.
+  const used = num(v.used_percentage) ?? num(v.utilization);
   if (used === undefined) return undefined;
   const resetsAtMs = parseResetsAt(v.resets_at);
   return resetsAtMs === undefined ? { usedPercentage: used } : { usedPercentage: used, resetsAtMs };
@@ -86,6 +122,8 @@ export function parseStatusLineInput(text: string): StatusLineInput | undefined 
   set('sessionCostUsd', num(cost.total_cost_usd));
   set('fiveHour', parseWindow(limits.five_hour));
   set('sevenDay', parseWindow(limits.seven_day));
+  const weeks = modelWeeksOf(limits);
+  if (weeks.length > 0) out.modelWeeks = weeks;
   return out;
 }
 
@@ -133,7 +171,17 @@ export function toSnapshot(input: StatusLineInput, nowMs: number): StatusLineSna
   if (input.sessionCostUsd !== undefined) s.sessionCostUsd = input.sessionCostUsd;
   if (input.fiveHour) s.fiveHour = input.fiveHour;
   if (input.sevenDay) s.sevenDay = input.sevenDay;
+  if (input.modelWeeks) s.modelWeeks = input.modelWeeks;
   return s;
+}
+
+/**
+ * A status line call without `rate_limits` after earlier calls had them: keep the last good reading,
+ * marked from when it went missing. Undefined when there is nothing to mark (no reading, or already marked).
+ */
+export function markRateLimitsMissing(previous: StatusLineSnapshot | undefined, nowMs: number): StatusLineSnapshot | undefined {
+  if (!previous || previous.rateLimitsMissingSinceMs !== undefined) return undefined;
+  return { ...previous, rateLimitsMissingSinceMs: nowMs };
 }
 
 function guardWindow(v: unknown): RateWindow | undefined {
@@ -158,6 +206,14 @@ export function parseSnapshot(text: string): StatusLineSnapshot | undefined {
   const seven = guardWindow(raw.sevenDay);
   if (five) s.fiveHour = five;
   if (seven) s.sevenDay = seven;
+  if (Array.isArray(raw.modelWeeks)) {
+    const weeks = raw.modelWeeks.flatMap((w) => {
+      const g = guardWindow(w);
+      return g && isObj(w) && typeof w.name === 'string' && w.name.length <= 40 ? [{ name: w.name, ...g }] : [];
+    });
+    if (weeks.length > 0) s.modelWeeks = weeks;
+  }
+  if (typeof raw.rateLimitsMissingSinceMs === 'number') s.rateLimitsMissingSinceMs = raw.rateLimitsMissingSinceMs;
   if (!s.fiveHour && !s.sevenDay) return undefined;
   return s;
 }
@@ -355,17 +411,25 @@ export function planStatusLineUninstall(settings: unknown, ourCommand: string): 
 export function claudePlanQuotas(
   snapshot: StatusLineSnapshot,
   nowMs: number,
-): Array<{ source: 'claude'; window: '5h' | '7d'; usedPercent: number; resetsAt?: string; fetchedAtMs: number; stale: boolean }> {
-  return planWindows(snapshot, nowMs).map((w) => {
-    const q: { source: 'claude'; window: '5h' | '7d'; usedPercent: number; resetsAt?: string; fetchedAtMs: number; stale: boolean } = {
+): Array<{ source: 'claude'; window: string; name?: string; usedPercent: number; resetsAt?: string; fetchedAtMs: number; stale: boolean }> {
+  // Claude Code stopped sending rate limits: the last good reading stays, stale, with its age (fetchedAtMs).
+  const missing = snapshot.rateLimitsMissingSinceMs !== undefined;
+  const quota = (window: string, w: { usedPercentage: number; resetsAtMs?: number }, name?: string) => {
+    const expired = w.resetsAtMs !== undefined && w.resetsAtMs <= nowMs;
+    const q: { source: 'claude'; window: string; name?: string; usedPercent: number; resetsAt?: string; fetchedAtMs: number; stale: boolean } = {
       source: 'claude',
-      window: w.window,
+      window,
+      ...(name ? { name } : {}),
       // Once the window has reset, the recorded usage no longer applies.
-      usedPercent: w.expired ? 0 : w.usedPercentage,
+      usedPercent: expired ? 0 : w.usedPercentage,
       fetchedAtMs: snapshot.recordedAtMs,
-      stale: w.expired,
+      stale: expired || missing,
     };
     if (w.resetsAtMs !== undefined) q.resetsAt = new Date(w.resetsAtMs).toISOString();
     return q;
-  });
+  };
+  return [
+    ...planWindows(snapshot, nowMs).map((w) => quota(w.window, w)),
+    ...(snapshot.modelWeeks ?? []).map((w) => quota('7d', w, w.name)),
+  ];
 }

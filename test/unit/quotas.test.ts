@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { mergeCodexLimits, newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/core/codexLog';
 import { englishUsd } from '../../src/core/format';
-import { limitsOfCodex } from '../../src/core/status/limit';
+import { limitsOfCodex, limitsOfPlanWindows } from '../../src/core/status/limit';
+import { claudePlanQuotas, parseSnapshot, parseStatusLineInput, toSnapshot } from '../../src/core/claudeStatusLine';
+import { run, type StatusLineIo } from '../../src/cli/statusline';
+import { readStatusLineSnapshot } from '../../src/sources/statusLineStore';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function feed(state: CodexFileState, ...lines: string[]): void {
   for (const line of lines) usageFromCodexRecord(JSON.parse(line), state);
@@ -65,5 +71,51 @@ describe('Codex named limits (issue 21)', () => {
     feed(b, sparkLine);
     const merged = mergeCodexLimits([], [...b.rateLimits, ...a.rateLimits]);
     assert.equal(merged.length, 4);
+  });
+});
+
+describe('Claude status line: a stale reading with its age, model-scoped weeks (issue 21)', () => {
+  // The recorded status line input (Claude Code 2.1.96 shape): test/fixtures/endpoints/claude-statusline-input.json.
+  const input = readFileSync(join(__dirname, '../fixtures/endpoints/claude-statusline-input.json'), 'utf8');
+  const NOW = Date.UTC(2025, 10, 25, 10, 0);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tokenmeter-sl-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function io(stdin: string, nowMs: number): StatusLineIo {
+    return { readStdin: async () => stdin, write: () => undefined, writeError: () => undefined, env: {}, nowMs: () => nowMs, utcOffsetMinutes: () => 0 };
+  }
+
+  it('keeps the last good reading when rate_limits go missing, marked stale with its age', async () => {
+    await run(['--state-dir', dir], io(input, NOW));
+    const raw = JSON.parse(input);
+    delete raw.rate_limits;
+    await run(['--state-dir', dir], io(JSON.stringify(raw), NOW + 20 * 60_000));
+    await run(['--state-dir', dir], io(JSON.stringify(raw), NOW + 40 * 60_000));
+    const snapshot = readStatusLineSnapshot(dir)!;
+    assert.equal(snapshot.recordedAtMs, NOW);
+    assert.equal(snapshot.rateLimitsMissingSinceMs, NOW + 20 * 60_000);
+    const nowMs = NOW + 60 * 60_000;
+    const limits = limitsOfPlanWindows(claudePlanQuotas(snapshot, nowMs), nowMs);
+    const fiveHour = limits.find((l) => l.scope === '5h')!;
+    assert.equal(fiveHour.stale, true);
+    assert.equal(fiveHour.used, 42.3);
+    assert.equal(nowMs - fiveHour.updatedAtMs!, 60 * 60_000);
+    // A fresh reading clears the mark.
+    await run(['--state-dir', dir], io(input, NOW + 61 * 60_000));
+    assert.equal(readStatusLineSnapshot(dir)!.rateLimitsMissingSinceMs, undefined);
+  });
+
+  it('shows model-scoped weekly limits as their own limits', () => {
+    const raw = JSON.parse(input);
+    raw.rate_limits.seven_day_opus = { used_percentage: 64, resets_at: 1764504000 };
+    raw.rate_limits.seven_day_oauth_apps = { used_percentage: 5 };
+    raw.rate_limits.model_scoped = [{ display_name: 'Fable', utilization: 9, resets_at: null }];
+    const snapshot = toSnapshot(parseStatusLineInput(JSON.stringify(raw))!, NOW)!;
+    const limits = limitsOfPlanWindows(claudePlanQuotas(parseSnapshot(JSON.stringify(snapshot))!, NOW), NOW);
+    assert.deepEqual(limits.map((l) => [l.id, l.name, l.used]), [
+      ['plan:claude:5h', undefined, 42.3], ['plan:claude:7d', undefined, 18], ['plan:claude:7d:Opus', 'Opus', 64], ['plan:claude:7d:Fable', 'Fable', 9],
+    ]);
+    assert.equal(englishUsd.limitLabel(limits[2]), 'Claude Opus weekly window');
   });
 });

@@ -134,6 +134,8 @@ export function limitsOfReadings(readings: readonly BudgetReading[]): Limit[] {
 export interface PlanWindowInput {
   source: string;
   window: string;
+  /** A model-scoped window's model (`Opus`): its own limit beside the all-models window. */
+  name?: string;
   usedPercent: number;
   resetsAt?: string;
   fetchedAtMs: number;
@@ -158,11 +160,13 @@ export function limitsOfPlanWindows(quotas: readonly PlanWindowInput[], nowMs: n
       const resetsAtMs = Number.isNaN(parsed) ? undefined : parsed;
       const expired = resetsAtMs !== undefined && resetsAtMs <= nowMs;
       const windowMs = windowMsByName[q.window];
+      const key = q.name ? `${q.window}:${q.name}` : q.window;
       return officialPercent({
-        id: `plan:${q.source}:${q.window}`,
+        id: `plan:${q.source}:${key}`,
         origin: 'official',
         source: q.source,
         scope: q.window,
+        ...(q.name ? { name: q.name } : {}),
         unit: 'percent',
         used: q.usedPercent,
         limit: 100,
@@ -174,7 +178,7 @@ export function limitsOfPlanWindows(quotas: readonly PlanWindowInput[], nowMs: n
         stale: q.stale || expired,
         expired,
         error: q.error,
-        periodKey: `plan:${q.source}:${q.window}:${q.resetsAt ?? ''}`,
+        periodKey: `plan:${q.source}:${key}:${q.resetsAt ?? ''}`,
       }, nowMs);
     });
 }
