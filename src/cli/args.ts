@@ -29,7 +29,7 @@ const value: OptionSpec = { type: 'string' };
 
 const scan = { source: value, timezone: value, 'no-index': flag } satisfies CommandOptions;
 const report = { json: flag, since: value, until: value, ...scan } satisfies CommandOptions;
-const detector = { 'burn-factor': value, 'max-agents': value, 'daily-usd': value, 'window-usd': value, 'window-tokens': value } satisfies CommandOptions;
+const detector = { 'burn-factor': value, 'max-agents': value, 'daily-usd': value, 'window-usd': value, 'window-tokens': value, plan: value } satisfies CommandOptions;
 const tiers = { aggressiveness: value, small: value, medium: value, large: value } satisfies CommandOptions;
 
 /**
@@ -43,7 +43,7 @@ export const commandOptions: Record<string, CommandOptions> = {
   blocks: report,
   status: { json: flag, config: value, ...scan },
   alerts: { ...report, replay: flag, ...detector },
-  guard: { json: flag, session: value, 'block-on-projection': flag, ...detector, ...scan },
+  guard: { json: flag, session: value, 'block-on-projection': flag, hook: flag, install: flag, uninstall: flag, yes: flag, settings: value, ...detector, ...scan },
   route: { json: flag, 'current-model': value, ...tiers },
   estimate: { json: flag, context: { type: 'string', multiple: true }, 'context-tokens': value, 'no-history': flag, ...tiers, ...scan },
 };

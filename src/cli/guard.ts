@@ -57,7 +57,7 @@ export async function readHookInput(stdin: NodeJS.ReadStream = process.stdin, ti
  */
 export async function run(argv: string[]): Promise<number> {
   if (process.env.TOKENMETER_GUARD === 'off') return 0;
-  const args = parseArgs(argv, ['json', 'help', 'no-index', 'block-on-projection', 'hook', 'install', 'uninstall', 'yes']);
+  const args = parseArgs(argv, 'guard');
   if (args.flags.has('install') || args.flags.has('uninstall')) return installCommand(args);
   const hook = await readHookInput();
   const sessionId = stringFlag(args, 'session') ?? hook.sessionId;

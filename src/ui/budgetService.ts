@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { redactSecrets, sourceNameOf, type BudgetReading, type EndpointSourceConfig, type PlanQuota } from '../core/budgetReading';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
+import { claudeWindowReadings, type WindowReading } from '../core/pacing';
 import type { PlanWindowInput } from '../core/status/limit';
 import type { EndpointsSettings } from '../core/settings';
 import { BudgetPoller, fetchCopilotQuota, FilePollCache, sourceRequiresKey, type BudgetPollerChange } from '../sources/endpoints';
@@ -167,6 +168,11 @@ export class BudgetService implements vscode.Disposable {
   /** Claude's official plan windows, as recorded by the status line command. */
   planQuotas(nowMs: number): PlanWindowInput[] {
     return [...(this.statusLine ? claudePlanQuotas(this.statusLine, nowMs) : []), ...(this.copilot ? [this.copilot] : [])];
+  }
+
+  /** The same windows as pacing readings (used %, reset, when recorded). */
+  windowReadings(): WindowReading[] {
+    return this.statusLine ? claudeWindowReadings(this.statusLine) : [];
   }
 
   get hasStatusLine(): boolean {

@@ -29,6 +29,8 @@ import { UsageService, type ServiceState } from './usageService';
 import { claimNotification } from '../sources/notifyOnce';
 import { defaultStateDir } from '../sources/statusLineStore';
 import { englishUsd, Formatter } from '../core/format';
+import { codexWindowReadings, duePacingWarnings, pacingOfAll, type WindowPacing } from '../core/pacing';
+import { pacingWarningText } from '../core/alertPhrases';
 
 /** What the engine needs from the extension context (passed in by extension.ts). */
 export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
@@ -179,9 +181,12 @@ export class Engine implements vscode.Disposable {
           formatter: this.displayFormatter(),
         });
       }
+      const pacing = pacingOfAll([...budgets.windowReadings(), ...codexWindowReadings(service.scanner.officialLimits())], nowMs);
+      this.warnPacing(pacing, nowMs);
       overlay = {
         nowMs,
         status,
+        pacing,
         runaway: this.runaway?.status(nowMs) ?? runawayStatusOf([]),
         hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,
       };
@@ -197,6 +202,14 @@ export class Engine implements vscode.Disposable {
     }
     // One render per update.
     this.statusBar.show(state, overlay);
+  }
+
+  /** Once per window instance (across editor windows): a window projected to run out before its reset, with the lead time. */
+  private warnPacing(pacing: readonly WindowPacing[], nowMs: number): void {
+    for (const w of duePacingWarnings(pacing, new Set())) {
+      if (!this.claim(`pacing:${w.key}`, Math.max(60_000, (w.pacing.resetsAtMs ?? nowMs) - nowMs))) continue;
+      void vscode.window.showWarningMessage(`Tokenmeter: ${pacingWarningText(this.displayFormatter(), w)}`);
+    }
   }
 
   private tiers(): ModelTiers {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { routingHintTexts, runawayStatusTexts } from '../core/alertPhrases';
+import { pacingLineText, pacingStatusText, routingHintTexts, runawayStatusTexts } from '../core/alertPhrases';
+import type { WindowPacing } from '../core/pacing';
 import type { RunawayStatus } from '../core/runaway';
 import type { LiveRoutingHint } from '../core/router';
 import { englishUsd, Formatter } from '../core/format';
@@ -16,6 +17,8 @@ export interface StatusOverlay {
   status: Status;
   runaway: RunawayStatus;
   hint?: LiveRoutingHint;
+  /** Every official window's pace (used % vs time gone, run-out, reset). */
+  pacing?: readonly WindowPacing[];
 }
 
 /** Our own commands the tooltip may link to; nothing from logs or endpoints is trusted. */
@@ -83,6 +86,10 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
   } else if (snapshot.budgets.length > 0) {
     md.appendMarkdown(`\n**${vscode.l10n.t('Budget')}**\n\n`);
     for (const b of snapshot.budgets) md.appendMarkdown(`- ${escapeMarkdown(budgetLine(b, fmt))}\n`);
+  }
+  if (overlay?.pacing && overlay.pacing.length > 0) {
+    md.appendMarkdown(`\n**${vscode.l10n.t('Pacing')}**\n\n`);
+    for (const p of overlay.pacing) md.appendMarkdown(`- ${p.runsOutBeforeReset ? '$(warning) ' : ''}${escapeMarkdown(pacingLineText(fmt, p))}\n`);
   }
   for (const limit of overlay ? [] : snapshot.official) {
     const used = vscode.l10n.t('{0}% used', limit.usedPercent);
@@ -185,6 +192,12 @@ export class StatusBar implements vscode.Disposable {
         item.tooltip = tooltipMarkdown(s, overlay, fmt);
         if (level === 'warning') item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         if (level === 'error' || level === 'exceeded') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        const runOut = overlay?.pacing?.find((p) => p.runsOutBeforeReset);
+        if (runOut && overlay) {
+          // A window that runs out before its reset is worth the status bar, even when spend looks fine.
+          item.text += ` · $(warning) ${pacingStatusText(fmt, runOut, overlay.nowMs)}`;
+          if (level !== 'error' && level !== 'exceeded') item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        }
         if (overlay?.runaway.isRunaway) {
           // A runaway outranks every budget level: it is what is burning the budget right now.
           item.text = runawayStatusTexts(fmt, overlay.runaway).text;
