@@ -122,7 +122,10 @@ function main(): void {
   if (process.argv.includes('--grid')) {
     // Leave-one-language-out probabilities once per lambda, then decisions for several penalties.
     const langs = [...new Set(rows.map((r) => r.lang!))];
-    for (const lambda of [0.002, 0.0005, 0.0001]) {
+    const lambdas = process.argv.includes('--quick') ? [options.lambda] : [0.002, 0.0005, 0.0001];
+    // Relative tier prices of the default lineup's typical request (input-heavy): 4.5 lineup 1:3:5, Sonnet 5 1:2:5.
+    const price = process.argv.includes('--sonnet5') ? { small: 1, medium: 2, large: 5 } : { small: 1, medium: 3, large: 5 };
+    for (const lambda of lambdas) {
       const probs: { r: LabelledRow; ps: number; pm: number; floor: boolean; kind: string }[] = [];
       for (const lang of langs) {
         const test = rows.filter((r) => r.lang === lang);
@@ -134,12 +137,11 @@ function main(): void {
         }
         setModelWeightsForTraining(undefined);
       }
-      for (const penalty of [1.5, 2, 3, 4]) {
-        for (const floor of [0, 0.35]) {
+      for (const penalty of [1.5, 2, 3, 4, 5, 6]) {
+        for (const floor of [0.35]) {
           const verdicts = probs.map((x) => {
             const ps = x.floor ? Math.max(x.ps, floor) : x.ps;
             const need = { small: 1 - ps, medium: ps - Math.min(ps, x.pm), large: Math.min(ps, x.pm) };
-            const price = { small: 1, medium: 3, large: 5 };
             const order: Tier[] = ['small', 'medium', 'large'];
             let best: Tier = 'large'; let bestLoss = Infinity;
             order.forEach((t, i) => { let loss = price[t]; for (const h of order.slice(i + 1)) loss += need[h] * penalty * price[h]; if (loss < bestLoss - 1e-12) { best = t; bestLoss = loss; } });
