@@ -27,10 +27,11 @@ const commands: Record<string, Command> = {
   statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => load<typeof import('./cli/statusline')>('statusline').run(a) },
   route: { summary: 'model tier advice for JSON-line requests on stdin', run: async (a) => load<typeof import('./cli/route')>('route').run(a) },
   estimate: { summary: 'P10/P50/P90 cost of a described task per model tier', run: async (a) => load<typeof import('./cli/estimate')>('estimate').run(a) },
+  mcp: { summary: 'MCP server on stdio for agents: quota, session_cost, estimate_task, route, runaway_status', run: async (a) => load<typeof import('./cli/mcp')>('mcp').run(a) },
 };
 
 /** Commands whose run() handles --help itself. */
-const ownHelp = new Set(['statusline', 'route', 'estimate']);
+const ownHelp = new Set(['statusline', 'route', 'estimate', 'mcp']);
 
 const help = `tokenmeter — AI coding-agent spend from local logs
 

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { BudgetReading } from '../core/budgetReading';
+import { Calendar } from '../core/calendar';
+import type { StatusLineSnapshot } from '../core/claudeStatusLine';
+import type { AnswerData } from '../mcp/answers';
+import { serveStdio } from '../mcp/server';
+import type { ToolContext } from '../mcp/tools';
+import { defaultLogRoots } from '../sources/logFiles';
+import { readSessionPrompts } from '../sources/sessionPrompts';
+import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
+import type { UsageScanner } from '../sources/usageScanner';
+import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError } from './common';
+
+const help = `tokenmeter mcp [--config FILE] [--no-index]
+
+A Model Context Protocol server on stdin/stdout for coding agents (Claude Code, Codex, Cline):
+tools quota, session_cost, estimate_task, route and runaway_status, all read-only.
+--config FILE   budget endpoints to poll, as for "tokenmeter status --config" (keys from the
+                environment variables the file names; never part of an answer)
+Settings: TOKENMETER_SETTINGS (JSON file), CLAUDE_CONFIG_DIR, CODEX_HOME, as for every command.
+Claude Code: claude mcp add tokenmeter -- tokenmeter mcp`;
+
+/** A fresh scan at most this often; an agent asking twice in a row gets the same numbers. */
+const rescanAfterMs = 1_000;
+const promptsMaxAgeMs = 60_000;
+
+/** `tokenmeter mcp`: serves until the client closes stdin. */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.flags.has('help')) {
+    console.log(help);
+    return 0;
+  }
+  for (const name of args.flags.keys()) if (!['config', 'no-index', 'timezone'].includes(name)) throw new UsageError(`unknown option --${name} (tokenmeter mcp --help)`);
+  if (args.positional.length > 0) throw new UsageError(`tokenmeter mcp takes no arguments (got "${args.positional[0]}")`);
+  const configPath = stringFlag(args, 'config');
+  // stdout carries the protocol alone: anything else printed would corrupt it.
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+
+  const settings = await loadCliSettings();
+  const zone = stringFlag(args, 'timezone') ?? settings.timeZone;
+  let calendar: Calendar;
+  try {
+    calendar = new Calendar(zone || undefined);
+  } catch {
+    throw new UsageError(`time zone must be an IANA zone like Europe/Berlin (got "${zone}")`);
+  }
+  const endpointsConfig = configPath ? await (await import('../sources/endpoints')).readEndpointsConfigFile(configPath) : undefined;
+  const prices = priceTableOf(settings);
+  const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
+
+  let scanner: UsageScanner | undefined;
+  let scannedAtMs = 0;
+  let readings: { atMs: number; value: Promise<BudgetReading[]> } | undefined;
+  let prompts: { atMs: number; value: Promise<ReadonlyMap<string, string>> } | undefined;
+
+  const ctx: ToolContext = {
+    async data(): Promise<AnswerData> {
+      const startMs = Date.now();
+      if (!scanner) scanner = await scanForCli(args, settings);
+      else if (startMs - scannedAtMs >= rescanAfterMs) await scanner.refresh({ full: true });
+      scannedAtMs = Date.now();
+      if (endpointsConfig && (!readings || startMs - readings.atMs >= settings.endpoints.pollIntervalMs)) {
+        const { pollBudgets } = await import('../sources/endpoints');
+        readings = { atMs: startMs, value: pollBudgets(endpointsConfig, process.env, startMs) };
+      }
+      let statusLine: StatusLineSnapshot | undefined;
+      try {
+        statusLine = readStatusLineSnapshot(defaultStateDir());
+      } catch {
+        statusLine = undefined; // an unreadable record only means no Claude plan window is listed
+      }
+      return {
+        events: scanner.ledger.events(),
+        officialLimits: scanner.officialLimits(),
+        endpointReadings: readings ? await readings.value : [],
+        statusLine,
+        settings,
+        prices,
+        calendar,
+        nowMs: Date.now(),
+      };
+    },
+    async firstPrompts() {
+      const nowMs = Date.now();
+      if (!prompts || nowMs - prompts.atMs >= promptsMaxAgeMs) prompts = { atMs: nowMs, value: readSessionPrompts(roots.claudeDirs).then((p) => p.prompts) };
+      return prompts.value;
+    },
+  };
+
+  await serveStdio(ctx, packageVersion(), (error) => console.error(`tokenmeter mcp: ${error.message}`));
+  return 0;
+}
+
+function packageVersion(): string {
+  try {
+    // dist/cli/mcp.js and src/cli/mcp.ts both sit two folders below package.json.
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
