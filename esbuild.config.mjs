@@ -26,7 +26,8 @@ const separateBundles = (dir) => ({
   setup(build) {
     build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: `${dir}/tokenizer.js`, external: true }));
     build.onResolve({ filter: new RegExp(`^${pricesModule}$`) }, () => ({ path: `${dir}/prices.js`, external: true }));
-    build.onResolve({ filter: /^zod$/ }, () => ({ path: `${dir}/zod.js`, external: true }));
+    // zod/v4 is zod 4's root export under another name (the MCP SDK imports it so): one copy, one bundle.
+    build.onResolve({ filter: /^zod(\/v4)?$/ }, () => ({ path: `${dir}/zod.js`, external: true }));
   },
 });
 
