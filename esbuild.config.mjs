@@ -1,6 +1,7 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
 import { readdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,18 +19,7 @@ const nodeBundle = {
 
 // Three dependencies are most of the code: the tokenizer's tables, the price data and zod. Each is a
 // bundle of its own (dist/tokenizer.js, dist/prices.js, dist/zod.js), required only when first used,
-// so the engine and the CLI commands do not parse them before they need them.
-const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
-const pricesModule = '@pydantic/genai-prices';
-const separateBundles = (dir) => ({
-  name: 'separate-bundles',
-  setup(build) {
-    build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: `${dir}/tokenizer.js`, external: true }));
-    build.onResolve({ filter: new RegExp(`^${pricesModule}$`) }, () => ({ path: `${dir}/prices.js`, external: true }));
-    // zod/v4 is zod 4's root export under another name (the MCP SDK imports it so): one copy, one bundle.
-    build.onResolve({ filter: /^zod(\/v4)?$/ }, () => ({ path: `${dir}/zod.js`, external: true }));
-  },
-});
+// so the engine and the CLI commands do not parse them before they need them (esbuild.plugins.mjs).
 
 const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts'].includes(f)).map((f) => f.slice(0, -3));
 
@@ -42,7 +32,7 @@ const builds = [
   { ...nodeBundle, stdin: { contents: "module.exports = require('zod');", resolveDir: '.', loader: 'js' }, outfile: 'dist/zod.js' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.
-  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..')] },
+  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..'), withoutAjv] },
   { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
   // The dashboard page: script and its imported CSS (uPlot's and ours) become dist/media/dashboard.{js,css}.
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { dashboard: 'media/dashboard.ts' }, outdir: 'dist/media', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },

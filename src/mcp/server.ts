@@ -22,9 +22,19 @@ export class RpcError extends Error {
   }
 }
 
+/**
+ * The SDK validates JSON Schema only for answers to elicitations, which this server never sends;
+ * ajv is left out of the bundle (esbuild.plugins.mjs) and this stands in for it.
+ */
+const noSchemaValidation = {
+  getValidator(): never {
+    throw new Error('tokenmeter mcp validates no JSON Schema (it sends no elicitations)');
+  },
+};
+
 /** A server with the five read-only tools; `connect` it to a transport. `inFlight` counts tool calls running. */
 export function createServer(ctx: ToolContext, version: string, inFlight = { count: 0 }): Server {
-  const server = new Server({ name: 'tokenmeter', title: 'Tokenmeter', version }, { capabilities: { tools: {} }, instructions: serverInstructions });
+  const server = new Server({ name: 'tokenmeter', title: 'Tokenmeter', version }, { capabilities: { tools: {} }, instructions: serverInstructions, jsonSchemaValidator: noSchemaValidation });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listTools() }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     inFlight.count++;

@@ -17,18 +17,11 @@ const minuteMs = 60_000;
  */
 export async function buildCli(outDir: string, commands = ['mcp', 'status', 'estimate', 'route', 'alerts', 'reports']): Promise<string> {
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
-  const shared: Record<string, string> = { zod: 'zod', prices: '@pydantic/genai-prices', tokenizer: 'gpt-tokenizer/cjs/encoding/o200k_base' };
-  const separate: esbuild.Plugin = {
-    name: 'separate-bundles',
-    setup(build) {
-      build.onResolve({ filter: /^zod(\/v4)?$/ }, () => ({ path: '../zod.js', external: true }));
-      build.onResolve({ filter: /^@pydantic\/genai-prices$/ }, () => ({ path: '../prices.js', external: true }));
-      build.onResolve({ filter: /^gpt-tokenizer\/cjs\/encoding\/o200k_base$/ }, () => ({ path: '../tokenizer.js', external: true }));
-    },
-  };
+  const { pricesModule, separateBundles, tokenizerModule, withoutAjv } = await import('../../esbuild.plugins.mjs');
+  const shared: Record<string, string> = { zod: 'zod', prices: pricesModule, tokenizer: tokenizerModule };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorker: path.join(repo, 'src', 'sources', 'scanWorker.ts') }, outdir: outDir }),
-    esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separate] }),
+    esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv] }),
     ...Object.entries(shared).map(([name, module]) =>
       esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`) })),
   ]);

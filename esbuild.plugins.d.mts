@@ -1,0 +1,6 @@
+// Types for esbuild.plugins.mjs.
+import type { Plugin } from 'esbuild';
+export const tokenizerModule: string;
+export const pricesModule: string;
+export function separateBundles(dir: string): Plugin;
+export const withoutAjv: Plugin;
