@@ -9,15 +9,16 @@ import type { BudgetReading } from '../core/budgetReading';
 import type { Calendar } from '../core/calendar';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
 import type { CodexRateLimit } from '../core/codexLog';
-import { codexConstraints, combinedStatus, endpointConstraints, localConstraints, planConstraints, remainingUsdOf, tightestConstraint, type Constraint } from '../core/constraints';
 import { buildHistoryModel, estimateTask, estimateToJson, historySessionsFromEvents } from '../core/estimator';
 import type { PriceTable } from '../core/pricing';
 import { roundUsd, sessionReport } from '../core/reports';
 import { defaultModelTiers, routeRequest, type ModelTiers } from '../core/router';
 import { baselineFromHistory, recommendMaxConcurrentSubagents, RunawayDetector, type RunawayAlert, type RunawayOptions, type RunawaySessionSummary } from '../core/runaway';
 import type { Settings } from '../core/settings';
-import { computeStatusSnapshot } from '../core/snapshot';
 import { periodAt } from '../core/calendar';
+import { englishUsd } from '../core/format';
+import { computeStatus, type Status } from '../core/status/computeStatus';
+import { remainingUsdOf, type Limit } from '../core/status/limit';
 import { totalTokensOf, type UsageEvent } from '../core/usageEvent';
 
 /** Everything the answers are computed from, read by the server before each call. */
@@ -47,85 +48,57 @@ const iso = (ms: number | undefined): string | null => (ms === undefined || !Num
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-const windowLengthMs: Record<string, number> = { '5h': 5 * hourMs, '7d': 7 * 24 * hourMs };
-
 // ---------------------------------------------------------------------------------------------
 // quota
 
-/** Every limit in force, as `tokenmeter status --json` lists them under `constraints`. */
-export function limitsOf(data: AnswerData) {
-  const snapshot = computeStatusSnapshot(data.events, {
+/** The one status model (`computeStatus`), on the same inputs as `tokenmeter status` and the status bar. */
+export function statusOf(data: AnswerData): Status {
+  return computeStatus({
+    events: data.events,
     prices: data.prices,
     calendar: data.calendar,
-    nowMs: data.nowMs,
     budget: data.settings.budget,
-    officialLimits: data.officialLimits,
+    nowMs: data.nowMs,
+    readings: data.endpointReadings,
+    planWindows: data.statusLine ? claudePlanQuotas(data.statusLine, data.nowMs) : [],
+    codexLimits: data.officialLimits,
   });
-  const constraints = [
-    ...localConstraints(snapshot.budgets),
-    ...endpointConstraints(data.endpointReadings),
-    ...planConstraints(data.statusLine ? claudePlanQuotas(data.statusLine, data.nowMs) : [], data.nowMs),
-    ...codexConstraints(snapshot.official, data.nowMs),
-  ];
-  return { snapshot, constraints, status: combinedStatus(snapshot, constraints, data.settings.budget) };
 }
 
-const originOf = { local: 'estimated', endpoint: 'endpoint', plan: 'official' } as const;
-
-function paceOf(c: Constraint, data: AnswerData, projectedExhaustMs: number | undefined) {
-  if (c.usedFraction === undefined || c.resetsAtMs === undefined || c.expired) return null;
-  let startMs: number | undefined;
-  if (c.origin === 'local') {
-    const [, period] = c.id.split(':') as [string, 'day' | 'week' | 'month'];
-    startMs = periodAt(data.calendar, period, data.nowMs, { weekStartsOn: data.settings.budget.weekStartsOn, resetDayOfMonth: data.settings.budget.resetDayOfMonth }).startMs;
-  } else {
-    const length = windowLengthMs[c.id.endsWith(':5h') || c.label.includes('5-hour') ? '5h' : c.label.includes('weekly') ? '7d' : ''];
-    if (length !== undefined) startMs = c.resetsAtMs - length;
-  }
-  if (startMs === undefined || data.nowMs <= startMs) return projectedExhaustMs === undefined ? null : { windowElapsedPercent: null, projectedUsedPercentAtReset: null, projectedExhaustAt: iso(projectedExhaustMs) };
-  const elapsed = (data.nowMs - startMs) / (c.resetsAtMs - startMs);
-  // Straight-line: the rate so far in this window, kept until it resets.
-  const projected = elapsed > 0 ? c.usedFraction / elapsed : null;
-  let exhaustMs = projectedExhaustMs;
-  if (exhaustMs === undefined && projected !== null && projected > 1 && c.usedFraction < 1) {
-    const perMs = c.usedFraction / (data.nowMs - startMs);
-    exhaustMs = data.nowMs + (1 - c.usedFraction) / perMs;
-  }
+function limitJson(l: Limit) {
   return {
-    windowElapsedPercent: round2(Math.min(1, elapsed) * 100),
-    projectedUsedPercentAtReset: projected === null ? null : round2(projected * 100),
-    projectedExhaustAt: iso(exhaustMs),
+    id: asData(l.id),
+    label: asData(englishUsd.limitLabel(l)),
+    origin: l.origin,
+    source: asData(l.source),
+    scope: asData(l.scope),
+    unit: l.unit,
+    used: l.used ?? null,
+    limit: l.limit ?? null,
+    remaining: l.remaining ?? null,
+    usedPercent: l.usedFraction === undefined ? null : round2(l.usedFraction * 100),
+    startsAt: iso(l.startsAtMs),
+    resetsAt: iso(l.resetsAtMs),
+    updatedAt: iso(l.updatedAtMs),
+    stale: l.stale,
+    expired: l.expired,
+    ...(l.error ? { error: asData(l.error, 300) } : {}),
+    pace: l.pace && !l.expired
+      ? { windowElapsedPercent: round2(l.pace.elapsedFraction * 100), runsOutBeforeReset: l.pace.runsOutBeforeReset, projectedRunOutAt: iso(l.pace.projectedRunOutAtMs ?? undefined) }
+      : null,
   };
 }
 
 /** The `quota` tool: every limit with used/remaining, origin, reset, pace, and the tightest. */
 export function quotaAnswer(data: AnswerData) {
-  const { snapshot, constraints, status } = limitsOf(data);
-  const tightest = tightestConstraint(constraints);
-  const limits = constraints.map((c) => {
-    const budget = c.origin === 'local' ? snapshot.budgets.find((b) => `local:${b.period}:${b.unit}` === c.id) : undefined;
-    return {
-      id: c.id,
-      label: asData(c.label),
-      origin: originOf[c.origin],
-      unit: c.unit,
-      used: c.spent ?? null,
-      limit: c.limit ?? null,
-      remaining: c.remaining ?? null,
-      usedPercent: c.usedFraction === undefined ? null : round2(c.usedFraction * 100),
-      resetsAt: iso(c.resetsAtMs),
-      updatedAt: iso(c.updatedAtMs),
-      stale: c.stale,
-      expired: c.expired,
-      ...(c.error ? { error: asData(c.error, 300) } : {}),
-      pace: paceOf(c, data, budget?.projectedExhaustMs),
-    };
-  });
+  const status = statusOf(data);
+  const { snapshot } = status;
+  const limits = status.limits.map(limitJson);
   return {
     now: iso(data.nowMs),
     level: status.level,
-    tightest: tightest ? limits[constraints.indexOf(tightest)] : null,
-    remainingUsd: remainingUsdOf(constraints) ?? null,
+    tightest: status.tightest ? limits[status.limits.indexOf(status.tightest)] : null,
+    remainingUsd: remainingUsdOf(status.limits) ?? null,
     limits,
     spend: {
       origin: 'estimated' as const,
@@ -139,7 +112,7 @@ export function quotaAnswer(data: AnswerData) {
     },
     note: limits.length === 0
       ? 'No limit is configured: set tokenmeter.budget.* (TOKENMETER_SETTINGS for the CLI), pass --config with budget endpoints, or use an agent that reports plan windows.'
-      : 'usedPercent is used/limit×100. origin: official = reported by the provider, endpoint = a budget API, estimated = computed from local logs and list prices.',
+      : 'usedPercent is used/limit×100. origin: official = reported by the provider, endpoint = a budget API, estimated = computed from local logs and list prices. pace: share of the window gone and, at the rate so far, when the limit runs out.',
   };
 }
 
@@ -206,7 +179,7 @@ export function runawayAnswer(data: AnswerData) {
   const detector = liveDetector(data);
   const alerts = detector.alertsInForce(data.nowMs);
   const sessions = detector.activeSessions(data.nowMs);
-  const remainingUsd = remainingUsdOf(limitsOf(data).constraints);
+  const remainingUsd = remainingUsdOf(statusOf(data).limits);
   const hottest = sessions[0];
   return {
     enabled: true,
@@ -308,7 +281,7 @@ export function estimateAnswer(data: AnswerData, query: EstimateQuery, firstProm
   const history = buildHistoryModel(historySessionsFromEvents(data.events, firstPrompts, (e) => data.prices.costOf(e)));
   const { tiers, aggressiveness } = routingOf(data.settings);
   const estimate = estimateTask({ description: query.description, contextTokens: query.contextTokens ?? 0 }, history, (m) => data.prices.ratesFor(m), { tiers, aggressiveness });
-  const remainingUsd = remainingUsdOf(limitsOf(data).constraints);
+  const remainingUsd = remainingUsdOf(statusOf(data).limits);
   const p50 = estimate.cost[estimate.suggested.model]?.p50;
   return {
     ...estimateToJson(estimate),

@@ -53,25 +53,24 @@ describe('tokenmeter mcp over stdio (SDK client, real child process)', function 
     assert.deepEqual(tools.find((t) => t.name === 'estimate_task')?.inputSchema.required, ['description']);
   });
 
-  it('quota lists every limit with the numbers of status --json, and the tightest', async () => {
+  it('quota lists every limit with the numbers of status --json (one computeStatus), and the tightest', async () => {
     const [quota, status] = [await mcp.call('quota'), await cliJson(['status', '--json'])];
     const limits = quota.limits as any[];
-    assert.deepEqual(limits.map((l) => l.id), status.constraints.map((c: any) => c.id));
+    assert.deepEqual(limits.map((l) => l.id), status.limits.map((c: any) => c.id));
     assert.deepEqual(limits.map((l) => l.id), ['local:day:usd', 'local:month:usd', 'local:day:tokens', 'plan:codex:primary', 'plan:codex:secondary']);
-    for (const c of status.constraints) {
+    for (const c of status.limits) {
       const l = limits.find((x) => x.id === c.id);
-      assert.ok(Math.abs(l.used - c.spent) < 1e-9 && l.limit === c.limit && Math.abs(l.remaining - c.remaining) < 1e-9, `${c.id}: ${JSON.stringify({ l, c })}`);
+      assert.ok(Math.abs(l.used - c.used) < 1e-9 && l.limit === c.limit && Math.abs(l.remaining - c.remaining) < 1e-9, `${c.id}: ${JSON.stringify({ l, c })}`);
       assert.equal(l.usedPercent, Math.round(c.usedFraction * 10_000) / 100, c.id);
       assert.equal(l.resetsAt, c.resetsAtMs === undefined ? null : new Date(c.resetsAtMs).toISOString(), c.id);
-      assert.equal(l.origin, c.origin === 'local' ? 'estimated' : 'official');
+      assert.deepEqual([l.origin, l.source, l.scope, l.unit], [c.origin, c.source, c.scope, c.unit], c.id);
     }
+    assert.equal((quota.tightest as any)?.id ?? null, status.tightestLimit);
+    assert.equal(quota.level, status.level);
     assert.ok(Math.abs((quota.spend as any).today.costUsd - status.today.totalCost) < 1e-9);
     assert.equal((quota.spend as any).today.tokens, status.today.totalTokens);
-    // The Codex 5-hour window at 42% is the tightest unless today's logs spent more of a cap.
-    const tightest = quota.tightest as any;
-    const highest = Math.max(...limits.filter((l) => !l.expired).map((l) => l.usedPercent));
-    assert.equal(tightest.usedPercent, highest);
     const codex = limits.find((l) => l.id === 'plan:codex:primary');
+    assert.equal(codex.label, 'Codex 5-hour window');
     assert.ok(codex.pace && codex.pace.windowElapsedPercent > 55 && codex.pace.windowElapsedPercent < 65, JSON.stringify(codex.pace));
   });
 
