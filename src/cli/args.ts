@@ -46,6 +46,7 @@ export const commandOptions: Record<string, CommandOptions> = {
   guard: { json: flag, session: value, 'block-on-projection': flag, hook: flag, install: flag, uninstall: flag, yes: flag, settings: value, ...detector, ...scan },
   route: { json: flag, 'current-model': value, ...tiers },
   estimate: { json: flag, context: { type: 'string', multiple: true }, 'context-tokens': value, 'no-history': flag, ...tiers, ...scan },
+  mcp: { config: value, timezone: value, 'no-index': flag },
 };
 
 export interface ParsedArgs {

@@ -27,12 +27,11 @@ const promptsMaxAgeMs = 60_000;
 
 /** `tokenmeter mcp`: serves until the client closes stdin. */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, 'mcp');
   if (args.flags.has('help')) {
     console.log(help);
     return 0;
   }
-  for (const name of args.flags.keys()) if (!['config', 'no-index', 'timezone'].includes(name)) throw new UsageError(`unknown option --${name} (tokenmeter mcp --help)`);
   if (args.positional.length > 0) throw new UsageError(`tokenmeter mcp takes no arguments (got "${args.positional[0]}")`);
   const configPath = stringFlag(args, 'config');
   // stdout carries the protocol alone: anything else printed would corrupt it.

@@ -18,11 +18,12 @@ const minuteMs = 60_000;
 export async function buildCli(outDir: string, commands = ['mcp', 'status', 'estimate', 'route', 'alerts', 'reports']): Promise<string> {
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
   const { pricesModule, separateBundles, tokenizerModule, withoutAjv } = await import('../../esbuild.plugins.mjs');
-  const shared: Record<string, string> = { zod: 'zod', prices: pricesModule, tokenizer: tokenizerModule };
+  // The tokenizer's tables (4 MB) only for the commands that count tokens.
+  const separate: Record<string, string> = { zod: 'zod', prices: pricesModule, ...(commands.includes('estimate') ? { tokenizer: tokenizerModule } : {}) };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorker: path.join(repo, 'src', 'sources', 'scanWorker.ts') }, outdir: outDir }),
     esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv] }),
-    ...Object.entries(shared).map(([name, module]) =>
+    ...Object.entries(separate).map(([name, module]) =>
       esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`) })),
   ]);
   // The server reports package.json's version from two folders above its bundle.
@@ -30,16 +31,19 @@ export async function buildCli(outDir: string, commands = ['mcp', 'status', 'est
   return path.join(outDir, 'cli.js');
 }
 
-let shared: Promise<string> | undefined;
+const shared = new Map<string, Promise<string>>();
 
-/** `buildCli` with every command, once per test process (removed when it exits). */
-export function sharedCli(): Promise<string> {
-  shared ??= (async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-cli-bundle-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return buildCli(path.join(dir, 'dist'));
-  })();
-  return shared;
+/** `buildCli` for these commands, once per test process (removed when it exits). */
+export function sharedCli(commands = ['mcp', 'status', 'estimate', 'route', 'alerts', 'reports']): Promise<string> {
+  const key = commands.join(',');
+  if (!shared.has(key)) {
+    shared.set(key, (async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-cli-bundle-'));
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return buildCli(path.join(dir, 'dist'), commands);
+    })());
+  }
+  return shared.get(key)!;
 }
 
 export interface CliRun {

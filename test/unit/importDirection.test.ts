@@ -43,7 +43,7 @@ function resolve(from: string, spec: string): string | undefined {
   return base;
 }
 
-type Room = 'core' | 'sources' | 'ui' | 'cli' | 'extension' | 'media' | 'data' | 'other';
+type Room = 'core' | 'sources' | 'ui' | 'cli' | 'mcp' | 'extension' | 'media' | 'data' | 'other';
 
 function roomOf(file: string): Room {
   const rel = path.relative(root, file).split(path.sep).join('/');
@@ -52,6 +52,7 @@ function roomOf(file: string): Room {
   if (rel.startsWith('src/core/')) return 'core';
   if (rel.startsWith('src/sources/')) return 'sources';
   if (rel.startsWith('src/ui/')) return 'ui';
+  if (rel.startsWith('src/mcp/')) return 'mcp';
   if (rel.startsWith('media/')) return 'media';
   if (rel.startsWith('l10n/') && rel.endsWith('.json')) return 'data';
   return 'other';
@@ -62,7 +63,9 @@ const allowed: Record<Room, Room[]> = {
   core: ['data'],
   sources: ['core', 'data'],
   ui: ['sources', 'core', 'media', 'data'],
-  cli: ['sources', 'core', 'data'],
+  cli: ['sources', 'core', 'mcp', 'data'],
+  // The MCP server's tools and answers: core's numbers in JSON; the CLI command (cli/mcp.ts) reads the logs for them.
+  mcp: ['core', 'data'],
   extension: ['ui', 'core'],
   media: ['core', 'data'],
   data: [],
@@ -94,7 +97,7 @@ describe('import direction', () => {
   it('keeps vscode out of core, sources and cli, and node:* out of core', () => {
     const offenders = all.filter((i) => {
       const room = roomOf(i.from);
-      if (i.to === 'vscode') return room === 'core' || room === 'sources' || room === 'cli' || room === 'media';
+      if (i.to === 'vscode') return room === 'core' || room === 'sources' || room === 'cli' || room === 'mcp' || room === 'media';
       if (room === 'core') return i.to.startsWith('node:') || ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'https'].includes(i.to);
       return false;
     }).map((i) => `${rel(i.from)} imports ${i.to}`);

@@ -22,7 +22,7 @@ describe('tokenmeter mcp over stdio (SDK client, real child process)', function 
 
   before(async () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-mcp-'));
-    cliJs = await sharedCli();
+    cliJs = await sharedCli(['mcp', 'status']);
     await writeLogs(home, Date.now());
     env = await logEnv(home);
     mcp = await startMcp(cliJs, [], env);
@@ -128,7 +128,7 @@ describe('tokenmeter mcp without logs, with budget endpoints that echo the key',
   });
 
   it('answers every tool with empty data instead of failing, and no answer holds the key', async () => {
-    const cliJs = await sharedCli();
+    const cliJs = await sharedCli(['mcp', 'status']);
     const config = path.join(home, 'budgets.json');
     await fs.writeFile(config, JSON.stringify({ sources: [
       { type: 'litellm', name: 'gateway', baseUrl: `${server.url}/good`, apiKeyEnv: 'TM_MCP_TEST_KEY' },
