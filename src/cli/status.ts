@@ -65,7 +65,7 @@ export async function runStatus(argv: string[]): Promise<number> {
   }
   warnSkipped(scanner);
   // Limit lines carry source names and server error texts: sanitised.
-  console.log(sanitizeForTerminal(fmt.status(status)).replace(/^\$\([a-z-]+\) /, ''));
+  console.log(sanitizeForTerminal(fmt.status(status)));
   console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);
   if (snapshot.block) console.log(`5-hour block: ${formatUsd(snapshot.block.costUsd)}, ${formatUsd(snapshot.block.usdPerHour)}/h, ends ${new Date(snapshot.block.endMs).toLocaleTimeString()}`);
   for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));

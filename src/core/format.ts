@@ -40,11 +40,6 @@ export function formatUsd(usd: number): string {
 /** The words for a limit's window or period, for the status bar (`Claude 5h`) and its long label. */
 const officialSourceTitle = (s: string) => (s === 'claude' ? 'Claude' : s === 'copilot' ? 'Copilot' : s === 'codex' ? 'Codex' : s);
 
-const periodWords: Record<PhraseLanguage, Record<PeriodKind, string>> = {
-  en: { day: 'today', week: 'this week', month: 'this month' },
-  'zh-cn': { day: '今日', week: '本周', month: '本月' },
-};
-
 /** Numbers, money, times and status phrases for one locale and currency. */
 export class Formatter {
   readonly language: PhraseLanguage;
@@ -145,33 +140,26 @@ export class Formatter {
 
   /** The word for a budget period: `today` / `今日`. */
   period(period: PeriodKind): string {
-    return periodWords[this.language][period];
+    const t = this.l10n.t;
+    return period === 'day' ? t('today') : period === 'week' ? t('this week') : t('this month');
   }
 
   /**
-   * The status bar text from the logs alone (the snapshot's `statusText` in English/USD):
-   * today's spend, or what is left of the tightest local cap.
+   * The status line from the logs alone: today's spend, or what is left of the tightest local cap. Plain text:
+   * `src/ui` adds the icon (`statusIcon`).
    */
   statusText(today: { totalCost: number; totalTokens: number }, tightest: BudgetState | undefined): string {
-    const zh = this.language === 'zh-cn';
-    if (!tightest) {
-      return zh
-        ? `$(pulse) 今日 ${this.money(today.totalCost)} · ${this.tokens(today.totalTokens)}`
-        : `$(pulse) ${this.money(today.totalCost)} today · ${this.tokens(today.totalTokens)}`;
-    }
+    const t = this.l10n.t;
+    if (!tightest) return t('{0} today · {1}', this.money(today.totalCost), this.tokens(today.totalTokens));
     const word = this.period(tightest.period);
-    const spent = this.amount(tightest.unit, tightest.spent);
     const limit = this.cap(tightest.unit, tightest.limit);
-    const remaining = this.amount(tightest.unit, tightest.remaining);
-    if (tightest.level === 'exceeded') {
-      return zh ? `$(error) ${word}超出预算：已用 ${spent} / 上限 ${limit}` : `$(error) Over budget: ${spent} of ${limit} ${word}`;
-    }
-    return zh ? `$(pulse) ${word}剩余 ${remaining}（预算 ${limit}）` : `$(pulse) ${remaining} left of ${limit} ${word}`;
+    if (tightest.level === 'exceeded') return t('Over budget: {0} of {1} {2}', this.amount(tightest.unit, tightest.spent), limit, word);
+    return t('{0} left of {1} {2}', this.amount(tightest.unit, tightest.remaining), limit, word);
   }
 
   /**
-   * The status bar text for the tightest of every limit (`combinedStatus(...).text` in
-   * English/USD): a local cap or none reads as `statusText`, an endpoint or plan window by its label.
+   * The status line for the tightest of every limit: a local cap or none reads as `statusText`, an endpoint or
+   * plan window by its short name. Plain text (see `statusIcon`).
    */
   combinedText(
     snapshot: { today: { totalCost: number; totalTokens: number }; tightest?: BudgetState },
@@ -179,27 +167,27 @@ export class Formatter {
     level: BudgetLevel | 'idle',
   ): string {
     if (!tightest || tightest.origin === 'estimated') return this.statusText(snapshot.today, snapshot.tightest);
-    const zh = this.language === 'zh-cn';
-    const fraction = tightest.usedFraction ?? 0;
+    const t = this.l10n.t;
     const label = this.limitShortLabel(tightest);
     let text: string;
     if (level === 'exceeded') {
-      if (tightest.unit === 'percent') text = zh ? `$(error) ${label} 已达上限` : `$(error) ${label} limit reached`;
-      else {
-        const spent = this.amount(tightest.unit, tightest.used ?? 0);
-        const limit = this.cap(tightest.unit, tightest.limit ?? 0);
-        text = zh ? `$(error) ${label} 已达上限：${spent} / ${limit}` : `$(error) ${label} limit reached: ${spent} of ${limit}`;
-      }
+      text = tightest.unit === 'percent'
+        ? t('{0} limit reached', label)
+        : t('{0} limit reached: {1} of {2}', label, this.amount(tightest.unit, tightest.used ?? 0), this.cap(tightest.unit, tightest.limit ?? 0));
     } else if (tightest.unit === 'percent') {
-      const pct = Math.round(fraction * 100);
-      text = zh ? `$(pulse) 今日 ${this.money(snapshot.today.totalCost)} · ${label} ${pct}%` : `$(pulse) ${this.money(snapshot.today.totalCost)} today · ${label} ${pct}%`;
+      text = t('{0} today · {1} {2}%', this.money(snapshot.today.totalCost), label, Math.round((tightest.usedFraction ?? 0) * 100));
     } else {
-      const remaining = this.amount(tightest.unit, tightest.remaining ?? 0);
-      const limit = this.cap(tightest.unit, tightest.limit ?? 0);
-      text = zh ? `$(pulse) ${label} 剩余 ${remaining}（上限 ${limit}）` : `$(pulse) ${remaining} left of ${limit} · ${label}`;
+      text = t('{0} left of {1} · {2}', this.amount(tightest.unit, tightest.remaining ?? 0), this.cap(tightest.unit, tightest.limit ?? 0), label);
     }
-    if (tightest.stale) text += zh ? '（数据未更新）' : ' (stale)';
+    // The last good value after a failed poll: say so, the tooltip says why.
+    if (tightest.stale) text += t(' (stale)');
     return text;
+  }
+
+  /** Which icon `src/ui` puts before the status line: `error` once a limit is reached, else `pulse`. */
+  statusIcon(status: Pick<Status, 'snapshot' | 'tightest' | 'level'>): 'pulse' | 'error' {
+    if (!status.tightest || status.tightest.origin === 'estimated') return status.snapshot.tightest?.level === 'exceeded' ? 'error' : 'pulse';
+    return status.level === 'exceeded' ? 'error' : 'pulse';
   }
 
   /** The status bar line for a status from `computeStatus` (with the `$(icon)` the editor and `--json` show). */
@@ -251,60 +239,53 @@ export class Formatter {
 
   /** `in 3 h 10 min` / `3 小时 10 分钟后`. */
   inDuration(ms: number): string {
-    return this.language === 'zh-cn' ? `${this.duration(ms)}后` : `in ${this.duration(ms)}`;
+    return this.l10n.t('in {0}', this.duration(ms));
   }
 
-  /** A duration: `3 h 10 min` / `3 小时 10 分钟` (as `formatIn` in core, without "in"). */
+  /** A duration: `3 h 10 min` / `3 小时 10 分钟`, `2 d 4 h`, `40 s`. */
   duration(ms: number): string {
-    const zh = this.language === 'zh-cn';
-    const [sec, minute, hour, day] = zh ? [' 秒', ' 分钟', ' 小时', ' 天'] : [' s', ' min', ' h', ' d'];
+    const t = this.l10n.t;
     const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 60) return `${s}${sec}`;
+    if (s < 60) return t('{0} s', s);
     const min = Math.floor(s / 60);
-    if (min < 60) return `${min}${minute}`;
+    if (min < 60) return t('{0} min', min);
     const h = Math.floor(min / 60);
-    if (h < 48) return min % 60 ? `${h}${hour} ${min % 60}${minute}` : `${h}${hour}`;
+    if (h < 48) return min % 60 ? `${t('{0} h', h)} ${t('{0} min', min % 60)}` : t('{0} h', h);
     const d = Math.floor(h / 24);
-    return h % 24 ? `${d}${day} ${h % 24}${hour}` : `${d}${day}`;
+    return h % 24 ? `${t('{0} d', d)} ${t('{0} h', h % 24)}` : t('{0} d', d);
   }
 
-  /** `updated 40 s ago` / `40 秒前更新` (as `formatAge` in core). */
+  /** `updated 40 s ago` / `40 秒前更新`: whole units (hours from 60 min, days from 48 h), no remainder. */
   private age(ageMs: number): string {
-    const zh = this.language === 'zh-cn';
     const s = Math.max(0, Math.round(ageMs / 1000));
-    if (s < 5) return zh ? '刚刚更新' : 'updated just now';
-    // formatAge switches to hours at 60 min and to days at 48 h, like `duration` but without the remainder.
+    if (s < 5) return this.l10n.t('updated just now');
     const min = Math.floor(s / 60);
     const h = Math.floor(min / 60);
     const whole = s < 60 ? s * 1000 : min < 60 ? min * 60_000 : h < 48 ? h * 3_600_000 : Math.floor(h / 24) * 86_400_000;
-    const text = this.duration(whole);
-    return zh ? `${text}前更新` : `updated ${text} ago`;
+    return this.l10n.t('updated {0} ago', this.duration(whole));
   }
 
   /**
-   * One plain-text tooltip line per limit (the caller escapes it), in the display currency; in English/USD exactly
-   * `constraintLine` of core: "litellm key budget: $12.40 of $50 (25%), resets in 3 h · updated 40 s ago".
+   * One plain-text tooltip line per limit (the caller escapes it), in the display language and currency:
+   * "litellm key budget: $12.40 of $50 (25%), resets in 3 h · updated 40 s ago".
    */
   limitLine(c: Limit, nowMs: number): string {
-    const zh = this.language === 'zh-cn';
+    const t = this.l10n.t;
     let first: string;
-    if (c.expired) first = zh ? `记录后已重置（当时为 ${this.amount(c.unit, c.used ?? 0)}）` : `reset since it was recorded (was ${this.amount(c.unit, c.used ?? 0)})`;
+    if (c.expired) first = t('reset since it was recorded (was {0})', this.amount(c.unit, c.used ?? 0));
     else if (c.used !== undefined && c.limit !== undefined) {
-      const pct = Math.round((c.usedFraction ?? 0) * 100);
-      if (c.unit === 'percent') first = zh ? `已用 ${Math.round(c.used)}%` : `${Math.round(c.used)}% used`;
-      else first = zh ? `${this.amount(c.unit, c.used)} / ${this.cap(c.unit, c.limit)}（${pct}%）` : `${this.amount(c.unit, c.used)} of ${this.cap(c.unit, c.limit)} (${pct}%)`;
-    } else if (c.used !== undefined) first = zh ? `已花 ${this.amount(c.unit, c.used)}，无上限` : `${this.amount(c.unit, c.used)} spent, no cap`;
-    else if (c.remaining !== undefined) first = zh ? `剩余 ${this.amount(c.unit, c.remaining)}` : `${this.amount(c.unit, c.remaining)} left`;
-    else first = zh ? '暂无数据' : 'no numbers yet';
-    if (!c.expired && c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) {
-      const inText = this.duration(c.resetsAtMs - nowMs);
-      first += zh ? `，${inText}后重置` : `, resets in ${inText}`;
-    }
-    let line = `${this.limitLabel(c)}${zh ? '：' : ': '}${first}`;
-    line += c.updatedAtMs === undefined ? (zh ? ' · 实时' : ' · live') : ` · ${this.age(nowMs - c.updatedAtMs)}`;
-    if (c.origin === 'official' && !c.expired) line += zh ? ' · 官方数据' : ' · official';
-    if (c.error) line += ` · ${c.stale ? (zh ? '数据未更新：' : 'stale: ') : ''}${c.error}`;
-    else if (c.stale && !c.expired) line += zh ? ' · 数据未更新' : ' · stale';
+      first = c.unit === 'percent'
+        ? t('{0}% used', Math.round(c.used))
+        : t('{0} of {1} ({2}%)', this.amount(c.unit, c.used), this.cap(c.unit, c.limit), Math.round((c.usedFraction ?? 0) * 100));
+    } else if (c.used !== undefined) first = t('{0} spent, no cap', this.amount(c.unit, c.used));
+    else if (c.remaining !== undefined) first = t('{0} left', this.amount(c.unit, c.remaining));
+    else first = t('no numbers yet');
+    if (!c.expired && c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) first = t('{0}, resets in {1}', first, this.duration(c.resetsAtMs - nowMs));
+    let line = t('{0}: {1}', this.limitLabel(c), first);
+    line += c.updatedAtMs === undefined ? t(' · live') : ` · ${this.age(nowMs - c.updatedAtMs)}`;
+    if (c.origin === 'official' && !c.expired) line += t(' · official');
+    if (c.error) line += c.stale ? t(' · stale: {0}', c.error) : ` · ${c.error}`;
+    else if (c.stale && !c.expired) line += t(' · stale');
     return line;
   }
 }

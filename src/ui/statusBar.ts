@@ -177,7 +177,7 @@ export class StatusBar implements vscode.Disposable {
       }
       case 'error':
         item.text = state.snapshot
-          ? `$(warning) ${this.formatter(state.snapshot.timeZone).statusText(state.snapshot.today, state.snapshot.tightest).replace(/^\$\([a-z-]+\) /, '')}`
+          ? `$(warning) ${this.formatter(state.snapshot.timeZone).statusText(state.snapshot.today, state.snapshot.tightest)}`
           : '$(warning) Tokenmeter';
         item.tooltip = `${state.message}\n\n${vscode.l10n.t('Run "Tokenmeter: Show Output" for details.')}`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -188,7 +188,8 @@ export class StatusBar implements vscode.Disposable {
         const level = overlay ? overlay.status.level : s.level;
         const fmt = this.formatter(s.timeZone);
         // The same line `tokenmeter status` prints, in the display language and currency.
-        item.text = overlay ? fmt.status(overlay.status) : fmt.statusText(s.today, s.tightest);
+        const status = overlay?.status ?? { snapshot: s, tightest: undefined, level: s.level };
+        item.text = `$(${fmt.statusIcon(status)}) ${fmt.status(status)}`;
         item.tooltip = tooltipMarkdown(s, overlay, fmt);
         if (level === 'warning') item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         if (level === 'error' || level === 'exceeded') item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');

@@ -37,20 +37,20 @@ describe('display formatter', () => {
     assert.equal(enCny.capMoney(12.34), '¥87.61');
     assert.equal(enCny.money(0.001), '¥0.007');
     const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
-    assert.equal(enCny.statusText(s.today, s.tightest), '$(pulse) ¥266.96 left of ¥355 today');
+    assert.equal(enCny.statusText(s.today, s.tightest), '¥266.96 left of ¥355 today');
     assert.equal(new Formatter({ locale: 'en', currency: 'CNY', cnyPerUsd: 7.25 }).money(10), '¥72.50');
   });
 
   it('speaks Simplified Chinese for zh-cn, with the locale\'s digit grouping', () => {
     const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
-    assert.equal(zhCny.statusText(s.today, s.tightest), '$(pulse) 今日剩余 ¥266.96（预算 ¥355）');
-    assert.equal(zhUsd.statusText(s.today, s.tightest), '$(pulse) 今日剩余 $37.60（预算 $50）');
+    assert.equal(zhCny.statusText(s.today, s.tightest), '今日剩余 ¥266.96（预算 ¥355）');
+    assert.equal(zhUsd.statusText(s.today, s.tightest), '今日剩余 $37.60（预算 $50）');
     const over = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 52.1)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ weeklyUsd: 50 }) });
-    assert.equal(zhUsd.statusText(over.today, over.tightest), '$(error) 本周超出预算：已用 $52.10 / 上限 $50');
-    assert.equal(zhUsd.statusText({ totalCost: 1234.5, totalTokens: 1_900_000 }, undefined), '$(pulse) 今日 $1,234.50 · 1.9M tok');
-    assert.equal(englishUsd.statusText({ totalCost: 1234.5, totalTokens: 1_900_000 }, undefined), '$(pulse) $1234.50 today · 1.9M tok');
+    assert.equal(zhUsd.statusText(over.today, over.tightest), '本周超出预算：已用 $52.10 / 上限 $50');
+    assert.equal(zhUsd.statusText({ totalCost: 1234.5, totalTokens: 1_900_000 }, undefined), '今日 $1,234.50 · 1.9M tok');
+    assert.equal(englishUsd.statusText({ totalCost: 1234.5, totalTokens: 1_900_000 }, undefined), '$1234.50 today · 1.9M tok');
     const endpoint: Limit = { id: 'e', source: 'litellm', scope: 'key', origin: 'endpoint', unit: 'usd', used: 40, limit: 50, remaining: 10, usedFraction: 0.8, stale: true, expired: false, periodKey: 'k' };
-    assert.equal(zhCny.combinedText({ today: { totalCost: 1, totalTokens: 1 } }, endpoint, 'warning'), '$(pulse) litellm 剩余 ¥71.00（上限 ¥355）（数据未更新）');
+    assert.equal(zhCny.combinedText({ today: { totalCost: 1, totalTokens: 1 } }, endpoint, 'warning'), 'litellm 剩余 ¥71.00（上限 ¥355）（数据未更新）');
   });
 
   it('formats numbers and times for other locales (German digits, Shanghai time)', () => {

@@ -4,7 +4,7 @@ import { PriceTable } from '../../src/core/pricing';
 import { blocksReport, usageBlocks } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { englishUsd, formatTokens } from '../../src/core/format';
-import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { computeStatusSnapshot, type StatusSnapshot } from '../../src/core/snapshot';
 import type { UsageEvent } from '../../src/core/usageEvent';
 
 const prices = new PriceTable();
@@ -16,18 +16,20 @@ function request(at: string, usd: number, sessionId = 's1'): UsageEvent {
 }
 
 const budget = (values: object) => budgetSettingsSchema.parse(values);
+/** What the status bar shows from the logs alone: the icon `src/ui` adds, then the formatter's line. */
+const barText = (s: StatusSnapshot) => `$(${englishUsd.statusIcon({ snapshot: s, level: s.level })}) ${englishUsd.statusText(s.today, s.tightest)}`;
 
 describe('status snapshot', () => {
   it('shows today\'s spend and tokens without a cap', () => {
     const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4), request('2026-11-23T09:00:00Z', 5)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({}) });
-    assert.equal(englishUsd.statusText(s.today, s.tightest), `$(pulse) $12.40 today · ${formatTokens(Math.round((12.4 / 15) * 1e6))} tok`);
+    assert.equal(barText(s), `$(pulse) $12.40 today · ${formatTokens(Math.round((12.4 / 15) * 1e6))} tok`);
     assert.equal(s.week.totalCost.toFixed(2), '17.40');
     assert.equal(s.level, 'ok');
   });
 
   it('shows what is left of a daily cap and turns to warning at 80% and error at 95%', () => {
     const at = (spent: number) => computeStatusSnapshot([request('2026-11-24T09:00:00Z', spent)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({ dailyUsd: 50 }) });
-    const textAt = (spent: number) => { const s = at(spent); return englishUsd.statusText(s.today, s.tightest); };
+    const textAt = (spent: number) => barText(at(spent));
     assert.equal(textAt(12.4), '$(pulse) $37.60 left of $50 today');
     assert.equal(at(39.9).level, 'ok');
     assert.equal(at(40).level, 'warning');

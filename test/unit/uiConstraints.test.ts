@@ -17,7 +17,7 @@ const localConstraints = (budgets: BudgetState[]) => limitsOfCaps(budgets, nowMs
 /** What the status bar and `tokenmeter status` show for these limits. */
 function combinedStatus(snap: StatusSnapshot, limits: Limit[], budget: typeof thresholds) {
   const s = tightestOf(snap, limits, budget);
-  return { ...s, text: englishUsd.status({ snapshot: snap, ...s }) };
+  return { ...s, text: `$(${englishUsd.statusIcon({ snapshot: snap, ...s })}) ${englishUsd.status({ snapshot: snap, ...s })}` };
 }
 const thresholdInputOf = (c: Limit | undefined, ctx: Parameters<typeof thresholdInputWithLabel>[2]) => thresholdInputWithLabel(c, c ? englishUsd.limitLabel(c) : '', ctx);
 

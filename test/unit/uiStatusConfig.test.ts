@@ -72,7 +72,7 @@ describe('tokenmeter status --json --config FILE', function () {
     assert.equal(json.budgets.length, 2);
     assert.match(json.budgets[1].error, /401/);
     assert.ok(!r.stdout.includes('sk-or-wrong-key-987654') && !r.stdout.includes(key), 'a key leaked into the output');
-    assert.equal(json.statusText, '$(pulse) $9.00 left of $50 · gateway');
+    assert.equal(json.statusText, '$9.00 left of $50 · gateway', 'words only: icons are the editor\'s');
     assert.equal(json.level, 'warning');
   });
 
@@ -93,7 +93,7 @@ describe('tokenmeter status --json --config FILE', function () {
     const r = await cli(['status', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.statusText, '$(pulse) $0.00 today · Claude 5h 71%');
+    assert.equal(out.statusText, '$0.00 today · Claude 5h 71%');
     // 71 % used with 4 of 5 hours gone: behind pace, no run-out before the reset.
     assert.equal(out.pacing.length, 1);
     const { elapsedPercent, ...pacing } = out.pacing[0];
