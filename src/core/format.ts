@@ -91,6 +91,16 @@ export class Formatter {
     return `${this.symbol}${this.digits(value, small ? 3 : 2)}`;
   }
 
+  /** A large amount without cents, grouped for the locale: `¥14,200`, `$12,346`. */
+  wholeMoney(usd: number): string {
+    return `${this.symbol}${new Intl.NumberFormat(this.intlLocale ?? 'en-US', { maximumFractionDigits: 0 }).format(this.convert(usd))}`;
+  }
+
+  /** Whether an amount reads as large (ten thousand or more) in the display currency. */
+  isLargeMoney(usd: number): boolean {
+    return Math.abs(this.convert(usd)) >= 10_000;
+  }
+
   /** A configured cap: `$50`, not `$50.00`, when it is round in the display currency. */
   capMoney(usd: number): string {
     // A converted cap is rounded to the fen first (50 × 7.1 is 354.99999…); a USD cap is as typed.

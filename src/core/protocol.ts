@@ -186,8 +186,15 @@ export const sessionDetailsSchema = z.object({
   byAgent: z.array(breakdownSchema),
 });
 
+/** The editor's display language and currency (core/format.ts `DisplayOptions`): the page speaks them. */
+export const displaySchema = z.object({
+  locale: z.string().check(z.maxLength(40)),
+  currency: z.enum(['USD', 'CNY']),
+  cnyPerUsd: z.number().check(z.positive()),
+});
+
 export const toViewSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('view'), view: dashboardViewSchema }),
+  z.object({ type: z.literal('view'), view: dashboardViewSchema, display: z.optional(displaySchema) }),
   z.object({ type: z.literal('patch'), patch: viewPatchSchema }),
   z.object({ type: z.literal('loading'), message: z.string() }),
   z.object({ type: z.literal('sessionDetails'), details: z.nullable(sessionDetailsSchema), sessionId: z.string() }),

@@ -140,6 +140,7 @@ class DashboardPanel implements vscode.Disposable {
   private service: UsageService | undefined;
   private budget: BudgetSettings | undefined;
   private limitSource: LimitSource = noLimits;
+  private lastDisplay = '';
   private alerts: () => DashboardAlert[] = () => [];
   private index: DashboardIndex | undefined;
   private ledger: Ledger | undefined;
@@ -267,7 +268,12 @@ class DashboardPanel implements vscode.Disposable {
     }
     const view = this.buildView(service, index);
     const patch = viewPatch(this.shown, view);
-    if (patch === null) this.post({ type: 'view', view });
+    // A new display language or currency redraws the whole page; otherwise only what changed is sent.
+    const { locale, currency, cnyPerUsd } = this.limitSource.fmt().options;
+    const display = { locale, currency, cnyPerUsd };
+    const displayChanged = JSON.stringify(display) !== this.lastDisplay;
+    this.lastDisplay = JSON.stringify(display);
+    if (patch === null || displayChanged) this.post({ type: 'view', view, display });
     else if (Object.keys(patch).length > 2) this.post({ type: 'patch', patch });
     this.shown = view;
   }

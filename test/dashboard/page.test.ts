@@ -240,6 +240,22 @@ describe('dashboard page (headless Chromium, standalone)', function () {
     assert.equal(await renders(page), before, 'a patch must not re-render the whole page');
   });
 
+  it('speaks Simplified Chinese in yuan when the view carries that display, and back', async () => {
+    const view = fixture.views['7d|codex'];
+    const send = (display: object) => page.evaluate((message) => window.postMessage(message, '*'), { type: 'view', view, display });
+    const before = await renders(page);
+    await send({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1 });
+    await page.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, before);
+    assert.match((await page.textContent('#tile-range .tile-label')) ?? '', /^花费 · /);
+    assert.match((await page.textContent('#tile-range .tile-value')) ?? '', /^¥[\d,]+(\.\d+)?$/);
+    assert.equal(await page.textContent('#sessions-title'), '会话');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await page.screenshot({ path: path.join(resultsDir, 'dashboard-zh-cn.png'), fullPage: true });
+    await send({ locale: 'en', currency: 'USD', cnyPerUsd: 7.1 });
+    await page.waitForFunction(() => document.getElementById('sessions-title')?.textContent === 'Sessions');
+    assert.equal(await page.textContent('#tile-range .tile-value'), usd(view.header.rangeCostUsd));
+  });
+
   it('merges a session delta into the table', async () => {
     const view = fixture.views['7d|codex'];
     const [first, second] = view.sessions.rows;

@@ -268,18 +268,4 @@ describe('dashboard data', () => {
     assert.equal(toHostSchema.safeParse({ type: 'sessionDetails', sessionId: 'x'.repeat(501) }).success, false);
     assert.equal(toHostSchema.safeParse({ type: 'runCommand', command: 'rm -rf' }).success, false);
   });
-
-  it('folds a year of heavy logs and builds a view well under a second', function () {
-    this.timeout(60_000);
-    const year = fixtureEvents({ nowMs, days: 365, requestsPerDay: 1_000, seed: 5 });
-    assert.ok(year.length > 300_000, String(year.length));
-    const started = performance.now();
-    const index = indexOf(year, new Calendar('Europe/Berlin'));
-    const view = buildDashboardView(index, { range: 'custom', from: '2025-11-25', to: '2026-11-24', source: 'all' }, { nowMs });
-    const elapsedMs = performance.now() - started;
-    assert.equal(view.daily.days.length, 365);
-    // Typically 0.2–0.4 s on the shared 2-core machine; the bound leaves room for load from other jobs.
-    assert.ok(elapsedMs < 2_000, `${year.length} events took ${elapsedMs.toFixed(0)} ms`);
-    assert.ok(JSON.stringify(view).length < 400_000);
-  });
 });

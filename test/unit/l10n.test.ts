@@ -24,7 +24,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const sources = sourceFiles(path.join(root, 'src')).map((file) => ({ file: path.relative(root, file), text: readFileSync(file, 'utf8') }));
+// src/ and the dashboard page (media/), which looks words up in the same bundles through core/phrases.ts.
+const sources = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'media'))].map((file) => ({ file: path.relative(root, file), text: readFileSync(file, 'utf8') }));
 
 /** Every string literal passed to `l10n.t` in src. */
 function messageKeys(): string[] {
