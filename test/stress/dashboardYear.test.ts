@@ -18,8 +18,9 @@ describe('dashboard data at scale', () => {
     const view = buildDashboardView(index, { range: 'custom', from: '2025-11-25', to: '2026-11-24', source: 'all' }, { nowMs });
     const elapsedMs = performance.now() - started;
     assert.equal(view.daily.days.length, 365);
-    // Typically 0.2–0.4 s on the shared 2-core machine; the bound leaves room for load from other jobs.
-    assert.ok(elapsedMs < 2_000, `${year.length} events took ${elapsedMs.toFixed(0)} ms`);
+    // Typically 0.2–0.4 s on an idle 2-core machine (3.2 s seen with eight other jobs running); the bound catches a
+    // tenfold regression, not noise.
+    assert.ok(elapsedMs < 6_000, `${year.length} events took ${elapsedMs.toFixed(0)} ms`);
     assert.ok(JSON.stringify(view).length < 400_000);
   });
 });

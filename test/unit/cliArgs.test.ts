@@ -1,5 +1,7 @@
 // The command line: one options table, node:util parseArgs in strict mode, one UsageError across bundles.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { commandOptions, parseCommandArgs, UsageError } from '../../src/cli/args';
 import { dateFlag, parseArgs } from '../../src/cli/common';
 
@@ -14,7 +16,24 @@ const usage = (fn: () => unknown): string => {
   assert.fail('no UsageError');
 };
 
+/** The option names each command file reads (`stringFlag(args, 'x')`, `args.flags.has('x')`, ...). */
+function flagsReadBy(file: string): string[] {
+  const text = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'cli', file), 'utf8');
+  return [...new Set([...text.matchAll(/(?:Flag\(args, |flags\.(?:has|get)\()'([a-z-]+)'/g)].map((m) => m[1]))].filter((n) => n !== 'help');
+}
+
 describe('command line arguments', () => {
+  it('lists in the table every option a command reads (else the strict check refuses it)', () => {
+    const readers: Record<string, string[]> = { daily: ['reports.ts'], blocks: ['reports.ts'], status: ['status.ts'], alerts: ['alerts.ts'], guard: ['guard.ts'], route: ['route.ts'], estimate: ['estimate.ts'] };
+    const shared = flagsReadBy('common.ts');
+    for (const [command, files] of Object.entries(readers)) {
+      const known = Object.keys(commandOptions[command]);
+      const missing = files.flatMap(flagsReadBy).filter((n) => !known.includes(n));
+      assert.deepEqual(missing, [], `tokenmeter ${command} reads options missing from src/cli/args.ts`);
+      if (command !== 'route') for (const n of ['source', 'timezone', 'no-index']) assert.ok(known.includes(n) || !shared.includes(n), `${command} --${n}`);
+    }
+  });
+
   it('rejects an unknown option and a missing value, naming the option and the help', () => {
     assert.equal(usage(() => parseCommandArgs(['--sinse', '2026-11-01'], commandOptions.daily, 'daily')), 'unknown option --sinse; run "tokenmeter daily --help"');
     assert.match(usage(() => parseCommandArgs(['--since'], commandOptions.daily, 'daily')), /^--since needs a value/);
