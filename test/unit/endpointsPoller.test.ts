@@ -17,7 +17,7 @@ import {
   type BudgetPollerChange,
 } from '../../src/sources/endpoints';
 import { FixtureServer, fixture, json } from '../fixtures/endpoints/server';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -194,7 +194,12 @@ describe('BudgetPoller', () => {
       a.start();
       const [fromA] = await aDone;
       assert.equal(fromA.fromCache, false);
-      await new Promise((r) => setTimeout(r, 100)); // the cache write is fire-and-forget
+      // The cache write is fire-and-forget (temp file, then rename): wait until the file is there, not a fixed time.
+      const cacheFile = join(dir, 'budget-poll-cache.json');
+      for (let waitedMs = 0; !existsSync(cacheFile); waitedMs += 10) {
+        assert.ok(waitedMs < 10_000, 'the first window never wrote the shared cache');
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const b = make();
       const bDone = waitFor(b, 1);
       b.start();
