@@ -227,14 +227,13 @@ describe('RunawayDetector', () => {
     assert.deepEqual(d.activeSessions(t0 + 2 * 60 * minuteMs, 24 * 60 * minuteMs).map((s) => s.sessionId), ['new']);
   });
 
-  it('replays a day of heavy logs in seconds', () => {
+  // Replay speed is measured by bench/, not by a wall-clock bound here (a timed test fails on a loaded machine).
+  it('replays three generated days of heavy logs in one pass, alerting on their planted runaways', () => {
     const h = generateHistory(3);
     const events = [...h.events, ...generateHistory(4).events, ...generateHistory(5).events];
-    const start = performance.now();
-    replayAlerts(events, testCostOf);
-    const elapsedMs = performance.now() - start;
     assert.ok(events.length > 60_000);
-    assert.ok(elapsedMs < 5_000, `${events.length} events took ${elapsedMs.toFixed(0)} ms`);
+    const alerts = replayAlerts(events, testCostOf);
+    assert.ok(alerts.length > 0, 'the planted runaways of three histories raise alerts');
   });
 });
 
