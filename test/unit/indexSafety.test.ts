@@ -92,7 +92,9 @@ describe('index safety: crashes and races while the index is written', function 
     children.delete(child);
   }
 
-  it(`a writer SIGKILLed at random points (${kills} times) leaves a whole index or none, and stray temp files are cleaned up`, async () => {
+  it(`a writer SIGKILLed at random points (${kills} times) leaves a whole index or none, and stray temp files are cleaned up`, async function () {
+    // Each kill spawns a fresh Node process (~0.3–0.6 s on 2 cores); the stress run's 200 kills outgrow a fixed 2 minutes.
+    this.timeout(60_000 + kills * 3_000);
     const indexPath = path.join(dir, 'kill', 'index-test.json');
     let anySaved = false;
     let loadedWhole = 0;
