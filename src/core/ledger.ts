@@ -1,4 +1,4 @@
-import type { ParsedUsage } from './claudeLog';
+import type { ParsedUsage } from './usageEvent';
 import { sourceNames, type UsageEvent } from './usageEvent';
 
 /**

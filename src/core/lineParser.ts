@@ -1,5 +1,4 @@
-import { usageFromClaudeRecord, type ClaudeFileContext, type ParsedUsage } from './claudeLog';
-import { usageFromCodexRecord, type CodexFileState } from './codexLog';
+import type { LineOutcome, ParsedUsage } from './usageEvent';
 
 /** Counts of what a parse saw; malformed lines are skipped, counted and reported, never fatal. */
 export interface LineTally {
@@ -15,10 +14,6 @@ export function emptyTally(): LineTally {
 const newline = 0x0a;
 const openBrace = 0x7b;
 const closeBrace = 0x7d;
-// Inside a JSON string a quote is always escaped, so an unescaped `"usage":` is a real
-// key. Lines without one cannot carry usage and are never JSON-parsed.
-const usageKey = Buffer.from('"usage":');
-const codexSkippableType = Buffer.from('"type":"response_item"');
 
 function isTrailingSpace(byte: number): boolean {
   return byte === 0x0d || byte === 0x20 || byte === 0x09;
@@ -122,29 +117,8 @@ export function boundedJsonText(buf: Buffer, start: number, end: number): string
   return pieces.join('');
 }
 
-const contentKey = Buffer.from('"content":[');
-const afterContent = Buffer.from('],"stop_reason":');
-
-/**
- * Parses an assistant line without its `message.content` (the reply text and tool
- * inputs: most of the bytes, none of the usage). Relies on Claude Code's key order
- * (`content` right before `stop_reason`); any surprise falls back to a full parse.
- */
-function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: number): unknown {
-  const contentAt = buf.indexOf(contentKey, start);
-  if (contentAt === -1 || contentAt > usageAt) return parseJson(buf, start, end);
-  const closeAt = buf.lastIndexOf(afterContent, usageAt);
-  if (closeAt < contentAt) return parseJson(buf, start, end);
-  // `content` is cut out unparsed; what is left must be bounded like any line (else the bounded whole-line parse).
-  if (!isJsonShapeBounded(buf, start, contentAt) || !isJsonShapeBounded(buf, closeAt, end)) return parseJson(buf, start, end);
-  try {
-    return JSON.parse(buf.toString('utf8', start, contentAt + contentKey.length) + buf.toString('utf8', closeAt, end));
-  } catch {
-    return parseJson(buf, start, end);
-  }
-}
-
-function parseJson(buf: Buffer, start: number, end: number): unknown {
+/** The line parsed as JSON with its shape bounded (see boundedJsonText); undefined when it is not JSON. */
+export function parseJson(buf: Buffer, start: number, end: number): unknown {
   const text = boundedJsonText(buf, start, end);
   if (text === undefined) return undefined;
   try {
@@ -154,37 +128,13 @@ function parseJson(buf: Buffer, start: number, end: number): unknown {
   }
 }
 
-const userLineMarker = Buffer.from('"type":"user","message":');
-
-/**
- * True when the line is a user line: Claude Code writes `"type":"user"` right before
- * `message`, in the first few hundred bytes. User lines (prompts and tool results:
- * most of the bytes) never carry a bill, so they are skipped unread. Another key
- * order only costs speed: such lines go through the usage check below.
- */
-function isUserLine(buf: Buffer, start: number, end: number): boolean {
-  return buf.subarray(start, Math.min(end, start + 1024)).indexOf(userLineMarker) !== -1;
-}
-
-const assistantLineMarker = Buffer.from('"type":"assistant"');
-
-/**
- * True when the line's last bytes hold `"type":"assistant"`, where Claude Code writes it (after
- * `requestId`). Only a hint that spares assistant lines the user-line search: the line is still
- * judged by its parsed JSON.
- */
-function endsLikeAssistantLine(buf: Buffer, start: number, end: number): boolean {
-  return buf.subarray(Math.max(start, end - 160), end).indexOf(assistantLineMarker) !== -1;
-}
-
-type Outcome = ParsedUsage | 'not-usage' | 'malformed';
 
 /**
  * Walks the complete lines in `buf[start, end)` (the range must end at a line
  * boundary or at the end of a complete last line), counts them, and hands each
  * line that looks like a JSON object to `read`, which may decline it unparsed.
  */
-function forEachLine(buf: Buffer, start: number, end: number, tally: LineTally, sink: (usage: ParsedUsage) => void, read: (lineStart: number, stop: number) => Outcome): void {
+export function forEachLine(buf: Buffer, start: number, end: number, tally: LineTally, sink: (usage: ParsedUsage) => void, read: (lineStart: number, stop: number) => LineOutcome): void {
   let lineStart = start;
   while (lineStart < end) {
     let lineEnd = buf.indexOf(newline, lineStart);
@@ -201,25 +151,4 @@ function forEachLine(buf: Buffer, start: number, end: number, tally: LineTally, 
     }
     lineStart = lineEnd + 1;
   }
-}
-
-/** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
-export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    if (!endsLikeAssistantLine(buf, lineStart, stop) && isUserLine(buf, lineStart, stop)) return 'not-usage';
-    // An assistant line ends with its usage, so search from the end.
-    const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
-    if (usageAt === -1) return 'not-usage';
-    return usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
-  });
-}
-
-/** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
-export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    // The top-level type comes first; response items (model output, tool output) carry no usage.
-    const head = buf.subarray(lineStart, Math.min(stop, lineStart + 80));
-    if (head.indexOf(codexSkippableType) !== -1) return 'not-usage';
-    return usageFromCodexRecord(parseJson(buf, lineStart, stop), state);
-  });
 }

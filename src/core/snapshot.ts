@@ -1,5 +1,5 @@
 import { periodAt, type Calendar, type PeriodKind } from './calendar';
-import type { CodexRateLimit } from './codexLog';
+import type { CodexRateLimit } from './codexRateLimits';
 import type { PriceTable } from './pricing';
 import { addEvent, blockBurnRate, emptyTotals, usageBlocks, type UsageTotals } from './reports';
 import type { BudgetSettings } from './settings';

@@ -37,3 +37,13 @@ export interface UsageEvent {
 export function totalTokensOf(e: Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens'>): number {
   return e.inputTokens + e.outputTokens + e.cacheWrite5mTokens + e.cacheWrite1hTokens + e.cacheReadTokens;
 }
+
+/** A usage line's event and the key that deduplicates it. */
+export interface ParsedUsage {
+  event: UsageEvent;
+  /** `message.id:requestId`; undefined when the line has no message id (then it cannot be deduplicated). */
+  dedupKey: string | undefined;
+}
+
+/** A line is usage, not usage (a user prompt, a summary…), or malformed (skipped and counted). */
+export type LineOutcome = ParsedUsage | 'not-usage' | 'malformed';

@@ -8,7 +8,7 @@
 import type { BudgetReading } from '../core/budgetReading';
 import type { Calendar } from '../core/calendar';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
-import type { CodexRateLimit } from '../core/codexLog';
+import type { CodexRateLimit } from '../core/codexRateLimits';
 import { buildHistoryModel, estimateTask, estimateToJson, historySessionsFromEvents } from '../core/estimator';
 import type { PriceTable } from '../core/pricing';
 import { roundUsd, sessionReport } from '../core/reports';

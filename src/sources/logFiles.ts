@@ -1,10 +1,12 @@
 import { promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { claudeFileContext, type ClaudeFileContext } from '../core/claudeLog';
-import { codexSessionIdFromFileName, newCodexFileState, type CodexFileState } from '../core/codexLog';
 import type { SourceName } from '../core/usageEvent';
 import { agentAdapters } from './agents';
+import { unique } from './agents/agentRoots';
+import { claudeConfigDirs, claudeFileContext, claudeProjectsFolder, isClaudeTranscript, type ClaudeFileContext } from './agents/claude/paths';
+import { codexHomes, codexSessionFolders, codexSessionIdFromFileName, isCodexRollout } from './agents/codex/paths';
+import { newCodexFileState, type CodexFileState } from './agents/codex/parser';
 
 /** A log file and how far it has been read. */
 export interface FileCursor {
@@ -52,16 +54,11 @@ export interface LogRoots {
 }
 
 /**
- * Where the agents keep their logs, found the way the agents find them:
- * `CLAUDE_CONFIG_DIR` (comma-separated) else `~/.config/claude` and `~/.claude`;
- * `CODEX_HOME` else `~/.codex`. Extra folders come from settings.
+ * Where the agents keep their logs, found the way the agents find them (see agents/claude/paths.ts,
+ * agents/codex/paths.ts). Extra folders come from settings.
  */
 export function defaultLogRoots(env: NodeJS.ProcessEnv = process.env, home = os.homedir(), extra: Partial<LogRoots> = {}): LogRoots {
-  const claudeFromEnv = (env.CLAUDE_CONFIG_DIR ?? '').split(',').map((d) => d.trim()).filter(Boolean);
-  const claudeDirs = claudeFromEnv.length > 0 ? claudeFromEnv : [path.join(home, '.config', 'claude'), path.join(home, '.claude')];
-  const codexDirs = env.CODEX_HOME?.trim() ? [env.CODEX_HOME.trim()] : [path.join(home, '.codex')];
-  const unique = (dirs: string[]) => [...new Set(dirs.map((d) => path.resolve(d)))];
-  return { claudeDirs: unique([...claudeDirs, ...(extra.claudeDirs ?? [])]), codexDirs: unique([...codexDirs, ...(extra.codexDirs ?? [])]) };
+  return { claudeDirs: unique([...claudeConfigDirs(env, home), ...(extra.claudeDirs ?? [])]), codexDirs: unique([...codexHomes(env, home), ...(extra.codexDirs ?? [])]) };
 }
 
 export interface WalkProblem {
@@ -327,15 +324,14 @@ export async function discoverLogFiles(
   };
   if (sources.claude) {
     for (const dir of roots.claudeDirs) {
-      const projects = path.join(dir, 'projects');
-      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, (rel) => rel.endsWith('.jsonl'), problems, io, (part) => add('claude', projects, part)));
+      const projects = claudeProjectsFolder(dir);
+      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, isClaudeTranscript, problems, io, (part) => add('claude', projects, part)));
     }
   }
   if (sources.codex) {
     for (const dir of roots.codexDirs) {
-      for (const sub of ['sessions', 'archived_sessions']) {
-        const folder = path.join(dir, sub);
-        if (await isDirectory(folder)) add('codex', folder, await findLogFiles(folder, (rel) => path.basename(rel).startsWith('rollout-') && rel.endsWith('.jsonl'), problems, io));
+      for (const folder of codexSessionFolders(dir)) {
+        if (await isDirectory(folder)) add('codex', folder, await findLogFiles(folder, isCodexRollout, problems, io));
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { ParsedUsage } from '../core/claudeLog';
+import type { ParsedUsage } from '../core/usageEvent';
 import type { LineTally } from '../core/lineParser';
 import { sourceNames } from '../core/usageEvent';
 import type { FileCursor } from './logFiles';

@@ -1,8 +1,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import type { ParsedUsage } from '../core/claudeLog';
-import { mergeCodexLimits, type CodexRateLimit } from '../core/codexLog';
+import type { ParsedUsage } from '../core/usageEvent';
+import { mergeCodexLimits, type CodexRateLimit } from '../core/codexRateLimits';
 import { FileRepeats, Ledger } from '../core/ledger';
 import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';

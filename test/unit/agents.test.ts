@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeF
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { ParsedUsage } from '../../src/core/claudeLog';
+import type { ParsedUsage } from '../../src/core/usageEvent';
 import { Calendar } from '../../src/core/calendar';
 import { PriceTable } from '../../src/core/pricing';
 import { dailyReport } from '../../src/core/reports';

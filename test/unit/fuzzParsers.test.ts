@@ -5,9 +5,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { ParsedUsage } from '../../src/core/claudeLog';
-import { newCodexFileState } from '../../src/core/codexLog';
-import { emptyTally, parseClaudeLines, parseCodexLines, type LineTally } from '../../src/core/lineParser';
+import type { ParsedUsage } from '../../src/core/usageEvent';
+import { emptyTally, type LineTally } from '../../src/core/lineParser';
+import { parseClaudeLines } from '../../src/sources/agents/claude/parser';
+import { newCodexFileState, parseCodexLines } from '../../src/sources/agents/codex/parser';
 import { newCursor } from '../../src/sources/logFiles';
 import { readNewLines } from '../../src/sources/logReader';
 import {

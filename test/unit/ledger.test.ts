@@ -1,7 +1,7 @@
 // The ledger's merge rules, and the per-file merge the scan threads do before it (FileRepeats).
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import type { ParsedUsage } from '../../src/core/claudeLog';
+import type { ParsedUsage } from '../../src/core/usageEvent';
 import { fieldsPerRow, FileRepeats, Ledger } from '../../src/core/ledger';
 
 const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 300;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { usageFromClaudeRecord } from '../../src/core/claudeLog';
-import { usageFromCodexRecord, newCodexFileState } from '../../src/core/codexLog';
-import { emptyTally, parseClaudeLines } from '../../src/core/lineParser';
+import { emptyTally } from '../../src/core/lineParser';
+import { parseClaudeLines, usageFromClaudeRecord } from '../../src/sources/agents/claude/parser';
+import { newCodexFileState, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';
 import { Ledger } from '../../src/core/ledger';
 import { PriceTable } from '../../src/core/pricing';
 import { aliasFor, priceAdjustments, splitSpeed } from '../../src/core/priceData';
 import { priceAdjustmentsSchema } from '../../src/core/priceDataSchema';
 import { dailyReport } from '../../src/core/reports';
-import type { ParsedUsage } from '../../src/core/claudeLog';
+import type { ParsedUsage } from '../../src/core/usageEvent';
 import { Calendar } from '../../src/core/calendar';
 
 const file = { project: '-home-dev-app', sessionId: 's1', agentId: '' };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mergeCodexLimits, newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/core/codexLog';
+import { mergeCodexLimits } from '../../src/core/codexRateLimits';
+import { newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/sources/agents/codex/parser';
 import { englishUsd } from '../../src/core/format';
 import { limitsOfCodex, limitsOfPlanWindows } from '../../src/core/status/limit';
 import { claudePlanQuotas, parseSnapshot, parseStatusLineInput, toSnapshot } from '../../src/core/claudeStatusLine';

@@ -3,7 +3,7 @@
 // limits on its own. Pure: `nowMs` is a parameter, no I/O.
 import { withLocalSpend, type BudgetReading } from '../budgetReading';
 import type { Calendar } from '../calendar';
-import type { CodexRateLimit } from '../codexLog';
+import type { CodexRateLimit } from '../codexRateLimits';
 import type { PriceTable } from '../pricing';
 import type { BudgetSettings } from '../settings';
 import { computeStatusSnapshot, type BudgetLevel, type StatusSnapshot } from '../snapshot';

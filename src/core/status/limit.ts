@@ -4,7 +4,7 @@
 // Pure: `nowMs` is a parameter.
 import { completeAmounts, type BudgetReading } from '../budgetReading';
 import type { PeriodKind } from '../calendar';
-import type { CodexRateLimit } from '../codexLog';
+import type { CodexRateLimit } from '../codexRateLimits';
 import type { BudgetLevel, BudgetState } from '../snapshot';
 import { projectOverrun, type ThresholdInput } from '../thresholds';
 

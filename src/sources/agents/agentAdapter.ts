@@ -1,4 +1,4 @@
-import type { ParsedUsage } from '../../core/claudeLog';
+import type { ParsedUsage } from '../../core/usageEvent';
 import type { SourceName } from '../../core/usageEvent';
 
 interface AgentAdapterBase {

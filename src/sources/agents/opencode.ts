@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ParsedUsage } from '../../core/claudeLog';
+import type { ParsedUsage } from '../../core/usageEvent';
 import type { PathAgentAdapter, TextAgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique } from './agentRoots';
 import { pricedModelName } from './modelNames';

@@ -1,23 +1,6 @@
-import type { UsageEvent } from './usageEvent';
-
-/** What a Claude Code transcript file's path says about its lines. */
-export interface ClaudeFileContext {
-  /** Project folder name under `projects/`, e.g. `-home-dev-repo`. */
-  project: string;
-  /** Session id from the path (file name, or the parent folder of `subagents/`). */
-  sessionId: string;
-  /** Sub-agent id when the file is a sub-agent transcript (`agent-<id>.jsonl`), else ''. */
-  agentId: string;
-}
-
-export interface ParsedUsage {
-  event: UsageEvent;
-  /** `message.id:requestId`; undefined when the line has no message id (then it cannot be deduplicated). */
-  dedupKey: string | undefined;
-}
-
-/** A line is usage, not usage (a user prompt, a summary…), or malformed (skipped and counted). */
-export type LineOutcome = ParsedUsage | 'not-usage' | 'malformed';
+import { forEachLine, isJsonShapeBounded, parseJson, type LineTally } from '../../../core/lineParser';
+import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
+import type { ClaudeFileContext } from './paths';
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1e12;
@@ -97,21 +80,62 @@ export function usageFromClaudeRecord(record: unknown, file: ClaudeFileContext):
   };
 }
 
+// Inside a JSON string a quote is always escaped, so an unescaped `"usage":` is a real
+// key. Lines without one cannot carry usage and are never JSON-parsed.
+const usageKey = Buffer.from('"usage":');
+
+const contentKey = Buffer.from('"content":[');
+const afterContent = Buffer.from('],"stop_reason":');
+
 /**
- * Where a transcript sits says which session and sub-agent it belongs to:
- * `projects/<project>/<session>.jsonl`, `projects/<project>/agent-<id>.jsonl`,
- * `projects/<project>/<session>/subagents/agent-<id>.jsonl`.
- * `relativePath` is relative to the `projects` folder, with `/` separators.
+ * Parses an assistant line without its `message.content` (the reply text and tool
+ * inputs: most of the bytes, none of the usage). Relies on Claude Code's key order
+ * (`content` right before `stop_reason`); any surprise falls back to a full parse.
  */
-export function claudeFileContext(relativePath: string): ClaudeFileContext {
-  const parts = relativePath.split('/');
-  const fileName = parts[parts.length - 1].replace(/\.jsonl$/, '');
-  const project = parts.length > 1 ? parts[0] : '';
-  const agentMatch = /^agent-(.+)$/.exec(fileName);
-  if (agentMatch) {
-    const subagentsAt = parts.lastIndexOf('subagents');
-    const sessionId = subagentsAt >= 1 && subagentsAt - 1 >= 1 ? parts[subagentsAt - 1] : '';
-    return { project, sessionId, agentId: agentMatch[1] };
+function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: number): unknown {
+  const contentAt = buf.indexOf(contentKey, start);
+  if (contentAt === -1 || contentAt > usageAt) return parseJson(buf, start, end);
+  const closeAt = buf.lastIndexOf(afterContent, usageAt);
+  if (closeAt < contentAt) return parseJson(buf, start, end);
+  // `content` is cut out unparsed; what is left must be bounded like any line (else the bounded whole-line parse).
+  if (!isJsonShapeBounded(buf, start, contentAt) || !isJsonShapeBounded(buf, closeAt, end)) return parseJson(buf, start, end);
+  try {
+    return JSON.parse(buf.toString('utf8', start, contentAt + contentKey.length) + buf.toString('utf8', closeAt, end));
+  } catch {
+    return parseJson(buf, start, end);
   }
-  return { project, sessionId: fileName, agentId: '' };
+}
+
+const userLineMarker = Buffer.from('"type":"user","message":');
+
+/**
+ * True when the line is a user line: Claude Code writes `"type":"user"` right before
+ * `message`, in the first few hundred bytes. User lines (prompts and tool results:
+ * most of the bytes) never carry a bill, so they are skipped unread. Another key
+ * order only costs speed: such lines go through the usage check below.
+ */
+function isUserLine(buf: Buffer, start: number, end: number): boolean {
+  return buf.subarray(start, Math.min(end, start + 1024)).indexOf(userLineMarker) !== -1;
+}
+
+const assistantLineMarker = Buffer.from('"type":"assistant"');
+
+/**
+ * True when the line's last bytes hold `"type":"assistant"`, where Claude Code writes it (after
+ * `requestId`). Only a hint that spares assistant lines the user-line search: the line is still
+ * judged by its parsed JSON.
+ */
+function endsLikeAssistantLine(buf: Buffer, start: number, end: number): boolean {
+  return buf.subarray(Math.max(start, end - 160), end).indexOf(assistantLineMarker) !== -1;
+}
+
+/** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
+export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
+    if (!endsLikeAssistantLine(buf, lineStart, stop) && isUserLine(buf, lineStart, stop)) return 'not-usage';
+    // An assistant line ends with its usage, so search from the end.
+    const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
+    if (usageAt === -1) return 'not-usage';
+    return usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
+  });
 }

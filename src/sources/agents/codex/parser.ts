@@ -1,4 +1,6 @@
-import type { ParsedUsage } from './claudeLog';
+import { mergeCodexLimits, type CodexRateLimit } from '../../../core/codexRateLimits';
+import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
+import type { ParsedUsage } from '../../../core/usageEvent';
 
 /** Cumulative token totals as Codex reports them (`input_tokens` includes cached input). */
 export interface CodexTotals {
@@ -6,26 +8,6 @@ export interface CodexTotals {
   cached: number;
   output: number;
   total: number;
-}
-
-/** An official plan-limit reading from a Codex `token_count` event. */
-export interface CodexRateLimit {
-  /** The window's slot in the snapshot. */
-  name: 'primary' | 'secondary';
-  /**
-   * `rate_limits.limit_id`: `codex` for the account limit, another id for a per-model limit
-   * (`codex_bengalfox` = GPT-5.3-Codex-Spark). Absent in older rollouts (then the account limit).
-   */
-  limitId?: string;
-  /** `rate_limits.limit_name`, e.g. `GPT-5.3-Codex-Spark`; null for the account limit. */
-  limitName?: string;
-  /** `rate_limits.plan_type`: `plus`, `pro`, `team`… */
-  planType?: string;
-  usedPercent: number;
-  windowMinutes: number | undefined;
-  /** Epoch ms when the window resets, when known. */
-  resetsAtMs: number | undefined;
-  observedAtMs: number;
 }
 
 /**
@@ -47,12 +29,6 @@ export function newCodexFileState(sessionIdFromPath: string): CodexFileState {
   return { sessionId: sessionIdFromPath, project: '', model: codexFallbackModel, lastTotals: undefined, rateLimits: [] };
 }
 
-/** `rollout-2025-09-01T10-00-00-<uuid>.jsonl` → `<uuid>`. */
-export function codexSessionIdFromFileName(fileName: string): string {
-  const match = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i.exec(fileName);
-  return match ? match[1] : fileName.replace(/\.jsonl$/, '');
-}
-
 function count(value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1e13 ? Math.round(value) : undefined;
@@ -70,37 +46,6 @@ function totalsFrom(raw: unknown): CodexTotals | undefined {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && v.length <= 80 ? v : undefined);
-
-/** Which limit a reading belongs to: its limit id and window slot. */
-export function codexLimitKey(l: Pick<CodexRateLimit, 'limitId' | 'name'>): string {
-  return `${l.limitId ?? 'codex'}:${l.name}`;
-}
-
-/**
- * Codex writes `0 %` with `resets_at` exactly one window after the observation before the server
- * has answered (a new session, `exec`): such a reading looks like a window that just started.
- */
-function looksLikeFreshWindow(l: CodexRateLimit): boolean {
-  if (l.usedPercent !== 0 || l.windowMinutes === undefined || l.resetsAtMs === undefined) return false;
-  return Math.abs(l.resetsAtMs - (l.observedAtMs + l.windowMinutes * 60_000)) <= 60_000;
-}
-
-/**
- * Folds newer readings into the limits known so far, one per limit id and window. A 0 % reading that
- * looks like a fresh window is a placeholder while an earlier real reading's window is still running
- * (it must not hide 80 % used); once that window has reset, a 0 % reading is real and shows.
- */
-export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
-  const byKey = new Map(known.map((l) => [codexLimitKey(l), l]));
-  for (const next of [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs)) {
-    const key = codexLimitKey(next);
-    const current = byKey.get(key);
-    if (current && next.observedAtMs < current.observedAtMs) continue;
-    if (current && looksLikeFreshWindow(next) && current.usedPercent > 0 && (current.resetsAtMs === undefined || current.resetsAtMs > next.observedAtMs)) continue;
-    byKey.set(key, next);
-  }
-  return [...byKey.values()];
-}
 
 function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs: number, snapshot: Record<string, unknown>): CodexRateLimit | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -202,4 +147,16 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
       cacheReadTokens: cached,
     },
   };
+}
+
+// The top-level type comes first; response items (model output, tool output) carry no usage.
+const codexSkippableType = Buffer.from('"type":"response_item"');
+
+/** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
+export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
+    const head = buf.subarray(lineStart, Math.min(stop, lineStart + 80));
+    if (head.indexOf(codexSkippableType) !== -1) return 'not-usage';
+    return usageFromCodexRecord(parseJson(buf, lineStart, stop), state);
+  });
 }
