@@ -1,10 +1,10 @@
-import { promises as fs, readdirSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceName } from '../core/usageEvent';
 import { agentAdapters } from './agents';
 import { unique } from './agents/agentRoots';
-import { claudeConfigDirs, claudeFileContext, claudeProjectsFolder, isClaudeTranscript, type ClaudeFileContext } from './agents/claude/paths';
+import { claudeConfigDirs, claudeFileContext, claudeProjectsFolder, claudeSessionFolder, isClaudeTranscript, type ClaudeFileContext } from './agents/claude/paths';
 import { codexHomes, codexSessionFolders, codexSessionIdFromFileName, isCodexRollout } from './agents/codex/paths';
 import { newCodexFileState, type CodexFileState } from './agents/codex/parser';
 
@@ -59,6 +59,25 @@ export interface LogRoots {
  */
 export function defaultLogRoots(env: NodeJS.ProcessEnv = process.env, home = os.homedir(), extra: Partial<LogRoots> = {}): LogRoots {
   return { claudeDirs: unique([...claudeConfigDirs(env, home), ...(extra.claudeDirs ?? [])]), codexDirs: unique([...codexHomes(env, home), ...(extra.codexDirs ?? [])]) };
+}
+
+/** A folder the agents write their line logs to: what the editor watches, lists and opens. */
+export interface LogFolder {
+  source: 'claude' | 'codex';
+  dir: string;
+}
+
+/** Every folder holding Claude transcripts or Codex rollouts under the roots, present or not. */
+export function logFolders(roots: LogRoots): LogFolder[] {
+  return [
+    ...roots.claudeDirs.map((d): LogFolder => ({ source: 'claude', dir: claudeProjectsFolder(d) })),
+    ...roots.codexDirs.flatMap((d) => codexSessionFolders(d).map((dir): LogFolder => ({ source: 'codex', dir }))),
+  ];
+}
+
+/** The folder to open for a session's logs: its Claude project folder, else the first Codex sessions folder that exists. */
+export function sessionLogFolder(roots: LogRoots, sessionId: string): string | undefined {
+  return claudeSessionFolder(roots.claudeDirs, sessionId) ?? logFolders({ claudeDirs: [], codexDirs: roots.codexDirs }).map((f) => f.dir).find((d) => existsSync(d));
 }
 
 export interface WalkProblem {

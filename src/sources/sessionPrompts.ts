@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { claudeProjectsFolder } from './agents/claude/paths';
 
 /** A folder or file that could not be read, and why. */
 export interface PromptReadProblem { path: string; reason: string }
@@ -134,7 +135,7 @@ export async function readSessionPrompts(claudeDirs: readonly string[], options:
   const problems: PromptReadProblem[] = [];
   const files: string[] = [];
   for (const dir of claudeDirs) {
-    const projects = path.join(dir, 'projects');
+    const projects = claudeProjectsFolder(dir);
     try {
       if (!(await fs.stat(projects)).isDirectory()) continue;
     } catch {

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { pacingLineText, pacingStatusText, routingHintTexts, runawayStatusTexts } from '../core/alertPhrases';
 import type { WindowPacing } from '../core/pacing';
@@ -9,6 +8,7 @@ import type { DisplaySettings } from '../core/settings';
 import type { BudgetState, StatusSnapshot } from '../core/snapshot';
 import type { Status } from '../core/status/computeStatus';
 import { formatTokens } from '../core/format';
+import { logFolders } from '../sources/logFiles';
 import type { ServiceState } from './usageService';
 
 /** What the engine adds to the log snapshot: the status model (every limit), the runaway state, the routing hint. */
@@ -167,7 +167,7 @@ export class StatusBar implements vscode.Disposable {
         item.command = { title: vscode.l10n.t('Get started with Tokenmeter'), command: 'workbench.action.openWalkthrough', arguments: [walkthroughId, false] };
         const md = new vscode.MarkdownString(`${vscode.l10n.t('No Claude Code or Codex logs found yet. Looked in:')}\n\n`, true);
         md.isTrusted = { enabledCommands: ['workbench.action.openWalkthrough', 'tokenmeter.configure', 'tokenmeter.setApiKey'] };
-        for (const dir of [...state.roots.claudeDirs.map((d) => path.join(d, 'projects')), ...state.roots.codexDirs.map((d) => path.join(d, 'sessions'))]) {
+        for (const { dir } of logFolders(state.roots)) {
           md.appendMarkdown(`- ${escapeMarkdown(dir)}\n`);
         }
         md.appendMarkdown(`\n${vscode.l10n.t('Use an agent, or add folders in the `tokenmeter.claudeConfigDirs` setting.')}\n\n`);

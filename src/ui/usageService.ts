@@ -5,7 +5,7 @@ import { Calendar } from '../core/calendar';
 import { PriceTable, type RefreshedPriceData } from '../core/pricing';
 import type { Settings } from '../core/settings';
 import { computeStatusSnapshot, statusWindowMs, type StatusSnapshot } from '../core/snapshot';
-import { defaultLogRoots, type LogRoots } from '../sources/logFiles';
+import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
 import { UsageScanner } from '../sources/usageScanner';
@@ -182,10 +182,7 @@ export class UsageService implements vscode.Disposable {
   /** Says in the output channel what was found where; returns the log folders that exist, to watch. */
   private async logFolders(): Promise<string[]> {
     const isFolder = (dir: string) => fs.stat(dir).then((s) => s.isDirectory(), () => false);
-    const candidates = [
-      ...this.roots.claudeDirs.map((d) => ({ label: 'Claude Code', dir: path.join(d, 'projects') })),
-      ...this.roots.codexDirs.flatMap((d) => [{ label: 'Codex', dir: path.join(d, 'sessions') }, { label: 'Codex', dir: path.join(d, 'archived_sessions') }]),
-    ];
+    const candidates = logFolders(this.roots).map((f) => ({ label: f.source === 'claude' ? 'Claude Code' : 'Codex', dir: f.dir }));
     const found = await Promise.all(candidates.map((c) => isFolder(c.dir)));
     candidates.forEach((c, i) => this.log(`${c.label} logs: ${c.dir} ${found[i] ? '(found)' : '(not found)'}`));
     for (const { source, root } of await existingAgentRoots()) this.log(`${source} history: ${root} (found)`);

@@ -33,6 +33,12 @@ describe('project structure', () => {
     assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
   });
 
+  it('leaves the agents\' log folder names to their sources: src/ui and src/cli never spell them', () => {
+    const folderName = /['"`](projects|sessions|archived_sessions)['"`]/;
+    const offenders = [...sourceFiles(path.join(root, 'src', 'ui')), ...sourceFiles(path.join(root, 'src', 'cli'))].filter((file) => folderName.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(offenders.map((f) => path.relative(root, f)), []);
+  });
+
   it('registers in code every command package.json contributes, and the reverse', () => {
     const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
     const extensionSource = sourceFiles(path.join(root, 'src')).map((f) => readFileSync(f, 'utf8')).join('\n');

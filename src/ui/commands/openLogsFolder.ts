@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LogRoots } from '../../sources/logFiles';
+import { logFolders, type LogRoots } from '../../sources/logFiles';
 
 /** Opens one of the agents' log folders (in the OS file manager locally, in a new window when remote). */
 export async function openLogsFolder(roots: LogRoots): Promise<void> {
-  const folders = [
-    ...roots.claudeDirs.map((d) => ({ label: path.join(d, 'projects'), description: 'Claude Code' })),
-    ...roots.codexDirs.map((d) => ({ label: path.join(d, 'sessions'), description: 'Codex' })),
-  ].filter((f) => existsSync(f.label));
+  const folders = logFolders(roots)
+    .filter((f) => existsSync(f.dir))
+    .map((f) => ({ label: f.dir, description: f.source === 'claude' ? 'Claude Code' : 'Codex' }));
   if (folders.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No agent log folders found yet. Add one in the tokenmeter.claudeConfigDirs setting.'));
     return;

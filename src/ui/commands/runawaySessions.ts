@@ -1,11 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runawayAlertText } from '../../core/alertPhrases';
 import type { Formatter } from '../../core/format';
 import { formatDurationMs, formatUsd, recommendMaxConcurrentSubagents, shortSessionId, type RunawayAlert, type RunawayDetector } from '../../core/runaway';
-import type { LogRoots } from '../../sources/logFiles';
+import { sessionLogFolder, type LogRoots } from '../../sources/logFiles';
 
 /** Text from logs may contain Markdown; show it literally. */
 function md(text: string): string {
@@ -56,19 +54,6 @@ export async function showRunawaySessions(detector: RunawayDetector | undefined,
   await vscode.workspace.fs.createDirectory(dir);
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(runawayReportMarkdown(detector, Date.now(), focusSessionId, remainingBudgetUsd)));
   await vscode.commands.executeCommand('markdown.showPreview', file);
-}
-
-/** The folder holding a session's log: `<claude>/projects/<project>/<sessionId>.jsonl`, else the agents' log roots. */
-export function sessionLogFolder(roots: LogRoots, sessionId: string): string | undefined {
-  for (const dir of roots.claudeDirs) {
-    const projects = path.join(dir, 'projects');
-    if (!existsSync(projects)) continue;
-    for (const project of readdirSync(projects)) {
-      const folder = path.join(projects, project);
-      if (existsSync(path.join(folder, `${sessionId}.jsonl`)) || existsSync(path.join(folder, sessionId))) return folder;
-    }
-  }
-  return roots.codexDirs.map((d) => path.join(d, 'sessions')).find((d) => existsSync(d));
 }
 
 /** A VS Code terminal that runs an agent (by name), for Focus Terminal / Stop. */

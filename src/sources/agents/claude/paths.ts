@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dirsFromEnv, unique } from '../agentRoots';
@@ -47,4 +48,20 @@ export function claudeFileContext(relativePath: string): ClaudeFileContext {
     return { project, sessionId, agentId: agentMatch[1] };
   }
   return { project, sessionId: fileName, agentId: '' };
+}
+
+/**
+ * The project folder holding a session's transcript (`projects/<project>/<sessionId>.jsonl`, or its
+ * `<sessionId>/` folder of sub-agents), or undefined when no config folder has it.
+ */
+export function claudeSessionFolder(configDirs: readonly string[], sessionId: string): string | undefined {
+  for (const dir of configDirs) {
+    const projects = claudeProjectsFolder(dir);
+    if (!existsSync(projects)) continue;
+    for (const project of readdirSync(projects)) {
+      const folder = path.join(projects, project);
+      if (existsSync(path.join(folder, `${sessionId}.jsonl`)) || existsSync(path.join(folder, sessionId))) return folder;
+    }
+  }
+  return undefined;
 }
