@@ -1,25 +1,35 @@
 import { totalTokensOf, type UsageEvent } from '../usageEvent';
+import type { AgentAction } from './actions';
 import { RunawayDetector } from './detector';
 import { minuteMs } from './sessionState';
 import { defaultBaseline, type RunawayAlert, type RunawayBaseline, type RunawayOptions } from './types';
 
 /**
- * Replays events through a fresh detector as if live (sorted by time) and
- * returns every alert with the time it would have fired.
+ * Replays events (and the agents' tool calls, when read) through a fresh detector as if live,
+ * in time order, and returns every alert with the time it would have fired.
  */
-export function replayAlerts(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null, options: RunawayOptions = {}): RunawayAlert[] {
-  const sorted = isSortedByTime(events) ? events : [...events].sort((a, b) => a.timestampMs - b.timestampMs);
-  const detector = new RunawayDetector(options);
+export function replayAlerts(events: readonly UsageEvent[], costOf: (e: UsageEvent) => number | null, options: RunawayOptions = {},
+  actions: readonly AgentAction[] = []): RunawayAlert[] {
+  return replayInto(new RunawayDetector(options), events, actions, costOf);
+}
+
+/** Feeds events and actions, merged in time order, to `detector`; returns the alerts raised. */
+export function replayInto(detector: RunawayDetector, events: readonly UsageEvent[], actions: readonly AgentAction[], costOf: (e: UsageEvent) => number | null): RunawayAlert[] {
+  const byTime = <T extends { timestampMs: number }>(xs: readonly T[]) => (isSortedByTime(xs) ? xs : [...xs].sort((a, b) => a.timestampMs - b.timestampMs));
+  const sortedEvents = byTime(events);
+  const sortedActions = byTime(actions);
   const alerts: RunawayAlert[] = [];
-  for (const e of sorted) {
-    const fired = detector.observe(e, costOf(e));
-    for (const a of fired) alerts.push(a);
+  let j = 0;
+  for (const e of sortedEvents) {
+    while (j < sortedActions.length && sortedActions[j].timestampMs < e.timestampMs) for (const a of detector.observeAction(sortedActions[j++])) alerts.push(a);
+    for (const a of detector.observe(e, costOf(e))) alerts.push(a);
   }
+  while (j < sortedActions.length) for (const a of detector.observeAction(sortedActions[j++])) alerts.push(a);
   return alerts;
 }
 
-function isSortedByTime(events: readonly UsageEvent[]): boolean {
-  for (let i = 1; i < events.length; i++) if (events[i].timestampMs < events[i - 1].timestampMs) return false;
+function isSortedByTime(xs: readonly { timestampMs: number }[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i].timestampMs < xs[i - 1].timestampMs) return false;
   return true;
 }
 

@@ -1,57 +1,13 @@
 import { totalTokensOf, type UsageEvent } from '../usageEvent';
 import { BudgetTracker } from './budgetTracker';
 import { runawayMessage } from './messages';
-import { hourMs, minuteMs, SessionState, sizeBucketOf, spanMinutes, type Rates } from './sessionState';
-import { defaultBaseline, runawayKinds, type RunawayAlert, type RunawayBaseline, type RunawayKind, type RunawayOptions, type RunawaySessionSummary } from './types';
-
-interface Resolved {
-  minBurnThresholdUsdPerHour: number;
-  rewriteMinTokens: number;
-  minRewrites: number;
-  maxTokensPerAgentMinute: number;
-  baseline: RunawayBaseline;
-  burnThresholdUsdPerHour: number;
-  rateWindowMs: number;
-  parallelAgentsLimit: number;
-  agentActiveWindowMs: number;
-  loopWindowMs: number;
-  loopMinRepeats: number;
-  minAlertUsdPerHour: number;
-  minAlertTokensPerMinute: number;
-  calmMs: number;
-  sessionRetentionMs: number;
-  relativeFactor: number;
-  sustainedRelativeFactor: number;
-  minRelativeTokensPerMinute: number;
-}
-
-function resolve(options: RunawayOptions): Resolved {
-  const baseline = options.baseline ?? defaultBaseline;
-  const factor = options.burnFactor ?? 2.5;
-  const minThr = options.minBurnThresholdUsdPerHour ?? 30;
-  const maxThr = options.maxBurnThresholdUsdPerHour ?? 400;
-  return {
-    minBurnThresholdUsdPerHour: minThr,
-    rewriteMinTokens: options.churn?.rewriteMinTokens ?? 100_000,
-    minRewrites: options.churn?.minRewrites ?? 5,
-    maxTokensPerAgentMinute: options.churn?.maxTokensPerAgentMinute ?? 6_000_000,
-    baseline,
-    burnThresholdUsdPerHour: Math.min(maxThr, Math.max(minThr, factor * baseline.usdPerHour)),
-    rateWindowMs: options.rateWindowMs ?? 5 * minuteMs,
-    parallelAgentsLimit: options.maxParallelAgents ?? Math.min(40, Math.max(20, Math.ceil(2 * baseline.parallelAgents))),
-    agentActiveWindowMs: options.agentActiveWindowMs ?? 2 * minuteMs,
-    loopWindowMs: options.loopWindowMs ?? 10 * minuteMs,
-    loopMinRepeats: options.loopMinRepeats ?? 12,
-    minAlertUsdPerHour: options.minAlertUsdPerHour ?? 3,
-    minAlertTokensPerMinute: options.minAlertTokensPerMinute ?? 2_000_000,
-    calmMs: options.calmMs ?? 15 * minuteMs,
-    sessionRetentionMs: options.sessionRetentionMs ?? 3 * hourMs,
-    relativeFactor: options.relative === false ? 0 : options.relativeFactor ?? 1.8,
-    sustainedRelativeFactor: options.sustainedRelativeFactor ?? 1.2,
-    // Not a floor that hides anyone: one small request every ten minutes.
-    minRelativeTokensPerMinute: 2_000,
-  };
-}
+import type { AgentAction } from './actions';
+import { relativeRate } from './relative';
+import { RepetitionTracker } from './repetition';
+import { resolve, type Resolved } from './resolved';
+import { minuteMs, SessionState, spanMinutes, type Rates } from './sessionState';
+import { trackSizeLoop } from './sizeLoop';
+import { runawayKinds, type RunawayAlert, type RunawayKind, type RunawayOptions, type RunawaySessionSummary } from './types';
 
 /** How long each condition must hold (at consecutive events) before its alert fires. */
 const sustainMs: Record<RunawayKind, number> = {
@@ -96,16 +52,7 @@ export class RunawayDetector {
 
     this.budget.track(t, cost, tokens);
 
-    let s = this.sessions.get(event.sessionId);
-    if (s === undefined) {
-      s = new SessionState(event.sessionId, event.project, t, t);
-    } else {
-      this.sessions.delete(event.sessionId);
-    }
-    this.sessions.set(event.sessionId, s);
-    if (t > s.lastSeenMs) s.lastSeenMs = t;
-    if (event.project) s.project = event.project;
-    this.evictIdleSessions();
+    const s = this.touch(event.sessionId, event.project, t);
 
     const minute = Math.floor(t / minuteMs);
     const slot = s.slotFor(minute);
@@ -138,8 +85,37 @@ export class RunawayDetector {
     const now = s.lastSeenMs;
     this.expireAgents(s, now);
     if (s.activeAgents.size > s.maxActiveAgents) s.maxActiveAgents = s.activeAgents.size;
-    const loopRepeats = this.trackLoop(s, event, inputTotal, cost, now);
-    return this.evaluate(s, now, loopRepeats);
+    s.sizeLoopRepeats = trackSizeLoop(s, event, inputTotal, cost, now, this.r.loopWindowMs);
+    return this.evaluate(s, now);
+  }
+
+  /**
+   * Feeds one completed tool call (see actions.ts) and returns the alerts it raises: the same
+   * call answered the same way, over and over, is a loop whatever it costs per minute.
+   */
+  observeAction(action: AgentAction): RunawayAlert[] {
+    const t = action.timestampMs;
+    if (!Number.isFinite(t)) return [];
+    if (t > this.watermarkMs) this.watermarkMs = t;
+    const s = this.touch(action.sessionId, action.project, t);
+    s.repetition ??= new RepetitionTracker(this.r.repetition);
+    s.repetition.observe(action);
+    return this.evaluate(s, s.lastSeenMs);
+  }
+
+  /** The session's state, created when new, marked most recently active. */
+  private touch(sessionId: string, project: string, t: number): SessionState {
+    let s = this.sessions.get(sessionId);
+    if (s === undefined) {
+      s = new SessionState(sessionId, project, t, t);
+    } else {
+      this.sessions.delete(sessionId);
+    }
+    this.sessions.set(sessionId, s);
+    if (t > s.lastSeenMs) s.lastSeenMs = t;
+    if (project) s.project = project;
+    this.evictIdleSessions();
+    return s;
   }
 
   /**
@@ -240,40 +216,7 @@ export class RunawayDetector {
     }
   }
 
-  private trackLoop(s: SessionState, e: UsageEvent, inputTotal: number, cost: number, nowMs: number): number {
-    const cutoff = nowMs - this.r.loopWindowMs;
-    while (s.loopHead < s.loopQueue.length && s.loopQueue[s.loopHead].timestampMs < cutoff) {
-      const old = s.loopQueue[s.loopHead++];
-      const c = s.loopCounts.get(old.key);
-      if (c !== undefined) {
-        c.count--; c.costUsd -= old.costUsd;
-        if (c.count <= 0) s.loopCounts.delete(old.key);
-      }
-    }
-    if (s.loopHead > 1024 && s.loopHead * 2 > s.loopQueue.length) {
-      s.loopQueue.splice(0, s.loopHead);
-      s.loopHead = 0;
-    }
-    if (e.timestampMs < cutoff) return 0;
-    const prefix = `${e.agentId}\u0000${e.model}\u0000`;
-    const bucket = sizeBucketOf(inputTotal);
-    const key = prefix + bucket;
-    s.loopQueue.push({ timestampMs: e.timestampMs, key, costUsd: cost });
-    const c = s.loopCounts.get(key);
-    if (c === undefined) s.loopCounts.set(key, { count: 1, costUsd: cost });
-    else { c.count++; c.costUsd += cost; }
-    // Neighbouring buckets too, so sizes straddling a bucket edge still count together.
-    let repeats = 0;
-    let loopCost = 0;
-    for (let b = bucket - 1; b <= bucket + 1; b++) {
-      const n = s.loopCounts.get(prefix + b);
-      if (n !== undefined) { repeats += n.count; loopCost += n.costUsd; }
-    }
-    s.lastLoopUsdPerHour = (loopCost / this.r.loopWindowMs) * hourMs;
-    return repeats;
-  }
-
-  private evaluate(s: SessionState, nowMs: number, loopRepeats: number): RunawayAlert[] {
+  private evaluate(s: SessionState, nowMs: number): RunawayAlert[] {
     const r = this.r;
     const rates = this.rates(s, nowMs);
     const pricedMostly = rates.unpricedTokensPerMinute < rates.tokensPerMinute / 2;
@@ -305,7 +248,9 @@ export class RunawayDetector {
     const spawnedRecently = s.sum(s.bucketSpawns, nowMinute, 10);
     const tooManyAgents = activeAgents > r.parallelAgentsLimit || spawnedRecently > 3 * r.parallelAgentsLimit;
 
-    const looping = loopRepeats >= r.loopMinRepeats && s.lastLoopUsdPerHour >= r.minAlertUsdPerHour;
+    // A loop: the same request re-sent (and worth money), or the same tool call answered the same way.
+    const repetition = s.repetition?.loopAt(nowMs, r.repetitionLiveMs);
+    const looping = (s.sizeLoopRepeats >= r.loopMinRepeats && s.lastLoopUsdPerHour >= r.minAlertUsdPerHour) || repetition !== undefined;
 
     const remaining = this.remainingBudgetUsd(nowMs);
     const projectedNextHourUsd = rates.usdPerHour;
@@ -313,7 +258,7 @@ export class RunawayDetector {
       && s.busyMinutes(nowMinute, windowMinutes, Number.MIN_VALUE) >= Math.min(2, lifeMinutes);
 
     // Relative: far above this user's own usual peak for most of 10 minutes, whatever the dollars.
-    const relative = this.relativeRate(s, nowMs, nowMinute, lifeMinutes);
+    const relative = relativeRate(r, s, nowMs, nowMinute, lifeMinutes);
     s.relative = relative;
 
     const conditions: Record<RunawayKind, boolean> = {
@@ -336,7 +281,7 @@ export class RunawayDetector {
         const sustain = kind === 'burn-rate' && !churning && (relative !== undefined || burnUsdPerHour < 2 * r.burnThresholdUsdPerHour) ? 2 * minuteMs : sustainMs[kind];
         if (!k.fired && !snoozed && nowMs - k.trueSinceMs >= sustain) {
           k.fired = true;
-          const alert = this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining, loopRepeats);
+          const alert = this.makeAlert(kind, s, nowMs, rates, activeAgents, remaining);
           s.lastAlert.set(kind, alert);
           alerts.push(alert);
         }
@@ -348,37 +293,8 @@ export class RunawayDetector {
     return alerts;
   }
 
-  /**
-   * The session's 10-minute rate against the user's usual 10-minute peak, in tokens and in USD:
-   * defined when either is above `relativeFactor` × its baseline with at least 60 % of those
-   * minutes busy on their own (so one burst does not count), once the session is 5 minutes old.
-   */
-  private relativeRate(s: SessionState, nowMs: number, nowMinute: number, lifeMinutes: number): RunawayAlert['relative'] {
-    const r = this.r;
-    if (r.relativeFactor === 0 || lifeMinutes < 5) return undefined;
-    let best: RunawayAlert['relative'];
-    const judge = (minutes: number, factor: number, unit: 'tokens' | 'usd', series: Float64Array, usualPeak: number | undefined, perHour: boolean) => {
-      if (usualPeak === undefined || !(usualPeak > 0) || lifeMinutes < minutes / 2) return;
-      const span = Math.min(spanMinutes(nowMs, minutes), Math.max(1, (nowMs - s.startedMs) / minuteMs));
-      const threshold = Math.max(unit === 'tokens' ? r.minRelativeTokensPerMinute : 0, factor * usualPeak);
-      const rate = (s.sum(series, nowMinute, minutes) / span) * (perHour ? 60 : 1);
-      if (rate <= threshold) return;
-      const perMinuteThreshold = perHour ? threshold / 60 : threshold;
-      if (s.minutesAtLeast(series, nowMinute, minutes, 0.3 * perMinuteThreshold) < Math.ceil(0.6 * Math.min(minutes, lifeMinutes))) return;
-      const times = rate / usualPeak;
-      if (best === undefined || times > best.timesUsualPeak) best = { unit, timesUsualPeak: times, usualPeak };
-    };
-    // Far above the usual peak over 10 minutes, or clearly above it for 20 (normal peaks do not last that long).
-    // Dollars only over 10 minutes: a steady session of expensive context (1h cache writes) is normal
-    // at the top of the spend distribution, and its tokens are what the 20-minute check reads.
-    judge(10, r.relativeFactor, 'tokens', s.bucketTokens, r.baseline.tokensPerMinute, false);
-    judge(10, r.relativeFactor, 'usd', s.bucketCostUsd, r.baseline.usdPerHour10, true);
-    judge(20, r.sustainedRelativeFactor, 'tokens', s.bucketTokens, r.baseline.tokensPerMinute, false);
-    return best;
-  }
-
   private makeAlert(kind: RunawayKind, s: SessionState, nowMs: number, rates: Rates, activeAgents: number,
-    remaining: number | undefined, loopRepeats: number): RunawayAlert {
+    remaining: number | undefined): RunawayAlert {
     const windowEta = this.windowExhaustedInMin(nowMs);
     const alert: RunawayAlert = {
       firedAtMs: nowMs,
@@ -392,7 +308,7 @@ export class RunawayDetector {
       runningForMs: nowMs - s.startedMs,
       costSoFarUsd: s.costSoFarUsd,
       projectedNextHourUsd: rates.usdPerHour,
-      loopRepeats,
+      loopRepeats: s.sizeLoopRepeats,
       burnThresholdUsdPerHour: this.r.burnThresholdUsdPerHour,
       contextTokens: s.contextTokens,
       message: '',
@@ -400,6 +316,8 @@ export class RunawayDetector {
     if (windowEta !== undefined) alert.windowExhaustedInMin = windowEta;
     if (remaining !== undefined) alert.remainingBudgetUsd = remaining;
     if (kind === 'burn-rate' && s.relative !== undefined && !s.churning) alert.relative = s.relative;
+    const repetition = kind === 'loop' ? s.repetition?.loopAt(nowMs, this.r.repetitionLiveMs) : undefined;
+    if (repetition !== undefined) alert.repeated = { tool: repetition.tool, times: repetition.repeats, failed: repetition.failed };
     if (this.options.windowTokens !== undefined && this.options.windowTokens > 0) {
       alert.windowSharePercent = (s.sum(s.bucketTokens, Math.floor(nowMs / minuteMs), 10) / this.options.windowTokens) * 100;
     }

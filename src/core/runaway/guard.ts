@@ -1,3 +1,5 @@
+import type { AgentAction } from './actions';
+import { replayInto } from './baseline';
 import { RunawayDetector } from './detector';
 import type { WindowPacing } from '../pacing';
 import { formatDurationMs, formatUsd, shortSessionId } from './messages';
@@ -28,6 +30,10 @@ export interface GuardInput {
   liveWithinMs?: number;
   /** Official windows' pace: one projected to run out before its reset makes the hook ask. */
   pacing?: readonly WindowPacing[];
+  /** `tokenmeter.runaway.enabled`: false = no runaway reasons (caps and windows still count). Default true. */
+  runaway?: boolean;
+  /** What the agents did (tool calls and their results), for repetition loops; any order. */
+  actions?: readonly AgentAction[];
 }
 
 export interface GuardDecision {
@@ -45,53 +51,85 @@ export interface GuardDecision {
 
 const blockingKinds: readonly RunawayKind[] = ['burn-rate', 'parallel-agents', 'loop'];
 
+/** One reason to stop: in full for the most urgent, briefly for the others. */
+interface Reason {
+  permission: 'deny' | 'ask';
+  /** Blocks in exit-code mode (`tokenmeter guard` without `--hook`): caps and runaways, not projections. */
+  blocks: boolean;
+  text: string;
+  brief: string;
+}
+
 /**
- * Decides whether `tokenmeter guard` should stop the agent: a budget is
- * exhausted, or the session (any live session without `sessionId`) has a
- * runaway alert still in force.
+ * Decides whether `tokenmeter guard` should stop the agent. Every reason that applies is gathered,
+ * most urgent first: a hard cap reached (`deny`), then a runaway in force (`ask`), then official
+ * windows projected to run out before their reset, soonest first (`ask`). The message names the
+ * most urgent in full and says how many others there are, briefly, so one cannot hide another.
  */
 export function guardDecision(input: GuardInput): GuardDecision {
-  const liveWithinMs = input.liveWithinMs ?? 10 * 60_000;
-  if (input.exhausted !== undefined && input.exhausted.length > 0) {
-    const b = input.exhausted[0];
-    const amount = (n: number) => (b.unit === 'usd' ? formatUsd(n) : `${Math.round(n).toLocaleString('en-US')} tokens`);
-    return {
-      block: true,
-      permission: 'deny',
-      alerts: [],
-      message: `Tokenmeter guard: the ${b.name} budget is exhausted (${amount(b.spent)} of ${amount(b.limit)}). Do not start sub-agents; finish the current step and tell the user.`,
-    };
-  }
-
-  const sorted = [...input.events].sort((a, b) => a.timestampMs - b.timestampMs);
-  const detector = new RunawayDetector(input.detector);
-  for (const e of sorted) {
-    if (e.timestampMs > input.nowMs + 60_000) continue;
-    detector.observe(e, input.costOf(e));
-  }
-  const kinds = input.blockOnProjection ? [...blockingKinds, 'budget-projection' as const] : blockingKinds;
-  const alerts = detector.alertsInForce(input.nowMs, liveWithinMs)
-    .filter((a) => kinds.includes(a.kind) && (input.sessionId === undefined || a.sessionId === input.sessionId));
-  if (alerts.length === 0) {
-    const runOut = (input.pacing ?? []).find((p) => p.runsOutBeforeReset && p.projectedRunOutAtMs !== null && p.resetsAtMs !== null);
-    if (runOut === undefined) return { block: false, permission: 'none', message: '', alerts };
-    const lead = formatDurationMs(runOut.resetsAtMs! - runOut.projectedRunOutAtMs!);
-    const inMs = Math.max(0, runOut.projectedRunOutAtMs! - input.nowMs);
-    return {
-      block: false,
-      permission: 'ask',
-      alerts,
-      message: `Tokenmeter guard: at this pace the ${runOut.source === 'claude' ? 'Claude' : 'Codex'} ${runOut.window} window (${Math.round(runOut.usedPercent)}% used) runs out in ${formatDurationMs(inMs)}, ${lead} before it resets. Start another sub-agent anyway?`,
-    };
-  }
-  const a = alerts[0];
-  const who = input.sessionId === undefined ? `session ${shortSessionId(a.sessionId)} is` : 'this session is';
+  const alerts = input.runaway === false ? [] : runawayAlerts(input);
+  const reasons: Reason[] = [
+    ...(input.exhausted ?? []).map(capReason),
+    ...(alerts.length > 0 ? [runawayReason(alerts[0], input.sessionId)] : []),
+    ...windowReasons(input.pacing ?? [], input.nowMs),
+  ];
+  if (reasons.length === 0) return { block: false, permission: 'none', message: '', alerts };
+  const [first, ...others] = reasons;
+  const also = others.length === 0 ? '' : ` Also (${others.length} more): ${others.map((r) => r.brief).join('; ')}.`;
   return {
-    block: true,
-    permission: 'ask',
+    block: reasons.some((r) => r.blocks),
+    permission: reasons.some((r) => r.permission === 'deny') ? 'deny' : 'ask',
     alerts,
-    message: `Tokenmeter guard: ${who} running away — ${a.message} Do not start more sub-agents; finish the current step and ask the user before continuing.`,
+    message: `Tokenmeter guard: ${first.text}${also}`,
   };
+}
+
+function capReason(b: ExhaustedBudget): Reason {
+  const amount = (n: number) => (b.unit === 'usd' ? formatUsd(n) : `${Math.round(n).toLocaleString('en-US')} tokens`);
+  return {
+    permission: 'deny',
+    blocks: true,
+    text: `the ${b.name} budget is exhausted (${amount(b.spent)} of ${amount(b.limit)}). Do not start sub-agents; finish the current step and tell the user.`,
+    brief: `the ${b.name} budget is exhausted`,
+  };
+}
+
+/** Runaway alerts still in force for the judged sessions, newest first. */
+function runawayAlerts(input: GuardInput): RunawayAlert[] {
+  const liveWithinMs = input.liveWithinMs ?? 10 * 60_000;
+  const detector = new RunawayDetector(input.detector);
+  const events = input.events.filter((e) => e.timestampMs <= input.nowMs + 60_000);
+  const actions = (input.actions ?? []).filter((a) => a.timestampMs <= input.nowMs + 60_000);
+  replayInto(detector, events, actions, input.costOf);
+  const kinds = input.blockOnProjection ? [...blockingKinds, 'budget-projection' as const] : blockingKinds;
+  return detector.alertsInForce(input.nowMs, liveWithinMs)
+    .filter((a) => kinds.includes(a.kind) && (input.sessionId === undefined || a.sessionId === input.sessionId));
+}
+
+function runawayReason(a: RunawayAlert, askingSession: string | undefined): Reason {
+  const who = askingSession === undefined ? `session ${shortSessionId(a.sessionId)} is` : 'this session is';
+  return {
+    permission: 'ask',
+    blocks: true,
+    text: `${who} running away — ${a.message} Do not start more sub-agents; finish the current step and ask the user before continuing.`,
+    brief: `${who} running away`,
+  };
+}
+
+function windowReasons(pacing: readonly WindowPacing[], nowMs: number): Reason[] {
+  return pacing
+    .filter((p) => p.runsOutBeforeReset && p.projectedRunOutAtMs !== null && p.resetsAtMs !== null)
+    .sort((a, b) => a.projectedRunOutAtMs! - b.projectedRunOutAtMs!)
+    .map((p) => {
+      const name = `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window} window`;
+      const inText = formatDurationMs(Math.max(0, p.projectedRunOutAtMs! - nowMs));
+      return {
+        permission: 'ask',
+        blocks: false,
+        text: `at this pace the ${name} (${Math.round(p.usedPercent)}% used) runs out in ${inText}, ${formatDurationMs(p.resetsAtMs! - p.projectedRunOutAtMs!)} before it resets. Start another sub-agent anyway?`,
+        brief: `the ${name} runs out in ${inText}, before it resets`,
+      };
+    });
 }
 
 /** Claude Code's PreToolUse hook output (https://code.claude.com/docs/en/hooks): printed on stdout with exit code 0. */

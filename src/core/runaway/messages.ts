@@ -38,7 +38,9 @@ export function runawayMessage(a: Omit<RunawayAlert, 'message'>): string {
       what = `${who} is running ${a.activeAgents} sub-agents at once`;
       break;
     case 'loop':
-      what = `${who} looks stuck in a loop: ${a.loopRepeats ?? 'many'} near-identical requests in 10 min`;
+      what = a.repeated !== undefined
+        ? `${who} looks stuck in a loop: the same ${a.repeated.tool} call ${a.repeated.failed ? 'failed the same way' : 'got the same answer'} ${a.repeated.times} times in 10 min`
+        : `${who} looks stuck in a loop: ${a.loopRepeats ?? 'many'} near-identical requests in 10 min`;
       break;
     case 'budget-projection':
       what = `${who} will overrun the remaining budget${a.remainingBudgetUsd !== undefined ? ` of ${formatUsd(Math.max(0, a.remainingBudgetUsd))}` : ''} within the hour`;

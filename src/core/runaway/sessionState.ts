@@ -1,3 +1,4 @@
+import type { RepetitionTracker } from './repetition';
 import type { RunawayAlert, RunawayKind } from './types';
 
 export const minuteMs = 60_000;
@@ -42,6 +43,10 @@ export class SessionState {
   contextTokens = 0;
   peakContextTokens = 0;
   maxActiveAgents = 0;
+  /** Near-identical requests in the loop window, as of the latest request (sizeLoop.ts). */
+  sizeLoopRepeats = 0;
+  /** The session's tool calls, once it made one (repetition loops). */
+  repetition: RepetitionTracker | undefined;
   /** Cost rate of the latest request's near-identical group over the loop window, USD/h. */
   lastLoopUsdPerHour = 0;
   /** Last request of the main agent (agentId ''). */

@@ -37,6 +37,8 @@ export interface RunawayAlert {
   remainingBudgetUsd?: number;
   /** Near-identical requests seen in the loop window (what a loop alert reports). */
   loopRepeats?: number;
+  /** A repetition loop: one tool call answered the same way `times` times in 10 min (failed: by an error). */
+  repeated?: { tool: string; times: number; failed: boolean };
   /** The burn-rate threshold in force when the alert fired, USD per hour. */
   burnThresholdUsdPerHour?: number;
   /** Context of the session's latest request, in tokens (named in a burn-rate alert when large). */
@@ -94,6 +96,13 @@ export interface RunawayOptions {
   loopWindowMs?: number;
   /** Repeats of a near-identical request within `loopWindowMs` that make a loop. Default 12. */
   loopMinRepeats?: number;
+  /**
+   * Repetition loop (tool calls, see actions.ts): an agent's same call answered by the same
+   * error `minFailedRepeats` times, or by the same success `minOkRepeats` times, within
+   * `windowMs`, and that repeat at least `minShare` of the agent's calls there. No dollar floor.
+   * Defaults: 10 min, 10, 30, 0.4.
+   */
+  repetition?: { windowMs?: number; minFailedRepeats?: number; minOkRepeats?: number; minShare?: number };
   /** No alert of any kind for sessions burning less than this (USD/h) — cheap loops are not a budget risk. Default 3. */
   minAlertUsdPerHour?: number;
   /** For unpriced sessions: the token rate that stands in for `minAlertUsdPerHour`. Default 2M tokens/min. */
