@@ -1,6 +1,7 @@
 import { periodAt, type Calendar } from '../core/calendar';
-import { baselineFromHistory, formatDurationMs, formatUsd, plans, replayAlerts, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayOptions } from '../core/runaway';
+import { baselineFromHistory, formatDurationMs, formatUsd, plans, replayAlerts, replayInto, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayOptions } from '../core/runaway';
 import type { Settings } from '../core/settings';
+import { ActionTail } from '../sources/agentActions';
 import type { UsageEvent } from '../core/usageEvent';
 import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
 import { calendarFlag, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
@@ -83,12 +84,14 @@ export async function run(argv: string[]): Promise<number> {
   if (args.flags.has('replay')) {
     const sinceKey = since === undefined ? undefined : normaliseDate(since);
     const untilKey = until === undefined ? undefined : normaliseDate(until);
-    const events = all.filter((e) => {
-      const key = calendar.dateKey(e.timestampMs);
+    const inRange = (ms: number) => {
+      const key = calendar.dateKey(ms);
       return (sinceKey === undefined || key >= sinceKey) && (untilKey === undefined || key <= untilKey);
-    });
+    };
+    const events = all.filter((e) => inRange(e.timestampMs));
+    const actions = new ActionTail().read(scanner.fileCursors(), -Infinity).filter((a) => inRange(a.timestampMs));
     const options = detectorOptionsFrom(args, settings, calendar, all, costOf);
-    const alerts = replayAlerts(events, costOf, options);
+    const alerts = replayAlerts(events, costOf, options, actions);
     if (json) {
       process.stdout.write(terminalSafeJson({
         alerts: alerts.map((a) => ({
@@ -120,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   const recent = all.filter((e) => e.timestampMs >= nowMs - 2 * hourMs && e.timestampMs <= nowMs + 60_000);
   const options = detectorOptionsFrom(args, settings, calendar, all.filter((e) => e.timestampMs < nowMs - 2 * hourMs), costOf);
   const detector = new RunawayDetector(options);
-  for (const e of [...recent].sort((a, b) => a.timestampMs - b.timestampMs)) detector.observe(e, costOf(e));
+  replayInto(detector, recent, new ActionTail().read(scanner.fileCursors(), nowMs - 2 * hourMs).filter((a) => a.timestampMs >= nowMs - 2 * hourMs), costOf);
   const sessions = detector.activeSessions(nowMs);
   const inForce = detector.alertsInForce(nowMs);
   if (json) {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { formatClaudeSettings, guardHookCommand, installGuardHook, removeGuardHook } from '../core/claudeHooks';
 import { claudeWindowReadings, codexWindowReadings, pacingOfAll } from '../core/pacing';
 import { guardDecision, preToolUseAnswer, type ExhaustedBudget } from '../core/runaway/guard';
+import { ActionTail } from '../sources/agentActions';
 import { readSettingsFile, writeSettingsFile } from '../sources/settingsFile';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import type { UsageEvent } from '../core/usageEvent';
@@ -96,11 +97,13 @@ export async function run(argv: string[]): Promise<number> {
   const pacing = pacingOfAll([...(planSnapshot ? claudeWindowReadings(planSnapshot) : []), ...codexWindowReadings(scanner.officialLimits())], nowMs);
   const decision = guardDecision({
     pacing,
+    runaway: settings.runaway.enabled,
     events: recent,
+    actions: settings.runaway.enabled ? new ActionTail().read(scanner.fileCursors(), nowMs - 2 * hourMs) : [],
     costOf,
     nowMs,
     sessionId,
-    detector: detectorOptionsFrom(args, settings, calendar, history, costOf),
+    detector: settings.runaway.enabled ? detectorOptionsFrom(args, settings, calendar, history, costOf) : undefined,
     exhausted,
     blockOnProjection: args.flags.has('block-on-projection'),
   });

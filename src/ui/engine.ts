@@ -167,7 +167,7 @@ export class Engine implements vscode.Disposable {
         readings: budgets.readings(),
         planWindows: budgets.planQuotas(nowMs),
       }));
-      const fired = this.runaway?.update(service.scanner.ledger, nowMs) ?? [];
+      const fired = this.runaway?.update(service.scanner.ledger, nowMs, service.scanner.fileCursors()) ?? [];
       for (const alert of fired.slice(0, 1)) {
         if (!this.claim(`runaway:${alert.sessionId}`, 15 * 60_000)) continue;
         void notifyRunaway(alert, {

@@ -1,7 +1,9 @@
 import { periodAt, type Calendar } from '../core/calendar';
 import type { Ledger } from '../core/ledger';
 import type { PriceTable } from '../core/pricing';
-import { baselineFromHistory, runawayStatusOf, windowBudgetOf, withPlanDefaults, RunawayDetector, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
+import { baselineFromHistory, replayInto, runawayStatusOf, windowBudgetOf, withPlanDefaults, RunawayDetector, type AgentAction, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
+import { ActionTail } from '../sources/agentActions';
+import type { FileCursor } from '../sources/logFiles';
 import type { Settings } from '../core/settings';
 import type { UsageEvent } from '../core/usageEvent';
 
@@ -21,6 +23,7 @@ export class RunawayWatch {
   private detector: RunawayDetector | undefined;
   private ledger: Ledger | undefined;
   private observed = 0;
+  private actions = new ActionTail();
   constructor(
     private readonly settings: Settings,
     private readonly prices: PriceTable,
@@ -33,23 +36,24 @@ export class RunawayWatch {
 
   private readonly costOf = (e: UsageEvent): number | null => this.prices.costOf(e);
 
-  /** Observes what is new in `ledger`; returns alerts to notify about (at most one per session). */
-  update(ledger: Ledger, nowMs: number): RunawayAlert[] {
+  /**
+   * Observes what is new in `ledger` (and the agents' tool calls in the transcripts behind
+   * `cursors`, for repetition loops); returns alerts to notify about (at most one per session).
+   */
+  update(ledger: Ledger, nowMs: number, cursors: readonly FileCursor[] = []): RunawayAlert[] {
     if (!this.settings.runaway.enabled) return [];
     const events = ledger.events();
     let fired: RunawayAlert[];
     if (ledger !== this.ledger || events.length < this.observed) {
-      fired = this.rebuild(ledger, events, nowMs);
-    } else if (events.length > this.observed) {
-      const fresh = events.slice(this.observed).sort((a, b) => a.timestampMs - b.timestampMs);
-      this.observed = events.length;
-      fired = [];
-      for (const e of fresh) {
-        if (e.timestampMs < nowMs - replayMs) continue; // an old file read late is history, not a live session
-        for (const a of this.detector!.observe(e, this.costOf(e))) fired.push(a);
-      }
+      this.actions = new ActionTail();
+      fired = this.rebuild(ledger, events, this.recentActions(cursors, nowMs), nowMs);
     } else {
-      return [];
+      const actions = this.recentActions(cursors, nowMs);
+      if (events.length === this.observed && actions.length === 0) return [];
+      // An old file read late is history, not a live session.
+      const fresh = events.slice(this.observed).filter((e) => e.timestampMs >= nowMs - replayMs);
+      this.observed = events.length;
+      fired = replayInto(this.detector!, fresh, actions, this.costOf);
     }
     const out: RunawayAlert[] = [];
     for (const a of fired.sort((x, y) => y.usdPerHour - x.usdPerHour)) {
@@ -61,7 +65,11 @@ export class RunawayWatch {
     return out;
   }
 
-  private rebuild(ledger: Ledger, events: readonly UsageEvent[], nowMs: number): RunawayAlert[] {
+  private recentActions(cursors: readonly FileCursor[], nowMs: number): AgentAction[] {
+    return this.actions.read(cursors, nowMs - replayMs).filter((a) => a.timestampMs >= nowMs - replayMs);
+  }
+
+  private rebuild(ledger: Ledger, events: readonly UsageEvent[], actions: readonly AgentAction[], nowMs: number): RunawayAlert[] {
     const started = Date.now();
     this.ledger = ledger;
     this.observed = events.length;
@@ -82,8 +90,7 @@ export class RunawayWatch {
       windowBudget: windowBudgetOf(this.settings.plan),
     };
     const detector = new RunawayDetector(options);
-    recent.sort((a, b) => a.timestampMs - b.timestampMs);
-    for (const e of recent) detector.observe(e, this.costOf(e));
+    replayInto(detector, recent, actions, this.costOf);
     this.detector = detector;
     this.log(`Runaway guard: baseline ${baseline.sessionCount ? `from ${baseline.sessionCount} sessions` : '(defaults)'}, alert above $${detector.burnThresholdUsdPerHour.toFixed(0)}/h or ${detector.parallelAgentsLimit} sub-agents at once; replayed ${recent.length} recent requests in ${Date.now() - started} ms.`);
     // After a replay only what is still going matters, not every alert the last two hours raised.

@@ -54,3 +54,49 @@ describe('guard --hook answers (Claude Code PreToolUse JSON)', () => {
     assert.equal(preToolUseAnswer(d)?.hookSpecificOutput.permissionDecision, 'deny');
   });
 });
+
+describe('guard --hook: several reasons at once', () => {
+  const windowAt = (nowMs: number, window: string, usedPercent: number, elapsedHours: number, hours: number) =>
+    pacingOf({ source: 'claude', window, usedPercent, windowMs: hours * hourMs, resetsAtMs: nowMs - elapsedHours * hourMs + hours * hourMs, observedAtMs: nowMs }, nowMs);
+
+  it('names the runaway and says the window running out is another reason (one cannot hide the other)', () => {
+    const { events, nowMs, sessionId } = liveFanout(6);
+    const answer = preToolUseAnswer(guardDecision({ events, costOf: testCostOf, nowMs, sessionId, pacing: [windowAt(nowMs, '5h', 40, 1, 5)] }));
+    assert.equal(answer?.hookSpecificOutput.permissionDecision, 'ask');
+    const reason = answer!.hookSpecificOutput.permissionDecisionReason;
+    assert.match(reason, /^Tokenmeter guard: this session is running away — /);
+    assert.match(reason, / Also \(1 more\): the Claude 5h window runs out in 1 h 30 min, before it resets\.$/);
+    assert.ok(!reason.includes('\n'));
+  });
+
+  it('denies on a hard cap even while a runaway and a window would ask, and counts the others', () => {
+    const { events, nowMs, sessionId } = liveFanout(6);
+    const d = guardDecision({ events, costOf: testCostOf, nowMs, sessionId, pacing: [windowAt(nowMs, '5h', 40, 1, 5)],
+      exhausted: [{ name: 'daily', unit: 'usd', limit: 20, spent: 21 }] });
+    const answer = preToolUseAnswer(d);
+    assert.equal(answer?.hookSpecificOutput.permissionDecision, 'deny');
+    assert.equal(answer?.hookSpecificOutput.permissionDecisionReason,
+      'Tokenmeter guard: the daily budget is exhausted ($21.00 of $20.00). Do not start sub-agents; finish the current step and tell the user. ' +
+      'Also (2 more): this session is running away; the Claude 5h window runs out in 1 h 30 min, before it resets.');
+  });
+
+  it('orders windows that run out by how soon', () => {
+    const { events, nowMs } = liveFanout(-1);
+    // 7d: 90% used a day in: runs out in ~2.7 h. 5h: 40% used an hour in: runs out in 1.5 h.
+    const d = guardDecision({ events, costOf: testCostOf, nowMs, pacing: [windowAt(nowMs, '7d', 90, 24, 168), windowAt(nowMs, '5h', 40, 1, 5)] });
+    assert.match(d.message, /^Tokenmeter guard: at this pace the Claude 5h window \(40% used\) runs out in 1 h 30 min, .* Also \(1 more\): the Claude 7d window runs out in 2 h 40 min, before it resets\.$/);
+  });
+
+  it('gives no runaway reason when tokenmeter.runaway.enabled is false, but caps and windows still count', () => {
+    const { events, nowMs, sessionId } = liveFanout(6);
+    assert.equal(guardDecision({ events, costOf: testCostOf, nowMs, sessionId }).permission, 'ask');
+    const off = guardDecision({ events, costOf: testCostOf, nowMs, sessionId, runaway: false });
+    assert.deepEqual(off, { block: false, permission: 'none', message: '', alerts: [] });
+    const capped = guardDecision({ events, costOf: testCostOf, nowMs, sessionId, runaway: false, exhausted: [{ name: 'daily', unit: 'usd', limit: 20, spent: 21 }] });
+    assert.equal(capped.permission, 'deny');
+    assert.doesNotMatch(capped.message, /running away|Also/);
+    const windowOnly = guardDecision({ events, costOf: testCostOf, nowMs, sessionId, runaway: false, pacing: [windowAt(nowMs, '5h', 40, 1, 5)] });
+    assert.equal(windowOnly.permission, 'ask');
+    assert.match(windowOnly.message, /^Tokenmeter guard: at this pace the Claude 5h window/);
+  });
+});

@@ -103,9 +103,25 @@ describe('tokenmeter alerts / guard (CLI on generated Claude logs)', function ()
     });
 
     it('blocks every session once the daily budget is spent', () => {
-      const r = cli(['guard', '--daily-usd', '5'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
+      // A cent: the fan-out spends more than that in any minute, so the test holds right after midnight too.
+      const r = cli(['guard', '--daily-usd', '0.01'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /^Tokenmeter guard: the daily budget is exhausted \(\$[\d,.]+ of \$5\.00\)/);
+      assert.match(r.stderr, /^Tokenmeter guard: the daily budget is exhausted \(\$[\d,.]+ of \$0\.01\)/);
+    });
+
+    it('gives no runaway reason with tokenmeter.runaway.enabled false, while a cap still denies', () => {
+      const settingsFile = path.join(tmp, 'runaway-off.json');
+      fs.writeFileSync(settingsFile, JSON.stringify({ runaway: { enabled: false } }));
+      const off = { ...env, TOKENMETER_SETTINGS: settingsFile };
+      const payload = JSON.stringify({ session_id: p.sessionId, hook_event_name: 'PreToolUse', tool_name: 'Task' });
+      const quiet = cli(['guard', '--hook'], off, payload);
+      assert.equal(quiet.code, 0, quiet.stderr);
+      assert.equal(quiet.stdout + quiet.stderr, '');
+      assert.equal(cli(['guard'], off, payload).code, 0);
+      const capped = cli(['guard', '--hook', '--daily-usd', '0.01'], off, payload);
+      const reason = JSON.parse(capped.stdout).hookSpecificOutput;
+      assert.equal(reason.permissionDecision, 'deny');
+      assert.doesNotMatch(reason.permissionDecisionReason, /running away/);
     });
 
     it('answers as a PreToolUse hook with --hook: ask for the runaway session, nothing for another', () => {
@@ -118,7 +134,7 @@ describe('tokenmeter alerts / guard (CLI on generated Claude logs)', function ()
       const other = cli(['guard', '--hook'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
       assert.equal(other.code, 0);
       assert.equal(other.stdout + other.stderr, '');
-      const capped = cli(['guard', '--hook', '--daily-usd', '5'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
+      const capped = cli(['guard', '--hook', '--daily-usd', '0.01'], env, JSON.stringify({ session_id: 'some-other-session', tool_name: 'Task' }));
       assert.equal(JSON.parse(capped.stdout).hookSpecificOutput.permissionDecision, 'deny');
     });
 

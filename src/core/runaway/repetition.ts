@@ -7,7 +7,10 @@ export interface RepetitionRule {
   minFailedRepeats: number;
   /** The same call answered by the same success this many times (a poll waits between tries, a stuck agent does not). */
   minOkRepeats: number;
-  /** Share of the agent's calls in the window that are this one repeat. */
+  /**
+   * Share of the agent's calls in the window that repeat (their call and answer seen at least
+   * 3 times there): a loop does nothing new between tries, a fix-and-test cycle edits.
+   */
   minShare: number;
 }
 
@@ -23,6 +26,9 @@ export interface Repetition {
 
 interface Entry { timestampMs: number; key: string; agentId: string }
 
+/** A call seen this often in the window counts as a repeat (see RepetitionRule.minShare). */
+const repeatAt = 3;
+
 /**
  * One session's recent tool calls (sub-agents apart): per agent, how often the same call got the
  * same answer within the window. A sliding queue, so work per action is O(1) amortised.
@@ -32,6 +38,8 @@ export class RepetitionTracker {
   private head = 0;
   private readonly counts = new Map<string, number>();
   private readonly perAgent = new Map<string, number>();
+  /** Per agent: calls in the window whose key is there at least `repeatAt` times. */
+  private readonly repeatedPerAgent = new Map<string, number>();
   /** The loop seen at the latest action, if any. */
   current: Repetition | undefined;
   private currentKey = '';
@@ -42,8 +50,10 @@ export class RepetitionTracker {
     const cutoff = a.timestampMs - this.rule.windowMs;
     while (this.head < this.queue.length && this.queue[this.head].timestampMs < cutoff) {
       const old = this.queue[this.head++];
+      const before = this.counts.get(old.key) ?? 0;
       decrement(this.counts, old.key);
       decrement(this.perAgent, old.agentId);
+      if (before >= repeatAt) add(this.repeatedPerAgent, old.agentId, before === repeatAt ? -repeatAt : -1);
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);
@@ -51,30 +61,37 @@ export class RepetitionTracker {
     }
     const key = `${a.agentId}\u0000${a.callKey}\u0000${a.resultKey}\u0000${a.failed ? 1 : 0}`;
     this.queue.push({ timestampMs: a.timestampMs, key, agentId: a.agentId });
-    const repeats = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, repeats);
-    const calls = (this.perAgent.get(a.agentId) ?? 0) + 1;
-    this.perAgent.set(a.agentId, calls);
-    if (this.qualifies(repeats, calls, a.failed)) {
+    const repeats = add(this.counts, key, 1);
+    const calls = add(this.perAgent, a.agentId, 1);
+    if (repeats >= repeatAt) add(this.repeatedPerAgent, a.agentId, repeats === repeatAt ? repeatAt : 1);
+    const repeated = this.repeatedPerAgent.get(a.agentId) ?? 0;
+    if (this.qualifies(repeats, repeated, calls, a.failed)) {
       this.current = { agentId: a.agentId, tool: a.tool, repeats, failed: a.failed, lastMs: a.timestampMs };
       this.currentKey = key;
     } else if (this.current !== undefined && this.current.agentId === a.agentId) {
       // The agent did something else: still a loop while the repeat dominates its recent calls.
       const stillRepeats = this.counts.get(this.currentKey) ?? 0;
-      if (this.qualifies(stillRepeats, calls, this.current.failed)) this.current = { ...this.current, repeats: stillRepeats };
+      if (this.qualifies(stillRepeats, repeated, calls, this.current.failed)) this.current = { ...this.current, repeats: stillRepeats };
       else this.current = undefined;
     }
     return this.current;
   }
 
-  private qualifies(repeats: number, calls: number, failed: boolean): boolean {
-    return repeats >= (failed ? this.rule.minFailedRepeats : this.rule.minOkRepeats) && repeats >= this.rule.minShare * calls;
+  private qualifies(repeats: number, repeatedCalls: number, calls: number, failed: boolean): boolean {
+    return repeats >= (failed ? this.rule.minFailedRepeats : this.rule.minOkRepeats) && repeatedCalls >= this.rule.minShare * calls;
   }
 
   /** The loop, if its latest repeat is within `withinMs` of `nowMs`. */
   loopAt(nowMs: number, withinMs: number): Repetition | undefined {
     return this.current !== undefined && nowMs - this.current.lastMs <= withinMs ? this.current : undefined;
   }
+}
+
+function add(map: Map<string, number>, key: string, n: number): number {
+  const next = (map.get(key) ?? 0) + n;
+  if (next <= 0) map.delete(key);
+  else map.set(key, next);
+  return next;
 }
 
 function decrement(map: Map<string, number>, key: string): void {

@@ -99,8 +99,8 @@ export interface RunawayOptions {
   /**
    * Repetition loop (tool calls, see actions.ts): an agent's same call answered by the same
    * error `minFailedRepeats` times, or by the same success `minOkRepeats` times, within
-   * `windowMs`, and that repeat at least `minShare` of the agent's calls there. No dollar floor.
-   * Defaults: 10 min, 10, 30, 0.4.
+   * `windowMs`, while calls that repeat make up at least `minShare` of the agent's calls there
+   * (a fix-and-test cycle edits between its test runs). No dollar floor. Defaults: 10 min, 10, 30, 0.6.
    */
   repetition?: { windowMs?: number; minFailedRepeats?: number; minOkRepeats?: number; minShare?: number };
   /** No alert of any kind for sessions burning less than this (USD/h) — cheap loops are not a budget risk. Default 3. */
