@@ -23,7 +23,8 @@ export async function runStatus(argv: string[]): Promise<number> {
   // Start the polls while the logs are read.
   const polled = configPath ? pollConfigured(configPath) : undefined;
   polled?.catch(() => undefined); // awaited below; this only keeps a bad config from being an unhandled rejection meanwhile
-  const scanner = await scanForCli(args, settings);
+  // Without endpoints, status needs the last month of rows only (see below).
+  const scanner = await scanForCli(args, settings, configPath ? {} : { sinceMs: Date.now() - statusWindowMs });
   const nowMs = Date.now();
   const endpoints = polled ? await polled : undefined;
   let planSnapshot;

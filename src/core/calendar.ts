@@ -13,7 +13,7 @@ export class Calendar {
   readonly timeZone: string;
 
   constructor(timeZone?: string) {
-    if (timeZone !== undefined && utcNames.has(timeZone.toLowerCase())) {
+    if (isUtcZoneName(timeZone)) {
       this.timeZone = 'UTC';
       return;
     }
@@ -98,6 +98,11 @@ const slotMs = 900_000;
 const dayMs = 86_400_000;
 const slotsPerDay = dayMs / slotMs;
 // Names Intl resolves to UTC (checked on Node 20).
+/** Whether `timeZone` names UTC (then no Intl is needed). */
+export function isUtcZoneName(timeZone: string | undefined): boolean {
+  return timeZone !== undefined && utcNames.has(timeZone.toLowerCase());
+}
+
 const utcNames = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'etc/universal', 'universal', 'etc/zulu', 'zulu', 'etc/uct', 'uct', 'etc/gmt0', 'gmt0', 'etc/greenwich', 'greenwich', 'etc/gmt+0', 'etc/gmt-0', 'gmt+0', 'gmt-0']);
 
 export type PeriodKind = 'day' | 'week' | 'month';

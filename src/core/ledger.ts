@@ -20,7 +20,9 @@ export class Ledger {
    * `rows[i]` is undefined for a restored row not read yet.
    */
   private rows: UsageEvent[] = [];
-  private packed: { rows: Float64Array; strings: string[]; count: number } | undefined;
+  private packed: { rows: Float64Array; firstRow: number; olderBeforeMs: number; strings: string[]; count: number } | undefined;
+  /** Reads the rows before `packed.firstRow` and the keys (see restore). */
+  private older: (() => OlderRows) | undefined;
   /** Restored rows from this index on are objects (they are the newest). */
   private materializedFrom = 0;
   /** Restored rows before `materializedFrom` made objects because a new record merged into them. */
@@ -36,6 +38,7 @@ export class Ledger {
   duplicateCount = 0;
 
   private get rowByKey(): Map<string, number> {
+    this.readOlderNow();
     if (this.pendingKeys) {
       const { keyRows } = this.pendingKeys;
       const keys = typeof this.pendingKeys.keys === 'string' ? this.pendingKeys.keys : new TextDecoder().decode(this.pendingKeys.keys);
@@ -50,6 +53,7 @@ export class Ledger {
   }
 
   events(): readonly UsageEvent[] {
+    this.readOlderNow();
     if (this.packed) this.materialize(0);
     return this.rows;
   }
@@ -59,14 +63,15 @@ export class Ledger {
    * newest part of a restored index: its cost follows the window, not the history.
    */
   eventsSince(startMs: number): UsageEvent[] {
+    if (this.needsOlder(startMs)) this.readOlderNow();
     const packed = this.packed;
     if (!packed) return this.rows.filter((e) => e.timestampMs >= startMs);
     // Restored rows are sorted by time: binary search for the first one in the window.
-    let lo = 0;
+    let lo = packed.firstRow;
     let hi = packed.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (packed.rows[mid * fieldsPerRow + 1] < startMs) lo = mid + 1;
+      if (packed.rows[(mid - packed.firstRow) * fieldsPerRow + 1] < startMs) lo = mid + 1;
       else hi = mid;
     }
     this.materialize(lo);
@@ -80,8 +85,8 @@ export class Ledger {
   private materialize(from: number): void {
     const packed = this.packed;
     if (!packed || from >= this.materializedFrom) return;
-    const { rows, strings } = packed;
-    for (let i = from; i < this.materializedFrom; i++) this.rows[i] ??= decodeRow(rows, i * fieldsPerRow, strings);
+    const { rows, strings, firstRow } = packed;
+    for (let i = from; i < this.materializedFrom; i++) this.rows[i] ??= decodeRow(rows, (i - firstRow) * fieldsPerRow, strings);
     this.materializedFrom = from;
     if (from === 0) {
       this.packed = undefined;
@@ -92,7 +97,8 @@ export class Ledger {
   private row(at: number): UsageEvent {
     let row = this.rows[at];
     if (row === undefined && this.packed) {
-      row = this.rows[at] = decodeRow(this.packed.rows, at * fieldsPerRow, this.packed.strings);
+      this.readOlderNow();
+      row = this.rows[at] = decodeRow(this.packed.rows, (at - this.packed.firstRow) * fieldsPerRow, this.packed.strings);
       this.touched.add(at);
     }
     return row;
@@ -157,44 +163,74 @@ export class Ledger {
 
   /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
   static deserialize(data: SerializedLedger): Ledger {
-    const { strings, rows, keyRows } = data;
-    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string') || !(rows instanceof Float64Array) || !(keyRows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) {
+    const { rows, keys, keyRows } = data;
+    if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) throw new Error('damaged ledger rows');
+    return Ledger.restore({ strings: data.strings, duplicateCount: data.duplicateCount, rowCount: rows.length / fieldsPerRow, firstRow: 0, olderBeforeMs: -Infinity, newestRows: rows, readOlder: () => ({ rows: new Float64Array(0), keys, keyRows }) });
+  }
+
+  /**
+   * A ledger from a saved index of which only the newest rows were read (`newestRows`, rows `firstRow` on):
+   * enough for `eventsSince(t)` with t at or after the first of them. The older rows and the dedup keys are
+   * read through `readOlder` (or handed over by `supplyOlder`) when first needed: by `events()`, an older
+   * window, or a new usage (which must be checked against every key). Throws on anything damaged or foreign,
+   * here for the newest rows and then for the rest.
+   */
+  static restore(part: RestoredLedger): Ledger {
+    const { strings, rowCount, firstRow, newestRows } = part;
+    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string')) throw new Error('damaged ledger names');
+    if (!Number.isInteger(rowCount) || !Number.isInteger(firstRow) || firstRow < 0 || firstRow > rowCount || !(newestRows instanceof Float64Array) || newestRows.length !== (rowCount - firstRow) * fieldsPerRow) {
       throw new Error('damaged ledger rows');
     }
+    checkRows(newestRows, strings.length);
     const ledger = new Ledger();
-    const count = rows.length / fieldsPerRow;
-    // Checked now, decoded when read (see eventsSince); times must be sorted.
-    let previousMs = -Infinity;
-    for (let at = 0; at < rows.length; at += fieldsPerRow) {
-      if (sourceNames[rows[at]] === undefined) throw new Error('damaged ledger source');
-      if (typeof strings[rows[at + 2]] !== 'string' || typeof strings[rows[at + 3]] !== 'string' || typeof strings[rows[at + 4]] !== 'string' || typeof strings[rows[at + 5]] !== 'string') {
-        throw new Error('damaged ledger name');
-      }
-      checkCount(rows[at + 1]);
-      for (let f = 6; f <= 10; f++) checkCount(rows[at + f]);
-      if (rows[at + 11] !== -1) checkCount(rows[at + 11]);
-      checkCount(rows[at + 12]);
-      if (rows[at + 1] < previousMs) throw new Error('damaged ledger order');
-      previousMs = rows[at + 1];
-    }
-    ledger.rows = new Array<UsageEvent>(count);
-    ledger.creditFileMtimeMs.length = count;
+    ledger.rows = new Array<UsageEvent>(rowCount);
+    ledger.creditFileMtimeMs.length = rowCount;
     ledger.creditFileMtimeMs.fill(0);
-    ledger.packed = { rows, strings, count };
-    ledger.materializedFrom = count;
+    ledger.packed = { rows: newestRows, firstRow, olderBeforeMs: firstRow === 0 ? -Infinity : part.olderBeforeMs, strings, count: rowCount };
+    ledger.materializedFrom = rowCount;
     for (const text of strings) ledger.strings.set(text, text);
+    ledger.older = part.readOlder;
+    if (firstRow === 0) ledger.supplyOlder(part.readOlder());
+    ledger.duplicateCount = checkCount(Number(part.duplicateCount));
+    return ledger;
+  }
+
+  /** The older rows and the keys of a restored ledger (see restore), read ahead by the caller (asynchronously, in the editor). */
+  supplyOlder(older: OlderRows): void {
+    const packed = this.packed;
+    if (!this.older || !packed) return;
+    this.older = undefined;
+    const { rows, keys, keyRows } = older;
+    if (!(rows instanceof Float64Array) || rows.length !== packed.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
+    checkRows(rows, packed.strings.length);
+    if (packed.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= packed.olderBeforeMs) throw new Error('damaged ledger order');
+    const all = new Float64Array(packed.count * fieldsPerRow);
+    all.set(rows);
+    all.set(packed.rows, rows.length);
+    packed.rows = all;
+    packed.firstRow = 0;
+    packed.olderBeforeMs = -Infinity;
     // Keys are checked now but indexed later: the first status needs only the rows.
-    if ((typeof data.keys !== 'string' && !(data.keys instanceof Uint8Array)) || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < count)) {
+    const count = packed.count;
+    if ((typeof keys !== 'string' && !(keys instanceof Uint8Array)) || !(keyRows instanceof Float64Array) || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < count)) {
       throw new Error('damaged ledger keys');
     }
     // Bytes (from the index file) are decoded only when the first new usage needs the keys.
-    const newline = typeof data.keys === 'string' ? '\n' : 0x0a;
-    let keyCount = data.keys.length === 0 ? 0 : 1;
-    for (let at = data.keys.indexOf(newline as never); at !== -1; at = data.keys.indexOf(newline as never, at + 1)) keyCount++;
+    const newline = typeof keys === 'string' ? '\n' : 0x0a;
+    let keyCount = keys.length === 0 ? 0 : 1;
+    for (let at = keys.indexOf(newline as never); at !== -1; at = keys.indexOf(newline as never, at + 1)) keyCount++;
     if (keyCount !== keyRows.length) throw new Error('damaged ledger keys');
-    ledger.pendingKeys = { keys: data.keys, keyRows };
-    ledger.duplicateCount = checkCount(Number(data.duplicateCount));
-    return ledger;
+    this.pendingKeys = { keys, keyRows };
+  }
+
+  /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
+  needsOlder(startMs = -Infinity): boolean {
+    const packed = this.packed;
+    return this.older !== undefined && packed !== undefined && packed.firstRow > 0 && startMs < packed.olderBeforeMs;
+  }
+
+  private readOlderNow(): void {
+    if (this.older) this.supplyOlder(this.older());
   }
 
   /** Counts repeats merged before they reached the ledger (see FileRepeats). */
@@ -228,6 +264,30 @@ export class Ledger {
     event.project = this.share(event.project);
     event.model = this.share(event.model);
     return event;
+  }
+}
+
+/** Throws unless every row has a known source, names in range, counts that are counts, and times in order. */
+function checkRows(rows: Float64Array, nameCount: number): void {
+  let previousMs = -Infinity;
+  for (let at = 0; at < rows.length; at += fieldsPerRow) {
+    const source = rows[at];
+    if (!(source >= 0 && source < sourceNames.length && source === Math.floor(source))) throw new Error('damaged ledger source');
+    for (let f = 2; f <= 5; f++) {
+      const name = rows[at + f];
+      if (!(name >= 0 && name < nameCount && name === Math.floor(name))) throw new Error('damaged ledger name');
+    }
+    const timeMs = rows[at + 1];
+    // `!(x >= 0)` is also true for NaN; Infinity is caught by the finite sum below.
+    if (!(timeMs >= previousMs)) throw new Error(timeMs >= 0 ? 'damaged ledger order' : 'damaged ledger count');
+    previousMs = timeMs;
+    let sum = timeMs + rows[at + 12];
+    for (let f = 6; f <= 10; f++) {
+      if (!(rows[at + f] >= 0)) throw new Error('damaged ledger count');
+      sum += rows[at + f];
+    }
+    const cost = rows[at + 11];
+    if (!(cost >= 0 || cost === -1) || !(rows[at + 12] >= 0) || !Number.isFinite(sum + (cost === -1 ? 0 : cost))) throw new Error('damaged ledger count');
   }
 }
 
@@ -316,6 +376,26 @@ export class FileRepeats {
 }
 
 export const fieldsPerRow = 13;
+
+/** The rows a restored ledger reads when first needed (see Ledger.restore). */
+export interface OlderRows {
+  /** Rows before the newest ones, in the layout of `SerializedLedger.rows`. */
+  rows: Float64Array;
+  keys: string | Uint8Array;
+  keyRows: Float64Array;
+}
+
+export interface RestoredLedger {
+  strings: string[];
+  duplicateCount: number;
+  rowCount: number;
+  /** The first row of `newestRows`. */
+  firstRow: number;
+  /** Every row before `firstRow` is older than this (the time the newest rows were chosen by). */
+  olderBeforeMs: number;
+  newestRows: Float64Array;
+  readOlder: () => OlderRows;
+}
 
 export interface SerializedLedger {
   strings: string[];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpointSourceConfigSchema } from './budgetReading';
+import { endpointSourceConfigSchema } from './budgetReadingSchema';
 import { plans } from './runaway/plans';
 import { sourceNames, type SourceName } from './usageEvent';
 import { defaultRoutingTiers } from './priceData';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { z } from 'zod';
 import type { RefreshedPriceData } from '../core/pricing';
 import { cacheDir } from './cacheDir';
 
@@ -14,28 +13,9 @@ import { cacheDir } from './cacheDir';
 export const priceDataUrl = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
 export const priceDataMaxAgeMs = 24 * 3_600_000;
 
-const matchSchema: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.object({ equals: z.string() }),
-    z.object({ starts_with: z.string() }),
-    z.object({ ends_with: z.string() }),
-    z.object({ contains: z.string() }),
-    z.object({ regex: z.string().max(500) }),
-    z.object({ or: z.array(matchSchema) }),
-    z.object({ and: z.array(matchSchema) }),
-  ]),
-);
-const priceValueSchema = z.union([z.number().nonnegative(), z.object({ base: z.number().nonnegative(), tiers: z.array(z.object({ start: z.number().int().nonnegative(), price: z.number().nonnegative() })) })]);
-const modelPriceSchema = z.record(z.string(), priceValueSchema);
-const modelSchema = z.object({
-  id: z.string().min(1),
-  match: matchSchema,
-  prices: z.union([modelPriceSchema, z.array(z.object({ constraint: z.object({ type: z.string() }).passthrough().optional(), prices: modelPriceSchema }).passthrough()).min(1)]),
-}).passthrough();
-/** The published data file: an array of providers, each with its models, match rules and prices. */
-export const priceDataFileSchema = z.array(z.object({ id: z.string().min(1), name: z.string(), api_pattern: z.string(), models: z.array(modelSchema) }).passthrough()).min(1);
-
-const cacheFileSchema = z.object({ fetchedAtMs: z.number(), dataDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), providers: priceDataFileSchema });
+// The schemas load zod (~40 ms); only a command with priceDataRefresh on reads them, so they load on first use.
+// (`require`, not `import()`: the same lazy load in the bundle and under the test runner's CommonJS hook.)
+const schemas = (): typeof import('./priceDataSchemas') => require('./priceDataSchemas') as typeof import('./priceDataSchemas');
 
 export function priceDataCacheFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheDir(env), 'price-data.json');
@@ -55,7 +35,7 @@ export async function readCachedPriceData(file: string): Promise<(RefreshedPrice
   } catch {
     return undefined;
   }
-  const parsed = cacheFileSchema.safeParse(raw);
+  const parsed = schemas().cacheFileSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   return { ...parsed.data, providers: parsed.data.providers as RefreshedPriceData['providers'] };
 }
@@ -89,7 +69,7 @@ export async function refreshPriceData(options: RefreshOptions): Promise<Refresh
   } finally {
     clearTimeout(timer);
   }
-  const parsed = priceDataFileSchema.safeParse(body);
+  const parsed = schemas().priceDataFileSchema.safeParse(body);
   if (!parsed.success) {
     throw new Error(`Price data refresh returned an unexpected shape (${parsed.error.issues[0]?.path.join('.') || 'top level'}). The bundled prices stay in use.`);
   }
@@ -111,6 +91,6 @@ export function readCachedPriceDataSync(file: string): RefreshedPriceData | unde
   } catch {
     return undefined;
   }
-  const parsed = cacheFileSchema.safeParse(raw);
+  const parsed = schemas().cacheFileSchema.safeParse(raw);
   return parsed.success ? { dataDate: parsed.data.dataDate, providers: parsed.data.providers as RefreshedPriceData['providers'] } : undefined;
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, fstat, fstatSync, open, openSync, promises as fs, read, readSync } from 'node:fs';
+import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fieldsPerRow, Ledger, type SerializedLedger } from '../core/ledger';
+import { fieldsPerRow, Ledger, type OlderRows } from '../core/ledger';
 import type { LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';
@@ -42,21 +43,102 @@ export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, bo
   return path.join(cacheDir(env), `index-${id}.bin`);
 }
 
+export interface LoadOptions {
+  /** 'sync' for the CLI; the editor keeps 'async' (no blocking reads on the extension host). */
+  io?: 'async' | 'sync';
+  /**
+   * Read only the rows from this time on (the rest and the dedup keys are read when first needed, see
+   * Ledger.restore): a warm `status` needs the last month, not every request of every year.
+   */
+  sinceMs?: number;
+}
+
+/** The open index file behind a restored ledger whose older rows are not read yet. */
+const olderParts = new WeakMap<Ledger, { read: () => Promise<OlderRows> }>();
+
 /**
  * Loads a saved index into the scanner. Returns false (and leaves the scanner empty)
  * when there is none or it is unusable: torn, foreign, or from other parser rules.
+ * Reads the header and the rows it needs; with `sinceMs`, older rows stay on disk until needed
+ * (the file stays open for them: a writer replaces the index by renaming, so these bytes never change).
  */
-export async function loadIndex(file: string, scanner: UsageScanner): Promise<boolean> {
-  let bytes: Buffer;
-  let header: IndexHeader;
+export async function loadIndex(file: string, scanner: UsageScanner, options: LoadOptions = {}): Promise<boolean> {
+  let fd: number | undefined;
+  let keepOpen = false;
+  let isClosed = false;
+  const closeOnce = () => {
+    if (fd !== undefined && !isClosed) closeSync(fd);
+    isClosed = true;
+  };
   try {
-    bytes = await fs.readFile(file);
-    const headerEnd = bytes.indexOf(0x0a);
-    if (headerEnd === -1) return false;
-    header = JSON.parse(bytes.toString('utf8', 0, headerEnd)) as IndexHeader;
+    const sync = options.io === 'sync';
+    fd = sync ? openSync(file, 'r') : await openAsync(file, 'r');
+    const fileBytes = (sync ? fstatSync(fd) : await fstatAsync(fd)).size;
+    const handle = fd;
+    const read = (into: Uint8Array, position: number) => (sync ? readFullySync(handle, into, position) : readFully(handle, into, position));
+    const { header, rowsStart } = await readHeader(read, fileBytes);
     if (header?.format !== 'tokenmeter-index' || header.layout !== indexLayout || header.parserVersion !== parserVersion || header.byteOrder !== os.endianness()) return false;
     if (!Array.isArray(header.cursors) || !header.cursors.every(isSaneCursor)) return false;
-    const ledger = Ledger.deserialize(ledgerPart(bytes, headerEnd + 1, header.ledger));
+    const sizes = header.ledger;
+    if (typeof sizes !== 'object' || sizes === null || ![sizes.keyBytes, sizes.rowCount, sizes.keyCount].every((n) => Number.isInteger(n) && n >= 0)) return false;
+    const rowBytes = fieldsPerRow * 8;
+    const keyRowsStart = rowsStart + sizes.rowCount * rowBytes;
+    const keysStart = keyRowsStart + sizes.keyCount * 8;
+    if (keysStart + sizes.keyBytes !== fileBytes) return false;
+    const firstRow = options.sinceMs === undefined ? 0 : await firstRowSince(read, rowsStart, sizes.rowCount, options.sinceMs);
+    const numbers = (from: number, to: number) => new Float64Array((to - from) / 8);
+    const bytesOf = (array: Float64Array) => new Uint8Array(array.buffer);
+    // The older part is read by whichever asks first: the ledger (blocking, when it needs them at once) or
+    // loadOlderRows (the editor, right after its first number). Both may run at once; the last one closes the file.
+    let readers = 0;
+    let done = false;
+    const olderBuffers = () => ({ rows: numbers(rowsStart, rowsStart + firstRow * rowBytes), keyRows: numbers(keyRowsStart, keysStart), keys: Buffer.allocUnsafe(sizes.keyBytes) });
+    const finish = () => {
+      if (--readers === 0 && done) closeOnce();
+    };
+    const readOlder = (): OlderRows => {
+      readers++;
+      try {
+        const older = olderBuffers();
+        readFullySync(handle, bytesOf(older.rows), rowsStart);
+        readFullySync(handle, bytesOf(older.keyRows), keyRowsStart);
+        readFullySync(handle, older.keys, keysStart);
+        done = true;
+        return older;
+      } finally {
+        finish();
+      }
+    };
+    const readOlderAsync = async (): Promise<OlderRows> => {
+      readers++;
+      try {
+        const older = olderBuffers();
+        await readFully(handle, bytesOf(older.rows), rowsStart);
+        await readFully(handle, bytesOf(older.keyRows), keyRowsStart);
+        await readFully(handle, older.keys, keysStart);
+        done = true;
+        return older;
+      } finally {
+        finish();
+      }
+    };
+    const newestRows = numbers(rowsStart + firstRow * rowBytes, keyRowsStart);
+    await read(bytesOf(newestRows), rowsStart + firstRow * rowBytes);
+    // Every row wanted: the keys now too, without blocking when async.
+    const everything = firstRow === 0 ? (sync ? readOlder() : await readOlderAsync()) : undefined;
+    const ledger = Ledger.restore({
+      strings: sizes.strings,
+      duplicateCount: sizes.duplicateCount,
+      rowCount: sizes.rowCount,
+      firstRow,
+      olderBeforeMs: options.sinceMs ?? -Infinity,
+      newestRows,
+      readOlder: everything ? () => everything : readOlder,
+    });
+    if (firstRow > 0) {
+      keepOpen = true;
+      olderParts.set(ledger, { read: readOlderAsync });
+    }
     scanner.restore(ledger, header.cursors);
     const t = header.tally;
     if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
@@ -65,28 +147,70 @@ export async function loadIndex(file: string, scanner: UsageScanner): Promise<bo
     return true;
   } catch {
     return false;
+  } finally {
+    if (!keepOpen) closeOnce();
   }
 }
 
-/** The ledger from the bytes after the header; throws unless the sizes the header gives fill the file exactly. */
-function ledgerPart(bytes: Buffer, start: number, sizes: IndexHeader['ledger']): SerializedLedger {
-  if (typeof sizes !== 'object' || sizes === null || ![sizes.keyBytes, sizes.rowCount, sizes.keyCount].every((n) => Number.isInteger(n) && n >= 0)) {
-    throw new Error('damaged index sizes');
+/**
+ * Hands the ledger the rows `loadIndex({ sinceMs })` left on disk, if it has not asked for them yet: the
+ * editor calls it after its first number, so that a later pass that finds new usage has them at hand.
+ */
+export async function loadOlderRows(scanner: UsageScanner): Promise<void> {
+  const ledger = scanner.ledger;
+  const part = olderParts.get(ledger);
+  olderParts.delete(ledger);
+  if (part && ledger.needsOlder()) {
+    const older = await part.read();
+    if (ledger.needsOlder()) ledger.supplyOlder(older);
   }
-  const rowsStart = start;
-  const keyRowsStart = rowsStart + sizes.rowCount * fieldsPerRow * 8;
-  const keysStart = keyRowsStart + sizes.keyCount * 8;
-  if (keysStart + sizes.keyBytes !== bytes.length) throw new Error('damaged index sizes');
-  // In place when aligned (the header is padded for it); copied out otherwise.
-  const numbers = (from: number, to: number) =>
-    (bytes.byteOffset + from) % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset + from, (to - from) / 8) : new Float64Array(bytes.buffer.slice(bytes.byteOffset + from, bytes.byteOffset + to));
-  return {
-    strings: sizes.strings,
-    duplicateCount: sizes.duplicateCount,
-    keys: bytes.subarray(keysStart, bytes.length),
-    rows: numbers(rowsStart, keyRowsStart),
-    keyRows: numbers(keyRowsStart, keysStart),
-  };
+}
+
+/** The header line (JSON up to the first newline) and where the rows start. */
+async function readHeader(read: Reader, fileBytes: number): Promise<{ header: IndexHeader; rowsStart: number }> {
+  for (let chunk = 64 * 1024; ; chunk *= 4) {
+    const bytes = Buffer.allocUnsafe(Math.min(chunk, fileBytes));
+    await read(bytes, 0);
+    const end = bytes.indexOf(0x0a);
+    if (end !== -1) return { header: JSON.parse(bytes.toString('utf8', 0, end)) as IndexHeader, rowsStart: end + 1 };
+    if (bytes.length === fileBytes) throw new Error('no index header');
+  }
+}
+
+/** The first row at or after `sinceMs` (rows are sorted by time), by binary search on the file. */
+async function firstRowSince(read: Reader, rowsStart: number, rowCount: number, sinceMs: number): Promise<number> {
+  const time = new Float64Array(1);
+  const timeBytes = new Uint8Array(time.buffer);
+  let lo = 0;
+  let hi = rowCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    await read(timeBytes, rowsStart + (mid * fieldsPerRow + 1) * 8);
+    if (time[0] < sinceMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+type Reader = (into: Uint8Array, position: number) => void | Promise<void>;
+const openAsync = promisify(open);
+const fstatAsync = promisify(fstat);
+const readAsync = promisify(read);
+
+function readFullySync(fd: number, into: Uint8Array, position: number): void {
+  for (let done = 0; done < into.length; ) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new Error('index shorter than its header says');
+    done += n;
+  }
+}
+
+async function readFully(fd: number, into: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const { bytesRead } = await readAsync(fd, into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new Error('index shorter than its header says');
+    done += bytesRead;
+  }
 }
 
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { endpointSourceConfigSchema } from '../core/budgetReading';
+import { endpointSourceConfigSchema } from '../core/budgetReadingSchema';
 import { budgetSettingsSchema, routingSettingsSchema, runawaySettingsSchema, settingsSchema, type Settings } from '../core/settings';
 
 /**

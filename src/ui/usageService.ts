@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Calendar } from '../core/calendar';
 import { PriceTable, type RefreshedPriceData } from '../core/pricing';
+import { Ledger } from '../core/ledger';
 import type { Settings } from '../core/settings';
 import { computeStatusSnapshot, statusWindowMs, type StatusSnapshot } from '../core/snapshot';
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
-import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
+import { defaultIndexPath, loadIndex, loadOlderRows, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
 import { UsageScanner } from '../sources/usageScanner';
 import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../sources/priceDataRefresh';
@@ -80,9 +81,15 @@ export class UsageService implements vscode.Disposable {
   async start(): Promise<void> {
     const started = Date.now();
     if (this.priceDataRefresh) void this.refreshPrices(this.priceDataRefresh).catch((err: unknown) => this.log(String(err)));
-    if (await loadIndex(this.indexPath, this.scanner)) {
+    // The first number needs the last month of the index; the older rows are read right after it, before the first pass.
+    if (await loadIndex(this.indexPath, this.scanner, { sinceMs: Date.now() - statusWindowMs })) {
       this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
       this.publish();
+      await loadOlderRows(this.scanner).catch((error: unknown) => {
+        // A damaged tail of the index: start over from the logs (the first pass reads everything).
+        this.log(`Could not read the older part of the usage index (${String(error)}); reading all logs again.`);
+        this.scanner.restore(new Ledger(), []);
+      });
     }
     await this.runPass(true);
     this.log(`Scanned ${this.scanner.stats.files} log files (${(this.scanner.stats.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ` +

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { endpointSourceConfigSchema } from '../../src/core/budgetReading';
+import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import { BudgetPoller } from '../../src/sources/endpoints';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { EndpointSourceConfig } from '../../src/core/budgetReading';
-import { endpointSourceConfigSchema } from '../../src/core/budgetReading';
+import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import { EndpointError, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
 import type { AdapterDeps } from '../../src/sources/endpoints/http';
 import { FixtureServer, fixture, json, type Scripted } from '../fixtures/endpoints/server';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import {
-  endpointSourceConfigSchema,
   fillBudgetTemplate,
   redactSecrets,
   withLocalSpend,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { endpointSourceConfigSchema } from '../../src/core/budgetReading';
+import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import { budgetStatusJson, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
 import { apiRoot, sdkSuffixes } from '../../src/sources/endpoints/baseUrl';
 import type { AdapterDeps } from '../../src/sources/endpoints/http';

@@ -46,6 +46,57 @@ describe('ledger', () => {
     );
   });
 
+  it('restored from only its newest rows, answers the window without reading the rest, and anything else after reading it once', () => {
+    fc.assert(
+      fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), (before, after, splitMs, sinceMs) => {
+        const original = new Ledger();
+        for (const file of before) for (const r of file.records) original.add(usageOf(r), file.mtimeMs);
+        const saved = original.serialize();
+        const rowCount = saved.rows.length / fieldsPerRow;
+        let firstRow = 0;
+        while (firstRow < rowCount && saved.rows[firstRow * fieldsPerRow + 1] < splitMs) firstRow++;
+        let reads = 0;
+        const restored = Ledger.restore({
+          strings: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
+          newestRows: saved.rows.slice(firstRow * fieldsPerRow),
+          readOlder: () => {
+            reads++;
+            return { rows: saved.rows.slice(0, firstRow * fieldsPerRow), keys: saved.keys, keyRows: saved.keyRows };
+          },
+        });
+        const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
+        const windowMs = Math.max(splitMs, sinceMs);
+        assert.deepEqual(keyed(restored.eventsSince(windowMs)), keyed(original.events().filter((e) => e.timestampMs >= windowMs)));
+        // With no older rows, the keys are read at once; else the window reads nothing more.
+        assert.equal(reads, firstRow === 0 ? 1 : 0);
+        assert.equal(restored.needsOlder(), firstRow > 0);
+        assert.deepEqual(keyed(restored.eventsSince(sinceMs)), keyed(original.events().filter((e) => e.timestampMs >= sinceMs)));
+        for (const file of after) for (const r of file.records) {
+          original.add(usageOf(r), 10 + file.mtimeMs);
+          restored.add(usageOf(r), 10 + file.mtimeMs);
+        }
+        assert.deepEqual(keyed(restored.events()), keyed(original.events()));
+        assert.equal(restored.duplicateCount, original.duplicateCount);
+        assert.ok(reads <= 1);
+        assert.equal(restored.needsOlder(), false);
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('refuses damaged older rows when they are read, not before', () => {
+    const ledger = new Ledger();
+    for (const time of [1, 3, 5]) ledger.add(usageOf({ key: String(time), session: 's1', time, output: 1, input: 1 }));
+    const saved = ledger.serialize();
+    saved.rows[6] = -7; // the oldest row's input tokens
+    const restored = Ledger.restore({
+      strings: saved.strings, duplicateCount: 0, rowCount: 3, firstRow: 1, olderBeforeMs: 2,
+      newestRows: saved.rows.slice(fieldsPerRow), readOlder: () => ({ rows: saved.rows.slice(0, fieldsPerRow), keys: saved.keys, keyRows: saved.keyRows }),
+    });
+    assert.equal(restored.eventsSince(2).length, 2);
+    assert.throws(() => restored.events(), /damaged ledger count/);
+  });
+
   it('refuses a saved index whose rows are not in time order', () => {
     const ledger = new Ledger();
     for (const time of [5, 1, 3]) ledger.add(usageOf({ key: String(time), session: 's1', time, output: 1, input: 1 }));

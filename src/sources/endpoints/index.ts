@@ -1,5 +1,5 @@
+import { endpointsConfigSchema } from '../../core/budgetReadingSchema';
 import {
-  endpointsConfigSchema,
   sourceNameOf,
   tightestBudget,
   type BudgetReading,

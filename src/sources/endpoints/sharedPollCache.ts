@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { budgetReadingSchema, type BudgetReading, type EndpointSourceConfig } from '../../core/budgetReading';
+import type { BudgetReading, EndpointSourceConfig } from '../../core/budgetReading';
+import { budgetReadingSchema } from '../../core/budgetReadingSchema';
 import { z } from 'zod';
 
 export interface PollCache {
