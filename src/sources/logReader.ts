@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import type { ParsedUsage } from '../core/usageEvent';
-import { isJsonShapeBounded, type LineTally } from '../core/lineParser';
+import { isJsonShapeBounded } from '../core/jsonText';
+import type { LineTally } from '../core/lineParser';
 import { parseClaudeLines } from './agents/claude/parser';
 import { parseCodexLines } from './agents/codex/parser';
 import type { PathAgentAdapter } from './agents/agentAdapter';

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { boundedJsonText, isJsonShapeBounded, MAX_JSON_DEPTH } from '../../src/core/lineParser';
+import { boundedJsonText, isJsonShapeBounded, MAX_JSON_DEPTH } from '../../src/core/jsonText';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine, ledgerTotals } from '../helpers/logLines';
 import { freshScan, makeTempRoots, type TempRoots } from '../helpers/scanFolders';

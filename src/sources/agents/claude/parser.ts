@@ -1,4 +1,5 @@
-import { forEachLine, isJsonShapeBounded, parseJson, type LineTally } from '../../../core/lineParser';
+import { FieldPicker, isJsonShapeBounded, NOT_WANTED } from '../../../core/jsonText';
+import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import type { ClaudeFileContext } from './paths';
 
@@ -106,34 +107,40 @@ function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: n
   }
 }
 
-const userLineMarker = Buffer.from('"type":"user","message":');
-
-/**
- * True when the line is a user line: Claude Code writes `"type":"user"` right before
- * `message`, in the first few hundred bytes. User lines (prompts and tool results:
- * most of the bytes) never carry a bill, so they are skipped unread. Another key
- * order only costs speed: such lines go through the usage check below.
- */
-function isUserLine(buf: Buffer, start: number, end: number): boolean {
-  return buf.subarray(start, Math.min(end, start + 1024)).indexOf(userLineMarker) !== -1;
-}
-
-const assistantLineMarker = Buffer.from('"type":"assistant"');
-
-/**
- * True when the line's last bytes hold `"type":"assistant"`, where Claude Code writes it (after
- * `requestId`). Only a hint that spares assistant lines the user-line search: the line is still
- * judged by its parsed JSON.
- */
-function endsLikeAssistantLine(buf: Buffer, start: number, end: number): boolean {
-  return buf.subarray(Math.max(start, end - 160), end).indexOf(assistantLineMarker) !== -1;
-}
+// What usageFromClaudeRecord reads of a line; a line whose top-level `type` is not `assistant` is not read on.
+const claudeFields = new FieldPicker(
+  {
+    type: true,
+    timestamp: true,
+    sessionId: true,
+    isSidechain: true,
+    agentId: true,
+    requestId: true,
+    message: {
+      id: true,
+      model: true,
+      usage: {
+        input_tokens: true,
+        output_tokens: true,
+        cache_creation_input_tokens: true,
+        cache_read_input_tokens: true,
+        cache_creation: { ephemeral_1h_input_tokens: true },
+        speed: true,
+        server_tool_use: { web_search_requests: true },
+      },
+    },
+  },
+  { key: 'type', accept: ['assistant'] },
+);
 
 /** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
 export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
   forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    if (!endsLikeAssistantLine(buf, lineStart, stop) && isUserLine(buf, lineStart, stop)) return 'not-usage';
-    // An assistant line ends with its usage, so search from the end.
+    // Most lines: their fields read straight from the bytes (user and progress lines stop at their `type`).
+    const picked = claudeFields.pick(buf, lineStart, stop);
+    if (picked === NOT_WANTED) return 'not-usage';
+    if (picked !== undefined && picked.type !== undefined) return usageFromClaudeRecord(picked, file);
+    // Not valid JSON, or no `type`: an assistant line ends with its usage, so search from the end.
     const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
     if (usageAt === -1) return 'not-usage';
     return usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);

@@ -1,4 +1,5 @@
 import { mergeCodexLimits, type CodexRateLimit } from '../../../core/codexRateLimits';
+import { FieldPicker, NOT_WANTED } from '../../../core/jsonText';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
 
@@ -149,14 +150,31 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
   };
 }
 
-// The top-level type comes first; response items (model output, tool output) carry no usage.
-const codexSkippableType = Buffer.from('"type":"response_item"');
+const totalsFields = { input_tokens: true, cached_input_tokens: true, cache_read_input_tokens: true, output_tokens: true, total_tokens: true } as const;
+const windowFields = { used_percent: true, window_minutes: true, resets_at: true, resets_in_seconds: true } as const;
+// What usageFromCodexRecord reads of a line; other line types (response items: most of the bytes) are not read on.
+const codexFields = new FieldPicker(
+  {
+    timestamp: true,
+    type: true,
+    payload: {
+      type: true,
+      id: true,
+      cwd: true,
+      model: true,
+      info: { total_token_usage: totalsFields, last_token_usage: totalsFields },
+      rate_limits: { limit_id: true, limit_name: true, plan_type: true, primary: windowFields, secondary: windowFields },
+    },
+  },
+  { key: 'type', accept: ['event_msg', 'turn_context', 'session_meta'] },
+);
 
 /** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
 export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
   forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    const head = buf.subarray(lineStart, Math.min(stop, lineStart + 80));
-    if (head.indexOf(codexSkippableType) !== -1) return 'not-usage';
-    return usageFromCodexRecord(parseJson(buf, lineStart, stop), state);
+    // Its fields read straight from the bytes; JSON.parse only when that cannot be sure (see FieldPicker).
+    const picked = codexFields.pick(buf, lineStart, stop);
+    if (picked === NOT_WANTED) return 'not-usage';
+    return usageFromCodexRecord(picked ?? parseJson(buf, lineStart, stop), state);
   });
 }
