@@ -117,7 +117,13 @@ interface CompiledField {
   name: string;
   bytes: Uint8Array;
   sub: CompiledField[] | undefined;
+  /** The last short string read for this field, bytes and text: most repeat (types, models, ids), and are not decoded again. */
+  lastBytes: Uint8Array;
+  lastLength: number;
+  lastText: string;
 }
+
+const rememberedStringBytes = 64;
 
 /** Returned by `pickFields` when the line's deciding field rules it out (see `until`). */
 export const NOT_WANTED = Symbol('not wanted');
@@ -153,7 +159,14 @@ export class FieldPicker {
 }
 
 function compile(shape: FieldShape): CompiledField[] {
-  return Object.entries(shape).map(([name, value]) => ({ name, bytes: Buffer.from(name, 'utf8'), sub: value === true ? undefined : compile(value) }));
+  return Object.entries(shape).map(([name, value]) => ({
+    name,
+    bytes: Buffer.from(name, 'utf8'),
+    sub: value === true ? undefined : compile(value),
+    lastBytes: new Uint8Array(rememberedStringBytes),
+    lastLength: -1,
+    lastText: '',
+  }));
 }
 
 // Per pick: containers seen so far, and whether the last string read had an escape.
@@ -300,28 +313,45 @@ function matchField(buf: Buffer, from: number, to: number, fields: CompiledField
   return undefined;
 }
 
-/** Reads the scalar or container at `i` into `into[name]`; returns the index past it, or -1. */
-function readValue(buf: Buffer, i: number, end: number, field: CompiledField, into: Record<string, unknown>, depth: number): number {
+// The value readValue read last (returned beside the index, without an allocation).
+let valueRead: unknown;
+
+/** Reads the scalar or container at `i` into `valueRead`; returns the index past it, or -1. */
+function readValue(buf: Buffer, i: number, end: number, field: CompiledField, depth: number): number {
   const b = buf[i];
   if (b === quote) {
     const after = validStringEnd(buf, i, end);
     if (after === -1) return -1;
-    into[field.name] = sawEscape ? JSON.parse(buf.toString('utf8', i, after)) : buf.toString('utf8', i + 1, after - 1);
+    valueRead = sawEscape ? JSON.parse(buf.toString('utf8', i, after)) : plainString(buf, i + 1, after - 1, field);
     return after;
   }
   if (b === openBrace && field.sub) {
     const inner: Record<string, unknown> = {};
-    into[field.name] = inner;
-    return pickObject(buf, i, end, field.sub, inner, depth + 1, undefined);
+    const after = pickObject(buf, i, end, field.sub, inner, depth + 1, undefined);
+    valueRead = inner;
+    return after;
   }
   if (b === openBrace || b === openBracket) {
-    into[field.name] = b === openBrace ? {} : [];
+    valueRead = b === openBrace ? {} : [];
     return skipValue(buf, i, end, depth);
   }
   const after = scalarEnd(buf, i, end);
   if (after === -1) return -1;
-  into[field.name] = scalarValue(buf, i, after);
+  valueRead = scalarValue(buf, i, after);
   return after;
+}
+
+function plainString(buf: Buffer, from: number, to: number, field: CompiledField): string {
+  const length = to - from;
+  if (length > rememberedStringBytes) return buf.toString('utf8', from, to);
+  const last = field.lastBytes;
+  let k = 0;
+  if (length === field.lastLength) while (k < length && last[k] === buf[from + k]) k++;
+  if (k === length && length === field.lastLength) return field.lastText;
+  for (k = 0; k < length; k++) last[k] = buf[from + k];
+  field.lastLength = length;
+  field.lastText = buf.toString('utf8', from, to);
+  return field.lastText;
 }
 
 function scalarValue(buf: Buffer, from: number, to: number): unknown {
@@ -354,12 +384,17 @@ function pickObject(buf: Buffer, i: number, end: number, fields: CompiledField[]
     if (i >= end || buf[i] !== colon) return -1;
     i = skipSpace(buf, i + 1, end);
     if (i >= end) return -1;
-    i = field ? readValue(buf, i, end, field, out, depth) : skipValue(buf, i, end, depth);
-    if (i < 0) return i;
-    if (until && !decided && field === until.field && typeof out[field.name] === 'string') {
-      if (!until.accept.includes(out[field.name])) return stopped;
-      decided = true;
+    if (field === undefined) i = skipValue(buf, i, end, depth);
+    else {
+      i = readValue(buf, i, end, field, depth);
+      if (i < 0) return i;
+      out[field.name] = valueRead;
+      if (until && !decided && field === until.field && typeof valueRead === 'string') {
+        if (!until.accept.includes(valueRead)) return stopped;
+        decided = true;
+      }
     }
+    if (i < 0) return i;
     i = skipSpace(buf, i, end);
     if (i >= end) return -1;
     if (buf[i] === closeBrace) return i + 1;
