@@ -11,54 +11,39 @@ import { describeDay, type BudgetNotification, type ThresholdInput } from './thr
 /** The notification sentence for one runaway alert. */
 export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
   if (fmt.speaksCoreText) return a.message;
-  const zh = fmt.language === 'zh-cn';
   const money = (usd: number) => fmt.money(usd);
-  const id = shortSessionId(a.sessionId);
-  const who = zh ? `会话 ${id}（${a.project || '未知项目'}，${a.model || '未知模型'}）` : `Session ${id} (${a.project || 'unknown project'}, ${a.model || 'unknown model'})`;
+  const who = fmt.l10n.t('Session {0} ({1}, {2})', shortSessionId(a.sessionId), a.project || fmt.l10n.t('unknown project'), a.model || fmt.l10n.t('unknown model'));
   let what: string;
   switch (a.kind) {
     case 'parallel-agents':
-      what = zh ? `${who}正同时运行 ${a.activeAgents} 个子代理` : `${who} is running ${a.activeAgents} sub-agents at once`;
+      what = fmt.l10n.t('{0} is running {1} sub-agents at once', who, a.activeAgents);
       break;
-    case 'loop': {
-      const repeats = a.loopRepeats ?? (zh ? '多' : 'many');
-      what = zh ? `${who}似乎陷入循环：10 分钟内 ${repeats} 次几乎相同的请求` : `${who} looks stuck in a loop: ${repeats} near-identical requests in 10 min`;
+    case 'loop':
+      what = fmt.l10n.t('{0} looks stuck in a loop: {1} near-identical requests in 10 min', who, a.loopRepeats ?? fmt.l10n.t('many'));
       break;
-    }
-    case 'budget-projection': {
-      const left = a.remainingBudgetUsd !== undefined ? money(Math.max(0, a.remainingBudgetUsd)) : undefined;
-      what = zh ? `${who}将在一小时内用完剩余预算${left ? `（${left}）` : ''}` : `${who} will overrun the remaining budget${left ? ` of ${left}` : ''} within the hour`;
+    case 'budget-projection':
+      what = a.remainingBudgetUsd !== undefined
+        ? fmt.l10n.t('{0} will overrun the remaining budget of {1} within the hour', who, money(Math.max(0, a.remainingBudgetUsd)))
+        : fmt.l10n.t('{0} will overrun the remaining budget within the hour', who);
       break;
-    }
     case 'burn-rate':
     default: {
-      const threshold = a.burnThresholdUsdPerHour !== undefined ? money(a.burnThresholdUsdPerHour) : undefined;
-      const context = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? fmt.tokens(a.contextTokens) : undefined;
+      const context = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? fmt.l10n.t(' re-sending {0} of context per request', fmt.tokens(a.contextTokens)) : '';
       if (a.relative !== undefined) {
         const times = timesText(a.relative.timesUsualPeak);
-        const usual = a.relative.unit === 'tokens' ? fmt.tokens(a.relative.usualPeak) + (zh ? '/分钟' : '/min') : `${money(a.relative.usualPeak)}${zh ? '/小时' : '/h'}`;
-        what = zh
-          ? `${who}已连续 10 分钟以平常峰值的 ${times} 倍运行（平常峰值 ${usual}）${context ? `，每次请求重发 ${context} 的上下文` : ''}`
-          : `${who} has been running at ${times}× your usual peak ${a.relative.unit === 'tokens' ? 'token rate' : 'spend rate'} for 10 min (usual peak ${usual})${context ? ` re-sending ${context} of context per request` : ''}`;
+        const usual = a.relative.unit === 'tokens' ? fmt.l10n.t('{0}/min', fmt.tokens(a.relative.usualPeak)) : fmt.l10n.t('{0}/h', money(a.relative.usualPeak));
+        what = (a.relative.unit === 'tokens'
+          ? fmt.l10n.t('{0} has been running at {1}× your usual peak token rate for 10 min (usual peak {2})', who, times, usual)
+          : fmt.l10n.t('{0} has been running at {1}× your usual peak spend rate for 10 min (usual peak {2})', who, times, usual)) + context;
         break;
       }
-      what = zh
-        ? `${who}的消耗远高于平常${threshold ? `（告警线 ${threshold}/小时）` : ''}${context ? `，每次请求重发 ${context} 的上下文` : ''}`
-        : `${who} is burning far above your usual rate${threshold ? ` (alert above ${threshold}/h)` : ''}${context ? ` re-sending ${context} of context per request` : ''}`;
+      const threshold = a.burnThresholdUsdPerHour !== undefined ? fmt.l10n.t(' (alert above {0}/h)', money(a.burnThresholdUsdPerHour)) : '';
+      what = fmt.l10n.t('{0} is burning far above your usual rate', who) + threshold + context;
     }
   }
-  const [rate, perMinute, running, soFar, nextHour] = [money(a.usdPerHour), fmt.tokens(a.tokensPerMinute), fmt.duration(a.runningForMs), money(a.costSoFarUsd), money(a.projectedNextHourUsd)];
-  let text = zh
-    ? `${what}：${rate}/小时（${perMinute}/分钟），已运行 ${running}，已花 ${soFar}，按此速度下一小时还将花 ${nextHour}。`
-    : `${what}: ${rate}/h (${perMinute}/min), running ${running}, ${soFar} so far, ${nextHour} more in the next hour at this rate.`;
-  if (a.windowSharePercent !== undefined && a.windowSharePercent >= 1) {
-    const share = Math.round(a.windowSharePercent);
-    text += zh ? `最近 10 分钟用掉了 5 小时额度的 ${share}%。` : ` It used ${share}% of your 5-hour window in the last 10 min.`;
-  }
-  if (a.windowExhaustedInMin !== undefined) {
-    const minutes = Math.max(1, Math.round(a.windowExhaustedInMin));
-    text += zh ? `5 小时额度约 ${minutes} 分钟后用完。` : ` 5-hour window exhausted in ~${minutes} min.`;
-  }
+  let text = fmt.l10n.t('{0}: {1}/h ({2}/min), running {3}, {4} so far, {5} more in the next hour at this rate.', what, money(a.usdPerHour), fmt.tokens(a.tokensPerMinute), fmt.duration(a.runningForMs), money(a.costSoFarUsd), money(a.projectedNextHourUsd));
+  if (a.windowSharePercent !== undefined && a.windowSharePercent >= 1) text += fmt.l10n.t(' It used {0}% of your 5-hour window in the last 10 min.', Math.round(a.windowSharePercent));
+  if (a.windowExhaustedInMin !== undefined) text += fmt.l10n.t(' 5-hour window exhausted in ~{0} min.', Math.max(1, Math.round(a.windowExhaustedInMin)));
   return text;
 }
 
@@ -67,40 +52,31 @@ export function runawayStatusTexts(fmt: Formatter, status: RunawayStatus): { tex
   if (fmt.speaksCoreText || status.alerts.length === 0) return { text: status.text, lines: status.tooltip ? status.tooltip.split('\n') : [] };
   const worst = status.alerts.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
   const sessions = new Set(status.alerts.map((a) => a.sessionId)).size;
-  const rate = fmt.money(worst.usdPerHour);
-  const text = fmt.language === 'zh-cn'
-    ? `$(flame) 失控 ${rate}/小时${sessions > 1 ? `（${sessions} 个会话）` : ''}`
-    : `$(flame) Runaway ${rate}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`;
+  const text = `$(flame) ${fmt.l10n.t('Runaway {0}/h', fmt.money(worst.usdPerHour))}${sessions > 1 ? fmt.l10n.t(' ({0} sessions)', sessions) : ''}`;
   return { text, lines: status.alerts.map((a) => runawayAlertText(fmt, a)) };
 }
 
 /** The notification sentence for a budget warning, from the same input `evaluateThresholds` saw. */
 export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, input: ThresholdInput): string {
   if (fmt.speaksCoreText) return n.message;
-  const zh = fmt.language === 'zh-cn';
   const label = input.budgetLabel;
   const offset = input.utcOffsetMinutes ?? 0;
   // In Chinese a day that starts with a digit ("30 日") is set off from the character before it.
-  const day = (atMs: number) => describeDay(atMs, input.nowMs, offset, fmt.language).replace(/^(?=\d)/, zh ? ' ' : '');
+  const day = (atMs: number) => describeDay(atMs, input.nowMs, offset, fmt.language).replace(/^(?=\d)/, fmt.language === 'zh-cn' ? ' ' : '');
   const spent = input.unit === 'percent' ? undefined : { spent: fmt.money(input.spentUsd), limit: fmt.capMoney(input.limitUsd) };
   switch (n.kind) {
     case 'threshold': {
       const pct = Math.floor(n.usedPct);
-      return zh
-        ? `${label} 已用 ${pct}%${spent ? `：已花 ${spent.spent} / ${spent.limit}` : ''}。`
-        : `${label} at ${pct}%${spent ? `: ${spent.spent} of ${spent.limit} spent` : ''}.`;
+      return spent ? fmt.l10n.t('{0} at {1}%: {2} of {3} spent.', label, pct, spent.spent, spent.limit) : fmt.l10n.t('{0} at {1}%.', label, pct);
     }
     case 'capReached': {
       const resetMs = input.resetsAt ? Date.parse(input.resetsAt) : NaN;
-      const until = Number.isNaN(resetMs) ? undefined : day(resetMs);
-      return zh
-        ? `${label} 已达上限${spent ? `：已花 ${spent.spent} / ${spent.limit}` : ''}。${until ? `在${until}重置之前，` : ''}请求可能被拒绝。`
-        : `${label} reached${spent ? `: ${spent.spent} of ${spent.limit} spent` : ''}. Requests may be refused${until ? ` until it resets ${until}` : ''}.`;
+      const reached = spent ? fmt.l10n.t('{0} reached: {1} of {2} spent.', label, spent.spent, spent.limit) : fmt.l10n.t('{0} reached.', label);
+      return reached + (Number.isNaN(resetMs) ? fmt.l10n.t(' Requests may be refused.') : fmt.l10n.t(' Requests may be refused until it resets {0}.', day(resetMs)));
     }
     case 'overrun':
-      return zh
-        ? `${label}：按今天的速度，将在${day(n.runsOutAtMs)}用完。`
-        : `${label}: At today's rate the ${label.charAt(0).toLowerCase()}${label.slice(1)} runs out ${day(n.runsOutAtMs)}.`;
+      // English names the cap again in lower case ("the monthly cap"); Chinese has no case.
+      return fmt.l10n.t('{0}: At today\'s rate the {1} runs out {2}.', label, fmt.language === 'en' ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label, day(n.runsOutAtMs));
   }
 }
 
@@ -109,74 +85,54 @@ export function routingHintTexts(fmt: Formatter, hint: LiveRoutingHint): { text:
   if (fmt.speaksCoreText) return { text: hint.text, detail: hint.detail };
   const b = hint.basis;
   const [would, spent, context] = [fmt.money(b.wouldUsd), fmt.money(b.spentUsd), fmt.tokens(b.medianContextTokens)];
-  if (fmt.language === 'zh-cn') {
-    return {
-      text: `${b.suggestedModelName} 即可 · −${hint.savingPct}%`,
-      detail: [
-        `最近 ${b.requests} 次 ${b.currentModelName} 请求看起来很简单：`,
-        `回复中位数 ${b.medianReplyTokens} tokens，新输入中位数 ${b.medianNewInputTokens} tokens，上下文 ${context}。`,
-        `用 ${b.suggestedModelName} 只需 ${would}，而不是 ${spent}（−${hint.savingPct}%）。`,
-        '如果工作一直这么简单，可在 Claude Code 中用 /model 切换。',
-      ].join('\n'),
-    };
-  }
   return {
-    text: hint.text,
+    text: fmt.language === 'en' ? hint.text : fmt.l10n.t('{0} would do · −{1}%', b.suggestedModelName, hint.savingPct),
     detail: [
-      `The last ${b.requests} requests on ${b.currentModelName} look simple:`,
-      `median reply ${b.medianReplyTokens} tokens, median new input ${b.medianNewInputTokens} tokens, context ${context}.`,
-      `${b.suggestedModelName} would have cost ${would} instead of ${spent} (−${hint.savingPct}%).`,
-      'Switch with /model in Claude Code if the work stays this simple.',
+      fmt.l10n.t('The last {0} requests on {1} look simple:', b.requests, b.currentModelName),
+      fmt.l10n.t('median reply {0} tokens, median new input {1} tokens, context {2}.', b.medianReplyTokens, b.medianNewInputTokens, context),
+      fmt.l10n.t('{0} would have cost {1} instead of {2} (−{3}%).', b.suggestedModelName, would, spent, hint.savingPct),
+      fmt.l10n.t('Switch with /model in Claude Code if the work stays this simple.'),
     ].join('\n'),
   };
 }
 
-const windowWords: Record<string, { en: string; zh: string }> = {
-  '5h': { en: 'the 5-hour window', zh: '5 小时额度' },
-  '7d': { en: 'the week', zh: '本周额度' },
-};
+/** "Claude 5h" / "Codex 7d": a plan window's short name (product names and window codes stay as they are). */
+function windowName(p: Pick<WindowPacing, 'source' | 'window'>): string {
+  return `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window}`;
+}
 
 /**
  * One window's pace: "Claude 7d: 41% used, 29% of the week gone: ahead of pace, runs out Thu 14:00, resets Fri 09:00".
  * For the tooltip, the dashboard and the CLI.
  */
 export function pacingLineText(fmt: Formatter, p: WindowPacing): string {
-  const zh = fmt.language === 'zh-cn';
-  const name = `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window}`;
   const used = `${Math.round(p.usedPercent)}%`;
-  const words = windowWords[p.window] ?? { en: 'the window', zh: '额度' };
-  const parts: string[] = [zh ? `${name}：已用 ${used}` : `${name}: ${used} used`];
-  if (p.resetSinceReading && p.elapsedPercent === null) {
-    parts.push(zh ? '记录后已重置' : 'reset since it was recorded');
-    return parts.join(zh ? '，' : ', ');
-  }
+  if (p.resetSinceReading && p.elapsedPercent === null) return fmt.l10n.t('{0}: {1} used, reset since it was recorded', windowName(p), used);
+  const parts: string[] = [];
+  let head = fmt.l10n.t('{0}: {1} used', windowName(p), used);
   if (p.elapsedPercent !== null) {
     const gone = `${Math.round(p.elapsedPercent)}%`;
-    parts[0] += zh ? `，${words.zh}时间已过 ${gone}` : `, ${gone} of ${words.en} gone`;
+    head = p.window === '5h' ? fmt.l10n.t('{0}: {1} used, {2} of the 5-hour window gone', windowName(p), used, gone)
+      : p.window === '7d' ? fmt.l10n.t('{0}: {1} used, {2} of the week gone', windowName(p), used, gone)
+        : fmt.l10n.t('{0}: {1} used, {2} of the window gone', windowName(p), used, gone);
     const ahead = p.aheadByPercent ?? 0;
-    parts.push(p.runsOutBeforeReset ? (zh ? '超前于进度' : 'ahead of pace') : ahead > 0 ? (zh ? '略超进度' : 'slightly ahead of pace') : (zh ? '进度正常' : 'on pace'));
+    parts.push(p.runsOutBeforeReset ? fmt.l10n.t('ahead of pace') : ahead > 0 ? fmt.l10n.t('slightly ahead of pace') : fmt.l10n.t('on pace'));
   }
-  if (p.projectedRunOutAtMs !== null) parts.push(zh ? `${fmt.dateTime(p.projectedRunOutAtMs)} 用完` : `runs out ${fmt.dateTime(p.projectedRunOutAtMs)}`);
-  if (p.resetsAtMs !== null) parts.push(zh ? `${fmt.dateTime(p.resetsAtMs)} 重置` : `resets ${fmt.dateTime(p.resetsAtMs)}`);
-  return zh ? `${parts[0]}：${parts.slice(1).join('，')}` : `${parts[0]}: ${parts.slice(1).join(', ')}`;
+  if (p.projectedRunOutAtMs !== null) parts.push(fmt.l10n.t('runs out {0}', fmt.dateTime(p.projectedRunOutAtMs)));
+  if (p.resetsAtMs !== null) parts.push(fmt.l10n.t('resets {0}', fmt.dateTime(p.resetsAtMs)));
+  return fmt.l10n.t('{0}: {1}', head, parts.length > 0 ? parts.reduce((list, part) => fmt.l10n.t('{0}, {1}', list, part)) : '');
 }
 
 /** The status bar's short pacing text when a window runs out before its reset: "Claude 5h out in 1 h 10 min". */
 export function pacingStatusText(fmt: Formatter, p: WindowPacing, nowMs: number): string {
-  const name = `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window}`;
-  const inText = fmt.duration(Math.max(0, (p.projectedRunOutAtMs ?? nowMs) - nowMs));
-  return fmt.language === 'zh-cn' ? `${name} 约 ${inText}后用完` : `${name} out in ${inText}`;
+  return fmt.l10n.t('{0} out in {1}', windowName(p), fmt.duration(Math.max(0, (p.projectedRunOutAtMs ?? nowMs) - nowMs)));
 }
 
 /** The one-time warning: "At this pace Claude's 5-hour window runs out at 14:10, 2 h 5 min before it resets (16:15)." */
 export function pacingWarningText(fmt: Formatter, w: PacingWarning): string {
   const p = w.pacing;
   const name = p.source === 'claude' ? 'Claude' : 'Codex';
-  const words = { '5h': { en: '5-hour window', zh: '5 小时额度' }, '7d': { en: 'weekly limit', zh: '每周额度' } }[p.window] ?? { en: `${p.window} window`, zh: `${p.window} 额度` };
-  const runOut = fmt.dateTime(p.projectedRunOutAtMs!);
-  const reset = fmt.dateTime(p.resetsAtMs!);
-  const lead = fmt.duration(w.leadMs);
-  return fmt.language === 'zh-cn'
-    ? `按当前速度，${name} 的${words.zh}将在 ${runOut} 用完，比重置（${reset}）早 ${lead}。已用 ${Math.round(p.usedPercent)}%，时间已过 ${Math.round(p.elapsedPercent ?? 0)}%。`
-    : `At this pace ${name}'s ${words.en} runs out ${runOut}, ${lead} before it resets (${reset}): ${Math.round(p.usedPercent)}% used with ${Math.round(p.elapsedPercent ?? 0)}% of the time gone.`;
+  const windowWords = p.window === '5h' ? fmt.l10n.t('5-hour window') : p.window === '7d' ? fmt.l10n.t('weekly limit') : fmt.l10n.t('{0} window', p.window);
+  const args = [name, windowWords, fmt.dateTime(p.projectedRunOutAtMs!), fmt.duration(w.leadMs), fmt.dateTime(p.resetsAtMs!), Math.round(p.usedPercent), Math.round(p.elapsedPercent ?? 0)] as const;
+  return fmt.l10n.t('At this pace {0}\'s {1} runs out {2}, {3} before it resets ({4}): {5}% used with {6}% of the time gone.', ...args);
 }

@@ -99,7 +99,7 @@ describe('alert phrases', () => {
     assert.equal(budgetNotificationText(englishUsd, overrun, rising), overrun.message);
     assert.equal(budgetNotificationText(enCny, overrun, rising), overrun.message);
     // $20 left at today's $12 in 18 hours (it is 18:00 local): 30 hours on, the 22nd local time.
-    assert.equal(budgetNotificationText(zhCny, overrun, rising), 'Monthly cap：按今天的速度，将在 22 日用完。');
+    assert.equal(budgetNotificationText(zhCny, overrun, rising), 'Monthly cap：按今天的速度，Monthly cap将在 22 日用完。');
     const window = input(96, { unit: 'percent', limitUsd: 100, budgetLabel: 'Claude 5-hour window' });
     const [planWarning] = evaluateThresholds(window, undefined).notifications;
     assert.equal(budgetNotificationText(zhCny, planWarning, window), 'Claude 5-hour window 已用 96%。');
