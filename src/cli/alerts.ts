@@ -1,10 +1,11 @@
+import { runawayAlertText } from '../core/alertPhrases';
 import { periodAt, type Calendar } from '../core/calendar';
-import { baselineFromHistory, formatDurationMs, formatUsd, plans, replayAlerts, replayInto, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayOptions } from '../core/runaway';
+import { baselineFromHistory, formatDurationMs, plans, replayAlerts, replayInto, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayAlert, type RunawayOptions } from '../core/runaway';
 import type { Settings } from '../core/settings';
 import { ActionTail } from '../sources/agentActions';
 import type { UsageEvent } from '../core/usageEvent';
 import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
-import { calendarFlag, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
+import { calendarFlag, cliFormatter, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
 
@@ -80,6 +81,8 @@ export async function run(argv: string[]): Promise<number> {
   const costOf = (e: UsageEvent) => prices.costOf(e);
   const all = scanner.ledger.events();
   const json = args.flags.has('json');
+  const fmt = cliFormatter(args, settings);
+  const say = (a: RunawayAlert) => sanitizeForTerminal(runawayAlertText(fmt, a));
 
   if (args.flags.has('replay')) {
     const sinceKey = since === undefined ? undefined : normaliseDate(since);
@@ -105,18 +108,19 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const d = new RunawayDetector(options);
-    console.log(`Replayed ${events.length.toLocaleString('en-US')} requests; burn-rate alert above ${formatUsd(d.burnThresholdUsdPerHour)}/h ` +
-      `(${options.baseline!.sessionCount > 0 ? `your P95 session peak ${formatUsd(options.baseline!.usdPerHour)}/h` : 'default baseline'}), parallel-agents above ${d.parallelAgentsLimit}` +
-      (options.baseline!.tokensPerMinute !== undefined ? `, relative alert above ${Math.round(options.baseline!.tokensPerMinute * 1.8).toLocaleString('en-US')} tokens/min over 10 min (1.8× your usual 10-min peak).` : '; no token baseline yet (fewer than 5 sessions of 10 min; set tokenmeter.plan or --plan).'));
-    if (alerts.length === 0) console.log('No alerts.');
-    for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${sanitizeForTerminal(a.message)}`);
+    const baseline = options.baseline!;
+    console.log(fmt.l10n.t('Replayed {0} requests; burn-rate alert above {1}/h ({2}), parallel-agents above {3}', events.length.toLocaleString('en-US'), fmt.money(d.burnThresholdUsdPerHour),
+      baseline.sessionCount > 0 ? fmt.l10n.t('your P95 session peak {0}/h', fmt.money(baseline.usdPerHour)) : fmt.l10n.t('default baseline'), d.parallelAgentsLimit) +
+      (baseline.tokensPerMinute !== undefined ? fmt.l10n.t(', relative alert above {0} tokens/min over 10 min (1.8× your usual 10-min peak).', Math.round(baseline.tokensPerMinute * 1.8).toLocaleString('en-US')) : fmt.l10n.t('; no token baseline yet (fewer than 5 sessions of 10 min; set tokenmeter.plan or --plan).')));
+    if (alerts.length === 0) console.log(fmt.l10n.t('No alerts.'));
+    for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${say(a)}`);
     return 0;
   }
 
   // Live view: replay the last two hours and show what is in force now — unless the editor's setting turned alerts off.
   if (!settings.runaway.enabled) {
     if (json) process.stdout.write(JSON.stringify({ alerts: [], sessions: [], disabled: 'tokenmeter.runaway.enabled is false' }, null, 2) + '\n');
-    else console.log('Runaway alerts are off (tokenmeter.runaway.enabled is false).');
+    else console.log(fmt.l10n.t('Runaway alerts are off (tokenmeter.runaway.enabled is false).'));
     return 0;
   }
   const nowMs = Date.now();
@@ -133,10 +137,11 @@ export async function run(argv: string[]): Promise<number> {
     }, 2) + '\n');
     return 0;
   }
-  if (inForce.length === 0) console.log('No runaway now.');
-  for (const a of inForce) console.log(`${a.kind}: ${sanitizeForTerminal(a.message)}`);
+  if (inForce.length === 0) console.log(fmt.l10n.t('No runaway now.'));
+  for (const a of inForce) console.log(`${a.kind}: ${say(a)}`);
   for (const s of sessions) {
-    console.log(`  ${sanitizeForTerminal(s.sessionId.slice(0, 8))}  ${sanitizeForTerminal(s.project)}  ${sanitizeForTerminal(s.model)}  ${formatUsd(s.usdPerHour)}/h  ${s.activeAgents} agents  ${formatDurationMs(s.runningForMs)}  ${formatUsd(s.costSoFarUsd)} so far`);
+    const running = fmt.language === 'en' ? formatDurationMs(s.runningForMs) : fmt.duration(s.runningForMs);
+    console.log(sanitizeForTerminal(fmt.l10n.t('  {0}  {1}  {2}  {3}/h  {4} agents  {5}  {6} so far', s.sessionId.slice(0, 8), s.project, s.model, fmt.money(s.usdPerHour), s.activeAgents, running, fmt.money(s.costSoFarUsd))));
   }
   return 0;
 }

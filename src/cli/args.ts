@@ -27,7 +27,9 @@ export type CommandOptions = Record<string, OptionSpec>;
 const flag: OptionSpec = { type: 'boolean' };
 const value: OptionSpec = { type: 'string' };
 
-const scan = { source: value, timezone: value, 'no-index': flag } satisfies CommandOptions;
+// --lang: the language of the human output (see cliLanguage in common.ts); every command takes it.
+const words = { lang: value } satisfies CommandOptions;
+const scan = { source: value, timezone: value, 'no-index': flag, ...words } satisfies CommandOptions;
 const report = { json: flag, since: value, until: value, ...scan } satisfies CommandOptions;
 const detector = { 'burn-factor': value, 'max-agents': value, 'daily-usd': value, 'window-usd': value, 'window-tokens': value, plan: value } satisfies CommandOptions;
 const tiers = { aggressiveness: value, small: value, medium: value, large: value } satisfies CommandOptions;
@@ -44,9 +46,9 @@ export const commandOptions: Record<string, CommandOptions> = {
   status: { json: flag, config: value, ...scan },
   alerts: { ...report, replay: flag, ...detector },
   guard: { json: flag, session: value, 'block-on-projection': flag, hook: flag, install: flag, uninstall: flag, yes: flag, settings: value, ...detector, ...scan },
-  route: { json: flag, 'current-model': value, ...tiers },
+  route: { json: flag, 'current-model': value, ...tiers, ...words },
   estimate: { json: flag, context: { type: 'string', multiple: true }, 'context-tokens': value, 'no-history': flag, ...tiers, ...scan },
-  mcp: { config: value, timezone: value, 'no-index': flag },
+  mcp: { config: value, timezone: value, 'no-index': flag, ...words },
 };
 
 export interface ParsedArgs {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { Calendar, isUtcZoneName } from '../core/calendar';
 import { optionsOf, parseCommandArgs, UsageError, type CommandOptions, type ParsedArgs } from './args';
+import { englishUsd, Formatter } from '../core/format';
+import { phraseLanguageOf, type PhraseLanguage } from '../core/phrases';
 import { loadPriceData, PriceTable } from '../core/pricing';
 import { defaultSettings } from '../core/defaultSettings';
 import { tokenmeterSettingsOf } from '../core/editorSettings';
@@ -78,6 +80,30 @@ export function calendarFlag(args: ParsedArgs): Calendar {
   } catch {
     throw new UsageError(`--timezone must be an IANA zone like Europe/Berlin (got "${zone}")`);
   }
+}
+
+/**
+ * The language of the CLI's human output: `--lang` (`zh-CN`, `zh_CN.UTF-8`, `en`), else the POSIX locale of the
+ * environment (the first set of LC_ALL, LC_MESSAGES, LANG), else English. Simplified Chinese for zh, zh-CN, zh-Hans,
+ * zh-SG; English for everything else (`C`, `POSIX`, other languages). `--json` is the same in every language.
+ */
+export function cliLanguage(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): PhraseLanguage {
+  const posix = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '');
+  const tag = stringFlag(args, 'lang') ?? posix ?? '';
+  // POSIX names a locale `zh_CN.UTF-8@modifier`; BCP 47 spells it `zh-CN`.
+  return phraseLanguageOf(tag.replace(/[.@].*$/, '').replace(/_/g, '-'));
+}
+
+/**
+ * Words, money and times for the CLI's human output: the language from `cliLanguage`, the currency from
+ * `tokenmeter.display.currency` / `cnyPerUsd` (the editor's setting). English with US dollars is `englishUsd`,
+ * plain digits as before; Chinese groups digits as zh-CN does.
+ */
+export function cliFormatter(args: ParsedArgs, settings: Settings, env: NodeJS.ProcessEnv = process.env): Formatter {
+  const language = cliLanguage(args, env);
+  const { currency, cnyPerUsd } = settings.display;
+  if (language === 'en' && currency === 'USD') return englishUsd;
+  return new Formatter({ locale: language, currency, cnyPerUsd, timeZone: settings.timeZone || undefined });
 }
 
 /** VS Code's user settings.json for the editors Tokenmeter runs in, most common first. */
@@ -178,12 +204,21 @@ export const colour = {
   red: (s: string) => (useColour ? `\x1b[31m${s}\x1b[0m` : s),
 };
 
+// East Asian wide and full-width characters (CJK, kana, Hangul, full-width forms) take two terminal columns.
+const wideChar = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/** Columns a string takes in a terminal: two for each wide character, so Chinese headers line up. */
+export function displayWidth(text: string): number {
+  return text.length + (text.match(wideChar)?.length ?? 0);
+}
+
 /** An aligned text table; numbers right-aligned. Cells are sanitised (names come from logs and may carry escapes). */
 export function renderTable(rawHeader: string[], rawRows: string[][]): string {
   const header = rawHeader.map(sanitizeForTerminal);
   const rows = rawRows.map((r) => r.map(sanitizeForTerminal));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const isNumeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-$\d.,KMB%]+( tok)?$/.test(r[i]) || r[i] === ''));
-  const line = (cells: string[]) => cells.map((c, i) => (isNumeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
+  const isNumeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-$¥\d.,KMB%]+( tok)?$/.test(r[i]) || r[i] === ''));
+  const pad = (c: string, i: number) => ' '.repeat(widths[i] - displayWidth(c));
+  const line = (cells: string[]) => cells.map((c, i) => (isNumeric[i] ? pad(c, i) + c : c + pad(c, i))).join('  ').trimEnd();
   return [colour.bold(line(header)), colour.dim(widths.map((w) => '─'.repeat(w)).join('  ')), ...rows.map(line)].join('\n');
 }

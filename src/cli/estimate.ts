@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
-import { buildHistoryModel, estimateTask, estimateToJson, historySessionsFromEvents, type HistoryModel } from '../core/estimator';
-import { formatTokens, formatUsd } from '../core/snapshot';
+import { basisNoteText, buildHistoryModel, estimateTask, estimateToJson, historySessionsFromEvents, type HistoryModel } from '../core/estimator';
+import { formatTokens } from '../core/format';
+import { kindName } from '../core/routing/routingPhrases';
 import { countTokens } from '../core/tokenCount';
-import { taskKindLabels } from '../core/taskKind';
 import { defaultLogRoots } from '../sources/logFiles';
 import { readSessionPrompts } from '../sources/sessionPrompts';
-import { colour, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, stringFlag, UsageError } from './common';
+import { cliFormatter, colour, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, stringFlag, UsageError } from './common';
 import { aggressivenessFlag, tiersFlag } from './route';
 
 const help = `tokenmeter estimate "<task>" [--json] [--context <file>]... [--context-tokens N]
@@ -55,33 +55,37 @@ export async function run(argv: string[]): Promise<number> {
   const settings = await loadCliSettings();
   const prices = priceTableOf(settings);
   let history: HistoryModel | undefined;
-  let historyNote = 'history not read (--no-history)';
+  const fmt = cliFormatter(args, settings);
+  const p = fmt.l10n;
+  let historyNote = p.t('history not read (--no-history)');
   if (!args.flags.has('no-history')) {
     const scanner = await scanForCli(args, settings);
     const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
     const prompts = await readSessionPrompts(roots.claudeDirs);
     const sessions = historySessionsFromEvents(scanner.ledger.events(), prompts.prompts, (e) => prices.costOf(e));
     history = buildHistoryModel(sessions);
-    historyNote = `${history.sessionCount} past Claude Code session${history.sessionCount === 1 ? '' : 's'} with a first prompt`;
+    historyNote = history.sessionCount === 1 ? p.t('1 past Claude Code session with a first prompt') : p.t('{0} past Claude Code sessions with a first prompt', history.sessionCount);
   }
 
-  const estimate = estimateTask({ description, contextTokens }, history, (m) => prices.ratesFor(m), { tiers, aggressiveness });
+  const estimate = estimateTask({ description, contextTokens }, history, (m) => prices.ratesFor(m), { tiers, aggressiveness, phrases: args.flags.has('json') ? undefined : p });
   if (args.flags.has('json')) {
     process.stdout.write(JSON.stringify(estimateToJson(estimate), null, 2) + '\n');
     return 0;
   }
   const t = estimate.tokens;
-  console.log(`${colour.bold(taskKindLabels[estimate.kind])} task · ${formatTokens(t.p10)} – ${formatTokens(t.p90)} tokens (P50 ${formatTokens(t.p50)})${contextTokens > 0 ? ` · ${formatTokens(contextTokens)} tokens of context (estimate)` : ''}`);
+  const context = contextTokens > 0 ? p.t(' · {0} tokens of context (estimate)', formatTokens(contextTokens)) : '';
+  console.log(p.t('{0} task · {1} – {2} tokens (P50 {3})', colour.bold(kindName(estimate.kind, p)), formatTokens(t.p10), formatTokens(t.p90), formatTokens(t.p50)) + context);
   console.log();
+  const tierName = { small: p.t('small'), medium: p.t('medium'), large: p.t('large') };
   const rows = (['small', 'medium', 'large'] as const).flatMap((tier) => {
     const model = estimate.tierModels[tier];
     const c = estimate.cost[model];
-    if (!c) return [[`${model}`, tier, 'unpriced', '', '']];
-    return [[`${model}${estimate.suggested.tier === tier ? ' ✓' : ''}`, tier, formatUsd(c.p10), formatUsd(c.p50), formatUsd(c.p90)]];
+    if (!c) return [[`${model}`, tierName[tier], p.t('unpriced'), '', '']];
+    return [[`${model}${estimate.suggested.tier === tier ? ' ✓' : ''}`, tierName[tier], fmt.money(c.p10), fmt.money(c.p50), fmt.money(c.p90)]];
   });
-  console.log(renderTable(['Model', 'Tier', 'P10', 'P50', 'P90'], rows));
+  console.log(renderTable([p.t('Model'), p.t('Tier'), 'P10', 'P50', 'P90'], rows));
   console.log();
-  console.log(`Suggested: ${estimate.suggested.model} — ${estimate.suggested.reason}`);
-  console.log(colour.dim(`${estimate.basisNote} (${historyNote})`));
+  console.log(p.t('Suggested: {0} — {1}', estimate.suggested.model, estimate.suggested.reason));
+  console.log(colour.dim(p.t('{0} ({1})', basisNoteText(estimate, contextTokens, fmt), historyNote)));
   return 0;
 }

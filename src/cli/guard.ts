@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatClaudeSettings, guardHookCommand, installGuardHook, removeGuardHook } from '../core/claudeHooks';
 import { claudeWindowReadings, codexWindowReadings, pacingOfAll } from '../core/pacing';
+import { phrasebook } from '../core/phrases';
 import { guardDecision, preToolUseAnswer, type ExhaustedBudget } from '../core/runaway/guard';
 import { ActionTail } from '../sources/agentActions';
 import { readSettingsFile, writeSettingsFile } from '../sources/settingsFile';
@@ -10,7 +11,7 @@ import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineSt
 import type { UsageEvent } from '../core/usageEvent';
 import { calendarFor, detectorOptionsFrom, numberFlag } from './alerts';
 import { quoteNamesIn, terminalSafeJson } from '../core/terminalText';
-import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
+import { cliLanguage, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
 
@@ -140,16 +141,18 @@ async function installCommand(args: ParsedArgs): Promise<number> {
   const command = guardHookCommand(process.execPath, path.resolve(process.argv[1] ?? 'tokenmeter'), ['--hook']);
   const change = args.flags.has('install') ? installGuardHook(settings, command) : removeGuardHook(settings);
   const entries = (v: unknown) => JSON.stringify((v as { hooks?: { PreToolUse?: unknown } } | undefined)?.hooks?.PreToolUse ?? null, null, 2);
+  const words = phrasebook(cliLanguage(args));
+  const installing = args.flags.has('install');
   if (!change.changed) {
-    console.log(args.flags.has('install') ? `The Tokenmeter guard hook is already in ${file}.` : `No Tokenmeter guard hook in ${file}.`);
+    console.log(installing ? words.t('The Tokenmeter guard hook is already in {0}.', file) : words.t('No Tokenmeter guard hook in {0}.', file));
     return 0;
   }
-  console.log(`${file}: hooks.PreToolUse before:\n${entries(settings)}\nafter:\n${entries(change.next)}`);
+  console.log([words.t('{0}: hooks.PreToolUse before:', file), entries(settings), words.t('after:'), entries(change.next)].join('\n'));
   if (!args.flags.has('yes')) {
-    console.log(`Nothing written. Run again with --yes to ${args.flags.has('install') ? 'install' : 'remove'} it${args.flags.has('install') ? '; remove it later with tokenmeter guard --uninstall --yes' : ''}.`);
+    console.log(installing ? words.t('Nothing written. Run again with --yes to install it; remove it later with tokenmeter guard --uninstall --yes.') : words.t('Nothing written. Run again with --yes to remove it.'));
     return 0;
   }
   const written = await writeSettingsFile(snapshot, formatClaudeSettings(change.next));
-  console.log(`Written${written.backupPath ? ` (backup: ${written.backupPath})` : ''}.`);
+  console.log(written.backupPath ? words.t('Written (backup: {0}).', written.backupPath) : words.t('Written.'));
   return 0;
 }

@@ -1,13 +1,13 @@
 import type { BudgetReading } from '../core/budgetReading';
 import { claudePlanQuotas } from '../core/claudeStatusLine';
-import { englishUsd, formatTokens, formatUsd } from '../core/format';
+import { englishUsd, formatTokens } from '../core/format';
 import { pacingLineText } from '../core/alertPhrases';
 import { claudeWindowReadings, codexWindowReadings, pacingJson, pacingOfAll } from '../core/pacing';
 import { computeStatus } from '../core/status/computeStatus';
 import { sanitizeForTerminal } from '../core/terminalText';
 import { statusWindowMs } from '../core/snapshot';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
-import { calendarFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
+import { calendarFlag, cliFormatter, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print, warnSkipped } from './reports';
 
 /**
@@ -47,13 +47,12 @@ export async function runStatus(argv: string[]): Promise<number> {
   });
   const { snapshot } = status;
   const pacing = pacingOfAll([...(planSnapshot ? claudeWindowReadings(planSnapshot) : []), ...codexWindowReadings(scanner.officialLimits())], nowMs);
-  const fmt = englishUsd;
   const exitCode = endpoints ? endpoints.exitCode : 0;
 
   if (args.flags.has('json')) {
     print({
       ...snapshot,
-      statusText: fmt.status(status),
+      statusText: englishUsd.status(status),
       level: status.level,
       ...(endpoints ? endpoints.json : {}),
       limits: status.limits.map(({ reading: _reading, ...c }) => c),
@@ -64,11 +63,15 @@ export async function runStatus(argv: string[]): Promise<number> {
     });
     return exitCode;
   }
-  warnSkipped(scanner);
+  const fmt = cliFormatter(args, settings);
+  warnSkipped(scanner, fmt);
   // Limit lines carry source names and server error texts: sanitised.
   console.log(sanitizeForTerminal(fmt.status(status)));
-  console.log(`today ${formatUsd(snapshot.today.totalCost)} · ${formatTokens(snapshot.today.totalTokens)} tok | week ${formatUsd(snapshot.week.totalCost)} | month ${formatUsd(snapshot.month.totalCost)} (estimated from logs)`);
-  if (snapshot.block) console.log(`5-hour block: ${formatUsd(snapshot.block.costUsd)}, ${formatUsd(snapshot.block.usdPerHour)}/h, ends ${new Date(snapshot.block.endMs).toLocaleTimeString()}`);
+  console.log(fmt.l10n.t('today {0} · {1} tok | week {2} | month {3} (estimated from logs)', fmt.money(snapshot.today.totalCost), formatTokens(snapshot.today.totalTokens), fmt.money(snapshot.week.totalCost), fmt.money(snapshot.month.totalCost)));
+  if (snapshot.block) {
+    const ends = new Date(snapshot.block.endMs).toLocaleTimeString(fmt.language === 'zh-cn' ? 'zh-CN' : undefined);
+    console.log(fmt.l10n.t('5-hour block: {0}, {1}/h, ends {2}', fmt.money(snapshot.block.costUsd), fmt.money(snapshot.block.usdPerHour), ends));
+  }
   for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));
   for (const p of pacing) console.log(pacingLineText(fmt, p));
   return exitCode;

@@ -21,7 +21,8 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli.ts'), ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', NO_COLOR: '1', ...env },
+      // English unless a test asks for a language (the CLI follows LC_ALL, LC_MESSAGES, LANG).
+      env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -27,10 +27,10 @@ function sourceFiles(dir: string): string[] {
 // src/ and the dashboard page (media/), which looks words up in the same bundles through core/phrases.ts.
 const sources = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'media'))].map((file) => ({ file: path.relative(root, file), text: readFileSync(file, 'utf8') }));
 
-/** Every string literal passed to `l10n.t` in src. */
+/** Every string literal passed to `l10n.t` (or a phrasebook's `.t`: `fmt.l10n.t`, `p.t`, `words.t`) in src. */
 function messageKeys(): string[] {
   const keys = new Set<string>();
-  for (const { text } of sources) for (const m of text.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.add(m[1].replace(/\\'/g, "'"));
+  for (const { text } of sources) for (const m of text.matchAll(/\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.add(m[1].replace(/\\'/g, "'"));
   return [...keys];
 }
 
