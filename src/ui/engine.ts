@@ -246,7 +246,7 @@ export class Engine implements vscode.Disposable {
   }
 
   private showSessions(focusSessionId?: string): Promise<void> {
-    return showRunawaySessions(this.runaway?.current, this.context.globalStorageUri, focusSessionId, remainingUsdOf(this.limits));
+    return showRunawaySessions(this.displayFormatter(), this.runaway?.current, this.context.globalStorageUri, focusSessionId, remainingUsdOf(this.limits));
   }
 
   async run(command: string): Promise<void> {

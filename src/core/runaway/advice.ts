@@ -6,8 +6,10 @@ export interface ConcurrencyAdvice {
   maxConcurrentSubagents: number;
   /** `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=N`, ready for the `env` block of Claude Code settings or a shell. */
   envLine: string;
-  /** Why, in one sentence. */
+  /** Why, in one sentence (English; `basis` lets another language say the same). */
   reason: string;
+  /** No sub-agent spend seen yet; the budget lasts the horizon at this cap; or even one sub-agent overruns it. */
+  basis: 'no-spend' | 'lasts' | 'overruns';
 }
 
 /**
@@ -30,13 +32,16 @@ export function recommendMaxConcurrentSubagents(input: {
   const affordableUsdPerHour = Math.max(0, input.remainingBudgetUsd) / hours - (input.mainAgentUsdPerHour ?? 0);
   let value: number;
   let reason: string;
+  let basis: ConcurrencyAdvice['basis'] = 'lasts';
   if (!(input.perAgentUsdPerHour > 0)) {
     value = maxValue;
+    basis = 'no-spend';
     reason = 'No sub-agent spend observed yet, so the cap only limits fan-outs.';
   } else {
     value = Math.min(maxValue, Math.max(1, Math.floor(affordableUsdPerHour / input.perAgentUsdPerHour)));
     reason = `At ${formatUsd(input.perAgentUsdPerHour)}/h per sub-agent, ${value} at once keep${value === 1 ? 's' : ''} the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} for ${formatDurationMs(input.horizonMs)}.`;
-    if (affordableUsdPerHour < input.perAgentUsdPerHour) reason = `Even one sub-agent at ${formatUsd(input.perAgentUsdPerHour)}/h overruns the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} within ${formatDurationMs(input.horizonMs)}; run sub-agents one at a time.`;
+    if (affordableUsdPerHour < input.perAgentUsdPerHour) basis = 'overruns';
+    if (basis === 'overruns') reason = `Even one sub-agent at ${formatUsd(input.perAgentUsdPerHour)}/h overruns the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} within ${formatDurationMs(input.horizonMs)}; run sub-agents one at a time.`;
   }
-  return { maxConcurrentSubagents: value, envLine: `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=${value}`, reason };
+  return { maxConcurrentSubagents: value, envLine: `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=${value}`, reason, basis };
 }

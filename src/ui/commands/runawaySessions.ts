@@ -2,57 +2,16 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { runawayAlertText } from '../../core/alertPhrases';
 import type { Formatter } from '../../core/format';
-import { formatDurationMs, formatUsd, recommendMaxConcurrentSubagents, shortSessionId, type RunawayAlert, type RunawayDetector } from '../../core/runaway';
+import { liveSessionsMarkdown } from '../../core/liveSessionsReport';
+import { shortSessionId, type RunawayAlert, type RunawayDetector } from '../../core/runaway';
 import { sessionLogFolder, type LogRoots } from '../../sources/logFiles';
 
-/** Text from logs may contain Markdown; show it literally. */
-function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
-}
-
-function tokens(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${Math.round(n / 1e3)}K` : String(Math.round(n));
-}
-
-/** The details view: live sessions, fastest-burning first, with what each costs and the brake to apply. */
-export function runawayReportMarkdown(detector: RunawayDetector | undefined, nowMs: number, focusSessionId?: string, remainingBudgetUsd?: number): string {
-  const lines = ['# Tokenmeter: live sessions', ''];
-  const sessions = detector?.activeSessions(nowMs) ?? [];
-  if (sessions.length === 0) {
-    lines.push('No agent session has made a request in the last 15 minutes.');
-    return lines.join('\n');
-  }
-  lines.push(`Alert above ${formatUsd(detector!.burnThresholdUsdPerHour)}/h or ${detector!.parallelAgentsLimit} sub-agents at once. Sessions with a request in the last 15 minutes, fastest-burning first.`, '');
-  const ordered = focusSessionId ? [...sessions.filter((s) => s.sessionId === focusSessionId), ...sessions.filter((s) => s.sessionId !== focusSessionId)] : sessions;
-  for (const s of ordered) {
-    const alerting = s.activeAlerts.length > 0;
-    lines.push(`## ${alerting ? 'Runaway: ' : ''}Session ${md(shortSessionId(s.sessionId))} · ${md(s.project || 'unknown project')}`, '');
-    lines.push('| | |', '|---|---|');
-    lines.push(`| Model | ${md(s.model || 'unknown')} |`);
-    lines.push(`| Burn rate | **${formatUsd(s.usdPerHour)}/h** · ${tokens(s.tokensPerMinute)} tokens/min |`);
-    lines.push(`| Running for | ${formatDurationMs(s.runningForMs)} (last request ${formatDurationMs(nowMs - s.lastSeenMs)} ago) |`);
-    lines.push(`| Cost so far | ${formatUsd(s.costSoFarUsd)} · ${tokens(s.tokensSoFar)} tokens |`);
-    lines.push(`| Next hour at this rate | ${formatUsd(s.usdPerHour)} |`);
-    lines.push(`| Sub-agents | ${s.activeAgents} active now · ${s.agentsSpawnedLast10Min} started in the last 10 min · ${s.agentsTotal} in total |`);
-    lines.push(`| Context | ${tokens(s.contextTokens)} tokens in the latest request (peak ${tokens(s.peakContextTokens)}) |`);
-    if (alerting) lines.push(`| Alerts | ${s.activeAlerts.join(', ')} |`);
-    if (s.snoozedUntilMs) lines.push(`| Snoozed until | ${new Date(s.snoozedUntilMs).toLocaleTimeString()} |`);
-    lines.push(`| Session id | \`${s.sessionId.replace(/`/g, '')}\` |`, '');
-    if (s.activeAgents > 0 && s.usdPerHourPerAgent > 0 && remainingBudgetUsd !== undefined) {
-      const advice = recommendMaxConcurrentSubagents({ remainingBudgetUsd, horizonMs: 5 * 3_600_000, perAgentUsdPerHour: s.usdPerHourPerAgent });
-      lines.push(`Brake: \`${advice.envLine}\` in the \`env\` block of Claude Code's settings. ${md(advice.reason)}`, '');
-    }
-  }
-  lines.push('Stop an agent with Ctrl+C in its terminal. To have Claude Code stop itself, run **Tokenmeter: Install Claude Code Budget Hook**.');
-  return lines.join('\n');
-}
-
 /** Writes the details view to a file and opens its preview (no dirty untitled document). */
-export async function showRunawaySessions(detector: RunawayDetector | undefined, outputDir: vscode.Uri | undefined, focusSessionId?: string, remainingBudgetUsd?: number): Promise<void> {
+export async function showRunawaySessions(fmt: Formatter, detector: RunawayDetector | undefined, outputDir: vscode.Uri | undefined, focusSessionId?: string, remainingBudgetUsd?: number): Promise<void> {
   const dir = outputDir ?? vscode.Uri.file(os.tmpdir());
   const file = vscode.Uri.joinPath(dir, 'tokenmeter-sessions.md');
   await vscode.workspace.fs.createDirectory(dir);
-  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(runawayReportMarkdown(detector, Date.now(), focusSessionId, remainingBudgetUsd)));
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(liveSessionsMarkdown(fmt, detector, Date.now(), focusSessionId, remainingBudgetUsd)));
   await vscode.commands.executeCommand('markdown.showPreview', file);
 }
 
