@@ -19,7 +19,9 @@ export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
       what = fmt.l10n.t('{0} is running {1} sub-agents at once', who, a.activeAgents);
       break;
     case 'loop':
-      what = fmt.l10n.t('{0} looks stuck in a loop: {1} near-identical requests in 10 min', who, a.loopRepeats ?? fmt.l10n.t('many'));
+      what = a.repeated === undefined ? fmt.l10n.t('{0} looks stuck in a loop: {1} near-identical requests in 10 min', who, a.loopRepeats ?? fmt.l10n.t('many'))
+        : a.repeated.failed ? fmt.l10n.t('{0} looks stuck in a loop: the same {1} call failed the same way {2} times in 10 min', who, a.repeated.tool, a.repeated.times)
+          : fmt.l10n.t('{0} looks stuck in a loop: the same {1} call got the same answer {2} times in 10 min', who, a.repeated.tool, a.repeated.times);
       break;
     case 'budget-projection':
       what = a.remainingBudgetUsd !== undefined

@@ -58,6 +58,9 @@ describe('alert phrases', () => {
     );
     const loop = alertOf({ ...fanOut, kind: 'loop', loopRepeats: 17, windowExhaustedInMin: undefined });
     assert.match(runawayAlertText(zhCny, loop), /似乎陷入循环：10 分钟内 17 次几乎相同的请求/);
+    const toolLoop = alertOf({ ...fanOut, kind: 'loop', repeated: { tool: 'Bash', failed: true, times: 6 }, windowExhaustedInMin: undefined } as Omit<RunawayAlert, 'message' | 'firedAtMs'>);
+    assert.match(runawayAlertText(zhCny, toolLoop), /似乎陷入循环：10 分钟内同一个 Bash 调用以同样的方式失败了 6 次：/);
+    assert.equal(runawayAlertText(enCny, toolLoop).replace(/¥[\d,.]+/g, 'M'), runawayMessage(toolLoop).replace(/\$[\d,.]+/g, 'M'));
     const burn = alertOf({ ...fanOut, kind: 'burn-rate', burnThresholdUsdPerHour: 200, contextTokens: 420_000 });
     assert.match(runawayAlertText(zhCny, burn), /消耗远高于平常（告警线 ¥1,420\.00\/小时），每次请求重发 420\.0K tok 的上下文/);
     const projection = alertOf({ ...fanOut, kind: 'budget-projection', remainingBudgetUsd: 12 });
