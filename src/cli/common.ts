@@ -12,6 +12,7 @@ import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
+import { fullPassMaxAgeMs } from '../sources/warmWalk';
 import { sanitizeForTerminal } from '../core/terminalText';
 import { priceDataCacheFile, readCachedPriceDataSync, refreshPriceData } from '../sources/priceDataRefresh';
 
@@ -166,9 +167,10 @@ function parseJsonFile(file: string, text: string, parse: (text: string) => unkn
 /**
  * Scans the logs (through the persisted index unless `--no-index`) and returns the scanner. `sinceMs`: the
  * command reads only rows from then on (`ledger.eventsSince`), so older rows of the index stay on disk unless
- * new usage arrives (see loadIndex).
+ * new usage arrives (see loadIndex). `warm`: skip the walk when the index says nothing else can have changed
+ * (see warmWalk.ts: files quiet for a day are checked by a full pass at least hourly).
  */
-export async function scanForCli(args: ParsedArgs, settings: Settings, options: { sinceMs?: number } = {}): Promise<UsageScanner> {
+export async function scanForCli(args: ParsedArgs, settings: Settings, options: { sinceMs?: number; warm?: boolean } = {}): Promise<UsageScanner> {
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;
@@ -177,9 +179,12 @@ export async function scanForCli(args: ParsedArgs, settings: Settings, options: 
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
   const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs: options.sinceMs }));
-  const changed = await scanner.refresh({ full: true });
+  const walkedBefore = scanner.folderTimes?.atMs;
+  const changed = await scanner.refresh({ full: true, warm: options.warm });
+  // A full pass renews the folder times warm passes trust; saved when those in the index were missing or getting old.
+  const walkRenewed = scanner.folderTimes !== undefined && (walkedBefore === undefined || scanner.folderTimes.atMs - walkedBefore > fullPassMaxAgeMs / 4);
   // Saving is an optimisation: a failure is said on stderr, and the report (and guard) go on.
-  if (useIndex && (changed || !loaded)) await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`));
+  if (useIndex && (changed || !loaded || walkRenewed)) await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`));
   return scanner;
 }
 

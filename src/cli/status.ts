@@ -23,8 +23,8 @@ export async function runStatus(argv: string[]): Promise<number> {
   // Start the polls while the logs are read.
   const polled = configPath ? pollConfigured(configPath) : undefined;
   polled?.catch(() => undefined); // awaited below; this only keeps a bad config from being an unhandled rejection meanwhile
-  // Without endpoints, status needs the last month of rows only (see below).
-  const scanner = await scanForCli(args, settings, configPath ? {} : { sinceMs: Date.now() - statusWindowMs });
+  // Without endpoints, status needs the last month of rows only (see below); with a recent index, no walk (warmWalk.ts).
+  const scanner = await scanForCli(args, settings, configPath ? { warm: true } : { sinceMs: Date.now() - statusWindowMs, warm: true });
   const nowMs = Date.now();
   const endpoints = polled ? await polled : undefined;
   let planSnapshot;

@@ -9,6 +9,7 @@ import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
+import { saneFolderTimes, type FolderTimes } from './warmWalk';
 
 /**
  * Bump when parsing or dedup rules change: an index written by other rules is
@@ -34,6 +35,8 @@ interface IndexHeader {
   cursors: FileCursor[];
   /** Lines seen so far, so the count of skipped lines survives a restart. */
   tally: LineTally;
+  /** Folder times of the last full pass, for warm passes (see warmWalk.ts); absent in older indexes. */
+  walk?: FolderTimes;
   ledger: { strings: string[]; duplicateCount: number; keyBytes: number; rowCount: number; keyCount: number };
 }
 
@@ -139,7 +142,7 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       keepOpen = true;
       olderParts.set(ledger, { read: readOlderAsync });
     }
-    scanner.restore(ledger, header.cursors);
+    scanner.restore(ledger, header.cursors, saneFolderTimes(header.walk));
     const t = header.tally;
     if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
       scanner.stats.tally = { lines: t.lines, usageLines: t.usageLines, malformedLines: t.malformedLines };
@@ -247,6 +250,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     savedAtMs: Date.now(),
     cursors: scanner.fileCursors(),
     tally: scanner.stats.tally,
+    walk: scanner.folderTimes,
     ledger: { strings, duplicateCount, keyBytes: keyBytes.length, rowCount: rows.length / fieldsPerRow, keyCount: keyRows.length },
   };
   // JSON.stringify escapes every line break inside strings, so the header is exactly one line;

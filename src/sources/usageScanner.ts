@@ -10,6 +10,7 @@ import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkP
 import { MAX_LINE_BYTES, readNewLines } from './logReader';
 import type { FileScanResult } from './packedResults';
 import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
+import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotCursors, type FolderTimes } from './warmWalk';
 
 export interface ScanOptions {
   roots: LogRoots;
@@ -116,6 +117,8 @@ function resultOf(file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]): Fi
 export class UsageScanner {
   ledger = new Ledger();
   private cursors = new Map<string, FileCursor>();
+  /** Folder times of the last full pass, for warm passes (saved in the index). */
+  folderTimes: FolderTimes | undefined;
   stats: ScanStats = this.freshStats();
   private scanning: Promise<boolean> | undefined;
 
@@ -138,9 +141,10 @@ export class UsageScanner {
   }
 
   /** Restores state saved by a previous run (see usageIndex.ts). */
-  restore(ledger: Ledger, cursors: FileCursor[]): void {
+  restore(ledger: Ledger, cursors: FileCursor[], folderTimes?: FolderTimes): void {
     this.ledger = ledger;
     this.cursors = new Map(cursors.map((c) => [c.path, c]));
+    this.folderTimes = folderTimes;
   }
 
   /**
@@ -148,9 +152,21 @@ export class UsageScanner {
    * A full pass lists every folder (new and deleted files); a quick pass re-reads
    * only files written in the last few minutes plus `changedPaths`.
    */
-  refresh(mode: { full: boolean; changedPaths?: string[] } = { full: true }): Promise<boolean> {
-    this.scanning ??= (mode.full || this.cursors.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? [])).finally(() => (this.scanning = undefined));
+  refresh(mode: { full: boolean; changedPaths?: string[]; warm?: boolean } = { full: true }): Promise<boolean> {
+    const pass = () => (mode.warm && this.cursors.size > 0 ? this.warmPass() : mode.full || this.cursors.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? []));
+    this.scanning ??= pass().finally(() => (this.scanning = undefined));
     return this.scanning;
+  }
+
+  /**
+   * A full pass, unless the last one is recent and none of the folders it watched changed: then only the
+   * files written in the last day are re-read (see warmWalk.ts for what this misses, and for how long).
+   */
+  private async warmPass(): Promise<boolean> {
+    const io = this.options.io ?? 'async';
+    if (!(await foldersUnchanged(this.folderTimes, Date.now(), io))) return this.pass();
+    // Even with nothing to read, the fold sets the pass's statistics.
+    return this.applyAll(hotCursors(this.cursors.values(), Date.now()), undefined);
   }
 
   private async quickPass(changedPaths: string[]): Promise<boolean> {
@@ -171,6 +187,17 @@ export class UsageScanner {
 
   private async pass(): Promise<boolean> {
     const started = Date.now();
+    const rebuildsBefore = this.stats.rebuilds;
+    const changed = await this.walkAndRead(started);
+    // What a later warm pass checks instead of walking (see warmWalk.ts); a rebuild has recorded its own.
+    if (this.stats.rebuilds === rebuildsBefore) {
+      const folders = foldersToWatch(this.options.roots, this.options.sources ?? allSources, [...this.cursors.values()], started);
+      this.folderTimes = await folderTimesAfterPass(folders, started, this.options.io ?? 'async');
+    }
+    return changed;
+  }
+
+  private async walkAndRead(started: number): Promise<boolean> {
     const problems: WalkProblem[] = [];
     const threads = this.cursors.size === 0 ? this.takeStartedWorkers() : undefined;
     if (threads) return this.firstPassInThreads(threads, problems, started);
@@ -250,6 +277,7 @@ export class UsageScanner {
     const rebuilds = this.stats.rebuilds + 1;
     this.ledger = new Ledger();
     this.cursors = new Map();
+    this.folderTimes = undefined;
     this.stats = { ...this.freshStats(), rebuilds };
     await this.pass();
     return true;

@@ -1,0 +1,108 @@
+import { promises as fs, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { SourceName } from '../core/usageEvent';
+import { claudeProjectsFolder } from './agents/claude/paths';
+import { codexSessionFolders } from './agents/codex/paths';
+import type { FileCursor, LogRoots } from './logFiles';
+
+/**
+ * What a warm pass trusts instead of listing every folder and stat-ing every file (issue 19).
+ *
+ * A folder's mtime changes when an entry is added to it or removed, not when a file in it grows. So a
+ * warm pass (`tokenmeter status`) stats a few folders — each log root, the folders one level below it
+ * (Claude Code's project folders; Codex's years and months two levels), and every folder above a file
+ * written in the last week or above the newest file of each root (where a new day's folder appears) — and
+ * re-reads only files written in the last day. Anything else changed in the meantime (an append to a file
+ * quiet for more than a day, such as a resumed Codex rollout; a new file deep in a folder quiet for a week;
+ * a deleted file) is seen by the next full pass, at most `fullPassMaxAgeMs` later: a warm pass falls back to
+ * a full one when the last is older than that, or when any watched folder changed.
+ */
+export interface FolderTimes {
+  /** When the full pass these times come from started. */
+  atMs: number;
+  /** mtime of each watched folder at that pass; -1: missing; -2: changed during the pass (so the next warm pass walks). */
+  folders: Record<string, number>;
+}
+
+export const fullPassMaxAgeMs = 3_600_000;
+const changedDuringPass = -2;
+/** Files written this recently are re-read by every warm pass. */
+export const hotFileAgeMs = 86_400_000;
+/** Folders above a file written this recently are watched. */
+const recentFolderAgeMs = 7 * 86_400_000;
+
+/** The roots of the line-log agents, with how many folder levels below each are always watched. */
+function watchedRoots(roots: LogRoots, sources: Record<SourceName, boolean>): Array<{ root: string; depth: number }> {
+  const out: Array<{ root: string; depth: number }> = [];
+  if (sources.claude) for (const dir of roots.claudeDirs) out.push({ root: claudeProjectsFolder(dir), depth: 1 });
+  if (sources.codex) for (const dir of roots.codexDirs) for (const root of codexSessionFolders(dir)) out.push({ root, depth: 2 });
+  return out;
+}
+
+/** The folders a warm pass checks, from the files the last full pass found (see FolderTimes). */
+export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, boolean>, cursors: readonly FileCursor[], nowMs: number): string[] {
+  const folders = new Set<string>();
+  const rootList = watchedRoots(roots, sources);
+  const newestByRoot = new Map<string, FileCursor>();
+  const addAncestors = (file: string, root: string) => {
+    for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) folders.add(dir);
+  };
+  for (const { root } of rootList) folders.add(root);
+  for (const cursor of cursors) {
+    // Whole-file histories (other agents) are re-read on every warm pass instead (see hotCursors); their folders too.
+    if (cursor.wholeFile) {
+      folders.add(path.dirname(cursor.path));
+      continue;
+    }
+    const at = rootList.find(({ root }) => cursor.path.startsWith(root + path.sep));
+    if (!at) continue;
+    const parts = cursor.path.slice(at.root.length + 1).split(path.sep);
+    for (let level = 1; level <= at.depth && level < parts.length; level++) folders.add(path.join(at.root, ...parts.slice(0, level)));
+    if (cursor.mtimeMs >= nowMs - recentFolderAgeMs) addAncestors(cursor.path, at.root);
+    const newest = newestByRoot.get(at.root);
+    if (!newest || cursor.mtimeMs > newest.mtimeMs) newestByRoot.set(at.root, cursor);
+  }
+  for (const [root, cursor] of newestByRoot) addAncestors(cursor.path, root);
+  return [...folders].sort();
+}
+
+/** mtime of each folder (-1 when missing or unreadable). */
+export async function folderMtimes(folders: readonly string[], io: 'async' | 'sync'): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  if (io === 'sync') {
+    for (const folder of folders) times[folder] = statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  } else {
+    const stats = await Promise.all(folders.map((folder) => fs.stat(folder).then((s) => s.mtimeMs, () => -1)));
+    folders.forEach((folder, i) => (times[folder] = stats[i]));
+  }
+  return times;
+}
+
+/** Times for a full pass that started at `startedMs`: a folder changed since then counts as changed (-2). */
+export async function folderTimesAfterPass(folders: readonly string[], startedMs: number, io: 'async' | 'sync'): Promise<FolderTimes> {
+  const times = await folderMtimes(folders, io);
+  for (const folder of folders) if (times[folder] >= startedMs) times[folder] = changedDuringPass;
+  return { atMs: startedMs, folders: times };
+}
+
+/** Whether a warm pass may skip the walk: the last full pass is recent and no watched folder changed since. */
+export async function foldersUnchanged(times: FolderTimes | undefined, nowMs: number, io: 'async' | 'sync'): Promise<boolean> {
+  if (!times || nowMs - times.atMs > fullPassMaxAgeMs || nowMs < times.atMs) return false;
+  const folders = Object.keys(times.folders);
+  const now = await folderMtimes(folders, io);
+  return folders.every((folder) => times.folders[folder] !== changedDuringPass && now[folder] === times.folders[folder]);
+}
+
+/** The files a warm pass re-reads: written in the last day, and every whole-file history. */
+export function hotCursors(cursors: Iterable<FileCursor>, nowMs: number): FileCursor[] {
+  return [...cursors].filter((c) => c.wholeFile !== undefined || c.mtimeMs >= nowMs - hotFileAgeMs);
+}
+
+/** A FolderTimes read back from the index, or undefined when it is not one. */
+export function saneFolderTimes(value: unknown): FolderTimes | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { atMs, folders } = value as FolderTimes;
+  if (!Number.isFinite(atMs) || typeof folders !== 'object' || folders === null) return undefined;
+  if (!Object.values(folders).every((t) => typeof t === 'number' && Number.isFinite(t))) return undefined;
+  return { atMs, folders };
+}
