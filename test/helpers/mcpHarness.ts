@@ -162,3 +162,39 @@ export async function logEnv(home: string): Promise<Record<string, string>> {
     NO_COLOR: '1',
   };
 }
+
+/** A running server on `writeLogs` data beside the CLI that prints the same numbers; see `useMcpOnLogs`. */
+export interface McpOnLogs {
+  home: string;
+  cliJs: string;
+  env: Record<string, string>;
+  mcp: McpSession;
+  /** A CLI command's JSON output on the same logs and settings (fails the test on a non-zero exit). */
+  cliJson(args: string[], input?: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- read field by field by the tests
+}
+
+/**
+ * Mocha hooks for one `describe`: builds the CLI with `commands`, writes the fixture logs in a
+ * fresh home, starts `tokenmeter mcp` on them, and closes and removes everything afterwards.
+ * The returned object is filled in by the `before` hook.
+ */
+export function useMcpOnLogs(commands?: string[]): McpOnLogs {
+  const fixture = {} as McpOnLogs;
+  before(async () => {
+    fixture.home = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-mcp-'));
+    fixture.cliJs = await sharedCli(commands);
+    await writeLogs(fixture.home, Date.now());
+    fixture.env = await logEnv(fixture.home);
+    fixture.mcp = await startMcp(fixture.cliJs, [], fixture.env);
+    fixture.cliJson = async (args, input = '') => {
+      const r = await runCli(fixture.cliJs, args, fixture.env, input);
+      if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    };
+  });
+  after(async () => {
+    await fixture.mcp?.close();
+    if (fixture.home) await fs.rm(fixture.home, { recursive: true, force: true });
+  });
+  return fixture;
+}

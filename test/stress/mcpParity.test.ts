@@ -3,45 +3,20 @@
 // no second set of numbers. (Quota against `status --json` runs in the unit suite.) Each comparison
 // spawns a CLI command beside the server, so this lives in test:stress.
 import { strict as assert } from 'node:assert';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { logEnv, runCli, sharedCli, startMcp, writeLogs, type McpSession } from '../helpers/mcpHarness';
+import { runCli, useMcpOnLogs } from '../helpers/mcpHarness';
 
 describe('tokenmeter mcp answers what estimate, route, session and alerts print', function () {
   this.timeout(300_000);
-  let home: string;
-  let cliJs: string;
-  let env: Record<string, string>;
-  let mcp: McpSession;
-
-  before(async () => {
-    home = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-mcp-parity-'));
-    cliJs = await sharedCli();
-    await writeLogs(home, Date.now());
-    env = await logEnv(home);
-    mcp = await startMcp(cliJs, [], env);
-  });
-
-  after(async () => {
-    await mcp?.close();
-    await fs.rm(home, { recursive: true, force: true });
-  });
-
-  async function cliJson(args: string[], input = ''): Promise<any> {
-    const r = await runCli(cliJs, args, env, input);
-    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  }
+  const fx = useMcpOnLogs();
 
   it('estimate_task answers what estimate --json prints', async () => {
     for (const task of ['add CSV export to the reports page', 'fix the crash in the upload form', 'design a multi-region failover for the queue']) {
-      const [estimate, cli] = [await mcp.call('estimate_task', { description: task }), await cliJson(['estimate', task, '--json'])];
+      const [estimate, cli] = [await fx.mcp.call('estimate_task', { description: task }), await fx.cliJson(['estimate', task, '--json'])];
       for (const key of ['kind', 'basis', 'sampleSize', 'tokens', 'cost', 'suggested', 'basisNote']) assert.deepEqual(estimate[key], cli[key], `${task}: ${key}`);
       assert.equal(typeof estimate.suggestedP50ShareOfRemainingPercent, 'number');
     }
-    const withContext = await mcp.call('estimate_task', { description: 'review this PR for bugs', contextTokens: 40_000 });
-    const cli = await cliJson(['estimate', 'review this PR for bugs', '--context-tokens', '40000', '--json']);
+    const withContext = await fx.mcp.call('estimate_task', { description: 'review this PR for bugs', contextTokens: 40_000 });
+    const cli = await fx.cliJson(['estimate', 'review this PR for bugs', '--context-tokens', '40000', '--json']);
     assert.deepEqual(withContext.tokens, cli.tokens);
   });
 
@@ -51,23 +26,23 @@ describe('tokenmeter mcp answers what estimate, route, session and alerts print'
       { prompt: 'fix the race in the lock-free queue', contextTokens: 2000 },
       { prompt: 'port the scheduler to Rust', language: 'rust' },
     ];
-    const lines = (await runCli(cliJs, ['route', '--json'], env, requests.map((r) => JSON.stringify(r)).join('\n') + '\n')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await runCli(fx.cliJs, ['route', '--json'], fx.env, requests.map((r) => JSON.stringify(r)).join('\n') + '\n')).stdout.trim().split('\n').map((l) => JSON.parse(l));
     for (const [i, request] of requests.entries()) {
-      const route = await mcp.call('route', request);
+      const route = await fx.mcp.call('route', request);
       for (const key of ['tier', 'model', 'confidence', 'reason', 'kind', 'savingVsCurrentPct']) assert.deepEqual(route[key], lines[i][key], `${request.prompt}: ${key}`);
     }
   });
 
   it('session_cost counts what session --json counts, sub-agents included', async () => {
-    const report = await cliJson(['session', '--json']);
+    const report = await fx.cliJson(['session', '--json']);
     for (const row of report.sessions) {
-      const { session } = (await mcp.call('session_cost', { sessionId: row.sessionId })) as any;
+      const { session } = (await fx.mcp.call('session_cost', { sessionId: row.sessionId })) as any;
       assert.ok(Math.abs(session.costUsd - row.totalCost) < 1e-9, row.sessionId);
       assert.equal(session.tokens.total, row.totalTokens, row.sessionId);
       assert.equal(session.subAgents.count, row.subAgents, row.sessionId);
     }
-    const byCwd = (await mcp.call('session_cost', { cwd: '/home/dev/shop' })).session as any;
-    const byId = (await mcp.call('session_cost', { sessionId: 'sess-live' })).session as any;
+    const byCwd = (await fx.mcp.call('session_cost', { cwd: '/home/dev/shop' })).session as any;
+    const byId = (await fx.mcp.call('session_cost', { sessionId: 'sess-live' })).session as any;
     const { live: _a, ...cwdRest } = byCwd;
     const { live: _b, ...idRest } = byId;
     assert.deepEqual(cwdRest, idRest);
@@ -75,7 +50,7 @@ describe('tokenmeter mcp answers what estimate, route, session and alerts print'
   });
 
   it('runaway_status lists the live sessions alerts --json lists, with a concurrency cap', async () => {
-    const [runaway, alerts] = [await mcp.call('runaway_status'), await cliJson(['alerts', '--json'])];
+    const [runaway, alerts] = [await fx.mcp.call('runaway_status'), await fx.cliJson(['alerts', '--json'])];
     const sessions = runaway.sessions as any[];
     assert.deepEqual(sessions.map((s) => s.sessionId), alerts.sessions.map((s: any) => s.sessionId));
     assert.ok(sessions.some((s) => s.sessionId === 'sess-live'));
