@@ -189,6 +189,7 @@ export class Engine implements vscode.Disposable {
         pacing,
         runaway: this.runaway?.status(nowMs) ?? runawayStatusOf([]),
         hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,
+        priceDataDate: service.prices.dataDate,
       };
       this.alerts.evaluate(status.tightest, {
         nowMs,

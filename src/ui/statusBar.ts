@@ -19,6 +19,8 @@ export interface StatusOverlay {
   hint?: LiveRoutingHint;
   /** Every official window's pace (used % vs time gone, run-out, reset). */
   pacing?: readonly WindowPacing[];
+  /** The date of the price data in use (bundled, or refreshed with `tokenmeter.priceDataRefresh`), YYYY-MM-DD. */
+  priceDataDate?: string;
 }
 
 /** Our own commands the tooltip may link to; nothing from logs or endpoints is trusted. */
@@ -56,7 +58,8 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
     for (const line of runawayStatusTexts(fmt, overlay.runaway).lines) md.appendMarkdown(`- ${escapeMarkdown(line)}\n`);
     md.appendMarkdown(`\n[${vscode.l10n.t('Show Runaway Sessions')}](command:tokenmeter.showRunawaySessions)\n\n---\n\n`);
   }
-  md.appendMarkdown(`**Tokenmeter** — ${vscode.l10n.t('estimated from local logs and list prices')}\n\n`);
+  const priceDate = overlay?.priceDataDate ? ` ${vscode.l10n.t('(price data of {0})', overlay.priceDataDate)}` : '';
+  md.appendMarkdown(`**Tokenmeter** — ${vscode.l10n.t('estimated from local logs and list prices')}${priceDate}\n\n`);
   md.appendMarkdown(`| | ${vscode.l10n.t('Cost')} | ${vscode.l10n.t('Tokens')} |\n|---|---:|---:|\n`);
   for (const [period, totals] of [['day', snapshot.today], ['week', snapshot.week], ['month', snapshot.month]] as const) {
     md.appendMarkdown(`| ${periodHeading(period)} | ${fmt.money(totals.totalCost)} | ${formatTokens(totals.totalTokens)} |\n`);

@@ -159,4 +159,25 @@ describe('localisation', () => {
     }
     for (const english of ['Today', 'This week', 'Show Usage', 'estimated']) assert.ok(!md.value.includes(english), `${english} left in:\n${md.value}`);
   });
+
+  it('names the date of the price data in the tooltip, in English and Chinese', () => {
+    class MarkdownString {
+      value = '';
+      isTrusted: unknown;
+      appendMarkdown(text: string): this {
+        this.value += text;
+        return this;
+      }
+    }
+    const prices = new PriceTable();
+    const nowMs = Date.parse('2026-11-24T10:00:00Z');
+    const snapshot = computeStatusSnapshot([], { prices, calendar: new Calendar('UTC'), nowMs, budget: budgetSettingsSchema.parse({}) });
+    const overlay = { nowMs, status: { nowMs, snapshot, limits: [], level: snapshot.level }, runaway: { isRunaway: false }, priceDataDate: prices.dataDate };
+    assert.match(prices.dataDate, /^\d{4}-\d{2}-\d{2}$/);
+    for (const [bundle, expected] of [[bundleEn, `(price data of ${prices.dataDate})`], [bundleZh, `（价格数据日期 ${prices.dataDate}）`]] as const) {
+      const statusBar = statusBarWith({ MarkdownString, ThemeColor: class {}, StatusBarAlignment: { Right: 2 }, l10n: { t: (m: string, ...a: unknown[]) => translate(bundle, m, ...a) } });
+      const md = statusBar.tooltipMarkdown(snapshot, overlay as never) as unknown as MarkdownString;
+      assert.ok(md.value.split('\n')[0].includes(expected), md.value);
+    }
+  });
 });
