@@ -16,4 +16,6 @@ export const CommandId = {
   estimateTaskCost: 'tokenmeter.estimateTaskCost',
   routingReport: 'tokenmeter.routingReport',
   configure: 'tokenmeter.configure',
+  connectMcp: 'tokenmeter.connectMcp',
+  disconnectMcp: 'tokenmeter.disconnectMcp',
 } as const;

@@ -13,6 +13,7 @@ import { BudgetService } from './budgetService';
 import { CommandId } from './commandIds';
 import { connectClaudeStatusLine, disconnectClaudeStatusLine, installBudgetHook, removeBudgetHook } from './commands/claudeSettings';
 import { configure } from './commands/configure';
+import { connectMcp } from './commands/connectMcp';
 import { estimateTaskCost } from './commands/estimateTaskCost';
 import { openLogsFolder } from './commands/openLogsFolder';
 import { requestMoreBudget } from './commands/requestMoreBudget';
@@ -279,6 +280,9 @@ export class Engine implements vscode.Disposable {
         return this.reportErrors(connectClaudeStatusLine(this.context.extensionPath, this.log));
       case CommandId.disconnectClaudeStatusLine:
         return this.reportErrors(disconnectClaudeStatusLine(this.context.extensionPath, this.log));
+      case CommandId.connectMcp:
+      case CommandId.disconnectMcp:
+        return this.reportErrors(connectMcp(command === CommandId.connectMcp, this.context.extensionPath, this.context.globalStorageUri, this.log));
       case CommandId.installBudgetHook: {
         const hot = this.runaway?.current?.activeSessions(Date.now()).find((s) => s.usdPerHourPerAgent > 0);
         const remaining = remainingUsdOf(this.limits);
