@@ -15,6 +15,8 @@ const nodeBundle = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's `main` is a UMD file whose relative requires esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 // Three dependencies are most of the code: the tokenizer's tables, the price data and zod. Each is a

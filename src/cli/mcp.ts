@@ -75,6 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       return {
         events: scanner.ledger.events(),
         officialLimits: scanner.officialLimits(),
+        codexCredits: scanner.codexCredits(),
         endpointReadings: readings ? await readings.value : [],
         statusLine,
         settings,

@@ -44,6 +44,7 @@ export async function runStatus(argv: string[]): Promise<number> {
     readings: endpoints?.readings ?? [],
     planWindows: planSnapshot ? claudePlanQuotas(planSnapshot, nowMs) : [],
     codexLimits: scanner.officialLimits(),
+    codexCredits: scanner.codexCredits(),
   });
   const { snapshot } = status;
   const pacing = pacingOfAll([...(planSnapshot ? claudeWindowReadings(planSnapshot) : []), ...codexWindowReadings(scanner.officialLimits())], nowMs);

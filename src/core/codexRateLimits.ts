@@ -48,3 +48,23 @@ export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: rea
   }
   return [...byKey.values()];
 }
+
+/**
+ * The account's Codex credits from `rate_limits.credits` of a `token_count` event: openai/codex
+ * `CreditsSnapshot { has_credits: bool, unlimited: bool, balance: Option<String> }`
+ * (codex-rs/protocol/src/protocol.rs). Only the account snapshot carries it (per-model limits: null).
+ */
+export interface CodexCredits {
+  hasCredits: boolean;
+  unlimited: boolean;
+  /** The balance in credits (`balance` is a decimal string); undefined when absent or unlimited. */
+  balance?: number;
+  observedAtMs: number;
+}
+
+/** The newest credits reading among files (each rollout keeps its own). */
+export function newestCodexCredits(all: readonly (CodexCredits | undefined)[]): CodexCredits | undefined {
+  let newest: CodexCredits | undefined;
+  for (const c of all) if (c && (!newest || c.observedAtMs > newest.observedAtMs)) newest = c;
+  return newest;
+}

@@ -318,7 +318,7 @@ function gaugesOf(snapshot: StatusSnapshot | undefined, limits: readonly Limit[]
 
 /** A limit as a dashboard gauge; undefined without numbers or once its window has reset. */
 export function gaugeOfLimit(c: Limit, fmt: Formatter, options: { warnAtPercent: number; errorAtPercent: number }): Gauge | undefined {
-  if (c.usedFraction === undefined || c.limit === undefined || c.used === undefined || c.expired || !Number.isFinite(c.usedFraction)) return undefined;
+  if (c.usedFraction === undefined || c.limit === undefined || c.used === undefined || c.expired || !Number.isFinite(c.usedFraction) || c.unit === 'credits') return undefined;
   const label = fmt.limitLabel(c);
   return {
     label: c.stale ? `${label}${fmt.l10n.t(' (stale)')}` : label,

@@ -6,7 +6,7 @@ import type { PeriodKind } from './calendar';
 import { phrasebook, phraseLanguageOf, type Phrasebook, type PhraseLanguage } from './phrases';
 import type { BudgetLevel, BudgetState } from './snapshot';
 import type { Status } from './status/computeStatus';
-import type { Limit } from './status/limit';
+import type { Limit, LimitUnit } from './status/limit';
 
 export { phraseLanguageOf, type PhraseLanguage };
 
@@ -138,13 +138,14 @@ export class Formatter {
     return new Date(ms).toLocaleDateString(this.options.locale || undefined, this.dateOptions({ year: 'numeric', month: 'short', day: 'numeric' }));
   }
 
-  private amount(unit: 'usd' | 'tokens' | 'percent', value: number): string {
+  private amount(unit: LimitUnit, value: number): string {
     if (unit === 'usd') return this.money(value);
     if (unit === 'tokens') return this.tokens(value);
+    if (unit === 'credits') return this.l10n.t('{0} credits', this.number(value, Number.isInteger(value) ? 0 : 2));
     return `${Math.round(value)}%`;
   }
 
-  private cap(unit: 'usd' | 'tokens' | 'percent', value: number): string {
+  private cap(unit: LimitUnit, value: number): string {
     return unit === 'usd' ? this.capMoney(value) : this.amount(unit, value);
   }
 
@@ -228,6 +229,7 @@ export class Formatter {
     }
     // A named limit (a per-model Codex limit, a model-scoped Claude week) carries its name after the source.
     const source = l.name ? `${officialSourceTitle(l.source)} ${l.name}` : officialSourceTitle(l.source);
+    if (l.scope === 'credits') return t('{0} credits balance', source);
     if (l.scope === '5h') return t('{0} 5-hour window', source);
     if (l.scope === '7d') return t('{0} weekly window', source);
     return `${source} ${l.scope}`;
@@ -289,6 +291,7 @@ export class Formatter {
         : t('{0} of {1} ({2}%)', this.amount(c.unit, c.used), this.cap(c.unit, c.limit), Math.round((c.usedFraction ?? 0) * 100));
     } else if (c.used !== undefined) first = t('{0} spent, no cap', this.amount(c.unit, c.used));
     else if (c.remaining !== undefined) first = t('{0} left', this.amount(c.unit, c.remaining));
+    else if (c.unit === 'credits') first = t('unlimited');
     else first = t('no numbers yet');
     if (!c.expired && c.resetsAtMs !== undefined && c.resetsAtMs > nowMs) first = t('{0}, resets in {1}', first, this.duration(c.resetsAtMs - nowMs));
     let line = t('{0}: {1}', this.limitLabel(c), first);

@@ -8,7 +8,7 @@
 import type { BudgetReading } from '../core/budgetReading';
 import type { Calendar } from '../core/calendar';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
-import type { CodexRateLimit } from '../core/codexRateLimits';
+import type { CodexCredits, CodexRateLimit } from '../core/codexRateLimits';
 import { buildHistoryModel, estimateTask, estimateToJson, historySessionsFromEvents } from '../core/estimator';
 import type { PriceTable } from '../core/pricing';
 import { roundUsd, sessionReport } from '../core/reports';
@@ -25,6 +25,8 @@ import { totalTokensOf, type UsageEvent } from '../core/usageEvent';
 export interface AnswerData {
   events: readonly UsageEvent[];
   officialLimits: CodexRateLimit[];
+  /** Codex credits from its rollouts, when any were recorded. */
+  codexCredits?: CodexCredits;
   /** Budget endpoint readings (`tokenmeter mcp --config FILE`), already without keys. */
   endpointReadings: readonly BudgetReading[];
   /** Claude Code's plan windows as its status line last recorded them. */
@@ -62,6 +64,7 @@ export function statusOf(data: AnswerData): Status {
     readings: data.endpointReadings,
     planWindows: data.statusLine ? claudePlanQuotas(data.statusLine, data.nowMs) : [],
     codexLimits: data.officialLimits,
+    codexCredits: data.codexCredits,
   });
 }
 

@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import type { ParsedUsage } from '../core/usageEvent';
-import { mergeCodexLimits, type CodexRateLimit } from '../core/codexRateLimits';
+import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRateLimit } from '../core/codexRateLimits';
 import { FileRepeats, Ledger } from '../core/ledger';
 import { emptyTally, type LineTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
@@ -129,6 +129,11 @@ export class UsageScanner {
     const all: CodexRateLimit[] = [];
     for (const cursor of this.cursors.values()) all.push(...(cursor.codex?.rateLimits ?? []));
     return mergeCodexLimits([], all);
+  }
+
+  /** The newest Codex credits reading in any rollout (openai/codex `CreditsSnapshot`). */
+  codexCredits(): CodexCredits | undefined {
+    return newestCodexCredits([...this.cursors.values()].map((c) => c.codex?.credits));
   }
 
   fileCursors(): FileCursor[] {

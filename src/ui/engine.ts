@@ -167,6 +167,7 @@ export class Engine implements vscode.Disposable {
         snapshot,
         readings: budgets.readings(),
         planWindows: budgets.planQuotas(nowMs),
+        codexCredits: service.scanner.codexCredits(),
       }));
       const fired = this.runaway?.update(service.scanner.ledger, nowMs, service.scanner.fileCursors()) ?? [];
       for (const alert of fired.slice(0, 1)) {

@@ -3,12 +3,12 @@
 // limits on its own. Pure: `nowMs` is a parameter, no I/O.
 import { withLocalSpend, type BudgetReading } from '../budgetReading';
 import type { Calendar } from '../calendar';
-import type { CodexRateLimit } from '../codexRateLimits';
+import type { CodexCredits, CodexRateLimit } from '../codexRateLimits';
 import type { PriceTable } from '../pricing';
 import type { BudgetSettings } from '../settings';
 import { computeStatusSnapshot, type BudgetLevel, type StatusSnapshot } from '../snapshot';
 import type { UsageEvent } from '../usageEvent';
-import { levelOf, limitsOfCaps, limitsOfCodex, limitsOfPlanWindows, limitsOfReadings, tightestLimit, type Limit, type PlanWindowInput } from './limit';
+import { levelOf, limitsOfCaps, limitsOfCodex, limitsOfCodexCredits, limitsOfPlanWindows, limitsOfReadings, tightestLimit, type Limit, type PlanWindowInput } from './limit';
 
 export interface StatusInputs {
   /** The ledger's events (any order). */
@@ -23,6 +23,8 @@ export interface StatusInputs {
   planWindows?: readonly PlanWindowInput[];
   /** Codex rate limits from its rollouts (default: none). */
   codexLimits?: readonly CodexRateLimit[];
+  /** Codex credits from its rollouts (default: none). */
+  codexCredits?: CodexCredits;
   /** The totals for these same events and `nowMs` when the caller already has them (the editor's scan). */
   snapshot?: StatusSnapshot;
 }
@@ -61,6 +63,7 @@ export function computeStatus(input: StatusInputs): Status {
     ...limitsOfReadings(readingsWithLocalSpend(input.readings ?? [], input.events, input.prices)),
     ...limitsOfPlanWindows(input.planWindows ?? [], nowMs),
     ...limitsOfCodex(input.codexLimits ?? snapshot.official, nowMs),
+    ...limitsOfCodexCredits(input.codexCredits),
   ];
   return { nowMs, snapshot, limits, ...tightestOf(snapshot, limits, budget) };
 }

@@ -4,13 +4,13 @@
 // Pure: `nowMs` is a parameter.
 import { completeAmounts, type BudgetReading } from '../budgetReading';
 import type { PeriodKind } from '../calendar';
-import type { CodexRateLimit } from '../codexRateLimits';
+import type { CodexCredits, CodexRateLimit } from '../codexRateLimits';
 import type { BudgetLevel, BudgetState } from '../snapshot';
 import { projectOverrun, type ThresholdInput } from '../thresholds';
 
 /** Where a limit's numbers come from: our own estimate from the logs, a budget endpoint, or the provider's plan. */
 export type LimitOrigin = 'estimated' | 'endpoint' | 'official';
-export type LimitUnit = 'usd' | 'tokens' | 'percent';
+export type LimitUnit = 'usd' | 'tokens' | 'percent' | 'credits';
 
 /** How fast a limit is being used against how much of its window has gone. */
 export interface LimitPace {
@@ -210,6 +210,27 @@ export function limitsOfCodex(limits: readonly CodexRateLimit[], nowMs: number):
       periodKey: `plan:codex:${key}:${l.resetsAtMs ?? ''}`,
     }, nowMs);
   });
+}
+
+/**
+ * Codex credits as a limit without a cap: the balance is what is left (`remaining`, unit 'credits'), so it
+ * never competes for the tightest limit. None when the account has no credits (`has_credits: false`), as
+ * Codex's own status shows none then. Unlimited credits: no numbers.
+ */
+export function limitsOfCodexCredits(credits: CodexCredits | undefined): Limit[] {
+  if (!credits?.hasCredits || (!credits.unlimited && credits.balance === undefined)) return [];
+  return [{
+    id: 'plan:codex:credits',
+    origin: 'official',
+    source: 'codex',
+    scope: 'credits',
+    unit: 'credits',
+    ...(credits.unlimited ? {} : { remaining: credits.balance }),
+    updatedAtMs: credits.observedAtMs,
+    stale: false,
+    expired: false,
+    periodKey: 'plan:codex:credits',
+  }];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mergeCodexLimits, type CodexRateLimit } from '../../../core/codexRateLimits';
+import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { FieldPicker, NOT_WANTED } from '../../../core/jsonText';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
@@ -21,6 +21,8 @@ export interface CodexFileState {
   model: string;
   lastTotals: CodexTotals | undefined;
   rateLimits: CodexRateLimit[];
+  /** The newest credits reading in this file, when Codex wrote one. */
+  credits?: CodexCredits;
 }
 
 /** Codex's default model when a rollout never names one (older versions). */
@@ -71,6 +73,15 @@ function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs:
   };
 }
 
+function creditsFrom(raw: unknown, observedAtMs: number): CodexCredits | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.has_credits !== 'boolean' || typeof r.unlimited !== 'boolean') return undefined;
+  const balance = typeof r.balance === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(r.balance) ? Number(r.balance) : undefined;
+  return { hasCredits: r.has_credits, unlimited: r.unlimited, ...(balance !== undefined && !r.unlimited ? { balance } : {}), observedAtMs };
+}
+
+
 /**
  * Folds one parsed rollout line into the file's state and returns the usage it adds.
  * Repeated `token_count` events with unchanged totals are not new usage; a drop in
@@ -106,6 +117,8 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
     const readings = [rateLimitFrom('primary', limits.primary, timestampMs, limits), rateLimitFrom('secondary', limits.secondary, timestampMs, limits)];
     const fresh = readings.filter((r): r is CodexRateLimit => r !== undefined);
     if (fresh.length > 0) state.rateLimits = mergeCodexLimits(state.rateLimits, fresh);
+    const credits = creditsFrom(limits.credits, timestampMs);
+    if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
   }
   const info = payload.info as Record<string, unknown> | undefined | null;
   if (info === null || info === undefined) return 'not-usage';
