@@ -43,7 +43,7 @@ export const commandOptions: Record<string, CommandOptions> = {
   monthly: report,
   session: report,
   blocks: report,
-  status: { json: flag, config: value, ...scan },
+  status: { json: flag, config: value, copilot: flag, ...scan },
   alerts: { ...report, replay: flag, ...detector },
   guard: { json: flag, session: value, 'block-on-projection': flag, hook: flag, install: flag, uninstall: flag, yes: flag, settings: value, ...detector, ...scan },
   route: { json: flag, 'current-model': value, ...tiers, ...words },

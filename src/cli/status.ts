@@ -1,4 +1,4 @@
-import type { BudgetReading } from '../core/budgetReading';
+import type { BudgetReading, PlanQuota } from '../core/budgetReading';
 import { claudePlanQuotas } from '../core/claudeStatusLine';
 import { englishUsd, formatTokens } from '../core/format';
 import { pacingLineText } from '../core/alertPhrases';
@@ -13,7 +13,8 @@ import { print, warnSkipped } from './reports';
 /**
  * `tokenmeter status [--json] [--config FILE]`: exactly what the status bar shows (the same `computeStatus`). With
  * `--config`, the budget endpoints in FILE are polled once (keys from the environment variables it names) and
- * listed under `budgets`, with the one the status bar shows as `tightest`.
+ * listed under `budgets`, with the one the status bar shows as `tightest`. With `--copilot` (or the setting
+ * `tokenmeter.endpoints.copilot`), GitHub Copilot's AI credits, with a token from GH_TOKEN / GITHUB_TOKEN.
  */
 export async function runStatus(argv: string[]): Promise<number> {
   const args = parseArgs(argv, 'status');
@@ -22,11 +23,15 @@ export async function runStatus(argv: string[]): Promise<number> {
   const configPath = stringFlag(args, 'config');
   // Start the polls while the logs are read.
   const polled = configPath ? pollConfigured(configPath) : undefined;
+  // The editor's setting alone asks only when a token is there (no warning on every run without one).
+  const copilot = args.flags.has('copilot') || (settings.endpoints.copilot && (process.env.GH_TOKEN || process.env.GITHUB_TOKEN)) ? pollCopilot() : undefined;
   polled?.catch(() => undefined); // awaited below; this only keeps a bad config from being an unhandled rejection meanwhile
   // Without endpoints, status needs the last month of rows only (see below); with a recent index, no walk (warmWalk.ts).
   const scanner = await scanForCli(args, settings, configPath ? { warm: true } : { sinceMs: Date.now() - statusWindowMs, warm: true });
   const nowMs = Date.now();
   const endpoints = polled ? await polled : undefined;
+  const copilotQuota = copilot ? await copilot : undefined;
+  if (copilotQuota?.error) console.error(`tokenmeter: ${sanitizeForTerminal(copilotQuota.error)}`);
   let planSnapshot;
   try {
     planSnapshot = readStatusLineSnapshot(defaultStateDir());
@@ -42,7 +47,7 @@ export async function runStatus(argv: string[]): Promise<number> {
     nowMs,
     // Just polled: nothing to add from the logs since.
     readings: endpoints?.readings ?? [],
-    planWindows: planSnapshot ? claudePlanQuotas(planSnapshot, nowMs) : [],
+    planWindows: [...(planSnapshot ? claudePlanQuotas(planSnapshot, nowMs) : []), ...(copilotQuota?.quota ? [copilotQuota.quota] : [])],
     codexLimits: scanner.officialLimits(),
     codexCredits: scanner.codexCredits(),
   });
@@ -56,6 +61,7 @@ export async function runStatus(argv: string[]): Promise<number> {
       statusText: englishUsd.status(status),
       level: status.level,
       ...(endpoints ? endpoints.json : {}),
+      ...(copilotQuota?.error ? { copilotError: copilotQuota.error } : {}),
       limits: status.limits.map(({ reading: _reading, ...c }) => c),
       tightestLimit: status.tightest?.id ?? null,
       pacing: pacing.map(pacingJson),
@@ -76,6 +82,17 @@ export async function runStatus(argv: string[]): Promise<number> {
   for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));
   for (const p of pacing) console.log(pacingLineText(fmt, p));
   return exitCode;
+}
+
+/** Copilot AI credits with a token from the environment (the CLI has no editor sign-in); an error is reported, not thrown. */
+async function pollCopilot(): Promise<{ quota?: PlanQuota; error?: string }> {
+  const { fetchCopilotQuotaFromEnv } = await import('../sources/endpoints');
+  try {
+    return { quota: await fetchCopilotQuotaFromEnv(process.env, { nowMs: Date.now() }) };
+  } catch (error) {
+    // Adapter messages never hold the token (http.ts redacts the key it was given).
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function pollConfigured(configPath: string): Promise<{ readings: BudgetReading[]; json: object; exitCode: number }> {

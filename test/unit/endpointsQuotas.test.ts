@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
-import { budgetStatusJson, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
+import { budgetStatusJson, fetchCopilotQuota, fetchCopilotQuotaFromEnv, fetchSourceReadings } from '../../src/sources/endpoints';
 import { apiRoot, sdkSuffixes } from '../../src/sources/endpoints/baseUrl';
 import type { AdapterDeps } from '../../src/sources/endpoints/http';
 import { FixtureServer, fixture, json } from '../fixtures/endpoints/server';
@@ -129,5 +129,35 @@ describe('GitHub Copilot AI credits (issue 21), on a real server at 127.0.0.1', 
     server.on('/copilot_internal/user', json({ quota_reset_date_utc: '2026-12-01T00:00:00.000Z', quota_snapshots: { ai_credits: { entitlement: 7000, remaining: 6500, unlimited: false } } }));
     const credits = await fetchCopilotQuota({ apiKey: 'gho_test', nowMs: Date.UTC(2026, 4, 20), timeoutMs: 2_000 }, `${server.url}/copilot_internal/user`);
     assert.deepEqual([credits.window, credits.used], ['AI credits', 500]);
+  });
+});
+
+describe('GitHub Copilot AI credits for the CLI: a token from the environment (issue 21), on a real server at 127.0.0.1', () => {
+  let server: FixtureServer;
+  beforeEach(async () => { server = await FixtureServer.start(); });
+  afterEach(async () => { await server.close(); });
+  const token = 'gho_CLI-SECRET-0123456789abcdef';
+  const nowMs = Date.UTC(2026, 11, 3);
+  const body = { ...JSON.parse(fixture('copilot-user.json')), quota_snapshots: { premium_interactions: { entitlement: 1500, remaining: 600, percent_remaining: 40, unlimited: false, overage_count: 0 } } };
+
+  it('sends GH_TOKEN (else GITHUB_TOKEN) to GITHUB_API_URL/copilot_internal/user and reads the AI credits', async () => {
+    server.on('/copilot_internal/user', json(body), json(body));
+    const quota = await fetchCopilotQuotaFromEnv({ GH_TOKEN: token, GITHUB_TOKEN: 'ghp_other', GITHUB_API_URL: server.url }, { nowMs, timeoutMs: 2_000 });
+    assert.deepEqual([quota.window, quota.used, quota.entitlement, quota.resetsAt], ['AI credits', 900, 1500, '2026-12-01T00:00:00.000Z']);
+    await fetchCopilotQuotaFromEnv({ GITHUB_TOKEN: token, GITHUB_API_URL: `${server.url}/` }, { nowMs, timeoutMs: 2_000 });
+    assert.deepEqual(server.requests.map((r) => [r.url, r.headers.authorization]), [['/copilot_internal/user', `token ${token}`], ['/copilot_internal/user', `token ${token}`]]);
+  });
+
+  it('says how to get a token when none is set, refuses a clear-text API URL, and never repeats the token in an error', async () => {
+    await assert.rejects(fetchCopilotQuotaFromEnv({}, { nowMs }), /Set GH_TOKEN or GITHUB_TOKEN, e\.g\. GH_TOKEN=\$\(gh auth token\)/);
+    await assert.rejects(fetchCopilotQuotaFromEnv({ GH_TOKEN: token, GITHUB_API_URL: 'http://ghe.example.com/api/v3' }, { nowMs }), /must be https/);
+    server.on('/copilot_internal/user', json({ message: `Bad credentials for ${token}` }, 401));
+    await assert.rejects(fetchCopilotQuotaFromEnv({ GH_TOKEN: token, GITHUB_API_URL: server.url }, { nowMs, timeoutMs: 2_000 }), (error: unknown) => {
+      const message = String((error as Error).message);
+      assert.match(message, /GH_TOKEN \/ GITHUB_TOKEN/);
+      assert.ok(!message.includes(token.slice(0, 12)), message);
+      return true;
+    });
+    assert.equal(server.requests.length, 1, 'nothing was sent to the http:// URL');
   });
 });

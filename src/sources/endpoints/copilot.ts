@@ -66,3 +66,24 @@ export async function fetchCopilotQuota(adapterDeps: AdapterDeps, url = COPILOT_
   if (!Number.isNaN(resetMs)) quota.resetsAt = new Date(resetMs).toISOString();
   return quota;
 }
+
+/**
+ * The CLI has no editor sign-in: it reads a GitHub token from `GH_TOKEN`, else `GITHUB_TOKEN` (the gh CLI's
+ * and GitHub Actions' names; `GH_TOKEN=$(gh auth token)` gives the gh CLI's OAuth token). `GITHUB_API_URL`
+ * (GitHub Enterprise Cloud with data residency: `https://api.<name>.ghe.com`) replaces api.github.com; the
+ * token only goes there, over https unless the host is this machine.
+ */
+export async function fetchCopilotQuotaFromEnv(env: NodeJS.ProcessEnv, deps: Omit<AdapterDeps, 'apiKey' | 'authHint'>): Promise<PlanQuota> {
+  const token = (env.GH_TOKEN?.trim() || env.GITHUB_TOKEN?.trim()) ?? '';
+  if (!token) throw new Error(`${LABEL}: no token. Set GH_TOKEN or GITHUB_TOKEN, e.g. GH_TOKEN=$(gh auth token) tokenmeter status --copilot.`);
+  const base = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+  let url: URL;
+  try {
+    url = new URL('copilot_internal/user', base.endsWith('/') ? base : `${base}/`);
+  } catch {
+    throw new Error(`${LABEL}: GITHUB_API_URL is not a URL.`);
+  }
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error(`${LABEL}: GITHUB_API_URL must be https (the token would travel in clear text).`);
+  return fetchCopilotQuota({ ...deps, apiKey: token, authHint: 'Check GH_TOKEN / GITHUB_TOKEN: the Copilot quota needs a token of the GitHub account with Copilot (gh auth token).' }, url.toString());
+}

@@ -123,4 +123,4 @@ export async function readEndpointsConfigFile(path: string): Promise<EndpointsCo
   return parseEndpointsConfig(text);
 }
 
-export { fetchCopilotQuota, COPILOT_USER_URL } from './copilot';
+export { fetchCopilotQuota, fetchCopilotQuotaFromEnv, COPILOT_USER_URL } from './copilot';
