@@ -7,16 +7,19 @@
  * loop, or churn context. Tuning seeds only: the evaluation runs the independent generator
  * in bench/eval-independent/runaway/ (written without this code).
  */
+import type { AgentAction } from '../../src/core/runaway';
 import type { UsageEvent } from '../../src/core/usageEvent';
 import { mulberry32 } from '../helpers/mulberry32.mjs';
+import { normalActions, pollingStretch, retryLoop, retryShapes, type RetryShape } from './runawayProfileActions';
 
 const minuteMs = 60_000;
 const dayMs = 86_400_000;
 
 export type Profile = 'light' | 'medium' | 'heavy';
 export const profiles: readonly Profile[] = ['light', 'medium', 'heavy'];
-export type ProfileRunaway = 'ramp' | 'fanout' | 'loop' | 'churn';
-export const profileRunaways: readonly ProfileRunaway[] = ['ramp', 'fanout', 'loop', 'churn'];
+export type ProfileRunaway = 'ramp' | 'fanout' | 'loop' | 'churn' | 'retry';
+/** Planted by default: each shape once, retry loops (the hardest: a normal token rate) twice. */
+export const profileRunaways: readonly ProfileRunaway[] = ['ramp', 'fanout', 'loop', 'churn', 'retry', 'retry'];
 
 interface ProfileSpec {
   /** Normal token rate while working, all token classes, per minute. */
@@ -46,11 +49,15 @@ export interface PlantedProfileRunaway {
   factor: number;
   /** When Claude's usage-limit message would appear, if the runaway ends in one. */
   usageLimitAtMs?: number;
+  /** A retry loop's variant (runawayProfileActions.ts). */
+  variant?: RetryShape;
 }
 
 export interface ProfileHistory {
   profile: Profile;
   events: UsageEvent[];
+  /** The agents' tool calls (normal work and retry loops), in time order. */
+  actions: AgentAction[];
   planted: PlantedProfileRunaway[];
   /** Session ids of normal work. */
   normalSessions: Set<string>;
@@ -118,7 +125,7 @@ function normalSession(rng: Rng, spec: ProfileSpec, startMs: number, out: UsageE
   }
 }
 
-function plant(rng: Rng, spec: ProfileSpec, shape: ProfileRunaway, atMs: number, out: UsageEvent[], endsInUsageLimit: boolean): PlantedProfileRunaway {
+function plant(rng: Rng, spec: ProfileSpec, shape: ProfileRunaway, atMs: number, out: UsageEvent[], endsInUsageLimit: boolean, actRng: Rng, actions: AgentAction[]): PlantedProfileRunaway {
   const sessionId = sidOf(rng, `runaway-${shape}`);
   const project = projects[intBetween(rng, 0, projects.length - 1)];
   const pace = spec.paceTokensPerMinute;
@@ -170,6 +177,15 @@ function plant(rng: Rng, spec: ProfileSpec, shape: ProfileRunaway, atMs: number,
       }
       return { shape, sessionId, startMs, sustainedMs: startMs, endMs, factor: (context * 60) / 7 / pace };
     }
+    case 'retry': {
+      // The same call answered the same way for 20–90 min, at 1.1–2× the user's normal token rate.
+      const variant = retryShapes[Math.floor(actRng() * retryShapes.length)];
+      const factor = between(actRng, 1.1, 2);
+      const endMs = startMs + between(actRng, 20, 90) * minuteMs;
+      const context = between(actRng, spec.context[0], spec.context[1]);
+      const sustainedMs = retryLoop(actRng, variant, { sessionId, project, model: spec.model, startMs, endMs, pace, factor, context }, out, actions);
+      return { shape, sessionId, startMs, sustainedMs, endMs, factor, variant };
+    }
     case 'churn':
     default: {
       // Huge context re-written uncached every 20–40 s (the cache keeps missing) for 30–60 min.
@@ -190,14 +206,25 @@ export function generateProfileHistory(profile: Profile, seed: number, opts: { d
   const spec = specs[profile];
   const days = opts.days ?? 14;
   const startMs = opts.startMs ?? Date.UTC(2026, 10, 2, 0, 0, 0);
+  // Tool calls draw from their own stream: the usage events of a seed stay as they were without them.
+  const actRng = mulberry32(seed * 104_729 + 17 + profiles.indexOf(profile));
   const events: UsageEvent[] = [];
+  const actions: AgentAction[] = [];
   const normal = new Set<string>();
   for (let d = 0; d < days; d++) {
     const n = intBetween(rng, spec.sessionsPerDay[0], spec.sessionsPerDay[1]);
     for (let i = 0; i < n; i++) {
       const sessionId = sidOf(rng, 'normal');
       normal.add(sessionId);
-      normalSession(rng, spec, startMs + d * dayMs + between(rng, 8, 20) * 3_600_000, events, sessionId);
+      const from = events.length;
+      const sessionStartMs = startMs + d * dayMs + between(rng, 8, 20) * 3_600_000;
+      normalSession(rng, spec, sessionStartMs, events, sessionId);
+      const own = events.slice(from);
+      normalActions(actRng, own, actions);
+      if (actRng() < 0.3 && own.length > 0) {
+        const lastMs = Math.max(...own.map((e) => e.timestampMs));
+        pollingStretch(actRng, { sessionId, project: own[0].project, model: spec.model, fromMs: lastMs + between(actRng, 0.5, 3) * minuteMs, pace: spec.paceTokensPerMinute }, events, actions);
+      }
     }
   }
   const planted: PlantedProfileRunaway[] = [];
@@ -208,8 +235,9 @@ export function generateProfileHistory(profile: Profile, seed: number, opts: { d
     const at = startMs + Math.min(days - 1, day) * dayMs + between(rng, 9, 18) * 3_600_000;
     const endsInLimit = shape === 'ramp' && !limitGiven;
     if (endsInLimit) limitGiven = true;
-    planted.push(plant(rng, spec, shape, at, events, endsInLimit));
+    planted.push(plant(rng, spec, shape, at, events, endsInLimit, actRng, actions));
   });
   events.sort((a, b) => a.timestampMs - b.timestampMs);
-  return { profile, events, planted, normalSessions: normal, startMs, endMs: startMs + days * dayMs };
+  actions.sort((a, b) => a.timestampMs - b.timestampMs);
+  return { profile, events, actions, planted, normalSessions: normal, startMs, endMs: startMs + days * dayMs };
 }

@@ -9,12 +9,12 @@ describe('relative runaway detection (the user\'s own baseline, tokens and dolla
   for (const profile of profiles) {
     it(`catches every planted runaway of a ${profile} user within 10 minutes of it being sustained, and nothing else`, () => {
       const h = generateProfileHistory(profile, 3);
-      const alerts = replayAlerts(h.events, testCostOf, { baseline: baselineFromHistory(h.events, testCostOf) });
+      const alerts = replayAlerts(h.events, testCostOf, { baseline: baselineFromHistory(h.events, testCostOf) }, h.actions);
       const planted = new Map(h.planted.map((p) => [p.sessionId, p]));
       assert.deepEqual(alerts.filter((a) => !planted.has(a.sessionId) || a.firedAtMs < planted.get(a.sessionId)!.startMs).map((a) => a.message), []);
       for (const p of h.planted) {
         const first = alerts.find((a) => a.sessionId === p.sessionId);
-        assert.ok(first, `${p.shape} ×${p.factor.toFixed(0)} was not detected`);
+        assert.ok(first, `${p.shape} ×${p.factor.toFixed(1)} was not detected`);
         assert.ok(first.firedAtMs - p.sustainedMs <= 10 * minuteMs, `${p.shape} detected ${((first.firedAtMs - p.sustainedMs) / minuteMs).toFixed(1)} min after it was sustained`);
       }
     });

@@ -3,15 +3,10 @@ import type { AgentAction } from './actions';
 /** What counts as a retry loop; see RunawayOptions.repetition. */
 export interface RepetitionRule {
   windowMs: number;
-  /** The same call answered by the same error this many times in the window. */
+  /** The same call answered by the same error this many times in the window, with nothing new in between. */
   minFailedRepeats: number;
-  /** The same call answered by the same success this many times (a poll waits between tries, a stuck agent does not). */
+  /** The same for the same success (a poll waits between tries; a stuck agent does not). */
   minOkRepeats: number;
-  /**
-   * Share of the agent's calls in the window that repeat (their call and answer seen at least
-   * 3 times there): a loop does nothing new between tries, a fix-and-test cycle edits.
-   */
-  minShare: number;
 }
 
 /** The loop a session is in, as of its latest action. */
@@ -24,25 +19,25 @@ export interface Repetition {
   lastMs: number;
 }
 
-interface Entry { timestampMs: number; key: string; agentId: string }
-
-/** A call seen this often in the window counts as a repeat (see RepetitionRule.minShare). */
-const repeatAt = 3;
+interface Entry { timestampMs: number; key: string }
 
 /**
- * One session's recent tool calls (sub-agents apart): per agent, how often the same call got the
- * same answer within the window. A sliding queue, so work per action is O(1) amortised.
+ * One session's recent tool calls, per agent: how often the same call got the same answer since
+ * the agent last did something new (a call not seen in the window). A fix-and-test cycle edits
+ * between its test runs, so it keeps starting over; a retry loop (one call, or two in turn) never
+ * does. A sliding queue: O(1) amortised per action.
  */
 export class RepetitionTracker {
   private readonly queue: Entry[] = [];
   private head = 0;
   private readonly counts = new Map<string, number>();
-  private readonly perAgent = new Map<string, number>();
-  /** Per agent: calls in the window whose key is there at least `repeatAt` times. */
-  private readonly repeatedPerAgent = new Map<string, number>();
+  /**
+   * Per agent, since it last did something new (a call not in the window): how often each call
+   * came back. Two loops apart, with new work between them, do not add up.
+   */
+  private readonly sinceNew = new Map<string, Map<string, number>>();
   /** The loop seen at the latest action, if any. */
   current: Repetition | undefined;
-  private currentKey = '';
 
   constructor(private readonly rule: RepetitionRule) {}
 
@@ -50,52 +45,38 @@ export class RepetitionTracker {
     const cutoff = a.timestampMs - this.rule.windowMs;
     while (this.head < this.queue.length && this.queue[this.head].timestampMs < cutoff) {
       const old = this.queue[this.head++];
-      const before = this.counts.get(old.key) ?? 0;
-      decrement(this.counts, old.key);
-      decrement(this.perAgent, old.agentId);
-      if (before >= repeatAt) add(this.repeatedPerAgent, old.agentId, before === repeatAt ? -repeatAt : -1);
+      const n = (this.counts.get(old.key) ?? 0) - 1;
+      if (n <= 0) this.counts.delete(old.key);
+      else this.counts.set(old.key, n);
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);
       this.head = 0;
     }
     const key = `${a.agentId}\u0000${a.callKey}\u0000${a.resultKey}\u0000${a.failed ? 1 : 0}`;
-    this.queue.push({ timestampMs: a.timestampMs, key, agentId: a.agentId });
-    const repeats = add(this.counts, key, 1);
-    const calls = add(this.perAgent, a.agentId, 1);
-    if (repeats >= repeatAt) add(this.repeatedPerAgent, a.agentId, repeats === repeatAt ? repeatAt : 1);
-    const repeated = this.repeatedPerAgent.get(a.agentId) ?? 0;
-    if (this.qualifies(repeats, repeated, calls, a.failed)) {
+    this.queue.push({ timestampMs: a.timestampMs, key });
+    const inWindow = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, inWindow);
+    let streak = this.sinceNew.get(a.agentId);
+    const isNew = inWindow === 1 || streak === undefined;
+    if (isNew) {
+      streak = new Map();
+      this.sinceNew.set(a.agentId, streak);
+    }
+    const sinceNew = (streak!.get(key) ?? 0) + 1;
+    streak!.set(key, sinceNew);
+    // Both since the agent last did something new and within the window (a slow poll is not a loop).
+    const repeats = Math.min(sinceNew, inWindow);
+    if (repeats >= (a.failed ? this.rule.minFailedRepeats : this.rule.minOkRepeats)) {
       this.current = { agentId: a.agentId, tool: a.tool, repeats, failed: a.failed, lastMs: a.timestampMs };
-      this.currentKey = key;
-    } else if (this.current !== undefined && this.current.agentId === a.agentId) {
-      // The agent did something else: still a loop while the repeat dominates its recent calls.
-      const stillRepeats = this.counts.get(this.currentKey) ?? 0;
-      if (this.qualifies(stillRepeats, repeated, calls, this.current.failed)) this.current = { ...this.current, repeats: stillRepeats };
-      else this.current = undefined;
+    } else if (isNew && this.current?.agentId === a.agentId) {
+      this.current = undefined; // the agent did something new: out of the loop
     }
     return this.current;
-  }
-
-  private qualifies(repeats: number, repeatedCalls: number, calls: number, failed: boolean): boolean {
-    return repeats >= (failed ? this.rule.minFailedRepeats : this.rule.minOkRepeats) && repeatedCalls >= this.rule.minShare * calls;
   }
 
   /** The loop, if its latest repeat is within `withinMs` of `nowMs`. */
   loopAt(nowMs: number, withinMs: number): Repetition | undefined {
     return this.current !== undefined && nowMs - this.current.lastMs <= withinMs ? this.current : undefined;
   }
-}
-
-function add(map: Map<string, number>, key: string, n: number): number {
-  const next = (map.get(key) ?? 0) + n;
-  if (next <= 0) map.delete(key);
-  else map.set(key, next);
-  return next;
-}
-
-function decrement(map: Map<string, number>, key: string): void {
-  const n = (map.get(key) ?? 0) - 1;
-  if (n <= 0) map.delete(key);
-  else map.set(key, n);
 }

@@ -56,7 +56,6 @@ export function resolve(options: RunawayOptions): Resolved {
       windowMs: options.repetition?.windowMs ?? 10 * minuteMs,
       minFailedRepeats: options.repetition?.minFailedRepeats ?? 10,
       minOkRepeats: options.repetition?.minOkRepeats ?? 30,
-      minShare: options.repetition?.minShare ?? 0.6,
     },
     repetitionLiveMs: 3 * minuteMs,
   };

@@ -99,10 +99,10 @@ export interface RunawayOptions {
   /**
    * Repetition loop (tool calls, see actions.ts): an agent's same call answered by the same
    * error `minFailedRepeats` times, or by the same success `minOkRepeats` times, within
-   * `windowMs`, while calls that repeat make up at least `minShare` of the agent's calls there
-   * (a fix-and-test cycle edits between its test runs). No dollar floor. Defaults: 10 min, 10, 30, 0.6.
+   * `windowMs`, with nothing new in between (every call in that run repeats one made in the
+   * window: a fix-and-test cycle edits between its test runs). No dollar floor. Defaults: 10 min, 10, 30.
    */
-  repetition?: { windowMs?: number; minFailedRepeats?: number; minOkRepeats?: number; minShare?: number };
+  repetition?: { windowMs?: number; minFailedRepeats?: number; minOkRepeats?: number };
   /** No alert of any kind for sessions burning less than this (USD/h) — cheap loops are not a budget risk. Default 3. */
   minAlertUsdPerHour?: number;
   /** For unpriced sessions: the token rate that stands in for `minAlertUsdPerHour`. Default 2M tokens/min. */
