@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { ClaudeActionReader, type AgentAction } from '../core/runaway';
+import type { AgentAction } from '../core/runaway';
+import { ClaudeActionReader } from './agents/claude/actions';
 import type { FileCursor } from './logFiles';
 
 /** Lines longer than this are skipped: a tool call's line is small, a huge one is a pasted file. */

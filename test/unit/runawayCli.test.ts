@@ -71,6 +71,31 @@ describe('tokenmeter alerts / guard (CLI on generated Claude logs)', function ()
     assert.deepEqual(JSON.parse(cli(['alerts', '--replay', '--json', '--since', '2026-03-03'], env).stdout), { alerts: [] });
   });
 
+  it('alerts --replay catches a retry loop from the transcripts\' tool calls, at a normal token rate', () => {
+    const claude = path.join(tmp, 'retry', 'claude');
+    fs.mkdirSync(path.join(tmp, 'retry', 'codex'), { recursive: true });
+    const dir = path.join(claude, 'projects', '-home-dev-shop');
+    fs.mkdirSync(dir, { recursive: true });
+    const t0 = Date.UTC(2026, 2, 2, 10, 0, 0);
+    const lines: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const ms = t0 + i * 8000;
+      lines.push(JSON.stringify({ type: 'assistant', timestamp: new Date(ms).toISOString(), sessionId: 'retry-session', requestId: `req_${i}`,
+        message: { id: `msg_${i}`, model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: `toolu_${i}`, name: 'Bash', input: { command: 'npm test' } }],
+          usage: { input_tokens: 12, output_tokens: 90, cache_read_input_tokens: 30_000 + i * 300, cache_creation_input_tokens: 300 } } }));
+      lines.push(JSON.stringify({ type: 'user', timestamp: new Date(ms + 3000).toISOString(), sessionId: 'retry-session',
+        message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: `Error: Cannot find module './db' (took ${i * 7} ms)`, is_error: true }] } }));
+    }
+    fs.writeFileSync(path.join(dir, 'retry-session.jsonl'), lines.join('\n') + '\n');
+    const r = cli(['alerts', '--replay', '--json'], { CLAUDE_CONFIG_DIR: claude, CODEX_HOME: path.join(tmp, 'retry', 'codex'), HOME: path.join(tmp, 'retry') });
+    assert.equal(r.code, 0, r.stderr);
+    const alerts = (JSON.parse(r.stdout) as { alerts: { firedAt: string; kind: string; sessionId: string; message: string }[] }).alerts;
+    assert.equal(alerts.length, 1, r.stdout);
+    assert.equal(alerts[0].kind, 'loop');
+    assert.equal(alerts[0].firedAt, new Date(t0 + 9 * 8000 + 3000).toISOString());
+    assert.match(alerts[0].message, /looks stuck in a loop: the same Bash call failed the same way 10 times in 10 min/);
+  });
+
   describe('guard', () => {
     const nowMs = Date.now();
     // The 280-agent fan-out, shifted so it started 6 minutes ago and is still running.

@@ -1,7 +1,5 @@
-import { repetitionKeyOf, toolNameOf, type AgentAction } from './actions';
-
-/** Where a transcript sits (see claudeFileContext): its project, session and sub-agent. */
-export interface TranscriptOf { project: string; sessionId: string; agentId: string }
+import { repetitionKeyOf, toolNameOf, type AgentAction } from '../../../core/runaway/actions';
+import type { ClaudeFileContext } from './paths';
 
 interface PendingCall { tool: string; callKey: number }
 
@@ -16,7 +14,7 @@ const maxPendingCalls = 512;
 export class ClaudeActionReader {
   private readonly pending = new Map<string, PendingCall>();
 
-  constructor(private readonly file: TranscriptOf) {}
+  constructor(private readonly file: ClaudeFileContext) {}
 
   /** Actions completed by this parsed line (usually none). */
   line(record: unknown): AgentAction[] {
