@@ -38,15 +38,28 @@ function looksLikeFreshWindow(l: CodexRateLimit): boolean {
  * (it must not hide 80 % used); once that window has reset, a 0 % reading is real and shows.
  */
 export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
-  const byKey = new Map(known.map((l) => [codexLimitKey(l), l]));
-  for (const next of [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs)) {
+  // Plain arrays, not a Map: this runs for every token_count line of every rollout, with two or three limits.
+  const keys: string[] = [];
+  const merged: CodexRateLimit[] = [];
+  for (const l of known) put(keys, merged, codexLimitKey(l), l);
+  for (const next of incoming.length > 1 ? [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs) : incoming) {
     const key = codexLimitKey(next);
-    const current = byKey.get(key);
+    const at = keys.indexOf(key);
+    const current = at === -1 ? undefined : merged[at];
     if (current && next.observedAtMs < current.observedAtMs) continue;
     if (current && looksLikeFreshWindow(next) && current.usedPercent > 0 && (current.resetsAtMs === undefined || current.resetsAtMs > next.observedAtMs)) continue;
-    byKey.set(key, next);
+    put(keys, merged, key, next);
   }
-  return [...byKey.values()];
+  return merged;
+}
+
+/** Sets the limit for a key, in the place the key was first seen (as a Map keeps it). */
+function put(keys: string[], merged: CodexRateLimit[], key: string, limit: CodexRateLimit): void {
+  const at = keys.indexOf(key);
+  if (at === -1) {
+    keys.push(key);
+    merged.push(limit);
+  } else merged[at] = limit;
 }
 
 /**

@@ -7,6 +7,7 @@ import { parseCodexLines } from './agents/codex/parser';
 import type { PathAgentAdapter } from './agents/agentAdapter';
 import { adapterForFile } from './agents';
 import type { FileCursor } from './logFiles';
+import { FingerprintSampler, fingerprintAt } from './prefixFingerprint';
 
 // 1 MB: the bytes are still in the CPU cache when the lines are searched (4 MB cost ~5% more CPU).
 const chunkBytes = 1024 * 1024;
@@ -77,7 +78,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     }
     // Growth alone does not prove an append: the file may have been replaced, or cut and rewritten,
     // by more bytes than were read. Then the bytes before `offset` differ from what was read.
-    if (cursor.offset > 0 && stat.size > cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle, cursor.offset)) !== cursor.fingerprint) {
+    if (cursor.offset > 0 && stat.size > cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle.read, cursor.offset)) !== cursor.fingerprint) {
       return 'replaced';
     }
     if (stat.size === cursor.offset) {
@@ -87,6 +88,8 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     }
     let buf = takeBuffer(Math.min(chunkBytes, stat.size - cursor.offset));
     let position = cursor.offset;
+    // A read from the start gathers its fingerprint's bytes on the way.
+    const sampler = position === 0 ? new FingerprintSampler(stat.size) : undefined;
     let carried = 0;
     // Inside an over-long line: bytes are read only to find its end (`skipping` = where it began).
     let skipping = cursor.longLineFrom;
@@ -94,6 +97,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       if (skipping !== undefined) {
         const bytesRead = await handle.read(buf, 0, Math.min(buf.length, stat.size - position), position);
         if (bytesRead === 0) break;
+        sampler?.see(buf, 0, bytesRead, position);
         const newlineAt = buf.indexOf(0x0a);
         if (newlineAt === -1 || newlineAt >= bytesRead) {
           position += bytesRead;
@@ -120,6 +124,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       const want = Math.min(buf.length - carried, stat.size - position);
       const bytesRead = await handle.read(buf, carried, want, position);
       if (bytesRead === 0) break;
+      sampler?.see(buf, carried, bytesRead, position);
       position += bytesRead;
       const filled = carried + bytesRead;
       const lastNewline = buf.lastIndexOf(0x0a, filled - 1);
@@ -141,7 +146,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     else delete cursor.longLineFrom;
     if (buf.length <= 4 * chunkBytes) spareBuffer = buf;
     cursor.offset = position - carried;
-    cursor.fingerprint = cursor.offset > 0 ? await fingerprintAt(handle, cursor.offset) : undefined;
+    cursor.fingerprint = cursor.offset > 0 ? (sampler?.fingerprint(cursor.offset) ?? (await fingerprintAt(handle.read, cursor.offset))) : undefined;
     cursor.size = position;
     cursor.mtimeMs = stat.mtimeMs;
     return 'appended';
@@ -223,44 +228,6 @@ async function readByPath(cursor: FileCursor, adapter: PathAgentAdapter, sink: (
   // The newest write of any of them, so a database whose WAL is being written counts as recently active.
   cursor.mtimeMs = Math.max(main.mtimeMs, ...companions.map((s) => s?.mtimeMs ?? 0));
   return 'appended';
-}
-
-// The prefix already read is hashed whole up to this size; past it, sampled (see fingerprintAt).
-const fingerprintWholeBytes = 64 * 1024;
-const fingerprintEdgeBytes = 4096;
-const fingerprintSamples = 32;
-const fingerprintSampleBytes = 512;
-
-/**
- * FNV-1a over the bytes before `offset` (see FileCursor.fingerprint): all of them when there are at
- * most 64 KB; else the first and last 4 KB and 32 blocks of 512 bytes spread evenly in between
- * (~24 KB read per check, whatever the file size). A file deleted and recreated, truncated and
- * regrown, or edited in place within the hashed bytes no longer matches. Limit: an in-place edit of
- * a large file that touches none of the sampled blocks (and keeps the size) is not seen.
- */
-async function fingerprintAt(file: OpenFile, offset: number): Promise<number> {
-  const ranges: Array<[number, number]> = [];
-  if (offset <= fingerprintWholeBytes) ranges.push([0, offset]);
-  else {
-    ranges.push([0, fingerprintEdgeBytes]);
-    const span = offset - 2 * fingerprintEdgeBytes - fingerprintSampleBytes;
-    for (let i = 0; i < fingerprintSamples; i++) {
-      const at = fingerprintEdgeBytes + Math.floor((span * (i + 0.5)) / fingerprintSamples);
-      ranges.push([at, at + fingerprintSampleBytes]);
-    }
-    ranges.push([offset - fingerprintEdgeBytes, offset]);
-  }
-  const total = ranges.reduce((sum, [a, b]) => sum + b - a, 0);
-  const buf = Buffer.allocUnsafe(total);
-  let filled = 0;
-  for (const [from, to] of ranges) {
-    const n = await file.read(buf, filled, to - from, from);
-    filled += n;
-    if (n < to - from) break;
-  }
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < filled; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
-  return (hash ^ filled) >>> 0;
 }
 
 interface OpenFile {

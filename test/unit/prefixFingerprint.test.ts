@@ -1,0 +1,64 @@
+// A cold read gathers its fingerprint's bytes on the way instead of reading them again: the result
+// must be the fingerprint a later read computes from the file.
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { emptyTally } from '../../src/core/lineParser';
+import { newCursor } from '../../src/sources/logFiles';
+import { readNewLines } from '../../src/sources/logReader';
+import { FingerprintSampler, fingerprintAt } from '../../src/sources/prefixFingerprint';
+import { claudeAssistantLine } from '../helpers/logLines';
+
+const readFrom = (bytes: Buffer) => (buf: Buffer, offset: number, length: number, position: number) => bytes.copy(buf, offset, position, Math.min(bytes.length, position + length));
+
+describe('prefix fingerprint', () => {
+  it('gathered while reading in chunks of any size equals the one read afterwards', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 300_000 }), fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), fc.integer(), async (size, chunks, seed) => {
+        const bytes = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed) & 0xff;
+        const sampler = new FingerprintSampler(size);
+        let position = 0;
+        for (let k = 0; position < size; k++) {
+          const length = Math.min(chunks[k % chunks.length], size - position);
+          // The chunk sits anywhere in a larger buffer, as in the reader.
+          const buf = Buffer.alloc(length + 7);
+          bytes.copy(buf, 7, position, position + length);
+          sampler.see(buf, 7, length, position);
+          position += length;
+        }
+        assert.equal(sampler.fingerprint(size), await fingerprintAt(readFrom(bytes), size));
+        assert.equal(sampler.fingerprint(size - 1), undefined, 'another end offset: not known');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is not claimed when a read skipped bytes', () => {
+    const sampler = new FingerprintSampler(100_000);
+    const buf = Buffer.alloc(100_000);
+    sampler.see(buf, 0, 50_000, 0);
+    sampler.see(buf, 0, 40_000, 60_000);
+    assert.equal(sampler.fingerprint(100_000), undefined);
+  });
+
+  it('a cold read of a log stores the fingerprint of what it read', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-fingerprint-'));
+    try {
+      for (const count of [1, 40, 2_000]) {
+        const file = path.join(dir, `s${count}.jsonl`);
+        const text = Array.from({ length: count }, (_, i) => claudeAssistantLine({ id: `m${i}`, usage: { input: i, output: 1, cacheWrite: 0, cacheRead: 0 } })).join('\n') + '\n';
+        await fs.writeFile(file, text);
+        const cursor = newCursor('claude', file, `-p/s${count}.jsonl`);
+        await readNewLines(cursor, () => undefined, emptyTally(), 'sync');
+        const bytes = await fs.readFile(file);
+        assert.equal(cursor.offset, bytes.length);
+        assert.equal(cursor.fingerprint, await fingerprintAt(readFrom(bytes), bytes.length));
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
