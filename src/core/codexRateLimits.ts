@@ -38,28 +38,33 @@ function looksLikeFreshWindow(l: CodexRateLimit): boolean {
  * (it must not hide 80 % used); once that window has reset, a 0 % reading is real and shows.
  */
 export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
-  // Plain arrays, not a Map: this runs for every token_count line of every rollout, with two or three limits.
-  const keys: string[] = [];
+  // Plain arrays, not a Map keyed by codexLimitKey: this runs for every token_count line of every rollout.
   const merged: CodexRateLimit[] = [];
-  for (const l of known) put(keys, merged, codexLimitKey(l), l);
-  for (const next of incoming.length > 1 ? [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs) : incoming) {
-    const key = codexLimitKey(next);
-    const at = keys.indexOf(key);
+  for (const l of known) put(merged, merged.findIndex((m) => sameLimit(m, l)), l);
+  for (const next of isOldestFirst(incoming) ? incoming : [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs)) {
+    const at = merged.findIndex((m) => sameLimit(m, next));
     const current = at === -1 ? undefined : merged[at];
     if (current && next.observedAtMs < current.observedAtMs) continue;
     if (current && looksLikeFreshWindow(next) && current.usedPercent > 0 && (current.resetsAtMs === undefined || current.resetsAtMs > next.observedAtMs)) continue;
-    put(keys, merged, key, next);
+    put(merged, at, next);
   }
   return merged;
 }
 
-/** Sets the limit for a key, in the place the key was first seen (as a Map keeps it). */
-function put(keys: string[], merged: CodexRateLimit[], key: string, limit: CodexRateLimit): void {
-  const at = keys.indexOf(key);
-  if (at === -1) {
-    keys.push(key);
-    merged.push(limit);
-  } else merged[at] = limit;
+/** Same limit id and window (what codexLimitKey says, without building the key). */
+function sameLimit(a: CodexRateLimit, b: CodexRateLimit): boolean {
+  return a.name === b.name && (a.limitId ?? 'codex') === (b.limitId ?? 'codex');
+}
+
+function isOldestFirst(limits: readonly CodexRateLimit[]): boolean {
+  for (let i = 1; i < limits.length; i++) if (limits[i].observedAtMs < limits[i - 1].observedAtMs) return false;
+  return true;
+}
+
+/** Sets the limit at `at` (where its key was first seen, as a Map keeps it), or adds it. */
+function put(merged: CodexRateLimit[], at: number, limit: CodexRateLimit): void {
+  if (at === -1) merged.push(limit);
+  else merged[at] = limit;
 }
 
 /**

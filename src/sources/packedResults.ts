@@ -1,6 +1,5 @@
-import type { ParsedUsage } from '../core/usageEvent';
 import type { LineTally } from '../core/lineParser';
-import { sourceNames } from '../core/usageEvent';
+import { sourceNames, type ParsedUsage, type UsageEvent } from '../core/usageEvent';
 import type { FileCursor } from './logFiles';
 
 /** What reading one file produced, before its usage joins the ledger. */
@@ -99,16 +98,15 @@ export function unpackResults(packed: PackedResults): FileScanResult[] {
       let keyAt = keyStart[i];
       for (let r = first; r < first + count; r++) {
         const at = r * fieldsPerUsage;
-        sink({
-          dedupKey: numbers[at + 6] === 1 ? keys[keyAt++] : undefined,
-          event: {
-            source: sourceNames[numbers[at]], timestampMs: numbers[at + 1],
-            sessionId: names[numbers[at + 2]], agentId: names[numbers[at + 3]], project: names[numbers[at + 4]], model: names[numbers[at + 5]],
-            inputTokens: numbers[at + 7], outputTokens: numbers[at + 8], cacheWrite5mTokens: numbers[at + 9], cacheWrite1hTokens: numbers[at + 10], cacheReadTokens: numbers[at + 11],
-            ...(Number.isNaN(numbers[at + 12]) ? {} : { loggedCostUsd: numbers[at + 12] }),
-            ...(numbers[at + 13] > 0 ? { webSearchRequests: numbers[at + 13] } : {}),
-          },
-        });
+        const event: UsageEvent = {
+          source: sourceNames[numbers[at]], timestampMs: numbers[at + 1],
+          sessionId: names[numbers[at + 2]], agentId: names[numbers[at + 3]], project: names[numbers[at + 4]], model: names[numbers[at + 5]],
+          inputTokens: numbers[at + 7], outputTokens: numbers[at + 8], cacheWrite5mTokens: numbers[at + 9], cacheWrite1hTokens: numbers[at + 10], cacheReadTokens: numbers[at + 11],
+        };
+        // Set only when present, as the reader made them (no spread: this runs for every record of a cold scan).
+        if (!Number.isNaN(numbers[at + 12])) event.loggedCostUsd = numbers[at + 12];
+        if (numbers[at + 13] > 0) event.webSearchRequests = numbers[at + 13];
+        sink({ dedupKey: numbers[at + 6] === 1 ? keys[keyAt++] : undefined, event });
       }
     },
   }));
