@@ -1,0 +1,80 @@
+// Issue 19: a warm `status` costs what the status window holds, not what the history holds. Two histories with the
+// same last month, one with three more years before it: the warm run of the long one must not take more memory.
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { claudeAssistantLine } from '../helpers/logLines';
+
+const repo = path.resolve(__dirname, '..', '..');
+const dayMs = 86_400_000;
+const requestsPerDay = 150;
+
+/** Runs the CLI (from source) with the persisted index and returns its stdout and peak RSS. */
+function runMeasured(args: string[], env: Record<string, string>, dir: string): Promise<{ code: number | null; maxRssBytes: number; stdout: string; stderr: string }> {
+  const rssFile = path.join(dir, `rss-${process.hrtime.bigint()}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--require', path.join(repo, 'test', 'helpers', 'maxRss.cjs'), '--import', 'tsx', path.join(repo, 'src', 'cli.ts'), ...args], {
+      cwd: repo,
+      env: { ...process.env, TOKENMETER_SETTINGS: '', NO_COLOR: '1', TZ: 'UTC', TOKENMETER_MAXRSS_FILE: rssFile, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr, maxRssBytes: fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : Infinity }));
+  });
+}
+
+/** One session file per day, `requestsPerDay` requests each, for the days `fromDay`..`toDay` before now. */
+function writeDays(project: string, fromDaysAgo: number, toDaysAgo: number): void {
+  const nowMs = Date.now();
+  for (let daysAgo = fromDaysAgo; daysAgo >= toDaysAgo; daysAgo--) {
+    const dayStartMs = nowMs - daysAgo * dayMs;
+    const lines: string[] = [];
+    for (let i = 0; i < requestsPerDay; i++) {
+      lines.push(claudeAssistantLine({ id: `d${daysAgo}r${i}`, sessionId: `s${daysAgo}`, usage: { input: 100 + i, output: 10, cacheWrite: 5, cacheRead: 1000 }, timestamp: new Date(dayStartMs + i * 60_000).toISOString() }));
+    }
+    const file = path.join(project, `s${daysAgo}.jsonl`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const mtime = new Date(dayStartMs + requestsPerDay * 60_000);
+    fs.utimesSync(file, mtime, mtime);
+  }
+}
+
+describe('stress: warm status memory follows the status window, not the history (issue 19)', function () {
+  this.timeout(900_000);
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-warm-memory-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('three more years of history cost a warm status no more than a few MB, and totals stay those of the last month', async () => {
+    const runs: Record<string, { cold: number; warm: number[]; month: unknown }> = {};
+    for (const [name, oldestDaysAgo] of [['month', 30], ['years', 30 + 3 * 365]] as const) {
+      const home = path.join(dir, name);
+      const project = path.join(home, 'claude', 'projects', '-home-dev-repo');
+      fs.mkdirSync(project, { recursive: true });
+      writeDays(project, oldestDaysAgo, 0);
+      const env = { HOME: home, CLAUDE_CONFIG_DIR: path.join(home, 'claude'), CODEX_HOME: path.join(home, 'codex'), TOKENMETER_CACHE_DIR: path.join(home, 'cache'), TOKENMETER_STATE_DIR: path.join(home, 'state') };
+      const cold = await runMeasured(['status', '--json'], env, dir);
+      assert.equal(cold.code, 0, cold.stderr.slice(0, 2000));
+      const warm = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const r = await runMeasured(['status', '--json'], env, dir);
+        assert.equal(r.code, 0, r.stderr.slice(0, 2000));
+        warm.push(r);
+      }
+      const json = JSON.parse(warm[0].stdout);
+      runs[name] = { cold: cold.maxRssBytes, warm: warm.map((r) => r.maxRssBytes), month: json.month };
+      process.stdout.write(`      ${name}: ${(oldestDaysAgo + 1) * requestsPerDay} requests; cold status peak RSS ${(cold.maxRssBytes / 1e6).toFixed(0)} MB, warm ${warm.map((r) => (r.maxRssBytes / 1e6).toFixed(0)).join(', ')} MB\n`);
+    }
+    // Same last month, so the same month totals (the month can hold no day older than 31 days).
+    assert.deepEqual(runs.years.month, runs.month.month);
+    // The cold run of the long history holds every request; the warm one only the window.
+    const warmLong = Math.min(...runs.years.warm);
+    const warmShort = Math.min(...runs.month.warm);
+    assert.ok(runs.years.cold - warmLong > 20e6, `the long history's cold run (${(runs.years.cold / 1e6).toFixed(0)} MB) holds much more than its warm run (${(warmLong / 1e6).toFixed(0)} MB)`);
+    assert.ok(warmLong - warmShort < 12e6, `warm status: ${(warmLong / 1e6).toFixed(0)} MB with three more years against ${(warmShort / 1e6).toFixed(0)} MB`);
+  });
+});
