@@ -81,6 +81,16 @@ export class Ledger {
     return out.filter((e) => e.timestampMs >= startMs);
   }
 
+  /**
+   * The rows at positions `from` and after. Positions only grow: a new request is appended, a repeat merges
+   * into its row in place. So `rowsFrom(n)` after reading `size` = n gives what was added since (a live view).
+   */
+  rowsFrom(from: number): UsageEvent[] {
+    if (this.packed && from < this.packed.firstRow) this.readOlderNow();
+    this.materialize(Math.max(0, from));
+    return this.rows.slice(from);
+  }
+
   /** Makes objects of the restored rows from `from` on. */
   private materialize(from: number): void {
     const packed = this.packed;

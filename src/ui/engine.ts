@@ -7,6 +7,7 @@ import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runawa
 import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
 import type { Settings } from '../core/settings';
 import { settingsImpact } from '../core/settingsChange';
+import { statusWindowMs } from '../core/snapshot';
 import type { UsageEvent } from '../core/usageEvent';
 import { BudgetAlerts } from './budgetAlerts';
 import { BudgetService } from './budgetService';
@@ -155,7 +156,10 @@ export class Engine implements vscode.Disposable {
     const settings = this.settings.current;
     const snapshot = state.snapshot;
     const nowMs = Date.now();
-    const events = service.scanner.ledger.events();
+    const readings = budgets.readings();
+    // The status needs the last month (statusWindowMs); rows of a restored index older than that stay packed
+    // unless an endpoint's reading needs them (as in `tokenmeter status`).
+    const events = readings.length > 0 ? service.scanner.ledger.events() : service.scanner.ledger.eventsSince(nowMs - statusWindowMs);
     let overlay: StatusOverlay | undefined;
     try {
       const status = (this.status = computeStatus({
@@ -165,7 +169,7 @@ export class Engine implements vscode.Disposable {
         budget: settings.budget,
         nowMs,
         snapshot,
-        readings: budgets.readings(),
+        readings,
         planWindows: budgets.planQuotas(nowMs),
         codexCredits: service.scanner.codexCredits(),
       }));

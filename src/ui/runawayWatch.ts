@@ -42,17 +42,17 @@ export class RunawayWatch {
    */
   update(ledger: Ledger, nowMs: number, cursors: readonly FileCursor[] = []): RunawayAlert[] {
     if (!this.settings.runaway.enabled) return [];
-    const events = ledger.events();
     let fired: RunawayAlert[];
-    if (ledger !== this.ledger || events.length < this.observed) {
+    if (ledger !== this.ledger || ledger.size < this.observed) {
       this.actions = new ActionTail();
-      fired = this.rebuild(ledger, events, this.recentActions(cursors, nowMs), nowMs);
+      // The baseline's week, not every request ever (rows of a restored index stay packed: Ledger.eventsSince).
+      fired = this.rebuild(ledger, ledger.eventsSince(nowMs - baselineMs), this.recentActions(cursors, nowMs), nowMs);
     } else {
       const actions = this.recentActions(cursors, nowMs);
-      if (events.length === this.observed && actions.length === 0) return [];
+      if (ledger.size === this.observed && actions.length === 0) return [];
       // An old file read late is history, not a live session.
-      const fresh = events.slice(this.observed).filter((e) => e.timestampMs >= nowMs - replayMs);
-      this.observed = events.length;
+      const fresh = ledger.rowsFrom(this.observed).filter((e) => e.timestampMs >= nowMs - replayMs);
+      this.observed = ledger.size;
       fired = replayInto(this.detector!, fresh, actions, this.costOf);
     }
     const out: RunawayAlert[] = [];
@@ -72,7 +72,7 @@ export class RunawayWatch {
   private rebuild(ledger: Ledger, events: readonly UsageEvent[], actions: readonly AgentAction[], nowMs: number): RunawayAlert[] {
     const started = Date.now();
     this.ledger = ledger;
-    this.observed = events.length;
+    this.observed = ledger.size;
     const recent: UsageEvent[] = [];
     const history: UsageEvent[] = [];
     for (const e of events) {

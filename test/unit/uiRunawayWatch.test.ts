@@ -42,6 +42,32 @@ describe('RunawayWatch: the runaway detector fed from the live ledger', () => {
     assert.match(logs[0], /replayed 240 recent requests/);
   });
 
+  it('on a ledger restored from the index, reads the baseline week only; the older rows only when new requests need their keys', () => {
+    const full = new Ledger();
+    for (let day = 60; day > 8; day--) full.add({ event: ev(`past${day}`, '', nowMs - day * 86_400_000), dedupKey: `p${day}` });
+    fanOut(full, 'live', nowMs);
+    const saved = full.serialize();
+    const fields = saved.rows.length / full.size;
+    const sinceMs = nowMs - 8 * 86_400_000;
+    let firstRow = 0;
+    while (saved.rows[firstRow * fields + 1] < sinceMs) firstRow++;
+    let reads = 0;
+    const restored = Ledger.restore({
+      strings: saved.strings, duplicateCount: 0, rowCount: full.size, firstRow, olderBeforeMs: sinceMs, newestRows: saved.rows.slice(firstRow * fields),
+      readOlder: () => {
+        reads++;
+        return { rows: saved.rows.slice(0, firstRow * fields), keys: saved.keys, keyRows: saved.keyRows };
+      },
+    });
+    const { w } = watch();
+    assert.deepEqual(w.update(restored, nowMs).map((a) => a.sessionId), ['live']);
+    assert.equal(reads, 0);
+    // New requests are checked against every key: that reads the older part, once; the watch then sees only them.
+    fanOut(restored, 'next', nowMs + 5 * 60_000);
+    assert.deepEqual(w.update(restored, nowMs + 5 * 60_000).map((a) => a.sessionId), ['next']);
+    assert.equal(reads, 1);
+  });
+
   it('observes new events in time order and notifies a session at most once in 15 minutes', () => {
     const ledger = new Ledger();
     ledger.add({ event: ev('calm', '', nowMs - 60_000), dedupKey: 'c1' });
