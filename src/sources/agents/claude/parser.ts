@@ -1,4 +1,4 @@
-import { FieldPicker, isJsonShapeBounded, NOT_WANTED } from '../../../core/jsonText';
+import { FieldPicker, isJsonShapeBounded, NOT_WANTED, type FieldShape } from '../../../core/jsonText';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import type { ClaudeFileContext } from './paths';
@@ -107,31 +107,30 @@ function parseWithoutContent(buf: Buffer, start: number, end: number, usageAt: n
   }
 }
 
-// What usageFromClaudeRecord reads of a line; a line whose top-level `type` is not `assistant` is not read on.
-const claudeFields = new FieldPicker(
-  {
-    type: true,
-    timestamp: true,
-    sessionId: true,
-    isSidechain: true,
-    agentId: true,
-    requestId: true,
-    message: {
-      id: true,
-      model: true,
-      usage: {
-        input_tokens: true,
-        output_tokens: true,
-        cache_creation_input_tokens: true,
-        cache_read_input_tokens: true,
-        cache_creation: { ephemeral_1h_input_tokens: true },
-        speed: true,
-        server_tool_use: { web_search_requests: true },
-      },
+// Every field usageFromClaudeRecord reads of a line (a field read there but missing here would read
+// as absent: test/unit/parserExactness.test.ts records every read and fails on one not listed); a line whose top-level `type` is not `assistant` is not read on.
+export const claudeLineFields: FieldShape = {
+  type: true,
+  timestamp: true,
+  sessionId: true,
+  isSidechain: true,
+  agentId: true,
+  requestId: true,
+  message: {
+    id: true,
+    model: true,
+    usage: {
+      input_tokens: true,
+      output_tokens: true,
+      cache_creation_input_tokens: true,
+      cache_read_input_tokens: true,
+      cache_creation: { ephemeral_1h_input_tokens: true },
+      speed: true,
+      server_tool_use: { web_search_requests: true },
     },
   },
-  { key: 'type', accept: ['assistant'] },
-);
+};
+const claudeFields = new FieldPicker(claudeLineFields, { key: 'type', accept: ['assistant'] });
 
 /** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
 export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {

@@ -1,5 +1,5 @@
 import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
-import { FieldPicker, NOT_WANTED } from '../../../core/jsonText';
+import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/jsonText';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
 
@@ -165,22 +165,21 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
 
 const totalsFields = { input_tokens: true, cached_input_tokens: true, cache_read_input_tokens: true, output_tokens: true, total_tokens: true } as const;
 const windowFields = { used_percent: true, window_minutes: true, resets_at: true, resets_in_seconds: true } as const;
-// What usageFromCodexRecord reads of a line; other line types (response items: most of the bytes) are not read on.
-const codexFields = new FieldPicker(
-  {
-    timestamp: true,
+// Every field usageFromCodexRecord reads of a line (a field read there but missing here would read
+// as absent: test/unit/parserExactness.test.ts records every read and fails on one not listed); other line types (response items: most of the bytes) are not read on.
+export const codexLineFields: FieldShape = {
+  timestamp: true,
+  type: true,
+  payload: {
     type: true,
-    payload: {
-      type: true,
-      id: true,
-      cwd: true,
-      model: true,
-      info: { total_token_usage: totalsFields, last_token_usage: totalsFields },
-      rate_limits: { limit_id: true, limit_name: true, plan_type: true, primary: windowFields, secondary: windowFields },
-    },
+    id: true,
+    cwd: true,
+    model: true,
+    info: { total_token_usage: totalsFields, last_token_usage: totalsFields },
+    rate_limits: { limit_id: true, limit_name: true, plan_type: true, primary: windowFields, secondary: windowFields, credits: { has_credits: true, unlimited: true, balance: true } },
   },
-  { key: 'type', accept: ['event_msg', 'turn_context', 'session_meta'] },
-);
+};
+const codexFields = new FieldPicker(codexLineFields, { key: 'type', accept: ['event_msg', 'turn_context', 'session_meta'] });
 
 /** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
 export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
