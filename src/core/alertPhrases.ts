@@ -1,10 +1,9 @@
-// Runaway and budget warnings and the routing hint for one display language and currency. In
+// Runaway and budget warnings for one display language and currency. In
 // English with US dollars they are the core's own sentences (`RunawayAlert.message`,
-// `BudgetNotification.message`, `LiveRoutingHint.text`, what the CLI prints); otherwise they are
+// `BudgetNotification.message`, what the CLI prints; the routing hints' words are in routing/routingPhrases.ts); otherwise they are
 // rebuilt from the numbers behind them. Pure, like format.ts.
 import type { Formatter } from './format';
 import type { PacingWarning, WindowPacing } from './pacing';
-import type { LiveRoutingHint } from './router';
 import { largeContextTokens, shortSessionId, timesText, type RunawayAlert, type RunawayStatus } from './runaway';
 import { describeDay, type BudgetNotification, type ThresholdInput } from './thresholds';
 
@@ -80,22 +79,6 @@ export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, in
       // English names the cap again in lower case ("the monthly cap"); Chinese has no case.
       return fmt.l10n.t('{0}: At today\'s rate the {1} runs out {2}.', label, fmt.language === 'en' ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label, day(n.runsOutAtMs));
   }
-}
-
-/** The routing hint's status bar text (without its icon) and hover detail. */
-export function routingHintTexts(fmt: Formatter, hint: LiveRoutingHint): { text: string; detail: string } {
-  if (fmt.speaksCoreText) return { text: hint.text, detail: hint.detail };
-  const b = hint.basis;
-  const [would, spent, context] = [fmt.money(b.wouldUsd), fmt.money(b.spentUsd), fmt.tokens(b.medianContextTokens)];
-  return {
-    text: fmt.language === 'en' ? hint.text : fmt.l10n.t('{0} would do · −{1}%', b.suggestedModelName, hint.savingPct),
-    detail: [
-      fmt.l10n.t('The last {0} requests on {1} look simple:', b.requests, b.currentModelName),
-      fmt.l10n.t('median reply {0} tokens, median new input {1} tokens, context {2}.', b.medianReplyTokens, b.medianNewInputTokens, context),
-      fmt.l10n.t('{0} would have cost {1} instead of {2} (−{3}%).', b.suggestedModelName, would, spent, hint.savingPct),
-      fmt.l10n.t('Switch with /model in Claude Code if the work stays this simple.'),
-    ].join('\n'),
-  };
 }
 
 /** "Claude 5h" / "Codex 7d": a plan window's short name (product names and window codes stay as they are). */

@@ -4,11 +4,10 @@ import { computeStatus, type Status } from '../core/status/computeStatus';
 import { readingOfLimit, remainingUsdOf, tightestLimit, type Limit } from '../core/status/limit';
 import { runawayAlertItems } from '../core/dashboardData';
 import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runaway';
-import { liveRoutingHint, type LiveRoutingHint, type ModelTiers } from '../core/router';
+import type { ModelTiers } from '../core/router';
 import type { Settings } from '../core/settings';
 import { settingsImpact } from '../core/settingsChange';
 import { statusWindowMs } from '../core/snapshot';
-import type { UsageEvent } from '../core/usageEvent';
 import { BudgetAlerts } from './budgetAlerts';
 import { BudgetService } from './budgetService';
 import { CommandId } from './commandIds';
@@ -29,6 +28,7 @@ import { SettingsReader } from './settings';
 import type { StatusBar, StatusOverlay } from './statusBar';
 import { UsageService, type ServiceState } from './usageService';
 import { claimNotification } from '../sources/notifyOnce';
+import { claudeTranscriptOf, RetryPhraseCounter } from '../sources/sessionTranscript';
 import { defaultStateDir } from '../sources/statusLineStore';
 import { englishUsd, Formatter } from '../core/format';
 import { codexWindowReadings, duePacingWarnings, pacingOfAll, type WindowPacing } from '../core/pacing';
@@ -36,9 +36,6 @@ import { pacingWarningText } from '../core/alertPhrases';
 
 /** What the engine needs from the extension context (passed in by extension.ts). */
 export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
-
-/** The routing hint looks at the latest session only while it is active. */
-const hintActiveMs = 15 * 60_000;
 
 /**
  * Everything heavy (zod, price data, the scanner) lives in this separately bundled
@@ -59,6 +56,10 @@ export class Engine implements vscode.Disposable {
   /** The settings the running parts were built from. */
   private applied: Settings;
   private readonly runawayNotifiedAtMs = new Map<string, number>();
+  /** "Let me try a different approach" in the session in progress, read from its transcript's tail. */
+  private retryPhrases: { sessionId: string; count: number } | undefined;
+  private readonly retryCounter = new RetryPhraseCounter();
+  private retryRead: Promise<void> | undefined;
 
   constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void, private readonly context: EngineContext) {
     // This bundle is dist/engine.js: the extension's root is one folder up.
@@ -172,7 +173,9 @@ export class Engine implements vscode.Disposable {
         readings,
         planWindows: budgets.planQuotas(nowMs),
         codexCredits: service.scanner.codexCredits(),
+        routing: { tiers: this.tiers(), liveHints: settings.routing.liveHints, retryPhrases: this.retryPhrases },
       }));
+      this.readRetryPhrases(status);
       const fired = this.runaway?.update(service.scanner.ledger, nowMs, service.scanner.fileCursors()) ?? [];
       for (const alert of fired.slice(0, 1)) {
         if (!this.claim(`runaway:${alert.sessionId}`, 15 * 60_000)) continue;
@@ -194,7 +197,6 @@ export class Engine implements vscode.Disposable {
         status,
         pacing,
         runaway: this.runaway?.status(nowMs) ?? runawayStatusOf([]),
-        hint: settings.routing.liveHints ? this.routingHint(events, nowMs) : undefined,
         priceDataDate: service.prices.dataDate,
       };
       this.alerts.evaluate(status.tightest, {
@@ -224,23 +226,23 @@ export class Engine implements vscode.Disposable {
     return { small: r.smallModel, medium: r.mediumModel, large: r.largeModel };
   }
 
-  /** The latest active session's main-agent requests, in time order, through the live hint. */
-  private routingHint(events: readonly UsageEvent[], nowMs: number): LiveRoutingHint | undefined {
-    let latest: UsageEvent | undefined;
-    // The ledger grows at the end; the latest session's requests are among the last few hundred.
-    for (let i = events.length - 1; i >= Math.max(0, events.length - 500); i--) {
-      const e = events[i];
-      if (e.agentId === '' && (!latest || e.timestampMs > latest.timestampMs)) latest = e;
-    }
-    if (!latest || nowMs - latest.timestampMs > hintActiveMs) return undefined;
-    const session: UsageEvent[] = [];
-    for (let i = events.length - 1; i >= Math.max(0, events.length - 2_000); i--) {
-      const e = events[i];
-      if (e.sessionId === latest.sessionId && nowMs - e.timestampMs <= 2 * hintActiveMs) session.push(e);
-    }
-    session.sort((a, b) => a.timestampMs - b.timestampMs);
-    const prices = this.service!.prices;
-    return liveRoutingHint(session, latest.model, this.tiers(), { priceOf: (m) => prices.ratesFor(m) });
+  /**
+   * Counts the agent's retry phrases in the session in progress (Claude Code transcripts) in the
+   * background; when the count changes, the status is computed again with it.
+   */
+  private readRetryPhrases(status: Status): void {
+    const session = status.routing?.session;
+    const service = this.service;
+    if (!session || session.source !== 'claude' || !service || this.retryRead) return;
+    this.retryRead = (async () => {
+      const file = await claudeTranscriptOf(service.roots.claudeDirs, session.project, session.sessionId);
+      const count = file ? await this.retryCounter.count(file) : 0;
+      const before = this.retryPhrases;
+      this.retryPhrases = { sessionId: session.sessionId, count };
+      if ((before?.sessionId !== session.sessionId || before.count !== count) && this.service === service) this.update(service.state);
+    })()
+      .catch((error: unknown) => this.log(`Could not read the session transcript for retry phrases: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => { this.retryRead = undefined; });
   }
 
   private async notifyEndpointError(sourceId: string, message: string, isAuth: boolean): Promise<void> {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { pacingLineText, pacingStatusText, routingHintTexts, runawayStatusTexts } from '../core/alertPhrases';
+import { pacingLineText, pacingStatusText, runawayStatusTexts } from '../core/alertPhrases';
 import type { WindowPacing } from '../core/pacing';
 import type { RunawayStatus } from '../core/runaway';
-import type { LiveRoutingHint } from '../core/router';
+import { escalationHintTexts, routingHintTexts } from '../core/routing/routingPhrases';
+import type { SessionRouting } from '../core/routing/sessionRouting';
 import { englishUsd, Formatter } from '../core/format';
 import type { DisplaySettings } from '../core/settings';
 import type { BudgetState, StatusSnapshot } from '../core/snapshot';
@@ -11,12 +12,11 @@ import { formatTokens } from '../core/format';
 import { logFolders } from '../sources/logFiles';
 import type { ServiceState } from './usageService';
 
-/** What the engine adds to the log snapshot: the status model (every limit), the runaway state, the routing hint. */
+/** What the engine adds to the log snapshot: the status model (every limit, the routing hint), the runaway state. */
 export interface StatusOverlay {
   nowMs: number;
   status: Status;
   runaway: RunawayStatus;
-  hint?: LiveRoutingHint;
   /** Every official window's pace (used % vs time gone, run-out, reset). */
   pacing?: readonly WindowPacing[];
   /** The date of the price data in use (bundled, or refreshed with `tokenmeter.priceDataRefresh`), YYYY-MM-DD. */
@@ -48,6 +48,13 @@ function budgetLine(b: BudgetState, fmt: Formatter): string {
   return b.projectedExhaustMs ? vscode.l10n.t('{0} — at this rate the cap is reached {1}', line, fmt.dateTime(b.projectedExhaustMs)) : line;
 }
 
+/** The session's routing hint with its icon: the cheap model thrashing, or a cheaper model that would do. */
+export function routingHintOf(routing: SessionRouting | undefined, fmt: Formatter): { icon: string; text: string; detail: string } | undefined {
+  if (routing?.escalation) return { icon: '$(arrow-up)', ...escalationHintTexts(fmt, routing.escalation) };
+  if (routing?.hint) return { icon: '$(lightbulb)', ...routingHintTexts(fmt, routing.hint) };
+  return undefined;
+}
+
 /** The tooltip; `fmt` sets the locale and currency of every number (English/USD by default). */
 export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverlay, fmt: Formatter = englishUsd): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
@@ -58,6 +65,8 @@ export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverla
     for (const line of runawayStatusTexts(fmt, overlay.runaway).lines) md.appendMarkdown(`- ${escapeMarkdown(line)}\n`);
     md.appendMarkdown(`\n[${vscode.l10n.t('Show Runaway Sessions')}](command:tokenmeter.showRunawaySessions)\n\n---\n\n`);
   }
+  const hint = routingHintOf(overlay?.status.routing, fmt);
+  if (hint) md.appendMarkdown(`${hint.icon} ${escapeMarkdown(hint.text)}\n\n---\n\n`);
   const priceDate = overlay?.priceDataDate ? ` ${vscode.l10n.t('(price data of {0})', overlay.priceDataDate)}` : '';
   md.appendMarkdown(`**Tokenmeter** — ${vscode.l10n.t('estimated from local logs and list prices')}${priceDate}\n\n`);
   md.appendMarkdown(`| | ${vscode.l10n.t('Cost')} | ${vscode.l10n.t('Tokens')} |\n|---|---:|---:|\n`);
@@ -130,11 +139,11 @@ export class StatusBar implements vscode.Disposable {
   /** The state with the engine's overlay (undefined: none yet): one render. */
   show(state: ServiceState, overlay: StatusOverlay | undefined): void {
     this.overlay = overlay;
-    const hint = overlay?.hint;
+    const hint = routingHintOf(overlay?.status.routing, this.formatter());
     if (hint) {
-      const { text, detail } = routingHintTexts(this.formatter(), hint);
-      this.hintItem.text = `$(lightbulb) ${text}`;
-      this.hintItem.tooltip = detail;
+      // Model names come from logs: a "$(…)" in one stays text, not an icon.
+      this.hintItem.text = `${hint.icon} ${hint.text.replace(/\$\(/g, '$\u200B(')}`;
+      this.hintItem.tooltip = hint.detail;
       this.hintItem.show();
     } else {
       this.hintItem.hide();

@@ -8,6 +8,7 @@
 //      "Set API Key" from the palette, after which the gateway's quota is the tightest limit          alert-endpoint.png
 //   4. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
 //   5. the quiet routing hint for simple work on Opus, with its hover                                          alert-routing-hint.png
+//   5b. a cheap model that keeps saying "let me try a different approach": the escalation hint from the transcript   alert-escalation-hint.png
 //   6. "Connect Claude Code Status Line" (modal with the change), the installed command fed like Claude Code
 //      feeds it, and the official 5-hour quota in the tooltip; "Install Claude Code Budget Hook"          alert-statusline.png
 // Run: npm run build && node test/integration/uiAlerts.mjs [--keep]
@@ -66,11 +67,11 @@ async function check(title, fn) {
   }
 }
 
-function assistant({ sessionId, agentId, timestampMs, id, model, usage, cwd }) {
+function assistant({ sessionId, agentId, timestampMs, id, model, usage, cwd, text = 'ok' }) {
   const line = {
     parentUuid: null, isSidechain: Boolean(agentId), userType: 'external', cwd, sessionId, version: '2.0.14', gitBranch: 'main',
     type: 'assistant', uuid: `u-${id}`, timestamp: new Date(timestampMs).toISOString(), requestId: `req_${id}`,
-    message: { id: `msg_${id}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage },
+    message: { id: `msg_${id}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null, usage },
   };
   if (agentId) line.agentId = agentId;
   return JSON.stringify(line);
@@ -130,6 +131,22 @@ function writeSimpleOpusSession(claudeDir, nowMs) {
     }));
   }
   const file = path.join(claudeDir, 'projects', '-home-dev-docs', `${sessionId}.jsonl`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** Haiku giving up on approach after approach (its own words, in its replies), on requests of different shapes. */
+function writeThrashingHaikuSession(claudeDir, nowMs) {
+  const sessionId = '88888888-7777-4666-a555-444444444444';
+  const cwd = '/home/dev/shop';
+  const lines = [user({ sessionId, timestampMs: nowMs - 2.5 * MINUTE_MS, text: 'the upload test fails about one run in ten, fix it', cwd })];
+  const says = ['Let me look at the test.', "That didn't work. Let me try a different approach.", 'Still failing. Let me try another approach.',
+    'Let me try a different approach: mock the clock.', "That still doesn't work; let me try a simpler approach."];
+  says.forEach((text, i) => lines.push(assistant({
+    sessionId, timestampMs: nowMs - (2 - i * 0.4) * MINUTE_MS, id: `thrash_${i}`, model: 'claude-haiku-4-5-20251001', cwd, text,
+    usage: { input_tokens: 400 + 700 * i, output_tokens: 300 + 500 * i, cache_creation_input_tokens: 1_000, cache_read_input_tokens: 20_000 },
+  })));
+  const file = path.join(claudeDir, 'projects', '-home-dev-shop', `${sessionId}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
@@ -305,6 +322,21 @@ async function main() {
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       await page.waitForTimeout(400);
       await screenshot(page, 'alert-routing-hint.png', { clip: bottomRight(page, 1000, 300) });
+      return `"${hint.text}"`;
+    });
+
+    await check('Haiku saying "let me try a different approach" again and again turns the hint into an escalation (alert-escalation-hint.png)', async () => {
+      writeThrashingHaikuSession(claudeDir, Date.now());
+      const hint = await poll(async () => (await tokenmeterItems(page)).find((i) => i.icons.includes('arrow-up')), { timeoutMs: 30_000, intervalMs: 500 });
+      if (!hint) fail(`no escalation hint; items: ${JSON.stringify(await tokenmeterItems(page))}`);
+      if (!/Haiku has retried 4 times; Sonnet is likely cheaper from here/.test(hint.text)) fail(`unexpected hint text: ${hint.text}`);
+      await page.locator(`.part.statusbar [id="${hint.id}"]`).hover();
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const hoverText = await hover.innerText();
+      if (!/This run of retries has cost/.test(hoverText)) fail(`hover: ${hoverText}`);
+      await page.waitForTimeout(400);
+      await screenshot(page, 'alert-escalation-hint.png', { clip: bottomRight(page, 1000, 300) });
       return `"${hint.text}"`;
     });
 

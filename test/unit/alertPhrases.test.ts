@@ -2,9 +2,8 @@
 // English/USD (what the CLI prints), Chinese and yuan rebuilt from the same numbers.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { budgetNotificationText, routingHintTexts, runawayAlertText, runawayStatusTexts } from '../../src/core/alertPhrases';
+import { budgetNotificationText, runawayAlertText, runawayStatusTexts } from '../../src/core/alertPhrases';
 import { englishUsd, Formatter } from '../../src/core/format';
-import { liveRoutingHint } from '../../src/core/router';
 import { runawayKinds, runawayMessage, runawayStatusOf, type RunawayAlert } from '../../src/core/runaway';
 import { describeDay, evaluateThresholds, projectOverrun, type ThresholdInput } from '../../src/core/thresholds';
 
@@ -106,19 +105,6 @@ describe('alert phrases', () => {
     const window = input(96, { unit: 'percent', limitUsd: 100, budgetLabel: 'Claude 5-hour window' });
     const [planWarning] = evaluateThresholds(window, undefined).notifications;
     assert.equal(budgetNotificationText(zhCny, planWarning, window), 'Claude 5-hour window 已用 96%。');
-  });
-
-  it('give the routing hint in Chinese and yuan, and as the core says it in English/USD', () => {
-    const simple = Array.from({ length: 6 }, () => ({
-      source: 'claude' as const, timestampMs: 0, sessionId: 's', agentId: '', project: 'p', model: 'claude-opus-4-5',
-      inputTokens: 50, outputTokens: 300, cacheWrite5mTokens: 800, cacheWrite1hTokens: 0, cacheReadTokens: 25_000,
-    }));
-    const hint = liveRoutingHint(simple, 'claude-opus-4-5', { small: 'claude-haiku-4-5', medium: 'claude-sonnet-4-5', large: 'claude-opus-4-5' })!;
-    assert.deepEqual(routingHintTexts(englishUsd, hint), { text: hint.text, detail: hint.detail });
-    const zh = routingHintTexts(zhCny, hint);
-    assert.equal(zh.text, 'Haiku 即可 · −80%');
-    assert.match(zh.detail, /^最近 6 次 Opus 请求看起来很简单：\n回复中位数 300 tokens，新输入中位数 850 tokens，上下文 25\.9K tok。\n用 Haiku 只需 ¥[\d.]+，而不是 ¥[\d.]+（−80%）。\n/);
-    assert.ok(!routingHintTexts(enCny, hint).detail.includes('$'));
   });
 
   it('names days in Chinese as the English phrases do', () => {

@@ -111,7 +111,7 @@ export function escalationShift(profile: EscalationProfile): number {
 export interface EscalationHint {
   currentModel: string;
   suggestedModel: string;
-  /** Retries seen: repeated steps plus "different approach" phrases. */
+  /** Retries seen: repeated steps plus the agent's replies announcing another approach. */
   retries: number;
   /** Spent on the current model in this run of retries (USD). */
   spentUsd: number;
@@ -121,8 +121,8 @@ export interface EscalationHint {
 
 /**
  * The session's recent main-agent requests on a small- or medium-tier model: when the same step has
- * been tried `minRetries` times (near-identical requests, or `retryPhrases` counted in the agent's
- * replies), suggest the next tier up.
+ * been tried `minRetries` times (near-identical requests, plus `retryPhrases`: the agent's replies
+ * that announced another approach), suggest the next tier up.
  */
 export function escalationHint(
   recentRequests: readonly UsageEvent[],

@@ -2,10 +2,13 @@
  * The router's words — reasons, kind and topic names — in the display language, through the one
  * phrasebook (`phrases.ts`). English is the key itself, so `route --json` and the CLI keep their text.
  */
+import type { Formatter } from '../format';
 import { phrasebook, type Phrasebook } from '../phrases';
 import type { TaskKind } from '../taskKind';
 import type { HardTopic, RequestFeatures } from './signals';
-import type { Tier } from './tiers';
+import type { EscalationHint } from './escalation';
+import type { LiveRoutingHint } from './liveHint';
+import { modelDisplayName, type Tier } from './tiers';
 
 const english = phrasebook('en');
 
@@ -95,4 +98,36 @@ export function adviceReason(tier: Tier, f: RequestFeatures, spansSeveralPlaces:
   if (topics.length > 0) return p.t('{0}; touches {1} but looks contained', head, joinAnd(topics, p));
   if (spansSeveralPlaces) return p.t('{0}; spans several places but no hard topics', head);
   return p.t('{0}; no signs of concurrency, security or design work', head);
+}
+
+/** The live "a cheaper model would do" hint's status bar text (without its icon) and hover detail. */
+export function routingHintTexts(fmt: Formatter, hint: LiveRoutingHint): { text: string; detail: string } {
+  // English with US dollars: the core's own sentences, as the CLI prints them.
+  if (fmt.speaksCoreText) return { text: hint.text, detail: hint.detail };
+  const b = hint.basis;
+  const p = fmt.l10n;
+  return {
+    text: p.t('{0} would do · −{1}%', b.suggestedModelName, hint.savingPct),
+    detail: [
+      p.t('The last {0} requests on {1} look simple:', b.requests, b.currentModelName),
+      p.t('median reply {0} tokens, median new input {1} tokens, context {2}.', b.medianReplyTokens, b.medianNewInputTokens, fmt.tokens(b.medianContextTokens)),
+      p.t('{0} would have cost {1} instead of {2} (−{3}%).', b.suggestedModelName, fmt.money(b.wouldUsd), fmt.money(b.spentUsd), hint.savingPct),
+      p.t('Switch with /model in Claude Code if the work stays this simple.'),
+    ].join('\n'),
+  };
+}
+
+/** The escalation hint: "Haiku has retried 4 times; Sonnet is likely cheaper from here", and what the retries cost. */
+export function escalationHintTexts(fmt: Formatter, h: EscalationHint): { text: string; detail: string } {
+  const p = fmt.l10n;
+  const [current, suggested] = [modelDisplayName(h.currentModel), modelDisplayName(h.suggestedModel)];
+  const text = p.t('{0} has retried {1} times; {2} is likely cheaper from here', current, h.retries, suggested);
+  return {
+    text,
+    detail: [
+      text,
+      p.t('This run of retries has cost {0}; one attempt on {1} costs about {2}.', fmt.money(h.spentUsd), suggested, fmt.money(h.nextAttemptUsd)),
+      p.t('Switch with /model in Claude Code if it keeps failing.'),
+    ].join('\n'),
+  };
 }

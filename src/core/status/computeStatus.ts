@@ -5,6 +5,7 @@ import { withLocalSpend, type BudgetReading } from '../budgetReading';
 import type { Calendar } from '../calendar';
 import type { CodexCredits, CodexRateLimit } from '../codexRateLimits';
 import type { PriceTable } from '../pricing';
+import { sessionRoutingOf, type SessionRouting, type SessionRoutingInputs } from '../routing/sessionRouting';
 import type { BudgetSettings } from '../settings';
 import { computeStatusSnapshot, type BudgetLevel, type StatusSnapshot } from '../snapshot';
 import type { UsageEvent } from '../usageEvent';
@@ -27,6 +28,8 @@ export interface StatusInputs {
   codexCredits?: CodexCredits;
   /** The totals for these same events and `nowMs` when the caller already has them (the editor's scan). */
   snapshot?: StatusSnapshot;
+  /** Tiers, hint setting and the agent's retry phrases for the session in progress; without it, no routing part. */
+  routing?: Omit<SessionRoutingInputs, 'priceOf'>;
 }
 
 /** Everything the status bar, its tooltip, the dashboard's limit cards and `tokenmeter status --json` show. */
@@ -40,6 +43,8 @@ export interface Status {
   tightest?: Limit;
   /** The tightest limit's level; 'idle' with no events and no limit. */
   level: BudgetLevel | 'idle';
+  /** The session in progress and its routing hint (a cheaper model would do / the cheap one is thrashing). */
+  routing?: SessionRouting;
 }
 
 /** Moves each endpoint reading by the spend the logs saw since it was fetched (reconciled at the next poll). */
@@ -65,7 +70,8 @@ export function computeStatus(input: StatusInputs): Status {
     ...limitsOfCodex(input.codexLimits ?? snapshot.official, nowMs),
     ...limitsOfCodexCredits(input.codexCredits),
   ];
-  return { nowMs, snapshot, limits, ...tightestOf(snapshot, limits, budget) };
+  const routing = input.routing && sessionRoutingOf(input.events, nowMs, { ...input.routing, priceOf: (m) => input.prices.ratesFor(m) });
+  return { nowMs, snapshot, limits, ...tightestOf(snapshot, limits, budget), ...(routing ? { routing } : {}) };
 }
 
 /** The tightest limit and its level; a local cap keeps the snapshot's level (same thresholds, 'idle' without events). */
