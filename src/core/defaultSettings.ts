@@ -41,6 +41,9 @@ export const defaultSettings: Settings = {
     mediumModel: defaultRoutingTiers.medium,
     largeModel: defaultRoutingTiers.large,
     liveHints: true,
+    judge: 'off',
+    judgeEndpoint: '',
+    judgeModel: '',
   },
   runaway: {
     enabled: true,

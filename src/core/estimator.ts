@@ -9,7 +9,8 @@ import {
 } from './router';
 import type { Formatter } from './format';
 import { phrasebook, type Phrasebook } from './phrases';
-import { kindName } from './routing/routingPhrases';
+import type { JudgeOutcome, JudgeVerdict } from './routing/judge';
+import { judgedReason, judgeNoteText, kindName } from './routing/routingPhrases';
 import { classifyTaskKind, taskKindLabels, taskKinds, type TaskKind } from './taskKind';
 
 const english = phrasebook('en');
@@ -74,6 +75,8 @@ export interface EstimateOptions {
   aggressiveness?: Aggressiveness;
   /** Fewest past sessions of a kind before history is used instead of published ranges (default 8). */
   minSamples?: number;
+  /** The opt-in judge's grade (editor only): its tier is the suggestion, its kind (if any) the kind. */
+  judged?: JudgeVerdict;
 }
 
 /**
@@ -204,7 +207,7 @@ export function estimateTask(
 ): TaskEstimate {
   const modelTiers = options.tiers ?? defaultModelTiers;
   const minSamples = options.minSamples ?? 8;
-  const kind = classifyTaskKind(task.description);
+  const kind = options.judged?.kind ?? classifyTaskKind(task.description);
   const past = history?.byKind[kind];
   const useHistory = past !== undefined && past.sampleSize >= minSamples;
   const base = useHistory ? historyQuantiles(past.sortedTotals) : logNormalQuantiles(defaultTokenRanges[kind]);
@@ -238,7 +241,14 @@ export function estimateTask(
     sampleSize: past?.sampleSize ?? 0,
     tokens,
     cost,
-    suggested: { model: advice.model, tier: advice.tier, reason: advice.reason, confidence: advice.confidence },
+    suggested: options.judged
+      ? {
+        model: modelTiers[options.judged.tier], tier: options.judged.tier,
+        reason: judgedReason(options.judged.tier, advice.tier, options.phrases),
+        // How sure the local model is of the judged tier.
+        confidence: Math.min(0.99, Math.round(advice.needProbability[options.judged.tier] * 100) / 100),
+      }
+      : { model: advice.model, tier: advice.tier, reason: advice.reason, confidence: advice.confidence },
     tierModels: modelTiers,
     basisNote: contextTokens > 0 ? `${basisNote} Includes ${formatTokens(contextTokens)} tokens of attached context, re-read over about ${contextRereadTurns} turns.` : basisNote,
   };
@@ -319,7 +329,11 @@ export function basisNoteText(e: TaskEstimate, contextTokens: number, fmt?: Form
 }
 
 /** A Markdown summary of an estimate, for the VS Code command and the clipboard, in the display language. */
-export function formatEstimateMarkdown(description: string, e: TaskEstimate, options: { remainingBudgetUsd?: number; contextNote?: string; contextTokens?: number; fmt?: Formatter } = {}): string {
+export function formatEstimateMarkdown(
+  description: string,
+  e: TaskEstimate,
+  options: { remainingBudgetUsd?: number; contextNote?: string; contextTokens?: number; fmt?: Formatter; judge?: JudgeOutcome } = {},
+): string {
   const fmt = options.fmt;
   const p = fmt?.l10n ?? english;
   const money = moneyOf(fmt);
@@ -346,6 +360,8 @@ export function formatEstimateMarkdown(description: string, e: TaskEstimate, opt
       ? p.t('**Budget:** the budget is already spent.')
       : p.t('**Budget:** on {0} this would take {1}.', e.suggested.model, budgetShareText(suggestedCost, options.remainingBudgetUsd, fmt)));
   }
+  // The judge is never silent: whether it graded the task, what that call cost, or why it could not.
+  if (options.judge) lines.push('', judgeNoteText(options.judge, fmt));
   lines.push('', `_${basisNoteText(e, options.contextTokens ?? 0, fmt)}${options.contextNote ? ` ${options.contextNote}` : ''}_`);
   return lines.join('\n');
 }

@@ -52,6 +52,12 @@ export const routingSettingsSchema = z.object({
   largeModel: z.string().min(1).default(defaultRoutingTiers.large),
   /** A quiet status bar hint when an active session's recent requests look simple for its model. */
   liveHints: z.boolean().default(true),
+  /** Opt-in: ask a model to grade a task's difficulty in Estimate Task Cost (the editor's cheapest, or the user's endpoint). */
+  judge: z.enum(['off', 'editor', 'endpoint']).default('off'),
+  /** OpenAI-compatible base URL for `judge: 'endpoint'` (e.g. a local Ollama `http://127.0.0.1:11434/v1`). */
+  judgeEndpoint: z.string().default(''),
+  /** The judge model: a name the endpoint knows, or an editor model's id or family; empty = the cheapest offered. */
+  judgeModel: z.string().default(''),
 });
 
 export const runawaySettingsSchema = z.object({

@@ -15,6 +15,7 @@ export const CommandId = {
   showRunawaySessions: 'tokenmeter.showRunawaySessions',
   estimateTaskCost: 'tokenmeter.estimateTaskCost',
   routingReport: 'tokenmeter.routingReport',
+  setJudgeKey: 'tokenmeter.setJudgeKey',
   configure: 'tokenmeter.configure',
   connectMcp: 'tokenmeter.connectMcp',
   disconnectMcp: 'tokenmeter.disconnectMcp',

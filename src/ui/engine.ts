@@ -18,6 +18,7 @@ import { estimateTaskCost } from './commands/estimateTaskCost';
 import { openLogsFolder } from './commands/openLogsFolder';
 import { requestMoreBudget } from './commands/requestMoreBudget';
 import { routingReport } from './commands/routingReport';
+import { judgeRequest, setJudgeKey } from './routingJudge';
 import { notifyRunaway, showRunawaySessions } from './commands/runawaySessions';
 import { setApiKey } from './commands/setApiKey';
 import { setBudget } from './commands/setBudget';
@@ -313,7 +314,12 @@ export class Engine implements vscode.Disposable {
           log: this.log,
           outputDir: this.context.globalStorageUri,
           fmt: this.displayFormatter(),
+          judge: settings.routing.judge === 'off' ? undefined : (request, localTier, token) => judgeRequest(request, localTier, {
+            settings: settings.routing, secrets: this.context.secrets, priceOf: (m) => service.prices.ratesFor(m), log: this.log,
+          }, token),
         });
+      case CommandId.setJudgeKey:
+        return setJudgeKey(this.context.secrets, this.log);
       case CommandId.configure:
         return configure(settings, { setBudget: CommandId.setBudget, setApiKey: CommandId.setApiKey });
       case CommandId.routingReport:

@@ -6,7 +6,7 @@
 //      cap-reached error notification their spend causes                                                    alert-runaway.png
 //   3. a budget endpoint (a LiteLLM-shaped server on 127.0.0.1): the missing key's fix-it notification, then
 //      "Set API Key" from the palette, after which the gateway's quota is the tightest limit          alert-endpoint.png
-//   4. "Tokenmeter: Estimate Task Cost" from the command palette                                             alert-estimate.png
+//   4. "Tokenmeter: Estimate Task Cost" from the command palette, graded by the opt-in judge on a local endpoint  alert-estimate.png
 //   5. the quiet routing hint for simple work on Opus, with its hover                                          alert-routing-hint.png
 //   5b. a cheap model that keeps saying "let me try a different approach": the escalation hint from the transcript   alert-escalation-hint.png
 //   6. "Connect Claude Code Status Line" (modal with the change), the installed command fed like Claude Code
@@ -42,6 +42,22 @@ function startGateway() {
     res.end(JSON.stringify({ key: 'hashed', info: { spend: 48, max_budget: 50, soft_budget: null, budget_duration: '30d', budget_reset_at: '2026-12-01T00:00:00Z', team_id: null } }));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, baseUrl: `http://127.0.0.1:${server.address().port}` })));
+}
+
+/** The user's own routing judge: an OpenAI-compatible chat endpoint that grades every task large. */
+function startJudge() {
+  const seen = { requests: 0, prompts: [] };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      seen.requests++;
+      try { seen.prompts.push(JSON.parse(body).messages?.[0]?.content ?? ''); } catch { /* recorded as a request only */ }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ model: 'judge-test-1', choices: [{ message: { role: 'assistant', content: '{"tier":"large","kind":"bugfix"}' } }], usage: { prompt_tokens: 412, completion_tokens: 11 } }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, baseUrl: `http://127.0.0.1:${server.address().port}/v1` })));
 }
 
 function say(line) {
@@ -188,6 +204,7 @@ async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
 
   const gateway = await startGateway();
+  const judge = await startJudge();
   const host = await startHost({
     workspaceDir,
     env,
@@ -195,6 +212,7 @@ async function main() {
       'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'tokenmeter.budget.dailyUsd': 10,
       'tokenmeter.endpoints.sources': [{ type: 'litellm', name: 'gateway', baseUrl: gateway.baseUrl, includeTeam: false }],
       'tokenmeter.endpoints.pollIntervalMs': 5000,
+      'tokenmeter.routing.judge': 'endpoint', 'tokenmeter.routing.judgeEndpoint': judge.baseUrl,
     },
   });
   let page;
@@ -306,7 +324,18 @@ async function main() {
       await page.waitForTimeout(1_500);
       await screenshot(page, 'alert-estimate.png');
       if (!found.includes('Copy Estimate')) fail(`no Copy Estimate action: ${found}`);
-      return found.slice(0, 160);
+      // The opt-in judge (the user's endpoint here) was asked once, with the task, and the user is told.
+      if (judge.seen.requests !== 1 || !judge.seen.prompts[0]?.includes('upload form')) fail(`judge requests: ${JSON.stringify(judge.seen)}`);
+      if (!/graded by judge-test-1/.test(found)) fail(`the notification does not say who graded: ${found}`);
+      const preview = await poll(async () => {
+        for (const frame of page.frames()) {
+          const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+          if (/Judge:/.test(text)) return text;
+        }
+        return undefined;
+      }, { timeoutMs: 10_000, intervalMs: 500 });
+      if (!preview || !/judge-test-1 \(through your endpoint\) graded this large\. That call: 412 tokens in, 11 out/.test(preview)) fail(`estimate preview: ${preview?.slice(0, 400)}`);
+      return found.slice(0, 200);
     });
 
     await check('simple requests on Opus show the quiet routing hint, never a popup (alert-routing-hint.png)', async () => {
@@ -398,6 +427,7 @@ async function main() {
     if (page) await closePage(page);
     await stopHost(host, { keepRunDir: keep });
     gateway.server.close();
+    judge.server.close();
     if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
     else say(`kept ${runDir}`);
   }

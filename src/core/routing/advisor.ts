@@ -8,22 +8,15 @@
  * the needed tier's price on top of the wasted attempt.
  */
 import type { TaskKind } from '../taskKind';
+import { decisionKnobs } from './decisionKnobs';
 import { readRequest } from './learnedModel';
 import type { RouteAdvice, RouteOptions, RouteRequest, RoutingHistory } from './request';
 import { adviceReason } from './routingPhrases';
 import { scoreTerms, type RequestFeatures } from './signals';
-import { defaultModelTiers, ratesOf, tiers, type Aggressiveness, type PriceOf, type Tier } from './tiers';
-
-// Chosen by leave-one-language-out cross-validation on the tuning set (`train.ts --grid --sonnet5`) with the
-// default lineup's prices (Sonnet 5 is 2/5 of Opus 5): balanced 5 keeps false downgrades under 2% there (1.7%).
-const downgradePenalty: Record<Aggressiveness, number> = { conservative: 7.5, balanced: 5, aggressive: 2.5 };
+import { defaultModelTiers, ratesOf, tiers, type PriceOf, type Tier } from './tiers';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const logit = (p: number): number => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
-
-// Conservative rules under the model: a request that names a hard topic (in any of the model's
-// languages) or carries a stack trace is not advised the small tier on the model's word alone.
-const hardTopicFloor = 0.35;
 
 /** Logit shift from the user's own history of this kind: big sessions up, small ones down. */
 function historyShift(kind: TaskKind, history?: RoutingHistory): number {
@@ -46,7 +39,8 @@ function typicalRequestCostUsd(model: string, f: RequestFeatures, priceOf?: Pric
 /** Advice for one request: tier, model, confidence, reason. Runs in microseconds. */
 export function routeRequest(req: RouteRequest, options: RouteOptions = {}): RouteAdvice {
   const modelTiers = options.tiers ?? defaultModelTiers;
-  const penalty = downgradePenalty[options.aggressiveness ?? 'balanced'];
+  const knobs = decisionKnobs();
+  const penalty = knobs.downgradePenalty[options.aggressiveness ?? 'balanced'];
   const reading = readRequest(req);
   // Reasons speak of the kind the model read; the rule features keep the rules' own kind.
   const f: RequestFeatures = { ...reading.features, kind: reading.kind };
@@ -54,7 +48,9 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
   const shift = historyShift(reading.kind, options.history) + (options.escalationShift ?? 0);
   let pAboveSmall = sigmoid(logit(reading.pAboveSmall) + shift);
   const pAboveMedium = Math.min(pAboveSmall, sigmoid(logit(reading.pAboveMedium) + shift));
-  if (f.hardTopics.length > 0 || f.hasStackTrace) pAboveSmall = Math.max(pAboveSmall, hardTopicFloor);
+  // Conservative rules under the model: a request that names a hard topic (in any of the model's
+  // languages) or carries a stack trace is not advised the small tier on the model's word alone.
+  if (f.hardTopics.length > 0 || f.hasStackTrace) pAboveSmall = Math.max(pAboveSmall, knobs.hardTopicFloor);
   const need: Record<Tier, number> = { small: 1 - pAboveSmall, medium: pAboveSmall - pAboveMedium, large: pAboveMedium };
 
   // Relative tier prices on a request of this size; list-price ratios if a model is unpriced.

@@ -6,6 +6,7 @@
  * medium tier, and its task kind. Nothing is downloaded; reading a request takes microseconds.
  */
 import type { TaskKind } from '../taskKind';
+import { decisionKnobs } from './decisionKnobs';
 import { scoreTaskKinds, strongestKindByRules } from './kindRules';
 import { routingModelData } from './modelData';
 import type { RouteRequest } from './request';
@@ -104,12 +105,6 @@ export function headLogits(weights: Float32Array, width: number, text: { index: 
   return out;
 }
 
-/**
- * How much a kind's rule score (verbs in nine languages) adds to the model's logit for it. Chosen by
- * leave-one-language-out cross-validation on the tuning set (0 to 4 were within a point: 79%).
- */
-const ruleKindWeight = 0.5;
-
 /** Kind logits plus `weight` x the rules' score per kind (capped, in units of one early verb). */
 export function combineKindLogits(logits: Float32Array, ruleScores: ReadonlyMap<TaskKind, number>, weight: number): { best: number; z: number } {
   const combined = kindOrder.map((k, i) => logits[2 + i] + weight * Math.min(2, (ruleScores.get(k) ?? 0) / 3.75));
@@ -155,7 +150,8 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
   const logits = headLogits(m.weights, m.width, hashedFeatures(req.prompt), denseFeatures(f, req));
   let pAboveSmall = sigmoid(logits[0]);
   let pAboveMedium = sigmoid(logits[1]);
-  if (f.hardTopics.length > 0) {
+  const knobs = decisionKnobs();
+  if (knobs.ruleCaution && f.hardTopics.length > 0) {
     // A hard topic the rules name outright (in any of their languages) keeps the rules' caution.
     const score = scoreTerms(f, req).reduce((s, t) => s + t.points, 0);
     pAboveSmall = Math.max(pAboveSmall, sigmoid(ruleSlope * (score - ruleAboveSmallAt)));
@@ -163,7 +159,7 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
   }
   // The two heads are trained apart; needing the large tier implies needing more than the small one.
   pAboveMedium = Math.min(pAboveSmall, pAboveMedium);
-  const { best, z } = combineKindLogits(logits, scoreTaskKinds(req.prompt), ruleKindWeight);
+  const { best, z } = combineKindLogits(logits, scoreTaskKinds(req.prompt), knobs.kindRuleWeight);
   return {
     pAboveSmall, pAboveMedium,
     kind: req.taskKind ?? (/\p{L}/u.test(req.prompt) ? kindOrder[best] : 'other'), kindProbability: 1 / z, source: 'model', features: f,

@@ -7,6 +7,7 @@ import { phrasebook, type Phrasebook } from '../phrases';
 import type { TaskKind } from '../taskKind';
 import type { HardTopic, RequestFeatures } from './signals';
 import type { EscalationHint } from './escalation';
+import type { JudgeFallbackReason, JudgeOutcome } from './judge';
 import type { LiveRoutingHint } from './liveHint';
 import { modelDisplayName, type Tier } from './tiers';
 
@@ -130,4 +131,43 @@ export function escalationHintTexts(fmt: Formatter, h: EscalationHint): { text: 
       p.t('Switch with /model in Claude Code if it keeps failing.'),
     ].join('\n'),
   };
+}
+
+const tierWord = (t: Tier, p: Phrasebook): string => (t === 'small' ? p.t('small') : t === 'medium' ? p.t('medium') : p.t('large'));
+
+/** The suggestion's reason when the opt-in judge graded the task. */
+export function judgedReason(judged: Tier, local: Tier, p: Phrasebook = english): string {
+  return judged === local
+    ? p.t('Graded {0} by the opt-in judge, as the local model did', tierWord(judged, p))
+    : p.t('Graded {0} by the opt-in judge (the local model said {1})', tierWord(judged, p), tierWord(local, p));
+}
+
+function judgeFallbackText(reason: JudgeFallbackReason, p: Phrasebook): string {
+  switch (reason) {
+    case 'noModel': return p.t('the editor offers no language model');
+    case 'notAllowed': return p.t('access to the language model was not granted');
+    case 'offline': return p.t('offline');
+    case 'timeout': return p.t('no answer in time');
+    case 'unusableAnswer': return p.t('its answer was not a grade');
+    case 'noEndpoint': return p.t('no judge endpoint is set (tokenmeter.routing.judgeEndpoint)');
+    case 'error':
+    default: return p.t('the call failed');
+  }
+}
+
+/** One line on what the judge did: who graded, what that call cost, or why the local model graded instead. */
+export function judgeNoteText(outcome: JudgeOutcome, fmt?: Formatter): string {
+  const p = fmt?.l10n ?? english;
+  if (!outcome.used) return p.t('**Judge:** could not grade this ({0}); the local model did.', judgeFallbackText(outcome.reason, p));
+  const via = outcome.via === 'editor' ? p.t('through VS Code') : p.t('through your endpoint');
+  const money = (usd: number): string => (fmt ? fmt.money(usd) : `$${usd.toFixed(3)}`);
+  const cost = outcome.costUsd === undefined
+    ? p.t('cost unknown (no list price for this model)')
+    : outcome.costUsd < 0.001 ? p.t('under {0} at list price', money(0.001)) : p.t('about {0} at list price', money(outcome.costUsd));
+  return p.t('**Judge:** {0} ({1}) graded this {2}. That call: {3} tokens in, {4} out, {5}.', outcome.judge, via, tierWord(outcome.verdict.tier, p), outcome.inputTokens, outcome.outputTokens, cost);
+}
+
+/** A few words for the estimate's notification: who graded. */
+export function judgeShortText(outcome: JudgeOutcome, p: Phrasebook = english): string {
+  return outcome.used ? p.t('graded by {0}', outcome.judge) : p.t('judge unavailable, graded locally');
 }

@@ -67,11 +67,17 @@ export interface HttpResult {
  * to another host. Never throws for an HTTP status; throws EndpointError for timeout, network,
  * abort and cross-origin redirect.
  */
-export async function httpGet(
+export function httpGet(url: string, headers: Record<string, string>, label: string, deps: AdapterDeps): Promise<HttpResult> {
+  return httpSend(url, headers, label, deps);
+}
+
+/** As `httpGet`, but POSTs `body` when one is given (the routing judge's chat request). */
+export async function httpSend(
   url: string,
   headers: Record<string, string>,
   label: string,
   deps: AdapterDeps,
+  body?: string,
 ): Promise<HttpResult> {
   const secrets = [deps.apiKey];
   const fetchImpl: FetchImpl = deps.fetchImpl ?? ((input, init) => fetch(input, init));
@@ -85,7 +91,7 @@ export async function httpGet(
   try {
     for (let hop = 0; ; hop++) {
       if (deps.signal?.aborted) throw new EndpointError('aborted', `Request to ${label} was cancelled.`);
-      const res = await fetchImpl(current.toString(), { method: 'GET', headers, redirect: 'manual', signal });
+      const res = await fetchImpl(current.toString(), { method: body === undefined ? 'GET' : 'POST', headers, body, redirect: 'manual', signal });
       if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
         await res.body?.cancel().catch(() => undefined);
         const next = new URL(res.headers.get('location') as string, current);

@@ -4,9 +4,10 @@ import {
   budgetShareText, buildHistoryModel, estimateTask, formatEstimateMarkdown, historySessionsFromEvents,
   type HistoryModel, type TaskEstimate,
 } from '../../core/estimator';
-import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf } from '../../core/router';
+import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from '../../core/router';
 import { formatTokens, formatUsd, type Formatter } from '../../core/format';
-import { kindName } from '../../core/routing/routingPhrases';
+import type { JudgeOutcome } from '../../core/routing/judge';
+import { judgeShortText, kindName } from '../../core/routing/routingPhrases';
 import { countTokens, tokenCountNote } from '../../core/tokenCount';
 import type { UsageEvent } from '../../core/usageEvent';
 import { readSessionPrompts } from '../../sources/sessionPrompts';
@@ -33,6 +34,11 @@ export interface EstimateTaskCostDeps {
   log?: (message: string) => void;
   /** Where the estimate's Markdown file goes (e.g. `context.globalStorageUri`); default: the OS temp folder. */
   outputDir?: vscode.Uri;
+  /**
+   * The opt-in judge (setting `tokenmeter.routing.judge`): grades the task given the local model's
+   * tier; undefined when the setting is off. Its outcome is always shown, used or not.
+   */
+  judge?: (request: { prompt: string; contextTokens: number }, localTier: Tier, token: vscode.CancellationToken) => Promise<JudgeOutcome | undefined>;
 }
 
 type ContextChoice = 'none' | 'selection' | 'file' | 'workspace';
@@ -136,17 +142,23 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
         // Without history the estimate still stands on published ranges, and says so.
         deps.log?.(`Estimate Task Cost: could not read past sessions: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const estimate = estimateTask({ description, contextTokens: counted?.tokens ?? 0 }, history, deps.priceOf, {
-        tiers: deps.settings?.tiers, aggressiveness: deps.settings?.aggressiveness, phrases: deps.fmt?.l10n,
-      });
+      const task = { description, contextTokens: counted?.tokens ?? 0 };
+      const estimateOptions = { tiers: deps.settings?.tiers, aggressiveness: deps.settings?.aggressiveness, phrases: deps.fmt?.l10n };
+      let estimate = estimateTask(task, history, deps.priceOf, estimateOptions);
+      let judge: JudgeOutcome | undefined;
+      if (deps.judge) {
+        progress.report({ message: vscode.l10n.t('asking the routing judge') });
+        judge = await deps.judge({ prompt: description, contextTokens: task.contextTokens }, estimate.suggested.tier, token);
+        if (judge?.used) estimate = estimateTask(task, history, deps.priceOf, { ...estimateOptions, judged: judge.verdict });
+      }
       const contextNote = counted ? `Context: ${context.note}, ${counted.isEstimate ? '≈' : ''}${formatTokens(counted.tokens)} tokens. ${tokenCountNote}` : undefined;
-      return { estimate, contextNote, contextTokens: counted?.tokens ?? 0 };
+      return { estimate, contextNote, contextTokens: counted?.tokens ?? 0, judge };
     },
   );
   if (!result) return;
 
   const remainingBudgetUsd = deps.getRemainingBudgetUsd();
-  const markdown = formatEstimateMarkdown(description.trim(), result.estimate, { remainingBudgetUsd, contextNote: result.contextNote, contextTokens: result.contextTokens, fmt: deps.fmt });
+  const markdown = formatEstimateMarkdown(description.trim(), result.estimate, { remainingBudgetUsd, contextNote: result.contextNote, contextTokens: result.contextTokens, fmt: deps.fmt, judge: result.judge });
   // A file, not an untitled document: the preview then has no dirty source tab that asks to be saved.
   const dir = deps.outputDir ?? vscode.Uri.file(os.tmpdir());
   const file = vscode.Uri.joinPath(dir, 'tokenmeter-estimate.md');
@@ -154,7 +166,9 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(markdown));
   await vscode.commands.executeCommand('markdown.showPreview', file);
   const copyEstimate = vscode.l10n.t('Copy Estimate');
-  const action = await vscode.window.showInformationMessage(summaryLine(result.estimate, remainingBudgetUsd, deps.fmt), copyEstimate);
+  // Never silent: the notification says whether the judge graded the task.
+  const judged = result.judge ? ` · ${judgeShortText(result.judge, deps.fmt?.l10n)}` : '';
+  const action = await vscode.window.showInformationMessage(`${summaryLine(result.estimate, remainingBudgetUsd, deps.fmt)}${judged}`, copyEstimate);
   if (action === copyEstimate) {
     await vscode.env.clipboard.writeText(markdown);
     void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Estimate copied')}`, 3_000);
