@@ -10,6 +10,8 @@ export interface LabelledRow {
   tier: Tier;
   kind?: string;
   lang?: string;
+  /** Who wrote the row: 'own' (the project) or an independent data helper ('dataA', 'dataB'). */
+  author?: string;
 }
 
 export interface Verdict { tier: Tier; kind?: string }

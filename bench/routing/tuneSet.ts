@@ -1,5 +1,7 @@
-// The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv) plus
-// the tuning half (even lines) of eval.jsonl. Only this trains the model; the held-out half of
+// The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
+// project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
+// helpers who saw only the label definitions, see bench/routing/README.md) plus the tuning half (even
+// lines) of eval.jsonl. Only this trains the model; the held-out half of
 // eval.jsonl, the independent sets and the public RouteLLM sets are only ever evaluated.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,9 @@ const kinds = new Set(['completion', 'rename', 'edit', 'docstring', 'question', 
 export function loadTuneTsv(dir = join(__dirname, 'tune')): LabelledRow[] {
   const rows: LabelledRow[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.tsv')).sort()) {
-    const fileLang = file.startsWith('mixed') ? undefined : file.replace(/\.tsv$/, '');
+    // `<lang>.tsv` holds one language; other files name it in their first column.
+    const fileLang = /^[a-z]{2}\.tsv$/.test(file) ? file.slice(0, 2) : undefined;
+    const author = /^indep-(data[A-Z])-/.exec(file)?.[1] ?? 'own';
     readFileSync(join(dir, file), 'utf8').split('\n').forEach((line, i) => {
       if (!line.trim() || line.startsWith('#')) return;
       const cols = line.split('\t');
@@ -20,7 +24,7 @@ export function loadTuneTsv(dir = join(__dirname, 'tune')): LabelledRow[] {
       const [tier, kind, ctx, ...rest] = cols;
       const prompt = rest.join('\t').replace(/\\n/g, '\n');
       if (!tiersSet.has(tier) || !kinds.has(kind) || !prompt) throw new Error(`${file}:${i + 1}: bad row`);
-      rows.push({ prompt, contextTokens: Number(ctx) || 0, tier: tier as Tier, kind, lang });
+      rows.push({ prompt, contextTokens: Number(ctx) || 0, tier: tier as Tier, kind, lang, author });
     });
   }
   return rows;
@@ -32,7 +36,7 @@ function loadEvalJsonl(): { prompt: string; contextTokens: number; tier: Tier }[
 
 /** Tuning rows: the TSV set (tier and kind) and eval.jsonl's even lines (tier only). */
 export function loadTuningRows(): LabelledRow[] {
-  const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0).map((r) => ({ ...r, lang: detectLanguage(r.prompt) }));
+  const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));
   return [...loadTuneTsv(), ...evalTune];
 }
 

@@ -4,7 +4,7 @@
 import type { TokenMix } from './estimator';
 import { modelDisplayName, ratesOf, routeRequest, tiers, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from './router';
 import { englishUsd, formatUsd, type Formatter } from './format';
-import { kindName } from './routing/routingPhrases';
+import { kindName, markdownLiteral } from './routing/routingPhrases';
 import type { UsageEvent } from './usageEvent';
 
 export interface RoutingReportSession {
@@ -135,10 +135,7 @@ export function buildRoutingReport(
   };
 }
 
-/** Markdown text from logs is shown literally. */
-function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&').replace(/\s+/g, ' ');
-}
+const md = markdownLiteral;
 
 /** The report as Markdown in the formatter's language and currency (English and USD by default). */
 export function formatRoutingReportMarkdown(report: RoutingReport, periodLabel: string, fmt: Formatter = englishUsd): string {

@@ -64,11 +64,13 @@ describe('routing judge: what the user sees', () => {
   const zh = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1 });
 
   it('names the judge, its grade and what the call cost, or why the local model graded instead', () => {
-    assert.equal(judgeNoteText(used, englishUsd), '**Judge:** GPT-4o mini (through VS Code) graded this large. That call: 420 tokens in, 12 out, under $0.001 at list price.');
-    assert.equal(judgeNoteText({ ...used, costUsd: 0.0123, via: 'endpoint' }, englishUsd), '**Judge:** GPT-4o mini (through your endpoint) graded this large. That call: 420 tokens in, 12 out, about $0.01 at list price.');
+    assert.equal(judgeNoteText(used, englishUsd), '**Judge:** GPT\\-4o mini (through VS Code) graded this large. That call: 420 tokens in, 12 out, under $0.001 at list price.');
+    assert.equal(judgeNoteText({ ...used, costUsd: 0.0123, via: 'endpoint' }, englishUsd), '**Judge:** GPT\\-4o mini (through your endpoint) graded this large. That call: 420 tokens in, 12 out, about $0.01 at list price.');
     assert.match(judgeNoteText({ ...used, costUsd: undefined }, englishUsd), /cost unknown/);
     assert.equal(judgeNoteText({ used: false, reason: 'timeout', via: 'editor' }, englishUsd), '**Judge:** could not grade this (no answer in time); the local model did.');
-    assert.equal(judgeNoteText(used, zh), '**评审：** GPT-4o mini（经由 VS Code）判为“大”档。这次调用：输入 420 tokens，输出 12，按标价不到 ¥0.007。');
+    assert.equal(judgeNoteText(used, zh), '**评审：** GPT\\-4o mini（经由 VS Code）判为“大”档。这次调用：输入 420 tokens，输出 12，按标价不到 ¥0.007。');
+    // A name from a server stays text in the Markdown estimate.
+    assert.match(judgeNoteText({ ...used, judge: '[click](command:x) <img src=x>\n# big' }, englishUsd), /^\*\*Judge:\*\* \\\[click\\\]\\\(command:x\\\) \\<img src=x\\> \\# big \(/);
     assert.equal(judgeShortText({ used: false, reason: 'noModel', via: 'editor' }, phrasebook('zh-cn')), '评审不可用，已在本地评级');
   });
 
@@ -82,7 +84,7 @@ describe('routing judge: what the user sees', () => {
     assert.equal(judged.suggested.model, judged.tierModels.large);
     assert.match(judged.suggested.reason, new RegExp(`^Graded large by the opt-in judge( \\(the local model said ${local.suggested.tier}\\)|, as the local model did)$`));
     const markdown = formatEstimateMarkdown(task.description, judged, { judge: used });
-    assert.match(markdown, /\*\*Judge:\*\* GPT-4o mini \(through VS Code\) graded this large/);
+    assert.match(markdown, /\*\*Judge:\*\* GPT\\-4o mini \(through VS Code\) graded this large/);
     assert.doesNotMatch(formatEstimateMarkdown(task.description, local), /Judge/);
   });
 });

@@ -62,6 +62,11 @@ function contextPhrase(ctx: number, p: Phrasebook): string {
   return p.t(' with {0} tokens of context', formatK(ctx));
 }
 
+/** Text from logs or servers (model names) shown literally in Markdown, on one line. */
+export function markdownLiteral(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&').replace(/\s+/g, ' ');
+}
+
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** One line a developer would accept for the advised tier, e.g. "Short rename in one file". */
@@ -164,7 +169,9 @@ export function judgeNoteText(outcome: JudgeOutcome, fmt?: Formatter): string {
   const cost = outcome.costUsd === undefined
     ? p.t('cost unknown (no list price for this model)')
     : outcome.costUsd < 0.001 ? p.t('under {0} at list price', money(0.001)) : p.t('about {0} at list price', money(outcome.costUsd));
-  return p.t('**Judge:** {0} ({1}) graded this {2}. That call: {3} tokens in, {4} out, {5}.', outcome.judge, via, tierWord(outcome.verdict.tier, p), outcome.inputTokens, outcome.outputTokens, cost);
+  // The judge's name comes from the editor or the endpoint's answer: shown as text, and not at length.
+  const judge = markdownLiteral(outcome.judge.length > 60 ? `${outcome.judge.slice(0, 59)}…` : outcome.judge);
+  return p.t('**Judge:** {0} ({1}) graded this {2}. That call: {3} tokens in, {4} out, {5}.', judge, via, tierWord(outcome.verdict.tier, p), outcome.inputTokens, outcome.outputTokens, cost);
 }
 
 /** A few words for the estimate's notification: who graded. */
