@@ -33,35 +33,29 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.positional.length > 0) throw new UsageError(`tokenmeter mcp takes no arguments (got "${args.positional[0]}")`);
-  const configPath = stringFlag(args, 'config');
   // stdout carries the protocol alone: anything else printed would corrupt it.
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
 
-  const settings = await loadCliSettings();
-  const zone = stringFlag(args, 'timezone') ?? settings.timeZone;
-  let calendar: Calendar;
-  try {
-    calendar = new Calendar(zone || undefined);
-  } catch {
-    throw new UsageError(`time zone must be an IANA zone like Europe/Berlin (got "${zone}")`);
-  }
-  const endpointsConfig = configPath ? await (await import('../sources/endpoints')).readEndpointsConfigFile(configPath) : undefined;
-  const prices = priceTableOf(settings);
-  const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
-
-  let scanner: UsageScanner | undefined;
+  // The `initialize` answer needs none of what follows: settings, time zone, prices and the index load
+  // while it travels, and the first tool call waits for them (docs/benchmarks.md, MCP server start-up).
+  const prepared = prepare(args);
+  prepared.catch(() => undefined); // awaited below and by each tool call
+  let scanning: Promise<UsageScanner> | undefined;
   let scannedAtMs = 0;
   let readings: { atMs: number; value: Promise<BudgetReading[]> } | undefined;
   let prompts: { atMs: number; value: Promise<ReadonlyMap<string, string>> } | undefined;
 
   const ctx: ToolContext = {
     async data(): Promise<AnswerData> {
+      const { settings, calendar, prices, endpointsConfig } = await prepared;
       const startMs = Date.now();
-      if (!scanner) scanner = await scanForCli(args, settings);
-      else if (startMs - scannedAtMs >= rescanAfterMs) await scanner.refresh({ full: true });
-      scannedAtMs = Date.now();
+      const fresh = !scanning;
+      scanning ??= scanForCli(args, settings);
+      const scanner = await scanning;
+      if (!fresh && startMs - scannedAtMs >= rescanAfterMs) await scanner.refresh({ full: true });
+      if (fresh || startMs - scannedAtMs >= rescanAfterMs) scannedAtMs = Date.now();
       if (endpointsConfig && (!readings || startMs - readings.atMs >= settings.endpoints.pollIntervalMs)) {
         const { pollBudgets } = await import('../sources/endpoints');
         readings = { atMs: startMs, value: pollBudgets(endpointsConfig, process.env, startMs) };
@@ -85,14 +79,40 @@ export async function run(argv: string[]): Promise<number> {
       };
     },
     async firstPrompts() {
+      const { roots } = await prepared;
       const nowMs = Date.now();
       if (!prompts || nowMs - prompts.atMs >= promptsMaxAgeMs) prompts = { atMs: nowMs, value: readSessionPrompts(roots.claudeDirs).then((p) => p.prompts) };
       return prompts.value;
     },
   };
 
-  await serveStdio(ctx, packageVersion(), (error) => console.error(`tokenmeter mcp: ${error.message}`));
+  const serving = serveStdio(ctx, packageVersion(), (error) => console.error(`tokenmeter mcp: ${error.message}`));
+  // A bad settings or --config file still ends the server with its message and exit code, as before it served.
+  const failed = prepared.then(() => undefined, (error: unknown) => error);
+  const failure = await Promise.race([serving.then(() => failed), failed]);
+  if (failure !== undefined) {
+    console.error(`tokenmeter: ${failure instanceof Error ? failure.message.split('\n')[0] : String(failure)}`);
+    process.exit(failure instanceof UsageError ? 2 : 1);
+  }
+  await serving;
   return 0;
+}
+
+/** What every answer needs besides the logs: settings, calendar, prices, log roots and the endpoints to poll. */
+async function prepare(args: ReturnType<typeof parseArgs>) {
+  const settings = await loadCliSettings();
+  const zone = stringFlag(args, 'timezone') ?? settings.timeZone;
+  let calendar: Calendar;
+  try {
+    calendar = new Calendar(zone || undefined);
+  } catch {
+    throw new UsageError(`time zone must be an IANA zone like Europe/Berlin (got "${zone}")`);
+  }
+  const configPath = stringFlag(args, 'config');
+  const endpointsConfig = configPath ? await (await import('../sources/endpoints')).readEndpointsConfigFile(configPath) : undefined;
+  const prices = priceTableOf(settings);
+  const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
+  return { settings, calendar, endpointsConfig, prices, roots };
 }
 
 function packageVersion(): string {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { sendJson, startHttp, type LocalServer } from '../helpers/faultServer';
-import { sharedCli, startMcp, useMcpOnLogs } from '../helpers/mcpHarness';
+import { runCli, sharedCli, startMcp, useMcpOnLogs } from '../helpers/mcpHarness';
 
 const KEY = 'sk-litellm-SECRET-9f8e7d6c5b4a-0123456789';
 
@@ -135,5 +135,14 @@ describe('tokenmeter mcp without logs, with budget endpoints that echo the key',
     } finally {
       await mcp.close();
     }
+  });
+
+  it('still ends with the reason and a non-zero exit when --config names a file that is not there (it loads after initialize)', async () => {
+    const cliJs = await sharedCli(['mcp', 'status']);
+    const missing = path.join(home, 'no-such-budgets.json');
+    const r = await runCli(cliJs, ['mcp', '--config', missing], { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), CLAUDE_CONFIG_DIR: path.join(home, 'missing-claude'), CODEX_HOME: path.join(home, 'missing-codex'), TOKENMETER_SETTINGS: '' });
+    assert.notEqual(r.code, 0);
+    assert.ok(r.stderr.includes('no-such-budgets.json'), r.stderr);
+    assert.equal(r.stdout, '', 'nothing but protocol on stdout');
   });
 });
