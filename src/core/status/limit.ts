@@ -147,7 +147,47 @@ export interface PlanWindowInput {
 /** Window lengths we know by name, for pace. */
 const windowMsByName: Record<string, number> = { '5h': 5 * 3_600_000, '7d': 7 * 86_400_000 };
 
-function officialPercent(base: Omit<Limit, 'pace'>, nowMs: number): Limit {
+/** One official percent window (a plan window, a Codex limit) as it was read. */
+interface OfficialWindow {
+  source: string;
+  /** Window and name or limit id: what tells this limit from the source's others. */
+  key: string;
+  scope: string;
+  name?: string;
+  usedPercent: number;
+  /** The window's length, when known: with the reset it gives the start. */
+  windowMs?: number;
+  resetsAtMs?: number;
+  updatedAtMs?: number;
+  stale: boolean;
+  expired: boolean;
+  error?: string;
+  /** The window's reset as read: a new window is a new period. */
+  resetKey: string;
+}
+
+/** The one builder of official percent limits; the pace is linear until the reset. */
+function officialPercent(w: OfficialWindow, nowMs: number): Limit {
+  const id = `plan:${w.source}:${w.key}`;
+  const base: Omit<Limit, 'pace'> = {
+    id,
+    origin: 'official',
+    source: w.source,
+    scope: w.scope,
+    ...(w.name ? { name: w.name } : {}),
+    unit: 'percent',
+    used: w.usedPercent,
+    limit: 100,
+    remaining: Math.max(0, 100 - w.usedPercent),
+    usedFraction: w.usedPercent / 100,
+    ...(w.resetsAtMs !== undefined && w.windowMs !== undefined ? { startsAtMs: w.resetsAtMs - w.windowMs } : {}),
+    resetsAtMs: w.resetsAtMs,
+    updatedAtMs: w.updatedAtMs,
+    stale: w.stale,
+    expired: w.expired,
+    ...(w.error !== undefined ? { error: w.error } : {}),
+    periodKey: `${id}:${w.resetKey}`,
+  };
   const pace = base.expired ? undefined : paceOf(base, nowMs);
   return pace ? { ...base, pace } : base;
 }
@@ -159,26 +199,19 @@ export function limitsOfPlanWindows(quotas: readonly PlanWindowInput[], nowMs: n
       const parsed = q.resetsAt ? Date.parse(q.resetsAt) : NaN;
       const resetsAtMs = Number.isNaN(parsed) ? undefined : parsed;
       const expired = resetsAtMs !== undefined && resetsAtMs <= nowMs;
-      const windowMs = windowMsByName[q.window];
-      const key = q.name ? `${q.window}:${q.name}` : q.window;
       return officialPercent({
-        id: `plan:${q.source}:${key}`,
-        origin: 'official',
         source: q.source,
+        key: q.name ? `${q.window}:${q.name}` : q.window,
         scope: q.window,
-        ...(q.name ? { name: q.name } : {}),
-        unit: 'percent',
-        used: q.usedPercent,
-        limit: 100,
-        remaining: Math.max(0, 100 - q.usedPercent),
-        usedFraction: q.usedPercent / 100,
-        ...(resetsAtMs !== undefined && windowMs !== undefined ? { startsAtMs: resetsAtMs - windowMs } : {}),
+        name: q.name,
+        usedPercent: q.usedPercent,
+        windowMs: windowMsByName[q.window],
         resetsAtMs,
         updatedAtMs: q.fetchedAtMs,
         stale: q.stale || expired,
         expired,
         error: q.error,
-        periodKey: `plan:${q.source}:${key}:${q.resetsAt ?? ''}`,
+        resetKey: q.resetsAt ?? '',
       }, nowMs);
     });
 }
@@ -186,28 +219,22 @@ export function limitsOfPlanWindows(quotas: readonly PlanWindowInput[], nowMs: n
 /** Codex's official limits from its rollouts; a window that has certainly reset since is expired. */
 export function limitsOfCodex(limits: readonly CodexRateLimit[], nowMs: number): Limit[] {
   return limits.map((l) => {
-    const window = l.windowMinutes === 300 ? '5h' : l.windowMinutes === 10_080 ? '7d' : l.name;
-    // The account limit keeps its id; a per-model limit (another `limit_id`) is its own limit.
-    const key = l.limitId && l.limitId !== 'codex' ? `${l.limitId}:${l.name}` : l.name;
-    const windowEndMs = l.windowMinutes !== undefined ? l.observedAtMs + l.windowMinutes * 60_000 : undefined;
+    const windowMs = l.windowMinutes !== undefined ? l.windowMinutes * 60_000 : undefined;
+    const windowEndMs = windowMs !== undefined ? l.observedAtMs + windowMs : undefined;
     const expired = (l.resetsAtMs !== undefined && l.resetsAtMs <= nowMs) || (windowEndMs !== undefined && windowEndMs <= nowMs);
     return officialPercent({
-      id: `plan:codex:${key}`,
-      origin: 'official',
       source: 'codex',
-      scope: window,
-      ...(l.limitName ? { name: l.limitName } : {}),
-      unit: 'percent',
-      used: l.usedPercent,
-      limit: 100,
-      remaining: Math.max(0, 100 - l.usedPercent),
-      usedFraction: l.usedPercent / 100,
-      ...(l.resetsAtMs !== undefined && l.windowMinutes !== undefined ? { startsAtMs: l.resetsAtMs - l.windowMinutes * 60_000 } : {}),
+      // The account limit keeps its id; a per-model limit (another `limit_id`) is its own limit.
+      key: l.limitId && l.limitId !== 'codex' ? `${l.limitId}:${l.name}` : l.name,
+      scope: l.windowMinutes === 300 ? '5h' : l.windowMinutes === 10_080 ? '7d' : l.name,
+      name: l.limitName,
+      usedPercent: l.usedPercent,
+      windowMs,
       resetsAtMs: l.resetsAtMs,
       updatedAtMs: l.observedAtMs,
       stale: expired,
       expired,
-      periodKey: `plan:codex:${key}:${l.resetsAtMs ?? ''}`,
+      resetKey: String(l.resetsAtMs ?? ''),
     }, nowMs);
   });
 }
