@@ -12,7 +12,7 @@ import {
   sessionDetails,
   toCsv,
   viewPatch,
-} from '../core/dashboardData';
+} from '../core/dashboard';
 import type { Ledger } from '../core/ledger';
 import {
   dashboardViewType,

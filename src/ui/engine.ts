@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { computeStatus, type Status } from '../core/status/computeStatus';
 import { readingOfLimit, remainingUsdOf, tightestLimit, type Limit } from '../core/status/limit';
-import { runawayAlertItems } from '../core/dashboardData';
+import { runawayAlertItems } from '../core/dashboard';
 import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runaway';
 import type { ModelTiers } from '../core/router';
 import type { Settings } from '../core/settings';

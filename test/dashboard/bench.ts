@@ -3,7 +3,7 @@
 // Run: npx tsx test/dashboard/bench.ts [requestsPerDay]
 import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
-import { buildDashboardView, DashboardIndex, viewPatch } from '../../src/core/dashboardData';
+import { buildDashboardView, DashboardIndex, viewPatch } from '../../src/core/dashboard';
 import { PriceTable } from '../../src/core/pricing';
 import type { DashboardQuery, DashboardView } from '../../src/core/protocol';
 import { fixtureEvents } from './fixtureEvents';

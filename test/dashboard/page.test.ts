@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
-import { buildDashboardView, DashboardIndex, sessionDetails } from '../../src/core/dashboardData';
+import { buildDashboardView, DashboardIndex, sessionDetails } from '../../src/core/dashboard';
 import { PriceTable } from '../../src/core/pricing';
 import { toViewSchema, type DashboardQuery, type DashboardView, type SessionDetails } from '../../src/core/protocol';
 import { budgetSettingsSchema } from '../../src/core/settings';

@@ -2,7 +2,7 @@
 // does not belong in the one-minute loop): a year of heavy logs folds and renders as a view in well under a second.
 import * as assert from 'node:assert/strict';
 import { Calendar } from '../../src/core/calendar';
-import { buildDashboardView, DashboardIndex } from '../../src/core/dashboardData';
+import { buildDashboardView, DashboardIndex } from '../../src/core/dashboard';
 import { PriceTable } from '../../src/core/pricing';
 import { fixtureEvents } from '../dashboard/fixtureEvents';
 

@@ -1,7 +1,7 @@
 // Issue 17 item 5: the Sessions CSV export guards every text cell against formula injection,
 // including array cells such as `models`.
 import { strict as assert } from 'node:assert';
-import { sessionCsvColumns, toCsv } from '../../src/core/dashboardData';
+import { sessionCsvColumns, toCsv } from '../../src/core/dashboard';
 
 describe('CSV export formula guard (issue 17 #5)', () => {
   it('prefixes a models list that starts like a formula, and leaves numbers alone', () => {

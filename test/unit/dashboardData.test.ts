@@ -10,7 +10,7 @@ import {
   sessionDetails,
   toCsv,
   viewPatch,
-} from '../../src/core/dashboardData';
+} from '../../src/core/dashboard';
 import { PriceTable } from '../../src/core/pricing';
 import { applySessionsDelta, dashboardViewSchema, sessionKey, toHostSchema, toViewSchema, type DashboardQuery, type SessionRow } from '../../src/core/protocol';
 import { dailyReport } from '../../src/core/reports';

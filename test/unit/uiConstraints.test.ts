@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { evaluateThresholds, type ThresholdState } from '../../src/core/thresholds';
-import { gaugeOfLimit } from '../../src/core/dashboardData';
+import { gaugeOfLimit } from '../../src/core/dashboard';
 import { englishUsd } from '../../src/core/format';
 import type { BudgetState, StatusSnapshot } from '../../src/core/snapshot';
 import { tightestOf } from '../../src/core/status/computeStatus';
