@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { type DashboardView } from '../../src/core/protocol';
-import { l10n, tokens, usd } from './text';
+import { axisMoney, l10n, tokens, usd } from './text';
 import { byId, cssVar, h } from './dom';
 
 export const charts = new Map<string, uPlot>();
@@ -31,12 +31,6 @@ export function chartTheme() {
     red: cssVar('--vscode-charts-red', '#f14c4c'),
     font: `11px ${cssVar('--vscode-font-family', 'sans-serif')}`,
   };
-}
-
-/** Short money labels for chart axes: $150, $1.2K, $0.25. */
-export function axisUsd(values: number[]): string[] {
-  const max = Math.max(...values.map(Math.abs), 0);
-  return values.map((v) => (max >= 1_000 ? `$${(v / 1_000).toFixed(v % 1_000 === 0 ? 0 : 1)}K` : max >= 10 || Number.isInteger(v) ? `$${Math.round(v)}` : `$${v.toFixed(2)}`));
 }
 
 export function axis(theme: ReturnType<typeof chartTheme>, values?: uPlot.Axis['values'], size?: number): uPlot.Axis {
@@ -105,7 +99,7 @@ export function renderDaily(v: DashboardView): void {
     data.push(new Array<number>(n).fill(d.capUsd));
   }
   const readout = h('div', { className: 'readout', 'aria-hidden': 'true' });
-  const chartHost = h('div', { className: 'chart', role: 'img', 'aria-label': `Spend per day, ${v.rangeLabel}: total ${usd(totalByDay.reduce((a, b) => a + b, 0))}, highest ${usd(Math.max(0, ...totalByDay))}.` });
+  const chartHost = h('div', { className: 'chart', role: 'img', 'aria-label': l10n.t('Spend per day, {0}: total {1}, highest {2}.', v.rangeLabel, usd(totalByDay.reduce((a, b) => a + b, 0)), usd(Math.max(0, ...totalByDay))) });
   const legendItems: { label: string; color: string; dashed?: boolean }[] = d.models.map((model, m) => ({ label: model, color: colorOf(m) }));
   if (d.projection) legendItems.push({ label: l10n.t('today at this block’s pace {0}', usd(d.projection.costUsd)), color: theme.foreground, dashed: true });
   if (d.capUsd !== undefined) legendItems.push({ label: l10n.t('daily cap {0}', usd(d.capUsd)), color: theme.red });
@@ -117,7 +111,7 @@ export function renderDaily(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: [0, maxY * 1.1] } },
-    axes: [axis(theme, dayAxisValues(d.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
+    axes: [axis(theme, dayAxisValues(d.days)), axis(theme, (_u, splits) => axisMoney(splits), 52)],
     series,
     hooks: {
       setCursor: [(u) => {
@@ -164,7 +158,7 @@ export function renderCumulative(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [0, Math.max(n - 1, 1)] }, y: { range: [0, maxY * 1.1] } },
-    axes: [axis(theme, dayAxisValues(c.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
+    axes: [axis(theme, dayAxisValues(c.days)), axis(theme, (_u, splits) => axisMoney(splits), 52)],
     series,
   }, data as uPlot.AlignedData);
 }

@@ -1,9 +1,9 @@
 import uPlot from 'uplot';
 import { type DashboardView } from '../../src/core/protocol';
-import { l10n, percent, projectName, shortId, tokens, usd } from './text';
+import { axisMoney, l10n, percent, projectName, shortId, tokens, usd } from './text';
 import { byId, h } from './dom';
 import { tile } from './sections';
-import { axis, axisUsd, chartTheme, chartWidth, dayAxisValues, legend, mountChart, palette } from './charts';
+import { axis, chartTheme, chartWidth, dayAxisValues, mountChart, palette } from './charts';
 import { openDetails } from './sessions';
 
 export function barList(items: { name: string; label: string; value: number; sub: string; onSelect?: () => void }[], format: (v: number) => string): HTMLElement {
@@ -47,7 +47,7 @@ export function renderKinds(v: DashboardView): void {
         return h('tr', {}, h('th', { scope: 'row' }, swatch, kind.label), h('td', {}, tokens(kind.value)), h('td', {}, total > 0 ? percent(kind.value / total) : '—'));
       })),
     ),
-    h('p', { className: 'small' }, `Cache hit ratio ${percent(k.cacheHitRatio)} of prompt tokens; cache reads saved about ${usd(k.cacheSavingsUsd)} over paying the input rate.`),
+    h('p', { className: 'small' }, l10n.t('Cache hit ratio {0} of prompt tokens; cache reads saved about {1} over paying the input rate.', percent(k.cacheHitRatio), usd(k.cacheSavingsUsd))),
   );
 }
 
@@ -56,7 +56,7 @@ export function renderPerResult(v: DashboardView): void {
   const container = byId('per-result');
   const theme = chartTheme();
   const colors = palette();
-  const chartHost = h('div', { className: 'chart', role: 'img', 'aria-label': `Cost per session by day; ${usd(r.costPerSessionUsd)} per session on average.` });
+  const chartHost = h('div', { className: 'chart', role: 'img', 'aria-label': l10n.t('Cost per session by day; {0} per session on average.', usd(r.costPerSessionUsd)) });
   container.replaceChildren(
     h('div', { className: 'mini-tiles' },
       tile(l10n.t('Per session'), usd(r.costPerSessionUsd), r.sessions === 1 ? l10n.t('1 session') : l10n.t('{0} sessions', r.sessions)),
@@ -73,7 +73,7 @@ export function renderPerResult(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [-0.5, n - 0.5] } },
-    axes: [axis(theme, dayAxisValues(v.daily.days)), axis(theme, (_u, splits) => axisUsd(splits), 52)],
+    axes: [axis(theme, dayAxisValues(v.daily.days)), axis(theme, (_u, splits) => axisMoney(splits), 52)],
     series: [{}, { label: 'cost per session', stroke: colors[2], width: 2, spanGaps: true, points: { show: n < 40, size: 4 } }],
   }, [Array.from({ length: n }, (_, i) => i), r.costPerSessionByDay] as uPlot.AlignedData);
 }
@@ -86,5 +86,5 @@ export function renderTops(v: DashboardView): void {
     sub: l10n.t('{0} tokens', tokens(s.tokens)),
     onSelect: () => openDetails(s.name),
   })), usd));
-  byId('top-projects').replaceChildren(barList(v.topProjects.map((p) => ({ name: p.name, label: projectName(p.name), value: p.costUsd, sub: `${p.detail} · ${tokens(p.tokens)} tokens` })), usd));
+  byId('top-projects').replaceChildren(barList(v.topProjects.map((p) => ({ name: p.name, label: projectName(p.name), value: p.costUsd, sub: `${p.detail} · ${l10n.t('{0} tokens', tokens(p.tokens))}` })), usd));
 }

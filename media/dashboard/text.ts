@@ -38,6 +38,18 @@ export function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 
+/** A price per million tokens: `$3.00` (two decimals in dollars), else the display currency. */
+export function rate(value: number): string {
+  return fmt.speaksCoreText ? `$${value.toFixed(2)}` : fmt.money(value);
+}
+
+/** Short money labels for chart axes: $150, $1.2K, $0.25 (in dollars); the display currency otherwise. */
+export function axisMoney(values: number[]): string[] {
+  if (!fmt.speaksCoreText) return values.map(usd);
+  const max = Math.max(...values.map(Math.abs), 0);
+  return values.map((v) => (max >= 1_000 ? `$${(v / 1_000).toFixed(v % 1_000 === 0 ? 0 : 1)}K` : max >= 10 || Number.isInteger(v) ? `$${Math.round(v)}` : `$${v.toFixed(2)}`));
+}
+
 export function tokens(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 1e9) return `${(value / 1e9).toFixed(1)}B`;

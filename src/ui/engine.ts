@@ -72,7 +72,7 @@ export class Engine implements vscode.Disposable {
     }, () => this.displayFormatter(), this.claim);
     // The dashboard shows the same limits (one card each) and runaways as the status bar, read at each of its updates.
     this.dashboard.setLimits(() => this.limits, () => this.displayFormatter());
-    this.dashboard.setAlerts(() => runawayAlertItems(this.runaway?.current?.alertsInForce(Date.now()) ?? []));
+    this.dashboard.setAlerts(() => runawayAlertItems(this.runaway?.current?.alertsInForce(Date.now()) ?? [], this.displayFormatter()));
     this.applied = this.settings.current;
     this.subscription = this.settings.onDidChange((next) => this.settingsChanged(next));
     this.restart();

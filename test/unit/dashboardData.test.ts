@@ -1,3 +1,4 @@
+import { Formatter } from '../../src/core/format';
 import * as assert from 'node:assert/strict';
 import { Calendar } from '../../src/core/calendar';
 import {
@@ -231,6 +232,21 @@ describe('dashboard data', () => {
     const view = buildDashboardView(indexOf([event({})]), { range: 'today', source: 'all' }, { nowMs, alerts: items });
     assert.equal(view.alerts[0].detail, '$300/h in s1');
     assert.deepEqual(buildDashboardView(indexOf([event({})]), { range: 'today', source: 'all' }, { nowMs }).alerts, []);
+  });
+
+  it('says the range, the period chart, project rows and runaway alerts in Chinese and yuan', () => {
+    const zh = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7, timeZone: 'UTC' });
+    const alert: RunawayAlert = {
+      firedAtMs: nowMs - 60_000, kind: 'burn-rate', sessionId: 's1', project: 'p', model: 'claude-sonnet-4-5', usdPerHour: 300, tokensPerMinute: 1e6,
+      activeAgents: 1, runningForMs: 600_000, costSoFarUsd: 12, projectedNextHourUsd: 300, message: 'English',
+    };
+    const view = buildDashboardView(indexOf([event({}), event({ sessionId: 's2' })]), { range: '7d', source: 'all' }, { nowMs, fmt: zh, alerts: runawayAlertItems([alert], zh) });
+    assert.equal(view.rangeLabel, zh.l10n.t('Last 7 days'));
+    assert.notEqual(view.rangeLabel, 'Last 7 days');
+    assert.match(view.cumulative.label, /^本月（\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}），所有来源$/);
+    assert.equal(view.topProjects[0].detail, zh.l10n.t('{0} sessions', 2));
+    assert.equal(view.alerts[0].title, zh.l10n.t('Runaway spend'));
+    assert.match(view.alerts[0].detail, /¥2,100\.00\/小时/);
   });
 
   it('breaks a session down by model and agent, main agent first', () => {

@@ -1,4 +1,5 @@
 import type { Calendar } from '../calendar';
+import { englishUsd, type Formatter } from '../format';
 import type { DashboardQuery } from '../protocol';
 import { dateKeyOfDay, dayMs, dayOfDateKey, localDayOf, startOfDay } from './dashboardIndex';
 
@@ -11,27 +12,27 @@ export interface ResolvedRange {
 }
 
 /** The inclusive local days a query covers at `nowMs`. A custom range missing a bound ends today / starts 30 days back. */
-export function resolveRange(query: DashboardQuery, calendar: Calendar, nowMs: number): ResolvedRange {
+export function resolveRange(query: DashboardQuery, calendar: Calendar, nowMs: number, fmt: Formatter = englishUsd): ResolvedRange {
   const today = localDayOf(calendar, nowMs);
   let firstDay = today;
   let lastDay = today;
   let label: string;
   switch (query.range) {
     case 'today':
-      label = 'Today';
+      label = fmt.l10n.t('Today');
       break;
     case '7d':
       firstDay = today - 6;
-      label = 'Last 7 days';
+      label = fmt.l10n.t('Last 7 days');
       break;
     case '30d':
       firstDay = today - 29;
-      label = 'Last 30 days';
+      label = fmt.l10n.t('Last 30 days');
       break;
     case 'month': {
       const d = new Date(today * dayMs);
       firstDay = today - (d.getUTCDate() - 1);
-      label = 'This month';
+      label = fmt.l10n.t('This month');
       break;
     }
     case 'custom': {

@@ -55,8 +55,9 @@ export function byCostThenTokens<T extends { costUsd: number; tokens: number }>(
  */
 export function buildDashboardView(index: DashboardIndex, query: DashboardQuery, options: ViewOptions): DashboardView {
   const { nowMs, snapshot, budget } = options;
+  const fmt = options.fmt ?? englishUsd;
   const { calendar, prices } = index;
-  const range = resolveRange(query, calendar, nowMs);
+  const range = resolveRange(query, calendar, nowMs, fmt);
   const dayCount = range.lastDay - range.firstDay + 1;
   const today = localDayOf(calendar, nowMs);
   const days = Array.from({ length: dayCount }, (_, i) => dateKeyOfDay(range.firstDay + i));
@@ -201,7 +202,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     rangeLabel: range.label,
     sources: index.sources().sort(),
     header: {
-      gauges: gaugesOf(snapshot, options.limits, calendar, nowMs, budget, options.fmt ?? englishUsd),
+      gauges: gaugesOf(snapshot, options.limits, calendar, nowMs, budget, fmt),
       todayCostUsd: todayCell.costUsd,
       todayTokens: cellTokens(todayCell),
       rangeCostUsd: total.costUsd,
@@ -222,7 +223,9 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
       ...(projection ? { projection } : {}),
     },
     cumulative: {
-      label: `${cumulativeKind === 'month' ? 'This month' : 'This week'} (${dateKeyOfDay(periodFirstDay)} – ${dateKeyOfDay(periodLastDay)}), all sources`,
+      label: cumulativeKind === 'month'
+        ? fmt.l10n.t('This month ({0} – {1}), all sources', dateKeyOfDay(periodFirstDay), dateKeyOfDay(periodLastDay))
+        : fmt.l10n.t('This week ({0} – {1}), all sources', dateKeyOfDay(periodFirstDay), dateKeyOfDay(periodLastDay)),
       days: Array.from({ length: periodDays }, (_, d) => dateKeyOfDay(periodFirstDay + d)),
       spentUsd,
       projectedUsd,
@@ -231,7 +234,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     tokensByKind: tokensByKindOf(total, cacheSavingsUsd),
     topSessions: rows.slice(0, topCount).map((r) => ({ name: r.sessionId, costUsd: r.costUsd, tokens: r.tokens, detail: r.project })),
     topProjects: [...projects.entries()]
-      .map(([name, p]) => ({ name, costUsd: p.cell.costUsd, tokens: cellTokens(p.cell), detail: `${p.sessions} session${p.sessions === 1 ? '' : 's'}` }))
+      .map(([name, p]) => ({ name, costUsd: p.cell.costUsd, tokens: cellTokens(p.cell), detail: p.sessions === 1 ? fmt.l10n.t('1 session') : fmt.l10n.t('{0} sessions', p.sessions) }))
       .sort(byCostThenTokens)
       .slice(0, topCount),
     sessions: { rows: rows.slice(0, maxRows), total: rows.length },
