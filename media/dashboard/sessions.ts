@@ -91,7 +91,7 @@ export function renderSessionTable(): void {
     h('td', { className: 'num' }, r.subAgents),
     h('td', { className: 'num' }, integer(r.requests)),
     h('td', { className: 'num' }, tokens(r.tokens)),
-    h('td', { className: 'num' }, r.unpricedTokens > 0 && r.costUsd === 0 ? 'unpriced' : usd(r.costUsd)),
+    h('td', { className: 'num' }, r.unpricedTokens > 0 && r.costUsd === 0 ? l10n.t('unpriced') : usd(r.costUsd)),
     h('td', { className: 'num' }, duration(r.endMs - r.startMs)),
   )));
   const capped = view.sessions.total > view.sessions.rows.length ? l10n.t(' (the {0} costliest of {1})', view.sessions.rows.length, view.sessions.total) : '';
@@ -142,19 +142,19 @@ export function renderDetails(): void {
   const breakdown = (title: string, rows: SessionDetails['byModel'], nameOf: (n: string) => string) =>
     h('table', { className: 'data' },
       h('caption', {}, title),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', className: 'num' }, 'Requests'), h('th', { scope: 'col', className: 'num' }, 'Tokens'), h('th', { scope: 'col', className: 'num' }, 'Cost'), h('th', { scope: 'col' }, 'Active'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, l10n.t('Name')), h('th', { scope: 'col', className: 'num' }, l10n.t('Requests')), h('th', { scope: 'col', className: 'num' }, l10n.t('Tokens')), h('th', { scope: 'col', className: 'num' }, l10n.t('Cost')), h('th', { scope: 'col' }, l10n.t('Active')))),
       h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, nameOf(r.name)), h('td', { className: 'num' }, r.requests), h('td', { className: 'num' }, tokens(r.tokens)), h('td', { className: 'num' }, usd(r.costUsd)), h('td', {}, `${dateTime(r.firstMs)} – ${dateTime(r.lastMs)}`)))),
     );
   const k = d.tokensByKind;
   box.replaceChildren(
     h('div', { className: 'card-head' }, h('h2', { id: 'details-title' }, l10n.t('Session {0}', shortId(d.sessionId))), close),
     h('dl', { className: 'facts' },
-      h('dt', {}, 'Session id'), h('dd', { className: 'mono' }, d.sessionId),
+      h('dt', {}, l10n.t('Session id')), h('dd', { className: 'mono' }, d.sessionId),
       h('dt', {}, l10n.t('Project')), h('dd', {}, d.project || l10n.t('(unknown)')),
       h('dt', {}, l10n.t('Source')), h('dd', {}, d.source),
       h('dt', {}, l10n.t('Active')), h('dd', {}, `${dateTime(d.startMs)} – ${dateTime(d.endMs)} (${duration(d.endMs - d.startMs)})`),
       h('dt', {}, l10n.t('Cost')), h('dd', {}, l10n.t('{0} for {1} requests', usd(d.costUsd), d.requests)),
-      h('dt', {}, l10n.t('Tokens')), h('dd', {}, `input ${tokens(k.inputTokens)}, output ${tokens(k.outputTokens)}, cache write ${tokens(k.cacheWrite5mTokens + k.cacheWrite1hTokens)}, cache read ${tokens(k.cacheReadTokens)} (hit ratio ${percent(k.cacheHitRatio)})`),
+      h('dt', {}, l10n.t('Tokens')), h('dd', {}, l10n.t('input {0}, output {1}, cache write {2}, cache read {3} (hit ratio {4})', tokens(k.inputTokens), tokens(k.outputTokens), tokens(k.cacheWrite5mTokens + k.cacheWrite1hTokens), tokens(k.cacheReadTokens), percent(k.cacheHitRatio))),
     ),
     breakdown(l10n.t('By model'), d.byModel, (n) => n),
     breakdown(l10n.t('By agent'), d.byAgent, (n) => (n === '' ? l10n.t('main agent') : n)),

@@ -45,7 +45,7 @@ export function rate(value: number): string {
 
 /** Short money labels for chart axes: $150, $1.2K, $0.25 (in dollars); the display currency otherwise. */
 export function axisMoney(values: number[]): string[] {
-  if (!fmt.speaksCoreText) return values.map(usd);
+  if (!fmt.speaksCoreText) return values.map((v) => fmt.compactMoney(v));
   const max = Math.max(...values.map(Math.abs), 0);
   return values.map((v) => (max >= 1_000 ? `$${(v / 1_000).toFixed(v % 1_000 === 0 ? 0 : 1)}K` : max >= 10 || Number.isInteger(v) ? `$${Math.round(v)}` : `$${v.toFixed(2)}`));
 }

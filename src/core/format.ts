@@ -96,6 +96,14 @@ export class Formatter {
     return `${this.symbol}${new Intl.NumberFormat(this.intlLocale ?? 'en-US', { maximumFractionDigits: 0 }).format(this.convert(usd))}`;
   }
 
+  /** A short amount for a chart axis: `¥1.2K`, `¥150`, `¥0.25` (thousands as K, whole units from ten). */
+  compactMoney(usd: number): string {
+    const value = this.convert(usd);
+    const abs = Math.abs(value);
+    if (abs >= 1_000) return `${this.symbol}${this.digits(value / 1_000, 1)}K`;
+    return `${this.symbol}${this.digits(value, abs >= 10 || Number.isInteger(value) ? 0 : 2)}`;
+  }
+
   /** Whether an amount reads as large (ten thousand or more) in the display currency. */
   isLargeMoney(usd: number): boolean {
     return Math.abs(this.convert(usd)) >= 10_000;

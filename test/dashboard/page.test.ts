@@ -6,7 +6,9 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
-import { buildDashboardView, DashboardIndex, sessionDetails } from '../../src/core/dashboard';
+import { buildDashboardView, DashboardIndex, runawayAlertItems, sessionDetails } from '../../src/core/dashboard';
+import { Formatter } from '../../src/core/format';
+import type { RunawayAlert } from '../../src/core/runaway';
 import { PriceTable } from '../../src/core/pricing';
 import { toViewSchema, type DashboardQuery, type DashboardView, type SessionDetails } from '../../src/core/protocol';
 import { budgetSettingsSchema } from '../../src/core/settings';
@@ -27,6 +29,8 @@ const nowMs = Date.UTC(2026, 10, 24, 15, 0);
 
 /** For the README screenshot: the same kind of data without the hostile test names. */
 const readmeProjects = ['-home-dev-tokenmeter', '-home-dev-website', '-home-dev-infra', '-home-dev-mobile-app', '-home-dev-api'];
+
+const zhCny = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1, timeZone: 'UTC' });
 
 function buildFixture(projects?: string[]): { views: Record<string, DashboardView>; details: Record<string, SessionDetails | null> } {
   const events = fixtureEvents({ nowMs, days: 45, requestsPerDay: 600, seed: 11, projects });
@@ -57,6 +61,12 @@ function buildFixture(projects?: string[]): { views: Record<string, DashboardVie
     }
   }
   views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, snapshot, budget, alerts });
+  // What the editor sends under a Chinese display language with CNY: the core's words (range, gauges, alerts) in Chinese too.
+  const runaway: RunawayAlert = {
+    firedAtMs: nowMs - 4 * 60_000, kind: 'burn-rate', sessionId: topSession.sessionId, project: topSession.project, model: 'claude-opus-4-5', usdPerHour: 212,
+    tokensPerMinute: 120_000, activeAgents: 14, runningForMs: 40 * 60_000, costSoFarUsd: 38.2, projectedNextHourUsd: 212, message: '',
+  };
+  views.zh = buildDashboardView(index, { range: '7d', source: 'all' }, { nowMs, snapshot, budget, alerts: runawayAlertItems([runaway], zhCny), fmt: zhCny });
   const details: Record<string, SessionDetails | null> = {};
   for (const row of views['30d|all'].sessions.rows) details[row.sessionId] = sessionDetails(events, row.sessionId, prices);
   return { views, details };
@@ -241,19 +251,25 @@ describe('dashboard page (headless Chromium, standalone)', function () {
   });
 
   it('speaks Simplified Chinese in yuan when the view carries that display, and back', async () => {
-    const view = fixture.views['7d|codex'];
-    const send = (display: object) => page.evaluate((message) => window.postMessage(message, '*'), { type: 'view', view, display });
+    const send = (display: object, view: DashboardView) => page.evaluate((message) => window.postMessage(message, '*'), { type: 'view', view, display });
     const before = await renders(page);
-    await send({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1 });
+    await send({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1 }, fixture.views.zh);
     await page.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, before);
     assert.match((await page.textContent('#tile-range .tile-label')) ?? '', /^花费 · /);
     assert.match((await page.textContent('#tile-range .tile-value')) ?? '', /^¥[\d,]+(\.\d+)?$/);
     assert.equal(await page.textContent('#sessions-title'), '会话');
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    assert.equal(await page.textContent('#tile-range .tile-label'), '花费 · 最近 7 天');
+    // No English sentence or label left: only names from the logs, model ids, units and the product's name.
+    // (The fixture's hostile project name is markup shown as text; `mystery-model` is a model id.)
+    const body = (await page.innerText('body')).replace(/<[^>]*>/g, '').replace(/[\w.-]*(claude|gpt|codex|rollout|home|sess|mystery-model)[\w.…-]*/gi, '');
+    const leftovers = body.match(/\b(?!Token\b|token\b|Tokenmeter\b|MTok\b|CSV\b|JSON\b|UTC\b|ID\b|tok\b)[A-Za-z]{3,}(?: [A-Za-z]{2,})*/g);
+    assert.equal(leftovers, null, `English left in the Chinese page: ${JSON.stringify(leftovers)}`);
     await page.screenshot({ path: path.join(resultsDir, 'dashboard-zh-cn.png'), fullPage: true });
-    await send({ locale: 'en', currency: 'USD', cnyPerUsd: 7.1 });
+    const english = fixture.views['7d|codex'];
+    await send({ locale: 'en', currency: 'USD', cnyPerUsd: 7.1 }, english);
     await page.waitForFunction(() => document.getElementById('sessions-title')?.textContent === 'Sessions');
-    assert.equal(await page.textContent('#tile-range .tile-value'), usd(view.header.rangeCostUsd));
+    assert.equal(await page.textContent('#tile-range .tile-value'), usd(english.header.rangeCostUsd));
   });
 
   it('merges a session delta into the table', async () => {
