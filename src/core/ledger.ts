@@ -136,35 +136,45 @@ export class Ledger {
    * it saves and loads faster than the same numbers as JSON text (see usageIndex.ts).
    */
   serialize(): SerializedLedger {
-    const strings: string[] = [];
-    const stringIndex = new Map<string, number>();
+    this.readOlderNow();
+    const packed = this.packed;
+    // Rows of a restored index that were never read stay numbers: copied as they are, with the names they
+    // point to first in the new name table, so that saving does not make an object of every request.
+    const strings: string[] = packed ? [...packed.strings] : [];
+    const stringIndex = new Map<string, number>(strings.map((value, i) => [value, i]));
     const ref = (value: string) => {
       let at = stringIndex.get(value);
       if (at === undefined) stringIndex.set(value, (at = strings.push(value) - 1));
       return at;
     };
-    const all = this.events();
+    const count = this.rows.length;
+    const times = new Float64Array(count);
+    for (let i = 0; i < count; i++) times[i] = this.rows[i]?.timestampMs ?? packed!.rows[i * fieldsPerRow + 1];
     // Sorted by time, so that a reader can take the newest rows alone (see eventsSince).
-    const order = Array.from(all.keys()).sort((a, b) => all[a].timestampMs - all[b].timestampMs || a - b);
-    const position = new Float64Array(all.length);
+    const order = Array.from(times.keys()).sort((a, b) => times[a] - times[b] || a - b);
+    const position = new Float64Array(count);
     order.forEach((from, to) => (position[from] = to));
-    const rows = new Float64Array(all.length * fieldsPerRow);
+    const rows = new Float64Array(count * fieldsPerRow);
     let at = 0;
     for (const i of order) {
-      const e = all[i];
-      rows[at] = sourceNames.indexOf(e.source);
-      rows[at + 1] = e.timestampMs;
-      rows[at + 2] = ref(e.sessionId);
-      rows[at + 3] = ref(e.agentId);
-      rows[at + 4] = ref(e.project);
-      rows[at + 5] = ref(e.model);
-      rows[at + 6] = e.inputTokens;
-      rows[at + 7] = e.outputTokens;
-      rows[at + 8] = e.cacheWrite5mTokens;
-      rows[at + 9] = e.cacheWrite1hTokens;
-      rows[at + 10] = e.cacheReadTokens;
-      rows[at + 11] = e.loggedCostUsd ?? -1;
-      rows[at + 12] = e.webSearchRequests ?? 0;
+      const e = this.rows[i];
+      if (e === undefined) {
+        rows.set(packed!.rows.subarray(i * fieldsPerRow, (i + 1) * fieldsPerRow), at);
+      } else {
+        rows[at] = sourceNames.indexOf(e.source);
+        rows[at + 1] = e.timestampMs;
+        rows[at + 2] = ref(e.sessionId);
+        rows[at + 3] = ref(e.agentId);
+        rows[at + 4] = ref(e.project);
+        rows[at + 5] = ref(e.model);
+        rows[at + 6] = e.inputTokens;
+        rows[at + 7] = e.outputTokens;
+        rows[at + 8] = e.cacheWrite5mTokens;
+        rows[at + 9] = e.cacheWrite1hTokens;
+        rows[at + 10] = e.cacheReadTokens;
+        rows[at + 11] = e.loggedCostUsd ?? -1;
+        rows[at + 12] = e.webSearchRequests ?? 0;
+      }
       at += fieldsPerRow;
     }
     const keys = this.rowByKey;
