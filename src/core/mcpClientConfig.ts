@@ -162,19 +162,24 @@ interface TomlLine {
 /** Lines with their endings, each marked when it starts inside a multi-line string. */
 function tomlLines(text: string): TomlLine[] {
   const lines: TomlLine[] = [];
-  let open: '"""' | "'''" | undefined;
+  let open: MultilineQuote | undefined;
   const re = /([^\n]*?)(\r?\n|$)/g;
   for (let m = re.exec(text); m && (m[0] !== '' || re.lastIndex < text.length); m = re.exec(text)) {
     lines.push({ text: m[1], eol: m[2], inString: open !== undefined });
-    open = multilineStateAfter(m[1], open);
+    open = outsideStrings(m[1], 0, open);
     if (m[2] === '') break;
   }
   return lines;
 }
 
-/** Whether a multi-line string is still open after `line`, given the state at its start. */
-function multilineStateAfter(line: string, open: '"""' | "'''" | undefined): '"""' | "'''" | undefined {
-  let i = 0;
+type MultilineQuote = '"""' | "'''";
+
+/**
+ * Walks `line` from `from`, given the multi-line string open at that point, calling `visit` for every
+ * character outside strings and comments; returns the multi-line string still open at the line's end.
+ */
+function outsideStrings(line: string, from: number, open: MultilineQuote | undefined, visit: (c: string) => void = () => undefined): MultilineQuote | undefined {
+  let i = from;
   while (i < line.length) {
     if (open) {
       if (open === '"""' && line[i] === '\\') { i += 2; continue; }
@@ -183,10 +188,11 @@ function multilineStateAfter(line: string, open: '"""' | "'''" | undefined): '""
       continue;
     }
     const c = line[i];
-    if (c === '#') return undefined;
-    if (line.startsWith('"""', i) || line.startsWith("'''", i)) { open = line.slice(i, i + 3) as '"""' | "'''"; i += 3; continue; }
+    if (c === '#') break;
+    if (line.startsWith('"""', i) || line.startsWith("'''", i)) { open = line.slice(i, i + 3) as MultilineQuote; i += 3; continue; }
     if (c === '"') { i++; while (i < line.length && line[i] !== '"') i += line[i] === '\\' ? 2 : 1; i++; continue; }
     if (c === "'") { i = line.indexOf("'", i + 1) + 1 || line.length; continue; }
+    visit(c);
     i++;
   }
   return open;
@@ -303,26 +309,13 @@ function trimBlock(lines: TomlLine[], b: { start: number; end: number }): TomlLi
 /** The index of the last line of the value that starts on line `i` (arrays and strings may span lines). */
 function valueEnd(lines: TomlLine[], i: number, limit: number): number {
   let depth = 0;
-  let open: '"""' | "'''" | undefined;
+  let open: MultilineQuote | undefined;
   for (let j = i; j < limit; j++) {
     const line = lines[j].text;
-    let k = j === i ? line.indexOf('=') + 1 : 0;
-    while (k < line.length) {
-      if (open) {
-        if (open === '"""' && line[k] === '\\') { k += 2; continue; }
-        if (line.startsWith(open, k)) { open = undefined; k += 3; continue; }
-        k++;
-        continue;
-      }
-      const c = line[k];
-      if (c === '#') break;
-      if (line.startsWith('"""', k) || line.startsWith("'''", k)) { open = line.slice(k, k + 3) as '"""' | "'''"; k += 3; continue; }
-      if (c === '"') { k++; while (k < line.length && line[k] !== '"') k += line[k] === '\\' ? 2 : 1; k++; continue; }
-      if (c === "'") { k = line.indexOf("'", k + 1) + 1 || line.length; continue; }
+    open = outsideStrings(line, j === i ? line.indexOf('=') + 1 : 0, open, (c) => {
       if (c === '[' || c === '{') depth++;
       if (c === ']' || c === '}') depth--;
-      k++;
-    }
+    });
     if (depth <= 0 && !open) return j;
   }
   return limit - 1;
