@@ -10,7 +10,10 @@
 //   5. the quiet routing hint for simple work on Opus, with its hover                                          alert-routing-hint.png
 //   5b. a cheap model that keeps saying "let me try a different approach": the escalation hint from the transcript   alert-escalation-hint.png
 //   6. "Connect Claude Code Status Line" (modal with the change), the installed command fed like Claude Code
-//      feeds it, and the official 5-hour quota in the tooltip; "Install Claude Code Budget Hook"          alert-statusline.png
+//      feeds it, and the official 5-hour quota in the tooltip                                             alert-statusline.png
+//   7. a weekly window projected to run out before its reset: the status bar note and the once-per-window
+//      warning with its lead time                                                                           alert-pacing.png
+//   8. "Install Claude Code Budget Hook" / "Remove Claude Code Budget Hook"
 // Run: npm run build && node test/integration/uiAlerts.mjs [--keep]
 // Writes test-results/ui-alerts.json ({ passed, failed, tests }); exit code 1 on any failure.
 import { spawnSync } from 'node:child_process';
@@ -406,6 +409,53 @@ async function main() {
       if (!seen) fail(`tooltip lacks the Claude plan window: ${text}`);
       await page.mouse.move(300, 300);
       return `statusLine: ${installed.replace(repoRoot, '<repo>')} → "${run.stdout.trim()}"`;
+    });
+
+    await check('an official window projected to run out before its reset shows in the status bar and warns once, with the lead time (alert-pacing.png)', async () => {
+      await clearNotifications(page);
+      // The fan-out above still holds the status bar (a runaway outranks everything): turn runaway alerts off,
+      // as a user may (tokenmeter.runaway.enabled), and the pacing note must take its place.
+      const userSettings = path.join(host.userDataDir, 'User', 'settings.json');
+      fs.writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(fs.readFileSync(userSettings, 'utf8')), 'tokenmeter.runaway.enabled': false }, null, 2));
+      const status = async () => (await tokenmeterItems(page).catch(() => [])).find((i) => i.id === 'tokenmeter.tokenmeter.tokenmeter.status');
+      // Settings written behind the workbench's back are read at the next window load.
+      const reloaded = page.waitForEvent('framenavigated', { timeout: 30_000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.waitForLoadState('load');
+      await page.locator('.part.statusbar [id="tokenmeter.tokenmeter.tokenmeter.status"]').waitFor({ state: 'visible', timeout: 60_000 });
+      if (!(await poll(async () => /\S/.test((await status())?.text ?? '') && !/Runaway/.test((await status())?.text ?? ''), { timeoutMs: 30_000, intervalMs: 500 }))) fail(`the runaway stayed with alerts off: ${JSON.stringify(await status())}`);
+      const settingsFile = path.join(claudeDir, 'settings.json');
+      const command = JSON.parse(fs.readFileSync(settingsFile, 'utf8')).statusLine.command;
+      // The week: 75% used with 4 of its 7 days gone (resets in 3 days): at this pace it runs out in 32 h, 40 h before its reset.
+      const nowS = Math.floor(Date.now() / 1000);
+      const input = JSON.stringify({ session_id: 'abc', model: { id: 'claude-opus-4-5', display_name: 'Opus' }, cost: { total_cost_usd: 3.2 },
+        rate_limits: { five_hour: { used_percentage: 10, resets_at: nowS + 4 * 3600 }, seven_day: { used_percentage: 75, resets_at: nowS + 3 * 86_400 } } });
+      const feed = () => {
+        const run = spawnSync('sh', ['-c', command], { input, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
+        if (run.status !== 0) fail(`status line command: exit ${run.status}, stderr ${run.stderr}`);
+      };
+      feed();
+      const warning = /At this pace Claude's weekly limit runs out .+, (39 h 59 min|40 h) before it resets \(.+\): 75% used with 57% of the time gone\./;
+      const found = await poll(async () => (await toasts(page)).find((t) => warning.test(t)), { timeoutMs: 30_000, intervalMs: 500 });
+      if (!found) fail(`no pacing warning; toasts: ${JSON.stringify(await toasts(page))}`);
+      let item;
+      const noted = await poll(async () => { item = await status(); return /Claude 7d out in (31 h 59 min|32 h)/.test(item?.text ?? '') && item.icons.includes('warning'); }, { timeoutMs: 10_000, intervalMs: 500 });
+      if (!noted) fail(`status bar: ${JSON.stringify(item)}`);
+      // Expanded, the toast shows its whole sentence in the picture.
+      const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'At this pace' }).first();
+      await toast.hover();
+      await toast.locator('.codicon-notifications-expand').first().click({ timeout: 5_000 }).catch(() => {});
+      await page.waitForTimeout(600);
+      await screenshot(page, 'alert-pacing.png', { clip: bottomRight(page, 1100, 300) });
+      // Once per window: the same reading again (and the refresh it causes) does not warn a second time.
+      await clearNotifications(page);
+      feed();
+      await runCommand(page, 'Tokenmeter: Refresh');
+      await page.waitForTimeout(4_000);
+      const again = (await toasts(page)).filter((t) => /At this pace/.test(t));
+      if (again.length > 0) fail(`warned twice: ${JSON.stringify(again)}`);
+      return `"${found.slice(0, 160)}"; status bar "${item.text}"`;
     });
 
     await check('"Install Claude Code Budget Hook" asks first, then adds the guard as a PreToolUse hook; "Remove" takes it out', async () => {
