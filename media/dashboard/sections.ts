@@ -41,6 +41,8 @@ export function gaugeElement(g: Gauge): HTMLElement {
   if (g.unit !== 'percent') notes.push(l10n.t('{0} left', amount(Math.max(g.limit - g.spent, 0))));
   if (g.projectedAtEnd !== undefined) notes.push(l10n.t('projected {0} at period end', amount(g.projectedAtEnd)));
   if (g.projectedExhaustMs !== undefined) notes.push(l10n.t('cap reached ~{0}', dateTime(g.projectedExhaustMs)));
+  if (g.elapsedFraction !== undefined) notes.push(l10n.t('{0} of the time gone', percent(g.elapsedFraction)));
+  if (g.runsOutBeforeResetAtMs !== undefined) notes.push(l10n.t('runs out ~{0}, before it resets', dateTime(g.runsOutBeforeResetAtMs)));
   if (g.periodEndMs !== undefined) notes.push(g.origin !== 'estimated' ? l10n.t('resets {0}', dateTime(g.periodEndMs)) : l10n.t('period ends {0}', dateTime(g.periodEndMs)));
   return h('div', { className: `gauge level-${g.level}` },
     h('div', { className: 'gauge-head' }, h('span', { className: 'gauge-label' }, g.label), h('span', { className: 'gauge-origin' }, g.origin === 'estimated' ? l10n.t('estimated') : g.origin === 'endpoint' ? l10n.t('endpoint') : l10n.t('official'))),

@@ -37,6 +37,9 @@ export const gaugeSchema = z.object({
   projectedExhaustMs: z.optional(z.number()),
   /** Spend at the end of the period if the current rate holds. */
   projectedAtEnd: z.optional(z.number()),
+  /** An official window's pace: the share of the window's time gone (0-1), and when it runs out before its reset. */
+  elapsedFraction: z.optional(z.number()),
+  runsOutBeforeResetAtMs: z.optional(z.number()),
 });
 
 export const headerSchema = z.object({

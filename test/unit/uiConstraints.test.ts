@@ -135,4 +135,16 @@ describe('dashboard gauges from constraints', () => {
     const [expired] = limitsOfPlanWindows([{ source: 'claude', window: '5h', usedPercent: 90, resetsAt: new Date(nowMs - 1).toISOString(), fetchedAtMs: nowMs - 1e7, stale: false }], nowMs);
     assert.equal(gaugeOfLimit(expired, englishUsd, thresholds), undefined);
   });
+
+  it('gives an official window its pace: the share of time gone, and when it runs out before its reset', () => {
+    // The week: 75% used with 4 of 7 days gone; at that pace it runs out 5.33 days in, 1.67 days before the reset.
+    const [week] = limitsOfPlanWindows([{ source: 'claude', window: '7d', usedPercent: 75, resetsAt: new Date(nowMs + 3 * 86_400_000).toISOString(), fetchedAtMs: nowMs, stale: false }], nowMs);
+    const gauge = gaugeOfLimit(week, englishUsd, thresholds)!;
+    assert.equal(gauge.elapsedFraction!.toFixed(4), (4 / 7).toFixed(4));
+    assert.equal(Math.round((gauge.runsOutBeforeResetAtMs! - nowMs) / 3_600_000), 32);
+    const [onPace] = limitsOfPlanWindows([{ source: 'claude', window: '7d', usedPercent: 20, resetsAt: new Date(nowMs + 3 * 86_400_000).toISOString(), fetchedAtMs: nowMs, stale: false }], nowMs);
+    assert.equal(gaugeOfLimit(onPace, englishUsd, thresholds)!.runsOutBeforeResetAtMs, undefined);
+    const [cap] = localConstraints([daily]);
+    assert.equal(gaugeOfLimit(cap, englishUsd, thresholds)!.elapsedFraction, undefined);
+  });
 });

@@ -53,6 +53,8 @@ export function gaugeOfLimit(c: Limit, fmt: Formatter, options: { warnAtPercent:
     level: levelOf(c.usedFraction, options.warnAtPercent, options.errorAtPercent),
     origin: c.origin,
     ...(c.resetsAtMs !== undefined ? { periodEndMs: c.resetsAtMs } : {}),
+    ...(c.origin === 'official' && c.pace ? { elapsedFraction: c.pace.elapsedFraction } : {}),
+    ...(c.origin === 'official' && c.pace?.runsOutBeforeReset && c.pace.projectedRunOutAtMs !== null ? { runsOutBeforeResetAtMs: c.pace.projectedRunOutAtMs } : {}),
   };
 }
 
