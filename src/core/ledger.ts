@@ -299,7 +299,8 @@ function checkRows(rows: Float64Array, nameCount: number): void {
     }
     const timeMs = rows[at + 1];
     // `!(x >= 0)` is also true for NaN; Infinity is caught by the finite sum below.
-    if (!(timeMs >= previousMs)) throw new Error(timeMs >= 0 ? 'damaged ledger order' : 'damaged ledger count');
+    if (!(timeMs >= 0)) throw new Error('damaged ledger count');
+    if (timeMs < previousMs) throw new Error('damaged ledger order');
     previousMs = timeMs;
     let sum = timeMs + rows[at + 12];
     for (let f = 6; f <= 10; f++) {

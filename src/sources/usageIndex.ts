@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstat, fstatSync, open, openSync, promises as fs, read, readSync } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, open, openSync, promises as fs, read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -69,12 +69,16 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
   let fd: number | undefined;
   let keepOpen = false;
   let isClosed = false;
+  const sync = options.io === 'sync';
   const closeOnce = () => {
-    if (fd !== undefined && !isClosed) closeSync(fd);
+    // The editor never blocks on the file: its close goes to the thread pool too.
+    if (fd !== undefined && !isClosed) {
+      if (sync) closeSync(fd);
+      else close(fd, () => undefined);
+    }
     isClosed = true;
   };
   try {
-    const sync = options.io === 'sync';
     fd = sync ? openSync(file, 'r') : await openAsync(file, 'r');
     const fileBytes = (sync ? fstatSync(fd) : await fstatAsync(fd)).size;
     const handle = fd;

@@ -98,6 +98,9 @@ describe('ledger', () => {
     });
     assert.equal(restored.eventsSince(2).length, 2);
     assert.throws(() => restored.events(), /damaged ledger count/);
+    const negative = ledger.serialize();
+    negative.rows[1] = -1; // the oldest row's time
+    assert.throws(() => Ledger.deserialize(negative), /damaged ledger count/);
   });
 
   it('refuses a saved index whose rows are not in time order', () => {
