@@ -147,6 +147,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     if (buf.length <= 4 * chunkBytes) spareBuffer = buf;
     cursor.offset = position - carried;
     cursor.fingerprint = cursor.offset > 0 ? (sampler?.fingerprint(cursor.offset) ?? (await fingerprintAt(handle.read, cursor.offset))) : undefined;
+    sampler?.release();
     cursor.size = position;
     cursor.mtimeMs = stat.mtimeMs;
     return 'appended';

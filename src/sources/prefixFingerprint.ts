@@ -48,6 +48,8 @@ export async function fingerprintAt(read: ReadAt, offset: number): Promise<numbe
   return fnv1a(buf, filled);
 }
 
+let spareBytes: Buffer | undefined;
+
 /**
  * Gathers the bytes a fingerprint hashes while a read from the start of a file passes them, for the
  * offset the read is expected to end at (the file's size): a file read whole then needs no second
@@ -60,7 +62,16 @@ export class FingerprintSampler {
 
   constructor(readonly offset: number) {
     this.ranges = fingerprintRanges(offset);
-    this.bytes = Buffer.allocUnsafe(this.ranges.reduce((sum, [a, b]) => sum + b - a, 0));
+    // One buffer reused file after file (a cold scan reads thousands), taken while in use.
+    const length = this.ranges.reduce((sum, [a, b]) => sum + b - a, 0);
+    const spare = spareBytes;
+    spareBytes = undefined;
+    this.bytes = spare !== undefined ? spare.subarray(0, length) : Buffer.allocUnsafe(wholeBytes).subarray(0, length);
+  }
+
+  /** Hands the buffer back for the next file's sampler; this one is done. */
+  release(): void {
+    spareBytes = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, wholeBytes);
   }
 
   /** `buf[at, at + length)` holds the file's bytes from `position`; reads come in file order. */
