@@ -359,11 +359,13 @@ function scalarValue(buf: Buffer, from: number, to: number): unknown {
   if (b === 0x74) return true;
   if (b === 0x66) return false;
   if (b === 0x6e) return null;
-  // Plain integers (token counts) without a string; anything else as JSON.parse reads it.
+  // Plain integers (token counts), also written with a zero fraction (`19.0` %), without a string;
+  // anything else as JSON.parse reads it.
   if (to - from <= 15) {
     let n = 0;
     let k = from;
     for (; k < to && isDigit(buf[k]); k++) n = n * 10 + buf[k] - 0x30;
+    if (k > from && k < to && buf[k] === 0x2e) for (k++; k < to && buf[k] === 0x30; ) k++;
     if (k === to) return n;
   }
   return Number(buf.toString('latin1', from, to));

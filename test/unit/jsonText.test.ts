@@ -112,6 +112,13 @@ describe('JSON field picker', () => {
     }
   });
 
+  it('reads numbers as JSON.parse does (zero fractions, exponents, signs, long digits)', () => {
+    for (const n of ['19.0', '0.000', '1.50', '-3.0', '10.0e1', '7.00E-2', '0', '-0', '123456789012345', '1234567890123456789', '100.0000000000001', '2.0000000000000000001']) {
+      check(`{"n":${n},"o":{"b":{"c":${n}}}}`);
+      assert.equal((picker.pick(Buffer.from(`{"n":${n}}`), 0, n.length + 6) as { n: number }).n, JSON.parse(n), n);
+    }
+  });
+
   it('leaves an escaped key, deep nesting and invalid UTF-8 between tokens to JSON.parse', () => {
     assert.equal(picker.pick(Buffer.from('{"typ\\u0065":"a"}'), 0, 18), undefined);
     const deep = `{"x":${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)},"n":1}`;

@@ -61,16 +61,16 @@ function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs:
   const limitId = str(snapshot.limit_id);
   const limitName = str(snapshot.limit_name);
   const planType = str(snapshot.plan_type);
-  return {
-    name,
-    ...(limitId ? { limitId } : {}),
-    ...(limitName ? { limitName } : {}),
-    ...(planType ? { planType } : {}),
-    usedPercent: r.used_percent,
-    windowMinutes: typeof r.window_minutes === 'number' ? r.window_minutes : undefined,
-    resetsAtMs,
-    observedAtMs,
-  };
+  // Built field by field, optional ones only when present (no spreads: two of these per token_count line).
+  const limit: Partial<CodexRateLimit> = { name };
+  if (limitId) limit.limitId = limitId;
+  if (limitName) limit.limitName = limitName;
+  if (planType) limit.planType = planType;
+  limit.usedPercent = r.used_percent;
+  limit.windowMinutes = typeof r.window_minutes === 'number' ? r.window_minutes : undefined;
+  limit.resetsAtMs = resetsAtMs;
+  limit.observedAtMs = observedAtMs;
+  return limit as CodexRateLimit;
 }
 
 function creditsFrom(raw: unknown, observedAtMs: number): CodexCredits | undefined {
