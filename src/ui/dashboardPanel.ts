@@ -96,7 +96,7 @@ export class Dashboard implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(dashboardViewType, 'Tokenmeter Dashboard', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(dashboardViewType, vscode.l10n.t('Tokenmeter Dashboard'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     this.adopt(panel, undefined);
   }
 

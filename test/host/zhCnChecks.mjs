@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closePage, launchBrowser, paletteEntries, poll, repoRoot, resultsDir, runCommand, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
+import { closePage, launchBrowser, paletteEntries, poll, repoRoot, resultsDir, runCommand, screenshot, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
 
 const packId = 'tokenmeter-test.zh-cn-display-language';
 
@@ -104,6 +104,34 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
       const text = await visibleText(hover);
       for (const expected of ['根据本地日志和官方标价估算', '今日', '¥', '查看用量']) if (!text.includes(expected)) throw new Error(`${expected} missing in ${text}`);
       return `${text.length} chars`;
+    });
+
+    await check('zh-cn', 'the dashboard speaks Chinese in yuan, beside the Chinese status bar (host-zh-cn.png)', async () => {
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'Tokenmeter: 打开仪表盘');
+      const frame = await poll(async () => {
+        for (const f of page.frames()) {
+          const drawn = await f.evaluate(() => Number(document.body?.dataset.rendered ?? 0) >= 1 && !!document.getElementById('tile-today')).catch(() => false);
+          if (drawn) return f;
+        }
+        return undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+      if (!frame) throw new Error('the dashboard did not draw');
+      await frame.click('button.chip[data-range="7d"]');
+      const ok = await poll(async () => (await frame.textContent('#tile-range .tile-label')) === '花费 · 最近 7 天', { timeoutMs: 15_000 });
+      if (!ok) throw new Error(`range tile ${JSON.stringify(await frame.textContent('#tile-range .tile-label'))}`);
+      const value = (await frame.textContent('#tile-today .tile-value'))?.trim() ?? '';
+      if (!/^¥[\d,.]+$/.test(value)) throw new Error(`today tile ${JSON.stringify(value)}`);
+      // No English label or sentence: only names from the logs, model ids, units and the product's name stay Latin.
+      // (Project folders such as `cli-tool` and model ids are names, hyphenated; they stay as they are.)
+      const body = (await frame.innerText('body')).replace(/[\w.-]*(claude|gpt|codex|rollout|home|sess)[\w.…-]*/gi, '').replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, '');
+      const leftovers = body.match(/\b(?!Token\b|token\b|Tokenmeter\b|MTok\b|CSV\b|JSON\b|UTC\b|ID\b|tok\b)[A-Za-z]{3,}(?: [A-Za-z]{2,})*/g);
+      await page.waitForTimeout(500);
+      await screenshot(page, 'host-zh-cn.png');
+      // The checks after this one drive quick picks over the workbench, not over the dashboard.
+      await runCommand(page, 'View: Close All Editors');
+      if (leftovers) throw new Error(`English left on the Chinese dashboard: ${JSON.stringify(leftovers)}`);
+      return `today ${value}; screenshot test-results/host-zh-cn.png`;
     });
 
     await check('zh-cn', '"Tokenmeter: 配置" → 显示货币 → USD switches the status bar to dollars', async () => {
