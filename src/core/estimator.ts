@@ -7,7 +7,7 @@ import {
   defaultModelTiers, ratesOf, routeRequest, tiers,
   type Aggressiveness, type ModelTiers, type PriceOf, type RoutingHistory, type Tier, type TokenRates,
 } from './router';
-import type { Formatter } from './format';
+import { englishUsd, type Formatter } from './format';
 import { phrasebook, type Phrasebook } from './phrases';
 import type { JudgeOutcome, JudgeVerdict } from './routing/judge';
 import { judgedReason, judgeNoteText, kindName } from './routing/routingPhrases';
@@ -301,10 +301,8 @@ export function estimateToJson(e: TaskEstimate): object {
   };
 }
 
-const usd = (x: number): string => (x !== 0 && Math.abs(x) < 0.01 ? `$${x.toFixed(3)}` : `$${x.toFixed(2)}`);
-
-/** Money in the formatter's currency, or the core's US dollars. */
-const moneyOf = (fmt?: Formatter) => (x: number): string => (fmt && !fmt.speaksCoreText ? fmt.money(x) : usd(x));
+/** Money in the formatter's currency, else US dollars as the core writes them (`englishUsd.money` = `formatUsd`). */
+const moneyOf = (fmt?: Formatter) => (x: number): string => (fmt ?? englishUsd).money(x);
 
 /** Share of the remaining budget the task's P50 and P90 would take, as "12–30%". */
 export function budgetShareText(cost: Quantiles, remainingBudgetUsd: number, fmt?: Formatter): string {
