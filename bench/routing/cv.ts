@@ -86,6 +86,11 @@ function main(): void {
     at += fold.test.length;
   }
   console.log(`\n${scoreTable(`${by} held out`, scoreByLanguage(held, verdicts))}`);
+  if (process.argv.includes('--confusions')) {
+    const pairs = new Map<string, number>();
+    held.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
+    console.log(`\nkind confusions (labelled -> read): ${[...pairs].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
 }
 
 if (require.main === module) main();

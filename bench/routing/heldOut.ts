@@ -76,13 +76,13 @@ function main(): void {
   };
   show('Own held-out half (eval.jsonl odd lines)', loadOwnHeldOut());
   const independent = loadIndependent();
-  if (independent) show(`Independent held-out set (sha256 ${independentSha256.slice(0, 12)}…)`, independent);
+  if (!independent) console.log('\n(independent set not present)');
+  else show(`Independent held-out set (sha256 ${independentSha256.slice(0, 12)}…)`, independent);
   if (independent && process.argv.includes('--rules')) {
     setModelWeightsForTraining(null);
     show('Independent held-out set, rules alone (the router before the learned model)', independent);
     setModelWeightsForTraining(undefined);
   }
-  else console.log('\n(independent set not present)');
   console.log(`\n### Public sets from lm-sys/RouteLLM (${aggressiveness}; weak = small tier, strong = medium or large)\n`);
   console.log('| set | n | weak suffices | sent to weak | false downgrades | accuracy | saving vs always-strong | share of oracle saving |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

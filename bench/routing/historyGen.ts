@@ -13,7 +13,7 @@ export function normal(random: () => number): number {
 /** Ground truth per kind: log-normal total tokens (median, sigma of ln) and first-prompt templates. */
 export const generatedKinds: Partial<Record<TaskKind, { medianTokens: number; sigma: number; prompts: string[] }>> = {
   bugfix: { medianTokens: 900_000, sigma: 0.9, prompts: ['fix the crash when saving an empty form', 'The upload fails with a 413 error, fix it', '修复登录页面的报错', 'fix this bug: the totals are wrong after a refund'] },
-  feature: { medianTokens: 2_500_000, sigma: 0.8, prompts: ['add CSV export to the reports page', 'implement a settings screen for notifications', '实现用户头像上传功能', 'add support for dark mode'] },
+  feature: { medianTokens: 2_500_000, sigma: 0.8, prompts: ['add CSV export to the reports page', 'build a settings screen for notifications', '实现用户头像上传功能', 'add support for dark mode'] },
   docs: { medianTokens: 600_000, sigma: 0.7, prompts: ['update the README with the new install steps', 'write documentation for the REST API', '更新项目文档'] },
   review: { medianTokens: 400_000, sigma: 0.6, prompts: ['review this PR for bugs', 'code review of the payment module', '代码审查一下这个改动'] },
   architecture: { medianTokens: 5_000_000, sigma: 1.0, prompts: ['design the architecture for the sync service', 'propose a migration plan from the monolith to services', '设计一个分布式缓存架构'] },

@@ -16,8 +16,13 @@ export interface DecisionKnobs {
   kindRuleWeight: number;
 }
 
+// Chosen by `cv.ts --grid` on 2,891 tuning rows, authors held out in turn (own 781, dataA 1,056, dataB 1,054),
+// rule: the largest share of the oracle's saving whose pooled false-downgrade rate stays at or under 3.5%
+// (1.5 points under the 5% goal, for the step to requests by yet another author). Balanced 6: 3.3% false
+// downgrades, 46.8% of the oracle's saving (5: 4.3%, 49.0%; 8: 2.5%, 43.1%). Without the rules' caution 3.8%
+// at the same penalty; the floor did not change a verdict; the kind-rule weight 0 to 1 was within 0.5 point.
 export const shippedKnobs: DecisionKnobs = {
-  downgradePenalty: { conservative: 7.5, balanced: 5, aggressive: 2.5 },
+  downgradePenalty: { conservative: 9, balanced: 6, aggressive: 3 },
   hardTopicFloor: 0.35,
   ruleCaution: true,
   kindRuleWeight: 0.5,
