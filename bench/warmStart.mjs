@@ -32,7 +32,7 @@ const loaded = performance.now();
 const service = new UsageService(defaultSettings, () => {});
 service.onDidChange((state) => {
   if (state.kind !== 'ready') return;
-  process.stdout.write(JSON.stringify({ loadMs: loaded - started, firstNumberMs: performance.now() - started, requests: service.scanner.ledger.size, text: state.snapshot.statusText }) + '\\n');
+  process.stdout.write(JSON.stringify({ loadMs: loaded - started, firstNumberMs: performance.now() - started, requests: service.scanner.ledger.size, todayUsd: state.snapshot.today.totalCost, monthUsd: state.snapshot.month.totalCost }) + '\\n');
   process.exit(0);
 });
 void service.start();
@@ -50,7 +50,8 @@ try {
   const firsts = warm.map((w) => w.firstNumberMs).sort((a, b) => a - b);
   console.log(`corpus: ${claudeDir} + ${codexDir}; ${warm[0].requests} requests`);
   console.log(`warm (index): first number after min ${firsts[0].toFixed(0)} ms, median ${firsts[Math.floor(firsts.length / 2)].toFixed(0)} ms (code load ${warm[0].loadMs.toFixed(0)} ms); ${reps} reps`);
-  console.log(`status text: ${warm[0].text}`);
+  // The numbers (words are the formatter's, outside this service): the same in every run.
+  console.log(`first numbers: today $${warm[0].todayUsd.toFixed(2)}, month $${warm[0].monthUsd.toFixed(2)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
