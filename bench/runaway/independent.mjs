@@ -25,7 +25,7 @@ function replay(dir) {
 
 const rows = [];
 for (const profile of profiles) {
-  const t = { alerts: 0, trueAlerts: 0, planted: 0, caught: 0, delays: [], leads: [], falses: [], missed: [], byShape: {} };
+  const t = { alerts: 0, trueAlerts: 0, planted: 0, caught: 0, delays: [], leads: [], leadLines: [], falses: [], missed: [], byShape: {} };
   for (let seed = lo; seed <= hi; seed++) {
     const dir = path.join(out, `${profile}-${seed}`);
     if (!fs.existsSync(path.join(dir, 'truth.json'))) execFileSync(process.execPath, [generator, '--profile', profile, '--seed', String(seed), '--days', '14', '--out', dir], { stdio: 'ignore' });
@@ -46,7 +46,10 @@ for (const profile of profiles) {
       const delay = first ? Date.parse(first.firedAt) - Date.parse(r.sustainedAt) : Infinity;
       if (delay <= limitMs) { t.caught++; t.delays.push(delay); shape.caught++; shape.delays.push(delay); }
       else t.missed.push(`seed ${seed} ${r.shape} x${r.sustainedStats?.xNormalAll ?? '?'} ${first ? `after ${(delay / 60_000).toFixed(1)} min` : 'never'}`);
-      if (first && r.usageLimitMessageAt) t.leads.push(Date.parse(r.usageLimitMessageAt) - Date.parse(first.firedAt));
+      if (first && r.usageLimitMessageAt) {
+        t.leads.push(Date.parse(r.usageLimitMessageAt) - Date.parse(first.firedAt));
+        t.leadLines.push(`seed ${seed} ${r.shape}: first alert ${first.firedAt} (${first.kind}), usage-limit message ${r.usageLimitMessageAt}: ${((Date.parse(r.usageLimitMessageAt) - Date.parse(first.firedAt)) / 60_000).toFixed(1)} min ahead`);
+      } else if (r.usageLimitMessageAt) t.leadLines.push(`seed ${seed} ${r.shape}: usage-limit message ${r.usageLimitMessageAt} with no alert before it`);
     }
   }
   rows.push([profile, t]);
@@ -65,4 +68,5 @@ for (const [profile, t] of rows) {
   for (const [shape, s] of Object.entries(t.byShape)) console.log(`  ${profile} ${shape}: ${s.caught}/${s.planted}, delay median ${fmtMin(med(s.delays))} min`);
   for (const f of t.falses.slice(0, 10)) console.log(`  ${profile} false alarm: ${f}`);
   for (const m of t.missed.slice(0, 10)) console.log(`  ${profile} missed: ${m}`);
+  for (const l of t.leadLines) console.log(`  ${profile} lead: ${l}`);
 }
