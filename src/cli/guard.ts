@@ -100,7 +100,8 @@ export async function run(argv: string[]): Promise<number> {
     pacing,
     runaway: settings.runaway.enabled,
     events: recent,
-    actions: settings.runaway.enabled ? new ActionTail().read(scanner.fileCursors(), nowMs - 2 * hourMs) : [],
+    // The last 8 MB of each recent transcript: enough for any loop in force, and the hook stays quick.
+    actions: settings.runaway.enabled ? new ActionTail(8 << 20).read(scanner.fileCursors(), nowMs - 2 * hourMs) : [],
     costOf,
     nowMs,
     sessionId,

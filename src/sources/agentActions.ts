@@ -16,19 +16,28 @@ const chunkBytes = 4 << 20;
 export class ActionTail {
   private readonly files = new Map<string, { offset: number; reader: ClaudeActionReader }>();
 
+  /**
+   * `tailBytes`: on first sight of a file, read at most its last this many bytes (a loop shows in its
+   * last minutes; a live view need not parse a long session's whole history). Default: all of it.
+   */
+  constructor(private readonly tailBytes = Infinity) {}
+
   /** New actions in files written since `sinceMs` (epoch ms), in file order; any read problem skips that file. */
   read(cursors: readonly FileCursor[], sinceMs: number): AgentAction[] {
     const out: AgentAction[] = [];
     for (const cursor of cursors) {
       if (cursor.claude === undefined || cursor.mtimeMs < sinceMs) continue;
       let state = this.files.get(cursor.path);
+      let startsMidLine = false;
       if (state === undefined || cursor.offset < state.offset) {
-        state = { offset: 0, reader: new ClaudeActionReader(cursor.claude) };
+        const from = Math.max(0, cursor.offset - this.tailBytes);
+        startsMidLine = from > 0;
+        state = { offset: from, reader: new ClaudeActionReader(cursor.claude) };
         this.files.set(cursor.path, state);
       }
       if (cursor.offset <= state.offset) continue;
       try {
-        state.offset = readLines(cursor.path, state.offset, cursor.offset, (line) => {
+        state.offset = readLines(cursor.path, state.offset, cursor.offset, startsMidLine, (line) => {
           if (!line.includes('"tool_use') && !line.includes('"tool_result')) return;
           let record: unknown;
           try {
@@ -46,13 +55,13 @@ export class ActionTail {
   }
 }
 
-/** Calls `onLine` for each whole line in [from, to) of `file`; returns the offset after the last one. */
-function readLines(file: string, from: number, to: number, onLine: (line: string) => void): number {
+/** Calls `onLine` for each whole line in [from, to) of `file` (the first skipped when `from` is mid-line); returns the offset after the last one. */
+function readLines(file: string, from: number, to: number, startsMidLine: boolean, onLine: (line: string) => void): number {
   const fd = openSync(file, 'r');
   try {
     let offset = from;
     let carry = Buffer.alloc(0);
-    let skipping = false;
+    let skipping = startsMidLine;
     const buffer = Buffer.allocUnsafe(chunkBytes);
     while (offset < to) {
       const n = readSync(fd, buffer, 0, Math.min(chunkBytes, to - offset), offset);

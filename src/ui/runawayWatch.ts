@@ -11,6 +11,8 @@ const hourMs = 3_600_000;
 /** Replayed at start: enough for any live session's windows, little enough to be quick. */
 const replayMs = 2 * hourMs;
 const baselineMs = 7 * 24 * hourMs;
+/** Tool calls are read from the last 8 MB of each recent transcript at start: minutes of any loop, not a session's history. */
+const actionTailBytes = 8 << 20;
 /** One notification per session in this long, whatever kinds fire. */
 const renotifyMs = 15 * 60_000;
 
@@ -23,7 +25,7 @@ export class RunawayWatch {
   private detector: RunawayDetector | undefined;
   private ledger: Ledger | undefined;
   private observed = 0;
-  private actions = new ActionTail();
+  private actions = new ActionTail(actionTailBytes);
   constructor(
     private readonly settings: Settings,
     private readonly prices: PriceTable,
@@ -44,7 +46,7 @@ export class RunawayWatch {
     if (!this.settings.runaway.enabled) return [];
     let fired: RunawayAlert[];
     if (ledger !== this.ledger || ledger.size < this.observed) {
-      this.actions = new ActionTail();
+      this.actions = new ActionTail(actionTailBytes);
       // The baseline's week, not every request ever (rows of a restored index stay packed: Ledger.eventsSince).
       fired = this.rebuild(ledger, ledger.eventsSince(nowMs - baselineMs), this.recentActions(cursors, nowMs), nowMs);
     } else {

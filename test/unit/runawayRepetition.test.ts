@@ -64,6 +64,12 @@ describe('repetition loops: tool calls read from Claude Code transcripts', () =>
       assert.deepEqual(tail.read([cursor()], 0).map((a) => a.timestampMs), [35_000, 45_000]);
       // Files not written since `sinceMs` are not read at all.
       assert.equal(new ActionTail().read([cursor()], Date.now() + 3_600_000).length, 0);
+      // A tail of the last bytes only: the line cut in two is skipped, a result whose call was cut off is not an action.
+      const size = fs.statSync(log).size;
+      const lastPair = lines(4, 1).length;
+      assert.deepEqual(new ActionTail(lastPair + 10).read([cursor()], 0).map((a) => a.timestampMs), [45_000]);
+      assert.deepEqual(new ActionTail(lastPair - 10).read([cursor()], 0), []);
+      assert.ok(size > lastPair);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
 import { Ledger } from '../../src/core/ledger';
 import { PriceTable } from '../../src/core/pricing';
@@ -103,5 +106,36 @@ describe('RunawayWatch: the runaway detector fed from the live ledger', () => {
     w.update(ledger, nowMs);
     w.snooze('live', nowMs + 3_600_000);
     assert.equal(w.status(nowMs + 1_000).isRunaway, false);
+  });
+});
+
+describe('RunawayWatch: retry loops from the transcripts behind the ledger', () => {
+  it('notices the same call failing the same way as the transcript grows, at a normal token rate', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-watch-loop-'));
+    try {
+      const file = path.join(dir, 'loop.jsonl');
+      const ledger = new Ledger();
+      const t0 = nowMs - 10 * 60_000;
+      const tries = (from: number, to: number) => {
+        const lines: string[] = [];
+        for (let i = from; i < to; i++) {
+          const ms = t0 + i * 8_000;
+          ledger.add({ event: { ...ev('loop', '', ms), cacheWrite5mTokens: 200, cacheReadTokens: 20_000 + i * 150 }, dedupKey: `loop:${i}` });
+          lines.push(JSON.stringify({ type: 'assistant', timestamp: new Date(ms).toISOString(), sessionId: 'loop', message: { content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'make test' } }] } }));
+          lines.push(JSON.stringify({ type: 'user', timestamp: new Date(ms + 2_000).toISOString(), sessionId: 'loop', message: { content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: 'make: *** [test] Error 1', is_error: true }] } }));
+        }
+        fs.appendFileSync(file, lines.join('\n') + '\n');
+      };
+      const cursor = () => ({ path: file, source: 'claude' as const, size: fs.statSync(file).size, mtimeMs: nowMs, offset: fs.statSync(file).size, claude: { project: 'search', sessionId: 'loop', agentId: '' } });
+      const { w } = watch();
+      tries(0, 6);
+      assert.deepEqual(w.update(ledger, t0 + 6 * 8_000, [cursor()]), []);
+      tries(6, 12);
+      const fired = w.update(ledger, t0 + 12 * 8_000, [cursor()]);
+      assert.deepEqual(fired.map((a) => [a.kind, a.repeated]), [['loop', { tool: 'Bash', times: 10, failed: true }]]);
+      assert.equal(w.status(t0 + 12 * 8_000).isRunaway, true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
