@@ -18,7 +18,7 @@ import { GroundTruth } from './lib/groundTruth.mjs';
 import { Rng } from './lib/prng.mjs';
 import { TextPool } from './lib/textPool.mjs';
 
-export const SIZES = { small: 2_000_000, medium: 150_000_000, large: 1_500_000_000 };
+export const SIZES = { small: 2_000_000, medium: 150_000_000, large: 1_500_000_000, huge: 15_000_000_000 };
 /** Fixed default clock so that a corpus never depends on when it was generated. */
 export const DEFAULT_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 // 2: files get their last line's time as mtime. 3: Write tool inputs carry the file content.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A benchmark corpus this project did not invent: real public transcripts, replicated and perturbed.
 //
-//   node bench/realCorpus.mjs --size small|medium|large [--out DIR] [--seed S] [--mirror DIR] [--force]
+//   node bench/realCorpus.mjs --size small|medium|large|huge [--out DIR] [--seed S] [--mirror DIR] [--force]
 //
 // Sources, read at bench time from local git mirrors (nothing of theirs is committed here):
 // - Claude Code 2.1.39 transcripts from marot/spotter `test/fixtures/transcripts/` (MIT): six long
@@ -37,7 +37,7 @@ import { pathToFileURL } from 'node:url';
 import { GroundTruth } from './lib/groundTruth.mjs';
 import { Rng } from './lib/prng.mjs';
 
-export const REAL_SIZES = { small: 20_000_000, medium: 150_000_000, large: 1_500_000_000 };
+export const REAL_SIZES = { small: 20_000_000, medium: 150_000_000, large: 1_500_000_000, huge: 15_000_000_000 };
 // 3: a request's snapshot and day by the most complete snapshot, earliest line (was: the last line).
 export const REPLICATOR_VERSION = 3;
 export const DEFAULT_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -443,7 +443,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     else if (x === '--mirror') a.mirror = argv[++i];
     else if (x === '--force') a.force = true;
     else {
-      console.log('usage: node bench/realCorpus.mjs --size small|medium|large [--out DIR] [--seed S] [--bytes N] [--mirror DIR] [--force]');
+      console.log('usage: node bench/realCorpus.mjs --size small|medium|large|huge [--out DIR] [--seed S] [--bytes N] [--mirror DIR] [--force]');
       process.exit(x === '-h' || x === '--help' ? 0 : 1);
     }
   }

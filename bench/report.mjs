@@ -37,8 +37,8 @@ if (r.codexOnly) {
   lines.push(rows(r.codexOnly, 'cold `daily --json`, Codex only'));
 }
 lines.push('');
-lines.push(`- Warm start, \`tokenmeter status --json\` with the persisted index: min ${s(r.warm.minMs)}, median ${s(r.warm.medianMs)} (${r.warm.reps} reps), peak RSS ${mb(r.warm.peakRssMb)}; the first run, which builds the index, ${s(r.warm.coldMs)}.`);
-lines.push(`- Incremental, next \`status --json\` after appending ${(r.incremental.appendedBytes / 1e6).toFixed(2)} MB to a ${(r.incremental.fileBytes / 1e6).toFixed(1)} MB file: ${s(r.incremental.wallMs)}, peak RSS ${mb(r.incremental.peakRssMb)}.`);
+if (r.warm) lines.push(`- Warm start, \`tokenmeter status --json\` with the persisted index: min ${s(r.warm.minMs)}, median ${s(r.warm.medianMs)} (${r.warm.reps} reps), peak RSS ${mb(r.warm.peakRssMb)}; the first run, which builds the index, ${s(r.warm.coldMs)}.`);
+if (r.incremental) lines.push(`- Incremental, next \`status --json\` after appending ${(r.incremental.appendedBytes / 1e6).toFixed(2)} MB to a ${(r.incremental.fileBytes / 1e6).toFixed(1)} MB file: ${s(r.incremental.wallMs)}, peak RSS ${mb(r.incremental.peakRssMb)}.`);
 if (r.live) {
   lines.push(`- Live update in process (\`UsageScanner\`, ${r.live.files} files): full scan ${s(r.live.fullScanMs)} (process peak RSS ${mb(r.live.peakRssMb)}); quick refresh after appending ${r.live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB → ${a.ms.toFixed(1)} ms`).join(', ')}; with nothing new: quick ${r.live.quickNoChangeMs.toFixed(1)} ms, full (list + stat every file) ${s(r.live.fullNoChangeMs)}.`);
 }

@@ -18,13 +18,14 @@ export interface BenchResults {
   corpusBytes: number;
   cold: Record<string, Timing>;
   withCodex: Record<string, Timing> | null;
-  warm: Timing & { coldMs: number };
-  incremental: { label: string; appendedBytes: number; fileBytes: number; wallMs: number; peakRssMb: number };
+  /** Null with `coldOnly`, as are `incremental` and `live`. */
+  warm: (Timing & { coldMs: number }) | null;
+  incremental: { label: string; appendedBytes: number; fileBytes: number; wallMs: number; peakRssMb: number } | null;
   live: { fileBytes: number; fullScanMs: number; fullScanRssMb: number; appends: { bytes: number; ms: number; ok: boolean }[]; quickNoChangeMs: number; fullNoChangeMs: number; files: number; peakRssMb: number } | null;
   checks: Check[];
 }
 export function runBenchmark(opts?: {
-  size?: 'small' | 'medium' | 'large';
+  size?: 'small' | 'medium' | 'large' | 'huge';
   reps?: number;
   reps17?: number | null;
   ccusage17?: boolean;
@@ -33,6 +34,8 @@ export function runBenchmark(opts?: {
   floor?: boolean;
   /** Repetitions of the warm start (default max(3, reps)). */
   warmReps?: number | null;
+  /** Cold scans and totals only: no warm start, incremental or live update (the 15 GB corpus). */
+  coldOnly?: boolean;
   out?: string | null;
   log?: (line: string) => void;
 }): Promise<BenchResults>;

@@ -3,7 +3,7 @@
 // corpus, in one run. `npm run bench` (builds first) or:
 //
 //   node bench/run.mjs [--size small|medium|large] [--reps N] [--reps17 N] [--no-ccusage17]
-//                      [--no-codex] [--corpus generated|real|both] [--out DIR] [--json FILE]
+//                      [--no-codex] [--corpus generated|real|both] [--cold-only] [--out DIR] [--json FILE]
 //
 // 1. Generates bench/.corpus/<size> when missing (deterministic, with expected.json); with
 //    `--corpus real` (or `both`, the default from the command line) builds bench/.corpus/real-<size>
@@ -41,7 +41,7 @@ export function ccusage20Native() {
 }
 
 function parseArgs(argv) {
-  const a = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, corpus: 'both', out: null, json: null };
+  const a = { size: 'small', reps: 3, reps17: null, ccusage17: true, codex: true, corpus: 'both', coldOnly: false, out: null, json: null };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--size') a.size = argv[++i];
@@ -49,6 +49,7 @@ function parseArgs(argv) {
     else if (x === '--reps17') a.reps17 = Number(argv[++i]);
     else if (x === '--no-ccusage17') a.ccusage17 = false;
     else if (x === '--no-codex') a.codex = false;
+    else if (x === '--cold-only') a.coldOnly = true;
     else if (x === '--out') a.out = argv[++i];
     else if (x === '--corpus') a.corpus = argv[++i];
     else if (x === '--json') a.json = argv[++i];
@@ -241,48 +242,52 @@ export async function runBenchmark(opts = {}) {
     codexOnly = { tokenmeter: { label: 'tokenmeter', ...summarize(s.tokenmeter) }, ccusage20: { label: 'ccusage 20.0.24', ...summarize(s.ccusage20) } };
   }
 
-  // Warm start: the index written by a cold run, then `status --json` N times.
-  rmSync(cacheDir, { recursive: true, force: true });
-  const statusArgs = [TOKENMETER_CLI, 'status', '--json'];
-  const first = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
-  if (first.status !== 0) throw new Error(`status failed: ${first.stderr.slice(0, 2000)}`);
-  const warmSamples = [];
-  for (let rep = 0; rep < (o.warmReps ?? Math.max(3, o.reps)); rep++) warmSamples.push(await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false }));
-  const warm = { label: 'tokenmeter status --json (warm index)', coldMs: first.wallMs, ...summarize(warmSamples) };
-
-  // Incremental update: append to the largest file, time the next status, verify with daily.
-  const target = largestFile(join(dir, 'claude', 'projects'));
-  const fd = openSync(target.path, 'r');
-  const headBuf = Buffer.alloc(8192);
-  const head = headBuf.subarray(0, readSync(fd, headBuf, 0, headBuf.length, 0)).toString('utf8');
-  closeSync(fd);
-  const { sessionId, cwd } = sessionOf(head);
-  const { text, added } = appendedRequests({ sessionId, cwd, count: 20, nowMs: Date.now() });
-  let incremental;
-  try {
-    const before = await measure(process.execPath, [TOKENMETER_CLI, 'daily', '--json', '--timezone', 'UTC'], { env: envClaude });
-    appendFileSync(target.path, text);
-    const r = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
-    const after = await measure(process.execPath, [TOKENMETER_CLI, 'daily', '--json', '--timezone', 'UTC'], { env: envClaude });
-    const t0 = normalizeDaily(JSON.parse(before.stdout)).totals;
-    const t1 = normalizeDaily(JSON.parse(after.stdout)).totals;
-    const seen = { inputTokens: t1.inputTokens - t0.inputTokens, outputTokens: t1.outputTokens - t0.outputTokens, cacheCreationTokens: t1.cacheCreationTokens - t0.cacheCreationTokens, cacheReadTokens: t1.cacheReadTokens - t0.cacheReadTokens };
-    const ok = Object.keys(added).every((k) => seen[k] === added[k]);
-    checks.push({ what: `after appending 20 requests (${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB) to one ${(target.size / 1e6).toFixed(1)} MB file, tokenmeter sees exactly the new tokens`, ok, diff: ok ? [] : [`added ${JSON.stringify(added)} seen ${JSON.stringify(seen)}`] });
-    incremental = { label: 'tokenmeter status --json after append', appendedBytes: Buffer.byteLength(text), fileBytes: target.size, wallMs: r.wallMs, peakRssMb: r.peakRssKb / 1024 };
-  } finally {
-    truncateSync(target.path, target.size);
-  }
-
-  // In-process live update (the extension's path): bench/liveUpdate.ts on the same largest file.
+  // Warm start, incremental update and live update: not with --cold-only (the 15 GB corpus: cold scans and totals only).
+  let warm = null;
+  let incremental = null;
   let live = null;
-  {
-    const r = await measure(process.execPath, ['--import', 'tsx', join(REPO_DIR, 'bench', 'liveUpdate.ts'), '--claude', claudeDirs[0], '--codex', noCodexDir, '--file', target.path], { env: { ...envClaude, PATH: process.env.PATH }, cwd: REPO_DIR });
-    if (r.status === 0) {
-      live = { ...JSON.parse(r.stdout.trim().split('\n').pop()), peakRssMb: r.peakRssKb / 1024 };
-      checks.push({ what: `live update: after each append (${live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB`).join(', ')}) the in-process ledger grew by exactly the new tokens`, ok: live.appends.every((a) => a.ok), diff: [] });
-    } else {
-      checks.push({ what: 'live update (bench/liveUpdate.ts) ran', ok: false, diff: [r.stderr.slice(0, 1500)] });
+  if (!o.coldOnly) {
+    // Warm start: the index written by a cold run, then `status --json` N times.
+    rmSync(cacheDir, { recursive: true, force: true });
+    const statusArgs = [TOKENMETER_CLI, 'status', '--json'];
+    const first = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
+    if (first.status !== 0) throw new Error(`status failed: ${first.stderr.slice(0, 2000)}`);
+    const warmSamples = [];
+    for (let rep = 0; rep < (o.warmReps ?? Math.max(3, o.reps)); rep++) warmSamples.push(await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false }));
+    warm = { label: 'tokenmeter status --json (warm index)', coldMs: first.wallMs, ...summarize(warmSamples) };
+
+    // Incremental update: append to the largest file, time the next status, verify with daily.
+    const target = largestFile(join(dir, 'claude', 'projects'));
+    const fd = openSync(target.path, 'r');
+    const headBuf = Buffer.alloc(8192);
+    const head = headBuf.subarray(0, readSync(fd, headBuf, 0, headBuf.length, 0)).toString('utf8');
+    closeSync(fd);
+    const { sessionId, cwd } = sessionOf(head);
+    const { text, added } = appendedRequests({ sessionId, cwd, count: 20, nowMs: Date.now() });
+    try {
+      const before = await measure(process.execPath, [TOKENMETER_CLI, 'daily', '--json', '--timezone', 'UTC'], { env: envClaude });
+      appendFileSync(target.path, text);
+      const r = await measure(process.execPath, statusArgs, { env: envClaude, captureStdout: false });
+      const after = await measure(process.execPath, [TOKENMETER_CLI, 'daily', '--json', '--timezone', 'UTC'], { env: envClaude });
+      const t0 = normalizeDaily(JSON.parse(before.stdout)).totals;
+      const t1 = normalizeDaily(JSON.parse(after.stdout)).totals;
+      const seen = { inputTokens: t1.inputTokens - t0.inputTokens, outputTokens: t1.outputTokens - t0.outputTokens, cacheCreationTokens: t1.cacheCreationTokens - t0.cacheCreationTokens, cacheReadTokens: t1.cacheReadTokens - t0.cacheReadTokens };
+      const ok = Object.keys(added).every((k) => seen[k] === added[k]);
+      checks.push({ what: `after appending 20 requests (${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB) to one ${(target.size / 1e6).toFixed(1)} MB file, tokenmeter sees exactly the new tokens`, ok, diff: ok ? [] : [`added ${JSON.stringify(added)} seen ${JSON.stringify(seen)}`] });
+      incremental = { label: 'tokenmeter status --json after append', appendedBytes: Buffer.byteLength(text), fileBytes: target.size, wallMs: r.wallMs, peakRssMb: r.peakRssKb / 1024 };
+    } finally {
+      truncateSync(target.path, target.size);
+    }
+
+    // In-process live update (the extension's path): bench/liveUpdate.ts on the same largest file.
+    {
+      const r = await measure(process.execPath, ['--import', 'tsx', join(REPO_DIR, 'bench', 'liveUpdate.ts'), '--claude', claudeDirs[0], '--codex', noCodexDir, '--file', target.path], { env: { ...envClaude, PATH: process.env.PATH }, cwd: REPO_DIR });
+      if (r.status === 0) {
+        live = { ...JSON.parse(r.stdout.trim().split('\n').pop()), peakRssMb: r.peakRssKb / 1024 };
+        checks.push({ what: `live update: after each append (${live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB`).join(', ')}) the in-process ledger grew by exactly the new tokens`, ok: live.appends.every((a) => a.ok), diff: [] });
+      } else {
+        checks.push({ what: 'live update (bench/liveUpdate.ts) ran', ok: false, diff: [r.stderr.slice(0, 1500)] });
+      }
     }
   }
 
@@ -306,8 +311,8 @@ export async function runBenchmark(opts = {}) {
   }
   log('(peer/tokenmeter > 1 means tokenmeter is faster; "floor" = plain Node reading every file once on one thread, counting newlines)');
   log('');
-  log(`warm start  (${warm.label}): min ${fmtMs(warm.minMs)}, median ${fmtMs(warm.medianMs)}, peak RSS ${fmtMb(warm.peakRssMb)} (first run, building the index: ${fmtMs(warm.coldMs)})`);
-  log(`incremental (${incremental.label}, +${(incremental.appendedBytes / 1e6).toFixed(2)} MB): ${fmtMs(incremental.wallMs)}, peak RSS ${fmtMb(incremental.peakRssMb)}`);
+  if (warm) log(`warm start  (${warm.label}): min ${fmtMs(warm.minMs)}, median ${fmtMs(warm.medianMs)}, peak RSS ${fmtMb(warm.peakRssMb)} (first run, building the index: ${fmtMs(warm.coldMs)})`);
+  if (incremental) log(`incremental (${incremental.label}, +${(incremental.appendedBytes / 1e6).toFixed(2)} MB): ${fmtMs(incremental.wallMs)}, peak RSS ${fmtMb(incremental.peakRssMb)}`);
   if (live) {
     log(`live update in process (UsageScanner, ${live.files} files): full scan ${fmtMs(live.fullScanMs)} (process peak RSS ${fmtMb(live.peakRssMb)}); quick refresh after appending ${live.appends.map((a) => `${(a.bytes / 1e6).toFixed(2)} MB: ${a.ms.toFixed(1)} ms`).join(', ')}; nothing new: quick ${live.quickNoChangeMs.toFixed(1)} ms, full ${fmtMs(live.fullNoChangeMs)}`);
   }
@@ -323,7 +328,7 @@ export async function runBenchmark(opts = {}) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    console.log('usage: node bench/run.mjs [--size small|medium|large] [--reps N] [--reps17 N] [--no-ccusage17] [--no-codex] [--out DIR] [--json FILE]');
+    console.log('usage: node bench/run.mjs [--size small|medium|large|huge] [--reps N] [--reps17 N] [--no-ccusage17] [--no-codex] [--corpus generated|real|both] [--cold-only] [--out DIR] [--json FILE]');
     process.exit(0);
   }
   // No top-level await: the unit tests load this module through require().

@@ -39,8 +39,8 @@ describe('bench smoke: the benchmark pipeline on the small corpus', function () 
       const t = results.cold[key];
       assert.ok(t && t.reps === 1 && t.medianMs > 0, `${key}: ${JSON.stringify(t)}`);
     }
-    assert.ok(results.warm.medianMs > 0);
-    assert.ok(results.incremental.appendedBytes > 0 && results.incremental.wallMs > 0);
+    assert.ok(results.warm && results.warm.medianMs > 0);
+    assert.ok(results.incremental && results.incremental.appendedBytes > 0 && results.incremental.wallMs > 0);
     assert.ok(results.corpusBytes > 1_500_000, `corpus of ${results.corpusBytes} bytes`);
   });
 });
