@@ -1,10 +1,10 @@
 // Trains the routing model (tier heads and task-kind head) on the tuning set and writes
-// src/core/routing/modelData.ts. Run: npx tsx bench/routing/train.ts [--cv] [--lambda=0.001]
-//   --cv   leave-one-language-out cross-validation on the tuning set (nothing is written)
+// src/core/routing/modelData.ts. Run: npx tsx bench/routing/train.ts [--lambda=0.001]
+// Cross-validation (by author or language, with the decision knobs) is bench/routing/cv.ts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeRequest, routeRequest, type Tier } from '../../src/core/router';
-import { denseFeatureNames, denseFeatures, headReadsDense, modelHeads, readRequest, setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
+import { denseFeatureNames, denseFeatures, headReadsDense, modelHeads, setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
 import { hashBuckets, hashedFeatures } from '../../src/core/routing/textFeatures';
 import { scoreByLanguage, scoreTable, type LabelledRow } from './score';
 import { loadOwnHeldOut, loadTuningRows } from './tuneSet';
@@ -119,60 +119,6 @@ function main(): void {
   const options = { ...defaultTrainOptions, ...(lambdaArg ? { lambda: Number(lambdaArg.split('=')[1]) } : {}) };
   const rows = loadTuningRows();
   console.log(`tuning rows: ${rows.length} (${rows.filter((r) => r.kind).length} with a task kind)`);
-  if (process.argv.includes('--grid')) {
-    // Leave-one-language-out probabilities once per lambda, then decisions for several penalties.
-    const langs = [...new Set(rows.map((r) => r.lang!))];
-    const lambdas = process.argv.includes('--quick') ? [options.lambda] : [0.002, 0.0005, 0.0001];
-    // Relative tier prices of the default lineup's typical request (input-heavy): 4.5 lineup 1:3:5, Sonnet 5 1:2:5.
-    const price = process.argv.includes('--sonnet5') ? { small: 1, medium: 2, large: 5 } : { small: 1, medium: 3, large: 5 };
-    for (const lambda of lambdas) {
-      const probs: { r: LabelledRow; ps: number; pm: number; floor: boolean; kind: string }[] = [];
-      for (const lang of langs) {
-        const test = rows.filter((r) => r.lang === lang);
-        const w = train(rows.filter((r) => r.lang !== lang), { ...options, lambda, iterations: 200 });
-        setModelWeightsForTraining(quantize(w).dequantized);
-        for (const r of test) {
-          const reading = readRequest({ prompt: r.prompt, contextTokens: r.contextTokens });
-          probs.push({ r, ps: reading.pAboveSmall, pm: reading.pAboveMedium, floor: reading.features.hardTopics.length > 0 || reading.features.hasStackTrace, kind: reading.kind });
-        }
-        setModelWeightsForTraining(undefined);
-      }
-      for (const penalty of [1.5, 2, 3, 4, 5, 6]) {
-        for (const floor of [0.35]) {
-          const verdicts = probs.map((x) => {
-            const ps = x.floor ? Math.max(x.ps, floor) : x.ps;
-            const need = { small: 1 - ps, medium: ps - Math.min(ps, x.pm), large: Math.min(ps, x.pm) };
-            const order: Tier[] = ['small', 'medium', 'large'];
-            let best: Tier = 'large'; let bestLoss = Infinity;
-            order.forEach((t, i) => { let loss = price[t]; for (const h of order.slice(i + 1)) loss += need[h] * penalty * price[h]; if (loss < bestLoss - 1e-12) { best = t; bestLoss = loss; } });
-            return { tier: best, kind: x.kind };
-          });
-          const sc = scoreByLanguage(probs.map((x) => x.r), verdicts).all;
-          console.log(`lambda ${lambda} penalty ${penalty} floor ${floor}: FD ${(sc.falseDowngradeRate * 100).toFixed(1)}% share ${(sc.shareOfOracle * 100).toFixed(1)}% acc ${(sc.accuracy * 100).toFixed(1)}% kind ${((sc.kindAccuracy ?? 0) * 100).toFixed(1)}%`);
-        }
-      }
-    }
-    return;
-  }
-  if (process.argv.includes('--cv')) {
-    const langs = [...new Set(rows.map((r) => r.lang!))];
-    const held: LabelledRow[] = [];
-    const verdicts: { tier: Tier; kind: string }[] = [];
-    for (const lang of langs) {
-      const test = rows.filter((r) => r.lang === lang);
-      const w = train(rows.filter((r) => r.lang !== lang), options);
-      held.push(...test);
-      verdicts.push(...verdictsWith(quantize(w).dequantized, test));
-    }
-    console.log(`\nleave-one-language-out (lambda ${options.lambda}):\n`);
-    console.log(scoreTable('language held out', scoreByLanguage(held, verdicts)));
-    console.log('\nrules alone on the same rows:\n');
-    console.log(scoreTable('rules', scoreByLanguage(held, verdictsWith(null, held))));
-    if (process.argv.includes('--verbose')) {
-      held.forEach((r, i) => { if (verdicts[i].tier !== r.tier || (r.kind && verdicts[i].kind !== r.kind)) console.log(`${r.lang} ${r.tier}->${verdicts[i].tier} ${r.kind}->${verdicts[i].kind} ${r.prompt.slice(0, 90)}`); });
-    }
-    return;
-  }
   const w = train(rows, options);
   const q = quantize(w);
   const own = loadOwnHeldOut();

@@ -6,7 +6,7 @@
  * hint ("Haiku has retried 4 times; Sonnet is likely cheaper from here"). Pure: events in, numbers out.
  */
 import type { UsageEvent } from '../usageEvent';
-import { defaultModelTiers, modelDisplayName, ratesOf, tierOfModel, tiers, type ModelTiers, type PriceOf, type Tier } from './tiers';
+import { defaultModelTiers, ratesOf, tierOfModel, tiers, type ModelTiers, type PriceOf, type Tier } from './tiers';
 
 // "Let me try a different approach" and its kin, in the nine languages the router reads.
 const retryPhrasePattern = new RegExp([
@@ -150,9 +150,4 @@ export function escalationHint(
     spentUsd: run.reduce((s, e) => s + costAt(e, current), 0),
     nextAttemptUsd: costAt(run[run.length - 1], suggested),
   };
-}
-
-/** "Haiku has retried 4 times; Sonnet is likely cheaper from here" (English; see the phrasebook for others). */
-export function escalationHintText(h: EscalationHint): string {
-  return `${modelDisplayName(h.currentModel)} has retried ${h.retries} times; ${modelDisplayName(h.suggestedModel)} is likely cheaper from here`;
 }
