@@ -1,5 +1,6 @@
 // Which budget warnings to raise, given spend against a cap. Pure: no clock, no I/O; `nowMs` and
 // the user's UTC offset are parameters so reset-day and midnight cases are plain unit tests.
+import { formatUsd } from './format';
 
 /** Percent of the tightest budget at which to notify. */
 export const DEFAULT_THRESHOLDS_PCT: readonly number[] = [50, 80, 95, 100];
@@ -64,9 +65,6 @@ export interface ThresholdResult {
   levelPct: number;
 }
 
-function formatUsd(usd: number): string {
-  return `$${usd.toFixed(2)}`;
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
