@@ -125,7 +125,7 @@ interface CompiledField {
 
 const rememberedStringBytes = 64;
 
-/** Returned by `pickFields` when the line's deciding field rules it out (see `until`). */
+/** Returned by `FieldPicker.pick` when the line's deciding field rules it out (see `until`). */
 export const NOT_WANTED = Symbol('not wanted');
 
 /**
