@@ -77,8 +77,9 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       return 'replaced';
     }
     // Growth alone does not prove an append: the file may have been replaced, or cut and rewritten,
-    // by more bytes than were read. Then the bytes before `offset` differ from what was read.
-    if (cursor.offset > 0 && stat.size > cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle.read, cursor.offset)) !== cursor.fingerprint) {
+    // by as many bytes as were read or more (a torn last line leaves `size` past `offset`, so a new
+    // file exactly `offset` long is a change too). Then the bytes before `offset` differ from what was read.
+    if (cursor.offset > 0 && stat.size >= cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle.read, cursor.offset)) !== cursor.fingerprint) {
       return 'replaced';
     }
     if (stat.size === cursor.offset) {

@@ -61,4 +61,28 @@ describe('prefix fingerprint', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a log replaced by one exactly as long as what was read (the old one ended in a torn line) is seen as replaced', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-fingerprint-'));
+    try {
+      const file = path.join(dir, 's.jsonl');
+      const line = (id: string) => claudeAssistantLine({ id, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 } });
+      const complete = `${line('m11')}\n${line('m12')}\n`;
+      await fs.writeFile(file, complete + line('m13').slice(0, 40));
+      const cursor = newCursor('claude', file, '-p/s.jsonl');
+      for (const io of ['sync', 'async'] as const) {
+        await readNewLines(cursor, () => undefined, emptyTally(), io);
+        assert.equal(cursor.offset, complete.length, 'the torn line waits');
+      }
+      // Rotated: a new file whose two lines are exactly as long as the two complete lines read.
+      const replacement = `${line('m14')}\n${line('m15')}\n`;
+      assert.equal(replacement.length, complete.length);
+      await fs.rename(file, `${file}.1.gz`);
+      await fs.writeFile(file, replacement);
+      assert.equal(await readNewLines({ ...cursor }, () => undefined, emptyTally(), 'sync'), 'replaced');
+      assert.equal(await readNewLines({ ...cursor }, () => undefined, emptyTally(), 'async'), 'replaced');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });
