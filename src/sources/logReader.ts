@@ -82,6 +82,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     if (cursor.offset > 0 && stat.size >= cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle.read, cursor.offset)) !== cursor.fingerprint) {
       return 'replaced';
     }
+    if (stat.size > cursor.offset && (await continuesUnterminatedLine(cursor, handle))) return 'replaced';
     if (stat.size === cursor.offset) {
       cursor.size = stat.size;
       cursor.mtimeMs = stat.mtimeMs;
@@ -230,6 +231,18 @@ async function readByPath(cursor: FileCursor, adapter: PathAgentAdapter, sink: (
   // The newest write of any of them, so a database whose WAL is being written counts as recently active.
   cursor.mtimeMs = Math.max(main.mtimeMs, ...companions.map((s) => s?.mtimeMs ?? 0));
   return 'appended';
+}
+
+/**
+ * A last line without its newline is counted when it is already complete JSON (a writer that never ends its last
+ * line). If bytes other than a line end then follow it, that line went on: a fresh read sees one longer line, not
+ * the one counted plus a new one, so the counted line must go (the caller rebuilds).
+ */
+async function continuesUnterminatedLine(cursor: FileCursor, handle: OpenFile): Promise<boolean> {
+  if (cursor.offset === 0 || cursor.longLineFrom !== undefined) return false;
+  const edge = Buffer.alloc(2);
+  if ((await handle.read(edge, 0, 2, cursor.offset - 1)) < 2 || edge[0] === 0x0a) return false;
+  return edge[1] !== 0x0a && edge[1] !== 0x0d;
 }
 
 interface OpenFile {

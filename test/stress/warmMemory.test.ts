@@ -50,7 +50,7 @@ describe('stress: warm status memory follows the status window, not the history 
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('three more years of history cost a warm status no more than a few MB, and totals stay those of the last month', async () => {
-    const runs: Record<string, { cold: number; warm: number[]; month: unknown }> = {};
+    const runs: Record<string, { cold: number; warm: number[]; month: unknown; stderr: string }> = {};
     for (const [name, oldestDaysAgo] of [['month', 30], ['years', 30 + 3 * 365]] as const) {
       const home = path.join(dir, name);
       const project = path.join(home, 'claude', 'projects', '-home-dev-repo');
@@ -66,15 +66,19 @@ describe('stress: warm status memory follows the status window, not the history 
         warm.push(r);
       }
       const json = JSON.parse(warm[0].stdout);
-      runs[name] = { cold: cold.maxRssBytes, warm: warm.map((r) => r.maxRssBytes), month: json.month };
+      // The whole history is there to be loaded: every day of it is in the index the warm runs start from.
+      const daily = await runMeasured(['daily', '--json'], env, dir);
+      assert.equal(daily.code, 0, daily.stderr.slice(0, 2000));
+      assert.equal(JSON.parse(daily.stdout).daily.length, oldestDaysAgo + 1);
+      runs[name] = { cold: cold.maxRssBytes, warm: warm.map((r) => r.maxRssBytes), month: json.month, stderr: [cold, ...warm].map((r) => r.stderr).join('').slice(0, 2000) };
       process.stdout.write(`      ${name}: ${(oldestDaysAgo + 1) * requestsPerDay} requests; cold status peak RSS ${(cold.maxRssBytes / 1e6).toFixed(0)} MB, warm ${warm.map((r) => (r.maxRssBytes / 1e6).toFixed(0)).join(', ')} MB\n`);
     }
     // Same last month, so the same month totals (the month can hold no day older than 31 days).
     assert.deepEqual(runs.years.month, runs.month.month);
-    // The cold run of the long history holds every request; the warm one only the window.
+    // Peak RSS of one run moves by tens of MB with the garbage collector's timing, so the cold runs are only
+    // printed; the claim is about the warm runs, taken at their best of three.
     const warmLong = Math.min(...runs.years.warm);
     const warmShort = Math.min(...runs.month.warm);
-    assert.ok(runs.years.cold - warmLong > 20e6, `the long history's cold run (${(runs.years.cold / 1e6).toFixed(0)} MB) holds much more than its warm run (${(warmLong / 1e6).toFixed(0)} MB)`);
-    assert.ok(warmLong - warmShort < 12e6, `warm status: ${(warmLong / 1e6).toFixed(0)} MB with three more years against ${(warmShort / 1e6).toFixed(0)} MB`);
+    assert.ok(warmLong - warmShort < 12e6, `warm status: ${(warmLong / 1e6).toFixed(0)} MB with three more years against ${(warmShort / 1e6).toFixed(0)} MB; stderr: ${runs.years.stderr}`);
   });
 });

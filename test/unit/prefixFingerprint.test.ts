@@ -85,4 +85,24 @@ describe('prefix fingerprint', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a counted last line without its newline that then goes on is seen as replaced; a newline after it is an append', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-fingerprint-'));
+    try {
+      const line = (id: string) => claudeAssistantLine({ id, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 } });
+      for (const [appended, outcome] of [[`${line('m2')}\n`, 'replaced'], [`\n${line('m2')}\n`, 'appended']] as const) {
+        const file = path.join(dir, `s-${outcome}.jsonl`);
+        await fs.writeFile(file, line('m1'));
+        const cursor = newCursor('claude', file, '-p/s.jsonl');
+        let counted = 0;
+        await readNewLines(cursor, () => counted++, emptyTally(), 'sync');
+        assert.equal(counted, 1, 'complete JSON without its newline is counted');
+        await fs.appendFile(file, appended);
+        assert.equal(await readNewLines({ ...cursor }, () => undefined, emptyTally(), 'async'), outcome);
+        assert.equal(await readNewLines(cursor, () => undefined, emptyTally(), 'sync'), outcome);
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });

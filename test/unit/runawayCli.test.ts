@@ -97,14 +97,18 @@ describe('tokenmeter alerts / guard (CLI on generated Claude logs)', function ()
   });
 
   describe('guard', () => {
-    const nowMs = Date.now();
-    // The 280-agent fan-out, shifted so it started 6 minutes ago and is still running.
     const h = generateHistory(9, { runaways: ['fanout-280'] });
     const p = h.planted[0];
-    const shift = nowMs - 6 * 60_000 - p.startMs;
-    const live = h.events.map((e) => ({ ...e, timestampMs: e.timestampMs + shift })).filter((e) => e.timestampMs <= nowMs);
     let env: Record<string, string>;
-    before(() => { env = logsDir('guard', live); });
+    let nowMs = 0;
+    let shift = 0;
+    before(() => {
+      // The 280-agent fan-out, shifted so it started 6 minutes ago and is still running. "Now" is when these tests
+      // start, not when mocha loaded the file: in the stress run other suites take minutes in between.
+      nowMs = Date.now();
+      shift = nowMs - 6 * 60_000 - p.startMs;
+      env = logsDir('guard', h.events.map((e) => ({ ...e, timestampMs: e.timestampMs + shift })).filter((e) => e.timestampMs <= nowMs));
+    });
 
     it('exits 2 with one line naming the runaway when run by hand', () => {
       const r = cli(['guard'], env);
