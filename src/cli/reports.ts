@@ -38,7 +38,8 @@ export async function runReport(kind: 'daily' | 'monthly' | 'session', argv: str
   const settings = await loadCliSettings();
   const options = { calendar: calendarFlag(args), prices: priceTableOf(settings), since: dateFlag(args, 'since'), until: dateFlag(args, 'until'), source: sourceFlag(args) };
   const scanner = await scanForCli(args, settings);
-  const events = scanner.ledger.events();
+  // One object at a time: the report keeps its sums, not every request of the history.
+  const events = scanner.ledger.eachEvent();
   const json = args.flags.has('json');
   const fmt = cliFormatter(args, settings);
   const total = fmt.l10n.t('Total');

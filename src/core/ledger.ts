@@ -12,50 +12,61 @@ import { sourceNames, type UsageEvent } from './usageEvent';
  * the oldest file (the original transcript, not a resumed copy). Both rules, with their
  * fixed tie-breaks, give the same ledger whatever order files and lines are read in, so
  * parallel readers need no ordering.
+ *
+ * Memory: rows are numbers, never objects (`fieldsPerRow` Float64 each, in fixed-size chunks, names
+ * once), and a dedup key is kept as its 64-bit hash (8 bytes) in an open-addressing table of row
+ * numbers: ~130 bytes a request, against ~330 as one object per request plus a map of key strings.
+ * Objects are made only for what a caller reads (`eventsSince`, `rowsFrom`, `eachEvent`, `events`).
+ * Two different keys with the same 64-bit hash would be merged as one request: with a million
+ * requests the chance of that happening at all is about 3 in 100 million (n² / 2⁶⁵).
  */
 export class Ledger {
-  /**
-   * Rows from a restored index stay packed (sorted by time, see serialize) and become objects
-   * only when read: a warm status needs the last month, not every request of every year.
-   * `rows[i]` is undefined for a restored row not read yet.
-   */
-  private rows: UsageEvent[] = [];
-  private packed: { rows: Float64Array; firstRow: number; olderBeforeMs: number; strings: string[]; count: number } | undefined;
-  /** Reads the rows before `packed.firstRow` and the keys (see restore). */
+  /** Rows before `firstRow` of a restored index, once read (see restore). */
+  private olderRows: Float64Array | undefined;
+  /** Rows `firstRow` to `restoredCount` of a restored index, in its layout (sorted by time when saved). */
+  private newestRows: Float64Array = new Float64Array(0);
+  private firstRow = 0;
+  private restoredCount = 0;
+  /** Every row added since: `chunkRows` rows per chunk, so growing never copies what is held. */
+  private readonly chunks: Float64Array[] = [];
+  private count = 0;
+  /** Reads the rows before `firstRow` and the key hashes (see restore). */
   private older: (() => OlderRows) | undefined;
-  /** Restored rows from this index on are objects (they are the newest). */
-  private materializedFrom = 0;
-  /** Restored rows before `materializedFrom` made objects because a new record merged into them. */
-  private readonly touched = new Set<number>();
-  /** Modification time of the file each row's session credit comes from (0: unknown, oldest). */
-  private readonly creditFileMtimeMs: number[] = [];
-  private keyIndex = new Map<string, number>();
-  /** Keys from a restored index, turned into `keyIndex` only when the first new usage arrives. */
-  private pendingKeys: { keys: string | Uint8Array; keyRows: Float64Array } | undefined;
-  private readonly strings = new Map<string, string>();
+  private olderBeforeMs = -Infinity;
+  /** Modification time of the file each row's session credit comes from (0: unknown, oldest; restored rows). */
+  private creditMtimeMs: Float64Array = new Float64Array(0);
+  /** Each row's key hash as two uint32 (0, 0: no key); undefined until a restored index's hashes are read. */
+  private keyHashes: Uint32Array | undefined = new Uint32Array(0);
+  /** Open addressing, linear probing: row + 1, or 0 for an empty slot. */
+  private table = new Int32Array(1024);
+  private keyedRows = 0;
+  private readonly names: string[] = [];
+  private nameIndex: Map<string, number> | undefined = new Map();
+  private cached: { version: number; events: WeakRef<UsageEvent[]> } | undefined;
   /** Increases on every change, so views can tell whether to recompute. */
   version = 0;
   duplicateCount = 0;
 
-  private get rowByKey(): Map<string, number> {
-    this.readOlderNow();
-    if (this.pendingKeys) {
-      const { keyRows } = this.pendingKeys;
-      const keys = typeof this.pendingKeys.keys === 'string' ? this.pendingKeys.keys : new TextDecoder().decode(this.pendingKeys.keys);
-      this.pendingKeys = undefined;
-      (keys === '' ? [] : keys.split('\n')).forEach((key, i) => this.keyIndex.set(key, keyRows[i]));
-    }
-    return this.keyIndex;
-  }
-
   get size(): number {
-    return this.rows.length;
+    return this.count;
   }
 
+  /** Every row as an object (made on each call at a new version; kept only while a caller holds them). */
   events(): readonly UsageEvent[] {
+    const cached = this.cached?.version === this.version ? this.cached.events.deref() : undefined;
+    if (cached) return cached;
+    const events = this.rowsFrom(0);
+    this.cached = { version: this.version, events: new WeakRef(events) };
+    return events;
+  }
+
+  /**
+   * Every row, one object at a time, none kept: a report over years of history holds its sums, not the
+   * requests. Rows added while iterating may or may not be seen.
+   */
+  *eachEvent(): Generator<UsageEvent> {
     this.readOlderNow();
-    if (this.packed) this.materialize(0);
-    return this.rows;
+    for (let i = 0; i < this.count; i++) yield this.decode(i);
   }
 
   /**
@@ -64,21 +75,12 @@ export class Ledger {
    */
   eventsSince(startMs: number): UsageEvent[] {
     if (this.needsOlder(startMs)) this.readOlderNow();
-    const packed = this.packed;
-    if (!packed) return this.rows.filter((e) => e.timestampMs >= startMs);
-    // Restored rows are sorted by time: binary search for the first one in the window.
-    let lo = packed.firstRow;
-    let hi = packed.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (packed.rows[(mid - packed.firstRow) * fieldsPerRow + 1] < startMs) lo = mid + 1;
-      else hi = mid;
+    const out: UsageEvent[] = [];
+    for (let i = this.olderRows || this.older === undefined ? 0 : this.firstRow; i < this.count; i++) {
+      const at = this.locate(i);
+      if (this.buffer[at + 1] >= startMs) out.push(decodeRow(this.buffer, at, this.names));
     }
-    this.materialize(lo);
-    const out = this.rows.slice(lo, packed.count);
-    for (const at of this.touched) if (at < lo && this.rows[at].timestampMs >= startMs) out.push(this.rows[at]);
-    for (let at = packed.count; at < this.rows.length; at++) if (this.rows[at].timestampMs >= startMs) out.push(this.rows[at]);
-    return out.filter((e) => e.timestampMs >= startMs);
+    return out;
   }
 
   /**
@@ -86,111 +88,244 @@ export class Ledger {
    * into its row in place. So `rowsFrom(n)` after reading `size` = n gives what was added since (a live view).
    */
   rowsFrom(from: number): UsageEvent[] {
-    if (this.packed && from < this.packed.firstRow) this.readOlderNow();
-    this.materialize(Math.max(0, from));
-    return this.rows.slice(from);
+    if (from < this.firstRow) this.readOlderNow();
+    const out: UsageEvent[] = [];
+    for (let i = Math.max(0, from); i < this.count; i++) out.push(this.decode(i));
+    return out;
   }
 
-  /** Makes objects of the restored rows from `from` on. */
-  private materialize(from: number): void {
-    const packed = this.packed;
-    if (!packed || from >= this.materializedFrom) return;
-    const { rows, strings, firstRow } = packed;
-    for (let i = from; i < this.materializedFrom; i++) this.rows[i] ??= decodeRow(rows, (i - firstRow) * fieldsPerRow, strings);
-    this.materializedFrom = from;
-    if (from === 0) {
-      this.packed = undefined;
-      this.touched.clear();
+  /** The buffer `locate` found a row in. */
+  private buffer: Float64Array = this.newestRows;
+
+  /** Points `buffer` at row `i`'s chunk and returns the row's offset in it. */
+  private locate(i: number): number {
+    if (i >= this.restoredCount) {
+      const local = i - this.restoredCount;
+      this.buffer = this.chunks[local >>> chunkShift];
+      return (local & (chunkRows - 1)) * fieldsPerRow;
     }
+    if (i >= this.firstRow) {
+      this.buffer = this.newestRows;
+      return (i - this.firstRow) * fieldsPerRow;
+    }
+    if (!this.olderRows) this.readOlderNow();
+    this.buffer = this.olderRows!;
+    return i * fieldsPerRow;
   }
 
-  private row(at: number): UsageEvent {
-    let row = this.rows[at];
-    if (row === undefined && this.packed) {
-      this.readOlderNow();
-      row = this.rows[at] = decodeRow(this.packed.rows, (at - this.packed.firstRow) * fieldsPerRow, this.packed.strings);
-      this.touched.add(at);
-    }
-    return row;
+  private decode(i: number): UsageEvent {
+    const at = this.locate(i);
+    return decodeRow(this.buffer, at, this.names);
   }
 
   /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
   add({ event, dedupKey }: ParsedUsage, fileMtimeMs = 0): void {
     this.version++;
+    // A new request must be checked against every key, and may merge into any row.
+    this.readOlderNow();
+    let hi = 0;
+    let lo = 0;
     if (dedupKey !== undefined) {
-      const at = this.rowByKey.get(dedupKey);
-      if (at !== undefined) {
+      hashKey(dedupKey);
+      hi = hashHi;
+      lo = hashLo;
+      const at = this.find(hi, lo);
+      if (at !== -1) {
         this.duplicateCount++;
         this.merge(at, event, fileMtimeMs);
         return;
       }
-      this.rowByKey.set(dedupKey, this.rows.length);
     }
-    this.rows.push(this.intern(event));
-    this.creditFileMtimeMs.push(fileMtimeMs);
+    this.append(event, fileMtimeMs, hi, lo);
+  }
+
+  private append(e: UsageEvent, fileMtimeMs: number, hi: number, lo: number): void {
+    const row = this.count;
+    const local = row - this.restoredCount;
+    if ((local & (chunkRows - 1)) === 0 && local >>> chunkShift === this.chunks.length) this.chunks.push(new Float64Array(chunkRows * fieldsPerRow));
+    const rows = this.chunks[local >>> chunkShift];
+    const at = (local & (chunkRows - 1)) * fieldsPerRow;
+    rows[at] = sourceNames.indexOf(e.source);
+    rows[at + 1] = e.timestampMs;
+    rows[at + 2] = this.ref(e.sessionId);
+    rows[at + 3] = this.ref(e.agentId);
+    rows[at + 4] = this.ref(e.project);
+    rows[at + 5] = this.ref(e.model);
+    rows[at + 6] = e.inputTokens;
+    rows[at + 7] = e.outputTokens;
+    rows[at + 8] = e.cacheWrite5mTokens;
+    rows[at + 9] = e.cacheWrite1hTokens;
+    rows[at + 10] = e.cacheReadTokens;
+    rows[at + 11] = e.loggedCostUsd ?? -1;
+    rows[at + 12] = e.webSearchRequests ?? 0;
+    this.count++;
+    if (this.creditMtimeMs.length < this.count) this.creditMtimeMs = grown(this.creditMtimeMs, this.count);
+    this.creditMtimeMs[row] = fileMtimeMs;
+    let hashes = this.keyHashes!;
+    if (hashes.length < this.count * 2) this.keyHashes = hashes = grown(hashes, this.count * 2);
+    hashes[row * 2] = hi;
+    hashes[row * 2 + 1] = lo;
+    if (hi !== 0 || lo !== 0) this.insert(row, lo);
+  }
+
+  /** The row with this key hash, or -1. */
+  private find(hi: number, lo: number): number {
+    const { table } = this;
+    const hashes = this.keyHashes!;
+    const mask = table.length - 1;
+    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+      const entry = table[slot];
+      if (entry === 0) return -1;
+      const row = entry - 1;
+      if (hashes[row * 2 + 1] === lo && hashes[row * 2] === hi) return row;
+    }
+  }
+
+  private insert(row: number, lo: number): void {
+    if (++this.keyedRows * 2 > this.table.length) {
+      this.rebuildTable(this.table.length * 2);
+      return;
+    }
+    const { table } = this;
+    const mask = table.length - 1;
+    let slot = lo & mask;
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = row + 1;
+  }
+
+  /** Indexes every keyed row in a table of `size` slots (a power of two, at most half full). */
+  private rebuildTable(size: number): void {
+    const hashes = this.keyHashes!;
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    let keyed = 0;
+    for (let row = 0; row < this.count; row++) {
+      const hi = hashes[row * 2];
+      const lo = hashes[row * 2 + 1];
+      if (hi === 0 && lo === 0) continue;
+      keyed++;
+      let slot = lo & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = row + 1;
+    }
+    this.table = table;
+    this.keyedRows = keyed;
+  }
+
+  private ref(value: string): number {
+    let index = this.nameIndex;
+    if (!index) this.nameIndex = index = new Map(this.names.map((name, i) => [name, i]));
+    let at = index.get(value);
+    if (at === undefined) index.set(value, (at = this.names.push(value) - 1));
+    return at;
   }
 
   /**
    * A compact copy for the persisted index: names once, every row as `fieldsPerRow`
-   * numbers in one Float64Array, dedup keys joined into one string. Written as raw bytes,
-   * it saves and loads faster than the same numbers as JSON text (see usageIndex.ts).
+   * numbers in one Float64Array sorted by time, and each row's key hash. Written as raw bytes
+   * (see usageIndex.ts). `parts` gives the same in pieces, without a second copy of every row.
    */
   serialize(): SerializedLedger {
-    this.readOlderNow();
-    const packed = this.packed;
-    // Rows of a restored index that were never read stay numbers: copied as they are, with the names they
-    // point to first in the new name table, so that saving does not make an object of every request.
-    const strings: string[] = packed ? [...packed.strings] : [];
-    const stringIndex = new Map<string, number>(strings.map((value, i) => [value, i]));
-    const ref = (value: string) => {
-      let at = stringIndex.get(value);
-      if (at === undefined) stringIndex.set(value, (at = strings.push(value) - 1));
-      return at;
-    };
-    const count = this.rows.length;
-    const times = new Float64Array(count);
-    for (let i = 0; i < count; i++) times[i] = this.rows[i]?.timestampMs ?? packed!.rows[i * fieldsPerRow + 1];
-    // Sorted by time, so that a reader can take the newest rows alone (see eventsSince).
-    const order = Array.from(times.keys()).sort((a, b) => times[a] - times[b] || a - b);
-    const position = new Float64Array(count);
-    order.forEach((from, to) => (position[from] = to));
-    const rows = new Float64Array(count * fieldsPerRow);
+    const parts = this.parts();
+    const rows = new Float64Array(parts.rowCount * fieldsPerRow);
+    const keyHashes = new Uint32Array(parts.rowCount * 2);
     let at = 0;
-    for (const i of order) {
-      const e = this.rows[i];
-      if (e === undefined) {
-        rows.set(packed!.rows.subarray(i * fieldsPerRow, (i + 1) * fieldsPerRow), at);
-      } else {
-        rows[at] = sourceNames.indexOf(e.source);
-        rows[at + 1] = e.timestampMs;
-        rows[at + 2] = ref(e.sessionId);
-        rows[at + 3] = ref(e.agentId);
-        rows[at + 4] = ref(e.project);
-        rows[at + 5] = ref(e.model);
-        rows[at + 6] = e.inputTokens;
-        rows[at + 7] = e.outputTokens;
-        rows[at + 8] = e.cacheWrite5mTokens;
-        rows[at + 9] = e.cacheWrite1hTokens;
-        rows[at + 10] = e.cacheReadTokens;
-        rows[at + 11] = e.loggedCostUsd ?? -1;
-        rows[at + 12] = e.webSearchRequests ?? 0;
+    for (const piece of parts.rows()) rows.set(piece, (at += piece.length) - piece.length);
+    at = 0;
+    for (const piece of parts.keyHashes()) keyHashes.set(piece, (at += piece.length) - piece.length);
+    return { strings: parts.strings, duplicateCount: parts.duplicateCount, rows, keyHashes };
+  }
+
+  /** What `serialize` gives, as pieces of at most `chunkRows` rows to write one after another. */
+  parts(): LedgerParts {
+    this.readOlderNow();
+    const count = this.count;
+    // Sorted by time, so that a reader can take the newest rows alone (see usageIndex.ts): usually they
+    // already are but for the rows added since the index was read.
+    let order: Uint32Array | undefined;
+    let previousMs = -Infinity;
+    for (let i = 0; i < count; i++) {
+      const at = this.locate(i);
+      const timeMs = this.buffer[at + 1];
+      if (timeMs < previousMs) {
+        order = this.timeOrder();
+        break;
       }
-      at += fieldsPerRow;
+      previousMs = timeMs;
     }
-    const keys = this.rowByKey;
-    return { strings, rows, keys: [...keys.keys()].join('\n'), keyRows: Float64Array.from(keys.values(), (row) => position[row]), duplicateCount: this.duplicateCount };
+    const hashes = this.keyHashes!;
+    // Names in order of first use by the saved rows (names a merge replaced are left out): the same
+    // ledger gives the same bytes, whatever order its records arrived in.
+    const rename = new Int32Array(this.names.length).fill(-1);
+    const strings: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = this.locate(order ? order[i] : i);
+      for (let f = 2; f <= 5; f++) {
+        const name = this.buffer[at + f];
+        if (rename[name] === -1) rename[name] = strings.push(this.names[name]) - 1;
+      }
+    }
+    return {
+      strings,
+      duplicateCount: this.duplicateCount,
+      rowCount: count,
+      rows: () => this.rowPieces(count, order, rename),
+      keyHashes: () => this.hashPieces(count, order, hashes),
+    };
+  }
+
+  private *rowPieces(count: number, order: Uint32Array | undefined, rename: Int32Array): Generator<Float64Array> {
+    for (let from = 0; from < count; from += chunkRows) {
+      const n = Math.min(chunkRows, count - from);
+      const piece = new Float64Array(n * fieldsPerRow);
+      for (let k = 0; k < n; k++) {
+        const at = this.locate(order ? order[from + k] : from + k);
+        const to = k * fieldsPerRow;
+        piece.set(this.buffer.subarray(at, at + fieldsPerRow), to);
+        for (let f = 2; f <= 5; f++) piece[to + f] = rename[piece[to + f]];
+      }
+      yield piece;
+    }
+  }
+
+  private *hashPieces(count: number, order: Uint32Array | undefined, hashes: Uint32Array): Generator<Uint32Array> {
+    for (let from = 0; from < count; from += chunkRows) {
+      const n = Math.min(chunkRows, count - from);
+      if (!order) {
+        yield hashes.slice(from * 2, (from + n) * 2);
+        continue;
+      }
+      const piece = new Uint32Array(n * 2);
+      for (let k = 0; k < n; k++) {
+        piece[k * 2] = hashes[order[from + k] * 2];
+        piece[k * 2 + 1] = hashes[order[from + k] * 2 + 1];
+      }
+      yield piece;
+    }
+  }
+
+  /** Row numbers by time, then position (a fixed order whatever the reading order was). */
+  private timeOrder(): Uint32Array {
+    const times = new Float64Array(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const at = this.locate(i);
+      times[i] = this.buffer[at + 1];
+    }
+    const order = new Uint32Array(this.count);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    return order.sort((a, b) => times[a] - times[b] || a - b);
   }
 
   /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
   static deserialize(data: SerializedLedger): Ledger {
-    const { rows, keys, keyRows } = data;
+    const { rows, keyHashes } = data;
     if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) throw new Error('damaged ledger rows');
-    return Ledger.restore({ strings: data.strings, duplicateCount: data.duplicateCount, rowCount: rows.length / fieldsPerRow, firstRow: 0, olderBeforeMs: -Infinity, newestRows: rows, readOlder: () => ({ rows: new Float64Array(0), keys, keyRows }) });
+    return Ledger.restore({ strings: data.strings, duplicateCount: data.duplicateCount, rowCount: rows.length / fieldsPerRow, firstRow: 0, olderBeforeMs: -Infinity, newestRows: rows, readOlder: () => ({ rows: new Float64Array(0), keyHashes }) });
   }
 
   /**
    * A ledger from a saved index of which only the newest rows were read (`newestRows`, rows `firstRow` on):
-   * enough for `eventsSince(t)` with t at or after the first of them. The older rows and the dedup keys are
+   * enough for `eventsSince(t)` with t at or after the first of them. The older rows and the key hashes are
    * read through `readOlder` (or handed over by `supplyOlder`) when first needed: by `events()`, an older
    * window, or a new usage (which must be checked against every key). Throws on anything damaged or foreign,
    * here for the newest rows and then for the rest.
@@ -203,50 +338,42 @@ export class Ledger {
     }
     checkRows(newestRows, strings.length);
     const ledger = new Ledger();
-    ledger.rows = new Array<UsageEvent>(rowCount);
-    ledger.creditFileMtimeMs.length = rowCount;
-    ledger.creditFileMtimeMs.fill(0);
-    ledger.packed = { rows: newestRows, firstRow, olderBeforeMs: firstRow === 0 ? -Infinity : part.olderBeforeMs, strings, count: rowCount };
-    ledger.materializedFrom = rowCount;
-    for (const text of strings) ledger.strings.set(text, text);
+    ledger.names.push(...strings);
+    ledger.nameIndex = undefined;
+    ledger.newestRows = newestRows;
+    ledger.firstRow = firstRow;
+    ledger.restoredCount = ledger.count = rowCount;
+    ledger.olderBeforeMs = firstRow === 0 ? -Infinity : part.olderBeforeMs;
+    ledger.keyHashes = undefined;
     ledger.older = part.readOlder;
     if (firstRow === 0) ledger.supplyOlder(part.readOlder());
     ledger.duplicateCount = checkCount(Number(part.duplicateCount));
     return ledger;
   }
 
-  /** The older rows and the keys of a restored ledger (see restore), read ahead by the caller (asynchronously, in the editor). */
+  /** The older rows and the key hashes of a restored ledger (see restore), read ahead by the caller (asynchronously, in the editor). */
   supplyOlder(older: OlderRows): void {
-    const packed = this.packed;
-    if (!this.older || !packed) return;
+    if (!this.older) return;
     this.older = undefined;
-    const { rows, keys, keyRows } = older;
-    if (!(rows instanceof Float64Array) || rows.length !== packed.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
-    checkRows(rows, packed.strings.length);
-    if (packed.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= packed.olderBeforeMs) throw new Error('damaged ledger order');
-    const all = new Float64Array(packed.count * fieldsPerRow);
-    all.set(rows);
-    all.set(packed.rows, rows.length);
-    packed.rows = all;
-    packed.firstRow = 0;
-    packed.olderBeforeMs = -Infinity;
-    // Keys are checked now but indexed later: the first status needs only the rows.
-    const count = packed.count;
-    if ((typeof keys !== 'string' && !(keys instanceof Uint8Array)) || !(keyRows instanceof Float64Array) || !keyRows.every((row) => Number.isInteger(row) && row >= 0 && row < count)) {
-      throw new Error('damaged ledger keys');
-    }
-    // Bytes (from the index file) are decoded only when the first new usage needs the keys.
-    const newline = typeof keys === 'string' ? '\n' : 0x0a;
-    let keyCount = keys.length === 0 ? 0 : 1;
-    for (let at = keys.indexOf(newline as never); at !== -1; at = keys.indexOf(newline as never, at + 1)) keyCount++;
-    if (keyCount !== keyRows.length) throw new Error('damaged ledger keys');
-    this.pendingKeys = { keys, keyRows };
+    const { rows, keyHashes } = older;
+    if (!(rows instanceof Float64Array) || rows.length !== this.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
+    checkRows(rows, this.names.length);
+    if (this.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs) throw new Error('damaged ledger order');
+    if (!(keyHashes instanceof Uint32Array) || keyHashes.length !== this.restoredCount * 2) throw new Error('damaged ledger keys');
+    this.olderRows = rows;
+    this.olderBeforeMs = -Infinity;
+    this.keyHashes = keyHashes;
+    this.creditMtimeMs = new Float64Array(this.restoredCount);
+    let keyed = 0;
+    for (let row = 0; row < this.restoredCount; row++) if (keyHashes[row * 2] !== 0 || keyHashes[row * 2 + 1] !== 0) keyed++;
+    let size = 1024;
+    while (size < keyed * 2) size *= 2;
+    this.rebuildTable(size);
   }
 
   /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
   needsOlder(startMs = -Infinity): boolean {
-    const packed = this.packed;
-    return this.older !== undefined && packed !== undefined && packed.firstRow > 0 && startMs < packed.olderBeforeMs;
+    return this.older !== undefined && this.firstRow > 0 && startMs < this.olderBeforeMs;
   }
 
   private readOlderNow(): void {
@@ -258,33 +385,83 @@ export class Ledger {
     this.duplicateCount += count;
   }
 
-  private merge(at: number, seen: UsageEvent, fileMtimeMs: number): void {
-    const kept = this.row(at);
-    const creditMtimeMs = this.creditFileMtimeMs[at];
-    if (fileMtimeMs < creditMtimeMs || (fileMtimeMs === creditMtimeMs && creditsBefore(seen, kept))) {
-      kept.sessionId = this.share(seen.sessionId);
-      kept.agentId = this.share(seen.agentId);
-      kept.project = this.share(seen.project);
-      this.creditFileMtimeMs[at] = fileMtimeMs;
+  private merge(row: number, seen: UsageEvent, fileMtimeMs: number): void {
+    const at = this.locate(row);
+    const rows = this.buffer;
+    const creditMtimeMs = this.creditMtimeMs[row];
+    if (fileMtimeMs < creditMtimeMs || (fileMtimeMs === creditMtimeMs && creditsBeforeRow(seen, rows, at, this.names))) {
+      rows[at + 2] = this.ref(seen.sessionId);
+      rows[at + 3] = this.ref(seen.agentId);
+      rows[at + 4] = this.ref(seen.project);
+      this.creditMtimeMs[row] = fileMtimeMs;
     }
-    keepFullerSnapshot(kept, seen);
+    if (isFullerThanRow(seen, rows, at)) {
+      rows[at + 1] = seen.timestampMs;
+      rows[at + 6] = seen.inputTokens;
+      rows[at + 7] = seen.outputTokens;
+      rows[at + 8] = seen.cacheWrite5mTokens;
+      rows[at + 9] = seen.cacheWrite1hTokens;
+      rows[at + 10] = seen.cacheReadTokens;
+      rows[at + 11] = seen.loggedCostUsd ?? -1;
+      rows[at + 12] = seen.webSearchRequests ?? 0;
+    }
   }
+}
 
-  // Millions of rows repeat a few thousand session, project and model names.
-  private share(value: string): string {
-    const known = this.strings.get(value);
-    if (known !== undefined) return known;
-    this.strings.set(value, value);
-    return value;
-  }
+const chunkShift = 14;
+/** Rows per chunk (16,384: 1.6 MB). */
+const chunkRows = 1 << chunkShift;
 
-  private intern(event: UsageEvent): UsageEvent {
-    event.sessionId = this.share(event.sessionId);
-    event.agentId = this.share(event.agentId);
-    event.project = this.share(event.project);
-    event.model = this.share(event.model);
-    return event;
+/** A copy of `array` with room for at least `length` items (half as much again, so appends stay cheap). */
+function grown<T extends Float64Array | Uint32Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(length, Math.ceil(array.length * 1.5), 1024));
+  bigger.set(array);
+  return bigger;
+}
+
+let hashHi = 0;
+let hashLo = 0;
+
+/**
+ * A dedup key's 64-bit hash (cyrb53's mixing, both halves kept), into `hashHi` and `hashLo`; never 0, 0
+ * (which marks a row without a key).
+ */
+function hashKey(key: string): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const ch = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  hashHi = h2 >>> 0;
+  hashLo = h1 >>> 0;
+  if (hashHi === 0 && hashLo === 0) hashLo = 1;
+}
+
+/** The ledger's fuller-snapshot rule (see isFuller) between a record and a stored row. */
+function isFullerThanRow(a: UsageEvent, rows: Float64Array, at: number): boolean {
+  if (a.outputTokens !== rows[at + 7]) return a.outputTokens > rows[at + 7];
+  if (a.inputTokens !== rows[at + 6]) return a.inputTokens > rows[at + 6];
+  if (a.cacheReadTokens !== rows[at + 10]) return a.cacheReadTokens > rows[at + 10];
+  if (a.cacheWrite5mTokens !== rows[at + 8]) return a.cacheWrite5mTokens > rows[at + 8];
+  if (a.cacheWrite1hTokens !== rows[at + 9]) return a.cacheWrite1hTokens > rows[at + 9];
+  if (a.timestampMs !== rows[at + 1]) return a.timestampMs < rows[at + 1];
+  if ((a.webSearchRequests ?? 0) !== rows[at + 12]) return (a.webSearchRequests ?? 0) > rows[at + 12];
+  return (a.loggedCostUsd ?? -1) > rows[at + 11];
+}
+
+/** The credit rule (see creditsBefore) between a record and a stored row. */
+function creditsBeforeRow(a: UsageEvent, rows: Float64Array, at: number, names: readonly string[]): boolean {
+  const sessionId = names[rows[at + 2]];
+  if (a.sessionId !== sessionId) return a.sessionId < sessionId;
+  const agentId = names[rows[at + 3]];
+  if (a.agentId !== agentId) return a.agentId < agentId;
+  return a.project < names[rows[at + 4]];
 }
 
 /** Throws unless every row has a known source, names in range, counts that are counts, and times in order. */
@@ -402,8 +579,8 @@ export const fieldsPerRow = 13;
 export interface OlderRows {
   /** Rows before the newest ones, in the layout of `SerializedLedger.rows`. */
   rows: Float64Array;
-  keys: string | Uint8Array;
-  keyRows: Float64Array;
+  /** Every row's key hash, the newest rows' too (see `SerializedLedger.keyHashes`). */
+  keyHashes: Uint32Array;
 }
 
 export interface RestoredLedger {
@@ -421,12 +598,20 @@ export interface RestoredLedger {
 export interface SerializedLedger {
   strings: string[];
   /**
-   * `fieldsPerRow` numbers per row: source, time, session, agent, project, model (name indexes),
-   * 5 token counts, logged cost (-1: none), web searches.
+   * `fieldsPerRow` numbers per row, sorted by time: source, time, session, agent, project, model (name
+   * indexes), 5 token counts, logged cost (-1: none), web searches.
    */
   rows: Float64Array;
-  /** Dedup keys, `\n`-separated (as text, or its UTF-8 bytes), and the row of each. */
-  keys: string | Uint8Array;
-  keyRows: Float64Array;
+  /** Two uint32 per row, in the same order: its dedup key's 64-bit hash (0, 0: the row has no key). */
+  keyHashes: Uint32Array;
   duplicateCount: number;
+}
+
+/** `SerializedLedger` in pieces of rows, to write one after another (see Ledger.parts). */
+export interface LedgerParts {
+  strings: string[];
+  duplicateCount: number;
+  rowCount: number;
+  rows(): Iterable<Float64Array>;
+  keyHashes(): Iterable<Uint32Array>;
 }

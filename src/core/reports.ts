@@ -92,7 +92,7 @@ function normaliseDate(value: string | undefined): string | undefined {
   return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
 }
 
-function group(events: readonly UsageEvent[], options: ReportOptions, keyOf: (e: UsageEvent, dateKey: string) => string): { buckets: Map<string, Bucket>; totals: UsageTotals } {
+function group(events: Iterable<UsageEvent>, options: ReportOptions, keyOf: (e: UsageEvent, dateKey: string) => string): { buckets: Map<string, Bucket>; totals: UsageTotals } {
   const since = normaliseDate(options.since);
   const until = normaliseDate(options.until);
   const buckets = new Map<string, Bucket>();
@@ -156,7 +156,7 @@ function priceNotes(buckets: Map<string, Bucket>, prices: PriceTable) {
 }
 
 /** Per-day usage; rows carry both ccusage 17's `date` and ccusage 20's `period`. */
-export function dailyReport(events: readonly UsageEvent[], options: ReportOptions) {
+export function dailyReport(events: Iterable<UsageEvent>, options: ReportOptions) {
   const { buckets, totals } = group(events, options, (_, dateKey) => dateKey);
   const daily = [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, b]) => ({
     date,
@@ -168,7 +168,7 @@ export function dailyReport(events: readonly UsageEvent[], options: ReportOption
   return { daily, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets), ...priceNotes(buckets, options.prices) };
 }
 
-export function monthlyReport(events: readonly UsageEvent[], options: ReportOptions) {
+export function monthlyReport(events: Iterable<UsageEvent>, options: ReportOptions) {
   const { buckets, totals } = group(events, options, (_, dateKey) => dateKey.slice(0, 7));
   const monthly = [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, b]) => ({
     month,
@@ -181,7 +181,7 @@ export function monthlyReport(events: readonly UsageEvent[], options: ReportOpti
 }
 
 /** Per top-level session, sub-agents included; newest activity first. */
-export function sessionReport(events: readonly UsageEvent[], options: ReportOptions) {
+export function sessionReport(events: Iterable<UsageEvent>, options: ReportOptions) {
   const { buckets, totals } = group(events, options, (e) => `${e.source}\u0000${e.sessionId}`);
   const sessions = [...buckets.entries()]
     .map(([key, b]) => {
@@ -204,7 +204,7 @@ export function sessionReport(events: readonly UsageEvent[], options: ReportOpti
 }
 
 /** Per project (Claude's project folder or Codex's working directory), costliest first. */
-export function projectReport(events: readonly UsageEvent[], options: ReportOptions) {
+export function projectReport(events: Iterable<UsageEvent>, options: ReportOptions) {
   const { buckets, totals } = group(events, options, (e) => e.project);
   const projects = [...buckets.entries()]
     .map(([project, b]) => ({ project, ...publicTotals(b.totals), modelsUsed: b.modelsUsed(), lastActivity: new Date(b.lastMs).toISOString() }))
@@ -213,7 +213,7 @@ export function projectReport(events: readonly UsageEvent[], options: ReportOpti
 }
 
 /** Per model, costliest first. */
-export function modelReport(events: readonly UsageEvent[], options: ReportOptions) {
+export function modelReport(events: Iterable<UsageEvent>, options: ReportOptions) {
   const { buckets, totals } = group(events, options, (e) => e.model);
   const models = [...buckets.entries()]
     .map(([model, b]) => ({ model, ...publicTotals(b.totals), priced: b.byModel.get(model)?.priced ?? false }))

@@ -16,18 +16,18 @@ import { saneFolderTimes, type FolderTimes } from './warmWalk';
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
 export const parserVersion = 8;
-const indexLayout = 2;
+const indexLayout = 3;
 
 /**
  * The file is this header as one line of JSON (padded with spaces to a multiple of 8 bytes),
- * then the ledger's two number arrays as raw Float64 bytes in this machine's byte order (the
- * index never leaves it), then its keys (UTF-8). The numbers are used in place, not copied, and
- * the keys stay bytes until a new usage needs them: a warm start reads the newest rows only.
+ * then the ledger's rows as raw Float64 bytes in this machine's byte order (the index never
+ * leaves it), then each row's key hash (two uint32). The numbers are used in place, not copied,
+ * and the hashes stay on disk until a new usage needs them: a warm start reads the newest rows only.
  * As JSON text the numbers took ~90 ms to save and ~130 ms to load on a 1.5 GB history.
  */
 interface IndexHeader {
   format: 'tokenmeter-index';
-  /** 2: rows first, aligned, sorted by time. */
+  /** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys. */
   layout: number;
   parserVersion: number;
   byteOrder: 'LE' | 'BE';
@@ -37,7 +37,7 @@ interface IndexHeader {
   tally: LineTally;
   /** Folder times of the last full pass, for warm passes (see warmWalk.ts); absent in older indexes. */
   walk?: FolderTimes;
-  ledger: { strings: string[]; duplicateCount: number; keyBytes: number; rowCount: number; keyCount: number };
+  ledger: { strings: string[]; duplicateCount: number; rowCount: number };
 }
 
 /** One index per set of log folders, shared by every VS Code window and the CLI. */
@@ -87,19 +87,18 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     if (header?.format !== 'tokenmeter-index' || header.layout !== indexLayout || header.parserVersion !== parserVersion || header.byteOrder !== os.endianness()) return false;
     if (!Array.isArray(header.cursors) || !header.cursors.every(isSaneCursor)) return false;
     const sizes = header.ledger;
-    if (typeof sizes !== 'object' || sizes === null || ![sizes.keyBytes, sizes.rowCount, sizes.keyCount].every((n) => Number.isInteger(n) && n >= 0)) return false;
+    if (typeof sizes !== 'object' || sizes === null || !(Number.isInteger(sizes.rowCount) && sizes.rowCount >= 0)) return false;
     const rowBytes = fieldsPerRow * 8;
-    const keyRowsStart = rowsStart + sizes.rowCount * rowBytes;
-    const keysStart = keyRowsStart + sizes.keyCount * 8;
-    if (keysStart + sizes.keyBytes !== fileBytes) return false;
+    const hashesStart = rowsStart + sizes.rowCount * rowBytes;
+    if (hashesStart + sizes.rowCount * 8 !== fileBytes) return false;
     const firstRow = options.sinceMs === undefined ? 0 : await firstRowSince(read, rowsStart, sizes.rowCount, options.sinceMs);
     const numbers = (from: number, to: number) => new Float64Array((to - from) / 8);
-    const bytesOf = (array: Float64Array) => new Uint8Array(array.buffer);
+    const bytesOf = (array: Float64Array | Uint32Array) => new Uint8Array(array.buffer);
     // The older part is read by whichever asks first: the ledger (blocking, when it needs them at once) or
     // loadOlderRows (the editor, right after its first number). Both may run at once; the last one closes the file.
     let readers = 0;
     let done = false;
-    const olderBuffers = () => ({ rows: numbers(rowsStart, rowsStart + firstRow * rowBytes), keyRows: numbers(keyRowsStart, keysStart), keys: Buffer.allocUnsafe(sizes.keyBytes) });
+    const olderBuffers = () => ({ rows: numbers(rowsStart, rowsStart + firstRow * rowBytes), keyHashes: new Uint32Array(sizes.rowCount * 2) });
     const finish = () => {
       if (--readers === 0 && done) closeOnce();
     };
@@ -108,8 +107,7 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       try {
         const older = olderBuffers();
         readFullySync(handle, bytesOf(older.rows), rowsStart);
-        readFullySync(handle, bytesOf(older.keyRows), keyRowsStart);
-        readFullySync(handle, older.keys, keysStart);
+        readFullySync(handle, bytesOf(older.keyHashes), hashesStart);
         done = true;
         return older;
       } finally {
@@ -121,15 +119,14 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       try {
         const older = olderBuffers();
         await readFully(handle, bytesOf(older.rows), rowsStart);
-        await readFully(handle, bytesOf(older.keyRows), keyRowsStart);
-        await readFully(handle, older.keys, keysStart);
+        await readFully(handle, bytesOf(older.keyHashes), hashesStart);
         done = true;
         return older;
       } finally {
         finish();
       }
     };
-    const newestRows = numbers(rowsStart + firstRow * rowBytes, keyRowsStart);
+    const newestRows = numbers(rowsStart + firstRow * rowBytes, hashesStart);
     await read(bytesOf(newestRows), rowsStart + firstRow * rowBytes);
     // Every row wanted: the keys now too, without blocking when async.
     const everything = firstRow === 0 ? (sync ? readOlder() : await readOlderAsync()) : undefined;
@@ -244,8 +241,9 @@ function isSaneCursor(c: FileCursor): boolean {
  * file and two writers at once leave one whole index, not a mix.
  */
 export async function saveIndex(file: string, scanner: UsageScanner): Promise<void> {
-  const { strings, duplicateCount, keys, rows, keyRows } = scanner.ledger.serialize();
-  const keyBytes = typeof keys === 'string' ? Buffer.from(keys, 'utf8') : Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
+  const ledger = scanner.ledger;
+  const versionBefore = ledger.version;
+  const parts = ledger.parts();
   const header: IndexHeader = {
     format: 'tokenmeter-index',
     layout: indexLayout,
@@ -255,7 +253,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     cursors: scanner.fileCursors(),
     tally: scanner.stats.tally,
     walk: scanner.folderTimes,
-    ledger: { strings, duplicateCount, keyBytes: keyBytes.length, rowCount: rows.length / fieldsPerRow, keyCount: keyRows.length },
+    ledger: { strings: parts.strings, duplicateCount: parts.duplicateCount, rowCount: parts.rowCount },
   };
   // JSON.stringify escapes every line break inside strings, so the header is exactly one line;
   // spaces pad it so that the rows after it start 8-byte aligned.
@@ -263,11 +261,25 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   const padded = Buffer.alloc(Math.ceil((headerBytes.length + 1) / 8) * 8, 0x20);
   headerBytes.copy(padded);
   padded[padded.length - 1] = 0x0a;
-  const content = [padded, Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength), Buffer.from(keyRows.buffer, keyRows.byteOffset, keyRows.byteLength), keyBytes];
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.writeFile(temp, content);
+    // Rows go out a piece at a time (a second copy of every row would double the ledger's memory while saving).
+    const handle = await fs.open(temp, 'w');
+    try {
+      const bytes = (piece: Float64Array | Uint32Array) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      await handle.write(padded);
+      for (const piece of parts.rows()) await handle.write(bytes(piece));
+      for (const piece of parts.keyHashes()) await handle.write(bytes(piece));
+    } finally {
+      await handle.close();
+    }
+    // A pass that changed the ledger while the pieces were written (the editor) could have left rows of two
+    // moments: this save is dropped, the next one (the ledger changed) writes a whole index.
+    if (scanner.ledger !== ledger || ledger.version !== versionBefore) {
+      await fs.rm(temp, { force: true });
+      return;
+    }
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });

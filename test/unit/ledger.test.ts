@@ -61,7 +61,7 @@ describe('ledger', () => {
           newestRows: saved.rows.slice(firstRow * fieldsPerRow),
           readOlder: () => {
             reads++;
-            return { rows: saved.rows.slice(0, firstRow * fieldsPerRow), keys: saved.keys, keyRows: saved.keyRows };
+            return { rows: saved.rows.slice(0, firstRow * fieldsPerRow), keyHashes: saved.keyHashes };
           },
         });
         const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
@@ -94,7 +94,7 @@ describe('ledger', () => {
     saved.rows[6] = -7; // the oldest row's input tokens
     const restored = Ledger.restore({
       strings: saved.strings, duplicateCount: 0, rowCount: 3, firstRow: 1, olderBeforeMs: 2,
-      newestRows: saved.rows.slice(fieldsPerRow), readOlder: () => ({ rows: saved.rows.slice(0, fieldsPerRow), keys: saved.keys, keyRows: saved.keyRows }),
+      newestRows: saved.rows.slice(fieldsPerRow), readOlder: () => ({ rows: saved.rows.slice(0, fieldsPerRow), keyHashes: saved.keyHashes }),
     });
     assert.equal(restored.eventsSince(2).length, 2);
     assert.throws(() => restored.events(), /damaged ledger count/);

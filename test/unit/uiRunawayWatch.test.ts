@@ -59,7 +59,7 @@ describe('RunawayWatch: the runaway detector fed from the live ledger', () => {
       strings: saved.strings, duplicateCount: 0, rowCount: full.size, firstRow, olderBeforeMs: sinceMs, newestRows: saved.rows.slice(firstRow * fields),
       readOlder: () => {
         reads++;
-        return { rows: saved.rows.slice(0, firstRow * fields), keys: saved.keys, keyRows: saved.keyRows };
+        return { rows: saved.rows.slice(0, firstRow * fields), keyHashes: saved.keyHashes };
       },
     });
     const { w } = watch();
