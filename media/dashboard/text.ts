@@ -1,12 +1,10 @@
-// Words and numbers on the page, in the editor's display language and currency (sent with each view). English
-// with US dollars keeps the page's own compact rules ($12,345 above ten thousand); everything else goes through
-// the one formatter (core/format.ts) and the phrasebook.
-import { englishUsd, Formatter, type DisplayOptions } from '../../src/core/format';
+// Words and numbers on the page, in the editor's display language and currency (sent with each view): every
+// amount and count goes through the one formatter (core/format.ts), every word through the phrasebook.
+import { englishUsd, formatTokens, Formatter, type DisplayOptions } from '../../src/core/format';
 
 let fmt: Formatter = englishUsd;
 // Formatters are built once per display: a fresh Intl formatter per table cell costs a frame per hundred rows.
 let dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 let lastDisplay = '';
 
 /** Switches language and currency; true when they changed (the page then re-renders). */
@@ -31,31 +29,23 @@ function supported(locale: string): string | undefined {
 /** The phrasebook, as `vscode.l10n.t`: `l10n.t('Spent · {0}', label)`. */
 export const l10n = { t: (message: string, ...args: (string | number)[]): string => fmt.l10n['t'](message, ...args) };
 
+/** A total: cents below ten thousand, whole and grouped from there (`Formatter.tableMoney`). */
 export function usd(value: number): string {
-  if (!fmt.speaksCoreText) return fmt.isLargeMoney(value) ? fmt.wholeMoney(value) : fmt.money(value);
-  if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toFixed(3)}`;
-  if (Math.abs(value) >= 10_000) return `$${integer(value)}`;
-  return `$${value.toFixed(2)}`;
+  return fmt.tableMoney(value);
 }
 
-/** A price per million tokens: `$3.00` (two decimals in dollars), else the display currency. */
+/** A price per million tokens: `$3.00`, `$0.005` below a cent, in the display currency. */
 export function rate(value: number): string {
-  return fmt.speaksCoreText ? `$${value.toFixed(2)}` : fmt.money(value);
+  return fmt.money(value);
 }
 
-/** Short money labels for chart axes: $150, $1.2K, $0.25 (in dollars); the display currency otherwise. */
+/** Short money labels for chart axes: $150, $1.2K, $0.25 (`Formatter.axisMoney`). */
 export function axisMoney(values: number[]): string[] {
-  if (!fmt.speaksCoreText) return values.map((v) => fmt.compactMoney(v));
-  const max = Math.max(...values.map(Math.abs), 0);
-  return values.map((v) => (max >= 1_000 ? `$${(v / 1_000).toFixed(v % 1_000 === 0 ? 0 : 1)}K` : max >= 10 || Number.isInteger(v) ? `$${Math.round(v)}` : `$${v.toFixed(2)}`));
+  return fmt.axisMoney(values);
 }
 
 export function tokens(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e9) return `${(value / 1e9).toFixed(1)}B`;
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
-  if (abs >= 1e3) return `${(value / 1e3).toFixed(1)}K`;
-  return String(Math.round(value));
+  return formatTokens(value);
 }
 
 export function percent(fraction: number): string {
@@ -67,13 +57,12 @@ export function dateTime(ms: number): string {
 }
 
 export function integer(value: number): string {
-  return fmt.speaksCoreText ? integerFormat.format(value) : fmt.number(value);
+  return fmt.wholeNumber(value);
 }
 
+/** A session's length: `40 s`, `3 h 5 min`, `2 d 4 h` (`Formatter.duration`). */
 export function duration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return l10n.t('{0} min', minutes);
-  return `${l10n.t('{0} h', Math.floor(minutes / 60))} ${l10n.t('{0} min', minutes % 60)}`;
+  return fmt.duration(ms);
 }
 
 export function shortId(id: string): string {

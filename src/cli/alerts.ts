@@ -1,6 +1,6 @@
 import { runawayAlertText } from '../core/alertPhrases';
 import { periodAt, type Calendar } from '../core/calendar';
-import { baselineFromHistory, formatDurationMs, plans, replayAlerts, replayInto, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayAlert, type RunawayOptions } from '../core/runaway';
+import { baselineFromHistory, plans, replayAlerts, replayInto, RunawayDetector, windowBudgetOf, withPlanDefaults, type Plan, type RunawayAlert, type RunawayOptions } from '../core/runaway';
 import type { Settings } from '../core/settings';
 import { ActionTail } from '../sources/agentActions';
 import type { UsageEvent } from '../core/usageEvent';
@@ -109,9 +109,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     const d = new RunawayDetector(options);
     const baseline = options.baseline!;
-    console.log(fmt.l10n.t('Replayed {0} requests; burn-rate alert above {1}/h ({2}), parallel-agents above {3}', events.length.toLocaleString('en-US'), fmt.money(d.burnThresholdUsdPerHour),
+    console.log(fmt.l10n.t('Replayed {0} requests; burn-rate alert above {1}/h ({2}), parallel-agents above {3}', fmt.wholeNumber(events.length), fmt.money(d.burnThresholdUsdPerHour),
       baseline.sessionCount > 0 ? fmt.l10n.t('your P95 session peak {0}/h', fmt.money(baseline.usdPerHour)) : fmt.l10n.t('default baseline'), d.parallelAgentsLimit) +
-      (baseline.tokensPerMinute !== undefined ? fmt.l10n.t(', relative alert above {0} tokens/min over 10 min (1.8× your usual 10-min peak).', Math.round(baseline.tokensPerMinute * 1.8).toLocaleString('en-US')) : fmt.l10n.t('; no token baseline yet (fewer than 5 sessions of 10 min; set tokenmeter.plan or --plan).')));
+      (baseline.tokensPerMinute !== undefined ? fmt.l10n.t(', relative alert above {0} tokens/min over 10 min (1.8× your usual 10-min peak).', fmt.wholeNumber(baseline.tokensPerMinute * 1.8)) : fmt.l10n.t('; no token baseline yet (fewer than 5 sessions of 10 min; set tokenmeter.plan or --plan).')));
     if (alerts.length === 0) console.log(fmt.l10n.t('No alerts.'));
     for (const a of alerts) console.log(`${new Date(a.firedAtMs).toISOString()}  ${a.kind.padEnd(17)} ${say(a)}`);
     return 0;
@@ -140,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   if (inForce.length === 0) console.log(fmt.l10n.t('No runaway now.'));
   for (const a of inForce) console.log(`${a.kind}: ${say(a)}`);
   for (const s of sessions) {
-    const running = fmt.language === 'en' ? formatDurationMs(s.runningForMs) : fmt.duration(s.runningForMs);
+    const running = fmt.duration(s.runningForMs);
     console.log(sanitizeForTerminal(fmt.l10n.t('  {0}  {1}  {2}  {3}/h  {4} agents  {5}  {6} so far', s.sessionId.slice(0, 8), s.project, s.model, fmt.money(s.usdPerHour), s.activeAgents, running, fmt.money(s.costSoFarUsd))));
   }
   return 0;

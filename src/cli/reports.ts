@@ -73,7 +73,7 @@ export async function runBlocks(argv: string[]): Promise<number> {
   report.blocks = report.blocks.filter((b) => (!since || b.startTime.slice(0, 10) >= since) && (!until || b.startTime.slice(0, 10) <= until));
   if (args.flags.has('json')) return print(withSkipped(report, scanner));
   const fmt = cliFormatter(args, settings);
-  const header = [fmt.l10n.t('Block start'), fmt.l10n.t('Status'), fmt.l10n.t('Requests'), fmt.l10n.t('Tokens'), fmt.l10n.t('Cost'), fmt.l10n.t('Burn {0}/h', fmt.options.currency === 'CNY' ? '¥' : '$'), fmt.l10n.t('Models')];
+  const header = [fmt.l10n.t('Block start'), fmt.l10n.t('Status'), fmt.l10n.t('Requests'), fmt.l10n.t('Tokens'), fmt.l10n.t('Cost'), fmt.l10n.t('Burn {0}/h', fmt.currencySymbol), fmt.l10n.t('Models')];
   console.log(renderTable(header, report.blocks.map((b) => [
     b.startTime.slice(0, 16).replace('T', ' '), b.isActive ? fmt.l10n.t('ACTIVE') : '', String(b.entries), formatTokens(b.totalTokens), fmt.money(b.costUSD), b.burnRate ? fmt.money(b.burnRate.costPerHour) : '', b.models.join(fmt.l10n.t(', ')),
   ])));

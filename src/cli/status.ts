@@ -76,8 +76,7 @@ export async function runStatus(argv: string[]): Promise<number> {
   console.log(sanitizeForTerminal(fmt.status(status)));
   console.log(fmt.l10n.t('today {0} · {1} tok | week {2} | month {3} (estimated from logs)', fmt.money(snapshot.today.totalCost), formatTokens(snapshot.today.totalTokens), fmt.money(snapshot.week.totalCost), fmt.money(snapshot.month.totalCost)));
   if (snapshot.block) {
-    const ends = new Date(snapshot.block.endMs).toLocaleTimeString(fmt.language === 'zh-cn' ? 'zh-CN' : undefined);
-    console.log(fmt.l10n.t('5-hour block: {0}, {1}/h, ends {2}', fmt.money(snapshot.block.costUsd), fmt.money(snapshot.block.usdPerHour), ends));
+    console.log(fmt.l10n.t('5-hour block: {0}, {1}/h, ends {2}', fmt.money(snapshot.block.costUsd), fmt.money(snapshot.block.usdPerHour), fmt.time(snapshot.block.endMs)));
   }
   for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));
   for (const p of pacing) console.log(pacingLineText(fmt, p));

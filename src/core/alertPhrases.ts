@@ -10,7 +10,8 @@ import { describeDay, type BudgetNotification, type ThresholdInput } from './thr
 /** The notification sentence for one runaway alert. */
 export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
   if (fmt.speaksCoreText) return a.message;
-  const money = (usd: number) => fmt.money(usd);
+  // Rates and projections as the English sentence has them (`runaway/messages.ts`): whole units from a hundred.
+  const money = (usd: number) => fmt.roundedMoney(usd);
   const who = fmt.l10n.t('Session {0} ({1}, {2})', shortSessionId(a.sessionId), a.project || fmt.l10n.t('unknown project'), a.model || fmt.l10n.t('unknown model'));
   let what: string;
   switch (a.kind) {
@@ -53,7 +54,7 @@ export function runawayStatusTexts(fmt: Formatter, status: RunawayStatus): { tex
   if (fmt.speaksCoreText || status.alerts.length === 0) return { text: status.text, lines: status.tooltip ? status.tooltip.split('\n') : [] };
   const worst = status.alerts.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
   const sessions = new Set(status.alerts.map((a) => a.sessionId)).size;
-  const text = `$(flame) ${fmt.l10n.t('Runaway {0}/h', fmt.money(worst.usdPerHour))}${sessions > 1 ? fmt.l10n.t(' ({0} sessions)', sessions) : ''}`;
+  const text = `$(flame) ${fmt.l10n.t('Runaway {0}/h', fmt.roundedMoney(worst.usdPerHour))}${sessions > 1 ? fmt.l10n.t(' ({0} sessions)', sessions) : ''}`;
   return { text, lines: status.alerts.map((a) => runawayAlertText(fmt, a)) };
 }
 

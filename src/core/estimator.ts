@@ -7,7 +7,7 @@ import {
   defaultModelTiers, ratesOf, routeRequest, tiers,
   type Aggressiveness, type ModelTiers, type PriceOf, type RoutingHistory, type Tier, type TokenRates,
 } from './router';
-import { englishUsd, type Formatter } from './format';
+import { englishUsd, formatTokens, type Formatter } from './format';
 import { phrasebook, type Phrasebook } from './phrases';
 import type { JudgeOutcome, JudgeVerdict } from './routing/judge';
 import { judgedReason, judgeNoteText, kindName } from './routing/routingPhrases';
@@ -252,12 +252,6 @@ export function estimateTask(
     tierModels: modelTiers,
     basisNote: contextTokens > 0 ? `${basisNote} Includes ${formatTokens(contextTokens)} tokens of attached context, re-read over about ${contextRereadTurns} turns.` : basisNote,
   };
-}
-
-function formatTokens(n: number): string {
-  if (n >= 1e6) return `${round(n / 1e6, 1)}M`;
-  if (n >= 1e3) return `${Math.round(n / 1e3)}K`;
-  return String(Math.round(n));
 }
 
 /**

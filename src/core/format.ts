@@ -4,11 +4,13 @@
 // In English with USD the status phrases are the text the CLI prints and its tests pin.
 import type { PeriodKind } from './calendar';
 import { phrasebook, phraseLanguageOf, type Phrasebook, type PhraseLanguage } from './phrases';
+import { formatTokens, formatUsd } from './plainNumbers';
 import type { BudgetLevel, BudgetState } from './snapshot';
 import type { Status } from './status/computeStatus';
 import type { Limit, LimitUnit } from './status/limit';
 
 export { phraseLanguageOf, type PhraseLanguage };
+export { formatTokens, formatUsd };
 
 export type DisplayCurrency = 'USD' | 'CNY';
 
@@ -20,21 +22,6 @@ export interface DisplayOptions {
   cnyPerUsd: number;
   /** IANA zone for times and dates; empty = the runtime's zone. */
   timeZone?: string;
-}
-
-/** Compact human numbers: 950, 12.3K, 1.9M, 1.2B. */
-export function formatTokens(tokens: number): string {
-  const abs = Math.abs(tokens);
-  if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
-  if (abs >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
-  if (abs >= 1e3) return `${(tokens / 1e3).toFixed(1)}K`;
-  return String(Math.round(tokens));
-}
-
-/** US dollars with plain digits: `$12.40`, `$0.004` below a cent (what scripts and `--json` readers see). */
-export function formatUsd(usd: number): string {
-  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${usd.toFixed(3)}`;
-  return `$${usd.toFixed(2)}`;
 }
 
 /** The words for a limit's window or period, for the status bar (`Claude 5h`) and its long label. */
@@ -70,7 +57,8 @@ export class Formatter {
     return this.plainDigits && this.options.currency === 'USD';
   }
 
-  private get symbol(): string {
+  /** `$` or `¥`: for a column heading such as `Burn $/h`. */
+  get currencySymbol(): string {
     return this.options.currency === 'CNY' ? '¥' : '$';
   }
 
@@ -83,37 +71,57 @@ export class Formatter {
     return new Intl.NumberFormat(this.intlLocale, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(value);
   }
 
+  // Built once: a fresh Intl formatter per table cell costs the dashboard a frame per hundred rows.
+  private wholeFormat: Intl.NumberFormat | undefined;
+
+  /** A whole number grouped for the locale (English too): `12,345` / `12,345` / `12.345`. */
+  wholeNumber(value: number): string {
+    this.wholeFormat ??= new Intl.NumberFormat(this.intlLocale ?? 'en-US', { maximumFractionDigits: 0 });
+    return this.wholeFormat.format(value);
+  }
+
   /** A cost in the display currency: `$12.40`, `¥88.04`, `$0.004` below a cent. */
   money(usd: number): string {
     if (this.plainDigits && this.options.currency === 'USD') return formatUsd(usd);
     const value = this.convert(usd);
     const small = value !== 0 && Math.abs(value) < 0.01;
-    return `${this.symbol}${this.digits(value, small ? 3 : 2)}`;
+    return `${this.currencySymbol}${this.digits(value, small ? 3 : 2)}`;
   }
 
   /** A large amount without cents, grouped for the locale: `¥14,200`, `$12,346`. */
   wholeMoney(usd: number): string {
-    return `${this.symbol}${new Intl.NumberFormat(this.intlLocale ?? 'en-US', { maximumFractionDigits: 0 }).format(this.convert(usd))}`;
+    return `${this.currencySymbol}${this.wholeNumber(this.convert(usd))}`;
   }
 
-  /** A short amount for a chart axis: `¥1.2K`, `¥150`, `¥0.25` (thousands as K, whole units from ten). */
-  compactMoney(usd: number): string {
-    const value = this.convert(usd);
-    const abs = Math.abs(value);
-    if (abs >= 1_000) return `${this.symbol}${this.digits(value / 1_000, 1)}K`;
-    return `${this.symbol}${this.digits(value, abs >= 10 || Number.isInteger(value) ? 0 : 2)}`;
+  /** A total in a table: cents below ten thousand (`$1234.50`), whole and grouped from there (`$12,346`). */
+  tableMoney(usd: number): string {
+    return Math.abs(this.convert(usd)) >= 10_000 ? this.wholeMoney(usd) : this.money(usd);
   }
 
-  /** Whether an amount reads as large (ten thousand or more) in the display currency. */
-  isLargeMoney(usd: number): boolean {
-    return Math.abs(this.convert(usd)) >= 10_000;
+  /** A rate or projection in a sentence: cents below a hundred (`$12.40`), whole and grouped from there (`$1,285`). */
+  roundedMoney(usd: number): string {
+    return Math.abs(this.convert(usd)) >= 100 ? this.wholeMoney(usd) : this.money(usd);
+  }
+
+  /**
+   * Labels for a chart axis, scaled by the largest: `$1.2K` (and `$1K`) from a thousand, whole units from ten
+   * or for whole values (`$150`), else cents (`$0.25`); the axis's zero is `$0`.
+   */
+  axisMoney(usdValues: readonly number[]): string[] {
+    const values = usdValues.map((v) => this.convert(v));
+    const max = Math.max(...values.map(Math.abs), 0);
+    return values.map((v) => {
+      if (v === 0) return `${this.currencySymbol}0`;
+      if (max >= 1_000) return `${this.currencySymbol}${this.digits(v / 1_000, v % 1_000 === 0 ? 0 : 1)}K`;
+      return `${this.currencySymbol}${this.digits(max >= 10 || Number.isInteger(v) ? Math.round(v) : v, max >= 10 || Number.isInteger(v) ? 0 : 2)}`;
+    });
   }
 
   /** A configured cap: `$50`, not `$50.00`, when it is round in the display currency. */
   capMoney(usd: number): string {
     // A converted cap is rounded to the fen first (50 × 7.1 is 354.99999…); a USD cap is as typed.
     const value = this.options.currency === 'USD' ? usd : Math.round(this.convert(usd) * 100) / 100;
-    if (Number.isInteger(value)) return `${this.symbol}${this.digits(value, 0)}`;
+    if (Number.isInteger(value)) return `${this.currencySymbol}${this.digits(value, 0)}`;
     return this.money(usd);
   }
 

@@ -3,7 +3,7 @@
 // and model, with examples. Pure: sessions in, numbers and Markdown out.
 import type { TokenMix } from './estimator';
 import { modelDisplayName, ratesOf, routeRequest, tiers, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from './router';
-import { englishUsd, formatUsd, type Formatter } from './format';
+import { englishUsd, type Formatter } from './format';
 import { kindName, markdownLiteral } from './routing/routingPhrases';
 import type { UsageEvent } from './usageEvent';
 
@@ -140,7 +140,7 @@ const md = markdownLiteral;
 /** The report as Markdown in the formatter's language and currency (English and USD by default). */
 export function formatRoutingReportMarkdown(report: RoutingReport, periodLabel: string, fmt: Formatter = englishUsd): string {
   const p = fmt.l10n;
-  const money = (usd: number): string => (fmt.speaksCoreText ? formatUsd(usd) : fmt.money(usd));
+  const money = (usd: number): string => fmt.money(usd);
   const lines = [p.t('# Tokenmeter: routing report ({0})', md(periodLabel)), ''];
   if (report.sessions === 0) {
     lines.push(p.t('No Claude Code session with a first prompt in this period.'));

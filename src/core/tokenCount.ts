@@ -3,6 +3,7 @@
  * Anthropic has not published Claude's tokenizer, so for Claude (and anything else) the same count
  * is labelled an estimate. The encoder (a few MB of tables) is loaded on first use only.
  */
+import { englishUsd } from './format';
 
 export interface TokenCount {
   tokens: number;
@@ -56,7 +57,7 @@ export async function countTokens(text: string, model?: string): Promise<TokenCo
 
 /** "≈12,345 tokens (estimate)" or "12,345 tokens". */
 export function formatTokenCount(count: TokenCount): string {
-  return `${count.isEstimate ? '≈' : ''}${count.tokens.toLocaleString('en-US')} tokens${count.isEstimate ? ' (estimate)' : ''}`;
+  return `${count.isEstimate ? '≈' : ''}${englishUsd.wholeNumber(count.tokens)} tokens${count.isEstimate ? ' (estimate)' : ''}`;
 }
 
 /** Why counts for Claude are estimates, for tooltips and docs. */

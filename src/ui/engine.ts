@@ -266,7 +266,7 @@ export class Engine implements vscode.Disposable {
     const settings = this.settings.current;
     switch (command) {
       case CommandId.showUsage:
-        return showUsage(service);
+        return showUsage(service, this.displayFormatter());
       case CommandId.refresh:
         await Promise.all([service.refresh(), budgets.refreshNow()]);
         return;

@@ -1,4 +1,5 @@
 import { periodAt, type Calendar } from '../core/calendar';
+import { englishUsd } from '../core/format';
 import type { Ledger } from '../core/ledger';
 import type { PriceTable } from '../core/pricing';
 import { baselineFromHistory, replayInto, runawayStatusOf, windowBudgetOf, withPlanDefaults, RunawayDetector, type AgentAction, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
@@ -94,7 +95,7 @@ export class RunawayWatch {
     const detector = new RunawayDetector(options);
     replayInto(detector, recent, actions, this.costOf);
     this.detector = detector;
-    this.log(`Runaway guard: baseline ${baseline.sessionCount ? `from ${baseline.sessionCount} sessions` : '(defaults)'}, alert above $${detector.burnThresholdUsdPerHour.toFixed(0)}/h or ${detector.parallelAgentsLimit} sub-agents at once; replayed ${recent.length} recent requests in ${Date.now() - started} ms.`);
+    this.log(`Runaway guard: baseline ${baseline.sessionCount ? `from ${baseline.sessionCount} sessions` : '(defaults)'}, alert above ${englishUsd.roundedMoney(detector.burnThresholdUsdPerHour)}/h or ${detector.parallelAgentsLimit} sub-agents at once; replayed ${recent.length} recent requests in ${Date.now() - started} ms.`);
     // After a replay only what is still going matters, not every alert the last two hours raised.
     return this.detector.alertsInForce(nowMs);
   }

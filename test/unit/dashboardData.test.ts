@@ -246,7 +246,7 @@ describe('dashboard data', () => {
     assert.match(view.cumulative.label, /^本月（\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}），所有来源$/);
     assert.equal(view.topProjects[0].detail, zh.l10n.t('{0} sessions', 2));
     assert.equal(view.alerts[0].title, zh.l10n.t('Runaway spend'));
-    assert.match(view.alerts[0].detail, /¥2,100\.00\/小时/);
+    assert.match(view.alerts[0].detail, /¥2,100\/小时/);
   });
 
   it('breaks a session down by model and agent, main agent first', () => {

@@ -1,7 +1,7 @@
 // The dashboard page's words and money follow the editor's display language and currency (sent with each view).
 import * as assert from 'node:assert/strict';
 import { displaySchema, toViewSchema } from '../../src/core/protocol';
-import { duration, integer, l10n, projectName, setDisplay, usd } from '../../media/dashboard/text';
+import { axisMoney, duration, integer, l10n, projectName, rate, setDisplay, tokens, usd } from '../../media/dashboard/text';
 
 describe('dashboard page text', () => {
   afterEach(() => setDisplay({ locale: 'en', currency: 'USD', cnyPerUsd: 7.1 }));
@@ -13,6 +13,22 @@ describe('dashboard page text', () => {
     assert.equal(integer(1234567), '1,234,567');
     assert.equal(duration(3 * 3_600_000 + 5 * 60_000), '3 h 5 min');
     assert.equal(l10n.t('Sessions'), 'Sessions');
+    assert.deepEqual(axisMoney([0, 500, 1_000, 1_500]), ['$0', '$0.5K', '$1K', '$1.5K']);
+    assert.deepEqual(axisMoney([0, 0.25, 0.5]), ['$0', '$0.25', '$0.50']);
+    assert.deepEqual(axisMoney([0, 50, 100]), ['$0', '$50', '$100']);
+    assert.equal(rate(3), '$3.00');
+    assert.equal(tokens(1_234_567), '1.2M');
+  });
+
+  it('uses the one formatter\'s rules in every currency: axis labels scaled by the largest, rates with cents', () => {
+    setDisplay({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1 });
+    assert.deepEqual(axisMoney([0, 100, 200]), ['¥0', '¥0.7K', '¥1.4K'], 'scaled by the largest, as in dollars');
+    assert.deepEqual(axisMoney([0, 1, 2]), ['¥0', '¥7', '¥14']);
+    assert.equal(rate(3), '¥21.30');
+    assert.equal(integer(1234567), '1,234,567');
+    setDisplay({ locale: 'de', currency: 'USD', cnyPerUsd: 7.1 });
+    assert.equal(usd(12_345.6), '$12.346');
+    assert.deepEqual(axisMoney([0, 1_500]), ['$0', '$1,5K']);
   });
 
   it('speaks Simplified Chinese in yuan once the view says so (the CNY setting used to be ignored here)', () => {

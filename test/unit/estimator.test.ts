@@ -71,7 +71,7 @@ describe('estimateTask', () => {
     const without = estimateTask({ description: 'fix the crash' }, undefined, fallbackPriceOf);
     const withContext = estimateTask({ description: 'fix the crash', contextTokens: 10_000 }, undefined, fallbackPriceOf);
     assert.ok(withContext.tokens.p50 > without.tokens.p50 + 10_000);
-    assert.match(withContext.basisNote, /10K tokens of attached context/);
+    assert.match(withContext.basisNote, /10\.0K tokens of attached context/);
   });
 
   it('suggests a tier with the router', () => {

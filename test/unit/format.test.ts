@@ -41,6 +41,18 @@ describe('display formatter', () => {
     assert.equal(new Formatter({ locale: 'en', currency: 'CNY', cnyPerUsd: 7.25 }).money(10), '¥72.50');
   });
 
+  it('has one rule per use of money, the same in every currency: sentence rates, table totals, counts', () => {
+    // Rates and projections in sentences (runaway alerts, the guard): cents below a hundred, whole from there.
+    assert.deepEqual([12.4, 99.99, 150, 1285.4].map((v) => englishUsd.roundedMoney(v)), ['$12.40', '$99.99', '$150', '$1,285']);
+    assert.deepEqual([12.4, 15, 1720.4].map((v) => enCny.roundedMoney(v)), ['¥88.04', '¥107', '¥12,215'], 'the threshold is in the display currency');
+    // Totals in a table (the dashboard): cents below ten thousand.
+    assert.deepEqual([1234.5, 12_345.6].map((v) => englishUsd.tableMoney(v)), ['$1234.50', '$12,346']);
+    assert.equal(enCny.tableMoney(2_000), '¥14,200');
+    assert.equal(englishUsd.wholeNumber(1_234_567.4), '1,234,567');
+    assert.equal(new Formatter({ locale: 'de', currency: 'USD', cnyPerUsd: 7.1 }).wholeNumber(1_234_567), '1.234.567');
+    assert.equal(enCny.currencySymbol, '¥');
+  });
+
   it('speaks Simplified Chinese for zh-cn, with the locale\'s digit grouping', () => {
     const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
     assert.equal(zhCny.statusText(s.today, s.tightest), '今日剩余 ¥266.96（预算 ¥355）');

@@ -152,7 +152,7 @@ describe('RunawayDetector', () => {
     }
     assert.deepEqual(alerts.map((a) => a.kind), ['burn-rate']);
     assert.ok(alerts[0].firedAtMs - t0 <= 4 * minuteMs);
-    assert.match(alerts[0].message, /re-sending 3\d\dk tokens of context per request/);
+    assert.match(alerts[0].message, /re-sending 3\d\d\.\dK tokens of context per request/);
   });
 
   it('accepts one full context re-write after a pause (cache expired)', () => {

@@ -1,5 +1,7 @@
 // The compact line `tokenmeter statusline` prints in Claude Code: "5h 42% (resets 14:10) · 7d 18% · $3.20 session".
-// English and plain on purpose: it runs on every refresh (no phrasebook to load) beside Claude Code's own English.
+// English and plain on purpose: it runs on every refresh beside Claude Code's own English and US-dollar cost, so it
+// loads neither the phrasebook nor the settings (display currency) — only the formatter's plain rule (`formatUsd`).
+import { formatUsd } from '../plainNumbers';
 import type { RateWindow, StatusLineInput } from './input';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -33,6 +35,6 @@ export function formatStatusLine(input: StatusLineInput, opts: FormatOptions): s
   const parts: string[] = [];
   if (input.fiveHour) parts.push(formatWindow('5h', input.fiveHour, opts, true));
   if (input.sevenDay) parts.push(formatWindow('7d', input.sevenDay, opts, false));
-  if (input.sessionCostUsd !== undefined) parts.push(`$${input.sessionCostUsd.toFixed(2)} session`);
+  if (input.sessionCostUsd !== undefined) parts.push(`${formatUsd(input.sessionCostUsd)} session`);
   return parts.join(' · ');
 }

@@ -1,4 +1,5 @@
 /** The live status-bar hint: recent requests on an expensive model that look simple. */
+import { englishUsd, formatTokens } from '../format';
 import { costAtRates, type ModelRates } from '../pricing';
 import type { UsageEvent } from '../usageEvent';
 import { defaultModelTiers, modelDisplayName, ratesOf, tierOfModel, type ModelTiers, type PriceOf, type Tier, type TokenRates } from './tiers';
@@ -83,8 +84,8 @@ export function liveRoutingHint(
   const name = modelDisplayName(modelTiers[target]);
   const detail = [
     `The last ${recent.length} requests on ${modelDisplayName(currentModel)} look simple:`,
-    `median reply ${Math.round(medianOutput)} tokens, median new input ${Math.round(medianNewInput)} tokens, context ${formatK(Math.round(medianContext))} tokens.`,
-    `${name} would have cost $${wouldUsd.toFixed(2)} instead of $${spentUsd.toFixed(2)} (−${savingPct}%).`,
+    `median reply ${Math.round(medianOutput)} tokens, median new input ${Math.round(medianNewInput)} tokens, context ${formatTokens(Math.round(medianContext))} tokens.`,
+    `${name} would have cost ${englishUsd.money(wouldUsd)} instead of ${englishUsd.money(spentUsd)} (−${savingPct}%).`,
     'Switch with /model in Claude Code if the work stays this simple.',
   ].join('\n');
   const basis = {
@@ -92,8 +93,4 @@ export function liveRoutingHint(
     medianReplyTokens: Math.round(medianOutput), medianNewInputTokens: Math.round(medianNewInput), medianContextTokens: Math.round(medianContext), spentUsd, wouldUsd,
   };
   return { text: `${name} would do · −${savingPct}%`, detail, suggestedModel: modelTiers[target], savingPct, basis };
-}
-
-function formatK(tokens: number): string {
-  return tokens >= 1_000 ? `${Math.round(tokens / 1_000)}K` : String(tokens);
 }

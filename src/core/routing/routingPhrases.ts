@@ -2,7 +2,7 @@
  * The router's words — reasons, kind and topic names — in the display language, through the one
  * phrasebook (`phrases.ts`). English is the key itself, so `route --json` and the CLI keep their text.
  */
-import type { Formatter } from '../format';
+import { englishUsd, formatTokens, type Formatter } from '../format';
 import { phrasebook, type Phrasebook } from '../phrases';
 import type { TaskKind } from '../taskKind';
 import type { HardTopic, RequestFeatures } from './signals';
@@ -52,14 +52,10 @@ function joinAnd(xs: readonly string[], p: Phrasebook): string {
   return p.t('{0} and {1}', xs.slice(0, -1).join(p.t(', ')), xs[xs.length - 1]);
 }
 
-function formatK(tokens: number): string {
-  return tokens >= 1_000 ? `${Math.round(tokens / 1_000)}K` : String(tokens);
-}
-
 function contextPhrase(ctx: number, p: Phrasebook): string {
   if (ctx === 0) return '';
   if (ctx <= 3_000) return p.t(' in one file');
-  return p.t(' with {0} tokens of context', formatK(ctx));
+  return p.t(' with {0} tokens of context', formatTokens(ctx));
 }
 
 /** Text from logs or servers (model names) shown literally in Markdown, on one line. */
@@ -83,7 +79,7 @@ export function adviceReason(tier: Tier, f: RequestFeatures, spansSeveralPlaces:
     }
     if (topics.length > 0) return capitalize(p.t('{0} involving {1} — a weaker model is likely to miss something', task, joinAnd(topics.slice(0, 2), p)));
     if (f.contextTokens > 50_000 || f.broadScope) {
-      return f.contextTokens > 0 ? p.t('Broad {0} over {1} tokens of context', kind, formatK(f.contextTokens)) : p.t('Broad {0} across the codebase', kind);
+      return f.contextTokens > 0 ? p.t('Broad {0} over {1} tokens of context', kind, formatTokens(f.contextTokens)) : p.t('Broad {0} across the codebase', kind);
     }
     if (f.proseWords > 80) return p.t('Long, detailed {0} request — safer on the strongest model', kind);
     return capitalize(p.t('{0} with no clear bounds — safer on the strongest model', kind));
@@ -165,7 +161,7 @@ export function judgeNoteText(outcome: JudgeOutcome, fmt?: Formatter): string {
   const p = fmt?.l10n ?? english;
   if (!outcome.used) return p.t('**Judge:** could not grade this ({0}); the local model did.', judgeFallbackText(outcome.reason, p));
   const via = outcome.via === 'editor' ? p.t('through VS Code') : p.t('through your endpoint');
-  const money = (usd: number): string => (fmt ? fmt.money(usd) : `$${usd.toFixed(3)}`);
+  const money = (usd: number): string => (fmt ?? englishUsd).money(usd);
   const cost = outcome.costUsd === undefined
     ? p.t('cost unknown (no list price for this model)')
     : outcome.costUsd < 0.001 ? p.t('under {0} at list price', money(0.001)) : p.t('about {0} at list price', money(outcome.costUsd));

@@ -1,4 +1,4 @@
-import { formatDurationMs, formatUsd } from './messages';
+import { englishUsd } from '../format';
 import { hourMs, minuteMs } from './sessionState';
 
 export interface ConcurrencyAdvice {
@@ -39,9 +39,9 @@ export function recommendMaxConcurrentSubagents(input: {
     reason = 'No sub-agent spend observed yet, so the cap only limits fan-outs.';
   } else {
     value = Math.min(maxValue, Math.max(1, Math.floor(affordableUsdPerHour / input.perAgentUsdPerHour)));
-    reason = `At ${formatUsd(input.perAgentUsdPerHour)}/h per sub-agent, ${value} at once keep${value === 1 ? 's' : ''} the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} for ${formatDurationMs(input.horizonMs)}.`;
+    reason = `At ${englishUsd.roundedMoney(input.perAgentUsdPerHour)}/h per sub-agent, ${value} at once keep${value === 1 ? 's' : ''} the remaining ${englishUsd.roundedMoney(Math.max(0, input.remainingBudgetUsd))} for ${englishUsd.duration(input.horizonMs)}.`;
     if (affordableUsdPerHour < input.perAgentUsdPerHour) basis = 'overruns';
-    if (basis === 'overruns') reason = `Even one sub-agent at ${formatUsd(input.perAgentUsdPerHour)}/h overruns the remaining ${formatUsd(Math.max(0, input.remainingBudgetUsd))} within ${formatDurationMs(input.horizonMs)}; run sub-agents one at a time.`;
+    if (basis === 'overruns') reason = `Even one sub-agent at ${englishUsd.roundedMoney(input.perAgentUsdPerHour)}/h overruns the remaining ${englishUsd.roundedMoney(Math.max(0, input.remainingBudgetUsd))} within ${englishUsd.duration(input.horizonMs)}; run sub-agents one at a time.`;
   }
   return { maxConcurrentSubagents: value, envLine: `CLAUDE_CODE_MAX_CONCURRENT_SUBAGENTS=${value}`, reason, basis };
 }

@@ -2,7 +2,8 @@ import type { AgentAction } from './actions';
 import { replayInto } from './baseline';
 import { RunawayDetector } from './detector';
 import type { WindowPacing } from '../pacing';
-import { formatDurationMs, formatUsd, shortSessionId } from './messages';
+import { englishUsd } from '../format';
+import { shortSessionId } from './messages';
 import type { RunawayAlert, RunawayKind, RunawayOptions } from './types';
 import type { UsageEvent } from '../usageEvent';
 
@@ -85,7 +86,7 @@ export function guardDecision(input: GuardInput): GuardDecision {
 }
 
 function capReason(b: ExhaustedBudget): Reason {
-  const amount = (n: number) => (b.unit === 'usd' ? formatUsd(n) : `${Math.round(n).toLocaleString('en-US')} tokens`);
+  const amount = (n: number) => (b.unit === 'usd' ? englishUsd.roundedMoney(n) : `${englishUsd.wholeNumber(n)} tokens`);
   return {
     permission: 'deny',
     blocks: true,
@@ -122,11 +123,11 @@ function windowReasons(pacing: readonly WindowPacing[], nowMs: number): Reason[]
     .sort((a, b) => a.projectedRunOutAtMs! - b.projectedRunOutAtMs!)
     .map((p) => {
       const name = `${p.source === 'claude' ? 'Claude' : 'Codex'} ${p.window} window`;
-      const inText = formatDurationMs(Math.max(0, p.projectedRunOutAtMs! - nowMs));
+      const inText = englishUsd.duration(Math.max(0, p.projectedRunOutAtMs! - nowMs));
       return {
         permission: 'ask',
         blocks: false,
-        text: `at this pace the ${name} (${Math.round(p.usedPercent)}% used) runs out in ${inText}, ${formatDurationMs(p.resetsAtMs! - p.projectedRunOutAtMs!)} before it resets. Start another sub-agent anyway?`,
+        text: `at this pace the ${name} (${Math.round(p.usedPercent)}% used) runs out in ${inText}, ${englishUsd.duration(p.resetsAtMs! - p.projectedRunOutAtMs!)} before it resets. Start another sub-agent anyway?`,
         brief: `the ${name} runs out in ${inText}, before it resets`,
       };
     });

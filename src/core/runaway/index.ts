@@ -7,6 +7,6 @@ export * from './types';
 export { RunawayDetector } from './detector';
 export { replayAlerts, replayInto, baselineFromHistory } from './baseline';
 export { repetitionKeyOf, type AgentAction } from './actions';
-export { shortSessionId, formatUsd, formatDurationMs, largeContextTokens, runawayMessage, runawayStatusOf, timesText, type RunawayStatus } from './messages';
+export { shortSessionId, largeContextTokens, runawayMessage, runawayStatusOf, timesText, type RunawayStatus } from './messages';
 export { recommendMaxConcurrentSubagents, type ConcurrencyAdvice } from './advice';
 export { plans, planDefaults, withPlanDefaults, windowBudgetOf, type Plan, type PlanDefaults } from './plans';

@@ -1,4 +1,4 @@
-import { minuteMs } from './sessionState';
+import { englishUsd, formatTokens } from '../format';
 import type { RunawayAlert } from './types';
 
 /** Short session id for messages: the first 8 characters. */
@@ -6,25 +6,10 @@ export function shortSessionId(sessionId: string): string {
   return sessionId.length > 8 ? sessionId.slice(0, 8) : sessionId;
 }
 
-export function formatUsd(usd: number): string {
-  if (usd >= 1000) return `$${Math.round(usd).toLocaleString('en-US')}`;
-  if (usd >= 100) return `$${usd.toFixed(0)}`;
-  return `$${usd.toFixed(2)}`;
-}
-
-export function formatDurationMs(ms: number): string {
-  const min = Math.max(0, Math.round(ms / minuteMs));
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  const rest = min % 60;
-  return rest === 0 ? `${h} h` : `${h} h ${rest} min`;
-}
-
-export function formatTokens(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (n >= 1e3) return `${Math.round(n / 1e3)}k`;
-  return `${Math.round(n)}`;
-}
+// The English sentences' numbers come from the one formatter (English, US dollars): rates and projections as
+// `roundedMoney` (`$1,285/h`, `$12.40`), tokens compact (`120.0K`), durations as everywhere (`1 h 5 min`).
+const usd = (n: number): string => englishUsd.roundedMoney(n);
+const duration = (ms: number): string => englishUsd.duration(ms);
 
 /** Context worth naming in a burn-rate alert. */
 export const largeContextTokens = 100_000;
@@ -43,18 +28,18 @@ export function runawayMessage(a: Omit<RunawayAlert, 'message'>): string {
         : `${who} looks stuck in a loop: ${a.loopRepeats ?? 'many'} near-identical requests in 10 min`;
       break;
     case 'budget-projection':
-      what = `${who} will overrun the remaining budget${a.remainingBudgetUsd !== undefined ? ` of ${formatUsd(Math.max(0, a.remainingBudgetUsd))}` : ''} within the hour`;
+      what = `${who} will overrun the remaining budget${a.remainingBudgetUsd !== undefined ? ` of ${usd(Math.max(0, a.remainingBudgetUsd))}` : ''} within the hour`;
       break;
     case 'burn-rate':
     default: {
       const ctx = a.contextTokens !== undefined && a.contextTokens >= largeContextTokens ? ` re-sending ${formatTokens(a.contextTokens)} tokens of context per request` : '';
       what = a.relative !== undefined
-        ? `${who} has been running at ${timesText(a.relative.timesUsualPeak)}× your usual peak ${a.relative.unit === 'tokens' ? 'token rate' : 'spend rate'} for 10 min (usual peak ${a.relative.unit === 'tokens' ? `${formatTokens(a.relative.usualPeak)} tok/min` : `${formatUsd(a.relative.usualPeak)}/h`})${ctx}`
-        : `${who} is burning far above your usual rate${a.burnThresholdUsdPerHour !== undefined ? ` (alert above ${formatUsd(a.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
+        ? `${who} has been running at ${timesText(a.relative.timesUsualPeak)}× your usual peak ${a.relative.unit === 'tokens' ? 'token rate' : 'spend rate'} for 10 min (usual peak ${a.relative.unit === 'tokens' ? `${formatTokens(a.relative.usualPeak)} tok/min` : `${usd(a.relative.usualPeak)}/h`})${ctx}`
+        : `${who} is burning far above your usual rate${a.burnThresholdUsdPerHour !== undefined ? ` (alert above ${usd(a.burnThresholdUsdPerHour)}/h)` : ''}${ctx}`;
       break;
     }
   }
-  let text = `${what}: ${formatUsd(a.usdPerHour)}/h (${formatTokens(a.tokensPerMinute)} tok/min), running ${formatDurationMs(a.runningForMs)}, ${formatUsd(a.costSoFarUsd)} so far, ${formatUsd(a.projectedNextHourUsd)} more in the next hour at this rate.`;
+  let text = `${what}: ${usd(a.usdPerHour)}/h (${formatTokens(a.tokensPerMinute)} tok/min), running ${duration(a.runningForMs)}, ${usd(a.costSoFarUsd)} so far, ${usd(a.projectedNextHourUsd)} more in the next hour at this rate.`;
   if (a.windowSharePercent !== undefined && a.windowSharePercent >= 1) text += ` It used ${Math.round(a.windowSharePercent)}% of your 5-hour window in the last 10 min.`;
   if (a.windowExhaustedInMin !== undefined) text += ` 5-hour window exhausted in ~${Math.max(1, Math.round(a.windowExhaustedInMin))} min.`;
   return text;
@@ -80,7 +65,7 @@ export function runawayStatusOf(alertsInForce: readonly RunawayAlert[]): Runaway
   const sessions = new Set(alertsInForce.map((a) => a.sessionId)).size;
   return {
     isRunaway: true,
-    text: `$(flame) Runaway ${formatUsd(worst.usdPerHour)}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`,
+    text: `$(flame) Runaway ${usd(worst.usdPerHour)}/h${sessions > 1 ? ` (${sessions} sessions)` : ''}`,
     tooltip: alertsInForce.map((a) => a.message).join('\n'),
     alerts: alertsInForce,
     sessionId: worst.sessionId,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../../core/settings';
+import { englishUsd } from '../../core/format';
 import { sourceNames } from '../../core/usageEvent';
 
 /** The Settings editor filtered to our extension and one key prefix. */
@@ -25,9 +26,9 @@ async function pickCurrency(settings: Settings): Promise<void> {
 /** "Tokenmeter: Configure": the common settings in one quick pick, each leading to where it is changed. */
 export async function configure(settings: Settings, commands: { setBudget: string; setApiKey: string }): Promise<void> {
   const caps = [
-    settings.budget.dailyUsd && vscode.l10n.t('daily {0}', `$${settings.budget.dailyUsd}`),
-    settings.budget.weeklyUsd && vscode.l10n.t('weekly {0}', `$${settings.budget.weeklyUsd}`),
-    settings.budget.monthlyUsd && vscode.l10n.t('monthly {0}', `$${settings.budget.monthlyUsd}`),
+    settings.budget.dailyUsd && vscode.l10n.t('daily {0}', englishUsd.capMoney(settings.budget.dailyUsd)),
+    settings.budget.weeklyUsd && vscode.l10n.t('weekly {0}', englishUsd.capMoney(settings.budget.weeklyUsd)),
+    settings.budget.monthlyUsd && vscode.l10n.t('monthly {0}', englishUsd.capMoney(settings.budget.monthlyUsd)),
   ].filter(Boolean);
   const enabled = sourceNames.filter((name) => settings.sources[name]);
   const endpoints = settings.endpoints.sources.length;

@@ -5,7 +5,7 @@ import {
   type HistoryModel, type TaskEstimate,
 } from '../../core/estimator';
 import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from '../../core/router';
-import { formatTokens, formatUsd, type Formatter } from '../../core/format';
+import { englishUsd, formatTokens, type Formatter } from '../../core/format';
 import type { JudgeOutcome } from '../../core/routing/judge';
 import { judgeShortText, kindName } from '../../core/routing/routingPhrases';
 import { countTokens, tokenCountNote } from '../../core/tokenCount';
@@ -100,7 +100,7 @@ async function collectContext(choice: ContextChoice, editor: vscode.TextEditor |
 function summaryLine(e: TaskEstimate, remainingBudgetUsd: number | undefined, fmt?: Formatter): string {
   const c = e.cost[e.suggested.model];
   const name = modelDisplayName(e.suggested.model);
-  const money = (x: number): string => (fmt && !fmt.speaksCoreText ? fmt.money(x) : formatUsd(x));
+  const money = (x: number): string => (fmt ?? englishUsd).money(x);
   const range = c
     ? vscode.l10n.t('{0}–{1} on {2} (P50 {3})', money(c.p10), money(c.p90), name, money(c.p50))
     : vscode.l10n.t('{0}–{1} tokens on {2}', formatTokens(e.tokens.p10), formatTokens(e.tokens.p90), name);

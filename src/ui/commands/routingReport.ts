@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Calendar } from '../../core/calendar';
-import type { Formatter } from '../../core/format';
+import { englishUsd, type Formatter } from '../../core/format';
 import { escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../core/routing/escalation';
 import type { PriceTable } from '../../core/pricing';
 import type { Aggressiveness, ModelTiers } from '../../core/router';
@@ -38,7 +38,7 @@ export async function routingReport(deps: RoutingReportDeps): Promise<void> {
     // The user's own outcomes: a user whose cheap sessions often had to move up gets more cautious advice.
     const escalation = escalationShift(escalationProfile(sessionOutcomesFromEvents(deps.events, deps.tiers)));
     const report = buildRoutingReport(sessions, { tiers: deps.tiers, aggressiveness: deps.aggressiveness, priceOf: (m) => deps.prices.ratesFor(m), escalationShift: escalation, fmt: deps.fmt });
-    deps.log(`Routing report: ${report.sessions} sessions, ${report.examples.length} examples, could save $${report.savingUsd.toFixed(2)} of $${report.costUsd.toFixed(2)}.`);
+    deps.log(`Routing report: ${report.sessions} sessions, ${report.examples.length} examples, could save ${englishUsd.money(report.savingUsd)} of ${englishUsd.money(report.costUsd)}.`);
     return formatRoutingReportMarkdown(report, vscode.l10n.t('{0} to {1}', picked.label.toLowerCase(), deps.calendar.dateKey(nowMs)), deps.fmt);
   });
   const dir = deps.outputDir ?? vscode.Uri.file(os.tmpdir());

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { dailyReport, modelReport, projectReport, sessionReport } from '../../core/reports';
-import { formatTokens, formatUsd } from '../../core/format';
+import { formatTokens, type Formatter } from '../../core/format';
 import type { UsageService } from '../usageService';
 
 type View = 'day' | 'session' | 'project' | 'model';
 
 /** A quick pick of views (by day, session, project, model), each a list of rows with cost and tokens. */
-export async function showUsage(service: UsageService): Promise<void> {
+export async function showUsage(service: UsageService, fmt: Formatter): Promise<void> {
   const views: (vscode.QuickPickItem & { view: View })[] = [
     { label: `$(calendar) ${vscode.l10n.t('By day')}`, description: vscode.l10n.t('last 30 days'), view: 'day' },
     { label: `$(comment-discussion) ${vscode.l10n.t('By session')}`, description: vscode.l10n.t('sub-agents included'), view: 'session' },
@@ -19,7 +19,7 @@ export async function showUsage(service: UsageService): Promise<void> {
   const options = { calendar: service.calendar, prices: service.prices };
   let rows: vscode.QuickPickItem[];
   const detail = (r: { totalCost: number; totalTokens: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }) =>
-    `${formatUsd(r.totalCost)} · ${formatTokens(r.totalTokens)} tok (${vscode.l10n.t('in {0}, out {1}, cache write {2}, cache read {3}', formatTokens(r.inputTokens), formatTokens(r.outputTokens), formatTokens(r.cacheCreationTokens), formatTokens(r.cacheReadTokens))})`;
+    `${fmt.money(r.totalCost)} · ${fmt.tokens(r.totalTokens)} (${vscode.l10n.t('in {0}, out {1}, cache write {2}, cache read {3}', formatTokens(r.inputTokens), formatTokens(r.outputTokens), formatTokens(r.cacheCreationTokens), formatTokens(r.cacheReadTokens))})`;
   switch (picked.view) {
     case 'day': {
       const since = service.calendar.dateKey(Date.now() - 30 * 86_400_000);
@@ -30,14 +30,14 @@ export async function showUsage(service: UsageService): Promise<void> {
       rows = sessionReport(events, options).sessions.slice(0, 200).map((s) => ({
         label: `${s.sessionId.slice(0, 8)} · ${s.projectPath}`,
         description: detail(s),
-        detail: `${s.source} · ${vscode.l10n.t('last active {0}', new Date(s.lastActivity).toLocaleString(vscode.env.language))} · ${vscode.l10n.t('{0} sub-agents', s.subAgents)} · ${s.modelsUsed.join(', ')}`,
+        detail: `${s.source} · ${vscode.l10n.t('last active {0}', fmt.dateTime(Date.parse(s.lastActivity)))} · ${vscode.l10n.t('{0} sub-agents', s.subAgents)} · ${s.modelsUsed.join(', ')}`,
       }));
       break;
     case 'project':
       rows = projectReport(events, options).projects.map((p) => ({ label: p.project || vscode.l10n.t('(unknown)'), description: detail(p), detail: p.modelsUsed.join(', ') }));
       break;
     case 'model':
-      rows = modelReport(events, options).models.map((m) => ({ label: m.model, description: m.priced ? detail(m) : `${vscode.l10n.t('unpriced')} · ${formatTokens(m.totalTokens)} tok` }));
+      rows = modelReport(events, options).models.map((m) => ({ label: m.model, description: m.priced ? detail(m) : `${vscode.l10n.t('unpriced')} · ${fmt.tokens(m.totalTokens)}` }));
       break;
   }
   await vscode.window.showQuickPick(rows.length > 0 ? rows : [{ label: vscode.l10n.t('No usage recorded yet') }], { title: `Tokenmeter: ${picked.label.replace(/^\$\([a-z-]+\) /, '')}`, matchOnDescription: true, matchOnDetail: true });
