@@ -2,7 +2,8 @@
 // must be what JSON.parse gives for those fields; when the text is not JSON it must not answer.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { FieldPicker, MAX_JSON_DEPTH, NOT_WANTED, type FieldShape } from '../../src/core/jsonText';
+import { FieldPicker, NOT_WANTED, type FieldShape } from '../../src/core/fieldPicker';
+import { MAX_JSON_DEPTH } from '../../src/core/jsonText';
 
 const shape: FieldShape = { type: true, n: true, s: true, o: { a: true, b: { c: true } }, l: true };
 const picker = new FieldPicker(shape);

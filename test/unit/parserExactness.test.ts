@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { generateCorpus } from '../../bench/generateCorpus.mjs';
 import { emptyTally } from '../../src/core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../src/core/usageEvent';
-import type { FieldShape } from '../../src/core/jsonText';
+import type { FieldShape } from '../../src/core/fieldPicker';
 import { claudeLineFields, parseClaudeLines, usageFromClaudeRecord } from '../../src/sources/agents/claude/parser';
 import { claudeFileContext } from '../../src/sources/agents/claude/paths';
 import { codexLineFields, newCodexFileState, parseCodexLines, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';

@@ -1,4 +1,5 @@
-import { FieldPicker, isJsonShapeBounded, NOT_WANTED, type FieldShape } from '../../../core/jsonText';
+import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
+import { isJsonShapeBounded } from '../../../core/jsonText';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import type { ClaudeFileContext } from './paths';

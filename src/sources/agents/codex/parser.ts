@@ -1,5 +1,5 @@
 import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
-import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/jsonText';
+import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
 
