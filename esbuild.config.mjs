@@ -35,7 +35,7 @@ const builds = [
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.
   { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..'), withoutAjv] },
-  { ...nodeBundle, entryPoints: { scanWorker: 'src/sources/scanWorker.ts' }, outdir: 'dist' },
+  { ...nodeBundle, entryPoints: { scanWorkerThread: 'src/sources/scanWorkerThread.ts' }, outdir: 'dist' },
   // The dashboard page: script and its imported CSS (uPlot's and ours) become dist/media/dashboard.{js,css}.
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { dashboard: 'media/dashboard.ts' }, outdir: 'dist/media', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },
 ];

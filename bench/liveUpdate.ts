@@ -1,7 +1,7 @@
 // In-process live-update benchmark: what the extension pays when an agent appends to a log.
 // Run by bench/run.mjs as `node --import tsx bench/liveUpdate.ts --claude DIR --codex DIR --file PATH`.
 //
-// 1. Full scan with UsageScanner (the extension's scanner, worker threads from dist/scanWorker.js).
+// 1. Full scan with UsageScanner (the extension's scanner, worker threads from dist/scanWorkerThread.js).
 // 2. For each append size: append new requests to PATH, time `refresh({ full: false, changedPaths: [PATH] })`
 //    (the file-watcher path), check the ledger grew by exactly the new tokens.
 // 3. A quick refresh with nothing new, and a full refresh with nothing new (lists and stats every file).
@@ -38,7 +38,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 async function main() {
   const file = arg('file');
   const repo = join(__dirname, '..');
-  const scanner = new UsageScanner({ roots: { claudeDirs: [arg('claude')], codexDirs: [arg('codex')] }, workerScript: join(repo, 'dist', 'scanWorker.js') });
+  const scanner = new UsageScanner({ roots: { claudeDirs: [arg('claude')], codexDirs: [arg('codex')] }, workerScript: join(repo, 'dist', 'scanWorkerThread.js') });
   const [, fullScanMs] = await timed(() => scanner.refresh({ full: true }));
   const fullScanRssMb = process.memoryUsage().rss / 2 ** 20;
 

@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function startScanThreadsAhead(): void {
-  const script = path.join(__dirname, 'scanWorker.js');
+  const script = path.join(__dirname, 'scanWorkerThread.js');
   const threads = defaultWorkerCount();
   if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads));
 }

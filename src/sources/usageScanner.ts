@@ -17,7 +17,7 @@ export interface ScanOptions {
   sources?: Record<SourceName, boolean>;
   /** Parallel readers for large backlogs; 0 reads on the calling thread. Default: one per core, at most 4. */
   workers?: number;
-  /** Where `scanWorker.js` is; defaults to the folder of the running bundle. */
+  /** Where `scanWorkerThread.js` is; defaults to the folder of the running bundle. */
   workerScript?: string;
   /** Threads the caller started ahead (see ScanWorkers); the first pass uses them, or closes them when it has little to read. */
   startedWorkers?: ScanWorkers;
@@ -291,7 +291,7 @@ export class UsageScanner {
   /** Reads a large backlog of new files in worker threads, handing over each portion's results; false when reading here is better. */
   private async readInWorkers(cursors: FileCursor[], onResults: (results: FileScanResult[]) => void): Promise<boolean> {
     const started = this.takeStartedWorkers();
-    const script = this.options.workerScript ?? path.join(__dirname, 'scanWorker.js');
+    const script = this.options.workerScript ?? path.join(__dirname, 'scanWorkerThread.js');
     const count = started?.size ?? this.options.workers ?? defaultWorkerCount();
     if (!(await this.worthWorkers(cursors, count, started !== undefined, existsSync(script)))) {
       started?.close();

@@ -21,7 +21,7 @@ export async function buildCli(outDir: string, commands = ['mcp', 'status', 'est
   // The tokenizer's tables (4 MB) only for the commands that count tokens.
   const separate: Record<string, string> = { zod: 'zod', prices: pricesModule, ...(commands.includes('estimate') ? { tokenizer: tokenizerModule } : {}) };
   await Promise.all([
-    esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorker: path.join(repo, 'src', 'sources', 'scanWorker.ts') }, outdir: outDir }),
+    esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorkerThread: path.join(repo, 'src', 'sources', 'scanWorkerThread.ts') }, outdir: outDir }),
     esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv] }),
     ...Object.entries(separate).map(([name, module]) =>
       esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`) })),

@@ -24,8 +24,8 @@ describe('scan threads', function () {
     roots = { claudeDirs: [path.join(root, 'claude')], codexDirs: [path.join(root, 'codex')] };
     generateCorpus({ claudeDir: roots.claudeDirs[0], codexDir: roots.codexDirs[0], sizeBytes: 3_000_000, seed: 'workers' });
     // The thread script is a bundle, as in dist/; built here so the test does not depend on a prior build.
-    script = path.join(root, 'scanWorker.js');
-    await esbuild.build({ entryPoints: ['src/sources/scanWorker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+    script = path.join(root, 'scanWorkerThread.js');
+    await esbuild.build({ entryPoints: ['src/sources/scanWorkerThread.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
   });
 
   after(() => rmSync(root, { recursive: true, force: true }));

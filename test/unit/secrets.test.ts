@@ -53,7 +53,7 @@ describe('secrets and network: the key never leaks, nothing but the configured e
     bundleDir = path.join(home, 'bundle');
     // Built from the sources under test, exactly as esbuild.config.mjs lays out dist/ (one bundle per command).
     const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
-    await esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorker: path.join(repo, 'src', 'sources', 'scanWorker.ts') }, outdir: bundleDir });
+    await esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorkerThread: path.join(repo, 'src', 'sources', 'scanWorkerThread.ts') }, outdir: bundleDir });
     await esbuild.build({ ...common, entryPoints: { 'cli/status': path.join(repo, 'src', 'cli', 'status.ts'), 'cli/reports': path.join(repo, 'src', 'cli', 'reports.ts') }, outdir: bundleDir });
     await esbuild.build({ ...common, entryPoints: { pollBudgets: path.join(repo, 'test', 'helpers', 'pollBudgetsMain.ts') }, outdir: bundleDir });
 

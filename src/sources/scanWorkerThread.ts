@@ -1,4 +1,4 @@
-// A scan thread (see ScanWorkers): reads each portion of files it is sent and answers with the results.
+// What each of ScanWorkers' threads runs (bundled as dist/scanWorkerThread.js): reads each portion of files it is sent and answers with the results.
 import { parentPort } from 'node:worker_threads';
 import type { ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
