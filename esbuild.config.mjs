@@ -21,14 +21,14 @@ const nodeBundle = {
 
 // Three dependencies are most of the code: the tokenizer's tables, the price data and zod. Each is a
 // bundle of its own (dist/tokenizer.js, dist/prices.js, dist/zod.js), required only when first used,
-// so the engine and the CLI commands do not parse them before they need them (esbuild.plugins.mjs).
+// so the status controller and the CLI commands do not parse them before they need them (esbuild.plugins.mjs).
 
 const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts'].includes(f)).map((f) => f.slice(0, -3));
 
 const builds = [
-  // The extension entry stays tiny; the engine (zod, prices, scanner) is a second bundle it requires lazily.
+  // The extension entry stays tiny; the status controller (zod, prices, scanner) is a second bundle it requires lazily.
   { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...nodeBundle, entryPoints: { engine: 'src/ui/engine.ts' }, outdir: 'dist', plugins: [separateBundles('.')] },
+  { ...nodeBundle, entryPoints: { statusController: 'src/ui/statusController.ts' }, outdir: 'dist', plugins: [separateBundles('.')] },
   { ...nodeBundle, stdin: { contents: `module.exports = require('${tokenizerModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/tokenizer.js' },
   { ...nodeBundle, stdin: { contents: `module.exports = require('${pricesModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/prices.js' },
   { ...nodeBundle, stdin: { contents: "module.exports = require('zod');", resolveDir: '.', loader: 'js' }, outfile: 'dist/zod.js' },

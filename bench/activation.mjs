@@ -42,7 +42,7 @@ Module._cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports
 
 const context = { subscriptions: [], globalState: { get: () => undefined, update: async () => {} }, secrets: { get: async () => undefined }, globalStorageUri: { fsPath: '/tmp' }, extensionUri: { fsPath: repoRoot } };
 const extensionFile = path.join(repoRoot, 'dist', 'extension.js');
-const engineFile = path.join(repoRoot, 'dist', 'engine.js');
+const engineFile = path.join(repoRoot, 'dist', 'statusController.js');
 
 const activations = [];
 const engines = [];
@@ -66,4 +66,4 @@ const stats = (xs) => {
 };
 const kb = (file) => `${(statSync(file).size / 1024).toFixed(1)} KB`;
 console.log(`dist/extension.js ${kb(extensionFile)}: load + activate(): ${stats(activations)}`);
-console.log(`dist/engine.js ${kb(engineFile)}: load (after activation, on the next tick): ${stats(engines)}`);
+console.log(`dist/statusController.js ${kb(engineFile)}: load (after activation, on the next tick): ${stats(engines)}`);

@@ -38,7 +38,7 @@ const updateIntervalMs = 1_000;
  * Owns the dashboard panel for the extension's lifetime: at most one panel,
  * fed by whichever usage service the current settings built.
  */
-/** The status model's limits and the words for them (the engine's display language and currency). */
+/** The status model's limits and the words for them (the status controller's display language and currency). */
 interface LimitSource {
   limits(): readonly Limit[] | undefined;
   fmt(): Formatter;
@@ -56,7 +56,7 @@ export class Dashboard implements vscode.Disposable {
   private lastQuery: DashboardQuery | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (message: string) => void) {
-    // Registered when the engine loads, just after activation: VS Code holds a restored panel until a
+    // Registered when the status controller loads, just after activation: VS Code holds a restored panel until a
     // serializer for its type appears (activation event onWebviewPanel:tokenmeter.dashboard).
     this.serializer = vscode.window.registerWebviewPanelSerializer(dashboardViewType, {
       deserializeWebviewPanel: async (panel, state) => this.revive(panel, state),

@@ -12,7 +12,7 @@ import { formatTokens } from '../core/format';
 import { logFolders } from '../sources/logFiles';
 import type { ServiceState } from './usageService';
 
-/** What the engine adds to the log snapshot: the status model (every limit, the routing hint), the runaway state. */
+/** What the status controller adds to the log snapshot: the status model (every limit, the routing hint), the runaway state. */
 export interface StatusOverlay {
   nowMs: number;
   status: Status;
@@ -136,7 +136,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** The state with the engine's overlay (undefined: none yet): one render. */
+  /** The state with the status controller's overlay (undefined: none yet): one render. */
   show(state: ServiceState, overlay: StatusOverlay | undefined): void {
     this.overlay = overlay;
     const hint = routingHintOf(overlay?.status.routing, this.formatter());

@@ -192,7 +192,7 @@ async function tokenmeterItems(page) {
 }
 
 async function main() {
-  for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/cli.js']) {
+  for (const f of ['dist/extension.js', 'dist/statusController.js', 'dist/cli.js']) {
     if (!fs.existsSync(path.join(repoRoot, f))) fail(`${f} missing: run \`npm run build\` first`);
   }
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-alerts-'));

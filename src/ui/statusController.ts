@@ -35,14 +35,17 @@ import { englishUsd, Formatter } from '../core/format';
 import { codexWindowReadings, duePacingWarnings, pacingOfAll, type WindowPacing } from '../core/pacing';
 import { pacingWarningText } from '../core/alertPhrases';
 
-/** What the engine needs from the extension context (passed in by extension.ts). */
-export type EngineContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
+/** What the controller needs from the extension context (passed in by extension.ts). */
+export type StatusControllerContext = Pick<vscode.ExtensionContext, 'globalState' | 'secrets' | 'extensionPath' | 'globalStorageUri'>;
 
 /**
- * Everything heavy (zod, price data, the scanner) lives in this separately bundled
- * module, loaded right after activation so that activation itself stays cheap.
+ * The editor's owner of the status: for one settings lifetime it holds what feeds the status (the log scanner
+ * service, budget pollers, the runaway watch), computes the status once per change and hands it to the status
+ * bar, the dashboard and the notifications, and runs the commands against it. Everything heavy (zod, price data,
+ * the scanner) lives in this separately bundled module (dist/statusController.js), loaded right after activation
+ * so that activation itself stays cheap.
  */
-export class Engine implements vscode.Disposable {
+export class StatusController implements vscode.Disposable {
   private readonly settings: SettingsReader;
   private service: UsageService | undefined;
   private budgets: BudgetService | undefined;
@@ -62,8 +65,8 @@ export class Engine implements vscode.Disposable {
   private readonly retryCounter = new RetryPhraseCounter();
   private retryRead: Promise<void> | undefined;
 
-  constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void, private readonly context: EngineContext) {
-    // This bundle is dist/engine.js: the extension's root is one folder up.
+  constructor(private readonly statusBar: StatusBar, private readonly log: (message: string) => void, private readonly context: StatusControllerContext) {
+    // This bundle is dist/statusController.js: the extension's root is one folder up.
     this.dashboard = new Dashboard(vscode.Uri.file(path.join(__dirname, '..')), log);
     this.settings = new SettingsReader(log);
     this.alerts = new BudgetAlerts(context.globalState, log, {
