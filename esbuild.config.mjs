@@ -1,7 +1,7 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
 import { readdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
-import { pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
+import { compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -30,7 +30,8 @@ const builds = [
   { ...nodeBundle, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { statusController: 'src/ui/statusController.ts' }, outdir: 'dist', plugins: [separateBundles('.')] },
   { ...nodeBundle, stdin: { contents: `module.exports = require('${tokenizerModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/tokenizer.js' },
-  { ...nodeBundle, stdin: { contents: `module.exports = require('${pricesModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/prices.js' },
+  // The price data itself goes to dist/prices.json, read with JSON.parse (esbuild.plugins.mjs, compactPriceData).
+  { ...nodeBundle, stdin: { contents: `module.exports = require('${pricesModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/prices.js', plugins: [compactPriceData('dist/prices.json')] },
   { ...nodeBundle, stdin: { contents: "module.exports = require('zod');", resolveDir: '.', loader: 'js' }, outfile: 'dist/zod.js' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.

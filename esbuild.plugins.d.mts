@@ -4,3 +4,5 @@ export const tokenizerModule: string;
 export const pricesModule: string;
 export function separateBundles(dir: string): Plugin;
 export const withoutAjv: Plugin;
+export function compactPriceSource(source: string): { code: string; json: string };
+export function compactPriceData(jsonFile: string): Plugin;

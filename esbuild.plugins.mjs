@@ -1,5 +1,8 @@
 // esbuild plugins shared by esbuild.config.mjs and the tests that bundle the CLI themselves
 // (test/helpers/mcpHarness.ts), so that both lay out dist/ the same way.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 export const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
 export const pricesModule = '@pydantic/genai-prices';
@@ -33,3 +36,59 @@ export const withoutAjv = {
     }));
   },
 };
+
+/**
+ * The price package keeps its data as one JavaScript object literal (~460 KB) in its bundle: parsing and
+ * evaluating it cost ~80 ms of CPU on every CLI start that prices anything. At build time the literal is
+ * moved to `prices.json` beside the bundle and read with `JSON.parse` (about half the cost; V8 parses JSON
+ * much faster than an object literal), without the fields nothing reads: descriptions and price
+ * comments, providers' pricing URLs and the response `extractors` used only by the package's `extractUsage`
+ * (Tokenmeter calls `calcPrice` and `findProvider` only). Providers, models, match rules and prices are kept
+ * as they are; `test/unit/priceDataBundle.test.ts` prices every model both ways.
+ * @param {string} source the package's CommonJS bundle
+ * @returns {{ code: string, json: string }} the bundle reading `prices.json` from its own folder, and that file
+ */
+export function compactPriceSource(source) {
+  const head = /(?:const|let|var) ([A-Za-z_$][\w$]*)=\[\{id:"/.exec(source);
+  if (!head) throw new Error('compactPriceSource: the price data literal was not found (new @pydantic/genai-prices layout?)');
+  const start = head.index + head[0].indexOf('[');
+  let end = start;
+  let depth = 0;
+  let quote = '';
+  for (; end < source.length; end++) {
+    const c = source[end];
+    if (quote) {
+      if (c === '\\') end++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '[' || c === '{' || c === '(') depth++;
+    else if ((c === ']' || c === '}' || c === ')') && --depth === 0) break;
+  }
+  const literal = source.slice(start, end + 1);
+  // Build-time evaluation of the dependency's own data literal (no code: checked by the JSON round trip below).
+  const data = new Function(`return ${literal};`)();
+  const json = JSON.stringify(data);
+  if (!Array.isArray(data) || !isDeepStrictEqual(data, JSON.parse(json)) || !data.every((p) => typeof p.id === 'string' && Array.isArray(p.models))) {
+    throw new Error('compactPriceSource: the price data is not plain JSON data (new @pydantic/genai-prices layout?)');
+  }
+  const without = (object, keys) => Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
+  const compact = data.map((provider) => ({
+    ...without(provider, ['pricing_urls', 'extractors', 'description', 'price_comments']),
+    models: provider.models.map((model) => without(model, ['description', 'price_comments'])),
+  }));
+  const read = "JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'prices.json'), 'utf8'))";
+  return { code: source.slice(0, start) + read + source.slice(end + 1), json: JSON.stringify(compact) };
+}
+
+/** Builds the price bundle with its data in `jsonFile` (see compactPriceSource). */
+export const compactPriceData = (jsonFile) => ({
+  name: 'compact-price-data',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.cjs$/ }, async (args) => {
+      const { code, json } = compactPriceSource(await readFile(args.path, 'utf8'));
+      await mkdir(dirname(jsonFile), { recursive: true });
+      await writeFile(jsonFile, json);
+      return { contents: code, loader: 'js' };
+    });
+  },
+});
