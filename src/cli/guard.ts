@@ -1,4 +1,4 @@
-import { computeStatusSnapshot } from '../core/snapshot';
+import { computeEstimatedSpend } from '../core/status/estimatedSpend';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatClaudeSettings, guardHookCommand, installGuardHook, removeGuardHook } from '../core/claudeHooks';
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   const nowMs = Date.now();
   const all = scanner.ledger.events();
 
-  const snapshot = computeStatusSnapshot(all, { prices, calendar, nowMs, budget: settings.budget, officialLimits: scanner.officialLimits() });
+  const snapshot = computeEstimatedSpend(all, { prices, calendar, nowMs, budget: settings.budget, officialLimits: scanner.officialLimits() });
   const periodName = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
   const exhausted: ExhaustedBudget[] = snapshot.budgets
     .filter((b) => b.spent >= b.limit)

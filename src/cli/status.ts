@@ -5,7 +5,7 @@ import { pacingLineText } from '../core/alertPhrases';
 import { claudeWindowReadings, codexWindowReadings, pacingJson, pacingOfAll } from '../core/pacing';
 import { computeStatus } from '../core/status/computeStatus';
 import { sanitizeForTerminal } from '../core/terminalText';
-import { statusWindowMs } from '../core/snapshot';
+import { statusWindowMs } from '../core/status/estimatedSpend';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarFlag, cliFormatter, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print, warnSkipped } from './reports';

@@ -5,7 +5,7 @@
 import type { PeriodKind } from './calendar';
 import { phrasebook, phraseLanguageOf, type Phrasebook, type PhraseLanguage } from './phrases';
 import { formatTokens, formatUsd } from './plainNumbers';
-import type { BudgetLevel, BudgetState } from './snapshot';
+import type { BudgetLevel, BudgetState } from './status/estimatedSpend';
 import type { Status } from './status/computeStatus';
 import type { Limit, LimitUnit } from './status/limit';
 

@@ -6,7 +6,7 @@ import { escalationHintTexts, routingHintTexts } from '../core/routing/routingPh
 import type { SessionRouting } from '../core/routing/sessionRouting';
 import { englishUsd, Formatter } from '../core/format';
 import type { DisplaySettings } from '../core/settings';
-import type { BudgetState, StatusSnapshot } from '../core/snapshot';
+import type { BudgetState, EstimatedSpend } from '../core/status/estimatedSpend';
 import type { Status } from '../core/status/computeStatus';
 import { formatTokens } from '../core/format';
 import { logFolders } from '../sources/logFiles';
@@ -56,7 +56,7 @@ export function routingHintOf(routing: SessionRouting | undefined, fmt: Formatte
 }
 
 /** The tooltip; `fmt` sets the locale and currency of every number (English/USD by default). */
-export function tooltipMarkdown(snapshot: StatusSnapshot, overlay?: StatusOverlay, fmt: Formatter = englishUsd): vscode.MarkdownString {
+export function tooltipMarkdown(snapshot: EstimatedSpend, overlay?: StatusOverlay, fmt: Formatter = englishUsd): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
   // Command links only to our own commands; nothing from logs or endpoints is trusted.
   md.isTrusted = { enabledCommands: tooltipCommands };

@@ -7,7 +7,7 @@ import { recommendMaxConcurrentSubagents, runawayStatusOf } from '../core/runawa
 import type { ModelTiers } from '../core/router';
 import type { Settings } from '../core/settings';
 import { settingsImpact } from '../core/settingsChange';
-import { statusWindowMs } from '../core/snapshot';
+import { statusWindowMs } from '../core/status/estimatedSpend';
 import { BudgetAlerts } from './budgetAlerts';
 import { BudgetService } from './budgetService';
 import { CommandId } from './commandIds';

@@ -5,7 +5,7 @@ import { Calendar } from '../core/calendar';
 import { PriceTable, type RefreshedPriceData } from '../core/pricing';
 import { Ledger } from '../core/ledger';
 import type { Settings } from '../core/settings';
-import { computeStatusSnapshot, statusWindowMs, type StatusSnapshot } from '../core/snapshot';
+import { computeEstimatedSpend, statusWindowMs, type EstimatedSpend } from '../core/status/estimatedSpend';
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, loadOlderRows, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
@@ -14,9 +14,9 @@ import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../so
 
 export type ServiceState =
   | { kind: 'starting' }
-  | { kind: 'ready'; snapshot: StatusSnapshot }
+  | { kind: 'ready'; snapshot: EstimatedSpend }
   | { kind: 'no-logs'; roots: LogRoots }
-  | { kind: 'error'; message: string; snapshot?: StatusSnapshot };
+  | { kind: 'error'; message: string; snapshot?: EstimatedSpend };
 
 const quickPassMs = 1_000;
 const fullPassMs = 30_000;
@@ -148,7 +148,7 @@ export class UsageService implements vscode.Disposable {
     }
     const nowMs = Date.now();
     // The first number needs the last month only; older rows of the index stay packed until a view asks.
-    const snapshot = computeStatusSnapshot(this.scanner.ledger.eventsSince(nowMs - statusWindowMs), {
+    const snapshot = computeEstimatedSpend(this.scanner.ledger.eventsSince(nowMs - statusWindowMs), {
       prices: this.prices,
       calendar: this.calendar,
       nowMs,

@@ -12,7 +12,7 @@ import type { RunawayAlert } from '../../src/core/runaway';
 import { PriceTable } from '../../src/core/pricing';
 import { toViewSchema, type DashboardQuery, type DashboardView, type SessionDetails } from '../../src/core/protocol';
 import { budgetSettingsSchema } from '../../src/core/settings';
-import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
 import { fixtureEvents } from './fixtureEvents';
 import { buildDashboardBundle } from './build';
 import { startServer } from './server';
@@ -37,7 +37,7 @@ function buildFixture(projects?: string[]): { views: Record<string, DashboardVie
   const prices = new PriceTable();
   const calendar = new Calendar('UTC');
   const budget = budgetSettingsSchema.parse({ dailyUsd: 150, monthlyUsd: 3000 });
-  const snapshot = computeStatusSnapshot(events, {
+  const snapshot = computeEstimatedSpend(events, {
     prices,
     calendar,
     nowMs,

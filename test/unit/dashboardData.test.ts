@@ -16,7 +16,7 @@ import { PriceTable } from '../../src/core/pricing';
 import { applySessionsDelta, dashboardViewSchema, sessionKey, toHostSchema, toViewSchema, type DashboardQuery, type SessionRow } from '../../src/core/protocol';
 import { dailyReport } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
-import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
 import { computeStatus } from '../../src/core/status/computeStatus';
 import type { RunawayAlert } from '../../src/core/runaway';
 import type { UsageEvent } from '../../src/core/usageEvent';
@@ -139,7 +139,7 @@ describe('dashboard data', () => {
 
   it('draws caps, today’s projection, cumulative spend and gauges from the snapshot', () => {
     const budget = budgetSettingsSchema.parse({ dailyUsd: 50, monthlyUsd: 900 });
-    const snapshot = computeStatusSnapshot(events, { prices, calendar: new Calendar('UTC'), nowMs, budget });
+    const snapshot = computeEstimatedSpend(events, { prices, calendar: new Calendar('UTC'), nowMs, budget });
     const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget });
     assert.equal(view.daily.capUsd, 50);
     assert.equal(view.cumulative.capUsd, 900);

@@ -3,7 +3,7 @@ import { Calendar } from '../../src/core/calendar';
 import { Formatter, englishUsd, phraseLanguageOf } from '../../src/core/format';
 import { PriceTable } from '../../src/core/pricing';
 import { budgetSettingsSchema } from '../../src/core/settings';
-import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
 import type { Limit } from '../../src/core/status/limit';
 import type { UsageEvent } from '../../src/core/usageEvent';
 
@@ -20,7 +20,7 @@ const zhUsd = new Formatter({ locale: 'zh-cn', currency: 'USD', cnyPerUsd: 7.1 }
 
 describe('display formatter', () => {
   // The status bar and `tokenmeter status` print the same line: both call Formatter.status(computeStatus(...))
-  // (English/USD lines pinned in snapshot.test.ts and uiConstraints.test.ts).
+  // (English/USD lines pinned in estimatedSpend.test.ts and uiConstraints.test.ts).
   it('writes tooltip limit lines in the display language and currency, labels included', () => {
     const nowMs = Date.UTC(2026, 10, 24, 12);
     const endpoint: Limit = {
@@ -36,7 +36,7 @@ describe('display formatter', () => {
     assert.equal(enCny.capMoney(50), '¥355');
     assert.equal(enCny.capMoney(12.34), '¥87.61');
     assert.equal(enCny.money(0.001), '¥0.007');
-    const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
+    const s = computeEstimatedSpend([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
     assert.equal(enCny.statusText(s.today, s.tightest), '¥266.96 left of ¥355 today');
     assert.equal(new Formatter({ locale: 'en', currency: 'CNY', cnyPerUsd: 7.25 }).money(10), '¥72.50');
   });
@@ -54,10 +54,10 @@ describe('display formatter', () => {
   });
 
   it('speaks Simplified Chinese for zh-cn, with the locale\'s digit grouping', () => {
-    const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
+    const s = computeEstimatedSpend([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
     assert.equal(zhCny.statusText(s.today, s.tightest), '今日剩余 ¥266.96（预算 ¥355）');
     assert.equal(zhUsd.statusText(s.today, s.tightest), '今日剩余 $37.60（预算 $50）');
-    const over = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 52.1)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ weeklyUsd: 50 }) });
+    const over = computeEstimatedSpend([request('2026-11-24T09:00:00Z', 52.1)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ weeklyUsd: 50 }) });
     assert.equal(zhUsd.statusText(over.today, over.tightest), '本周超出预算：已用 $52.10 / 上限 $50');
     assert.equal(zhUsd.statusText({ totalCost: 1234.5, totalTokens: 1_900_000 }, undefined), '今日 $1,234.50 · 1.9M tok');
     assert.equal(englishUsd.statusText({ totalCost: 1234.5, totalTokens: 1_900_000 }, undefined), '$1234.50 today · 1.9M tok');

@@ -8,7 +8,7 @@ import { Calendar } from '../../src/core/calendar';
 import { Formatter } from '../../src/core/format';
 import { PriceTable } from '../../src/core/pricing';
 import { budgetSettingsSchema } from '../../src/core/settings';
-import { computeStatusSnapshot } from '../../src/core/snapshot';
+import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
 import type { UsageEvent } from '../../src/core/usageEvent';
 
 const root = path.join(__dirname, '..', '..');
@@ -151,7 +151,7 @@ describe('localisation', () => {
     }
     const statusBar = statusBarWith({ MarkdownString, ThemeColor: class {}, StatusBarAlignment: { Right: 2 }, l10n: { t: (m: string, ...a: unknown[]) => translate(bundleZh, m, ...a) } });
     const event: UsageEvent = { source: 'claude', timestampMs: Date.parse('2026-11-24T09:00:00Z'), sessionId: 's', agentId: '', project: 'p', model: 'claude-sonnet-4-5-20250929', inputTokens: 0, outputTokens: 1_000_000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
-    const snapshot = computeStatusSnapshot([event], { prices: new PriceTable(), calendar: new Calendar('Asia/Shanghai'), nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
+    const snapshot = computeEstimatedSpend([event], { prices: new PriceTable(), calendar: new Calendar('Asia/Shanghai'), nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
     const fmt = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1, timeZone: 'Asia/Shanghai' });
     const md = statusBar.tooltipMarkdown(snapshot, undefined, fmt) as unknown as MarkdownString;
     for (const expected of ['根据本地日志和官方标价估算', '| 今日 | ¥106.50 |', '今日各模型用量', '5 小时窗口', '今日：已用 ¥106\\.50 / ¥355\\.00（30%）', '[查看用量](command:tokenmeter.showUsage)']) {
@@ -171,7 +171,7 @@ describe('localisation', () => {
     }
     const prices = new PriceTable();
     const nowMs = Date.parse('2026-11-24T10:00:00Z');
-    const snapshot = computeStatusSnapshot([], { prices, calendar: new Calendar('UTC'), nowMs, budget: budgetSettingsSchema.parse({}) });
+    const snapshot = computeEstimatedSpend([], { prices, calendar: new Calendar('UTC'), nowMs, budget: budgetSettingsSchema.parse({}) });
     const overlay = { nowMs, status: { nowMs, snapshot, limits: [], level: snapshot.level }, runaway: { isRunaway: false }, priceDataDate: prices.dataDate };
     assert.match(prices.dataDate, /^\d{4}-\d{2}-\d{2}$/);
     for (const [bundle, expected] of [[bundleEn, `(price data of ${prices.dataDate})`], [bundleZh, `（价格数据日期 ${prices.dataDate}）`]] as const) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { evaluateThresholds, type ThresholdState } from '../../src/core/thresholds';
 import { gaugeOfLimit } from '../../src/core/dashboard';
 import { englishUsd } from '../../src/core/format';
-import type { BudgetState, StatusSnapshot } from '../../src/core/snapshot';
+import type { BudgetState, EstimatedSpend } from '../../src/core/status/estimatedSpend';
 import { tightestOf } from '../../src/core/status/computeStatus';
 import {
   limitsOfCaps, limitsOfCodex, limitsOfPlanWindows, limitsOfReadings, readingOfLimit, remainingUsdOf, thresholdInputOf as thresholdInputWithLabel, tightestLimit, type Limit,
@@ -10,12 +10,12 @@ import {
 
 const nowMs = Date.UTC(2026, 10, 24, 12, 0, 0);
 const daily: BudgetState = { period: 'day', unit: 'usd', limit: 50, spent: 20, remaining: 30, fraction: 0.4, level: 'ok', periodStartMs: Date.UTC(2026, 10, 24), periodEndMs: Date.UTC(2026, 10, 25) };
-const snapshot = { level: 'ok', today: { totalCost: 20, totalTokens: 0 }, tightest: daily } as StatusSnapshot;
+const snapshot = { level: 'ok', today: { totalCost: 20, totalTokens: 0 }, tightest: daily } as EstimatedSpend;
 const localText = '$(pulse) $30.00 left of $50 today';
 const thresholds = { warnAtPercent: 80, errorAtPercent: 95 };
 const localConstraints = (budgets: BudgetState[]) => limitsOfCaps(budgets, nowMs);
 /** What the status bar and `tokenmeter status` show for these limits. */
-function combinedStatus(snap: StatusSnapshot, limits: Limit[], budget: typeof thresholds) {
+function combinedStatus(snap: EstimatedSpend, limits: Limit[], budget: typeof thresholds) {
   const s = tightestOf(snap, limits, budget);
   return { ...s, text: `$(${englishUsd.statusIcon({ snapshot: snap, ...s })}) ${englishUsd.status({ snapshot: snap, ...s })}` };
 }

@@ -2,7 +2,7 @@
 import { periodAt, type Calendar } from '../calendar';
 import type { Gauge } from '../protocol';
 import type { BudgetSettings } from '../settings';
-import type { StatusSnapshot } from '../snapshot';
+import type { EstimatedSpend } from '../status/estimatedSpend';
 import type { Formatter } from '../format';
 import { levelOf, limitsOfCaps, limitsOfCodex, type Limit } from '../status/limit';
 
@@ -13,7 +13,7 @@ function projectedAtEndOf(spent: number, startMs: number, endMs: number, nowMs: 
 }
 
 /** One gauge per limit, in the status model's order: local caps (with the period projection), endpoints, official windows. */
-export function gaugesOf(snapshot: StatusSnapshot | undefined, limits: readonly Limit[] | undefined, calendar: Calendar, nowMs: number, budget: BudgetSettings | undefined, fmt: Formatter): Gauge[] {
+export function gaugesOf(snapshot: EstimatedSpend | undefined, limits: readonly Limit[] | undefined, calendar: Calendar, nowMs: number, budget: BudgetSettings | undefined, fmt: Formatter): Gauge[] {
   if (!snapshot && !limits) return [];
   const all = limits ?? [...limitsOfCaps(snapshot!.budgets, nowMs), ...limitsOfCodex(snapshot!.official, nowMs)];
   const periodOptions = { weekStartsOn: budget?.weekStartsOn, resetDayOfMonth: budget?.resetDayOfMonth };

@@ -2,7 +2,7 @@ import { periodAt, type PeriodKind } from '../calendar';
 import type { DashboardAlert, DashboardQuery, DashboardView, ModelRow, SessionRow, TokensByKind, ViewPatch } from '../protocol';
 import { sessionKey, viewSectionKeys } from '../protocol';
 import type { BudgetSettings } from '../settings';
-import type { StatusSnapshot } from '../snapshot';
+import type { EstimatedSpend } from '../status/estimatedSpend';
 import { englishUsd, type Formatter } from '../format';
 import type { Limit } from '../status/limit';
 import type { SourceName } from '../usageEvent';
@@ -13,7 +13,7 @@ import { resolveRange } from './range';
 export interface ViewOptions {
   nowMs: number;
   /** The status snapshot: budgets, official limits and the 5-hour block (all sources). */
-  snapshot?: StatusSnapshot;
+  snapshot?: EstimatedSpend;
   budget?: BudgetSettings;
   /** Every limit from the status model (`computeStatus(...).limits`), one gauge each; default: the snapshot's caps and Codex windows. */
   limits?: readonly Limit[];

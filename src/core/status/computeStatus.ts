@@ -7,7 +7,7 @@ import type { CodexCredits, CodexRateLimit } from '../codexRateLimits';
 import type { PriceTable } from '../pricing';
 import { sessionRoutingOf, type SessionRouting, type SessionRoutingInputs } from '../routing/sessionRouting';
 import type { BudgetSettings } from '../settings';
-import { computeStatusSnapshot, type BudgetLevel, type StatusSnapshot } from '../snapshot';
+import { computeEstimatedSpend, type BudgetLevel, type EstimatedSpend } from './estimatedSpend';
 import type { UsageEvent } from '../usageEvent';
 import { levelOf, limitsOfCaps, limitsOfCodex, limitsOfCodexCredits, limitsOfPlanWindows, limitsOfReadings, tightestLimit, type Limit, type PlanWindowInput } from './limit';
 
@@ -27,7 +27,7 @@ export interface StatusInputs {
   /** Codex credits from its rollouts (default: none). */
   codexCredits?: CodexCredits;
   /** The totals for these same events and `nowMs` when the caller already has them (the editor's scan). */
-  snapshot?: StatusSnapshot;
+  snapshot?: EstimatedSpend;
   /** Tiers, hint setting and the agent's retry phrases for the session in progress; without it, no routing part. */
   routing?: Omit<SessionRoutingInputs, 'priceOf'>;
 }
@@ -36,7 +36,7 @@ export interface StatusInputs {
 export interface Status {
   nowMs: number;
   /** Spend today / this week / this month, the live 5-hour block, local caps as budgets. */
-  snapshot: StatusSnapshot;
+  snapshot: EstimatedSpend;
   /** Every limit in force, local caps first, then endpoints, then official windows. */
   limits: Limit[];
   /** The limit closest to stopping the user (`tightestLimit`). */
@@ -60,7 +60,7 @@ export function readingsWithLocalSpend(readings: readonly BudgetReading[], event
 /** The status at `nowMs`: totals, every limit with origin and pace, the tightest one and its level. */
 export function computeStatus(input: StatusInputs): Status {
   const { nowMs, budget } = input;
-  const snapshot = input.snapshot ?? computeStatusSnapshot(input.events, {
+  const snapshot = input.snapshot ?? computeEstimatedSpend(input.events, {
     prices: input.prices, calendar: input.calendar, nowMs, budget, officialLimits: [...(input.codexLimits ?? [])],
   });
   const limits = [
@@ -76,7 +76,7 @@ export function computeStatus(input: StatusInputs): Status {
 
 /** The tightest limit and its level; a local cap keeps the snapshot's level (same thresholds, 'idle' without events). */
 export function tightestOf(
-  snapshot: Pick<StatusSnapshot, 'level'>,
+  snapshot: Pick<EstimatedSpend, 'level'>,
   limits: readonly Limit[],
   budget: Pick<BudgetSettings, 'warnAtPercent' | 'errorAtPercent'>,
 ): Pick<Status, 'tightest' | 'level'> {

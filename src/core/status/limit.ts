@@ -5,7 +5,7 @@
 import { completeAmounts, type BudgetReading } from '../budgetReading';
 import type { PeriodKind } from '../calendar';
 import type { CodexCredits, CodexRateLimit } from '../codexRateLimits';
-import type { BudgetLevel, BudgetState } from '../snapshot';
+import type { BudgetLevel, BudgetState } from './estimatedSpend';
 import { projectOverrun, type ThresholdInput } from '../thresholds';
 
 /** Where a limit's numbers come from: our own estimate from the logs, a budget endpoint, or the provider's plan. */

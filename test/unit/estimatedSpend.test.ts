@@ -4,7 +4,7 @@ import { PriceTable } from '../../src/core/pricing';
 import { blocksReport, usageBlocks } from '../../src/core/reports';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { englishUsd, formatTokens } from '../../src/core/format';
-import { computeStatusSnapshot, type StatusSnapshot } from '../../src/core/snapshot';
+import { computeEstimatedSpend, type EstimatedSpend } from '../../src/core/status/estimatedSpend';
 import type { UsageEvent } from '../../src/core/usageEvent';
 
 const prices = new PriceTable();
@@ -17,18 +17,18 @@ function request(at: string, usd: number, sessionId = 's1'): UsageEvent {
 
 const budget = (values: object) => budgetSettingsSchema.parse(values);
 /** What the status bar shows from the logs alone: the icon `src/ui` adds, then the formatter's line. */
-const barText = (s: StatusSnapshot) => `$(${englishUsd.statusIcon({ snapshot: s, level: s.level })}) ${englishUsd.statusText(s.today, s.tightest)}`;
+const barText = (s: EstimatedSpend) => `$(${englishUsd.statusIcon({ snapshot: s, level: s.level })}) ${englishUsd.statusText(s.today, s.tightest)}`;
 
-describe('status snapshot', () => {
+describe('estimated spend (the status from the logs alone)', () => {
   it('shows today\'s spend and tokens without a cap', () => {
-    const s = computeStatusSnapshot([request('2026-11-24T09:00:00Z', 12.4), request('2026-11-23T09:00:00Z', 5)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({}) });
+    const s = computeEstimatedSpend([request('2026-11-24T09:00:00Z', 12.4), request('2026-11-23T09:00:00Z', 5)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({}) });
     assert.equal(barText(s), `$(pulse) $12.40 today · ${formatTokens(Math.round((12.4 / 15) * 1e6))} tok`);
     assert.equal(s.week.totalCost.toFixed(2), '17.40');
     assert.equal(s.level, 'ok');
   });
 
   it('shows what is left of a daily cap and turns to warning at 80% and error at 95%', () => {
-    const at = (spent: number) => computeStatusSnapshot([request('2026-11-24T09:00:00Z', spent)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({ dailyUsd: 50 }) });
+    const at = (spent: number) => computeEstimatedSpend([request('2026-11-24T09:00:00Z', spent)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({ dailyUsd: 50 }) });
     const textAt = (spent: number) => barText(at(spent));
     assert.equal(textAt(12.4), '$(pulse) $37.60 left of $50 today');
     assert.equal(at(39.9).level, 'ok');
@@ -40,7 +40,7 @@ describe('status snapshot', () => {
 
   it('projects when a monthly cap runs out at the current rate, and picks the tightest cap', () => {
     const events = [request('2026-11-02T09:00:00Z', 100), request('2026-11-09T09:00:00Z', 100)];
-    const s = computeStatusSnapshot(events, { prices, calendar, nowMs: Date.parse('2026-11-11T00:00:00Z'), budget: budget({ monthlyUsd: 300, dailyUsd: 1000 }) });
+    const s = computeEstimatedSpend(events, { prices, calendar, nowMs: Date.parse('2026-11-11T00:00:00Z'), budget: budget({ monthlyUsd: 300, dailyUsd: 1000 }) });
     const monthly = s.budgets.find((b) => b.period === 'month')!;
     // $200 in 10 days = $20/day; $100 left → 5 more days.
     assert.equal(Math.round(monthly.projectedExhaustMs! / 60_000), Date.parse('2026-11-16T00:00:00Z') / 60_000);
@@ -49,7 +49,7 @@ describe('status snapshot', () => {
 
   it('finds the active 5-hour block and its burn rate', () => {
     const events = [request('2026-11-24T08:10:00Z', 3), request('2026-11-24T09:40:00Z', 3)];
-    const s = computeStatusSnapshot(events, { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({}) });
+    const s = computeEstimatedSpend(events, { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budget({}) });
     assert.equal(new Date(s.block!.startMs).toISOString(), '2026-11-24T08:00:00.000Z');
     assert.equal(new Date(s.block!.endMs).toISOString(), '2026-11-24T13:00:00.000Z');
     assert.equal(s.block!.usdPerHour.toFixed(2), '3.00');

@@ -1,9 +1,9 @@
-import { periodAt, type Calendar, type PeriodKind } from './calendar';
-import type { CodexRateLimit } from './codexRateLimits';
-import type { PriceTable } from './pricing';
-import { addEvent, blockBurnRate, emptyTotals, usageBlocks, type UsageTotals } from './reports';
-import type { BudgetSettings } from './settings';
-import { totalTokensOf, type UsageEvent } from './usageEvent';
+import { periodAt, type Calendar, type PeriodKind } from '../calendar';
+import type { CodexRateLimit } from '../codexRateLimits';
+import type { PriceTable } from '../pricing';
+import { addEvent, blockBurnRate, emptyTotals, usageBlocks, type UsageTotals } from '../reports';
+import type { BudgetSettings } from '../settings';
+import { totalTokensOf, type UsageEvent } from '../usageEvent';
 
 export type BudgetLevel = 'ok' | 'warning' | 'error' | 'exceeded';
 
@@ -40,7 +40,7 @@ export interface BlockState {
 }
 
 /** Everything the status bar, its tooltip and `tokenmeter status --json` show. */
-export interface StatusSnapshot {
+export interface EstimatedSpend {
   nowMs: number;
   timeZone: string;
   /** Every number here is computed from local logs and prices, not reported by a provider. */
@@ -68,17 +68,17 @@ function levelOf(fraction: number, budget: BudgetSettings): BudgetLevel {
 
 const levelRank: Record<BudgetLevel, number> = { ok: 0, warning: 1, error: 2, exceeded: 3 };
 
-/**
- * The status bar's numbers at `nowMs`: spend today / this week / this month, the
- * current 5-hour block with its burn rate, and each configured cap with a projection.
- */
-/** How far back a status snapshot reads (ms): day, week and month, whatever the reset day, all start within it. */
+/** How far back the estimated spend reads (ms): day, week and month, whatever the reset day, all start within it. */
 export const statusWindowMs = 33 * 86_400_000;
 
-export function computeStatusSnapshot(
+/**
+ * The status bar's numbers from the logs alone at `nowMs` (origin: estimated): spend today / this week / this month,
+ * the current 5-hour block with its burn rate, and each configured cap with a projection.
+ */
+export function computeEstimatedSpend(
   events: readonly UsageEvent[],
   options: { prices: PriceTable; calendar: Calendar; nowMs: number; budget: BudgetSettings; officialLimits?: CodexRateLimit[] },
-): StatusSnapshot {
+): EstimatedSpend {
   const { prices, calendar, nowMs, budget } = options;
   const periodOptions = { weekStartsOn: budget.weekStartsOn, resetDayOfMonth: budget.resetDayOfMonth };
   const day = periodAt(calendar, 'day', nowMs);
@@ -162,6 +162,3 @@ export function computeStatusSnapshot(
     requestCount: events.length,
   };
 }
-
-// Kept for files other helpers are editing today (cli/estimate.ts, core/routingReport.ts); new code imports them from './format'.
-export { formatTokens, formatUsd } from './format';
