@@ -43,6 +43,14 @@ export class Ledger {
   private readonly names: string[] = [];
   private nameIndex: Map<string, number> | undefined = new Map();
   private cached: { version: number; events: WeakRef<UsageEvent[]> } | undefined;
+  /** Reads a restored index's key hashes alone (see restore), so that a new usage does not read every row. */
+  private readKeys: (() => Uint32Array) | undefined;
+  /** Key hashes of rows appended to a restored ledger before its keys were read (from a delta, see applyChanges). */
+  private tailHashes: number[] = [];
+  /** New contents of rows before `firstRow` (from a delta), applied when those rows are read. */
+  private readonly pendingOverrides = new Map<number, Float64Array>();
+  /** The saved index that `changes` are relative to: its rows, its names, and its rows merged into since. */
+  private deltaBase: { rowCount: number; nameCount: number; touched: Set<number> } | undefined;
   /** Increases on every change, so views can tell whether to recompute. */
   version = 0;
   duplicateCount = 0;
@@ -80,6 +88,8 @@ export class Ledger {
       const at = this.locate(i);
       if (this.buffer[at + 1] >= startMs) out.push(decodeRow(this.buffer, at, this.names));
     }
+    // Older rows not read yet, but changed by a delta: a fuller snapshot may have moved one into the window.
+    for (const row of this.pendingOverrides.values()) if (row[1] >= startMs) out.push(decodeRow(row, 0, this.names));
     return out;
   }
 
@@ -121,8 +131,8 @@ export class Ledger {
   /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
   add({ event, dedupKey }: ParsedUsage, fileMtimeMs = 0): void {
     this.version++;
-    // A new request must be checked against every key, and may merge into any row.
-    this.readOlderNow();
+    // A new request must be checked against every key (and reads the older rows only if it merges into one).
+    this.ensureKeys();
     let hi = 0;
     let lo = 0;
     if (dedupKey !== undefined) {
@@ -266,6 +276,7 @@ export class Ledger {
       }
     }
     return {
+      identity: !order && strings.length === this.names.length && strings.every((name, i) => name === this.names[i]),
       strings,
       duplicateCount: this.duplicateCount,
       rowCount: count,
@@ -346,6 +357,8 @@ export class Ledger {
     ledger.olderBeforeMs = firstRow === 0 ? -Infinity : part.olderBeforeMs;
     ledger.keyHashes = undefined;
     ledger.older = part.readOlder;
+    ledger.readKeys = part.readKeyHashes;
+    ledger.deltaBase = { rowCount, nameCount: strings.length, touched: new Set() };
     if (firstRow === 0) ledger.supplyOlder(part.readOlder());
     ledger.duplicateCount = checkCount(Number(part.duplicateCount));
     return ledger;
@@ -359,16 +372,127 @@ export class Ledger {
     if (!(rows instanceof Float64Array) || rows.length !== this.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
     checkRows(rows, this.names.length);
     if (this.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs) throw new Error('damaged ledger order');
-    if (!(keyHashes instanceof Uint32Array) || keyHashes.length !== this.restoredCount * 2) throw new Error('damaged ledger keys');
+    if (!this.keyHashes) this.installKeys(keyHashes);
+    for (const [row, values] of this.pendingOverrides) rows.set(values, row * fieldsPerRow);
+    this.pendingOverrides.clear();
     this.olderRows = rows;
     this.olderBeforeMs = -Infinity;
-    this.keyHashes = keyHashes;
-    this.creditMtimeMs = new Float64Array(this.restoredCount);
+  }
+
+  private ensureKeys(): void {
+    if (this.keyHashes) return;
+    const readKeys = this.readKeys;
+    this.readKeys = undefined;
+    if (readKeys) this.installKeys(readKeys());
+    else this.readOlderNow();
+  }
+
+  /** Indexes the key hashes of the restored rows (and of rows a delta appended). */
+  private installKeys(restored: Uint32Array): void {
+    if (!(restored instanceof Uint32Array) || restored.length !== this.restoredCount * 2) throw new Error('damaged ledger keys');
+    this.readKeys = undefined;
+    const hashes = new Uint32Array(Math.max(this.count * 2, 1024));
+    hashes.set(restored);
+    hashes.set(this.tailHashes, restored.length);
+    this.tailHashes = [];
+    this.keyHashes = hashes;
+    this.creditMtimeMs = new Float64Array(Math.max(this.count, 1024));
     let keyed = 0;
-    for (let row = 0; row < this.restoredCount; row++) if (keyHashes[row * 2] !== 0 || keyHashes[row * 2 + 1] !== 0) keyed++;
+    for (let row = 0; row < this.count; row++) if (hashes[row * 2] !== 0 || hashes[row * 2 + 1] !== 0) keyed++;
     let size = 1024;
     while (size < keyed * 2) size *= 2;
     this.rebuildTable(size);
+  }
+
+  /**
+   * What changed since the index this ledger was restored from (or last saved as, see savedAsBase): the rows
+   * added, the rows merged into, and the names they brought. Undefined when there is no such index.
+   */
+  changes(): LedgerChanges | undefined {
+    const base = this.deltaBase;
+    if (!base) return undefined;
+    const added = this.count - base.rowCount;
+    const rows = new Float64Array(added * fieldsPerRow);
+    const keyHashes = new Uint32Array(added * 2);
+    for (let k = 0; k < added; k++) {
+      const row = base.rowCount + k;
+      const at = this.locate(row);
+      rows.set(this.buffer.subarray(at, at + fieldsPerRow), k * fieldsPerRow);
+      if (this.keyHashes) {
+        keyHashes[k * 2] = this.keyHashes[row * 2];
+        keyHashes[k * 2 + 1] = this.keyHashes[row * 2 + 1];
+      } else {
+        keyHashes[k * 2] = this.tailHashes[(row - this.restoredCount) * 2];
+        keyHashes[k * 2 + 1] = this.tailHashes[(row - this.restoredCount) * 2 + 1];
+      }
+    }
+    const touched = [...base.touched].sort((a, b) => a - b);
+    const overrideRows = new Float64Array(touched.length * fieldsPerRow);
+    touched.forEach((row, k) => {
+      const pending = this.pendingOverrides.get(row);
+      if (pending) overrideRows.set(pending, k * fieldsPerRow);
+      else {
+        const at = this.locate(row);
+        overrideRows.set(this.buffer.subarray(at, at + fieldsPerRow), k * fieldsPerRow);
+      }
+    });
+    return { baseRowCount: base.rowCount, strings: this.names.slice(base.nameCount), rows, keyHashes, overrideAt: Float64Array.from(touched), overrideRows, duplicateCount: this.duplicateCount };
+  }
+
+  /**
+   * Applies `changes()` of a ledger saved from the same index, right after restoring it. Checks everything
+   * first and throws on anything damaged or foreign, leaving the ledger as it was.
+   */
+  applyChanges(changes: LedgerChanges): void {
+    const base = this.deltaBase;
+    const { strings, rows, keyHashes, overrideAt, overrideRows } = changes;
+    if (!base || base.touched.size > 0 || this.count !== base.rowCount || changes.baseRowCount !== base.rowCount || this.restoredCount !== base.rowCount) throw new Error('foreign ledger changes');
+    if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string')) throw new Error('damaged ledger names');
+    if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0 || !(keyHashes instanceof Uint32Array) || keyHashes.length !== (rows.length / fieldsPerRow) * 2) throw new Error('damaged ledger rows');
+    if (!(overrideAt instanceof Float64Array) || !(overrideRows instanceof Float64Array) || overrideRows.length !== overrideAt.length * fieldsPerRow) throw new Error('damaged ledger rows');
+    const nameCount = this.names.length + strings.length;
+    checkRows(rows, nameCount, false);
+    checkRows(overrideRows, nameCount, false);
+    let previous = -1;
+    for (const row of overrideAt) {
+      if (!(Number.isInteger(row) && row > previous && row < base.rowCount)) throw new Error('damaged ledger rows');
+      previous = row;
+    }
+    const duplicateCount = checkCount(Number(changes.duplicateCount));
+    this.names.push(...strings);
+    this.nameIndex = undefined;
+    overrideAt.forEach((row, k) => {
+      const values = overrideRows.slice(k * fieldsPerRow, (k + 1) * fieldsPerRow);
+      base.touched.add(row);
+      if (row >= this.firstRow) this.newestRows.set(values, (row - this.firstRow) * fieldsPerRow);
+      else if (this.olderRows) this.olderRows.set(values, row * fieldsPerRow);
+      else this.pendingOverrides.set(row, values);
+    });
+    for (let k = 0; k < rows.length / fieldsPerRow; k++) {
+      const row = this.count;
+      const local = row - this.restoredCount;
+      if ((local & (chunkRows - 1)) === 0 && local >>> chunkShift === this.chunks.length) this.chunks.push(new Float64Array(chunkRows * fieldsPerRow));
+      this.chunks[local >>> chunkShift].set(rows.subarray(k * fieldsPerRow, (k + 1) * fieldsPerRow), (local & (chunkRows - 1)) * fieldsPerRow);
+      this.count++;
+      const hi = keyHashes[k * 2];
+      const lo = keyHashes[k * 2 + 1];
+      if (!this.keyHashes) {
+        this.tailHashes.push(hi, lo);
+        continue;
+      }
+      if (this.creditMtimeMs.length < this.count) this.creditMtimeMs = grown(this.creditMtimeMs, this.count);
+      if (this.keyHashes.length < this.count * 2) this.keyHashes = grown(this.keyHashes, this.count * 2);
+      this.keyHashes[row * 2] = hi;
+      this.keyHashes[row * 2 + 1] = lo;
+      if (hi !== 0 || lo !== 0) this.insert(row, lo);
+    }
+    this.duplicateCount = duplicateCount;
+    this.version++;
+  }
+
+  /** The ledger was just saved whole, row for row (`parts().identity`): later changes are relative to that save. */
+  savedAsBase(): void {
+    this.deltaBase = { rowCount: this.count, nameCount: this.names.length, touched: new Set() };
   }
 
   /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
@@ -386,6 +510,7 @@ export class Ledger {
   }
 
   private merge(row: number, seen: UsageEvent, fileMtimeMs: number): void {
+    if (this.deltaBase && row < this.deltaBase.rowCount) this.deltaBase.touched.add(row);
     const at = this.locate(row);
     const rows = this.buffer;
     const creditMtimeMs = this.creditMtimeMs[row];
@@ -465,7 +590,7 @@ function creditsBeforeRow(a: UsageEvent, rows: Float64Array, at: number, names: 
 }
 
 /** Throws unless every row has a known source, names in range, counts that are counts, and times in order. */
-function checkRows(rows: Float64Array, nameCount: number): void {
+function checkRows(rows: Float64Array, nameCount: number, ordered = true): void {
   let previousMs = -Infinity;
   for (let at = 0; at < rows.length; at += fieldsPerRow) {
     const source = rows[at];
@@ -477,7 +602,7 @@ function checkRows(rows: Float64Array, nameCount: number): void {
     const timeMs = rows[at + 1];
     // `!(x >= 0)` is also true for NaN; Infinity is caught by the finite sum below.
     if (!(timeMs >= 0)) throw new Error('damaged ledger count');
-    if (timeMs < previousMs) throw new Error('damaged ledger order');
+    if (ordered && timeMs < previousMs) throw new Error('damaged ledger order');
     previousMs = timeMs;
     let sum = timeMs + rows[at + 12];
     for (let f = 6; f <= 10; f++) {
@@ -593,6 +718,23 @@ export interface RestoredLedger {
   olderBeforeMs: number;
   newestRows: Float64Array;
   readOlder: () => OlderRows;
+  /** Reads the key hashes alone (`OlderRows.keyHashes`): a new usage then reads no older row it does not merge into. */
+  readKeyHashes?: () => Uint32Array;
+}
+
+/** What changed since a saved index (see Ledger.changes): small, so that saving it costs what is new. */
+export interface LedgerChanges {
+  /** Rows of the index these changes apply to. */
+  baseRowCount: number;
+  /** Names after the index's own. */
+  strings: string[];
+  /** Rows added since, in ledger order (not sorted), and their key hashes. */
+  rows: Float64Array;
+  keyHashes: Uint32Array;
+  /** Rows of the index merged into since (ascending row numbers), with their contents now. */
+  overrideAt: Float64Array;
+  overrideRows: Float64Array;
+  duplicateCount: number;
 }
 
 export interface SerializedLedger {
@@ -609,6 +751,8 @@ export interface SerializedLedger {
 
 /** `SerializedLedger` in pieces of rows, to write one after another (see Ledger.parts). */
 export interface LedgerParts {
+  /** Rows and names in the ledger's own order: a ledger restored from these parts has the same row numbers. */
+  identity: boolean;
   strings: string[];
   duplicateCount: number;
   rowCount: number;

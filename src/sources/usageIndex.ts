@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { close, closeSync, fstat, fstatSync, open, openSync, promises as fs, read, readSync } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, open, openSync, promises as fs, read, readFileSync, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fieldsPerRow, Ledger, type OlderRows } from '../core/ledger';
+import { fieldsPerRow, Ledger, type LedgerChanges, type OlderRows } from '../core/ledger';
 import type { LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';
@@ -38,7 +38,35 @@ interface IndexHeader {
   /** Folder times of the last full pass, for warm passes (see warmWalk.ts); absent in older indexes. */
   walk?: FolderTimes;
   ledger: { strings: string[]; duplicateCount: number; rowCount: number };
+  /** Names this file for its delta (see DeltaHeader). */
+  baseId: string;
 }
+
+/**
+ * The delta beside an index (`<index>.delta`): what changed since that index was written, so that a warm run
+ * with a little new usage writes the little, not the whole history again (see saveIndex). The header line
+ * (padded like the index's), then the added rows (Float64), their key hashes (two uint32 each), the numbers of
+ * the index's rows merged into (Float64) and those rows now. It holds the cursors, tally and folder times in
+ * force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
+ * has the index alone: older, but whole, and the next pass reads the rest again).
+ */
+interface DeltaHeader {
+  format: 'tokenmeter-index-delta';
+  layout: number;
+  parserVersion: number;
+  byteOrder: 'LE' | 'BE';
+  baseId: string;
+  savedAtMs: number;
+  cursors: FileCursor[];
+  tally: LineTally;
+  walk?: FolderTimes;
+  ledger: { baseRowCount: number; strings: string[]; duplicateCount: number; rowCount: number; overrideCount: number };
+}
+
+/** Which index a ledger was read from or last saved whole to, for its next save (a delta, if small). */
+const bases = new WeakMap<Ledger, { file: string; baseId: string }>();
+
+export const deltaPathOf = (file: string): string => `${file}.delta`;
 
 /** One index per set of log folders, shared by every VS Code window and the CLI. */
 export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, boolean>, env: NodeJS.ProcessEnv = process.env): string {
@@ -126,6 +154,16 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
         finish();
       }
     };
+    const readKeyHashes = (): Uint32Array => {
+      readers++;
+      try {
+        const keyHashes = new Uint32Array(sizes.rowCount * 2);
+        readFullySync(handle, bytesOf(keyHashes), hashesStart);
+        return keyHashes;
+      } finally {
+        finish();
+      }
+    };
     const newestRows = numbers(rowsStart + firstRow * rowBytes, hashesStart);
     await read(bytesOf(newestRows), rowsStart + firstRow * rowBytes);
     // Every row wanted: the keys now too, without blocking when async.
@@ -138,13 +176,25 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       olderBeforeMs: options.sinceMs ?? -Infinity,
       newestRows,
       readOlder: everything ? () => everything : readOlder,
+      readKeyHashes: everything ? undefined : readKeyHashes,
     });
     if (firstRow > 0) {
       keepOpen = true;
       olderParts.set(ledger, { read: readOlderAsync });
     }
-    scanner.restore(ledger, header.cursors, saneFolderTimes(header.walk));
-    const t = header.tally;
+    if (typeof header.baseId === 'string') bases.set(ledger, { file, baseId: header.baseId });
+    const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync) : undefined;
+    let state: Pick<IndexHeader, 'cursors' | 'tally' | 'walk'> = header;
+    if (delta) {
+      try {
+        ledger.applyChanges(delta.changes);
+        state = delta.header;
+      } catch {
+        // A damaged delta changed nothing (applyChanges checks first): the index alone is whole.
+      }
+    }
+    scanner.restore(ledger, state.cursors, saneFolderTimes(state.walk));
+    const t = state.tally;
     if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
       scanner.stats.tally = { lines: t.lines, usageLines: t.usageLines, malformedLines: t.malformedLines };
     }
@@ -167,6 +217,32 @@ export async function loadOlderRows(scanner: UsageScanner): Promise<void> {
   if (part && ledger.needsOlder()) {
     const older = await part.read();
     if (ledger.needsOlder()) ledger.supplyOlder(older);
+  }
+}
+
+/** The delta of the index `baseId` (see DeltaHeader), or undefined when there is none for it or it is unusable. */
+async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean): Promise<{ header: DeltaHeader; changes: LedgerChanges } | undefined> {
+  try {
+    const bytes = sync ? readFileSync(file) : await fs.readFile(file);
+    const end = bytes.indexOf(0x0a);
+    if (end === -1 || (end + 1) % 8 !== 0) return undefined;
+    const header = JSON.parse(bytes.toString('utf8', 0, end)) as DeltaHeader;
+    if (header?.format !== 'tokenmeter-index-delta' || header.layout !== indexLayout || header.parserVersion !== parserVersion || header.byteOrder !== os.endianness()) return undefined;
+    if (header.baseId !== baseId || !Array.isArray(header.cursors) || !header.cursors.every(isSaneCursor)) return undefined;
+    const sizes = header.ledger;
+    if (typeof sizes !== 'object' || sizes === null || sizes.baseRowCount !== baseRowCount || ![sizes.rowCount, sizes.overrideCount].every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+    const rowBytes = fieldsPerRow * 8;
+    let at = end + 1;
+    // Copied out of the file's bytes, so that each array is aligned.
+    const take = (length: number) => bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + (at += length));
+    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) !== bytes.length) return undefined;
+    const rows = new Float64Array(take(sizes.rowCount * rowBytes));
+    const keyHashes = new Uint32Array(take(sizes.rowCount * 8));
+    const overrideAt = new Float64Array(take(sizes.overrideCount * 8));
+    const overrideRows = new Float64Array(take(sizes.overrideCount * rowBytes));
+    return { header, changes: { baseRowCount, strings: sizes.strings, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows } };
+  } catch {
+    return undefined;
   }
 }
 
@@ -242,8 +318,17 @@ function isSaneCursor(c: FileCursor): boolean {
  */
 export async function saveIndex(file: string, scanner: UsageScanner): Promise<void> {
   const ledger = scanner.ledger;
+  const base = bases.get(ledger);
+  const changes = base?.file === file ? ledger.changes() : undefined;
+  // A little new usage on a long history: the delta alone (rewritten whole each time), until it grows to an
+  // eighth of the index; then the index is written again, delta included.
+  if (base && changes && changes.rows.length / fieldsPerRow + changes.overrideAt.length <= Math.max(4096, changes.baseRowCount / 8)) {
+    await saveDelta(file, base.baseId, changes, scanner);
+    return;
+  }
   const versionBefore = ledger.version;
   const parts = ledger.parts();
+  const baseId = randomBytes(8).toString('hex');
   const header: IndexHeader = {
     format: 'tokenmeter-index',
     layout: indexLayout,
@@ -254,23 +339,16 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     tally: scanner.stats.tally,
     walk: scanner.folderTimes,
     ledger: { strings: parts.strings, duplicateCount: parts.duplicateCount, rowCount: parts.rowCount },
+    baseId,
   };
-  // JSON.stringify escapes every line break inside strings, so the header is exactly one line;
-  // spaces pad it so that the rows after it start 8-byte aligned.
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const padded = Buffer.alloc(Math.ceil((headerBytes.length + 1) / 8) * 8, 0x20);
-  headerBytes.copy(padded);
-  padded[padded.length - 1] = 0x0a;
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = await tempFileFor(file);
   try {
     // Rows go out a piece at a time (a second copy of every row would double the ledger's memory while saving).
     const handle = await fs.open(temp, 'w');
     try {
-      const bytes = (piece: Float64Array | Uint32Array) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-      await handle.write(padded);
-      for (const piece of parts.rows()) await handle.write(bytes(piece));
-      for (const piece of parts.keyHashes()) await handle.write(bytes(piece));
+      await handle.write(headerLine(header));
+      for (const piece of parts.rows()) await handle.write(bytesOf(piece));
+      for (const piece of parts.keyHashes()) await handle.write(bytesOf(piece));
     } finally {
       await handle.close();
     }
@@ -285,9 +363,60 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     await fs.rm(temp, { force: true });
     throw error;
   }
+  // Later saves can be deltas of this index if its row numbers are the ledger's.
+  if (parts.identity) {
+    ledger.savedAsBase();
+    bases.set(ledger, { file, baseId });
+  } else bases.delete(ledger);
+  // The old delta names the old index: harmless, but it is litter now.
+  await fs.rm(deltaPathOf(file), { force: true });
   await removeStrayTempFiles(file);
   // Earlier versions kept a JSON index under the same name; it can never be read again.
   if (file.endsWith('.bin')) await fs.rm(`${file.slice(0, -4)}.json`, { force: true });
+}
+
+async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<void> {
+  const header: DeltaHeader = {
+    format: 'tokenmeter-index-delta',
+    layout: indexLayout,
+    parserVersion,
+    byteOrder: os.endianness(),
+    baseId,
+    savedAtMs: Date.now(),
+    cursors: scanner.fileCursors(),
+    tally: scanner.stats.tally,
+    walk: scanner.folderTimes,
+    ledger: { baseRowCount: changes.baseRowCount, strings: changes.strings, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
+  };
+  const delta = deltaPathOf(file);
+  const temp = await tempFileFor(delta);
+  try {
+    await fs.writeFile(temp, [headerLine(header), bytesOf(changes.rows), bytesOf(changes.keyHashes), bytesOf(changes.overrideAt), bytesOf(changes.overrideRows)]);
+    await fs.rename(temp, delta);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await removeStrayTempFiles(delta);
+}
+
+/**
+ * JSON.stringify escapes every line break inside strings, so the header is exactly one line;
+ * spaces pad it so that the numbers after it start 8-byte aligned.
+ */
+function headerLine(header: IndexHeader | DeltaHeader): Buffer {
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const padded = Buffer.alloc(Math.ceil((headerBytes.length + 1) / 8) * 8, 0x20);
+  headerBytes.copy(padded);
+  padded[padded.length - 1] = 0x0a;
+  return padded;
+}
+
+const bytesOf = (piece: Float64Array | Uint32Array) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+
+async function tempFileFor(file: string): Promise<string> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  return `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
 /**

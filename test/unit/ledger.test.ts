@@ -87,6 +87,51 @@ describe('ledger', () => {
     );
   });
 
+  it('restored, then given the changes another reader saved (new rows, merges into old rows), equals that reader\'s ledger', () => {
+    fc.assert(
+      fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), (before, after, splitMs, sinceMs) => {
+        const original = new Ledger();
+        for (const file of before) for (const r of file.records) original.add(usageOf(r), file.mtimeMs);
+        const saved = original.serialize();
+        const rowCount = saved.rows.length / fieldsPerRow;
+        let firstRow = 0;
+        while (firstRow < rowCount && saved.rows[firstRow * fieldsPerRow + 1] < splitMs) firstRow++;
+        const restore = () => Ledger.restore({
+          strings: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
+          newestRows: saved.rows.slice(firstRow * fieldsPerRow),
+          readOlder: () => ({ rows: saved.rows.slice(0, firstRow * fieldsPerRow), keyHashes: saved.keyHashes }),
+          readKeyHashes: () => saved.keyHashes.slice(),
+        });
+        const writer = restore();
+        const whole = Ledger.deserialize({ ...saved, rows: saved.rows.slice(), keyHashes: saved.keyHashes.slice() });
+        for (const file of after) for (const r of file.records) {
+          writer.add(usageOf(r), 10 + file.mtimeMs);
+          whole.add(usageOf(r), 10 + file.mtimeMs);
+        }
+        const reader = restore();
+        reader.applyChanges(writer.changes()!);
+        const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
+        const windowMs = Math.max(splitMs, sinceMs);
+        assert.deepEqual(keyed(reader.eventsSince(windowMs)), keyed(whole.events().filter((e) => e.timestampMs >= windowMs)));
+        assert.equal(reader.size, whole.size);
+        assert.equal(reader.duplicateCount, whole.duplicateCount);
+        // Changes of changes: saved again by the reader after more records, read by a third.
+        for (const file of after) for (const r of file.records) {
+          reader.add(usageOf({ ...r, output: r.output + 1 }), 20 + file.mtimeMs);
+          whole.add(usageOf({ ...r, output: r.output + 1 }), 20 + file.mtimeMs);
+        }
+        const third = restore();
+        third.applyChanges(reader.changes()!);
+        assert.deepEqual(keyed(third.eventsSince(sinceMs)), keyed(whole.events().filter((e) => e.timestampMs >= sinceMs)));
+        assert.deepEqual(keyed(third.events()), keyed(whole.events()));
+        assert.deepEqual(keyed(reader.events()), keyed(whole.events()));
+        const changes = reader.changes()!;
+        if (changes.rows.length + changes.overrideAt.length > 0) assert.throws(() => third.applyChanges(changes), /foreign/);
+      }),
+      { numRuns: runs },
+    );
+  });
+
   it('refuses damaged older rows when they are read, not before', () => {
     const ledger = new Ledger();
     for (const time of [1, 3, 5]) ledger.add(usageOf({ key: String(time), session: 's1', time, output: 1, input: 1 }));

@@ -1,11 +1,11 @@
 // The persisted index read in part: a warm status reads the header and the last month's rows only.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { fieldsPerRow } from '../../src/core/ledger';
-import { loadIndex, loadOlderRows, saveIndex } from '../../src/sources/usageIndex';
+import { deltaPathOf, loadIndex, loadOlderRows, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine } from '../helpers/logLines';
 
@@ -66,6 +66,75 @@ describe('usage index read from a time on (warm status)', () => {
     assert.equal(await part.refresh(), true);
     assert.equal(part.ledger.size, 91);
     assert.equal(part.ledger.events().filter((e) => e.outputTokens === 31).length, 1);
+  });
+
+  it('saves a little new usage as a delta beside the index, reading only the key hashes, and reads the two back as one', async () => {
+    const first = scanner('sync');
+    await first.refresh();
+    await saveIndex(indexPath, first);
+    const indexBytes = readFileSync(indexPath);
+    const sinceMs = nowMs - 33 * dayMs;
+    const project = path.join(claudeDir, 'projects', 'repo');
+    // New requests only: the older rows stay on disk, the index stays as it is.
+    appendFileSync(path.join(project, 'recent.jsonl'), line('today1', 0, 500) + '\n');
+    const warm = scanner('sync');
+    assert.ok(await loadIndex(indexPath, warm, { io: 'sync', sinceMs }));
+    assert.equal(await warm.refresh(), true);
+    await saveIndex(indexPath, warm);
+    assert.ok(warm.ledger.needsOlder(), 'no older row was read');
+    assert.ok(existsSync(deltaPathOf(indexPath)));
+    assert.ok(readFileSync(indexPath).equals(indexBytes), 'the index was not rewritten');
+    // Then a resumed session repeats an old request with a fuller snapshot (merged into an old row) and adds one.
+    writeFileSync(path.join(project, 'resumed.jsonl'), line('old30', 60, 99) + '\n' + line('today2', 0, 600) + '\n');
+    const again = scanner('sync');
+    assert.ok(await loadIndex(indexPath, again, { io: 'sync', sinceMs }));
+    assert.equal(again.ledger.size, 91);
+    assert.equal(await again.refresh(), true);
+    await saveIndex(indexPath, again);
+    assert.ok(readFileSync(indexPath).equals(indexBytes), 'the index was not rewritten');
+
+    const fresh = scanner('sync');
+    await fresh.refresh();
+    for (const io of ['sync', 'async'] as const) {
+      const next = scanner(io);
+      assert.ok(await loadIndex(indexPath, next, { io, sinceMs }));
+      assert.equal(next.ledger.size, fresh.ledger.size);
+      assert.equal(next.ledger.duplicateCount, fresh.ledger.duplicateCount);
+      assert.deepEqual(sorted(next.ledger.eventsSince(sinceMs)), sorted(fresh.ledger.events().filter((e) => e.timestampMs >= sinceMs)));
+      assert.equal(await next.refresh(), false, 'the delta\'s cursors are in force');
+      await loadOlderRows(next);
+      assert.deepEqual(sorted(next.ledger.events()), sorted(fresh.ledger.events()));
+    }
+    // A whole save replaces index and delta.
+    const whole = scanner('sync');
+    await whole.refresh();
+    await saveIndex(indexPath, whole);
+    assert.ok(!existsSync(deltaPathOf(indexPath)));
+  });
+
+  it('ignores a delta written for another index', async () => {
+    const first = scanner('sync');
+    await first.refresh();
+    await saveIndex(indexPath, first);
+    appendFileSync(path.join(claudeDir, 'projects', 'repo', 'recent.jsonl'), line('today1', 0, 500) + '\n');
+    const warm = scanner('sync');
+    assert.ok(await loadIndex(indexPath, warm, { io: 'sync' }));
+    await warm.refresh();
+    await saveIndex(indexPath, warm);
+    const delta = readFileSync(deltaPathOf(indexPath));
+    // Another writer saves a whole index (of the history before the new line), then the old delta reappears.
+    rmSync(path.join(claudeDir, 'projects', 'repo', 'recent.jsonl'));
+    writeFileSync(path.join(claudeDir, 'projects', 'repo', 'recent.jsonl'), Array.from({ length: 30 }, (_, i) => line(`new${i}`, 29 - i, i + 100)).join('\n') + '\n');
+    const other = scanner('sync');
+    await other.refresh();
+    await saveIndex(indexPath, other);
+    writeFileSync(deltaPathOf(indexPath) + '.x', delta);
+    renameSync(deltaPathOf(indexPath) + '.x', deltaPathOf(indexPath));
+    const next = scanner('sync');
+    assert.ok(await loadIndex(indexPath, next, { io: 'sync' }));
+    assert.equal(next.ledger.size, 90);
+    assert.deepEqual(sorted(next.ledger.events()), sorted(other.ledger.events()));
+    assert.ok(statSync(indexPath).size > 0);
   });
 
   it('refuses an index whose sizes do not fill the file, and one cut short', async () => {
