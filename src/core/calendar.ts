@@ -146,3 +146,15 @@ export function periodAt(calendar: Calendar, kind: PeriodKind, nowMs: number, op
     endMs: calendar.startOfLocalDay(endYear, endMonth, clampedDay(endYear, endMonth)),
   };
 }
+
+/**
+ * The UTC billing period containing nowMs for a cap that resets on `resetDayOfMonth` (1-28),
+ * as cost APIs bucket by UTC day. Returns [startMs, endMs).
+ */
+export function billingPeriodUtc(nowMs: number, resetDayOfMonth: number): { startMs: number; endMs: number } {
+  const d = new Date(nowMs);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const startMonth = d.getUTCDate() >= resetDayOfMonth ? m : m - 1;
+  return { startMs: Date.UTC(y, startMonth, resetDayOfMonth), endMs: Date.UTC(y, startMonth + 1, resetDayOfMonth) };
+}

@@ -4,7 +4,7 @@
  * serve it), a handful of output tokens, and the token counts the server reports for the cost line.
  * The key (optional: a local server needs none) goes only in the Authorization header.
  */
-import { redactSecrets } from '../core/budgetReading';
+import { redactSecrets } from '../core/redactSecrets';
 import { EndpointError, httpSend, serverMessage, type FetchImpl } from './endpoints/http';
 
 export interface JudgeEndpointConfig {

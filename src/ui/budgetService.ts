@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { redactSecrets, sourceNameOf, type BudgetReading, type EndpointSourceConfig, type PlanQuota } from '../core/budgetReading';
+import { redactSecrets } from '../core/redactSecrets';
+import { sourceNameOf, type EndpointSourceConfig } from '../core/endpointConfig';
+import type { BudgetReading, PlanQuota } from '../core/budgetReading';
 import { claudePlanQuotas, type StatusLineSnapshot } from '../core/claudeStatusLine';
 import { claudeWindowReadings, type WindowReading } from '../core/pacing';
 import type { PlanWindowInput } from '../core/status/limit';

@@ -4,7 +4,7 @@
 // last good value marked stale with the reason, back off, and recover; the key never leaves the origin.
 import { strict as assert } from 'node:assert';
 import type { Socket } from 'node:net';
-import type { EndpointSourceConfig } from '../../src/core/budgetReading';
+import type { EndpointSourceConfig } from '../../src/core/endpointConfig';
 import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import { BudgetPoller, EndpointError, fetchSourceReadings } from '../../src/sources/endpoints';
 import { closedPortUrl, selfSignedCert, sendJson, startHttp, startHttps, startRaw, type LocalServer } from '../helpers/faultServer';

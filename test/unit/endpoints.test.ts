@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { EndpointSourceConfig } from '../../src/core/budgetReading';
+import type { EndpointSourceConfig } from '../../src/core/endpointConfig';
 import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import { EndpointError, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
 import type { AdapterDeps } from '../../src/sources/endpoints/http';

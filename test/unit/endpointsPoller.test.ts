@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
-import {
-  fillBudgetTemplate,
-  redactSecrets,
-  withLocalSpend,
-  tightestBudget,
-  type BudgetReading,
-} from '../../src/core/budgetReading';
+import { fillBudgetTemplate } from '../../src/core/budgetTemplate';
+import { redactSecrets } from '../../src/core/redactSecrets';
+import { withLocalSpend, tightestBudget, type BudgetReading } from '../../src/core/budgetReading';
 import {
   BudgetPoller,
   FilePollCache,

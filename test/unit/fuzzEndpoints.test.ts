@@ -3,7 +3,8 @@
 // returns well-formed readings or throws an EndpointError, and never puts the key in a message.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import type { BudgetReading, EndpointSourceConfig } from '../../src/core/budgetReading';
+import type { BudgetReading } from '../../src/core/budgetReading';
+import type { EndpointSourceConfig } from '../../src/core/endpointConfig';
 import { budgetReadingSchema, endpointSourceConfigSchema } from '../../src/core/budgetReadingSchema';
 import { EndpointError, fetchCopilotQuota, fetchSourceReadings } from '../../src/sources/endpoints';
 import { fixture } from '../fixtures/endpoints/server';

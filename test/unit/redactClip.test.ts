@@ -1,6 +1,6 @@
 // Issue 17 item 1: a key echoed by a server must not survive redaction when the message is clipped.
 import { strict as assert } from 'node:assert';
-import { redactSecrets } from '../../src/core/budgetReading';
+import { redactSecrets } from '../../src/core/redactSecrets';
 import { assertNoKeyPrefix, KEY } from '../helpers/hostile';
 import { ensureOk, EndpointError, serverMessage, type HttpResult } from '../../src/sources/endpoints/http';
 

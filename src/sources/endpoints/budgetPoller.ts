@@ -1,4 +1,5 @@
-import { sourceNameOf, type BudgetReading, type EndpointSourceConfig } from '../../core/budgetReading';
+import { sourceNameOf, type EndpointSourceConfig } from '../../core/endpointConfig';
+import type { BudgetReading } from '../../core/budgetReading';
 import { EndpointError, type EndpointErrorKind, type FetchImpl } from './http';
 import { defaultScope, describeError, fetchSourceReadings } from './fetchSource';
 import { pollCacheKey, type PollCache } from './sharedPollCache';

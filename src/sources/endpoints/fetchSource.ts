@@ -1,9 +1,6 @@
-import {
-  redactSecrets,
-  sourceTypeLabel,
-  type BudgetReading,
-  type EndpointSourceConfig,
-} from '../../core/budgetReading';
+import { redactSecrets } from '../../core/redactSecrets';
+import { sourceTypeLabel, type EndpointSourceConfig } from '../../core/endpointConfig';
+import type { BudgetReading } from '../../core/budgetReading';
 import * as anthropicAdmin from './anthropicAdmin';
 import { EndpointError, type AdapterDeps } from './http';
 import * as jsonUrl from './jsonUrl';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { redactSecrets } from '../../core/budgetReading';
+import { redactSecrets } from '../../core/redactSecrets';
 
 export type EndpointErrorKind =
   | 'missingKey'

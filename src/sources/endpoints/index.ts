@@ -1,10 +1,6 @@
 import { endpointsConfigSchema } from '../../core/budgetReadingSchema';
-import {
-  sourceNameOf,
-  tightestBudget,
-  type BudgetReading,
-  type EndpointsConfig,
-} from '../../core/budgetReading';
+import { sourceNameOf, type EndpointsConfig } from '../../core/endpointConfig';
+import { tightestBudget, type BudgetReading } from '../../core/budgetReading';
 import type { AdapterDeps } from './http';
 import { defaultScope, describeError, fetchSourceReadings } from './fetchSource';
 

@@ -1,4 +1,5 @@
-import { makeReading, sourceNameOf, type BudgetReading, type JsonSourceConfig } from '../../core/budgetReading';
+import { makeReading, type BudgetReading } from '../../core/budgetReading';
+import { sourceNameOf, type JsonSourceConfig } from '../../core/endpointConfig';
 import { z } from 'zod';
 import { EndpointError, ensureOk, httpGet, parseBody, toNumber, type AdapterDeps } from './http';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { makeReading, sourceNameOf, type BudgetReading, type LitellmSourceConfig } from '../../core/budgetReading';
+import { makeReading, type BudgetReading } from '../../core/budgetReading';
+import { sourceNameOf, type LitellmSourceConfig } from '../../core/endpointConfig';
 import { ensureOk, httpGet, joinUrl, parseBody, requireKey, toNumber, type AdapterDeps, type HttpResult } from './http';
 import { apiRoot, sdkSuffixes } from './baseUrl';
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { billingPeriodUtc, makeReading, sourceNameOf, type BudgetReading, type OpenaiAdminSourceConfig } from '../../core/budgetReading';
+import { billingPeriodUtc } from '../../core/calendar';
+import { makeReading, type BudgetReading } from '../../core/budgetReading';
+import { sourceNameOf, type OpenaiAdminSourceConfig } from '../../core/endpointConfig';
 import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, requireKey, toNumber, type AdapterDeps } from './http';
 import { apiRoot, sdkSuffixes } from './baseUrl';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { makeReading, sourceNameOf, type BudgetReading, type OpenrouterSourceConfig } from '../../core/budgetReading';
+import { makeReading, type BudgetReading } from '../../core/budgetReading';
+import { sourceNameOf, type OpenrouterSourceConfig } from '../../core/endpointConfig';
 import { ensureOk, httpGet, joinUrl, parseBody, requireKey, toNumber, type AdapterDeps } from './http';
 import { apiRoot, sdkSuffixes } from './baseUrl';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { makeReading, sourceNameOf, type BudgetReading, type PrometheusSourceConfig } from '../../core/budgetReading';
+import { makeReading, type BudgetReading } from '../../core/budgetReading';
+import { sourceNameOf, type PrometheusSourceConfig } from '../../core/endpointConfig';
 import { EndpointError, ensureOk, httpGet, joinUrl, parseBody, quoteServerValue, type AdapterDeps } from './http';
 import { apiRoot, sdkSuffixes } from './baseUrl';
 

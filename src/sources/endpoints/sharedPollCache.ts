@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BudgetReading, EndpointSourceConfig } from '../../core/budgetReading';
+import type { BudgetReading } from '../../core/budgetReading';
+import type { EndpointSourceConfig } from '../../core/endpointConfig';
 import { budgetReadingSchema } from '../../core/budgetReadingSchema';
 import { z } from 'zod';
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { fillBudgetTemplate, type BudgetReading } from '../../core/budgetReading';
+import { fillBudgetTemplate } from '../../core/budgetTemplate';
+import type { BudgetReading } from '../../core/budgetReading';
 
 /**
  * "Request More Budget": opens the configured URL or mail template with the tightest budget's

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { sourceTypeLabel } from '../../core/budgetReading';
+import { sourceTypeLabel } from '../../core/endpointConfig';
 import { secretKeyOf, type ConfiguredSource } from '../budgetService';
 
 /**
