@@ -80,15 +80,17 @@ async function main(argv: string[]): Promise<number> {
 function startScanThreadsAhead(): void {
   const script = path.join(__dirname, 'scanWorkerThread.js');
   const threads = defaultWorkerCount();
-  if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads));
+  // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes).
+  if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads, 0));
 }
 
 const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);
 
 /**
- * Without an index the command reads every log: its scan threads are started before the
- * command's code loads, so their start-up overlaps it. (The scanner closes them if the logs
- * turn out small.) With an index they would only cost start-up time, so none are started.
+ * Without an index the command reads every log: its scan threads are set up before the
+ * command's code loads, and start as soon as the listing shows a large backlog (the scanner
+ * reads small histories on the main thread: a thread costs more to start than it saves there).
+ * With an index they would only cost start-up time, so none are set up.
  */
 function looksCold(args: string[]): boolean {
   if (args.includes('--no-index') || process.env.TOKENMETER_NO_INDEX === '1') return true;

@@ -14,31 +14,52 @@ export type ScanWorkerRequest = { cursors: FileCursor[] } | { stop: true };
  * threads read on, instead of all at the end.
  */
 export class ScanWorkers {
-  private readonly workers: Worker[];
+  private readonly workers: Worker[] = [];
   private closed = false;
   /** The first thread failure, kept until read() can report it (a thread may fail before it is used). */
   private failure: Error | undefined;
   private onFailure: ((error: Error) => void) | undefined;
+  /** Joins a thread started during a read to that read (see begin). */
+  private joinRead: ((worker: Worker) => void) | undefined;
+  private readonly failed = (error: Error) => {
+    this.failure ??= error;
+    this.onFailure?.(this.failure);
+  };
 
-  constructor(script: string, count: number) {
-    // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
-    this.workers = Array.from({ length: count }, () => new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
-    const failed = (error: Error) => {
-      this.failure ??= error;
-      this.onFailure?.(this.failure);
-    };
-    for (const worker of this.workers) {
-      worker.on('error', failed);
-      worker.on('exit', (code) => {
-        if (code !== 0 && !this.closed) failed(new Error(`scan worker exited with code ${code}`));
-      });
-      // Started early, they must not keep a process alive that ends up not needing them.
-      worker.unref();
-    }
+  /**
+   * `count` threads, `startNow` of them at once and the rest on `grow()`: each thread costs ~70 ms of
+   * CPU to start, which a small history never earns back.
+   */
+  constructor(private readonly script: string, private readonly count: number, startNow = count) {
+    for (let i = 0; i < Math.min(startNow, count); i++) this.spawn();
   }
 
+  /** Threads this pool reads with once grown. */
   get size(): number {
+    return this.count;
+  }
+
+  /** Threads started so far. */
+  get started(): number {
     return this.workers.length;
+  }
+
+  /** Starts the threads not started yet; a read in progress hands them work at once. */
+  grow(): void {
+    while (!this.closed && this.workers.length < this.count) this.spawn();
+  }
+
+  private spawn(): void {
+    // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
+    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    worker.on('error', this.failed);
+    worker.on('exit', (code) => {
+      if (code !== 0 && !this.closed) this.failed(new Error(`scan worker exited with code ${code}`));
+    });
+    // Started early, they must not keep a process alive that ends up not needing them.
+    worker.unref();
+    this.workers.push(worker);
+    this.joinRead?.(worker);
   }
 
   /**
@@ -46,7 +67,7 @@ export class ScanWorkers {
    * fixed order), then stops the threads. Rejects on the first failed thread.
    */
   read(cursors: FileCursor[], onResults: (results: FileScanResult[]) => void): Promise<void> {
-    const reading = this.begin(onResults, Math.ceil(cursors.length / (this.workers.length * 32)));
+    const reading = this.begin(onResults, Math.ceil(cursors.length / (this.count * 32)));
     reading.add(cursors);
     return reading.end();
   }
@@ -71,12 +92,13 @@ export class ScanWorkers {
     }
     const pending: FileCursor[] = [];
     const portions: FileCursor[][] = [];
-    const inHand = new Map<Worker, number>(this.workers.map((w) => [w, 0]));
+    const inHand = new Map<Worker, number>();
     let ended = false;
     const finishIfDone = () => {
       if (!ended || portions.length > 0 || [...inHand.values()].some((n) => n > 0) || this.closed) return;
       this.closed = true;
       for (const worker of this.workers) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
+      this.joinRead = undefined;
       resolveRead();
     };
     // Two portions per thread: one finishing starts on the next without waiting for a round trip.
@@ -93,7 +115,8 @@ export class ScanWorkers {
       rejectRead(error);
     };
     if (this.failure) this.onFailure(this.failure);
-    for (const worker of this.workers) {
+    this.joinRead = (worker) => {
+      inHand.set(worker, 0);
       worker.ref();
       worker.on('message', (packed: PackedResults) => {
         if (this.closed) return;
@@ -108,7 +131,11 @@ export class ScanWorkers {
         }
         finishIfDone();
       });
-    }
+      dispatch();
+    };
+    for (const worker of this.workers) this.joinRead(worker);
+    // A read needs a thread to read with.
+    if (this.workers.length === 0) this.grow();
     return {
       add: (cursors) => {
         if (this.closed) return;

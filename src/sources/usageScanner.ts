@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import type { ParsedUsage } from '../core/usageEvent';
@@ -21,6 +21,8 @@ export interface ScanOptions {
   workerScript?: string;
   /** Threads the caller started ahead (see ScanWorkers); the first pass uses them, or closes them when it has little to read. */
   startedWorkers?: ScanWorkers;
+  /** Backlog at which threads set up ahead but not started yet start (default `moreThreadsBytes`, 256 MB). */
+  moreThreadsBytes?: number;
   /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
   whileThreadsRead?: () => void;
   log?: (message: string) => void;
@@ -75,6 +77,30 @@ export function skippedSummary(stats: ScanStats, cursors: readonly FileCursor[])
 
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
+/**
+ * The CLI's scan threads start once its listing shows this much to read; below it the main thread reads:
+ * each thread costs ~70-130 ms of CPU to start, and its results must be packed, sent and unpacked, which
+ * on two shared cores pays off only on a large backlog (docs/benchmarks.md, cold scan session 5).
+ */
+const moreThreadsBytes = 256 * 1024 * 1024;
+
+/** The bytes a listing has found so far, from the sizes of a sample of its files (a few blocking stats per batch: the CLI's pass only). */
+class BacklogEstimate {
+  private files = 0;
+  private sampled = 0;
+  private sampledBytes = 0;
+
+  /** Adds a batch of listed files; returns the estimated bytes of all listed so far. */
+  add(files: readonly { path: string }[]): number {
+    this.files += files.length;
+    const step = Math.max(1, Math.floor(files.length / 8));
+    for (let i = 0; i < files.length; i += step) {
+      this.sampledBytes += statSync(files[i].path, { throwIfNoEntry: false })?.size ?? 0;
+      this.sampled++;
+    }
+    return this.sampled === 0 ? 0 : (this.sampledBytes / this.sampled) * this.files;
+  }
+}
 // Recently written files re-checked on each quick pass.
 const maxHotFiles = 64;
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, true])) as Record<SourceName, boolean>;
@@ -217,22 +243,42 @@ export class UsageScanner {
   }
 
   /**
-   * The first pass when the caller started threads ahead (the CLI): files go to the threads
-   * as the listing finds them, so reading starts before the listing ends.
+   * The first pass when the caller set threads up ahead (the CLI): files go to the threads as the
+   * listing finds them, so reading starts before the listing ends. Threads not started yet start once
+   * the listing shows a large backlog (`moreThreadsBytes`); below it this thread reads everything.
    */
   private async firstPassInThreads(threads: ScanWorkers, problems: WalkProblem[], started: number): Promise<boolean> {
     const fold = this.startFold();
-    const reading = threads.begin((results) => results.forEach(fold.apply));
+    const listed: FileCursor[] = [];
+    const begin = () => {
+      const reading = threads.begin((results) => results.forEach(fold.apply));
+      if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
+      return reading;
+    };
+    let reading = threads.started > 0 ? begin() : undefined;
+    const backlog = threads.started < threads.size ? new BacklogEstimate() : undefined;
     try {
-      await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) =>
-        reading.add(files.map((file) => newCursor(file.source, file.path, file.relativePath))),
-      );
+      await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) => {
+        const cursors = files.map((file) => newCursor(file.source, file.path, file.relativePath));
+        if (!reading) listed.push(...cursors);
+        else reading.add(cursors);
+        if (backlog && backlog.add(files) >= (this.options.moreThreadsBytes ?? moreThreadsBytes) && threads.started < threads.size) {
+          threads.grow();
+          if (!reading) {
+            reading = begin();
+            reading.add(listed.splice(0));
+          }
+        }
+      });
     } catch (error) {
       threads.close();
       throw error;
     }
-    if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
-    await reading.end();
+    if (reading) await reading.end();
+    else {
+      threads.close();
+      await scanFiles(listed, this.options.io ?? 'async', (file, usages) => fold.apply(resultOf(file, usages)));
+    }
     return fold.finish(problems, started);
   }
 

@@ -61,6 +61,28 @@ describe('scan threads', function () {
     await assert.rejects(started.read([], () => undefined), /already used/);
   });
 
+  it('reads a small history on this thread when the threads set up ahead were not started', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    const idle = new ScanWorkers(script, 2, 0);
+    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: idle });
+    await scanner.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assert.equal(idle.started, 0, 'no thread started for 3 MB');
+    await assert.rejects(idle.read([], () => undefined), /already used/);
+  });
+
+  it('starts the threads set up ahead once the listing shows a large backlog', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    const pool = new ScanWorkers(script, 2, 0);
+    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000 });
+    await scanner.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assert.equal(pool.started, 2);
+  });
+
   it('closes threads started ahead when a restored index leaves too few files to read', async () => {
     const alone = new UsageScanner({ roots, workers: 0 });
     await alone.refresh();
