@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { optionsOf, parseCommandArgs, UsageError } from './cli/args';
+import { optionsOf, parseCommandArgs, CommandLineError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
 import { defaultWorkerCount, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
@@ -49,7 +49,7 @@ Options (reports):
 
 Settings: the editor's tokenmeter.* settings (VS Code user settings.json), or TOKENMETER_SETTINGS (a JSON file; empty = defaults).
 Environment: CLAUDE_CONFIG_DIR, CODEX_HOME (log folders), TOKENMETER_EDITOR_SETTINGS (another settings.json).
-Exit codes: 0 ok, 1 error, 2 usage error (guard: 2 = stop).
+Exit codes: 0 ok, 1 error, 2 a mistake in the command line (guard: 2 = stop).
 
 tokenmeter --version prints the version.`;
 
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
-  if (!command) throw new UsageError(`unknown command "${name}"; run "tokenmeter --help" for the list`);
+  if (!command) throw new CommandLineError(`unknown command "${name}"; run "tokenmeter --help" for the list`);
   // Every command's options are checked against one table before its code loads (statusline parses its own).
   const options = optionsOf(name);
   if (options) parseCommandArgs(rest, options, name);
@@ -110,7 +110,7 @@ function version(): string {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof CommandLineError) {
       // One line: what was wrong and where to look.
       console.error(`tokenmeter: ${error.message.split('\n')[0]}`);
       process.exitCode = 2;

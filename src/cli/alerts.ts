@@ -5,7 +5,7 @@ import type { Settings } from '../core/settings';
 import { ActionTail } from '../sources/agentActions';
 import type { UsageEvent } from '../core/usageEvent';
 import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
-import { calendarFlag, cliFormatter, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
+import { calendarFlag, cliFormatter, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
 
@@ -14,7 +14,7 @@ export function numberFlag(args: ParsedArgs, name: string): number | undefined {
   const raw = stringFlag(args, name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(n) || n <= 0) throw new CommandLineError(`--${name} must be a positive number (got "${raw}")`);
   return n;
 }
 
@@ -36,7 +36,7 @@ export function dayStartFn(calendar: Calendar): (ms: number) => number {
 export function planFrom(args: ParsedArgs, settings: Settings): Plan {
   const raw = stringFlag(args, 'plan');
   if (raw === undefined) return settings.plan;
-  if (!(plans as readonly string[]).includes(raw)) throw new UsageError(`--plan must be one of ${plans.join(', ')} (got "${raw}")`);
+  if (!(plans as readonly string[]).includes(raw)) throw new CommandLineError(`--plan must be one of ${plans.join(', ')} (got "${raw}")`);
   return raw as Plan;
 }
 

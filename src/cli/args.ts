@@ -2,18 +2,18 @@
 // one error type for a mistake in it. A mistake is one line on stderr and exit code 2 (src/cli.ts).
 import { parseArgs as parseNodeArgs } from 'node:util';
 
-const brand = Symbol.for('tokenmeter.UsageError');
+const brand = Symbol.for('tokenmeter.CommandLineError');
 
 /**
  * A mistake in the command line: reported as one line without a stack trace, exit code 2. Each CLI command is its
  * own bundle with its own copy of this class, so `instanceof` looks for a brand shared by every copy.
  */
-export class UsageError extends Error {
+export class CommandLineError extends Error {
   readonly [brand] = true;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'UsageError';
+    this.name = 'CommandLineError';
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -59,7 +59,7 @@ export interface ParsedArgs {
 }
 
 /** Node's message for a parse error, as one line that names the option. */
-function usageMessage(error: unknown, command: string | undefined): string {
+function commandLineMessage(error: unknown, command: string | undefined): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const help = command ? `; run "tokenmeter ${command} --help"` : '';
@@ -74,7 +74,7 @@ function usageMessage(error: unknown, command: string | undefined): string {
 }
 
 /**
- * Parses `argv` strictly against `options` (plus `--help`): an unknown option or a missing value is a UsageError.
+ * Parses `argv` strictly against `options` (plus `--help`): an unknown option or a missing value is a CommandLineError.
  * `--name=value` and `--name value` both work; a boolean option takes no value.
  */
 export function parseCommandArgs(argv: readonly string[], options: CommandOptions, command?: string): ParsedArgs {
@@ -82,7 +82,7 @@ export function parseCommandArgs(argv: readonly string[], options: CommandOption
   try {
     parsed = parseNodeArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError(usageMessage(error, command), { cause: error });
+    throw new CommandLineError(commandLineMessage(error, command), { cause: error });
   }
   const flags = new Map<string, string | true>();
   const lists = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Calendar, isUtcZoneName } from '../core/calendar';
-import { optionsOf, parseCommandArgs, UsageError, type CommandOptions, type ParsedArgs } from './args';
+import { optionsOf, parseCommandArgs, CommandLineError, type CommandOptions, type ParsedArgs } from './args';
 import { englishUsd, Formatter } from '../core/format';
 import { phraseLanguageOf, type PhraseLanguage } from '../core/phrases';
 import { loadPriceData, PriceTable } from '../core/pricing';
@@ -16,7 +16,7 @@ import { fullPassMaxAgeMs } from '../sources/warmWalk';
 import { sanitizeForTerminal } from '../core/terminalText';
 import { priceDataCacheFile, readCachedPriceDataSync, refreshPriceData } from '../sources/priceDataRefresh';
 
-export { UsageError, type ParsedArgs };
+export { CommandLineError, type ParsedArgs };
 
 /**
  * Parses a command's arguments with `node:util` parseArgs (strict). `spec` is the command's name in the options
@@ -40,13 +40,13 @@ export function parseArgs(args: string[], spec: string | string[] = ['json', 'he
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const value = args.flags.get(name);
-  if (value === true) throw new UsageError(`--${name} needs a value`);
+  if (value === true) throw new CommandLineError(`--${name} needs a value`);
   return value;
 }
 
 export function sourceFlag(args: ParsedArgs): SourceName | 'all' {
   const value = stringFlag(args, 'source') ?? 'all';
-  if (value !== 'all' && !isSourceName(value)) throw new UsageError(`--source must be ${sourceNames.join(', ')} or all (got "${value}")`);
+  if (value !== 'all' && !isSourceName(value)) throw new CommandLineError(`--source must be ${sourceNames.join(', ')} or all (got "${value}")`);
   return value;
 }
 
@@ -65,10 +65,10 @@ export function dateFlag(args: ParsedArgs, name: 'since' | 'until'): string | un
   const days = { since: stringFlag(args, 'since'), until: stringFlag(args, 'until') };
   for (const key of ['since', 'until'] as const) {
     const v = days[key];
-    if (v !== undefined && !isoDay(v)) throw new UsageError(`--${key} must be a real day as YYYY-MM-DD (got "${v}")`);
+    if (v !== undefined && !isoDay(v)) throw new CommandLineError(`--${key} must be a real day as YYYY-MM-DD (got "${v}")`);
   }
   if (days.since !== undefined && days.until !== undefined && isoDay(days.since)! > isoDay(days.until)!) {
-    throw new UsageError(`--since ${days.since} is after --until ${days.until}`);
+    throw new CommandLineError(`--since ${days.since} is after --until ${days.until}`);
   }
   return days[name];
 }
@@ -79,7 +79,7 @@ export function calendarFlag(args: ParsedArgs): Calendar {
     // The system zone; when TZ says it is UTC, named so, which spares Intl's start-up (~25-45 ms).
     return new Calendar(zone || (isUtcZoneName(process.env.TZ) ? 'UTC' : undefined));
   } catch {
-    throw new UsageError(`--timezone must be an IANA zone like Europe/Berlin (got "${zone}")`);
+    throw new CommandLineError(`--timezone must be an IANA zone like Europe/Berlin (got "${zone}")`);
   }
 }
 
@@ -123,7 +123,7 @@ export function editorSettingsPaths(env: NodeJS.ProcessEnv = process.env, platfo
  * Settings for the CLI, the same `tokenmeter.*` settings the editor honours: `TOKENMETER_SETTINGS` names a JSON file
  * of the nested shape (`{"runaway": {"burnFactor": 4}}`); set but empty, the defaults. Unset, the `tokenmeter.*` keys
  * of the editor's user settings.json (`TOKENMETER_EDITOR_SETTINGS`, else the first of `editorSettingsPaths` that
- * exists). A bad file is a UsageError naming the file and key.
+ * exists). A bad file is a CommandLineError naming the file and key.
  */
 export async function loadCliSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const { readFile } = await import('node:fs/promises');
@@ -152,7 +152,7 @@ export async function loadCliSettings(env: NodeJS.ProcessEnv = process.env): Pro
   // (`require`, not `import()`: the same lazy load in the bundle and under the test runner's CommonJS hook.)
   const { settingsSchema } = require('../core/settings') as typeof import('../core/settings');
   const parsed = settingsSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new CommandLineError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
@@ -160,7 +160,7 @@ function parseJsonFile(file: string, text: string, parse: (text: string) => unkn
   try {
     return parse(text);
   } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new CommandLineError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
 }
 

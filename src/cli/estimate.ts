@@ -5,7 +5,7 @@ import { kindName } from '../core/routing/routingPhrases';
 import { countTokens } from '../core/tokenCount';
 import { defaultLogRoots } from '../sources/logFiles';
 import { readSessionPrompts } from '../sources/sessionPrompts';
-import { cliFormatter, colour, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, stringFlag, UsageError } from './common';
+import { cliFormatter, colour, loadCliSettings, parseArgs, priceTableOf, renderTable, scanForCli, stringFlag, CommandLineError } from './common';
 import { aggressivenessFlag, tiersFlag } from './route';
 
 const help = `tokenmeter estimate "<task>" [--json] [--context <file>]... [--context-tokens N]
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const description = args.positional.join(' ').trim();
-  if (!description) throw new UsageError('describe the task: tokenmeter estimate "add CSV export to the reports page"');
+  if (!description) throw new CommandLineError('describe the task: tokenmeter estimate "add CSV export to the reports page"');
   const aggressiveness = aggressivenessFlag(args);
   const tiers = tiersFlag(args);
 
@@ -40,14 +40,14 @@ export async function run(argv: string[]): Promise<number> {
   const contextTokensFlag = stringFlag(args, 'context-tokens');
   if (contextTokensFlag !== undefined) {
     contextTokens = Number(contextTokensFlag);
-    if (!Number.isFinite(contextTokens) || contextTokens < 0) throw new UsageError(`--context-tokens must be a number of tokens (got "${contextTokensFlag}")`);
+    if (!Number.isFinite(contextTokens) || contextTokens < 0) throw new CommandLineError(`--context-tokens must be a number of tokens (got "${contextTokensFlag}")`);
   }
   for (const file of contextFiles) {
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`--context ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new CommandLineError(`--context ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     contextTokens += (await countTokens(text, tiers.medium)).tokens;
   }

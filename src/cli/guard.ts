@@ -11,7 +11,7 @@ import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineSt
 import type { UsageEvent } from '../core/usageEvent';
 import { calendarFor, detectorOptionsFrom, numberFlag } from './alerts';
 import { quoteNamesIn, terminalSafeJson } from '../core/terminalText';
-import { cliLanguage, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError, type ParsedArgs } from './common';
+import { cliLanguage, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
 
@@ -137,7 +137,7 @@ async function installCommand(args: ParsedArgs): Promise<number> {
   try {
     settings = snapshot.text.trim() === '' ? undefined : JSON.parse(snapshot.text);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON; fix it first, Tokenmeter will not overwrite it.`, { cause: error });
+    throw new CommandLineError(`${file} is not valid JSON; fix it first, Tokenmeter will not overwrite it.`, { cause: error });
   }
   const command = guardHookCommand(process.execPath, path.resolve(process.argv[1] ?? 'tokenmeter'), ['--hook']);
   const change = args.flags.has('install') ? installGuardHook(settings, command) : removeGuardHook(settings);

@@ -10,7 +10,7 @@ import { defaultLogRoots } from '../sources/logFiles';
 import { readSessionPrompts } from '../sources/sessionPrompts';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import type { UsageScanner } from '../sources/usageScanner';
-import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, UsageError } from './common';
+import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError } from './common';
 
 const help = `tokenmeter mcp [--config FILE] [--no-index]
 
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  if (args.positional.length > 0) throw new UsageError(`tokenmeter mcp takes no arguments (got "${args.positional[0]}")`);
+  if (args.positional.length > 0) throw new CommandLineError(`tokenmeter mcp takes no arguments (got "${args.positional[0]}")`);
   // stdout carries the protocol alone: anything else printed would corrupt it.
   console.log = console.error;
   console.info = console.error;
@@ -92,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   const failure = await Promise.race([serving.then(() => failed), failed]);
   if (failure !== undefined) {
     console.error(`tokenmeter: ${failure instanceof Error ? failure.message.split('\n')[0] : String(failure)}`);
-    process.exit(failure instanceof UsageError ? 2 : 1);
+    process.exit(failure instanceof CommandLineError ? 2 : 1);
   }
   await serving;
   return 0;
@@ -106,7 +106,7 @@ async function prepare(args: ReturnType<typeof parseArgs>) {
   try {
     calendar = new Calendar(zone || undefined);
   } catch {
-    throw new UsageError(`time zone must be an IANA zone like Europe/Berlin (got "${zone}")`);
+    throw new CommandLineError(`time zone must be an IANA zone like Europe/Berlin (got "${zone}")`);
   }
   const configPath = stringFlag(args, 'config');
   const endpointsConfig = configPath ? await (await import('../sources/endpoints')).readEndpointsConfigFile(configPath) : undefined;

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { defaultModelTiers, routeRequest, type Aggressiveness, type ModelTiers } from '../core/router';
-import { loadCliSettings, parseArgs, priceTableOf, stringFlag, UsageError, type ParsedArgs } from './common';
+import { loadCliSettings, parseArgs, priceTableOf, stringFlag, CommandLineError, type ParsedArgs } from './common';
 
 /** One request per stdin line. */
 export const routeLineSchema = z.object({
@@ -16,7 +16,7 @@ const aggressivenessValues: readonly Aggressiveness[] = ['conservative', 'balanc
 
 export function aggressivenessFlag(args: ParsedArgs): Aggressiveness {
   const value = stringFlag(args, 'aggressiveness') ?? 'balanced';
-  if (!(aggressivenessValues as readonly string[]).includes(value)) throw new UsageError(`--aggressiveness must be conservative, balanced or aggressive (got "${value}")`);
+  if (!(aggressivenessValues as readonly string[]).includes(value)) throw new CommandLineError(`--aggressiveness must be conservative, balanced or aggressive (got "${value}")`);
   return value as Aggressiveness;
 }
 

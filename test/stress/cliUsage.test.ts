@@ -1,5 +1,5 @@
 // The built CLI (dist/cli.js and its per-command bundles, as installed): a mistake on the command line is one line on
-// stderr and exit code 2, whichever bundle notices it. Each bundle carries its own copy of UsageError; this is where a
+// stderr and exit code 2, whichever bundle notices it. Each bundle carries its own copy of CommandLineError; this is where a
 // failing `instanceof` used to turn usage errors into exit 1 (and a bad date into an empty table with exit 0).
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';

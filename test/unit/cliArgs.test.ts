@@ -1,19 +1,19 @@
-// The command line: one options table, node:util parseArgs in strict mode, one UsageError across bundles.
+// The command line: one options table, node:util parseArgs in strict mode, one CommandLineError across bundles.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commandOptions, parseCommandArgs, UsageError } from '../../src/cli/args';
+import { commandOptions, parseCommandArgs, CommandLineError } from '../../src/cli/args';
 import { dateFlag, parseArgs } from '../../src/cli/common';
 
 const usage = (fn: () => unknown): string => {
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof UsageError, `a UsageError, got ${String(error)}`);
+    assert.ok(error instanceof CommandLineError, `a CommandLineError, got ${String(error)}`);
     assert.doesNotMatch(error.message, /\n/, 'one line');
     return error.message;
   }
-  assert.fail('no UsageError');
+  assert.fail('no CommandLineError');
 };
 
 /** The option names each command file reads (`stringFlag(args, 'x')`, `args.flags.has('x')`, ...). */
@@ -59,16 +59,16 @@ describe('command line arguments', () => {
     assert.equal(dateFlag(days('--since', '2028-02-29'), 'since'), '2028-02-29');
   });
 
-  it('recognises a UsageError thrown by another bundle\'s copy of the class', () => {
+  it('recognises a CommandLineError thrown by another bundle\'s copy of the class', () => {
     const file = require.resolve('../../src/cli/args');
     const original = require.cache[file];
     delete require.cache[file];
     try {
       const copy = require('../../src/cli/args') as typeof import('../../src/cli/args');
-      assert.notEqual(copy.UsageError, UsageError, 'a second copy of the module');
-      assert.ok(new copy.UsageError('x') instanceof UsageError);
-      assert.ok(new UsageError('x') instanceof copy.UsageError);
-      assert.ok(!(new Error('x') instanceof UsageError));
+      assert.notEqual(copy.CommandLineError, CommandLineError, 'a second copy of the module');
+      assert.ok(new copy.CommandLineError('x') instanceof CommandLineError);
+      assert.ok(new CommandLineError('x') instanceof copy.CommandLineError);
+      assert.ok(!(new Error('x') instanceof CommandLineError));
     } finally {
       require.cache[file] = original;
     }

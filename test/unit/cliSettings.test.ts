@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectorOptionsFrom } from '../../src/cli/alerts';
-import { editorSettingsPaths, loadCliSettings, parseArgs, UsageError } from '../../src/cli/common';
+import { editorSettingsPaths, loadCliSettings, parseArgs, CommandLineError } from '../../src/cli/common';
 import { Calendar } from '../../src/core/calendar';
 import { stripJsonComments, tokenmeterSettingsOf } from '../../src/core/editorSettings';
 import { replayAlerts } from '../../src/core/runaway';
@@ -52,7 +52,7 @@ describe('CLI settings from the editor', () => {
   it('names the file and the key of a bad value', async () => {
     const file = path.join(dir, 'settings.json');
     fs.writeFileSync(file, '{ "tokenmeter.runaway.burnFactor": "high" }');
-    await assert.rejects(loadCliSettings({ TOKENMETER_EDITOR_SETTINGS: file }), (e: unknown) => e instanceof UsageError && e.message.includes(file) && e.message.includes('runaway.burnFactor'));
+    await assert.rejects(loadCliSettings({ TOKENMETER_EDITOR_SETTINGS: file }), (e: unknown) => e instanceof CommandLineError && e.message.includes(file) && e.message.includes('runaway.burnFactor'));
   });
 
   it('alerts and guard use tokenmeter.runaway.* unless a flag says otherwise', async () => {

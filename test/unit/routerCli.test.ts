@@ -84,7 +84,7 @@ describe('tokenmeter route and estimate', () => {
     assert.match(r.stdout, /published ranges for code review tasks/);
   });
 
-  it('estimate without a description is a usage error', () => {
+  it('estimate without a description is a command-line error', () => {
     assert.equal(cli(['estimate', '--no-history'], {}).code, 2);
   });
 });
