@@ -13,9 +13,9 @@ import { sourceNames, type UsageEvent } from './usageEvent';
  * fixed tie-breaks, give the same ledger whatever order files and lines are read in, so
  * parallel readers need no ordering.
  *
- * Memory: rows are numbers, never objects (`fieldsPerRow` Float64 each, in fixed-size chunks, names
- * once), and a dedup key is kept as its 64-bit hash (8 bytes) in an open-addressing table of row
- * numbers: ~130 bytes a request, against ~330 as one object per request plus a map of key strings.
+ * Memory: rows are numbers, never objects (48 bytes each in fixed-size chunks, names once; see
+ * `chunks`), and a dedup key is kept as its 64-bit hash (8 bytes) in an open-addressing table of row
+ * numbers: ~75 bytes a request, against ~330 as one object per request plus a map of key strings.
  * Objects are made only for what a caller reads (`eventsSince`, `rowsFrom`, `eachEvent`, `events`).
  * Two different keys with the same 64-bit hash would be merged as one request: with a million
  * requests the chance of that happening at all is about 3 in 100 million (n² / 2⁶⁵).
@@ -27,8 +27,15 @@ export class Ledger {
   private newestRows: Float64Array = new Float64Array(0);
   private firstRow = 0;
   private restoredCount = 0;
-  /** Every row added since: `chunkRows` rows per chunk, so growing never copies what is held. */
-  private readonly chunks: Float64Array[] = [];
+  /**
+   * Every row added since, `chunkRows` rows per chunk (growing never copies what is held), in 48 bytes: the
+   * time as a Float64, then source, names and token counts as ten uint32. A row that does not fit (a logged
+   * cost, web searches, a count that is not a uint32) keeps its 13 numbers in `wideRows`.
+   */
+  private readonly chunks: Array<{ times: Float64Array; fields: Uint32Array }> = [];
+  private readonly wideRows = new Map<number, Float64Array>();
+  /** A chunk row unpacked, for `locate`. */
+  private readonly scratch = new Float64Array(fieldsPerRow);
   private count = 0;
   /** Reads the rows before `firstRow` and the key hashes (see restore). */
   private older: (() => OlderRows) | undefined;
@@ -110,9 +117,9 @@ export class Ledger {
   /** Points `buffer` at row `i`'s chunk and returns the row's offset in it. */
   private locate(i: number): number {
     if (i >= this.restoredCount) {
-      const local = i - this.restoredCount;
-      this.buffer = this.chunks[local >>> chunkShift];
-      return (local & (chunkRows - 1)) * fieldsPerRow;
+      this.unpack(i);
+      this.buffer = this.scratch;
+      return 0;
     }
     if (i >= this.firstRow) {
       this.buffer = this.newestRows;
@@ -121,6 +128,46 @@ export class Ledger {
     if (!this.olderRows) this.readOlderNow();
     this.buffer = this.olderRows!;
     return i * fieldsPerRow;
+  }
+
+  /** Row `i` (at or after `restoredCount`) into `scratch`. */
+  private unpack(i: number): void {
+    const local = i - this.restoredCount;
+    const { times, fields } = this.chunks[local >>> chunkShift];
+    const k = local & (chunkRows - 1);
+    const at = k * packedFields;
+    const out = this.scratch;
+    if (fields[at] === wideMark) {
+      out.set(this.wideRows.get(i)!);
+      return;
+    }
+    out[0] = fields[at];
+    out[1] = times[k];
+    for (let f = 1; f < packedFields; f++) out[f + 1] = fields[at + f];
+    out[11] = -1;
+    out[12] = 0;
+  }
+
+  /** Stores `row` (13 numbers at `from`) as row `i` (at or after `restoredCount`), packed when it fits. */
+  private pack(i: number, row: Float64Array, from: number): void {
+    const local = i - this.restoredCount;
+    if ((local & (chunkRows - 1)) === 0 && local >>> chunkShift === this.chunks.length) {
+      this.chunks.push({ times: new Float64Array(chunkRows), fields: new Uint32Array(chunkRows * packedFields) });
+    }
+    const { times, fields } = this.chunks[local >>> chunkShift];
+    const k = local & (chunkRows - 1);
+    const at = k * packedFields;
+    let fits = row[from] >= 0 && row[from] < sourceNames.length && row[from + 11] === -1 && row[from + 12] === 0;
+    for (let f = 6; f <= 10 && fits; f++) fits = row[from + f] === row[from + f] >>> 0;
+    if (!fits) {
+      fields[at] = wideMark;
+      this.wideRows.set(i, row.slice(from, from + fieldsPerRow));
+      return;
+    }
+    if (fields[at] === wideMark) this.wideRows.delete(i);
+    times[k] = row[from + 1];
+    fields[at] = row[from];
+    for (let f = 1; f < packedFields; f++) fields[at + f] = row[from + f + 1];
   }
 
   private decode(i: number): UsageEvent {
@@ -151,23 +198,21 @@ export class Ledger {
 
   private append(e: UsageEvent, fileMtimeMs: number, hi: number, lo: number): void {
     const row = this.count;
-    const local = row - this.restoredCount;
-    if ((local & (chunkRows - 1)) === 0 && local >>> chunkShift === this.chunks.length) this.chunks.push(new Float64Array(chunkRows * fieldsPerRow));
-    const rows = this.chunks[local >>> chunkShift];
-    const at = (local & (chunkRows - 1)) * fieldsPerRow;
-    rows[at] = sourceNames.indexOf(e.source);
-    rows[at + 1] = e.timestampMs;
-    rows[at + 2] = this.ref(e.sessionId);
-    rows[at + 3] = this.ref(e.agentId);
-    rows[at + 4] = this.ref(e.project);
-    rows[at + 5] = this.ref(e.model);
-    rows[at + 6] = e.inputTokens;
-    rows[at + 7] = e.outputTokens;
-    rows[at + 8] = e.cacheWrite5mTokens;
-    rows[at + 9] = e.cacheWrite1hTokens;
-    rows[at + 10] = e.cacheReadTokens;
-    rows[at + 11] = e.loggedCostUsd ?? -1;
-    rows[at + 12] = e.webSearchRequests ?? 0;
+    const rows = this.scratch;
+    rows[0] = sourceNames.indexOf(e.source);
+    rows[1] = e.timestampMs;
+    rows[2] = this.ref(e.sessionId);
+    rows[3] = this.ref(e.agentId);
+    rows[4] = this.ref(e.project);
+    rows[5] = this.ref(e.model);
+    rows[6] = e.inputTokens;
+    rows[7] = e.outputTokens;
+    rows[8] = e.cacheWrite5mTokens;
+    rows[9] = e.cacheWrite1hTokens;
+    rows[10] = e.cacheReadTokens;
+    rows[11] = e.loggedCostUsd ?? -1;
+    rows[12] = e.webSearchRequests ?? 0;
+    this.pack(row, rows, 0);
     this.count++;
     if (this.creditMtimeMs.length < this.count) this.creditMtimeMs = grown(this.creditMtimeMs, this.count);
     this.creditMtimeMs[row] = fileMtimeMs;
@@ -470,9 +515,7 @@ export class Ledger {
     });
     for (let k = 0; k < rows.length / fieldsPerRow; k++) {
       const row = this.count;
-      const local = row - this.restoredCount;
-      if ((local & (chunkRows - 1)) === 0 && local >>> chunkShift === this.chunks.length) this.chunks.push(new Float64Array(chunkRows * fieldsPerRow));
-      this.chunks[local >>> chunkShift].set(rows.subarray(k * fieldsPerRow, (k + 1) * fieldsPerRow), (local & (chunkRows - 1)) * fieldsPerRow);
+      this.pack(row, rows, k * fieldsPerRow);
       this.count++;
       const hi = keyHashes[k * 2];
       const lo = keyHashes[k * 2 + 1];
@@ -530,11 +573,17 @@ export class Ledger {
       rows[at + 11] = seen.loggedCostUsd ?? -1;
       rows[at + 12] = seen.webSearchRequests ?? 0;
     }
+    // A packed row was unpacked into `scratch`: it goes back (restored rows were changed in place).
+    if (row >= this.restoredCount) this.pack(row, rows, at);
   }
 }
 
 const chunkShift = 14;
-/** Rows per chunk (16,384: 1.6 MB). */
+/** Uint32 fields of a packed row: source, 4 names, 5 token counts. */
+const packedFields = 10;
+/** In a packed row's source field: the row is in `wideRows`. */
+const wideMark = 0xffffffff;
+/** Rows per chunk (16,384: 768 KiB packed). */
 const chunkRows = 1 << chunkShift;
 
 /** A copy of `array` with room for at least `length` items (half as much again, so appends stay cheap). */

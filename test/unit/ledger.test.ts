@@ -12,15 +12,18 @@ const recordArb = fc.record({
   session: fc.constantFrom('s1', 's2'),
   time: fc.integer({ min: 0, max: 10 }),
   output: fc.integer({ min: 0, max: 5 }),
-  input: fc.integer({ min: 0, max: 5 }),
+  // Now and then a count no uint32 holds, a logged cost or web searches: such rows are stored wide.
+  input: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 5 }) }, { weight: 1, arbitrary: fc.constant(2 ** 32 + 1) }),
+  cost: fc.option(fc.constantFrom(0, 0.25), { nil: undefined, freq: 8 }),
+  web: fc.option(fc.constantFrom(1, 2), { nil: undefined, freq: 8 }),
 });
 const filesArb = fc.array(fc.record({ mtimeMs: fc.integer({ min: 1, max: 4 }), records: fc.array(recordArb, { maxLength: 8 }) }), { maxLength: 5 });
 
-function usageOf(r: { key: string | undefined; session: string; time: number; output: number; input: number }): ParsedUsage {
-  return {
-    dedupKey: r.key,
-    event: { source: 'claude', timestampMs: r.time, sessionId: r.session, agentId: '', project: 'p', model: 'm', inputTokens: r.input, outputTokens: r.output, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 },
-  };
+function usageOf(r: { key: string | undefined; session: string; time: number; output: number; input: number; cost?: number; web?: number }): ParsedUsage {
+  const event: ParsedUsage['event'] = { source: 'claude', timestampMs: r.time, sessionId: r.session, agentId: '', project: 'p', model: 'm', inputTokens: r.input, outputTokens: r.output, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0 };
+  if (r.cost !== undefined) event.loggedCostUsd = r.cost;
+  if (r.web !== undefined) event.webSearchRequests = r.web;
+  return { dedupKey: r.key, event };
 }
 
 describe('ledger', () => {
