@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FileCursor } from './logFiles';
 import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
@@ -50,6 +50,8 @@ export class ScanWorkers {
   }
 
   private spawn(): void {
+    // Loaded here, not at start-up: most runs (an index, a small history, the MCP server) start no thread.
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
     const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('error', this.failed);
