@@ -17,9 +17,11 @@ import { freshScan, makeTempRoots } from './scanFolders';
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
+/** JS heap plus ArrayBuffers (the ledger keeps its rows in typed arrays), after GC. */
 export function heapAfterGc(): number {
   for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 /** Handles and timers, by kind, without the ones mocha or the test itself holds at the start. */
@@ -203,14 +205,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     result.freshTotals = fresh.totals;
     result.totalsMatchFresh = JSON.stringify(result.soakTotals) === JSON.stringify(fresh.totals);
 
-    // What the soaked scanner holds vs what a fresh one holds for the same logs.
+    // What the soaked scanner holds vs what a fresh one holds for the same logs: each is the heap with that
+    // scanner minus the heap right after dropping it (a baseline taken once drifts by MBs as the process settles).
     const withSoaked = heapAfterGc();
     scanner = new UsageScanner({ roots: t.roots, workers: 0 });
-    const empty = heapAfterGc();
+    result.soakedRetainedBytes = withSoaked - heapAfterGc();
     await scanner.refresh({ full: true });
     const withFresh = heapAfterGc();
-    result.freshRetainedBytes = withFresh - empty;
-    result.soakedRetainedBytes = withSoaked - empty;
+    scanner = new UsageScanner({ roots: t.roots, workers: 0 });
+    result.freshRetainedBytes = withFresh - heapAfterGc();
   } finally {
     poller?.dispose();
     await endpoint.close();
