@@ -4,23 +4,48 @@
 // by someone new. `--folds=language` holds out each language. The decision knobs
 // (src/core/routing/decisionKnobs.ts) are tried on the same out-of-fold models, so they too are chosen
 // without any evaluation set. Run: npx tsx bench/routing/cv.ts [--folds=language] [--lambda=1e-4] [--grid]
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Tier } from '../../src/core/router';
 import { routeRequest } from '../../src/core/router';
 import { setDecisionKnobsForTraining, shippedKnobs, type DecisionKnobs } from '../../src/core/routing/decisionKnobs';
-import { setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
+import { modelHeads, setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
 import { pct, scoreByLanguage, scoreTable, type LabelledRow, type SetScore } from './score';
 import { defaultTrainOptions, quantize, train, type TrainOptions } from './train';
 import { loadTuningRows } from './tuneSet';
 
 export interface Fold { name: string; test: LabelledRow[]; weights: Float32Array }
 
-/** One model per held-out group, trained on the other groups (quantized as shipped). */
-export function trainFolds(rows: readonly LabelledRow[], by: 'author' | 'language', options: TrainOptions): Fold[] {
+/**
+ * One model per held-out group, trained on the other groups (quantized as shipped). With `cacheDir`,
+ * a fold's weights are kept there and reused (experiments only: the key is the caller's `tag`);
+ * `only` trains just that fold (to run folds in parallel processes).
+ */
+export function trainFolds(rows: readonly LabelledRow[], by: 'author' | 'language', options: TrainOptions, cacheDir?: string, only?: string): Fold[] {
   const groupOf = (r: LabelledRow): string => (by === 'author' ? r.author ?? 'own' : r.lang ?? 'en');
-  const groups = [...new Set(rows.map(groupOf))].sort();
+  const groups = [...new Set(rows.map(groupOf))].sort().filter((g) => !only || g === only);
+  if (cacheDir) mkdirSync(cacheDir, { recursive: true });
   return groups.map((name) => {
     const test = rows.filter((r) => groupOf(r) === name);
-    const weights = quantize(train(rows.filter((r) => groupOf(r) !== name), options)).dequantized;
+    const file = cacheDir ? join(cacheDir, `${by}-${name}-${options.lambda}-${options.iterations}-${options.only ?? 'all'}.f32`) : undefined;
+    let weights: Float32Array;
+    const load = (f: string): Float32Array => {
+      const b = readFileSync(f);
+      return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    };
+    // The heads train apart (separate losses, per-weight Adam), so tier-only and kind-only folds combine.
+    const tierFile = cacheDir ? join(cacheDir, `${by}-${name}-${options.lambda}-${options.iterations}-tier.f32`) : undefined;
+    const kindFile = cacheDir ? join(cacheDir, `${by}-${name}-${options.kindLambda ?? options.lambda}-${options.iterations}-kind.f32`) : undefined;
+    if (file && existsSync(file) && options.kindLambda === undefined) {
+      weights = load(file);
+    } else if (!options.only && tierFile && kindFile && existsSync(tierFile) && existsSync(kindFile)) {
+      weights = load(kindFile);
+      const tier = load(tierFile);
+      weights.set(tier.subarray(0, 2 * (tier.length / modelHeads.length)), 0);
+    } else {
+      weights = quantize(train(rows.filter((r) => groupOf(r) !== name), options)).dequantized;
+      if (file) writeFileSync(file, Buffer.from(weights.buffer));
+    }
     return { name, test, weights };
   });
 }
@@ -56,23 +81,53 @@ function main(): void {
     ...defaultTrainOptions,
     ...(arg('lambda') ? { lambda: Number(arg('lambda')) } : {}),
     ...(arg('iterations') ? { iterations: Number(arg('iterations')) } : {}),
+    ...(arg('heads') ? { only: arg('heads') as 'tier' | 'kind' } : {}),
+    ...(arg('kind-lambda') ? { kindLambda: Number(arg('kind-lambda')) } : {}),
   };
   const rows = loadTuningRows();
   const t0 = Date.now();
-  const folds = trainFolds(rows, by, options);
+  const folds = trainFolds(rows, by, options, arg('cache'), arg('only'));
+  if (arg('only')) return;
   console.log(`${rows.length} tuning rows, ${folds.length} folds by ${by} (${folds.map((f) => `${f.name} ${f.test.length}`).join(', ')}); lambda ${options.lambda}, ${options.iterations} steps; trained in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  const perFold = (held: LabelledRow[], verdicts: { tier: Tier; kind: string }[]): string =>
+    folds.map((f) => {
+      const at = held.indexOf(f.test[0]);
+      const s = scoreByLanguage(f.test, verdicts.slice(at, at + f.test.length)).all;
+      return `${f.name} ${pct(s.falseDowngradeRate)} (saving ${pct(s.shareOfOracle)})`;
+    }).join(', ');
   if (process.argv.includes('--grid')) {
-    for (const ruleCaution of [true, false]) {
-      for (const hardTopicFloor of [0, 0.35]) {
-        for (const balanced of [2, 3, 4, 5, 6, 8]) {
-          const knobs = { ...shippedKnobs, ruleCaution, hardTopicFloor, downgradePenalty: { ...shippedKnobs.downgradePenalty, balanced } };
-          const { rows: held, verdicts } = foldVerdicts(folds, knobs);
-          const all = scoreByLanguage(held, verdicts).all;
-          const worst = Math.max(...folds.map((f) => scoreByLanguage(f.test, verdicts.slice(held.indexOf(f.test[0]), held.indexOf(f.test[0]) + f.test.length)).all.falseDowngradeRate));
-          console.log(`${line(`ruleCaution ${ruleCaution} floor ${hardTopicFloor} penalty ${balanced}`, all)} · worst fold FD ${pct(worst)}`);
+    // The operating point: every setting's pooled figures and each author's false-downgrade rate.
+    // Rule (fixed before the grid was run, session 5): the largest pooled share of the oracle's saving
+    // such that every independent author's fold (dataA, dataB, heldout1) stays at or under 3% false
+    // downgrades and the pooled rate over all four authors at or under 5%.
+    const independent = new Set(['dataA', 'dataB', 'heldout1']);
+    let chosen: { label: string; share: number } | undefined;
+    const tryKnobs = (label: string, knobs: DecisionKnobs): void => {
+      const { rows: held, verdicts } = foldVerdicts(folds, knobs);
+      const all = scoreByLanguage(held, verdicts).all;
+      let ok = all.falseDowngradeRate <= 0.05;
+      for (const f of folds) {
+        const at = held.indexOf(f.test[0]);
+        if (independent.has(f.name) && scoreByLanguage(f.test, verdicts.slice(at, at + f.test.length)).all.falseDowngradeRate > 0.03) ok = false;
+      }
+      console.log(`${line(label, all)} · by author FD: ${perFold(held, verdicts)}${ok ? '' : ' · outside the rule'}`);
+      if (ok && (!chosen || all.shareOfOracle > chosen.share)) chosen = { label, share: all.shareOfOracle };
+    };
+    const penalties = (arg('penalties') ?? '1.5,2,2.5,3,3.5,4,5,6,8').split(',').map(Number);
+    for (const ruleCaution of process.argv.includes('--full') ? [true, false] : [true]) {
+      for (const hardTopicFloor of process.argv.includes('--full') ? [0, 0.35] : [0.35]) {
+        for (const balanced of penalties) {
+          tryKnobs(`ruleCaution ${ruleCaution} floor ${hardTopicFloor} penalty ${balanced}`, { ...shippedKnobs, ruleCaution, hardTopicFloor, downgradePenalty: { ...shippedKnobs.downgradePenalty, balanced } });
         }
       }
     }
+    // Abstention: a low penalty, but the small tier only when P(needs more than small) is at most r.
+    for (const balanced of [1.5, 2, 3]) {
+      for (const smallMaxRisk of [0.1, 0.15, 0.2, 0.25, 0.3]) {
+        tryKnobs(`penalty ${balanced} small only if risk <= ${smallMaxRisk}`, { ...shippedKnobs, smallMaxRisk, downgradePenalty: { ...shippedKnobs.downgradePenalty, balanced } });
+      }
+    }
+    console.log(`\nchosen by the rule: ${chosen?.label ?? 'none'}`);
     for (const kindRuleWeight of [0, 0.25, 0.5, 1, 2]) {
       const { rows: held, verdicts } = foldVerdicts(folds, { ...shippedKnobs, kindRuleWeight });
       console.log(`kind rule weight ${kindRuleWeight}: kind ${pct(scoreByLanguage(held, verdicts).all.kindAccuracy)}`);

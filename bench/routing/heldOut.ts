@@ -1,25 +1,31 @@
-// Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the
-// independent held-out set (bench/eval-independent/routing/heldout.jsonl, written by a helper who never
-// saw the router; its sha256 is checked) and two public sets derived from lm-sys/RouteLLM
-// (bench/routing/public/). Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--verbose] [--aggressiveness=balanced]
+// Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the second
+// independent held-out set (bench/eval-independent/routing2/heldout2.jsonl, written in session 5 by a
+// helper who saw only the label definitions; its sha256 is checked) and two public sets derived from
+// lm-sys/RouteLLM (bench/routing/public/). The first independent set (bench/eval-independent/routing/)
+// was evaluated once in session 4 and is tuning data since session 5 (`--first` still scores it, as
+// tuned-on data). Prints the tables for docs/benchmarks.md.
+// Run: npx tsx bench/routing/heldOut.ts [--verbose] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeRequest, type Aggressiveness, type Tier } from '../../src/core/router';
 import { setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
-import { pct, scoreByLanguage, scoreTable, type LabelledRow, type Verdict } from './score';
-import { loadOwnHeldOut } from './tuneSet';
+import { pct, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type Verdict } from './score';
+import { firstHeldOutSha256, loadFirstHeldOut, loadOwnHeldOut } from './tuneSet';
 
-export const independentSha256 = '2bc738a016e0b0118df74e62474f9b3305393a1a207f0ac2833c1c1b5e791561';
-const independentPath = join(__dirname, '../eval-independent/routing/heldout.jsonl');
+/** sha256 of bench/eval-independent/routing2/heldout2.jsonl, recorded when it was copied in, before scoring. */
+export const secondSha256 = '';
+export const secondPath = join(__dirname, '../eval-independent/routing2/heldout2.jsonl');
 
-export function loadIndependent(): LabelledRow[] | undefined {
-  if (!existsSync(independentPath)) return undefined;
-  const bytes = readFileSync(independentPath);
+export function loadSecondHeldOut(): LabelledRow[] | undefined {
+  if (!existsSync(secondPath) || !secondSha256) return undefined;
+  const bytes = readFileSync(secondPath);
   const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== independentSha256) throw new Error(`${independentPath}: sha256 ${sha}, expected ${independentSha256} (the set is frozen)`);
-  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LabelledRow);
+  if (sha !== secondSha256) throw new Error(`${secondPath}: sha256 ${sha}, expected ${secondSha256} (the set is frozen)`);
+  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
+    const r = JSON.parse(l) as LabelledRow & { lang?: string };
+    return { prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: r.kind, lang: r.lang };
+  });
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced'): Verdict[] {
@@ -75,14 +81,25 @@ function main(): void {
     if (verbose) rows.forEach((r, i) => { if (verdicts[i].tier !== r.tier) console.log(`  ${r.tier} -> ${verdicts[i].tier}: ${r.prompt.slice(0, 100).replace(/\n/g, ' ')}`); });
   };
   show('Own held-out half (eval.jsonl odd lines)', loadOwnHeldOut());
-  const independent = loadIndependent();
-  if (!independent) console.log('\n(independent set not present)');
-  else show(`Independent held-out set (sha256 ${independentSha256.slice(0, 12)}…)`, independent);
-  if (independent && process.argv.includes('--rules')) {
-    setModelWeightsForTraining(null);
-    show('Independent held-out set, rules alone (the router before the learned model)', independent);
-    setModelWeightsForTraining(undefined);
+  const second = loadSecondHeldOut();
+  if (!second) console.log('\n(second independent set not present)');
+  else {
+    show(`Second independent held-out set (sha256 ${secondSha256.slice(0, 12)}…)`, second);
+    const verdicts = verdictsOf(second, aggressiveness);
+    for (const tier of ['small', 'medium', 'large'] as const) {
+      const idx = second.map((r, i) => (r.tier === tier ? i : -1)).filter((i) => i >= 0);
+      const advised = { small: 0, medium: 0, large: 0 };
+      for (const i of idx) advised[verdicts[i].tier]++;
+      const s = scoreSet(idx.map((i) => second[i]), idx.map((i) => verdicts[i]));
+      console.log(`labelled ${tier}: ${idx.length} rows, advised small ${advised.small} / medium ${advised.medium} / large ${advised.large}; false downgrades ${s.falseDowngrades}; kind ${pct(s.kindAccuracy)}`);
+    }
+    if (process.argv.includes('--rules')) {
+      setModelWeightsForTraining(null);
+      show('Second independent held-out set, rules alone', second);
+      setModelWeightsForTraining(undefined);
+    }
   }
+  if (process.argv.includes('--first')) show(`First independent set (sha256 ${firstHeldOutSha256.slice(0, 12)}…), TUNING data since session 5`, loadFirstHeldOut());
   console.log(`\n### Public sets from lm-sys/RouteLLM (${aggressiveness}; weak = small tier, strong = medium or large)\n`);
   console.log('| set | n | weak suffices | sent to weak | false downgrades | accuracy | saving vs always-strong | share of oracle saving |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

@@ -1,8 +1,11 @@
 // The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
 // project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
-// helpers who saw only the label definitions, see bench/routing/README.md) plus the tuning half (even
-// lines) of eval.jsonl. Only this trains the model; the held-out half of
-// eval.jsonl, the independent sets and the public RouteLLM sets are only ever evaluated.
+// helpers who saw only the label definitions, see bench/routing/README.md), the tuning half (even
+// lines) of eval.jsonl, and since session 5 the first independent held-out set
+// (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
+// evaluation. Only this trains the model; the held-out half of eval.jsonl, the second independent set
+// (bench/eval-independent/routing2/) and the public RouteLLM sets are only ever evaluated.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tier } from '../../src/core/router';
@@ -34,10 +37,27 @@ function loadEvalJsonl(): { prompt: string; contextTokens: number; tier: Tier }[
   return readFileSync(join(__dirname, 'eval.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
-/** Tuning rows: the TSV set (tier and kind) and eval.jsonl's even lines (tier only). */
+/** The first independent held-out set: evaluated once (session 4), tuning data since session 5. Frozen. */
+export const firstHeldOutSha256 = '2bc738a016e0b0118df74e62474f9b3305393a1a207f0ac2833c1c1b5e791561';
+export const firstHeldOutPath = join(__dirname, '../eval-independent/routing/heldout.jsonl');
+
+export function loadFirstHeldOut(): LabelledRow[] {
+  const bytes = readFileSync(firstHeldOutPath);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha !== firstHeldOutSha256) throw new Error(`${firstHeldOutPath}: sha256 ${sha}, expected ${firstHeldOutSha256} (the set is frozen)`);
+  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
+    const r = JSON.parse(l) as { prompt: string; contextTokens: number; tier: Tier; kind: string; lang: string };
+    return { prompt: r.prompt, contextTokens: r.contextTokens, tier: r.tier, kind: r.kind, lang: r.lang, author: 'heldout1' };
+  });
+}
+
+/**
+ * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only) and the first
+ * independent held-out set (tier and kind; a fourth author for cross-validation).
+ */
 export function loadTuningRows(): LabelledRow[] {
   const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));
-  return [...loadTuneTsv(), ...evalTune];
+  return [...loadTuneTsv(), ...evalTune, ...loadFirstHeldOut()];
 }
 
 /** eval.jsonl's odd lines: the project's own held-out half. */

@@ -65,6 +65,7 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
   let best: Tier = 'large';
   let bestLoss = Infinity;
   tiers.forEach((t, i) => {
+    if (t === 'small' && pAboveSmall > knobs.smallMaxRisk) return; // not confident enough for the small tier
     let loss = price[t];
     for (const higher of tiers.slice(i + 1)) loss += need[higher] * penalty * price[higher];
     if (loss < bestLoss - 1e-12) { best = t; bestLoss = loss; }
