@@ -4,7 +4,7 @@ import {
   budgetShareText, buildHistoryModel, estimateTask, formatEstimateMarkdown, historySessionsFromEvents,
   type HistoryModel, type TaskEstimate,
 } from '../../core/estimator';
-import { modelDisplayName, ratesOf, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from '../../core/router';
+import { defaultModelTiers, modelDisplayName, type Aggressiveness, type ModelTiers, type PriceOf, type Tier } from '../../core/router';
 import { englishUsd, formatTokens, type Formatter } from '../../core/format';
 import type { JudgeOutcome } from '../../core/routing/judge';
 import { judgeShortText, kindName } from '../../core/routing/routingPhrases';
@@ -21,8 +21,8 @@ export interface EstimateTaskCostDeps {
   claudeDirs: readonly string[];
   /** Rates per model, e.g. `(m) => service.prices.ratesFor(m)`. */
   priceOf: PriceOf;
-  /** Cost of one event, null when unpriced, e.g. `(e) => service.prices.costOf(e)`. */
-  costOf?: (event: UsageEvent) => number | null;
+  /** Cost of one event, null when unpriced: `(e) => service.prices.costOf(e)` (the one pricing rule, pricing.ts). */
+  costOf: (event: UsageEvent) => number | null;
   /** Display language and currency for the summary (default English, US dollars). */
   fmt?: Formatter;
   settings?: {
@@ -45,15 +45,6 @@ type ContextChoice = 'none' | 'selection' | 'file' | 'workspace';
 
 const maxWorkspaceBytes = 8 * 1024 * 1024;
 const workspaceExclude = '**/{node_modules,dist,out,build,.git,.venv,venv,target,coverage,.next}/**';
-
-function costFromRates(priceOf: PriceOf): (event: UsageEvent) => number | null {
-  return (e) => {
-    const r = ratesOf(e.model, priceOf);
-    if (!r) return null;
-    return (e.inputTokens * r.inputPerMTok + e.outputTokens * r.outputPerMTok + e.cacheWrite5mTokens * r.cacheWrite5mPerMTok
-      + e.cacheWrite1hTokens * r.cacheWrite1hPerMTok + e.cacheReadTokens * r.cacheReadPerMTok) / 1e6;
-  };
-}
 
 async function pickContext(editor: vscode.TextEditor | undefined): Promise<ContextChoice | undefined> {
   const items: (vscode.QuickPickItem & { choice: ContextChoice })[] = [{ label: `$(circle-slash) ${vscode.l10n.t('No context')}`, description: vscode.l10n.t('estimate from the description alone'), choice: 'none' }];
@@ -131,12 +122,12 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
       progress.report({ message: choice === 'workspace' ? vscode.l10n.t('counting workspace tokens') : vscode.l10n.t('counting tokens') });
       const context = await collectContext(choice, editor, deps.settings?.maxWorkspaceFiles ?? 200, token);
       if (!context) return undefined;
-      const counted = context.text ? await countTokens(context.text, deps.settings?.tiers?.medium ?? 'claude-sonnet-4-5') : undefined;
+      const counted = context.text ? await countTokens(context.text, deps.settings?.tiers?.medium ?? defaultModelTiers.medium) : undefined;
       progress.report({ message: vscode.l10n.t('reading your past sessions') });
       let history: HistoryModel | undefined;
       try {
         const prompts = await readSessionPrompts(deps.claudeDirs);
-        history = buildHistoryModel(historySessionsFromEvents(deps.getEvents(), prompts.prompts, deps.costOf ?? costFromRates(deps.priceOf)));
+        history = buildHistoryModel(historySessionsFromEvents(deps.getEvents(), prompts.prompts, deps.costOf));
         deps.log?.(`Estimate Task Cost: ${history.sessionCount} past sessions with a first prompt (${prompts.filesRead} transcripts, ${prompts.problems.length} unreadable).`);
       } catch (error) {
         // Without history the estimate still stands on published ranges, and says so.
