@@ -346,7 +346,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     // Rows go out a piece at a time (a second copy of every row would double the ledger's memory while saving).
     const handle = await fs.open(temp, 'w');
     try {
-      await handle.write(headerLine(header));
+      await writeHeader(handle, header);
       for (const piece of parts.rows()) await handle.write(bytesOf(piece));
       for (const piece of parts.keyHashes()) await handle.write(bytesOf(piece));
     } finally {
@@ -391,7 +391,13 @@ async function saveDelta(file: string, baseId: string, changes: LedgerChanges, s
   const delta = deltaPathOf(file);
   const temp = await tempFileFor(delta);
   try {
-    await fs.writeFile(temp, [headerLine(header), bytesOf(changes.rows), bytesOf(changes.keyHashes), bytesOf(changes.overrideAt), bytesOf(changes.overrideRows)]);
+    const handle = await fs.open(temp, 'w');
+    try {
+      await writeHeader(handle, header);
+      for (const piece of [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows]) await handle.write(bytesOf(piece));
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, delta);
   } catch (error) {
     await fs.rm(temp, { force: true });
@@ -401,15 +407,22 @@ async function saveDelta(file: string, baseId: string, changes: LedgerChanges, s
 }
 
 /**
- * JSON.stringify escapes every line break inside strings, so the header is exactly one line;
- * spaces pad it so that the numbers after it start 8-byte aligned.
+ * Writes the header line: JSON.stringify escapes every line break inside strings, so it is exactly one line;
+ * spaces pad it so that the numbers after it start 8-byte aligned. The cursors (one per log file: 100,000 on
+ * a long history, tens of MB as text) go out a thousand at a time rather than as one string and its bytes.
  */
-function headerLine(header: IndexHeader | DeltaHeader): Buffer {
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const padded = Buffer.alloc(Math.ceil((headerBytes.length + 1) / 8) * 8, 0x20);
-  headerBytes.copy(padded);
-  padded[padded.length - 1] = 0x0a;
-  return padded;
+async function writeHeader(handle: fs.FileHandle, header: IndexHeader | DeltaHeader): Promise<void> {
+  const { cursors, ...rest } = header;
+  let written = 0;
+  const write = async (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    written += bytes.length;
+    await handle.write(bytes);
+  };
+  await write('{"cursors":[');
+  for (let at = 0; at < cursors.length; at += 1000) await write((at > 0 ? ',' : '') + JSON.stringify(cursors.slice(at, at + 1000)).slice(1, -1));
+  await write(`],${JSON.stringify(rest).slice(1)}`);
+  await write(' '.repeat((8 - ((written + 1) % 8)) % 8) + '\n');
 }
 
 const bytesOf = (piece: Float64Array | Uint32Array) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
