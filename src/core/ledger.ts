@@ -92,8 +92,7 @@ export class Ledger {
     if (this.needsOlder(startMs)) this.readOlderNow();
     const out: UsageEvent[] = [];
     for (let i = this.olderRows || this.older === undefined ? 0 : this.firstRow; i < this.count; i++) {
-      const at = this.locate(i);
-      if (this.buffer[at + 1] >= startMs) out.push(decodeRow(this.buffer, at, this.names));
+      if (this.timeOf(i) >= startMs) out.push(this.decode(i));
     }
     // Older rows not read yet, but changed by a delta: a fuller snapshot may have moved one into the window.
     for (const row of this.pendingOverrides.values()) if (row[1] >= startMs) out.push(decodeRow(row, 0, this.names));
@@ -128,6 +127,18 @@ export class Ledger {
     if (!this.olderRows) this.readOlderNow();
     this.buffer = this.olderRows!;
     return i * fieldsPerRow;
+  }
+
+  /** Row `i`'s time, without unpacking it (the status window reads every row's time on each update). */
+  private timeOf(i: number): number {
+    if (i < this.restoredCount) {
+      const at = this.locate(i);
+      return this.buffer[at + 1];
+    }
+    const local = i - this.restoredCount;
+    const { times, fields } = this.chunks[local >>> chunkShift];
+    const k = local & (chunkRows - 1);
+    return fields[k * packedFields] === wideMark ? this.wideRows.get(i)![1] : times[k];
   }
 
   /** Row `i` (at or after `restoredCount`) into `scratch`. */
@@ -300,8 +311,7 @@ export class Ledger {
     let order: Uint32Array | undefined;
     let previousMs = -Infinity;
     for (let i = 0; i < count; i++) {
-      const at = this.locate(i);
-      const timeMs = this.buffer[at + 1];
+      const timeMs = this.timeOf(i);
       if (timeMs < previousMs) {
         order = this.timeOrder();
         break;
@@ -363,10 +373,7 @@ export class Ledger {
   /** Row numbers by time, then position (a fixed order whatever the reading order was). */
   private timeOrder(): Uint32Array {
     const times = new Float64Array(this.count);
-    for (let i = 0; i < this.count; i++) {
-      const at = this.locate(i);
-      times[i] = this.buffer[at + 1];
-    }
+    for (let i = 0; i < this.count; i++) times[i] = this.timeOf(i);
     const order = new Uint32Array(this.count);
     for (let i = 0; i < order.length; i++) order[i] = i;
     return order.sort((a, b) => times[a] - times[b] || a - b);
