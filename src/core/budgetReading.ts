@@ -39,7 +39,9 @@ export function remainingFraction(r: BudgetReading): number | undefined {
 }
 
 /**
- * The reading the status bar shows: the one with the least remaining fraction of its cap;
+ * The `tightest` endpoint reading of `tokenmeter status --json --config` (a script contract older than the status
+ * model, kept as it was; the status bar and every other surface use `tightestLimit`, status/limit.ts, which also
+ * weighs local caps and plan windows and leaves readings without a cap out): the least remaining fraction of its cap;
  * ties (and readings of equal fraction) go to the smaller remaining amount. Readings without a
  * cap only win when no reading has one (then the smallest remaining, else the first).
  * Readings that never answered (error and no numbers) are ignored.
