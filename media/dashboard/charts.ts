@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { type DashboardView } from '../../src/core/protocol';
-import { axisMoney, l10n, tokens, usd } from './text';
+import { axisMoney, l10n, moneyTicks, tokens, usd } from './text';
 import { byId, cssVar, h } from './dom';
 
 export const charts = new Map<string, uPlot>();
@@ -35,6 +35,11 @@ export function chartTheme() {
 
 export function axis(theme: ReturnType<typeof chartTheme>, values?: uPlot.Axis['values'], size?: number): uPlot.Axis {
   return { stroke: theme.foreground, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 }, values, size };
+}
+
+/** A money axis: ticks at round amounts of the display currency, labelled by the one formatter. */
+export function moneyAxis(theme: ReturnType<typeof chartTheme>): uPlot.Axis {
+  return { ...axis(theme, (_u, splits) => axisMoney(splits), 52), splits: (_u, _i, min, max, incr) => moneyTicks(min, max, incr) };
 }
 
 export function chartWidth(container: HTMLElement): number {
@@ -111,7 +116,7 @@ export function renderDaily(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: [0, maxY * 1.1] } },
-    axes: [axis(theme, dayAxisValues(d.days)), axis(theme, (_u, splits) => axisMoney(splits), 52)],
+    axes: [axis(theme, dayAxisValues(d.days)), moneyAxis(theme)],
     series,
     hooks: {
       setCursor: [(u) => {
@@ -158,7 +163,7 @@ export function renderCumulative(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [0, Math.max(n - 1, 1)] }, y: { range: [0, maxY * 1.1] } },
-    axes: [axis(theme, dayAxisValues(c.days)), axis(theme, (_u, splits) => axisMoney(splits), 52)],
+    axes: [axis(theme, dayAxisValues(c.days)), moneyAxis(theme)],
     series,
   }, data as uPlot.AlignedData);
 }

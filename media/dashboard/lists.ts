@@ -1,9 +1,9 @@
 import uPlot from 'uplot';
 import { type DashboardView } from '../../src/core/protocol';
-import { axisMoney, l10n, percent, projectName, shortId, tokens, usd } from './text';
+import { l10n, percent, projectName, shortId, tokens, usd } from './text';
 import { byId, h } from './dom';
 import { tile } from './sections';
-import { axis, chartTheme, chartWidth, dayAxisValues, mountChart, palette } from './charts';
+import { axis, chartTheme, chartWidth, dayAxisValues, moneyAxis, mountChart, palette } from './charts';
 import { openDetails } from './sessions';
 
 export function barList(items: { name: string; label: string; value: number; sub: string; onSelect?: () => void }[], format: (v: number) => string): HTMLElement {
@@ -73,7 +73,7 @@ export function renderPerResult(v: DashboardView): void {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [-0.5, n - 0.5] } },
-    axes: [axis(theme, dayAxisValues(v.daily.days)), axis(theme, (_u, splits) => axisMoney(splits), 52)],
+    axes: [axis(theme, dayAxisValues(v.daily.days)), moneyAxis(theme)],
     series: [{}, { label: 'cost per session', stroke: colors[2], width: 2, spanGaps: true, points: { show: n < 40, size: 4 } }],
   }, [Array.from({ length: n }, (_, i) => i), r.costPerSessionByDay] as uPlot.AlignedData);
 }

@@ -44,6 +44,11 @@ export function axisMoney(values: number[]): string[] {
   return fmt.axisMoney(values);
 }
 
+/** A money axis's ticks (USD) at round amounts of the display currency (`Formatter.axisTicks`). */
+export function moneyTicks(minUsd: number, maxUsd: number, stepUsd: number): number[] {
+  return fmt.axisTicks(minUsd, maxUsd, stepUsd);
+}
+
 export function tokens(value: number): string {
   return formatTokens(value);
 }

@@ -108,13 +108,30 @@ export class Formatter {
    * or for whole values (`$150`), else cents (`$0.25`); the axis's zero is `$0`.
    */
   axisMoney(usdValues: readonly number[]): string[] {
-    const values = usdValues.map((v) => this.convert(v));
+    // Ticks from axisTicks are round in the display currency up to float noise (5 / 7.1 * 7.1): drop the noise.
+    const values = usdValues.map((v) => Math.round(this.convert(v) * 1e6) / 1e6);
     const max = Math.max(...values.map(Math.abs), 0);
     return values.map((v) => {
       if (v === 0) return `${this.currencySymbol}0`;
       if (max >= 1_000) return `${this.currencySymbol}${this.digits(v / 1_000, v % 1_000 === 0 ? 0 : 1)}K`;
       return `${this.currencySymbol}${this.digits(max >= 10 || Number.isInteger(v) ? Math.round(v) : v, max >= 10 || Number.isInteger(v) ? 0 : 2)}`;
     });
+  }
+
+  /**
+   * Where a money axis's ticks go (in USD, the chart's data) so that its labels are round amounts of the display
+   * currency: the chart library picks `stepUsd` round in dollars, which in yuan would read ¥3.55, ¥7.10; this
+   * takes the next round step (1, 2, 2.5 or 5 times a power of ten) in the display currency instead.
+   */
+  axisTicks(minUsd: number, maxUsd: number, stepUsd: number): number[] {
+    const rate = this.convert(1);
+    const [min, max, rawStep] = [minUsd * rate, maxUsd * rate, stepUsd * rate];
+    if (!(rawStep > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
+    const magnitude = 10 ** Math.floor(Math.log10(rawStep));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rawStep * (1 - 1e-9)) ?? 10 * magnitude;
+    const ticks: number[] = [];
+    for (let k = Math.ceil(min / step - 1e-9); k * step <= max * (1 + 1e-9) && ticks.length < 1_000; k++) ticks.push((k * step) / rate + 0); // + 0: no -0 tick
+    return ticks;
   }
 
   /** A configured cap: `$50`, not `$50.00`, when it is round in the display currency. */

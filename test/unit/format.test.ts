@@ -53,6 +53,16 @@ describe('display formatter', () => {
     assert.equal(enCny.currencySymbol, '¥');
   });
 
+  it('puts a money axis\'s ticks on round amounts of the display currency, labelled without float noise', () => {
+    // The chart picks $0.50 steps over $0–2; in yuan those read ¥3.55, ¥7.10: the ticks move to ¥5 steps instead.
+    assert.deepEqual(englishUsd.axisTicks(0, 2, 0.5), [0, 0.5, 1, 1.5, 2]);
+    const ticks = enCny.axisTicks(0, 2, 0.5);
+    assert.deepEqual(enCny.axisMoney(ticks), ['¥0', '¥5', '¥10']);
+    assert.deepEqual(englishUsd.axisMoney(englishUsd.axisTicks(0, 3_000, 1_000)), ['$0', '$1K', '$2K', '$3K']);
+    assert.deepEqual(zhCny.axisMoney(zhCny.axisTicks(0, 0.2, 0.05)), ['¥0', '¥0.50', '¥1'], 'cents below ten yuan, as in dollars');
+    assert.deepEqual(enCny.axisTicks(0, 1, 0), [], 'no step, no ticks');
+  });
+
   it('speaks Simplified Chinese for zh-cn, with the locale\'s digit grouping', () => {
     const s = computeEstimatedSpend([request('2026-11-24T09:00:00Z', 12.4)], { prices, calendar, nowMs: Date.parse('2026-11-24T10:00:00Z'), budget: budgetSettingsSchema.parse({ dailyUsd: 50 }) });
     assert.equal(zhCny.statusText(s.today, s.tightest), '今日剩余 ¥266.96（预算 ¥355）');
