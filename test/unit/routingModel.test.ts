@@ -5,6 +5,7 @@ import { estimateTask, formatEstimateMarkdown } from '../../src/core/estimator';
 import { englishUsd, Formatter } from '../../src/core/format';
 import { defaultModelTiers, hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
 import { formatRoutingReportMarkdown } from '../../src/core/routingReport';
+import { setDecisionKnobsForTraining, shippedKnobs } from '../../src/core/routing/decisionKnobs';
 import { countRetryPhrases, escalationHint, escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../src/core/routing/escalation';
 import { hashBuckets, hashedFeatures, textTokens } from '../../src/core/routing/textFeatures';
 import type { UsageEvent } from '../../src/core/usageEvent';
@@ -32,6 +33,18 @@ describe('learned routing model', () => {
       'パスワード再設定のトークンを == で比較していますが問題ありますか',
       'wir entpacken hochgeladene zip-Dateien mit den Namen aus dem Archiv ins Serververzeichnis',
     ]) assert.notEqual(routeRequest({ prompt }).tier, 'small', prompt);
+  });
+
+  it('advises the small tier only within the abstention knob, and ships it off', () => {
+    const prompt = 'rename getUserData to fetchUserProfile in this file';
+    assert.equal(shippedKnobs.smallMaxRisk, 1);
+    assert.equal(routeRequest({ prompt }).tier, 'small');
+    setDecisionKnobsForTraining({ ...shippedKnobs, smallMaxRisk: 0 });
+    try {
+      assert.equal(routeRequest({ prompt }).tier, 'medium');
+    } finally {
+      setDecisionKnobsForTraining(undefined);
+    }
   });
 
   it('is never less cautious when a hard topic named by the rules is added', () => {
