@@ -5,7 +5,7 @@ import type { Settings } from '../core/settings';
 import { ActionTail } from '../sources/agentActions';
 import type { UsageEvent } from '../core/usageEvent';
 import { sanitizeForTerminal, terminalSafeJson } from '../core/terminalText';
-import { calendarFlag, cliFormatter, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError, type ParsedArgs } from './common';
+import { calendarOf, cliFormatter, dateFlag, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError, type ParsedArgs } from './common';
 
 const hourMs = 3_600_000;
 
@@ -19,7 +19,7 @@ export function numberFlag(args: ParsedArgs, name: string): number | undefined {
 }
 
 export function calendarFor(args: ParsedArgs, settings: Settings): Calendar {
-  return args.flags.has('timezone') ? calendarFlag(args) : calendarFlag(parseArgs(settings.timeZone ? ['--timezone', settings.timeZone] : []));
+  return calendarOf(stringFlag(args, 'timezone') ?? (settings.timeZone || undefined));
 }
 
 /** Local midnight for the detector's daily budget, computed once per day rather than per event. */

@@ -1,3 +1,4 @@
+import { existsSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { Calendar, isUtcZoneName } from '../core/calendar';
 import { optionsOf, parseCommandArgs, CommandLineError, type CommandOptions, type ParsedArgs } from './args';
@@ -74,12 +75,34 @@ export function dateFlag(args: ParsedArgs, name: 'since' | 'until'): string | un
 }
 
 export function calendarFlag(args: ParsedArgs): Calendar {
-  const zone = stringFlag(args, 'timezone');
+  return calendarOf(stringFlag(args, 'timezone'));
+}
+
+/** The calendar of `zone` (an IANA name), else of the system zone. */
+export function calendarOf(zone: string | undefined): Calendar {
   try {
-    // The system zone; when TZ says it is UTC, named so, which spares Intl's start-up (~25-45 ms).
-    return new Calendar(zone || (isUtcZoneName(process.env.TZ) ? 'UTC' : undefined));
+    if (zone) return new Calendar(zone);
+    const systemZone = systemZoneName();
+    // A system zone that is UTC is named so: its offsets need no lookup at all.
+    return isUtcZoneName(systemZone) ? new Calendar('UTC') : new Calendar(undefined, { systemZoneName: systemZone });
   } catch {
     throw new CommandLineError(`--timezone must be an IANA zone like Europe/Berlin (got "${zone}")`);
+  }
+}
+
+/**
+ * The system zone's IANA name without Intl's start-up: TZ when it names a zone file, else the target of
+ * /etc/localtime (Linux, macOS). Undefined otherwise; the calendar then asks Intl if the name is read.
+ */
+function systemZoneName(): string | undefined {
+  const tz = process.env.TZ?.replace(/^:/, '');
+  try {
+    if (tz !== undefined) return /^[A-Za-z][\w+-]*(\/[\w+-]+)*$/.test(tz) && existsSync(path.join('/usr/share/zoneinfo', tz)) ? tz : undefined;
+    const target = readlinkSync('/etc/localtime');
+    const at = target.lastIndexOf('zoneinfo/');
+    return at >= 0 ? target.slice(at + 'zoneinfo/'.length) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BudgetReading } from '../core/budgetReading';
-import { Calendar } from '../core/calendar';
 import type { StatusLineSnapshot } from '../core/claudeStatusLine';
 import type { AnswerData } from '../mcp/answers';
 import { serveStdio } from '../mcp/server';
@@ -10,7 +9,7 @@ import { defaultLogRoots } from '../sources/logFiles';
 import { readSessionPrompts } from '../sources/sessionPrompts';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import type { UsageScanner } from '../sources/usageScanner';
-import { loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError } from './common';
+import { calendarOf, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag, CommandLineError } from './common';
 
 const help = `tokenmeter mcp [--config FILE] [--no-index]
 
@@ -102,12 +101,7 @@ export async function run(argv: string[]): Promise<number> {
 async function prepare(args: ReturnType<typeof parseArgs>) {
   const settings = await loadCliSettings();
   const zone = stringFlag(args, 'timezone') ?? settings.timeZone;
-  let calendar: Calendar;
-  try {
-    calendar = new Calendar(zone || undefined);
-  } catch {
-    throw new CommandLineError(`time zone must be an IANA zone like Europe/Berlin (got "${zone}")`);
-  }
+  const calendar = calendarOf(zone || undefined);
   const configPath = stringFlag(args, 'config');
   const endpointsConfig = configPath ? await (await import('../sources/endpoints')).readEndpointsConfigFile(configPath) : undefined;
   const prices = priceTableOf(settings);

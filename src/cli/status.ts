@@ -7,7 +7,7 @@ import { computeStatus } from '../core/status/computeStatus';
 import { sanitizeForTerminal } from '../core/terminalText';
 import { statusWindowMs } from '../core/status/estimatedSpend';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
-import { calendarFlag, cliFormatter, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
+import { calendarOf, cliFormatter, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print, warnSkipped } from './reports';
 
 /**
@@ -19,7 +19,7 @@ import { print, warnSkipped } from './reports';
 export async function runStatus(argv: string[]): Promise<number> {
   const args = parseArgs(argv, 'status');
   const settings = await loadCliSettings();
-  const calendar = args.flags.has('timezone') ? calendarFlag(args) : calendarFlag(parseArgs(settings.timeZone ? ['--timezone', settings.timeZone] : []));
+  const calendar = calendarOf(stringFlag(args, 'timezone') ?? (settings.timeZone || undefined));
   const configPath = stringFlag(args, 'config');
   // Start the polls while the logs are read.
   const polled = configPath ? pollConfigured(configPath) : undefined;

@@ -1,20 +1,29 @@
 /**
  * Calendar arithmetic in an IANA time zone, without a date library.
- * Offsets come from Intl, once per day when the offset at both ends of the UTC day
+ * Offsets of a named zone come from Intl, once per day when the offset at both ends of the UTC day
  * agrees (no zone changes its offset twice in one day) and per 15-minute slot on days
  * with a change (every zone's offset changes on a quarter hour). UTC needs no Intl at
- * all, which spares its ~12 ms start-up and every lookup.
+ * all, and neither do the system zone's offsets: Date#getTimezoneOffset reads the same
+ * tz data without Intl's ~20-30 ms start-up, which a warm `status` would otherwise pay
+ * for a single zone name. That name is looked up only when read: from `systemZoneName`
+ * when the caller knows it cheaply, else from Intl.
  */
 export class Calendar {
   private readonly formatter: Intl.DateTimeFormat | undefined;
+  private readonly isSystemZone: boolean;
+  private zoneName: string | undefined;
   private readonly offsetByDay = new Map<number, number>();
   private readonly offsetBySlot = new Map<number, number>();
   private readonly dateKeyBySlot = new Map<number, string>();
-  readonly timeZone: string;
 
-  constructor(timeZone?: string) {
+  constructor(timeZone?: string, options: { systemZoneName?: string } = {}) {
+    this.isSystemZone = !timeZone;
     if (isUtcZoneName(timeZone)) {
-      this.timeZone = 'UTC';
+      this.zoneName = 'UTC';
+      return;
+    }
+    if (!timeZone) {
+      this.zoneName = options.systemZoneName;
       return;
     }
     this.formatter = new Intl.DateTimeFormat('en-US', {
@@ -27,12 +36,17 @@ export class Calendar {
       minute: '2-digit',
       second: '2-digit',
     });
-    this.timeZone = this.formatter.resolvedOptions().timeZone;
+    this.zoneName = this.formatter.resolvedOptions().timeZone;
+  }
+
+  /** The zone's IANA name (`UTC` for every alias of UTC). */
+  get timeZone(): string {
+    return (this.zoneName ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
   }
 
   /** Local time minus UTC, in ms, at the instant `epochMs`. */
   offsetMs(epochMs: number): number {
-    if (!this.formatter) return 0;
+    if (!this.formatter && !this.isSystemZone) return 0;
     const day = Math.floor(epochMs / dayMs);
     let offset = this.offsetByDay.get(day);
     if (offset === undefined) {
@@ -46,11 +60,8 @@ export class Calendar {
   private slotOffset(slot: number): number {
     let offset = this.offsetBySlot.get(slot);
     if (offset === undefined) {
-      const p: Record<string, number> = {};
-      for (const part of this.formatter!.formatToParts(slot * slotMs)) {
-        if (part.type !== 'literal') p[part.type] = Number(part.value);
-      }
-      offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - slot * slotMs;
+      const epochMs = slot * slotMs;
+      offset = this.formatter ? intlOffsetMs(this.formatter, epochMs) : -new Date(epochMs).getTimezoneOffset() * 60_000;
       this.offsetBySlot.set(slot, offset);
     }
     return offset;
@@ -92,6 +103,14 @@ export class Calendar {
     guess = wallMs - this.offsetMs(guess);
     return guess;
   }
+}
+
+function intlOffsetMs(formatter: Intl.DateTimeFormat, epochMs: number): number {
+  const p: Record<string, number> = {};
+  for (const part of formatter.formatToParts(epochMs)) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - epochMs;
 }
 
 const slotMs = 900_000;

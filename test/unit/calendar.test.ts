@@ -53,6 +53,28 @@ describe('calendar periods in a time zone', () => {
     }
   });
 
+  it('reads the system zone without Intl and agrees with the same zone by name, across DST changes', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
+        process.env.TZ = zone; // Node re-reads the zone for Date when TZ is assigned
+        const system = new Calendar(undefined, { systemZoneName: zone });
+        const named = new Calendar(zone);
+        assert.equal(system.timeZone, zone);
+        for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 7 * 3_600_000 + 900_000) {
+          assert.equal(system.offsetMs(ms), named.offsetMs(ms), `${zone} at ${iso(ms)}`);
+          assert.equal(system.dateKey(ms), named.dateKey(ms), `${zone} at ${iso(ms)}`);
+        }
+        for (const day of [1, 15, 28]) assert.equal(system.startOfLocalDay(2026, 3, day), named.startOfLocalDay(2026, 3, day), `${zone} March ${day}`);
+      }
+      process.env.TZ = 'Asia/Tokyo';
+      assert.equal(new Calendar().timeZone, 'Asia/Tokyo', 'without a known name, Intl names the zone when asked');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('starts weeks on the configured weekday', () => {
     const utc = new Calendar('UTC');
     const wednesday = Date.parse('2026-11-25T10:00:00Z');
