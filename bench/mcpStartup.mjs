@@ -3,7 +3,7 @@
 // answer (`quota`), with the persisted index already written (the second session of the day).
 // Speaks raw JSON-RPC over the pipes, as Claude Code does, so the SDK client's own cost is not counted.
 // Usage: npm run build && node bench/mcpStartup.mjs [--size small|medium] [--reps 15] [--tool quota] [--cli other/dist/cli.js]
-//        [--compare baseline/dist/cli.js]: starts alternate between the two builds in the same run; medians and ratios of both.
+//        [--compare baseline/dist/cli.js[,other/dist/cli.js]]: starts alternate between the builds in the same run; medians, and ratios to the first.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +17,7 @@ const size = arg('--size', 'small');
 const reps = Number(arg('--reps', 15));
 const tool = arg('--tool', 'quota');
 const cli = path.resolve(arg('--cli', path.join(repoRoot, 'dist', 'cli.js')));
-const compare = process.argv.includes('--compare') ? path.resolve(arg('--compare')) : undefined;
+const compare = process.argv.includes('--compare') ? arg('--compare').split(',').map((c) => path.resolve(c)) : undefined;
 
 const { dir } = generateCorpusDir({ out: path.join(repoRoot, 'bench', '.corpus', size), size, log: (l) => console.error(l) });
 const work = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-mcp-bench-'));
@@ -39,15 +39,20 @@ function cpuMsOf(pid) {
 }
 
 /**
- * CPU time of the main thread alone (/proc/<pid>/task/<pid>/stat): the start-up's critical path. The
- * process total also counts V8's compiler and GC helper threads, which run beside it on an idle machine.
+ * CPU time of the main thread alone: the start-up's critical path. The process total also counts V8's
+ * compiler and GC helper threads, which run beside it on an idle machine. From schedstat (nanoseconds of
+ * run time) where the kernel keeps it, else /proc/<pid>/task/<pid>/stat (1/100 s ticks).
  */
 function mainThreadCpuMsOf(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   } catch {
-    return NaN;
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return NaN;
+    }
   }
 }
 
@@ -99,7 +104,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sor
 try {
   // The first session writes the shared index (as any other command would).
   execFileSync(process.execPath, [cli, 'status', '--json'], { env, stdio: 'ignore' });
-  const builds = compare ? [cli, compare] : [cli];
+  const builds = compare ? [cli, ...compare] : [cli];
   for (const build of builds) await once(build); // warm the OS file cache
   const runsOf = new Map(builds.map((b) => [b, []]));
   // Interleaved, so that a change in the machine's load hits every build alike.
@@ -115,12 +120,15 @@ try {
     medians.set(build, { initCpuMs: med('initCpuMs'), cpuMs: med('cpuMs'), initMainMs: med('initMainMs'), mainMs: med('mainMs') });
     console.log(`${path.relative(process.cwd(), build)} (${reps} starts, ${runs[0].bytes} bytes):`);
     console.log(`  initialize answered: median ${med('initializedMs').toFixed(0)} ms wall (p90 ${p90('initializedMs')}); CPU all threads ${med('initCpuMs').toFixed(0)} ms (p90 ${p90('initCpuMs')}), main thread ${med('initMainMs').toFixed(0)} ms (p90 ${p90('initMainMs')})`);
-    console.log(`  first ${tool} answer: median ${med('answeredMs').toFixed(0)} ms wall (min ${sorted('answeredMs')[0].toFixed(0)}, p90 ${p90('answeredMs')}); CPU all threads ${med('cpuMs').toFixed(0)} ms (p90 ${p90('cpuMs')}), main thread ${med('mainMs').toFixed(0)} ms (p90 ${p90('mainMs')})`);
+    console.log(`  first ${tool} answer: median ${med('answeredMs').toFixed(0)} ms wall (min ${sorted('answeredMs')[0].toFixed(0)}, p90 ${p90('answeredMs')}); CPU all threads ${med('cpuMs').toFixed(0)} ms (p90 ${p90('cpuMs')}), main thread ${med('mainMs').toFixed(0)} ms (min ${sorted('mainMs')[0].toFixed(0)}, p90 ${p90('mainMs')})`);
   }
   if (compare) {
-    const [a, b] = builds.map((x) => medians.get(x));
-    const r = (k) => (a[k] / b[k]).toFixed(2);
-    console.log(`ratio ${path.relative(process.cwd(), cli)} / ${path.relative(process.cwd(), compare)} (CPU medians): initialize ${r('initCpuMs')} (main thread ${r('initMainMs')}), first ${tool} ${r('cpuMs')} (main thread ${r('mainMs')})`);
+    const a = medians.get(cli);
+    for (const other of compare) {
+      const b = medians.get(other);
+      const r = (k) => (a[k] / b[k]).toFixed(2);
+      console.log(`ratio ${path.relative(process.cwd(), cli)} / ${path.relative(process.cwd(), other)} (CPU medians): initialize ${r('initCpuMs')} (main thread ${r('initMainMs')}), first ${tool} ${r('cpuMs')} (main thread ${r('mainMs')})`);
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

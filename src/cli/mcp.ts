@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BudgetReading } from '../core/budgetReading';
+import { statusWindowMs } from '../core/status/estimatedSpend';
 import type { StatusLineSnapshot } from '../core/claudeStatusLine';
 import type { AnswerData } from '../mcp/answers';
 import { serveStdio } from '../mcp/server';
@@ -51,7 +52,9 @@ export async function run(argv: string[]): Promise<number> {
       const { settings, calendar, prices, endpointsConfig } = await prepared;
       const startMs = Date.now();
       const fresh = !scanning;
-      scanning ??= scanForCli(args, settings);
+      // The first answer trusts a recent index as `tokenmeter status` does: no walk, and only the last month of
+      // rows read (warmWalk.ts, loadIndex); the next call a second later walks every folder (full pass).
+      scanning ??= scanForCli(args, settings, endpointsConfig ? { warm: true } : { sinceMs: startMs - statusWindowMs, warm: true });
       const scanner = await scanning;
       if (!fresh && startMs - scannedAtMs >= rescanAfterMs) await scanner.refresh({ full: true });
       if (fresh || startMs - scannedAtMs >= rescanAfterMs) scannedAtMs = Date.now();
@@ -65,8 +68,10 @@ export async function run(argv: string[]): Promise<number> {
       } catch {
         statusLine = undefined; // an unreadable record only means no Claude plan window is listed
       }
+      const { ledger } = scanner;
       return {
-        events: scanner.ledger.events(),
+        events: () => ledger.events(),
+        eventsSince: (sinceMs) => ledger.eventsSince(sinceMs),
         officialLimits: scanner.officialLimits(),
         codexCredits: scanner.codexCredits(),
         endpointReadings: readings ? await readings.value : [],

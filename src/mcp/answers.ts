@@ -18,12 +18,16 @@ import type { Settings } from '../core/settings';
 import { periodAt } from '../core/calendar';
 import { englishUsd } from '../core/format';
 import { computeStatus, type Status } from '../core/status/computeStatus';
+import { statusWindowMs } from '../core/status/estimatedSpend';
 import { remainingUsdOf, type Limit } from '../core/status/limit';
 import { totalTokensOf, type UsageEvent } from '../core/usageEvent';
 
 /** Everything the answers are computed from, read by the server before each call. */
 export interface AnswerData {
-  events: readonly UsageEvent[];
+  /** Every usage event (reads the older rows a restored index left on disk: see Ledger.events). */
+  events(): readonly UsageEvent[];
+  /** The events from `startMs` on: what the status needs, without the older rows (Ledger.eventsSince). */
+  eventsSince(startMs: number): readonly UsageEvent[];
   officialLimits: CodexRateLimit[];
   /** Codex credits from its rollouts, when any were recorded. */
   codexCredits?: CodexCredits;
@@ -56,7 +60,8 @@ const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 /** The one status model (`computeStatus`), on the same inputs as `tokenmeter status` and the status bar. */
 export function statusOf(data: AnswerData): Status {
   return computeStatus({
-    events: data.events,
+    // As `tokenmeter status` and the status bar: the last month unless an endpoint's own period needs more.
+    events: data.endpointReadings.length > 0 ? data.events() : data.eventsSince(data.nowMs - statusWindowMs),
     prices: data.prices,
     calendar: data.calendar,
     budget: data.settings.budget,
@@ -141,8 +146,9 @@ export function detectorOptions(data: AnswerData, history: readonly UsageEvent[]
 /** The live view of `tokenmeter alerts`: the last two hours replayed through the detector. */
 export function liveDetector(data: AnswerData): RunawayDetector {
   const cutoff = data.nowMs - 2 * hourMs;
-  const detector = new RunawayDetector(detectorOptions(data, data.events.filter((e) => e.timestampMs < cutoff)));
-  const recent = data.events.filter((e) => e.timestampMs >= cutoff && e.timestampMs <= data.nowMs + 60_000);
+  const events = data.events();
+  const detector = new RunawayDetector(detectorOptions(data, events.filter((e) => e.timestampMs < cutoff)));
+  const recent = events.filter((e) => e.timestampMs >= cutoff && e.timestampMs <= data.nowMs + 60_000);
   for (const e of [...recent].sort((a, b) => a.timestampMs - b.timestampMs)) detector.observe(e, data.prices.costOf(e));
   return detector;
 }
@@ -213,11 +219,11 @@ export interface SessionQuery {
 export function sessionCostAnswer(data: AnswerData, query: SessionQuery) {
   let events: UsageEvent[];
   if (query.sessionId !== undefined) {
-    events = data.events.filter((e) => e.sessionId === query.sessionId);
+    events = data.events().filter((e) => e.sessionId === query.sessionId);
   } else {
     const cwd = (query.cwd ?? '').replace(/[\\/]+$/, '') || '/';
     const folder = claudeProjectFolderOf(cwd);
-    const inProject = data.events.filter((e) => e.project === cwd || e.project === folder);
+    const inProject = data.events().filter((e) => e.project === cwd || e.project === folder);
     let latest: UsageEvent | undefined;
     for (const e of inProject) if (!latest || e.timestampMs > latest.timestampMs) latest = e;
     events = latest ? inProject.filter((e) => e.sessionId === latest.sessionId && e.source === latest.source) : [];
@@ -281,7 +287,7 @@ export interface EstimateQuery {
 
 /** The `estimate_task` tool: `tokenmeter estimate --json`, plus the share of the tightest USD limit. */
 export function estimateAnswer(data: AnswerData, query: EstimateQuery, firstPrompts: ReadonlyMap<string, string>) {
-  const history = buildHistoryModel(historySessionsFromEvents(data.events, firstPrompts, (e) => data.prices.costOf(e)));
+  const history = buildHistoryModel(historySessionsFromEvents(data.events(), firstPrompts, (e) => data.prices.costOf(e)));
   const { tiers, aggressiveness } = routingOf(data.settings);
   const estimate = estimateTask({ description: query.description, contextTokens: query.contextTokens ?? 0 }, history, (m) => data.prices.ratesFor(m), { tiers, aggressiveness });
   const remainingUsd = remainingUsdOf(statusOf(data).limits);
