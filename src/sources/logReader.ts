@@ -7,7 +7,7 @@ import { parseCodexLines } from './agents/codex/parser';
 import type { PathAgentAdapter } from './agents/agentAdapter';
 import { adapterForFile } from './agents';
 import type { FileCursor } from './logFiles';
-import { FingerprintSampler, fingerprintAt } from './prefixFingerprint';
+import { FingerprintSampler, fingerprintAt, fingerprintMatches } from './prefixFingerprint';
 
 // 1 MB: the bytes are still in the CPU cache when the lines are searched (4 MB cost ~5% more CPU).
 const chunkBytes = 1024 * 1024;
@@ -79,7 +79,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     // Growth alone does not prove an append: the file may have been replaced, or cut and rewritten,
     // by as many bytes as were read or more (a torn last line leaves `size` past `offset`, so a new
     // file exactly `offset` long is a change too). Then the bytes before `offset` differ from what was read.
-    if (cursor.offset > 0 && stat.size >= cursor.offset && cursor.fingerprint !== undefined && (await fingerprintAt(handle.read, cursor.offset)) !== cursor.fingerprint) {
+    if (cursor.offset > 0 && stat.size >= cursor.offset && cursor.fingerprint !== undefined && !(await fingerprintMatches(handle.read, cursor.offset, cursor.fingerprint))) {
       return 'replaced';
     }
     if (stat.size > cursor.offset && (await continuesUnterminatedLine(cursor, handle))) return 'replaced';

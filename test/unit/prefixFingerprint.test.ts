@@ -8,12 +8,55 @@ import fc from 'fast-check';
 import { emptyTally } from '../../src/core/lineParser';
 import { newCursor } from '../../src/sources/logFiles';
 import { readNewLines } from '../../src/sources/logReader';
-import { FingerprintSampler, fingerprintAt } from '../../src/sources/prefixFingerprint';
+import { FingerprintSampler, fingerprintAt, wordHash } from '../../src/sources/prefixFingerprint';
 import { claudeAssistantLine } from '../helpers/logLines';
 
 const readFrom = (bytes: Buffer) => (buf: Buffer, offset: number, length: number, position: number) => bytes.copy(buf, offset, position, Math.min(bytes.length, position + length));
 
+// The fingerprint written before session 6, as an index from then holds it.
+function legacyFnv1a(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const b of bytes) hash = Math.imul(hash ^ b, 0x01000193);
+  return (hash ^ bytes.length) >>> 0;
+}
+
 describe('prefix fingerprint', () => {
+  it('hashes as MurmurHash3 x86_32 (seed 0x9747b28c), from aligned and unaligned buffers, tagged above 2^32', () => {
+    const vectors: Array<[string, number]> = [['', 0xebb6c228], ['a', 0x7fa09ea6], ['abc', 0xc84a62dd], ['aaaa', 0x5a97808a], ['Hello, world!', 0x24884cba], ['The quick brown fox jumps over the lazy dog', 0x2fa826cd]];
+    for (const [text, expected] of vectors) {
+      for (const shift of [0, 1, 2, 3]) {
+        const bytes = Buffer.concat([Buffer.alloc(shift), Buffer.from(text)]).subarray(shift);
+        assert.equal(wordHash(bytes, bytes.length), 2 ** 32 + expected, `${JSON.stringify(text)} at byte offset ${bytes.byteOffset}`);
+      }
+    }
+  });
+
+  it('a fingerprint an older version stored (FNV-1a, below 2^32) is still checked: an append is an append, another file is replaced', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-fingerprint-'));
+    try {
+      const line = (id: string) => claudeAssistantLine({ id, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 } });
+      for (const count of [3, 2_000]) {
+        const file = path.join(dir, `s${count}.jsonl`);
+        const text = Array.from({ length: count }, (_, i) => line(`m${i}`)).join('\n') + '\n';
+        await fs.writeFile(file, text);
+        const cursor = newCursor('claude', file, `-p/s${count}.jsonl`);
+        await readNewLines(cursor, () => undefined, emptyTally(), 'sync');
+        assert.ok(cursor.fingerprint! >= 2 ** 32, 'written as a word hash');
+        // As an older index would hold it: FNV-1a over the same sampled bytes.
+        const sampled = Buffer.alloc(70_000);
+        const { length } = await sampledBytes(text, sampled);
+        const legacy = { ...cursor, fingerprint: legacyFnv1a(sampled.subarray(0, length)) };
+        await fs.appendFile(file, `${line('late')}\n`);
+        let read = 0;
+        assert.equal(await readNewLines({ ...legacy }, () => read++, emptyTally(), 'sync'), 'appended');
+        assert.equal(read, 1, 'only the appended line');
+        assert.equal(await readNewLines({ ...legacy, fingerprint: legacy.fingerprint ^ 1 }, () => undefined, emptyTally(), 'async'), 'replaced');
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gathered while reading in chunks of any size equals the one read afterwards', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 300_000 }), fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), fc.integer(), async (size, chunks, seed) => {
@@ -106,3 +149,16 @@ describe('prefix fingerprint', () => {
     }
   });
 });
+
+/** The bytes a fingerprint of the whole of `text` hashes, gathered as a reader gathers them. */
+async function sampledBytes(text: string, into: Buffer): Promise<{ length: number }> {
+  const bytes = Buffer.from(text);
+  let length = 0;
+  // fingerprintAt reads exactly the sampled ranges, in order: record them through its `read`.
+  await fingerprintAt((buf, offset, want, position) => {
+    const n = bytes.copy(into, length, position, Math.min(bytes.length, position + want));
+    length += n;
+    return bytes.copy(buf, offset, position, Math.min(bytes.length, position + want));
+  }, bytes.length);
+  return { length };
+}
