@@ -3,7 +3,7 @@ import { close, closeSync, fstat, fstatSync, open, openSync, promises as fs, rea
 import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fieldsPerRow, Ledger, type LedgerChanges, type OlderRows } from '../core/ledger';
+import { fieldsPerRow, Ledger, type LedgerChanges, type OlderRows } from '../core/ledger/ledger';
 import type { LineTally } from '../core/lineParser';
 import type { SourceName } from '../core/usageEvent';
 import type { FileCursor, LogRoots } from './logFiles';

@@ -13,7 +13,7 @@ import {
   toCsv,
   viewPatch,
 } from '../core/dashboard';
-import type { Ledger } from '../core/ledger';
+import type { Ledger } from '../core/ledger/ledger';
 import {
   dashboardViewType,
   defaultQuery,

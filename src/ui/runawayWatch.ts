@@ -1,6 +1,6 @@
 import { periodAt, type Calendar } from '../core/calendar';
 import { englishUsd } from '../core/format';
-import type { Ledger } from '../core/ledger';
+import type { Ledger } from '../core/ledger/ledger';
 import type { PriceTable } from '../core/pricing';
 import { baselineFromHistory, replayInto, runawayStatusOf, windowBudgetOf, withPlanDefaults, RunawayDetector, type AgentAction, type RunawayAlert, type RunawayOptions, type RunawayStatus } from '../core/runaway';
 import { ActionTail } from '../sources/agentActions';

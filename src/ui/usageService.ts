@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Calendar } from '../core/calendar';
 import { PriceTable, type RefreshedPriceData } from '../core/pricing';
-import { Ledger } from '../core/ledger';
+import { Ledger } from '../core/ledger/ledger';
 import type { Settings } from '../core/settings';
 import { computeEstimatedSpend, statusWindowMs, type EstimatedSpend } from '../core/status/estimatedSpend';
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';

@@ -2,7 +2,7 @@
 // save, printing "started" first and "saved <version>" after each, until killed. Version v holds `indexVersionSize(v)`
 // events whose input tokens are 1..n and a cursor whose offset is n, so a reader can tell a whole
 // index from a torn or mixed one. Usage: node child.js <indexPath> <firstVersion> [step]
-import { Ledger } from '../../src/core/ledger';
+import { Ledger } from '../../src/core/ledger/ledger';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { saveIndex } from '../../src/sources/usageIndex';
 import { indexVersionSize } from './indexVersions';

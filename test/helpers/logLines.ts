@@ -1,6 +1,6 @@
 // Well-formed Claude Code / Codex log lines and hostile variants, for the fuzz, fault and soak suites.
 import fc from 'fast-check';
-import { Ledger } from '../../src/core/ledger';
+import { Ledger } from '../../src/core/ledger/ledger';
 import type { ParsedUsage } from '../../src/core/usageEvent';
 
 export interface ClaudeUsage {

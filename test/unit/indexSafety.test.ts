@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import fc from 'fast-check';
-import { Ledger } from '../../src/core/ledger';
+import { Ledger } from '../../src/core/ledger/ledger';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
 import { indexVersionSize } from '../helpers/indexVersions';

@@ -2,7 +2,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { ParsedUsage } from '../../src/core/usageEvent';
-import { fieldsPerRow, FileRepeats, Ledger } from '../../src/core/ledger';
+import { FileRepeats } from '../../src/core/ledger/dedupRules';
+import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
 
 const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 300;
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
-import { Ledger } from '../../src/core/ledger';
+import { Ledger } from '../../src/core/ledger/ledger';
 import { PriceTable } from '../../src/core/pricing';
 import { settingsSchema } from '../../src/core/settings';
 import type { UsageEvent } from '../../src/core/usageEvent';

@@ -1,0 +1,168 @@
+import { grown } from './rowLayout';
+
+/**
+ * The ledger's dedup keys, each kept as its 64-bit hash (8 bytes a row) in an open-addressing table of row
+ * numbers, instead of a map of key strings. Two different keys with the same 64-bit hash would be merged as
+ * one request: with a million requests the chance of that happening at all is about 3 in 100 million
+ * (n² / 2⁶⁵).
+ *
+ * A restored ledger reads its rows' hashes only when first needed (see Ledger.restore): until `install`,
+ * the hashes of rows appended from a delta wait in `tail`.
+ */
+export class KeyHashTable {
+  /** Each row's key hash as two uint32 (0, 0: no key); undefined until a restored index's hashes are installed. */
+  private hashes: Uint32Array | undefined = new Uint32Array(0);
+  /** Rows the hashes cover. */
+  private rowCount = 0;
+  /** Open addressing, linear probing: row + 1, or 0 for an empty slot. */
+  private table = new Int32Array(1024);
+  private keyedRows = 0;
+  /** Key hashes of rows `tailFrom` on, recorded before the restored hashes were installed. */
+  private tail: number[] = [];
+  private tailFrom = 0;
+  /** The hash of the key `find` was last given. */
+  hi = 0;
+  lo = 0;
+
+  /** Whether every row's hash is here (false for a restored ledger until `install`). */
+  get ready(): boolean {
+    return this.hashes !== undefined;
+  }
+
+  /** A restored ledger's `restoredCount` rows: their hashes arrive through `install`. */
+  awaitRestored(restoredCount: number): void {
+    this.hashes = undefined;
+    this.tailFrom = restoredCount;
+  }
+
+  /** The row with `key` (its hash then in `hi`, `lo`), or -1. Only when `ready`. */
+  find(key: string): number {
+    hashKey(key);
+    const hi = (this.hi = hashHi);
+    const lo = (this.lo = hashLo);
+    const { table } = this;
+    const hashes = this.hashes!;
+    const mask = table.length - 1;
+    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+      const entry = table[slot];
+      if (entry === 0) return -1;
+      const row = entry - 1;
+      if (hashes[row * 2 + 1] === lo && hashes[row * 2] === hi) return row;
+    }
+  }
+
+  /** Records the key hash of a new last row (0, 0: no key). */
+  set(row: number, hi: number, lo: number): void {
+    let hashes = this.hashes;
+    if (!hashes) {
+      this.tail.push(hi, lo);
+      return;
+    }
+    this.rowCount = row + 1;
+    if (hashes.length < this.rowCount * 2) this.hashes = hashes = grown(hashes, this.rowCount * 2);
+    hashes[row * 2] = hi;
+    hashes[row * 2 + 1] = lo;
+    if (hi !== 0 || lo !== 0) this.insert(row, lo);
+  }
+
+  /** Row `row`'s key hash into `out` at `to` (0, 0: no key). */
+  copyHash(row: number, out: Uint32Array, to: number): void {
+    if (this.hashes) {
+      out[to] = this.hashes[row * 2];
+      out[to + 1] = this.hashes[row * 2 + 1];
+    } else {
+      out[to] = this.tail[(row - this.tailFrom) * 2];
+      out[to + 1] = this.tail[(row - this.tailFrom) * 2 + 1];
+    }
+  }
+
+  /** The hashes of rows 0 to `count`, in pieces of at most `pieceRows` rows, in `order` if given. Only when `ready`. */
+  *pieces(count: number, pieceRows: number, order: Uint32Array | undefined): Generator<Uint32Array> {
+    const hashes = this.hashes!;
+    for (let from = 0; from < count; from += pieceRows) {
+      const n = Math.min(pieceRows, count - from);
+      if (!order) {
+        yield hashes.slice(from * 2, (from + n) * 2);
+        continue;
+      }
+      const piece = new Uint32Array(n * 2);
+      for (let k = 0; k < n; k++) {
+        piece[k * 2] = hashes[order[from + k] * 2];
+        piece[k * 2 + 1] = hashes[order[from + k] * 2 + 1];
+      }
+      yield piece;
+    }
+  }
+
+  /** Indexes the key hashes of a restored ledger's rows (see awaitRestored), and of rows a delta appended since. */
+  install(restored: Uint32Array): void {
+    if (!(restored instanceof Uint32Array) || restored.length !== this.tailFrom * 2) throw new Error('damaged ledger keys');
+    const count = this.tailFrom + this.tail.length / 2;
+    const hashes = new Uint32Array(Math.max(count * 2, 1024));
+    hashes.set(restored);
+    hashes.set(this.tail, restored.length);
+    this.tail = [];
+    this.hashes = hashes;
+    this.rowCount = count;
+    let keyed = 0;
+    for (let row = 0; row < count; row++) if (hashes[row * 2] !== 0 || hashes[row * 2 + 1] !== 0) keyed++;
+    let size = 1024;
+    while (size < keyed * 2) size *= 2;
+    this.rebuild(size);
+  }
+
+  private insert(row: number, lo: number): void {
+    if (++this.keyedRows * 2 > this.table.length) {
+      this.rebuild(this.table.length * 2);
+      return;
+    }
+    const { table } = this;
+    const mask = table.length - 1;
+    let slot = lo & mask;
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = row + 1;
+  }
+
+  /** Indexes every keyed row in a table of `size` slots (a power of two, at most half full). */
+  private rebuild(size: number): void {
+    const hashes = this.hashes!;
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    let keyed = 0;
+    for (let row = 0; row < this.rowCount; row++) {
+      const hi = hashes[row * 2];
+      const lo = hashes[row * 2 + 1];
+      if (hi === 0 && lo === 0) continue;
+      keyed++;
+      let slot = lo & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = row + 1;
+    }
+    this.table = table;
+    this.keyedRows = keyed;
+  }
+}
+
+let hashHi = 0;
+let hashLo = 0;
+
+/**
+ * A dedup key's 64-bit hash (cyrb53's mixing, both halves kept), into `hashHi` and `hashLo`; never 0, 0
+ * (which marks a row without a key).
+ */
+function hashKey(key: string): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const ch = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  hashHi = h2 >>> 0;
+  hashLo = h1 >>> 0;
+  if (hashHi === 0 && hashLo === 0) hashLo = 1;
+}

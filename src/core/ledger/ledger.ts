@@ -1,0 +1,235 @@
+import { creditsBeforeRow, isFullerThanRow } from './dedupRules';
+import { KeyHashTable } from './keyHashTable';
+import { changesSince, checkChanges, type DeltaBase, joinParts, partsOf } from './saving';
+import { checkCount, fieldsPerRow, grown, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
+import { RowStore } from './rowStore';
+import type { ParsedUsage, UsageEvent } from '../usageEvent';
+
+export { fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
+
+/**
+ * Every billed request seen, each counted once.
+ *
+ * The same request can be logged several times: once per content block while
+ * streaming (earlier lines may carry a partial `output_tokens`), again when a
+ * resumed session copies history into a new file, and again when the same file
+ * sits in two config folders. One key, one row: the tokens and time of the most
+ * complete snapshot (largest output), credited to the session of the occurrence in
+ * the oldest file (the original transcript, not a resumed copy). Both rules (dedupRules.ts), with their
+ * fixed tie-breaks, give the same ledger whatever order files and lines are read in, so
+ * parallel readers need no ordering.
+ *
+ * Memory: rows are numbers, never objects (48 bytes each, names once: rowStore.ts, packedRows.ts), and a
+ * dedup key is kept as its 64-bit hash (8 bytes) in an open-addressing table of row numbers
+ * (keyHashTable.ts): ~75 bytes a request, against ~330 as one object per request plus a map of key strings.
+ * Objects are made only for what a caller reads (`eventsSince`, `rowsFrom`, `eachEvent`, `events`).
+ * Saving the ledger, whole or as what changed since a save, is in saving.ts.
+ */
+export class Ledger {
+  private readonly rows = new RowStore((keyHashes) => {
+    if (!this.keys.ready) this.installKeys(keyHashes);
+  });
+  private readonly keys = new KeyHashTable();
+  /** Modification time of the file each row's session credit comes from (0: unknown, oldest; restored rows). */
+  private creditMtimeMs: Float64Array = new Float64Array(0);
+  /** Reads a restored index's key hashes alone (see restore), so that a new usage does not read every row. */
+  private readKeys: (() => Uint32Array) | undefined;
+  /** The saved index that `changes` are relative to: its rows, its names, and its rows merged into since. */
+  private deltaBase: DeltaBase | undefined;
+  private cached: { version: number; events: WeakRef<UsageEvent[]> } | undefined;
+  /** Increases on every change, so views can tell whether to recompute. */
+  version = 0;
+  duplicateCount = 0;
+
+  get size(): number {
+    return this.rows.count;
+  }
+
+  /** Every row as an object (made on each call at a new version; kept only while a caller holds them). */
+  events(): readonly UsageEvent[] {
+    const cached = this.cached?.version === this.version ? this.cached.events.deref() : undefined;
+    if (cached) return cached;
+    const events = this.rowsFrom(0);
+    this.cached = { version: this.version, events: new WeakRef(events) };
+    return events;
+  }
+
+  /**
+   * Every row, one object at a time, none kept: a report over years of history holds its sums, not the
+   * requests. Rows added while iterating may or may not be seen.
+   */
+  *eachEvent(): Generator<UsageEvent> {
+    this.rows.readOlderNow();
+    for (let i = 0; i < this.rows.count; i++) yield this.rows.decode(i);
+  }
+
+  /**
+   * Every row whose time is at or after `startMs` (in no particular order). Reads only the
+   * newest part of a restored index: its cost follows the window, not the history.
+   */
+  eventsSince(startMs: number): UsageEvent[] {
+    return this.rows.eventsSince(startMs);
+  }
+
+  /**
+   * The rows at positions `from` and after. Positions only grow: a new request is appended, a repeat merges
+   * into its row in place. So `rowsFrom(n)` after reading `size` = n gives what was added since (a live view).
+   */
+  rowsFrom(from: number): UsageEvent[] {
+    return this.rows.rowsFrom(from);
+  }
+
+  /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
+  add({ event, dedupKey }: ParsedUsage, fileMtimeMs = 0): void {
+    this.version++;
+    // A new request must be checked against every key (and reads the older rows only if it merges into one).
+    this.ensureKeys();
+    let hi = 0;
+    let lo = 0;
+    if (dedupKey !== undefined) {
+      const at = this.keys.find(dedupKey);
+      if (at !== -1) {
+        this.duplicateCount++;
+        this.merge(at, event, fileMtimeMs);
+        return;
+      }
+      hi = this.keys.hi;
+      lo = this.keys.lo;
+    }
+    const row = this.rows.append(event);
+    if (this.creditMtimeMs.length < this.rows.count) this.creditMtimeMs = grown(this.creditMtimeMs, this.rows.count);
+    this.creditMtimeMs[row] = fileMtimeMs;
+    this.keys.set(row, hi, lo);
+  }
+
+  /** Counts repeats merged before they reached the ledger (see FileRepeats). */
+  countMergedRepeats(count: number): void {
+    this.duplicateCount += count;
+  }
+
+  private merge(row: number, seen: UsageEvent, fileMtimeMs: number): void {
+    if (this.deltaBase && row < this.deltaBase.rowCount) this.deltaBase.touched.add(row);
+    const store = this.rows;
+    const at = store.locate(row);
+    const rows = store.buffer;
+    const creditMtimeMs = this.creditMtimeMs[row];
+    if (fileMtimeMs < creditMtimeMs || (fileMtimeMs === creditMtimeMs && creditsBeforeRow(seen, rows, at, store.names))) {
+      rows[at + 2] = store.ref(seen.sessionId);
+      rows[at + 3] = store.ref(seen.agentId);
+      rows[at + 4] = store.ref(seen.project);
+      this.creditMtimeMs[row] = fileMtimeMs;
+    }
+    if (isFullerThanRow(seen, rows, at)) {
+      rows[at + 1] = seen.timestampMs;
+      rows[at + 6] = seen.inputTokens;
+      rows[at + 7] = seen.outputTokens;
+      rows[at + 8] = seen.cacheWrite5mTokens;
+      rows[at + 9] = seen.cacheWrite1hTokens;
+      rows[at + 10] = seen.cacheReadTokens;
+      rows[at + 11] = seen.loggedCostUsd ?? -1;
+      rows[at + 12] = seen.webSearchRequests ?? 0;
+    }
+    store.changed(row, at);
+  }
+
+  /**
+   * A compact copy for the persisted index: names once, every row as `fieldsPerRow`
+   * numbers in one Float64Array sorted by time, and each row's key hash. Written as raw bytes
+   * (see sources/usageIndex.ts). `parts` gives the same in pieces, without a second copy of every row.
+   */
+  serialize(): SerializedLedger {
+    return joinParts(this.parts());
+  }
+
+  /** What `serialize` gives, as pieces of rows to write one after another. */
+  parts(): LedgerParts {
+    this.rows.readOlderNow();
+    return partsOf(this.rows, this.keys, this.duplicateCount);
+  }
+
+  /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */
+  static deserialize(data: SerializedLedger): Ledger {
+    const { rows, keyHashes } = data;
+    if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) throw new Error('damaged ledger rows');
+    return Ledger.restore({ strings: data.strings, duplicateCount: data.duplicateCount, rowCount: rows.length / fieldsPerRow, firstRow: 0, olderBeforeMs: -Infinity, newestRows: rows, readOlder: () => ({ rows: new Float64Array(0), keyHashes }) });
+  }
+
+  /**
+   * A ledger from a saved index of which only the newest rows were read (`newestRows`, rows `firstRow` on):
+   * enough for `eventsSince(t)` with t at or after the first of them. The older rows and the key hashes are
+   * read through `readOlder` (or handed over by `supplyOlder`) when first needed: by `events()`, an older
+   * window, or a new usage (which must be checked against every key). Throws on anything damaged or foreign,
+   * here for the newest rows and then for the rest.
+   */
+  static restore(part: RestoredLedger): Ledger {
+    const ledger = new Ledger();
+    ledger.rows.restore(part);
+    ledger.keys.awaitRestored(part.rowCount);
+    ledger.readKeys = part.readKeyHashes;
+    ledger.deltaBase = { rowCount: part.rowCount, nameCount: part.strings.length, touched: new Set() };
+    if (part.firstRow === 0) ledger.supplyOlder(part.readOlder());
+    ledger.duplicateCount = checkCount(Number(part.duplicateCount));
+    return ledger;
+  }
+
+  /** The older rows and the key hashes of a restored ledger (see restore), read ahead by the caller (asynchronously, in the editor). */
+  supplyOlder(older: OlderRows): void {
+    this.rows.supplyOlder(older);
+  }
+
+  /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
+  needsOlder(startMs = -Infinity): boolean {
+    return this.rows.needsOlder(startMs);
+  }
+
+  private ensureKeys(): void {
+    if (this.keys.ready) return;
+    const readKeys = this.readKeys;
+    this.readKeys = undefined;
+    if (readKeys) this.installKeys(readKeys());
+    else this.rows.readOlderNow();
+  }
+
+  /** Indexes the key hashes of the restored rows (and of rows a delta appended). */
+  private installKeys(restored: Uint32Array): void {
+    this.keys.install(restored);
+    this.readKeys = undefined;
+    this.creditMtimeMs = new Float64Array(Math.max(this.rows.count, 1024));
+  }
+
+  /** The ledger was just saved whole, row for row (`parts().identity`): later changes are relative to that save. */
+  savedAsBase(): void {
+    this.deltaBase = { rowCount: this.rows.count, nameCount: this.rows.names.length, touched: new Set() };
+  }
+
+  /**
+   * What changed since the index this ledger was restored from (or last saved as, see savedAsBase): the rows
+   * added, the rows merged into, and the names they brought. Undefined when there is no such index.
+   */
+  changes(): LedgerChanges | undefined {
+    return this.deltaBase && changesSince(this.deltaBase, this.rows, this.keys, this.duplicateCount);
+  }
+
+  /**
+   * Applies `changes()` of a ledger saved from the same index, right after restoring it. Checks everything
+   * first and throws on anything damaged or foreign, leaving the ledger as it was.
+   */
+  applyChanges(changes: LedgerChanges): void {
+    const base = this.deltaBase;
+    checkChanges(changes, base, this.rows);
+    const duplicateCount = checkCount(Number(changes.duplicateCount));
+    const { rows, keyHashes, overrideAt, overrideRows } = changes;
+    this.rows.addNames(changes.strings);
+    overrideAt.forEach((row, k) => {
+      base!.touched.add(row);
+      this.rows.override(row, overrideRows.slice(k * fieldsPerRow, (k + 1) * fieldsPerRow));
+    });
+    for (let k = 0; k < rows.length / fieldsPerRow; k++) {
+      const row = this.rows.appendRow(rows, k * fieldsPerRow);
+      if (this.keys.ready && this.creditMtimeMs.length < this.rows.count) this.creditMtimeMs = grown(this.creditMtimeMs, this.rows.count);
+      this.keys.set(row, keyHashes[k * 2], keyHashes[k * 2 + 1]);
+    }
+    this.duplicateCount = duplicateCount;
+    this.version++;
+  }
+}

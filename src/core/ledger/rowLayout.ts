@@ -1,0 +1,117 @@
+import { sourceNames, type UsageEvent } from '../usageEvent';
+
+/**
+ * A ledger row as numbers, the layout every part of the ledger and its saved index share: source, time,
+ * session, agent, project, model (name indexes), 5 token counts, logged cost (-1: none), web searches.
+ */
+export const fieldsPerRow = 13;
+
+/** Row `at` of `rows` as an object, its names looked up in `strings`. */
+export function decodeRow(rows: Float64Array, at: number, strings: string[]): UsageEvent {
+  const event: UsageEvent = {
+    source: sourceNames[rows[at]], timestampMs: rows[at + 1], sessionId: strings[rows[at + 2]], agentId: strings[rows[at + 3]], project: strings[rows[at + 4]], model: strings[rows[at + 5]],
+    inputTokens: rows[at + 6], outputTokens: rows[at + 7], cacheWrite5mTokens: rows[at + 8], cacheWrite1hTokens: rows[at + 9], cacheReadTokens: rows[at + 10],
+  };
+  if (rows[at + 11] !== -1) event.loggedCostUsd = rows[at + 11];
+  if (rows[at + 12] > 0) event.webSearchRequests = rows[at + 12];
+  return event;
+}
+
+/** Throws unless every row has a known source, names in range, counts that are counts, and times in order. */
+export function checkRows(rows: Float64Array, nameCount: number, ordered = true): void {
+  let previousMs = -Infinity;
+  for (let at = 0; at < rows.length; at += fieldsPerRow) {
+    const source = rows[at];
+    if (!(source >= 0 && source < sourceNames.length && source === Math.floor(source))) throw new Error('damaged ledger source');
+    for (let f = 2; f <= 5; f++) {
+      const name = rows[at + f];
+      if (!(name >= 0 && name < nameCount && name === Math.floor(name))) throw new Error('damaged ledger name');
+    }
+    const timeMs = rows[at + 1];
+    // `!(x >= 0)` is also true for NaN; Infinity is caught by the finite sum below.
+    if (!(timeMs >= 0)) throw new Error('damaged ledger count');
+    if (ordered && timeMs < previousMs) throw new Error('damaged ledger order');
+    previousMs = timeMs;
+    let sum = timeMs + rows[at + 12];
+    for (let f = 6; f <= 10; f++) {
+      if (!(rows[at + f] >= 0)) throw new Error('damaged ledger count');
+      sum += rows[at + f];
+    }
+    const cost = rows[at + 11];
+    if (!(cost >= 0 || cost === -1) || !(rows[at + 12] >= 0) || !Number.isFinite(sum + (cost === -1 ? 0 : cost))) throw new Error('damaged ledger count');
+  }
+}
+
+export function checkCount(value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
+  return value;
+}
+
+/** Throws unless `strings` is a list of names. */
+export function checkNames(strings: unknown): void {
+  if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string')) throw new Error('damaged ledger names');
+}
+
+/** A copy of `array` with room for at least `length` items (half as much again, so appends stay cheap). */
+export function grown<T extends Float64Array | Uint32Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(length, Math.ceil(array.length * 1.5), 1024));
+  bigger.set(array);
+  return bigger;
+}
+
+/** The rows a restored ledger reads when first needed (see Ledger.restore). */
+export interface OlderRows {
+  /** Rows before the newest ones, in the layout of `SerializedLedger.rows`. */
+  rows: Float64Array;
+  /** Every row's key hash, the newest rows' too (see `SerializedLedger.keyHashes`). */
+  keyHashes: Uint32Array;
+}
+
+export interface RestoredLedger {
+  strings: string[];
+  duplicateCount: number;
+  rowCount: number;
+  /** The first row of `newestRows`. */
+  firstRow: number;
+  /** Every row before `firstRow` is older than this (the time the newest rows were chosen by). */
+  olderBeforeMs: number;
+  newestRows: Float64Array;
+  readOlder: () => OlderRows;
+  /** Reads the key hashes alone (`OlderRows.keyHashes`): a new usage then reads no older row it does not merge into. */
+  readKeyHashes?: () => Uint32Array;
+}
+
+/** What changed since a saved index (see Ledger.changes): small, so that saving it costs what is new. */
+export interface LedgerChanges {
+  /** Rows of the index these changes apply to. */
+  baseRowCount: number;
+  /** Names after the index's own. */
+  strings: string[];
+  /** Rows added since, in ledger order (not sorted), and their key hashes. */
+  rows: Float64Array;
+  keyHashes: Uint32Array;
+  /** Rows of the index merged into since (ascending row numbers), with their contents now. */
+  overrideAt: Float64Array;
+  overrideRows: Float64Array;
+  duplicateCount: number;
+}
+
+export interface SerializedLedger {
+  strings: string[];
+  /** `fieldsPerRow` numbers per row (see fieldsPerRow), sorted by time. */
+  rows: Float64Array;
+  /** Two uint32 per row, in the same order: its dedup key's 64-bit hash (0, 0: the row has no key). */
+  keyHashes: Uint32Array;
+  duplicateCount: number;
+}
+
+/** `SerializedLedger` in pieces of rows, to write one after another (see Ledger.parts). */
+export interface LedgerParts {
+  /** Rows and names in the ledger's own order: a ledger restored from these parts has the same row numbers. */
+  identity: boolean;
+  strings: string[];
+  duplicateCount: number;
+  rowCount: number;
+  rows(): Iterable<Float64Array>;
+  keyHashes(): Iterable<Uint32Array>;
+}

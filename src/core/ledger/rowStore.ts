@@ -1,0 +1,190 @@
+import { checkNames, checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
+import { PackedRows } from './packedRows';
+import { sourceNames, type UsageEvent } from '../usageEvent';
+
+/**
+ * A ledger's rows as numbers, and the names they point to, each once. Rows are numbered in the order they
+ * came: first the rows of a restored index as it was read (the newest at once, the older ones when first
+ * needed: see Ledger.restore), then the rows added since, packed (see PackedRows).
+ */
+export class RowStore {
+  readonly names: string[] = [];
+  private nameIndex: Map<string, number> | undefined = new Map();
+  /** Rows before `firstRow` of a restored index, once read. */
+  private olderRows: Float64Array | undefined;
+  /** Rows `firstRow` to `restoredCount` of a restored index, in its layout (sorted by time when saved). */
+  private newestRows: Float64Array = new Float64Array(0);
+  private firstRow = 0;
+  /** Rows of the restored index; the packed rows come after them. */
+  restoredCount = 0;
+  count = 0;
+  private readonly packed = new PackedRows();
+  /** A packed row unpacked by `locate`, or a new row being stored. */
+  private readonly scratch = new Float64Array(fieldsPerRow);
+  /** The buffer `locate` found a row in. */
+  buffer: Float64Array = this.newestRows;
+  /** Reads the rows before `firstRow` and the key hashes (see Ledger.restore). */
+  private older: (() => OlderRows) | undefined;
+  private olderBeforeMs = -Infinity;
+  /** New contents of rows before `firstRow` (from a delta), applied when those rows are read. */
+  private readonly pendingOverrides = new Map<number, Float64Array>();
+
+  /** `keysRead` is handed the key hashes that come with the older rows (see supplyOlder). */
+  constructor(private readonly keysRead: (keyHashes: Uint32Array) => void) {}
+
+  /** Starts from a saved index of which only the newest rows were read; throws on anything damaged or foreign. */
+  restore(part: RestoredLedger): void {
+    const { strings, rowCount, firstRow, newestRows } = part;
+    checkNames(strings);
+    if (!Number.isInteger(rowCount) || !Number.isInteger(firstRow) || firstRow < 0 || firstRow > rowCount || !(newestRows instanceof Float64Array) || newestRows.length !== (rowCount - firstRow) * fieldsPerRow) {
+      throw new Error('damaged ledger rows');
+    }
+    checkRows(newestRows, strings.length);
+    this.names.push(...strings);
+    this.nameIndex = undefined;
+    this.newestRows = newestRows;
+    this.firstRow = firstRow;
+    this.restoredCount = this.count = rowCount;
+    this.olderBeforeMs = firstRow === 0 ? -Infinity : part.olderBeforeMs;
+    this.older = part.readOlder;
+  }
+
+  /** The older rows and the key hashes of a restored index (see restore), read ahead by the caller or now. */
+  supplyOlder(older: OlderRows): void {
+    if (!this.older) return;
+    this.older = undefined;
+    const { rows, keyHashes } = older;
+    if (!(rows instanceof Float64Array) || rows.length !== this.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
+    checkRows(rows, this.names.length);
+    if (this.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs) throw new Error('damaged ledger order');
+    this.keysRead(keyHashes);
+    for (const [row, values] of this.pendingOverrides) rows.set(values, row * fieldsPerRow);
+    this.pendingOverrides.clear();
+    this.olderRows = rows;
+    this.olderBeforeMs = -Infinity;
+  }
+
+  readOlderNow(): void {
+    if (this.older) this.supplyOlder(this.older());
+  }
+
+  /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
+  needsOlder(startMs = -Infinity): boolean {
+    return this.older !== undefined && this.firstRow > 0 && startMs < this.olderBeforeMs;
+  }
+
+  /** Every row whose time is at or after `startMs`, reading the older rows only if the window reaches them. */
+  eventsSince(startMs: number): UsageEvent[] {
+    if (this.needsOlder(startMs)) this.readOlderNow();
+    const out: UsageEvent[] = [];
+    for (let i = this.olderRows || this.older === undefined ? 0 : this.firstRow; i < this.count; i++) {
+      if (this.timeOf(i) >= startMs) out.push(this.decode(i));
+    }
+    // Older rows not read yet, but changed by a delta: a fuller snapshot may have moved one into the window.
+    for (const row of this.pendingOverrides.values()) if (row[1] >= startMs) out.push(decodeRow(row, 0, this.names));
+    return out;
+  }
+
+  /** Rows `from` on, reading the older rows only if `from` is one of them. */
+  rowsFrom(from: number): UsageEvent[] {
+    if (from < this.firstRow) this.readOlderNow();
+    const out: UsageEvent[] = [];
+    for (let i = Math.max(0, from); i < this.count; i++) out.push(this.decode(i));
+    return out;
+  }
+
+  /** Points `buffer` at row `i` and returns the row's offset in it. */
+  locate(i: number): number {
+    if (i >= this.restoredCount) {
+      this.packed.unpack(i - this.restoredCount, this.scratch);
+      this.buffer = this.scratch;
+      return 0;
+    }
+    if (i >= this.firstRow) {
+      this.buffer = this.newestRows;
+      return (i - this.firstRow) * fieldsPerRow;
+    }
+    if (!this.olderRows) this.readOlderNow();
+    this.buffer = this.olderRows!;
+    return i * fieldsPerRow;
+  }
+
+  /** Row `i`'s time, without unpacking it (the status window reads every row's time on each update). */
+  timeOf(i: number): number {
+    if (i < this.restoredCount) {
+      const at = this.locate(i);
+      return this.buffer[at + 1];
+    }
+    return this.packed.timeOf(i - this.restoredCount);
+  }
+
+  decode(i: number): UsageEvent {
+    const at = this.locate(i);
+    return decodeRow(this.buffer, at, this.names);
+  }
+
+  /** Row `i` (a delta's new contents if its older rows are not read yet) into `out` at `to`. */
+  copyRow(i: number, out: Float64Array, to: number): void {
+    const pending = this.pendingOverrides.get(i);
+    if (pending) {
+      out.set(pending, to);
+      return;
+    }
+    const at = this.locate(i);
+    out.set(this.buffer.subarray(at, at + fieldsPerRow), to);
+  }
+
+  /** The index of a name, added if new. */
+  ref(value: string): number {
+    let index = this.nameIndex;
+    if (!index) this.nameIndex = index = new Map(this.names.map((name, i) => [name, i]));
+    let at = index.get(value);
+    if (at === undefined) index.set(value, (at = this.names.push(value) - 1));
+    return at;
+  }
+
+  /** Names after the last one (a delta's), in order. */
+  addNames(strings: readonly string[]): void {
+    this.names.push(...strings);
+    this.nameIndex = undefined;
+  }
+
+  /** Adds `e` as the last row; returns its number. */
+  append(e: UsageEvent): number {
+    const row = this.scratch;
+    row[0] = sourceNames.indexOf(e.source);
+    row[1] = e.timestampMs;
+    row[2] = this.ref(e.sessionId);
+    row[3] = this.ref(e.agentId);
+    row[4] = this.ref(e.project);
+    row[5] = this.ref(e.model);
+    row[6] = e.inputTokens;
+    row[7] = e.outputTokens;
+    row[8] = e.cacheWrite5mTokens;
+    row[9] = e.cacheWrite1hTokens;
+    row[10] = e.cacheReadTokens;
+    row[11] = e.loggedCostUsd ?? -1;
+    row[12] = e.webSearchRequests ?? 0;
+    return this.appendRow(row, 0);
+  }
+
+  /** Adds `fieldsPerRow` numbers at `from` as the last row; returns its number. */
+  appendRow(rows: Float64Array, from: number): number {
+    const row = this.count;
+    this.packed.pack(row - this.restoredCount, rows, from);
+    this.count++;
+    return row;
+  }
+
+  /** Row `i` was changed in `buffer` at `at`, where `locate` found it: a packed row goes back (restored rows were changed in place). */
+  changed(i: number, at: number): void {
+    if (i >= this.restoredCount) this.packed.pack(i - this.restoredCount, this.buffer, at);
+  }
+
+  /** New contents for restored row `row` (from a delta), kept until the older rows are read if it is one of them. */
+  override(row: number, values: Float64Array): void {
+    if (row >= this.firstRow) this.newestRows.set(values, (row - this.firstRow) * fieldsPerRow);
+    else if (this.olderRows) this.olderRows.set(values, row * fieldsPerRow);
+    else this.pendingOverrides.set(row, values);
+  }
+}

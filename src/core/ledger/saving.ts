@@ -1,0 +1,122 @@
+import type { KeyHashTable } from './keyHashTable';
+import { checkNames, checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger } from './rowLayout';
+import { chunkRows } from './packedRows';
+import type { RowStore } from './rowStore';
+
+/**
+ * What a ledger saves: the whole of it (`partsOf`, written as raw bytes by sources/usageIndex.ts), or what changed
+ * since the index it was restored from or last saved as (`changesSince`, the index's delta).
+ */
+
+/** The saved index `changes` are relative to: its rows, its names, and its rows merged into since. */
+export interface DeltaBase {
+  rowCount: number;
+  nameCount: number;
+  touched: Set<number>;
+}
+
+/** The ledger's rows, names and key hashes in pieces (see Ledger.parts); its older rows must have been read. */
+export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: number): LedgerParts {
+  const count = store.count;
+  // Sorted by time, so that a reader can take the newest rows alone (see sources/usageIndex.ts): usually they
+  // already are but for the rows added since the index was read.
+  let order: Uint32Array | undefined;
+  let previousMs = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const timeMs = store.timeOf(i);
+    if (timeMs < previousMs) {
+      order = timeOrder(store);
+      break;
+    }
+    previousMs = timeMs;
+  }
+  // Names in order of first use by the saved rows (names a merge replaced are left out): the same
+  // ledger gives the same bytes, whatever order its records arrived in.
+  const { names } = store;
+  const rename = new Int32Array(names.length).fill(-1);
+  const strings: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = store.locate(order ? order[i] : i);
+    for (let f = 2; f <= 5; f++) {
+      const name = store.buffer[at + f];
+      if (rename[name] === -1) rename[name] = strings.push(names[name]) - 1;
+    }
+  }
+  return {
+    identity: !order && strings.length === names.length && strings.every((name, i) => name === names[i]),
+    strings,
+    duplicateCount,
+    rowCount: count,
+    rows: () => rowPieces(store, count, order, rename),
+    keyHashes: () => keys.pieces(count, chunkRows, order),
+  };
+}
+
+/** `partsOf` in one piece. */
+export function joinParts(parts: LedgerParts): SerializedLedger {
+  const rows = new Float64Array(parts.rowCount * fieldsPerRow);
+  const keyHashes = new Uint32Array(parts.rowCount * 2);
+  let at = 0;
+  for (const piece of parts.rows()) rows.set(piece, (at += piece.length) - piece.length);
+  at = 0;
+  for (const piece of parts.keyHashes()) keyHashes.set(piece, (at += piece.length) - piece.length);
+  return { strings: parts.strings, duplicateCount: parts.duplicateCount, rows, keyHashes };
+}
+
+function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefined, rename: Int32Array): Generator<Float64Array> {
+  for (let from = 0; from < count; from += chunkRows) {
+    const n = Math.min(chunkRows, count - from);
+    const piece = new Float64Array(n * fieldsPerRow);
+    for (let k = 0; k < n; k++) {
+      const at = store.locate(order ? order[from + k] : from + k);
+      const to = k * fieldsPerRow;
+      piece.set(store.buffer.subarray(at, at + fieldsPerRow), to);
+      for (let f = 2; f <= 5; f++) piece[to + f] = rename[piece[to + f]];
+    }
+    yield piece;
+  }
+}
+
+/** Row numbers by time, then position (a fixed order whatever the reading order was). */
+function timeOrder(store: RowStore): Uint32Array {
+  const times = new Float64Array(store.count);
+  for (let i = 0; i < store.count; i++) times[i] = store.timeOf(i);
+  const order = new Uint32Array(store.count);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => times[a] - times[b] || a - b);
+}
+
+/** The rows added since `base`, the rows of `base` merged into, and the names they brought (see Ledger.changes). */
+export function changesSince(base: DeltaBase, store: RowStore, keys: KeyHashTable, duplicateCount: number): LedgerChanges {
+  const added = store.count - base.rowCount;
+  const rows = new Float64Array(added * fieldsPerRow);
+  const keyHashes = new Uint32Array(added * 2);
+  for (let k = 0; k < added; k++) {
+    store.copyRow(base.rowCount + k, rows, k * fieldsPerRow);
+    keys.copyHash(base.rowCount + k, keyHashes, k * 2);
+  }
+  const touched = [...base.touched].sort((a, b) => a - b);
+  const overrideRows = new Float64Array(touched.length * fieldsPerRow);
+  touched.forEach((row, k) => store.copyRow(row, overrideRows, k * fieldsPerRow));
+  return { baseRowCount: base.rowCount, strings: store.names.slice(base.nameCount), rows, keyHashes, overrideAt: Float64Array.from(touched), overrideRows, duplicateCount };
+}
+
+/**
+ * Throws unless `changes` apply to a ledger just restored from `base` (`store`): rows, names and overrides
+ * whole and in range.
+ */
+export function checkChanges(changes: LedgerChanges, base: DeltaBase | undefined, store: RowStore): void {
+  const { strings, rows, keyHashes, overrideAt, overrideRows } = changes;
+  if (!base || base.touched.size > 0 || store.count !== base.rowCount || changes.baseRowCount !== base.rowCount || store.restoredCount !== base.rowCount) throw new Error('foreign ledger changes');
+  checkNames(strings);
+  if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0 || !(keyHashes instanceof Uint32Array) || keyHashes.length !== (rows.length / fieldsPerRow) * 2) throw new Error('damaged ledger rows');
+  if (!(overrideAt instanceof Float64Array) || !(overrideRows instanceof Float64Array) || overrideRows.length !== overrideAt.length * fieldsPerRow) throw new Error('damaged ledger rows');
+  const nameCount = store.names.length + strings.length;
+  checkRows(rows, nameCount, false);
+  checkRows(overrideRows, nameCount, false);
+  let previous = -1;
+  for (const row of overrideAt) {
+    if (!(Number.isInteger(row) && row > previous && row < base.rowCount)) throw new Error('damaged ledger rows');
+    previous = row;
+  }
+}
