@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { fieldsPerRow } from '../../src/core/ledger/ledger';
-import { deltaPathOf, loadIndex, loadOlderRows, saveIndex } from '../../src/sources/usageIndex';
+import { deltaPathOf } from '../../src/sources/indexDelta';
+import { loadIndex, loadOlderRows, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine } from '../helpers/logLines';
 

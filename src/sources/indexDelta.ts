@@ -1,0 +1,57 @@
+import { promises as fs, readFileSync } from 'node:fs';
+import { fieldsPerRow, type LedgerChanges } from '../core/ledger/ledger';
+import { isReadable, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import type { UsageScanner } from './usageScanner';
+
+/**
+ * The delta beside an index (`<index>.delta`): what changed since that index was written, so that a warm run
+ * with a little new usage writes the little, not the whole history again (see saveIndex). The header line
+ * (padded like the index's), then the added rows (Float64), their key hashes (two uint32 each), the numbers of
+ * the index's rows merged into (Float64) and those rows now. It holds the cursors, tally and folder times in
+ * force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
+ * has the index alone: older, but whole, and the next pass reads the rest again).
+ */
+export interface DeltaHeader extends FileStamp, SavedState {
+  format: 'tokenmeter-index-delta';
+  baseId: string;
+  ledger: { baseRowCount: number; strings: string[]; duplicateCount: number; rowCount: number; overrideCount: number };
+}
+
+export const deltaPathOf = (file: string): string => `${file}.delta`;
+
+/** The delta of the index `baseId` (see DeltaHeader), or undefined when there is none for it or it is unusable. */
+export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean): Promise<{ header: DeltaHeader; changes: LedgerChanges } | undefined> {
+  try {
+    const bytes = sync ? readFileSync(file) : await fs.readFile(file);
+    const end = bytes.indexOf(0x0a);
+    if (end === -1 || (end + 1) % 8 !== 0) return undefined;
+    const header = JSON.parse(bytes.toString('utf8', 0, end)) as DeltaHeader;
+    if (!isReadable(header, 'tokenmeter-index-delta') || header.baseId !== baseId) return undefined;
+    const sizes = header.ledger;
+    if (typeof sizes !== 'object' || sizes === null || sizes.baseRowCount !== baseRowCount || ![sizes.rowCount, sizes.overrideCount].every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+    let at = end + 1;
+    // Copied out of the file's bytes, so that each array is aligned.
+    const take = (length: number) => bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + (at += length));
+    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) !== bytes.length) return undefined;
+    const rows = new Float64Array(take(sizes.rowCount * rowBytes));
+    const keyHashes = new Uint32Array(take(sizes.rowCount * 8));
+    const overrideAt = new Float64Array(take(sizes.overrideCount * 8));
+    const overrideRows = new Float64Array(take(sizes.overrideCount * rowBytes));
+    return { header, changes: { baseRowCount, strings: sizes.strings, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows } };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before. */
+export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<void> {
+  const header: DeltaHeader = {
+    ...stampOf('tokenmeter-index-delta'),
+    baseId,
+    ...savedStateOf(scanner),
+    ledger: { baseRowCount: changes.baseRowCount, strings: changes.strings, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
+  };
+  const delta = deltaPathOf(file);
+  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows]);
+  await removeStrayTempFiles(delta);
+}

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { fstat, open, promises as fs, read, readSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { fieldsPerRow } from '../core/ledger/ledger';
+import type { LineTally } from '../core/lineParser';
+import type { FileCursor } from './logFiles';
+import type { UsageScanner } from './usageScanner';
+import type { FolderTimes } from './warmWalk';
+
+/**
+ * What the index (usageIndex.ts) and its delta (indexDelta.ts) share: a header as one line of JSON (padded
+ * with spaces to a multiple of 8 bytes, so that the numbers after it are aligned), the numbers as raw bytes in
+ * this machine's byte order (the index never leaves it), the scanner's state in the header, and the writing:
+ * atomic (temp file + rename), so a reader never sees half a file and two writers at once leave one whole
+ * file, not a mix.
+ */
+
+/**
+ * Bump when parsing or dedup rules change: an index written by other rules is
+ * thrown away. Prices are applied when reading, so a price update needs no bump.
+ */
+export const parserVersion = 8;
+/** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys. */
+const indexLayout = 3;
+
+/** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
+export interface FileStamp {
+  format: 'tokenmeter-index' | 'tokenmeter-index-delta';
+  layout: number;
+  parserVersion: number;
+  byteOrder: 'LE' | 'BE';
+}
+
+/** The scanner's state when the file was written. */
+export interface SavedState {
+  savedAtMs: number;
+  cursors: FileCursor[];
+  /** Lines seen so far, so the count of skipped lines survives a restart. */
+  tally: LineTally;
+  /** Folder times of the last full pass, for warm passes (see warmWalk.ts); absent in older indexes. */
+  walk?: FolderTimes;
+}
+
+export function stampOf<F extends FileStamp['format']>(format: F): FileStamp & { format: F } {
+  return { format, layout: indexLayout, parserVersion, byteOrder: os.endianness() };
+}
+
+/** Whether `header` is of `format`, written by this version's layout and rules on a machine of this byte order, with sane cursors. */
+export function isReadable(header: Partial<FileStamp & SavedState> | null | undefined, format: FileStamp['format']): boolean {
+  if (header?.format !== format || header.layout !== indexLayout || header.parserVersion !== parserVersion || header.byteOrder !== os.endianness()) return false;
+  return Array.isArray(header.cursors) && header.cursors.every(isSaneCursor);
+}
+
+export function savedStateOf(scanner: UsageScanner): SavedState {
+  return { savedAtMs: Date.now(), cursors: scanner.fileCursors(), tally: scanner.stats.tally, walk: scanner.folderTimes };
+}
+
+/** Bytes of a Float64 row or a key hash on disk. */
+export const rowBytes = fieldsPerRow * 8;
+
+export type Reader = (into: Uint8Array, position: number) => void | Promise<void>;
+export const openAsync = promisify(open);
+export const fstatAsync = promisify(fstat);
+const readAsync = promisify(read);
+
+/** The header line (JSON up to the first newline) and where the numbers start. */
+export async function readHeader<H>(read: Reader, fileBytes: number): Promise<{ header: H; rowsStart: number }> {
+  for (let chunk = 64 * 1024; ; chunk *= 4) {
+    const bytes = Buffer.allocUnsafe(Math.min(chunk, fileBytes));
+    await read(bytes, 0);
+    const end = bytes.indexOf(0x0a);
+    if (end !== -1) return { header: JSON.parse(bytes.toString('utf8', 0, end)) as H, rowsStart: end + 1 };
+    if (bytes.length === fileBytes) throw new Error('no index header');
+  }
+}
+
+/** The first row at or after `sinceMs` (rows are sorted by time), by binary search on the file. */
+export async function firstRowSince(read: Reader, rowsStart: number, rowCount: number, sinceMs: number): Promise<number> {
+  const time = new Float64Array(1);
+  const timeBytes = new Uint8Array(time.buffer);
+  let lo = 0;
+  let hi = rowCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    await read(timeBytes, rowsStart + (mid * fieldsPerRow + 1) * 8);
+    if (time[0] < sinceMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function readFullySync(fd: number, into: Uint8Array, position: number): void {
+  for (let done = 0; done < into.length; ) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new Error('index shorter than its header says');
+    done += n;
+  }
+}
+
+export async function readFully(fd: number, into: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const { bytesRead } = await readAsync(fd, into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new Error('index shorter than its header says');
+    done += bytesRead;
+  }
+}
+
+export const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function isSaneCursor(c: FileCursor): boolean {
+  if (typeof c !== 'object' || c === null || typeof c.path !== 'string' || typeof c.source !== 'string') return false;
+  if (!isCount(c.offset) || !isCount(c.size) || !isCount(c.mtimeMs) || c.offset > c.size) return false;
+  if (c.claude !== undefined && (typeof c.claude !== 'object' || c.claude === null || typeof c.claude.project !== 'string' || typeof c.claude.sessionId !== 'string' || typeof c.claude.agentId !== 'string')) return false;
+  if (c.codex !== undefined) {
+    const x = c.codex;
+    if (typeof x !== 'object' || x === null || typeof x.sessionId !== 'string' || typeof x.project !== 'string' || typeof x.model !== 'string' || !Array.isArray(x.rateLimits)) return false;
+    const t = x.lastTotals;
+    if (t !== undefined && (typeof t !== 'object' || t === null || !isCount(t.input) || !isCount(t.cached) || !isCount(t.output) || !isCount(t.total))) return false;
+  }
+  if (c.fingerprint !== undefined && !isCount(c.fingerprint)) return false;
+  if (c.longLineFrom !== undefined && (!isCount(c.longLineFrom) || c.longLineFrom > c.offset)) return false;
+  if (c.longLines !== undefined && (!Array.isArray(c.longLines) || c.longLines.length > 64 || !c.longLines.every(isCount))) return false;
+  if (c.wholeFile !== undefined && (typeof c.wholeFile !== 'object' || c.wholeFile === null || typeof c.wholeFile.relativePath !== 'string')) return false;
+  return true;
+}
+
+/** The bytes of an array of numbers, in place. */
+export const bytesOf = (piece: Float64Array | Uint32Array): Buffer => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+
+/**
+ * Writes `header` and then `pieces` to a temp file beside `file` and renames it over `file`, unless `keep`
+ * says otherwise once they are written (then the temp file goes and this returns false).
+ */
+export async function writeAtomically(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array>, keep = () => true): Promise<boolean> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const handle = await fs.open(temp, 'w');
+    try {
+      await writeHeader(handle, header);
+      for (const piece of pieces) await handle.write(bytesOf(piece));
+    } finally {
+      await handle.close();
+    }
+    if (!keep()) {
+      await fs.rm(temp, { force: true });
+      return false;
+    }
+    await fs.rename(temp, file);
+    return true;
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes the header line: JSON.stringify escapes every line break inside strings, so it is exactly one line;
+ * spaces pad it so that the numbers after it start 8-byte aligned. The cursors (one per log file: 100,000 on
+ * a long history, tens of MB as text) go out a thousand at a time rather than as one string and its bytes.
+ */
+async function writeHeader(handle: fs.FileHandle, header: SavedState): Promise<void> {
+  const { cursors, ...rest } = header;
+  let written = 0;
+  const write = async (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    written += bytes.length;
+    await handle.write(bytes);
+  };
+  await write('{"cursors":[');
+  for (let at = 0; at < cursors.length; at += 1000) await write((at > 0 ? ',' : '') + JSON.stringify(cursors.slice(at, at + 1000)).slice(1, -1));
+  await write(`],${JSON.stringify(rest).slice(1)}`);
+  await write(' '.repeat((8 - ((written + 1) % 8)) % 8) + '\n');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A writer killed between writing its temp file and renaming it leaves the temp file behind
+ * (megabytes each). Removes those whose writer is gone; a live writer's temp file is left alone.
+ */
+export async function removeStrayTempFiles(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = await fs.readdir(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
+      await fs.rm(path.join(path.dirname(file), name), { force: true });
+    }
+  }
+}
