@@ -1,5 +1,6 @@
 import { existsSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Calendar, isUtcZoneName } from '../core/calendar';
 import { optionsOf, parseCommandArgs, CommandLineError, type CommandOptions, type ParsedArgs } from './args';
 import { englishUsd, Formatter } from '../core/format';
@@ -149,7 +150,6 @@ export function editorSettingsPaths(env: NodeJS.ProcessEnv = process.env, platfo
  * exists). A bad file is a CommandLineError naming the file and key.
  */
 export async function loadCliSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  const { readFile } = await import('node:fs/promises');
   let file = env.TOKENMETER_SETTINGS;
   let raw: unknown;
   if (file !== undefined) {

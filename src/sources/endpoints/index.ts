@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { endpointsConfigSchema } from '../../core/budgetReadingSchema';
 import { sourceNameOf, type EndpointsConfig } from '../../core/endpointConfig';
 import { tightestBudget, type BudgetReading } from '../../core/budgetReading';
@@ -109,7 +110,6 @@ export function budgetExitCode(readings: readonly BudgetReading[]): number {
 
 /** Reads and validates the CLI's budget config file (`--config FILE`). */
 export async function readEndpointsConfigFile(path: string): Promise<EndpointsConfig> {
-  const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
