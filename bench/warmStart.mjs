@@ -32,7 +32,7 @@ const loaded = performance.now();
 const service = new UsageService(defaultSettings, () => {});
 service.onDidChange((state) => {
   if (state.kind !== 'ready') return;
-  process.stdout.write(JSON.stringify({ loadMs: loaded - started, firstNumberMs: performance.now() - started, requests: service.scanner.ledger.size, todayUsd: state.snapshot.today.totalCost, monthUsd: state.snapshot.month.totalCost }) + '\\n');
+  process.stdout.write(JSON.stringify({ loadMs: loaded - started, firstNumberMs: performance.now() - started, requests: service.scanner.ledger.size, todayUsd: state.estimatedSpend.today.totalCost, monthUsd: state.estimatedSpend.month.totalCost }) + '\\n');
   process.exit(0);
 });
 void service.start();

@@ -73,14 +73,14 @@ export async function run(argv: string[]): Promise<number> {
   const nowMs = Date.now();
   const all = scanner.ledger.events();
 
-  const snapshot = computeEstimatedSpend(all, { prices, calendar, nowMs, budget: settings.budget, officialLimits: scanner.officialLimits() });
+  const spend = computeEstimatedSpend(all, { prices, calendar, nowMs, budget: settings.budget, officialLimits: scanner.officialLimits() });
   const periodName = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
-  const exhausted: ExhaustedBudget[] = snapshot.budgets
+  const exhausted: ExhaustedBudget[] = spend.budgets
     .filter((b) => b.spent >= b.limit)
     .map((b) => ({ name: periodName[b.period], unit: b.unit, limit: b.limit, spent: b.spent }));
   const windowUsd = numberFlag(args, 'window-usd');
-  if (windowUsd !== undefined && snapshot.block !== undefined && snapshot.block.costUsd >= windowUsd) {
-    exhausted.push({ name: '5-hour window', unit: 'usd', limit: windowUsd, spent: snapshot.block.costUsd });
+  if (windowUsd !== undefined && spend.block !== undefined && spend.block.costUsd >= windowUsd) {
+    exhausted.push({ name: '5-hour window', unit: 'usd', limit: windowUsd, spent: spend.block.costUsd });
   }
 
   const recent: UsageEvent[] = [];

@@ -51,13 +51,13 @@ export async function runStatus(argv: string[]): Promise<number> {
     codexLimits: scanner.officialLimits(),
     codexCredits: scanner.codexCredits(),
   });
-  const { snapshot } = status;
+  const { estimatedSpend } = status;
   const pacing = pacingOfAll([...(planSnapshot ? claudeWindowReadings(planSnapshot) : []), ...codexWindowReadings(scanner.officialLimits())], nowMs);
   const exitCode = endpoints ? endpoints.exitCode : 0;
 
   if (args.flags.has('json')) {
     print({
-      ...snapshot,
+      ...estimatedSpend,
       statusText: englishUsd.status(status),
       level: status.level,
       ...(endpoints ? endpoints.json : {}),
@@ -74,9 +74,9 @@ export async function runStatus(argv: string[]): Promise<number> {
   warnSkipped(scanner, fmt);
   // Limit lines carry source names and server error texts: sanitised.
   console.log(sanitizeForTerminal(fmt.status(status)));
-  console.log(fmt.l10n.t('today {0} · {1} tok | week {2} | month {3} (estimated from logs)', fmt.money(snapshot.today.totalCost), formatTokens(snapshot.today.totalTokens), fmt.money(snapshot.week.totalCost), fmt.money(snapshot.month.totalCost)));
-  if (snapshot.block) {
-    console.log(fmt.l10n.t('5-hour block: {0}, {1}/h, ends {2}', fmt.money(snapshot.block.costUsd), fmt.money(snapshot.block.usdPerHour), fmt.time(snapshot.block.endMs)));
+  console.log(fmt.l10n.t('today {0} · {1} tok | week {2} | month {3} (estimated from logs)', fmt.money(estimatedSpend.today.totalCost), formatTokens(estimatedSpend.today.totalTokens), fmt.money(estimatedSpend.week.totalCost), fmt.money(estimatedSpend.month.totalCost)));
+  if (estimatedSpend.block) {
+    console.log(fmt.l10n.t('5-hour block: {0}, {1}/h, ends {2}', fmt.money(estimatedSpend.block.costUsd), fmt.money(estimatedSpend.block.usdPerHour), fmt.time(estimatedSpend.block.endMs)));
   }
   for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));
   for (const p of pacing) console.log(pacingLineText(fmt, p));

@@ -206,11 +206,11 @@ export class Formatter {
    * plan window by its short name. Plain text (see `statusIcon`).
    */
   combinedText(
-    snapshot: { today: { totalCost: number; totalTokens: number }; tightest?: BudgetState },
+    estimatedSpend: { today: { totalCost: number; totalTokens: number }; tightest?: BudgetState },
     tightest: Limit | undefined,
     level: BudgetLevel | 'idle',
   ): string {
-    if (!tightest || tightest.origin === 'estimated') return this.statusText(snapshot.today, snapshot.tightest);
+    if (!tightest || tightest.origin === 'estimated') return this.statusText(estimatedSpend.today, estimatedSpend.tightest);
     const t = this.l10n.t;
     const label = this.limitShortLabel(tightest);
     let text: string;
@@ -219,7 +219,7 @@ export class Formatter {
         ? t('{0} limit reached', label)
         : t('{0} limit reached: {1} of {2}', label, this.amount(tightest.unit, tightest.used ?? 0), this.cap(tightest.unit, tightest.limit ?? 0));
     } else if (tightest.unit === 'percent') {
-      text = t('{0} today · {1} {2}%', this.money(snapshot.today.totalCost), label, Math.round((tightest.usedFraction ?? 0) * 100));
+      text = t('{0} today · {1} {2}%', this.money(estimatedSpend.today.totalCost), label, Math.round((tightest.usedFraction ?? 0) * 100));
     } else {
       text = t('{0} left of {1} · {2}', this.amount(tightest.unit, tightest.remaining ?? 0), this.cap(tightest.unit, tightest.limit ?? 0), label);
     }
@@ -229,14 +229,14 @@ export class Formatter {
   }
 
   /** Which icon `src/ui` puts before the status line: `error` once a limit is reached, else `pulse`. */
-  statusIcon(status: Pick<Status, 'snapshot' | 'tightest' | 'level'>): 'pulse' | 'error' {
-    if (!status.tightest || status.tightest.origin === 'estimated') return status.snapshot.tightest?.level === 'exceeded' ? 'error' : 'pulse';
+  statusIcon(status: Pick<Status, 'estimatedSpend' | 'tightest' | 'level'>): 'pulse' | 'error' {
+    if (!status.tightest || status.tightest.origin === 'estimated') return status.estimatedSpend.tightest?.level === 'exceeded' ? 'error' : 'pulse';
     return status.level === 'exceeded' ? 'error' : 'pulse';
   }
 
   /** The status bar line for a status from `computeStatus` (with the `$(icon)` the editor and `--json` show). */
-  status(status: Pick<Status, 'snapshot' | 'tightest' | 'level'>): string {
-    return this.combinedText(status.snapshot, status.tightest, status.level);
+  status(status: Pick<Status, 'estimatedSpend' | 'tightest' | 'level'>): string {
+    return this.combinedText(status.estimatedSpend, status.tightest, status.level);
   }
 
   /** A limit's name for the tooltip and notifications: `Daily cap`, `litellm key budget`, `Claude 5-hour window`. */

@@ -100,7 +100,7 @@ function limitJson(l: Limit) {
 /** The `quota` tool: every limit with used/remaining, origin, reset, pace, and the tightest. */
 export function quotaAnswer(data: AnswerData) {
   const status = statusOf(data);
-  const { snapshot } = status;
+  const estimated = status.estimatedSpend;
   const limits = status.limits.map(limitJson);
   return {
     now: iso(data.nowMs),
@@ -110,13 +110,13 @@ export function quotaAnswer(data: AnswerData) {
     limits,
     spend: {
       origin: 'estimated' as const,
-      today: { costUsd: roundUsd(snapshot.today.totalCost), tokens: snapshot.today.totalTokens },
-      week: { costUsd: roundUsd(snapshot.week.totalCost), tokens: snapshot.week.totalTokens },
-      month: { costUsd: roundUsd(snapshot.month.totalCost), tokens: snapshot.month.totalTokens },
-      block: snapshot.block
-        ? { startedAt: iso(snapshot.block.startMs), endsAt: iso(snapshot.block.endMs), costUsd: roundUsd(snapshot.block.costUsd), tokens: snapshot.block.tokens, usdPerHour: round2(snapshot.block.usdPerHour), tokensPerMinute: Math.round(snapshot.block.tokensPerMinute) }
+      today: { costUsd: roundUsd(estimated.today.totalCost), tokens: estimated.today.totalTokens },
+      week: { costUsd: roundUsd(estimated.week.totalCost), tokens: estimated.week.totalTokens },
+      month: { costUsd: roundUsd(estimated.month.totalCost), tokens: estimated.month.totalTokens },
+      block: estimated.block
+        ? { startedAt: iso(estimated.block.startMs), endsAt: iso(estimated.block.endMs), costUsd: roundUsd(estimated.block.costUsd), tokens: estimated.block.tokens, usdPerHour: round2(estimated.block.usdPerHour), tokensPerMinute: Math.round(estimated.block.tokensPerMinute) }
         : null,
-      unpricedModels: snapshot.unpricedModels.map((m) => asData(m)),
+      unpricedModels: estimated.unpricedModels.map((m) => asData(m)),
     },
     note: limits.length === 0
       ? 'No limit is configured: set tokenmeter.budget.* (TOKENMETER_SETTINGS for the CLI), pass --config with budget endpoints, or use an agent that reports plan windows.'

@@ -288,7 +288,7 @@ class DashboardPanel implements vscode.Disposable {
     this.ledgerVersion = ledger.version;
     this.ledgerSize = ledger.size;
     const state = service.state;
-    const snapshot = state.kind === 'ready' ? state.snapshot : state.kind === 'error' ? state.snapshot : undefined;
+    const estimatedSpend = state.kind === 'ready' || state.kind === 'error' ? state.estimatedSpend : undefined;
     const read = <T>(what: string, provider: () => T[]): T[] => {
       try {
         return provider();
@@ -299,7 +299,7 @@ class DashboardPanel implements vscode.Disposable {
     };
     return buildDashboardView(index, this.query, {
       nowMs: Date.now(),
-      snapshot,
+      estimatedSpend,
       budget: this.budget,
       limits: this.readLimits(),
       fmt: this.limitSource.fmt(),

@@ -12,7 +12,7 @@ import { formatTokens } from '../core/format';
 import { logFolders } from '../sources/logFiles';
 import type { ServiceState } from './usageService';
 
-/** What the status controller adds to the log snapshot: the status model (every limit, the routing hint), the runaway state. */
+/** What the status controller adds to the spend estimated from the logs: the status model (every limit, the routing hint), the runaway state. */
 export interface StatusOverlay {
   nowMs: number;
   status: Status;
@@ -56,7 +56,7 @@ export function routingHintOf(routing: SessionRouting | undefined, fmt: Formatte
 }
 
 /** The tooltip; `fmt` sets the locale and currency of every number (English/USD by default). */
-export function tooltipMarkdown(snapshot: EstimatedSpend, overlay?: StatusOverlay, fmt: Formatter = englishUsd): vscode.MarkdownString {
+export function tooltipMarkdown(spend: EstimatedSpend, overlay?: StatusOverlay, fmt: Formatter = englishUsd): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
   // Command links only to our own commands; nothing from logs or endpoints is trusted.
   md.isTrusted = { enabledCommands: tooltipCommands };
@@ -70,17 +70,17 @@ export function tooltipMarkdown(snapshot: EstimatedSpend, overlay?: StatusOverla
   const priceDate = overlay?.priceDataDate ? ` ${vscode.l10n.t('(price data of {0})', overlay.priceDataDate)}` : '';
   md.appendMarkdown(`**Tokenmeter** — ${vscode.l10n.t('estimated from local logs and list prices')}${priceDate}\n\n`);
   md.appendMarkdown(`| | ${vscode.l10n.t('Cost')} | ${vscode.l10n.t('Tokens')} |\n|---|---:|---:|\n`);
-  for (const [period, totals] of [['day', snapshot.today], ['week', snapshot.week], ['month', snapshot.month]] as const) {
+  for (const [period, totals] of [['day', spend.today], ['week', spend.week], ['month', spend.month]] as const) {
     md.appendMarkdown(`| ${periodHeading(period)} | ${fmt.money(totals.totalCost)} | ${formatTokens(totals.totalTokens)} |\n`);
   }
-  if (snapshot.todayByModel.length > 0) {
+  if (spend.todayByModel.length > 0) {
     md.appendMarkdown(`\n**${vscode.l10n.t('Today by model')}**\n\n`);
-    for (const m of snapshot.todayByModel.slice(0, 6)) {
+    for (const m of spend.todayByModel.slice(0, 6)) {
       md.appendMarkdown(`- ${escapeMarkdown(m.model)}: ${m.priced ? fmt.money(m.costUsd) : vscode.l10n.t('unpriced')} · ${fmt.tokens(m.tokens)}\n`);
     }
   }
-  if (snapshot.block) {
-    const b = snapshot.block;
+  if (spend.block) {
+    const b = spend.block;
     md.appendMarkdown(`\n**${vscode.l10n.t('5-hour block')}** ${fmt.time(b.startMs)}–${fmt.time(b.endMs)}: ${fmt.money(b.costUsd)} · ${fmt.money(b.usdPerHour)}/h · ${fmt.tokens(b.tokensPerMinute)}/min\n`);
   }
   if (overlay && overlay.status.limits.length > 0) {
@@ -91,25 +91,25 @@ export function tooltipMarkdown(snapshot: EstimatedSpend, overlay?: StatusOverla
       const line = escapeMarkdown(fmt.limitLine(c, overlay.nowMs));
       md.appendMarkdown(`- ${c === tightest ? `**${line}**` : line}\n`);
     }
-    for (const b of snapshot.budgets) if (b.projectedExhaustMs) md.appendMarkdown(`\n${escapeMarkdown(budgetLine(b, fmt))}\n`);
+    for (const b of spend.budgets) if (b.projectedExhaustMs) md.appendMarkdown(`\n${escapeMarkdown(budgetLine(b, fmt))}\n`);
     if (overlay.status.limits.some((c) => c.origin === 'endpoint')) {
       md.appendMarkdown(`\n[${vscode.l10n.t('Request More Budget')}](command:tokenmeter.requestMoreBudget) · [${vscode.l10n.t('Set API Key')}](command:tokenmeter.setApiKey)\n`);
     }
-  } else if (snapshot.budgets.length > 0) {
+  } else if (spend.budgets.length > 0) {
     md.appendMarkdown(`\n**${vscode.l10n.t('Budget')}**\n\n`);
-    for (const b of snapshot.budgets) md.appendMarkdown(`- ${escapeMarkdown(budgetLine(b, fmt))}\n`);
+    for (const b of spend.budgets) md.appendMarkdown(`- ${escapeMarkdown(budgetLine(b, fmt))}\n`);
   }
   if (overlay?.pacing && overlay.pacing.length > 0) {
     md.appendMarkdown(`\n**${vscode.l10n.t('Pacing')}**\n\n`);
     for (const p of overlay.pacing) md.appendMarkdown(`- ${p.runsOutBeforeReset ? '$(warning) ' : ''}${escapeMarkdown(pacingLineText(fmt, p))}\n`);
   }
-  for (const limit of overlay ? [] : snapshot.official) {
+  for (const limit of overlay ? [] : spend.official) {
     const used = vscode.l10n.t('{0}% used', limit.usedPercent);
     const note = limit.resetsAtMs ? vscode.l10n.t('official, resets {0}', fmt.dateTime(limit.resetsAtMs)) : vscode.l10n.t('official');
     md.appendMarkdown(`\n${vscode.l10n.t('Codex {0} limit:', escapeMarkdown(limit.name))} **${used}** (${note})\n`);
   }
-  if (snapshot.unpricedModels.length > 0) {
-    md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('Unpriced models (tokens counted, no cost):')} ${snapshot.unpricedModels.map(escapeMarkdown).join(', ')}\n`);
+  if (spend.unpricedModels.length > 0) {
+    md.appendMarkdown(`\n$(warning) ${vscode.l10n.t('Unpriced models (tokens counted, no cost):')} ${spend.unpricedModels.map(escapeMarkdown).join(', ')}\n`);
   }
   const links = [
     [vscode.l10n.t('Dashboard'), 'tokenmeter.openDashboard'], [vscode.l10n.t('Show Usage'), 'tokenmeter.showUsage'], [vscode.l10n.t('Set Budget'), 'tokenmeter.setBudget'],
@@ -188,19 +188,19 @@ export class StatusBar implements vscode.Disposable {
         break;
       }
       case 'error':
-        item.text = state.snapshot
-          ? `$(warning) ${this.formatter(state.snapshot.timeZone).statusText(state.snapshot.today, state.snapshot.tightest)}`
+        item.text = state.estimatedSpend
+          ? `$(warning) ${this.formatter(state.estimatedSpend.timeZone).statusText(state.estimatedSpend.today, state.estimatedSpend.tightest)}`
           : '$(warning) Tokenmeter';
         item.tooltip = `${state.message}\n\n${vscode.l10n.t('Run "Tokenmeter: Show Output" for details.')}`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         break;
       case 'ready': {
-        const s = state.snapshot;
-        // The overlay is computed from this same snapshot; an older one is only used for its extras.
+        const s = state.estimatedSpend;
+        // The overlay is computed from this same estimate; an older one is only used for its extras.
         const level = overlay ? overlay.status.level : s.level;
         const fmt = this.formatter(s.timeZone);
         // The same line `tokenmeter status` prints, in the display language and currency.
-        const status = overlay?.status ?? { snapshot: s, tightest: undefined, level: s.level };
+        const status = overlay?.status ?? { estimatedSpend: s, tightest: undefined, level: s.level };
         item.text = `$(${fmt.statusIcon(status)}) ${fmt.status(status)}`;
         item.tooltip = tooltipMarkdown(s, overlay, fmt);
         if (level === 'warning') item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');

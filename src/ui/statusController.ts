@@ -159,7 +159,7 @@ export class StatusController implements vscode.Disposable {
       return;
     }
     const settings = this.settings.current;
-    const snapshot = state.snapshot;
+    const { estimatedSpend } = state;
     const nowMs = Date.now();
     const readings = budgets.readings();
     // The status needs the last month (statusWindowMs); rows of a restored index older than that stay packed
@@ -173,7 +173,7 @@ export class StatusController implements vscode.Disposable {
         calendar: service.calendar,
         budget: settings.budget,
         nowMs,
-        snapshot,
+        estimatedSpend,
         readings,
         planWindows: budgets.planQuotas(nowMs),
         codexCredits: service.scanner.codexCredits(),
@@ -206,11 +206,11 @@ export class StatusController implements vscode.Disposable {
       this.alerts.evaluate(status.tightest, {
         nowMs,
         utcOffsetMinutes: Math.round(service.calendar.offsetMs(nowMs) / 60_000),
-        todaySpentUsd: snapshot.today.totalCost,
+        todaySpentUsd: estimatedSpend.today.totalCost,
         thresholdsPct: settings.budget.notifyAtPercent,
       });
     } catch (error) {
-      // The log snapshot still shows; the extras come back at the next update.
+      // The spend estimated from the logs still shows; the extras come back at the next update.
       this.log(`Could not combine budgets: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
     // One render per update.

@@ -14,9 +14,9 @@ import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../so
 
 export type ServiceState =
   | { kind: 'starting' }
-  | { kind: 'ready'; snapshot: EstimatedSpend }
+  | { kind: 'ready'; estimatedSpend: EstimatedSpend }
   | { kind: 'no-logs'; roots: LogRoots }
-  | { kind: 'error'; message: string; snapshot?: EstimatedSpend };
+  | { kind: 'error'; message: string; estimatedSpend?: EstimatedSpend };
 
 const quickPassMs = 1_000;
 const fullPassMs = 30_000;
@@ -136,7 +136,7 @@ export class UsageService implements vscode.Disposable {
     } catch (error) {
       const message = `Reading agent logs failed: ${error instanceof Error ? error.message : String(error)}`;
       this.log(message);
-      this.setState({ kind: 'error', message, snapshot: this.state.kind === 'ready' ? this.state.snapshot : undefined });
+      this.setState({ kind: 'error', message, estimatedSpend: this.state.kind === 'ready' ? this.state.estimatedSpend : undefined });
     }
   }
 
@@ -148,14 +148,14 @@ export class UsageService implements vscode.Disposable {
     }
     const nowMs = Date.now();
     // The first number needs the last month only; older rows of the index stay packed until a view asks.
-    const snapshot = computeEstimatedSpend(this.scanner.ledger.eventsSince(nowMs - statusWindowMs), {
+    const estimatedSpend = computeEstimatedSpend(this.scanner.ledger.eventsSince(nowMs - statusWindowMs), {
       prices: this.prices,
       calendar: this.calendar,
       nowMs,
       budget: this.budget,
       officialLimits: this.scanner.officialLimits(),
     });
-    this.setState({ kind: 'ready', snapshot });
+    this.setState({ kind: 'ready', estimatedSpend });
   }
 
   private setState(state: ServiceState): void {

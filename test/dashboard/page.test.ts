@@ -37,7 +37,7 @@ function buildFixture(projects?: string[]): { views: Record<string, DashboardVie
   const prices = new PriceTable();
   const calendar = new Calendar('UTC');
   const budget = budgetSettingsSchema.parse({ dailyUsd: 150, monthlyUsd: 3000 });
-  const snapshot = computeEstimatedSpend(events, {
+  const estimatedSpend = computeEstimatedSpend(events, {
     prices,
     calendar,
     nowMs,
@@ -55,18 +55,18 @@ function buildFixture(projects?: string[]): { views: Record<string, DashboardVie
   for (const range of ['today', '7d', '30d', 'month'] as const) {
     for (const source of ['all', 'claude', 'codex'] as const) {
       const query: DashboardQuery = { range, source };
-      const view = buildDashboardView(index, query, { nowMs, snapshot, budget, alerts });
+      const view = buildDashboardView(index, query, { nowMs, estimatedSpend, budget, alerts });
       assert.equal(toViewSchema.safeParse({ type: 'view', view }).success, true);
       views[`${range}|${source}`] = view;
     }
   }
-  views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, snapshot, budget, alerts });
+  views.custom = buildDashboardView(index, { range: 'custom', from: '2026-10-20', to: '2026-11-05', source: 'all' }, { nowMs, estimatedSpend, budget, alerts });
   // What the editor sends under a Chinese display language with CNY: the core's words (range, gauges, alerts) in Chinese too.
   const runaway: RunawayAlert = {
     firedAtMs: nowMs - 4 * 60_000, kind: 'burn-rate', sessionId: topSession.sessionId, project: topSession.project, model: 'claude-opus-4-5', usdPerHour: 212,
     tokensPerMinute: 120_000, activeAgents: 14, runningForMs: 40 * 60_000, costSoFarUsd: 38.2, projectedNextHourUsd: 212, message: '',
   };
-  views.zh = buildDashboardView(index, { range: '7d', source: 'all' }, { nowMs, snapshot, budget, alerts: runawayAlertItems([runaway], zhCny), fmt: zhCny });
+  views.zh = buildDashboardView(index, { range: '7d', source: 'all' }, { nowMs, estimatedSpend, budget, alerts: runawayAlertItems([runaway], zhCny), fmt: zhCny });
   const details: Record<string, SessionDetails | null> = {};
   for (const row of views['30d|all'].sessions.rows) details[row.sessionId] = sessionDetails(events, row.sessionId, prices);
   return { views, details };

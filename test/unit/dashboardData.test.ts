@@ -137,10 +137,10 @@ describe('dashboard data', () => {
     for (let i = 1; i < 10; i++) assert.ok(view.sessions.rows[i - 1].costUsd >= view.sessions.rows[i].costUsd);
   });
 
-  it('draws caps, today’s projection, cumulative spend and gauges from the snapshot', () => {
+  it('draws caps, today’s projection, cumulative spend and gauges from the estimated spend', () => {
     const budget = budgetSettingsSchema.parse({ dailyUsd: 50, monthlyUsd: 900 });
-    const snapshot = computeEstimatedSpend(events, { prices, calendar: new Calendar('UTC'), nowMs, budget });
-    const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget });
+    const estimatedSpend = computeEstimatedSpend(events, { prices, calendar: new Calendar('UTC'), nowMs, budget });
+    const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, estimatedSpend, budget });
     assert.equal(view.daily.capUsd, 50);
     assert.equal(view.cumulative.capUsd, 900);
     assert.equal(view.cumulative.days.length, 30);
@@ -148,13 +148,13 @@ describe('dashboard data', () => {
     assert.ok(view.daily.projection!.costUsd >= view.header.todayCostUsd);
     const spent = view.cumulative.spentUsd;
     assert.equal(spent[23] !== null && spent[24] === null, true, 'spent runs through today (the 24th) only');
-    close(spent[23]!, snapshot.month.totalCost, 'month to date');
+    close(spent[23]!, estimatedSpend.month.totalCost, 'month to date');
     assert.ok(view.cumulative.projectedUsd[29]! > spent[23]!);
     assert.deepEqual(view.header.gauges.map((g) => g.label), ['Daily cap', 'Monthly cap']);
-    close(view.header.gauges[1].spent, snapshot.month.totalCost, 'gauge');
-    const status = computeStatus({ events, prices, calendar: new Calendar('UTC'), nowMs, budget, snapshot,
+    close(view.header.gauges[1].spent, estimatedSpend.month.totalCost, 'gauge');
+    const status = computeStatus({ events, prices, calendar: new Calendar('UTC'), nowMs, budget, estimatedSpend,
       readings: [{ source: 'gateway', scope: 'team', limitUsd: 5_000, spentUsd: 4_100, fetchedAtMs: nowMs, stale: false }] });
-    const withPool = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot, budget, limits: status.limits });
+    const withPool = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, estimatedSpend, budget, limits: status.limits });
     assert.deepEqual(withPool.header.gauges.map((g) => [g.label, g.origin]), [['Daily cap', 'estimated'], ['Monthly cap', 'estimated'], ['gateway team pool', 'endpoint']]);
   });
 
@@ -169,13 +169,13 @@ describe('dashboard data', () => {
       readings: [{ source: 'gateway', scope: 'team', limitUsd: 5_000, spentUsd: 4_100, fetchedAtMs: nowMs, stale: false }],
       planWindows: [{ source: 'claude', window: '5h', usedPercent: 12, resetsAt: new Date(nowMs + 7_200_000).toISOString(), fetchedAtMs: nowMs, stale: false }],
     });
-    const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot: status.snapshot, budget, limits: status.limits });
+    const view = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, estimatedSpend: status.estimatedSpend, budget, limits: status.limits });
     const labels = view.header.gauges.map((g) => g.label);
     assert.deepEqual(labels, ['Daily cap', 'gateway team pool', 'Claude 5-hour window', 'Codex 5-hour window', 'Codex weekly window']);
     assert.equal(view.header.gauges.length, status.limits.length, 'one card per limit');
     assert.equal(new Set(labels).size, labels.length);
-    // Without the status model the page still shows the snapshot's caps and Codex windows, once each.
-    const alone = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, snapshot: status.snapshot, budget });
+    // Without the status model the page still shows the estimated spend's caps and Codex windows, once each.
+    const alone = buildDashboardView(indexOf(events), { range: '7d', source: 'all' }, { nowMs, estimatedSpend: status.estimatedSpend, budget });
     assert.deepEqual(alone.header.gauges.map((g) => g.label), ['Daily cap', 'Codex 5-hour window', 'Codex weekly window']);
   });
 

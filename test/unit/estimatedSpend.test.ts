@@ -17,7 +17,7 @@ function request(at: string, usd: number, sessionId = 's1'): UsageEvent {
 
 const budget = (values: object) => budgetSettingsSchema.parse(values);
 /** What the status bar shows from the logs alone: the icon `src/ui` adds, then the formatter's line. */
-const barText = (s: EstimatedSpend) => `$(${englishUsd.statusIcon({ snapshot: s, level: s.level })}) ${englishUsd.statusText(s.today, s.tightest)}`;
+const barText = (s: EstimatedSpend) => `$(${englishUsd.statusIcon({ estimatedSpend: s, level: s.level })}) ${englishUsd.statusText(s.today, s.tightest)}`;
 
 describe('estimated spend (the status from the logs alone)', () => {
   it('shows today\'s spend and tokens without a cap', () => {

@@ -79,13 +79,13 @@ describe('tooltip: text from logs and endpoints is shown literally', () => {
           events: [event], prices: new PriceTable(), calendar: new Calendar('UTC'), nowMs, budget,
           readings: [{ source: name, scope: 'key', limitUsd: 50, spentUsd: 10, remainingUsd: 40, fetchedAtMs: nowMs - 5_000, stale: true, error }],
         });
-        const snapshot = status.snapshot;
+        const spend = status.estimatedSpend;
         const overlay: StatusOverlay = {
           nowMs,
           status,
           runaway: { isRunaway: true, text: '$(flame) Runaway', tooltip: `${model}\n${error}`, alerts: [] },
         };
-        const md = tooltipMarkdown(snapshot, overlay) as unknown as MarkdownString;
+        const md = tooltipMarkdown(spend, overlay) as unknown as MarkdownString;
         const { links, html } = renderedTargets(md.value);
         for (const link of links) assert.match(link, ourCommands, `a link to ${link} in:\n${md.value}`);
         assert.deepEqual(html, [], `raw HTML in:\n${md.value}`);

@@ -10,47 +10,47 @@ import {
 
 const nowMs = Date.UTC(2026, 10, 24, 12, 0, 0);
 const daily: BudgetState = { period: 'day', unit: 'usd', limit: 50, spent: 20, remaining: 30, fraction: 0.4, level: 'ok', periodStartMs: Date.UTC(2026, 10, 24), periodEndMs: Date.UTC(2026, 10, 25) };
-const snapshot = { level: 'ok', today: { totalCost: 20, totalTokens: 0 }, tightest: daily } as EstimatedSpend;
+const spend = { level: 'ok', today: { totalCost: 20, totalTokens: 0 }, tightest: daily } as EstimatedSpend;
 const localText = '$(pulse) $30.00 left of $50 today';
 const thresholds = { warnAtPercent: 80, errorAtPercent: 95 };
 const localConstraints = (budgets: BudgetState[]) => limitsOfCaps(budgets, nowMs);
 /** What the status bar and `tokenmeter status` show for these limits. */
 function combinedStatus(snap: EstimatedSpend, limits: Limit[], budget: typeof thresholds) {
   const s = tightestOf(snap, limits, budget);
-  return { ...s, text: `$(${englishUsd.statusIcon({ snapshot: snap, ...s })}) ${englishUsd.status({ snapshot: snap, ...s })}` };
+  return { ...s, text: `$(${englishUsd.statusIcon({ estimatedSpend: snap, ...s })}) ${englishUsd.status({ estimatedSpend: snap, ...s })}` };
 }
 const thresholdInputOf = (c: Limit | undefined, ctx: Parameters<typeof thresholdInputWithLabel>[2]) => thresholdInputWithLabel(c, c ? englishUsd.limitLabel(c) : '', ctx);
 
 describe('constraints: the tightest limit among local caps, endpoints and plan windows', () => {
   it('keeps the local text when the local cap is tightest', () => {
     const cs = [...localConstraints([daily]), ...limitsOfReadings([{ source: 'litellm', scope: 'key', limitUsd: 100, spentUsd: 10, fetchedAtMs: nowMs, stale: false }])];
-    const s = combinedStatus(snapshot, cs, thresholds);
+    const s = combinedStatus(spend, cs, thresholds);
     assert.equal(s.text, localText);
     assert.equal(s.tightest?.id, 'local:day:usd');
   });
 
   it('shows an endpoint budget that is tighter than the local cap, with its level', () => {
     const cs = [...localConstraints([daily]), ...limitsOfReadings([{ source: 'litellm', scope: 'key', limitUsd: 50, spentUsd: 41, fetchedAtMs: nowMs, stale: false }])];
-    const s = combinedStatus(snapshot, cs, thresholds);
+    const s = combinedStatus(spend, cs, thresholds);
     assert.equal(s.text, '$(pulse) $9.00 left of $50 · litellm');
     assert.equal(s.level, 'warning');
   });
 
   it('marks a stale endpoint value in the status bar text', () => {
     const cs = limitsOfReadings([{ source: 'litellm', scope: 'key', limitUsd: 50, spentUsd: 41, fetchedAtMs: nowMs - 600_000, stale: true, error: '503 from LiteLLM' }]);
-    assert.equal(combinedStatus(snapshot, cs, thresholds).text, '$(pulse) $9.00 left of $50 · litellm (stale)');
+    assert.equal(combinedStatus(spend, cs, thresholds).text, '$(pulse) $9.00 left of $50 · litellm (stale)');
   });
 
   it('says plainly when a plan window is used up', () => {
     const cs = limitsOfPlanWindows([{ source: 'claude', window: '5h', usedPercent: 100, resetsAt: new Date(nowMs + 3_600_000).toISOString(), fetchedAtMs: nowMs - 40_000, stale: false }], nowMs);
-    const s = combinedStatus(snapshot, [...localConstraints([daily]), ...cs], thresholds);
+    const s = combinedStatus(spend, [...localConstraints([daily]), ...cs], thresholds);
     assert.equal(s.text, '$(error) Claude 5h limit reached');
     assert.equal(s.level, 'exceeded');
   });
 
   it('shows a plan window in percent next to today\'s spend', () => {
     const cs = limitsOfPlanWindows([{ source: 'claude', window: '7d', usedPercent: 62, fetchedAtMs: nowMs, stale: false }], nowMs);
-    assert.equal(combinedStatus(snapshot, cs, thresholds).text, '$(pulse) $20.00 today · Claude 7d 62%');
+    assert.equal(combinedStatus(spend, cs, thresholds).text, '$(pulse) $20.00 today · Claude 7d 62%');
   });
 
   it('ignores plan windows that reset since they were recorded', () => {

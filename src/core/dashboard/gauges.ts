@@ -13,13 +13,13 @@ function projectedAtEndOf(spent: number, startMs: number, endMs: number, nowMs: 
 }
 
 /** One gauge per limit, in the status model's order: local caps (with the period projection), endpoints, official windows. */
-export function gaugesOf(snapshot: EstimatedSpend | undefined, limits: readonly Limit[] | undefined, calendar: Calendar, nowMs: number, budget: BudgetSettings | undefined, fmt: Formatter): Gauge[] {
-  if (!snapshot && !limits) return [];
-  const all = limits ?? [...limitsOfCaps(snapshot!.budgets, nowMs), ...limitsOfCodex(snapshot!.official, nowMs)];
+export function gaugesOf(spend: EstimatedSpend | undefined, limits: readonly Limit[] | undefined, calendar: Calendar, nowMs: number, budget: BudgetSettings | undefined, fmt: Formatter): Gauge[] {
+  if (!spend && !limits) return [];
+  const all = limits ?? [...limitsOfCaps(spend!.budgets, nowMs), ...limitsOfCodex(spend!.official, nowMs)];
   const periodOptions = { weekStartsOn: budget?.weekStartsOn, resetDayOfMonth: budget?.resetDayOfMonth };
   const thresholds = { warnAtPercent: budget?.warnAtPercent ?? 80, errorAtPercent: budget?.errorAtPercent ?? 95 };
   return all.flatMap((limit): Gauge[] => {
-    const b = limit.origin === 'estimated' ? snapshot?.budgets.find((x) => `local:${x.period}:${x.unit}` === limit.id) : undefined;
+    const b = limit.origin === 'estimated' ? spend?.budgets.find((x) => `local:${x.period}:${x.unit}` === limit.id) : undefined;
     if (b) {
       const period = periodAt(calendar, b.period, nowMs, periodOptions);
       return [{

@@ -12,10 +12,10 @@ import { resolveRange } from './range';
 
 export interface ViewOptions {
   nowMs: number;
-  /** The status snapshot: budgets, official limits and the 5-hour block (all sources). */
-  snapshot?: EstimatedSpend;
+  /** The spend estimated from the logs: budgets, official limits and the 5-hour block (all sources). */
+  estimatedSpend?: EstimatedSpend;
   budget?: BudgetSettings;
-  /** Every limit from the status model (`computeStatus(...).limits`), one gauge each; default: the snapshot's caps and Codex windows. */
+  /** Every limit from the status model (`computeStatus(...).limits`), one gauge each; default: the estimated spend's caps and Codex windows. */
   limits?: readonly Limit[];
   /** Words and money for the labels (default English/USD). */
   fmt?: Formatter;
@@ -54,7 +54,7 @@ export function byCostThenTokens<T extends { costUsd: number; tokens: number }>(
  * range's days, the drawn models and the table's row cap, whatever the history's size.
  */
 export function buildDashboardView(index: DashboardIndex, query: DashboardQuery, options: ViewOptions): DashboardView {
-  const { nowMs, snapshot, budget } = options;
+  const { nowMs, estimatedSpend: spend, budget } = options;
   const fmt = options.fmt ?? englishUsd;
   const { calendar, prices } = index;
   const range = resolveRange(query, calendar, nowMs, fmt);
@@ -106,11 +106,11 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     drawnModels.push(otherModels);
   }
 
-  const dailyCap = snapshot?.budgets.find((b) => b.period === 'day' && b.unit === 'usd')?.limit;
+  const dailyCap = spend?.budgets.find((b) => b.period === 'day' && b.unit === 'usd')?.limit;
   let projection: DashboardView['daily']['projection'];
   if (today >= range.firstDay && today <= range.lastDay) {
     const dayEndMs = startOfDay(calendar, today + 1);
-    const block = query.source === 'all' ? snapshot?.block : undefined;
+    const block = query.source === 'all' ? spend?.block : undefined;
     // The live 5-hour block's pace, carried to the block's end (or midnight if sooner): a burst at
     // 00:10 must not be extrapolated over a whole day. No active block, no projection.
     if (block && block.endMs > nowMs && todayCell.costUsd > 0) {
@@ -191,7 +191,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     const day = periodFirstDay + d;
     projectedUsd.push(day < today ? null : spentSoFar + periodRatePerMs * Math.max(Math.min(startOfDay(calendar, day + 1), period.endMs) - nowMs, 0));
   }
-  const periodCap = snapshot?.budgets.find((b) => b.period === cumulativeKind && b.unit === 'usd')?.limit;
+  const periodCap = spend?.budgets.find((b) => b.period === cumulativeKind && b.unit === 'usd')?.limit;
 
   const activeDays = requestsByDay.reduce((n, r) => n + (r > 0 ? 1 : 0), 0);
   const totalTokens = cellTokens(total);
@@ -202,7 +202,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
     rangeLabel: range.label,
     sources: index.sources().sort(),
     header: {
-      gauges: gaugesOf(snapshot, options.limits, calendar, nowMs, budget, fmt),
+      gauges: gaugesOf(spend, options.limits, calendar, nowMs, budget, fmt),
       todayCostUsd: todayCell.costUsd,
       todayTokens: cellTokens(todayCell),
       rangeCostUsd: total.costUsd,
@@ -210,7 +210,7 @@ export function buildDashboardView(index: DashboardIndex, query: DashboardQuery,
       rangeRequests: total.requests,
       unpricedTokens: total.unpricedTokens,
       unpricedModels: modelRows.filter((m) => !m.priced).map((m) => m.model).sort(),
-      ...(snapshot?.block ? { block: snapshot.block } : {}),
+      ...(spend?.block ? { block: spend.block } : {}),
     },
     alerts: options.alerts ?? [],
     daily: {

@@ -27,7 +27,7 @@ export interface StatusInputs {
   /** Codex credits from its rollouts (default: none). */
   codexCredits?: CodexCredits;
   /** The totals for these same events and `nowMs` when the caller already has them (the editor's scan). */
-  snapshot?: EstimatedSpend;
+  estimatedSpend?: EstimatedSpend;
   /** Tiers, hint setting and the agent's retry phrases for the session in progress; without it, no routing part. */
   routing?: Omit<SessionRoutingInputs, 'priceOf'>;
 }
@@ -36,7 +36,7 @@ export interface StatusInputs {
 export interface Status {
   nowMs: number;
   /** Spend today / this week / this month, the live 5-hour block, local caps as budgets. */
-  snapshot: EstimatedSpend;
+  estimatedSpend: EstimatedSpend;
   /** Every limit in force, local caps first, then endpoints, then official windows. */
   limits: Limit[];
   /** The limit closest to stopping the user (`tightestLimit`). */
@@ -60,27 +60,27 @@ export function readingsWithLocalSpend(readings: readonly BudgetReading[], event
 /** The status at `nowMs`: totals, every limit with origin and pace, the tightest one and its level. */
 export function computeStatus(input: StatusInputs): Status {
   const { nowMs, budget } = input;
-  const snapshot = input.snapshot ?? computeEstimatedSpend(input.events, {
+  const estimatedSpend = input.estimatedSpend ?? computeEstimatedSpend(input.events, {
     prices: input.prices, calendar: input.calendar, nowMs, budget, officialLimits: [...(input.codexLimits ?? [])],
   });
   const limits = [
-    ...limitsOfCaps(snapshot.budgets, nowMs),
+    ...limitsOfCaps(estimatedSpend.budgets, nowMs),
     ...limitsOfReadings(readingsWithLocalSpend(input.readings ?? [], input.events, input.prices)),
     ...limitsOfPlanWindows(input.planWindows ?? [], nowMs),
-    ...limitsOfCodex(input.codexLimits ?? snapshot.official, nowMs),
+    ...limitsOfCodex(input.codexLimits ?? estimatedSpend.official, nowMs),
     ...limitsOfCodexCredits(input.codexCredits),
   ];
   const routing = input.routing && sessionRoutingOf(input.events, nowMs, { ...input.routing, priceOf: (m) => input.prices.ratesFor(m) });
-  return { nowMs, snapshot, limits, ...tightestOf(snapshot, limits, budget), ...(routing ? { routing } : {}) };
+  return { nowMs, estimatedSpend, limits, ...tightestOf(estimatedSpend, limits, budget), ...(routing ? { routing } : {}) };
 }
 
-/** The tightest limit and its level; a local cap keeps the snapshot's level (same thresholds, 'idle' without events). */
+/** The tightest limit and its level; a local cap keeps the estimated spend's level (same thresholds, 'idle' without events). */
 export function tightestOf(
-  snapshot: Pick<EstimatedSpend, 'level'>,
+  estimatedSpend: Pick<EstimatedSpend, 'level'>,
   limits: readonly Limit[],
   budget: Pick<BudgetSettings, 'warnAtPercent' | 'errorAtPercent'>,
 ): Pick<Status, 'tightest' | 'level'> {
   const tightest = tightestLimit(limits);
-  const level = !tightest || tightest.origin === 'estimated' ? snapshot.level : levelOf(tightest.usedFraction!, budget.warnAtPercent, budget.errorAtPercent);
+  const level = !tightest || tightest.origin === 'estimated' ? estimatedSpend.level : levelOf(tightest.usedFraction!, budget.warnAtPercent, budget.errorAtPercent);
   return { tightest, level };
 }

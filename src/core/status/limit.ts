@@ -75,7 +75,7 @@ export function paceOf(l: Pick<Limit, 'used' | 'limit' | 'startsAtMs' | 'resetsA
   return { elapsedFraction, projectedRunOutAtMs, runsOutBeforeReset: projectedRunOutAtMs !== null };
 }
 
-/** Local caps from the status snapshot (spend estimated from the logs). */
+/** Local caps from `Status.estimatedSpend` (spend estimated from the logs). */
 export function limitsOfCaps(budgets: readonly BudgetState[], nowMs: number): Limit[] {
   return budgets.map((b) => {
     const limit: Limit = {
