@@ -7,15 +7,38 @@ export interface FieldShape {
   readonly [key: string]: true | FieldShape;
 }
 
-interface CompiledField {
-  name: string;
-  bytes: Uint8Array;
-  sub: CompiledField[] | undefined;
-  /** The last short string read for this field, bytes and text: most repeat (types, models, ids), and are not decoded again. */
+/** The last short string read at one place, bytes and text: most repeat (types, models, ids), and are not decoded again. */
+export interface StringMemo {
   lastBytes: Uint8Array;
   lastLength: number;
   lastText: string;
 }
+
+interface CompiledField extends StringMemo {
+  name: string;
+  bytes: Uint8Array;
+  sub: CompiledField[] | undefined;
+}
+
+export function newStringMemo(): StringMemo {
+  return { lastBytes: new Uint8Array(rememberedStringBytes), lastLength: -1, lastText: '' };
+}
+
+/**
+ * What a whole pick did, for a template of lines of the same shape (lineTemplate.ts): the byte ranges of the
+ * scalar values it read or skipped in the objects it read (`slots`, pairs [from, to) in line order; values
+ * inside containers it did not read are not slots), and each value it stored, as steps to replay.
+ */
+export interface PickTrace {
+  slots: number[];
+  steps: TraceStep[];
+}
+
+/** `parent[name] =` a slot's value, a new object (numbered `container`, 0 being the line), `{}` or `[]`. */
+export type TraceStep =
+  | { parent: number; name: string; kind: 'slot'; slot: number }
+  | { parent: number; name: string; kind: 'object'; container: number }
+  | { parent: number; name: string; kind: 'emptyObject' | 'emptyArray' };
 
 const rememberedStringBytes = 64;
 
@@ -31,7 +54,8 @@ export const NOT_WANTED = Symbol('not wanted');
  */
 export class FieldPicker {
   private readonly fields: CompiledField[];
-  private readonly until: { field: CompiledField; accept: readonly unknown[] } | undefined;
+  /** The deciding field (see the constructor), for templates that replay a pick. */
+  readonly until: { readonly field: { readonly name: string }; readonly accept: readonly unknown[] } | undefined;
 
   /**
    * `until`: a top-level string field that decides early. When it holds a string not in `accept`,
@@ -45,12 +69,25 @@ export class FieldPicker {
 
   pick(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined | typeof NOT_WANTED {
     containers = 0;
+    containerCount = 0;
     const out: Record<string, unknown> = {};
-    const at = pickObject(buf, start, end, this.fields, out, 1, this.until);
+    const at = pickObject(buf, start, end, this.fields, out, 1, this.until as PickUntil | undefined, 0);
     if (at === stopped) return NOT_WANTED;
     return at !== -1 && skipSpace(buf, at, end) === end ? out : undefined;
   }
+
+  /** `pick`, recording into `trace` what it read (see PickTrace); the trace is whole only when the result is an object. */
+  pickTraced(buf: Buffer, start: number, end: number, trace: PickTrace): ReturnType<FieldPicker['pick']> {
+    tracing = trace;
+    try {
+      return this.pick(buf, start, end);
+    } finally {
+      tracing = undefined;
+    }
+  }
 }
+
+type PickUntil = { field: CompiledField; accept: readonly unknown[] };
 
 function compile(shape: FieldShape): CompiledField[] {
   return Object.entries(shape).map(([name, value]) => ({
@@ -67,6 +104,9 @@ function compile(shape: FieldShape): CompiledField[] {
 let containers = 0;
 let sawEscape = false;
 const stopped = -2;
+// Per traced pick: where it records, and the objects it made so far.
+let tracing: PickTrace | undefined;
+let containerCount = 0;
 
 function skipSpace(buf: Buffer, i: number, end: number): number {
   while (i < end) {
@@ -210,24 +250,40 @@ function matchField(buf: Buffer, from: number, to: number, fields: CompiledField
 // The value readValue read last (returned beside the index, without an allocation).
 let valueRead: unknown;
 
-/** Reads the scalar or container at `i` into `valueRead`; returns the index past it, or -1. */
-function readValue(buf: Buffer, i: number, end: number, field: CompiledField, depth: number): number {
+/** Reads the scalar or container at `i` into `valueRead`; returns the index past it, or -1. `parent`: the object's number in a trace. */
+function readValue(buf: Buffer, i: number, end: number, field: CompiledField, depth: number, parent: number): number {
   const b = buf[i];
-  if (b === quote) {
-    const after = validStringEnd(buf, i, end);
-    if (after === -1) return -1;
-    valueRead = sawEscape ? JSON.parse(buf.toString('utf8', i, after)) : plainString(buf, i + 1, after - 1, field);
-    return after;
-  }
   if (b === openBrace && field.sub) {
     const inner: Record<string, unknown> = {};
-    const after = pickObject(buf, i, end, field.sub, inner, depth + 1, undefined);
+    const container = ++containerCount;
+    tracing?.steps.push({ parent, name: field.name, kind: 'object', container });
+    const after = pickObject(buf, i, end, field.sub, inner, depth + 1, undefined, container);
     valueRead = inner;
     return after;
   }
   if (b === openBrace || b === openBracket) {
     valueRead = b === openBrace ? {} : [];
+    tracing?.steps.push({ parent, name: field.name, kind: b === openBrace ? 'emptyObject' : 'emptyArray' });
     return skipValue(buf, i, end, depth);
+  }
+  const after = readScalar(buf, i, end, field);
+  if (after !== -1 && tracing) {
+    tracing.steps.push({ parent, name: field.name, kind: 'slot', slot: tracing.slots.length / 2 });
+    tracing.slots.push(i, after);
+  }
+  return after;
+}
+
+/**
+ * Reads the JSON string, number, `true`, `false` or `null` at `i` as JSON.parse would; returns the index
+ * past it (its value: `scalarRead()`), or -1 when there is none or it is not valid. `memo` keeps its last short string.
+ */
+export function readScalar(buf: Buffer, i: number, end: number, memo: StringMemo): number {
+  if (buf[i] === quote) {
+    const after = validStringEnd(buf, i, end);
+    if (after === -1) return -1;
+    valueRead = sawEscape ? JSON.parse(buf.toString('utf8', i, after)) : plainString(buf, i + 1, after - 1, memo);
+    return after;
   }
   const after = scalarEnd(buf, i, end);
   if (after === -1) return -1;
@@ -235,7 +291,17 @@ function readValue(buf: Buffer, i: number, end: number, field: CompiledField, de
   return after;
 }
 
-function plainString(buf: Buffer, from: number, to: number, field: CompiledField): string {
+/** The value the last `readScalar` read. */
+export function scalarRead(): unknown {
+  return valueRead;
+}
+
+/** Index past the valid JSON scalar at `i` (not decoded), or -1 when there is none or it is not valid. */
+export function scalarEndAt(buf: Buffer, i: number, end: number): number {
+  return buf[i] === quote ? validStringEnd(buf, i, end) : scalarEnd(buf, i, end);
+}
+
+function plainString(buf: Buffer, from: number, to: number, field: StringMemo): string {
   const length = to - from;
   if (length > rememberedStringBytes) return buf.toString('utf8', from, to);
   const last = field.lastBytes;
@@ -265,8 +331,8 @@ function scalarValue(buf: Buffer, from: number, to: number): unknown {
   return Number(buf.toString('latin1', from, to));
 }
 
-/** Picks `fields` from the object at `i` into `out`; index past it, -1 (unsure), or `stopped` (see FieldPicker's `until`). */
-function pickObject(buf: Buffer, i: number, end: number, fields: CompiledField[], out: Record<string, unknown>, depth: number, until: { field: CompiledField; accept: readonly unknown[] } | undefined): number {
+/** Picks `fields` from the object at `i` into `out` (object number `self` in a trace); index past it, -1 (unsure), or `stopped` (see FieldPicker's `until`). */
+function pickObject(buf: Buffer, i: number, end: number, fields: CompiledField[], out: Record<string, unknown>, depth: number, until: PickUntil | undefined, self: number): number {
   if (depth > MAX_JSON_DEPTH || ++containers > MAX_JSON_CONTAINERS || buf[i] !== openBrace) return -1;
   i = skipSpace(buf, i + 1, end);
   if (i < end && buf[i] === closeBrace) return i + 1;
@@ -280,9 +346,13 @@ function pickObject(buf: Buffer, i: number, end: number, fields: CompiledField[]
     if (i >= end || buf[i] !== colon) return -1;
     i = skipSpace(buf, i + 1, end);
     if (i >= end) return -1;
-    if (field === undefined) i = skipValue(buf, i, end, depth);
-    else {
-      i = readValue(buf, i, end, field, depth);
+    if (field === undefined) {
+      const from = i;
+      i = skipValue(buf, i, end, depth);
+      // A value no field reads, but that may differ from line to line: a slot of its own (not a container: those stay as they are).
+      if (tracing && i !== -1 && buf[from] !== openBrace && buf[from] !== openBracket) tracing.slots.push(from, i);
+    } else {
+      i = readValue(buf, i, end, field, depth, self);
       if (i < 0) return i;
       out[field.name] = valueRead;
       if (until && !decided && field === until.field && typeof valueRead === 'string') {

@@ -1,5 +1,6 @@
 import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
+import { TemplatePicker } from '../../../core/lineTemplate';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
 
@@ -180,13 +181,73 @@ export const codexLineFields: FieldShape = {
   },
 };
 const codexFields = new FieldPicker(codexLineFields, { key: 'type', accept: ['event_msg', 'turn_context', 'session_meta'] });
+// One per kind of line read whole (token counts, turn contexts, the rest), each learning its own shapes.
+const tokenCountFields = new TemplatePicker(codexFields);
+const turnContextFields = new TemplatePicker(codexFields);
+const otherFields = new TemplatePicker(codexFields);
+
+const lineStart = Buffer.from('{"timestamp":"');
+const typeKey = Buffer.from('","type":"');
+const payloadTypeKey = Buffer.from('","payload":{"type":"');
+const eventMsg = Buffer.from('event_msg"');
+const turnContext = Buffer.from('turn_context"');
+const sessionMeta = Buffer.from('session_meta"');
+const tokenCount = Buffer.from('token_count"');
+
+const quote = 0x22;
+
+function bytesAt(buf: Buffer, at: number, end: number, bytes: Buffer): boolean {
+  if (at + bytes.length > end) return false;
+  for (let k = 0; k < bytes.length; k++) if (buf[at + k] !== bytes[k]) return false;
+  return true;
+}
+
+/** Index of the quote closing the plain string (no escapes, no control bytes) that starts at `at`, or -1. */
+function plainStringEnd(buf: Buffer, at: number, end: number): number {
+  for (let i = at; i < end; i++) {
+    const b = buf[i];
+    if (b === quote) return i;
+    if (b === 0x5c || b < 0x20) return -1;
+  }
+  return -1;
+}
+
+const enum LineKind {
+  NotWanted,
+  TokenCount,
+  TurnContext,
+  Other,
+}
+
+/**
+ * What a line is, from its first bytes as Codex writes them (`{"timestamp":"…","type":"…","payload":{"type":"…"`):
+ * response items (most of the bytes), and events other than token counts, are not read on. As with the picker's
+ * early decision, the first `type` decides (log writers never repeat a key). Any other start: Other (read whole).
+ */
+function lineKind(buf: Buffer, start: number, end: number): LineKind {
+  if (!bytesAt(buf, start, end, lineStart)) return LineKind.Other;
+  const timestampEnd = plainStringEnd(buf, start + lineStart.length, end);
+  if (timestampEnd === -1 || !bytesAt(buf, timestampEnd, end, typeKey)) return LineKind.Other;
+  const type = timestampEnd + typeKey.length;
+  if (bytesAt(buf, type, end, turnContext)) return LineKind.TurnContext;
+  if (bytesAt(buf, type, end, sessionMeta)) return LineKind.Other;
+  if (!bytesAt(buf, type, end, eventMsg)) return plainStringEnd(buf, type, end) === -1 ? LineKind.Other : LineKind.NotWanted;
+  const payloadType = type + eventMsg.length - 1;
+  if (!bytesAt(buf, payloadType, end, payloadTypeKey)) return LineKind.Other;
+  const kind = payloadType + payloadTypeKey.length;
+  if (bytesAt(buf, kind, end, tokenCount)) return LineKind.TokenCount;
+  return plainStringEnd(buf, kind, end) === -1 ? LineKind.Other : LineKind.NotWanted;
+}
 
 /** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
 export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    // Its fields read straight from the bytes; JSON.parse only when that cannot be sure (see FieldPicker).
-    const picked = codexFields.pick(buf, lineStart, stop);
+  forEachLine(buf, start, end, tally, sink, (from, stop) => {
+    const kind = lineKind(buf, from, stop);
+    if (kind === LineKind.NotWanted) return 'not-usage';
+    // Its fields read straight from the bytes (a template of the line's shape, else the picker); JSON.parse only when that cannot be sure.
+    const fields = kind === LineKind.TokenCount ? tokenCountFields : kind === LineKind.TurnContext ? turnContextFields : otherFields;
+    const picked = fields.pick(buf, from, stop);
     if (picked === NOT_WANTED) return 'not-usage';
-    return usageFromCodexRecord(picked ?? parseJson(buf, lineStart, stop), state);
+    return usageFromCodexRecord(picked ?? parseJson(buf, from, stop), state);
   });
 }

@@ -1,0 +1,146 @@
+// Line templates: most log lines of a kind are the same bytes but for their values (a Codex `token_count`
+// line differs from the one before in its numbers and timestamp, a `turn_context` line in its turn id). A
+// template is a line the field picker read whole, with each value it read or skipped replaced by a slot:
+// a line that matches it byte for byte outside the slots, each slot holding a valid JSON scalar, is valid
+// JSON of the same shape, and the picker would have read from it the same fields, slot for slot. Matching
+// compares bytes and reads numbers, without the picker's work per byte of walking the JSON grammar.
+import { FieldPicker, NOT_WANTED, newStringMemo, readScalar, scalarEndAt, scalarRead, type PickTrace, type StringMemo, type TraceStep } from './fieldPicker';
+
+// No valid JSON text holds a raw 0x00 byte (outside strings only blanks; inside, control bytes must be escaped).
+const slotMark = 0;
+
+class LineTemplate {
+  /** The learnt line's bytes, a `slotMark` in place of each value. */
+  readonly bytes: Uint8Array;
+  /** Per slot: whether a step reads its value (1) or it is only checked (0). */
+  private readonly read: Uint8Array;
+  private readonly memos: StringMemo[];
+  private readonly values: unknown[];
+  private readonly containers: Record<string, unknown>[];
+
+  /** From the line `buf[start, end)` and the trace of its pick (slots at their offsets in `buf`). */
+  constructor(
+    buf: Buffer,
+    start: number,
+    end: number,
+    trace: PickTrace,
+    private readonly steps: readonly TraceStep[],
+    private readonly until: FieldPicker['until'],
+  ) {
+    const slots = trace.slots.length / 2;
+    const line = buf.subarray(start, end);
+    const at0 = (k: number) => trace.slots[k] - start;
+    let length = line.length;
+    for (let k = 0; k < slots; k++) length -= trace.slots[2 * k + 1] - trace.slots[2 * k] - 1;
+    this.bytes = new Uint8Array(length);
+    let at = 0;
+    let from = 0;
+    for (let k = 0; k < slots; k++) {
+      this.bytes.set(line.subarray(from, at0(2 * k)), at);
+      at += at0(2 * k) - from;
+      this.bytes[at++] = slotMark;
+      from = at0(2 * k + 1);
+    }
+    this.bytes.set(line.subarray(from), at);
+    this.read = new Uint8Array(slots);
+    for (const step of steps) if (step.kind === 'slot') this.read[step.slot] = 1;
+    this.memos = Array.from({ length: slots }, newStringMemo);
+    this.values = new Array<unknown>(slots).fill(undefined);
+    this.containers = [];
+  }
+
+  /** Whether `buf[start, end)` matches: the template's bytes outside the slots, a valid JSON scalar in each. */
+  matches(buf: Buffer, start: number, end: number): boolean {
+    const bytes = this.bytes;
+    const values = this.values;
+    let j = start;
+    let slot = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b !== slotMark) {
+        if (j >= end || buf[j] !== b) return false;
+        j++;
+        continue;
+      }
+      if (j >= end) return false;
+      if (this.read[slot] === 1) {
+        j = readScalar(buf, j, end, this.memos[slot]);
+        values[slot] = scalarRead();
+      } else j = scalarEndAt(buf, j, end);
+      if (j === -1) return false;
+      slot++;
+    }
+    return j === end;
+  }
+
+  /** The fields the picker would have read from the line just matched (its steps replayed with this line's values). */
+  build(): Record<string, unknown> | typeof NOT_WANTED {
+    const root: Record<string, unknown> = {};
+    const containers = this.containers;
+    containers[0] = root;
+    const until = this.until;
+    let decided = until === undefined;
+    for (const step of this.steps) {
+      const parent = containers[step.parent];
+      if (step.kind === 'slot') {
+        const value = this.values[step.slot];
+        parent[step.name] = value;
+        // The picker's early decision (FieldPicker `until`), made by the first occurrence of the field.
+        if (!decided && step.parent === 0 && step.name === until!.field.name && typeof value === 'string') {
+          if (!until!.accept.includes(value)) return NOT_WANTED;
+          decided = true;
+        }
+      } else if (step.kind === 'object') {
+        const inner: Record<string, unknown> = {};
+        parent[step.name] = inner;
+        containers[step.container] = inner;
+      } else parent[step.name] = step.kind === 'emptyObject' ? {} : [];
+    }
+    return root;
+  }
+}
+
+/** Lines longer than this are not learnt: a template holds its line's bytes. */
+const maxTemplateBytes = 16 * 1024;
+const maxTemplates = 4;
+
+/**
+ * A field picker that first tries the templates of the last few shapes it read whole, and learns a new one
+ * from each line it reads whole the slow way. Results equal `picker.pick` on every line (test/unit/lineTemplate.test.ts).
+ */
+export class TemplatePicker {
+  private readonly templates: LineTemplate[] = [];
+  private readonly trace: PickTrace = { slots: [], steps: [] };
+  /** Lines the templates answered, and lines read the slow way (for tests and benchmarks). */
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly picker: FieldPicker) {}
+
+  pick(buf: Buffer, start: number, end: number): ReturnType<FieldPicker['pick']> {
+    const templates = this.templates;
+    for (let k = 0; k < templates.length; k++) {
+      const template = templates[k];
+      if (!template.matches(buf, start, end)) continue;
+      this.hits++;
+      // The last template used is tried first next time.
+      if (k > 0) {
+        templates.splice(k, 1);
+        templates.unshift(template);
+      }
+      return template.build();
+    }
+    this.misses++;
+    // Lines whose shapes keep changing: stop learning (a plain pick), so a miss costs little.
+    if (end - start > maxTemplateBytes || this.misses > 64 + 4 * this.hits) return this.picker.pick(buf, start, end);
+    const trace = this.trace;
+    trace.slots.length = 0;
+    trace.steps.length = 0;
+    const picked = this.picker.pickTraced(buf, start, end, trace);
+    if (picked !== undefined && picked !== NOT_WANTED) {
+      templates.unshift(new LineTemplate(buf, start, end, trace, trace.steps.slice(), this.picker.until));
+      if (templates.length > maxTemplates) templates.pop();
+    }
+    return picked;
+  }
+}
