@@ -27,21 +27,51 @@ function usageOf(r: { key: string | undefined; session: string; time: number; ou
   return { dedupKey: r.key, event };
 }
 
+type LogFiles = typeof filesArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Every record of `files` added to `ledger`, each file `laterMs` newer than its own time (files read after a restore are newer). */
+function addFiles(ledger: Ledger, files: LogFiles, laterMs = 0): Ledger {
+  for (const file of files) for (const r of file.records) ledger.add(usageOf(r), laterMs + file.mtimeMs);
+  return ledger;
+}
+
+/** Rows as sorted JSON: two ledgers with the same rows compare equal whatever order they hold them in. */
+const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
+
+/**
+ * `ledger` saved, and `restore()` that reads it back as loadIndex({ sinceMs: splitMs }) does: the rows at or after
+ * `splitMs` at once, the older rows and the key hashes when first needed (`reads` counts those reads); with
+ * `keyHashesAlone`, the key hashes can also be read without the older rows.
+ */
+function savedAndSplitAt(ledger: Ledger, splitMs: number, keyHashesAlone = false) {
+  const saved = ledger.serialize();
+  const rowCount = saved.rows.length / fieldsPerRow;
+  let firstRow = 0;
+  while (firstRow < rowCount && saved.rows[firstRow * fieldsPerRow + 1] < splitMs) firstRow++;
+  const counts = { reads: 0 };
+  const restore = () => Ledger.restore({
+    strings: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
+    newestRows: saved.rows.slice(firstRow * fieldsPerRow),
+    readOlder: () => {
+      counts.reads++;
+      return { rows: saved.rows.slice(0, firstRow * fieldsPerRow), keyHashes: saved.keyHashes };
+    },
+    ...(keyHashesAlone ? { readKeyHashes: () => saved.keyHashes.slice() } : {}),
+  });
+  return { saved, firstRow, counts, restore };
+}
+
 describe('ledger', () => {
   it('restored from its index, gives the same rows, the same window of recent rows, and the same merges as the ledger it was saved from', () => {
     fc.assert(
       fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), (before, after, sinceMs) => {
-        const original = new Ledger();
-        for (const file of before) for (const r of file.records) original.add(usageOf(r), file.mtimeMs);
+        const original = addFiles(new Ledger(), before);
         const restored = Ledger.deserialize(original.serialize());
-        const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
         // The window first (rows stay packed), then new records, some merging into old rows.
         assert.deepEqual(keyed(restored.eventsSince(sinceMs)), keyed(original.events().filter((e) => e.timestampMs >= sinceMs)));
         // Files newer than any before (the index does not keep which file's age a credit came from).
-        for (const file of after) for (const r of file.records) {
-          original.add(usageOf(r), 10 + file.mtimeMs);
-          restored.add(usageOf(r), 10 + file.mtimeMs);
-        }
+        addFiles(original, after, 10);
+        addFiles(restored, after, 10);
         assert.deepEqual(keyed(restored.eventsSince(sinceMs)), keyed(original.events().filter((e) => e.timestampMs >= sinceMs)));
         assert.deepEqual(keyed(restored.events()), keyed(original.events()));
         assert.equal(restored.size, original.size);
@@ -53,38 +83,23 @@ describe('ledger', () => {
   it('restored from only its newest rows, answers the window without reading the rest, and anything else after reading it once', () => {
     fc.assert(
       fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), (before, after, splitMs, sinceMs) => {
-        const original = new Ledger();
-        for (const file of before) for (const r of file.records) original.add(usageOf(r), file.mtimeMs);
-        const saved = original.serialize();
-        const rowCount = saved.rows.length / fieldsPerRow;
-        let firstRow = 0;
-        while (firstRow < rowCount && saved.rows[firstRow * fieldsPerRow + 1] < splitMs) firstRow++;
-        let reads = 0;
-        const restored = Ledger.restore({
-          strings: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
-          newestRows: saved.rows.slice(firstRow * fieldsPerRow),
-          readOlder: () => {
-            reads++;
-            return { rows: saved.rows.slice(0, firstRow * fieldsPerRow), keyHashes: saved.keyHashes };
-          },
-        });
-        const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
+        const original = addFiles(new Ledger(), before);
+        const { firstRow, counts, restore } = savedAndSplitAt(original, splitMs);
+        const restored = restore();
         const windowMs = Math.max(splitMs, sinceMs);
         assert.deepEqual(keyed(restored.eventsSince(windowMs)), keyed(original.events().filter((e) => e.timestampMs >= windowMs)));
         // With no older rows, the keys are read at once; else the window reads nothing more.
-        assert.equal(reads, firstRow === 0 ? 1 : 0);
+        assert.equal(counts.reads, firstRow === 0 ? 1 : 0);
         assert.equal(restored.needsOlder(), firstRow > 0);
         assert.deepEqual(keyed(restored.eventsSince(sinceMs)), keyed(original.events().filter((e) => e.timestampMs >= sinceMs)));
         // Saved again with most rows never made objects: the same rows.
         assert.deepEqual(keyed(Ledger.deserialize(restored.serialize()).events()), keyed(original.events()));
-        for (const file of after) for (const r of file.records) {
-          original.add(usageOf(r), 10 + file.mtimeMs);
-          restored.add(usageOf(r), 10 + file.mtimeMs);
-        }
+        addFiles(original, after, 10);
+        addFiles(restored, after, 10);
         assert.deepEqual(keyed(Ledger.deserialize(restored.serialize()).events()), keyed(original.events()));
         assert.deepEqual(keyed(restored.events()), keyed(original.events()));
         assert.equal(restored.duplicateCount, original.duplicateCount);
-        assert.ok(reads <= 1);
+        assert.ok(counts.reads <= 1);
         assert.equal(restored.needsOlder(), false);
       }),
       { numRuns: runs },
@@ -94,36 +109,19 @@ describe('ledger', () => {
   it('restored, then given the changes another reader saved (new rows, merges into old rows), equals that reader\'s ledger', () => {
     fc.assert(
       fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), (before, after, splitMs, sinceMs) => {
-        const original = new Ledger();
-        for (const file of before) for (const r of file.records) original.add(usageOf(r), file.mtimeMs);
-        const saved = original.serialize();
-        const rowCount = saved.rows.length / fieldsPerRow;
-        let firstRow = 0;
-        while (firstRow < rowCount && saved.rows[firstRow * fieldsPerRow + 1] < splitMs) firstRow++;
-        const restore = () => Ledger.restore({
-          strings: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
-          newestRows: saved.rows.slice(firstRow * fieldsPerRow),
-          readOlder: () => ({ rows: saved.rows.slice(0, firstRow * fieldsPerRow), keyHashes: saved.keyHashes }),
-          readKeyHashes: () => saved.keyHashes.slice(),
-        });
-        const writer = restore();
-        const whole = Ledger.deserialize({ ...saved, rows: saved.rows.slice(), keyHashes: saved.keyHashes.slice() });
-        for (const file of after) for (const r of file.records) {
-          writer.add(usageOf(r), 10 + file.mtimeMs);
-          whole.add(usageOf(r), 10 + file.mtimeMs);
-        }
+        const { saved, restore } = savedAndSplitAt(addFiles(new Ledger(), before), splitMs, true);
+        const writer = addFiles(restore(), after, 10);
+        const whole = addFiles(Ledger.deserialize({ ...saved, rows: saved.rows.slice(), keyHashes: saved.keyHashes.slice() }), after, 10);
         const reader = restore();
         reader.applyChanges(writer.changes()!);
-        const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
         const windowMs = Math.max(splitMs, sinceMs);
         assert.deepEqual(keyed(reader.eventsSince(windowMs)), keyed(whole.events().filter((e) => e.timestampMs >= windowMs)));
         assert.equal(reader.size, whole.size);
         assert.equal(reader.duplicateCount, whole.duplicateCount);
         // Changes of changes: saved again by the reader after more records, read by a third.
-        for (const file of after) for (const r of file.records) {
-          reader.add(usageOf({ ...r, output: r.output + 1 }), 20 + file.mtimeMs);
-          whole.add(usageOf({ ...r, output: r.output + 1 }), 20 + file.mtimeMs);
-        }
+        const more = after.map((file) => ({ ...file, records: file.records.map((r) => ({ ...r, output: r.output + 1 })) }));
+        addFiles(reader, more, 20);
+        addFiles(whole, more, 20);
         const third = restore();
         third.applyChanges(reader.changes()!);
         assert.deepEqual(keyed(third.eventsSince(sinceMs)), keyed(whole.events().filter((e) => e.timestampMs >= sinceMs)));
@@ -169,8 +167,7 @@ describe('ledger', () => {
         const backward = new Ledger();
         for (const file of files) for (const r of file.records) forward.add(usageOf(r), file.mtimeMs);
         for (const file of [...files].reverse()) for (const r of [...file.records].reverse()) backward.add(usageOf(r), file.mtimeMs);
-        const keyed = (ledger: Ledger) => ledger.events().map((e) => JSON.stringify(e)).sort();
-        assert.deepEqual(keyed(backward), keyed(forward));
+        assert.deepEqual(keyed(backward.events()), keyed(forward.events()));
         assert.equal(backward.duplicateCount, forward.duplicateCount);
       }),
       { numRuns: runs },
