@@ -1,7 +1,7 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
 import { readdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
-import { compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
+import { asciiOutput, compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,7 +23,7 @@ const nodeBundle = {
 // bundle of its own (dist/tokenizer.js, dist/prices.js, dist/zod.js), required only when first used,
 // so the status controller and the CLI commands do not parse them before they need them (esbuild.plugins.mjs).
 
-const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts'].includes(f)).map((f) => f.slice(0, -3));
+const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts', 'codeCache.ts'].includes(f)).map((f) => f.slice(0, -3));
 
 const builds = [
   // The extension entry stays tiny; the status controller (zod, prices, scanner) is a second bundle it requires lazily.
@@ -32,10 +32,11 @@ const builds = [
   { ...nodeBundle, stdin: { contents: `module.exports = require('${tokenizerModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/tokenizer.js' },
   // The price data itself goes to dist/prices.json, read with JSON.parse (esbuild.plugins.mjs, compactPriceData).
   { ...nodeBundle, stdin: { contents: `module.exports = require('${pricesModule}');`, resolveDir: '.', loader: 'js' }, outfile: 'dist/prices.js', plugins: [compactPriceData('dist/prices.json')] },
-  { ...nodeBundle, stdin: { contents: "module.exports = require('zod');", resolveDir: '.', loader: 'js' }, outfile: 'dist/zod.js' },
+  // zod and the commands' bundles in ASCII alone: V8 reads them as one-byte text (esbuild.plugins.mjs, asciiOnly).
+  { ...nodeBundle, stdin: { contents: "module.exports = require('zod');", resolveDir: '.', loader: 'js' }, outfile: 'dist/zod.js', plugins: [asciiOutput] },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // One bundle per CLI command, so a command parses only its own code.
-  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..'), withoutAjv] },
+  { ...nodeBundle, entryPoints: Object.fromEntries(cliCommands.map((name) => [`cli/${name}`, `src/cli/${name}.ts`])), outdir: 'dist', plugins: [separateBundles('..'), withoutAjv, asciiOutput] },
   { ...nodeBundle, entryPoints: { scanWorkerThread: 'src/sources/scanWorkerThread.ts' }, outdir: 'dist' },
   // The dashboard page: script and its imported CSS (uPlot's and ours) become dist/media/dashboard.{js,css}.
   { bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: { dashboard: 'media/dashboard.ts' }, outdir: 'dist/media', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },

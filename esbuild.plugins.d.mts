@@ -6,3 +6,5 @@ export function separateBundles(dir: string): Plugin;
 export const withoutAjv: Plugin;
 export function compactPriceSource(source: string): { code: string; json: string };
 export function compactPriceData(jsonFile: string): Plugin;
+export function asciiOnly(code: string): string;
+export const asciiOutput: Plugin;

@@ -1,7 +1,7 @@
 // esbuild plugins shared by esbuild.config.mjs and the tests that bundle the CLI themselves
 // (test/helpers/mcpHarness.ts), so that both lay out dist/ the same way.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
 export const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
@@ -92,3 +92,38 @@ export const compactPriceData = (jsonFile) => ({
     });
   },
 });
+
+/**
+ * One non-ASCII character anywhere in a bundle (a `…` in a comment kept by esbuild, a CJK word in a regular
+ * expression literal, which esbuild's `charset: 'ascii'` leaves as it is) makes V8 hold the whole source as
+ * two-byte text: twice the bytes to decode and scan. For `tokenmeter mcp` (zod.js, cli/mcp.js) that was
+ * ~10 ms of each start (docs/benchmarks.md, MCP server start-up). Each such character becomes a `\uXXXX`
+ * escape, which means the same in strings, templates, regular expressions (with or without the `u` flag) and
+ * comments; an identity escape (`\架`) loses its backslash, as it means the character itself.
+ * @param {string} code
+ * @returns {string}
+ */
+export function asciiOnly(code) {
+  // eslint-disable-next-line no-control-regex
+  return code.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes, char) => {
+    const kept = slashes.length % 2 === 1 ? slashes.slice(1) : slashes;
+    return `${kept}\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Rewrites each JavaScript file the build wrote with `asciiOnly`, when it needs it. */
+export const asciiOutput = {
+  name: 'ascii-output',
+  setup(build) {
+    build.initialOptions.metafile = true;
+    build.onEnd(async (result) => {
+      if (!result.metafile) return;
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).map((f) => resolve(cwd, f))) {
+        const code = await readFile(file, 'utf8');
+        // eslint-disable-next-line no-control-regex
+        if (/[^\x00-\x7f]/.test(code)) await writeFile(file, asciiOnly(code));
+      }
+    });
+  },
+};

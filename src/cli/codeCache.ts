@@ -12,7 +12,7 @@
 // text) or damaged (each file starts with a SHA-256 of the rest: release builds of V8 check no checksum, and
 // would run flipped bytes) only means compiling as without it, and a new cache written once the server has answered.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -43,8 +43,11 @@ interface Compiled {
 export class CodeCacheLoader {
   private readonly toSave: Compiled[] = [];
   private saved = false;
+  private readonly folderKey: string;
 
-  constructor(private readonly bundleDir: string, private readonly cacheFolder: string, private readonly onError: (message: string) => void) {}
+  constructor(private readonly bundleDir: string, private readonly cacheFolder: string, private readonly onError: (message: string) => void) {
+    this.folderKey = createHash('sha256').update(bundleDir).digest('hex').slice(0, 8);
+  }
 
   require(entry: string): unknown {
     return this.load(path.resolve(entry), undefined);
@@ -58,9 +61,15 @@ export class CodeCacheLoader {
     try {
       mkdirSync(this.cacheFolder, { recursive: true });
       const names = readdirSync(this.cacheFolder);
+      const nowMs = Date.now();
+      for (const name of names) {
+        // Caches of installs gone or unused for a month (an update moves the extension to a new folder).
+        const file = path.join(this.cacheFolder, name);
+        if (name.endsWith('.bin') && nowMs - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? nowMs) > staleAfterMs) rmSync(file, { force: true });
+      }
       for (const { script, cacheFile } of this.toSave) {
-        // Caches of older builds of the same bundle go (an update leaves one behind otherwise).
-        const prefix = path.basename(cacheFile).replace(/-[0-9a-f]+\.bin$/, '-');
+        // Caches of older builds of the same bundle in the same folder go; other installs keep theirs.
+        const prefix = path.basename(cacheFile).replace(/[0-9a-f]+\.bin$/, '');
         for (const name of names) if (name.startsWith(prefix) && name !== path.basename(cacheFile)) rmSync(path.join(this.cacheFolder, name), { force: true });
         // Written aside and renamed: another server starting meanwhile reads a whole cache or none.
         const partial = `${cacheFile}.${process.pid}.tmp`;
@@ -110,7 +119,9 @@ export class CodeCacheLoader {
   private compile(file: string, bytes: Buffer): unknown {
     // The bundle's bytes, not only its length (all V8 checks): a package manager may give two builds one mtime.
     const key = createHash('sha256').update(`${process.version} ${process.arch}\n`).update(bytes).digest('hex').slice(0, 16);
-    const cacheFile = path.join(this.cacheFolder, `${path.relative(this.bundleDir, file).replace(/[\\/]/g, '_').replace(/\.js$/, '')}-${key}.bin`);
+    // Named by bundle and install folder (two installs, say VS Code's and Cursor's, each keep one), then the key.
+    const name = `${path.relative(this.bundleDir, file).replace(/[\\/]/g, '_').replace(/\.js$/, '')}-${this.folderKey}-`;
+    const cacheFile = path.join(this.cacheFolder, `${name}${key}.bin`);
     const cachedData = readCache(cacheFile);
     const script = new vm.Script(moduleInternals.wrap(bytes.toString('utf8')), {
       filename: file,
@@ -124,6 +135,7 @@ export class CodeCacheLoader {
 }
 
 const digestBytes = 32;
+const staleAfterMs = 30 * 86_400_000;
 
 function digestOf(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();

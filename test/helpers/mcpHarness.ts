@@ -17,14 +17,14 @@ const minuteMs = 60_000;
  */
 export async function buildCli(outDir: string, commands = ['mcp', 'status', 'estimate', 'route', 'alerts', 'reports']): Promise<string> {
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
-  const { compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } = await import('../../esbuild.plugins.mjs');
+  const { asciiOutput, compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } = await import('../../esbuild.plugins.mjs');
   // The tokenizer's tables (4 MB) only for the commands that count tokens.
   const separate: Record<string, string> = { zod: 'zod', prices: pricesModule, ...(commands.includes('estimate') ? { tokenizer: tokenizerModule } : {}) };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorkerThread: path.join(repo, 'src', 'sources', 'scanWorkerThread.ts') }, outdir: outDir }),
-    esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv] }),
+    esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv, asciiOutput] }),
     ...Object.entries(separate).map(([name, module]) =>
-      esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`), plugins: name === 'prices' ? [compactPriceData(path.join(outDir, 'prices.json'))] : [] })),
+      esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`), plugins: name === 'prices' ? [compactPriceData(path.join(outDir, 'prices.json'))] : name === 'zod' ? [asciiOutput] : [] })),
   ]);
   // The server reports package.json's version from two folders above its bundle.
   await fs.copyFile(path.join(repo, 'package.json'), path.join(outDir, '..', 'package.json'));

@@ -1,7 +1,7 @@
 // V8's code cache for the MCP server's bundles (src/cli/codeCache.ts): used when it fits, never in the way.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeCacheLoader } from '../../src/cli/codeCache';
@@ -45,7 +45,7 @@ describe('code cache for the MCP bundles', function () {
     assert.equal(cmd.where, path.join(dist, 'cli'));
     first.save();
     const files = readdirSync(cache).sort();
-    assert.deepEqual(files.map((f) => f.replace(/-[0-9a-f]{16}\.bin$/, '')), ['cli_cmd', 'shared']);
+    assert.deepEqual(files.map((f) => f.replace(/-[0-9a-f]{8}-[0-9a-f]{16}\.bin$/, '')), ['cli_cmd', 'shared']);
     const written = files.map((f) => statSync(path.join(cache, f)).mtimeMs);
 
     fresh();
@@ -93,6 +93,26 @@ describe('code cache for the MCP bundles', function () {
     const after = readdirSync(cache).filter((f) => f.startsWith('cli_cmd-'));
     assert.equal(after.length, 1);
     assert.notDeepEqual(after, before);
+    assert.deepEqual(errors, []);
+  });
+
+  it('two installs sharing the cache folder keep a cache each; one unused for a month goes', () => {
+    const other = path.join(dir, 'other', 'dist');
+    mkdirSync(path.join(other, 'cli'), { recursive: true });
+    writeFileSync(path.join(other, 'cli', 'cmd.js'), '"use strict";\nexports.run = (x) => 4 * x;\n');
+    mkdirSync(cache, { recursive: true });
+    const gone = path.join(cache, 'cli_cmd-00000000-0000000000000000.bin');
+    writeFileSync(gone, 'an old install');
+    utimesSync(gone, new Date(Date.now() - 40 * 86_400_000), new Date(Date.now() - 40 * 86_400_000));
+    fresh();
+    const mine = loader();
+    mine.require(path.join(dist, 'cli', 'cmd.js'));
+    mine.save();
+    const theirs = new CodeCacheLoader(other, cache, (m) => errors.push(m));
+    assert.equal((theirs.require(path.join(other, 'cli', 'cmd.js')) as { run(x: number): number }).run(1), 4);
+    theirs.save();
+    assert.equal(readdirSync(cache).filter((f) => f.startsWith('cli_cmd-')).length, 2);
+    assert.ok(!readdirSync(cache).includes(path.basename(gone)));
     assert.deepEqual(errors, []);
   });
 
