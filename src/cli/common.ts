@@ -198,7 +198,9 @@ export async function scanForCli(args: ParsedArgs, settings: Settings, options: 
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;
   // Command bundles live in dist/cli/; the scan worker beside them in dist/.
-  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData });
+  // TOKENMETER_WORKERS asks for threads whatever the load (benchmarks of the threaded scan).
+  const idleCores = process.env.TOKENMETER_WORKERS ? () => Infinity : undefined;
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData, idleCores });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
   const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs: options.sinceMs }));

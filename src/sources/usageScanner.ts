@@ -24,6 +24,8 @@ export interface ScanOptions {
   startedWorkers?: ScanWorkers;
   /** Backlog at which threads set up ahead but not started yet start (default `moreThreadsBytes`, 256 MB). */
   moreThreadsBytes?: number;
+  /** Cores idle now (default: the core count less the 1-minute load average); threads set up ahead start only if at least one is. */
+  idleCores?: () => number;
   /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
   whileThreadsRead?: () => void;
   log?: (message: string) => void;
@@ -84,6 +86,15 @@ const workerThresholdBytes = 32 * 1024 * 1024;
  * on two shared cores pays off only on a large backlog (docs/benchmarks.md, cold scan session 5).
  */
 const moreThreadsBytes = 256 * 1024 * 1024;
+
+/**
+ * Scan threads read in parallel but cost more CPU in all (each starts Node, compiles the parser anew and
+ * hands its results over): ~30% more on a 1.4 GB history. Where no core is idle they cannot run in
+ * parallel, so that cost buys nothing (docs/benchmarks.md, cold scan session 6). Windows has no load average (0).
+ */
+function idleCoresNow(): number {
+  return (os.availableParallelism?.() ?? os.cpus().length) - os.loadavg()[0];
+}
 
 /** The bytes a listing has found so far, from the sizes of a sample of its files (a few blocking stats per batch: the CLI's pass only). */
 class BacklogEstimate {
@@ -258,12 +269,18 @@ export class UsageScanner {
     };
     let reading = threads.started > 0 ? begin() : undefined;
     const backlog = threads.started < threads.size ? new BacklogEstimate() : undefined;
+    let busy = false;
     try {
       await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) => {
         const cursors = files.map((file) => newCursor(file.source, file.path, file.relativePath));
         if (!reading) listed.push(...cursors);
         else reading.add(cursors);
-        if (backlog && backlog.add(files) >= (this.options.moreThreadsBytes ?? moreThreadsBytes) && threads.started < threads.size) {
+        if (backlog && !busy && backlog.add(files) >= (this.options.moreThreadsBytes ?? moreThreadsBytes) && threads.started < threads.size) {
+          // Decided once, when the backlog first calls for threads.
+          if ((this.options.idleCores ?? idleCoresNow)() < 1) {
+            busy = true;
+            return;
+          }
           threads.grow();
           if (!reading) {
             reading = begin();

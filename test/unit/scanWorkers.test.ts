@@ -76,11 +76,25 @@ describe('scan threads', function () {
     const alone = new UsageScanner({ roots, workers: 0 });
     await alone.refresh();
     const pool = new ScanWorkers(script, 2, 0);
-    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000 });
+    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => 1.5 });
     await scanner.refresh();
     assert.deepEqual(rowsOf(scanner), rowsOf(alone));
     assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
     assert.equal(pool.started, 2);
+  });
+
+  it('reads a large backlog on this thread when no core is idle (threads would only add their CPU)', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    const pool = new ScanWorkers(script, 2, 0);
+    let asked = 0;
+    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => (asked++, 0.6) });
+    await scanner.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assert.equal(pool.started, 0);
+    assert.equal(asked, 1, 'asked once, when the backlog called for threads');
+    await assert.rejects(pool.read([], () => undefined), /already used/);
   });
 
   it('closes threads started ahead when a restored index leaves too few files to read', async () => {
