@@ -12,7 +12,7 @@ import type { LineOutcome, ParsedUsage } from '../../src/core/usageEvent';
 import type { FieldShape } from '../../src/core/fieldPicker';
 import { claudeLineFields, parseClaudeLines, usageFromClaudeRecord } from '../../src/sources/agents/claude/parser';
 import { claudeFileContext } from '../../src/sources/agents/claude/paths';
-import { codexLineFields, newCodexFileState, parseCodexLines, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';
+import { codexLineFields, codexReadCounts, newCodexFileState, parseCodexLines, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -139,5 +139,40 @@ describe('log readers: picked fields = JSON.parse', () => {
       records += picked.length;
     }
     assert.ok(records > 50, `only ${records} records`);
+  });
+
+  it('Codex turn contexts that repeat but for their time and turn id: read as the one before, a changed or broken one read whole', () => {
+    const context = (turnId: string, model: string, cwd = '/w', second = '00') =>
+      `{"timestamp":"2026-11-01T10:00:${second}.000Z","type":"turn_context","payload":{"turn_id":"${turnId}","cwd":"${cwd}","approval_policy":"on-request","sandbox_policy":{"type":"workspace-write","writable_roots":["${cwd}"]},"model":"${model}","effort":"high"}}`;
+    const count = (total: number, second: string) =>
+      JSON.stringify({ timestamp: `2026-11-01T10:01:${second}.000Z`, type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: total, cached_input_tokens: 0, output_tokens: 1, total_tokens: total + 1 }, last_token_usage: null } } });
+    const lines = [
+      codexLines[0],
+      context('t-1', 'gpt-5.3-codex'),
+      count(100, '01'),
+      context('t-2', 'gpt-5.3-codex', '/w', '02'), // a repeat
+      context('t-3', 'gpt-5.5'), // another model
+      count(200, '03'),
+      context('t-4', 'gpt-5.5').slice(0, -2), // cut: no JSON
+      context('t-5', 'gpt-5.5').replace('"high"', '"hi\u0001gh"'), // a raw control byte: no JSON
+      context('t\\u0036', 'gpt-5.5'), // an escaped turn id: read whole
+      context('t-7', 'gpt-5.3-codex', '/w', '07'),
+      count(300, '08'),
+      context('t-8', 'gpt-5.3-codex', '/other'), // cwd differs: read whole (the project is the first one's)
+      context('t-9', 'gpt-5.3-codex', '/other'), // a repeat
+      count(400, '09'),
+    ];
+    const buf = Buffer.from(lines.join('\n') + '\n');
+    const fast = newCodexFileState('x');
+    const slow = newCodexFileState('x');
+    const picked: ParsedUsage[] = [];
+    const tally = emptyTally();
+    const repeatsBefore = codexReadCounts.turnContextRepeats;
+    parseCodexLines(buf, 0, buf.length, fast, (u) => picked.push(u), tally);
+    assert.deepEqual(picked, reference(buf, (r) => usageFromCodexRecord(r, slow)));
+    assert.deepEqual(fast, slow);
+    assert.deepEqual(picked.map((u) => u.event.model), ['gpt-5.3-codex', 'gpt-5.5', 'gpt-5.3-codex', 'gpt-5.3-codex']);
+    assert.equal(tally.malformedLines, 2, 'the cut line and the control byte');
+    assert.equal(codexReadCounts.turnContextRepeats - repeatsBefore, 2, 't-2 and t-9');
   });
 });
