@@ -221,7 +221,7 @@ export class Ledger {
     const { rows, keyHashes, overrideAt, overrideRows } = changes;
     this.rows.addNames(changes.strings);
     overrideAt.forEach((row, k) => {
-      base!.touched.add(row);
+      base.touched.add(row);
       this.rows.override(row, overrideRows.slice(k * fieldsPerRow, (k + 1) * fieldsPerRow));
     });
     for (let k = 0; k < rows.length / fieldsPerRow; k++) {

@@ -42,6 +42,7 @@ export function checkRows(rows: Float64Array, nameCount: number, ordered = true)
   }
 }
 
+/** `value` if it is a count (finite, not negative); throws otherwise. */
 export function checkCount(value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
   return value;

@@ -105,7 +105,7 @@ export function changesSince(base: DeltaBase, store: RowStore, keys: KeyHashTabl
  * Throws unless `changes` apply to a ledger just restored from `base` (`store`): rows, names and overrides
  * whole and in range.
  */
-export function checkChanges(changes: LedgerChanges, base: DeltaBase | undefined, store: RowStore): void {
+export function checkChanges(changes: LedgerChanges, base: DeltaBase | undefined, store: RowStore): asserts base is DeltaBase {
   const { strings, rows, keyHashes, overrideAt, overrideRows } = changes;
   if (!base || base.touched.size > 0 || store.count !== base.rowCount || changes.baseRowCount !== base.rowCount || store.restoredCount !== base.rowCount) throw new Error('foreign ledger changes');
   checkNames(strings);
