@@ -1,3 +1,5 @@
+import { fnv1a } from '../fnv1a';
+
 /**
  * Words of a request as hashed features for the learned routing model, in any script: Latin and
  * Cyrillic words with their character 3- to 5-grams (so inflections and compounds share features),
@@ -11,15 +13,6 @@ export const hashBuckets = 1 << 13;
 // Prose says what is asked; a long paste says little more after its first lines.
 const proseChars = 2_000;
 const codeChars = 400;
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 const tokenPattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+|\p{Script=Hangul}+|[\p{L}\p{N}_]+|==|!=|[?？]/gu;
 const cjkRun = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;

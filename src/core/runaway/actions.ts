@@ -1,3 +1,5 @@
+import { fnv1a } from '../fnv1a';
+
 /**
  * What an agent did, reduced to what a retry loop shows: the same tool call with the same (or
  * near-same) input, answered with the same result, again and again. Texts are hashed, never kept.
@@ -22,16 +24,6 @@ export interface AgentAction {
   failed: boolean;
 }
 
-/** FNV-1a, 32 bits: enough to tell a few thousand recent calls apart. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** Results are judged on their start; a stack trace's first few kilobytes say which failure it is. */
 const maxHashedChars = 4096;
 
@@ -40,7 +32,8 @@ const maxHashedChars = 4096;
  * durations, line numbers, PIDs, retry counters) and long hex ids (request ids, hashes).
  */
 export function repetitionKeyOf(text: string): number {
-  return hash32(text.slice(0, maxHashedChars).replace(/[0-9a-f]{8,}|\d+/gi, '#').replace(/\s+/g, ' '));
+  // FNV-1a, 32 bits: enough to tell a few thousand recent calls apart.
+  return fnv1a(text.slice(0, maxHashedChars).replace(/[0-9a-f]{8,}|\d+/gi, '#').replace(/\s+/g, ' '));
 }
 
 /** A tool name fit for a sentence (tool names come from logs: untrusted). */
