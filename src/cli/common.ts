@@ -191,9 +191,10 @@ function parseJsonFile(file: string, text: string, parse: (text: string) => unkn
  * Scans the logs (through the persisted index unless `--no-index`) and returns the scanner. `sinceMs`: the
  * command reads only rows from then on (`ledger.eventsSince`), so older rows of the index stay on disk unless
  * new usage arrives (see loadIndex). `warm`: skip the walk when the index says nothing else can have changed
- * (see warmWalk.ts: files quiet for a day are checked by a full pass at least hourly).
+ * (see warmWalk.ts: files quiet for a day are checked by a full pass at least hourly). `saveLater`: the index,
+ * when it needs saving, is saved by the caller through the function it is handed, instead of before returning.
  */
-export async function scanForCli(args: ParsedArgs, settings: Settings, options: { sinceMs?: number; warm?: boolean } = {}): Promise<UsageScanner> {
+export async function scanForCli(args: ParsedArgs, settings: Settings, options: { sinceMs?: number; warm?: boolean; saveLater?: (save: () => Promise<void>) => void } = {}): Promise<UsageScanner> {
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;
@@ -209,7 +210,12 @@ export async function scanForCli(args: ParsedArgs, settings: Settings, options: 
   // A full pass renews the folder times warm passes trust; saved when those in the index were missing or getting old.
   const walkRenewed = scanner.folderTimes !== undefined && (walkedBefore === undefined || scanner.folderTimes.atMs - walkedBefore > fullPassMaxAgeMs / 4);
   // Saving is an optimisation: a failure is said on stderr, and the report (and guard) go on.
-  if (useIndex && (changed || !loaded || walkRenewed)) await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`));
+  if (useIndex && (changed || !loaded || walkRenewed)) {
+    const save = async () => void (await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`)));
+    // `saveLater`: the caller saves once it has answered (the MCP server: the agent waits for the first answer).
+    if (options.saveLater) options.saveLater(save);
+    else await save();
+  }
   return scanner;
 }
 

@@ -54,7 +54,10 @@ export async function run(argv: string[]): Promise<number> {
       const fresh = !scanning;
       // The first answer trusts a recent index as `tokenmeter status` does: no walk, and only the last month of
       // rows read (warmWalk.ts, loadIndex); the next call a second later walks every folder (full pass).
-      scanning ??= scanForCli(args, settings, endpointsConfig ? { warm: true } : { sinceMs: startMs - statusWindowMs, warm: true });
+      // An index that needs saving (its last walk over an hour old, or new usage) is saved after this answer is written
+      // (the rest of the answer runs in promise jobs, before any timer), as the editor saves it beside its passes.
+      const saveLater = (save: () => Promise<void>) => void setImmediate(() => void save().catch((error: unknown) => console.error(`tokenmeter mcp: ${error instanceof Error ? error.message : String(error)}`)));
+      scanning ??= scanForCli(args, settings, endpointsConfig ? { warm: true, saveLater } : { sinceMs: startMs - statusWindowMs, warm: true, saveLater });
       const scanner = await scanning;
       if (!fresh && startMs - scannedAtMs >= rescanAfterMs) await scanner.refresh({ full: true });
       if (fresh || startMs - scannedAtMs >= rescanAfterMs) scannedAtMs = Date.now();

@@ -137,6 +137,25 @@ describe('tokenmeter mcp without logs, with budget endpoints that echo the key',
     }
   });
 
+  it('saves the index it had to build after its first answer, before it exits', async () => {
+    const cliJs = await sharedCli(['mcp', 'status']);
+    const own = path.join(home, 'saves');
+    const logs = path.join(own, 'claude', 'projects', '-w');
+    await fs.mkdir(logs, { recursive: true });
+    const line = { type: 'assistant', timestamp: new Date().toISOString(), sessionId: 's1', requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 100, output_tokens: 20 } } };
+    await fs.writeFile(path.join(logs, 's1.jsonl'), JSON.stringify(line) + '\n');
+    const mcp = await startMcp(cliJs, [], { PATH: process.env.PATH ?? '', HOME: own, XDG_CACHE_HOME: path.join(own, 'cache'), XDG_STATE_HOME: path.join(own, 'state'), CLAUDE_CONFIG_DIR: path.join(own, 'claude'), CODEX_HOME: path.join(own, 'missing-codex'), TOKENMETER_SETTINGS: '' });
+    try {
+      assert.equal(((await mcp.call('quota')).spend as any).today.tokens, 120);
+    } finally {
+      await mcp.close();
+    }
+    const saved = (await fs.readdir(path.join(own, 'cache', 'tokenmeter'))).filter((f) => /^index-.*\.bin$/.test(f));
+    assert.equal(saved.length, 1);
+    const status = await runCli(cliJs, ['status', '--json'], { PATH: process.env.PATH ?? '', HOME: own, XDG_CACHE_HOME: path.join(own, 'cache'), CLAUDE_CONFIG_DIR: path.join(own, 'claude'), CODEX_HOME: path.join(own, 'missing-codex'), TOKENMETER_SETTINGS: '' });
+    assert.equal(JSON.parse(status.stdout).today.totalTokens, 120);
+  });
+
   it('still ends with the reason and a non-zero exit when --config names a file that is not there (it loads after initialize)', async () => {
     const cliJs = await sharedCli(['mcp', 'status']);
     const missing = path.join(home, 'no-such-budgets.json');
