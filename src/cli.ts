@@ -15,19 +15,20 @@ function load<T>(name: string): T {
 
 /**
  * The MCP server's bundle (and zod's, the price data's) through V8's code cache: an agent starts the server
- * for every session and waits for its first answer (issue 20; see cli/codeCache.ts). The cache is written
- * once, a second after start or at exit if sooner, when it was missing or stale. TOKENMETER_CODE_CACHE=off skips it.
+ * for every session and waits for its first answer (issue 20; see cli/codeCache.ts). The cache, when missing or
+ * stale, is written once: after the first tool answer (so the answer's functions are compiled into it), or 30 s
+ * after start or at exit if sooner. TOKENMETER_CODE_CACHE=off skips it.
  */
-function loadMcp(): typeof import('./cli/mcp') {
-  if (process.env.TOKENMETER_CODE_CACHE === 'off') return load('mcp');
+function runMcp(args: string[]): Promise<number> {
+  if (process.env.TOKENMETER_CODE_CACHE === 'off') return load<typeof import('./cli/mcp')>('mcp').run(args);
   // Required here, not imported: node:crypto and node:vm load for this command only.
   const { CodeCacheLoader } = require('./cli/codeCache') as typeof import('./cli/codeCache');
   const loader = new CodeCacheLoader(__dirname, path.join(cacheDir(), 'code-cache'), (message) => process.stderr.write(`tokenmeter: ${message}\n`));
   const mcp = loader.require(path.join(__dirname, 'cli', 'mcp.js')) as typeof import('./cli/mcp');
   const save = () => loader.save();
-  setTimeout(save, 1_000).unref();
+  setTimeout(save, 30_000).unref();
   process.once('exit', save);
-  return mcp;
+  return mcp.run(args, { afterFirstAnswer: save });
 }
 
 type Command = { summary: string; usage?: string; run: (args: string[]) => Promise<number> };
@@ -44,7 +45,7 @@ const commands: Record<string, Command> = {
   statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => load<typeof import('./cli/statusline')>('statusline').run(a) },
   route: { summary: 'model tier advice for JSON-line requests on stdin', run: async (a) => load<typeof import('./cli/route')>('route').run(a) },
   estimate: { summary: 'P10/P50/P90 cost of a described task per model tier', run: async (a) => load<typeof import('./cli/estimate')>('estimate').run(a) },
-  mcp: { summary: 'MCP server on stdio for agents: quota, session_cost, estimate_task, route, runaway_status', run: async (a) => loadMcp().run(a) },
+  mcp: { summary: 'MCP server on stdio for agents: quota, session_cost, estimate_task, route, runaway_status', run: async (a) => runMcp(a) },
 };
 
 /** Commands whose run() handles --help itself. */

@@ -25,8 +25,8 @@ Claude Code: claude mcp add tokenmeter -- tokenmeter mcp`;
 const rescanAfterMs = 1_000;
 const promptsMaxAgeMs = 60_000;
 
-/** `tokenmeter mcp`: serves until the client closes stdin. */
-export async function run(argv: string[]): Promise<number> {
+/** `tokenmeter mcp`: serves until the client closes stdin. `afterFirstAnswer` runs once the first tool answer is written. */
+export async function run(argv: string[], hooks: { afterFirstAnswer?: () => void } = {}): Promise<number> {
   const args = parseArgs(argv, 'mcp');
   if (args.flags.has('help')) {
     console.log(help);
@@ -72,6 +72,8 @@ export async function run(argv: string[]): Promise<number> {
         statusLine = undefined; // an unreadable record only means no Claude plan window is listed
       }
       const { ledger } = scanner;
+      // The rest of this answer runs in promise jobs, before any timer: this runs once it is written.
+      if (fresh && hooks.afterFirstAnswer) setImmediate(hooks.afterFirstAnswer);
       return {
         events: () => ledger.events(),
         eventsSince: (sinceMs) => ledger.eventsSince(sinceMs),
