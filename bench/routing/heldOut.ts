@@ -1,10 +1,11 @@
-// Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the second
-// independent held-out set (bench/eval-independent/routing2/heldout2.jsonl, written in session 5 by a
-// helper who saw only the label definitions; its sha256 is checked) and two public sets derived from
-// lm-sys/RouteLLM (bench/routing/public/). The first independent set (bench/eval-independent/routing/)
-// was evaluated once in session 4 and is tuning data since session 5 (`--first` still scores it, as
-// tuned-on data). Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--verbose] [--aggressiveness=balanced] [--first]
+// Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the third
+// independent held-out set (`--third`: bench/eval-independent/routing3/heldout3.jsonl, session 6), the
+// second (`--second`: routing2/heldout2.jsonl, session 5; evaluated once then, any further run is counted in
+// docs/benchmarks.md), each written by a helper who saw only the label definitions, sha256 checked; and two
+// public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first independent set
+// (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
+// (`--first` still scores it, as tuned-on data). Prints the tables for docs/benchmarks.md.
+// Run: npx tsx bench/routing/heldOut.ts [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,24 @@ export const routerKindInSecondSet: Readonly<Record<string, string>> = {
   refactor: 'refactor', rename: 'refactor', edit: 'refactor', docs: 'docs', docstring: 'docs', review: 'review', test: 'test',
 };
 const mappableSecondKinds = new Set(Object.values(routerKindInSecondSet));
+
+/**
+ * sha256 of bench/eval-independent/routing3/heldout3.jsonl (session 6), recorded when it was copied in,
+ * after the model and knobs had landed and before it was scored. Its kinds are the router's 13.
+ */
+export const thirdSha256 = '';
+export const thirdPath = join(__dirname, '../eval-independent/routing3/heldout3.jsonl');
+
+export function loadThirdHeldOut(): LabelledRow[] | undefined {
+  if (!existsSync(thirdPath) || !thirdSha256) return undefined;
+  const bytes = readFileSync(thirdPath);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha !== thirdSha256) throw new Error(`${thirdPath}: sha256 ${sha}, expected ${thirdSha256} (the set is frozen)`);
+  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
+    const r = JSON.parse(l) as LabelledRow & { lang?: string };
+    return { prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: r.kind, lang: r.lang };
+  });
+}
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
   return rows.map((r) => {
@@ -92,9 +111,8 @@ function main(): void {
     if (verbose) rows.forEach((r, i) => { if (verdicts[i].tier !== r.tier) console.log(`  ${r.tier} -> ${verdicts[i].tier}: ${r.prompt.slice(0, 100).replace(/\n/g, ' ')}`); });
   };
   show('Own held-out half (eval.jsonl odd lines)', loadOwnHeldOut());
-  const second = loadSecondHeldOut();
-  if (!second) console.log('\n(second independent set not present)');
-  else {
+  const second = process.argv.includes('--second') ? loadSecondHeldOut() : undefined;
+  if (second) {
     show(`Second independent held-out set (sha256 ${secondSha256.slice(0, 12)}…)`, second, routerKindInSecondSet);
     const verdicts = verdictsOf(second, aggressiveness, routerKindInSecondSet);
     for (const tier of ['small', 'medium', 'large'] as const) {
@@ -107,6 +125,27 @@ function main(): void {
     if (process.argv.includes('--rules')) {
       setModelWeightsForTraining(null);
       show('Second independent held-out set, rules alone', second, routerKindInSecondSet);
+      setModelWeightsForTraining(undefined);
+    }
+  }
+  const third = process.argv.includes('--third') ? loadThirdHeldOut() : undefined;
+  if (process.argv.includes('--third') && !third) console.log('\n(third independent set not present, or its sha256 not recorded)');
+  if (third) {
+    show(`Third independent held-out set (sha256 ${thirdSha256.slice(0, 12)}…)`, third);
+    const verdicts = verdictsOf(third, aggressiveness);
+    for (const tier of ['small', 'medium', 'large'] as const) {
+      const idx = third.map((r, i) => (r.tier === tier ? i : -1)).filter((i) => i >= 0);
+      const advised = { small: 0, medium: 0, large: 0 };
+      for (const i of idx) advised[verdicts[i].tier]++;
+      const s = scoreSet(idx.map((i) => third[i]), idx.map((i) => verdicts[i]));
+      console.log(`labelled ${tier}: ${idx.length} rows, advised small ${advised.small} / medium ${advised.medium} / large ${advised.large}; false downgrades ${s.falseDowngrades}; kind ${pct(s.kindAccuracy)}`);
+    }
+    const pairs = new Map<string, number>();
+    third.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
+    console.log(`kind errors (labelled -> read): ${[...pairs].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    if (process.argv.includes('--rules')) {
+      setModelWeightsForTraining(null);
+      show('Third independent held-out set, rules alone', third);
       setModelWeightsForTraining(undefined);
     }
   }

@@ -1,31 +1,52 @@
-// Copies labelled tuning rows written by independent data helpers (/work/incoming/routing/mixed-data*.tsv,
-// who saw only the label definitions, never src/ or bench/) into bench/routing/tune/indep-*.tsv: every row is
-// validated (5 columns, known language, tier and kind, integer context), exact repeats of a row already in the
-// tuning set are dropped and counted, and each file gets a provenance comment. Nothing is edited.
-// Run: npx tsx bench/routing/importIncoming.ts [dir]
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Copies labelled tuning rows written by independent data helpers (who saw only the label definitions,
+// /work/incoming/LABELS.md, never src/ or bench/) into bench/routing/tune/indep-<author>-<n>.tsv. Every row
+// is validated (lang<TAB>tier<TAB>kind<TAB>contextTokens<TAB>prompt: known language, tier and kind, integer
+// context, a prompt); rows are copied unchanged. A row that fails, or repeats a prompt already in the tuning
+// set or in any evaluation set (exactly, up to case and spacing), is dropped, counted and left as a
+// comment line with its line number. Each file gets a provenance comment with its source's sha256.
+// Session 4 layout: /work/incoming/routing/mixed-data<X>-<n>.tsv. Session 6: /work/incoming/routing-tune/
+// data<X>/<file>.tsv (files in name order become indep-data<X>-1.tsv, -2, …).
+// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=6]
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const languages = new Set(['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru']);
 const tiers = new Set(['small', 'medium', 'large']);
 const kinds = new Set(['completion', 'rename', 'edit', 'docstring', 'question', 'test', 'docs', 'review', 'bugfix', 'refactor', 'feature', 'architecture', 'other']);
 const tuneDir = join(__dirname, 'tune');
-const normalized = (prompt: string): string => prompt.trim().toLowerCase().replace(/\s+/g, ' ');
+const normalized = (prompt: string): string => prompt.replace(/\\n/g, '\n').trim().toLowerCase().replace(/\s+/g, ' ');
 
-function main(): void {
-  const source = process.argv[2] ?? '/work/incoming/routing';
+/** Prompts the new rows must not repeat: tuning rows of other sources and every evaluation set on disk. */
+function knownPrompts(except: ReadonlySet<string>): Set<string> {
   const seen = new Set<string>();
-  for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv') && !f.startsWith('indep-'))) {
+  for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
+    const author = /^indep-(data[A-Z])-/.exec(file)?.[1];
+    if (author && except.has(author)) continue;
     for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) seen.add(normalized(line.split('\t').pop()!));
   }
-  let kept = 0, repeats = 0;
-  for (const file of readdirSync(source).filter((f) => /^mixed-data[A-Z]-\d+\.tsv$/.test(f)).sort()) {
-    const out: string[] = [`# Written by independent data helper ${/data([A-Z])/.exec(file)![1]} (session 4), who saw only the label definitions; copied from /work/incoming/routing/${file}.`];
-    readFileSync(join(source, file), 'utf8').split('\n').forEach((line, i) => {
+  const jsonl = ['eval.jsonl', '../eval-independent/routing/heldout.jsonl', '../eval-independent/routing2/heldout2.jsonl', '../eval-independent/routing3/heldout3.jsonl'];
+  for (const f of jsonl.map((p) => join(__dirname, p)).filter(existsSync)) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) seen.add(normalized((JSON.parse(line) as { prompt: string }).prompt));
+  }
+  return seen;
+}
+
+/** Validates and copies one helper's files; returns counts. */
+function importAuthor(author: string, files: { path: string; name: string }[], session: string, seen: Set<string>): { kept: number; repeats: number; invalid: number } {
+  let kept = 0, repeats = 0, invalid = 0;
+  files.forEach((file, n) => {
+    const bytes = readFileSync(file.path);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const out = [`# Written by independent data helper ${author.slice(4)} (session ${session}), who saw only the label definitions; copied unchanged from ${file.path} (sha256 ${sha}).`];
+    bytes.toString('utf8').split('\n').forEach((line, i) => {
       if (!line.trim() || line.startsWith('#')) return;
-      const [lang, tier, kind, ctx, prompt, ...extra] = line.split('\t');
+      const [lang, tier, kind, ctx, prompt, ...extra] = line.replace(/\r$/, '').split('\t');
       if (extra.length > 0 || !languages.has(lang) || !tiers.has(tier) || !kinds.has(kind) || !/^\d+$/.test(ctx ?? '') || !prompt?.trim()) {
-        throw new Error(`${file}:${i + 1}: not lang<TAB>tier<TAB>kind<TAB>contextTokens<TAB>prompt`);
+        invalid++;
+        out.push(`# not lang<TAB>tier<TAB>kind<TAB>contextTokens<TAB>prompt, dropped: line ${i + 1}`);
+        console.warn(`${file.path}:${i + 1}: invalid row: ${line.slice(0, 80)}`);
+        return;
       }
       if (seen.has(normalized(prompt))) {
         repeats++;
@@ -33,12 +54,32 @@ function main(): void {
         return;
       }
       seen.add(normalized(prompt));
-      out.push(line);
+      out.push(line.replace(/\r$/, ''));
       kept++;
     });
-    writeFileSync(join(tuneDir, `indep-${file.replace(/^mixed-/, '')}`), `${out.join('\n')}\n`);
+    writeFileSync(join(tuneDir, `indep-${author}-${n + 1}.tsv`), `${out.join('\n')}\n`);
+  });
+  return { kept, repeats, invalid };
+}
+
+function main(): void {
+  const source = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/work/incoming/routing-tune';
+  const session = process.argv.find((a) => a.startsWith('--session='))?.split('=')[1] ?? '6';
+  const byAuthor = new Map<string, { path: string; name: string }[]>();
+  for (const entry of readdirSync(source).sort()) {
+    const path = join(source, entry);
+    const dir = /^data([A-Z])$/.exec(entry);
+    if (dir && statSync(path).isDirectory()) {
+      byAuthor.set(entry, readdirSync(path).filter((f) => f.endsWith('.tsv')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((name) => ({ path: join(path, name), name })));
+    }
+    const flat = /^mixed-(data[A-Z])-\d+\.tsv$/.exec(entry);
+    if (flat) byAuthor.set(flat[1], [...(byAuthor.get(flat[1]) ?? []), { path, name: entry }]);
   }
-  console.log(`kept ${kept} rows, dropped ${repeats} repeats`);
+  const seen = knownPrompts(new Set(byAuthor.keys()));
+  for (const [author, files] of byAuthor) {
+    const c = importAuthor(author, files, session, seen);
+    console.log(`${author}: ${files.length} files, kept ${c.kept} rows, dropped ${c.repeats} repeats and ${c.invalid} invalid rows`);
+  }
 }
 
 if (require.main === module) main();

@@ -4,20 +4,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeRequest, routeRequest, type Tier } from '../../src/core/router';
-import { denseFeatureNames, denseFeatures, headReadsDense, modelHeads, setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
-import { hashBuckets, hashedFeatures } from '../../src/core/routing/textFeatures';
+import { denseFeatureNames, denseFeatures, headReadsDense, modelHeads, requestVectors, setModelWeightsForTraining, weightLayout } from '../../src/core/routing/learnedModel';
+import { hashBuckets, kindHashBuckets, type SparseVector } from '../../src/core/routing/textFeatures';
 import { scoreByLanguage, scoreTable, type LabelledRow } from './score';
 import { loadOwnHeldOut, loadTuningRows } from './tuneSet';
 
 const kindOrder = modelHeads.slice(2).map((h) => h.replace('kind:', ''));
-const width = hashBuckets + denseFeatureNames.length;
+const nDense = denseFeatureNames.length;
 
-interface Example { index: Int32Array; value: Float32Array; dense: Float32Array; tier: Tier; kind: number }
+export interface Example { tierText: SparseVector; kindText: SparseVector; dense: Float32Array; tier: Tier; kind: number }
 
-function toExample(r: LabelledRow): Example {
+export function toExample(r: LabelledRow): Example {
   const req = { prompt: r.prompt, contextTokens: r.contextTokens };
-  const t = hashedFeatures(r.prompt);
-  return { index: t.index, value: t.value, dense: denseFeatures(analyzeRequest(req), req), tier: r.tier, kind: r.kind ? kindOrder.indexOf(r.kind) : -1 };
+  const v = requestVectors(r.prompt);
+  return { tierText: v.tier, kindText: v.kind, dense: denseFeatures(analyzeRequest(req), req), tier: r.tier, kind: r.kind ? kindOrder.indexOf(r.kind) : -1 };
 }
 
 export interface TrainOptions {
@@ -29,88 +29,99 @@ export interface TrainOptions {
 }
 export const defaultTrainOptions: TrainOptions = { lambda: 0.000003, iterations: 300, learningRate: 0.05 };
 
-/** Full-batch Adam on logistic (tier heads) and softmax (kind head) losses with L2. */
-export function train(rows: readonly LabelledRow[], options: TrainOptions = defaultTrainOptions): Float32Array {
-  const examples = rows.map(toExample);
-  const heads = modelHeads.length;
-  const w = new Float32Array(heads * width);
-  const m = new Float32Array(w.length);
-  const v = new Float32Array(w.length);
-  const g = new Float32Array(w.length);
-  const nTier = examples.length;
-  const nKind = examples.filter((e) => e.kind >= 0).length || 1;
-  const biasIndex = hashBuckets; // dense feature 0 is the bias
-  const logits = new Float64Array(heads);
-  const kindLambda = options.kindLambda ?? options.lambda;
-  const h0 = options.only === 'kind' ? 2 : 0;
-  const h1 = options.only === 'tier' ? 2 : heads;
-  for (let it = 1; it <= options.iterations; it++) {
+export interface Block { text: SparseVector[]; dense: Float32Array[]; buckets: number; heads: 'tier' | 'kind'; tier: Tier[]; kind: number[] }
+
+/**
+ * Full-batch Adam on one block of heads: the two logistic tier heads (needs more than small, needs
+ * large) or the softmax kind heads; L2 on every weight but the bias. Rows are `buckets` hashed-word
+ * weights then the dense features (`headReadsDense` decides which a kind head reads).
+ */
+export function trainBlock(b: Block, lambda: number, iterations: number, learningRate: number): Float32Array {
+  const nd = b.dense[0]?.length ?? nDense;
+  const width = b.buckets + nd;
+  const H = b.heads === 'tier' ? 2 : kindOrder.length;
+  const w = new Float32Array(H * width), m = new Float32Array(w.length), v = new Float32Array(w.length), g = new Float32Array(w.length);
+  const rows = b.text.map((_, i) => i).filter((i) => b.heads === 'tier' || b.kind[i] >= 0);
+  const n = rows.length || 1;
+  const reads = Array.from({ length: nd }, (_, j) => b.heads === 'tier' || j >= nDense || headReadsDense(2, j));
+  const logits = new Float64Array(H), grads = new Float64Array(H);
+  for (let it = 1; it <= iterations; it++) {
     g.fill(0);
-    for (const e of examples) {
-      for (let h = h0; h < h1; h++) {
+    for (const e of rows) {
+      const t = b.text[e], d = b.dense[e];
+      for (let h = 0; h < H; h++) {
         const row = h * width;
         let s = 0;
-        for (let i = 0; i < e.index.length; i++) s += w[row + e.index[i]] * e.value[i];
-        for (let j = 0; j < e.dense.length; j++) if (headReadsDense(h, j)) s += w[row + hashBuckets + j] * e.dense[j];
+        for (let i = 0; i < t.index.length; i++) s += w[row + t.index[i]] * t.value[i];
+        for (let j = 0; j < nd; j++) if (reads[j]) s += w[row + b.buckets + j] * d[j];
         logits[h] = s;
       }
-      const grads = new Float64Array(heads);
-      if (h0 === 0) {
-        grads[0] = (1 / (1 + Math.exp(-logits[0])) - (e.tier !== 'small' ? 1 : 0)) / nTier;
-        grads[1] = (1 / (1 + Math.exp(-logits[1])) - (e.tier === 'large' ? 1 : 0)) / nTier;
-      }
-      if (e.kind >= 0 && h1 > 2) {
+      if (b.heads === 'tier') {
+        grads[0] = (1 / (1 + Math.exp(-logits[0])) - (b.tier[e] !== 'small' ? 1 : 0)) / n;
+        grads[1] = (1 / (1 + Math.exp(-logits[1])) - (b.tier[e] === 'large' ? 1 : 0)) / n;
+      } else {
         let max = -Infinity;
-        for (let k = 2; k < heads; k++) max = Math.max(max, logits[k]);
+        for (let k = 0; k < H; k++) max = Math.max(max, logits[k]);
         let z = 0;
-        for (let k = 2; k < heads; k++) z += Math.exp(logits[k] - max);
-        for (let k = 2; k < heads; k++) grads[k] = (Math.exp(logits[k] - max) / z - (k - 2 === e.kind ? 1 : 0)) / nKind;
+        for (let k = 0; k < H; k++) z += Math.exp(logits[k] - max);
+        for (let k = 0; k < H; k++) grads[k] = (Math.exp(logits[k] - max) / z - (k === b.kind[e] ? 1 : 0)) / n;
       }
-      for (let h = h0; h < h1; h++) {
-        if (grads[h] === 0) continue;
+      for (let h = 0; h < H; h++) {
         const row = h * width;
-        for (let i = 0; i < e.index.length; i++) g[row + e.index[i]] += grads[h] * e.value[i];
-        for (let j = 0; j < e.dense.length; j++) if (headReadsDense(h, j)) g[row + hashBuckets + j] += grads[h] * e.dense[j];
+        for (let i = 0; i < t.index.length; i++) g[row + t.index[i]] += grads[h] * t.value[i];
+        for (let j = 0; j < nd; j++) if (reads[j]) g[row + b.buckets + j] += grads[h] * d[j];
       }
     }
-    const b1 = 0.9, b2 = 0.999, lr = options.learningRate;
-    for (let i = h0 * width; i < h1 * width; i++) {
-      const reg = i % width === biasIndex ? 0 : (i < 2 * width ? options.lambda : kindLambda) * w[i];
-      const gi = g[i] + reg;
+    const b1 = 0.9, b2 = 0.999;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] + (i % width === b.buckets ? 0 : lambda * w[i]); // dense feature 0 is the bias
       m[i] = b1 * m[i] + (1 - b1) * gi;
       v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-      const mh = m[i] / (1 - b1 ** it);
-      const vh = v[i] / (1 - b2 ** it);
-      w[i] -= (lr * mh) / (Math.sqrt(vh) + 1e-8);
+      w[i] -= (learningRate * (m[i] / (1 - b1 ** it))) / (Math.sqrt(v[i] / (1 - b2 ** it)) + 1e-8);
     }
+  }
+  return w;
+}
+
+/** Trains the shipped model's heads on labelled rows; weights laid out as `weightLayout`. */
+export function train(rows: readonly LabelledRow[], options: TrainOptions = defaultTrainOptions): Float32Array {
+  const ex = rows.map(toExample);
+  const w = new Float32Array(weightLayout.total());
+  const common = { dense: ex.map((e) => e.dense), tier: ex.map((e) => e.tier), kind: ex.map((e) => e.kind) };
+  if (options.only !== 'kind') {
+    w.set(trainBlock({ ...common, text: ex.map((e) => e.tierText), buckets: hashBuckets, heads: 'tier' }, options.lambda, options.iterations, options.learningRate), weightLayout.offset(0));
+  }
+  if (options.only !== 'tier') {
+    w.set(trainBlock({ ...common, text: ex.map((e) => e.kindText), buckets: kindHashBuckets, heads: 'kind' }, options.kindLambda ?? options.lambda, options.iterations, options.learningRate), weightLayout.offset(2));
   }
   return w;
 }
 
 /** As shipped: hashed weights int8 with one scale per head, rule-feature weights as decimals. */
 export function quantize(w: Float32Array): { bytes: Uint8Array; scales: number[]; dense: number[]; dequantized: Float32Array } {
-  const heads = modelHeads.length;
-  const bytes = new Uint8Array(heads * hashBuckets);
+  const bytes: number[] = [];
   const dequantized = new Float32Array(w.length);
   const scales: number[] = [];
   const dense: number[] = [];
-  for (let h = 0; h < heads; h++) {
+  for (let h = 0; h < modelHeads.length; h++) {
+    const row = weightLayout.offset(h);
+    const buckets = weightLayout.buckets(h);
     let max = 0;
-    for (let j = 0; j < hashBuckets; j++) max = Math.max(max, Math.abs(w[h * width + j]));
+    for (let j = 0; j < buckets; j++) max = Math.max(max, Math.abs(w[row + j]));
     const scale = Number((max / 127 || 1).toPrecision(6));
     scales.push(scale);
-    for (let j = 0; j < hashBuckets; j++) {
-      const q = Math.max(-127, Math.min(127, Math.round(w[h * width + j] / scale)));
-      bytes[h * hashBuckets + j] = q & 0xff;
-      dequantized[h * width + j] = q * scale;
+    for (let j = 0; j < buckets; j++) {
+      const q = Math.max(-127, Math.min(127, Math.round(w[row + j] / scale)));
+      bytes.push(q & 0xff);
+      dequantized[row + j] = q * scale;
     }
-    for (let j = 0; j < denseFeatureNames.length; j++) {
-      const d = Math.round(w[h * width + hashBuckets + j] * 1e4) / 1e4;
+    for (let j = 0; j < nDense; j++) {
+      const d = Math.round(w[row + buckets + j] * 1e4) / 1e4;
       dense.push(d);
-      dequantized[h * width + hashBuckets + j] = d;
+      dequantized[row + buckets + j] = d;
     }
   }
-  return { bytes, scales, dense, dequantized };
+  return { bytes: Uint8Array.from(bytes), scales, dense, dequantized };
 }
 
 export function verdictsWith(weights: Float32Array | null, rows: readonly LabelledRow[]): { tier: Tier; kind: string }[] {
@@ -144,7 +155,7 @@ function main(): void {
   if (arg('merge')) {
     const [tierFile, kindFile] = arg('merge')!.split(',');
     w = load(kindFile);
-    w.set(load(tierFile).subarray(0, 2 * width), 0);
+    w.set(load(tierFile).subarray(0, weightLayout.offset(2)), 0);
   } else {
     w = train(rows, { ...options, ...(arg('heads') ? { only: arg('heads') as 'tier' | 'kind' } : {}) });
     if (arg('save')) {
@@ -156,11 +167,11 @@ function main(): void {
   const own = loadOwnHeldOut();
   console.log(scoreTable('own held-out half (eval.jsonl odd lines)', scoreByLanguage(own, verdictsWith(q.dequantized, own))));
   const data = {
-    version: 1, buckets: hashBuckets, dense: [...denseFeatureNames], heads: [...modelHeads], scales: q.scales, denseWeights: q.dense,
+    version: 2, buckets: hashBuckets, kindBuckets: kindHashBuckets, dense: [...denseFeatureNames], heads: [...modelHeads], scales: q.scales, denseWeights: q.dense,
     trainedOn: rows.length, lambda: options.lambda, kindLambda: options.kindLambda ?? options.lambda, weights: Buffer.from(q.bytes).toString('base64'),
   };
   const out = join(__dirname, '../../src/core/routing/modelData.ts');
-  writeFileSync(out, `// Generated by bench/routing/train.ts from bench/routing/tune/, eval.jsonl's even lines and the first independent set (tuning since session 5): do not edit.\n// Per head (${modelHeads.length}): ${hashBuckets} hashed-word weights as int8 (base64, times the head's scale) and ${denseFeatureNames.length} rule-feature weights.\nexport const routingModelData = ${JSON.stringify(data, null, 1).replace(/\n\s*/g, ' ')};\n`);
+  writeFileSync(out, `// Generated by bench/routing/train.ts from bench/routing/tune/, eval.jsonl's even lines and the first independent set (tuning since session 5): do not edit.\n// Per head (${modelHeads.length}): ${hashBuckets} (tier heads) or ${kindHashBuckets} (kind heads) hashed-word weights as int8 (base64, times the head's scale) and ${denseFeatureNames.length} rule-feature weights.\nexport const routingModelData = ${JSON.stringify(data, null, 1).replace(/\n\s*/g, ' ')};\n`);
   console.log(`wrote ${out} (${Math.round(data.weights.length / 1024)} KB of weights)`);
 }
 

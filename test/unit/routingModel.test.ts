@@ -53,21 +53,26 @@ describe('learned routing model', () => {
     assert.ok(['small', 'medium', 'large'].indexOf(hard.tier) >= ['small', 'medium', 'large'].indexOf(base.tier));
   });
 
-  it('trains on the first independent set (tuning since session 5) and on no line of the second', () => {
+  it('trains on the first independent set (tuning since session 5) and on no prompt of the second or third', () => {
     const tuneDir = join(__dirname, '../../bench/routing/tune');
     const tuning = new Set<string>();
     for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
-      for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) tuning.add(line.split('\t').pop()!.replace(/\\n/g, '\n').trim());
+      for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) tuning.add(line.split('\t').pop()!.replace(/\\n/g, '\n').trim());
     }
     const jsonlPrompts = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { prompt: string }).prompt.trim());
     const first = jsonlPrompts(join(__dirname, '../../bench/eval-independent/routing/heldout.jsonl'));
     assert.equal(first.length, 429);
     for (const p of first) tuning.add(p);
     for (const p of jsonlPrompts(join(__dirname, '../../bench/routing/eval.jsonl')).filter((_, i) => i % 2 === 0)) tuning.add(p);
-    assert.ok(tuning.size > 3_000);
-    const second = join(__dirname, '../../bench/eval-independent/routing2/heldout2.jsonl');
-    if (!existsSync(second)) return;
-    for (const prompt of jsonlPrompts(second)) assert.ok(!tuning.has(prompt), `second held-out prompt in the tuning set: ${prompt.slice(0, 60)}`);
+    assert.ok(tuning.size > 4_000);
+    const folded = new Set([...tuning].map((p) => p.toLowerCase().replace(/\s+/g, ' ')));
+    for (const set of ['routing2/heldout2.jsonl', 'routing3/heldout3.jsonl']) {
+      const path = join(__dirname, '../../bench/eval-independent', set);
+      if (!existsSync(path)) continue;
+      for (const prompt of jsonlPrompts(path)) {
+        assert.ok(!folded.has(prompt.toLowerCase().replace(/\s+/g, ' ')), `${set} prompt in the tuning set: ${prompt.slice(0, 60)}`);
+      }
+    }
   });
 });
 

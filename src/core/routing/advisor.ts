@@ -48,8 +48,8 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
   const shift = historyShift(reading.kind, options.history) + (options.escalationShift ?? 0);
   let pAboveSmall = sigmoid(logit(reading.pAboveSmall) + shift);
   const pAboveMedium = Math.min(pAboveSmall, sigmoid(logit(reading.pAboveMedium) + shift));
-  // Conservative rules under the model: a request that names a hard topic (in any of the model's
-  // languages) or carries a stack trace is not advised the small tier on the model's word alone.
+  // Optional floor under the model (knob `hardTopicFloor`, 0 since session 6): a request that names a hard
+  // topic or carries a stack trace is then not advised the small tier on the model's word alone.
   if (f.hardTopics.length > 0 || f.hasStackTrace) pAboveSmall = Math.max(pAboveSmall, knobs.hardTopicFloor);
   const need: Record<Tier, number> = { small: 1 - pAboveSmall, medium: pAboveSmall - pAboveMedium, large: pAboveMedium };
 
@@ -67,7 +67,7 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
   tiers.forEach((t, i) => {
     if (t === 'small' && pAboveSmall > knobs.smallMaxRisk) return; // not confident enough for the small tier
     let loss = price[t];
-    for (const higher of tiers.slice(i + 1)) loss += need[higher] * penalty * price[higher];
+    for (const higher of tiers.slice(i + 1)) loss += need[higher] * penalty * (higher === 'large' ? knobs.largeMissScale : 1) * price[higher];
     if (loss < bestLoss - 1e-12) { best = t; bestLoss = loss; }
   });
 

@@ -11,7 +11,7 @@ import { scoreTaskKinds, strongestKindByRules } from './kindRules';
 import { routingModelData } from './modelData';
 import type { RouteRequest } from './request';
 import { analyzeRequest, hardTopicNames, scoreTerms, type RequestFeatures } from './signals';
-import { hashBuckets, hashedFeatures } from './textFeatures';
+import { hashBuckets, hashedFeatures, kindHashBuckets, tokenHashes, type SparseVector } from './textFeatures';
 
 const kindOrder: readonly TaskKind[] = [
   'completion', 'rename', 'edit', 'docstring', 'question', 'test', 'docs', 'review',
@@ -56,35 +56,65 @@ export function headReadsDense(h: number, j: number): boolean {
 /** Heads of the model, in the order of its weight rows. */
 export const modelHeads: readonly string[] = ['aboveSmall', 'aboveMedium', ...kindOrder.map((k) => `kind:${k}`)];
 
-interface DecodedModel { width: number; weights: Float32Array }
-let decoded: DecodedModel | null | undefined;
+/**
+ * Where each head's weights sit in the flat weight array: the two tier heads read `hashBuckets` hashed
+ * words, the kind heads `kindHashBuckets` (more buckets paid off for the tier, not for the kind); each row
+ * ends with the dense (rule) features.
+ */
+export const weightLayout = {
+  buckets: (h: number): number => (h < 2 ? hashBuckets : kindHashBuckets),
+  offset: (h: number): number => (h < 2 ? h * (hashBuckets + denseFeatureNames.length) : 2 * (hashBuckets + denseFeatureNames.length) + (h - 2) * (kindHashBuckets + denseFeatureNames.length)),
+  total: (): number => 2 * (hashBuckets + denseFeatureNames.length) + (modelHeads.length - 2) * (kindHashBuckets + denseFeatureNames.length),
+};
 
-function model(): DecodedModel | null {
+let decoded: Float32Array | null | undefined;
+
+function model(): Float32Array | null {
   if (decoded !== undefined) return decoded;
-  const data = routingModelData;
-  const width = hashBuckets + denseFeatureNames.length;
-  if (!data.weights || data.buckets !== hashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
+  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[] };
+  if (!data.weights || data.buckets !== hashBuckets || data.kindBuckets !== kindHashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
     decoded = null; // data from another feature layout: the rules alone decide
     return decoded;
   }
   const bytes = Buffer.from(data.weights, 'base64');
   const dense = denseFeatureNames.length;
-  const weights = new Float32Array(width * modelHeads.length);
+  const weights = new Float32Array(weightLayout.total());
+  let at = 0;
   for (let h = 0; h < modelHeads.length; h++) {
     const scale = data.scales[h];
-    for (let j = 0; j < hashBuckets; j++) weights[h * width + j] = ((bytes[h * hashBuckets + j] << 24) >> 24) * scale;
-    for (let j = 0; j < dense; j++) weights[h * width + hashBuckets + j] = data.denseWeights[h * dense + j];
+    const row = weightLayout.offset(h);
+    const buckets = weightLayout.buckets(h);
+    for (let j = 0; j < buckets; j++) weights[row + j] = ((bytes[at + j] << 24) >> 24) * scale;
+    at += buckets;
+    for (let j = 0; j < dense; j++) weights[row + buckets + j] = data.denseWeights[h * dense + j];
   }
-  decoded = { width, weights };
+  decoded = weights;
   return decoded;
 }
 
 /**
- * Replaces the shipped weights (training and cross-validation only); `undefined` goes back to them,
- * `null` reads with the rules alone.
+ * Replaces the shipped weights (training and cross-validation only; laid out as `weightLayout`);
+ * `undefined` goes back to them, `null` reads with the rules alone.
  */
 export function setModelWeightsForTraining(weights: Float32Array | null | undefined): void {
-  decoded = weights === undefined ? undefined : weights === null ? null : { width: hashBuckets + denseFeatureNames.length, weights };
+  decoded = weights;
+}
+
+/** The hashed words of a request as the tier heads and the kind heads read them. */
+export function requestVectors(prompt: string): { tier: SparseVector; kind: SparseVector } {
+  const hashes = tokenHashes(prompt);
+  return { tier: hashedFeatures(hashes, hashBuckets), kind: hashedFeatures(hashes, kindHashBuckets) };
+}
+
+type LogitsReader = (req: RouteRequest, f: RequestFeatures) => Float32Array;
+let logitsReader: LogitsReader | undefined;
+
+/**
+ * Experiments only (`bench/routing/lab.ts`): head logits from another feature layout, in the order of
+ * `modelHeads`; `undefined` goes back to the weights.
+ */
+export function setLogitsReaderForTraining(reader: LogitsReader | undefined): void {
+  logitsReader = reader;
 }
 
 /** Whether shipped model data matched this build's feature layout (else the rules decide alone). */
@@ -93,13 +123,15 @@ export function hasLearnedModel(): boolean {
 }
 
 /** Raw head outputs (logits) for features; exported for training and tests. */
-export function headLogits(weights: Float32Array, width: number, text: { index: Int32Array; value: Float32Array }, dense: Float32Array): Float32Array {
+export function headLogits(weights: Float32Array, text: { tier: SparseVector; kind: SparseVector }, dense: Float32Array): Float32Array {
   const out = new Float32Array(modelHeads.length);
   for (let h = 0; h < modelHeads.length; h++) {
-    const row = h * width;
+    const row = weightLayout.offset(h);
+    const buckets = weightLayout.buckets(h);
+    const v = h < 2 ? text.tier : text.kind;
     let s = 0;
-    for (let i = 0; i < text.index.length; i++) s += weights[row + text.index[i]] * text.value[i];
-    for (let j = 0; j < dense.length; j++) if (headReadsDense(h, j)) s += weights[row + hashBuckets + j] * dense[j];
+    for (let i = 0; i < v.index.length; i++) s += weights[row + v.index[i]] * v.value[i];
+    for (let j = 0; j < dense.length; j++) if (headReadsDense(h, j)) s += weights[row + buckets + j] * dense[j];
     out[h] = s;
   }
   return out;
@@ -138,8 +170,8 @@ const ruleSlope = 1.6;
 /** The model's reading of one request: tier-need probabilities and task kind. */
 export function readRequest(req: RouteRequest, features?: RequestFeatures): ModelReading {
   const f = features ?? analyzeRequest(req);
-  const m = model();
-  if (!m) {
+  const m = logitsReader ? undefined : model();
+  if (m === null) {
     const score = scoreTerms(f, req).reduce((s, t) => s + t.points, 0);
     return {
       pAboveSmall: sigmoid(ruleSlope * (score - ruleAboveSmallAt)),
@@ -147,7 +179,7 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
       kind: req.taskKind ?? f.kind, kindProbability: 1, source: 'rules', features: f,
     };
   }
-  const logits = headLogits(m.weights, m.width, hashedFeatures(req.prompt), denseFeatures(f, req));
+  const logits = m ? headLogits(m, requestVectors(req.prompt), denseFeatures(f, req)) : logitsReader!(req, f);
   let pAboveSmall = sigmoid(logits[0]);
   let pAboveMedium = sigmoid(logits[1]);
   const knobs = decisionKnobs();

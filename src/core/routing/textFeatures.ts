@@ -7,8 +7,10 @@ import { fnv1a } from '../fnv1a';
  * Training (`bench/routing/train.ts`) and the extension use this same function.
  */
 
-/** Size of the hashed feature space. */
-export const hashBuckets = 1 << 13;
+/** Size of the hashed feature space of the tier heads. */
+export const hashBuckets = 1 << 16;
+/** The kind heads read the same tokens hashed into fewer buckets (the low bits of the same hash). */
+export const kindHashBuckets = 1 << 13;
 
 // Prose says what is asked; a long paste says little more after its first lines.
 const proseChars = 2_000;
@@ -65,12 +67,18 @@ export function textTokens(text: string): string[] {
   return out;
 }
 
+/** Hashes of a text's tokens (FNV-1a); bucket = hash mod buckets, sign = top bit. */
+export function tokenHashes(text: string): Uint32Array {
+  return Uint32Array.from(textTokens(text), fnv1a);
+}
+
+export interface SparseVector { index: Int32Array; value: Float32Array }
+
 /** Sparse hashed vector: sublinear counts with a hash sign, L2-normalised. */
-export function hashedFeatures(text: string): { index: Int32Array; value: Float32Array } {
+export function hashedFeatures(text: string | Uint32Array, buckets = hashBuckets): SparseVector {
   const counts = new Map<number, number>();
-  for (const token of textTokens(text)) {
-    const h = fnv1a(token);
-    const bucket = h % hashBuckets;
+  for (const h of typeof text === 'string' ? tokenHashes(text) : text) {
+    const bucket = h % buckets;
     const sign = h & 0x80000000 ? -1 : 1;
     counts.set(bucket, (counts.get(bucket) ?? 0) + sign);
   }
