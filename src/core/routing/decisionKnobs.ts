@@ -26,20 +26,25 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
-// Session 6: chosen by author cross-validation (`bench/routing/lab.ts`, `cv.ts --grid`) on 6,967 tuning rows by
-// seven authors (own 781; independent dataA 1,056, dataB 1,054, heldout1 429, dataC 1,141, dataD 1,577, dataE 929),
-// each held out in turn, by the rule in bench/routing/cvRule.ts, written before the grid ran: the largest pooled
-// share of the oracle's saving such that every independent author's fold stays at or under 3% false downgrades and
-// the pooled rate at or under 5%. Chosen: balanced penalty 6 with the rules' caution off and no hard-topic floor:
-// pooled 2.6% false downgrades, 80.0% of the oracle's saving, independent authors 1.0-3.0% (dataC binds; penalty 5:
-// 3.3%). With the caution on, the best point inside the rule is penalty 5, 77.1%: the caution only ever helped the
-// project's own rows (written against the rules). Scaling the large-tier penalty (0.6, 1.5) did not beat 1.
-// Conservative 9 and aggressive 3 keep session 5's spacing (aggressive: pooled 4.1%, dataC 5.2%).
-// Kind-rule weight: see KIND_NOTE.
+// Session 6: chosen by author cross-validation (`bench/routing/lab.ts`) on 6,967 tuning rows by seven authors
+// (own 781; independent dataA 1,056, dataB 1,054, heldout1 429, dataC 1,141, dataD 1,577, dataE 929), each held out
+// in turn, by the rule in bench/routing/cvRule.ts (written before the grid ran): the largest pooled share of the
+// oracle's saving such that every independent author's fold stays at or under 3% false downgrades and the pooled
+// rate at or under 5%. The rule's pick was the rules' caution off, no floor, penalty 6: 80.0% (2.6% pooled FD).
+// It broke two safety tests (test/unit/router.test.ts: adding "There is a race condition between two threads" to a
+// request lowered its tier for 3 of 92 requests; "帮我找出这个死锁" went to medium): the new authors wrote many small
+// requests that name races on purpose, and the model alone learned to discount those words. So the caution stays
+// on, and within caution-on settings the rule picks the same knobs as session 5: balanced penalty 6, floor 0.35:
+// pooled 2.5% false downgrades, 76.3% of the oracle's saving, independent authors 1.0-3.0% (dataC binds).
+// A separate large-tier penalty scale (0.6, 1.5) did not beat 1. Conservative 9 and aggressive 3 as before.
+// Kind-rule weight 1 with a kind-head L2 of 3e-6: pooled kind accuracy 81.7%. The best by CV was L2 1e-6 with
+// weight 0 (83.4%; 0.5: 83.0%, 1: 82.6%), but every setting at 1e-6 read "fix the login crash" as a question or
+// "fix the upload bug" as a feature (estimator unit tests); 3e-6 with weight 1 is the most accurate setting that
+// reads them right (3e-6 with weight 0.5 does not).
 export const shippedKnobs: DecisionKnobs = {
   downgradePenalty: { conservative: 9, balanced: 6, aggressive: 3 },
-  hardTopicFloor: 0,
-  ruleCaution: false,
+  hardTopicFloor: 0.35,
+  ruleCaution: true,
   kindRuleWeight: 1,
   smallMaxRisk: 1,
   largeMissScale: 1,
