@@ -48,7 +48,7 @@ export function routeRequest(req: RouteRequest, options: RouteOptions = {}): Rou
   const shift = historyShift(reading.kind, options.history) + (options.escalationShift ?? 0);
   let pAboveSmall = sigmoid(logit(reading.pAboveSmall) + shift);
   const pAboveMedium = Math.min(pAboveSmall, sigmoid(logit(reading.pAboveMedium) + shift));
-  // Optional floor under the model (knob `hardTopicFloor`, 0 since session 6): a request that names a hard
+  // Conservative floor under the model (knob `hardTopicFloor`): a request that names a hard
   // topic or carries a stack trace is then not advised the small tier on the model's word alone.
   if (f.hardTopics.length > 0 || f.hasStackTrace) pAboveSmall = Math.max(pAboveSmall, knobs.hardTopicFloor);
   const need: Record<Tier, number> = { small: 1 - pAboveSmall, medium: pAboveSmall - pAboveMedium, large: pAboveMedium };
