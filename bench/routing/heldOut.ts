@@ -44,7 +44,7 @@ const mappableSecondKinds = new Set(Object.values(routerKindInSecondSet));
  * sha256 of bench/eval-independent/routing3/heldout3.jsonl (session 6), recorded when it was copied in,
  * after the model and knobs had landed and before it was scored. Its kinds are the router's 13.
  */
-export const thirdSha256 = '';
+export const thirdSha256 = 'f06735a216e541a28336b4c16e4094bdc49e7c5dd012a0666bedc6114a553642';
 export const thirdPath = join(__dirname, '../eval-independent/routing3/heldout3.jsonl');
 
 export function loadThirdHeldOut(): LabelledRow[] | undefined {
