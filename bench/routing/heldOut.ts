@@ -19,14 +19,19 @@ export const secondSha256 = 'f11a8e0f5f5befe004697d60c1cda609f853a571a13f86e1683
 export const secondPath = join(__dirname, '../eval-independent/routing2/heldout2.jsonl');
 
 export function loadSecondHeldOut(): LabelledRow[] | undefined {
-  if (!existsSync(secondPath) || !secondSha256) return undefined;
-  const bytes = readFileSync(secondPath);
+  // Its author's kinds (12) are not the router's (13): only those with a counterpart are scored (see below).
+  return loadFrozenSet(secondPath, secondSha256, (kind) => (kind && mappableSecondKinds.has(kind) ? kind : undefined));
+}
+
+/** A frozen evaluation set: its sha256 checked, one labelled row per JSON line; undefined when it is absent. */
+function loadFrozenSet(file: string, expectedSha256: string, kindOf: (kind: string | undefined) => string | undefined): LabelledRow[] | undefined {
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
   const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== secondSha256) throw new Error(`${secondPath}: sha256 ${sha}, expected ${secondSha256} (the set is frozen)`);
+  if (sha !== expectedSha256) throw new Error(`${file}: sha256 ${sha}, expected ${expectedSha256} (the set is frozen)`);
   return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
     const r = JSON.parse(l) as LabelledRow & { lang?: string };
-    // Its author's kinds (12) are not the router's (13): only those with a counterpart are scored (see below).
-    return { prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: r.kind && mappableSecondKinds.has(r.kind) ? r.kind : undefined, lang: r.lang };
+    return { prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: kindOf(r.kind), lang: r.lang };
   });
 }
 
@@ -48,14 +53,7 @@ export const thirdSha256 = 'f06735a216e541a28336b4c16e4094bdc49e7c5dd012a0666bed
 export const thirdPath = join(__dirname, '../eval-independent/routing3/heldout3.jsonl');
 
 export function loadThirdHeldOut(): LabelledRow[] | undefined {
-  if (!existsSync(thirdPath) || !thirdSha256) return undefined;
-  const bytes = readFileSync(thirdPath);
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== thirdSha256) throw new Error(`${thirdPath}: sha256 ${sha}, expected ${thirdSha256} (the set is frozen)`);
-  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
-    const r = JSON.parse(l) as LabelledRow & { lang?: string };
-    return { prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: r.kind, lang: r.lang };
-  });
+  return loadFrozenSet(thirdPath, thirdSha256, (kind) => kind);
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
