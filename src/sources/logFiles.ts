@@ -304,10 +304,11 @@ async function isDirectory(dir: string): Promise<boolean> {
 
 /** A new cursor for a log file found under a root, carrying what the path says about its lines. */
 export function newCursor(source: SourceName, file: string, relativePath: string): FileCursor {
-  const base = { path: file, source, size: 0, mtimeMs: 0, offset: 0 };
-  if (source === 'claude') return { ...base, claude: claudeFileContext(relativePath) };
-  if (source === 'codex') return { ...base, codex: newCodexFileState(codexSessionIdFromFileName(path.basename(file))) };
-  return { ...base, wholeFile: { relativePath } };
+  // Literals, not a spread of a shared base: V8 gives each object made by `{ ...base, claude }` a hidden
+  // class of its own (~300 bytes each: 30 MB for 100,000 log files).
+  if (source === 'claude') return { path: file, source, size: 0, mtimeMs: 0, offset: 0, claude: claudeFileContext(relativePath) };
+  if (source === 'codex') return { path: file, source, size: 0, mtimeMs: 0, offset: 0, codex: newCodexFileState(codexSessionIdFromFileName(path.basename(file))) };
+  return { path: file, source, size: 0, mtimeMs: 0, offset: 0, wholeFile: { relativePath } };
 }
 
 export interface DiscoveredFile {
