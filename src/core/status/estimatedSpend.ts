@@ -1,9 +1,13 @@
 import { periodAt, type Calendar, type PeriodKind } from '../calendar';
 import type { CodexRateLimit } from '../codexRateLimits';
 import type { PriceTable } from '../pricing';
-import { addEvent, blockBurnRate, emptyTotals, usageBlocks, type UsageTotals } from '../reports';
+import { blockBurnRate, usageBlocks, type UsageTotals } from '../reports';
 import type { BudgetSettings } from '../settings';
 import { totalTokensOf, type UsageEvent } from '../usageEvent';
+import { addExact, exactValue, type ExactSum } from './exactSum';
+import { addRollupSince, rollupCovers, statusWindowStartMs, type StatusRollup } from './statusRollup';
+
+export { statusWindowMs, statusWindowStartMs } from './statusRollup';
 
 export type BudgetLevel = 'ok' | 'warning' | 'error' | 'exceeded';
 
@@ -68,23 +72,54 @@ function levelOf(fraction: number, budget: BudgetSettings): BudgetLevel {
 
 const levelRank: Record<BudgetLevel, number> = { ok: 0, warning: 1, error: 2, exceeded: 3 };
 
-/** How far back the estimated spend reads (ms): day, week and month, whatever the reset day, all start within it. */
-export const statusWindowMs = 33 * 86_400_000;
+/** A period's sums, the cost exact (see exactSum.ts) so that rollups and rows give the same number. */
+interface Sums {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  unpricedTokens: number;
+  costUsd: ExactSum;
+}
+
+const emptySums = (): Sums => ({ requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, unpricedTokens: 0, costUsd: [] });
+
+function addToSums(sums: Sums, event: UsageEvent, costUsd: number | null): void {
+  const tokens = totalTokensOf(event);
+  sums.requests++;
+  sums.inputTokens += event.inputTokens;
+  sums.outputTokens += event.outputTokens;
+  sums.cacheCreationTokens += event.cacheWrite5mTokens + event.cacheWrite1hTokens;
+  sums.cacheReadTokens += event.cacheReadTokens;
+  sums.totalTokens += tokens;
+  if (costUsd === null) sums.unpricedTokens += tokens;
+  else addExact(sums.costUsd, costUsd);
+}
+
+function totalsOf(sums: Sums): UsageTotals {
+  const { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalTokens, unpricedTokens } = sums;
+  return { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalTokens, totalCost: exactValue(sums.costUsd), unpricedTokens };
+}
 
 /**
  * The status bar's numbers from the logs alone at `nowMs` (origin: estimated): spend today / this week / this month,
- * the current 5-hour block with its burn rate, and each configured cap with a projection.
+ * the current 5-hour block with its burn rate, and each configured cap with a projection. `events`: the rows of
+ * the status window (`statusWindowStartMs`) on; with `closed` (a rollup), only the rows from its `beforeMs` on, the older
+ * ones read from the rollup (same result; it must cover `nowMs`, see rollupCovers).
  */
 export function computeEstimatedSpend(
   events: readonly UsageEvent[],
-  options: { prices: PriceTable; calendar: Calendar; nowMs: number; budget: BudgetSettings; officialLimits?: CodexRateLimit[] },
+  options: { prices: PriceTable; calendar: Calendar; nowMs: number; budget: BudgetSettings; officialLimits?: CodexRateLimit[]; closed?: StatusRollup },
 ): EstimatedSpend {
-  const { prices, calendar, nowMs, budget } = options;
+  const { prices, calendar, nowMs, budget, closed } = options;
+  if (closed && !rollupCovers(closed, calendar, budget, nowMs)) throw new Error('the status rollup does not cover this time, zone or period settings');
   const periodOptions = { weekStartsOn: budget.weekStartsOn, resetDayOfMonth: budget.resetDayOfMonth };
   const day = periodAt(calendar, 'day', nowMs);
   const week = periodAt(calendar, 'week', nowMs, periodOptions);
   const month = periodAt(calendar, 'month', nowMs, periodOptions);
-  const totals = { day: emptyTotals(), week: emptyTotals(), month: emptyTotals() };
+  const sums = { day: emptySums(), week: emptySums(), month: emptySums() };
   const bounds = { day, week, month };
   const byModel = new Map<string, ModelSpend>();
   const unpriced = new Set<string>();
@@ -97,7 +132,7 @@ export function computeEstimatedSpend(
     const cost = prices.costOf(event);
     if (cost === null) unpriced.add(event.model);
     for (const kind of ['day', 'week', 'month'] as const) {
-      if (event.timestampMs >= bounds[kind].startMs && event.timestampMs < bounds[kind].endMs) addEvent(totals[kind], event, cost);
+      if (event.timestampMs >= bounds[kind].startMs && event.timestampMs < bounds[kind].endMs) addToSums(sums[kind], event, cost);
     }
     if (event.timestampMs >= day.startMs) {
       let spend = byModel.get(event.model);
@@ -106,6 +141,20 @@ export function computeEstimatedSpend(
       spend.tokens += totalTokensOf(event);
     }
   }
+
+  let requestCount = events.length;
+  if (closed) {
+    // Rows before the rollup's end: its slots from each period's start (a slot boundary, checked above).
+    const rollup = closed;
+    for (const kind of ['day', 'week', 'month'] as const) {
+      if (bounds[kind].startMs < rollup.beforeMs) addRollupSince(rollup, bounds[kind].startMs, sums[kind]);
+    }
+    if (recentStartMs < rollup.beforeMs) addRollupSince(rollup, recentStartMs, emptySums(), unpriced);
+    const window = emptySums();
+    addRollupSince(rollup, statusWindowStartMs(nowMs), window);
+    requestCount += window.requests;
+  }
+  const totals = { day: totalsOf(sums.day), week: totalsOf(sums.week), month: totalsOf(sums.month) };
 
   const active = usageBlocks(recent.filter((e) => e.timestampMs >= nowMs - 10 * 3_600_000), prices, nowMs).find((b) => b.isActive);
   let block: BlockState | undefined;
@@ -156,9 +205,9 @@ export function computeEstimatedSpend(
     block,
     budgets,
     tightest,
-    level: tightest ? tightest.level : events.length === 0 ? 'idle' : 'ok',
+    level: tightest ? tightest.level : requestCount === 0 ? 'idle' : 'ok',
     unpricedModels: [...unpriced].sort(),
     official: (options.officialLimits ?? []).map((limit) => ({ ...limit, source: 'codex' as const })),
-    requestCount: events.length,
+    requestCount,
   };
 }

@@ -1,0 +1,137 @@
+import * as assert from 'node:assert/strict';
+import { Calendar } from '../../src/core/calendar';
+import { Ledger } from '../../src/core/ledger/ledger';
+import { PriceTable } from '../../src/core/pricing';
+import { budgetSettingsSchema } from '../../src/core/settings';
+import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
+import { addExact, exactValue } from '../../src/core/status/exactSum';
+import { addToRollup, advanceRollup, parseRollup, rawRowsFromMs, rollupCovers, rollupJson, rollupOf, rollupSlotMs, statusWindowStartMs, type StatusRollup } from '../../src/core/status/statusRollup';
+import type { UsageEvent } from '../../src/core/usageEvent';
+
+/** A seeded generator (mulberry32), so that a failure names the case that failed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Zones with DST on different dates, a half-hour and a 45-minute offset, a 30-minute DST shift, and UTC.
+const zones = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham'];
+// Ends of DST periods, month ends, the price alias's start (codex-auto-review, 2026-04-12), a leap day.
+const anchors = ['2026-03-08T12:00:00Z', '2026-03-29T01:30:00Z', '2026-04-05T03:00:00Z', '2026-04-12T00:10:00Z', '2026-10-04T02:00:00Z', '2026-10-25T00:45:00Z', '2026-11-01T06:00:00Z', '2026-12-31T23:50:00Z', '2028-02-29T12:00:00Z'].map(Date.parse);
+// Priced, priced by an override, unpriced, priced from a date on (alias), and a reply whose cost is logged.
+const models = ['claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'gpt-5.4', 'house-model-1', 'mystery-model', 'codex-auto-review'];
+const prices = new PriceTable({ 'house-model': { inputPerMTok: 0.7, outputPerMTok: 2.9 } });
+
+function eventsAround(rand: () => number, centreMs: number, count: number): UsageEvent[] {
+  const events: UsageEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    // Mostly the last 40 days, some right at slot and hour edges, a few in the future.
+    const edge = rand() < 0.2;
+    let t = centreMs - Math.floor(rand() * 40 * 86_400_000) + (rand() < 0.03 ? 120_000 : 0);
+    if (edge) t = Math.floor(t / rollupSlotMs) * rollupSlotMs - (rand() < 0.5 ? 1 : 0);
+    const model = models[Math.floor(rand() * models.length)];
+    const event: UsageEvent = {
+      source: rand() < 0.7 ? 'claude' : 'codex', timestampMs: t, sessionId: `s${Math.floor(rand() * 30)}`, agentId: '', project: 'p', model,
+      inputTokens: Math.floor(rand() * 5000), outputTokens: Math.floor(rand() * 3000), cacheWrite5mTokens: rand() < 0.5 ? Math.floor(rand() * 20000) : 0,
+      cacheWrite1hTokens: rand() < 0.2 ? Math.floor(rand() * 9000) : 0, cacheReadTokens: Math.floor(rand() * 90000),
+    };
+    if (rand() < 0.08) event.loggedCostUsd = Math.floor(rand() * 1e6) / 1e7;
+    events.push(event);
+  }
+  return events;
+}
+
+const strip = (x: object) => JSON.parse(JSON.stringify(x)) as unknown;
+
+describe('status rollups (closed history summed per 15-minute slot)', () => {
+  it('gives the same status as every raw row, in any zone, across DST, month ends and price changes', () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 96; seed++) {
+      const rand = random(seed);
+      const timeZone = zones[seed % zones.length];
+      const calendar = new Calendar(timeZone);
+      const nowMs = anchors[Math.floor(rand() * anchors.length)] + Math.floor(rand() * 3 * 86_400_000);
+      const events = eventsAround(rand, nowMs, 300 + Math.floor(rand() * 400));
+      const budget = budgetSettingsSchema.parse({ weekStartsOn: Math.floor(rand() * 7), resetDayOfMonth: 1 + Math.floor(rand() * 31), dailyUsd: 50, monthlyTokens: 5e8 });
+      const windowStartMs = statusWindowStartMs(nowMs);
+      // The rollup ends on a slot boundary at or before the raw rows' start, up to three days earlier.
+      const beforeMs = Math.floor(rawRowsFromMs(calendar, nowMs) / rollupSlotMs) * rollupSlotMs - Math.floor(rand() * 3 * 96) * rollupSlotMs;
+      const rollup = rollupOf(events, prices, windowStartMs - Math.floor(rand() * 200) * rollupSlotMs, beforeMs);
+      assert.ok(rollupCovers(rollup, calendar, budget, nowMs), `seed ${seed} (${timeZone})`);
+      const options = { prices, calendar, nowMs, budget };
+      const raw = computeEstimatedSpend(events.filter((e) => e.timestampMs >= windowStartMs), options);
+      const fromRollup = computeEstimatedSpend(events.filter((e) => e.timestampMs >= beforeMs), { ...options, closed: parseRollup(strip(rollupJson(rollup)))! });
+      assert.deepEqual(fromRollup, raw, `seed ${seed} (${timeZone})`);
+      compared++;
+    }
+    assert.equal(compared, 96);
+  });
+
+  it('sums a deduplicated ledger the same way: rows merged into, and rows added after the rollup was made', () => {
+    for (let seed = 1; seed <= 24; seed++) {
+      const rand = random(1000 + seed);
+      const calendar = new Calendar(zones[seed % zones.length]);
+      const nowMs = anchors[seed % anchors.length];
+      const budget = budgetSettingsSchema.parse({});
+      const ledger = new Ledger();
+      // Each request is logged several times while it streams (output growing), some copied by a resumed session.
+      const lines = eventsAround(rand, nowMs, 400).flatMap((event, i) => [1, 2, 3].slice(0, 1 + Math.floor(rand() * 3)).map((k) => ({ event: { ...event, outputTokens: event.outputTokens * k }, dedupKey: `m${i}:r${i}` })));
+      const half = Math.floor(lines.length / 2);
+      for (const line of lines.slice(0, half)) ledger.add(line);
+      const windowStartMs = statusWindowStartMs(nowMs);
+      const beforeMs = Math.floor(rawRowsFromMs(calendar, nowMs) / rollupSlotMs) * rollupSlotMs - 96 * rollupSlotMs;
+      // A rollup of the first half, then kept up to date as the second half merges into rows and adds new ones.
+      let rollup: StatusRollup = rollupOf(ledger.eventsSince(0), prices, windowStartMs, beforeMs - 48 * rollupSlotMs);
+      const before = new Map(ledger.events().map((e, row) => [row, e]));
+      for (const line of lines.slice(half)) ledger.add(line);
+      const after = ledger.events();
+      after.forEach((e, row) => {
+        const old = before.get(row);
+        if (old) addToRollup(rollup, old, prices.costOf(old), -1);
+        addToRollup(rollup, e, prices.costOf(e));
+      });
+      rollup = advanceRollup(rollup, after, prices, windowStartMs, beforeMs);
+      const rebuilt = rollupOf(after, prices, windowStartMs, beforeMs);
+      const canonical = (r: StatusRollup) => [...r.slots.entries()].map(([k, s]) => [k, { ...s, costUsd: exactValue(s.costUsd) }]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      assert.deepEqual(canonical(rollup), canonical(rebuilt), `seed ${seed}`);
+      const options = { prices, calendar, nowMs, budget };
+      assert.deepEqual(computeEstimatedSpend(ledger.eventsSince(beforeMs), { ...options, closed: rollup }), computeEstimatedSpend(ledger.eventsSince(windowStartMs), options), `seed ${seed}`);
+    }
+  });
+
+  it('refuses a rollup that ends after today began or inside a period that does not start on a slot', () => {
+    const calendar = new Calendar('America/New_York');
+    const nowMs = Date.parse('2026-11-24T15:00:00Z');
+    const budget = budgetSettingsSchema.parse({});
+    const today = rawRowsFromMs(calendar, nowMs);
+    assert.ok(rollupCovers(rollupOf([], prices, statusWindowStartMs(nowMs), Math.floor(today / rollupSlotMs) * rollupSlotMs), calendar, budget, nowMs));
+    assert.ok(!rollupCovers(rollupOf([], prices, statusWindowStartMs(nowMs), Math.ceil((today + 1) / rollupSlotMs) * rollupSlotMs), calendar, budget, nowMs));
+    assert.ok(!rollupCovers(rollupOf([], prices, statusWindowStartMs(nowMs) + rollupSlotMs, today - 86_400_000 * 2), calendar, budget, nowMs));
+    assert.throws(() => computeEstimatedSpend([], { prices, calendar, nowMs, budget, closed: rollupOf([], prices, 0, nowMs - (nowMs % rollupSlotMs)) }));
+  });
+
+  it('rejects a damaged rollup file instead of misreading it', () => {
+    const good = rollupJson(rollupOf(eventsAround(random(7), Date.parse('2026-11-24T15:00:00Z'), 50), prices, 0, Date.parse('2026-11-24T00:00:00Z')));
+    assert.ok(parseRollup(strip(good)));
+    for (const bad of [null, {}, { ...good, beforeMs: good.beforeMs + 1 }, { ...good, slots: [[...good.slots[0].slice(0, 3), -1, ...good.slots[0].slice(4)]] }, { ...good, slots: [good.slots[0], good.slots[0]] }, { ...good, slots: [['x', ...good.slots[0].slice(1)]] }]) {
+      assert.equal(parseRollup(bad), undefined);
+    }
+  });
+
+  it('adds costs exactly, whatever the order', () => {
+    const values = [0.1, 0.2, 0.3, 1e-9, 1234.5678, 3e-7, 0.7];
+    const forward: number[] = [];
+    const backward: number[] = [];
+    for (const v of values) addExact(forward, v);
+    for (const v of [...values].reverse()) addExact(backward, v);
+    assert.equal(exactValue(forward), exactValue(backward));
+    for (const v of values) addExact(forward, -v);
+    assert.equal(exactValue(forward), 0);
+  });
+});
