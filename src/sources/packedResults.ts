@@ -30,6 +30,7 @@ export interface PackedResults {
 }
 
 const fieldsPerUsage = 14;
+const initialBytes = fieldsPerUsage * 4096 * 8;
 
 /** Collects usage records file by file into compact arrays (inside a scan worker). */
 export class ResultPacker {
@@ -37,8 +38,13 @@ export class ResultPacker {
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
   private readonly keys: string[] = [];
-  private numbers = new Float64Array(fieldsPerUsage * 4096);
+  private numbers: Float64Array;
   private count = 0;
+
+  /** `spare`: a buffer the main thread handed back (see ScanWorkers), reused instead of a new one. */
+  constructor(spare?: ArrayBuffer) {
+    this.numbers = spare && spare.byteLength >= initialBytes ? new Float64Array(spare) : new Float64Array(initialBytes / 8);
+  }
 
   add(file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]): void {
     this.files.push({ ...file, first: this.count, count: usages.length });

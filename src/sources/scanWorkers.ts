@@ -4,7 +4,7 @@ import type { FileCursor } from './logFiles';
 import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
 /** What a scan worker is sent: files to read, or nothing more to do. */
-export type ScanWorkerRequest = { cursors: FileCursor[] } | { stop: true };
+export type ScanWorkerRequest = { cursors: FileCursor[] } | { stop: true } | { spare: ArrayBuffer };
 
 /**
  * Threads that read log files for a scan. They can be started before the files are
@@ -131,6 +131,9 @@ export class ScanWorkers {
           this.onFailure?.(error as Error);
           return;
         }
+        // Folded (onResults feeds every record before it returns): the numbers' buffer goes back for the next portion.
+        const spare = packed.numbers.buffer as ArrayBuffer;
+        worker.postMessage({ spare } satisfies ScanWorkerRequest, [spare]);
         finishIfDone();
       });
       dispatch();
