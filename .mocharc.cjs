@@ -2,7 +2,7 @@
 module.exports = {
   spec: ['test/unit/**/*.test.ts'],
   ignore: require('./test/suites.cjs').stressOnly,
-  require: ['tsx/cjs'],
+  require: ['tsx/cjs', './test/phrasesSetup.cjs'],
   timeout: 20000,
   reporter: 'spec',
 };

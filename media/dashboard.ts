@@ -61,7 +61,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   switch (message.type) {
     case 'view':
       // The layout's words are in the display language: rebuild it when that changes.
-      if ((message.display && setDisplay(message.display)) || !document.getElementById('summary')) buildLayout();
+      if ((message.display && setDisplay(message.display, message.words)) || !document.getElementById('summary')) buildLayout();
       setView(message.view);
       page.query = message.view.query;
       saveState();

@@ -18,5 +18,7 @@ module.exports = {
     'test/unit/uiNotifyOnce.test.ts',
     'test/unit/cliHardening.test.ts',
     'test/unit/statusLineWrapTimeout.test.ts',
+    // The CLI in every display language: two child processes per language.
+    'test/unit/languagesCli.test.ts',
   ],
 };

@@ -1,20 +1,25 @@
 // Words and numbers on the page, in the editor's display language and currency (sent with each view): every
 // amount and count goes through the one formatter (core/format.ts), every word through the phrasebook.
 import { englishUsd, formatTokens, Formatter, type DisplayOptions } from '../../src/core/format';
+import { phraseLanguageOf, providePhrases, type PhraseTable } from '../../src/core/phrases';
 
 let fmt: Formatter = englishUsd;
 // Formatters are built once per display: a fresh Intl formatter per table cell costs a frame per hundred rows.
 let dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 let lastDisplay = '';
 
-/** Switches language and currency; true when they changed (the page then re-renders). */
-export function setDisplay(display: DisplayOptions): boolean {
+/**
+ * Switches language and currency; true when they changed (the page then re-renders). The page has no bundle of its
+ * own: `words` is the language's phrase table from the host (sent with a new display); without it, English.
+ */
+export function setDisplay(display: DisplayOptions, words?: PhraseTable): boolean {
+  if (words) providePhrases(phraseLanguageOf(display.locale), words);
   const key = JSON.stringify(display);
   if (key === lastDisplay) return false;
   lastDisplay = key;
   fmt = new Formatter(display);
   dateTimeFormat = new Intl.DateTimeFormat(supported(display.locale), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  if (typeof document !== 'undefined') document.documentElement.lang = fmt.language === 'zh-cn' ? 'zh-CN' : display.locale || 'en';
+  if (typeof document !== 'undefined') document.documentElement.lang = fmt.language === 'zh-cn' ? 'zh-CN' : fmt.language === 'pt-br' ? 'pt-BR' : fmt.language;
   return true;
 }
 

@@ -5,6 +5,7 @@ import { Calendar, isUtcZoneName } from '../core/calendar';
 import { optionsOf, parseCommandArgs, CommandLineError, type CommandOptions, type ParsedArgs } from './args';
 import { englishUsd, Formatter } from '../core/format';
 import { phraseLanguageOf, type PhraseLanguage } from '../core/phrases';
+import { usePhraseFiles } from '../sources/phraseFiles';
 import { loadPriceData, PriceTable } from '../core/pricing';
 import { defaultSettings } from '../core/defaultSettings';
 import { tokenmeterSettingsOf } from '../core/editorSettings';
@@ -108,15 +109,18 @@ function systemZoneName(): string | undefined {
 }
 
 /**
- * The language of the CLI's human output: `--lang` (`zh-CN`, `zh_CN.UTF-8`, `en`), else the POSIX locale of the
- * environment (the first set of LC_ALL, LC_MESSAGES, LANG), else English. Simplified Chinese for zh, zh-CN, zh-Hans,
- * zh-SG; English for everything else (`C`, `POSIX`, other languages). `--json` is the same in every language.
+ * The language of the CLI's human output: `--lang` (`ja`, `pt-BR`, `zh_CN.UTF-8`, `en`), else the POSIX locale of
+ * the environment (the first set of LC_ALL, LC_MESSAGES, LANG), else English. The languages are core/phrases.ts's
+ * (`phraseLanguageOf`): English for `C`, `POSIX` and languages without a bundle. Another language's words are read
+ * from l10n/ beside dist/ the first time they are used; English reads nothing. `--json` is the same in every language.
  */
 export function cliLanguage(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): PhraseLanguage {
   const posix = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '');
   const tag = stringFlag(args, 'lang') ?? posix ?? '';
   // POSIX names a locale `zh_CN.UTF-8@modifier`; BCP 47 spells it `zh-CN`.
-  return phraseLanguageOf(tag.replace(/[.@].*$/, '').replace(/_/g, '-'));
+  const language = phraseLanguageOf(tag.replace(/[.@].*$/, '').replace(/_/g, '-'));
+  if (language !== 'en') usePhraseFiles();
+  return language;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Formatter } from './format';
 import type { PacingWarning, WindowPacing } from './pacing';
 import { largeContextTokens, shortSessionId, timesText, type RunawayAlert, type RunawayStatus } from './runaway';
-import { describeDay, type BudgetNotification, type ThresholdInput } from './thresholds';
+import { describeDay, localDayOf, type BudgetNotification, type ThresholdInput } from './thresholds';
 
 /** The notification sentence for one runaway alert. */
 export function runawayAlertText(fmt: Formatter, a: RunawayAlert): string {
@@ -63,8 +63,7 @@ export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, in
   if (fmt.speaksCoreText) return n.message;
   const label = input.budgetLabel;
   const offset = input.utcOffsetMinutes ?? 0;
-  // In Chinese a day that starts with a digit ("30 日") is set off from the character before it.
-  const day = (atMs: number) => describeDay(atMs, input.nowMs, offset, fmt.language).replace(/^(?=\d)/, fmt.language === 'zh-cn' ? ' ' : '');
+  const day = (atMs: number) => dayText(fmt, atMs, input.nowMs, offset);
   const spent = input.unit === 'percent' ? undefined : { spent: fmt.money(input.spentUsd), limit: fmt.capMoney(input.limitUsd) };
   switch (n.kind) {
     case 'threshold': {
@@ -77,9 +76,23 @@ export function budgetNotificationText(fmt: Formatter, n: BudgetNotification, in
       return reached + (Number.isNaN(resetMs) ? fmt.l10n.t(' Requests may be refused.') : fmt.l10n.t(' Requests may be refused until it resets {0}.', day(resetMs)));
     }
     case 'overrun':
-      // English names the cap again in lower case ("the monthly cap"); Chinese has no case.
-      return fmt.l10n.t('{0}: At today\'s rate the {1} runs out {2}.', label, fmt.language === 'en' ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label, day(n.runsOutAtMs));
+      // Mid-sentence the cap is named again in lower case ("the monthly cap") where the language does so.
+      return fmt.l10n.t('{0}: At today\'s rate the {1} runs out {2}.', label, lowerCaseNouns.has(fmt.language) ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label, day(n.runsOutAtMs));
   }
+}
+
+const lowerCaseNouns = new Set(['en', 'fr', 'es', 'pt-br', 'ru']);
+
+/** "today around 16:40", "tomorrow", "on the 19th", "on Dec 3" (thresholds.ts `describeDay`) in the display language. */
+function dayText(fmt: Formatter, atMs: number, nowMs: number, offset: number): string {
+  // In Chinese a day that starts with a digit ("30 日") is set off from the character before it.
+  if (fmt.language === 'en' || fmt.language === 'zh-cn') return describeDay(atMs, nowMs, offset, fmt.language).replace(/^(?=\d)/, fmt.language === 'zh-cn' ? ' ' : '');
+  const at = localDayOf(atMs, nowMs, offset);
+  if (at.dayDiff <= 0) return fmt.l10n.t('today around {0}', at.clock);
+  if (at.dayDiff === 1) return fmt.l10n.t('tomorrow');
+  if (at.sameMonth) return fmt.l10n.t('on the {0}', at.day);
+  const date = new Intl.DateTimeFormat(fmt.language, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(at.year, at.month, at.day));
+  return fmt.l10n.t('on {0}', date);
 }
 
 /** "Claude 5h" / "Codex 7d": a plan window's short name (product names and window codes stay as they are). */

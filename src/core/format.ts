@@ -37,8 +37,9 @@ export class Formatter {
   private readonly intlLocale: string | undefined;
 
   constructor(readonly options: DisplayOptions) {
-    this.language = phraseLanguageOf(options.locale);
-    this.l10n = phrasebook(this.language);
+    // The language the words are really in: English when the locale's bundle could not be read.
+    this.l10n = phrasebook(phraseLanguageOf(options.locale));
+    this.language = this.l10n.language;
     this.plainDigits = options.locale === '' || options.locale.toLowerCase().startsWith('en');
     this.intlLocale = this.plainDigits ? undefined : Formatter.supportedLocale(options.locale);
   }

@@ -197,7 +197,8 @@ export const displaySchema = z.object({
 });
 
 export const toViewSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('view'), view: dashboardViewSchema, display: z.optional(displaySchema) }),
+  // `words`: the display language's phrase table (core/phrases.ts), sent with a new display; none for English.
+  z.object({ type: z.literal('view'), view: dashboardViewSchema, display: z.optional(displaySchema), words: z.optional(z.record(z.string(), z.string())) }),
   z.object({ type: z.literal('patch'), patch: viewPatchSchema }),
   z.object({ type: z.literal('loading'), message: z.string() }),
   z.object({ type: z.literal('sessionDetails'), details: z.nullable(sessionDetailsSchema), sessionId: z.string() }),

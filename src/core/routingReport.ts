@@ -122,7 +122,7 @@ export function buildRoutingReport(
     savingUsd += saving;
     examples.push({
       sessionId: s.sessionId, project: s.project, prompt: s.firstPrompt, model: s.model, advisedModel: advice.model,
-      reason: `${kindName(advice.kind, phrases)}${phrases?.language === 'zh-cn' ? '：' : ': '}${advice.reason}`, costUsd: s.costUsd, savingUsd: saving,
+      reason: phrases ? phrases.t('{0}: {1}', kindName(advice.kind, phrases), advice.reason) : `${kindName(advice.kind, phrases)}: ${advice.reason}`, costUsd: s.costUsd, savingUsd: saving,
     });
   }
   examples.sort((a, b) => b.savingUsd - a.savingUsd);

@@ -86,6 +86,15 @@ export function localDayStartMs(nowMs: number, utcOffsetMinutes: number): number
   return Date.UTC(l.y, l.m, l.d) - utcOffsetMinutes * 60_000;
 }
 
+/** Where an instant falls from nowMs's local day: 0 today (or before), 1 tomorrow, ...; its local date and clock. */
+export function localDayOf(atMs: number, nowMs: number, utcOffsetMinutes: number): { dayDiff: number; sameMonth: boolean; year: number; month: number; day: number; clock: string } {
+  const a = local(atMs, utcOffsetMinutes);
+  const n = local(nowMs, utcOffsetMinutes);
+  const dayDiff = Math.round((Date.UTC(a.y, a.m, a.d) - Date.UTC(n.y, n.m, n.d)) / DAY_MS);
+  const clock = `${String(a.hh).padStart(2, '0')}:${String(a.mm).padStart(2, '0')}`;
+  return { dayDiff, sameMonth: a.y === n.y && a.m === n.m, year: a.y, month: a.m, day: a.d, clock };
+}
+
 /**
  * "today around 16:40", "tomorrow", "on the 19th", "on Dec 3" relative to nowMs, in local time;
  * in Chinese "今天 16:40 左右", "明天", "19 日", "12 月 3 日".

@@ -27,6 +27,7 @@ import {
   type ToView,
 } from '../core/protocol';
 import { englishUsd, type Formatter } from '../core/format';
+import { phraseTable } from '../core/phrases';
 import type { BudgetSettings } from '../core/settings';
 import type { Limit } from '../core/status/limit';
 import type { UsageService } from './usageService';
@@ -217,6 +218,7 @@ class DashboardPanel implements vscode.Disposable {
       case 'ready':
         this.pageReady = true;
         this.shown = undefined;
+        this.lastDisplay = ''; // A new page: it needs the display and its words again.
         if (message.query) this.query = message.query;
         return this.update();
       case 'query':
@@ -269,11 +271,13 @@ class DashboardPanel implements vscode.Disposable {
     const view = this.buildView(service, index);
     const patch = viewPatch(this.shown, view);
     // A new display language or currency redraws the whole page; otherwise only what changed is sent.
-    const { locale, currency, cnyPerUsd } = this.limitSource.fmt().options;
+    const fmt = this.limitSource.fmt();
+    const { locale, currency, cnyPerUsd } = fmt.options;
     const display = { locale, currency, cnyPerUsd };
     const displayChanged = JSON.stringify(display) !== this.lastDisplay;
     this.lastDisplay = JSON.stringify(display);
-    if (patch === null || displayChanged) this.post({ type: 'view', view, display });
+    // The page has no bundle of its own: it gets the words with the display (about 40 KB, once per language).
+    if (patch === null || displayChanged) this.post({ type: 'view', view, display, words: displayChanged ? phraseTable(fmt.language) : undefined });
     else if (Object.keys(patch).length > 2) this.post({ type: 'patch', patch });
     this.shown = view;
   }

@@ -6,6 +6,7 @@ import { escalationHintTexts, routingHintTexts } from '../core/routing/routingPh
 import type { SessionRouting } from '../core/routing/sessionRouting';
 import { englishUsd, Formatter } from '../core/format';
 import type { DisplaySettings } from '../core/settings';
+import { displayFormatter } from './displayFormatter';
 import type { BudgetState, EstimatedSpend } from '../core/status/estimatedSpend';
 import type { Status } from '../core/status/computeStatus';
 import { formatTokens } from '../core/format';
@@ -157,7 +158,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private formatter(timeZone?: string): Formatter {
-    return new Formatter({ locale: vscode.env.language, currency: this.display.currency, cnyPerUsd: this.display.cnyPerUsd, timeZone });
+    return displayFormatter(this.display, timeZone);
   }
 
   render(state: ServiceState): void {

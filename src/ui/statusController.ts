@@ -24,6 +24,7 @@ import { setApiKey } from './commands/setApiKey';
 import { setBudget } from './commands/setBudget';
 import { showUsage } from './commands/showUsage';
 import { Dashboard } from './dashboardPanel';
+import { displayFormatter } from './displayFormatter';
 import { RunawayWatch } from './runawayWatch';
 import { SettingsReader } from './settings';
 import type { StatusBar, StatusOverlay } from './statusBar';
@@ -31,7 +32,7 @@ import { UsageService, type ServiceState } from './usageService';
 import { claimNotification } from '../sources/notifyOnce';
 import { claudeTranscriptOf, RetryPhraseCounter } from '../sources/sessionTranscript';
 import { defaultStateDir } from '../sources/statusLineStore';
-import { englishUsd, Formatter } from '../core/format';
+import { englishUsd, type Formatter } from '../core/format';
 import { codexWindowReadings, duePacingWarnings, pacingOfAll, type WindowPacing } from '../core/pacing';
 import { pacingWarningText } from '../core/alertPhrases';
 
@@ -142,8 +143,7 @@ export class StatusController implements vscode.Disposable {
 
   /** Money and phrases in VS Code's display language and the configured currency. */
   private displayFormatter(): Formatter {
-    const { currency, cnyPerUsd } = this.settings.current.display;
-    return new Formatter({ locale: vscode.env.language, currency, cnyPerUsd });
+    return displayFormatter(this.settings.current.display);
   }
 
   /** One notification across all windows: the first to claim its key shows it. */

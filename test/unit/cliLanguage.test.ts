@@ -22,7 +22,7 @@ function cli(argv: string[], env: Record<string, string>) {
 }
 
 describe('CLI language', () => {
-  it('takes --lang first, then LC_ALL, LC_MESSAGES, LANG (POSIX or BCP 47 names); anything but Simplified Chinese is English', () => {
+  it('takes --lang first, then LC_ALL, LC_MESSAGES, LANG (POSIX or BCP 47 names); languages without a bundle are English', () => {
     assert.equal(cliLanguage(args('--lang', 'zh-CN'), { LANG: 'en_US.UTF-8' }), 'zh-cn');
     assert.equal(cliLanguage(args('--lang', 'en'), { LC_ALL: 'zh_CN.UTF-8' }), 'en');
     assert.equal(cliLanguage(args(), { LC_ALL: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }), 'zh-cn');
@@ -34,7 +34,7 @@ describe('CLI language', () => {
   });
 
   it('keeps English with US dollars the plain text scripts read, and honours tokenmeter.display.currency', () => {
-    const english = cliFormatter(args(), defaultSettings, { LANG: 'de_DE.UTF-8' });
+    const english = cliFormatter(args(), defaultSettings, { LANG: 'en_GB.UTF-8' });
     assert.equal(english.money(1234.5), '$1234.50');
     const yuan = cliFormatter(args('--lang', 'zh-CN'), { ...defaultSettings, display: { currency: 'CNY', cnyPerUsd: 7 } }, {});
     assert.equal(yuan.money(1234.5), '¥8,641.50');

@@ -1,6 +1,10 @@
 // The dashboard page's words and money follow the editor's display language and currency (sent with each view).
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { setPhraseLoader } from '../../src/core/phrases';
 import { displaySchema, toViewSchema } from '../../src/core/protocol';
+import { usePhraseFiles } from '../../src/sources/phraseFiles';
 import { axisMoney, duration, integer, l10n, projectName, rate, setDisplay, tokens, usd } from '../../media/dashboard/text';
 
 describe('dashboard page text', () => {
@@ -43,6 +47,21 @@ describe('dashboard page text', () => {
     setDisplay({ locale: 'en', currency: 'CNY', cnyPerUsd: 7.1 });
     assert.equal(usd(12.4), '¥88.04');
     assert.equal(l10n.t('Sessions'), 'Sessions');
+  });
+
+  it('speaks a language from the words the host sends with the view (the page reads no bundle itself)', () => {
+    const words = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>;
+    setPhraseLoader(undefined);
+    try {
+      assert.equal(setDisplay({ locale: 'ja', currency: 'USD', cnyPerUsd: 7.1 }), true);
+      assert.equal(l10n.t('Sessions'), 'Sessions', 'no words yet: English');
+      setDisplay({ locale: 'en', currency: 'USD', cnyPerUsd: 7.1 });
+      assert.equal(setDisplay({ locale: 'ja', currency: 'USD', cnyPerUsd: 7.1 }, words), true);
+      assert.equal(l10n.t('Sessions'), words['Sessions']);
+      assert.equal(usd(12_345.6), '$12,346');
+    } finally {
+      usePhraseFiles();
+    }
   });
 
   it('carries the display with a view message, validated like the rest', () => {
