@@ -19,7 +19,7 @@ export function setDisplay(display: DisplayOptions, words?: PhraseTable): boolea
   lastDisplay = key;
   fmt = new Formatter(display);
   dateTimeFormat = new Intl.DateTimeFormat(supported(display.locale), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  if (typeof document !== 'undefined') document.documentElement.lang = fmt.language === 'zh-cn' ? 'zh-CN' : fmt.language === 'pt-br' ? 'pt-BR' : fmt.language;
+  if (typeof document !== 'undefined') document.documentElement.lang = fmt.language.replace(/-\w+$/, (region) => region.toUpperCase()); // zh-CN, pt-BR
   return true;
 }
 
