@@ -13,7 +13,7 @@ import type { Settings } from '../core/settings';
 import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
-import { takeScanWorkers } from '../sources/scanWorkers';
+import { keepYoungGenerationSmall, takeScanWorkers } from '../sources/scanWorkers';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
 import { fullPassMaxAgeMs } from '../sources/warmWalk';
 import { sanitizeForTerminal } from '../core/terminalText';
@@ -199,6 +199,7 @@ function parseJsonFile(file: string, text: string, parse: (text: string) => unkn
  * when it needs saving, is saved by the caller through the function it is handed, instead of before returning.
  */
 export async function scanForCli(args: ParsedArgs, settings: Settings, options: { sinceMs?: number; warm?: boolean; saveLater?: (save: () => Promise<void>) => void } = {}): Promise<UsageScanner> {
+  keepYoungGenerationSmall();
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;

@@ -175,6 +175,17 @@ export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number
   return Number(env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
 }
 
+/**
+ * For processes of our own (the CLI, the MCP server), never the editor's shared extension host: V8's flags are
+ * process-wide. A scan makes many short-lived objects on the main thread, and V8 grows the young generation
+ * to its maximum (two 16 MB semi-spaces, resident once used) when enough of them survive a collection. With
+ * growth factor 1 it stays at its initial size: a cold `daily --json` on 1.5 GB peaked ~30 MB lower at the
+ * same CPU (docs/benchmarks.md, memory session 7). The flag is read at each growth, so setting it now works.
+ */
+export function keepYoungGenerationSmall(): void {
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
+}
+
 // The CLI's entry and its command are separate bundles: threads started by one reach the other here.
 const handOver = Symbol.for('tokenmeter.startedScanWorkers');
 
