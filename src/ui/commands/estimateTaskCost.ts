@@ -8,7 +8,7 @@ import { defaultModelTiers, modelDisplayName, type Aggressiveness, type ModelTie
 import { englishUsd, formatTokens, type Formatter } from '../../core/format';
 import type { JudgeOutcome } from '../../core/routing/judge';
 import { judgeShortText, kindName } from '../../core/routing/routingPhrases';
-import { countTokens, tokenCountNote } from '../../core/tokenCount';
+import { countTokens } from '../../core/tokenCount';
 import type { UsageEvent } from '../../core/usageEvent';
 import { readSessionPrompts } from '../../sources/sessionPrompts';
 
@@ -41,6 +41,9 @@ export interface EstimateTaskCostDeps {
   judge?: (request: { prompt: string; contextTokens: number }, localTier: Tier, token: vscode.CancellationToken) => Promise<JudgeOutcome | undefined>;
 }
 
+/** How context tokens were counted (core/tokenCount.ts `tokenCountNote`, in the display language). */
+const countNote = () => vscode.l10n.t('Counted with the o200k_base tokenizer (gpt-tokenizer). Anthropic has not published Claude\'s tokenizer, so counts for Claude models are estimates.');
+
 type ContextChoice = 'none' | 'selection' | 'file' | 'workspace';
 
 const maxWorkspaceBytes = 8 * 1024 * 1024;
@@ -65,7 +68,7 @@ async function collectContext(choice: ContextChoice, editor: vscode.TextEditor |
     case 'none':
       return { text: '', note: '' };
     case 'selection':
-      return { text: editor!.document.getText(editor!.selection), note: 'the selection' };
+      return { text: editor!.document.getText(editor!.selection), note: vscode.l10n.t('the selection') };
     case 'file':
       return { text: editor!.document.getText(), note: vscode.workspace.asRelativePath(editor!.document.uri) };
     case 'workspace': {
@@ -83,7 +86,7 @@ async function collectContext(choice: ContextChoice, editor: vscode.TextEditor |
         parts.push(new TextDecoder().decode(content));
       }
       const capped = files.length > maxFiles || read < Math.min(files.length, maxFiles);
-      return { text: parts.join('\n'), note: `${read} workspace file${read === 1 ? '' : 's'}${capped ? ' (capped)' : ''}` };
+      return { text: parts.join('\n'), note: `${read === 1 ? vscode.l10n.t('1 workspace file') : vscode.l10n.t('{0} workspace files', read)}${capped ? vscode.l10n.t(' (capped)') : ''}` };
     }
   }
 }
@@ -142,7 +145,7 @@ export async function estimateTaskCost(deps: EstimateTaskCostDeps): Promise<void
         judge = await deps.judge({ prompt: description, contextTokens: task.contextTokens }, estimate.suggested.tier, token);
         if (judge?.used) estimate = estimateTask(task, history, deps.priceOf, { ...estimateOptions, judged: judge.verdict });
       }
-      const contextNote = counted ? `Context: ${context.note}, ${counted.isEstimate ? '≈' : ''}${formatTokens(counted.tokens)} tokens. ${tokenCountNote}` : undefined;
+      const contextNote = counted ? `${vscode.l10n.t('Context: {0}, {1} tokens.', context.note, `${counted.isEstimate ? '≈' : ''}${formatTokens(counted.tokens)}`)} ${countNote()}` : undefined;
       return { estimate, contextNote, contextTokens: counted?.tokens ?? 0, judge };
     },
   );
