@@ -37,6 +37,7 @@ import {
 } from './host.mjs';
 import { appendClaudeUsage, writeDemoLogs } from './demoLogs.mjs';
 import { installHost, isHostInstalled } from './installHost.mjs';
+import { jaChecks } from './jaChecks.mjs';
 import { zhCnChecks } from './zhCnChecks.mjs';
 
 const argv = process.argv.slice(2);
@@ -578,6 +579,7 @@ async function main() {
     await inHostTests(host, { workspaceDir, testsFile });
     await stopHost(host, { keepRunDir: keep });
     await zhCnChecks({ check, say, runDir, env, workspaceDir, extensionDir, cliStatusText: () => cliStatus(env).statusText });
+    await jaChecks({ check, say, runDir, env, workspaceDir, extensionDir });
     if (vsixPath) await packagedChecks(vsixPath, { env, workspaceDir });
   } finally {
     await stopHost(host, { keepRunDir: keep });

@@ -34,6 +34,7 @@ const wordless = (key: string) => !/\p{L}/u.test(key.replace(/\{\d+\}/g, ''));
  */
 const sameAsEnglish: Partial<Record<PhraseLanguage, readonly string[]>> = {
   ja: [],
+  ko: [],
 };
 
 describe('display languages', () => {
@@ -76,12 +77,15 @@ describe('display languages', () => {
   });
 
   it('picks the bundle from VS Code locale ids and POSIX names, English for the rest', () => {
-    const cases: [string, PhraseLanguage][] = [
+    const cases: [string, string][] = [
       ['en', 'en'], ['en-GB', 'en'], ['', 'en'], ['C', 'en'], ['xx', 'en'],
       ['zh-cn', 'zh-cn'], ['zh-CN', 'zh-cn'], ['zh', 'zh-cn'], ['zh-SG', 'zh-cn'], ['zh-Hans-CN', 'zh-cn'],
       // Traditional Chinese has no bundle: English rather than Simplified characters.
       ['zh-tw', 'en'], ['zh-HK', 'en'], ['zh-Hant-TW', 'en'],
-      ['ja', 'ja'], ['ja-JP', 'ja'],
+      ['ja', 'ja'], ['ja-JP', 'ja'], ['ko', 'ko'], ['ko-KR', 'ko'],
+      ['de', 'de'], ['de-AT', 'de'], ['fr', 'fr'], ['fr-CA', 'fr'], ['es', 'es'], ['es-419', 'es'],
+      // Every Portuguese reads the Brazilian text.
+      ['pt-br', 'pt-br'], ['pt-BR', 'pt-br'], ['pt', 'pt-br'], ['pt-PT', 'pt-br'], ['ru', 'ru'], ['ru-RU', 'ru'],
     ];
     for (const [locale, language] of cases) {
       const expected = (phraseLanguages as readonly string[]).includes(language) ? language : 'en';
