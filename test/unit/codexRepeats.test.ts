@@ -79,7 +79,8 @@ describe('Codex lines read as the one before', () => {
       }),
       { numRuns: 300 },
     );
-    assert.ok(codexReadCounts.tokenCountRepeats - before.tokenCountRepeats > 200, 'token counts read as the one before');
+    // ~200 of each in 300 runs (any seed seen: 168-226): half of that proves the repeat paths ran.
+    assert.ok(codexReadCounts.tokenCountRepeats - before.tokenCountRepeats > 100, 'token counts read as the one before');
     assert.ok(codexReadCounts.turnContextRepeats - before.turnContextRepeats > 100, 'turn contexts read as the one before');
   });
 
