@@ -195,10 +195,15 @@ function parseJsonFile(file: string, text: string, parse: (text: string) => unkn
  * Scans the logs (through the persisted index unless `--no-index`) and returns the scanner. `sinceMs`: the
  * command reads only rows from then on (`ledger.eventsSince`), so older rows of the index stay on disk unless
  * new usage arrives (see loadIndex). `warm`: skip the walk when the index says nothing else can have changed
- * (see warmWalk.ts: files quiet for a day are checked by a full pass at least hourly). `saveLater`: the index,
+ * (see warmWalk.ts: files quiet for a day are checked by a full pass at least hourly). `loaded`: called once the
+ * index is read, before the scan adds to it. `saveLater`: the index,
  * when it needs saving, is saved by the caller through the function it is handed, instead of before returning.
  */
-export async function scanForCli(args: ParsedArgs, settings: Settings, options: { sinceMs?: number; warm?: boolean; saveLater?: (save: () => Promise<void>) => void } = {}): Promise<UsageScanner> {
+export async function scanForCli(
+  args: ParsedArgs,
+  settings: Settings,
+  options: { sinceMs?: number | ((indexFile: string) => number); warm?: boolean; saveLater?: (save: () => Promise<void>) => void; loaded?: (scanner: UsageScanner) => void } = {},
+): Promise<UsageScanner> {
   keepYoungGenerationSmall();
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
@@ -209,7 +214,10 @@ export async function scanForCli(args: ParsedArgs, settings: Settings, options: 
   const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData, idleCores });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
-  const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs: options.sinceMs }));
+  // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.
+  const sinceMs = useIndex && typeof options.sinceMs === 'function' ? options.sinceMs(indexPath) : typeof options.sinceMs === 'number' ? options.sinceMs : undefined;
+  const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs }));
+  options.loaded?.(scanner);
   const walkedBefore = scanner.folderTimes?.atMs;
   const changed = await scanner.refresh({ full: true, warm: options.warm });
   // A full pass renews the folder times warm passes trust; saved when those in the index were missing or getting old.

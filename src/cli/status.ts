@@ -5,7 +5,11 @@ import { pacingLineText } from '../core/alertPhrases';
 import { claudeWindowReadings, codexWindowReadings, pacingJson, pacingOfAll } from '../core/pacing';
 import { computeStatus } from '../core/status/computeStatus';
 import { sanitizeForTerminal } from '../core/terminalText';
-import { statusWindowMs } from '../core/status/estimatedSpend';
+import { statusWindowStartMs } from '../core/status/estimatedSpend';
+import { StatusRollupKeeper } from '../sources/statusRollupKeeper';
+import type { UsageScanner } from '../sources/usageScanner';
+import type { StatusRollup } from '../core/status/statusRollup';
+import type { UsageEvent } from '../core/usageEvent';
 import { defaultStateDir, readStatusLineSnapshot } from '../sources/statusLineStore';
 import { calendarOf, cliFormatter, loadCliSettings, parseArgs, priceTableOf, scanForCli, stringFlag } from './common';
 import { print, warnSkipped } from './reports';
@@ -26,8 +30,18 @@ export async function runStatus(argv: string[]): Promise<number> {
   // The editor's setting alone asks only when a token is there (no warning on every run without one).
   const copilot = args.flags.has('copilot') || (settings.endpoints.copilot && (process.env.GH_TOKEN || process.env.GITHUB_TOKEN)) ? pollCopilot() : undefined;
   polled?.catch(() => undefined); // awaited below; this only keeps a bad config from being an unhandled rejection meanwhile
-  // Without endpoints, status needs the last month of rows only (see below); with a recent index, no walk (warmWalk.ts).
-  const scanner = await scanForCli(args, settings, configPath ? { warm: true } : { sinceMs: Date.now() - statusWindowMs, warm: true });
+  const prices = priceTableOf(settings);
+  // Without endpoints, status needs today's rows and the rollup of closed history beside the index (see
+  // StatusRollupKeeper; the last month of rows when there is none); with a recent index, no walk (warmWalk.ts).
+  const keeper = configPath ? undefined : new StatusRollupKeeper({ prices, priceOverrides: settings.prices, calendar, budget: settings.budget });
+  let saveIndex: (() => Promise<void>) | undefined;
+  const scanner = await scanForCli(
+    args,
+    settings,
+    keeper ? { sinceMs: (indexFile) => keeper.rowsNeededFromMs(indexFile, Date.now()), loaded: (s) => keeper.loaded(s.ledger), warm: true, saveLater: (save) => (saveIndex = save) } : { warm: true },
+  );
+  // Saved before the status is computed: the rollup written after it names the state just saved.
+  await saveIndex?.();
   const nowMs = Date.now();
   const endpoints = polled ? await polled : undefined;
   const copilotQuota = copilot ? await copilot : undefined;
@@ -38,10 +52,12 @@ export async function runStatus(argv: string[]): Promise<number> {
   } catch {
     planSnapshot = undefined; // an unreadable record only means no plan quota is shown
   }
+  // Older rows of a restored index stay packed (Ledger.eventsSince) unless an endpoint's own period needs them.
+  const rows: { events: readonly UsageEvent[]; closed?: StatusRollup } = keeper ? keeper.statusRows(scanner.ledger, nowMs) : { events: endpoints?.readings.length ? scanner.ledger.events() : scanner.ledger.eventsSince(statusWindowStartMs(nowMs)) };
   const status = computeStatus({
-    // Older rows of a restored index stay packed (Ledger.eventsSince) unless an endpoint's own period needs them.
-    events: endpoints?.readings.length ? scanner.ledger.events() : scanner.ledger.eventsSince(nowMs - statusWindowMs),
-    prices: priceTableOf(settings),
+    events: rows.events,
+    closed: rows.closed,
+    prices,
     calendar,
     budget: settings.budget,
     nowMs,
@@ -68,6 +84,7 @@ export async function runStatus(argv: string[]): Promise<number> {
       scan: { files: scanner.stats.files, malformedLines: scanner.stats.tally.malformedLines, duplicates: scanner.stats.duplicates },
       skipped: (({ details: _details, ...counts }) => counts)(scanner.skipped()),
     });
+    await saveRollup(keeper, scanner, nowMs);
     return exitCode;
   }
   const fmt = cliFormatter(args, settings);
@@ -80,7 +97,17 @@ export async function runStatus(argv: string[]): Promise<number> {
   }
   for (const c of status.limits) console.log(sanitizeForTerminal(fmt.limitLine(c, nowMs)));
   for (const p of pacing) console.log(pacingLineText(fmt, p));
+  await saveRollup(keeper, scanner, nowMs);
   return exitCode;
+}
+
+/** The rollup only saves time: a failure to write it is said on stderr and the next run reads the month of rows. */
+async function saveRollup(keeper: StatusRollupKeeper | undefined, scanner: UsageScanner, nowMs: number): Promise<void> {
+  try {
+    await keeper?.save(scanner.ledger, nowMs);
+  } catch (error) {
+    process.stderr.write(`tokenmeter: could not save the status rollup (${error instanceof Error ? error.message : String(error)}); totals are unaffected.\n`);
+  }
 }
 
 /** Copilot AI credits with a token from the environment (the CLI has no editor sign-in); an error is reported, not thrown. */

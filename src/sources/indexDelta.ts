@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { fieldsPerRow, type LedgerChanges } from '../core/ledger/ledger';
 import { isReadable, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
@@ -14,6 +15,8 @@ import type { UsageScanner } from './usageScanner';
 export interface DeltaHeader extends FileStamp, SavedState {
   format: 'tokenmeter-index-delta';
   baseId: string;
+  /** Names this delta, so that what is saved beside it (the status rollup) can say which rows it sums. */
+  deltaId?: string;
   ledger: { baseRowCount: number; strings: string[]; duplicateCount: number; rowCount: number; overrideCount: number };
 }
 
@@ -43,15 +46,18 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
   }
 }
 
-/** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before. */
-export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<void> {
+/** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before; returns its id. */
+export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<string> {
+  const deltaId = randomBytes(8).toString('hex');
   const header: DeltaHeader = {
     ...stampOf('tokenmeter-index-delta'),
     baseId,
+    deltaId,
     ...savedStateOf(scanner),
     ledger: { baseRowCount: changes.baseRowCount, strings: changes.strings, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
   };
   const delta = deltaPathOf(file);
   await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows]);
   await removeStrayTempFiles(delta);
+  return deltaId;
 }

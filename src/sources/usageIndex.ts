@@ -29,6 +29,18 @@ interface IndexHeader extends FileStamp, SavedState {
 /** Which index a ledger was read from or last saved whole to, for its next save (a delta, if small). */
 const bases = new WeakMap<Ledger, { file: string; baseId: string }>();
 
+/**
+ * Which saved state (index, and delta if any) a ledger holds exactly, as read or as last saved: files beside the
+ * index that summarise its rows (the status rollup) name it, so that they are never applied to other rows.
+ */
+const savedStates = new WeakMap<Ledger, { version: number; state: string }>();
+
+/** The saved state `ledger` was read as or last saved as, while nothing has changed it since; else undefined. */
+export function savedStateOfLedger(ledger: Ledger): string | undefined {
+  const saved = savedStates.get(ledger);
+  return saved?.version === ledger.version ? saved.state : undefined;
+}
+
 /** One index per set of log folders, shared by every VS Code window and the CLI. */
 export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, boolean>, env: NodeJS.ProcessEnv = process.env): string {
   const id = createHash('sha256').update(JSON.stringify({ roots, sources })).digest('hex').slice(0, 16);
@@ -143,14 +155,18 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     if (typeof header.baseId === 'string') bases.set(ledger, { file, baseId: header.baseId });
     const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync) : undefined;
     let state: SavedState = header;
+    let deltaId = '';
     if (delta) {
       try {
         ledger.applyChanges(delta.changes);
         state = delta.header;
+        // A delta of a version that did not name itself: its rows are read, but nothing can name this state.
+        deltaId = typeof delta.header.deltaId === 'string' ? delta.header.deltaId : '?';
       } catch {
         // A damaged delta changed nothing (applyChanges checks first): the index alone is whole.
       }
     }
+    if (typeof header.baseId === 'string' && deltaId !== '?') savedStates.set(ledger, { version: ledger.version, state: `${header.baseId}:${deltaId}` });
     scanner.restore(ledger, state.cursors, saneFolderTimes(state.walk));
     const t = state.tally;
     if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
@@ -188,8 +204,11 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   const changes = base?.file === file ? ledger.changes() : undefined;
   // A little new usage on a long history: the delta alone (rewritten whole each time), until it grows to an
   // eighth of the index; then the index is written again, delta included.
+  savedStates.delete(ledger);
   if (base && changes && changes.rows.length / fieldsPerRow + changes.overrideAt.length <= Math.max(4096, changes.baseRowCount / 8)) {
-    await saveDelta(file, base.baseId, changes, scanner);
+    const versionBefore = ledger.version;
+    const deltaId = await saveDelta(file, base.baseId, changes, scanner);
+    if (ledger.version === versionBefore) savedStates.set(ledger, { version: versionBefore, state: `${base.baseId}:${deltaId}` });
     return;
   }
   const versionBefore = ledger.version;
@@ -215,6 +234,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
     ledger.savedAsBase();
     bases.set(ledger, { file, baseId });
   } else bases.delete(ledger);
+  savedStates.set(ledger, { version: versionBefore, state: `${baseId}:` });
   // The old delta names the old index: harmless, but it is litter now.
   await fs.rm(deltaPathOf(file), { force: true });
   await removeStrayTempFiles(file);

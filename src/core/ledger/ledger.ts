@@ -1,7 +1,7 @@
 import { creditsBeforeRow, isFullerThanRow } from './dedupRules';
 import { KeyHashTable } from './keyHashTable';
 import { changesSince, checkChanges, type DeltaBase, joinParts, partsOf } from './saving';
-import { checkCount, fieldsPerRow, grown, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
+import { checkCount, decodeRow, fieldsPerRow, grown, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
 import { RowStore } from './rowStore';
 import type { ParsedUsage, UsageEvent } from '../usageEvent';
 
@@ -37,6 +37,8 @@ export class Ledger {
   /** The saved index that `changes` are relative to: its rows, its names, and its rows merged into since. */
   private deltaBase: DeltaBase | undefined;
   private cached: { version: number; events: WeakRef<UsageEvent[]> } | undefined;
+  /** Since trackChanges(): the rows that existed then, and the value of each merged into since, as it was. */
+  private tracking: { fromRow: number; before: Map<number, Float64Array> } | undefined;
   /** Increases on every change, so views can tell whether to recompute. */
   version = 0;
   duplicateCount = 0;
@@ -102,6 +104,23 @@ export class Ledger {
     this.keys.set(row, hi, lo);
   }
 
+  /**
+   * Starts recording what changes from now on (see trackedChanges): a status rollup of the rows as they are now
+   * is kept up to date by taking back each changed row's old value and adding its new one.
+   */
+  trackChanges(): void {
+    this.tracking = { fromRow: this.rows.count, before: new Map() };
+  }
+
+  /** Since trackChanges(): the rows merged into, as they were (`before`), and as they are with every row added (`after`). */
+  trackedChanges(): { before: UsageEvent[]; after: UsageEvent[] } | undefined {
+    const tracking = this.tracking;
+    if (!tracking) return undefined;
+    const before = [...tracking.before.values()].map((values) => decodeRow(values, 0, this.rows.names));
+    const after = [...tracking.before.keys()].map((row) => this.rows.decode(row));
+    return { before, after: after.concat(this.rows.rowsFrom(tracking.fromRow)) };
+  }
+
   /** Counts repeats merged before they reached the ledger (see FileRepeats). */
   countMergedRepeats(count: number): void {
     this.duplicateCount += count;
@@ -112,6 +131,8 @@ export class Ledger {
     const store = this.rows;
     const at = store.locate(row);
     const rows = store.buffer;
+    const tracking = this.tracking;
+    if (tracking && row < tracking.fromRow && !tracking.before.has(row)) tracking.before.set(row, rows.slice(at, at + fieldsPerRow));
     const creditMtimeMs = this.creditMtimeMs[row];
     if (fileMtimeMs < creditMtimeMs || (fileMtimeMs === creditMtimeMs && creditsBeforeRow(seen, rows, at, store.names))) {
       rows[at + 2] = store.ref(seen.sessionId);

@@ -9,6 +9,7 @@ import { sessionRoutingOf, type SessionRouting, type SessionRoutingInputs } from
 import type { BudgetSettings } from '../settings';
 import { computeEstimatedSpend, type BudgetLevel, type EstimatedSpend } from './estimatedSpend';
 import type { UsageEvent } from '../usageEvent';
+import type { StatusRollup } from './statusRollup';
 import { levelOf, limitsOfCaps, limitsOfCodex, limitsOfCodexCredits, limitsOfPlanWindows, limitsOfReadings, tightestLimit, type Limit, type PlanWindowInput } from './limit';
 
 export interface StatusInputs {
@@ -26,6 +27,8 @@ export interface StatusInputs {
   codexLimits?: readonly CodexRateLimit[];
   /** Codex credits from its rollouts (default: none). */
   codexCredits?: CodexCredits;
+  /** Closed history summed (then `events` are the rows from its end on; see computeEstimatedSpend). */
+  closed?: StatusRollup;
   /** The totals for these same events and `nowMs` when the caller already has them (the editor's scan). */
   estimatedSpend?: EstimatedSpend;
   /** Tiers, hint setting and the agent's retry phrases for the session in progress; without it, no routing part. */
@@ -60,8 +63,10 @@ export function readingsWithLocalSpend(readings: readonly BudgetReading[], event
 /** The status at `nowMs`: totals, every limit with origin and pace, the tightest one and its level. */
 export function computeStatus(input: StatusInputs): Status {
   const { nowMs, budget } = input;
+  // Endpoint readings add the spend logged since each was fetched: that needs rows, not the rollup's sums.
+  if (input.closed && input.readings?.some((r) => r.fetchedAtMs < input.closed!.beforeMs)) throw new Error('a budget reading older than the status rollup needs the rows before it');
   const estimatedSpend = input.estimatedSpend ?? computeEstimatedSpend(input.events, {
-    prices: input.prices, calendar: input.calendar, nowMs, budget, officialLimits: [...(input.codexLimits ?? [])],
+    prices: input.prices, calendar: input.calendar, nowMs, budget, officialLimits: [...(input.codexLimits ?? [])], closed: input.closed,
   });
   const limits = [
     ...limitsOfCaps(estimatedSpend.budgets, nowMs),

@@ -58,6 +58,13 @@ export function emptyRollup(fromMs: number, beforeMs: number): StatusRollup {
   return { fromMs, beforeMs, slots: new Map() };
 }
 
+/** A copy that addToRollup can change without touching `rollup`. */
+export function copyRollup(rollup: StatusRollup): StatusRollup {
+  const slots = new Map<string, RollupSlot>();
+  for (const [key, slot] of rollup.slots) slots.set(key, { ...slot, costUsd: [...slot.costUsd] });
+  return { fromMs: rollup.fromMs, beforeMs: rollup.beforeMs, slots };
+}
+
 /** Adds (sign 1) or takes back (sign -1) one request, if it falls in the rollup's span. */
 export function addToRollup(rollup: StatusRollup, event: UsageEvent, costUsd: number | null, sign: 1 | -1 = 1): void {
   const t = event.timestampMs;
@@ -150,18 +157,25 @@ export function parseRollup(json: unknown): StatusRollup | undefined {
   const { fromMs, beforeMs, slots } = json as { fromMs?: unknown; beforeMs?: unknown; slots?: unknown };
   if (!isCount(fromMs) || !isCount(beforeMs) || fromMs % rollupSlotMs !== 0 || beforeMs % rollupSlotMs !== 0 || fromMs > beforeMs || !Array.isArray(slots)) return undefined;
   const rollup = emptyRollup(fromMs, beforeMs);
-  for (const row of slots) {
+  // Index access only: a warm status reads thousands of these, and iterator spreads cost more than the checks.
+  for (const row of slots as unknown[]) {
     if (!Array.isArray(row) || row.length < 11) return undefined;
-    const [startMs, source, model, ...numbers] = row as unknown[];
+    const startMs = row[0] as unknown;
+    const source = row[1] as unknown;
+    const model = row[2] as unknown;
     if (!isCount(startMs) || startMs % rollupSlotMs !== 0 || startMs < fromMs || startMs >= beforeMs) return undefined;
-    if (!sourceNames.includes(source as SourceName) || typeof model !== 'string') return undefined;
-    const counts = numbers.slice(0, 8);
-    const costUsd = numbers.slice(8);
-    if (!counts.every(isCount) || !costUsd.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
-    const [requests, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalTokens, unpricedTokens, unpricedRequests] = counts as number[];
-    const key = `${startMs}\u0000${source as string}\u0000${model}`;
-    if (requests === 0 || rollup.slots.has(key)) return undefined;
-    rollup.slots.set(key, { startMs, source: source as SourceName, model, requests, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalTokens, unpricedTokens, unpricedRequests, costUsd: costUsd as number[] });
+    if (typeof source !== 'string' || !sourceNames.includes(source as SourceName) || typeof model !== 'string') return undefined;
+    for (let i = 3; i < 11; i++) if (!isCount(row[i])) return undefined;
+    const costUsd: number[] = [];
+    for (let i = 11; i < row.length; i++) {
+      const x = row[i] as unknown;
+      if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
+      costUsd.push(x);
+    }
+    const key = `${startMs}\u0000${source}\u0000${model}`;
+    if (row[3] === 0 || rollup.slots.has(key)) return undefined;
+    const n = row as number[];
+    rollup.slots.set(key, { startMs, source: source as SourceName, model, requests: n[3], inputTokens: n[4], outputTokens: n[5], cacheCreationTokens: n[6], cacheReadTokens: n[7], totalTokens: n[8], unpricedTokens: n[9], unpricedRequests: n[10], costUsd });
   }
   return rollup;
 }
