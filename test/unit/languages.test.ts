@@ -25,8 +25,8 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\d+)\}/g)].map((m) 
 /** What must survive translation besides `{n}`: command links, `#setting#` references, `code` spans' count. */
 const fixedParts = (text: string) => [...(text.match(/command:[\w.]+|#[\w.]+#/g) ?? [])].sort();
 const codeSpans = (text: string) => (text.match(/`/g) ?? []).length;
-/** Keys with no word to translate: placeholders and punctuation only (`{0}: {1}`). */
-const wordless = (key: string) => !/\p{L}/u.test(key.replace(/\{\d+\}/g, ''));
+/** Keys with no word to translate: placeholders, punctuation and unit symbols only (`{0}: {1}`, `{0}/h`, `{0} s`). */
+const wordless = (key: string) => !/\p{L}/u.test(key.replace(/\{\d+\}/g, '').replace(/\b(h|min|s|tok|MTok)\b/g, ''));
 
 /**
  * Values that may equal the English key, per language: words the language writes the same way (German
@@ -35,6 +35,7 @@ const wordless = (key: string) => !/\p{L}/u.test(key.replace(/\{\d+\}/g, ''));
 const sameAsEnglish: Partial<Record<PhraseLanguage, readonly string[]>> = {
   ja: [],
   ko: [],
+  de: [' · live', 'Budget', 'Budgets', 'Dashboard', 'Limits', 'Name', 'Start', 'Status', 'in {0}', 'offline', '{0} in {1}?'],
 };
 
 describe('display languages', () => {
