@@ -77,7 +77,28 @@ export function compactPriceSource(source) {
     models: provider.models.map((model) => without(model, ['description', 'price_comments'])),
   }));
   const read = "JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'prices.json'), 'utf8'))";
-  return { code: source.slice(0, start) + read + source.slice(end + 1), json: JSON.stringify(compact) };
+  return { code: withoutCollator(source.slice(0, start) + read + source.slice(end + 1)), json: JSON.stringify(compact) };
+}
+
+/**
+ * The package sorts with `localeCompare` twice: each unit's dimension names when it loads (only to build a map key)
+ * and, in every price calculation, units of as many dimensions by usage key. The first `localeCompare` of a process
+ * starts ICU's collator: ~9-10 ms of CPU on every CLI run that prices anything. Code-unit order makes the same map
+ * keys (any total order does: they are looked up through the same function) and, on the package's usage keys
+ * (lowercase words, digits and `_`), the same order as `localeCompare` (test/unit/priceDataBundle.test.ts checks
+ * every pair, and prices every model both ways).
+ * @param {string} code
+ */
+function withoutCollator(code) {
+  const sorts = [
+    ['sort(([t],[a])=>t.localeCompare(a))', 'sort(([t],[a])=>t<a?-1:t>a?1:0)'],
+    ['n.usageKey.localeCompare(s.usageKey)', '(n.usageKey<s.usageKey?-1:n.usageKey>s.usageKey?1:0)'],
+  ];
+  for (const [from, to] of sorts) {
+    if (code.split(from).length !== 2) throw new Error(`compactPriceSource: ${from} was not found once (new @pydantic/genai-prices layout?)`);
+    code = code.replace(from, to);
+  }
+  return code;
 }
 
 /** Builds the price bundle with its data in `jsonFile` (see compactPriceSource). */

@@ -12,9 +12,10 @@ describe('the compact price bundle', () => {
   let original: GenaiPrices;
   let compact: GenaiPrices;
   let providers: Array<{ id: string; models: Array<{ id: string }> }>;
+  let compactPriceSource: (source: string) => { code: string; json: string };
 
   before(async () => {
-    const { compactPriceSource } = await import('../../esbuild.plugins.mjs');
+    ({ compactPriceSource } = await import('../../esbuild.plugins.mjs'));
     const source = readFileSync(require.resolve('@pydantic/genai-prices'), 'utf8');
     const { code, json } = compactPriceSource(source);
     dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-prices-'));
@@ -58,6 +59,15 @@ describe('the compact price bundle', () => {
       }
     }
     assert.ok(compared > 10_000, `${compared} prices compared`);
+  });
+
+  it('sorts the package usage keys in code-unit order as localeCompare does (the bundle needs no ICU collator)', () => {
+    const source = readFileSync(require.resolve('@pydantic/genai-prices'), 'utf8');
+    const keys = [...source.matchAll(/([a-z0-9_]+):\{dimensions:/g)].map((m) => m[1]);
+    assert.ok(keys.length > 40 && keys.includes('cache_write_1h_tokens'), `${keys.length} usage keys found`);
+    for (const a of keys) for (const b of keys) assert.equal(a < b ? -1 : a > b ? 1 : 0, Math.sign(a.localeCompare(b)), `${a} ${b}`);
+    const { code } = compactPriceSource(source);
+    assert.ok(!code.includes('localeCompare'));
   });
 
   it('finds the same providers and their model lists', () => {
