@@ -79,13 +79,15 @@ export class KeyHashTable {
   /** The hashes of rows 0 to `count`, in pieces of at most `pieceRows` rows, in `order` if given. Only when `ready`. */
   *pieces(count: number, pieceRows: number, order: Uint32Array | undefined): Generator<Uint32Array> {
     const hashes = this.hashes!;
+    // Views and one reused buffer, not a copy per piece (a piece is used before the next is asked for).
+    const buffer = order ? new Uint32Array(Math.min(pieceRows, count) * 2) : undefined;
     for (let from = 0; from < count; from += pieceRows) {
       const n = Math.min(pieceRows, count - from);
-      if (!order) {
-        yield hashes.slice(from * 2, (from + n) * 2);
+      if (!buffer) {
+        yield hashes.subarray(from * 2, (from + n) * 2);
         continue;
       }
-      const piece = new Uint32Array(n * 2);
+      const piece = buffer.subarray(0, n * 2);
       for (let k = 0; k < n; k++) {
         piece[k * 2] = hashes[order[from + k] * 2];
         piece[k * 2 + 1] = hashes[order[from + k] * 2 + 1];

@@ -106,7 +106,10 @@ export interface SerializedLedger {
   duplicateCount: number;
 }
 
-/** `SerializedLedger` in pieces of rows, to write one after another (see Ledger.parts). */
+/**
+ * `SerializedLedger` in pieces of rows, to write one after another (see Ledger.parts). A piece is valid until the
+ * next one is asked for: the pieces share one buffer, or are views of the ledger's own arrays.
+ */
 export interface LedgerParts {
   /** Rows and names in the ledger's own order: a ledger restored from these parts has the same row numbers. */
   identity: boolean;

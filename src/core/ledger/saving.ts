@@ -64,9 +64,12 @@ export function joinParts(parts: LedgerParts): SerializedLedger {
 }
 
 function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefined, rename: Int32Array): Generator<Float64Array> {
+  // One buffer for every piece (a piece is used before the next is asked for, see LedgerParts): a new 1.7 MB
+  // array per piece left ~50 MB of dead pieces waiting for a full collection when saving a 15 GB history.
+  const buffer = new Float64Array(Math.min(chunkRows, count) * fieldsPerRow);
   for (let from = 0; from < count; from += chunkRows) {
     const n = Math.min(chunkRows, count - from);
-    const piece = new Float64Array(n * fieldsPerRow);
+    const piece = buffer.subarray(0, n * fieldsPerRow);
     for (let k = 0; k < n; k++) {
       const at = store.locate(order ? order[from + k] : from + k);
       const to = k * fieldsPerRow;
