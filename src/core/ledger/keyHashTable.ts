@@ -83,7 +83,7 @@ export class KeyHashTable {
     const buffer = order ? new Uint32Array(Math.min(pieceRows, count) * 2) : undefined;
     for (let from = 0; from < count; from += pieceRows) {
       const n = Math.min(pieceRows, count - from);
-      if (!buffer) {
+      if (!order || !buffer) {
         yield hashes.subarray(from * 2, (from + n) * 2);
         continue;
       }
