@@ -121,7 +121,8 @@ export function computeEstimatedSpend(
   const month = periodAt(calendar, 'month', nowMs, periodOptions);
   const sums = { day: emptySums(), week: emptySums(), month: emptySums() };
   const bounds = { day, week, month };
-  const byModel = new Map<string, ModelSpend>();
+  // Exact cost sums too (exactSum.ts): a cold scan and a restored index hand the same rows in different orders.
+  const byModel = new Map<string, ModelSpend & { costParts: ExactSum }>();
   const unpriced = new Set<string>();
   const recentStartMs = Math.min(day.startMs, week.startMs, month.startMs, nowMs - 6 * 3_600_000);
   const recent: UsageEvent[] = [];
@@ -136,8 +137,8 @@ export function computeEstimatedSpend(
     }
     if (event.timestampMs >= day.startMs) {
       let spend = byModel.get(event.model);
-      if (!spend) byModel.set(event.model, (spend = { model: event.model, costUsd: 0, tokens: 0, priced: cost !== null }));
-      spend.costUsd += cost ?? 0;
+      if (!spend) byModel.set(event.model, (spend = { model: event.model, costUsd: 0, tokens: 0, priced: cost !== null, costParts: [] }));
+      if (cost !== null) addExact(spend.costParts, cost);
       spend.tokens += totalTokensOf(event);
     }
   }
@@ -201,7 +202,7 @@ export function computeEstimatedSpend(
     today: totals.day,
     week: totals.week,
     month: totals.month,
-    todayByModel: [...byModel.values()].sort((a, b) => b.costUsd - a.costUsd || b.tokens - a.tokens),
+    todayByModel: [...byModel.values()].map(({ costParts, ...spend }) => ({ ...spend, costUsd: exactValue(costParts) })).sort((a, b) => b.costUsd - a.costUsd || b.tokens - a.tokens),
     block,
     budgets,
     tightest,
