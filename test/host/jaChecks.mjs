@@ -49,7 +49,8 @@ export async function jaChecks({ check, say, runDir, env, workspaceDir, extensio
   fs.mkdirSync(userDataDir, { recursive: true });
   // Six short Opus requests in the last minutes: the live hint says a cheaper model would do.
   const liveDir = path.join(env.CLAUDE_CONFIG_DIR, 'projects', '-home-dev-ja-hint');
-  const liveFile = path.join(liveDir, 'ja-hint-session.jsonl');
+  // A uuid-like id, as Claude Code names sessions (the dashboard shortens it to its first 8 and last 4 characters).
+  const liveFile = path.join(liveDir, '5e551011-a0a0-4a0a-8a0a-000000000016.jsonl');
   fs.mkdirSync(liveDir, { recursive: true });
   const nowMs = Date.now();
   for (let i = 0; i < 6; i++) {
