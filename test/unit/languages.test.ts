@@ -36,6 +36,10 @@ const sameAsEnglish: Partial<Record<PhraseLanguage, readonly string[]>> = {
   ja: [],
   ko: [],
   de: [' · live', 'Budget', 'Budgets', 'Dashboard', 'Limits', 'Name', 'Start', 'Status', 'in {0}', 'offline', '{0} in {1}?'],
+  fr: [
+    ' ({0} sessions)', '1 session', 'Agents', 'Budget', 'Budgets', 'Date', 'Session', 'Session {0}', 'Session {0} ({1}, {2})', 'Session {0} · {1}',
+    'Sessions', 'Source', 'Tokens', 'Total', 'architecture', 'migration', 'premium', 'question', 'tests', '{0} sessions', '{0} tokens',
+  ],
 };
 
 describe('display languages', () => {
