@@ -5,10 +5,12 @@
 // set or in any evaluation set (exactly, up to case and spacing), is dropped, counted and left as a
 // comment line with its line number. Each file gets a provenance comment with its source's sha256.
 // Session 4 layout: /work/incoming/routing/mixed-data<X>-<n>.tsv. Session 6: /work/incoming/routing-tune/
-// data<X>/<file>.tsv (files in name order become indep-data<X>-1.tsv, -2, …).
-// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=6]
+// data<X>/<file>.tsv (files in name order become indep-data<X>-1.tsv, -2, …). Session 7: `--authors=F,G` imports
+// only those folders (earlier authors' files stay as they are), and each folder's README.md is copied unchanged
+// to tune/indep-data<X>.README.md; every source file's sha256 is printed (and kept in each file's first line).
+// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G]
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const languages = new Set(['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru']);
@@ -75,10 +77,18 @@ function main(): void {
     const flat = /^mixed-(data[A-Z])-\d+\.tsv$/.exec(entry);
     if (flat) byAuthor.set(flat[1], [...(byAuthor.get(flat[1]) ?? []), { path, name: entry }]);
   }
+  const only = process.argv.find((a) => a.startsWith('--authors='))?.split('=')[1]?.split(',').map((x) => `data${x}`);
+  if (only) for (const author of [...byAuthor.keys()]) if (!only.includes(author)) byAuthor.delete(author);
   const seen = knownPrompts(new Set(byAuthor.keys()));
   for (const [author, files] of byAuthor) {
     const c = importAuthor(author, files, session, seen);
     console.log(`${author}: ${files.length} files, kept ${c.kept} rows, dropped ${c.repeats} repeats and ${c.invalid} invalid rows`);
+    for (const f of files) console.log(`  ${createHash('sha256').update(readFileSync(f.path)).digest('hex')}  ${f.path}`);
+    const readme = join(source, author, 'README.md');
+    if (existsSync(readme)) {
+      copyFileSync(readme, join(tuneDir, `indep-${author}.README.md`));
+      console.log(`  ${createHash('sha256').update(readFileSync(readme)).digest('hex')}  ${readme} (copied unchanged)`);
+    }
   }
 }
 

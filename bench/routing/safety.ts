@@ -121,7 +121,7 @@ export function safetyFailures(options: { calibration?: boolean } = {}): string[
     const g = rank[routeRequest(req, { aggressiveness: 'aggressive' }).tier];
     if (!(c >= b && b >= g)) ordered++;
     const after = routeRequest({ prompt: `${r.prompt}\nThere is a race condition between two threads.`, contextTokens: r.contextTokens }).tier;
-    if (rank[after] < rank[b]) lowered++;
+    if (rank[after] < b) lowered++;
   }
   if (ordered) fails.push(`${ordered} eval.jsonl requests where conservative < balanced < aggressive is broken`);
   if (lowered) fails.push(`${lowered} eval.jsonl requests advised lower after "There is a race condition between two threads."`);
