@@ -4,8 +4,9 @@
 // docs/benchmarks.md), each written by a helper who saw only the label definitions, sha256 checked; and two
 // public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first independent set
 // (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
-// (`--first` still scores it, as tuned-on data). Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// (`--first` still scores it, as tuned-on data). `--fourth`: routing4/heldout4.jsonl (session 7), as --third.
+// Prints the tables for docs/benchmarks.md.
+// Run: npx tsx bench/routing/heldOut.ts [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,17 @@ export const thirdPath = join(__dirname, '../eval-independent/routing3/heldout3.
 
 export function loadThirdHeldOut(): LabelledRow[] | undefined {
   return loadFrozenSet(thirdPath, thirdSha256, (kind) => kind);
+}
+
+/**
+ * sha256 of bench/eval-independent/routing4/heldout4.jsonl (session 7), recorded when it was copied in, after
+ * the model and knobs had landed and before it was scored (empty: not recorded yet, the set is not scored).
+ */
+export const fourthSha256 = '';
+export const fourthPath = join(__dirname, '../eval-independent/routing4/heldout4.jsonl');
+
+export function loadFourthHeldOut(): LabelledRow[] | undefined {
+  return fourthSha256 ? loadFrozenSet(fourthPath, fourthSha256, (kind) => kind) : undefined;
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
@@ -126,24 +138,29 @@ function main(): void {
       setModelWeightsForTraining(undefined);
     }
   }
-  const third = process.argv.includes('--third') ? loadThirdHeldOut() : undefined;
-  if (process.argv.includes('--third') && !third) console.log('\n(third independent set not present, or its sha256 not recorded)');
-  if (third) {
-    show(`Third independent held-out set (sha256 ${thirdSha256.slice(0, 12)}…)`, third);
-    const verdicts = verdictsOf(third, aggressiveness);
+  // The third (session 6) and fourth (session 7) sets: the router's 13 kinds, scored with no mapping.
+  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256]] as const) {
+    if (!process.argv.includes(flag)) continue;
+    const set = load();
+    if (!set) { console.log(`\n(${name.toLowerCase()} independent set not present, or its sha256 not recorded)`); continue; }
+    show(`${name} independent held-out set (sha256 ${sha.slice(0, 12)}…)`, set);
+    const verdicts = verdictsOf(set, aggressiveness);
     for (const tier of ['small', 'medium', 'large'] as const) {
-      const idx = third.map((r, i) => (r.tier === tier ? i : -1)).filter((i) => i >= 0);
+      const idx = set.map((r, i) => (r.tier === tier ? i : -1)).filter((i) => i >= 0);
       const advised = { small: 0, medium: 0, large: 0 };
       for (const i of idx) advised[verdicts[i].tier]++;
-      const s = scoreSet(idx.map((i) => third[i]), idx.map((i) => verdicts[i]));
+      const s = scoreSet(idx.map((i) => set[i]), idx.map((i) => verdicts[i]));
       console.log(`labelled ${tier}: ${idx.length} rows, advised small ${advised.small} / medium ${advised.medium} / large ${advised.large}; false downgrades ${s.falseDowngrades}; kind ${pct(s.kindAccuracy)}`);
     }
+    const nonEnglish = set.map((r, i) => (r.lang && r.lang !== 'en' ? i : -1)).filter((i) => i >= 0);
+    const ne = scoreSet(nonEnglish.map((i) => set[i]), nonEnglish.map((i) => verdicts[i]));
+    console.log(`not in English: ${nonEnglish.length} rows, false downgrades ${pct(ne.falseDowngradeRate)}, share of oracle saving ${pct(ne.shareOfOracle)}, kind ${pct(ne.kindAccuracy)}`);
     const pairs = new Map<string, number>();
-    third.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
+    set.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
     console.log(`kind errors (labelled -> read): ${[...pairs].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     if (process.argv.includes('--rules')) {
       setModelWeightsForTraining(null);
-      show('Third independent held-out set, rules alone', third);
+      show(`${name} independent held-out set, rules alone`, set);
       setModelWeightsForTraining(undefined);
     }
   }

@@ -25,7 +25,7 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-interface Variant { buckets: number; tokens: (text: string) => string[]; shape: boolean }
+export interface Variant { buckets: number; tokens: (text: string) => string[]; shape: boolean }
 
 const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]{3,}|\p{Script=Hangul}{3,}/gu;
 /** Character trigrams of CJK and Hangul runs (the shipped tokens stop at pairs). */
@@ -71,7 +71,7 @@ function script(text: string): string[] {
   return ['s:latin'];
 }
 
-const variants: Record<string, Variant> = {
+export const variants: Record<string, Variant> = {
   len15: { buckets: 1 << 15, tokens: (t) => { const x = textTokens(t); return [...x, ...byLength(x)]; }, shape: false },
   script15: { buckets: 1 << 15, tokens: (t) => [...textTokens(t), ...script(t)], shape: false },
   b17: { buckets: 1 << 17, tokens: textTokens, shape: false },
@@ -102,9 +102,9 @@ function shapeFeatures(prompt: string): number[] {
   return [q, sentences <= 1 ? 1 : 0, sentences >= 4 ? 1 : 0, identifiers === 0 ? 1 : 0, identifiers >= 3 ? 1 : 0, paths > 0 ? 1 : 0, lines >= 10 ? 1 : 0, /^\s*(?:[-*]|\d+[.)])\s/m.test(prose) ? 1 : 0];
 }
 
-interface Example { index: Int32Array; value: Float32Array; dense: Float32Array; tier: Tier; kind: number }
+export interface Example { index: Int32Array; value: Float32Array; dense: Float32Array; tier: Tier; kind: number }
 
-function toExample(r: LabelledRow, v: Variant): Example {
+export function toExample(r: LabelledRow, v: Variant): Example {
   const req = { prompt: r.prompt, contextTokens: r.contextTokens };
   const counts = new Map<number, number>();
   for (const t of v.tokens(r.prompt)) {
@@ -119,7 +119,7 @@ function toExample(r: LabelledRow, v: Variant): Example {
   return { index, value, dense: v.shape ? Float32Array.from([...dense, ...shapeFeatures(r.prompt)]) : dense, tier: r.tier, kind: r.kind ? kindOrder.indexOf(r.kind) : -1 };
 }
 
-function logitsOf(e: Example, w: Float32Array, buckets: number, H: number): number[] {
+export function logitsOf(e: Example, w: Float32Array, buckets: number, H: number): number[] {
   const out: number[] = [];
   const width = buckets + e.dense.length;
   for (let h = 0; h < H; h++) {

@@ -11,6 +11,7 @@ import { scoreTaskKinds, strongestKindByRules } from './kindRules';
 import { routingModelData } from './modelData';
 import type { RouteRequest } from './request';
 import { analyzeRequest, hardTopicNames, scoreTerms, type RequestFeatures } from './signals';
+import { applyStack, stackInputs, type StackWeights } from './stackStage';
 import { hashBuckets, hashedFeatures, kindHashBuckets, tokenHashes, type SparseVector } from './textFeatures';
 
 const kindOrder: readonly TaskKind[] = [
@@ -68,10 +69,12 @@ export const weightLayout = {
 };
 
 let decoded: Float32Array | null | undefined;
+let stackStage: StackWeights | undefined;
 
 function model(): Float32Array | null {
   if (decoded !== undefined) return decoded;
-  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[] };
+  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[]; stack?: StackWeights };
+  stackStage = data.stack;
   if (!data.weights || data.buckets !== hashBuckets || data.kindBuckets !== kindHashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
     decoded = null; // data from another feature layout: the rules alone decide
     return decoded;
@@ -96,8 +99,9 @@ function model(): Float32Array | null {
  * Replaces the shipped weights (training and cross-validation only; laid out as `weightLayout`);
  * `undefined` goes back to them, `null` reads with the rules alone.
  */
-export function setModelWeightsForTraining(weights: Float32Array | null | undefined): void {
+export function setModelWeightsForTraining(weights: Float32Array | null | undefined, stack?: StackWeights): void {
   decoded = weights;
+  stackStage = stack;
 }
 
 /** The hashed words of a request as the tier heads and the kind heads read them. */
@@ -179,7 +183,15 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
       kind: req.taskKind ?? f.kind, kindProbability: 1, source: 'rules', features: f,
     };
   }
-  const logits = m ? headLogits(m, requestVectors(req.prompt), denseFeatures(f, req)) : logitsReader!(req, f);
+  const dense = m ? denseFeatures(f, req) : undefined;
+  const logits = m ? headLogits(m, requestVectors(req.prompt), dense!) : logitsReader!(req, f);
+  const ruleKindScores = scoreTaskKinds(req.prompt);
+  if (m && stackStage) {
+    // The shipped second stage (stackStage.ts): tier logits recalibrated on authors the model was not trained on.
+    const z = applyStack(stackStage, stackInputs(stackStage.kind, logits, logits.subarray(2), kindOrder.map((k) => ruleKindScores.get(k) ?? 0), dense!));
+    logits[0] = z[0];
+    logits[1] = z[1];
+  }
   let pAboveSmall = sigmoid(logits[0]);
   let pAboveMedium = sigmoid(logits[1]);
   const knobs = decisionKnobs();
@@ -191,7 +203,7 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
   }
   // The two heads are trained apart; needing the large tier implies needing more than the small one.
   pAboveMedium = Math.min(pAboveSmall, pAboveMedium);
-  const { best, z } = combineKindLogits(logits, scoreTaskKinds(req.prompt), knobs.kindRuleWeight);
+  const { best, z } = combineKindLogits(logits, ruleKindScores, knobs.kindRuleWeight);
   return {
     pAboveSmall, pAboveMedium,
     kind: req.taskKind ?? (/\p{L}/u.test(req.prompt) ? kindOrder[best] : 'other'), kindProbability: 1 / z, source: 'model', features: f,

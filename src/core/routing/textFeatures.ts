@@ -8,7 +8,7 @@ import { fnv1a } from '../fnv1a';
  */
 
 /** Size of the hashed feature space of the tier heads. */
-export const hashBuckets = 1 << 16;
+export const hashBuckets = 1 << 15;
 /** The kind heads read the same tokens hashed into fewer buckets (the low bits of the same hash). */
 export const kindHashBuckets = 1 << 13;
 

@@ -1,0 +1,40 @@
+/**
+ * An optional second stage over the learned model's tier logits, fitted offline on cross-validated (author held
+ * out) outputs by bench/routing/lab7.ts and shipped in `modelData.ts` as `stack` when the selection rule chose
+ * one: `scale` rescales and shifts each tier logit; `prior` adds a bias per task kind read; `stack` reads both
+ * tier logits and the rule signals; `stackk` also the kind probabilities. Without `stack` the logits pass as they are.
+ */
+export type StackKind = 'scale' | 'prior' | 'stack' | 'stackk';
+export interface StackInputs { h0: number[]; h1: number[] }
+export interface StackWeights { kind: StackKind; w0: readonly number[]; w1: readonly number[] }
+
+const kindCount = 13;
+
+/** Kind probabilities as the router combines them (kind-rule weight 1); `ruleScores` in the kinds' order. */
+function kindProbabilities(kindLogits: ArrayLike<number>, ruleScores: readonly number[]): number[] {
+  const c = Array.from({ length: kindCount }, (_, i) => kindLogits[i] + Math.min(2, ruleScores[i] / 3.75));
+  const max = Math.max(...c);
+  const e = c.map((x) => Math.exp(x - max));
+  const z = e.reduce((s, x) => s + x, 0);
+  return e.map((x) => x / z);
+}
+
+/** The second stage's inputs; `dense` is the model's rule features (bias first). */
+export function stackInputs(kind: StackKind, tierLogits: ArrayLike<number>, kindLogits: ArrayLike<number>, ruleScores: readonly number[], dense: ArrayLike<number>): StackInputs {
+  if (kind === 'scale') return { h0: [1, tierLogits[0]], h1: [1, tierLogits[1]] };
+  const p = kindProbabilities(kindLogits, ruleScores);
+  if (kind === 'prior') {
+    const best = p.indexOf(Math.max(...p));
+    const onehot = p.map((_, i) => (i === best ? 1 : 0));
+    return { h0: [1, tierLogits[0], ...onehot], h1: [1, tierLogits[1], ...onehot] };
+  }
+  const common = [1, tierLogits[0], tierLogits[1], ...Array.from(dense).slice(1), ...(kind === 'stackk' ? p : [])];
+  return { h0: common, h1: common };
+}
+
+export function applyStack(s: { w0: ArrayLike<number>; w1: ArrayLike<number> }, x: StackInputs): [number, number] {
+  let a = 0, b = 0;
+  for (let j = 0; j < x.h0.length; j++) a += s.w0[j] * x.h0[j];
+  for (let j = 0; j < x.h1.length; j++) b += s.w1[j] * x.h1[j];
+  return [a, b];
+}
