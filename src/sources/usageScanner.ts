@@ -10,7 +10,7 @@ import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import { MAX_LINE_BYTES, readNewLines } from './logReader';
 import type { FileScanResult } from './packedResults';
-import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
+import { defaultWorkerCount, renewYoungGenerationFlag, ScanWorkers } from './scanWorkers';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotCursors, type FolderTimes } from './warmWalk';
 
 export interface ScanOptions {
@@ -272,6 +272,7 @@ export class UsageScanner {
     let busy = false;
     try {
       await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) => {
+        renewYoungGenerationFlag();
         const cursors = files.map((file) => newCursor(file.source, file.path, file.relativePath));
         if (!reading) listed.push(...cursors);
         else reading.add(cursors);
