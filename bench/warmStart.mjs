@@ -2,16 +2,18 @@
 // Warm start of the extension's engine, outside VS Code: how long from loading the engine code to
 // the first status-bar number, with the persisted index already written (a second VS Code start).
 // The UsageService is bundled as the extension bundles it, with a stand-in `vscode` module.
-// Usage: npm run build && node bench/warmStart.mjs [--claude DIR] [--codex DIR] [--reps 5]
+// Usage: npm run build && node bench/warmStart.mjs [--claude DIR] [--codex DIR] [--reps 5] [--repo OTHER_CHECKOUT]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { separateBundles } from '../esbuild.plugins.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+// --repo: another built checkout's service (an A/B with the same bench).
+const repoRoot = path.resolve(arg('--repo', path.join(path.dirname(fileURLToPath(import.meta.url)), '..')));
 const claudeDir = path.resolve(arg('--claude', path.join(repoRoot, 'bench', '.corpus', 'large', 'claude')));
 const codexDir = path.resolve(arg('--codex', path.join(repoRoot, 'bench', '.corpus', 'large', 'codex')));
 const reps = Number(arg('--reps', 5));
@@ -37,7 +39,10 @@ service.onDidChange((state) => {
 });
 void service.start();
 `;
-await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'ui', 'usageService.ts')], bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile: bundle, logLevel: 'error' });
+// As the extension bundles it: the price data, tokenizer and zod are dist/'s own bundles, loaded when first used,
+// and dist/prices.json sits beside the service (the status rollup names the price data by that file).
+await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'ui', 'usageService.ts')], bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile: bundle, logLevel: 'error', plugins: [separateBundles(path.join(repoRoot, 'dist'))] });
+symlinkSync(path.join(repoRoot, 'dist', 'prices.json'), path.join(work, 'prices.json'));
 await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'core', 'defaultSettings.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(work, 'defaults.js'), logLevel: 'error' });
 writeFileSync(path.join(work, 'runner.js'), runner);
 

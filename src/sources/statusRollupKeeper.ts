@@ -61,8 +61,8 @@ export class StatusRollupKeeper {
   }
 
   /** What computeEstimatedSpend needs at `nowMs`: the rows from the rollup's end on and the rollup, or the month of rows. */
-  statusRows(ledger: Ledger, nowMs: number): { events: UsageEvent[]; closed?: StatusRollup } {
-    const { calendar, budget } = this.options;
+  statusRows(ledger: Ledger, nowMs: number, budget = this.options.budget): { events: UsageEvent[]; closed?: StatusRollup } {
+    const { calendar } = this.options;
     const rollup = this.rollupNow(ledger);
     if (rollup && rollupCovers(rollup, calendar, budget, nowMs)) return { events: ledger.eventsSince(rollup.beforeMs), closed: rollup };
     return { events: ledger.eventsSince(statusWindowStartMs(nowMs)) };
@@ -70,7 +70,8 @@ export class StatusRollupKeeper {
 
   /**
    * Writes the rollup for the state the index was just saved as (or read as): moved forward to today, or made
-   * from the month of rows when there was none. Nothing when the index was not saved whole or as a delta.
+   * from the month of rows when there was none. Nothing when the index was not saved whole or as a delta, or the
+   * ledger changed since it was saved.
    */
   async save(ledger: Ledger, nowMs: number): Promise<void> {
     const state = savedStateOfLedger(ledger);
@@ -89,6 +90,13 @@ export class StatusRollupKeeper {
       changed = true;
     }
     if (!changed) return;
-    await writeRollupFile(this.path, { state, priceKey: priceKeyOf(prices, priceOverrides, modelsOf(rollup)), rollup });
+    const file = { state, priceKey: priceKeyOf(prices, priceOverrides, modelsOf(rollup)), rollup };
+    // What was just written is the base of the next save (the editor saves every minute): changes count from here.
+    this.file = file;
+    this.ledger = ledger;
+    this.matched = true;
+    this.current = undefined;
+    ledger.trackChanges();
+    await writeRollupFile(this.path, file);
   }
 }

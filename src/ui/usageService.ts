@@ -5,10 +5,11 @@ import { Calendar } from '../core/calendar';
 import { PriceTable, type RefreshedPriceData } from '../core/pricing';
 import { Ledger } from '../core/ledger/ledger';
 import type { Settings } from '../core/settings';
-import { computeEstimatedSpend, statusWindowMs, type EstimatedSpend } from '../core/status/estimatedSpend';
+import { computeEstimatedSpend, statusWindowStartMs, type EstimatedSpend } from '../core/status/estimatedSpend';
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, loadOlderRows, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
+import { StatusRollupKeeper } from '../sources/statusRollupKeeper';
 import { UsageScanner } from '../sources/usageScanner';
 import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../sources/priceDataRefresh';
 
@@ -46,6 +47,9 @@ export class UsageService implements vscode.Disposable {
 
   private budget: Settings['budget'];
   private readonly priceDataRefresh: Settings | undefined;
+  /** The status rollup beside the index: the first number reads it instead of a month of rows, and every index save writes it. */
+  private readonly rollup: StatusRollupKeeper;
+  private readonly rollupPrices: PriceTable;
 
   constructor(settings: Settings, private readonly log: (message: string) => void) {
     this.budget = settings.budget;
@@ -55,6 +59,8 @@ export class UsageService implements vscode.Disposable {
     this.calendar = new Calendar(settings.timeZone || undefined);
     this.scanner = new UsageScanner({ roots: this.roots, sources: settings.sources, log });
     this.indexPath = defaultIndexPath(this.roots, settings.sources);
+    this.rollupPrices = this.prices;
+    this.rollup = new StatusRollupKeeper({ prices: this.prices, priceOverrides: settings.prices, calendar: this.calendar, budget: this.budget });
   }
 
   /**
@@ -81,10 +87,13 @@ export class UsageService implements vscode.Disposable {
   async start(): Promise<void> {
     const started = Date.now();
     if (this.priceDataRefresh) void this.refreshPrices(this.priceDataRefresh).catch((err: unknown) => this.log(String(err)));
-    // The first number needs the last month of the index; the older rows are read right after it, before the first pass.
-    if (await loadIndex(this.indexPath, this.scanner, { sinceMs: Date.now() - statusWindowMs })) {
+    // The first number needs today's rows of the index and the rollup of the rest (the last month of rows without
+    // one); the older rows are read right after it, before the first pass.
+    const loaded = await loadIndex(this.indexPath, this.scanner, { sinceMs: this.rollup.rowsNeededFromMs(this.indexPath, started) });
+    this.rollup.loaded(this.scanner.ledger);
+    if (loaded) {
       this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
-      this.publish();
+      this.publish(true);
       await loadOlderRows(this.scanner).catch((error: unknown) => {
         // A damaged tail of the index: start over from the logs (the first pass reads everything).
         this.log(`Could not read the older part of the usage index (${String(error)}); reading all logs again.`);
@@ -140,20 +149,24 @@ export class UsageService implements vscode.Disposable {
     }
   }
 
-  private publish(): void {
+  private publish(first = false): void {
     if (this.disposed) return;
     if (this.scanner.ledger.size === 0 && this.scanner.fileCursors().length === 0) {
       this.setState({ kind: 'no-logs', roots: this.roots });
       return;
     }
     const nowMs = Date.now();
-    // The first number needs the last month only; older rows of the index stay packed until a view asks.
-    const estimatedSpend = computeEstimatedSpend(this.scanner.ledger.eventsSince(nowMs - statusWindowMs), {
+    // The first number: today's rows and the rollup (same numbers as the rows, see StatusRollupKeeper). Later ones
+    // the last month of rows, which are read by then; older rows of the index stay packed until a view asks.
+    const ledger = this.scanner.ledger;
+    const rows = first && this.prices === this.rollupPrices ? this.rollup.statusRows(ledger, nowMs, this.budget) : { events: ledger.eventsSince(statusWindowStartMs(nowMs)) };
+    const estimatedSpend = computeEstimatedSpend(rows.events, {
       prices: this.prices,
       calendar: this.calendar,
       nowMs,
       budget: this.budget,
       officialLimits: this.scanner.officialLimits(),
+      closed: rows.closed,
     });
     this.setState({ kind: 'ready', estimatedSpend });
   }
@@ -203,7 +216,15 @@ export class UsageService implements vscode.Disposable {
   private async saveIndexIfChanged(): Promise<void> {
     if (this.scanner.ledger.version === this.lastSavedVersion || this.scanner.ledger.size === 0) return;
     this.lastSavedVersion = this.scanner.ledger.version;
-    await saveIndex(this.indexPath, this.scanner).catch((e: unknown) => this.log(`Could not save the usage index: ${String(e)}`));
+    try {
+      await saveIndex(this.indexPath, this.scanner);
+    } catch (e) {
+      this.log(`Could not save the usage index: ${String(e)}`);
+      return;
+    }
+    // Costed at the prices the service started with; after opt-in refreshed prices replace them, the CLI's own
+    // rollup (at those prices) is left alone.
+    if (this.prices === this.rollupPrices) await this.rollup.save(this.scanner.ledger, Date.now()).catch((e: unknown) => this.log(`Could not save the status rollup: ${String(e)}`));
   }
 
   dispose(): void {
