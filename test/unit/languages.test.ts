@@ -40,6 +40,7 @@ const sameAsEnglish: Partial<Record<PhraseLanguage, readonly string[]>> = {
     ' ({0} sessions)', '1 session', 'Agents', 'Budget', 'Budgets', 'Date', 'Session', 'Session {0}', 'Session {0} ({1}, {2})', 'Session {0} · {1}',
     'Sessions', 'Source', 'Tokens', 'Total', 'architecture', 'migration', 'premium', 'question', 'tests', '{0} sessions', '{0} tokens',
   ],
+  es: ['30 d', '7 d', '{0} d', 'Tokens', 'Total', '{0} tokens'],
 };
 
 describe('display languages', () => {
