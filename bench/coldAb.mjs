@@ -8,7 +8,8 @@
 //
 // Each Tokenmeter build gets its own index folder, deleted before each cold run (with --warm: written once by a
 // first run, then kept). Prints, per program: wall and CPU medians and minima, highest peak RSS, the ratio to
-// ccusage's medians, and the first run's total tokens and cost (they must agree between builds).
+// ccusage's medians, the first run's total tokens and cost (they must agree between builds), and every run's CPU
+// (on a shared machine one slow run in three moves a median: the runs show whether it did).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -68,7 +69,7 @@ try {
     const s = samples[r.key];
     const ratio = samples.ccusage && r.key !== 'ccusage' ? `  ÷ ccusage: wall ${(med(r.key, 'wallMs') / med('ccusage', 'wallMs')).toFixed(2)}, CPU ${(med(r.key, 'cpuMs') / med('ccusage', 'cpuMs')).toFixed(2)}` : '';
     const t = totals[r.key];
-    console.log(`${r.key.padEnd(10)} wall median ${Math.round(med(r.key, 'wallMs'))} ms (min ${Math.round(Math.min(...s.map((m) => m.wallMs)))}), CPU median ${med(r.key, 'cpuMs')} ms (min ${Math.min(...s.map((m) => m.cpuMs))}), peak RSS ${Math.round(Math.max(...s.map((m) => m.peakRssKb)) / 1024)} MB${ratio}${t ? `  totals ${t.totalTokens} tokens $${(t.totalCost ?? 0).toFixed(2)}` : ''}`);
+    console.log(`${r.key.padEnd(10)} wall median ${Math.round(med(r.key, 'wallMs'))} ms (min ${Math.round(Math.min(...s.map((m) => m.wallMs)))}), CPU median ${med(r.key, 'cpuMs')} ms (min ${Math.min(...s.map((m) => m.cpuMs))}), peak RSS ${Math.round(Math.max(...s.map((m) => m.peakRssKb)) / 1024)} MB${ratio}  CPU runs ${s.map((m) => m.cpuMs).join('/')}${t ? `  totals ${t.totalTokens} tokens $${(t.totalCost ?? 0).toFixed(2)}` : ''}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
