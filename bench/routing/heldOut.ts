@@ -61,7 +61,7 @@ export function loadThirdHeldOut(): LabelledRow[] | undefined {
  * sha256 of bench/eval-independent/routing4/heldout4.jsonl (session 7), recorded when it was copied in, after
  * the model and knobs had landed and before it was scored (empty: not recorded yet, the set is not scored).
  */
-export const fourthSha256 = '';
+export const fourthSha256 = 'f155ad22166f14fd3a82c454ab603afe12cf449c56e4177bdc3c87c54e0fcf66';
 export const fourthPath = join(__dirname, '../eval-independent/routing4/heldout4.jsonl');
 
 export function loadFourthHeldOut(): LabelledRow[] | undefined {

@@ -16,7 +16,7 @@ import type { RequestFeatures } from '../../src/core/routing/signals';
 import { applyRule7, isIndependent, kindObjective, meetsFoldLimits, tierObjective, type Candidate } from './cvRule';
 import { logitsOf, toExample, variants, type Example } from './lab';
 import { safetyFailures } from './safety';
-import { pct, scoreSet, type LabelledRow, type SetScore } from './score';
+import { pct, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type SetScore } from './score';
 import { fitStack, stackInputs, applyStack, type Stack, type StackKind } from './stack';
 import { trainBlock } from './train';
 import { loadTuningRows } from './tuneSet';
@@ -119,6 +119,22 @@ function main(): void {
     kind.set(weightsFor(kSpec, rows, rows.map((r) => toExample(r, variants[kSpec.variant])), 'ALL'), weightLayout.offset(2));
     writeFileSync(`${arg('export')}-tier.f32`, Buffer.from(tier.buffer));
     writeFileSync(`${arg('export')}-kind.f32`, Buffer.from(kind.buffer));
+    return;
+  }
+  if (process.argv.includes('--report')) {
+    // The shipped knobs on out-of-fold logits (tier spec 0 and, when its folds are cached, kind spec 0): per language and per author.
+    const tier = trainSpec(tierSpecs[0], rows, authors)!;
+    const kind = kindSpecs[0] && arg('kind-oof') !== 'no' ? trainSpec(kindSpecs[0], rows, authors)! : undefined;
+    const byKey = new Map(rows.map((r, i) => [keyOf(r.prompt, r.contextTokens), Float32Array.from([...tier.oof[i], ...(kind ? kind.oof[i] : new Array(K).fill(0))])]));
+    setLogitsReaderForTraining((req) => byKey.get(keyOf(req.prompt, req.contextTokens ?? 0))!);
+    const verdicts = rows.map((r) => { const a = routeRequest({ prompt: r.prompt, contextTokens: r.contextTokens }); return { tier: a.tier, kind: kind ? a.kind : undefined }; });
+    setLogitsReaderForTraining(undefined);
+    const shown = rows.map((r) => (kind ? r : { ...r, kind: undefined }));
+    console.log(scoreTable('language (author held out)', scoreByLanguage(shown, verdicts)));
+    const { all, per } = scorePer(shown, authors, verdicts);
+    console.log(`\n${fmt({ all, per })}`);
+    for (const [a, s] of per) console.log(`${a}: n ${s.count}, FD ${pct(s.falseDowngradeRate)} (${s.falseDowngrades}), share ${pct(s.shareOfOracle)}, tier acc ${pct(s.accuracy)}, kind ${pct(s.kindAccuracy)}`);
+    if (kind) console.log(`kind: mean over independent authors ${pct(kindObjective(per))}, pooled ${pct(all.kindAccuracy)}`);
     return;
   }
   if (process.argv.includes('--train-only')) {
