@@ -41,6 +41,7 @@ const sameAsEnglish: Partial<Record<PhraseLanguage, readonly string[]>> = {
     'Sessions', 'Source', 'Tokens', 'Total', 'architecture', 'migration', 'premium', 'question', 'tests', '{0} sessions', '{0} tokens',
   ],
   es: ['30 d', '7 d', '{0} d', 'Tokens', 'Total', '{0} tokens'],
+  'pt-br': ['Status', 'Tokens', 'Total', 'offline', 'premium', '{0} tokens'],
 };
 
 describe('display languages', () => {
