@@ -7,7 +7,7 @@
 // dashboard page gets them from the host with its first view — and only when that language is asked for.
 
 /** The display languages with a bundle in l10n/, by VS Code's locale ids. */
-export const phraseLanguages = ['en', 'zh-cn', 'ja', 'ko', 'de', 'fr', 'es', 'pt-br'] as const;
+export const phraseLanguages = ['en', 'zh-cn', 'ja', 'ko', 'de', 'fr', 'es', 'pt-br', 'ru'] as const;
 export type PhraseLanguage = (typeof phraseLanguages)[number];
 
 /**

@@ -42,6 +42,7 @@ const sameAsEnglish: Partial<Record<PhraseLanguage, readonly string[]>> = {
   ],
   es: ['30 d', '7 d', '{0} d', 'Tokens', 'Total', '{0} tokens'],
   'pt-br': ['Status', 'Tokens', 'Total', 'offline', 'premium', '{0} tokens'],
+  ru: [],
 };
 
 describe('display languages', () => {
