@@ -13,7 +13,8 @@ import type { Settings } from '../core/settings';
 import { isSourceName, sourceNames, type SourceName } from '../core/usageEvent';
 import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
-import { keepYoungGenerationSmall, takeScanWorkers } from '../sources/scanWorkers';
+import { takeScanWorkers } from '../sources/scanWorkers';
+import { capYoungGeneration } from '../sources/youngGeneration';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
 import { fullPassMaxAgeMs } from '../sources/warmWalk';
 import { sanitizeForTerminal } from '../core/terminalText';
@@ -204,7 +205,8 @@ export async function scanForCli(
   settings: Settings,
   options: { sinceMs?: number | ((indexFile: string) => number); warm?: boolean; saveLater?: (save: () => Promise<void>) => void; loaded?: (scanner: UsageScanner) => void } = {},
 ): Promise<UsageScanner> {
-  keepYoungGenerationSmall();
+  // 8 MB: ~45 MB less at peak than V8's 32 MB on 15 GB of history, at ~3% more CPU (2 MB cost ~30%).
+  capYoungGeneration(8);
   const source = args.flags.has('source') ? sourceFlag(args) : 'all';
   const roots = defaultLogRoots(process.env, undefined, { claudeDirs: settings.claudeConfigDirs, codexDirs: settings.codexHomes });
   const sources = Object.fromEntries(sourceNames.map((name) => [name, settings.sources[name] && (source === 'all' || source === name)])) as Record<SourceName, boolean>;

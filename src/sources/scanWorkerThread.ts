@@ -1,11 +1,8 @@
 // What each of ScanWorkers' threads runs (bundled as dist/scanWorkerThread.js): reads each portion of files it is sent and answers with the results.
-import { parentPort, workerData } from 'node:worker_threads';
-import type { ScanWorkerData, ScanWorkerRequest } from './scanWorkers';
+import { parentPort } from 'node:worker_threads';
+import type { ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
 import { scanFiles } from './usageScanner';
-
-// This thread's start reset V8's process-wide flags (see keepYoungGenerationSmall).
-if ((workerData as ScanWorkerData | undefined)?.keepYoungGenerationSmall) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
 
 // Buffers of earlier portions, handed back by the main thread once folded: each portion reuses one instead
 // of allocating ~0.5-2 MB that another thread frees later, which fragments the C heap (peak RSS, not heap).

@@ -3,12 +3,6 @@ import type { Worker } from 'node:worker_threads';
 import type { FileCursor } from './logFiles';
 import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
-/** What a scan worker starts with. */
-export interface ScanWorkerData {
-  /** The process keeps V8's young generation small (see keepYoungGenerationSmall). */
-  keepYoungGenerationSmall: boolean;
-}
-
 /** What a scan worker is sent: files to read, or nothing more to do. */
 export type ScanWorkerRequest = { cursors: FileCursor[] } | { stop: true } | { spare: ArrayBuffer };
 
@@ -59,9 +53,7 @@ export class ScanWorkers {
     // Loaded here, not at start-up: most runs (an index, a small history, the MCP server) start no thread.
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
-    // Starting a thread's isolate resets V8's flags (measured, Node 20): the thread sets the young generation's flag again itself.
-    const workerData: ScanWorkerData = { keepYoungGenerationSmall: youngGenerationKeptSmall };
-    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 }, workerData });
+    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('error', this.failed);
     worker.on('exit', (code) => {
       if (code !== 0 && !this.closed) this.failed(new Error(`scan worker exited with code ${code}`));
@@ -130,7 +122,6 @@ export class ScanWorkers {
       worker.ref();
       worker.on('message', (packed: PackedResults) => {
         if (this.closed) return;
-        renewYoungGenerationFlag();
         inHand.set(worker, inHand.get(worker)! - 1);
         // The next portion goes out first: the thread reads it while these results are folded in here.
         dispatch();
@@ -182,29 +173,6 @@ export class ScanWorkers {
 /** One thread per core, at most 4 (more only contend for the disk); TOKENMETER_WORKERS overrides. */
 export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
   return Number(env.TOKENMETER_WORKERS) || Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-}
-
-/**
- * For processes of our own (the CLI, the MCP server), never the editor's shared extension host: V8's flags are
- * process-wide. A scan makes many short-lived objects on the main thread, and V8 grows the young generation
- * to its maximum (two 16 MB semi-spaces, resident once used) when enough of them survive a collection. With
- * growth factor 1 it stays at its initial size: a cold `daily --json` on 1.5 GB peaked ~30 MB lower at the
- * same CPU (docs/benchmarks.md, memory session 7). The flag is read at each growth, so setting it now works.
- */
-export function keepYoungGenerationSmall(): void {
-  youngGenerationKeptSmall = true;
-  renewYoungGenerationFlag();
-}
-
-/**
- * Process-wide, as V8's flags are. Each new isolate (a scan thread starting) sets the growth factor back to
- * at least 2 (measured, Node 20), so it is set again as the scan goes: by each thread once it runs, and here
- * on each portion of results and each part of the listing (8 µs a call).
- */
-let youngGenerationKeptSmall = false;
-
-export function renewYoungGenerationFlag(): void {
-  if (youngGenerationKeptSmall) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 // The CLI's entry and its command are separate bundles: threads started by one reach the other here.

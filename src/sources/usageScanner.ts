@@ -10,7 +10,8 @@ import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import { MAX_LINE_BYTES, readNewLines } from './logReader';
 import type { FileScanResult } from './packedResults';
-import { defaultWorkerCount, renewYoungGenerationFlag, ScanWorkers } from './scanWorkers';
+import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
+import { renewYoungGenerationCap } from './youngGeneration';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotCursors, type FolderTimes } from './warmWalk';
 
 export interface ScanOptions {
@@ -272,7 +273,7 @@ export class UsageScanner {
     let busy = false;
     try {
       await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) => {
-        renewYoungGenerationFlag();
+        renewYoungGenerationCap();
         const cursors = files.map((file) => newCursor(file.source, file.path, file.relativePath));
         if (!reading) listed.push(...cursors);
         else reading.add(cursors);
@@ -322,6 +323,7 @@ export class UsageScanner {
           replaced = path.basename(result.cursor.path);
           return false;
         }
+        renewYoungGenerationCap();
         this.cursors.set(result.cursor.path, result.cursor);
         result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
         this.ledger.countMergedRepeats(result.mergedRepeats);

@@ -1,0 +1,30 @@
+/**
+ * A cap on V8's young generation, for processes of our own (the CLI, the MCP server), never the editor's shared
+ * extension host: V8's flags are process-wide. A scan makes many short-lived objects on the main thread, and V8
+ * grows the young generation to its maximum (two 16 MB semi-spaces, resident once used) when enough of them
+ * survive collections. There is no run-time setting for the maximum, but the growth factor is read at each
+ * growth: it is set to 1 once the young generation has reached the cap, and checked again as the scan goes,
+ * because each new isolate (a scan thread starting) sets it back to at least 2 (measured, Node 20).
+ * Too small a cap costs CPU on a long history (survivors promoted, more full collections): docs/benchmarks.md,
+ * memory session 7.
+ */
+let capBytes: number | undefined;
+let checkedAtMs = -Infinity;
+
+/** Caps the young generation of this process at `megabytes` (both semi-spaces) from now on. */
+export function capYoungGeneration(megabytes: number): void {
+  capBytes = megabytes * 1024 * 1024;
+  checkedAtMs = -Infinity;
+  renewYoungGenerationCap();
+}
+
+/** Sets the growth factor again (at most every 20 ms: ~10 µs a check); nothing unless capYoungGeneration was called. */
+export function renewYoungGenerationCap(): void {
+  if (capBytes === undefined) return;
+  const nowMs = performance.now();
+  if (nowMs - checkedAtMs < 20) return;
+  checkedAtMs = nowMs;
+  const v8 = require('node:v8') as typeof import('node:v8');
+  const youngBytes = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  v8.setFlagsFromString(`--semi-space-growth-factor=${youngBytes >= capBytes ? 1 : 2}`);
+}
