@@ -7,18 +7,9 @@ import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
 import { addExact, exactValue } from '../../src/core/status/exactSum';
 import { addToRollup, advanceRollup, parseRollup, rawRowsFromMs, rollupCovers, rollupJson, rollupOf, rollupSlotMs, statusWindowStartMs, type StatusRollup } from '../../src/core/status/statusRollup';
 import type { UsageEvent } from '../../src/core/usageEvent';
+// Seeded, so that a failure names the case that failed.
+import { mulberry32 as random } from '../helpers/mulberry32.mjs';
 
-/** A seeded generator (mulberry32), so that a failure names the case that failed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Zones with DST on different dates, a half-hour and a 45-minute offset, a 30-minute DST shift, and UTC.
 const zones = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham'];
