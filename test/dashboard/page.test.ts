@@ -8,11 +8,13 @@ import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
 import { buildDashboardView, DashboardIndex, runawayAlertItems, sessionDetails } from '../../src/core/dashboard';
 import { Formatter } from '../../src/core/format';
+import { phraseLanguageOf, phraseTable } from '../../src/core/phrases';
 import type { RunawayAlert } from '../../src/core/runaway';
 import { PriceTable } from '../../src/core/pricing';
 import { toViewSchema, type DashboardQuery, type DashboardView, type SessionDetails } from '../../src/core/protocol';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeEstimatedSpend } from '../../src/core/status/estimatedSpend';
+import { usePhraseFiles } from '../../src/sources/phraseFiles';
 import { fixtureEvents } from './fixtureEvents';
 import { buildDashboardBundle } from './build';
 import { startServer } from './server';
@@ -30,6 +32,8 @@ const nowMs = Date.UTC(2026, 10, 24, 15, 0);
 /** For the README screenshot: the same kind of data without the hostile test names. */
 const readmeProjects = ['-home-dev-tokenmeter', '-home-dev-website', '-home-dev-infra', '-home-dev-mobile-app', '-home-dev-api'];
 
+// The words come from l10n/ as in the host (core compiles no bundle in); the page gets them with the display.
+usePhraseFiles();
 const zhCny = new Formatter({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1, timeZone: 'UTC' });
 
 function buildFixture(projects?: string[]): { views: Record<string, DashboardView>; details: Record<string, SessionDetails | null> } {
@@ -251,7 +255,7 @@ describe('dashboard page (headless Chromium, standalone)', function () {
   });
 
   it('speaks Simplified Chinese in yuan when the view carries that display, and back', async () => {
-    const send = (display: object, view: DashboardView) => page.evaluate((message) => window.postMessage(message, '*'), { type: 'view', view, display });
+    const send = (display: { locale: string }, view: DashboardView) => page.evaluate((message) => window.postMessage(message, '*'), { type: 'view', view, display, words: phraseTable(phraseLanguageOf(display.locale)) });
     const before = await renders(page);
     await send({ locale: 'zh-cn', currency: 'CNY', cnyPerUsd: 7.1 }, fixture.views.zh);
     await page.waitForFunction((n) => Number(document.body.dataset.rendered ?? 0) > n, before);
