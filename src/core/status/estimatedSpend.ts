@@ -5,7 +5,7 @@ import { blockBurnRate, usageBlocks, type UsageTotals } from '../reports';
 import type { BudgetSettings } from '../settings';
 import { totalTokensOf, type UsageEvent } from '../usageEvent';
 import { addExact, exactValue, type ExactSum } from './exactSum';
-import { addRollupSince, rollupCovers, statusWindowStartMs, type StatusRollup } from './statusRollup';
+import { addRollupSince, rollupCovers, statusWindowStartMs, type PeriodSums, type StatusRollup } from './statusRollup';
 
 export { statusWindowMs, statusWindowStartMs } from './statusRollup';
 
@@ -72,21 +72,9 @@ function levelOf(fraction: number, budget: BudgetSettings): BudgetLevel {
 
 const levelRank: Record<BudgetLevel, number> = { ok: 0, warning: 1, error: 2, exceeded: 3 };
 
-/** A period's sums, the cost exact (see exactSum.ts) so that rollups and rows give the same number. */
-interface Sums {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  unpricedTokens: number;
-  costUsd: ExactSum;
-}
+const emptySums = (): PeriodSums => ({ requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, unpricedTokens: 0, costUsd: [] });
 
-const emptySums = (): Sums => ({ requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, unpricedTokens: 0, costUsd: [] });
-
-function addToSums(sums: Sums, event: UsageEvent, costUsd: number | null): void {
+function addToSums(sums: PeriodSums, event: UsageEvent, costUsd: number | null): void {
   const tokens = totalTokensOf(event);
   sums.requests++;
   sums.inputTokens += event.inputTokens;
@@ -98,7 +86,7 @@ function addToSums(sums: Sums, event: UsageEvent, costUsd: number | null): void 
   else addExact(sums.costUsd, costUsd);
 }
 
-function totalsOf(sums: Sums): UsageTotals {
+function totalsOf(sums: PeriodSums): UsageTotals {
   const { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalTokens, unpricedTokens } = sums;
   return { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalTokens, totalCost: exactValue(sums.costUsd), unpricedTokens };
 }

@@ -127,8 +127,20 @@ export function rollupCovers(rollup: StatusRollup, calendar: Calendar, budget: P
   return true;
 }
 
+/** A period's sums, the cost exact (see exactSum.ts) so that rollups and rows give the same number. */
+export interface PeriodSums {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  unpricedTokens: number;
+  costUsd: ExactSum;
+}
+
 /** Sums of the slots from `startMs` on (a slot boundary) into `into`, and the models of unpriced requests. */
-export function addRollupSince(rollup: StatusRollup, startMs: number, into: { requests: number; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number; unpricedTokens: number; costUsd: ExactSum }, unpricedModels?: Set<string>): void {
+export function addRollupSince(rollup: StatusRollup, startMs: number, into: PeriodSums, unpricedModels?: Set<string>): void {
   for (const slot of rollup.slots.values()) {
     if (slot.startMs < startMs) continue;
     into.requests += slot.requests;
