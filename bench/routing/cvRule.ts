@@ -1,5 +1,23 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 8 RULE (2026-12-04, written 18:58 UTC, before any session-8 grid or experiment was scored). It keeps
+// session 7's rule (below: folds, admissibility with safety.ts as a hard constraint, the objectives, the tie-break,
+// conservative/aggressive) and adds only what the timetable forces:
+//   a. Variants compared (all on the folds of the tuning set as it stands when the grid runs: nine authors, 9,171
+//      rows, because the two new authors H and I arrive at about 19:30-19:45 UTC and the model is frozen at
+//      20:10): tier 32,768 buckets (shipped), 8,192 buckets, and 32,768 with a second stage `prior` (tier bias per
+//      kind read: the kind-conditioned prior) or `stackk` (tier logits, rule signals and the out-of-fold kind
+//      probabilities), each stage fitted nested on out-of-fold outputs (lab7.ts); kind heads L2 3e-6 (shipped)
+//      and 1e-6, each with kind-rule weight 0, 0.5, 1. Rules 1-4 of session 7 pick among them.
+//   b. New data: when H and I are imported, the picked recipe (variant, L2, stage, kind head, kind-rule weight)
+//      is retrained on all tuning rows. The decision knobs are chosen again by session 7's rules 1-2 and 4 on
+//      the eleven-author tier folds of that recipe if they are trained by 19:58 UTC; otherwise the nine-author
+//      knobs stay. A second stage, if picked, is refitted on the out-of-fold outputs that exist by then (eleven
+//      authors if done, else nine). The all-rows model must pass safety.ts with the knobs; if it does not, the
+//      nine-author model of the same recipe ships (the new rows stay tuning data for the next session).
+//   c. If no variant beats the shipped one under session 7's tie-break, the shipped recipe is retrained with the
+//      new rows under b. No evaluation set is opened or scored before the model is frozen and landed.
+//
 // SESSION 7 RULE (2026-12-04, written 16:08 UTC, before any session-7 grid or experiment was run; it replaces
 // session 6's rule, kept below, which left the router's safety tests out and so picked two settings that broke
 // them):
