@@ -40,15 +40,21 @@ function looksLikeFreshWindow(l: CodexRateLimit): boolean {
 export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
   // Plain arrays, not a Map keyed by codexLimitKey: this runs for every token_count line of every rollout.
   const merged: CodexRateLimit[] = [];
-  for (const l of known) put(merged, merged.findIndex((m) => sameLimit(m, l)), l);
+  for (const l of known) put(merged, indexOfLimit(merged, l), l);
   for (const next of isOldestFirst(incoming) ? incoming : [...incoming].sort((a, b) => a.observedAtMs - b.observedAtMs)) {
-    const at = merged.findIndex((m) => sameLimit(m, next));
+    const at = indexOfLimit(merged, next);
     const current = at === -1 ? undefined : merged[at];
     if (current && next.observedAtMs < current.observedAtMs) continue;
     if (current && looksLikeFreshWindow(next) && current.usedPercent > 0 && (current.resetsAtMs === undefined || current.resetsAtMs > next.observedAtMs)) continue;
     put(merged, at, next);
   }
   return merged;
+}
+
+/** Where `limit`'s limit id and window is in `limits`, or -1 (a loop, not `findIndex`: no closure per call). */
+function indexOfLimit(limits: readonly CodexRateLimit[], limit: CodexRateLimit): number {
+  for (let i = 0; i < limits.length; i++) if (sameLimit(limits[i], limit)) return i;
+  return -1;
 }
 
 /** Same limit id and window (what codexLimitKey says, without building the key). */

@@ -91,4 +91,22 @@ describe('Codex lines read as the one before', () => {
     readBothWays(lines);
     assert.equal(codexReadCounts.tokenCountRepeats - before, 1, 'the second line alone');
   });
+
+  it('compares with the line just before, long or short, in the one buffer kept between lines', () => {
+    // Rests longer than the kept buffer's first size (4 KB) make it grow; a short line after a long one must not
+    // match what is left of the long one's bytes.
+    const count = (time: string, total: number, note: string) => Buffer.from(`{"timestamp":"${time}","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":${total},"output_tokens":1,"total_tokens":${total + 1}}},"rate_limits":{"note":"${note}","primary":{"used_percent":5,"window_minutes":300,"resets_at":1771864834}}}}`);
+    const context = (time: string, turn: string, note: string) => Buffer.from(`{"timestamp":"${time}","type":"turn_context","payload":{"turn_id":"${turn}","cwd":"/w","model":"gpt-5.5","note":"${note}"}}`);
+    const long = 'x'.repeat(9000);
+    const lines = [
+      count('2026-11-01T10:00:00.000Z', 10, 'a'), count('2026-11-01T10:00:01.000Z', 20, long), count('2026-11-01T10:00:02.000Z', 20, long),
+      count('2026-11-01T10:00:03.000Z', 10, 'a'), count('2026-11-01T10:00:04.000Z', 10, 'a'), count('2026-11-01T10:00:05.000Z', 30, long.slice(0, 5000)),
+      context('2026-11-01T10:00:00.000Z', 't1', long), context('2026-11-01T10:00:01.000Z', 't2', long), context('2026-11-01T10:00:02.000Z', 't3', 'b'),
+      context('2026-11-01T10:00:03.000Z', 't4', long.slice(0, 10)), context('2026-11-01T10:00:04.000Z', 't5', long.slice(0, 10)),
+    ];
+    const before = { ...codexReadCounts };
+    readBothWays(lines);
+    assert.equal(codexReadCounts.tokenCountRepeats - before.tokenCountRepeats, 2, 'the 3rd and 5th token counts');
+    assert.equal(codexReadCounts.turnContextRepeats - before.turnContextRepeats, 2, 'the 2nd and 5th turn contexts');
+  });
 });

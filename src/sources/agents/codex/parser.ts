@@ -79,7 +79,8 @@ function creditsFrom(raw: unknown, observedAtMs: number): CodexCredits | undefin
   const r = raw as Record<string, unknown>;
   if (typeof r.has_credits !== 'boolean' || typeof r.unlimited !== 'boolean') return undefined;
   const balance = typeof r.balance === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(r.balance) ? Number(r.balance) : undefined;
-  return { hasCredits: r.has_credits, unlimited: r.unlimited, ...(balance !== undefined && !r.unlimited ? { balance } : {}), observedAtMs };
+  if (balance === undefined || r.unlimited) return { hasCredits: r.has_credits, unlimited: r.unlimited, observedAtMs };
+  return { hasCredits: r.has_credits, unlimited: r.unlimited, balance, observedAtMs };
 }
 
 
@@ -115,9 +116,9 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
   // Each limit id (the account's, a per-model one) is its own limit; a newer snapshot of one does not erase another.
   const limits = payload.rate_limits as Record<string, unknown> | undefined;
   if (typeof limits === 'object' && limits !== null) {
-    const readings = [rateLimitFrom('primary', limits.primary, timestampMs, limits), rateLimitFrom('secondary', limits.secondary, timestampMs, limits)];
-    const fresh = readings.filter((r): r is CodexRateLimit => r !== undefined);
-    if (fresh.length > 0) state.rateLimits = mergeCodexLimits(state.rateLimits, fresh);
+    const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
+    const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
+    if (primary || secondary) state.rateLimits = mergeCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
     const credits = creditsFrom(limits.credits, timestampMs);
     if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
   }
@@ -125,9 +126,7 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
   if (info === null || info === undefined) return 'not-usage';
   if (typeof info !== 'object') return 'malformed';
   const totals = totalsFrom(info.total_token_usage);
-  const last = totalsFrom(info.last_token_usage);
-  if (!totals && !last) return 'malformed';
-
+  // `last_token_usage` is read only when used: without cumulative totals, or when they went down.
   let delta: CodexTotals | undefined;
   const previous = state.lastTotals;
   if (totals) {
@@ -138,10 +137,10 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
     if (!previous) delta = totals;
     else if (!wentDown) {
       delta = { input: totals.input - previous.input, cached: totals.cached - previous.cached, output: totals.output - previous.output, total: totals.total - previous.total };
-    } else delta = last;
+    } else delta = totalsFrom(info.last_token_usage);
     state.lastTotals = totals;
   } else {
-    delta = last;
+    delta = totalsFrom(info.last_token_usage);
   }
   if (!delta) return 'malformed';
   const cached = Math.min(delta.cached, delta.input);
@@ -203,7 +202,7 @@ const turnIdKey = Buffer.from(',"payload":{"turn_id":"');
  * line whose first bytes are as lineKind reads them, whose turn id is a plain string, and whose bytes from
  * there are the same is valid JSON with the same payload, so it is read as that line was.
  */
-let lastTurnContext: { rest: Buffer; picked: Record<string, unknown> } | undefined;
+let lastTurnContext: { rest: RestBytes; picked: Record<string, unknown> } | undefined;
 /** Lines read as the turn context before them (for tests and benchmarks). */
 export const codexReadCounts = { turnContextRepeats: 0, tokenCountRepeats: 0 };
 
@@ -240,8 +239,38 @@ let timestampEnd = 0;
  * is valid JSON with the same fields but the timestamp, so it is read as that line was, with its own time. Only
  * when the rest names no `"timestamp"` (a second one would be the one JSON.parse keeps).
  */
-let lastTokenCount: { rest: Buffer; picked: Record<string, unknown> } | undefined;
+let lastTokenCount: { rest: RestBytes; picked: Record<string, unknown> } | undefined;
 const timestampText = Buffer.from('"timestamp"');
+
+/**
+ * The bytes of a line's rest kept for the next line to compare with, in one buffer reused line after line (a
+ * fresh Buffer per token count was ~65,000 small allocations on the real rollouts, and their collections).
+ */
+class RestBytes {
+  private bytes = Buffer.allocUnsafe(4096);
+  length = 0;
+
+  /** Copies `buf[from, to)` in place of what was kept. */
+  keep(buf: Buffer, from: number, to: number): this {
+    const length = to - from;
+    if (length > this.bytes.length) this.bytes = Buffer.allocUnsafe(Math.max(length, 2 * this.bytes.length));
+    buf.copy(this.bytes, 0, from, to);
+    this.length = length;
+    return this;
+  }
+
+  /** Whether `buf[from, to)` holds the same bytes as were kept. */
+  equals(buf: Buffer, from: number, to: number): boolean {
+    return to - from === this.length && buf.compare(this.bytes, 0, this.length, from, to) === 0;
+  }
+
+  /** Whether the kept bytes contain `text`. */
+  includes(text: Buffer): boolean {
+    return this.bytes.subarray(0, this.length).indexOf(text) !== -1;
+  }
+}
+const turnContextRestBytes = new RestBytes();
+const tokenCountRestBytes = new RestBytes();
 
 const enum LineKind {
   NotWanted,
@@ -279,12 +308,12 @@ export function parseCodexLines(buf: Buffer, start: number, end: number, state: 
     const kind = lineKind(buf, from, stop);
     if (kind === LineKind.NotWanted) return 'not-usage';
     const rest = kind === LineKind.TurnContext ? turnContextRest(buf, stop) : -1;
-    if (rest !== -1 && lastTurnContext && buf.compare(lastTurnContext.rest, 0, lastTurnContext.rest.length, rest, stop) === 0) {
+    if (rest !== -1 && lastTurnContext && lastTurnContext.rest.equals(buf, rest, stop)) {
       codexReadCounts.turnContextRepeats++;
       return usageFromCodexRecord(lastTurnContext.picked, state);
     }
     const countRest = kind === LineKind.TokenCount ? timestampEnd : -1;
-    if (countRest !== -1 && lastTokenCount && stop - countRest === lastTokenCount.rest.length && buf.compare(lastTokenCount.rest, 0, lastTokenCount.rest.length, countRest, stop) === 0) {
+    if (countRest !== -1 && lastTokenCount && lastTokenCount.rest.equals(buf, countRest, stop)) {
       codexReadCounts.tokenCountRepeats++;
       const picked = { ...lastTokenCount.picked, timestamp: buf.toString('utf8', from + lineStart.length, countRest) };
       return usageFromCodexRecord(picked, state);
@@ -293,10 +322,10 @@ export function parseCodexLines(buf: Buffer, start: number, end: number, state: 
     const fields = kind === LineKind.TokenCount ? tokenCountFields : kind === LineKind.TurnContext ? turnContextFields : otherFields;
     const picked = fields.pick(buf, from, stop);
     if (picked === NOT_WANTED) return 'not-usage';
-    if (rest !== -1 && picked !== undefined) lastTurnContext = { rest: Buffer.from(buf.subarray(rest, stop)), picked };
+    if (rest !== -1 && picked !== undefined) lastTurnContext = { rest: turnContextRestBytes.keep(buf, rest, stop), picked };
     if (countRest !== -1 && picked !== undefined) {
-      const countBytes = Buffer.from(buf.subarray(countRest, stop));
-      lastTokenCount = countBytes.indexOf(timestampText) === -1 ? { rest: countBytes, picked } : undefined;
+      const countBytes = tokenCountRestBytes.keep(buf, countRest, stop);
+      lastTokenCount = countBytes.includes(timestampText) ? undefined : { rest: countBytes, picked };
     }
     return usageFromCodexRecord(picked ?? parseJson(buf, from, stop), state);
   });
