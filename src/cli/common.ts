@@ -16,6 +16,7 @@ import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
 import { capYoungGeneration } from '../sources/youngGeneration';
 import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
+import { rowSpillIn } from '../sources/rowSpillFile';
 import { fullPassMaxAgeMs } from '../sources/warmWalk';
 import { sanitizeForTerminal } from '../core/terminalText';
 import { priceDataCacheFile, readCachedPriceDataSync, refreshPriceData } from '../sources/priceDataRefresh';
@@ -219,6 +220,8 @@ export async function scanForCli(
   // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.
   const sinceMs = useIndex && typeof options.sinceMs === 'function' ? options.sinceMs(indexPath) : typeof options.sinceMs === 'number' ? options.sinceMs : undefined;
   const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs }));
+  // A long scan keeps each request's time and key hash in memory, its counts and names in a file beside the index.
+  scanner.ledger.spillRows(rowSpillIn(path.dirname(indexPath)));
   options.loaded?.(scanner);
   const walkedBefore = scanner.folderTimes?.atMs;
   const changed = await scanner.refresh({ full: true, warm: options.warm });

@@ -2,9 +2,11 @@ import { creditsBeforeRow, isFullerThanRow } from './dedupRules';
 import { KeyHashTable } from './keyHashTable';
 import { changesSince, checkChanges, type DeltaBase, joinParts, partsOf } from './saving';
 import { checkCount, decodeRow, fieldsPerRow, grown, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
+import type { RowSpill } from './packedRows';
 import { RowStore } from './rowStore';
 import type { ParsedUsage, UsageEvent } from '../usageEvent';
 
+export type { RowSpill } from './packedRows';
 export { fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
 
 /**
@@ -62,7 +64,11 @@ export class Ledger {
    */
   *eachEvent(): Generator<UsageEvent> {
     this.rows.readOlderNow();
-    for (let i = 0; i < this.rows.count; i++) yield this.rows.decode(i);
+    for (let i = 0; i < this.rows.count; i++) {
+      // At each row: the caller may have read other rows in between (spilled rows are read a chunk at a time).
+      this.rows.walkFrom(i);
+      yield this.rows.decode(i);
+    }
   }
 
   /**
@@ -79,6 +85,14 @@ export class Ledger {
    */
   rowsFrom(from: number): UsageEvent[] {
     return this.rows.rowsFrom(from);
+  }
+
+  /**
+   * From now on, rows added leave memory for `spill` once a chunk of them is full (16,384 rows): a cold scan of
+   * years of history then holds each request's time and key hash, not its counts and names (see PackedRows).
+   */
+  spillRows(spill: RowSpill): void {
+    this.rows.spillTo(spill);
   }
 
   /** Adds one usage record read from a file last modified at `fileMtimeMs`. */

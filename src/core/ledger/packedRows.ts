@@ -5,32 +5,80 @@ const chunkShift = 14;
 /** Rows per chunk (16,384: 768 KiB packed). */
 export const chunkRows = 1 << chunkShift;
 /** Uint32 fields of a packed row: source, 4 names, 5 token counts. */
-const packedFields = 10;
+export const packedFields = 10;
+const chunkFields = chunkRows * packedFields;
 /** In a packed row's source field: the row is in `wideRows`. */
 const wideMark = 0xffffffff;
+
+/**
+ * Where full chunks of packed fields go so that a long scan does not hold them (a file: sources/rowSpillFile.ts).
+ * Positions count uint32 from the start.
+ */
+export interface RowSpill {
+  /** Keeps a full chunk at `at`; false when it could not (the chunk then stays in memory). */
+  keep(at: number, fields: Uint32Array): boolean;
+  /** Writes over what `keep` kept (one row changed by a merge); throws when it cannot. */
+  write(at: number, fields: Uint32Array): void;
+  /** Reads `out.length` uint32 from `at`, kept or written before; throws when it cannot. */
+  read(at: number, out: Uint32Array): void;
+}
 
 /**
  * Ledger rows (`fieldsPerRow` numbers, see rowLayout.ts) held in 48 bytes each: the time as a Float64, then source,
  * names and token counts as ten uint32, `chunkRows` rows per chunk, so that growing never copies what is
  * held. A row that does not fit (a logged cost, web searches, a count that is not a uint32) keeps its
  * numbers in `wideRows`. Rows are numbered from 0 here; the row store adds its restored rows in front.
+ *
+ * With a spill (`spillTo`), each chunk but the last, once full, leaves memory for the spill: 8 bytes a row stay (the
+ * time, which the status window, the save's order and `timeOf` read for every row). A merge into a spilled row
+ * reads and writes that row alone; a walk in row order (a report) reads each chunk once.
  */
 export class PackedRows {
-  private readonly chunks: Array<{ times: Float64Array; fields: Uint32Array }> = [];
+  /** `fields` undefined: the chunk is in the spill. */
+  private readonly chunks: Array<{ times: Float64Array; fields: Uint32Array | undefined }> = [];
   private readonly wideRows = new Map<number, Float64Array>();
+  private spill: RowSpill | undefined;
+  /** One spilled chunk read whole (a walk in row order), and which. */
+  private readonly cache = { chunk: -1, fields: new Uint32Array(0) };
+  private readonly rowFields = new Uint32Array(packedFields);
+  private lastRead = -2;
+  private wholeChunks = false;
+
+  /** Chunks held in memory (not spilled); for tests. */
+  get heldChunks(): number {
+    return this.chunks.filter((chunk) => chunk.fields !== undefined).length;
+  }
+
+  /** From now on, each full chunk goes to `spill` (those full already too). */
+  spillTo(spill: RowSpill): void {
+    this.spill = spill;
+    for (let c = 0; c < this.chunks.length - 1; c++) this.spillChunk(c);
+  }
+
+  /** A walk in row order starts at row `k` (see fieldsOf). */
+  walkFrom(k: number): void {
+    this.lastRead = k - 1;
+  }
+
+  /**
+   * While on, a spilled row is read with its whole chunk: for reading many rows of each chunk in ascending order
+   * (the save takes a piece of rows in time order this way: see saving.ts).
+   */
+  readWholeChunks(on: boolean): void {
+    this.wholeChunks = on;
+  }
 
   /** Row `k`'s time, without unpacking it. */
   timeOf(k: number): number {
-    const { times, fields } = this.chunks[k >>> chunkShift];
-    const j = k & (chunkRows - 1);
-    return fields[j * packedFields] === wideMark ? this.wideRows.get(k)![1] : times[j];
+    return this.chunks[k >>> chunkShift].times[k & (chunkRows - 1)];
   }
 
   /** Row `k` into `out` (`fieldsPerRow` numbers). */
   unpack(k: number, out: Float64Array): void {
-    const { times, fields } = this.chunks[k >>> chunkShift];
+    const { times } = this.chunks[k >>> chunkShift];
     const j = k & (chunkRows - 1);
-    const at = j * packedFields;
+    const fields = this.fieldsOf(k);
+    const at = fields === this.rowFields ? 0 : j * packedFields;
     if (fields[at] === wideMark) {
       out.set(this.wideRows.get(k)!);
       return;
@@ -45,21 +93,57 @@ export class PackedRows {
   /** Stores `row` (`fieldsPerRow` numbers at `from`) as row `k`: a row already held, or the next one. Packed when it fits. */
   pack(k: number, row: Float64Array, from: number): void {
     if ((k & (chunkRows - 1)) === 0 && k >>> chunkShift === this.chunks.length) {
-      this.chunks.push({ times: new Float64Array(chunkRows), fields: new Uint32Array(chunkRows * packedFields) });
+      if (this.spill && this.chunks.length > 0) this.spillChunk(this.chunks.length - 1);
+      this.chunks.push({ times: new Float64Array(chunkRows), fields: new Uint32Array(chunkFields) });
     }
-    const { times, fields } = this.chunks[k >>> chunkShift];
+    const c = k >>> chunkShift;
+    const chunk = this.chunks[c];
     const j = k & (chunkRows - 1);
-    const at = j * packedFields;
+    // A spilled row is changed in `rowFields`, then written back (and into the chunk read whole, if it is that one).
+    const fields = chunk.fields ?? this.rowFields;
+    const at = chunk.fields ? j * packedFields : 0;
+    chunk.times[j] = row[from + 1];
     let fits = row[from] >= 0 && row[from] < sourceNames.length && row[from + 11] === -1 && row[from + 12] === 0;
     for (let f = 6; f <= 10 && fits; f++) fits = row[from + f] === row[from + f] >>> 0;
     if (!fits) {
       fields[at] = wideMark;
       this.wideRows.set(k, row.slice(from, from + fieldsPerRow));
-      return;
+    } else {
+      if (this.wideRows.size > 0) this.wideRows.delete(k);
+      fields[at] = row[from];
+      for (let f = 1; f < packedFields; f++) fields[at + f] = row[from + f + 1];
     }
-    if (fields[at] === wideMark) this.wideRows.delete(k);
-    times[j] = row[from + 1];
-    fields[at] = row[from];
-    for (let f = 1; f < packedFields; f++) fields[at + f] = row[from + f + 1];
+    if (chunk.fields) return;
+    this.spill!.write(c * chunkFields + j * packedFields, fields);
+    if (this.cache.chunk === c) this.cache.fields.set(fields, j * packedFields);
+  }
+
+  /** The fields of row `k`: its chunk's (in memory, or read whole for a walk in row order), or `rowFields` (the row alone). */
+  private fieldsOf(k: number): Uint32Array {
+    const c = k >>> chunkShift;
+    const chunk = this.chunks[c];
+    const sequential = k === this.lastRead + 1;
+    this.lastRead = k;
+    if (chunk.fields) return chunk.fields;
+    if (this.cache.chunk === c) return this.cache.fields;
+    const j = k & (chunkRows - 1);
+    // Whole when a walk enters the chunk at its first row (at most once a chunk for a walk in any order), or asked.
+    if ((j === 0 && sequential) || this.wholeChunks) {
+      if (this.cache.fields.length === 0) this.cache.fields = new Uint32Array(chunkFields);
+      this.cache.chunk = -1;
+      this.spill!.read(c * chunkFields, this.cache.fields);
+      this.cache.chunk = c;
+      return this.cache.fields;
+    }
+    this.spill!.read(c * chunkFields + j * packedFields, this.rowFields);
+    return this.rowFields;
+  }
+
+  private spillChunk(c: number): void {
+    const chunk = this.chunks[c];
+    if (!chunk.fields || !this.spill) return;
+    // The spill is a saving, not a need: when it cannot keep a chunk (disk full), rows stay in memory as without one.
+    if (this.spill.keep(c * chunkFields, chunk.fields)) chunk.fields = undefined;
+    else this.spill = undefined;
   }
 }

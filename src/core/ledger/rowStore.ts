@@ -1,5 +1,5 @@
 import { checkNames, checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
-import { PackedRows } from './packedRows';
+import { PackedRows, type RowSpill } from './packedRows';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
 /**
@@ -88,9 +88,25 @@ export class RowStore {
   /** Rows `from` on, reading the older rows only if `from` is one of them. */
   rowsFrom(from: number): UsageEvent[] {
     if (from < this.firstRow) this.readOlderNow();
+    this.walkFrom(from);
     const out: UsageEvent[] = [];
     for (let i = Math.max(0, from); i < this.count; i++) out.push(this.decode(i));
     return out;
+  }
+
+  /** Rows added from now on leave memory for `spill` once their chunk is full (see PackedRows). */
+  spillTo(spill: RowSpill): void {
+    this.packed.spillTo(spill);
+  }
+
+  /** Rows are about to be read in row order from `i` on: spilled ones are then read a chunk at a time. */
+  walkFrom(i: number): void {
+    this.packed.walkFrom(Math.max(0, i - this.restoredCount));
+  }
+
+  /** While on, spilled rows are read a chunk at a time (see PackedRows.readWholeChunks). */
+  readWholeChunks(on: boolean): void {
+    this.packed.readWholeChunks(on);
   }
 
   /** Points `buffer` at row `i` and returns the row's offset in it. */

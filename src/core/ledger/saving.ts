@@ -35,11 +35,16 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
   const { names } = store;
   const rename = new Int32Array(names.length).fill(-1);
   const strings: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = store.locate(order ? order[i] : i);
-    for (let f = 2; f <= 5; f++) {
-      const name = store.buffer[at + f];
-      if (rename[name] === -1) rename[name] = strings.push(names[name]) - 1;
+  if (order) {
+    namesByFirstUse(store, order, rename, strings);
+  } else {
+    store.walkFrom(0);
+    for (let i = 0; i < count; i++) {
+      const at = store.locate(i);
+      for (let f = 2; f <= 5; f++) {
+        const name = store.buffer[at + f];
+        if (rename[name] === -1) rename[name] = strings.push(names[name]) - 1;
+      }
     }
   }
   return {
@@ -50,6 +55,33 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
     rows: () => rowPieces(store, count, order, rename),
     keyHashes: () => keys.pieces(count, chunkRows, order),
   };
+}
+
+/**
+ * The names in order of first use by the rows in `order` (as partsOf's loop without an order), found by reading
+ * the rows in row order: rows a scan spilled are then read a chunk at a time, not one by one (see PackedRows).
+ */
+function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array, strings: string[]): void {
+  const count = store.count;
+  const rank = new Uint32Array(count);
+  for (let k = 0; k < count; k++) rank[order[k]] = k;
+  // A name's first use: the earliest (rank, field) among the rows naming it.
+  const firstUse = new Float64Array(rename.length).fill(Infinity);
+  store.walkFrom(0);
+  for (let i = 0; i < count; i++) {
+    const at = store.locate(i);
+    for (let f = 2; f <= 5; f++) {
+      const name = store.buffer[at + f];
+      const use = rank[i] * 4 + f - 2;
+      if (use < firstUse[name]) firstUse[name] = use;
+    }
+  }
+  const nameCount = rename.length;
+  const used: number[] = [];
+  for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) used.push(name);
+  // Each name's first use is a different (rank, field): no ties.
+  used.sort((a, b) => firstUse[a] - firstUse[b]);
+  for (const name of used) rename[name] = strings.push(store.names[name]) - 1;
 }
 
 /** `partsOf` in one piece. */
@@ -67,28 +99,45 @@ function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefin
   // One buffer for every piece (a piece is used before the next is asked for, see LedgerParts): a new 1.7 MB
   // array per piece left ~50 MB of dead pieces waiting for a full collection when saving a 15 GB history.
   const buffer = new Float64Array(Math.min(chunkRows, count) * fieldsPerRow);
-  for (let from = 0; from < count; from += chunkRows) {
-    const n = Math.min(chunkRows, count - from);
-    const piece = buffer.subarray(0, n * fieldsPerRow);
-    for (let k = 0; k < n; k++) {
-      const at = store.locate(order ? order[from + k] : from + k);
-      const to = k * fieldsPerRow;
-      piece.set(store.buffer.subarray(at, at + fieldsPerRow), to);
-      for (let f = 2; f <= 5; f++) piece[to + f] = rename[piece[to + f]];
+  // With an order, a piece's rows are read in ascending row number (row * n + place, sorted natively), so that rows a
+  // scan spilled are read a chunk at a time, each chunk once a piece, not one read per row (see PackedRows).
+  const byRow = order ? new Float64Array(Math.min(chunkRows, count)) : undefined;
+  store.walkFrom(0);
+  if (byRow) store.readWholeChunks(true);
+  try {
+    for (let from = 0; from < count; from += chunkRows) {
+      const n = Math.min(chunkRows, count - from);
+      const piece = buffer.subarray(0, n * fieldsPerRow);
+      if (order && byRow) {
+        const places = byRow.subarray(0, n);
+        for (let k = 0; k < n; k++) places[k] = order[from + k] * n + k;
+        places.sort();
+        for (const key of places) copyRow(store, Math.floor(key / n), piece, (key % n) * fieldsPerRow, rename);
+      } else {
+        for (let k = 0; k < n; k++) copyRow(store, from + k, piece, k * fieldsPerRow, rename);
+      }
+      yield piece;
     }
-    yield piece;
+  } finally {
+    store.readWholeChunks(false);
   }
+}
+
+/** Row `row` into `piece` at `to`, its names renamed. */
+function copyRow(store: RowStore, row: number, piece: Float64Array, to: number, rename: Int32Array): void {
+  const at = store.locate(row);
+  piece.set(store.buffer.subarray(at, at + fieldsPerRow), to);
+  for (let f = 2; f <= 5; f++) piece[to + f] = rename[piece[to + f]];
 }
 
 /** Row numbers by time, then position (a fixed order whatever the reading order was). Exported for tests. */
 export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'>): Uint32Array {
   const count = store.count;
-  const times = new Float64Array(count);
   let minMs = Infinity;
   let maxMs = -Infinity;
   let whole = true;
   for (let i = 0; i < count; i++) {
-    const timeMs = (times[i] = store.timeOf(i));
+    const timeMs = store.timeOf(i);
     if (timeMs < minMs) minMs = timeMs;
     if (timeMs > maxMs) maxMs = timeMs;
     if (!Number.isInteger(timeMs)) whole = false;
@@ -98,12 +147,16 @@ export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'>): Uint32Arra
   // pair: a cold CLI runs a comparator interpreted). Same order as the comparator below.
   if (whole && (maxMs - minMs + 1) * count <= Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(count);
-    for (let i = 0; i < count; i++) keys[i] = (times[i] - minMs) * count + i;
+    for (let i = 0; i < count; i++) keys[i] = (store.timeOf(i) - minMs) * count + i;
     keys.sort();
-    const order = new Uint32Array(count);
+    // The order in the keys' own buffer (uint32 k is written over bytes of keys k/2 and before, already read):
+    // at the save of a long history, one array of 8 bytes a row instead of three (times, keys, order).
+    const order = new Uint32Array(keys.buffer, 0, count);
     for (let k = 0; k < count; k++) order[k] = keys[k] % count;
     return order;
   }
+  const times = new Float64Array(count);
+  for (let i = 0; i < count; i++) times[i] = store.timeOf(i);
   const order = new Uint32Array(count);
   for (let i = 0; i < order.length; i++) order[i] = i;
   return order.sort((a, b) => times[a] - times[b] || a - b);
