@@ -104,7 +104,9 @@ const fmt = (c: { all: SetScore; per: ReadonlyMap<string, SetScore> }): string =
   `mean-indep share ${pct(tierObjective(c as Candidate))} · pooled FD ${pct(c.all.falseDowngradeRate)} (${c.all.falseDowngrades}) share ${pct(c.all.shareOfOracle)} acc ${pct(c.all.accuracy)} · ${[...c.per].map(([a, s]) => `${a} ${pct(s.falseDowngradeRate)}/${pct(s.shareOfOracle)}`).join(' ')}`;
 
 function main(): void {
-  const rows = loadTuningRows();
+  // `--without=dataH,dataI`: leave authors out entirely (session 8 compares variants on the nine authors of session 7).
+  const without = (arg('without') ?? '').split(',').filter(Boolean);
+  const rows = loadTuningRows().filter((r) => !without.includes(r.author ?? 'own'));
   const authors = [...new Set(rows.map((r) => r.author ?? 'own'))].sort();
   const shardArg = arg('shard')?.split('/').map(Number) as [number, number] | undefined;
   const tierSpecs = parseSpecs(arg('tier'), 'tier');
