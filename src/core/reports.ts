@@ -249,10 +249,15 @@ export interface UsageBlock {
  * request after the previous window ended (ccusage's rule, so block ids match).
  */
 export function usageBlocks(events: readonly UsageEvent[], prices: PriceTable, nowMs: number, source: SourceName | 'all' = 'all'): UsageBlock[] {
-  const sorted = events.filter((e) => source === 'all' || e.source === source).sort((a, b) => a.timestampMs - b.timestampMs);
+  return usageBlocksByTime([...events].sort((a, b) => a.timestampMs - b.timestampMs), prices, nowMs, source);
+}
+
+/** `usageBlocks` of events already in time order (ties in any fixed order), read once: a history need not be held. */
+export function usageBlocksByTime(eventsByTime: Iterable<UsageEvent>, prices: PriceTable, nowMs: number, source: SourceName | 'all' = 'all'): UsageBlock[] {
   const blocks: UsageBlock[] = [];
   let current: (UsageBlock & { modelSet: Set<string> }) | undefined;
-  for (const event of sorted) {
+  for (const event of eventsByTime) {
+    if (source !== 'all' && event.source !== source) continue;
     if (!current || event.timestampMs >= current.endMs || event.timestampMs - current.lastMs >= blockMs) {
       const startMs = Math.floor(event.timestampMs / 3_600_000) * 3_600_000;
       current = { id: new Date(startMs).toISOString(), startMs, endMs: startMs + blockMs, lastMs: event.timestampMs, isActive: false, entries: 0, totals: emptyTotals(), models: [], modelSet: new Set() };
@@ -280,10 +285,11 @@ export function blockBurnRate(block: UsageBlock, nowMs: number): BurnRate {
   return { usdPerHour: (block.totals.totalCost / elapsedMs) * 3_600_000, tokensPerMinute: (block.totals.totalTokens / elapsedMs) * 60_000 };
 }
 
-/** The blocks report in ccusage's JSON shape. */
-export function blocksReport(events: readonly UsageEvent[], prices: PriceTable, nowMs: number, source: SourceName | 'all' = 'all') {
+/** The blocks report in ccusage's JSON shape, from events in time order (`Ledger.eachEventByTime`) or any order (an array). */
+export function blocksReport(events: readonly UsageEvent[] | { byTime: Iterable<UsageEvent> }, prices: PriceTable, nowMs: number, source: SourceName | 'all' = 'all') {
+  const blocks = 'byTime' in events ? usageBlocksByTime(events.byTime, prices, nowMs, source) : usageBlocks(events, prices, nowMs, source);
   return {
-    blocks: usageBlocks(events, prices, nowMs, source).map((block) => {
+    blocks: blocks.map((block) => {
       const rate = block.isActive ? blockBurnRate(block, nowMs) : undefined;
       const remainingMinutes = Math.max(0, (block.endMs - nowMs) / 60_000);
       return {

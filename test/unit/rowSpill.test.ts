@@ -115,6 +115,12 @@ describe('ledger rows spilled during a scan', () => {
       const splitMs = 1.7e12 + 300 * 86_400_000;
       assert.equal(json(spilled.eventsSince(splitMs)), json(plain.eventsSince(splitMs)));
       assert.equal(json(spilled.rowsFrom(count / 2)), json(plain.rowsFrom(count / 2)));
+      // In time order, as the blocks report reads them: the rows sorted stably by time, spilled or not.
+      const byTime = json([...plain.events()].sort((x, y) => x.timestampMs - y.timestampMs));
+      assert.equal(json(plain.eachEventByTime()), byTime);
+      const rowReadsBeforeWalk = spill.rowReads;
+      assert.equal(json(spilled.eachEventByTime()), byTime);
+      assert.equal(spill.rowReads, rowReadsBeforeWalk);
     });
   }
 

@@ -147,3 +147,27 @@ export class PackedRows {
     else this.spill = undefined;
   }
 }
+
+/**
+ * One number per row (0 until set), in chunks of `chunkRows` made when a row of theirs is first set to another
+ * number: adding rows never copies what is held (a growing array held its old and new copies at once, 20 bytes a
+ * row at the moment it grew), and rows never set (a restored index's) hold nothing.
+ */
+export class RowNumbers {
+  private readonly chunks: Array<Float64Array | undefined> = [];
+
+  get(row: number): number {
+    const chunk = this.chunks[row >>> chunkShift];
+    return chunk === undefined ? 0 : chunk[row & (chunkRows - 1)];
+  }
+
+  set(row: number, value: number): void {
+    let chunk = this.chunks[row >>> chunkShift];
+    if (chunk === undefined) {
+      if (value === 0) return;
+      while (this.chunks.length < row >>> chunkShift) this.chunks.push(undefined);
+      chunk = this.chunks[row >>> chunkShift] = new Float64Array(chunkRows);
+    }
+    chunk[row & (chunkRows - 1)] = value;
+  }
+}

@@ -2,6 +2,7 @@ import type { KeyHashTable } from './keyHashTable';
 import { checkNames, checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger } from './rowLayout';
 import { chunkRows } from './packedRows';
 import type { RowStore } from './rowStore';
+import type { UsageEvent } from '../usageEvent';
 
 /**
  * What a ledger saves: the whole of it (`partsOf`, written as raw bytes by sources/usageIndex.ts), or what changed
@@ -120,6 +121,30 @@ function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefin
     }
   } finally {
     store.readWholeChunks(false);
+  }
+}
+
+/**
+ * Rows in `order` as objects, a piece of `chunkRows` at a time: each piece's rows are read by row number (spilled
+ * rows a chunk at a time, see rowPieces), then handed out in order.
+ */
+export function* eventsInOrder(store: RowStore, order: Uint32Array): Generator<UsageEvent> {
+  const count = order.length;
+  const places = new Float64Array(Math.min(chunkRows, count));
+  const events: UsageEvent[] = [];
+  for (let from = 0; from < count; from += chunkRows) {
+    const n = Math.min(chunkRows, count - from);
+    const piece = places.subarray(0, n);
+    for (let k = 0; k < n; k++) piece[k] = order[from + k] * n + k;
+    piece.sort();
+    events.length = n;
+    store.readWholeChunks(true);
+    try {
+      for (const key of piece) events[key % n] = store.decode(Math.floor(key / n));
+    } finally {
+      store.readWholeChunks(false);
+    }
+    yield* events;
   }
 }
 
