@@ -127,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   const recent = all.filter((e) => e.timestampMs >= nowMs - 2 * hourMs && e.timestampMs <= nowMs + 60_000);
   const options = detectorOptionsFrom(args, settings, calendar, all.filter((e) => e.timestampMs < nowMs - 2 * hourMs), costOf);
   const detector = new RunawayDetector(options);
-  replayInto(detector, recent, new ActionTail().read(scanner.fileCursors(), nowMs - 2 * hourMs).filter((a) => a.timestampMs >= nowMs - 2 * hourMs), costOf);
+  replayInto(detector, recent, new ActionTail().read(scanner.recentFileCursors(nowMs - 2 * hourMs), nowMs - 2 * hourMs).filter((a) => a.timestampMs >= nowMs - 2 * hourMs), costOf);
   const sessions = detector.activeSessions(nowMs);
   const inForce = detector.alertsInForce(nowMs);
   if (json) {

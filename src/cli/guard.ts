@@ -101,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     runaway: settings.runaway.enabled,
     events: recent,
     // The last 8 MB of each recent transcript: enough for any loop in force, and the hook stays quick.
-    actions: settings.runaway.enabled ? new ActionTail(8 << 20).read(scanner.fileCursors(), nowMs - 2 * hourMs) : [],
+    actions: settings.runaway.enabled ? new ActionTail(8 << 20).read(scanner.recentFileCursors(nowMs - 2 * hourMs), nowMs - 2 * hourMs) : [],
     costOf,
     nowMs,
     sessionId,

@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { fieldsPerRow, type LedgerChanges } from '../core/ledger/ledger';
 import { isReadable, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import type { FileTable } from './fileTable';
+import { decodeFileTable, fileSectionBytes } from './fileTableFile';
 import type { UsageScanner } from './usageScanner';
 
 /**
  * The delta beside an index (`<index>.delta`): what changed since that index was written, so that a warm run
  * with a little new usage writes the little, not the whole history again (see saveIndex). The header line
  * (padded like the index's), then the added rows (Float64), their key hashes (two uint32 each), the numbers of
- * the index's rows merged into (Float64) and those rows now. It holds the cursors, tally and folder times in
- * force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
+ * the index's rows merged into (Float64) and those rows now, then the file table in force (fileTableFile.ts). It holds the tally and folder
+ * times in force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
  * has the index alone: older, but whole, and the next pass reads the rest again).
  */
 export interface DeltaHeader extends FileStamp, SavedState {
@@ -23,7 +25,7 @@ export interface DeltaHeader extends FileStamp, SavedState {
 export const deltaPathOf = (file: string): string => `${file}.delta`;
 
 /** The delta of the index `baseId` (see DeltaHeader), or undefined when there is none for it or it is unusable. */
-export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean): Promise<{ header: DeltaHeader; changes: LedgerChanges } | undefined> {
+export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean): Promise<{ header: DeltaHeader; changes: LedgerChanges; files: FileTable } | undefined> {
   try {
     const bytes = sync ? readFileSync(file) : await fs.readFile(file);
     const end = bytes.indexOf(0x0a);
@@ -35,12 +37,13 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
     let at = end + 1;
     // Copied out of the file's bytes, so that each array is aligned.
     const take = (length: number) => bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + (at += length));
-    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) !== bytes.length) return undefined;
+    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) + fileSectionBytes(header.files) !== bytes.length) return undefined;
     const rows = new Float64Array(take(sizes.rowCount * rowBytes));
     const keyHashes = new Uint32Array(take(sizes.rowCount * 8));
     const overrideAt = new Float64Array(take(sizes.overrideCount * 8));
     const overrideRows = new Float64Array(take(sizes.overrideCount * rowBytes));
-    return { header, changes: { baseRowCount, strings: sizes.strings, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows } };
+    const files = decodeFileTable(header.files, new Uint8Array(take(fileSectionBytes(header.files))));
+    return { header, changes: { baseRowCount, strings: sizes.strings, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows }, files };
   } catch {
     return undefined;
   }
@@ -49,15 +52,16 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
 /** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before; returns its id. */
 export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<string> {
   const deltaId = randomBytes(8).toString('hex');
+  const saved = savedStateOf(scanner);
   const header: DeltaHeader = {
     ...stampOf('tokenmeter-index-delta'),
     baseId,
     deltaId,
-    ...savedStateOf(scanner),
+    ...saved.state,
     ledger: { baseRowCount: changes.baseRowCount, strings: changes.strings, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
   };
   const delta = deltaPathOf(file);
-  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows]);
+  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows, ...saved.fileSection]);
   await removeStrayTempFiles(delta);
   return deltaId;
 }

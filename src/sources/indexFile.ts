@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { fieldsPerRow } from '../core/ledger/ledger';
 import type { LineTally } from '../core/lineParser';
-import type { FileCursor } from './logFiles';
+import { decodeFileTable, encodeFileTable, fileSectionBytes, isFileTableHeader, type FileTableHeader } from './fileTableFile';
+import type { FileTable } from './fileTable';
 import type { UsageScanner } from './usageScanner';
 import type { FolderTimes } from './warmWalk';
 
@@ -22,8 +23,8 @@ import type { FolderTimes } from './warmWalk';
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
 export const parserVersion = 8;
-/** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys. */
-const indexLayout = 3;
+/** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows (fileTableFile.ts). */
+export const indexLayout = 4;
 
 /** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
 export interface FileStamp {
@@ -33,10 +34,10 @@ export interface FileStamp {
   byteOrder: 'LE' | 'BE';
 }
 
-/** The scanner's state when the file was written. */
+/** The scanner's state when the file was written (its file table in a section after the rows, see fileTableFile.ts). */
 export interface SavedState {
   savedAtMs: number;
-  cursors: FileCursor[];
+  files: FileTableHeader;
   /** Lines seen so far, so the count of skipped lines survives a restart. */
   tally: LineTally;
   /** Folder times of the last full pass, for warm passes (see warmWalk.ts); absent in older indexes. */
@@ -47,14 +48,33 @@ export function stampOf<F extends FileStamp['format']>(format: F): FileStamp & {
   return { format, layout: indexLayout, parserVersion, byteOrder: os.endianness() };
 }
 
-/** Whether `header` is of `format`, written by this version's layout and rules on a machine of this byte order, with sane cursors. */
-export function isReadable(header: Partial<FileStamp & SavedState> | null | undefined, format: FileStamp['format']): boolean {
-  if (header?.format !== format || header.layout !== indexLayout || header.parserVersion !== parserVersion || header.byteOrder !== os.endianness()) return false;
-  return Array.isArray(header.cursors) && header.cursors.every(isSaneCursor);
+/**
+ * Why `header` cannot be read as `format` by this version (written by another layout or other rules, on a machine of
+ * another byte order, or not such a file), or undefined when it can.
+ */
+export function unreadableReason(header: Partial<FileStamp & SavedState> | null | undefined, format: FileStamp['format']): string | undefined {
+  if (header?.format !== format) return 'not a usage index';
+  if (header.layout !== indexLayout || header.parserVersion !== parserVersion) return `written by another version of Tokenmeter (layout ${String(header.layout)}, rules ${String(header.parserVersion)})`;
+  if (header.byteOrder !== os.endianness()) return 'written on a machine of another byte order';
+  return isFileTableHeader(header.files) ? undefined : 'damaged header';
 }
 
-export function savedStateOf(scanner: UsageScanner): SavedState {
-  return { savedAtMs: Date.now(), cursors: scanner.fileCursors(), tally: scanner.stats.tally, walk: scanner.folderTimes };
+export function isReadable(header: Partial<FileStamp & SavedState> | null | undefined, format: FileStamp['format']): boolean {
+  return unreadableReason(header, format) === undefined;
+}
+
+/** The scanner's state for a header, and its file table's section to write after the rows. */
+export function savedStateOf(scanner: UsageScanner): { state: SavedState; fileSection: Uint8Array[] } {
+  const { header, pieces } = encodeFileTable(scanner.fileTable());
+  return { state: { savedAtMs: Date.now(), files: header, tally: scanner.stats.tally, walk: scanner.folderTimes }, fileSection: pieces };
+}
+
+/** Reads the file table's section at `position` (throws FileTableError when it is damaged). */
+export async function readFileTable(read: Reader, header: FileTableHeader, position: number): Promise<FileTable> {
+  // Its own buffer: 8-byte aligned for the Float64 columns, and kept by the table.
+  const section = new Uint8Array(new ArrayBuffer(fileSectionBytes(header)));
+  await read(section, position);
+  return decodeFileTable(header, section);
 }
 
 /** Bytes of a Float64 row or a key hash on disk. */
@@ -117,31 +137,14 @@ export async function readFully(fd: number, into: Uint8Array, position: number):
 
 export const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
-function isSaneCursor(c: FileCursor): boolean {
-  if (typeof c !== 'object' || c === null || typeof c.path !== 'string' || typeof c.source !== 'string') return false;
-  if (!isCount(c.offset) || !isCount(c.size) || !isCount(c.mtimeMs) || c.offset > c.size) return false;
-  if (c.claude !== undefined && (typeof c.claude !== 'object' || c.claude === null || typeof c.claude.project !== 'string' || typeof c.claude.sessionId !== 'string' || typeof c.claude.agentId !== 'string')) return false;
-  if (c.codex !== undefined) {
-    const x = c.codex;
-    if (typeof x !== 'object' || x === null || typeof x.sessionId !== 'string' || typeof x.project !== 'string' || typeof x.model !== 'string' || !Array.isArray(x.rateLimits)) return false;
-    const t = x.lastTotals;
-    if (t !== undefined && (typeof t !== 'object' || t === null || !isCount(t.input) || !isCount(t.cached) || !isCount(t.output) || !isCount(t.total))) return false;
-  }
-  if (c.fingerprint !== undefined && !isCount(c.fingerprint)) return false;
-  if (c.longLineFrom !== undefined && (!isCount(c.longLineFrom) || c.longLineFrom > c.offset)) return false;
-  if (c.longLines !== undefined && (!Array.isArray(c.longLines) || c.longLines.length > 64 || !c.longLines.every(isCount))) return false;
-  if (c.wholeFile !== undefined && (typeof c.wholeFile !== 'object' || c.wholeFile === null || typeof c.wholeFile.relativePath !== 'string')) return false;
-  return true;
-}
-
 /** The bytes of an array of numbers, in place. */
-export const bytesOf = (piece: Float64Array | Uint32Array): Buffer => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+export const bytesOf = (piece: Float64Array | Uint32Array | Uint8Array): Buffer => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
 
 /**
  * Writes `header` and then `pieces` to a temp file beside `file` and renames it over `file`, unless `keep`
  * says otherwise once they are written (then the temp file goes and this returns false).
  */
-export async function writeAtomically(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array>, keep = () => true): Promise<boolean> {
+export async function writeAtomically(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>, keep = () => true): Promise<boolean> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -164,23 +167,11 @@ export async function writeAtomically(file: string, header: FileStamp & SavedSta
   }
 }
 
-/**
- * Writes the header line: JSON.stringify escapes every line break inside strings, so it is exactly one line;
- * spaces pad it so that the numbers after it start 8-byte aligned. The cursors (one per log file: 100,000 on
- * a long history, tens of MB as text) go out a thousand at a time rather than as one string and its bytes.
- */
-async function writeHeader(handle: fs.FileHandle, header: SavedState): Promise<void> {
-  const { cursors, ...rest } = header;
-  let written = 0;
-  const write = async (text: string) => {
-    const bytes = Buffer.from(text, 'utf8');
-    written += bytes.length;
-    await handle.write(bytes);
-  };
-  await write('{"cursors":[');
-  for (let at = 0; at < cursors.length; at += 1000) await write((at > 0 ? ',' : '') + JSON.stringify(cursors.slice(at, at + 1000)).slice(1, -1));
-  await write(`],${JSON.stringify(rest).slice(1)}`);
-  await write(' '.repeat((8 - ((written + 1) % 8)) % 8) + '\n');
+/** Writes the header line: JSON.stringify escapes every line break inside strings, so it is exactly one line; spaces pad it so that the numbers after it start 8-byte aligned. */
+async function writeHeader(handle: fs.FileHandle, header: object): Promise<void> {
+  const text = JSON.stringify(header);
+  const bytes = Buffer.from(text + ' '.repeat((8 - ((Buffer.byteLength(text) + 1) % 8)) % 8) + '\n', 'utf8');
+  await handle.write(bytes);
 }
 
 function isAlive(pid: number): boolean {

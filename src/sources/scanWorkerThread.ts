@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
-import { scanFiles } from './usageScanner';
+import { scanFiles } from './scanParts';
 
 // Buffers of earlier portions, handed back by the main thread once folded: each portion reuses one instead
 // of allocating ~0.5-2 MB that another thread frees later, which fragments the C heap (peak RSS, not heap).

@@ -7,7 +7,9 @@ import type { LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
 import { deltaPathOf, readDelta, saveDelta } from './indexDelta';
-import { bytesOf, firstRowSince, fstatAsync, isCount, isReadable, openAsync, readFully, readFullySync, readHeader, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import { fileSectionBytes } from './fileTableFile';
+import type { FileTable } from './fileTable';
 import { saneFolderTimes } from './warmWalk';
 
 /**
@@ -55,6 +57,11 @@ export interface LoadOptions {
    * Ledger.restore): a warm `status` needs the last month, not every request of every year.
    */
   sinceMs?: number;
+  /**
+   * Told why an index that exists was not used (another version's layout, damage), so the caller can say that
+   * the logs are read again and why. Not called when there is no index.
+   */
+  onUnusable?: (reason: string) => void;
 }
 
 /** The open index file behind a restored ledger whose older rows are not read yet. */
@@ -71,6 +78,11 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
   let keepOpen = false;
   let isClosed = false;
   const sync = options.io === 'sync';
+  // The older part is read by whichever asks first: the ledger (blocking, when it needs them at once) or
+  // loadOlderRows (the editor, right after its first number). Both may run at once; the last one closes the file.
+  // This call counts as one reader: nothing closes the file while it reads (the file table comes last).
+  let readers = 1;
+  let done = false;
   const closeOnce = () => {
     // The editor never blocks on the file: its close goes to the thread pool too.
     if (fd !== undefined && !isClosed) {
@@ -79,23 +91,35 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     }
     isClosed = true;
   };
+  const unusable = (reason: string) => {
+    options.onUnusable?.(`The usage index ${file} cannot be used (${reason}); reading all logs again.`);
+    return false;
+  };
   try {
-    fd = sync ? openSync(file, 'r') : await openAsync(file, 'r');
+    try {
+      fd = sync ? openSync(file, 'r') : await openAsync(file, 'r');
+    } catch {
+      return false; // no index yet (or unreadable: the save after the scan says so)
+    }
     const fileBytes = (sync ? fstatSync(fd) : await fstatAsync(fd)).size;
     const handle = fd;
     const read = (into: Uint8Array, position: number) => (sync ? readFullySync(handle, into, position) : readFully(handle, into, position));
-    const { header, rowsStart } = await readHeader<IndexHeader>(read, fileBytes);
-    if (!isReadable(header, 'tokenmeter-index')) return false;
+    let header: IndexHeader;
+    let rowsStart: number;
+    try {
+      ({ header, rowsStart } = await readHeader<IndexHeader>(read, fileBytes));
+    } catch {
+      return unusable('truncated or damaged header');
+    }
+    const reason = unreadableReason(header, 'tokenmeter-index');
+    if (reason) return unusable(reason);
     const sizes = header.ledger;
-    if (typeof sizes !== 'object' || sizes === null || !(Number.isInteger(sizes.rowCount) && sizes.rowCount >= 0)) return false;
+    if (typeof sizes !== 'object' || sizes === null || !(Number.isInteger(sizes.rowCount) && sizes.rowCount >= 0)) return unusable('damaged header');
     const hashesStart = rowsStart + sizes.rowCount * rowBytes;
-    if (hashesStart + sizes.rowCount * 8 !== fileBytes) return false;
+    const filesStart = hashesStart + sizes.rowCount * 8;
+    if (filesStart + fileSectionBytes(header.files) !== fileBytes) return unusable('truncated or of the wrong length');
     const firstRow = options.sinceMs === undefined ? 0 : await firstRowSince(read, rowsStart, sizes.rowCount, options.sinceMs);
     const numbers = (from: number, to: number) => new Float64Array((to - from) / 8);
-    // The older part is read by whichever asks first: the ledger (blocking, when it needs them at once) or
-    // loadOlderRows (the editor, right after its first number). Both may run at once; the last one closes the file.
-    let readers = 0;
-    let done = false;
     const olderBuffers = () => ({ rows: numbers(rowsStart, rowsStart + firstRow * rowBytes), keyHashes: new Uint32Array(sizes.rowCount * 2) });
     const finish = () => {
       if (--readers === 0 && done) closeOnce();
@@ -155,28 +179,36 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     if (typeof header.baseId === 'string') bases.set(ledger, { file, baseId: header.baseId });
     const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync) : undefined;
     let state: SavedState = header;
+    let files: FileTable | undefined;
     let deltaId = '';
     if (delta) {
       try {
         ledger.applyChanges(delta.changes);
         state = delta.header;
+        files = delta.files;
         // A delta of a version that did not name itself: its rows are read, but nothing can name this state.
         deltaId = typeof delta.header.deltaId === 'string' ? delta.header.deltaId : '?';
       } catch {
         // A damaged delta changed nothing (applyChanges checks first): the index alone is whole.
       }
     }
+    // The index's own file table only when no delta replaces it.
+    try {
+      files ??= await readFileTable(read, header.files, filesStart);
+    } catch (error) {
+      return unusable(error instanceof Error ? error.message : String(error));
+    }
     if (typeof header.baseId === 'string' && deltaId !== '?') savedStates.set(ledger, { version: ledger.version, state: `${header.baseId}:${deltaId}` });
-    scanner.restore(ledger, state.cursors, saneFolderTimes(state.walk));
+    scanner.restore(ledger, files, saneFolderTimes(state.walk));
     const t = state.tally;
     if (t && isCount(t.lines) && isCount(t.usageLines) && isCount(t.malformedLines)) {
       scanner.stats.tally = { lines: t.lines, usageLines: t.usageLines, malformedLines: t.malformedLines };
     }
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return unusable(error instanceof Error ? error.message : String(error));
   } finally {
-    if (!keepOpen) closeOnce();
+    if (--readers === 0 && (done || !keepOpen)) closeOnce();
   }
 }
 
@@ -214,9 +246,10 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   const versionBefore = ledger.version;
   const parts = ledger.parts();
   const baseId = randomBytes(8).toString('hex');
+  const saved = savedStateOf(scanner);
   const header: IndexHeader = {
     ...stampOf('tokenmeter-index'),
-    ...savedStateOf(scanner),
+    ...saved.state,
     ledger: { strings: parts.strings, duplicateCount: parts.duplicateCount, rowCount: parts.rowCount },
     baseId,
   };
@@ -224,6 +257,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   const pieces = function* () {
     yield* parts.rows();
     yield* parts.keyHashes();
+    yield* saved.fileSection;
   };
   // A pass that changed the ledger while the pieces were written (the editor) could have left rows of two
   // moments: this save is dropped, the next one (the ledger changed) writes a whole index.

@@ -1,18 +1,19 @@
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import type { ParsedUsage } from '../core/usageEvent';
-import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRateLimit } from '../core/codexRateLimits';
-import { FileRepeats } from '../core/ledger/dedupRules';
+import type { CodexCredits, CodexRateLimit } from '../core/codexRateLimits';
 import { Ledger } from '../core/ledger/ledger';
-import { emptyTally, type LineTally } from '../core/lineParser';
+import { emptyTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
-import { MAX_LINE_BYTES, readNewLines } from './logReader';
 import type { FileScanResult } from './packedResults';
 import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
-import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotCursors, type FolderTimes } from './warmWalk';
+import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
+import { FileTable } from './fileTable';
+import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
+
+export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };
 
 export interface ScanOptions {
   roots: LogRoots;
@@ -34,51 +35,6 @@ export interface ScanOptions {
   io?: 'async' | 'sync';
 }
 
-export interface ScanStats {
-  files: number;
-  bytes: number;
-  tally: LineTally;
-  duplicates: number;
-  problems: WalkProblem[];
-  /** Files that failed to read this pass, with the reason; their other lines are kept. */
-  failedFiles: WalkProblem[];
-  lastScanMs: number;
-  rebuilds: number;
-}
-
-
-/** What a pass could not read, for `--json` (`skipped`) and Show Output. */
-export interface SkippedSummary {
-  /** Files and folders that could not be listed or read (permissions, I/O errors): their usage is missing. */
-  unreadable: number;
-  /** Lines over the line cap (or whole-file histories over the size cap), skipped. */
-  overlongLines: number;
-  /** Folders left out by the walk bounds (system folders, too deep, too many entries). */
-  notWalked: number;
-  /** Each of them, with the path (and byte offset for a long line), for Show Output. */
-  details: Array<{ path: string; reason: string }>;
-}
-
-const errorCode = /^E[A-Z0-9]+$/;
-
-/** Sums up a pass's problems; a file that vanished between listing and reading (ENOENT) is not a problem. */
-export function skippedSummary(stats: ScanStats, cursors: readonly FileCursor[]): SkippedSummary {
-  const summary: SkippedSummary = { unreadable: 0, overlongLines: 0, notWalked: 0, details: [] };
-  for (const p of [...stats.problems, ...stats.failedFiles]) {
-    if (p.reason === 'ENOENT' || p.reason === 'replaced') continue;
-    if (errorCode.test(p.reason)) summary.unreadable++;
-    else summary.notWalked++;
-    summary.details.push({ path: p.path, reason: errorCode.test(p.reason) ? `could not be read (${p.reason})` : p.reason });
-  }
-  for (const c of cursors) {
-    for (const offset of c.longLines ?? []) {
-      summary.overlongLines++;
-      summary.details.push({ path: c.path, reason: `a line over ${MAX_LINE_BYTES / 1024 / 1024} MB at byte ${offset} was skipped` });
-    }
-  }
-  return summary;
-}
-
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
 /**
@@ -88,64 +44,9 @@ const workerThresholdBytes = 32 * 1024 * 1024;
  */
 const moreThreadsBytes = 256 * 1024 * 1024;
 
-/**
- * Scan threads read in parallel but cost more CPU in all (each starts Node, compiles the parser anew and
- * hands its results over): ~30% more on a 1.4 GB history. Where no core is idle they cannot run in
- * parallel, so that cost buys nothing (docs/benchmarks.md, cold scan session 6). Windows has no load average (0).
- */
-function idleCoresNow(): number {
-  return (os.availableParallelism?.() ?? os.cpus().length) - os.loadavg()[0];
-}
-
-/** The bytes a listing has found so far, from the sizes of a sample of its files (a few blocking stats per batch: the CLI's pass only). */
-class BacklogEstimate {
-  private files = 0;
-  private sampled = 0;
-  private sampledBytes = 0;
-
-  /** Adds a batch of listed files; returns the estimated bytes of all listed so far. */
-  add(files: readonly { path: string }[]): number {
-    this.files += files.length;
-    const step = Math.max(1, Math.floor(files.length / 8));
-    for (let i = 0; i < files.length; i += step) {
-      this.sampledBytes += statSync(files[i].path, { throwIfNoEntry: false })?.size ?? 0;
-      this.sampled++;
-    }
-    return this.sampled === 0 ? 0 : (this.sampledBytes / this.sampled) * this.files;
-  }
-}
 // Recently written files re-checked on each quick pass.
 const maxHotFiles = 64;
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, true])) as Record<SourceName, boolean>;
-
-function addTally(into: LineTally, from: LineTally): void {
-  into.lines += from.lines;
-  into.usageLines += from.usageLines;
-  into.malformedLines += from.malformedLines;
-}
-
-/**
- * Reads files one by one, handing each file's records to `onFile` as soon as it is
- * read (so they are never all held at once); used on the calling thread and inside
- * each worker. `onFile` returning false stops the batch.
- */
-export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync', onFile: (file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]) => boolean | void): Promise<void> {
-  for (const cursor of cursors) {
-    const repeats = new FileRepeats();
-    const tally = emptyTally();
-    let error: string | undefined;
-    try {
-      if ((await readNewLines(cursor, (u) => repeats.add(u), tally, io)) === 'replaced') error = 'replaced';
-    } catch (failure) {
-      error = (failure as NodeJS.ErrnoException).code ?? String(failure);
-    }
-    if (onFile({ cursor, tally, mergedRepeats: repeats.merged, error }, repeats.usages) === false) return;
-  }
-}
-
-function resultOf(file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]): FileScanResult {
-  return { ...file, feed: (sink) => usages.forEach(sink) };
-}
 
 /**
  * Keeps a ledger in step with the agents' log files: the first pass reads
@@ -155,7 +56,8 @@ function resultOf(file: Omit<FileScanResult, 'feed'>, usages: ParsedUsage[]): Fi
  */
 export class UsageScanner {
   ledger = new Ledger();
-  private cursors = new Map<string, FileCursor>();
+  /** One cursor per log file, as columns (fileTable.ts): objects only for the files a pass reads. */
+  private files = new FileTable();
   /** Folder times of the last full pass, for warm passes (saved in the index). */
   folderTimes: FolderTimes | undefined;
   stats: ScanStats = this.freshStats();
@@ -165,29 +67,47 @@ export class UsageScanner {
 
   /** The latest official plan limits seen in any Codex rollout: per limit id and window, placeholders never hiding a real reading. */
   officialLimits(): CodexRateLimit[] {
-    const all: CodexRateLimit[] = [];
-    for (const cursor of this.cursors.values()) all.push(...(cursor.codex?.rateLimits ?? []));
-    return mergeCodexLimits([], all);
+    return [...this.files.codexSummary().limits];
   }
 
   /** The newest Codex credits reading in any rollout (openai/codex `CreditsSnapshot`). */
   codexCredits(): CodexCredits | undefined {
-    return newestCodexCredits([...this.cursors.values()].map((c) => c.codex?.credits));
+    return this.files.codexSummary().credits;
   }
 
+  /** Every file's cursor, each a new object (changing one changes nothing here). */
   fileCursors(): FileCursor[] {
-    return [...this.cursors.values()];
+    return [...this.files.cursors()];
+  }
+
+  /** The cursors of the files last seen written at or after `sinceMs`. */
+  recentFileCursors(sinceMs: number): FileCursor[] {
+    return this.files.writtenSince(sinceMs).map((i) => this.files.cursorAt(i));
+  }
+
+  /** Whether any file was last seen written at or after `sinceMs`. */
+  anyWrittenSince(sinceMs: number): boolean {
+    return this.files.writtenSince(sinceMs).length > 0;
+  }
+
+  get fileCount(): number {
+    return this.files.size;
+  }
+
+  /** The cursors as saved in the index (usageIndex.ts). */
+  fileTable(): FileTable {
+    return this.files;
   }
 
   /** What the last pass could not read (see SkippedSummary). */
   skipped(): SkippedSummary {
-    return skippedSummary(this.stats, [...this.cursors.values()]);
+    return skippedSummary(this.stats, this.files.withLongLines().map((i) => this.files.cursorAt(i)));
   }
 
   /** Restores state saved by a previous run (see usageIndex.ts). */
-  restore(ledger: Ledger, cursors: FileCursor[], folderTimes?: FolderTimes): void {
+  restore(ledger: Ledger, files: FileTable | FileCursor[], folderTimes?: FolderTimes): void {
     this.ledger = ledger;
-    this.cursors = new Map(cursors.map((c) => [c.path, c]));
+    this.files = Array.isArray(files) ? FileTable.of(files) : files;
     this.folderTimes = folderTimes;
   }
 
@@ -197,7 +117,7 @@ export class UsageScanner {
    * only files written in the last few minutes plus `changedPaths`.
    */
   refresh(mode: { full: boolean; changedPaths?: string[]; warm?: boolean } = { full: true }): Promise<boolean> {
-    const pass = () => (mode.warm && this.cursors.size > 0 ? this.warmPass() : mode.full || this.cursors.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? []));
+    const pass = () => (mode.warm && this.files.size > 0 ? this.warmPass() : mode.full || this.files.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? []));
     this.scanning ??= pass().finally(() => (this.scanning = undefined));
     return this.scanning;
   }
@@ -209,20 +129,26 @@ export class UsageScanner {
   private async warmPass(): Promise<boolean> {
     const io = this.options.io ?? 'async';
     if (!(await foldersUnchanged(this.folderTimes, Date.now(), io))) return this.pass();
-    // Even with nothing to read, the fold sets the pass's statistics.
-    return this.applyAll(hotCursors(this.cursors.values(), Date.now()), undefined);
+    // Even with nothing to read, the fold sets the pass's statistics. Only these files' cursors are made (and their state parsed).
+    const hot = this.files.writtenSince(Date.now() - hotFileAgeMs, true).map((i) => this.files.cursorAt(i));
+    return this.applyAll(hot, undefined);
   }
 
   private async quickPass(changedPaths: string[]): Promise<boolean> {
     const changed = new Set(changedPaths);
-    if (changedPaths.some((p) => /\.jsonl?$/.test(p) && !this.cursors.has(p))) return this.pass();
+    if (changedPaths.some((p) => /\.jsonl?$/.test(p) && !this.files.has(p))) return this.pass();
     // Files the watcher named, plus the few written most recently (in case the watcher
     // missed them): a bounded number of stats per second, whatever the history size.
     const hotSinceMs = Date.now() - 10 * 60_000;
-    const recent = [...this.cursors.values()].filter((c) => c.mtimeMs >= hotSinceMs).sort((a, b) => b.mtimeMs - a.mtimeMs).slice(0, maxHotFiles);
-    const hot = new Set([...recent, ...changedPaths.map((p) => this.cursors.get(p)).filter((c): c is FileCursor => c !== undefined)]);
+    const recent = this.files.writtenSince(hotSinceMs).sort((a, b) => this.files.mtimeMsAt(b) - this.files.mtimeMsAt(a)).slice(0, maxHotFiles);
+    const hot = new Map<string, FileCursor>();
+    for (const i of recent) hot.set(this.files.pathAt(i), this.files.cursorAt(i));
+    for (const p of changedPaths) if (!hot.has(p)) {
+      const cursor = this.files.get(p);
+      if (cursor) hot.set(p, cursor);
+    }
     if (hot.size === 0 && changed.size === 0) return false;
-    return this.applyAll([...hot], undefined);
+    return this.applyAll([...hot.values()], undefined);
   }
 
   private freshStats(): ScanStats {
@@ -235,7 +161,7 @@ export class UsageScanner {
     const changed = await this.walkAndRead(started);
     // What a later warm pass checks instead of walking (see warmWalk.ts); a rebuild has recorded its own.
     if (this.stats.rebuilds === rebuildsBefore) {
-      const folders = foldersToWatch(this.options.roots, this.options.sources ?? allSources, [...this.cursors.values()], started);
+      const folders = foldersToWatch(this.options.roots, this.options.sources ?? allSources, this.fileBriefs(), started);
       this.folderTimes = await folderTimesAfterPass(folders, started, this.options.io ?? 'async');
     }
     return changed;
@@ -243,16 +169,25 @@ export class UsageScanner {
 
   private async walkAndRead(started: number): Promise<boolean> {
     const problems: WalkProblem[] = [];
-    const threads = this.cursors.size === 0 ? this.takeStartedWorkers() : undefined;
+    const threads = this.files.size === 0 ? this.takeStartedWorkers() : undefined;
     if (threads) return this.firstPassInThreads(threads, problems, started);
     const files = await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io);
     const present = new Set(files.map((f) => f.path));
-    if ([...this.cursors.keys()].some((p) => !present.has(p))) return this.rebuild('a log file was removed');
-
+    for (let i = 0; i < this.files.size; i++) if (!present.has(this.files.pathAt(i))) return this.rebuild('a log file was removed');
+    const cursors = [...this.files.cursors()];
     for (const file of files) {
-      if (!this.cursors.has(file.path)) this.cursors.set(file.path, newCursor(file.source, file.path, file.relativePath));
+      if (!this.files.has(file.path)) {
+        const cursor = newCursor(file.source, file.path, file.relativePath);
+        this.files.put(cursor);
+        cursors.push(cursor);
+      }
     }
-    return this.applyAll([...this.cursors.values()], problems, started);
+    return this.applyAll(cursors, problems, started);
+  }
+
+  /** Path, time and kind of every file, for foldersToWatch (no cursor objects). */
+  private *fileBriefs(): IterableIterator<{ path: string; mtimeMs: number; wholeFile?: unknown }> {
+    for (let i = 0; i < this.files.size; i++) yield { path: this.files.pathAt(i), mtimeMs: this.files.mtimeMsAt(i), wholeFile: this.files.isWholeFileAt(i) ? true : undefined };
   }
 
   /**
@@ -297,7 +232,7 @@ export class UsageScanner {
     if (reading) await reading.end();
     else {
       threads.close();
-      await scanFiles(listed, this.options.io ?? 'async', (file, usages) => fold.apply(resultOf(file, usages)));
+      await this.readHere(listed, fold);
     }
     return fold.finish(problems, started);
   }
@@ -307,8 +242,27 @@ export class UsageScanner {
     const fold = this.startFold();
     // Each portion joins the ledger as soon as it arrives, while the threads read on.
     const inWorkers = await this.readInWorkers(cursors, (results) => results.forEach(fold.apply));
-    if (!inWorkers) await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => fold.apply(resultOf(file, usages)));
+    if (!inWorkers) await this.readHere(cursors, fold);
     return fold.finish(problems, started);
+  }
+
+  /**
+   * Reads `cursors` on this thread, a batch at a time, letting go of each batch once folded (its state is in the
+   * file table then): a first pass does not hold a cursor object per file until it ends. Empties `cursors`.
+   */
+  private async readHere(cursors: FileCursor[], fold: { apply(result: FileScanResult): boolean }): Promise<void> {
+    const batch = 256;
+    for (let at = 0; at < cursors.length; at += batch) {
+      const some = cursors.slice(at, at + batch);
+      cursors.fill(undefined as unknown as FileCursor, at, at + batch);
+      let stopped = false;
+      await scanFiles(some, this.options.io ?? 'async', (file, usages) => {
+        stopped = !fold.apply(resultOf(file, usages));
+        return !stopped;
+      });
+      if (stopped) break;
+    }
+    cursors.length = 0;
   }
 
   /** Folding read results into the ledger, then the pass's statistics (or a rebuild when a file was replaced). */
@@ -324,7 +278,7 @@ export class UsageScanner {
           return false;
         }
         renewYoungGenerationCap();
-        this.cursors.set(result.cursor.path, result.cursor);
+        this.files.put(result.cursor);
         result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
         this.ledger.countMergedRepeats(result.mergedRepeats);
         addTally(this.stats.tally, result.tally);
@@ -333,8 +287,8 @@ export class UsageScanner {
       },
       finish: async (problems, started) => {
         if (replaced) return this.rebuild(`${replaced} was truncated or replaced`);
-        this.stats.files = this.cursors.size;
-        this.stats.bytes = [...this.cursors.values()].reduce((sum, c) => sum + c.offset, 0);
+        this.stats.files = this.files.size;
+        this.stats.bytes = this.files.bytesRead();
         this.stats.duplicates = this.ledger.duplicateCount;
         if (problems) this.stats.problems = problems;
         this.stats.failedFiles = failedFiles;
@@ -348,7 +302,7 @@ export class UsageScanner {
     this.options.log?.(`Rescanning all logs: ${reason}.`);
     const rebuilds = this.stats.rebuilds + 1;
     this.ledger = new Ledger();
-    this.cursors = new Map();
+    this.files = new FileTable();
     this.folderTimes = undefined;
     this.stats = { ...this.freshStats(), rebuilds };
     await this.pass();

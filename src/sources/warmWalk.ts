@@ -39,11 +39,14 @@ function watchedRoots(roots: LogRoots, sources: Record<SourceName, boolean>): Ar
   return out;
 }
 
+/** What foldersToWatch needs of a file (a FileCursor will do). */
+export type FileBrief = Pick<FileCursor, 'path' | 'mtimeMs'> & { wholeFile?: unknown };
+
 /** The folders a warm pass checks, from the files the last full pass found (see FolderTimes). */
-export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, boolean>, cursors: readonly FileCursor[], nowMs: number): string[] {
+export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, boolean>, cursors: Iterable<FileBrief>, nowMs: number): string[] {
   const folders = new Set<string>();
   const rootList = watchedRoots(roots, sources);
-  const newestByRoot = new Map<string, FileCursor>();
+  const newestByRoot = new Map<string, FileBrief>();
   const addAncestors = (file: string, root: string) => {
     for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) folders.add(dir);
   };

@@ -10,7 +10,8 @@ import type { UsageEvent } from '../core/usageEvent';
 
 const hourMs = 3_600_000;
 /** Replayed at start: enough for any live session's windows, little enough to be quick. */
-const replayMs = 2 * hourMs;
+/** How far back the watch replays agent actions (the files written since then are all it needs). */
+export const replayMs = 2 * hourMs;
 const baselineMs = 7 * 24 * hourMs;
 /** Tool calls are read from the last 8 MB of each recent transcript at start: minutes of any loop, not a session's history. */
 const actionTailBytes = 8 << 20;

@@ -25,7 +25,7 @@ import { setBudget } from './commands/setBudget';
 import { showUsage } from './commands/showUsage';
 import { Dashboard } from './dashboardPanel';
 import { displayFormatter } from './displayFormatter';
-import { RunawayWatch } from './runawayWatch';
+import { replayMs, RunawayWatch } from './runawayWatch';
 import { SettingsReader } from './settings';
 import type { StatusBar, StatusOverlay } from './statusBar';
 import { UsageService, type ServiceState } from './usageService';
@@ -180,7 +180,7 @@ export class StatusController implements vscode.Disposable {
         routing: { tiers: this.tiers(), liveHints: settings.routing.liveHints, retryPhrases: this.retryPhrases },
       }));
       this.readRetryPhrases(status);
-      const fired = this.runaway?.update(service.scanner.ledger, nowMs, service.scanner.fileCursors()) ?? [];
+      const fired = this.runaway?.update(service.scanner.ledger, nowMs, service.scanner.recentFileCursors(nowMs - replayMs)) ?? [];
       for (const alert of fired.slice(0, 1)) {
         if (!this.claim(`runaway:${alert.sessionId}`, 15 * 60_000)) continue;
         void notifyRunaway(alert, {

@@ -89,7 +89,7 @@ export class UsageService implements vscode.Disposable {
     if (this.priceDataRefresh) void this.refreshPrices(this.priceDataRefresh).catch((err: unknown) => this.log(String(err)));
     // The first number needs today's rows of the index and the rollup of the rest (the last month of rows without
     // one); the older rows are read right after it, before the first pass.
-    const loaded = await loadIndex(this.indexPath, this.scanner, { sinceMs: this.rollup.rowsNeededFromMs(this.indexPath, started) });
+    const loaded = await loadIndex(this.indexPath, this.scanner, { sinceMs: this.rollup.rowsNeededFromMs(this.indexPath, started), onUnusable: (m) => this.log(m) });
     this.rollup.loaded(this.scanner.ledger);
     if (loaded) {
       this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
@@ -137,7 +137,7 @@ export class UsageService implements vscode.Disposable {
   private async runPass(full: boolean): Promise<void> {
     const changedPaths = [...this.changedPaths];
     this.changedPaths.clear();
-    if (!full && changedPaths.length === 0 && this.scanner.fileCursors().every((c) => Date.now() - c.mtimeMs > 10 * 60_000)) return;
+    if (!full && changedPaths.length === 0 && !this.scanner.anyWrittenSince(Date.now() - 10 * 60_000)) return;
     try {
       const changed = await this.scanner.refresh({ full, changedPaths });
       for (const failed of this.scanner.stats.failedFiles) this.log(`Could not read ${failed.path}: ${failed.reason}`);
@@ -151,7 +151,7 @@ export class UsageService implements vscode.Disposable {
 
   private publish(first = false): void {
     if (this.disposed) return;
-    if (this.scanner.ledger.size === 0 && this.scanner.fileCursors().length === 0) {
+    if (this.scanner.ledger.size === 0 && this.scanner.fileCount === 0) {
       this.setState({ kind: 'no-logs', roots: this.roots });
       return;
     }

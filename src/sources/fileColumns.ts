@@ -1,0 +1,74 @@
+import * as path from 'node:path';
+
+/** The columns of the file table (fileTable.ts) and their growth: plain arrays and bytes, no state. */
+
+/** Bits of the `meta` column above the source index (bits 0-7). */
+export const metaHasExtra = 1 << 8;
+export const metaWholeFile = 1 << 9;
+export const metaLongLines = 1 << 10;
+export const metaClaudeExplicit = 1 << 11;
+/** `folderSkip` of a folder whose claude files' context is not derived from the path. */
+export const noSkip = 0xffffffff;
+
+/** The columns as stored: the numbers in typed arrays, names and folders as UTF-8, extras as JSON per file. */
+export interface FileColumns {
+  count: number;
+  size: Float64Array;
+  mtimeMs: Float64Array;
+  offset: Float64Array;
+  /** NaN: none. */
+  fingerprint: Float64Array;
+  folder: Uint32Array;
+  /** End of each file's name in `names` (its start is the previous file's end). */
+  nameEnd: Uint32Array;
+  meta: Uint32Array;
+  /** End of each file's extra in `extras` (JSON; empty when none). */
+  extrasEnd: Uint32Array;
+  folderCount: number;
+  folderEnd: Uint32Array;
+  /** How many characters of the folder path to drop to get its path under Claude's `projects/` (see deriveClaude). */
+  folderSkip: Uint32Array;
+  names: Buffer;
+  folders: Buffer;
+  extras: Buffer;
+}
+
+export const grownF64 = (a: Float64Array, n: number) => {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+};
+export const grownU32 = (a: Uint32Array, n: number) => {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+};
+export function grownBytes(a: Buffer, used: number, need: number): Buffer {
+  if (need <= a.length) return a;
+  const b = Buffer.allocUnsafe(Math.max(need, a.length * 2, 4096));
+  a.copy(b, 0, 0, used);
+  return b;
+}
+
+export const isSeparator = (ch: string | undefined): boolean => ch === '/' || (path.sep === '\\' && ch === '\\');
+export const lastSeparator = (file: string): number => (path.sep === '\\' ? Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) : file.lastIndexOf('/'));
+
+export function emptyColumns(): FileColumns {
+  return {
+    count: 0,
+    size: new Float64Array(0),
+    mtimeMs: new Float64Array(0),
+    offset: new Float64Array(0),
+    fingerprint: new Float64Array(0),
+    folder: new Uint32Array(0),
+    nameEnd: new Uint32Array(0),
+    meta: new Uint32Array(0),
+    extrasEnd: new Uint32Array(0),
+    folderCount: 0,
+    folderEnd: new Uint32Array(0),
+    folderSkip: new Uint32Array(0),
+    names: Buffer.alloc(0),
+    folders: Buffer.alloc(0),
+    extras: Buffer.alloc(0),
+  };
+}

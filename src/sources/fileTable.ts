@@ -1,0 +1,366 @@
+import * as path from 'node:path';
+import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRateLimit } from '../core/codexRateLimits';
+import { fnv1a } from '../core/fnv1a';
+import { sourceNames, type SourceName } from '../core/usageEvent';
+import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths';
+import type { FileCursor } from './logFiles';
+import { emptyColumns, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
+
+/** What a cursor holds beyond its numbers and path; most files (Claude Code transcripts) have none. */
+export interface FileExtra {
+  /** Only when the path does not say it (see `deriveClaude`). */
+  claude?: ClaudeFileContext;
+  codex?: FileCursor['codex'];
+  wholeFile?: FileCursor['wholeFile'];
+  longLineFrom?: number;
+  longLines?: number[];
+}
+
+/** The codex plan limits and credits over every file, as `officialLimits` / `codexCredits` compute them. */
+export interface CodexSummary {
+  limits: CodexRateLimit[];
+  credits?: CodexCredits;
+}
+
+/**
+ * Every log file's cursor, as columns (issue 19): a file costs ~100 bytes here (numbers, its name as UTF-8, a slot
+ * in a hash table of row numbers) against ~450 as a FileCursor object with its path and names. Folders are stored
+ * once; a Claude Code transcript's session and agent ids are derived from its path when asked for, Codex state
+ * and the rest (FileExtra) are JSON per file, parsed only for the files a caller materialises.
+ *
+ * Restored from an index, it uses the file's bytes in place: a warm pass materialises only the files it re-reads
+ * (`writtenSince`), so the rest is never parsed. Files are never removed (a removed file makes the scanner rebuild).
+ */
+export class FileTable {
+  private c: FileColumns;
+  private namesUsed: number;
+  private foldersUsed: number;
+  /** Extras set since this table was built or restored (the rest are in `c.extras` as JSON). */
+  private readonly extrasSet = new Map<number, FileExtra>();
+  private folderStrings: (string | undefined)[] = [];
+  private folderIndex: Map<string, number> | undefined;
+  /** Open addressing: file number + 1 by path hash; built when first needed (a warm pass never needs it). */
+  private slots: Int32Array | undefined;
+  /** Each file's path hash, for the slots (kept from when they are first built). */
+  private hashes = new Uint32Array(0);
+  private codex: CodexSummary | undefined;
+
+  constructor(columns?: FileColumns, codex?: CodexSummary) {
+    this.c = columns ?? emptyColumns();
+    this.namesUsed = this.c.count === 0 ? 0 : this.c.nameEnd[this.c.count - 1];
+    this.foldersUsed = this.c.folderCount === 0 ? 0 : this.c.folderEnd[this.c.folderCount - 1];
+    this.codex = codex;
+  }
+
+  static of(cursors: Iterable<FileCursor>): FileTable {
+    const table = new FileTable();
+    for (const cursor of cursors) table.put(cursor);
+    return table;
+  }
+
+  get size(): number {
+    return this.c.count;
+  }
+
+  /** The columns for saving, with every extra as JSON (see fileTableFile.ts). */
+  columns(): FileColumns {
+    if (this.extrasSet.size > 0) this.flushExtras();
+    return { ...this.c, names: this.c.names.subarray(0, this.namesUsed), folders: this.c.folders.subarray(0, this.foldersUsed) };
+  }
+
+  /** The codex summary as of now (computed once, then kept until a codex file changes). */
+  codexSummary(): CodexSummary {
+    if (!this.codex) {
+      const limits: CodexRateLimit[] = [];
+      const credits: (CodexCredits | undefined)[] = [];
+      for (let i = 0; i < this.c.count; i++) {
+        if ((this.c.meta[i] & 0xff) !== codexSource || !(this.c.meta[i] & metaHasExtra)) continue;
+        const codex = this.extraAt(i)?.codex;
+        limits.push(...(codex?.rateLimits ?? []));
+        credits.push(codex?.credits);
+      }
+      this.codex = { limits: mergeCodexLimits([], limits), credits: newestCodexCredits(credits) };
+    }
+    return this.codex;
+  }
+
+  pathAt(i: number): string {
+    return this.folderAt(this.c.folder[i]) + this.nameAt(i);
+  }
+
+  private nameAt(i: number): string {
+    return this.c.names.toString('utf8', i === 0 ? 0 : this.c.nameEnd[i - 1], this.c.nameEnd[i]);
+  }
+
+  mtimeMsAt(i: number): number {
+    return this.c.mtimeMs[i];
+  }
+
+  offsetAt(i: number): number {
+    return this.c.offset[i];
+  }
+
+  isWholeFileAt(i: number): boolean {
+    return (this.c.meta[i] & metaWholeFile) !== 0;
+  }
+
+  /** Sum of the read offsets: the bytes read so far. */
+  bytesRead(): number {
+    let sum = 0;
+    for (let i = 0; i < this.c.count; i++) sum += this.c.offset[i];
+    return sum;
+  }
+
+  /** Numbers of the files written at or after `sinceMs` (by the time last seen), and with `wholeFiles`, every whole-file history. */
+  writtenSince(sinceMs: number, wholeFiles = false): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.c.count; i++) if (this.c.mtimeMs[i] >= sinceMs || (wholeFiles && this.c.meta[i] & metaWholeFile)) out.push(i);
+    return out;
+  }
+
+  /** Numbers of the files with skipped long lines on record. */
+  withLongLines(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.c.count; i++) if (this.c.meta[i] & metaLongLines) out.push(i);
+    return out;
+  }
+
+  /** A FileCursor for file `i`: a new object each call; changes count once it is `put` back. */
+  cursorAt(i: number): FileCursor {
+    const c = this.c;
+    const source = sourceNames[c.meta[i] & 0xff];
+    const file = this.pathAt(i);
+    const fp = c.fingerprint[i];
+    const fingerprint = Number.isNaN(fp) ? undefined : fp;
+    const extra = c.meta[i] & metaHasExtra ? this.extraAt(i) : undefined;
+    let cursor: FileCursor;
+    // The same three shapes as newCursor (one hidden class each).
+    if (source === 'claude') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, claude: extra?.claude ?? this.deriveClaude(i) };
+    else if (source === 'codex') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, codex: extra?.codex };
+    else cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, wholeFile: extra?.wholeFile };
+    if (extra?.longLineFrom !== undefined) cursor.longLineFrom = extra.longLineFrom;
+    if (extra?.longLines !== undefined) cursor.longLines = extra.longLines;
+    return cursor;
+  }
+
+  /** Every cursor, materialised (a full pass, and callers that want them all). */
+  *cursors(): IterableIterator<FileCursor> {
+    for (let i = 0; i < this.c.count; i++) yield this.cursorAt(i);
+  }
+
+  /** The number of the file at `file`, or -1. */
+  indexOf(file: string): number {
+    const slots = this.lookup();
+    const mask = slots.length - 1;
+    const hash = fnv1a(file);
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const n = slots[at];
+      if (n === 0) return -1;
+      if (this.hashes[n - 1] === hash && this.pathAt(n - 1) === file) return n - 1;
+    }
+  }
+
+  has(file: string): boolean {
+    return this.indexOf(file) !== -1;
+  }
+
+  get(file: string): FileCursor | undefined {
+    const i = this.indexOf(file);
+    return i === -1 ? undefined : this.cursorAt(i);
+  }
+
+  /** Stores `cursor` (a new file, or a new state of one held). */
+  put(cursor: FileCursor): void {
+    let i = this.indexOf(cursor.path);
+    const isNew = i === -1;
+    if (isNew) i = this.append(cursor);
+    const c = this.c;
+    const before = c.meta[i];
+    c.size[i] = cursor.size;
+    c.mtimeMs[i] = cursor.mtimeMs;
+    c.offset[i] = cursor.offset;
+    c.fingerprint[i] = cursor.fingerprint ?? NaN;
+    const explicitClaude = cursor.claude !== undefined && (isNew ? !this.claudeIsDerived(i, cursor.claude) : (before & metaClaudeExplicit) !== 0);
+    const extra: FileExtra = {};
+    let any = false;
+    if (explicitClaude) [extra.claude, any] = [cursor.claude, true];
+    if (cursor.codex !== undefined) [extra.codex, any] = [cursor.codex, true];
+    if (cursor.wholeFile !== undefined) [extra.wholeFile, any] = [cursor.wholeFile, true];
+    if (cursor.longLineFrom !== undefined) [extra.longLineFrom, any] = [cursor.longLineFrom, true];
+    if (cursor.longLines !== undefined && cursor.longLines.length > 0) [extra.longLines, any] = [cursor.longLines, true];
+    if (cursor.codex !== undefined && this.codex && !this.sameCodexReadings(i, isNew, cursor.codex)) this.codex = undefined;
+    c.meta[i] = sourceNames.indexOf(cursor.source) | (any ? metaHasExtra : 0) | (extra.wholeFile ? metaWholeFile : 0) | (extra.longLines ? metaLongLines : 0) | (explicitClaude ? metaClaudeExplicit : 0);
+    if (any) this.extrasSet.set(i, extra);
+    else this.extrasSet.delete(i);
+  }
+
+  /** Whether file `i`'s plan limits and credits are as when the summary was made (else the summary is made again). */
+  private sameCodexReadings(i: number, isNew: boolean, now: NonNullable<FileCursor['codex']>): boolean {
+    // A state set in this run may have been changed in place since: no earlier copy to compare with.
+    if (isNew || this.extrasSet.has(i)) return false;
+    const was = this.c.meta[i] & metaHasExtra ? this.extraAt(i)?.codex : undefined;
+    return JSON.stringify([was?.rateLimits ?? [], was?.credits ?? null]) === JSON.stringify([now.rateLimits, now.credits ?? null]);
+  }
+
+  /** Set in this run: that object (the reader changes it in place, as it did a Map's). Else parsed anew: the state as saved. */
+  private extraAt(i: number): FileExtra | undefined {
+    const set = this.extrasSet.get(i);
+    if (set) return set;
+    const start = i === 0 ? 0 : this.c.extrasEnd[i - 1];
+    const end = this.c.extrasEnd[i];
+    if (end <= start) return undefined;
+    return JSON.parse(this.c.extras.toString('utf8', start, end)) as FileExtra;
+  }
+
+  private folderAt(f: number): string {
+    let s = this.folderStrings[f];
+    if (s === undefined) {
+      const start = f === 0 ? 0 : this.c.folderEnd[f - 1];
+      this.folderStrings[f] = s = this.c.folders.toString('utf8', start, this.c.folderEnd[f]);
+    }
+    return s;
+  }
+
+  /**
+   * A Claude Code transcript's session and agent come from its path under `projects/` (claudeFileContext): the
+   * folder's path less its first `folderSkip` characters, then the file name.
+   */
+  private deriveClaude(i: number): ClaudeFileContext {
+    const f = this.c.folder[i];
+    const skip = this.c.folderSkip[f];
+    const name = this.nameAt(i);
+    if (skip === noSkip) return claudeFileContext(name);
+    const dir = this.folderAt(f).slice(skip);
+    return claudeFileContext((path.sep === '/' ? dir : dir.replace(/\\/g, '/')) + name);
+  }
+
+  /** Sets the folder's `folderSkip` if it has none, and says whether the path gives `claude`. */
+  private claudeIsDerived(i: number, claude: ClaudeFileContext): boolean {
+    const f = this.c.folder[i];
+    const same = (d: ClaudeFileContext) => d.project === claude.project && d.sessionId === claude.sessionId && d.agentId === claude.agentId;
+    if (this.c.folderSkip[f] !== noSkip) return same(this.deriveClaude(i));
+    const folder = this.folderAt(f);
+    // The project folder is the first part under `projects/`: the skip that makes the path give the project.
+    const candidates = claude.project === '' ? [folder.length] : [];
+    for (let at = folder.lastIndexOf(claude.project); at > 0 && claude.project !== ''; at = folder.lastIndexOf(claude.project, at - 1)) {
+      if (isSeparator(folder[at - 1]) && isSeparator(folder[at + claude.project.length])) candidates.push(at);
+    }
+    for (const skip of candidates) {
+      this.c.folderSkip[f] = skip;
+      if (same(this.deriveClaude(i))) return true;
+    }
+    this.c.folderSkip[f] = noSkip;
+    return false;
+  }
+
+  private append(cursor: FileCursor): number {
+    const i = this.c.count;
+    this.ensureCapacity(i + 1);
+    // The folder with its separator, so that folder + name is the path exactly as given.
+    const cut = lastSeparator(cursor.path) + 1;
+    const dir = cursor.path.slice(0, cut);
+    const name = cursor.path.slice(cut);
+    const c = this.c;
+    c.folder[i] = this.internFolder(dir);
+    const bytes = Buffer.byteLength(name);
+    c.names = grownBytes(c.names, this.namesUsed, this.namesUsed + bytes);
+    c.names.write(name, this.namesUsed);
+    c.nameEnd[i] = this.namesUsed += bytes;
+    c.extrasEnd[i] = i === 0 ? 0 : c.extrasEnd[i - 1];
+    c.count = i + 1;
+    if (this.slots) {
+      if (this.hashes.length <= i) this.hashes = grownU32(this.hashes, Math.max(256, this.hashes.length * 2));
+      this.hashes[i] = fnv1a(cursor.path);
+      if (c.count * 2 > this.slots.length) this.slots = this.slotsOf(this.slots.length * 2);
+      else this.insertSlot(this.slots, i);
+    }
+    return i;
+  }
+
+  private internFolder(dir: string): number {
+    if (!this.folderIndex) {
+      this.folderIndex = new Map();
+      for (let f = 0; f < this.c.folderCount; f++) this.folderIndex.set(this.folderAt(f), f);
+    }
+    let f = this.folderIndex.get(dir);
+    if (f !== undefined) return f;
+    const c = this.c;
+    f = c.folderCount;
+    if (f + 1 > c.folderEnd.length) {
+      const n = Math.max(64, c.folderEnd.length * 2);
+      c.folderEnd = grownU32(c.folderEnd, n);
+      c.folderSkip = grownU32(c.folderSkip, n);
+    }
+    const bytes = Buffer.byteLength(dir);
+    c.folders = grownBytes(c.folders, this.foldersUsed, this.foldersUsed + bytes);
+    c.folders.write(dir, this.foldersUsed);
+    c.folderEnd[f] = this.foldersUsed += bytes;
+    c.folderSkip[f] = noSkip;
+    c.folderCount = f + 1;
+    this.folderStrings[f] = dir;
+    this.folderIndex.set(dir, f);
+    return f;
+  }
+
+  private ensureCapacity(n: number): void {
+    const c = this.c;
+    if (n <= c.size.length) return;
+    const cap = Math.max(256, c.size.length * 2, n);
+    c.size = grownF64(c.size, cap);
+    c.mtimeMs = grownF64(c.mtimeMs, cap);
+    c.offset = grownF64(c.offset, cap);
+    c.fingerprint = grownF64(c.fingerprint, cap);
+    c.folder = grownU32(c.folder, cap);
+    c.nameEnd = grownU32(c.nameEnd, cap);
+    c.meta = grownU32(c.meta, cap);
+    c.extrasEnd = grownU32(c.extrasEnd, cap);
+  }
+
+  private lookup(): Int32Array {
+    if (this.slots) return this.slots;
+    this.hashes = new Uint32Array(Math.max(256, this.c.count));
+    for (let i = 0; i < this.c.count; i++) this.hashes[i] = fnv1a(this.pathAt(i));
+    let size = 1024;
+    while (size < this.c.count * 2 + 2) size *= 2;
+    return (this.slots = this.slotsOf(size));
+  }
+
+  private slotsOf(size: number): Int32Array {
+    const slots = new Int32Array(size);
+    for (let i = 0; i < this.c.count; i++) this.insertSlot(slots, i);
+    return slots;
+  }
+
+  private insertSlot(slots: Int32Array, i: number): void {
+    const mask = slots.length - 1;
+    let at = this.hashes[i] & mask;
+    while (slots[at] !== 0) at = (at + 1) & mask;
+    slots[at] = i + 1;
+  }
+
+  /** Writes the extras set in this run into the JSON blob (each file's as it is now). */
+  private flushExtras(): void {
+    const c = this.c;
+    const pieces: Buffer[] = [];
+    const ends = new Uint32Array(c.size.length);
+    let used = 0;
+    for (let i = 0; i < c.count; i++) {
+      const set = this.extrasSet.get(i);
+      const start = i === 0 ? 0 : c.extrasEnd[i - 1];
+      let piece: Buffer | undefined;
+      if (set) piece = Buffer.from(JSON.stringify(set), 'utf8');
+      else if (c.meta[i] & metaHasExtra && c.extrasEnd[i] > start) piece = c.extras.subarray(start, c.extrasEnd[i]);
+      if (piece) {
+        pieces.push(piece);
+        used += piece.length;
+      }
+      ends[i] = used;
+    }
+    c.extras = Buffer.concat(pieces, used);
+    c.extrasEnd = ends;
+    this.extrasSet.clear();
+  }
+}
+
+const codexSource = sourceNames.indexOf('codex' satisfies SourceName);
+
