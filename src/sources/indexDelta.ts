@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { fieldsPerRow, type LedgerChanges } from '../core/ledger/ledger';
-import { isReadable, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import { isReadable, randomHex, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import type { FileTable } from './fileTable';
 import { decodeFileTable, fileSectionBytes } from './fileTableFile';
 import type { UsageScanner } from './usageScanner';
@@ -51,7 +50,7 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
 
 /** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before; returns its id. */
 export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<string> {
-  const deltaId = randomBytes(8).toString('hex');
+  const deltaId = randomHex(8);
   const saved = savedStateOf(scanner);
   const header: DeltaHeader = {
     ...stampOf('tokenmeter-index-delta'),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { fstat, open, promises as fs, read, readSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -77,6 +76,14 @@ export async function readFileTable(read: Reader, header: FileTableHeader, posit
   return decodeFileTable(header, section);
 }
 
+/**
+ * Random hex for temp file names and the ids that tie a delta or rollup to its index. `node:crypto` is loaded here,
+ * when something is written, not by every warm `status` that only reads (10-40 ms of start-up).
+ */
+export function randomHex(bytes: number): string {
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(bytes).toString('hex');
+}
+
 /** Bytes of a Float64 row or a key hash on disk. */
 export const rowBytes = fieldsPerRow * 8;
 
@@ -146,7 +153,7 @@ export const bytesOf = (piece: Float64Array | Uint32Array | Uint8Array): Buffer 
  */
 export async function writeAtomically(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>, keep = () => true): Promise<boolean> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     const handle = await fs.open(temp, 'w');
     try {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { RowSpill } from '../core/ledger/packedRows';
+import { randomHex } from './indexFile';
 
 /**
  * A temporary file for the ledger rows a long scan does not keep in memory (core/ledger/packedRows.ts), made when the
@@ -24,7 +24,7 @@ export function rowSpillIn(dir: string): RowSpill {
 }
 
 function openRowSpill(dir: string): RowSpillFile | undefined {
-  const file = path.join(dir, `rows-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const file = path.join(dir, `rows-${process.pid}-${randomHex(6)}.tmp`);
   let fd: number;
   try {
     fs.mkdirSync(dir, { recursive: true });

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { priceAdjustments } from '../core/priceData';
 import type { PriceTable } from '../core/pricing';
 import { parseRollup, rollupJson, type StatusRollup } from '../core/status/statusRollup';
-import { removeStrayTempFiles } from './indexFile';
+import { randomHex, removeStrayTempFiles } from './indexFile';
 
 /**
  * The status rollup beside the index (`<index>.rollup`, JSON): the sums of closed history a warm `status` reads
@@ -60,7 +59,7 @@ export function readRollupFile(file: string): RollupFile | undefined {
 
 /** Writes the rollup file atomically (temp file, then rename): a reader sees the old one or the new one. */
 export async function writeRollupFile(file: string, contents: RollupFile): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     writeFileSync(temp, JSON.stringify({ format, version, state: contents.state, priceKey: contents.priceKey, rollup: rollupJson(contents.rollup) }));
     renameSync(temp, file);

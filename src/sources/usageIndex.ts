@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { close, closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fieldsPerRow, Ledger, type OlderRows } from '../core/ledger/ledger';
@@ -7,7 +6,8 @@ import type { LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
 import { deltaPathOf, readDelta, saveDelta } from './indexDelta';
-import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import { sha256Hex } from '../core/sha256';
+import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, randomHex, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import { fileSectionBytes } from './fileTableFile';
 import type { FileTable } from './fileTable';
 import { saneFolderTimes } from './warmWalk';
@@ -45,7 +45,7 @@ export function savedStateOfLedger(ledger: Ledger): string | undefined {
 
 /** One index per set of log folders, shared by every VS Code window and the CLI. */
 export function defaultIndexPath(roots: LogRoots, sources: Record<SourceName, boolean>, env: NodeJS.ProcessEnv = process.env): string {
-  const id = createHash('sha256').update(JSON.stringify({ roots, sources })).digest('hex').slice(0, 16);
+  const id = sha256Hex(JSON.stringify({ roots, sources })).slice(0, 16);
   return path.join(cacheDir(env), `index-${id}.bin`);
 }
 
@@ -245,7 +245,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   }
   const versionBefore = ledger.version;
   const parts = ledger.parts();
-  const baseId = randomBytes(8).toString('hex');
+  const baseId = randomHex(8);
   const saved = savedStateOf(scanner);
   const header: IndexHeader = {
     ...stampOf('tokenmeter-index'),

@@ -125,6 +125,12 @@ describe('file table: per-file state as columns', () => {
       assert.throws(() => decodeFileTable(header, bad), FileTableError);
     }
     assert.throws(() => decodeFileTable({ ...header, count: header.count + 1 }, section.slice()), FileTableError);
+    // Any one byte changed anywhere (the checksum, whatever the columns' own checks would let through).
+    for (let at = 0; at < section.length; at++) {
+      const bad = section.slice();
+      bad[at] ^= 1 << (at % 8);
+      assert.throws(() => decodeFileTable(header, bad), FileTableError, `byte ${at} of ${section.length}`);
+    }
   });
 });
 
