@@ -20,20 +20,20 @@ let buf = Buffer.allocUnsafe(Math.max(...files.map((f) => statSync(f).size)) + 1
 buf.fill(0);
 // PASSES=2: the same files again in this process (the second pass runs code V8 has optimized).
 for (let pass = 0; pass < Number(process.env.PASSES ?? 1); pass++) {
-const tally = emptyTally();
-let usages = 0;
-let tokens = 0;
-let cpu = 0;
-for (const f of files) {
-  const fd = openSync(f, 'r');
-  const size = fstatSync(fd).size;
-  let filled = 0;
-  while (filled < size) filled += readSync(fd, buf, filled, size - filled, filled);
-  closeSync(fd);
-  const t = process.cpuUsage();
-  parseCodexLines(buf, 0, filled, newCodexFileState(f), (u) => { usages++; tokens += u.event.inputTokens + u.event.outputTokens + u.event.cacheReadTokens; }, tally);
-  const d = process.cpuUsage(t);
-  cpu += d.user + d.system;
-}
-console.log(`parse ${(cpu / 1000).toFixed(0)} ms CPU, ${files.length} files, ${tally.lines} lines, ${usages} usages, ${tokens} tokens, ${tally.malformedLines} malformed`);
+  const tally = emptyTally();
+  let usages = 0;
+  let tokens = 0;
+  let cpu = 0;
+  for (const f of files) {
+    const fd = openSync(f, 'r');
+    const size = fstatSync(fd).size;
+    let filled = 0;
+    while (filled < size) filled += readSync(fd, buf, filled, size - filled, filled);
+    closeSync(fd);
+    const t = process.cpuUsage();
+    parseCodexLines(buf, 0, filled, newCodexFileState(f), (u) => { usages++; tokens += u.event.inputTokens + u.event.outputTokens + u.event.cacheReadTokens; }, tally);
+    const d = process.cpuUsage(t);
+    cpu += d.user + d.system;
+  }
+  console.log(`parse ${(cpu / 1000).toFixed(0)} ms CPU, ${files.length} files, ${tally.lines} lines, ${usages} usages, ${tokens} tokens, ${tally.malformedLines} malformed`);
 }
