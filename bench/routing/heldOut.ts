@@ -4,9 +4,10 @@
 // docs/benchmarks.md), each written by a helper who saw only the label definitions, sha256 checked; and two
 // public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first independent set
 // (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
-// (`--first` still scores it, as tuned-on data). `--fourth`: routing4/heldout4.jsonl (session 7), as --third.
+// (`--first` still scores it, as tuned-on data). `--fourth`: routing4/heldout4.jsonl (session 7), as --third;
+// `--fifth`: routing5/heldout5.jsonl (session 8), as --third.
 // Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// Run: npx tsx bench/routing/heldOut.ts [--fifth] [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,6 +67,17 @@ export const fourthPath = join(__dirname, '../eval-independent/routing4/heldout4
 
 export function loadFourthHeldOut(): LabelledRow[] | undefined {
   return fourthSha256 ? loadFrozenSet(fourthPath, fourthSha256, (kind) => kind) : undefined;
+}
+
+/**
+ * sha256 of bench/eval-independent/routing5/heldout5.jsonl (session 8), recorded when it was copied in, after the
+ * model and knobs had landed and before it was scored (empty: not recorded yet, the set is not scored).
+ */
+export const fifthSha256 = '';
+export const fifthPath = join(__dirname, '../eval-independent/routing5/heldout5.jsonl');
+
+export function loadFifthHeldOut(): LabelledRow[] | undefined {
+  return fifthSha256 ? loadFrozenSet(fifthPath, fifthSha256, (kind) => kind) : undefined;
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
@@ -139,7 +151,7 @@ function main(): void {
     }
   }
   // The third (session 6) and fourth (session 7) sets: the router's 13 kinds, scored with no mapping.
-  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256]] as const) {
+  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256], ['--fifth', 'Fifth', loadFifthHeldOut, fifthSha256]] as const) {
     if (!process.argv.includes(flag)) continue;
     const set = load();
     if (!set) { console.log(`\n(${name.toLowerCase()} independent set not present, or its sha256 not recorded)`); continue; }
