@@ -22,8 +22,8 @@ import type { FolderTimes } from './warmWalk';
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
 export const parserVersion = 8;
-/** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows (fileTableFile.ts). */
-export const indexLayout = 4;
+/** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows (fileTableFile.ts); 5: its checksum as FNV-1a over words. */
+export const indexLayout = 5;
 
 /** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
 export interface FileStamp {

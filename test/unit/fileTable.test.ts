@@ -1,4 +1,4 @@
-// The per-file state as columns (sources/fileTable.ts) and its section in the index (fileTableFile.ts, layout 4):
+// The per-file state as columns (sources/fileTable.ts) and its section in the index (fileTableFile.ts, layout 5):
 // round trips, lookups, the codex summary, damage and old layouts refused with a message, and a warm run over the
 // small bench corpus equal to a cold scan.
 import { strict as assert } from 'node:assert';
@@ -134,7 +134,7 @@ describe('file table: per-file state as columns', () => {
   });
 });
 
-describe('file table in the index (layout 4)', () => {
+describe('file table in the index (layout 5)', () => {
   let dir: string;
   let corpus: string;
   let indexPath: string;
