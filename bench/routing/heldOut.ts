@@ -5,9 +5,9 @@
 // public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first independent set
 // (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
 // (`--first` still scores it, as tuned-on data). `--fourth`: routing4/heldout4.jsonl (session 7), as --third;
-// `--fifth`: routing5/heldout5.jsonl (session 8), as --third.
+// `--fifth` / `--sixth`: routing5/heldout5.jsonl and routing6/heldout6.jsonl (session 8), as --third.
 // Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--fifth] [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// Run: npx tsx bench/routing/heldOut.ts [--fifth] [--sixth] [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,11 +73,19 @@ export function loadFourthHeldOut(): LabelledRow[] | undefined {
  * sha256 of bench/eval-independent/routing5/heldout5.jsonl (session 8), recorded when it was copied in, after the
  * model and knobs had landed and before it was scored (empty: not recorded yet, the set is not scored).
  */
-export const fifthSha256 = '';
+export const fifthSha256 = 'a6f386d9ed40058528862d10a6f526f17f22f0515e26e091bdd82604a7384f9e';
 export const fifthPath = join(__dirname, '../eval-independent/routing5/heldout5.jsonl');
 
 export function loadFifthHeldOut(): LabelledRow[] | undefined {
   return fifthSha256 ? loadFrozenSet(fifthPath, fifthSha256, (kind) => kind) : undefined;
+}
+
+/** sha256 of bench/eval-independent/routing6/heldout6.jsonl (session 8), recorded as the fifth's. */
+export const sixthSha256 = 'ab5d913e3d717328d6e3ac5e40df99f207410aa4d9a0ad89be6655c114874b09';
+export const sixthPath = join(__dirname, '../eval-independent/routing6/heldout6.jsonl');
+
+export function loadSixthHeldOut(): LabelledRow[] | undefined {
+  return loadFrozenSet(sixthPath, sixthSha256, (kind) => kind);
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
@@ -151,7 +159,7 @@ function main(): void {
     }
   }
   // The third (session 6) and fourth (session 7) sets: the router's 13 kinds, scored with no mapping.
-  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256], ['--fifth', 'Fifth', loadFifthHeldOut, fifthSha256]] as const) {
+  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256], ['--fifth', 'Fifth', loadFifthHeldOut, fifthSha256], ['--sixth', 'Sixth', loadSixthHeldOut, sixthSha256]] as const) {
     if (!process.argv.includes(flag)) continue;
     const set = load();
     if (!set) { console.log(`\n(${name.toLowerCase()} independent set not present, or its sha256 not recorded)`); continue; }

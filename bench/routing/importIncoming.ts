@@ -27,7 +27,7 @@ function knownPrompts(except: ReadonlySet<string>): Set<string> {
     if (author && except.has(author)) continue;
     for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) seen.add(normalized(line.split('\t').pop()!));
   }
-  const jsonl = ['eval.jsonl', '../eval-independent/routing/heldout.jsonl', '../eval-independent/routing2/heldout2.jsonl', '../eval-independent/routing3/heldout3.jsonl', '../eval-independent/routing4/heldout4.jsonl', '../eval-independent/routing5/heldout5.jsonl'];
+  const jsonl = ['eval.jsonl', '../eval-independent/routing/heldout.jsonl', '../eval-independent/routing2/heldout2.jsonl', '../eval-independent/routing3/heldout3.jsonl', '../eval-independent/routing4/heldout4.jsonl', '../eval-independent/routing5/heldout5.jsonl', '../eval-independent/routing6/heldout6.jsonl'];
   for (const f of jsonl.map((p) => join(__dirname, p)).filter(existsSync)) {
     for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) seen.add(normalized((JSON.parse(line) as { prompt: string }).prompt));
   }
