@@ -219,7 +219,7 @@ export async function scanForCli(
   const indexPath = defaultIndexPath(roots, sources);
   // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.
   const sinceMs = useIndex && typeof options.sinceMs === 'function' ? options.sinceMs(indexPath) : typeof options.sinceMs === 'number' ? options.sinceMs : undefined;
-  const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs, onUnusable: (m) => process.stderr.write(`tokenmeter: ${m}\n`) }));
+  const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs, checkFiles: 'when needed', onUnusable: (m) => process.stderr.write(`tokenmeter: ${m}\n`) }));
   // A long scan keeps each request's time and key hash in memory, its counts and names in a file beside the index.
   scanner.ledger.spillRows(rowSpillIn(path.dirname(indexPath)));
   options.loaded?.(scanner);

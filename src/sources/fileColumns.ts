@@ -1,6 +1,22 @@
 import * as path from 'node:path';
+import { sourceNames } from '../core/usageEvent';
 
 /** The columns of the file table (fileTable.ts) and their growth: plain arrays and bytes, no state. */
+
+/** Why a file table cannot be used, for the message that says the logs are read again. */
+export class FileTableError extends Error {}
+
+/** File `i`'s entries within bounds (what a warm pass checks of the files it reads, before the whole table is checked). */
+export function checkFileAt(c: FileColumns, i: number): void {
+  const nameStart = i === 0 ? 0 : c.nameEnd[i - 1];
+  const extraStart = i === 0 ? 0 : c.extrasEnd[i - 1];
+  const f = c.folder[i];
+  const ok =
+    i >= 0 && i < c.count && (c.meta[i] & 0xff) < sourceNames.length && f < c.folderCount && c.folderEnd[f] <= c.folders.length && (f === 0 || c.folderEnd[f - 1] <= c.folderEnd[f]) &&
+    nameStart < c.nameEnd[i] && c.nameEnd[i] <= c.names.length && extraStart <= c.extrasEnd[i] && c.extrasEnd[i] <= c.extras.length &&
+    c.size[i] >= 0 && c.size[i] < Infinity && c.mtimeMs[i] >= 0 && c.mtimeMs[i] < Infinity && c.offset[i] >= 0 && c.offset[i] <= c.size[i];
+  if (!ok) throw new FileTableError(`file table: entry ${i} out of bounds`);
+}
 
 /** Bits of the `meta` column above the source index (bits 0-7). */
 export const metaHasExtra = 1 << 8;

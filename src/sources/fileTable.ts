@@ -4,7 +4,7 @@ import { fnv1a } from '../core/fnv1a';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths';
 import type { FileCursor } from './logFiles';
-import { emptyColumns, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
+import { checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
 
 /** What a cursor holds beyond its numbers and path; most files (Claude Code transcripts) have none. */
 export interface FileExtra {
@@ -44,12 +44,34 @@ export class FileTable {
   /** Each file's path hash, for the slots (kept from when they are first built). */
   private hashes = new Uint32Array(0);
   private codex: CodexSummary | undefined;
+  /** While the table read from a file is not checked whole: the check, and the files materialised meanwhile by path. */
+  private unverified: { check: () => void; at: Map<string, number> } | undefined;
 
-  constructor(columns?: FileColumns, codex?: CodexSummary) {
+  constructor(columns?: FileColumns, codex?: CodexSummary, check?: () => void) {
     this.c = columns ?? emptyColumns();
     this.namesUsed = this.c.count === 0 ? 0 : this.c.nameEnd[this.c.count - 1];
     this.foldersUsed = this.c.folderCount === 0 ? 0 : this.c.folderEnd[this.c.folderCount - 1];
     this.codex = codex;
+    if (check) this.unverified = { check, at: new Map() };
+  }
+
+  /** Checks the whole table if it has not been (throws FileTableError); every use of all of it does this first. */
+  verify(): void {
+    const pending = this.unverified;
+    if (!pending) return;
+    pending.check();
+    this.unverified = undefined;
+  }
+
+  /** What is wrong with the table, if anything (see verify). */
+  damage(): string | undefined {
+    try {
+      this.verify();
+      return undefined;
+    } catch (error) {
+      if (error instanceof FileTableError) return error.message;
+      throw error;
+    }
   }
 
   static of(cursors: Iterable<FileCursor>): FileTable {
@@ -64,6 +86,7 @@ export class FileTable {
 
   /** The columns for saving, with every extra as JSON (see fileTableFile.ts). */
   columns(): FileColumns {
+    this.verify();
     if (this.extrasSet.size > 0) this.flushExtras();
     return { ...this.c, names: this.c.names.subarray(0, this.namesUsed), folders: this.c.folders.subarray(0, this.foldersUsed) };
   }
@@ -71,6 +94,7 @@ export class FileTable {
   /** The codex summary as of now (computed once, then kept until a codex file changes). */
   codexSummary(): CodexSummary {
     if (!this.codex) {
+      this.verify();
       const limits: CodexRateLimit[] = [];
       const credits: (CodexCredits | undefined)[] = [];
       for (let i = 0; i < this.c.count; i++) {
@@ -128,6 +152,10 @@ export class FileTable {
   /** A FileCursor for file `i`: a new object each call; changes count once it is `put` back. */
   cursorAt(i: number): FileCursor {
     const c = this.c;
+    if (this.unverified) {
+      checkFileAt(c, i);
+      this.unverified.at.set(this.pathAt(i), i);
+    }
     const source = sourceNames[c.meta[i] & 0xff];
     const file = this.pathAt(i);
     const fp = c.fingerprint[i];
@@ -145,6 +173,7 @@ export class FileTable {
 
   /** Every cursor, materialised (a full pass, and callers that want them all). */
   *cursors(): IterableIterator<FileCursor> {
+    this.verify();
     for (let i = 0; i < this.c.count; i++) yield this.cursorAt(i);
   }
 
@@ -171,6 +200,13 @@ export class FileTable {
 
   /** Stores `cursor` (a new file, or a new state of one held). */
   put(cursor: FileCursor): void {
+    if (this.unverified) {
+      // A file materialised from a table not yet checked whole (a warm pass): unchanged, nothing is written; else
+      // the table is checked before any of its bytes change (the checksum is of the bytes as read).
+      const known = this.unverified.at.get(cursor.path);
+      if (known !== undefined && this.isStored(known, cursor)) return;
+      this.verify();
+    }
     let i = this.indexOf(cursor.path);
     const isNew = i === -1;
     if (isNew) i = this.append(cursor);
@@ -181,18 +217,25 @@ export class FileTable {
     c.offset[i] = cursor.offset;
     c.fingerprint[i] = cursor.fingerprint ?? NaN;
     const explicitClaude = cursor.claude !== undefined && (isNew ? !this.claudeIsDerived(i, cursor.claude) : (before & metaClaudeExplicit) !== 0);
-    const extra: FileExtra = {};
-    let any = false;
-    if (explicitClaude) [extra.claude, any] = [cursor.claude, true];
-    if (cursor.codex !== undefined) [extra.codex, any] = [cursor.codex, true];
-    if (cursor.wholeFile !== undefined) [extra.wholeFile, any] = [cursor.wholeFile, true];
-    if (cursor.longLineFrom !== undefined) [extra.longLineFrom, any] = [cursor.longLineFrom, true];
-    if (cursor.longLines !== undefined && cursor.longLines.length > 0) [extra.longLines, any] = [cursor.longLines, true];
+    const extra = extraOf(cursor, explicitClaude);
     if (cursor.codex !== undefined && this.codex && !this.sameCodexReadings(i, isNew, cursor.codex)) this.codex = undefined;
-    c.meta[i] = sourceNames.indexOf(cursor.source) | (any ? metaHasExtra : 0) | (extra.wholeFile ? metaWholeFile : 0) | (extra.longLines ? metaLongLines : 0) | (explicitClaude ? metaClaudeExplicit : 0);
-    if (any) this.extrasSet.set(i, extra);
+    c.meta[i] = metaOf(cursor, extra, explicitClaude);
+    if (extra) this.extrasSet.set(i, extra);
     else this.extrasSet.delete(i);
   }
+
+  /** Whether file `i` holds `cursor` as it is, numbers and extras (as saved: JSON). */
+  private isStored(i: number, cursor: FileCursor): boolean {
+    const c = this.c;
+    const fp = c.fingerprint[i];
+    if (c.size[i] !== cursor.size || c.mtimeMs[i] !== cursor.mtimeMs || c.offset[i] !== cursor.offset || (Number.isNaN(fp) ? cursor.fingerprint !== undefined : fp !== cursor.fingerprint)) return false;
+    if (this.extrasSet.has(i)) return false;
+    const extra = extraOf(cursor, (c.meta[i] & metaClaudeExplicit) !== 0);
+    if (c.meta[i] !== metaOf(cursor, extra, (c.meta[i] & metaClaudeExplicit) !== 0)) return false;
+    const start = i === 0 ? 0 : c.extrasEnd[i - 1];
+    return (extra ? JSON.stringify(extra) : '') === c.extras.toString('utf8', start, c.extrasEnd[i]);
+  }
+
 
   /** Whether file `i`'s plan limits and credits are as when the summary was made (else the summary is made again). */
   private sameCodexReadings(i: number, isNew: boolean, now: NonNullable<FileCursor['codex']>): boolean {
@@ -318,6 +361,7 @@ export class FileTable {
 
   private lookup(): Int32Array {
     if (this.slots) return this.slots;
+    this.verify();
     this.hashes = new Uint32Array(Math.max(256, this.c.count));
     for (let i = 0; i < this.c.count; i++) this.hashes[i] = fnv1a(this.pathAt(i));
     let size = 1024;
@@ -360,6 +404,22 @@ export class FileTable {
     c.extrasEnd = ends;
     this.extrasSet.clear();
   }
+}
+
+/** What `cursor` holds beyond numbers and path, as put stores it (undefined: nothing). */
+function extraOf(cursor: FileCursor, explicitClaude: boolean): FileExtra | undefined {
+  const extra: FileExtra = {};
+  let any = false;
+  if (explicitClaude) [extra.claude, any] = [cursor.claude, true];
+  if (cursor.codex !== undefined) [extra.codex, any] = [cursor.codex, true];
+  if (cursor.wholeFile !== undefined) [extra.wholeFile, any] = [cursor.wholeFile, true];
+  if (cursor.longLineFrom !== undefined) [extra.longLineFrom, any] = [cursor.longLineFrom, true];
+  if (cursor.longLines !== undefined && cursor.longLines.length > 0) [extra.longLines, any] = [cursor.longLines, true];
+  return any ? extra : undefined;
+}
+
+function metaOf(cursor: FileCursor, extra: FileExtra | undefined, explicitClaude: boolean): number {
+  return sourceNames.indexOf(cursor.source) | (extra ? metaHasExtra : 0) | (extra?.wholeFile ? metaWholeFile : 0) | (extra?.longLines ? metaLongLines : 0) | (explicitClaude ? metaClaudeExplicit : 0);
 }
 
 const codexSource = sourceNames.indexOf('codex' satisfies SourceName);

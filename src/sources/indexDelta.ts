@@ -24,7 +24,7 @@ export interface DeltaHeader extends FileStamp, SavedState {
 export const deltaPathOf = (file: string): string => `${file}.delta`;
 
 /** The delta of the index `baseId` (see DeltaHeader), or undefined when there is none for it or it is unusable. */
-export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean): Promise<{ header: DeltaHeader; changes: LedgerChanges; files: FileTable } | undefined> {
+export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean, checkFiles: 'now' | 'when needed' = 'now'): Promise<{ header: DeltaHeader; changes: LedgerChanges; files: FileTable } | undefined> {
   try {
     const bytes = sync ? readFileSync(file) : await fs.readFile(file);
     const end = bytes.indexOf(0x0a);
@@ -41,7 +41,7 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
     const keyHashes = new Uint32Array(take(sizes.rowCount * 8));
     const overrideAt = new Float64Array(take(sizes.overrideCount * 8));
     const overrideRows = new Float64Array(take(sizes.overrideCount * rowBytes));
-    const files = decodeFileTable(header.files, new Uint8Array(take(fileSectionBytes(header.files))));
+    const files = decodeFileTable(header.files, new Uint8Array(take(fileSectionBytes(header.files))), checkFiles);
     return { header, changes: { baseRowCount, strings: sizes.strings, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows }, files };
   } catch {
     return undefined;

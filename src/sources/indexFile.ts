@@ -69,11 +69,11 @@ export function savedStateOf(scanner: UsageScanner): { state: SavedState; fileSe
 }
 
 /** Reads the file table's section at `position` (throws FileTableError when it is damaged). */
-export async function readFileTable(read: Reader, header: FileTableHeader, position: number): Promise<FileTable> {
+export async function readFileTable(read: Reader, header: FileTableHeader, position: number, check: 'now' | 'when needed'): Promise<FileTable> {
   // Its own buffer: 8-byte aligned for the Float64 columns, and kept by the table.
   const section = new Uint8Array(new ArrayBuffer(fileSectionBytes(header)));
   await read(section, position);
-  return decodeFileTable(header, section);
+  return decodeFileTable(header, section, check);
 }
 
 /**

@@ -11,6 +11,7 @@ import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
+import { FileTableError } from './fileColumns';
 import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
 
 export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };
@@ -101,7 +102,14 @@ export class UsageScanner {
 
   /** What the last pass could not read (see SkippedSummary). */
   skipped(): SkippedSummary {
-    return skippedSummary(this.stats, this.files.withLongLines().map((i) => this.files.cursorAt(i)));
+    let withLongLines: FileCursor[] = [];
+    try {
+      withLongLines = this.files.withLongLines().map((i) => this.files.cursorAt(i));
+    } catch (error) {
+      // Damage in a table read unchecked: the next full pass rebuilds it; until then no long lines are listed.
+      if (!(error instanceof FileTableError)) throw error;
+    }
+    return skippedSummary(this.stats, withLongLines);
   }
 
   /** Restores state saved by a previous run (see usageIndex.ts). */
@@ -130,8 +138,13 @@ export class UsageScanner {
     const io = this.options.io ?? 'async';
     if (!(await foldersUnchanged(this.folderTimes, Date.now(), io))) return this.pass();
     // Even with nothing to read, the fold sets the pass's statistics. Only these files' cursors are made (and their state parsed).
-    const hot = this.files.writtenSince(Date.now() - hotFileAgeMs, true).map((i) => this.files.cursorAt(i));
-    return this.applyAll(hot, undefined);
+    try {
+      return await this.applyAll(this.files.writtenSince(Date.now() - hotFileAgeMs, true).map((i) => this.files.cursorAt(i)), undefined);
+    } catch (error) {
+      // A table read unchecked (LoadOptions.checkFiles) found damaged when a file of it is read or changed.
+      if (!(error instanceof FileTableError)) throw error;
+      return this.rebuild(`the usage index's ${error.message}`);
+    }
   }
 
   private async quickPass(changedPaths: string[]): Promise<boolean> {
@@ -156,6 +169,9 @@ export class UsageScanner {
   }
 
   private async pass(): Promise<boolean> {
+    // A table read from the index is checked whole before a full pass uses all of it.
+    const damage = this.files.damage();
+    if (damage) return this.rebuild(`the usage index's ${damage}`);
     const started = Date.now();
     const rebuildsBefore = this.stats.rebuilds;
     const changed = await this.walkAndRead(started);

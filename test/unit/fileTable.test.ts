@@ -239,11 +239,19 @@ describe('file table in the index (layout 5)', () => {
     writeFileSync(indexPath, Buffer.concat([Buffer.from('{"format":"tokenmeter-index",,,'), original.subarray(32)]));
     assert.match((await refusal(indexPath))[0], /truncated or damaged header/);
 
-    // A byte of the file table (the last section) flipped.
+    // A byte of the file table (the last section) flipped: found when the table is first used whole (a full pass,
+    // a save), not by a warm pass that reads none of it; the pass then reads all logs again and says why.
     const damaged = Buffer.from(original);
     damaged[size - 20] ^= 0x11;
     writeFileSync(indexPath, damaged);
+    const said: string[] = [];
+    const s = new UsageScanner({ roots: { claudeDirs: [path.join(corpus, 'claude')], codexDirs: [path.join(corpus, 'codex')] }, workers: 0, io: 'sync', log: (m) => said.push(m) });
     assert.match((await refusal(indexPath))[0], /checksum/);
+    assert.ok(await loadIndex(indexPath, s, { io: 'sync', checkFiles: 'when needed' }));
+    await assert.rejects(saveIndex(indexPath + '.copy', s), /checksum/);
+    assert.equal(await s.refresh({ full: true }), true);
+    assert.match(said.join('\n'), /Rescanning all logs: the usage index's file table checksum mismatch/);
+    assert.deepEqual(summary(s), summary(cold));
 
     // No index at all: nothing said.
     rmSync(indexPath);
