@@ -154,7 +154,10 @@ export class FileTable {
     const c = this.c;
     if (this.unverified) {
       checkFileAt(c, i);
-      this.unverified.at.set(this.pathAt(i), i);
+      // State beyond the numbers (a Codex rollout's running totals) is used as read: the table is checked whole
+      // first. A transcript's numbers alone are checked by reading (its fingerprint, see logReader.ts).
+      if (c.meta[i] & metaHasExtra) this.verify();
+      else this.unverified.at.set(this.pathAt(i), i);
     }
     const source = sourceNames[c.meta[i] & 0xff];
     const file = this.pathAt(i);

@@ -187,6 +187,30 @@ describe('file table in the index (layout 5)', () => {
     assert.deepEqual(summary(last), summary(fresh));
   });
 
+  it('a warm pass over a damaged table it did not check reads all logs again when it reads a recent file\'s state or changes one', async function () {
+    this.timeout(120_000);
+    const probe = scanner();
+    await probe.refresh();
+    const [recent] = probe.fileCursors().filter((c) => c.source === 'claude').sort((a, b) => b.mtimeMs - a.mtimeMs);
+    const nowS = Date.now() / 1000;
+    utimesSync(recent.path, nowS, nowS);
+    const cold = scanner();
+    await cold.refresh();
+    await saveIndex(indexPath, cold);
+    const damaged = readFileSync(indexPath);
+    damaged[damaged.length - 20] ^= 0x11;
+    writeFileSync(indexPath, damaged);
+    const said: string[] = [];
+    const s = new UsageScanner({ roots: { claudeDirs: [path.join(corpus, 'claude')], codexDirs: [path.join(corpus, 'codex')] }, workers: 0, io: 'sync', log: (m) => said.push(m) });
+    assert.ok(await loadIndex(indexPath, s, { io: 'sync', checkFiles: 'when needed' }));
+    appendFileSync(recent.path, readFileSync(recent.path, 'utf8').trimEnd().split('\n').pop()!.replace(/"id":"msg_[^"]*"/, '"id":"msg_f19_damaged"') + '\n');
+    assert.equal(await s.refresh({ full: true, warm: true }), true);
+    assert.match(said.join('\n'), /Rescanning all logs: the usage index's file table checksum mismatch/);
+    const fresh = scanner();
+    await fresh.refresh();
+    assert.deepEqual(summary(s), summary(fresh));
+  });
+
   /** Loads the index at `file` into a new scanner, returning what it said. */
   async function refusal(file: string): Promise<string[]> {
     const said: string[] = [];
