@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRateLimit } from '../core/codexRateLimits';
-import { fnv1a } from '../core/fnv1a';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths';
 import type { FileCursor } from './logFiles';
+import { PathSlots } from './pathSlots';
 import { checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
 
 /** What a cursor holds beyond its numbers and path; most files (Claude Code transcripts) have none. */
@@ -39,10 +39,8 @@ export class FileTable {
   private readonly extrasSet = new Map<number, FileExtra>();
   private folderStrings: (string | undefined)[] = [];
   private folderIndex: Map<string, number> | undefined;
-  /** Open addressing: file number + 1 by path hash; built when first needed (a warm pass never needs it). */
-  private slots: Int32Array | undefined;
-  /** Each file's path hash, for the slots (kept from when they are first built). */
-  private hashes = new Uint32Array(0);
+  /** Lookup by path; built when first needed (a warm pass never needs it). */
+  private slots: PathSlots | undefined;
   private codex: CodexSummary | undefined;
   /** While the table read from a file is not checked whole: the check, and the files materialised meanwhile by path. */
   private unverified: { check: () => void; at: Map<string, number> } | undefined;
@@ -182,14 +180,11 @@ export class FileTable {
 
   /** The number of the file at `file`, or -1. */
   indexOf(file: string): number {
-    const slots = this.lookup();
-    const mask = slots.length - 1;
-    const hash = fnv1a(file);
-    for (let at = hash & mask; ; at = (at + 1) & mask) {
-      const n = slots[at];
-      if (n === 0) return -1;
-      if (this.hashes[n - 1] === hash && this.pathAt(n - 1) === file) return n - 1;
+    if (!this.slots) {
+      this.verify();
+      this.slots = new PathSlots(this.c.count, (i) => this.pathAt(i));
     }
+    return this.slots.indexOf(file);
   }
 
   has(file: string): boolean {
@@ -314,12 +309,7 @@ export class FileTable {
     c.nameEnd[i] = this.namesUsed += bytes;
     c.extrasEnd[i] = i === 0 ? 0 : c.extrasEnd[i - 1];
     c.count = i + 1;
-    if (this.slots) {
-      if (this.hashes.length <= i) this.hashes = grownU32(this.hashes, Math.max(256, this.hashes.length * 2));
-      this.hashes[i] = fnv1a(cursor.path);
-      if (c.count * 2 > this.slots.length) this.slots = this.slotsOf(this.slots.length * 2);
-      else this.insertSlot(this.slots, i);
-    }
+    this.slots?.add(cursor.path);
     return i;
   }
 
@@ -360,29 +350,6 @@ export class FileTable {
     c.nameEnd = grownU32(c.nameEnd, cap);
     c.meta = grownU32(c.meta, cap);
     c.extrasEnd = grownU32(c.extrasEnd, cap);
-  }
-
-  private lookup(): Int32Array {
-    if (this.slots) return this.slots;
-    this.verify();
-    this.hashes = new Uint32Array(Math.max(256, this.c.count));
-    for (let i = 0; i < this.c.count; i++) this.hashes[i] = fnv1a(this.pathAt(i));
-    let size = 1024;
-    while (size < this.c.count * 2 + 2) size *= 2;
-    return (this.slots = this.slotsOf(size));
-  }
-
-  private slotsOf(size: number): Int32Array {
-    const slots = new Int32Array(size);
-    for (let i = 0; i < this.c.count; i++) this.insertSlot(slots, i);
-    return slots;
-  }
-
-  private insertSlot(slots: Int32Array, i: number): void {
-    const mask = slots.length - 1;
-    let at = this.hashes[i] & mask;
-    while (slots[at] !== 0) at = (at + 1) & mask;
-    slots[at] = i + 1;
   }
 
   /** Writes the extras set in this run into the JSON blob (each file's as it is now). */
