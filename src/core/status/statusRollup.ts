@@ -21,10 +21,8 @@ export interface StatusRollup {
   slots: Map<string, RollupSlot>;
 }
 
-export interface RollupSlot {
-  startMs: number;
-  source: SourceName;
-  model: string;
+/** A period's sums, the cost exact (see exactSum.ts) so that rollups and rows give the same number. */
+export interface PeriodSums {
   requests: number;
   inputTokens: number;
   outputTokens: number;
@@ -32,11 +30,18 @@ export interface RollupSlot {
   cacheCreationTokens: number;
   cacheReadTokens: number;
   totalTokens: number;
-  /** Tokens of requests without a known price, and how many such requests (the status lists their models). */
+  /** Tokens of requests without a known price. */
   unpricedTokens: number;
-  unpricedRequests: number;
   /** Cost of the priced requests, as exact partials. */
   costUsd: ExactSum;
+}
+
+export interface RollupSlot extends PeriodSums {
+  startMs: number;
+  source: SourceName;
+  model: string;
+  /** How many requests had no known price (the status lists their models). */
+  unpricedRequests: number;
 }
 
 export const rollupSlotMs = 15 * 60_000;
@@ -125,18 +130,6 @@ export function rollupCovers(rollup: StatusRollup, calendar: Calendar, budget: P
     if (startMs < beforeMs && (startMs % rollupSlotMs !== 0 || startMs < fromMs)) return false;
   }
   return true;
-}
-
-/** A period's sums, the cost exact (see exactSum.ts) so that rollups and rows give the same number. */
-export interface PeriodSums {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  unpricedTokens: number;
-  costUsd: ExactSum;
 }
 
 /** Sums of the slots from `startMs` on (a slot boundary) into `into`, and the models of unpriced requests. */
