@@ -21,7 +21,6 @@ export interface ScanStats {
   rebuilds: number;
 }
 
-
 /** What a pass could not read, for `--json` (`skipped`) and Show Output. */
 export interface SkippedSummary {
   /** Files and folders that could not be listed or read (permissions, I/O errors): their usage is missing. */
@@ -80,6 +79,7 @@ export class BacklogEstimate {
     return this.sampled === 0 ? 0 : (this.sampledBytes / this.sampled) * this.files;
   }
 }
+
 export function addTally(into: LineTally, from: LineTally): void {
   into.lines += from.lines;
   into.usageLines += from.usageLines;
