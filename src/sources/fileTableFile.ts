@@ -19,7 +19,7 @@ export interface FileTableHeader {
   namesBytes: number;
   foldersBytes: number;
   extrasBytes: number;
-  /** CRC-32 of the section. */
+  /** Checksum of the section (`crcOf`: FNV-1a over 32-bit words; the name is the field's since layout 4). */
   crc: number;
   /** Plan limits and credits over every Codex rollout, so that a warm status need not parse each rollout's state. */
   codex: CodexSummary;
@@ -63,13 +63,14 @@ export function encodeFileTable(table: FileTable): { header: FileTableHeader; pi
   return { header, pieces };
 }
 
-/**
- * Checksum of the pieces in order, as 32-bit words (the bytes taken as one stream, so piece boundaries do not matter): FNV-1a over words, so any one changed word
- * changes it (each step is a bijection of the running value), and runs at ~1 GB/s in plain JS. zlib's crc32 would
- * load `node:zlib` and its streams: ~20 ms of a warm status's start-up.
- */
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/**
+ * Checksum of the pieces in order, as 32-bit words (the bytes taken as one stream, so piece boundaries do not
+ * matter): FNV-1a over words, so any one changed word changes it (each step is a bijection of the running value),
+ * and runs at ~1 GB/s in plain JS. zlib's crc32 would load `node:zlib` and its streams: ~20 ms of a warm status's
+ * start-up.
+ */
 function crcOf(pieces: Uint8Array[]): number {
   let h = 0x811c9dc5;
   let carry = 0;
@@ -102,7 +103,6 @@ function crcOf(pieces: Uint8Array[]): number {
   if (carried > 0) h = Math.imul(h ^ carry, 0x01000193);
   return h >>> 0;
 }
-
 
 /**
  * The table from its section's bytes (`section`: exactly fileSectionBytes(header) long, 8-byte aligned, owned by the
