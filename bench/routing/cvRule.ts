@@ -1,5 +1,30 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 9 RULE (2026-12-04, written 20:52 UTC, before authors J and K delivered any row and before any
+// session-9 grid or experiment was scored; the seventh held-out set is not opened until the model is final and
+// landed). Session 7's rule (below) unchanged; session 8's structure (variants compared on the authors present,
+// new authors entering afterwards) with these names and times:
+//   a. Tier recipe: session 8's, unchanged (32,768 buckets, L2 3e-7, 300 steps, no second stage). No tier variant
+//      is compared: session 8 measured the named ones (prior, stackk, 8,192 buckets) below it, and the CPU left
+//      between the new rows (~21:45) and the last landing (22:40) goes to the new authors' folds.
+//   b. Kind recipe: compared now on the eleven authors of session 8 (11,419 rows), by session 7's rule 3 (mean
+//      kind accuracy over the independent authors' folds; admissible only if the all-rows kind head passes
+//      safety.ts's kind and calibration checks; within 0.5 point the shipped setting wins, then fewer weights):
+//      kind head 8,192 buckets at L2 3e-6 (shipped) and 1e-6 (named untried in session 8), each with kind-rule
+//      weight 0, 0.5, 0.75, 1. If the 1e-6 folds are not all trained by 21:50 UTC, only the shipped head's rule
+//      weights are compared.
+//   c. New data: J and K imported by importIncoming.ts (checks; repeats of tuning or evaluation prompts dropped).
+//      The recipe of a and b is retrained on ALL tuning rows. The decision knobs are chosen again by session 7's
+//      rules 1, 2 and 4 on the thirteen-author tier folds of that recipe (grid: rules' caution on with floor 0.35,
+//      off with 0.35, off with 0; large-tier miss weight 1 and 1.5; balanced penalty 4-14, with 16-40 for rule 4's
+//      conservative setting), if those folds are trained by 22:15 UTC; otherwise session 8's knobs stay. The
+//      all-rows model must pass safety.ts with the chosen knobs (rule 1 already requires it); if no setting is
+//      admissible, session 8's model stays and J and K remain tuning rows for the next session.
+//   d. Reported, choosing nothing: thirteen-author cross-validation per language, per kind and per author (tier
+//      and, if its folds are trained in time, kind). No evaluation set (fourth to sixth, RouteLLM) is scored to
+//      choose anything; the seventh is copied in, its sha256 recorded and committed, and scored once after the
+//      model is final and landed.
+//
 // SESSION 8 RULE (2026-12-04, written 18:58 UTC, before any session-8 grid or experiment was scored). It keeps
 // session 7's rule (below: folds, admissibility with safety.ts as a hard constraint, the objectives, the tie-break,
 // conservative/aggressive) and adds only what the timetable forces:
