@@ -220,7 +220,7 @@ function main(): void {
   }
   // Kind variants: each kind spec's out-of-fold kind with the kind-rule weights; safety with the all-rows model.
   for (const kind of arg('kind-oof') === 'no' ? [] : kinds) {
-    for (const kindRuleWeight of [0, 0.5, 1]) {
+    for (const kindRuleWeight of [0, 0.5, 0.75, 1]) {
       const byKey = new Map(rows.map((r, i) => [keyOf(r.prompt, r.contextTokens), Float32Array.from([0, 0, ...kind.oof[i]])]));
       setLogitsReaderForTraining((req) => byKey.get(keyOf(req.prompt, req.contextTokens ?? 0))!);
       setDecisionKnobsForTraining({ ...shippedKnobs, kindRuleWeight });
