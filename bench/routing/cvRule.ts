@@ -1,8 +1,8 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
-// SESSION 9 RULE (2026-12-04, written 20:46 UTC, before authors J and K wrote DONE or any of their rows was read, and before any
-// session-9 grid or experiment was scored; the seventh held-out set is not opened until the model is final and
-// landed). Session 7's rule (below) unchanged; session 8's structure (variants compared on the authors present,
+// SESSION 9 RULE (2026-12-04, written 20:46 UTC, before authors J and K wrote DONE or any of their rows was read,
+// and before any session-9 grid or experiment was scored; the seventh held-out set is not opened until the model
+// is final and landed). Session 7's rule (below) unchanged; session 8's structure (variants compared on the authors present,
 // new authors entering afterwards) with these names and times:
 //   a. Tier recipe: session 8's, unchanged (32,768 buckets, L2 3e-7, 300 steps, no second stage). No tier variant
 //      is compared: session 8 measured the named ones (prior, stackk, 8,192 buckets) below it, and the CPU left
