@@ -5,9 +5,9 @@
 // public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first independent set
 // (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
 // (`--first` still scores it, as tuned-on data). `--fourth`: routing4/heldout4.jsonl (session 7), as --third;
-// `--fifth` / `--sixth`: routing5/heldout5.jsonl and routing6/heldout6.jsonl (session 8), as --third.
-// Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--fifth] [--sixth] [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// `--fifth` / `--sixth`: routing5/heldout5.jsonl and routing6/heldout6.jsonl (session 8), as --third; `--seventh`:
+// routing7/heldout7.jsonl (session 9), as --third. Prints the tables for docs/benchmarks.md.
+// Run: npx tsx bench/routing/heldOut.ts [--seventh] [--fifth] [--sixth] [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +88,17 @@ export function loadSixthHeldOut(): LabelledRow[] | undefined {
   return loadFrozenSet(sixthPath, sixthSha256, (kind) => kind);
 }
 
+/**
+ * sha256 of bench/eval-independent/routing7/heldout7.jsonl (session 9), recorded when it is copied in, after the
+ * model and knobs have landed and before it is scored (empty: not recorded yet, the set is not scored).
+ */
+export const seventhSha256 = '';
+export const seventhPath = join(__dirname, '../eval-independent/routing7/heldout7.jsonl');
+
+export function loadSeventhHeldOut(): LabelledRow[] | undefined {
+  return seventhSha256 ? loadFrozenSet(seventhPath, seventhSha256, (kind) => kind) : undefined;
+}
+
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
   return rows.map((r) => {
     const a = routeRequest({ prompt: r.prompt, contextTokens: r.contextTokens }, { aggressiveness });
@@ -159,7 +170,7 @@ function main(): void {
     }
   }
   // The third (session 6) and fourth (session 7) sets: the router's 13 kinds, scored with no mapping.
-  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256], ['--fifth', 'Fifth', loadFifthHeldOut, fifthSha256], ['--sixth', 'Sixth', loadSixthHeldOut, sixthSha256]] as const) {
+  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256], ['--fifth', 'Fifth', loadFifthHeldOut, fifthSha256], ['--sixth', 'Sixth', loadSixthHeldOut, sixthSha256], ['--seventh', 'Seventh', loadSeventhHeldOut, seventhSha256]] as const) {
     if (!process.argv.includes(flag)) continue;
     const set = load();
     if (!set) { console.log(`\n(${name.toLowerCase()} independent set not present, or its sha256 not recorded)`); continue; }

@@ -8,7 +8,8 @@
 // data<X>/<file>.tsv (files in name order become indep-data<X>-1.tsv, -2, …). Session 7: `--authors=F,G` imports
 // only those folders (earlier authors' files stay as they are), and each folder's README.md is copied unchanged
 // to tune/indep-data<X>.README.md; every source file's sha256 is printed (and kept in each file's first line).
-// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G]
+// Session 9: `--recheck=SET.jsonl,NAME` drops tuning rows that repeat a newly copied evaluation set's prompts.
+// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G] | --recheck=FILE,NAME
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ function knownPrompts(except: ReadonlySet<string>): Set<string> {
     if (author && except.has(author)) continue;
     for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) seen.add(normalized(line.split('\t').pop()!));
   }
-  const jsonl = ['eval.jsonl', '../eval-independent/routing/heldout.jsonl', '../eval-independent/routing2/heldout2.jsonl', '../eval-independent/routing3/heldout3.jsonl', '../eval-independent/routing4/heldout4.jsonl', '../eval-independent/routing5/heldout5.jsonl', '../eval-independent/routing6/heldout6.jsonl'];
+  const jsonl = ['eval.jsonl', '../eval-independent/routing/heldout.jsonl', '../eval-independent/routing2/heldout2.jsonl', '../eval-independent/routing3/heldout3.jsonl', '../eval-independent/routing4/heldout4.jsonl', '../eval-independent/routing5/heldout5.jsonl', '../eval-independent/routing6/heldout6.jsonl', '../eval-independent/routing7/heldout7.jsonl'];
   for (const f of jsonl.map((p) => join(__dirname, p)).filter(existsSync)) {
     for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) seen.add(normalized((JSON.parse(line) as { prompt: string }).prompt));
   }
@@ -64,7 +65,36 @@ function importAuthor(author: string, files: { path: string; name: string }[], s
   return { kept, repeats, invalid };
 }
 
+/**
+ * `--recheck=PATH,NAME`: after an evaluation set is copied in (and only then), turns every tuning row whose prompt
+ * is also one of its prompts into a comment line naming the set; prints file and line only, never the prompt, so the
+ * set's text is not read by whoever runs it. Returns how many rows went.
+ */
+function dropEvaluationRepeats(setPath: string, setName: string): number {
+  const evalPrompts = new Set(readFileSync(setPath, 'utf8').split('\n').filter((l) => l.trim()).map((l) => normalized((JSON.parse(l) as { prompt: string }).prompt)));
+  let dropped = 0;
+  for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv')).sort()) {
+    const lines = readFileSync(join(tuneDir, file), 'utf8').split('\n');
+    let changed = false;
+    const out = lines.map((line, i) => {
+      if (!line.trim() || line.startsWith('#') || !evalPrompts.has(normalized(line.split('\t').pop()!))) return line;
+      changed = true;
+      dropped++;
+      console.log(`${file}:${i + 1}: also a prompt of ${setName}, dropped from tuning`);
+      return `# also a prompt of ${setName}, dropped from tuning: line ${i + 1}`;
+    });
+    if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
+  }
+  return dropped;
+}
+
 function main(): void {
+  const recheck = process.argv.find((a) => a.startsWith('--recheck='))?.split('=')[1];
+  if (recheck) {
+    const [path, ...name] = recheck.split(',');
+    console.log(`dropped ${dropEvaluationRepeats(path, name.join(','))} tuning rows`);
+    return;
+  }
   const source = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/work/incoming/routing-tune';
   const session = process.argv.find((a) => a.startsWith('--session='))?.split('=')[1] ?? '6';
   const byAuthor = new Map<string, { path: string; name: string }[]>();

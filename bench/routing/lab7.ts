@@ -16,7 +16,7 @@ import type { RequestFeatures } from '../../src/core/routing/signals';
 import { applyRule7, isIndependent, kindObjective, meetsFoldLimits, tierObjective, type Candidate } from './cvRule';
 import { logitsOf, toExample, variants, type Example } from './lab';
 import { safetyFailures } from './safety';
-import { pct, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type SetScore } from './score';
+import { pct, scoreByGroup, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type SetScore } from './score';
 import { fitStack, stackInputs, applyStack, type Stack, type StackKind } from './stack';
 import { trainBlock } from './train';
 import { loadTuningRows } from './tuneSet';
@@ -133,6 +133,7 @@ function main(): void {
     setLogitsReaderForTraining(undefined);
     const shown = rows.map((r) => (kind ? r : { ...r, kind: undefined }));
     console.log(scoreTable('language (author held out)', scoreByLanguage(shown, verdicts)));
+    console.log(`\n${scoreTable('labelled kind (author held out)', scoreByGroup(shown, verdicts, (_, i) => rows[i].kind))}`);
     const { all, per } = scorePer(shown, authors, verdicts);
     console.log(`\n${fmt({ all, per })}`);
     for (const [a, s] of per) console.log(`${a}: n ${s.count}, FD ${pct(s.falseDowngradeRate)} (${s.falseDowngrades}), share ${pct(s.shareOfOracle)}, tier acc ${pct(s.accuracy)}, kind ${pct(s.kindAccuracy)}`);

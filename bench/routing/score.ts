@@ -68,9 +68,18 @@ export function scoreSet(rows: readonly LabelledRow[], verdicts: readonly Verdic
 
 /** Scores overall and per language (rows without `lang` are detected). */
 export function scoreByLanguage(rows: readonly LabelledRow[], verdicts: readonly Verdict[]): { all: SetScore; byLang: Map<string, SetScore> } {
+  return scoreByGroup(rows, verdicts, (r) => r.lang ?? detectLanguage(r.prompt));
+}
+
+/**
+ * Scores overall and per group, largest group first (`byLang` names the groups whatever they are); rows whose
+ * group is undefined count in the total only.
+ */
+export function scoreByGroup(rows: readonly LabelledRow[], verdicts: readonly Verdict[], groupOf: (r: LabelledRow, i: number) => string | undefined): { all: SetScore; byLang: Map<string, SetScore> } {
   const groups = new Map<string, number[]>();
   rows.forEach((r, i) => {
-    const lang = r.lang ?? detectLanguage(r.prompt);
+    const lang = groupOf(r, i);
+    if (lang === undefined) return;
     const g = groups.get(lang) ?? [];
     g.push(i);
     groups.set(lang, g);

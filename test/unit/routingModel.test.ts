@@ -53,7 +53,7 @@ describe('learned routing model', () => {
     assert.ok(['small', 'medium', 'large'].indexOf(hard.tier) >= ['small', 'medium', 'large'].indexOf(base.tier));
   });
 
-  it('trains on the first independent set (tuning since session 5) and on no prompt of the second to sixth', () => {
+  it('trains on the first independent set (tuning since session 5) and on no prompt of the second to seventh', () => {
     const tuneDir = join(__dirname, '../../bench/routing/tune');
     const tuning = new Set<string>();
     for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
@@ -66,7 +66,7 @@ describe('learned routing model', () => {
     for (const p of jsonlPrompts(join(__dirname, '../../bench/routing/eval.jsonl')).filter((_, i) => i % 2 === 0)) tuning.add(p);
     assert.ok(tuning.size > 4_000);
     const folded = new Set([...tuning].map((p) => p.toLowerCase().replace(/\s+/g, ' ')));
-    for (const set of ['routing2/heldout2.jsonl', 'routing3/heldout3.jsonl', 'routing4/heldout4.jsonl', 'routing5/heldout5.jsonl', 'routing6/heldout6.jsonl']) {
+    for (const set of ['routing2/heldout2.jsonl', 'routing3/heldout3.jsonl', 'routing4/heldout4.jsonl', 'routing5/heldout5.jsonl', 'routing6/heldout6.jsonl', 'routing7/heldout7.jsonl']) {
       const path = join(__dirname, '../../bench/eval-independent', set);
       if (!existsSync(path)) continue;
       for (const prompt of jsonlPrompts(path)) {
