@@ -73,7 +73,7 @@ export class StatusRollupKeeper {
    * from the month of rows when there was none. Nothing when the index was not saved whole or as a delta, or the
    * ledger changed since it was saved.
    */
-  async save(ledger: Ledger, nowMs: number): Promise<void> {
+  async save(ledger: Ledger, nowMs: number, budget = this.options.budget): Promise<void> {
     const state = savedStateOfLedger(ledger);
     if (!state || !this.path) return;
     const { prices, priceOverrides, calendar } = this.options;
@@ -82,11 +82,14 @@ export class StatusRollupKeeper {
     let rollup = this.rollupNow(ledger);
     // Same state as read: no row changed, so the rollup read is still right unless it moves forward.
     let changed = state !== this.file?.state;
-    if (!rollup || rollup.beforeMs > beforeMs) {
-      rollup = rollupOf(ledger.eventsSince(fromMs), prices, fromMs, beforeMs);
+    if (rollup && rollup.beforeMs <= beforeMs && beforeMs - rollup.beforeMs >= advanceStepMs) {
+      rollup = advanceRollup(rollup, ledger.eventsSince(rollup.beforeMs), prices, calendar, fromMs, beforeMs);
       changed = true;
-    } else if (beforeMs - rollup.beforeMs >= advanceStepMs) {
-      rollup = advanceRollup(rollup, ledger.eventsSince(rollup.beforeMs), prices, fromMs, beforeMs);
+    }
+    // Made again from the month of rows when there is none, or it does not serve a status now: it ends too late,
+    // or its days are another zone's (or another week start's) than the status is read in.
+    if (!rollup || rollup.beforeMs > beforeMs || !rollupCovers(rollup, calendar, budget, nowMs)) {
+      rollup = rollupOf(ledger.eventsSince(fromMs), prices, calendar, fromMs, beforeMs);
       changed = true;
     }
     if (!changed) return;

@@ -97,7 +97,7 @@ describe('status rollup beside the index (warm status)', function () {
     await warmRun();
     await warmRun();
     const file = rollupPathOf(indexPath);
-    const good = readFileSync(file, 'utf8');
+    const good = readFileSync(file);
     // Other prices: a price override for a model in the rollup.
     const dearer = new PriceTable({ 'claude-sonnet': { inputPerMTok: 30, outputPerMTok: 150 } });
     const k = new StatusRollupKeeper({ prices: dearer, priceOverrides: { 'claude-sonnet': 1 }, calendar, budget });
@@ -110,9 +110,52 @@ describe('status rollup beside the index (warm status)', function () {
     const run = await warmRun();
     assert.equal(run.usedRollup, false);
     assert.deepEqual(run.spend, await fromScratch());
-    for (const damaged of ['', '{', good.replace('"slots":[[', '"slots":[["x",'), good.replace(/"state":"[^"]*"/, '"state":1')]) {
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 20] ^= 4;
+    const headerEnd = good.indexOf(0x0a) + 1;
+    for (const damaged of [Buffer.alloc(0), Buffer.from('{'), flipped, good.subarray(0, good.length - 8), Buffer.from(good.toString('latin1').replace(/"state":"[^"]*"/, '"state":1'), 'latin1'), good.subarray(headerEnd)]) {
       writeFileSync(file, damaged);
       assert.equal(keeper().rowsNeededFromMs(indexPath, nowMs), statusWindowStartMs(nowMs));
     }
+  });
+
+  it('reads a rollup of layout 1 (JSON, 15-minute slots) as none: the status reads rows once, then the new one', async () => {
+    await warmRun();
+    const file = rollupPathOf(indexPath);
+    const state = (JSON.parse(readFileSync(file).subarray(0, readFileSync(file).indexOf(0x0a)).toString()) as { state: string; priceKey: string });
+    // What session 8's build wrote for the same state and prices (its slots do not matter: it must not be read).
+    writeFileSync(file, JSON.stringify({ format: 'tokenmeter-status-rollup', version: 1, state: state.state, priceKey: state.priceKey, rollup: { fromMs: statusWindowStartMs(nowMs), beforeMs: statusWindowStartMs(nowMs), slots: [] } }));
+    const first = await warmRun();
+    assert.equal(first.usedRollup, false);
+    assert.deepEqual(first.spend, await fromScratch());
+    assert.equal(readFileSync(file)[0], 0x7b);
+    const second = await warmRun();
+    assert.equal(second.usedRollup, true, 'the rollup written in its place is read');
+    assert.deepEqual(second.spend, await fromScratch());
+  });
+
+  it('is made again for the zone the status is read in', async () => {
+    await warmRun();
+    await warmRun();
+    const kathmandu = new Calendar('Asia/Kathmandu');
+    const inKathmandu = async () => {
+      const k = new StatusRollupKeeper({ prices, priceOverrides: {}, calendar: kathmandu, budget });
+      const s = scanner();
+      await loadIndex(indexPath, s, { io: 'sync', sinceMs: k.rowsNeededFromMs(indexPath, nowMs) });
+      k.loaded(s.ledger);
+      const rows = k.statusRows(s.ledger, nowMs);
+      const spend = computeEstimatedSpend(rows.events, { prices, calendar: kathmandu, nowMs, budget, closed: rows.closed });
+      await k.save(s.ledger, nowMs);
+      return { spend, usedRollup: rows.closed !== undefined };
+    };
+    const s = scanner();
+    await s.refresh();
+    const expected = computeEstimatedSpend(s.ledger.eventsSince(statusWindowStartMs(nowMs)), { prices, calendar: kathmandu, nowMs, budget });
+    const first = await inKathmandu();
+    assert.equal(first.usedRollup, false, "New York's days do not start Kathmandu's week or month");
+    assert.deepEqual(first.spend, expected);
+    const second = await inKathmandu();
+    assert.equal(second.usedRollup, true, "the rollup was made again in Kathmandu's days");
+    assert.deepEqual(second.spend, expected);
   });
 });

@@ -5,7 +5,7 @@ import { blockBurnRate, usageBlocks, type UsageTotals } from '../reports';
 import type { BudgetSettings } from '../settings';
 import { totalTokensOf, type UsageEvent } from '../usageEvent';
 import { addExact, exactValue, type ExactSum } from './exactSum';
-import { addRollupSince, rollupCovers, statusWindowStartMs, type PeriodSums, type StatusRollup } from './statusRollup';
+import { addRollupSince, rollupCovers, rollupRequestsSince, statusWindowStartMs, type PeriodSums, type StatusRollup } from './statusRollup';
 
 export { statusWindowMs, statusWindowStartMs } from './statusRollup';
 
@@ -133,15 +133,13 @@ export function computeEstimatedSpend(
 
   let requestCount = events.length;
   if (closed) {
-    // Rows before the rollup's end: its slots from each period's start (a slot boundary, checked above).
+    // Rows before the rollup's end: its slots from each period's start (a segment start, checked above).
     const rollup = closed;
     for (const kind of ['day', 'week', 'month'] as const) {
       if (bounds[kind].startMs < rollup.beforeMs) addRollupSince(rollup, bounds[kind].startMs, sums[kind]);
     }
     if (recentStartMs < rollup.beforeMs) addRollupSince(rollup, recentStartMs, emptySums(), unpriced);
-    const window = emptySums();
-    addRollupSince(rollup, statusWindowStartMs(nowMs), window);
-    requestCount += window.requests;
+    requestCount += rollupRequestsSince(rollup, statusWindowStartMs(nowMs));
   }
   const totals = { day: totalsOf(sums.day), week: totalsOf(sums.week), month: totalsOf(sums.month) };
 
