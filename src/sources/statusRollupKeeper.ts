@@ -73,7 +73,7 @@ export class StatusRollupKeeper {
    * from the month of rows when there was none. Nothing when the index was not saved whole or as a delta, or the
    * ledger changed since it was saved.
    */
-  async save(ledger: Ledger, nowMs: number, budget = this.options.budget): Promise<void> {
+  async save(ledger: Ledger, nowMs: number): Promise<void> {
     const state = savedStateOfLedger(ledger);
     if (!state || !this.path) return;
     const { prices, priceOverrides, calendar } = this.options;
@@ -86,9 +86,9 @@ export class StatusRollupKeeper {
       rollup = advanceRollup(rollup, ledger.eventsSince(rollup.beforeMs), prices, calendar, fromMs, beforeMs);
       changed = true;
     }
-    // Made again from the month of rows when there is none, or it does not serve a status now: it ends too late,
-    // or its days are another zone's (or another week start's) than the status is read in.
-    if (!rollup || rollup.beforeMs > beforeMs || !rollupCovers(rollup, calendar, budget, nowMs)) {
+    // Made from the month of rows when none was read (none, stale, damaged, or its days another zone's: see
+    // rowsNeededFromMs), or it ends after the rows a status now reads begin.
+    if (!rollup || rollup.beforeMs > beforeMs) {
       rollup = rollupOf(ledger.eventsSince(fromMs), prices, calendar, fromMs, beforeMs);
       changed = true;
     }

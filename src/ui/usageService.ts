@@ -224,7 +224,7 @@ export class UsageService implements vscode.Disposable {
     }
     // Costed at the prices the service started with; after opt-in refreshed prices replace them, the CLI's own
     // rollup (at those prices) is left alone.
-    if (this.prices === this.rollupPrices) await this.rollup.save(this.scanner.ledger, Date.now(), this.budget).catch((e: unknown) => this.log(`Could not save the status rollup: ${String(e)}`));
+    if (this.prices === this.rollupPrices) await this.rollup.save(this.scanner.ledger, Date.now()).catch((e: unknown) => this.log(`Could not save the status rollup: ${String(e)}`));
   }
 
   dispose(): void {
