@@ -11,17 +11,22 @@
 let capBytes: number | undefined;
 let checkedAtMs = -Infinity;
 
-/** Caps the young generation of this process at `megabytes` (both semi-spaces) from now on. */
+/**
+ * Caps the young generation of this process at `megabytes` (both semi-spaces) from now on. The first check is the
+ * scanner's first renewYoungGenerationCap, as it lists or reads logs: until the young generation reaches the cap, a
+ * check sets V8's default growth factor (2) again, so checking here would change nothing, and a warm status that
+ * finds nothing new to read then loads neither `node:v8` nor the timers behind `performance`.
+ */
 export function capYoungGeneration(megabytes: number): void {
   capBytes = megabytes * 1024 * 1024;
   checkedAtMs = -Infinity;
-  renewYoungGenerationCap();
 }
 
 /** Sets the growth factor again (at most every 20 ms: ~10 µs a check); nothing unless capYoungGeneration was called. */
 export function renewYoungGenerationCap(): void {
   if (capBytes === undefined) return;
-  const nowMs = performance.now();
+  // Date.now, not performance.now: the global `performance` loads node:perf_hooks (~1-5 ms) when first read.
+  const nowMs = Date.now();
   if (nowMs - checkedAtMs < 20) return;
   checkedAtMs = nowMs;
   const v8 = require('node:v8') as typeof import('node:v8');
