@@ -3,13 +3,15 @@ import { fieldsPerRow, type LedgerChanges } from '../core/ledger/ledger';
 import { isReadable, randomHex, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import type { FileTable } from './fileTable';
 import { decodeFileTable, fileSectionBytes } from './fileTableFile';
+import { isNameSectionHeader, NameTable, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
 import type { UsageScanner } from './usageScanner';
 
 /**
  * The delta beside an index (`<index>.delta`): what changed since that index was written, so that a warm run
  * with a little new usage writes the little, not the whole history again (see saveIndex). The header line
  * (padded like the index's), then the added rows (Float64), their key hashes (two uint32 each), the numbers of
- * the index's rows merged into (Float64) and those rows now, then the file table in force (fileTableFile.ts). It holds the tally and folder
+ * the index's rows merged into (Float64) and those rows now, then the names after the index's
+ * (core/ledger/nameTable.ts), then the file table in force (fileTableFile.ts). It holds the tally and folder
  * times in force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
  * has the index alone: older, but whole, and the next pass reads the rest again).
  */
@@ -18,7 +20,7 @@ export interface DeltaHeader extends FileStamp, SavedState {
   baseId: string;
   /** Names this delta, so that what is saved beside it (the status rollup) can say which rows it sums. */
   deltaId?: string;
-  ledger: { baseRowCount: number; strings: string[]; duplicateCount: number; rowCount: number; overrideCount: number };
+  ledger: { baseRowCount: number; names: NameSectionHeader; duplicateCount: number; rowCount: number; overrideCount: number };
 }
 
 export const deltaPathOf = (file: string): string => `${file}.delta`;
@@ -32,17 +34,19 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
     const header = JSON.parse(bytes.toString('utf8', 0, end)) as DeltaHeader;
     if (!isReadable(header, 'tokenmeter-index-delta') || header.baseId !== baseId) return undefined;
     const sizes = header.ledger;
-    if (typeof sizes !== 'object' || sizes === null || sizes.baseRowCount !== baseRowCount || ![sizes.rowCount, sizes.overrideCount].every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+    if (typeof sizes !== 'object' || sizes === null || sizes.baseRowCount !== baseRowCount || ![sizes.rowCount, sizes.overrideCount].every((n) => Number.isInteger(n) && n >= 0) || !isNameSectionHeader(sizes.names)) return undefined;
     let at = end + 1;
     // Copied out of the file's bytes, so that each array is aligned.
     const take = (length: number) => bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + (at += length));
-    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) + fileSectionBytes(header.files) !== bytes.length) return undefined;
+    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) + fileSectionBytes(header.files) + nameSectionBytes(sizes.names) !== bytes.length) return undefined;
     const rows = new Float64Array(take(sizes.rowCount * rowBytes));
     const keyHashes = new Uint32Array(take(sizes.rowCount * 8));
     const overrideAt = new Float64Array(take(sizes.overrideCount * 8));
     const overrideRows = new Float64Array(take(sizes.overrideCount * rowBytes));
+    // Checked whole when applied (a delta's names are few).
+    const names = NameTable.fromSection(sizes.names, new Uint8Array(take(nameSectionBytes(sizes.names))));
     const files = decodeFileTable(header.files, new Uint8Array(take(fileSectionBytes(header.files))), checkFiles);
-    return { header, changes: { baseRowCount, strings: sizes.strings, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows }, files };
+    return { header, changes: { baseRowCount, names, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows }, files };
   } catch {
     return undefined;
   }
@@ -52,15 +56,16 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
 export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<string> {
   const deltaId = randomHex(8);
   const saved = savedStateOf(scanner);
+  const names = NameTable.of(changes.names instanceof NameTable ? changes.names.slice(0) : changes.names).encode();
   const header: DeltaHeader = {
     ...stampOf('tokenmeter-index-delta'),
     baseId,
     deltaId,
     ...saved.state,
-    ledger: { baseRowCount: changes.baseRowCount, strings: changes.strings, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
+    ledger: { baseRowCount: changes.baseRowCount, names: names.header, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
   };
   const delta = deltaPathOf(file);
-  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows, ...saved.fileSection]);
+  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows, ...names.pieces, ...saved.fileSection]);
   await removeStrayTempFiles(delta);
   return deltaId;
 }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { fieldsPerRow } from '../core/ledger/ledger';
+import { NameTable, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
 import type { LineTally } from '../core/lineParser';
 import { decodeFileTable, encodeFileTable, fileSectionBytes, isFileTableHeader, type FileTableHeader } from './fileTableFile';
 import type { FileTable } from './fileTable';
@@ -22,8 +23,12 @@ import type { FolderTimes } from './warmWalk';
  * thrown away. Prices are applied when reading, so a price update needs no bump.
  */
 export const parserVersion = 8;
-/** 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows (fileTableFile.ts); 5: its checksum as FNV-1a over words. */
-export const indexLayout = 5;
+/**
+ * 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows
+ * (fileTableFile.ts); 5: its checksum as FNV-1a over words; 6: the ledger's names as a section after the file table
+ * (core/ledger/nameTable.ts), not in the header line.
+ */
+export const indexLayout = 6;
 
 /** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
 export interface FileStamp {
@@ -76,6 +81,14 @@ export async function readFileTable(read: Reader, header: FileTableHeader, posit
   return decodeFileTable(header, section, check);
 }
 
+/** Reads the ledger's name section at `position` (throws NameTableError when its header checksum, length or padding is wrong; blocks are checked when read). */
+export async function readNameTable(read: Reader, header: NameSectionHeader, position: number): Promise<NameTable> {
+  // Its own buffer: 4-byte aligned for the ends, and kept by the table.
+  const section = new Uint8Array(new ArrayBuffer(nameSectionBytes(header)));
+  await read(section, position);
+  return NameTable.fromSection(header, section);
+}
+
 /**
  * Random hex for temp file names and the ids that tie a delta or rollup to its index. `node:crypto` is loaded here,
  * when something is written, not by every warm `status` that only reads (10-40 ms of start-up).
@@ -94,8 +107,8 @@ const readAsync = promisify(read);
 
 /**
  * The header line (JSON up to the first newline) and where the numbers start. Read in growing pieces, each byte
- * once and searched once: the header holds a cursor per log file (~1 MB on a real 1.5 GB history), and reading it
- * again from the start at each size read and searched ~5 MB for it.
+ * once and searched once: the header once held a cursor per log file (~1 MB on a real 1.5 GB history) and every
+ * name of the ledger; both are sections now, but the folder times of the last full pass are still in it.
  */
 export async function readHeader<H>(read: Reader, fileBytes: number): Promise<{ header: H; rowsStart: number }> {
   let bytes = Buffer.allocUnsafe(0);

@@ -12,6 +12,7 @@ import { renewYoungGenerationCap } from './youngGeneration';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
 import { FileTableError } from './fileColumns';
+import { NameTableError } from '../core/ledger/nameTable';
 import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
 
 export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };
@@ -141,8 +142,9 @@ export class UsageScanner {
     try {
       return await this.applyAll(this.files.writtenSince(Date.now() - hotFileAgeMs, true).map((i) => this.files.cursorAt(i)), undefined);
     } catch (error) {
-      // A table read unchecked (LoadOptions.checkFiles) found damaged when a file of it is read or changed.
-      if (!(error instanceof FileTableError)) throw error;
+      // A table read unchecked (LoadOptions.checkFiles) found damaged when a file of it is read or changed; names of
+      // the ledger found damaged when a new usage looks one up or merges into an older row.
+      if (!(error instanceof FileTableError || error instanceof NameTableError)) throw error;
       return this.rebuild(`the usage index's ${error.message}`);
     }
   }
@@ -170,7 +172,7 @@ export class UsageScanner {
 
   private async pass(): Promise<boolean> {
     // A table read from the index is checked whole before a full pass uses all of it.
-    const damage = this.files.damage();
+    const damage = this.files.damage() ?? this.ledger.namesDamage();
     if (damage) return this.rebuild(`the usage index's ${damage}`);
     const started = Date.now();
     const rebuildsBefore = this.stats.rebuilds;

@@ -50,7 +50,7 @@ function savedAndSplitAt(ledger: Ledger, splitMs: number, keyHashesAlone = false
   while (firstRow < rowCount && saved.rows[firstRow * fieldsPerRow + 1] < splitMs) firstRow++;
   const counts = { reads: 0 };
   const restore = () => Ledger.restore({
-    strings: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
+    names: saved.strings, duplicateCount: saved.duplicateCount, rowCount, firstRow, olderBeforeMs: splitMs,
     newestRows: saved.rows.slice(firstRow * fieldsPerRow),
     readOlder: () => {
       counts.reads++;
@@ -140,7 +140,7 @@ describe('ledger', () => {
     const saved = ledger.serialize();
     saved.rows[6] = -7; // the oldest row's input tokens
     const restored = Ledger.restore({
-      strings: saved.strings, duplicateCount: 0, rowCount: 3, firstRow: 1, olderBeforeMs: 2,
+      names: saved.strings, duplicateCount: 0, rowCount: 3, firstRow: 1, olderBeforeMs: 2,
       newestRows: saved.rows.slice(fieldsPerRow), readOlder: () => ({ rows: saved.rows.slice(0, fieldsPerRow), keyHashes: saved.keyHashes }),
     });
     assert.equal(restored.eventsSince(2).length, 2);

@@ -56,7 +56,7 @@ describe('RunawayWatch: the runaway detector fed from the live ledger', () => {
     while (saved.rows[firstRow * fields + 1] < sinceMs) firstRow++;
     let reads = 0;
     const restored = Ledger.restore({
-      strings: saved.strings, duplicateCount: 0, rowCount: full.size, firstRow, olderBeforeMs: sinceMs, newestRows: saved.rows.slice(firstRow * fields),
+      names: saved.strings, duplicateCount: 0, rowCount: full.size, firstRow, olderBeforeMs: sinceMs, newestRows: saved.rows.slice(firstRow * fields),
       readOlder: () => {
         reads++;
         return { rows: saved.rows.slice(0, firstRow * fields), keyHashes: saved.keyHashes };

@@ -41,12 +41,12 @@ function creditsBefore(a: UsageEvent, b: UsageEvent): boolean {
 }
 
 /** The credit rule (see creditsBefore) between a record and a stored row. */
-export function creditsBeforeRow(a: UsageEvent, rows: Float64Array, at: number, names: readonly string[]): boolean {
-  const sessionId = names[rows[at + 2]];
+export function creditsBeforeRow(a: UsageEvent, rows: Float64Array, at: number, names: { get(i: number): string }): boolean {
+  const sessionId = names.get(rows[at + 2]);
   if (a.sessionId !== sessionId) return a.sessionId < sessionId;
-  const agentId = names[rows[at + 3]];
+  const agentId = names.get(rows[at + 3]);
   if (a.agentId !== agentId) return a.agentId < agentId;
-  return a.project < names[rows[at + 4]];
+  return a.project < names.get(rows[at + 4]);
 }
 
 /** Copies `seen`'s counts and time into `kept` if `seen` is the fuller snapshot. */

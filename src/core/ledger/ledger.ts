@@ -194,7 +194,7 @@ export class Ledger {
   static deserialize(data: SerializedLedger): Ledger {
     const { rows, keyHashes } = data;
     if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0) throw new Error('damaged ledger rows');
-    return Ledger.restore({ strings: data.strings, duplicateCount: data.duplicateCount, rowCount: rows.length / fieldsPerRow, firstRow: 0, olderBeforeMs: -Infinity, newestRows: rows, readOlder: () => ({ rows: new Float64Array(0), keyHashes }) });
+    return Ledger.restore({ names: data.strings, duplicateCount: data.duplicateCount, rowCount: rows.length / fieldsPerRow, firstRow: 0, olderBeforeMs: -Infinity, newestRows: rows, readOlder: () => ({ rows: new Float64Array(0), keyHashes }) });
   }
 
   /**
@@ -209,7 +209,7 @@ export class Ledger {
     ledger.rows.restore(part);
     ledger.keys.awaitRestored(part.rowCount);
     ledger.readKeys = part.readKeyHashes;
-    ledger.deltaBase = { rowCount: part.rowCount, nameCount: part.strings.length, touched: new Set() };
+    ledger.deltaBase = { rowCount: part.rowCount, nameCount: ledger.rows.names.count, touched: new Set() };
     if (part.firstRow === 0) ledger.supplyOlder(part.readOlder());
     ledger.duplicateCount = checkCount(Number(part.duplicateCount));
     return ledger;
@@ -218,6 +218,14 @@ export class Ledger {
   /** The older rows and the key hashes of a restored ledger (see restore), read ahead by the caller (asynchronously, in the editor). */
   supplyOlder(older: OlderRows): void {
     this.rows.supplyOlder(older);
+  }
+
+  /**
+   * Why the names of a restored index are damaged (checksum or bounds of a block not read yet), or undefined when
+   * they are whole: checked before something uses them all (a full pass), so that damage reads the logs again.
+   */
+  namesDamage(): string | undefined {
+    return this.rows.names.damage();
   }
 
   /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
@@ -242,7 +250,7 @@ export class Ledger {
 
   /** The ledger was just saved whole, row for row (`parts().identity`): later changes are relative to that save. */
   savedAsBase(): void {
-    this.deltaBase = { rowCount: this.rows.count, nameCount: this.rows.names.length, touched: new Set() };
+    this.deltaBase = { rowCount: this.rows.count, nameCount: this.rows.names.count, touched: new Set() };
   }
 
   /**
@@ -262,7 +270,7 @@ export class Ledger {
     checkChanges(changes, base, this.rows);
     const duplicateCount = checkCount(Number(changes.duplicateCount));
     const { rows, keyHashes, overrideAt, overrideRows } = changes;
-    this.rows.addNames(changes.strings);
+    this.rows.addNames(changes.names);
     overrideAt.forEach((row, k) => {
       base.touched.add(row);
       this.rows.override(row, overrideRows.slice(k * fieldsPerRow, (k + 1) * fieldsPerRow));

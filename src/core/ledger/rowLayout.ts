@@ -1,3 +1,4 @@
+import type { NameTable } from './nameTable';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
 /**
@@ -6,10 +7,10 @@ import { sourceNames, type UsageEvent } from '../usageEvent';
  */
 export const fieldsPerRow = 13;
 
-/** Row `at` of `rows` as an object, its names looked up in `strings`. */
-export function decodeRow(rows: Float64Array, at: number, strings: string[]): UsageEvent {
+/** Row `at` of `rows` as an object, its names looked up in `names`. */
+export function decodeRow(rows: Float64Array, at: number, names: NameTable): UsageEvent {
   const event: UsageEvent = {
-    source: sourceNames[rows[at]], timestampMs: rows[at + 1], sessionId: strings[rows[at + 2]], agentId: strings[rows[at + 3]], project: strings[rows[at + 4]], model: strings[rows[at + 5]],
+    source: sourceNames[rows[at]], timestampMs: rows[at + 1], sessionId: names.get(rows[at + 2]), agentId: names.get(rows[at + 3]), project: names.get(rows[at + 4]), model: names.get(rows[at + 5]),
     inputTokens: rows[at + 6], outputTokens: rows[at + 7], cacheWrite5mTokens: rows[at + 8], cacheWrite1hTokens: rows[at + 9], cacheReadTokens: rows[at + 10],
   };
   if (rows[at + 11] !== -1) event.loggedCostUsd = rows[at + 11];
@@ -48,11 +49,6 @@ export function checkCount(value: number): number {
   return value;
 }
 
-/** Throws unless `strings` is a list of names. */
-export function checkNames(strings: unknown): void {
-  if (!Array.isArray(strings) || !strings.every((x) => typeof x === 'string')) throw new Error('damaged ledger names');
-}
-
 /** A copy of `array` with room for at least `length` items (half as much again, so appends stay cheap). */
 export function grown<T extends Float64Array | Uint32Array>(array: T, length: number): T {
   const bigger = new (array.constructor as new (n: number) => T)(Math.max(length, Math.ceil(array.length * 1.5), 1024));
@@ -69,7 +65,8 @@ export interface OlderRows {
 }
 
 export interface RestoredLedger {
-  strings: string[];
+  /** The index's names: its section (decoded when read; the ledger's from now on), or strings. */
+  names: NameTable | readonly string[];
   duplicateCount: number;
   rowCount: number;
   /** The first row of `newestRows`. */
@@ -86,8 +83,8 @@ export interface RestoredLedger {
 export interface LedgerChanges {
   /** Rows of the index these changes apply to. */
   baseRowCount: number;
-  /** Names after the index's own. */
-  strings: string[];
+  /** Names after the index's own (a delta's section when read back). */
+  names: NameTable | readonly string[];
   /** Rows added since, in ledger order (not sorted), and their key hashes. */
   rows: Float64Array;
   keyHashes: Uint32Array;
@@ -113,7 +110,9 @@ export interface SerializedLedger {
 export interface LedgerParts {
   /** Rows and names in the ledger's own order: a ledger restored from these parts has the same row numbers. */
   identity: boolean;
-  strings: string[];
+  /** The ledger's names, and which of them the saved names are, in order (`nameOrder[k]`: the saved name k's number in `names`). */
+  names: NameTable;
+  nameOrder: Uint32Array;
   duplicateCount: number;
   rowCount: number;
   rows(): Iterable<Float64Array>;

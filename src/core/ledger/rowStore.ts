@@ -1,4 +1,5 @@
-import { checkNames, checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
+import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
+import { NameTable } from './nameTable';
 import { PackedRows, type RowSpill } from './packedRows';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
@@ -8,8 +9,7 @@ import { sourceNames, type UsageEvent } from '../usageEvent';
  * needed: see Ledger.restore), then the rows added since, packed (see PackedRows).
  */
 export class RowStore {
-  readonly names: string[] = [];
-  private nameIndex: Map<string, number> | undefined = new Map();
+  names = new NameTable();
   /** Rows before `firstRow` of a restored index, once read. */
   private olderRows: Float64Array | undefined;
   /** Rows `firstRow` to `restoredCount` of a restored index, in its layout (sorted by time when saved). */
@@ -34,14 +34,15 @@ export class RowStore {
 
   /** Starts from a saved index of which only the newest rows were read; throws on anything damaged or foreign. */
   restore(part: RestoredLedger): void {
-    const { strings, rowCount, firstRow, newestRows } = part;
-    checkNames(strings);
+    const { rowCount, firstRow, newestRows } = part;
+    const names = part.names instanceof NameTable ? part.names : NameTable.of(part.names);
     if (!Number.isInteger(rowCount) || !Number.isInteger(firstRow) || firstRow < 0 || firstRow > rowCount || !(newestRows instanceof Float64Array) || newestRows.length !== (rowCount - firstRow) * fieldsPerRow) {
       throw new Error('damaged ledger rows');
     }
-    checkRows(newestRows, strings.length);
-    this.names.push(...strings);
-    this.nameIndex = undefined;
+    checkRows(newestRows, names.count);
+    // The names these rows use are checked now (the rest when read): damage refuses the index at once.
+    names.verifyUsedBy(newestRows, fieldsPerRow);
+    this.names = names;
     this.newestRows = newestRows;
     this.firstRow = firstRow;
     this.restoredCount = this.count = rowCount;
@@ -55,8 +56,10 @@ export class RowStore {
     this.older = undefined;
     const { rows, keyHashes } = older;
     if (!(rows instanceof Float64Array) || rows.length !== this.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
-    checkRows(rows, this.names.length);
+    checkRows(rows, this.names.count);
     if (this.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs) throw new Error('damaged ledger order');
+    // Every row now: the names they use are every name, checked before any is read.
+    this.names.verifyAll();
     this.keysRead(keyHashes);
     for (const [row, values] of this.pendingOverrides) rows.set(values, row * fieldsPerRow);
     this.pendingOverrides.clear();
@@ -152,17 +155,13 @@ export class RowStore {
 
   /** The index of a name, added if new. */
   ref(value: string): number {
-    let index = this.nameIndex;
-    if (!index) this.nameIndex = index = new Map(this.names.map((name, i) => [name, i]));
-    let at = index.get(value);
-    if (at === undefined) index.set(value, (at = this.names.push(value) - 1));
-    return at;
+    return this.names.ref(value);
   }
 
   /** Names after the last one (a delta's), in order. */
-  addNames(strings: readonly string[]): void {
-    this.names.push(...strings);
-    this.nameIndex = undefined;
+  addNames(names: NameTable | readonly string[]): void {
+    if (names instanceof NameTable) this.names.addTable(names);
+    else this.names.addStrings(names);
   }
 
   /** Adds `e` as the last row; returns its number. */

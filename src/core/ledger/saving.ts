@@ -1,5 +1,6 @@
 import type { KeyHashTable } from './keyHashTable';
-import { checkNames, checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger } from './rowLayout';
+import { checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger } from './rowLayout';
+import { NameTable } from './nameTable';
 import { chunkRows } from './packedRows';
 import type { RowStore } from './rowStore';
 import type { UsageEvent } from '../usageEvent';
@@ -34,23 +35,25 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
   // Names in order of first use by the saved rows (names a merge replaced are left out): the same
   // ledger gives the same bytes, whatever order its records arrived in.
   const { names } = store;
-  const rename = new Int32Array(names.length).fill(-1);
-  const strings: string[] = [];
+  const rename = new Int32Array(names.count).fill(-1);
+  const picked: number[] = [];
   if (order) {
-    namesByFirstUse(store, order, rename, strings);
+    namesByFirstUse(store, order, rename, picked);
   } else {
     store.walkFrom(0);
     for (let i = 0; i < count; i++) {
       const at = store.locate(i);
       for (let f = 2; f <= 5; f++) {
         const name = store.buffer[at + f];
-        if (rename[name] === -1) rename[name] = strings.push(names[name]) - 1;
+        if (rename[name] === -1) rename[name] = picked.push(name) - 1;
       }
     }
   }
+  const nameOrder = Uint32Array.from(picked);
   return {
-    identity: !order && strings.length === names.length && strings.every((name, i) => name === names[i]),
-    strings,
+    identity: !order && nameOrder.length === names.count && nameOrder.every((name, i) => name === i),
+    names,
+    nameOrder,
     duplicateCount,
     rowCount: count,
     rows: () => rowPieces(store, count, order, rename),
@@ -62,7 +65,7 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
  * The names in order of first use by the rows in `order` (as partsOf's loop without an order), found by reading
  * the rows in row order: rows a scan spilled are then read a chunk at a time, not one by one (see PackedRows).
  */
-function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array, strings: string[]): void {
+function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array, picked: number[]): void {
   const count = store.count;
   const rank = new Uint32Array(count);
   for (let k = 0; k < count; k++) rank[order[k]] = k;
@@ -82,7 +85,7 @@ function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array
   for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) used.push(name);
   // Each name's first use is a different (rank, field): no ties.
   used.sort((a, b) => firstUse[a] - firstUse[b]);
-  for (const name of used) rename[name] = strings.push(store.names[name]) - 1;
+  for (const name of used) rename[name] = picked.push(name) - 1;
 }
 
 /** `partsOf` in one piece. */
@@ -93,7 +96,7 @@ export function joinParts(parts: LedgerParts): SerializedLedger {
   for (const piece of parts.rows()) rows.set(piece, (at += piece.length) - piece.length);
   at = 0;
   for (const piece of parts.keyHashes()) keyHashes.set(piece, (at += piece.length) - piece.length);
-  return { strings: parts.strings, duplicateCount: parts.duplicateCount, rows, keyHashes };
+  return { strings: Array.from(parts.nameOrder, (name) => parts.names.get(name)), duplicateCount: parts.duplicateCount, rows, keyHashes };
 }
 
 function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefined, rename: Int32Array): Generator<Float64Array> {
@@ -199,7 +202,7 @@ export function changesSince(base: DeltaBase, store: RowStore, keys: KeyHashTabl
   const touched = [...base.touched].sort((a, b) => a - b);
   const overrideRows = new Float64Array(touched.length * fieldsPerRow);
   touched.forEach((row, k) => store.copyRow(row, overrideRows, k * fieldsPerRow));
-  return { baseRowCount: base.rowCount, strings: store.names.slice(base.nameCount), rows, keyHashes, overrideAt: Float64Array.from(touched), overrideRows, duplicateCount };
+  return { baseRowCount: base.rowCount, names: store.names.slice(base.nameCount), rows, keyHashes, overrideAt: Float64Array.from(touched), overrideRows, duplicateCount };
 }
 
 /**
@@ -207,14 +210,19 @@ export function changesSince(base: DeltaBase, store: RowStore, keys: KeyHashTabl
  * whole and in range.
  */
 export function checkChanges(changes: LedgerChanges, base: DeltaBase | undefined, store: RowStore): asserts base is DeltaBase {
-  const { strings, rows, keyHashes, overrideAt, overrideRows } = changes;
-  if (!base || base.touched.size > 0 || store.count !== base.rowCount || changes.baseRowCount !== base.rowCount || store.restoredCount !== base.rowCount) throw new Error('foreign ledger changes');
-  checkNames(strings);
+  const { rows, keyHashes, overrideAt, overrideRows } = changes;
+  if (!base || base.touched.size > 0 || store.count !== base.rowCount || changes.baseRowCount !== base.rowCount || store.restoredCount !== base.rowCount || store.names.count !== base.nameCount) throw new Error('foreign ledger changes');
+  // A delta's names are few: checked whole, as strings or as its section.
+  const names = changes.names instanceof NameTable ? changes.names : NameTable.of(changes.names);
+  names.verifyAll();
   if (!(rows instanceof Float64Array) || rows.length % fieldsPerRow !== 0 || !(keyHashes instanceof Uint32Array) || keyHashes.length !== (rows.length / fieldsPerRow) * 2) throw new Error('damaged ledger rows');
   if (!(overrideAt instanceof Float64Array) || !(overrideRows instanceof Float64Array) || overrideRows.length !== overrideAt.length * fieldsPerRow) throw new Error('damaged ledger rows');
-  const nameCount = store.names.length + strings.length;
+  const nameCount = store.names.count + names.count;
   checkRows(rows, nameCount, false);
   checkRows(overrideRows, nameCount, false);
+  // The index's names these rows use, checked before any is read.
+  store.names.verifyUsedBy(rows, fieldsPerRow);
+  store.names.verifyUsedBy(overrideRows, fieldsPerRow);
   let previous = -1;
   for (const row of overrideAt) {
     if (!(Number.isInteger(row) && row > previous && row < base.rowCount)) throw new Error('damaged ledger rows');
