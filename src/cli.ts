@@ -31,6 +31,21 @@ function runMcp(args: string[]): Promise<number> {
   return mcp.run(args, { afterFirstAnswer: save });
 }
 
+/**
+ * A command's bundle through V8's code cache (`status`): with an index and nothing new to read, a warm status is
+ * mostly Node's own start-up and compiling this bundle and the functions it runs (~15 ms of CPU the cache saves,
+ * against ~4 ms to load node:crypto and node:vm and check the cache: docs/benchmarks.md, session 9). A missing or
+ * rejected cache is written at exit, when the functions the command ran are compiled. Not from source (tests run
+ * src/cli.ts), nor with TOKENMETER_CODE_CACHE=off.
+ */
+function loadThroughCache<T>(name: string): T {
+  if (process.env.TOKENMETER_CODE_CACHE === 'off' || path.extname(__filename) !== '.js') return load<T>(name);
+  const { CodeCacheLoader } = require('./cli/codeCache') as typeof import('./cli/codeCache');
+  const loader = new CodeCacheLoader(__dirname, path.join(cacheDir(), 'code-cache'), (message) => process.stderr.write(`tokenmeter: ${message}\n`));
+  process.once('exit', () => loader.save());
+  return loader.require(path.join(__dirname, 'cli', `${name}.js`)) as T;
+}
+
 type Command = { summary: string; usage?: string; run: (args: string[]) => Promise<number> };
 
 /** Every subcommand, loaded only when used. */
@@ -39,7 +54,7 @@ const commands: Record<string, Command> = {
   monthly: { summary: 'usage per month', run: async (a) => load<typeof import('./cli/reports')>('reports').runReport('monthly', a) },
   session: { summary: 'usage per session (sub-agents included)', run: async (a) => load<typeof import('./cli/reports')>('reports').runReport('session', a) },
   blocks: { summary: '5-hour usage windows', run: async (a) => load<typeof import('./cli/reports')>('reports').runBlocks(a) },
-  status: { summary: 'what the status bar shows', run: async (a) => load<typeof import('./cli/status')>('status').runStatus(a) },
+  status: { summary: 'what the status bar shows', run: async (a) => loadThroughCache<typeof import('./cli/status')>('status').runStatus(a) },
   alerts: { summary: 'runaway alerts now, or --replay the logs as if live', usage: 'tokenmeter alerts [--replay] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json] [--burn-factor N] [--max-agents N]', run: async (a) => load<typeof import('./cli/alerts')>('alerts').run(a) },
   guard: { summary: 'exit 2 when a runaway is active or the budget is spent (Claude Code hook)', usage: 'tokenmeter guard [--daily-usd N] [--window-usd N] [--block-on-projection] [--session ID] [--burn-factor N] [--max-agents N]\nReads a Claude Code hook JSON on stdin when there is one. Exit 0: go on; exit 2: stop (message on stderr). TOKENMETER_GUARD=off disables it.', run: async (a) => load<typeof import('./cli/guard')>('guard').run(a) },
   statusline: { summary: "Claude Code status line: plan quota, recorded for the editor (--wrap \"<your command>\")", run: async (a) => load<typeof import('./cli/statusline')>('statusline').run(a) },

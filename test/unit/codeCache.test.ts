@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CodeCacheLoader } from '../../src/cli/codeCache';
 import { runCli, sharedCli, startMcp } from '../helpers/mcpHarness';
 
-describe('code cache for the MCP bundles', function () {
+describe('code cache for the MCP and status bundles', function () {
   this.timeout(120_000);
   let dir: string;
   let dist: string;
@@ -161,5 +161,29 @@ describe('code cache for the MCP bundles', function () {
     // Nothing but protocol on stdout, cache or not.
     const r = await runCli(cliJs, ['mcp'], env, '');
     assert.equal(r.stdout, '');
+  });
+
+  it('tokenmeter status writes its cache at exit, and prints the same from it, from a damaged one and with it switched off', async () => {
+    const cliJs = await sharedCli(['mcp', 'status']);
+    const home = path.join(dir, 'home');
+    const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_STATE_HOME: path.join(home, 'state'), CLAUDE_CONFIG_DIR: path.join(home, 'missing-claude'), CODEX_HOME: path.join(home, 'missing-codex'), TOKENMETER_SETTINGS: '' };
+    const codeCache = path.join(home, 'cache', 'tokenmeter', 'code-cache');
+    const status = async (extra: Record<string, string> = {}) => {
+      const r = await runCli(cliJs, ['status', '--json', '--timezone', 'UTC'], { ...env, ...extra });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      return { ...(JSON.parse(r.stdout) as Record<string, unknown>), nowMs: null };
+    };
+    const first = await status({ TOKENMETER_CODE_CACHE: 'off' });
+    assert.ok(!readdirSync(path.join(home, 'cache', 'tokenmeter')).includes('code-cache'), 'switched off: no cache written');
+    assert.deepEqual(await status(), first);
+    const names = readdirSync(codeCache);
+    assert.ok(names.some((n) => n.startsWith('cli_status-')), names.join(', '));
+    const written = statSync(path.join(codeCache, names[0])).mtimeMs;
+    assert.deepEqual(await status(), first);
+    assert.equal(statSync(path.join(codeCache, names[0])).mtimeMs, written, 'an accepted cache is not written again');
+    for (const n of names) writeFileSync(path.join(codeCache, n), Buffer.alloc(64));
+    assert.deepEqual(await status(), first);
+    for (const n of names) assert.ok(isWhole(path.join(codeCache, n)), `${n} was written anew`);
   });
 });
