@@ -20,6 +20,10 @@
 //      conservative setting), if those folds are trained by 22:15 UTC; otherwise session 8's knobs stay. The
 //      all-rows model must pass safety.ts with the chosen knobs (rule 1 already requires it); if no setting is
 //      admissible, session 8's model stays and J and K remain tuning rows for the next session.
+//   Addendum, 21:24 UTC (timing only, before any kind fold of this session was scored): the 1e-6 kind folds were
+//      stopped at 21:02 (2 of 12 trained; at 390-520 s a fold they could not finish by 21:50). The shipped head's
+//      eleven-author folds decide the kind-rule weight under b only if all are trained by 22:05 UTC; otherwise
+//      the weight stays 1.
 //   d. Reported, choosing nothing: thirteen-author cross-validation per language, per kind and per author (tier
 //      and, if its folds are trained in time, kind). No evaluation set (fourth to sixth, RouteLLM) is scored to
 //      choose anything; the seventh is copied in, its sha256 recorded and committed, and scored once after the

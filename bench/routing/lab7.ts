@@ -58,6 +58,8 @@ function trainSpec(spec: Spec, rows: readonly LabelledRow[], allAuthors: readonl
   // `--kind-oof=no`: the kind head on all rows only (its out-of-fold logits 0: stacks that read the kind are skipped).
   const authors = spec.heads === 'kind' && arg('kind-oof') === 'no' ? [] : allAuthors;
   const jobs = [...authors, 'ALL'];
+  // `--reverse`: a second --train-only process walks the folds from the other end (the cache skips what is done).
+  if (process.argv.includes('--reverse')) jobs.reverse();
   if (shard) {
     jobs.forEach((a, i) => { if (i % shard[1] === shard[0]) weightsFor(spec, rows, examples, a); });
     return undefined;
