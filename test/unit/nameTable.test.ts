@@ -100,14 +100,16 @@ describe('ledger names as a section (index layout 6)', () => {
     const names = Array.from({ length: blockNames * 3 }, (_, i) => `session-${i}`);
     const { header, section } = roundTrip(NameTable.of(names));
     const damaged = section.slice();
-    // A byte of the text of the last block.
-    damaged[section.length - 10] ^= 0x01;
+    // The first byte of the last name (the last block's).
+    const last = `session-${blockNames * 3 - 1}`;
+    damaged[(names.length + 3) * 4 + header.bytes - last.length] ^= 0x01;
     const table = NameTable.fromSection(header, damaged);
     assert.equal(table.get(0), 'session-0');
     assert.equal(table.get(blockNames + 1), `session-${blockNames + 1}`);
     assert.throws(() => table.get(blockNames * 3 - 1), NameTableError);
-    // A lookup by value uses every name: refused too.
-    assert.throws(() => table.ref('session-0'), NameTableError);
+    // A lookup by value checks the block of the name it finds: refused there, not elsewhere.
+    assert.equal(table.ref('session-0'), 0);
+    assert.throws(() => table.ref(`session-${blockNames * 3 - 2}`), NameTableError);
   });
 
   it('refuses a header that does not fit the section', () => {
@@ -196,15 +198,23 @@ describe('ledger names in the index file (layout 6)', () => {
     assert.deepEqual(sorted(next.ledger.events()), sorted(fresh.ledger.events()));
   });
 
-  /** The index with the first byte of name `i` changed (in its section's text). */
-  const damageName = (i: number) => {
+  /** Where the index's names are: each name's start in the file, and the names (read from the section directly). */
+  const nameSpans = () => {
     const { bytes, end, header } = headerOf(indexPath);
     const names = header.ledger.names;
     const endsStart = end + 1 + header.ledger.rowCount * (fieldsPerRow * 8 + 8);
     const textStart = endsStart + (names.count + Math.ceil(names.count / blockNames)) * 4;
-    const start = i === 0 ? 0 : bytes.readUInt32LE(endsStart + (i - 1) * 4) & 0x7fffffff;
-    const damaged = Buffer.from(bytes);
-    damaged[textStart + start] ^= 0x01;
+    const endOf = (i: number) => bytes.readUInt32LE(endsStart + i * 4) & 0x7fffffff;
+    return Array.from({ length: names.count }, (_, i) => {
+      const start = i === 0 ? 0 : endOf(i - 1);
+      return { at: textStart + start, name: bytes.toString('utf8', textStart + start, textStart + endOf(i)) };
+    });
+  };
+
+  /** The index with the first byte of name `i` changed (in its section's text). */
+  const damageName = (i: number) => {
+    const damaged = readFileSync(indexPath);
+    damaged[nameSpans()[i].at] ^= 0x01;
     writeFileSync(indexPath, damaged);
   };
 
@@ -238,16 +248,18 @@ describe('ledger names in the index file (layout 6)', () => {
     assert.deepEqual(sorted(s.ledger.events()), sorted(cold.ledger.events()));
   });
 
-  it('a warm pass whose new usage looks names up in a damaged section reads all logs again, saying why', async () => {
+  it('a warm pass whose new usage finds its session name in a damaged block reads all logs again, saying why', async () => {
     const cold = scanner();
     await cold.refresh();
     await saveIndex(indexPath, cold);
-    damageName(blockNames + 10);
+    // An old session (not in the window read at load) gets today's request; another name of its block is damaged.
+    const session = `sess-ï-${'-home-dev-项目'.length}-200`;
+    const at = nameSpans().findIndex((n) => n.name === session);
+    assert.ok(at >= blockNames && at < 2 * blockNames, 'in the second block');
+    damageName(at % 2 ? at - 1 : at + 1);
     const said: string[] = [];
     const s = scanner((m) => said.push(m));
     assert.ok(await loadIndex(indexPath, s, { io: 'sync', sinceMs: nowMs - 1.5 * dayMs, checkFiles: 'when needed' }));
-    // Today's request appended to the newest session's file (in a folder the warm pass trusts).
-    const session = `sess-ï-${'-home-dev-项目'.length}-299`;
     appendFileSync(path.join(claudeDir, 'projects', '-home-dev-项目', `${session}.jsonl`), line('now', 0, session) + '\n');
     assert.equal(await s.refresh({ full: true, warm: true }), true);
     assert.match(said.join('\n'), /Rescanning all logs: the usage index's ledger names: checksum mismatch/);

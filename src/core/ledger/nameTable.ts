@@ -153,7 +153,11 @@ class SectionNames {
     return this.text.subarray(this.startOf(i), this.endOf(i));
   }
 
-  /** The number of the name stored as `bytes` (odd: as JSON text), or -1. Checks every block first. */
+  /**
+   * The number of the name stored as `bytes` (odd: as JSON text), or -1. A name found is in a block checked whole
+   * (else NameTableError); one not found may be damaged, and is then added again as new, harmlessly: rows naming
+   * the damaged one check its block when read. So a lookup checks one block, not every name.
+   */
   find(bytes: Uint8Array, odd: boolean): number {
     const slots = this.slots ?? this.buildSlots();
     const mask = slots.length - 1;
@@ -162,12 +166,21 @@ class SectionNames {
       if (at === 0) return -1;
       const i = at - 1;
       const start = this.startOf(i);
-      if (this.endOf(i) - start === bytes.length && this.isOdd(i) === odd && this.text.compare(bytes, 0, bytes.length, start, start + bytes.length) === 0) return i;
+      if (this.endOf(i) - start === bytes.length && this.isOdd(i) === odd && this.text.compare(bytes, 0, bytes.length, start, start + bytes.length) === 0) {
+        this.verifyBlock(i >>> blockShift);
+        return i;
+      }
     }
   }
 
   private buildSlots(): Int32Array {
-    this.verifyAll();
+    // Ends in order and within the text (what hashing needs); checksums are left to the block of a name found.
+    let previous = 0;
+    for (let i = 0; i < this.count; i++) {
+      const end = this.ends[i] & endMask;
+      if (end < previous || end > this.text.length) throw new NameTableError('ledger names: bounds');
+      previous = end;
+    }
     let size = 16;
     while (size < this.count * 2) size *= 2;
     const slots = new Int32Array(size);
