@@ -92,7 +92,7 @@ export function loadSixthHeldOut(): LabelledRow[] | undefined {
  * sha256 of bench/eval-independent/routing7/heldout7.jsonl (session 9), recorded when it is copied in, after the
  * model and knobs have landed and before it is scored (empty: not recorded yet, the set is not scored).
  */
-export const seventhSha256 = '';
+export const seventhSha256 = 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92';
 export const seventhPath = join(__dirname, '../eval-independent/routing7/heldout7.jsonl');
 
 export function loadSeventhHeldOut(): LabelledRow[] | undefined {
