@@ -42,15 +42,21 @@ export class FileTable {
   /** Lookup by path; built when first needed (a warm pass never needs it). */
   private slots: PathSlots | undefined;
   private codex: CodexSummary | undefined;
-  /** While the table read from a file is not checked whole: the check, and the files materialised meanwhile by path. */
-  private unverified: { check: () => void; at: Map<string, number> } | undefined;
+  /** While the table read from a file is not checked whole: the check. */
+  private unverified: { check: () => void } | undefined;
+  /**
+   * The files materialised while the table was not checked whole (a warm pass's recent files), by path: putting one
+   * back needs no lookup table of every path (~100,000 path strings at 15 GB). Numbers never change (files are
+   * never removed), so this stays true after the check.
+   */
+  private readonly readUnchecked = new Map<string, number>();
 
   constructor(columns?: FileColumns, codex?: CodexSummary, check?: () => void) {
     this.c = columns ?? emptyColumns();
     this.namesUsed = this.c.count === 0 ? 0 : this.c.nameEnd[this.c.count - 1];
     this.foldersUsed = this.c.folderCount === 0 ? 0 : this.c.folderEnd[this.c.folderCount - 1];
     this.codex = codex;
-    if (check) this.unverified = { check, at: new Map() };
+    if (check) this.unverified = { check };
   }
 
   /** Checks the whole table if it has not been (throws FileTableError); every use of all of it does this first. */
@@ -155,7 +161,7 @@ export class FileTable {
       // State beyond the numbers (a Codex rollout's running totals) is used as read: the table is checked whole
       // first. A transcript's numbers alone are checked by reading (its fingerprint, see logReader.ts).
       if (c.meta[i] & metaHasExtra) this.verify();
-      else this.unverified.at.set(this.pathAt(i), i);
+      else this.readUnchecked.set(this.pathAt(i), i);
     }
     const source = sourceNames[c.meta[i] & 0xff];
     const file = this.pathAt(i);
@@ -198,14 +204,14 @@ export class FileTable {
 
   /** Stores `cursor` (a new file, or a new state of one held). */
   put(cursor: FileCursor): void {
+    const known = this.readUnchecked.get(cursor.path);
     if (this.unverified) {
       // A file materialised from a table not yet checked whole (a warm pass): unchanged, nothing is written; else
       // the table is checked before any of its bytes change (the checksum is of the bytes as read).
-      const known = this.unverified.at.get(cursor.path);
       if (known !== undefined && this.isStored(known, cursor)) return;
       this.verify();
     }
-    let i = this.indexOf(cursor.path);
+    let i = known ?? this.indexOf(cursor.path);
     const isNew = i === -1;
     if (isNew) i = this.append(cursor);
     const c = this.c;
