@@ -127,9 +127,11 @@ function main(): void {
   }
   if (process.argv.includes('--report')) {
     // The shipped knobs on out-of-fold logits (tier spec 0 and, when its folds are cached, kind spec 0): per language and per author.
-    const tier = trainSpec(tierSpecs[0], rows, authors)!;
+    // `--tier=` (none): kind only; the tier logits are 0, so only the task-kind column means anything.
+    const tier = tierSpecs[0] ? trainSpec(tierSpecs[0], rows, authors)! : undefined;
+    if (!tier) console.log('no tier spec: tier columns are meaningless, task kind only');
     const kind = kindSpecs[0] && arg('kind-oof') !== 'no' ? trainSpec(kindSpecs[0], rows, authors)! : undefined;
-    const byKey = new Map(rows.map((r, i) => [keyOf(r.prompt, r.contextTokens), Float32Array.from([...tier.oof[i], ...(kind ? kind.oof[i] : new Array(K).fill(0))])]));
+    const byKey = new Map(rows.map((r, i) => [keyOf(r.prompt, r.contextTokens), Float32Array.from([...(tier ? tier.oof[i] : [0, 0]), ...(kind ? kind.oof[i] : new Array(K).fill(0))])]));
     setLogitsReaderForTraining((req) => byKey.get(keyOf(req.prompt, req.contextTokens ?? 0))!);
     const verdicts = rows.map((r) => { const a = routeRequest({ prompt: r.prompt, contextTokens: r.contextTokens }); return { tier: a.tier, kind: kind ? a.kind : undefined }; });
     setLogitsReaderForTraining(undefined);
