@@ -11,6 +11,8 @@
  * checks a few blocks, not 3 MB.
  */
 
+import { fnv1aWords } from '../fnv1a';
+
 /** A name section that is damaged (checksum or bounds); the index holding it is read again from the logs. */
 export class NameTableError extends Error {
   constructor(message: string) {
@@ -68,12 +70,6 @@ function blockChecksum(ends: Uint32Array, text: Uint8Array, b: number, count: nu
   for (let i = first; i < last; i++) h = fnvStep(h, ends[i]);
   const end = last === 0 ? 0 : ends[last - 1] & endMask;
   for (let i = start; i < end && i < text.length; i++) h = fnvStep(h, text[i]);
-  return h >>> 0;
-}
-
-function crcOfWords(words: Uint32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) h = fnvStep(h, words[i]);
   return h >>> 0;
 }
 
@@ -333,7 +329,7 @@ export class NameTable {
     const crcs = new Uint32Array(section.buffer, section.byteOffset + count * 4, blocks);
     const textStart = (count + blocks) * 4;
     const text = Buffer.from(section.buffer, section.byteOffset + textStart, header.bytes);
-    if (crcOfWords(crcs) !== header.crc) throw new NameTableError('ledger names: checksum mismatch');
+    if (fnv1aWords(crcs) !== header.crc) throw new NameTableError('ledger names: checksum mismatch');
     for (let i = textStart + header.bytes; i < section.length; i++) if (section[i] !== 0) throw new NameTableError('ledger names: padding');
     if ((count === 0 ? 0 : ends[count - 1] & endMask) !== header.bytes) throw new NameTableError('ledger names: trailing bytes');
     this.sections.push(new SectionNames(count, ends, crcs, text));
@@ -393,7 +389,7 @@ export class NameTable {
     }
     const crcs = new Uint32Array(blocks);
     for (let b = 0; b < blocks; b++) crcs[b] = blockChecksum(ends, text, b, count);
-    const header: NameSectionHeader = { count, bytes, crc: crcOfWords(crcs) };
+    const header: NameSectionHeader = { count, bytes, crc: fnv1aWords(crcs) };
     const padding = nameSectionBytes(header) - (count + blocks) * 4 - bytes;
     const asBytes = (a: Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     return { header, pieces: [asBytes(ends), asBytes(crcs), text, new Uint8Array(padding)] };
