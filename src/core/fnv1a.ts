@@ -13,8 +13,9 @@ export function fnv1a(text: string): number {
 }
 
 /**
- * FNV-1a over 32-bit words, 32 bits, unsigned: a checksum of binary sections (the status rollup file). Each step is
- * a bijection of the running value, so any one changed word changes it; ~1 GB/s in plain JS, no `node:zlib`.
+ * FNV-1a over 32-bit words, 32 bits, unsigned: a checksum of binary sections (the status rollup file, the ledger's
+ * name section). Each step is a bijection of the running value, so any one changed word changes it; ~1 GB/s in plain
+ * JS, no `node:zlib`.
  */
 export function fnv1aWords(words: Int32Array | Uint32Array): number {
   let h = 0x811c9dc5;
