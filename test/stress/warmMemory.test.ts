@@ -27,18 +27,24 @@ function runMeasured(args: string[], env: Record<string, string>, dir: string): 
   });
 }
 
-/** One session file per day, `requestsPerDay` requests each, for the days `fromDay`..`toDay` before now. */
+/**
+ * One session file per UTC day, `requestsPerDay` requests each, for the days `fromDaysAgo`..`toDaysAgo` before
+ * today. Each day's requests start at its midnight and end before now (a minute apart, closer just after midnight),
+ * so that no day's session runs into the next date whatever the time of day the test runs at.
+ */
 function writeDays(project: string, fromDaysAgo: number, toDaysAgo: number): void {
   const nowMs = Date.now();
+  const todayMs = nowMs - (nowMs % dayMs);
+  const spacingMs = Math.min(60_000, Math.floor((nowMs - todayMs) / (requestsPerDay + 1)));
   for (let daysAgo = fromDaysAgo; daysAgo >= toDaysAgo; daysAgo--) {
-    const dayStartMs = nowMs - daysAgo * dayMs;
+    const dayStartMs = todayMs - daysAgo * dayMs;
     const lines: string[] = [];
     for (let i = 0; i < requestsPerDay; i++) {
-      lines.push(claudeAssistantLine({ id: `d${daysAgo}r${i}`, sessionId: `s${daysAgo}`, usage: { input: 100 + i, output: 10, cacheWrite: 5, cacheRead: 1000 }, timestamp: new Date(dayStartMs + i * 60_000).toISOString() }));
+      lines.push(claudeAssistantLine({ id: `d${daysAgo}r${i}`, sessionId: `s${daysAgo}`, usage: { input: 100 + i, output: 10, cacheWrite: 5, cacheRead: 1000 }, timestamp: new Date(dayStartMs + i * spacingMs).toISOString() }));
     }
     const file = path.join(project, `s${daysAgo}.jsonl`);
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    const mtime = new Date(dayStartMs + requestsPerDay * 60_000);
+    const mtime = new Date(dayStartMs + requestsPerDay * spacingMs);
     fs.utimesSync(file, mtime, mtime);
   }
 }
