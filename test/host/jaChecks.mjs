@@ -170,7 +170,7 @@ export async function jaChecks({ check, say, runDir, env, workspaceDir, extensio
       if (!ok) throw new Error(`range tile ${JSON.stringify(await frame.textContent('#tile-range .tile-label'))}, expected ${expected}`);
       const lang = await frame.evaluate(() => document.documentElement.lang);
       // No English label or sentence: names from the logs, model ids, units and the product's name stay Latin.
-      const body = (await frame.innerText('body')).replace(/[\w.-]*(claude|gpt|codex|rollout|home|sess|haiku|opus|sonnet)[\w.…-]*/gi, '').replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, '');
+      const body = (await frame.innerText('body')).replace(/\b[A-Z][A-Za-z_]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/g, '').replace(/[\w.-]*(claude|gpt|codex|rollout|home|sess|haiku|opus|sonnet)[\w.…-]*/gi, '').replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, '');
       const leftovers = body.match(/\b(?!Token\b|token\b|Tokenmeter\b|MTok\b|CSV\b|JSON\b|UTC\b|ID\b|tok\b|Claude\b|Code\b|Codex\b)[A-Za-z]{3,}(?: [A-Za-z]{2,})*/g);
       await page.waitForTimeout(500);
       await screenshot(page, 'host-ja-dashboard.png');

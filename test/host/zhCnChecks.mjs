@@ -124,7 +124,8 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
       if (!/^¥[\d,.]+$/.test(value)) throw new Error(`today tile ${JSON.stringify(value)}`);
       // No English label or sentence: only names from the logs, model ids, units and the product's name stay Latin.
       // (Project folders such as `cli-tool` and model ids are names, hyphenated; they stay as they are.)
-      const body = (await frame.innerText('body')).replace(/[\w.-]*(claude|gpt|codex|rollout|home|sess)[\w.…-]*/gi, '').replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, '');
+      // The footnote names the time zone (an IANA id such as Asia/Tokyo, which the harness uses near UTC midnight).
+      const body = (await frame.innerText('body')).replace(/\b[A-Z][A-Za-z_]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/g, '').replace(/[\w.-]*(claude|gpt|codex|rollout|home|sess)[\w.…-]*/gi, '').replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, '');
       const leftovers = body.match(/\b(?!Token\b|token\b|Tokenmeter\b|MTok\b|CSV\b|JSON\b|UTC\b|ID\b|tok\b)[A-Za-z]{3,}(?: [A-Za-z]{2,})*/g);
       await page.waitForTimeout(500);
       await screenshot(page, 'host-zh-cn.png');
