@@ -1,5 +1,38 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 10 RULE (2026-12-04/05, written 23:47-23:52 UTC, before authors L and M wrote DONE or any of their rows was
+// read, and before any session-10 grid or experiment was scored; the eighth held-out set is not opened, not even
+// listed, until the model is final and landed). Session 7's rule (below) unchanged; session 8/9's structure (variants
+// compared on the authors present, new authors entering afterwards). Folds: authors held out in turn, tuning rows only.
+// Nothing is chosen from held-out sets 2-7 or RouteLLM.
+//   a. Tier (session 7 rules 1-2, lab7.ts), on the thirteen authors of session 9 (13,614 rows):
+//      - variants: the shipped recipe `b15` (32,768 buckets, L2 3e-7, 300 steps, no second stage) and `len15` (the
+//        same plus each word token again tagged with the request's length bin, so a very short request can carry
+//        its own weights: aimed at short CJK hard requests). len15 is compared only if its thirteen tier folds are
+//        trained by 00:35 UTC. Tie within 0.5 point: fewer weights (equal here), then the shipped one.
+//      - knob grid per variant: the rules' caution on at any length (shipped), on only for requests of at most 12,
+//        8 or 5 prose words (new knob `cautionMaxWords`; signals.ts counts a CJK character as half a word), each
+//        with hard-topic floor 0.35; off with floor 0.35; off with floor 0; large-tier miss weight 1 and 1.5;
+//        balanced penalty 4-14 (and 16-48 for rule 4's conservative setting).
+//   b. Kind (session 7 rule 3), on the folds of the five independent authors with the most de/es/ko/ja rows
+//      (dataF 603, dataJ 506, dataC 480, dataK 464, dataD 442; counted from the tuning files at 23:48 UTC), kind-rule
+//      weight 1: the shipped head (`base`, 8,192 buckets, L2 3e-6; its folds are session 9's, same rows) against
+//      `endsc` (plus the first four and last three words tagged apart and CJK/Hangul character trigrams: verb-final
+//      German, Korean and Japanese requests name the kind at the end) and `cjk3` (trigrams alone). Objective: the
+//      mean kind accuracy over those five folds; a variant wins only if it is more than 0.5 point above the shipped
+//      head and its all-rows kind head passes safety.ts's kind and calibration checks. Variants whose five folds
+//      and all-rows head are not trained by 00:50 UTC are not compared (the shipped head stays).
+//   c. New data: L and M imported by importIncoming.ts (checks; repeats of tuning or evaluation prompts dropped;
+//      --recheck against the evaluation sets). The recipe of a and b is retrained on ALL tuning rows. The knobs
+//      are chosen again by session 7's rules 1, 2 and 4 on the fifteen-author tier folds of that recipe with the
+//      grid of a, if those folds and the grid finish by 01:05 UTC; otherwise the thirteen-author choice of a
+//      stays. The all-rows model must pass safety.ts with the chosen knobs; if no setting is admissible, session
+//      9's knobs (caution on, floor 0.35, large x1.5, penalties 20/7/3) with the retrained model, and if that fails,
+//      session 9's model. Landed by 01:20 UTC; if the retrained model is not landed by then, session 9's stays.
+//   d. Reported, choosing nothing: fifteen-author cross-validation per language, per kind and per author (tier,
+//      and kind if its folds finish). The eighth set is copied in after the model has landed, its sha256 recorded
+//      and committed, and scored once.
+//
 // SESSION 9 RULE (2026-12-04, written 20:46 UTC, before authors J and K wrote DONE or any of their rows was read,
 // and before any session-9 grid or experiment was scored; the seventh held-out set is not opened until the model
 // is final and landed). Session 7's rule (below) unchanged; session 8's structure (variants compared on the authors present,

@@ -56,7 +56,9 @@ function trainSpec(spec: Spec, rows: readonly LabelledRow[], allAuthors: readonl
   const examples = rows.map((r) => toExample(r, v));
   const H = spec.heads === 'tier' ? 2 : K;
   // `--kind-oof=no`: the kind head on all rows only (its out-of-fold logits 0: stacks that read the kind are skipped).
-  const authors = spec.heads === 'kind' && arg('kind-oof') === 'no' ? [] : allAuthors;
+  // `--kind-folds=dataF,dataJ`: kind variants trained and scored on these authors' folds only (session 10 rule).
+  const kindFolds = arg('kind-folds')?.split(',').filter(Boolean);
+  const authors = spec.heads === 'kind' && arg('kind-oof') === 'no' ? [] : spec.heads === 'kind' && kindFolds ? allAuthors.filter((a) => kindFolds.includes(a)) : allAuthors;
   const jobs = [...authors, 'ALL'];
   // `--reverse`: a second --train-only process walks the folds from the other end (the cache skips what is done).
   if (process.argv.includes('--reverse')) jobs.reverse();
@@ -80,12 +82,17 @@ function fullLogits(t: Trained, req: RouteRequest): number[] {
 
 const knobGrid = (): { label: string; knobs: DecisionKnobs }[] => {
   const out: { label: string; knobs: DecisionKnobs }[] = [];
-  // `--caution=false:0` keeps one caution setting (ruleCaution:hardTopicFloor).
-  const cautions = arg('caution') ? [[arg('caution')!.split(':')[0] === 'true', Number(arg('caution')!.split(':')[1])] as const] : [[true, 0.35], [false, 0.35], [false, 0]] as const;
-  for (const [ruleCaution, hardTopicFloor] of cautions) {
+  // `--caution=false:0` keeps one caution setting (ruleCaution:hardTopicFloor[:cautionMaxWords]); `--cautions=` a
+  // comma-separated list of them (session 10: the caution limited to requests of at most N prose words).
+  const cautions = (arg('cautions') ?? arg('caution') ?? 'true:0.35,false:0.35,false:0').split(',').map((c) => {
+    const [on, floor, maxWords] = c.split(':');
+    return [on === 'true', Number(floor), maxWords === undefined || maxWords === 'inf' ? Number.POSITIVE_INFINITY : Number(maxWords)] as const;
+  });
+  for (const [ruleCaution, hardTopicFloor, cautionMaxWords] of cautions) {
     for (const largeMissScale of (arg('large-scales') ?? '1,1.5').split(',').map(Number)) {
       for (const balanced of (arg('penalties') ?? '3,4,5,6,7,8,10').split(',').map(Number)) {
-        out.push({ label: `caution ${ruleCaution} floor ${hardTopicFloor} largeScale ${largeMissScale} penalty ${balanced}`, knobs: { ...shippedKnobs, ruleCaution, hardTopicFloor, largeMissScale, downgradePenalty: { ...shippedKnobs.downgradePenalty, balanced } } });
+        const words = ruleCaution && cautionMaxWords !== Number.POSITIVE_INFINITY ? ` words<=${cautionMaxWords}` : '';
+        out.push({ label: `caution ${ruleCaution}${words} floor ${hardTopicFloor} largeScale ${largeMissScale} penalty ${balanced}`, knobs: { ...shippedKnobs, ruleCaution, cautionMaxWords, hardTopicFloor, largeMissScale, downgradePenalty: { ...shippedKnobs.downgradePenalty, balanced } } });
       }
     }
   }
@@ -225,16 +232,20 @@ function main(): void {
   }
   // Kind variants: each kind spec's out-of-fold kind with the kind-rule weights; safety with the all-rows model.
   for (const kind of arg('kind-oof') === 'no' ? [] : kinds) {
-    for (const kindRuleWeight of [0, 0.5, 0.75, 1]) {
+    for (const kindRuleWeight of (arg('kind-weights') ?? '0,0.5,0.75,1').split(',').map(Number)) {
       const byKey = new Map(rows.map((r, i) => [keyOf(r.prompt, r.contextTokens), Float32Array.from([0, 0, ...kind.oof[i]])]));
       setLogitsReaderForTraining((req) => byKey.get(keyOf(req.prompt, req.contextTokens ?? 0))!);
       setDecisionKnobsForTraining({ ...shippedKnobs, kindRuleWeight });
       const verdicts = rows.map((r) => ({ tier: 'small' as const, kind: routeRequest({ prompt: r.prompt, contextTokens: r.contextTokens }).kind }));
-      const { all, per } = scorePer(rows, authors, verdicts);
+      const kindFolds = arg('kind-folds')?.split(',').filter(Boolean);
+      const scored = kindFolds ? rows.map((r, i) => i).filter((i) => kindFolds.includes(rows[i].author ?? 'own')) : rows.map((_, i) => i);
+      const { all, per } = scorePer(scored.map((i) => rows[i]), kindFolds ? authors.filter((a) => kindFolds.includes(a)) : authors, scored.map((i) => verdicts[i]));
       setLogitsReaderForTraining((req) => Float32Array.from([5, 5, ...fullLogits(kind, req)]));
       const kindFails = safetyFailures({ calibration: true }).filter((f) => /kind|calibration/.test(f));
       setLogitsReaderForTraining(undefined);
       setDecisionKnobsForTraining(undefined);
+      const byLang = scoreByLanguage(scored.map((i) => rows[i]), scored.map((i) => verdicts[i]));
+      console.log(`  by language: ${[...byLang.byLang].map(([l, x]) => `${l} ${pct(x.kindAccuracy)}`).join(' ')}`);
       console.log(`kind ${kind.spec.variant}:${kind.spec.lambda} rule weight ${kindRuleWeight}: mean-indep ${pct(kindObjective(per))} pooled ${pct(all.kindAccuracy)} · ${[...per].filter(([a]) => isIndependent(a) || a === 'own').map(([a, s]) => `${a} ${pct(s.kindAccuracy)}`).join(' ')} · safety (kind checks) ${kindFails.length ? kindFails.join('; ') : 'pass'}`);
     }
   }

@@ -12,6 +12,11 @@ export interface DecisionKnobs {
   hardTopicFloor: number;
   /** A hard topic the rules name keeps the rules' own probabilities as a floor under the model's. */
   ruleCaution: boolean;
+  /**
+   * `ruleCaution` applies only to requests of at most this many prose words (signals.ts counts a CJK
+   * character as half a word): a very short request gives the model little to read. Infinity: any length.
+   */
+  cautionMaxWords: number;
   /** How much the multilingual kind rules' score adds to the kind head's logits. */
   kindRuleWeight: number;
   /**
@@ -38,6 +43,7 @@ export const shippedKnobs: DecisionKnobs = {
   downgradePenalty: { conservative: 20, balanced: 7, aggressive: 3 },
   hardTopicFloor: 0.35,
   ruleCaution: true,
+  cautionMaxWords: Number.POSITIVE_INFINITY,
   kindRuleWeight: 1,
   smallMaxRisk: 1,
   largeMissScale: 1.5,

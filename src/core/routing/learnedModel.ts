@@ -195,7 +195,7 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
   let pAboveSmall = sigmoid(logits[0]);
   let pAboveMedium = sigmoid(logits[1]);
   const knobs = decisionKnobs();
-  if (knobs.ruleCaution && f.hardTopics.length > 0) {
+  if (knobs.ruleCaution && f.hardTopics.length > 0 && f.proseWords <= knobs.cautionMaxWords) {
     // A hard topic the rules name outright (in any of their languages) keeps the rules' caution.
     const score = scoreTerms(f, req).reduce((s, t) => s + t.points, 0);
     pAboveSmall = Math.max(pAboveSmall, sigmoid(ruleSlope * (score - ruleAboveSmallAt)));
