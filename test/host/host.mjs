@@ -240,7 +240,7 @@ export async function launchBrowser(host) {
  * @param {any} host
  * @param {{ folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string,
  *           onLog?: (type: string, args: unknown[]) => void, onExit?: (code: number) => void,
- *           viewport?: { width: number, height: number }, deviceScaleFactor?: number, timeoutMs?: number,
+ *           viewport?: { width: number, height: number }, deviceScaleFactor?: number, locale?: string, timeoutMs?: number,
  *           waitForWorkbench?: boolean }} [options]
  */
 export async function openWorkbench(host, options = {}) {
@@ -248,6 +248,7 @@ export async function openWorkbench(host, options = {}) {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    locale: options.locale,
   });
   const page = await context.newPage();
   host.pages.add(page);

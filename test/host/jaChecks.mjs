@@ -1,36 +1,14 @@
-// Japanese in the real host: code-server started with `--locale ja` and a minimal language pack (it translates
-// nothing in VS Code itself, but makes ja a display language, so the extension host loads package.nls.ja.json and
-// l10n/bundle.l10n.ja.json). The surfaces of issue 16 — status bar and tooltip, the live routing hint, Estimate Task
+// Japanese in the real host: code-server started with `--locale ja` and a minimal language pack
+// (displayLanguage.mjs). The surfaces of issue 16 — status bar and tooltip, the live routing hint, Estimate Task
 // Cost's summary — and the dashboard page, which gets its words from the host, all in Japanese with dollars.
 // Called from runIntegration.mjs with its `check`, on the same fixture logs plus one live Opus session.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appendClaudeUsage } from './demoLogs.mjs';
-import { closePage, launchBrowser, paletteEntries, poll, repoRoot, runCommand, screenshot, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
+import { startHostInLanguage } from './displayLanguage.mjs';
+import { closePage, openWorkbench, paletteEntries, poll, repoRoot, runCommand, screenshot, statusBarItems, stopHost, visibleText } from './host.mjs';
 
-const packId = 'tokenmeter-test.ja-display-language';
 const words = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.ja.json'), 'utf8'));
-
-/** Packs an empty language pack for `ja` into `dir` and returns the .vsix path. */
-function buildLanguagePack(dir) {
-  const src = path.join(dir, 'ja-pack');
-  fs.mkdirSync(path.join(src, 'translations'), { recursive: true });
-  fs.writeFileSync(path.join(src, 'package.json'), JSON.stringify({
-    name: 'ja-display-language', publisher: 'tokenmeter-test', version: '0.0.1', license: 'MIT',
-    description: 'Test only: makes ja a display language; translates nothing.',
-    engines: { vscode: '^1.100.0' }, categories: ['Language Packs'],
-    contributes: { localizations: [{ languageId: 'ja', languageName: 'Japanese', localizedLanguageName: '日本語', translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
-  }, null, 2));
-  fs.writeFileSync(path.join(src, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
-  fs.writeFileSync(path.join(src, 'README.md'), 'Test language pack.\n');
-  fs.copyFileSync(path.join(repoRoot, 'LICENSE'), path.join(src, 'LICENSE'));
-  const vsix = path.join(dir, 'ja-pack.vsix');
-  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: src, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`vsce package (language pack) failed: ${r.stderr || r.stdout}`);
-  return vsix;
-}
 
 /** A bundle phrase as a pattern: its text literally, each `{n}` any text. */
 const phrase = (key) => new RegExp(words[key].split(/\{\d+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+'));
@@ -60,20 +38,11 @@ export async function jaChecks({ check, say, runDir, env, workspaceDir, extensio
   let page;
   try {
     const started = await check('ja', 'code-server starts with --locale ja and a ja language pack', async () => {
-      const vsix = buildLanguagePack(dir);
-      host = await startHost({ runDir: dir, userDataDir, extensionsDir, workspaceDir, env, locale: 'ja', installExtensions: [vsix], settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
-      fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
-        ja: {
-          hash: 'tokenmeter-test', label: '日本語', extensions: [{ extensionIdentifier: { id: packId }, version: '0.0.1' }],
-          translations: { vscode: path.join(extensionsDir, `${packId}-0.0.1`, 'translations', 'main.i18n.json') },
-        },
-      }));
-      const browser = await launchBrowser(host);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
-      page = await context.newPage();
-      host.pages.add(page);
-      await page.goto(workbenchUrl(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir }));
-      await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+      host = await startHostInLanguage({
+        dir, userDataDir, extensionsDir, workspaceDir, env, languageId: 'ja', languageName: 'Japanese', localizedLanguageName: '日本語',
+        settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      });
+      page = await openWorkbench(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir, locale: 'ja-JP' });
     });
     if (!started) return;
 

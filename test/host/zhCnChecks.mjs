@@ -1,42 +1,10 @@
-// Simplified Chinese in the real host: code-server started with `--locale zh-cn` and a minimal language pack (it
-// translates nothing in VS Code itself, but makes zh-cn a display language, which is all the extension host needs to
-// load package.nls.zh-cn.json and l10n/bundle.l10n.zh-cn.json). The official pack cannot be installed offline.
+// Simplified Chinese in the real host: code-server started with `--locale zh-cn` and a minimal language pack
+// (displayLanguage.mjs).
 // Called from runIntegration.mjs with its `check`; uses the same fixture logs, with the display currency set to CNY.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closePage, launchBrowser, paletteEntries, poll, repoRoot, resultsDir, runCommand, screenshot, startHost, statusBarItems, stopHost, visibleText, workbenchUrl } from './host.mjs';
-
-const packId = 'tokenmeter-test.zh-cn-display-language';
-
-/** Packs the empty language pack into `dir` and returns the .vsix path. */
-function buildLanguagePack(dir) {
-  const src = path.join(dir, 'zh-cn-pack');
-  fs.mkdirSync(path.join(src, 'translations'), { recursive: true });
-  fs.writeFileSync(path.join(src, 'package.json'), JSON.stringify({
-    name: 'zh-cn-display-language',
-    publisher: 'tokenmeter-test',
-    version: '0.0.1',
-    license: 'MIT',
-    description: 'Test only: makes zh-cn a display language; translates nothing.',
-    engines: { vscode: '^1.100.0' },
-    categories: ['Language Packs'],
-    contributes: {
-      localizations: [{
-        languageId: 'zh-cn', languageName: 'Chinese Simplified', localizedLanguageName: '中文(简体)',
-        translations: [{ id: 'vscode', path: './translations/main.i18n.json' }],
-      }],
-    },
-  }, null, 2));
-  fs.writeFileSync(path.join(src, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
-  fs.writeFileSync(path.join(src, 'README.md'), 'Test language pack.\n');
-  fs.copyFileSync(path.join(repoRoot, 'LICENSE'), path.join(src, 'LICENSE'));
-  const vsix = path.join(dir, 'zh-cn-pack.vsix');
-  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: src, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`vsce package (language pack) failed: ${r.stderr || r.stdout}`);
-  return vsix;
-}
+import { startHostInLanguage } from './displayLanguage.mjs';
+import { closePage, openWorkbench, paletteEntries, poll, resultsDir, runCommand, screenshot, startHost, statusBarItems, stopHost, visibleText } from './host.mjs';
 
 /**
  * @param {{ check: (suite: string, title: string, fn: () => Promise<string | void>) => Promise<boolean>, say: (line: string) => void,
@@ -52,24 +20,11 @@ export async function zhCnChecks({ check, say, runDir, env, workspaceDir, extens
   let page;
   try {
     const started = await check('zh-cn', 'code-server starts with --locale zh-cn and a zh-cn language pack', async () => {
-      const vsix = buildLanguagePack(dir);
-      host = await startHost({
-        runDir: dir, userDataDir, extensionsDir, workspaceDir, env, locale: 'zh-cn', installExtensions: [vsix],
+      host = await startHostInLanguage({
+        dir, userDataDir, extensionsDir, workspaceDir, env, languageId: 'zh-cn', languageName: 'Chinese Simplified', localizedLanguageName: '中文(简体)',
         settings: { 'tokenmeter.display.currency': 'CNY', 'tokenmeter.display.cnyPerUsd': 7.1 },
       });
-      // VS Code reads language packs from languagepacks.json, which only the workbench's own installer writes.
-      fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
-        'zh-cn': {
-          hash: 'tokenmeter-test', label: '中文(简体)', extensions: [{ extensionIdentifier: { id: packId }, version: '0.0.1' }],
-          translations: { vscode: path.join(extensionsDir, `${packId}-0.0.1`, 'translations', 'main.i18n.json') },
-        },
-      }));
-      const browser = await launchBrowser(host);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-      page = await context.newPage();
-      host.pages.add(page);
-      await page.goto(workbenchUrl(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir }));
-      await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+      page = await openWorkbench(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir, locale: 'zh-CN' });
     });
     if (!started) return;
 
@@ -214,11 +169,7 @@ async function firstRunCheck({ check, dir, userDataDir, extensionsDir, workspace
         runDir: path.join(dir, 'first-run'), userDataDir, extensionsDir, workspaceDir, locale: 'zh-cn',
         env: { ...env, CLAUDE_CONFIG_DIR: path.join(empty, 'claude'), CODEX_HOME: path.join(empty, 'codex'), HOME: empty },
       });
-      const browser = await launchBrowser(host);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-      page = await context.newPage();
-      host.pages.add(page);
-      await page.goto(workbenchUrl(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir }));
+      page = await openWorkbench(host, { folder: workspaceDir, extensionDevelopmentPath: extensionDir, locale: 'zh-CN' });
       const item = statusBarItems(page, { idPrefix: 'tokenmeter.tokenmeter.', text: '暂无用量' }).first();
       await item.waitFor({ state: 'visible', timeout: 60_000 });
       const text = await visibleText(item);
