@@ -1,13 +1,10 @@
-// Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the third
-// independent held-out set (`--third`: bench/eval-independent/routing3/heldout3.jsonl, session 6), the
-// second (`--second`: routing2/heldout2.jsonl, session 5; evaluated once then, any further run is counted in
-// docs/benchmarks.md), each written by a helper who saw only the label definitions, sha256 checked; and two
-// public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first independent set
-// (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
-// (`--first` still scores it, as tuned-on data). `--fourth`: routing4/heldout4.jsonl (session 7), as --third;
-// `--fifth` / `--sixth`: routing5/heldout5.jsonl and routing6/heldout6.jsonl (session 8), as --third; `--seventh`:
-// routing7/heldout7.jsonl (session 9), as --third. Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--seventh] [--fifth] [--sixth] [--fourth] [--third] [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
+// sets (`evaluationSets`: `--second` … `--eighth`, bench/eval-independent/routing<N>/, each written by a helper who
+// saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
+// docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
+// independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
+// (`--first` still scores it, as tuned-on data). Prints the tables for docs/benchmarks.md.
+// Run: npx tsx bench/routing/heldOut.ts [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,15 +12,6 @@ import { routeRequest, type Aggressiveness, type Tier } from '../../src/core/rou
 import { setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
 import { pct, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type Verdict } from './score';
 import { firstHeldOutSha256, loadFirstHeldOut, loadOwnHeldOut } from './tuneSet';
-
-/** sha256 of bench/eval-independent/routing2/heldout2.jsonl, recorded when it was copied in, before scoring. */
-export const secondSha256 = 'f11a8e0f5f5befe004697d60c1cda609f853a571a13f86e16837e61d2dcb621c';
-export const secondPath = join(__dirname, '../eval-independent/routing2/heldout2.jsonl');
-
-export function loadSecondHeldOut(): LabelledRow[] | undefined {
-  // Its author's kinds (12) are not the router's (13): only those with a counterpart are scored (see below).
-  return loadFrozenSet(secondPath, secondSha256, (kind) => (kind && mappableSecondKinds.has(kind) ? kind : undefined));
-}
 
 /** A frozen evaluation set: its sha256 checked, one labelled row per JSON line; undefined when it is absent. */
 function loadFrozenSet(file: string, expectedSha256: string, kindOf: (kind: string | undefined) => string | undefined): LabelledRow[] | undefined {
@@ -47,56 +35,39 @@ export const routerKindInSecondSet: Readonly<Record<string, string>> = {
 };
 const mappableSecondKinds = new Set(Object.values(routerKindInSecondSet));
 
-/**
- * sha256 of bench/eval-independent/routing3/heldout3.jsonl (session 6), recorded when it was copied in,
- * after the model and knobs had landed and before it was scored. Its kinds are the router's 13.
- */
-export const thirdSha256 = 'f06735a216e541a28336b4c16e4094bdc49e7c5dd012a0666bedc6114a553642';
-export const thirdPath = join(__dirname, '../eval-independent/routing3/heldout3.jsonl');
-
-export function loadThirdHeldOut(): LabelledRow[] | undefined {
-  return loadFrozenSet(thirdPath, thirdSha256, (kind) => kind);
+export interface EvaluationSet {
+  flag: string;
+  name: string;
+  /** Path of the set inside bench/eval-independent/. */
+  file: string;
+  /**
+   * sha256 recorded when the set was copied in, after the model and knobs had landed and before it was scored
+   * (empty: not recorded yet, so the set is not scored).
+   */
+  sha256: string;
+  /** The second set's author used 12 kinds of its own: the router's kind is mapped into them (others: the 13). */
+  kindMap?: Readonly<Record<string, string>>;
 }
 
-/**
- * sha256 of bench/eval-independent/routing4/heldout4.jsonl (session 7), recorded when it was copied in, after
- * the model and knobs had landed and before it was scored (empty: not recorded yet, the set is not scored).
- */
-export const fourthSha256 = 'f155ad22166f14fd3a82c454ab603afe12cf449c56e4177bdc3c87c54e0fcf66';
-export const fourthPath = join(__dirname, '../eval-independent/routing4/heldout4.jsonl');
+/** The independent held-out sets, each written by a helper who saw only the label definitions (session in the comment). */
+export const evaluationSets: readonly EvaluationSet[] = [
+  { flag: '--second', name: 'Second', file: 'routing2/heldout2.jsonl', sha256: 'f11a8e0f5f5befe004697d60c1cda609f853a571a13f86e16837e61d2dcb621c', kindMap: routerKindInSecondSet }, // session 5
+  { flag: '--third', name: 'Third', file: 'routing3/heldout3.jsonl', sha256: 'f06735a216e541a28336b4c16e4094bdc49e7c5dd012a0666bedc6114a553642' }, // session 6
+  { flag: '--fourth', name: 'Fourth', file: 'routing4/heldout4.jsonl', sha256: 'f155ad22166f14fd3a82c454ab603afe12cf449c56e4177bdc3c87c54e0fcf66' }, // session 7
+  { flag: '--fifth', name: 'Fifth', file: 'routing5/heldout5.jsonl', sha256: 'a6f386d9ed40058528862d10a6f526f17f22f0515e26e091bdd82604a7384f9e' }, // session 8
+  { flag: '--sixth', name: 'Sixth', file: 'routing6/heldout6.jsonl', sha256: 'ab5d913e3d717328d6e3ac5e40df99f207410aa4d9a0ad89be6655c114874b09' }, // session 8
+  { flag: '--seventh', name: 'Seventh', file: 'routing7/heldout7.jsonl', sha256: 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92' }, // session 9
+  { flag: '--eighth', name: 'Eighth', file: 'routing8/heldout8.jsonl', sha256: '' }, // session 10
+];
 
-export function loadFourthHeldOut(): LabelledRow[] | undefined {
-  return fourthSha256 ? loadFrozenSet(fourthPath, fourthSha256, (kind) => kind) : undefined;
-}
+export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
 
-/**
- * sha256 of bench/eval-independent/routing5/heldout5.jsonl (session 8), recorded when it was copied in, after the
- * model and knobs had landed and before it was scored (empty: not recorded yet, the set is not scored).
- */
-export const fifthSha256 = 'a6f386d9ed40058528862d10a6f526f17f22f0515e26e091bdd82604a7384f9e';
-export const fifthPath = join(__dirname, '../eval-independent/routing5/heldout5.jsonl');
-
-export function loadFifthHeldOut(): LabelledRow[] | undefined {
-  return fifthSha256 ? loadFrozenSet(fifthPath, fifthSha256, (kind) => kind) : undefined;
-}
-
-/** sha256 of bench/eval-independent/routing6/heldout6.jsonl (session 8), recorded as the fifth's. */
-export const sixthSha256 = 'ab5d913e3d717328d6e3ac5e40df99f207410aa4d9a0ad89be6655c114874b09';
-export const sixthPath = join(__dirname, '../eval-independent/routing6/heldout6.jsonl');
-
-export function loadSixthHeldOut(): LabelledRow[] | undefined {
-  return loadFrozenSet(sixthPath, sixthSha256, (kind) => kind);
-}
-
-/**
- * sha256 of bench/eval-independent/routing7/heldout7.jsonl (session 9), recorded when it is copied in, after the
- * model and knobs have landed and before it is scored (empty: not recorded yet, the set is not scored).
- */
-export const seventhSha256 = 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92';
-export const seventhPath = join(__dirname, '../eval-independent/routing7/heldout7.jsonl');
-
-export function loadSeventhHeldOut(): LabelledRow[] | undefined {
-  return seventhSha256 ? loadFrozenSet(seventhPath, seventhSha256, (kind) => kind) : undefined;
+/** A set's rows (sha256 checked), or undefined when it is absent or its sha256 is not recorded. */
+export function loadEvaluationSet(set: EvaluationSet): LabelledRow[] | undefined {
+  if (!set.sha256) return undefined;
+  // Only the second set's kinds with a counterpart in the router's are scored for kind.
+  const kindOf = set.kindMap ? (kind: string | undefined) => (kind && mappableSecondKinds.has(kind) ? kind : undefined) : (kind: string | undefined) => kind;
+  return loadFrozenSet(evaluationSetPath(set), set.sha256, kindOf);
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
@@ -152,30 +123,13 @@ function main(): void {
     if (verbose) rows.forEach((r, i) => { if (verdicts[i].tier !== r.tier) console.log(`  ${r.tier} -> ${verdicts[i].tier}: ${r.prompt.slice(0, 100).replace(/\n/g, ' ')}`); });
   };
   show('Own held-out half (eval.jsonl odd lines)', loadOwnHeldOut());
-  const second = process.argv.includes('--second') ? loadSecondHeldOut() : undefined;
-  if (second) {
-    show(`Second independent held-out set (sha256 ${secondSha256.slice(0, 12)}…)`, second, routerKindInSecondSet);
-    const verdicts = verdictsOf(second, aggressiveness, routerKindInSecondSet);
-    for (const tier of ['small', 'medium', 'large'] as const) {
-      const idx = second.map((r, i) => (r.tier === tier ? i : -1)).filter((i) => i >= 0);
-      const advised = { small: 0, medium: 0, large: 0 };
-      for (const i of idx) advised[verdicts[i].tier]++;
-      const s = scoreSet(idx.map((i) => second[i]), idx.map((i) => verdicts[i]));
-      console.log(`labelled ${tier}: ${idx.length} rows, advised small ${advised.small} / medium ${advised.medium} / large ${advised.large}; false downgrades ${s.falseDowngrades}; kind ${pct(s.kindAccuracy)}`);
-    }
-    if (process.argv.includes('--rules')) {
-      setModelWeightsForTraining(null);
-      show('Second independent held-out set, rules alone', second, routerKindInSecondSet);
-      setModelWeightsForTraining(undefined);
-    }
-  }
-  // The third (session 6) and fourth (session 7) sets: the router's 13 kinds, scored with no mapping.
-  for (const [flag, name, load, sha] of [['--third', 'Third', loadThirdHeldOut, thirdSha256], ['--fourth', 'Fourth', loadFourthHeldOut, fourthSha256], ['--fifth', 'Fifth', loadFifthHeldOut, fifthSha256], ['--sixth', 'Sixth', loadSixthHeldOut, sixthSha256], ['--seventh', 'Seventh', loadSeventhHeldOut, seventhSha256]] as const) {
-    if (!process.argv.includes(flag)) continue;
-    const set = load();
+  for (const evaluation of evaluationSets) {
+    if (!process.argv.includes(evaluation.flag)) continue;
+    const { name, sha256, kindMap } = evaluation;
+    const set = loadEvaluationSet(evaluation);
     if (!set) { console.log(`\n(${name.toLowerCase()} independent set not present, or its sha256 not recorded)`); continue; }
-    show(`${name} independent held-out set (sha256 ${sha.slice(0, 12)}…)`, set);
-    const verdicts = verdictsOf(set, aggressiveness);
+    show(`${name} independent held-out set (sha256 ${sha256.slice(0, 12)}…)`, set, kindMap);
+    const verdicts = verdictsOf(set, aggressiveness, kindMap);
     for (const tier of ['small', 'medium', 'large'] as const) {
       const idx = set.map((r, i) => (r.tier === tier ? i : -1)).filter((i) => i >= 0);
       const advised = { small: 0, medium: 0, large: 0 };
@@ -183,15 +137,18 @@ function main(): void {
       const s = scoreSet(idx.map((i) => set[i]), idx.map((i) => verdicts[i]));
       console.log(`labelled ${tier}: ${idx.length} rows, advised small ${advised.small} / medium ${advised.medium} / large ${advised.large}; false downgrades ${s.falseDowngrades}; kind ${pct(s.kindAccuracy)}`);
     }
-    const nonEnglish = set.map((r, i) => (r.lang && r.lang !== 'en' ? i : -1)).filter((i) => i >= 0);
-    const ne = scoreSet(nonEnglish.map((i) => set[i]), nonEnglish.map((i) => verdicts[i]));
-    console.log(`not in English: ${nonEnglish.length} rows, false downgrades ${pct(ne.falseDowngradeRate)}, share of oracle saving ${pct(ne.shareOfOracle)}, kind ${pct(ne.kindAccuracy)}`);
-    const pairs = new Map<string, number>();
-    set.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
-    console.log(`kind errors (labelled -> read): ${[...pairs].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    // The second set's kinds are mapped into its author's own: scored as in session 5, without these two lines.
+    if (!kindMap) {
+      const nonEnglish = set.map((r, i) => (r.lang && r.lang !== 'en' ? i : -1)).filter((i) => i >= 0);
+      const ne = scoreSet(nonEnglish.map((i) => set[i]), nonEnglish.map((i) => verdicts[i]));
+      console.log(`not in English: ${nonEnglish.length} rows, false downgrades ${pct(ne.falseDowngradeRate)}, share of oracle saving ${pct(ne.shareOfOracle)}, kind ${pct(ne.kindAccuracy)}`);
+      const pairs = new Map<string, number>();
+      set.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
+      console.log(`kind errors (labelled -> read): ${[...pairs].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
     if (process.argv.includes('--rules')) {
       setModelWeightsForTraining(null);
-      show(`${name} independent held-out set, rules alone`, set);
+      show(`${name} independent held-out set, rules alone`, set, kindMap);
       setModelWeightsForTraining(undefined);
     }
   }

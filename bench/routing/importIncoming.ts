@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { evaluationSetPath, evaluationSets } from './heldOut';
 
 const languages = new Set(['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru']);
 const tiers = new Set(['small', 'medium', 'large']);
@@ -28,8 +29,8 @@ function knownPrompts(except: ReadonlySet<string>): Set<string> {
     if (author && except.has(author)) continue;
     for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) seen.add(normalized(line.split('\t').pop()!));
   }
-  const jsonl = ['eval.jsonl', '../eval-independent/routing/heldout.jsonl', '../eval-independent/routing2/heldout2.jsonl', '../eval-independent/routing3/heldout3.jsonl', '../eval-independent/routing4/heldout4.jsonl', '../eval-independent/routing5/heldout5.jsonl', '../eval-independent/routing6/heldout6.jsonl', '../eval-independent/routing7/heldout7.jsonl'];
-  for (const f of jsonl.map((p) => join(__dirname, p)).filter(existsSync)) {
+  const jsonl = [join(__dirname, 'eval.jsonl'), join(__dirname, '../eval-independent/routing/heldout.jsonl'), ...evaluationSets.map(evaluationSetPath)];
+  for (const f of jsonl.filter(existsSync)) {
     for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) seen.add(normalized((JSON.parse(line) as { prompt: string }).prompt));
   }
   return seen;

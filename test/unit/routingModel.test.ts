@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { evaluationSets } from '../../bench/routing/heldOut';
 import { estimateTask, formatEstimateMarkdown } from '../../src/core/estimator';
 import { englishUsd, Formatter } from '../../src/core/format';
 import { defaultModelTiers, hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
@@ -53,7 +54,7 @@ describe('learned routing model', () => {
     assert.ok(['small', 'medium', 'large'].indexOf(hard.tier) >= ['small', 'medium', 'large'].indexOf(base.tier));
   });
 
-  it('trains on the first independent set (tuning since session 5) and on no prompt of the second to seventh', () => {
+  it('trains on the first independent set (tuning since session 5) and on no prompt of any later held-out set', () => {
     const tuneDir = join(__dirname, '../../bench/routing/tune');
     const tuning = new Set<string>();
     for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
@@ -66,7 +67,8 @@ describe('learned routing model', () => {
     for (const p of jsonlPrompts(join(__dirname, '../../bench/routing/eval.jsonl')).filter((_, i) => i % 2 === 0)) tuning.add(p);
     assert.ok(tuning.size > 4_000);
     const folded = new Set([...tuning].map((p) => p.toLowerCase().replace(/\s+/g, ' ')));
-    for (const set of ['routing2/heldout2.jsonl', 'routing3/heldout3.jsonl', 'routing4/heldout4.jsonl', 'routing5/heldout5.jsonl', 'routing6/heldout6.jsonl', 'routing7/heldout7.jsonl']) {
+    assert.ok(evaluationSets.length >= 7);
+    for (const set of evaluationSets.map((e) => e.file)) {
       const path = join(__dirname, '../../bench/eval-independent', set);
       if (!existsSync(path)) continue;
       for (const prompt of jsonlPrompts(path)) {
