@@ -4,6 +4,7 @@
 // a line that matches it byte for byte outside the slots, each slot holding a valid JSON scalar, is valid
 // JSON of the same shape, and the picker would have read from it the same fields, slot for slot. Matching
 // compares bytes and reads numbers, without the picker's work per byte of walking the JSON grammar.
+import { sameBytes, viewOf } from './byteRuns';
 import { FieldPicker, NOT_WANTED, newStringMemo, readScalar, scalarEndAt, scalarRead, type PickTrace, type StringMemo, type TraceStep } from './fieldPicker';
 
 // No valid JSON text holds a raw 0x00 byte (outside strings only blanks; inside, control bytes must be escaped).
@@ -17,6 +18,9 @@ class LineTemplate {
   private readonly memos: StringMemo[];
   private readonly values: unknown[];
   private readonly containers: Record<string, unknown>[];
+  /** Where each run of the template's bytes between slots ends (at its slot's mark; the last at the end). */
+  private readonly runEnds: Int32Array;
+  private readonly view: DataView;
 
   /** From the line `buf[start, end)` and the trace of its pick (slots at their offsets in `buf`). */
   constructor(
@@ -47,30 +51,35 @@ class LineTemplate {
     this.memos = Array.from({ length: slots }, newStringMemo);
     this.values = new Array<unknown>(slots).fill(undefined);
     this.containers = [];
+    const runEnds = new Int32Array(slots + 1);
+    for (let i = 0, r = 0; i < this.bytes.length; i++) if (this.bytes[i] === slotMark) runEnds[r++] = i;
+    runEnds[slots] = this.bytes.length;
+    this.runEnds = runEnds;
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   /** Whether `buf[start, end)` matches: the template's bytes outside the slots, a valid JSON scalar in each. */
   matches(buf: Buffer, start: number, end: number): boolean {
     const bytes = this.bytes;
     const values = this.values;
+    const runEnds = this.runEnds;
+    const view = viewOf(buf);
+    const last = runEnds.length - 1;
     let j = start;
-    let slot = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      if (b !== slotMark) {
-        if (j >= end || buf[j] !== b) return false;
-        j++;
-        continue;
-      }
+    // Run r of the template's bytes, then slot r: the run from past the slot before it (or the start) to its end.
+    for (let r = 0, from = 0; ; r++) {
+      const length = runEnds[r] - from;
+      if (j + length > end || !sameBytes(buf, view, j, bytes, this.view, from, length)) return false;
+      j += length;
+      if (r === last) return j === end;
       if (j >= end) return false;
-      if (this.read[slot] === 1) {
-        j = readScalar(buf, j, end, this.memos[slot]);
-        values[slot] = scalarRead();
+      if (this.read[r] === 1) {
+        j = readScalar(buf, j, end, this.memos[r]);
+        values[r] = scalarRead();
       } else j = scalarEndAt(buf, j, end);
       if (j === -1) return false;
-      slot++;
+      from = runEnds[r] + 1;
     }
-    return j === end;
   }
 
   /** The fields the picker would have read from the line just matched (its steps replayed with this line's values). */

@@ -1,6 +1,7 @@
 import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
 import { TemplatePicker } from '../../../core/lineTemplate';
+import { byteRun, bytesAt } from '../../../core/byteRuns';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
 
@@ -185,16 +186,16 @@ const tokenCountFields = new TemplatePicker(codexFields);
 const turnContextFields = new TemplatePicker(codexFields);
 const otherFields = new TemplatePicker(codexFields);
 
-const lineStart = Buffer.from('{"timestamp":"');
-const typeKey = Buffer.from('","type":"');
-const payloadTypeKey = Buffer.from('","payload":{"type":"');
-const eventMsg = Buffer.from('event_msg"');
-const turnContext = Buffer.from('turn_context"');
-const sessionMeta = Buffer.from('session_meta"');
-const tokenCount = Buffer.from('token_count"');
+const lineStart = byteRun('{"timestamp":"');
+const typeKey = byteRun('","type":"');
+const payloadTypeKey = byteRun('","payload":{"type":"');
+const eventMsg = byteRun('event_msg"');
+const turnContext = byteRun('turn_context"');
+const sessionMeta = byteRun('session_meta"');
+const tokenCount = byteRun('token_count"');
 
 const quote = 0x22;
-const turnIdKey = Buffer.from(',"payload":{"turn_id":"');
+const turnIdKey = byteRun(',"payload":{"turn_id":"');
 
 /**
  * The last turn context read whole, from the quote closing its turn id to its end, and its fields. Turn
@@ -210,12 +211,6 @@ export const codexReadCounts = { turnContextRepeats: 0, tokenCountRepeats: 0 };
 function turnContextRest(buf: Buffer, end: number): number {
   if (!bytesAt(buf, kindEnd, end, turnIdKey)) return -1;
   return plainStringEnd(buf, kindEnd + turnIdKey.length, end);
-}
-
-function bytesAt(buf: Buffer, at: number, end: number, bytes: Buffer): boolean {
-  if (at + bytes.length > end) return false;
-  for (let k = 0; k < bytes.length; k++) if (buf[at + k] !== bytes[k]) return false;
-  return true;
 }
 
 /** Index of the quote closing the plain string (no escapes, no control bytes) that starts at `at`, or -1. */
