@@ -26,9 +26,10 @@ export const parserVersion = 8;
 /**
  * 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows
  * (fileTableFile.ts); 5: its checksum as FNV-1a over words; 6: the ledger's names as a section after the file table
- * (core/ledger/nameTable.ts), not in the header line.
+ * (core/ledger/nameTable.ts), not in the header line; 7: the key hashes as a table probed in place
+ * (core/ledger/keyTable.ts), not one per row.
  */
-export const indexLayout = 6;
+export const indexLayout = 7;
 
 /** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
 export interface FileStamp {

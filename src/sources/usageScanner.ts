@@ -13,6 +13,7 @@ import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, t
 import { FileTable } from './fileTable';
 import { FileTableError } from './fileColumns';
 import { NameTableError } from '../core/ledger/nameTable';
+import { KeyTableError } from '../core/ledger/keyTable';
 import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
 
 export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };
@@ -143,8 +144,9 @@ export class UsageScanner {
       return await this.applyAll(this.files.writtenSince(Date.now() - hotFileAgeMs, true).map((i) => this.files.cursorAt(i)), undefined);
     } catch (error) {
       // A table read unchecked (LoadOptions.checkFiles) found damaged when a file of it is read or changed; names of
-      // the ledger found damaged when a new usage looks one up or merges into an older row.
-      if (!(error instanceof FileTableError || error instanceof NameTableError)) throw error;
+      // the ledger found damaged when a new usage looks one up or merges into an older row; a block of the saved key
+      // table found damaged when a new usage's key is probed in it.
+      if (!(error instanceof FileTableError || error instanceof NameTableError || error instanceof KeyTableError)) throw error;
       return this.rebuild(`the usage index's ${error.message}`);
     }
   }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { ParsedUsage } from '../../src/core/usageEvent';
 import { FileRepeats } from '../../src/core/ledger/dedupRules';
 import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
+import { encodeKeyTable, SavedKeys } from '../../src/core/ledger/keyTable';
 
 const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 300;
 
@@ -41,7 +42,7 @@ const keyed = (events: readonly object[]) => events.map((e) => JSON.stringify(e)
 /**
  * `ledger` saved, and `restore()` that reads it back as loadIndex({ sinceMs: splitMs }) does: the rows at or after
  * `splitMs` at once, the older rows and the key hashes when first needed (`reads` counts those reads); with
- * `keyHashesAlone`, the key hashes can also be read without the older rows.
+ * `keyHashesAlone`, keys are probed in the saved key table (as the index's) without reading the older rows.
  */
 function savedAndSplitAt(ledger: Ledger, splitMs: number, keyHashesAlone = false) {
   const saved = ledger.serialize();
@@ -56,9 +57,19 @@ function savedAndSplitAt(ledger: Ledger, splitMs: number, keyHashesAlone = false
       counts.reads++;
       return { rows: saved.rows.slice(0, firstRow * fieldsPerRow), keyHashes: saved.keyHashes };
     },
-    ...(keyHashesAlone ? { readKeyHashes: () => saved.keyHashes.slice() } : {}),
+    ...(keyHashesAlone ? { savedKeys: savedKeysOf(saved.keyHashes, rowCount) } : {}),
   });
   return { saved, firstRow, counts, restore };
+}
+
+/** The key table an index saves for `keyHashes` (row order), probed in place as loadIndex's. */
+function savedKeysOf(keyHashes: Uint32Array, rowCount: number): SavedKeys {
+  const { header, pieces } = encodeKeyTable(rowCount, () => [keyHashes]);
+  const section = Buffer.concat(pieces);
+  return new SavedKeys(header, rowCount, (into, position) => {
+    if (position + into.length > section.length) throw new Error('read past the section');
+    into.set(section.subarray(position, position + into.length));
+  });
 }
 
 describe('ledger', () => {

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { blockNames, NameTable, NameTableError, nameSectionBytes, type NameSectionHeader } from '../../src/core/ledger/nameTable';
 import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
+import { keySectionBytes, type KeySectionHeader } from '../../src/core/ledger/keyTable';
+import { indexLayout } from '../../src/sources/indexFile';
 import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { deltaPathOf } from '../../src/sources/indexDelta';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
@@ -136,7 +138,7 @@ describe('ledger names as a section (index layout 6)', () => {
   });
 });
 
-describe('ledger names in the index file (layout 6)', () => {
+describe('ledger names in the index file (layout 6 on)', () => {
   let dir: string;
   let claudeDir: string;
   let indexPath: string;
@@ -170,7 +172,7 @@ describe('ledger names in the index file (layout 6)', () => {
   const headerOf = (file: string) => {
     const bytes = readFileSync(file);
     const end = bytes.indexOf(0x0a);
-    return { bytes, end, header: JSON.parse(bytes.toString('utf8', 0, end)) as Record<string, unknown> & { ledger: { names: NameSectionHeader; rowCount: number } } };
+    return { bytes, end, header: JSON.parse(bytes.toString('utf8', 0, end)) as Record<string, unknown> & { ledger: { names: NameSectionHeader; keys: KeySectionHeader; rowCount: number } } };
   };
 
   it('saves the names after the key hashes, not in the header line, and reads them back equal to a cold scan', async () => {
@@ -178,7 +180,7 @@ describe('ledger names in the index file (layout 6)', () => {
     await cold.refresh();
     await saveIndex(indexPath, cold);
     const { bytes, end, header } = headerOf(indexPath);
-    assert.equal(header.layout, 6);
+    assert.equal(header.layout, indexLayout);
     assert.ok(!bytes.toString('utf8', 0, end).includes('sess-'), 'no session name in the header line');
     assert.ok(bytes.toString('utf8', end).includes('-home-dév-rêpo'), 'names as UTF-8 after it');
     assert.equal(header.ledger.names.count, 600 + 2 + 2);
@@ -202,7 +204,7 @@ describe('ledger names in the index file (layout 6)', () => {
   const nameSpans = () => {
     const { bytes, end, header } = headerOf(indexPath);
     const names = header.ledger.names;
-    const endsStart = end + 1 + header.ledger.rowCount * (fieldsPerRow * 8 + 8);
+    const endsStart = end + 1 + header.ledger.rowCount * fieldsPerRow * 8 + keySectionBytes(header.ledger.keys);
     const textStart = endsStart + (names.count + Math.ceil(names.count / blockNames)) * 4;
     const endOf = (i: number) => bytes.readUInt32LE(endsStart + i * 4) & 0x7fffffff;
     return Array.from({ length: names.count }, (_, i) => {
@@ -282,7 +284,7 @@ describe('ledger names in the index file (layout 6)', () => {
     assert.match(said[0], /written by another version of Tokenmeter \(layout 5, rules \d+\)\); reading all logs again/);
     await s.refresh();
     await saveIndex(indexPath, s);
-    assert.equal(headerOf(indexPath).header.layout, 6);
+    assert.equal(headerOf(indexPath).header.layout, indexLayout);
     const next = scanner();
     assert.ok(await loadIndex(indexPath, next, { io: 'sync', onUnusable: (m) => said.push(m) }));
     assert.equal(said.length, 1);

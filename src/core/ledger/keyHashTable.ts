@@ -1,3 +1,4 @@
+import type { SavedKeys } from './keyTable';
 import { grown } from './rowLayout';
 
 /**
@@ -6,8 +7,9 @@ import { grown } from './rowLayout';
  * one request: with a million requests the chance of that happening at all is about 3 in 100 million
  * (n² / 2⁶⁵).
  *
- * A restored ledger reads its rows' hashes only when first needed (see Ledger.restore): until `install`,
- * the hashes of rows appended from a delta wait in `tail`.
+ * A restored ledger reads its rows' hashes only when first needed (see Ledger.restore): until `install`, a key is
+ * looked up among the rows appended since the restore (a delta's, this run's: `tail`) and then probed in the index's
+ * saved table (keyTable.ts), so that one new request costs a block or two of the file, not every hash.
  */
 export class KeyHashTable {
   /** Each row's key hash as two uint32 (0, 0: no key); undefined until a restored index's hashes are installed. */
@@ -20,6 +22,11 @@ export class KeyHashTable {
   /** Key hashes of rows `tailFrom` on, recorded before the restored hashes were installed. */
   private tail: number[] = [];
   private tailFrom = 0;
+  /** Open addressing over `tail`'s keyed rows (k + 1 for tail row k; 0 empty), until `install`. */
+  private tailSlots = new Int32Array(16);
+  private tailKeyed = 0;
+  /** The restored index's key table on disk, probed until `install`. */
+  private saved: SavedKeys | undefined;
   /** The hash of the key `find` was last given. */
   hi = 0;
   lo = 0;
@@ -29,19 +36,26 @@ export class KeyHashTable {
     return this.hashes !== undefined;
   }
 
-  /** A restored ledger's `restoredCount` rows: their hashes arrive through `install`. */
-  awaitRestored(restoredCount: number): void {
-    this.hashes = undefined;
-    this.tailFrom = restoredCount;
+  /** Whether `find` can answer now: every hash is here, or the restored rows' can be probed in their saved table. */
+  get canFind(): boolean {
+    return this.hashes !== undefined || this.saved !== undefined;
   }
 
-  /** The row with `key` (its hash then in `hi`, `lo`), or -1. Only when `ready`. */
+  /** A restored ledger's `restoredCount` rows: their hashes arrive through `install`, and until then are probed in `saved`. */
+  awaitRestored(restoredCount: number, saved?: SavedKeys): void {
+    this.hashes = undefined;
+    this.tailFrom = restoredCount;
+    this.saved = saved;
+  }
+
+  /** The row with `key` (its hash then in `hi`, `lo`), or -1. Only when `canFind` (throws KeyTableError on damage found in the saved table). */
   find(key: string): number {
     hashKey(key);
     const hi = (this.hi = hashHi);
     const lo = (this.lo = hashLo);
+    const hashes = this.hashes;
+    if (!hashes) return this.findBeforeInstall(hi, lo);
     const { table } = this;
-    const hashes = this.hashes!;
     const mask = table.length - 1;
     for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot];
@@ -51,11 +65,23 @@ export class KeyHashTable {
     }
   }
 
+  /** Rows added since the restore first, then the saved table. */
+  private findBeforeInstall(hi: number, lo: number): number {
+    const { tail, tailSlots } = this;
+    const mask = tailSlots.length - 1;
+    for (let slot = lo & mask; tailSlots[slot] !== 0; slot = (slot + 1) & mask) {
+      const k = tailSlots[slot] - 1;
+      if (tail[k * 2] === hi && tail[k * 2 + 1] === lo) return this.tailFrom + k;
+    }
+    return this.saved!.find(hi, lo);
+  }
+
   /** Records the key hash of a new last row (0, 0: no key). */
   set(row: number, hi: number, lo: number): void {
     let hashes = this.hashes;
     if (!hashes) {
       this.tail.push(hi, lo);
+      if (hi !== 0 || lo !== 0) this.insertTail(this.tail.length / 2 - 1);
       return;
     }
     this.rowCount = row + 1;
@@ -104,6 +130,9 @@ export class KeyHashTable {
     hashes.set(restored);
     hashes.set(this.tail, restored.length);
     this.tail = [];
+    this.tailSlots = new Int32Array(16);
+    this.tailKeyed = 0;
+    this.saved = undefined;
     this.hashes = hashes;
     this.rowCount = count;
     let keyed = 0;
@@ -111,6 +140,24 @@ export class KeyHashTable {
     let size = 1024;
     while (size < keyed * 2) size *= 2;
     this.rebuild(size);
+  }
+
+  /** Indexes tail row `k` (keyed), in a table at most half full. */
+  private insertTail(k: number): void {
+    if (++this.tailKeyed * 2 > this.tailSlots.length) {
+      const size = this.tailSlots.length * 2;
+      this.tailSlots = new Int32Array(size);
+      for (let j = 0; j < k; j++) if (this.tail[j * 2] !== 0 || this.tail[j * 2 + 1] !== 0) this.placeTail(j);
+    }
+    this.placeTail(k);
+  }
+
+  private placeTail(k: number): void {
+    const slots = this.tailSlots;
+    const mask = slots.length - 1;
+    let slot = this.tail[k * 2 + 1] & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = k + 1;
   }
 
   private insert(row: number, lo: number): void {

@@ -33,9 +33,7 @@ export class Ledger {
   });
   private readonly keys = new KeyHashTable();
   /** Modification time of the file each row's session credit comes from (0: unknown, oldest; restored rows). */
-  private creditMtimeMs = new RowNumbers();
-  /** Reads a restored index's key hashes alone (see restore), so that a new usage does not read every row. */
-  private readKeys: (() => Uint32Array) | undefined;
+  private readonly creditMtimeMs = new RowNumbers();
   /** The saved index that `changes` are relative to: its rows, its names, and its rows merged into since. */
   private deltaBase: DeltaBase | undefined;
   private cached: { version: number; events: WeakRef<UsageEvent[]> } | undefined;
@@ -107,8 +105,9 @@ export class Ledger {
   /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
   add({ event, dedupKey }: ParsedUsage, fileMtimeMs = 0): void {
     this.version++;
-    // A new request must be checked against every key (and reads the older rows only if it merges into one).
-    this.ensureKeys();
+    // A new request must be checked against every key: probed in the restored index's saved table (see KeyHashTable)
+    // when it has one, else all read now. The older rows are read only if it merges into one of them.
+    if (!this.keys.canFind) this.rows.readOlderNow();
     let hi = 0;
     let lo = 0;
     if (dedupKey !== undefined) {
@@ -207,8 +206,7 @@ export class Ledger {
   static restore(part: RestoredLedger): Ledger {
     const ledger = new Ledger();
     ledger.rows.restore(part);
-    ledger.keys.awaitRestored(part.rowCount);
-    ledger.readKeys = part.readKeyHashes;
+    ledger.keys.awaitRestored(part.rowCount, part.savedKeys);
     ledger.deltaBase = { rowCount: part.rowCount, nameCount: ledger.rows.names.count, touched: new Set() };
     if (part.firstRow === 0) ledger.supplyOlder(part.readOlder());
     ledger.duplicateCount = checkCount(Number(part.duplicateCount));
@@ -233,19 +231,9 @@ export class Ledger {
     return this.rows.needsOlder(startMs);
   }
 
-  private ensureKeys(): void {
-    if (this.keys.ready) return;
-    const readKeys = this.readKeys;
-    this.readKeys = undefined;
-    if (readKeys) this.installKeys(readKeys());
-    else this.rows.readOlderNow();
-  }
-
-  /** Indexes the key hashes of the restored rows (and of rows a delta appended). */
+  /** Indexes the key hashes of the restored rows (and of rows appended since: a delta's, a new usage's). */
   private installKeys(restored: Uint32Array): void {
     this.keys.install(restored);
-    this.readKeys = undefined;
-    this.creditMtimeMs = new RowNumbers();
   }
 
   /** The ledger was just saved whole, row for row (`parts().identity`): later changes are relative to that save. */

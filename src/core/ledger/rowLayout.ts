@@ -1,3 +1,4 @@
+import type { SavedKeys } from './keyTable';
 import type { NameTable } from './nameTable';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
@@ -75,8 +76,8 @@ export interface RestoredLedger {
   olderBeforeMs: number;
   newestRows: Float64Array;
   readOlder: () => OlderRows;
-  /** Reads the key hashes alone (`OlderRows.keyHashes`): a new usage then reads no older row it does not merge into. */
-  readKeyHashes?: () => Uint32Array;
+  /** The index's key table, probed in place: a new usage then reads no older row it does not merge into, nor every key hash. */
+  savedKeys?: SavedKeys;
 }
 
 /** What changed since a saved index (see Ledger.changes): small, so that saving it costs what is new. */
