@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRateLimit } from '../core/codexRateLimits';
+import { damageOf } from '../core/damage';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths';
 import type { FileCursor } from './logFiles';
@@ -69,13 +70,7 @@ export class FileTable {
 
   /** What is wrong with the table, if anything (see verify). */
   damage(): string | undefined {
-    try {
-      this.verify();
-      return undefined;
-    } catch (error) {
-      if (error instanceof FileTableError) return error.message;
-      throw error;
-    }
+    return damageOf(() => this.verify(), FileTableError);
   }
 
   static of(cursors: Iterable<FileCursor>): FileTable {

@@ -11,6 +11,7 @@
  * checks a few blocks, not 3 MB.
  */
 
+import { damageOf } from '../damage';
 import { fnv1aWords } from '../fnv1a';
 
 /** A name section that is damaged (checksum or bounds); the index holding it is read again from the logs. */
@@ -293,13 +294,7 @@ export class NameTable {
 
   /** Why the sections are damaged, or undefined when they are whole. */
   damage(): string | undefined {
-    try {
-      this.verifyAll();
-      return undefined;
-    } catch (error) {
-      if (error instanceof NameTableError) return error.message;
-      throw error;
-    }
+    return damageOf(() => this.verifyAll(), NameTableError);
   }
 
   /** Checks the blocks of the names `rows` use (fields 2-5 of each row of `fieldsPerRow`), so that reading them cannot fail later. */
