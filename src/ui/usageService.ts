@@ -1,5 +1,4 @@
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
-import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { Calendar } from '../core/calendar';
 import { PriceTable, type RefreshedPriceData } from '../core/pricing';
@@ -9,6 +8,7 @@ import { computeEstimatedSpend, statusWindowStartMs, type EstimatedSpend } from 
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
 import { defaultIndexPath, loadIndex, loadOlderRows, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
+import { watchTree } from '../sources/folderTreeWatcher';
 import { StatusRollupKeeper } from '../sources/statusRollupKeeper';
 import { UsageScanner } from '../sources/usageScanner';
 import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../sources/priceDataRefresh';
@@ -105,7 +105,7 @@ export class UsageService implements vscode.Disposable {
       `${this.scanner.ledger.size} requests, ${this.scanner.stats.duplicates} duplicate lines merged, ${this.scanner.stats.tally.malformedLines} malformed lines skipped.`);
     const folders = await this.logFolders();
     void this.saveIndexIfChanged();
-    this.watchFolders(folders);
+    void this.watchFolders(folders).catch((error: unknown) => this.log(`Not watching the log folders: ${String(error)}`));
     this.every(quickPassMs, () => this.runPass(false));
     this.every(fullPassMs, () => this.runPass(true));
     this.every(indexSaveMs, () => this.saveIndexIfChanged());
@@ -176,27 +176,29 @@ export class UsageService implements vscode.Disposable {
     this.changed.fire(state);
   }
 
-  private watchFolders(folders: string[]): void {
+  /** Watches the log folders (a watcher per folder on Linux: see FolderTreeWatcher); a folder it cannot watch is polled. */
+  private async watchFolders(folders: string[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    this.disposables.push({ dispose: () => timer && clearTimeout(timer) });
+    const changed = (file: string) => {
+      this.changedPaths.add(file);
+      // Coalesce bursts of writes into one read shortly after.
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void this.runPass(false);
+      }, 150);
+    };
     for (const folder of folders) {
-      let watcher: FSWatcher;
+      let watcher: { close(): void };
       try {
-        watcher = watch(folder, { recursive: true, persistent: false }, (_event, name) => {
-          if (name) this.changedPaths.add(path.join(folder, name.toString()));
-          // Coalesce bursts of writes into one read shortly after.
-          timer ??= setTimeout(() => {
-            timer = undefined;
-            void this.runPass(false);
-          }, 150);
-        });
+        watcher = await watchTree(folder, changed, (dir, error) => this.log(`Stopped watching ${dir}: ${String(error)}`));
       } catch (error) {
         this.log(`Not watching ${folder} (${String(error)}); polling every second instead.`);
         continue;
       }
-      watcher.on('error', (error) => this.log(`Stopped watching ${folder}: ${String(error)}`));
-      this.disposables.push({ dispose: () => watcher.close() });
+      if (this.disposed) watcher.close();
+      else this.disposables.push({ dispose: () => watcher.close() });
     }
-    this.disposables.push({ dispose: () => timer && clearTimeout(timer) });
   }
 
   /** Says in the output channel what was found where; returns the log folders that exist, to watch. */
