@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { FileCursor } from './logFiles';
+import { newCursor, type DiscoveredFile, type FileCursor } from './logFiles';
 import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
 /** What a scan worker is sent: files to read, or nothing more to do. */
@@ -28,9 +28,10 @@ export class ScanWorkers {
 
   /**
    * `count` threads, `startNow` of them at once and the rest on `grow()`: each thread costs ~70 ms of
-   * CPU to start, which a small history never earns back.
+   * CPU to start, which a small history never earns back. `favourMemory`: see spawn; only for a process of
+   * our own (the CLI), never the editor's shared extension host (V8's flags are process-wide).
    */
-  constructor(private readonly script: string, private readonly count: number, startNow = count) {
+  constructor(private readonly script: string, private readonly count: number, startNow = count, private readonly favourMemory = false) {
     for (let i = 0; i < Math.min(startNow, count); i++) this.spawn();
   }
 
@@ -52,6 +53,11 @@ export class ScanWorkers {
   private spawn(): void {
     // Loaded here, not at start-up: most runs (an index, a small history, the MCP server) start no thread.
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    // Threads read a long history (the CLI starts them at 256 MB of backlog): V8's memory-saving mode, set before
+    // the first starts so their heaps are made with it, grows each heap less between collections and gives freed
+    // pages back. Peak RSS of a cold scan of 15 GB with two threads ~290 → ~230 MB, for ~5-10% more CPU
+    // (docs/benchmarks.md, cold scan session 10).
+    if (this.favourMemory && this.workers.length === 0) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
     // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
     const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('error', this.failed);
@@ -79,7 +85,7 @@ export class ScanWorkers {
    * threads start before the listing ends. `end` says no more will come, and settles when
    * everything is read, as `read` does.
    */
-  begin(onResults: (results: FileScanResult[]) => void, portionSize = 64): { add(cursors: FileCursor[]): void; end(): Promise<void> } {
+  begin(onResults: (results: FileScanResult[]) => void, portionSize = 64): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void> } {
     let resolveRead!: () => void;
     let rejectRead!: (error: Error) => void;
     const done = new Promise<void>((resolve, reject) => {
@@ -92,8 +98,10 @@ export class ScanWorkers {
       rejectRead(new Error('scan workers already used'));
       return { add: () => undefined, end: () => done };
     }
-    const pending: FileCursor[] = [];
-    const portions: FileCursor[][] = [];
+    // Files listed but not sent yet, as the listing found them: a cursor is made only when its portion goes out
+    // (a listing of 100,000 files outruns the threads by far, and a cursor with its session names is twice the size).
+    const pending: Array<FileCursor | DiscoveredFile> = [];
+    const portions: Array<Array<FileCursor | DiscoveredFile>> = [];
     const inHand = new Map<Worker, number>();
     let ended = false;
     const finishIfDone = () => {
@@ -107,7 +115,7 @@ export class ScanWorkers {
     const dispatch = () => {
       for (const [worker, count] of inHand) {
         for (let n = count; n < 2 && portions.length > 0; n++) {
-          worker.postMessage({ cursors: portions.shift()! } satisfies ScanWorkerRequest);
+          worker.postMessage({ cursors: portions.shift()!.map(cursorOf) } satisfies ScanWorkerRequest);
           inHand.set(worker, n + 1);
         }
       }
@@ -142,10 +150,10 @@ export class ScanWorkers {
     // A read needs a thread to read with.
     if (this.workers.length === 0) this.grow();
     return {
-      add: (cursors) => {
+      add: (files) => {
         if (this.closed) return;
-        for (const cursor of cursors) {
-          pending.push(cursor);
+        for (const file of files) {
+          pending.push(file);
           if (pending.length === portionSize) portions.push(pending.splice(0));
         }
         dispatch();
@@ -168,6 +176,11 @@ export class ScanWorkers {
     this.closed = true;
     for (const worker of this.workers) void worker.terminate();
   }
+}
+
+/** A file's cursor: the one given, or a new one for a file just listed. */
+export function cursorOf(file: FileCursor | DiscoveredFile): FileCursor {
+  return 'offset' in file ? file : newCursor(file.source, file.path, file.relativePath);
 }
 
 /** One thread per core, at most 4 (more only contend for the disk); TOKENMETER_WORKERS overrides. */

@@ -5,9 +5,9 @@ import type { CodexCredits, CodexRateLimit } from '../core/codexRateLimits';
 import { Ledger } from '../core/ledger/ledger';
 import { emptyTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
-import { discoverLogFiles, newCursor, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
+import { discoverLogFiles, newCursor, type DiscoveredFile, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import type { FileScanResult } from './packedResults';
-import { defaultWorkerCount, ScanWorkers } from './scanWorkers';
+import { cursorOf, defaultWorkerCount, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
@@ -217,7 +217,8 @@ export class UsageScanner {
    */
   private async firstPassInThreads(threads: ScanWorkers, problems: WalkProblem[], started: number): Promise<boolean> {
     const fold = this.startFold();
-    const listed: FileCursor[] = [];
+    // Listed files wait as the listing gives them; cursors are made as they are read (see ScanWorkers.begin).
+    const listed: DiscoveredFile[] = [];
     const begin = () => {
       const reading = threads.begin((results) => results.forEach(fold.apply));
       if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
@@ -229,9 +230,8 @@ export class UsageScanner {
     try {
       await discoverLogFiles(this.options.roots, this.options.sources ?? allSources, problems, process.env, os.homedir(), this.options.io, (files) => {
         renewYoungGenerationCap();
-        const cursors = files.map((file) => newCursor(file.source, file.path, file.relativePath));
-        if (!reading) listed.push(...cursors);
-        else reading.add(cursors);
+        if (!reading) listed.push(...files);
+        else reading.add(files);
         if (backlog && !busy && backlog.add(files) >= (this.options.moreThreadsBytes ?? moreThreadsBytes) && threads.started < threads.size) {
           // Decided once, when the backlog first calls for threads.
           if ((this.options.idleCores ?? idleCoresNow)() < 1) {
@@ -252,7 +252,7 @@ export class UsageScanner {
     if (reading) await reading.end();
     else {
       threads.close();
-      await this.readHere(listed, fold);
+      await this.readHere(listed.map(cursorOf), fold);
     }
     return fold.finish(problems, started);
   }

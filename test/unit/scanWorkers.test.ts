@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { generateCorpus } from '../../bench/generateCorpus.mjs';
 import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
 import { discoverLogFiles, newCursor } from '../../src/sources/logFiles';
-import { ScanWorkers } from '../../src/sources/scanWorkers';
+import { cursorOf, ScanWorkers } from '../../src/sources/scanWorkers';
 import { UsageScanner } from '../../src/sources/usageScanner';
 
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, false])) as Record<SourceName, boolean>;
@@ -110,6 +110,33 @@ describe('scan threads', function () {
     assert.deepEqual(rowsOf(restored), rowsOf(alone));
     assert.equal(reads, 0, 'nothing was read in the threads');
     await assert.rejects(begin(() => undefined).end(), /already used/);
+  });
+
+  it('a listed file waits as listed and gets a new cursor when sent; a cursor already read from goes as it is', async () => {
+    const [file] = await discoverLogFiles(roots, { ...allSources, claude: true }, []);
+    assert.deepEqual(cursorOf(file), newCursor(file.source, file.path, file.relativePath));
+    const readBefore = { ...newCursor(file.source, file.path, file.relativePath), offset: 120, size: 120 };
+    assert.equal(cursorOf(readBefore), readBefore);
+  });
+
+  it("sets V8's memory-saving mode once, before the first thread, only when asked (the CLI)", async () => {
+    const v8 = require('node:v8') as typeof import('node:v8');
+    const set = v8.setFlagsFromString;
+    const flags: string[] = [];
+    v8.setFlagsFromString = (flag: string) => void flags.push(flag);
+    try {
+      const plain = new ScanWorkers(script, 2, 0);
+      plain.grow();
+      plain.close();
+      assert.deepEqual(flags, []);
+      const cli = new ScanWorkers(script, 2, 0, true);
+      assert.deepEqual(flags, [], 'not before a thread starts');
+      cli.grow();
+      cli.close();
+      assert.deepEqual(flags, ['--optimize-for-size']);
+    } finally {
+      v8.setFlagsFromString = set;
+    }
   });
 
   it('rejects, and stops the others, when a thread fails', async () => {
