@@ -5,6 +5,7 @@ import { sourceNames, type SourceName } from '../core/usageEvent';
 import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths';
 import type { FileCursor } from './logFiles';
 import { PathSlots } from './pathSlots';
+import type { SectionBlocks } from './fileTableFile';
 import { checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
 
 /** What a cursor holds beyond its numbers and path; most files (Claude Code transcripts) have none. */
@@ -30,7 +31,9 @@ export interface CodexSummary {
  * and the rest (FileExtra) are JSON per file, parsed only for the files a caller materialises.
  *
  * Restored from an index, it uses the file's bytes in place: a warm pass materialises only the files it re-reads
- * (`writtenSince`), so the rest is never parsed. Files are never removed (a removed file makes the scanner rebuild).
+ * (`writtenSince`), so the rest is never parsed, and checks only their blocks (fileTableFile.ts). Files are never
+ * removed (a removed file makes the scanner rebuild). The files changed since the index was read or saved whole are
+ * known, so that a delta carries only those (`changesSinceBase`, indexDelta.ts).
  */
 export class FileTable {
   private c: FileColumns;
@@ -43,8 +46,12 @@ export class FileTable {
   /** Lookup by path; built when first needed (a warm pass never needs it). */
   private slots: PathSlots | undefined;
   private codex: CodexSummary | undefined;
-  /** While the table read from a file is not checked whole: the check. */
-  private unverified: { check: () => void } | undefined;
+  /** While the table read from a file is not checked whole: its blocks' checksums (a block is checked before use). */
+  private unverified: SectionBlocks | undefined;
+  /** Files changed or added since the index the table was read from, or last saved whole as (see savedAsBase). */
+  private readonly changed = new Set<number>();
+  /** Increases on every change (see savedAsBase). */
+  version = 0;
   /**
    * The files materialised while the table was not checked whole (a warm pass's recent files), by path: putting one
    * back needs no lookup table of every path (~100,000 path strings at 15 GB). Numbers never change (files are
@@ -52,19 +59,19 @@ export class FileTable {
    */
   private readonly readUnchecked = new Map<string, number>();
 
-  constructor(columns?: FileColumns, codex?: CodexSummary, check?: () => void) {
+  constructor(columns?: FileColumns, codex?: CodexSummary, blocks?: SectionBlocks) {
     this.c = columns ?? emptyColumns();
     this.namesUsed = this.c.count === 0 ? 0 : this.c.nameEnd[this.c.count - 1];
     this.foldersUsed = this.c.folderCount === 0 ? 0 : this.c.folderEnd[this.c.folderCount - 1];
     this.codex = codex;
-    if (check) this.unverified = { check };
+    this.unverified = blocks;
   }
 
   /** Checks the whole table if it has not been (throws FileTableError); every use of all of it does this first. */
   verify(): void {
-    const pending = this.unverified;
-    if (!pending) return;
-    pending.check();
+    const blocks = this.unverified;
+    if (!blocks) return;
+    blocks.checkAll((i) => this.changed.has(i));
     this.unverified = undefined;
   }
 
@@ -152,11 +159,10 @@ export class FileTable {
   cursorAt(i: number): FileCursor {
     const c = this.c;
     if (this.unverified) {
+      // Its block's checksum, then its bounds: what a file's state is read from (numbers, name, extras) is whole.
+      this.unverified.checkFile(i);
       checkFileAt(c, i);
-      // State beyond the numbers (a Codex rollout's running totals) is used as read: the table is checked whole
-      // first. A transcript's numbers alone are checked by reading (its fingerprint, see logReader.ts).
-      if (c.meta[i] & metaHasExtra) this.verify();
-      else this.readUnchecked.set(this.pathAt(i), i);
+      this.readUnchecked.set(this.pathAt(i), i);
     }
     const source = sourceNames[c.meta[i] & 0xff];
     const file = this.pathAt(i);
@@ -201,14 +207,63 @@ export class FileTable {
   put(cursor: FileCursor): void {
     const known = this.readUnchecked.get(cursor.path);
     if (this.unverified) {
-      // A file materialised from a table not yet checked whole (a warm pass): unchanged, nothing is written; else
-      // the table is checked before any of its bytes change (the checksum is of the bytes as read).
+      // A file materialised from a table not yet checked whole (a warm pass; its block checked then): unchanged,
+      // nothing is written; changed, it is written in place. Any other file needs a lookup by path: the whole table
+      // is checked first.
       if (known !== undefined && this.isStored(known, cursor)) return;
-      this.verify();
+      if (known === undefined) this.verify();
     }
     let i = known ?? this.indexOf(cursor.path);
     const isNew = i === -1;
+    // A full pass puts every file back: only a change counts (a delta carries the files changed, see changesSinceBase).
+    if (!isNew && known === undefined && this.isStored(i, cursor)) return;
     if (isNew) i = this.append(cursor);
+    this.store(i, cursor, isNew);
+  }
+
+  /**
+   * A delta's files (indexDelta.ts), right after the table was read: file `numbers[k]` is now `rows`' file k, and
+   * numbers from the end on are new files, in order. Checks each changed file's block first; throws FileTableError.
+   */
+  applyRows(numbers: Uint32Array, rows: FileTable, codex: CodexSummary): void {
+    for (let k = 0; k < numbers.length; k++) {
+      const i = numbers[k];
+      const cursor = rows.cursorAt(k);
+      if (i < this.c.count) {
+        this.unverified?.checkFile(i);
+        checkFileAt(this.c, i);
+        if (this.pathAt(i) !== cursor.path) throw new FileTableError('file table: a delta of other files');
+        this.store(i, cursor, false);
+      } else if (i === this.c.count) {
+        // A new file may set its folder's skip (see claudeIsDerived): the folders as read are checked first.
+        this.unverified?.checkFolders();
+        this.store(this.append(cursor), cursor, true);
+      } else throw new FileTableError('file table: a delta of other files');
+      if (this.unverified) this.readUnchecked.set(cursor.path, i);
+    }
+    this.codex = codex;
+  }
+
+  /** How many files changed or were added since the index was read or saved whole. */
+  get changedCount(): number {
+    return this.changed.size;
+  }
+
+  /** The files changed or added since the index was read or saved whole: their numbers (ascending) and cursors. */
+  changesSinceBase(): { numbers: Uint32Array; cursors: FileCursor[] } {
+    const numbers = Uint32Array.from(this.changed).sort();
+    return { numbers, cursors: Array.from(numbers, (i) => this.cursorAt(i)) };
+  }
+
+  /** The table was just saved whole as it was at `version`: later deltas are relative to that (unless it changed since). */
+  savedAsBase(version: number): void {
+    if (version === this.version) this.changed.clear();
+  }
+
+  /** Writes `cursor` as file `i`'s state. */
+  private store(i: number, cursor: FileCursor, isNew: boolean): void {
+    this.changed.add(i);
+    this.version++;
     const c = this.c;
     const before = c.meta[i];
     c.size[i] = cursor.size;

@@ -1,3 +1,4 @@
+import { fnv1aWords } from '../core/fnv1a';
 import { sourceNames } from '../core/usageEvent';
 import type { CodexSummary } from './fileTable';
 import { FileTable } from './fileTable';
@@ -7,11 +8,14 @@ export { FileTableError };
 
 /**
  * The file table (fileTable.ts) in an index or delta file: the header line names its sizes, a checksum and the
- * codex summary; the section itself comes after the rows (index: after the key hashes; delta: after the rows merged
- * into). In order: four Float64 columns (size, mtime, offset, fingerprint), four Uint32 columns (folder, name end,
- * meta, extras end), two Uint32 columns per folder (end, skip), then the names, the folders and the extras as
- * UTF-8, zero-padded to 8 bytes. A reader checks the checksum and every column's bounds (a few ms for 100,000 files)
- * but parses no file's JSON until a caller materialises that file.
+ * codex summary; the section itself comes after the rows (index: after the key table and the names; delta: after the
+ * rows merged into, and there it holds only the files changed since the index, see indexDelta.ts). In order: four
+ * Float64 columns (size, mtime, offset, fingerprint), four Uint32 columns (folder, name end, meta, extras end), one
+ * Uint32 checksum per block of `blockFiles` files and one of the folders (see blockChecksum), two Uint32 columns per
+ * folder (end, skip), then the names, the folders and the extras as UTF-8, zero-padded to 8 bytes. A reader checks
+ * the header's checksum (over the blocks' checksums) at once, and a block before it uses or changes a file of it: a
+ * warm pass that reads or moves a few recent files checks those blocks, not 14 MB. Every block, every column's
+ * bounds, and the padding are checked before something uses the whole table (a full pass, a save of all of it).
  */
 export interface FileTableHeader {
   count: number;
@@ -19,17 +23,23 @@ export interface FileTableHeader {
   namesBytes: number;
   foldersBytes: number;
   extrasBytes: number;
-  /** Checksum of the section (`crcOf`: FNV-1a over 32-bit words; the name is the field's since layout 4). */
+  /** FNV-1a over the blocks' checksums (the name is the field's since layout 4). */
   crc: number;
   /** Plan limits and credits over every Codex rollout, so that a warm status need not parse each rollout's state. */
   codex: CodexSummary;
 }
 
+const blockShift = 8;
+/** Files per checked block (256: ~25 KB of columns, names and extras at 15 GB of history). */
+export const blockFiles = 1 << blockShift;
+/** Checksums of a table of `count` files: one per block, then the folders'. */
+const checksumCount = (count: number): number => ((count + blockFiles - 1) >>> blockShift) + 1;
+
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Bytes of the section `header` describes. */
 export function fileSectionBytes(header: FileTableHeader): number {
-  const raw = header.count * (4 * 8 + 4 * 4) + header.folderCount * 8 + header.namesBytes + header.foldersBytes + header.extrasBytes;
+  const raw = header.count * (4 * 8 + 4 * 4) + checksumCount(header.count) * 4 + header.folderCount * 8 + header.namesBytes + header.foldersBytes + header.extrasBytes;
   return raw + ((8 - (raw % 8)) % 8);
 }
 
@@ -41,72 +51,79 @@ export function isFileTableHeader(value: unknown): value is FileTableHeader {
   return typeof h.codex === 'object' && h.codex !== null && Array.isArray(h.codex.limits);
 }
 
-/** The header and the section's pieces, in order, for writing. */
-export function encodeFileTable(table: FileTable): { header: FileTableHeader; pieces: Uint8Array[] } {
-  const c = table.columns();
-  const n = c.count;
-  const f = c.folderCount;
+/** The header and the section's pieces, in order, for writing (`codex`: the summary to name, if not the table's own). */
+export function encodeFileTable(table: FileTable, codex?: CodexSummary): { header: FileTableHeader; pieces: Uint8Array[] } {
+  const whole = table.columns();
+  const n = whole.count;
+  const f = whole.folderCount;
+  const c: FileColumns = { ...whole, folderEnd: whole.folderEnd.subarray(0, f), folderSkip: whole.folderSkip.subarray(0, f) };
+  const crcs = new Uint32Array(checksumCount(n));
+  for (let b = 0; b < crcs.length - 1; b++) crcs[b] = blockChecksum(c, b);
+  crcs[crcs.length - 1] = foldersChecksum(c);
   const bytes = (a: Float64Array | Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const pieces: Uint8Array[] = [
     ...[c.size, c.mtimeMs, c.offset, c.fingerprint].map((a) => bytes(a.subarray(0, n))),
     ...[c.folder, c.nameEnd, c.meta, c.extrasEnd].map((a) => bytes(a.subarray(0, n))),
-    bytes(c.folderEnd.subarray(0, f)),
-    bytes(c.folderSkip.subarray(0, f)),
+    bytes(crcs),
+    bytes(c.folderEnd),
+    bytes(c.folderSkip),
     c.names,
     c.folders,
     c.extras,
   ];
-  const header: FileTableHeader = { count: n, folderCount: f, namesBytes: c.names.length, foldersBytes: c.folders.length, extrasBytes: c.extras.length, crc: 0, codex: table.codexSummary() };
+  const header: FileTableHeader = { count: n, folderCount: f, namesBytes: c.names.length, foldersBytes: c.folders.length, extrasBytes: c.extras.length, crc: fnv1aWords(crcs), codex: codex ?? table.codexSummary() };
   const padding = fileSectionBytes(header) - pieces.reduce((sum, p) => sum + p.length, 0);
   pieces.push(new Uint8Array(padding));
-  header.crc = crcOf(pieces);
   return { header, pieces };
 }
 
-const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const fnvStep = (h: number, v: number) => Math.imul(h ^ v, 0x01000193);
+
+/** `h` run over entries `from` to `to` of a column, as 32-bit words (a Float64 is two). */
+function wordsStep(h: number, column: Float64Array | Uint32Array, from: number, to: number): number {
+  const per = column instanceof Float64Array ? 2 : 1;
+  const words = new Uint32Array(column.buffer, column.byteOffset + from * per * 4, Math.max(0, to - from) * per);
+  for (let i = 0; i < words.length; i++) h = fnvStep(h, words[i]);
+  return h;
+}
+
+function bytesStep(h: number, bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to && i < bytes.length; i++) h = fnvStep(h, bytes[i]);
+  return h;
+}
 
 /**
- * Checksum of the pieces in order, as 32-bit words (the bytes taken as one stream, so piece boundaries do not
- * matter): FNV-1a over words, so any one changed word changes it (each step is a bijection of the running value),
- * and runs at ~1 GB/s in plain JS. zlib's crc32 would load `node:zlib` and its streams: ~20 ms of a warm status's
- * start-up.
+ * Checksum of block `b` (files `b * blockFiles` on): FNV-1a over its number, where its names and extras start, its
+ * files' entries in every column, and its names' and extras' bytes, so that any one changed byte of the block, or of
+ * the ends it starts from, changes it.
  */
-function crcOf(pieces: Uint8Array[]): number {
-  let h = 0x811c9dc5;
-  let carry = 0;
-  let carried = 0;
-  for (const p of pieces) {
-    let i = 0;
-    // Finish a word begun in the previous piece, byte by byte.
-    for (; carried > 0 && i < p.length; i++) {
-      carry |= p[i] << (8 * carried);
-      if (++carried === 4) {
-        h = Math.imul(h ^ carry, 0x01000193);
-        carry = carried = 0;
-      }
-    }
-    // Words read in place only where they are the bytes in little-endian order (what the byte path composes).
-    const aligned = littleEndian && (p.byteOffset + i) % 4 === 0;
-    const words = aligned ? new Int32Array(p.buffer, p.byteOffset + i, (p.length - i) >> 2) : undefined;
-    if (words) {
-      for (let w = 0; w < words.length; w++) h = Math.imul(h ^ words[w], 0x01000193);
-      i += words.length * 4;
-    }
-    for (; i < p.length; i++) {
-      carry |= p[i] << (8 * carried);
-      if (++carried === 4) {
-        h = Math.imul(h ^ carry, 0x01000193);
-        carry = carried = 0;
-      }
-    }
+function blockChecksum(c: FileColumns, b: number): number {
+  const first = b << blockShift;
+  const last = Math.min(c.count, first + blockFiles);
+  const nameStart = first === 0 ? 0 : c.nameEnd[first - 1];
+  const extraStart = first === 0 ? 0 : c.extrasEnd[first - 1];
+  let h = fnvStep(fnvStep(fnvStep(0x811c9dc5, b), nameStart), extraStart);
+  for (const column of [c.size, c.mtimeMs, c.offset, c.fingerprint, c.folder, c.nameEnd, c.meta, c.extrasEnd]) h = wordsStep(h, column, first, last);
+  if (last > first) {
+    h = bytesStep(h, c.names, nameStart, c.nameEnd[last - 1]);
+    h = bytesStep(h, c.extras, extraStart, c.extrasEnd[last - 1]);
   }
-  if (carried > 0) h = Math.imul(h ^ carry, 0x01000193);
   return h >>> 0;
+}
+
+/** Checksum of the folders: their count, ends and skips (words) and their bytes. */
+function foldersChecksum(c: FileColumns): number {
+  let h = fnvStep(0x811c9dc5, c.folderCount);
+  h = wordsStep(h, c.folderEnd, 0, c.folderCount);
+  h = wordsStep(h, c.folderSkip, 0, c.folderCount);
+  return bytesStep(h, c.folders, 0, c.folders.length) >>> 0;
 }
 
 /**
  * The table from its section's bytes (`section`: exactly fileSectionBytes(header) long, 8-byte aligned, owned by the
- * table from now on). Throws FileTableError when the checksum or any column is wrong.
+ * table from now on). Throws FileTableError when the checksum of the checksums is wrong, and with `check` 'now' when
+ * any block, column or the padding is; with 'when needed', the table checks a block before it uses or changes a file
+ * of it, and the rest before it is used whole (FileTable.verify).
  */
 export function decodeFileTable(header: FileTableHeader, section: Uint8Array, check: 'now' | 'when needed' = 'now'): FileTable {
   if (section.length !== fileSectionBytes(header)) throw new FileTableError('file table of the wrong length');
@@ -115,38 +132,67 @@ export function decodeFileTable(header: FileTableHeader, section: Uint8Array, ch
   const f64 = () => new Float64Array(section.buffer, (at += n * 8) - n * 8, n);
   const u32 = (k: number) => new Uint32Array(section.buffer, (at += k * 4) - k * 4, k);
   const buf = (k: number) => Buffer.from(section.buffer, (at += k) - k, k);
-  const c: FileColumns = {
-    count: n,
-    size: f64(),
-    mtimeMs: f64(),
-    offset: f64(),
-    fingerprint: f64(),
-    folder: u32(n),
-    nameEnd: u32(n),
-    meta: u32(n),
-    extrasEnd: u32(n),
-    folderCount: fc,
-    folderEnd: u32(fc),
-    folderSkip: u32(fc),
-    names: buf(header.namesBytes),
-    folders: buf(header.foldersBytes),
-    extras: buf(header.extrasBytes),
-  };
-  // Checksum and bounds cost ~30-60 ms at 100,000 files (each loop runs once, mostly before V8 optimises it): a
-  // warm pass that reads a few recent files checks just those (FileTable.cursorAt); the whole table is checked
-  // before anything uses it all (a full pass, a save, a lookup by path).
-  const verify = () => {
-    if (crcOf([section]) !== header.crc) throw new FileTableError('file table checksum mismatch');
-    checkColumns(c);
-  };
-  if (check === 'now') verify();
-  return new FileTable(c, { limits: header.codex.limits, credits: header.codex.credits }, check === 'now' ? undefined : verify);
+  const [size, mtimeMs, offset, fingerprint] = [f64(), f64(), f64(), f64()];
+  const [folder, nameEnd, meta, extrasEnd] = [u32(n), u32(n), u32(n), u32(n)];
+  // Copied: the checksums are of the bytes as read, and the table changes its columns in place.
+  const crcs = u32(checksumCount(n)).slice();
+  const c: FileColumns = { count: n, size, mtimeMs, offset, fingerprint, folder, nameEnd, meta, extrasEnd, folderCount: fc, folderEnd: u32(fc), folderSkip: u32(fc), names: buf(header.namesBytes), folders: buf(header.foldersBytes), extras: buf(header.extrasBytes) };
+  if (fnv1aWords(crcs) !== header.crc) throw new FileTableError('file table checksum mismatch');
+  const padding = section.subarray(at - section.byteOffset);
+  // The columns as read, for the checks: the table grows and changes its own (checked blocks alone in place).
+  const table = new FileTable(c, { limits: header.codex.limits, credits: header.codex.credits }, new SectionBlocks({ ...c }, crcs, padding));
+  if (check === 'now') table.verify();
+  return table;
+}
+
+/**
+ * The checksums of a table read from a file, and which blocks are checked: a block is checked before a file of it is
+ * used or changed (its checksum is then of bytes no longer there: it is not checked again), every block, the folders
+ * and the padding before the table is used whole.
+ */
+export class SectionBlocks {
+  private readonly checked: Uint8Array;
+  private foldersChecked = false;
+
+  constructor(
+    private readonly read: FileColumns,
+    private readonly crcs: Uint32Array,
+    private readonly padding: Uint8Array,
+  ) {
+    this.checked = new Uint8Array(crcs.length - 1);
+  }
+
+  /** Throws FileTableError unless the block of file `i` (one of the table as read) is whole. */
+  checkFile(i: number): void {
+    const b = i >>> blockShift;
+    if (i >= this.read.count || this.checked[b]) return;
+    if (blockChecksum(this.read, b) !== this.crcs[b]) throw new FileTableError('file table checksum mismatch');
+    this.checked[b] = 1;
+  }
+
+  /** Throws FileTableError unless the folders (as read) are whole. */
+  checkFolders(): void {
+    if (this.foldersChecked) return;
+    if (foldersChecksum(this.read) !== this.crcs[this.crcs.length - 1]) throw new FileTableError('file table checksum mismatch');
+    this.foldersChecked = true;
+  }
+
+  /** Every block, the folders, the padding and the columns' bounds (throws FileTableError); see checkColumns for `changed`. */
+  checkAll(changed: (i: number) => boolean): void {
+    for (let b = 0; b < this.checked.length; b++) this.checkFile(b << blockShift);
+    this.checkFolders();
+    if (this.padding.some((byte) => byte !== 0)) throw new FileTableError('file table: padding');
+    checkColumns(this.read, changed);
+  }
 }
 
 const isFiniteCount = (v: number) => v >= 0 && v < Infinity;
 
-/** Every column within bounds: a damaged table is refused whole, never half used. */
-function checkColumns(c: FileColumns): void {
+/**
+ * Every column of the table as read within bounds: a damaged table is refused whole, never half used. Files the table
+ * changed since (`changed`: written by it, after their block was checked) are checked for their ends alone.
+ */
+function checkColumns(c: FileColumns, changed: (i: number) => boolean): void {
   const bad = (what: string) => new FileTableError(`file table: ${what}`);
   let lastFolderEnd = 0;
   for (let f = 0; f < c.folderCount; f++) {
@@ -159,6 +205,12 @@ function checkColumns(c: FileColumns): void {
   let lastExtra = 0;
   const claude = sourceNames.indexOf('claude');
   for (let i = 0; i < c.count; i++) {
+    if (changed(i)) {
+      if (c.nameEnd[i] <= lastName || c.nameEnd[i] > c.names.length || c.extrasEnd[i] < lastExtra || c.extrasEnd[i] > c.extras.length) throw bad('name or extra bounds');
+      lastName = c.nameEnd[i];
+      lastExtra = c.extrasEnd[i];
+      continue;
+    }
     const meta = c.meta[i];
     if ((meta & 0xff) >= sourceNames.length || c.folder[i] >= c.folderCount) throw bad('source or folder');
     if (!(isFiniteCount(c.size[i]) && isFiniteCount(c.mtimeMs[i]) && isFiniteCount(c.offset[i])) || c.offset[i] > c.size[i]) throw bad('sizes');

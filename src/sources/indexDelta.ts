@@ -1,7 +1,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { fieldsPerRow, type LedgerChanges } from '../core/ledger/ledger';
-import { isReadable, randomHex, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
-import type { FileTable } from './fileTable';
+import { deltaStateOf, fileNumbersBytes, isReadable, randomHex, removeStrayTempFiles, rowBytes, stampOf, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import type { CodexSummary, FileTable } from './fileTable';
 import { decodeFileTable, fileSectionBytes } from './fileTableFile';
 import { isNameSectionHeader, NameTable, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
 import type { UsageScanner } from './usageScanner';
@@ -11,8 +11,9 @@ import type { UsageScanner } from './usageScanner';
  * with a little new usage writes the little, not the whole history again (see saveIndex). The header line
  * (padded like the index's), then the added rows (Float64), their key hashes (two uint32 each), the numbers of
  * the index's rows merged into (Float64) and those rows now, then the names after the index's
- * (core/ledger/nameTable.ts), then the file table in force (fileTableFile.ts). It holds the tally and folder
- * times in force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
+ * (core/ledger/nameTable.ts), then the files changed since the index: their numbers there (Uint32, zero-padded to 8
+ * bytes), then their states as a file table of their own (fileTableFile.ts; its header names the whole table's codex
+ * summary), merged into the index's table when read (FileTable.applyRows). It holds the tally and folder times in force; it applies only to the index whose `baseId` and row count it names, else it is ignored (a reader then
  * has the index alone: older, but whole, and the next pass reads the rest again).
  */
 export interface DeltaHeader extends FileStamp, SavedState {
@@ -25,8 +26,15 @@ export interface DeltaHeader extends FileStamp, SavedState {
 
 export const deltaPathOf = (file: string): string => `${file}.delta`;
 
-/** The delta of the index `baseId` (see DeltaHeader), or undefined when there is none for it or it is unusable. */
-export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean, checkFiles: 'now' | 'when needed' = 'now'): Promise<{ header: DeltaHeader; changes: LedgerChanges; files: FileTable } | undefined> {
+/** A delta's files: file `numbers[k]` of the index is now `rows`' file k (numbers past the index's files: new files). */
+export interface FileRows {
+  numbers: Uint32Array;
+  rows: FileTable;
+  codex: CodexSummary;
+}
+
+/** The delta of the index `baseId` (see DeltaHeader), or undefined when there is none for it or it is unusable (checked whole: it is small). */
+export async function readDelta(file: string, baseId: string, baseRowCount: number, sync: boolean): Promise<{ header: DeltaHeader; changes: LedgerChanges; files: FileRows } | undefined> {
   try {
     const bytes = sync ? readFileSync(file) : await fs.readFile(file);
     const end = bytes.indexOf(0x0a);
@@ -38,15 +46,18 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
     let at = end + 1;
     // Copied out of the file's bytes, so that each array is aligned.
     const take = (length: number) => bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + (at += length));
-    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) + fileSectionBytes(header.files) + nameSectionBytes(sizes.names) !== bytes.length) return undefined;
+    const fileCount = header.files.count;
+    if (at + sizes.rowCount * (rowBytes + 8) + sizes.overrideCount * (rowBytes + 8) + nameSectionBytes(sizes.names) + fileNumbersBytes(fileCount) + fileSectionBytes(header.files) !== bytes.length) return undefined;
     const rows = new Float64Array(take(sizes.rowCount * rowBytes));
     const keyHashes = new Uint32Array(take(sizes.rowCount * 8));
     const overrideAt = new Float64Array(take(sizes.overrideCount * 8));
     const overrideRows = new Float64Array(take(sizes.overrideCount * rowBytes));
     // Checked whole when applied (a delta's names are few).
     const names = NameTable.fromSection(sizes.names, new Uint8Array(take(nameSectionBytes(sizes.names))));
-    const files = decodeFileTable(header.files, new Uint8Array(take(fileSectionBytes(header.files))), checkFiles);
-    return { header, changes: { baseRowCount, names, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows }, files };
+    const numbers = new Uint32Array(take(fileNumbersBytes(fileCount)), 0, fileCount);
+    if (numbers.some((n, k) => k > 0 && n <= numbers[k - 1])) return undefined;
+    const fileRows = decodeFileTable(header.files, new Uint8Array(take(fileSectionBytes(header.files))), 'now');
+    return { header, changes: { baseRowCount, names, duplicateCount: sizes.duplicateCount, rows, keyHashes, overrideAt, overrideRows }, files: { numbers, rows: fileRows, codex: header.files.codex } };
   } catch {
     return undefined;
   }
@@ -55,7 +66,7 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
 /** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before; returns its id. */
 export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<string> {
   const deltaId = randomHex(8);
-  const saved = savedStateOf(scanner);
+  const saved = deltaStateOf(scanner);
   const names = NameTable.of(changes.names instanceof NameTable ? changes.names.slice(0) : changes.names).encode();
   const header: DeltaHeader = {
     ...stampOf('tokenmeter-index-delta'),

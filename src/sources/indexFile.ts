@@ -6,7 +6,7 @@ import { fieldsPerRow } from '../core/ledger/ledger';
 import { NameTable, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
 import type { LineTally } from '../core/lineParser';
 import { decodeFileTable, encodeFileTable, fileSectionBytes, isFileTableHeader, type FileTableHeader } from './fileTableFile';
-import type { FileTable } from './fileTable';
+import { FileTable } from './fileTable';
 import type { UsageScanner } from './usageScanner';
 import type { FolderTimes } from './warmWalk';
 
@@ -27,9 +27,10 @@ export const parserVersion = 8;
  * 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows
  * (fileTableFile.ts); 5: its checksum as FNV-1a over words; 6: the ledger's names as a section after the file table
  * (core/ledger/nameTable.ts), not in the header line; 7: the key hashes as a table probed in place
- * (core/ledger/keyTable.ts), not one per row.
+ * (core/ledger/keyTable.ts), not one per row; 8: the file table checked per block of 256 files, and a delta's
+ * file table only the files changed since the index (indexDelta.ts).
  */
-export const indexLayout = 7;
+export const indexLayout = 8;
 
 /** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
 export interface FileStamp {
@@ -73,6 +74,22 @@ export function savedStateOf(scanner: UsageScanner): { state: SavedState; fileSe
   const { header, pieces } = encodeFileTable(scanner.fileTable());
   return { state: { savedAtMs: Date.now(), files: header, tally: scanner.stats.tally, walk: scanner.folderTimes }, fileSection: pieces };
 }
+
+/**
+ * savedStateOf for a delta: the files changed since the index alone (FileTable.changesSinceBase), as a table of their
+ * own after their numbers (Uint32, zero-padded to 8 bytes), with the whole table's codex summary.
+ */
+export function deltaStateOf(scanner: UsageScanner): { state: SavedState; fileSection: Uint8Array[] } {
+  const table = scanner.fileTable();
+  const { numbers, cursors } = table.changesSinceBase();
+  const { header, pieces } = encodeFileTable(FileTable.of(cursors), table.codexSummary());
+  const numberBytes = new Uint8Array(fileNumbersBytes(numbers.length));
+  numberBytes.set(bytesOf(numbers));
+  return { state: { savedAtMs: Date.now(), files: header, tally: scanner.stats.tally, walk: scanner.folderTimes }, fileSection: [numberBytes, ...pieces] };
+}
+
+/** Bytes of a delta's file numbers (see deltaStateOf). */
+export const fileNumbersBytes = (count: number): number => Math.ceil((count * 4) / 8) * 8;
 
 /** Reads the file table's section at `position` (throws FileTableError when it is damaged). */
 export async function readFileTable(read: Reader, header: FileTableHeader, position: number, check: 'now' | 'when needed'): Promise<FileTable> {

@@ -5,7 +5,7 @@ import type { SourceName } from '../core/usageEvent';
 import type { LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
-import { deltaPathOf, readDelta, saveDelta } from './indexDelta';
+import { deltaPathOf, readDelta, saveDelta, type FileRows } from './indexDelta';
 import { sha256Hex } from '../core/sha256';
 import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import { fileSectionBytes } from './fileTableFile';
@@ -185,24 +185,26 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       olderParts.set(ledger, { read: readOlderAsync });
     }
     if (typeof header.baseId === 'string') bases.set(ledger, { file, baseId: header.baseId });
-    const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync, options.checkFiles ?? 'now') : undefined;
+    const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync) : undefined;
     let state: SavedState = header;
-    let files: FileTable | undefined;
+    let fileRows: FileRows | undefined;
     let deltaId = '';
     if (delta) {
       try {
         ledger.applyChanges(delta.changes);
         state = delta.header;
-        files = delta.files;
+        fileRows = delta.files;
         // A delta of a version that did not name itself: its rows are read, but nothing can name this state.
         deltaId = typeof delta.header.deltaId === 'string' ? delta.header.deltaId : '?';
       } catch {
         // A damaged delta changed nothing (applyChanges checks first): the index alone is whole.
       }
     }
-    // The index's own file table only when no delta replaces it.
+    // The index's file table, and the files the delta changed (after its ledger changes: damage now refuses both).
+    let files: FileTable;
     try {
-      files ??= await readFileTable(read, header.files, filesStart, options.checkFiles ?? 'now');
+      files = await readFileTable(read, header.files, filesStart, options.checkFiles ?? 'now');
+      if (fileRows) files.applyRows(fileRows.numbers, fileRows.rows, fileRows.codex);
     } catch (error) {
       return unusable(error instanceof Error ? error.message : String(error));
     }
@@ -240,18 +242,21 @@ export async function loadOlderRows(scanner: UsageScanner): Promise<void> {
  */
 export async function saveIndex(file: string, scanner: UsageScanner): Promise<void> {
   const ledger = scanner.ledger;
+  const files = scanner.fileTable();
   const base = bases.get(ledger);
   const changes = base?.file === file ? ledger.changes() : undefined;
   // A little new usage on a long history: the delta alone (rewritten whole each time), until it grows to an
-  // eighth of the index; then the index is written again, delta included.
+  // eighth of the index (its rows, or its files); then the index is written again, delta included.
   savedStates.delete(ledger);
-  if (base && changes && changes.rows.length / fieldsPerRow + changes.overrideAt.length <= Math.max(4096, changes.baseRowCount / 8)) {
+  const small = (count: number, of: number) => count <= Math.max(4096, of / 8);
+  if (base && changes && small(changes.rows.length / fieldsPerRow + changes.overrideAt.length, changes.baseRowCount) && small(files.changedCount, files.size)) {
     const versionBefore = ledger.version;
     const deltaId = await saveDelta(file, base.baseId, changes, scanner);
     if (ledger.version === versionBefore) savedStates.set(ledger, { version: versionBefore, state: `${base.baseId}:${deltaId}` });
     return;
   }
   const versionBefore = ledger.version;
+  const filesVersion = files.version;
   const parts = ledger.parts();
   const baseId = randomHex(8);
   const saved = savedStateOf(scanner);
@@ -275,6 +280,8 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   // moments: this save is dropped, the next one (the ledger changed) writes a whole index.
   const isWhole = () => scanner.ledger === ledger && ledger.version === versionBefore;
   if (!(await writeAtomically(file, header, pieces(), isWhole))) return;
+  // Later deltas carry the files changed from now on.
+  files.savedAsBase(filesVersion);
   // Later saves can be deltas of this index if its row numbers are the ledger's.
   if (parts.identity) {
     ledger.savedAsBase();
