@@ -28,9 +28,10 @@ export const parserVersion = 8;
  * (fileTableFile.ts); 5: its checksum as FNV-1a over words; 6: the ledger's names as a section after the file table
  * (core/ledger/nameTable.ts), not in the header line; 7: the key hashes as a table probed in place
  * (core/ledger/keyTable.ts), not one per row; 8: the file table checked per block of 256 files, and a delta's
- * file table only the files changed since the index (indexDelta.ts).
+ * file table only the files changed since the index (indexDelta.ts); 9: the names' lookup slots saved with them
+ * (core/ledger/nameTable.ts), not built by hashing every name.
  */
-export const indexLayout = 8;
+export const indexLayout = 9;
 
 /** Which file, which layout, which rules, which byte order: a file that differs in any is not read. */
 export interface FileStamp {

@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { blockNames, NameTable, NameTableError, nameSectionBytes, type NameSectionHeader } from '../../src/core/ledger/nameTable';
+import { blockNames, NameTable, NameTableError, nameSectionBytes, nameTextStart, type NameSectionHeader } from '../../src/core/ledger/nameTable';
 import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
 import { keySectionBytes, type KeySectionHeader } from '../../src/core/ledger/keyTable';
 import { indexLayout } from '../../src/sources/indexFile';
@@ -93,8 +93,8 @@ describe('ledger names as a section (index layout 6)', () => {
       }
       assert.throws(() => table.verifyAll(), NameTableError, `byte ${byte} not refused`);
       assert.match(table.damage() ?? '', /ledger names/);
-      // Reading every name meets the damaged block.
-      assert.throws(() => names.forEach((_, i) => table.get(i)), NameTableError, `byte ${byte} read`);
+      // Reading every name, or looking every name up by value (the slots), meets the damaged block.
+      assert.throws(() => names.forEach((name, i) => assert.equal(table.get(i) && table.ref(name), i)), NameTableError, `byte ${byte} read`);
     }
   });
 
@@ -104,7 +104,7 @@ describe('ledger names as a section (index layout 6)', () => {
     const damaged = section.slice();
     // The first byte of the last name (the last block's).
     const last = `session-${blockNames * 3 - 1}`;
-    damaged[(names.length + 3) * 4 + header.bytes - last.length] ^= 0x01;
+    damaged[nameTextStart(header) + header.bytes - last.length] ^= 0x01;
     const table = NameTable.fromSection(header, damaged);
     assert.equal(table.get(0), 'session-0');
     assert.equal(table.get(blockNames + 1), `session-${blockNames + 1}`);
@@ -112,6 +112,13 @@ describe('ledger names as a section (index layout 6)', () => {
     // A lookup by value checks the block of the name it finds: refused there, not elsewhere.
     assert.equal(table.ref('session-0'), 0);
     assert.throws(() => table.ref(`session-${blockNames * 3 - 2}`), NameTableError);
+    // A lookup reads the saved slots of its probe, not every name: an end out of bounds in the last block does not stop it.
+    const outOfBounds = section.slice();
+    new Uint32Array(outOfBounds.buffer)[names.length - 5] = 0x7fffffff;
+    const lookup = NameTable.fromSection(header, outOfBounds);
+    assert.equal(lookup.ref('session-1'), 1);
+    assert.equal(lookup.ref(`session-${blockNames}`), blockNames);
+    assert.throws(() => lookup.verifyAll(), NameTableError);
   });
 
   it('refuses a header that does not fit the section', () => {
@@ -205,7 +212,7 @@ describe('ledger names in the index file (layout 6 on)', () => {
     const { bytes, end, header } = headerOf(indexPath);
     const names = header.ledger.names;
     const endsStart = end + 1 + header.ledger.rowCount * fieldsPerRow * 8 + keySectionBytes(header.ledger.keys);
-    const textStart = endsStart + (names.count + Math.ceil(names.count / blockNames)) * 4;
+    const textStart = endsStart + nameTextStart(names);
     const endOf = (i: number) => bytes.readUInt32LE(endsStart + i * 4) & 0x7fffffff;
     return Array.from({ length: names.count }, (_, i) => {
       const start = i === 0 ? 0 : endOf(i - 1);

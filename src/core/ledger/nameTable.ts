@@ -6,9 +6,11 @@
  *
  * Section (what the header's `NameSectionHeader` describes), in order: `count` Uint32 ends (each name's end in the
  * text; the top bit marks a name kept as JSON text, see `oddBit`), one Uint32 checksum per block of `blockNames`
- * names, the text (UTF-8), zero-padded to 8 bytes. A block is checked (its checksum, its ends in bounds) before a
- * name of it is decoded; the header's checksum covers the blocks' checksums, so a reader that needs a few names
- * checks a few blocks, not 3 MB.
+ * names, one per block of `blockSlots` lookup slots, the slots (since index layout 9: open addressing on FNV-1a over
+ * each name's stored bytes, name + 1, 0 empty, at most half full), then the text (UTF-8), zero-padded to 8 bytes. A
+ * block is checked (its checksum, its ends in bounds) before a name of it is decoded, a block of slots before a lookup
+ * reads it; the header's checksum covers the blocks' checksums, so a reader that needs a few names checks a few
+ * blocks, not 3 MB, and a lookup of a new name reads its probe's slots instead of hashing every name.
  */
 
 import { damageOf } from '../damage';
@@ -26,7 +28,7 @@ export interface NameSectionHeader {
   count: number;
   /** Bytes of the names' text. */
   bytes: number;
-  /** FNV-1a over the blocks' checksums (see blockChecksum). */
+  /** FNV-1a over the blocks' checksums, the names' then the slots' (see blockChecksum, slotBlockChecksum). */
   crc: number;
 }
 
@@ -42,9 +44,25 @@ const endMask = 0x7fffffff;
 
 const blocksOf = (count: number) => (count + blockNames - 1) >>> blockShift;
 
+const slotShift = 10;
+/** Lookup slots per checked block (4 KB). */
+const blockSlots = 1 << slotShift;
+/** Lookup slots for `count` names: a power of two, at most half full. */
+const slotsFor = (count: number) => {
+  let size = 16;
+  while (size < count * 2) size *= 2;
+  return size;
+};
+const slotBlocksOf = (count: number) => Math.ceil(slotsFor(count) / blockSlots);
+
+/** Where the text starts in the section `header` describes (after the ends, the checksums and the slots). */
+export function nameTextStart(header: NameSectionHeader): number {
+  return (header.count + blocksOf(header.count) + slotBlocksOf(header.count) + slotsFor(header.count)) * 4;
+}
+
 /** Bytes of the section `header` describes. */
 export function nameSectionBytes(header: NameSectionHeader): number {
-  const raw = header.count * 4 + blocksOf(header.count) * 4 + header.bytes;
+  const raw = nameTextStart(header) + header.bytes;
   return raw + ((8 - (raw % 8)) % 8);
 }
 
@@ -76,20 +94,31 @@ function blockChecksum(ends: Uint32Array, text: Uint8Array, b: number, count: nu
 
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
+/** Checksum of block `b` of the lookup slots: FNV-1a over its number and its words. */
+function slotBlockChecksum(slots: Uint32Array, b: number): number {
+  let h = fnvStep(0x811c9dc5, b);
+  const end = Math.min(slots.length, (b + 1) * blockSlots);
+  for (let i = b * blockSlots; i < end; i++) h = fnvStep(h, slots[i]);
+  return h >>> 0;
+}
+
 /** A section's names: decoded one at a time, each block checked before its first. */
 class SectionNames {
   private readonly verified: Uint8Array;
+  private readonly slotsVerified: Uint8Array;
   private decoded: Array<string | undefined> | undefined;
-  /** Open addressing on the names' bytes (name + 1; 0 empty), built when a name is first looked up. */
-  private slots: Int32Array | undefined;
 
   constructor(
     readonly count: number,
     private readonly ends: Uint32Array,
     private readonly crcs: Uint32Array,
+    /** Open addressing on the names' stored bytes (name + 1; 0 empty), as saved, and a checksum per block of it. */
+    private readonly slots: Uint32Array,
+    private readonly slotCrcs: Uint32Array,
     private readonly text: Buffer,
   ) {
     this.verified = new Uint8Array(crcs.length);
+    this.slotsVerified = new Uint8Array(slotCrcs.length);
   }
 
   startOf(i: number): number {
@@ -119,8 +148,16 @@ class SectionNames {
     this.verified[b] = 1;
   }
 
+  /** Throws NameTableError unless block `b` of the lookup slots is whole. */
+  verifySlotBlock(b: number): void {
+    if (this.slotsVerified[b]) return;
+    if (slotBlockChecksum(this.slots, b) !== this.slotCrcs[b]) throw new NameTableError('ledger names: checksum mismatch');
+    this.slotsVerified[b] = 1;
+  }
+
   verifyAll(): void {
     for (let b = 0; b < this.crcs.length; b++) this.verifyBlock(b);
+    for (let b = 0; b < this.slotCrcs.length; b++) this.verifySlotBlock(b);
     if ((this.count === 0 ? 0 : this.endOf(this.count - 1)) !== this.text.length) throw new NameTableError('ledger names: trailing bytes');
   }
 
@@ -156,39 +193,36 @@ class SectionNames {
    * the damaged one check its block when read. So a lookup checks one block, not every name.
    */
   find(bytes: Uint8Array, odd: boolean): number {
-    const slots = this.slots ?? this.buildSlots();
+    const { slots } = this;
     const mask = slots.length - 1;
-    for (let s = hashBytes(bytes, 0, bytes.length) & mask; ; s = (s + 1) & mask) {
+    for (let s = hashBytes(bytes, 0, bytes.length) & mask, probed = 0; probed < slots.length; s = (s + 1) & mask, probed++) {
+      this.verifySlotBlock(s >>> slotShift);
       const at = slots[s];
       if (at === 0) return -1;
       const i = at - 1;
+      if (i >= this.count) throw new NameTableError('ledger names: bounds');
       const start = this.startOf(i);
-      if (this.endOf(i) - start === bytes.length && this.isOdd(i) === odd && this.text.compare(bytes, 0, bytes.length, start, start + bytes.length) === 0) {
+      if (this.endOf(i) - start === bytes.length && start + bytes.length <= this.text.length && this.isOdd(i) === odd && this.text.compare(bytes, 0, bytes.length, start, start + bytes.length) === 0) {
         this.verifyBlock(i >>> blockShift);
         return i;
       }
     }
+    throw new NameTableError('ledger names: no empty slot');
   }
+}
 
-  private buildSlots(): Int32Array {
-    // Ends in order and within the text (what hashing needs); checksums are left to the block of a name found.
-    let previous = 0;
-    for (let i = 0; i < this.count; i++) {
-      const end = this.ends[i] & endMask;
-      if (end < previous || end > this.text.length) throw new NameTableError('ledger names: bounds');
-      previous = end;
-    }
-    let size = 16;
-    while (size < this.count * 2) size *= 2;
-    const slots = new Int32Array(size);
-    const mask = size - 1;
-    for (let i = 0; i < this.count; i++) {
-      let s = hashBytes(this.text, this.startOf(i), this.endOf(i)) & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = i + 1;
-    }
-    return (this.slots = slots);
+/** The lookup slots of `count` names whose stored bytes are `text` up to each end (see the top of this file). */
+function slotsOf(ends: Uint32Array, text: Uint8Array, count: number): Uint32Array {
+  const slots = new Uint32Array(slotsFor(count));
+  const mask = slots.length - 1;
+  for (let i = 0, start = 0; i < count; i++) {
+    const end = ends[i] & endMask;
+    let s = hashBytes(text, start, end) & mask;
+    while (slots[s] !== 0) s = (s + 1) & mask;
+    slots[s] = i + 1;
+    start = end;
   }
+  return slots;
 }
 
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
@@ -320,14 +354,18 @@ export class NameTable {
     if (!isNameSectionHeader(header) || section.length !== nameSectionBytes(header)) throw new NameTableError('ledger names of the wrong length');
     const { count } = header;
     const blocks = blocksOf(count);
-    const ends = new Uint32Array(section.buffer, section.byteOffset, count);
-    const crcs = new Uint32Array(section.buffer, section.byteOffset + count * 4, blocks);
-    const textStart = (count + blocks) * 4;
+    const slotBlocks = slotBlocksOf(count);
+    const words = (from: number, length: number) => new Uint32Array(section.buffer, section.byteOffset + from * 4, length);
+    const ends = words(0, count);
+    // The names' checksums and the slots' together: the header's checksum covers both.
+    const allCrcs = words(count, blocks + slotBlocks);
+    const slots = words(count + blocks + slotBlocks, slotsFor(count));
+    const textStart = nameTextStart(header);
     const text = Buffer.from(section.buffer, section.byteOffset + textStart, header.bytes);
-    if (fnv1aWords(crcs) !== header.crc) throw new NameTableError('ledger names: checksum mismatch');
+    if (fnv1aWords(allCrcs) !== header.crc) throw new NameTableError('ledger names: checksum mismatch');
     for (let i = textStart + header.bytes; i < section.length; i++) if (section[i] !== 0) throw new NameTableError('ledger names: padding');
     if ((count === 0 ? 0 : ends[count - 1] & endMask) !== header.bytes) throw new NameTableError('ledger names: trailing bytes');
-    this.sections.push(new SectionNames(count, ends, crcs, text));
+    this.sections.push(new SectionNames(count, ends, allCrcs.subarray(0, blocks), slots, allCrcs.subarray(blocks), text));
     this.sectionCount += count;
   }
 
@@ -382,12 +420,14 @@ export class NameTable {
       }
       start = end;
     }
-    const crcs = new Uint32Array(blocks);
-    for (let b = 0; b < blocks; b++) crcs[b] = blockChecksum(ends, text, b, count);
-    const header: NameSectionHeader = { count, bytes, crc: fnv1aWords(crcs) };
-    const padding = nameSectionBytes(header) - (count + blocks) * 4 - bytes;
+    const slots = slotsOf(ends, text, count);
+    const allCrcs = new Uint32Array(blocks + slotBlocksOf(count));
+    for (let b = 0; b < blocks; b++) allCrcs[b] = blockChecksum(ends, text, b, count);
+    for (let b = blocks; b < allCrcs.length; b++) allCrcs[b] = slotBlockChecksum(slots, b - blocks);
+    const header: NameSectionHeader = { count, bytes, crc: fnv1aWords(allCrcs) };
+    const padding = nameSectionBytes(header) - nameTextStart(header) - bytes;
     const asBytes = (a: Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    return { header, pieces: [asBytes(ends), asBytes(crcs), text, new Uint8Array(padding)] };
+    return { header, pieces: [asBytes(ends), asBytes(allCrcs), asBytes(slots), text, new Uint8Array(padding)] };
   }
 
   /** The section holding name `i` and its number there (undefined for a name added as a string). */
