@@ -1,6 +1,8 @@
-// The MCP server's bundles are pure ASCII (esbuild.plugins.mjs, asciiOnly), so that V8 holds them as one-byte
+// The bundles the MCP server and the extension host load are pure ASCII (esbuild.plugins.mjs, asciiOnly), so that V8 holds them as one-byte
 // text; the escapes must mean exactly what the characters meant.
 import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 describe('bundles in ASCII alone (asciiOnly)', () => {
@@ -23,6 +25,15 @@ describe('bundles in ASCII alone (asciiOnly)', () => {
       // eslint-disable-next-line no-control-regex
       assert.ok(/^[\x00-\x7f]*$/.test(escaped), escaped);
       assert.equal(JSON.stringify(vm.runInNewContext(escaped)), JSON.stringify(vm.runInNewContext(source)), `${source} -> ${escaped}`);
+    }
+  });
+
+  it('leaves the bundles the extension host and the MCP server load in ASCII (the host holds their source as long as it runs)', () => {
+    const dist = path.join(__dirname, '..', '..', 'dist');
+    for (const file of ['extension.js', 'statusController.js', 'zod.js', 'cli/mcp.js'].map((f) => path.join(dist, f))) {
+      assert.ok(existsSync(file), `${file} is missing: npm run build first`);
+      // eslint-disable-next-line no-control-regex
+      assert.ok(/^[\x00-\x7f]*$/.test(readFileSync(file, 'utf8')), `${file} has characters outside ASCII`);
     }
   });
 });
