@@ -17,7 +17,10 @@ class LineTemplate {
   private readonly read: Uint8Array;
   private readonly memos: StringMemo[];
   private readonly values: unknown[];
-  private readonly containers: Record<string, unknown>[];
+  /** Builds the picked object from the slots' values (see replayOf). */
+  private readonly replay: (values: unknown[]) => Record<string, unknown>;
+  /** The slots of the deciding field's occurrences at the top level, in line order (see build). */
+  private readonly untilSlots: number[];
   /** Where each run of the template's bytes between slots ends (at its slot's mark; the last at the end). */
   private readonly runEnds: Int32Array;
   private readonly view: DataView;
@@ -50,7 +53,8 @@ class LineTemplate {
     for (const step of steps) if (step.kind === 'slot') this.read[step.slot] = 1;
     this.memos = Array.from({ length: slots }, newStringMemo);
     this.values = new Array<unknown>(slots).fill(undefined);
-    this.containers = [];
+    this.replay = replayOf(steps);
+    this.untilSlots = until ? steps.flatMap((step) => (step.kind === 'slot' && step.parent === 0 && step.name === until.field.name ? [step.slot] : [])) : [];
     const runEnds = new Int32Array(slots + 1);
     for (let i = 0, r = 0; i < this.bytes.length; i++) if (this.bytes[i] === slotMark) runEnds[r++] = i;
     runEnds[slots] = this.bytes.length;
@@ -84,29 +88,38 @@ class LineTemplate {
 
   /** The fields the picker would have read from the line just matched (its steps replayed with this line's values). */
   build(): Record<string, unknown> | typeof NOT_WANTED {
-    const root: Record<string, unknown> = {};
-    const containers = this.containers;
-    containers[0] = root;
+    // The picker's early decision (FieldPicker `until`): made by the first of the line's own occurrences of the
+    // field that holds a string.
     const until = this.until;
-    let decided = until === undefined;
-    for (const step of this.steps) {
-      const parent = containers[step.parent];
-      if (step.kind === 'slot') {
-        const value = this.values[step.slot];
-        parent[step.name] = value;
-        // The picker's early decision (FieldPicker `until`), made by the first occurrence of the field.
-        if (!decided && step.parent === 0 && step.name === until!.field.name && typeof value === 'string') {
-          if (!until!.accept.includes(value)) return NOT_WANTED;
-          decided = true;
-        }
-      } else if (step.kind === 'object') {
-        const inner: Record<string, unknown> = {};
-        parent[step.name] = inner;
-        containers[step.container] = inner;
-      } else parent[step.name] = step.kind === 'emptyObject' ? {} : [];
+    if (until) {
+      for (let k = 0; k < this.untilSlots.length; k++) {
+        const value = this.values[this.untilSlots[k]];
+        if (typeof value !== 'string') continue;
+        if (!until.accept.includes(value)) return NOT_WANTED;
+        break;
+      }
     }
-    return root;
+    return this.replay(this.values);
   }
+}
+
+/**
+ * The steps of a pick as one function of the slots' values: `o1["info"] = o2; o2["total_tokens"] = v[7]; …`.
+ * Replayed one step at a time, each `parent[step.name] = value` was a store by a name known only at run time
+ * (V8's slowest kind of property store, ~1 µs a line: docs/benchmarks.md, cold scan session 10); here every
+ * name is written in the code, so each object is built as a literal of its shape would be. The names are the
+ * field shape's own (FieldShape keys, not text of the line), quoted by JSON.stringify; the numbers are slots.
+ */
+function replayOf(steps: readonly TraceStep[]): (values: unknown[]) => Record<string, unknown> {
+  const code = ['const o0 = {};'];
+  for (const step of steps) {
+    const name = JSON.stringify(step.name);
+    if (step.kind === 'slot') code.push(`o${step.parent}[${name}] = v[${step.slot}];`);
+    else if (step.kind === 'object') code.push(`const o${step.container} = {}; o${step.parent}[${name}] = o${step.container};`);
+    else code.push(`o${step.parent}[${name}] = ${step.kind === 'emptyObject' ? '{}' : '[]'};`);
+  }
+  code.push('return o0;');
+  return new Function('v', code.join('\n')) as (values: unknown[]) => Record<string, unknown>;
 }
 
 /** Lines longer than this are not learnt: a template holds its line's bytes. */

@@ -78,6 +78,18 @@ describe('line templates', () => {
     assert.ok(hits > 1000, `templates answered only ${hits} lines`);
   });
 
+  it('stop early as the picker does when the deciding field comes twice: the first string decides', () => {
+    const line = (first: string, second: string) => Buffer.from(`{"type":${first},"timestamp":"2026-11-01T10:00:00.000Z","type":${second},"payload":{"type":"token_count","info":null}}`);
+    const lines = [line('1', '"event_msg"'), line('2', '"response_item"'), line('null', '"event_msg"'), line('"response_item"', '"event_msg"'), line('"event_msg"', '"response_item"'), line('3', '4')];
+    const hits = pickBothWays(lines);
+    assert.ok(hits >= 4, `templates answered ${hits} lines`);
+    const templates = new TemplatePicker(new FieldPicker(codexLineFields, until));
+    const picked = lines.map((l) => templates.pick(l, 0, l.length));
+    assert.equal(typeof picked[1], 'symbol', 'a later string that is not accepted stops the line');
+    assert.equal(typeof picked[3], 'symbol', 'the first string decides, not the last');
+    assert.deepEqual(picked[4], { type: 'response_item', timestamp: '2026-11-01T10:00:00.000Z', payload: { type: 'token_count', info: null } });
+  });
+
   it('answer for lines of a shape read once: numbers, strings and nulls may change, structure may not', () => {
     const line = (input: number, name: string | null, extra = '') =>
       Buffer.from(`{"timestamp":"2026-11-01T10:00:0${input % 10}.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":${input},"output_tokens":7,"total_tokens":${input + 7}}},"rate_limits":{"limit_id":"codex","limit_name":${JSON.stringify(name)}${extra}}}}`);
