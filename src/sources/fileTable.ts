@@ -206,17 +206,14 @@ export class FileTable {
   /** Stores `cursor` (a new file, or a new state of one held). */
   put(cursor: FileCursor): void {
     const known = this.readUnchecked.get(cursor.path);
-    if (this.unverified) {
-      // A file materialised from a table not yet checked whole (a warm pass; its block checked then): unchanged,
-      // nothing is written; changed, it is written in place. Any other file needs a lookup by path: the whole table
-      // is checked first.
-      if (known !== undefined && this.isStored(known, cursor)) return;
-      if (known === undefined) this.verify();
-    }
+    // A file materialised from a table not yet checked whole (a warm pass) had its block checked then, and is
+    // written in place; any other file needs a lookup by path: the whole table is checked first.
+    if (this.unverified && known === undefined) this.verify();
     let i = known ?? this.indexOf(cursor.path);
     const isNew = i === -1;
-    // A full pass puts every file back: only a change counts (a delta carries the files changed, see changesSinceBase).
-    if (!isNew && known === undefined && this.isStored(i, cursor)) return;
+    // Unchanged (a full pass puts every file back, a warm pass those it read): nothing is written or counts as a
+    // change (a delta carries the files changed, see changesSinceBase).
+    if (!isNew && this.isStored(i, cursor)) return;
     if (isNew) i = this.append(cursor);
     this.store(i, cursor, isNew);
   }

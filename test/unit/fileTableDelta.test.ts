@@ -83,6 +83,26 @@ describe('file table per block, and a delta of the files changed (index layout 8
     assert.deepEqual(sorted(back.ledger.events()), sorted(cold.ledger.events()));
   });
 
+  it('after the index is written whole again (the delta folded in), a delta carries only the files changed since that', async () => {
+    await coldIndex();
+    await warmRun(sessions - 1, 'new-1');
+    const s = scanner();
+    assert.ok(await loadIndex(indexPath, s, { io: 'sync', sinceMs: nowMs - dayMs, checkFiles: 'when needed' }));
+    // Saved whole to another file: the index and its delta in one.
+    const copy = path.join(dir, 'copy.bin');
+    await saveIndex(copy, s);
+    assert.equal(readFileSync(copy).includes('tokenmeter-index-delta'), false);
+    appendFileSync(sessionFile(sessions - 3), line('new-3', 0, `s${sessions - 3}`) + '\n');
+    await s.refresh({ full: true, warm: true });
+    await saveIndex(copy, s);
+    assert.equal(headerOf(deltaPathOf(copy)).header.files.count, 1, 'the file changed since the whole save alone');
+    const back = scanner();
+    assert.ok(await loadIndex(copy, back, { io: 'sync', checkFiles: 'when needed' }));
+    const cold = await fresh();
+    assert.deepEqual(back.fileCursors(), cold.fileCursors());
+    assert.deepEqual(sorted(back.ledger.events()), sorted(cold.ledger.events()));
+  });
+
   it('a new file in a delta is merged as a new file of the index\'s table, and found by path after', async () => {
     await coldIndex();
     const warm = scanner();
