@@ -7,6 +7,7 @@ import { englishUsd, Formatter } from '../../src/core/format';
 import { defaultModelTiers, hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
 import { formatRoutingReportMarkdown } from '../../src/core/routingReport';
 import { setDecisionKnobsForTraining, shippedKnobs } from '../../src/core/routing/decisionKnobs';
+import { setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
 import { countRetryPhrases, escalationHint, escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../src/core/routing/escalation';
 import { hashBuckets, hashedFeatures, textTokens } from '../../src/core/routing/textFeatures';
 import type { UsageEvent } from '../../src/core/usageEvent';
@@ -46,6 +47,29 @@ describe('learned routing model', () => {
     } finally {
       setDecisionKnobsForTraining(undefined);
     }
+  });
+
+  it('keeps the rules\' caution for hard topics only up to cautionMaxWords prose words', () => {
+    // Fixed logits (P(above small) = P(large) = 0.05) so the test reads the knob, not the shipped weights.
+    const read = (prompt: string, knobs: Partial<typeof shippedKnobs>): number => {
+      setLogitsReaderForTraining(() => Float32Array.from([-3, -3, ...new Array(13).fill(0)]));
+      setDecisionKnobsForTraining({ ...shippedKnobs, ...knobs });
+      try {
+        return readRequest({ prompt }).pAboveSmall;
+      } finally {
+        setLogitsReaderForTraining(undefined);
+        setDecisionKnobsForTraining(undefined);
+      }
+    };
+    const short = '帮我找出这个死锁'; // 4 prose words (a CJK character counts half)
+    const longer = 'fix the race in the lock-free queue'; // 7
+    const off = { ruleCaution: false };
+    assert.ok(read(short, { ruleCaution: true, cautionMaxWords: Infinity }) > 0.9);
+    assert.ok(read(short, off) < 0.1);
+    assert.equal(read(short, { ruleCaution: true, cautionMaxWords: 5 }), read(short, { ruleCaution: true, cautionMaxWords: Infinity }));
+    assert.equal(read(longer, { ruleCaution: true, cautionMaxWords: 5 }), read(longer, off));
+    assert.equal(read(longer, { ruleCaution: true, cautionMaxWords: 8 }), read(longer, { ruleCaution: true, cautionMaxWords: Infinity }));
+    assert.ok(read(longer, { ruleCaution: true, cautionMaxWords: 8 }) > read(longer, off));
   });
 
   it('is never less cautious when a hard topic named by the rules is added', () => {
