@@ -3,8 +3,9 @@
 // helpers A-M who saw only the label definitions, see bench/routing/README.md), the tuning half (even
 // lines) of eval.jsonl, and since session 5 the first independent held-out set
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
-// evaluation. Only this trains the model; the held-out half of eval.jsonl, the second and third independent
-// sets (bench/eval-independent/routing2/, routing3/) and the public RouteLLM sets are only ever evaluated.
+// evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to eighth independent
+// sets (bench/eval-independent/routing2/ … routing8/, heldOut.ts `evaluationSets`) and the public RouteLLM sets
+// are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
