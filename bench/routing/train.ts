@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { analyzeRequest, routeRequest, type Tier } from '../../src/core/router';
 import { denseFeatureNames, denseFeatures, headReadsDense, modelHeads, requestVectors, setModelWeightsForTraining, weightLayout } from '../../src/core/routing/learnedModel';
 import type { StackWeights } from '../../src/core/routing/stackStage';
-import { hashBuckets, kindHashBuckets, type SparseVector } from '../../src/core/routing/textFeatures';
+import { hashBuckets, kindHashBuckets, tierFeatureSet, type SparseVector } from '../../src/core/routing/textFeatures';
 import { scoreByLanguage, scoreTable, type LabelledRow } from './score';
 import { loadOwnHeldOut, loadTuningRows } from './tuneSet';
 
@@ -175,7 +175,7 @@ function main(): void {
   setModelWeightsForTraining(undefined);
   console.log(scoreTable('own held-out half (eval.jsonl odd lines)', scoreByLanguage(own, ownVerdicts)));
   const data = {
-    version: 2, buckets: hashBuckets, kindBuckets: kindHashBuckets, dense: [...denseFeatureNames], heads: [...modelHeads], scales: q.scales, denseWeights: q.dense,
+    version: 3, tierFeatures: tierFeatureSet, buckets: hashBuckets, kindBuckets: kindHashBuckets, dense: [...denseFeatureNames], heads: [...modelHeads], scales: q.scales, denseWeights: q.dense,
     trainedOn: rows.length, lambda: options.lambda, kindLambda: options.kindLambda ?? options.lambda, ...(stack ? { stack } : {}), weights: Buffer.from(q.bytes).toString('base64'),
   };
   const out = join(__dirname, '../../src/core/routing/modelData.ts');

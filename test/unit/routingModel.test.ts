@@ -9,7 +9,8 @@ import { formatRoutingReportMarkdown } from '../../src/core/routingReport';
 import { setDecisionKnobsForTraining, shippedKnobs } from '../../src/core/routing/decisionKnobs';
 import { setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
 import { countRetryPhrases, escalationHint, escalationProfile, escalationShift, sessionOutcomesFromEvents } from '../../src/core/routing/escalation';
-import { hashBuckets, hashedFeatures, textTokens } from '../../src/core/routing/textFeatures';
+import { fnv1a } from '../../src/core/fnv1a';
+import { hashBuckets, hashedFeatures, headTokenHashes, lengthTaggedTokens, textTokens } from '../../src/core/routing/textFeatures';
 import type { UsageEvent } from '../../src/core/usageEvent';
 
 describe('learned routing model', () => {
@@ -27,6 +28,18 @@ describe('learned routing model', () => {
     const f = hashedFeatures('fix the deadlock in the worker pool');
     assert.ok(f.index.every((i) => i >= 0 && i < hashBuckets));
     assert.ok(Math.abs(f.value.reduce((s, v) => s + v * v, 0) - 1) < 1e-4);
+  });
+
+  it('gives the tier heads each word and character pair again, tagged with the request\'s length', () => {
+    const short = headTokenHashes('帮我找出这个死锁');
+    const tokens = textTokens('帮我找出这个死锁');
+    assert.deepEqual([...short.kind], tokens.map(fnv1a));
+    assert.deepEqual([...short.tier], [...tokens, ...lengthTaggedTokens(tokens)].map(fnv1a));
+    assert.ok(lengthTaggedTokens(tokens).includes('sb:死锁'));
+    const long = textTokens(`please ${'update the handler and '.repeat(12)}then stop`);
+    assert.ok(lengthTaggedTokens(long).includes('lw:handler'));
+    assert.ok(!lengthTaggedTokens(long).some((t) => t.startsWith('lg:')), 'character n-grams are not tagged');
+    assert.ok(lengthTaggedTokens(textTokens('rename the variable tmp to total in this file please')).includes('sw:rename'));
   });
 
   it('keeps security problems that never say "security" off the small tier, in several languages', () => {

@@ -31,22 +31,24 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
-// Session 9: the session 9 rule (bench/routing/cvRule.ts, committed 20:46 and landed 21:02 UTC, before the new rows
-// were read) kept session 8's recipe (32,768 tier buckets, no second stage), retrained it on all 13,617 tuning rows
-// (authors J and K added) and chose the knobs again on the thirteen authors' folds. The 14 settings within the fold
-// limits that shared more all leave the decision to the model (caution off), and with the all-rows model each reads
-// "帮我找出这个死锁" (find this deadlock) below large (safety.ts); the best admissible setting keeps the rules' caution with a hard-topic floor of 0.35, large-tier misses weighed 1.5x and
-// balanced penalty 7: mean share over the independent authors 74.7% (pooled 74.8%, FD 1.7%; dataJ binds at 3.0%).
-// Conservative 20 and aggressive 3: the penalties of that setting whose pooled rate is nearest half and twice the
-// balanced one (0.8% and 3.0%). Session 8 had caution off, floor 0, large x1.5, penalties 32/10/4.
+// Session 10: the session 10 rule (bench/routing/cvRule.ts, landed 23:54 UTC before authors L and M were read)
+// compared, on the thirteen authors of session 9, the tier heads with words tagged by request length (`len15`)
+// against session 9's (`b15`), each over a knob grid that includes the rules' caution limited to short requests.
+// len15 won (mean share over the independent authors 78.9% vs 77.7%, each at its best setting that passes safety.ts):
+// with it the model alone reads "帮我找出这个死锁" (find this deadlock) as large, so the caution is no longer
+// needed. Retrained on all 15,866 rows (fifteen authors), the knobs chosen again on the fifteen authors' folds:
+// caution off, no hard-topic floor, large-tier misses weighed as medium ones, balanced penalty 14 (mean share 74.9%,
+// pooled FD 1.5%; dataM binds at 2.8%, lower penalties put it over 3%). Conservative 32 and aggressive 4: the
+// penalties of that setting whose pooled rate is nearest half and twice the balanced one (0.8% and 3.1%).
+// Session 9 had caution on, floor 0.35, large x1.5, penalties 20/7/3.
 export const shippedKnobs: DecisionKnobs = {
-  downgradePenalty: { conservative: 20, balanced: 7, aggressive: 3 },
-  hardTopicFloor: 0.35,
-  ruleCaution: true,
+  downgradePenalty: { conservative: 32, balanced: 14, aggressive: 4 },
+  hardTopicFloor: 0,
+  ruleCaution: false,
   cautionMaxWords: Number.POSITIVE_INFINITY,
   kindRuleWeight: 1,
   smallMaxRisk: 1,
-  largeMissScale: 1.5,
+  largeMissScale: 1,
 };
 
 let current: DecisionKnobs = shippedKnobs;

@@ -12,7 +12,7 @@ import { routingModelData } from './modelData';
 import type { RouteRequest } from './request';
 import { analyzeRequest, hardTopicNames, scoreTerms, type RequestFeatures } from './signals';
 import { applyStack, stackInputs, type StackWeights } from './stackStage';
-import { hashBuckets, hashedFeatures, kindHashBuckets, tokenHashes, type SparseVector } from './textFeatures';
+import { hashBuckets, hashedFeatures, headTokenHashes, kindHashBuckets, tierFeatureSet, type SparseVector } from './textFeatures';
 
 const kindOrder: readonly TaskKind[] = [
   'completion', 'rename', 'edit', 'docstring', 'question', 'test', 'docs', 'review',
@@ -73,9 +73,9 @@ let stackStage: StackWeights | undefined;
 
 function model(): Float32Array | null {
   if (decoded !== undefined) return decoded;
-  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[]; stack?: StackWeights };
+  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; tierFeatures?: string; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[]; stack?: StackWeights };
   stackStage = data.stack;
-  if (!data.weights || data.buckets !== hashBuckets || data.kindBuckets !== kindHashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
+  if (!data.weights || data.tierFeatures !== tierFeatureSet || data.buckets !== hashBuckets || data.kindBuckets !== kindHashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
     decoded = null; // data from another feature layout: the rules alone decide
     return decoded;
   }
@@ -106,8 +106,8 @@ export function setModelWeightsForTraining(weights: Float32Array | null | undefi
 
 /** The hashed words of a request as the tier heads and the kind heads read them. */
 export function requestVectors(prompt: string): { tier: SparseVector; kind: SparseVector } {
-  const hashes = tokenHashes(prompt);
-  return { tier: hashedFeatures(hashes, hashBuckets), kind: hashedFeatures(hashes, kindHashBuckets) };
+  const hashes = headTokenHashes(prompt);
+  return { tier: hashedFeatures(hashes.tier, hashBuckets), kind: hashedFeatures(hashes.kind, kindHashBuckets) };
 }
 
 type LogitsReader = (req: RouteRequest, f: RequestFeatures) => Float32Array;

@@ -7,6 +7,9 @@ import { fnv1a } from '../fnv1a';
  * Training (`bench/routing/train.ts`) and the extension use this same function.
  */
 
+/** What the tier heads read (modelData.ts names it; data trained on other features is not used). */
+export const tierFeatureSet = 'words+lengthTagged';
+
 /** Size of the hashed feature space of the tier heads. */
 export const hashBuckets = 1 << 15;
 /** The kind heads read the same tokens hashed into fewer buckets (the low bits of the same hash). */
@@ -67,9 +70,34 @@ export function textTokens(text: string): string[] {
   return out;
 }
 
+/**
+ * The tier heads' extra features: each word and character pair again, tagged with the request's length
+ * (short up to 12 words or CJK characters, medium up to 40, long), so a very short request can carry weights
+ * of its own: "帮我找出这个死锁" (find this deadlock) is seven characters and all of it is the request.
+ * Chosen by author cross-validation (bench/routing/cvRule.ts, session 10: variant `len15`).
+ */
+export function lengthTaggedTokens(tokens: readonly string[]): string[] {
+  let n = 0;
+  for (const t of tokens) if (t.startsWith('w:') || t.startsWith('c:')) n++;
+  const bin = n <= 12 ? 's' : n <= 40 ? 'm' : 'l';
+  const out: string[] = [];
+  for (const t of tokens) if (t.startsWith('w:') || t.startsWith('b:')) out.push(`${bin}${t}`);
+  return out;
+}
+
 /** Hashes of a text's tokens (FNV-1a); bucket = hash mod buckets, sign = top bit. */
 export function tokenHashes(text: string): Uint32Array {
   return Uint32Array.from(textTokens(text), fnv1a);
+}
+
+/** Hashes the two head groups read: the kind heads the text's tokens, the tier heads those and the length-tagged ones. */
+export function headTokenHashes(text: string): { tier: Uint32Array; kind: Uint32Array } {
+  const tokens = textTokens(text);
+  const tagged = lengthTaggedTokens(tokens);
+  const tier = new Uint32Array(tokens.length + tagged.length);
+  for (let i = 0; i < tokens.length; i++) tier[i] = fnv1a(tokens[i]);
+  for (let i = 0; i < tagged.length; i++) tier[tokens.length + i] = fnv1a(tagged[i]);
+  return { tier, kind: tier.subarray(0, tokens.length) };
 }
 
 export interface SparseVector { index: Int32Array; value: Float32Array }
