@@ -114,7 +114,7 @@ function startScanThreadsAhead(): void {
   const script = path.join(__dirname, 'scanWorkerThread.js');
   const threads = defaultWorkerCount();
   // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes).
-  if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads, 0, true));
+  if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads, 0));
 }
 
 const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);

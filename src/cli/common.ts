@@ -214,7 +214,8 @@ export async function scanForCli(
   // Command bundles live in dist/cli/; the scan worker beside them in dist/.
   // TOKENMETER_WORKERS asks for threads whatever the load (benchmarks of the threaded scan).
   const idleCores = process.env.TOKENMETER_WORKERS ? () => Infinity : undefined;
-  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData, idleCores });
+  // A history of 4 GB or more read in threads: V8's memory-saving mode (sources/scanWorkers.ts, favourMemory).
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3 });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
   // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.

@@ -28,10 +28,9 @@ export class ScanWorkers {
 
   /**
    * `count` threads, `startNow` of them at once and the rest on `grow()`: each thread costs ~70 ms of
-   * CPU to start, which a small history never earns back. `favourMemory`: see spawn; only for a process of
-   * our own (the CLI), never the editor's shared extension host (V8's flags are process-wide).
+   * CPU to start, which a small history never earns back.
    */
-  constructor(private readonly script: string, private readonly count: number, startNow = count, private readonly favourMemory = false) {
+  constructor(private readonly script: string, private readonly count: number, startNow = count) {
     for (let i = 0; i < Math.min(startNow, count); i++) this.spawn();
   }
 
@@ -53,11 +52,6 @@ export class ScanWorkers {
   private spawn(): void {
     // Loaded here, not at start-up: most runs (an index, a small history, the MCP server) start no thread.
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-    // Threads read a long history (the CLI starts them at 256 MB of backlog): V8's memory-saving mode, set before
-    // the first starts so their heaps are made with it, grows each heap less between collections and gives freed
-    // pages back. Peak RSS of a cold scan of 15 GB with two threads ~290 → ~230 MB, for ~5-10% more CPU
-    // (docs/benchmarks.md, cold scan session 10).
-    if (this.favourMemory && this.workers.length === 0) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
     // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
     const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('error', this.failed);
@@ -176,6 +170,23 @@ export class ScanWorkers {
     this.closed = true;
     for (const worker of this.workers) void worker.terminate();
   }
+}
+
+let favouringMemory = false;
+
+/**
+ * V8's memory-saving mode for the rest of the process, once a first pass in threads shows a long history (the
+ * CLI's `ScanOptions.favourMemoryBytes`): every heap, the threads' and this one's, grows less between collections
+ * and gives freed pages back. Cold scan of generated 15 GB with two threads: peak RSS ~290 → ~230 MB; it costs
+ * ~5% more CPU, so a history of 1.5 GB (well under 200 MB anyway) is read without it (docs/benchmarks.md, cold
+ * scan session 10). Only in a process of our own: never in the editor's shared extension host (V8's flags are
+ * process-wide). Returns whether it was set now.
+ */
+export function favourMemory(): boolean {
+  if (favouringMemory) return false;
+  favouringMemory = true;
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
+  return true;
 }
 
 /** A file's cursor: the one given, or a new one for a file just listed. */

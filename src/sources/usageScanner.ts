@@ -7,7 +7,7 @@ import { emptyTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type DiscoveredFile, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import type { FileScanResult } from './packedResults';
-import { cursorOf, defaultWorkerCount, ScanWorkers } from './scanWorkers';
+import { cursorOf, defaultWorkerCount, favourMemory, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
@@ -31,6 +31,8 @@ export interface ScanOptions {
   moreThreadsBytes?: number;
   /** Cores idle now (default: the core count less the 1-minute load average); threads set up ahead start only if at least one is. */
   idleCores?: () => number;
+  /** A first pass in threads whose listing shows this much to read turns V8's memory-saving mode on (see favourMemory; the CLI only). */
+  favourMemoryBytes?: number;
   /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
   whileThreadsRead?: () => void;
   log?: (message: string) => void;
@@ -232,7 +234,9 @@ export class UsageScanner {
         renewYoungGenerationCap();
         if (!reading) listed.push(...files);
         else reading.add(files);
-        if (backlog && !busy && backlog.add(files) >= (this.options.moreThreadsBytes ?? moreThreadsBytes) && threads.started < threads.size) {
+        const backlogBytes = backlog && !busy ? backlog.add(files) : 0;
+        if (reading && backlogBytes >= (this.options.favourMemoryBytes ?? Infinity)) favourMemory();
+        if (backlogBytes >= (this.options.moreThreadsBytes ?? moreThreadsBytes) && threads.started < threads.size) {
           // Decided once, when the backlog first calls for threads.
           if ((this.options.idleCores ?? idleCoresNow)() < 1) {
             busy = true;

@@ -119,21 +119,30 @@ describe('scan threads', function () {
     assert.equal(cursorOf(readBefore), readBefore);
   });
 
-  it("sets V8's memory-saving mode once, before the first thread, only when asked (the CLI)", async () => {
+  it("turns V8's memory-saving mode on once, when a first pass in threads lists enough to read and the caller asked (the CLI)", async () => {
     const v8 = require('node:v8') as typeof import('node:v8');
     const set = v8.setFlagsFromString;
     const flags: string[] = [];
     v8.setFlagsFromString = (flag: string) => void flags.push(flag);
     try {
-      const plain = new ScanWorkers(script, 2, 0);
-      plain.grow();
-      plain.close();
-      assert.deepEqual(flags, []);
-      const cli = new ScanWorkers(script, 2, 0, true);
-      assert.deepEqual(flags, [], 'not before a thread starts');
-      cli.grow();
-      cli.close();
+      const alone = new UsageScanner({ roots, workers: 0 });
+      await alone.refresh();
+      const threaded = (favourMemoryBytes?: number, idle = 1.5) => new UsageScanner({ roots, workerScript: script, startedWorkers: new ScanWorkers(script, 2, 0), moreThreadsBytes: 100_000, idleCores: () => idle, favourMemoryBytes });
+      const plain = threaded(undefined);
+      await plain.refresh();
+      assert.deepEqual(flags, [], 'not asked');
+      const noIdleCore = threaded(200_000, 0.5);
+      await noIdleCore.refresh();
+      assert.deepEqual(flags, [], 'read on this thread: no threads, no memory-saving mode');
+      const tooShort = threaded(1e12);
+      await tooShort.refresh();
+      assert.deepEqual(flags, [], 'a history shorter than asked');
+      const asked = threaded(200_000);
+      await asked.refresh();
       assert.deepEqual(flags, ['--optimize-for-size']);
+      await threaded(200_000).refresh();
+      assert.deepEqual(flags, ['--optimize-for-size'], 'once per process');
+      for (const scanner of [plain, noIdleCore, tooShort, asked]) assert.deepEqual(rowsOf(scanner), rowsOf(alone));
     } finally {
       v8.setFlagsFromString = set;
     }
