@@ -57,7 +57,7 @@ export const evaluationSets: readonly EvaluationSet[] = [
   { flag: '--fifth', name: 'Fifth', file: 'routing5/heldout5.jsonl', sha256: 'a6f386d9ed40058528862d10a6f526f17f22f0515e26e091bdd82604a7384f9e' }, // session 8
   { flag: '--sixth', name: 'Sixth', file: 'routing6/heldout6.jsonl', sha256: 'ab5d913e3d717328d6e3ac5e40df99f207410aa4d9a0ad89be6655c114874b09' }, // session 8
   { flag: '--seventh', name: 'Seventh', file: 'routing7/heldout7.jsonl', sha256: 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92' }, // session 9
-  { flag: '--eighth', name: 'Eighth', file: 'routing8/heldout8.jsonl', sha256: '' }, // session 10
+  { flag: '--eighth', name: 'Eighth', file: 'routing8/heldout8.jsonl', sha256: 'a772188df2557995fd4c61f2c36c0806c5d90ed8dbbfff260a973670647f4a23' }, // session 10
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
