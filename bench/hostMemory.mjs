@@ -7,16 +7,27 @@
 // Rounds interleave the builds, so that a busy machine weighs on each alike; the summary gives each figure's range.
 //
 //   npm run build && node test/host/installHost.mjs && node bench/hostMemory.mjs --corpus <dir with claude/ codex/> [--seconds 60] [--rounds 3]
-//   npm run package && node bench/hostMemory.mjs --corpus <dir> --vsix tokenmeter.vsix [--vsix before=<other .vsix>]
+//   npm run package && node bench/hostMemory.mjs --corpus <dir> --vsix tokenmeter.vsix [--vsix before=<other .vsix>] [--settle]
 //
 // --vsix installs the packaged extension (what users run: minified bundles) into each start's fresh profile;
 // without it the build in dist/ is loaded as a development extension. Several --vsix (label=path) compare builds.
+// --settle: after the steady window, the host's inspector (SIGUSR1 opens it on 127.0.0.1:9229) asks V8 for one full
+// collection that gives memory back (what V8 does by itself once a host idles long enough), then reads the resident
+// set again and splits the heap: steady depends on whether that happened yet (the young generation alone is 1 or
+// 32 MB, in a bare host too), settled does not.
+/* global WebSocket */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openWorkbench, repoRoot, startHost, stopHost, waitForStatusBarItem } from '../test/host/host.mjs';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--settle') && typeof WebSocket === 'undefined') {
+  // Node 20 has a WebSocket client behind a flag (the inspector speaks it); Node 22 has it on.
+  const run = spawnSync(process.execPath, ['--experimental-websocket', '--no-warnings', ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const optionsNamed = (name) => argv.flatMap((a, i) => (a === name && i + 1 < argv.length ? [argv[i + 1]] : []));
 const corpus = resolve(option('--corpus', 'bench/.corpus/medium'));
@@ -72,6 +83,42 @@ function rssMb(pid) {
   }
 }
 
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** See --settle above: resident set (MB) after a memory-reducing collection, and the heap's parts; undefined when the inspector is not reachable. */
+async function settle(pid) {
+  process.kill(pid, 'SIGUSR1');
+  let target;
+  for (let i = 0; i < 50 && !target; i++) {
+    await sleep(100);
+    target = await fetch('http://127.0.0.1:9229/json/list').then((r) => r.json()).then((list) => list[0], () => undefined);
+  }
+  if (!target) return undefined;
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((open, fail) => ((ws.onopen = open), (ws.onerror = fail)));
+  let id = 0;
+  const pending = new Map();
+  ws.onmessage = (message) => {
+    const reply = JSON.parse(message.data);
+    pending.get(reply.id)?.(reply);
+    pending.delete(reply.id);
+  };
+  const send = (method, params = {}) => new Promise((done) => (pending.set(++id, done), ws.send(JSON.stringify({ id, method, params }))));
+  const evaluate = async (expression) => (await send('Runtime.evaluate', { expression, includeCommandLineAPI: true, returnByValue: true })).result?.result?.value;
+  try {
+    // Another process may hold the port (the inspector then did not open on it): measure only the host asked.
+    if ((await evaluate('process.pid')) !== pid) return undefined;
+    await send('HeapProfiler.collectGarbage');
+    await sleep(1000);
+    const parts = await evaluate(`(() => { const mb = (b) => Math.round(b / 1048576 * 10) / 10; const m = process.memoryUsage();
+      const space = Object.fromEntries(require('v8').getHeapSpaceStatistics().map((s) => [s.space_name, mb(s.space_size)]));
+      return { heapUsedMb: mb(m.heapUsed), newSpaceMb: space.new_space, oldSpaceMb: space.old_space, codeSpaceMb: space.code_space, largeObjectsMb: space.large_object_space, arrayBuffersMb: mb(m.arrayBuffers), externalMb: mb(m.external) }; })()`);
+    return { settledMb: rssMb(pid), ...parts };
+  } finally {
+    ws.close();
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One start: `build` undefined = bare host; otherwise Tokenmeter from `build.vsix` (or dist/), its index in `cacheDir`. */
@@ -97,6 +144,7 @@ async function measure(label, build, cacheDir) {
     const all = samples.filter((s) => Number.isFinite(s.mb)).map((s) => s.mb);
     const last = samples.filter((s) => s.atMs >= Date.now() - 10_000 && Number.isFinite(s.mb)).map((s) => s.mb);
     const result = { label, peakMb: Math.max(...all), steadyMb: median(last), samples: all.length, firstNumberMs, sampledFromMs: from - startMs, load: loadavg()[0] };
+    if (argv.includes('--settle') && pid) Object.assign(result, await settle(pid));
     console.log(JSON.stringify(result));
     return result;
   } finally {
@@ -115,8 +163,10 @@ for (let round = 1; round <= rounds; round++) {
     for (const kind of ['cold', 'warm']) {
       const run = await measure(`round ${round} ${build.label} ${kind}`, build, cacheDir);
       const row = { round, build: build.label, kind, addedSteadyMb: run.steadyMb - bare.steadyMb, addedPeakMb: run.peakMb - bare.steadyMb, bareSteadyMb: bare.steadyMb, barePeakMb: bare.peakMb, firstNumberS: run.firstNumberMs / 1000, load: run.load };
-      rows.push(row);
-      console.log(`round ${round}, ${build.label} ${kind}: +${row.addedSteadyMb.toFixed(0)} MB steady, +${row.addedPeakMb.toFixed(0)} MB peak over the bare host's steady ${bare.steadyMb.toFixed(0)} MB (bare peak ${bare.peakMb.toFixed(0)} MB); first number after ${row.firstNumberS.toFixed(1)} s; load ${run.load.toFixed(1)}`);
+      const settled = run.settledMb !== undefined && bare.settledMb !== undefined ? { addedSettledMb: run.settledMb - bare.settledMb, bareSettledMb: bare.settledMb } : {};
+      rows.push(Object.assign(row, settled));
+      const settledText = row.addedSettledMb === undefined ? '' : `, settled +${row.addedSettledMb.toFixed(0)} MB over ${bare.settledMb.toFixed(0)}`;
+      console.log(`round ${round}, ${build.label} ${kind}: +${row.addedSteadyMb.toFixed(0)} MB steady, +${row.addedPeakMb.toFixed(0)} MB peak over the bare host's steady ${bare.steadyMb.toFixed(0)} MB (bare peak ${bare.peakMb.toFixed(0)} MB)${settledText}; first number after ${row.firstNumberS.toFixed(1)} s; load ${run.load.toFixed(1)}`);
     }
   }
 }
@@ -125,7 +175,9 @@ console.log(`\nsummary over ${rounds} round(s): bare host steady ${range(rows.fi
 for (const build of builds) {
   for (const kind of ['cold', 'warm']) {
     const mine = rows.filter((r) => r.build === build.label && r.kind === kind);
-    console.log(`${build.label} ${kind}: added steady ${range(mine.map((r) => r.addedSteadyMb))} MB (median ${median(mine.map((r) => r.addedSteadyMb)).toFixed(0)}), peak ${range(mine.map((r) => r.addedPeakMb))} MB (median ${median(mine.map((r) => r.addedPeakMb)).toFixed(0)}); first number ${range(mine.map((r) => r.firstNumberS), 1)} s`);
+    const settled = mine.filter((r) => r.addedSettledMb !== undefined).map((r) => r.addedSettledMb);
+    const settledText = settled.length ? `, settled ${range(settled)} MB (median ${median(settled).toFixed(0)})` : '';
+    console.log(`${build.label} ${kind}: added steady ${range(mine.map((r) => r.addedSteadyMb))} MB (median ${median(mine.map((r) => r.addedSteadyMb)).toFixed(0)}), peak ${range(mine.map((r) => r.addedPeakMb))} MB (median ${median(mine.map((r) => r.addedPeakMb)).toFixed(0)})${settledText}; first number ${range(mine.map((r) => r.firstNumberS), 1)} s`);
   }
 }
 rmSync(work, { recursive: true, force: true });
