@@ -8,7 +8,7 @@ import { routeRequest } from '../../src/core/router';
 import { setDecisionKnobsForTraining, shippedKnobs } from '../../src/core/routing/decisionKnobs';
 import { denseFeatures, modelHeads, setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
 import { analyzeRequest } from '../../src/core/routing/signals';
-import { textTokens } from '../../src/core/routing/textFeatures';
+import { lengthTaggedTokens, textTokens } from '../../src/core/routing/textFeatures';
 import { applyRule } from './cvRule';
 import { pct, scoreSet, type LabelledRow } from './score';
 import { trainBlock } from './train';
@@ -56,12 +56,6 @@ function ends(tokens: string[]): string[] {
   return [...words.slice(0, 4).map((t) => `f${t}`), ...words.slice(-3).map((t) => `l${t}`)];
 }
 
-/** Tokens joined with the prose length (short, long): the same words can mean a small or a large request. */
-function byLength(tokens: string[]): string[] {
-  const n = tokens.filter((t) => t.startsWith('w:') || t.startsWith('c:')).length;
-  const bin = n <= 12 ? 's' : n <= 40 ? 'm' : 'l';
-  return tokens.filter((t) => t.startsWith('w:') || t.startsWith('b:')).map((t) => `${bin}${t}`);
-}
 /** The script of the prose, as a token (a per-language bias). */
 function script(text: string): string[] {
   if (/[\u3040-\u30ff]/.test(text)) return ['s:ja'];
@@ -72,7 +66,8 @@ function script(text: string): string[] {
 }
 
 export const variants: Record<string, Variant> = {
-  len15: { buckets: 1 << 15, tokens: (t) => { const x = textTokens(t); return [...x, ...byLength(x)]; }, shape: false },
+  // len15: the shipped tier features since session 10 (textFeatures.ts `headTokenHashes`).
+  len15: { buckets: 1 << 15, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x)]; }, shape: false },
   script15: { buckets: 1 << 15, tokens: (t) => [...textTokens(t), ...script(t)], shape: false },
   b17: { buckets: 1 << 17, tokens: textTokens, shape: false },
   c15: { buckets: 1 << 15, tokens: (t) => [...textTokens(t), ...cjkTrigrams(t)], shape: false },
