@@ -239,6 +239,10 @@ describe('ledger keys in the index file', () => {
       // The last run copies the first run's request into a resumed session, a newer file (a repeat of a delta's key).
       if (run < 2) appendFileSync(today, line(`today-${run}`, 0, 'today') + '\n');
       else writeFileSync(path.join(claudeDir, project, 'resumed.jsonl'), line('today-0', 0, 'resumed') + '\n');
+      // The original file older than the copy, as a resumed session leaves them. Written one after the other, the
+      // two were one tick (4 ms) of the file system's clock apart, or in the same tick: then of the same age, and the
+      // credit rule gave the cold scan's request to the first session by name ('resumed'), not to the original.
+      if (run === 1) utimesSync(today, (nowMs - 10_000) / 1000, (nowMs - 10_000) / 1000);
       await s.refresh({ full: true, warm: true });
       await saveIndex(indexPath, s);
       assert.ok(s.ledger.needsOlder(), 'the older rows not read');
