@@ -5,24 +5,20 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { deltaPathOf } from '../../src/sources/indexDelta';
 import { blockFiles, fileSectionBytes, type FileTableHeader } from '../../src/sources/fileTableFile';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
-import { UsageScanner } from '../../src/sources/usageScanner';
-import { claudeAssistantLine } from '../helpers/logLines';
+import type { UsageScanner } from '../../src/sources/usageScanner';
+import { claudeScanner, dayMs, sortedEvents, trustFolders, usageLine } from '../helpers/claudeIndexFixture';
 
 describe('file table per block, and a delta of the files changed (index layout 8)', () => {
   let dir: string;
   let claudeDir: string;
   let indexPath: string;
-  const dayMs = 86_400_000;
   const nowMs = Date.now();
-  const claudeOnly = Object.fromEntries(sourceNames.map((name) => [name, name === 'claude'])) as Record<SourceName, boolean>;
-  const scanner = (log?: (m: string) => void) => new UsageScanner({ roots: { claudeDirs: [claudeDir], codexDirs: [] }, sources: claudeOnly, workers: 0, io: 'sync', log });
-  const sorted = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
-  const line = (id: string, daysAgo: number, sessionId: string) =>
-    claudeAssistantLine({ id, sessionId, usage: { input: 10, output: 3, cacheWrite: 0, cacheRead: 5 }, timestamp: new Date(nowMs - daysAgo * dayMs).toISOString() });
+  const scanner = (log?: (m: string) => void) => claudeScanner(claudeDir, log);
+  const sorted = sortedEvents;
+  const line = (id: string, daysAgo: number, sessionId: string) => usageLine(nowMs, id, daysAgo, sessionId);
   const folder = () => path.join(claudeDir, 'projects', '-home-dev-repo');
   const sessionFile = (s: number) => path.join(folder(), `s${s}.jsonl`);
   // 700 sessions, one file each, the newest last: three blocks of the file table.
@@ -38,9 +34,7 @@ describe('file table per block, and a delta of the files changed (index layout 8
       const mtimeS = (nowMs - ((sessions - s) / 10) * dayMs) / 1000;
       utimesSync(sessionFile(s), mtimeS, mtimeS);
     }
-    // Folders last changed an hour ago: a warm pass then trusts them (see warmWalk.ts) and reads only recent files.
-    const hourAgoS = nowMs / 1000 - 3600;
-    for (const f of [claudeDir, path.join(claudeDir, 'projects'), folder()]) utimesSync(f, hourAgoS, hourAgoS);
+    trustFolders([claudeDir, path.join(claudeDir, 'projects'), folder()], nowMs);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

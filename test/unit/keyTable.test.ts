@@ -7,10 +7,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { encodeKeyTable, KeyTableError, keySectionBytes, rowHashesOf, SavedKeys, slotsFor, type KeySectionHeader } from '../../src/core/ledger/keyTable';
 import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
-import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
-import { UsageScanner } from '../../src/sources/usageScanner';
-import { claudeAssistantLine } from '../helpers/logLines';
+import { claudeScanner, dayMs, sortedEvents, trustFolders, usageLine } from '../helpers/claudeIndexFixture';
 
 const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 100;
 
@@ -157,13 +155,10 @@ describe('ledger keys in the index file', () => {
   let dir: string;
   let claudeDir: string;
   let indexPath: string;
-  const dayMs = 86_400_000;
   const nowMs = Date.now();
-  const claudeOnly = Object.fromEntries(sourceNames.map((name) => [name, name === 'claude'])) as Record<SourceName, boolean>;
-  const scanner = (log?: (m: string) => void) => new UsageScanner({ roots: { claudeDirs: [claudeDir], codexDirs: [] }, sources: claudeOnly, workers: 0, io: 'sync', log });
-  const sorted = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
-  const line = (id: string, daysAgo: number, sessionId: string) =>
-    claudeAssistantLine({ id, sessionId, usage: { input: 10, output: 3, cacheWrite: 0, cacheRead: 5 }, timestamp: new Date(nowMs - daysAgo * dayMs).toISOString() });
+  const scanner = (log?: (m: string) => void) => claudeScanner(claudeDir, log);
+  const sorted = sortedEvents;
+  const line = (id: string, daysAgo: number, sessionId: string) => usageLine(nowMs, id, daysAgo, sessionId);
   const project = path.join('projects', '-home-dev-repo');
 
   beforeEach(() => {
@@ -174,9 +169,7 @@ describe('ledger keys in the index file', () => {
     mkdirSync(folder, { recursive: true });
     // 2,000 requests over 100 days: several blocks of the key table.
     for (let s = 0; s < 100; s++) writeFileSync(path.join(folder, `s${s}.jsonl`), Array.from({ length: 20 }, (_, k) => line(`${s}-${k}`, 100 - s, `s${s}`)).join('\n') + '\n');
-    // Folders last changed an hour ago: a warm pass then trusts them (see warmWalk.ts) and reads only recent files.
-    const hourAgoS = nowMs / 1000 - 3600;
-    for (const f of [claudeDir, path.join(claudeDir, 'projects'), folder]) utimesSync(f, hourAgoS, hourAgoS);
+    trustFolders([claudeDir, path.join(claudeDir, 'projects'), folder], nowMs);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 // The ledger's names as a section of the index (layout 6): decoded one at a time when a row needs them, each block
 // checked before its first name is read, damage refused; an index of layout 5 (names in the header) read again.
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -9,11 +9,9 @@ import { blockNames, NameTable, NameTableError, nameSectionBytes, nameTextStart,
 import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
 import { keySectionBytes, type KeySectionHeader } from '../../src/core/ledger/keyTable';
 import { indexLayout } from '../../src/sources/indexFile';
-import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { deltaPathOf } from '../../src/sources/indexDelta';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
-import { UsageScanner } from '../../src/sources/usageScanner';
-import { claudeAssistantLine } from '../helpers/logLines';
+import { claudeScanner, dayMs, sortedEvents, trustFolders, usageLine } from '../helpers/claudeIndexFixture';
 
 /** `pieces` as one 8-byte aligned section, as a reader gets it from the file. */
 function sectionOf(pieces: Uint8Array[]): Uint8Array {
@@ -149,13 +147,10 @@ describe('ledger names in the index file (layout 6 on)', () => {
   let dir: string;
   let claudeDir: string;
   let indexPath: string;
-  const dayMs = 86_400_000;
   const nowMs = Date.now();
-  const claudeOnly = Object.fromEntries(sourceNames.map((name) => [name, name === 'claude'])) as Record<SourceName, boolean>;
-  const scanner = (log?: (m: string) => void) => new UsageScanner({ roots: { claudeDirs: [claudeDir], codexDirs: [] }, sources: claudeOnly, workers: 0, io: 'sync', log });
-  const sorted = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).sort();
-  const line = (id: string, daysAgo: number, sessionId: string) =>
-    claudeAssistantLine({ id, sessionId, usage: { input: 10, output: 3, cacheWrite: 0, cacheRead: 5 }, timestamp: new Date(nowMs - daysAgo * dayMs).toISOString() });
+  const scanner = (log?: (m: string) => void) => claudeScanner(claudeDir, log);
+  const sorted = sortedEvents;
+  const line = (id: string, daysAgo: number, sessionId: string) => usageLine(nowMs, id, daysAgo, sessionId);
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-names-'));
@@ -170,9 +165,7 @@ describe('ledger names in the index file (layout 6 on)', () => {
         writeFileSync(path.join(folder, `${session}.jsonl`), line(`${project}-${s}`, 300 - s, session) + '\n');
       }
     }
-    // Folders last changed an hour ago: a warm pass then trusts them (see warmWalk.ts) and reads only recent files.
-    const hourAgoS = nowMs / 1000 - 3600;
-    for (const folder of [claudeDir, path.join(claudeDir, 'projects'), ...['-home-dév-rêpo', '-home-dev-项目'].map((p) => path.join(claudeDir, 'projects', p))]) utimesSync(folder, hourAgoS, hourAgoS);
+    trustFolders([claudeDir, path.join(claudeDir, 'projects'), ...['-home-dév-rêpo', '-home-dev-项目'].map((p) => path.join(claudeDir, 'projects', p))], nowMs);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
