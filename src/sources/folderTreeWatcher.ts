@@ -36,16 +36,19 @@ export class FolderTreeWatcher {
       if (entry.isDirectory()) below.push(child);
       else if (announce) this.onPath(child);
     }
-    for (const child of below) {
-      if (this.closed || this.watchers.has(child)) continue;
-      try {
-        this.watchFolder(child);
-      } catch (error) {
-        this.onError(child, error);
-        continue;
-      }
-      await this.addBelow(child, announce);
+    for (const child of below) await this.addBranch(child, announce);
+  }
+
+  /** Watches `folder` and the folders below it, unless it is watched already; a folder that cannot be watched is reported. */
+  private async addBranch(folder: string, announce: boolean): Promise<void> {
+    if (this.closed || this.watchers.has(folder)) return;
+    try {
+      this.watchFolder(folder);
+    } catch (error) {
+      this.onError(folder, error);
+      return;
     }
+    await this.addBelow(folder, announce);
   }
 
   private watchFolder(folder: string): void {
@@ -69,14 +72,8 @@ export class FolderTreeWatcher {
     const isFolder = await fs.stat(changed).then((s) => s.isDirectory(), () => undefined);
     if (isFolder === undefined) {
       for (const folder of [...this.watchers.keys()]) if (folder === changed || folder.startsWith(changed + path.sep)) this.forget(folder);
-    } else if (isFolder && !this.watchers.has(changed) && !this.closed) {
-      try {
-        this.watchFolder(changed);
-      } catch (error) {
-        this.onError(changed, error);
-        return;
-      }
-      await this.addBelow(changed, true);
+    } else if (isFolder) {
+      await this.addBranch(changed, true);
     }
   }
 
