@@ -13,8 +13,14 @@ import * as path from 'node:path';
 export class FolderTreeWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
   private closed = false;
+  /** The system refused a watch for want of watches or descriptors: said once, no more folders tried (see addBranch). */
+  private outOfWatches = false;
 
-  constructor(private readonly onPath: (file: string) => void, private readonly onError: (folder: string, error: unknown) => void) {}
+  constructor(
+    private readonly onPath: (file: string) => void,
+    private readonly onError: (folder: string, error: unknown) => void,
+    private readonly watchFolderOnce: typeof watch = watch,
+  ) {}
 
   /** Starts watching `root` and the folders below it; resolves once they are all watched. Throws when `root` cannot be watched. */
   async add(root: string): Promise<void> {
@@ -41,10 +47,14 @@ export class FolderTreeWatcher {
 
   /** Watches `folder` and the folders below it, unless it is watched already; a folder that cannot be watched is reported. */
   private async addBranch(folder: string, announce: boolean): Promise<void> {
-    if (this.closed || this.watchers.has(folder)) return;
+    if (this.closed || this.outOfWatches || this.watchers.has(folder)) return;
     try {
       this.watchFolder(folder);
     } catch (error) {
+      // Past the system's limit (inotify's max_user_watches: ENOSPC; descriptors: EMFILE/ENFILE) every further folder
+      // would fail the same way: one report, not one per folder. The editor's poll of recent files covers the rest.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE') this.outOfWatches = true;
       this.onError(folder, error);
       return;
     }
@@ -53,7 +63,7 @@ export class FolderTreeWatcher {
 
   private watchFolder(folder: string): void {
     if (this.closed || this.watchers.has(folder)) return;
-    const watcher = watch(folder, { persistent: false }, (event, name) => {
+    const watcher = this.watchFolderOnce(folder, { persistent: false }, (event, name) => {
       if (!name) return;
       const changed = path.join(folder, name.toString());
       this.onPath(changed);

@@ -191,7 +191,7 @@ export class UsageService implements vscode.Disposable {
     for (const folder of folders) {
       let watcher: { close(): void };
       try {
-        watcher = await watchTree(folder, changed, (dir, error) => this.log(`Stopped watching ${dir}: ${String(error)}`));
+        watcher = await watchTree(folder, changed, (dir, error) => this.log(`Not watching ${dir} or below (${String(error)}); the regular passes read it.`));
       } catch (error) {
         this.log(`Not watching ${folder} (${String(error)}); polling every second instead.`);
         continue;

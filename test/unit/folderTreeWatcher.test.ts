@@ -1,6 +1,6 @@
 // The editor's log watcher: one watcher per folder on Linux (Node's recursive watch there keeps one per file).
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FolderTreeWatcher, watchTree } from '../../src/sources/folderTreeWatcher';
@@ -89,5 +89,22 @@ describe('folder tree watcher', () => {
     assert.ok(!(watcher instanceof FolderTreeWatcher));
     appendFileSync(file, '{}\n');
     await until(seen, file);
+  });
+
+  it('past the system\'s limit on watches, says so once and tries no more folders', async () => {
+    for (let i = 0; i < 6; i++) mkdirSync(path.join(dir, `project-${i}`, 'subagents'), { recursive: true });
+    let attempts = 0;
+    // The root and two folders get a watch; then the system refuses, as inotify does at max_user_watches.
+    const limited = ((...args: Parameters<typeof watch>) => {
+      if (++attempts > 3) throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+      return watch(...args);
+    }) as typeof watch;
+    const errors: string[] = [];
+    const tree = new FolderTreeWatcher(() => undefined, (folder) => errors.push(folder), limited);
+    watcher = tree;
+    await tree.add(dir);
+    assert.equal(tree.folderCount, 3);
+    assert.equal(errors.length, 1, `one report, not one per folder: ${errors.join(', ')}`);
+    assert.equal(attempts, 4);
   });
 });
