@@ -80,6 +80,10 @@ export const variants: Record<string, Variant> = {
   b15: { buckets: 1 << 15, tokens: textTokens, shape: false },
   b16: { buckets: 1 << 16, tokens: textTokens, shape: false },
   cjk3: { buckets: 1 << 13, tokens: (t) => [...textTokens(t), ...cjkTrigrams(t)], shape: false },
+  // Session 11 kind variants: the kind head reading the length-tagged words too (as the tier heads since session 10:
+  // a very short request carries weights of its own), alone and with the CJK trigrams.
+  klen: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x)]; }, shape: false },
+  klenc: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x), ...cjkTrigrams(t)]; }, shape: false },
   w3: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...wordTrigrams(x)]; }, shape: false },
   open: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...opening(x)]; }, shape: false },
   shape: { buckets: 1 << 13, tokens: textTokens, shape: true },

@@ -19,6 +19,8 @@ export interface DecisionKnobs {
   cautionMaxWords: number;
   /** How much the multilingual kind rules' score adds to the kind head's logits. */
   kindRuleWeight: number;
+  /** Whether the kind rules added to the kind head's logits include session 11's (kindRules.ts `extraRules`). */
+  extraKindRules: boolean;
   /**
    * Abstention: the small tier is advised only when P(needs more than small) is at most this (else the
    * cheaper of medium and large by expected cost). 1 leaves the expected-cost decision alone.
@@ -47,6 +49,7 @@ export const shippedKnobs: DecisionKnobs = {
   ruleCaution: false,
   cautionMaxWords: Number.POSITIVE_INFINITY,
   kindRuleWeight: 1,
+  extraKindRules: false,
   smallMaxRisk: 1,
   largeMissScale: 1,
 };

@@ -7,7 +7,7 @@
  */
 import type { TaskKind } from '../taskKind';
 import { decisionKnobs } from './decisionKnobs';
-import { scoreTaskKinds, strongestKindByRules } from './kindRules';
+import { kindRuleScores, scoreTaskKinds, strongestKindByRules } from './kindRules';
 import { routingModelData } from './modelData';
 import type { RouteRequest } from './request';
 import { analyzeRequest, hardTopicNames, scoreTerms, type RequestFeatures } from './signals';
@@ -203,7 +203,7 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
   }
   // The two heads are trained apart; needing the large tier implies needing more than the small one.
   pAboveMedium = Math.min(pAboveSmall, pAboveMedium);
-  const { best, z } = combineKindLogits(logits, ruleKindScores, knobs.kindRuleWeight);
+  const { best, z } = combineKindLogits(logits, knobs.extraKindRules ? kindRuleScores(req.prompt, true) : ruleKindScores, knobs.kindRuleWeight);
   return {
     pAboveSmall, pAboveMedium,
     kind: req.taskKind ?? (/\p{L}/u.test(req.prompt) ? kindOrder[best] : 'other'), kindProbability: 1 / z, source: 'model', features: f,
