@@ -49,6 +49,12 @@ export class PackedRows {
     return this.chunks.filter((chunk) => chunk.fields !== undefined).length;
   }
 
+  /** Bytes of the rows held in memory (chunks not spilled, wide rows); for tests. */
+  get heldBytes(): number {
+    const chunkBytes = (held: { fields: Uint32Array | undefined }) => chunkRows * 8 + (held.fields ? chunkFields * 4 : 0);
+    return this.chunks.reduce((sum, chunk) => sum + chunkBytes(chunk), 0) + this.wideRows.size * fieldsPerRow * 8;
+  }
+
   /** From now on, each full chunk goes to `spill` (those full already too). */
   spillTo(spill: RowSpill): void {
     this.spill = spill;
