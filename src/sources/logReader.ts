@@ -28,11 +28,25 @@ function noteLongLine(cursor: FileCursor, start: number, tally: LineTally): void
   cursor.longLines = [...(cursor.longLines ?? []), start].slice(-rememberedLongLines);
 }
 
-// One read buffer reused across files: a scan of thousands of files would otherwise
-// allocate (and collect) a chunk per file.
+/**
+ * Where a line longer than `chunkBytes` is gathered: one buffer of the longest line read, over glibc's 32 MiB cap
+ * on its dynamic mmap threshold. glibc raises that threshold to the size of each block it had mapped on its own
+ * (128 KiB and up) when the block is freed; from then on blocks under it come from the C heap, which keeps what is
+ * freed. Read buffers that doubled (2, 4, 8, 16 MiB) or were sized to a file raised it to 16 MiB and held ~65 MB
+ * more at the peak of a cold 15 GB scan (docs/benchmarks.md, memory session 11). A block over the cap leaves it
+ * alone when freed, and only the pages a read fills are resident.
+ */
+export const longLineBufferBytes = MAX_LINE_BYTES;
+
+// One read buffer of `chunkBytes` reused across files, never replaced by another size (see longLineBufferBytes):
+// a scan of thousands of files would otherwise allocate (and collect) a chunk per file. Untouched pages cost nothing.
 let spareBuffer: Buffer | undefined;
-function takeBuffer(minBytes: number): Buffer {
-  const buf = spareBuffer && spareBuffer.length >= minBytes ? spareBuffer : Buffer.allocUnsafe(Math.max(minBytes, 64 * 1024));
+// The long-line buffer, kept for the next file while the most a line filled of it is at most `keptLongBytes` (its
+// pages filled stay resident): a 64 MiB buffer made for each file with a 2 MB line costs collections.
+let spareLong: Buffer | undefined;
+const keptLongBytes = 4 * chunkBytes;
+function takeBuffer(): Buffer {
+  const buf = spareBuffer ?? Buffer.allocUnsafe(chunkBytes);
   spareBuffer = undefined;
   return buf;
 }
@@ -88,7 +102,12 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       cursor.mtimeMs = stat.mtimeMs;
       return 'unchanged';
     }
-    let buf = takeBuffer(Math.min(chunkBytes, stat.size - cursor.offset));
+    const regular = takeBuffer();
+    let buf = regular;
+    // The bytes a read may fill: doubled for a line longer than it (in the long-line buffer), as a buffer that doubled would.
+    let room = chunkBytes;
+    // The most bytes of the long-line buffer a read may have filled (see spareLong).
+    let longFilled = 0;
     let position = cursor.offset;
     // A read from the start gathers its fingerprint's bytes on the way.
     const sampler = position === 0 ? new FingerprintSampler(stat.size) : undefined;
@@ -109,21 +128,27 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
         skipping = undefined;
         continue;
       }
-      if (carried === buf.length) {
+      if (carried === room) {
         if (carried >= MAX_LINE_BYTES) {
           // Over the cap: drop what was held and skip to the line's end.
           skipping = position - carried;
           noteLongLine(cursor, skipping, tally);
           carried = 0;
-          if (buf.length > 4 * chunkBytes) buf = Buffer.allocUnsafe(chunkBytes);
+          buf = regular;
+          room = chunkBytes;
           continue;
         }
-        // One line longer than the buffer (a multi-MB tool result): grow it.
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_LINE_BYTES));
-        buf.copy(bigger, 0, 0, carried);
-        buf = bigger;
+        // One line longer than the buffer (a multi-MB tool result): on in the long-line buffer, kept to the file's end.
+        if (buf === regular) {
+          const long = spareLong ?? Buffer.allocUnsafe(longLineBufferBytes);
+          spareLong = undefined;
+          buf.copy(long, 0, 0, carried);
+          buf = long;
+        }
+        room = Math.min(room * 2, MAX_LINE_BYTES);
+        longFilled = Math.max(longFilled, room);
       }
-      const want = Math.min(buf.length - carried, stat.size - position);
+      const want = Math.min(room - carried, stat.size - position);
       const bytesRead = await handle.read(buf, carried, want, position);
       if (bytesRead === 0) break;
       sampler?.see(buf, carried, bytesRead, position);
@@ -146,7 +171,8 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     // was read, and the next read goes on looking for its end from there.
     if (skipping !== undefined) cursor.longLineFrom = skipping;
     else delete cursor.longLineFrom;
-    if (buf.length <= 4 * chunkBytes) spareBuffer = buf;
+    spareBuffer = regular;
+    if (buf !== regular && longFilled <= keptLongBytes) spareLong = buf;
     cursor.offset = position - carried;
     cursor.fingerprint = cursor.offset > 0 ? (sampler?.fingerprint(cursor.offset) ?? (await fingerprintAt(handle.read, cursor.offset))) : undefined;
     sampler?.release();
