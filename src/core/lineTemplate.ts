@@ -10,13 +10,25 @@ import { FieldPicker, NOT_WANTED, newStringMemo, readScalar, scalarEndAt, scalar
 // No valid JSON text holds a raw 0x00 byte (outside strings only blanks; inside, control bytes must be escaped).
 const slotMark = 0;
 
-class LineTemplate {
+/** Where a field is in a template (see LineTemplate.slotOf): a slot's number, or what the line has there instead. */
+export const absentField = -1;
+/** An object the picker read into: its fields are further down the path. */
+export const objectField = -2;
+/** `{}` or `[]` (a container the picker did not read into comes back empty). */
+export const emptyField = -3;
+
+export class LineTemplate {
   /** The learnt line's bytes, a `slotMark` in place of each value. */
   readonly bytes: Uint8Array;
   /** Per slot: whether a step reads its value (1) or it is only checked (0). */
   private readonly read: Uint8Array;
   private readonly memos: StringMemo[];
-  private readonly values: unknown[];
+  /** The values of the line last matched, by slot (only the slots a step reads). */
+  readonly values: unknown[];
+  /** Where each slot's value starts in the buffer of the line last matched. */
+  readonly valueAt: Int32Array;
+  /** Whatever the template's user keeps with it (the Codex reader: where its fields are; see slotOf). */
+  plan: unknown = undefined;
   /** Builds the picked object from the slots' values (see replayOf). */
   private readonly replay: (values: unknown[]) => Record<string, unknown>;
   /** The slots of the deciding field's occurrences at the top level, in line order (see build). */
@@ -53,6 +65,7 @@ class LineTemplate {
     for (const step of steps) if (step.kind === 'slot') this.read[step.slot] = 1;
     this.memos = Array.from({ length: slots }, newStringMemo);
     this.values = new Array<unknown>(slots).fill(undefined);
+    this.valueAt = new Int32Array(slots);
     this.replay = replayOf(steps);
     this.untilSlots = until ? steps.flatMap((step) => (step.kind === 'slot' && step.parent === 0 && step.name === until.field.name ? [step.slot] : [])) : [];
     const runEnds = new Int32Array(slots + 1);
@@ -77,6 +90,7 @@ class LineTemplate {
       j += length;
       if (r === last) return j === end;
       if (j >= end) return false;
+      this.valueAt[r] = j;
       if (this.read[r] === 1) {
         j = readScalar(buf, j, end, this.memos[r]);
         values[r] = scalarRead();
@@ -86,20 +100,63 @@ class LineTemplate {
     }
   }
 
-  /** The fields the picker would have read from the line just matched (its steps replayed with this line's values). */
-  build(): Record<string, unknown> | typeof NOT_WANTED {
-    // The picker's early decision (FieldPicker `until`): made by the first of the line's own occurrences of the
-    // field that holds a string.
+  /**
+   * Whether the picker's early decision (FieldPicker `until`) rules the line just matched out: made by the first of
+   * the line's own occurrences of the field that holds a string.
+   */
+  ruledOut(): boolean {
     const until = this.until;
     if (until) {
       for (let k = 0; k < this.untilSlots.length; k++) {
         const value = this.values[this.untilSlots[k]];
         if (typeof value !== 'string') continue;
-        if (!until.accept.includes(value)) return NOT_WANTED;
-        break;
+        return !until.accept.includes(value);
       }
     }
-    return this.replay(this.values);
+    return false;
+  }
+
+  /** The fields the picker would have read from the line just matched (its steps replayed with this line's values). */
+  build(): Record<string, unknown> | typeof NOT_WANTED {
+    return this.ruledOut() ? NOT_WANTED : this.replay(this.values);
+  }
+
+  /**
+   * Where the value at `path` (field names from the line down) is in the object `build` gives: a slot's number (its
+   * value in `values` after a match), or absentField, objectField (an object read into) or emptyField. A name written
+   * twice in one object is where its last occurrence is, as in the object built (and as JSON.parse keeps).
+   */
+  /** The slots read under the object at `path` (at any depth), in line order: none when it is not an object read into. */
+  slotsUnder(path: readonly string[]): number[] {
+    if (this.slotOf(path) !== objectField) return [];
+    let container = 0;
+    for (const name of path) {
+      let next = container;
+      for (const step of this.steps) if (step.parent === container && step.name === name && step.kind === 'object') next = step.container;
+      container = next;
+    }
+    const inside = new Set([container]);
+    const slots: number[] = [];
+    for (const step of this.steps) {
+      if (!inside.has(step.parent)) continue;
+      if (step.kind === 'object') inside.add(step.container);
+      else if (step.kind === 'slot') slots.push(step.slot);
+    }
+    return slots;
+  }
+
+  slotOf(path: readonly string[]): number {
+    let container = 0;
+    let found = objectField;
+    for (const name of path) {
+      if (found !== objectField) return absentField;
+      let last: TraceStep | undefined;
+      for (const step of this.steps) if (step.parent === container && step.name === name) last = step;
+      if (last === undefined) return absentField;
+      if (last.kind === 'object') container = last.container;
+      found = last.kind === 'slot' ? last.slot : last.kind === 'object' ? objectField : emptyField;
+    }
+    return found;
   }
 }
 
@@ -140,6 +197,15 @@ export class TemplatePicker {
   constructor(private readonly picker: FieldPicker) {}
 
   pick(buf: Buffer, start: number, end: number): ReturnType<FieldPicker['pick']> {
+    const template = this.match(buf, start, end);
+    return template !== undefined ? template.build() : this.pickUnmatched(buf, start, end);
+  }
+
+  /**
+   * The template that matches `buf[start, end)`, its values read (`values`, `valueAt`), or undefined: then the line
+   * must go to `pickUnmatched`. Lets a reader take the values it needs from their slots, without the object `build` makes.
+   */
+  match(buf: Buffer, start: number, end: number): LineTemplate | undefined {
     const templates = this.templates;
     for (let k = 0; k < templates.length; k++) {
       const template = templates[k];
@@ -150,8 +216,13 @@ export class TemplatePicker {
         templates.splice(k, 1);
         templates.unshift(template);
       }
-      return template.build();
+      return template;
     }
+    return undefined;
+  }
+
+  /** `pick` of a line no template matched (`match` gave undefined): read the slow way, and learnt. */
+  pickUnmatched(buf: Buffer, start: number, end: number): ReturnType<FieldPicker['pick']> {
     this.misses++;
     // Lines whose shapes keep changing: stop learning (a plain pick), so a miss costs little.
     if (end - start > maxTemplateBytes || this.misses > 64 + 4 * this.hits) return this.picker.pick(buf, start, end);
@@ -160,8 +231,8 @@ export class TemplatePicker {
     trace.steps.length = 0;
     const picked = this.picker.pickTraced(buf, start, end, trace);
     if (picked !== undefined && picked !== NOT_WANTED) {
-      templates.unshift(new LineTemplate(buf, start, end, trace, trace.steps.slice(), this.picker.until));
-      if (templates.length > maxTemplates) templates.pop();
+      this.templates.unshift(new LineTemplate(buf, start, end, trace, trace.steps.slice(), this.picker.until));
+      if (this.templates.length > maxTemplates) this.templates.pop();
     }
     return picked;
   }

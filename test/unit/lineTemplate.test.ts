@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { FieldPicker } from '../../src/core/fieldPicker';
-import { TemplatePicker } from '../../src/core/lineTemplate';
+import { absentField, emptyField, objectField, TemplatePicker } from '../../src/core/lineTemplate';
+import type { FieldShape } from '../../src/core/fieldPicker';
 import { codexLineFields } from '../../src/sources/agents/codex/parser';
 
 const until = { key: 'type', accept: ['event_msg', 'turn_context', 'session_meta'] };
@@ -100,5 +101,50 @@ describe('line templates', () => {
     assert.equal(templates.hits, 3, 'the second, third and fifth line');
     assert.deepEqual(picked.map((p) => p.payload.info.total_token_usage.input_tokens), [100, 12345, 7, 8, 9]);
     assert.deepEqual(picked.map((p) => p.payload.rate_limits.limit_name), [null, 'Spark', null, null, 'x']);
+  });
+
+  it('say where each field is in a matched line: its slot holds the value the built object has there', () => {
+    // Every path of the shape, containers too, for lines of the same shapes twice over (the second from a template).
+    const paths: string[][] = [];
+    const walk = (shape: FieldShape, path: string[]) => {
+      for (const [name, sub] of Object.entries(shape)) {
+        paths.push([...path, name]);
+        if (sub !== true) walk(sub, [...path, name]);
+      }
+    };
+    walk(codexLineFields, []);
+    const at = (value: unknown, path: string[]) => path.reduce<unknown>((v, name) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[name] : undefined), value);
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(tokenCountArb, fc.constantFrom('none', 'none', 'twice', 'array')), { minLength: 1, maxLength: 8 }), (entries) => {
+        const templates = new TemplatePicker(new FieldPicker(codexLineFields, until));
+        for (const [line, how] of entries) {
+          const buf = mutate(JSON.stringify(line), how, 0);
+          templates.pick(buf, 0, buf.length);
+          const template = templates.match(buf, 0, buf.length);
+          if (template === undefined || template.ruledOut()) continue;
+          const built = template.build();
+          for (const path of paths) {
+            const slot = template.slotOf(path);
+            const value = at(built, path);
+            if (slot >= 0) assert.deepEqual(template.values[slot], value, path.join('.'));
+            else if (slot === absentField) {
+              const parent = at(built, path.slice(0, -1));
+              assert.ok(value === undefined && !(typeof parent === 'object' && parent !== null && Object.hasOwn(parent, path[path.length - 1])), path.join('.'));
+            }
+            else if (slot === objectField) assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), path.join('.'));
+            else assert.equal(slot === emptyField && (Array.isArray(value) ? value.length === 0 : Object.keys(value as object).length === 0), true, path.join('.'));
+            checked++;
+          }
+          const under = template.slotsUnder(['payload', 'rate_limits']).map((k) => template.values[k]);
+          const leaves = (v: unknown): unknown[] => (typeof v === 'object' && v !== null ? Object.values(v).flatMap(leaves) : [v]);
+          const limits = at(built, ['payload', 'rate_limits']);
+          // The values under an object read into, in line order (those of a key written twice: the last, as built).
+          if (typeof limits === 'object' && limits !== null && !Array.isArray(limits) && Object.keys(limits).length > 0) assert.deepEqual([...under].sort(), leaves(limits).sort());
+        }
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(checked > 5000, `only ${checked} paths checked`);
   });
 });

@@ -1,6 +1,7 @@
 import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
-import { TemplatePicker } from '../../../core/lineTemplate';
+import { absentField, emptyField, objectField, TemplatePicker, type LineTemplate } from '../../../core/lineTemplate';
+import { isoUtcMs } from '../../../core/isoTimestamp';
 import { byteRun, bytesAt } from '../../../core/byteRuns';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
@@ -42,10 +43,15 @@ function count(value: unknown): number | undefined {
 function totalsFrom(raw: unknown): CodexTotals | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
-  const input = count(r.input_tokens);
-  const cached = count(r.cached_input_tokens ?? r.cache_read_input_tokens);
-  const output = count(r.output_tokens);
-  const total = count(r.total_tokens);
+  return totalsOf(r.input_tokens, r.cached_input_tokens, r.cache_read_input_tokens, r.output_tokens, r.total_tokens);
+}
+
+/** Totals from the values of a usage object's fields (undefined where absent). */
+function totalsOf(inputTokens: unknown, cachedInputTokens: unknown, cacheReadInputTokens: unknown, outputTokens: unknown, totalTokens: unknown): CodexTotals | undefined {
+  const input = count(inputTokens);
+  const cached = count(cachedInputTokens ?? cacheReadInputTokens);
+  const output = count(outputTokens);
+  const total = count(totalTokens);
   if (input === undefined || cached === undefined || output === undefined || total === undefined) return undefined;
   return { input, cached: Math.min(cached, input), output, total: total || input + output };
 }
@@ -113,36 +119,49 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
 
   const timestampMs = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
   if (!Number.isFinite(timestampMs)) return 'malformed';
-  // `rate_limits: null` (Team plans, `codex exec`) means unknown, never 0 %: what was known stays.
-  // Each limit id (the account's, a per-model one) is its own limit; a newer snapshot of one does not erase another.
-  const limits = payload.rate_limits as Record<string, unknown> | undefined;
-  if (typeof limits === 'object' && limits !== null) {
-    const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
-    const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
-    if (primary || secondary) state.rateLimits = mergeCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
-    const credits = creditsFrom(limits.credits, timestampMs);
-    if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
-  }
+  foldRateLimits(payload.rate_limits, timestampMs, state);
   const info = payload.info as Record<string, unknown> | undefined | null;
   if (info === null || info === undefined) return 'not-usage';
   if (typeof info !== 'object') return 'malformed';
   const totals = totalsFrom(info.total_token_usage);
+  const step = deltaOf(totals, state);
+  if (step === 'repeat') return 'not-usage';
   // `last_token_usage` is read only when used: without cumulative totals, or when they went down.
-  let delta: CodexTotals | undefined;
+  return usageOf(totals, step === 'last' ? totalsFrom(info.last_token_usage) : step, timestampMs, state);
+}
+
+/**
+ * A token count's `rate_limits` folded into the file's state. `rate_limits: null` (Team plans, `codex exec`) means
+ * unknown, never 0 %: what was known stays. Each limit id (the account's, a per-model one) is its own limit; a newer
+ * snapshot of one does not erase another.
+ */
+function foldRateLimits(raw: unknown, timestampMs: number, state: CodexFileState): void {
+  if (typeof raw !== 'object' || raw === null) return;
+  const limits = raw as Record<string, unknown>;
+  const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
+  const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
+  if (primary || secondary) state.rateLimits = mergeCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
+  const credits = creditsFrom(limits.credits, timestampMs);
+  if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
+}
+
+/**
+ * The usage a token count adds, from its cumulative totals and the file's last: the difference, 'repeat' (the same
+ * totals again: no new usage), or 'last' (no totals, or totals that went down: a new conversation in the same file,
+ * so `last_token_usage` is the usage). Remembers the totals as the file's last.
+ */
+function deltaOf(totals: CodexTotals | undefined, state: CodexFileState): CodexTotals | 'repeat' | 'last' {
+  if (!totals) return 'last';
   const previous = state.lastTotals;
-  if (totals) {
-    if (previous && totals.total === previous.total && totals.input === previous.input && totals.output === previous.output) {
-      return 'not-usage';
-    }
-    const wentDown = previous !== undefined && (totals.input < previous.input || totals.output < previous.output || totals.cached < previous.cached);
-    if (!previous) delta = totals;
-    else if (!wentDown) {
-      delta = { input: totals.input - previous.input, cached: totals.cached - previous.cached, output: totals.output - previous.output, total: totals.total - previous.total };
-    } else delta = totalsFrom(info.last_token_usage);
-    state.lastTotals = totals;
-  } else {
-    delta = totalsFrom(info.last_token_usage);
-  }
+  if (previous && totals.total === previous.total && totals.input === previous.input && totals.output === previous.output) return 'repeat';
+  state.lastTotals = totals;
+  if (!previous) return totals;
+  const wentDown = totals.input < previous.input || totals.output < previous.output || totals.cached < previous.cached;
+  if (wentDown) return 'last';
+  return { input: totals.input - previous.input, cached: totals.cached - previous.cached, output: totals.output - previous.output, total: totals.total - previous.total };
+}
+
+function usageOf(totals: CodexTotals | undefined, delta: CodexTotals | undefined, timestampMs: number, state: CodexFileState): ParsedUsage | 'malformed' {
   if (!delta) return 'malformed';
   const cached = Math.min(delta.cached, delta.input);
   return {
@@ -182,9 +201,131 @@ export const codexLineFields: FieldShape = {
 };
 const codexFields = new FieldPicker(codexLineFields, { key: 'type', accept: ['event_msg', 'turn_context', 'session_meta'] });
 // One per kind of line read whole (token counts, turn contexts, the rest), each learning its own shapes.
-const tokenCountFields = new TemplatePicker(codexFields);
-const turnContextFields = new TemplatePicker(codexFields);
-const otherFields = new TemplatePicker(codexFields);
+let tokenCountFields = new TemplatePicker(codexFields);
+let turnContextFields = new TemplatePicker(codexFields);
+let otherFields = new TemplatePicker(codexFields);
+
+/** The reader as in a new process: no shapes learnt, no line kept to compare with (tests). */
+export function forgetCodexTemplates(): void {
+  tokenCountFields = new TemplatePicker(codexFields);
+  turnContextFields = new TemplatePicker(codexFields);
+  otherFields = new TemplatePicker(codexFields);
+  lastTurnContext = undefined;
+  lastRateLimits.template = undefined;
+}
+
+/**
+ * Where a token count template has the fields usageFromCodexRecord reads (slots: see LineTemplate.slotOf), so that a
+ * matched line's usage comes from the slots' values without the object `build` makes (nine objects a line). Only
+ * for templates of the shape Codex writes: time, type and payload type as values, the payload an object. For the
+ * usage objects, each field's slot, absentField, or a value that is an object (read as one: not a count).
+ */
+interface CountPlan {
+  timestamp: number;
+  type: number;
+  payloadType: number;
+  /** `rate_limits`: a slot, absentField, objectField or emptyField; with the slots under it when an object. */
+  rateLimits: number;
+  rateSlots: number[];
+  info: number;
+  /** The usage objects' fields, when they are objects (absent, or a value that is no object: undefined). */
+  total: UsageSlots | undefined;
+  last: UsageSlots | undefined;
+}
+/** input_tokens, cached_input_tokens, cache_read_input_tokens, output_tokens, total_tokens (in totalsOf's order). */
+type UsageSlots = readonly [number, number, number, number, number];
+const usageNames = ['input_tokens', 'cached_input_tokens', 'cache_read_input_tokens', 'output_tokens', 'total_tokens'] as const;
+/** Where a usage field's value is an object or array: read as one (count() rejects it, `??` keeps it). */
+const objectValue = -4;
+const anObject = {};
+
+/** The plan of a token count template, or null when the template is not of the shape a plan covers. */
+function countPlanOf(template: LineTemplate): CountPlan | null {
+  const timestamp = template.slotOf(['timestamp']);
+  const type = template.slotOf(['type']);
+  const payloadType = template.slotOf(['payload', 'type']);
+  if (timestamp < 0 || type < 0 || payloadType < 0 || template.slotOf(['payload']) !== objectField) return null;
+  const rateLimits = template.slotOf(['payload', 'rate_limits']);
+  const info = template.slotOf(['payload', 'info']);
+  const usage = (name: string): UsageSlots | undefined => {
+    const at = template.slotOf(['payload', 'info', name]);
+    if (at !== objectField) return undefined;
+    const slots = usageNames.map((field) => {
+      const slot = template.slotOf(['payload', 'info', name, field]);
+      return slot === objectField || slot === emptyField ? objectValue : slot;
+    });
+    return slots as unknown as UsageSlots;
+  };
+  // `{}` or `[]` as a usage object: read as an object without counts; a plan does not cover it.
+  for (const name of ['total_token_usage', 'last_token_usage']) if (template.slotOf(['payload', 'info', name]) === emptyField) return null;
+  return {
+    timestamp, type, payloadType,
+    rateLimits,
+    rateSlots: rateLimits === objectField ? template.slotsUnder(['payload', 'rate_limits']) : [],
+    info,
+    total: usage('total_token_usage'),
+    last: usage('last_token_usage'),
+  };
+}
+
+function slotValue(values: readonly unknown[], slot: number): unknown {
+  return slot >= 0 ? values[slot] : slot === objectValue ? anObject : undefined;
+}
+
+/** The totals in a usage object of a matched line (`slots`); undefined when the line has none there or a value that is no object. */
+function totalsAt(values: readonly unknown[], slots: UsageSlots | undefined): CodexTotals | undefined {
+  if (slots === undefined) return undefined;
+  return totalsOf(slotValue(values, slots[0]), slotValue(values, slots[1]), slotValue(values, slots[2]), slotValue(values, slots[3]), slotValue(values, slots[4]));
+}
+
+/**
+ * The rate limits of a matched token count: the last object built, when this line's values under `rate_limits` are the
+ * same as that line's in the same template (they change a few times a session), else built from the line.
+ */
+const lastRateLimits = { template: undefined as LineTemplate | undefined, values: [] as unknown[], object: undefined as unknown };
+function rateLimitsOf(template: LineTemplate, plan: CountPlan): unknown {
+  const values = template.values;
+  const last = lastRateLimits;
+  if (last.template === template) {
+    let same = true;
+    for (let k = 0; k < plan.rateSlots.length; k++) {
+      if (!Object.is(values[plan.rateSlots[k]], last.values[k])) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last.object;
+  }
+  const built = template.build();
+  const object = built === NOT_WANTED ? undefined : (built.payload as Record<string, unknown>).rate_limits;
+  last.template = template;
+  last.values = plan.rateSlots.map((slot) => values[slot]);
+  last.object = object;
+  return object;
+}
+
+/** usageFromCodexRecord of a token count line a template matched, from the slots' values (see CountPlan). */
+function usageFromCountSlots(template: LineTemplate, plan: CountPlan, buf: Buffer, end: number, state: CodexFileState): ParsedUsage | 'not-usage' | 'malformed' {
+  const values = template.values;
+  const time = values[plan.timestamp];
+  let timestampMs = NaN;
+  if (typeof time === 'string') {
+    timestampMs = isoUtcMs(buf, template.valueAt[plan.timestamp] + 1, end);
+    if (Number.isNaN(timestampMs) || time.length !== 24) timestampMs = Date.parse(time);
+  }
+  if (!Number.isFinite(timestampMs)) return 'malformed';
+  if (plan.rateLimits === objectField) foldRateLimits(rateLimitsOf(template, plan), timestampMs, state);
+  else if (plan.rateLimits >= 0) foldRateLimits(values[plan.rateLimits], timestampMs, state);
+  const info = plan.info >= 0 ? values[plan.info] : plan.info === absentField ? undefined : anObject;
+  if (info === null || info === undefined) return 'not-usage';
+  if (typeof info !== 'object') return 'malformed';
+  const infoIsObject = plan.info === objectField;
+  const totals = infoIsObject ? totalsAt(values, plan.total) : undefined;
+  const step = deltaOf(totals, state);
+  if (step === 'repeat') return 'not-usage';
+  const delta = step !== 'last' ? step : infoIsObject ? totalsAt(values, plan.last) : undefined;
+  return usageOf(totals, delta, timestampMs, state);
+}
 
 const lineStart = byteRun('{"timestamp":"');
 const typeKey = byteRun('","type":"');
@@ -204,8 +345,8 @@ const turnIdKey = byteRun(',"payload":{"turn_id":"');
  * there are the same is valid JSON with the same payload, so it is read as that line was.
  */
 let lastTurnContext: { rest: RestBytes; picked: Record<string, unknown> } | undefined;
-/** Lines read as the turn context before them (for tests and benchmarks). */
-export const codexReadCounts = { turnContextRepeats: 0, tokenCountRepeats: 0 };
+/** Lines read as the turn context before them, and token counts read from a template's slots (for tests and benchmarks). */
+export const codexReadCounts = { turnContextRepeats: 0, tokenCountsFromSlots: 0 };
 
 /** Where the part of a turn context after its turn id starts (its closing quote), or -1 when the line is not written so. */
 function turnContextRest(buf: Buffer, end: number): number {
@@ -223,23 +364,12 @@ function plainStringEnd(buf: Buffer, at: number, end: number): number {
   return -1;
 }
 
-// Where lineKind stopped reading: past a turn context's type; and where the timestamp's closing quote is.
+// Where lineKind stopped reading: past a turn context's type.
 let kindEnd = 0;
-let timestampEnd = 0;
-
-/**
- * The last token count read whole, from the quote closing its timestamp to its end, and its fields. Codex often
- * writes a token count again but for its time (18,204 of 65,219 in the real rollouts of the bench): a line whose
- * first bytes are as lineKind reads them (its timestamp a plain string) and whose bytes from there are the same
- * is valid JSON with the same fields but the timestamp, so it is read as that line was, with its own time. Only
- * when the rest names no `"timestamp"` (a second one would be the one JSON.parse keeps).
- */
-let lastTokenCount: { rest: RestBytes; picked: Record<string, unknown> } | undefined;
-const timestampText = Buffer.from('"timestamp"');
 
 /**
  * The bytes of a line's rest kept for the next line to compare with, in one buffer reused line after line (a
- * fresh Buffer per token count was ~65,000 small allocations on the real rollouts, and their collections).
+ * fresh Buffer per line was tens of thousands of small allocations on the real rollouts, and their collections).
  */
 class RestBytes {
   private bytes = Buffer.allocUnsafe(4096);
@@ -259,13 +389,8 @@ class RestBytes {
     return to - from === this.length && buf.compare(this.bytes, 0, this.length, from, to) === 0;
   }
 
-  /** Whether the kept bytes contain `text`. */
-  includes(text: Buffer): boolean {
-    return this.bytes.subarray(0, this.length).indexOf(text) !== -1;
-  }
 }
 const turnContextRestBytes = new RestBytes();
-const tokenCountRestBytes = new RestBytes();
 
 const enum LineKind {
   NotWanted,
@@ -281,7 +406,7 @@ const enum LineKind {
  */
 function lineKind(buf: Buffer, start: number, end: number): LineKind {
   if (!bytesAt(buf, start, end, lineStart)) return LineKind.Other;
-  timestampEnd = plainStringEnd(buf, start + lineStart.length, end);
+  const timestampEnd = plainStringEnd(buf, start + lineStart.length, end);
   if (timestampEnd === -1 || !bytesAt(buf, timestampEnd, end, typeKey)) return LineKind.Other;
   const type = timestampEnd + typeKey.length;
   if (bytesAt(buf, type, end, turnContext)) {
@@ -307,21 +432,21 @@ export function parseCodexLines(buf: Buffer, start: number, end: number, state: 
       codexReadCounts.turnContextRepeats++;
       return usageFromCodexRecord(lastTurnContext.picked, state);
     }
-    const countRest = kind === LineKind.TokenCount ? timestampEnd : -1;
-    if (countRest !== -1 && lastTokenCount && lastTokenCount.rest.equals(buf, countRest, stop)) {
-      codexReadCounts.tokenCountRepeats++;
-      const picked = { ...lastTokenCount.picked, timestamp: buf.toString('utf8', from + lineStart.length, countRest) };
-      return usageFromCodexRecord(picked, state);
-    }
     // Its fields read straight from the bytes (a template of the line's shape, else the picker); JSON.parse only when that cannot be sure.
     const fields = kind === LineKind.TokenCount ? tokenCountFields : kind === LineKind.TurnContext ? turnContextFields : otherFields;
-    const picked = fields.pick(buf, from, stop);
+    const template = fields.match(buf, from, stop);
+    if (kind === LineKind.TokenCount && template !== undefined) {
+      // A token count as Codex writes it: its usage from the template's slots, no object of the line.
+      let plan = template.plan as CountPlan | null | undefined;
+      if (plan === undefined) plan = template.plan = countPlanOf(template);
+      if (plan !== null && template.values[plan.type] === 'event_msg' && template.values[plan.payloadType] === 'token_count' && !template.ruledOut()) {
+        codexReadCounts.tokenCountsFromSlots++;
+        return usageFromCountSlots(template, plan, buf, stop, state);
+      }
+    }
+    const picked = template !== undefined ? template.build() : fields.pickUnmatched(buf, from, stop);
     if (picked === NOT_WANTED) return 'not-usage';
     if (rest !== -1 && picked !== undefined) lastTurnContext = { rest: turnContextRestBytes.keep(buf, rest, stop), picked };
-    if (countRest !== -1 && picked !== undefined) {
-      const countBytes = tokenCountRestBytes.keep(buf, countRest, stop);
-      lastTokenCount = countBytes.includes(timestampText) ? undefined : { rest: countBytes, picked };
-    }
     return usageFromCodexRecord(picked ?? parseJson(buf, from, stop), state);
   });
 }
