@@ -1,5 +1,10 @@
 import type { SavedKeys } from './keyTable';
-import { grown } from './rowLayout';
+import { chunkRows } from './packedRows';
+
+const chunkShift = Math.log2(chunkRows);
+/** Slots per segment of the table: 64 KiB, under glibc's 128 KiB mmap threshold (see KeyHashTable). */
+const segmentShift = 14;
+const segmentSlots = 1 << segmentShift;
 
 /**
  * The ledger's dedup keys, each kept as its 64-bit hash (8 bytes a row) in an open-addressing table of row
@@ -10,14 +15,23 @@ import { grown } from './rowLayout';
  * A restored ledger reads its rows' hashes only when first needed (see Ledger.restore): until `install`, a key is
  * looked up among the rows appended since the restore (a delta's, this run's: `tail`) and then probed in the index's
  * saved table (keyTable.ts), so that one new request costs a block or two of the file, not every hash.
+ *
+ * Growing frees nothing glibc mapped on its own (see sources/logReader.ts, longLineBufferBytes): hashes of rows added
+ * go into chunks of `chunkRows` rows, never copied; the table is segments of 64 KiB, which come from the C heap
+ * and go back to it. A hashes array grown by half and a table doubled whole were freed at 0.8 to 6 MB during a
+ * cold 15 GB scan, each raising glibc's threshold, after which the heap kept ~13 MB more at the peak.
  */
 export class KeyHashTable {
-  /** Each row's key hash as two uint32 (0, 0: no key); undefined until a restored index's hashes are installed. */
-  private hashes: Uint32Array | undefined = new Uint32Array(0);
+  /**
+   * Each row's key hash as two uint32 (0, 0: no key): rows before `baseRows` in `base` (a restored index's, as
+   * read), the rest in `chunks` of `chunkRows` rows. Undefined until a restored index's hashes are installed.
+   */
+  private hashes: { base: Uint32Array; baseRows: number; chunks: Uint32Array[] } | undefined = { base: new Uint32Array(0), baseRows: 0, chunks: [] };
   /** Rows the hashes cover. */
   private rowCount = 0;
-  /** Open addressing, linear probing: row + 1, or 0 for an empty slot. */
-  private table = new Int32Array(1024);
+  /** Open addressing, linear probing: row + 1, or 0 for an empty slot; slot s in segment s >>> segmentShift. */
+  private table = segmentsOf(1024);
+  private tableSize = 1024;
   private keyedRows = 0;
   /** Key hashes of rows `tailFrom` on, recorded before the restored hashes were installed. */
   private tail: number[] = [];
@@ -55,14 +69,27 @@ export class KeyHashTable {
     const lo = (this.lo = hashLo);
     const hashes = this.hashes;
     if (!hashes) return this.findBeforeInstall(hi, lo);
-    const { table } = this;
-    const mask = table.length - 1;
+    const { table, tableSize } = this;
+    const mask = tableSize - 1;
+    const { base, baseRows, chunks } = hashes;
     for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
-      const entry = table[slot];
+      const entry = table[slot >>> segmentShift][slot & (segmentSlots - 1)];
       if (entry === 0) return -1;
       const row = entry - 1;
-      if (hashes[row * 2 + 1] === lo && hashes[row * 2] === hi) return row;
+      const r = row - baseRows;
+      const words = r < 0 ? base : chunks[r >>> chunkShift];
+      const at = r < 0 ? row * 2 : (r & (chunkRows - 1)) * 2;
+      if (words[at + 1] === lo && words[at] === hi) return row;
     }
+  }
+
+  /** Where row `row`'s hash is: its array, and the hash's first word there. */
+  private wordsOf(row: number): [Uint32Array, number] {
+    const { base, baseRows, chunks } = this.hashes!;
+    const r = row - baseRows;
+    if (r < 0) return [base, row * 2];
+    while (chunks.length <= r >>> chunkShift) chunks.push(new Uint32Array(chunkRows * 2));
+    return [chunks[r >>> chunkShift], (r & (chunkRows - 1)) * 2];
   }
 
   /** Rows added since the restore first, then the saved table. */
@@ -78,24 +105,24 @@ export class KeyHashTable {
 
   /** Records the key hash of a new last row (0, 0: no key). */
   set(row: number, hi: number, lo: number): void {
-    let hashes = this.hashes;
-    if (!hashes) {
+    if (!this.hashes) {
       this.tail.push(hi, lo);
       if (hi !== 0 || lo !== 0) this.insertTail(this.tail.length / 2 - 1);
       return;
     }
     this.rowCount = row + 1;
-    if (hashes.length < this.rowCount * 2) this.hashes = hashes = grown(hashes, this.rowCount * 2);
-    hashes[row * 2] = hi;
-    hashes[row * 2 + 1] = lo;
+    const [words, at] = this.wordsOf(row);
+    words[at] = hi;
+    words[at + 1] = lo;
     if (hi !== 0 || lo !== 0) this.insert(row, lo);
   }
 
   /** Row `row`'s key hash into `out` at `to` (0, 0: no key). */
   copyHash(row: number, out: Uint32Array, to: number): void {
     if (this.hashes) {
-      out[to] = this.hashes[row * 2];
-      out[to + 1] = this.hashes[row * 2 + 1];
+      const [words, at] = this.wordsOf(row);
+      out[to] = words[at];
+      out[to + 1] = words[at + 1];
     } else {
       out[to] = this.tail[(row - this.tailFrom) * 2];
       out[to + 1] = this.tail[(row - this.tailFrom) * 2 + 1];
@@ -104,21 +131,26 @@ export class KeyHashTable {
 
   /** The hashes of rows 0 to `count`, in pieces of at most `pieceRows` rows, in `order` if given. Only when `ready`. */
   *pieces(count: number, pieceRows: number, order: Uint32Array | undefined): Generator<Uint32Array> {
-    const hashes = this.hashes!;
     // Views and one reused buffer, not a copy per piece (a piece is used before the next is asked for).
     const buffer = order ? new Uint32Array(Math.min(pieceRows, count) * 2) : undefined;
-    for (let from = 0; from < count; from += pieceRows) {
-      const n = Math.min(pieceRows, count - from);
+    for (let from = 0; from < count; ) {
       if (!order || !buffer) {
-        yield hashes.subarray(from * 2, (from + n) * 2);
+        // Within one array (base or chunk): a piece ends where its array does.
+        const [words, at] = this.wordsOf(from);
+        const n = Math.min(pieceRows, count - from, (words.length - at) / 2);
+        yield words.subarray(at, at + n * 2);
+        from += n;
         continue;
       }
+      const n = Math.min(pieceRows, count - from);
       const piece = buffer.subarray(0, n * 2);
       for (let k = 0; k < n; k++) {
-        piece[k * 2] = hashes[order[from + k] * 2];
-        piece[k * 2 + 1] = hashes[order[from + k] * 2 + 1];
+        const [words, at] = this.wordsOf(order[from + k]);
+        piece[k * 2] = words[at];
+        piece[k * 2 + 1] = words[at + 1];
       }
       yield piece;
+      from += n;
     }
   }
 
@@ -126,17 +158,23 @@ export class KeyHashTable {
   install(restored: Uint32Array): void {
     if (!(restored instanceof Uint32Array) || restored.length !== this.tailFrom * 2) throw new Error('damaged ledger keys');
     const count = this.tailFrom + this.tail.length / 2;
-    const hashes = new Uint32Array(Math.max(count * 2, 1024));
-    hashes.set(restored);
-    hashes.set(this.tail, restored.length);
+    // The restored hashes as read; the rows added since in chunks after them.
+    this.hashes = { base: restored, baseRows: this.tailFrom, chunks: [] };
+    for (let k = 0; k < this.tail.length / 2; k++) {
+      const [words, at] = this.wordsOf(this.tailFrom + k);
+      words[at] = this.tail[k * 2];
+      words[at + 1] = this.tail[k * 2 + 1];
+    }
     this.tail = [];
     this.tailSlots = new Int32Array(16);
     this.tailKeyed = 0;
     this.saved = undefined;
-    this.hashes = hashes;
     this.rowCount = count;
     let keyed = 0;
-    for (let row = 0; row < count; row++) if (hashes[row * 2] !== 0 || hashes[row * 2 + 1] !== 0) keyed++;
+    for (let row = 0; row < count; row++) {
+      const [words, at] = this.wordsOf(row);
+      if (words[at] !== 0 || words[at + 1] !== 0) keyed++;
+    }
     let size = 1024;
     while (size < keyed * 2) size *= 2;
     this.rebuild(size);
@@ -161,35 +199,40 @@ export class KeyHashTable {
   }
 
   private insert(row: number, lo: number): void {
-    if (++this.keyedRows * 2 > this.table.length) {
-      this.rebuild(this.table.length * 2);
+    if (++this.keyedRows * 2 > this.tableSize) {
+      this.rebuild(this.tableSize * 2);
       return;
     }
-    const { table } = this;
-    const mask = table.length - 1;
-    let slot = lo & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = row + 1;
+    place(this.table, this.tableSize, lo, row);
   }
 
   /** Indexes every keyed row in a table of `size` slots (a power of two, at most half full). */
   private rebuild(size: number): void {
-    const hashes = this.hashes!;
-    const table = new Int32Array(size);
-    const mask = size - 1;
+    const table = segmentsOf(size);
     let keyed = 0;
     for (let row = 0; row < this.rowCount; row++) {
-      const hi = hashes[row * 2];
-      const lo = hashes[row * 2 + 1];
-      if (hi === 0 && lo === 0) continue;
+      const [words, at] = this.wordsOf(row);
+      if (words[at] === 0 && words[at + 1] === 0) continue;
       keyed++;
-      let slot = lo & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = row + 1;
+      place(table, size, words[at + 1], row);
     }
     this.table = table;
+    this.tableSize = size;
     this.keyedRows = keyed;
   }
+}
+
+/** An empty table of `size` slots (a power of two) in segments of at most `segmentSlots`. */
+function segmentsOf(size: number): Int32Array[] {
+  return Array.from({ length: Math.ceil(size / segmentSlots) }, () => new Int32Array(Math.min(size, segmentSlots)));
+}
+
+/** Puts row `row` (hash low word `lo`) in the first empty slot of its probe. */
+function place(table: Int32Array[], size: number, lo: number, row: number): void {
+  const mask = size - 1;
+  let slot = lo & mask;
+  while (table[slot >>> segmentShift][slot & (segmentSlots - 1)] !== 0) slot = (slot + 1) & mask;
+  table[slot >>> segmentShift][slot & (segmentSlots - 1)] = row + 1;
 }
 
 let hashHi = 0;

@@ -50,13 +50,6 @@ export function checkCount(value: number): number {
   return value;
 }
 
-/** A copy of `array` with room for at least `length` items (half as much again, so appends stay cheap). */
-export function grown<T extends Float64Array | Uint32Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(length, Math.ceil(array.length * 1.5), 1024));
-  bigger.set(array);
-  return bigger;
-}
-
 /** The rows a restored ledger reads when first needed (see Ledger.restore). */
 export interface OlderRows {
   /** Rows before the newest ones, in the layout of `SerializedLedger.rows`. */
