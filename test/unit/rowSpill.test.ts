@@ -124,6 +124,26 @@ describe('ledger rows spilled during a scan', () => {
     });
   }
 
+  it('reuses a spilled chunk\'s array for the next chunk instead of freeing it (glibc\'s mmap threshold)', () => {
+    const made: number[] = [];
+    const Original = globalThis.Uint32Array;
+    globalThis.Uint32Array = new Proxy(Original, {
+      construct(target, args) {
+        if (args[0] === chunkRows * packedFields) made.push(args[0]);
+        return Reflect.construct(target, args);
+      },
+    });
+    let spilled: Ledger;
+    const records = scanRecords(2, chunkRows * 4 + 10);
+    try {
+      spilled = ledgerOf(records, new MemorySpill());
+    } finally {
+      globalThis.Uint32Array = Original;
+    }
+    assert.equal(made.length, 1, 'one array for five chunks');
+    assert.deepEqual(Buffer.from(spilled.serialize().rows.buffer), Buffer.from(ledgerOf(records).serialize().rows.buffer));
+  });
+
   it('keeps in memory what the spill cannot take, and still gives the same ledger', () => {
     const records = scanRecords(4, count);
     const spill = new MemorySpill(chunkRows * packedFields);

@@ -15,7 +15,7 @@ const wideMark = 0xffffffff;
  * Positions count uint32 from the start.
  */
 export interface RowSpill {
-  /** Keeps a full chunk at `at`; false when it could not (the chunk then stays in memory). */
+  /** Keeps a full chunk at `at` (its array is reused once this returns); false when it could not (the chunk then stays in memory). */
   keep(at: number, fields: Uint32Array): boolean;
   /** Writes over what `keep` kept (one row changed by a merge); throws when it cannot. */
   write(at: number, fields: Uint32Array): void;
@@ -41,6 +41,11 @@ export class PackedRows {
   /** One spilled chunk read whole (a walk in row order), and which. */
   private readonly cache = { chunk: -1, fields: new Uint32Array(0) };
   private readonly rowFields = new Uint32Array(packedFields);
+  /**
+   * A spilled chunk's fields, for the next chunk: freed instead, each (640 KiB, mapped on its own) raised glibc's
+   * mmap threshold (see sources/logReader.ts, longLineBufferBytes).
+   */
+  private spareFields: Uint32Array | undefined;
   private lastRead = -2;
   private wholeChunks = false;
 
@@ -100,7 +105,9 @@ export class PackedRows {
   pack(k: number, row: Float64Array, from: number): void {
     if ((k & (chunkRows - 1)) === 0 && k >>> chunkShift === this.chunks.length) {
       if (this.spill && this.chunks.length > 0) this.spillChunk(this.chunks.length - 1);
-      this.chunks.push({ times: new Float64Array(chunkRows), fields: new Uint32Array(chunkFields) });
+      const fields = this.spareFields?.fill(0) ?? new Uint32Array(chunkFields);
+      this.spareFields = undefined;
+      this.chunks.push({ times: new Float64Array(chunkRows), fields });
     }
     const c = k >>> chunkShift;
     const chunk = this.chunks[c];
@@ -149,8 +156,10 @@ export class PackedRows {
     const chunk = this.chunks[c];
     if (!chunk.fields || !this.spill) return;
     // The spill is a saving, not a need: when it cannot keep a chunk (disk full), rows stay in memory as without one.
-    if (this.spill.keep(c * chunkFields, chunk.fields)) chunk.fields = undefined;
-    else this.spill = undefined;
+    if (this.spill.keep(c * chunkFields, chunk.fields)) {
+      this.spareFields = chunk.fields;
+      chunk.fields = undefined;
+    } else this.spill = undefined;
   }
 }
 
