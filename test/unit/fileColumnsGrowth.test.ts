@@ -5,7 +5,7 @@ import { grownBytes, roomyColumnBytes } from '../../src/sources/fileColumns';
 
 describe('file table byte columns', () => {
   it('double up to 128 KiB, then move to one buffer over 32 MiB, keeping what was written', () => {
-    let column = Buffer.alloc(0);
+    let column: Buffer = Buffer.alloc(0);
     let used = 0;
     const sizes: number[] = [];
     const name = Buffer.from('-home-dev-project/0123456789abcdef-session.jsonl');
