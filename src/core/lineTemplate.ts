@@ -122,10 +122,18 @@ export class LineTemplate {
   }
 
   /**
-   * Where the value at `path` (field names from the line down) is in the object `build` gives: a slot's number (its
-   * value in `values` after a match), or absentField, objectField (an object read into) or emptyField. A name written
-   * twice in one object is where its last occurrence is, as in the object built (and as JSON.parse keeps).
+   * The shape of the object at `path` as text: the object `build` makes there with each value of `slotsUnder(path)`
+   * replaced by its rank in that list. Two templates with the same shape there build equal objects from the same
+   * values of their `slotsUnder(path)`, in that order.
    */
+  shapeUnder(path: readonly string[]): string {
+    const ranks = new Array<unknown>(this.values.length).fill(null);
+    this.slotsUnder(path).forEach((slot, rank) => (ranks[slot] = rank));
+    let value: unknown = this.replay(ranks);
+    for (const name of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+    return JSON.stringify(value) ?? '';
+  }
+
   /** The slots read under the object at `path` (at any depth), in line order: none when it is not an object read into. */
   slotsUnder(path: readonly string[]): number[] {
     if (this.slotOf(path) !== objectField) return [];
@@ -145,6 +153,11 @@ export class LineTemplate {
     return slots;
   }
 
+  /**
+   * Where the value at `path` (field names from the line down) is in the object `build` gives: a slot's number (its
+   * value in `values` after a match), or absentField, objectField (an object read into) or emptyField. A name written
+   * twice in one object is where its last occurrence is, as in the object built (and as JSON.parse keeps).
+   */
   slotOf(path: readonly string[]): number {
     let container = 0;
     let found = objectField;

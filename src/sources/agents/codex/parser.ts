@@ -136,13 +136,20 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
  * snapshot of one does not erase another.
  */
 function foldRateLimits(raw: unknown, timestampMs: number, state: CodexFileState): void {
-  if (typeof raw !== 'object' || raw === null) return;
+  flushPendingLimits();
+  foldNow(raw, timestampMs, state);
+}
+
+/** foldRateLimits without what is pending; true when every reading it made was taken (credits need not be: the newest wins). */
+function foldNow(raw: unknown, timestampMs: number, state: CodexFileState): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
   const limits = raw as Record<string, unknown>;
   const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
   const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
   if (primary || secondary) state.rateLimits = mergeCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
   const credits = creditsFrom(limits.credits, timestampMs);
   if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
+  return (primary === undefined || state.rateLimits.includes(primary)) && (secondary === undefined || state.rateLimits.includes(secondary));
 }
 
 /**
@@ -211,7 +218,8 @@ export function forgetCodexTemplates(): void {
   turnContextFields = new TemplatePicker(codexFields);
   otherFields = new TemplatePicker(codexFields);
   lastTurnContext = undefined;
-  lastRateLimits.template = undefined;
+  lastRateLimits.shape = '';
+  pendingLimits.state = undefined;
 }
 
 /**
@@ -227,6 +235,8 @@ interface CountPlan {
   /** `rate_limits`: a slot, absentField, objectField or emptyField; with the slots under it when an object. */
   rateLimits: number;
   rateSlots: number[];
+  /** The rate limits' shape (LineTemplate.shapeUnder): templates of the same shape there share their last object. */
+  rateShape: string;
   info: number;
   /** The usage objects' fields, when they are objects (absent, or a value that is no object: undefined). */
   total: UsageSlots | undefined;
@@ -262,6 +272,7 @@ function countPlanOf(template: LineTemplate): CountPlan | null {
     timestamp, type, payloadType,
     rateLimits,
     rateSlots: rateLimits === objectField ? template.slotsUnder(['payload', 'rate_limits']) : [],
+    rateShape: rateLimits === objectField ? template.shapeUnder(['payload', 'rate_limits']) : '',
     info,
     total: usage('total_token_usage'),
     last: usage('last_token_usage'),
@@ -280,13 +291,14 @@ function totalsAt(values: readonly unknown[], slots: UsageSlots | undefined): Co
 
 /**
  * The rate limits of a matched token count: the last object built, when this line's values under `rate_limits` are the
- * same as that line's in the same template (they change a few times a session), else built from the line.
+ * same as that line's and of the same shape (they change a few times a session; a token count without usage, `info:
+ * null`, is another template of the same rate limits), else built from the line.
  */
-const lastRateLimits = { template: undefined as LineTemplate | undefined, values: [] as unknown[], object: undefined as unknown };
+const lastRateLimits = { shape: '', values: [] as unknown[], object: undefined as unknown };
 function rateLimitsOf(template: LineTemplate, plan: CountPlan): unknown {
   const values = template.values;
   const last = lastRateLimits;
-  if (last.template === template) {
+  if (last.shape === plan.rateShape) {
     let same = true;
     for (let k = 0; k < plan.rateSlots.length; k++) {
       if (!Object.is(values[plan.rateSlots[k]], last.values[k])) {
@@ -298,10 +310,43 @@ function rateLimitsOf(template: LineTemplate, plan: CountPlan): unknown {
   }
   const built = template.build();
   const object = built === NOT_WANTED ? undefined : (built.payload as Record<string, unknown>).rate_limits;
-  last.template = template;
+  last.shape = plan.rateShape;
   last.values = plan.rateSlots.map((slot) => values[slot]);
   last.object = object;
   return object;
+}
+
+/**
+ * Rate limits folded into a file's state late: a token count whose `rate_limits` object is the one folded just before
+ * (the same values), at the same time or later, after every reading of that one was taken, only moves the readings'
+ * time on. Folding each such line, or only the last of a run of them, leaves the same state (mergeCodexLimits: a
+ * reading replaces one of the same limit and values unless it is older; the placeholder rule needs a different
+ * percentage; credits: the newest wins). So a run is folded once, at its last time: when another object comes, when
+ * anything else folds limits, and when the read of the file ends. Most token counts then make no object at all.
+ */
+const pendingLimits = { state: undefined as CodexFileState | undefined, raw: undefined as unknown, atMs: 0, foldedAtMs: 0 };
+
+function flushPendingLimits(): void {
+  const pending = pendingLimits;
+  const state = pending.state;
+  if (state === undefined) return;
+  pending.state = undefined;
+  if (pending.atMs !== pending.foldedAtMs) foldNow(pending.raw, pending.atMs, state);
+}
+
+/** foldRateLimits for a token count read from slots: deferred while its rate limits repeat (see pendingLimits). */
+function foldCountLimits(raw: unknown, timestampMs: number, state: CodexFileState): void {
+  const pending = pendingLimits;
+  if (pending.state === state && pending.raw === raw && timestampMs >= pending.atMs) {
+    pending.atMs = timestampMs;
+    return;
+  }
+  flushPendingLimits();
+  if (!foldNow(raw, timestampMs, state)) return;
+  pending.state = state;
+  pending.raw = raw;
+  pending.atMs = timestampMs;
+  pending.foldedAtMs = timestampMs;
 }
 
 /** usageFromCodexRecord of a token count line a template matched, from the slots' values (see CountPlan). */
@@ -314,7 +359,7 @@ function usageFromCountSlots(template: LineTemplate, plan: CountPlan, buf: Buffe
     if (Number.isNaN(timestampMs) || time.length !== 24) timestampMs = Date.parse(time);
   }
   if (!Number.isFinite(timestampMs)) return 'malformed';
-  if (plan.rateLimits === objectField) foldRateLimits(rateLimitsOf(template, plan), timestampMs, state);
+  if (plan.rateLimits === objectField) foldCountLimits(rateLimitsOf(template, plan), timestampMs, state);
   else if (plan.rateLimits >= 0) foldRateLimits(values[plan.rateLimits], timestampMs, state);
   const info = plan.info >= 0 ? values[plan.info] : plan.info === absentField ? undefined : anObject;
   if (info === null || info === undefined) return 'not-usage';
@@ -424,6 +469,15 @@ function lineKind(buf: Buffer, start: number, end: number): LineKind {
 
 /** Parses the complete lines in `buf[start, end)` of a Codex rollout, updating the file's cumulative state. */
 export function parseCodexLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
+  try {
+    readLines(buf, start, end, state, sink, tally);
+  } finally {
+    // The state is the caller's once this returns: rate limits still pending go into it.
+    flushPendingLimits();
+  }
+}
+
+function readLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
   forEachLine(buf, start, end, tally, sink, (from, stop) => {
     const kind = lineKind(buf, from, stop);
     if (kind === LineKind.NotWanted) return 'not-usage';
