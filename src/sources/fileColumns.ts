@@ -60,17 +60,19 @@ export const grownU32 = (a: Uint32Array, n: number) => {
   return b;
 };
 /**
- * Past 128 KiB, a byte column (file names, folders) grows into one buffer of at least 33 MiB: freeing the 0.25-16 MiB
- * buffers that doubling leaves behind raised glibc's mmap threshold during a cold scan of a long history (see
- * logReader.ts, longLineBufferBytes); a buffer over glibc's 32 MiB cap leaves it alone, and only the bytes written
- * are resident.
+ * Past 512 KiB (~8,000 files' names), a byte column (file names, folders) grows into one buffer of at least 33 MiB:
+ * freeing the 1-16 MiB buffers that doubling leaves behind raised glibc's mmap threshold during a cold scan of a long
+ * history (see logReader.ts, longLineBufferBytes); a buffer over glibc's 32 MiB cap leaves it alone, and only the
+ * bytes written are resident. Not sooner: V8 counts the whole buffer as external memory in its collection heuristics
+ * (in the editor's shared host too), and buffers up to 512 KiB come from the C heap anyway (loading the bundles
+ * raises glibc's threshold past 512 KiB at start-up), so their frees raise nothing.
  */
 export const roomyColumnBytes = 33 * 1024 * 1024;
 
 export function grownBytes(a: Buffer, used: number, need: number): Buffer {
   if (need <= a.length) return a;
   const doubled = Math.max(need, a.length * 2, 4096);
-  const b = Buffer.allocUnsafe(doubled > 128 * 1024 ? Math.max(doubled, roomyColumnBytes) : doubled);
+  const b = Buffer.allocUnsafe(doubled > 512 * 1024 ? Math.max(doubled, roomyColumnBytes) : doubled);
   a.copy(b, 0, 0, used);
   return b;
 }

@@ -83,13 +83,20 @@ export class KeyHashTable {
     }
   }
 
-  /** Where row `row`'s hash is: its array, and the hash's first word there. */
-  private wordsOf(row: number): [Uint32Array, number] {
+  /** The hash's first word in the array `wordsOf` last gave (a field, not a pair: this runs for every row). */
+  private at = 0;
+
+  /** The array row `row`'s hash is in (its first word at `this.at`), made if new. */
+  private wordsOf(row: number): Uint32Array {
     const { base, baseRows, chunks } = this.hashes!;
     const r = row - baseRows;
-    if (r < 0) return [base, row * 2];
+    if (r < 0) {
+      this.at = row * 2;
+      return base;
+    }
     while (chunks.length <= r >>> chunkShift) chunks.push(new Uint32Array(chunkRows * 2));
-    return [chunks[r >>> chunkShift], (r & (chunkRows - 1)) * 2];
+    this.at = (r & (chunkRows - 1)) * 2;
+    return chunks[r >>> chunkShift];
   }
 
   /** Rows added since the restore first, then the saved table. */
@@ -111,7 +118,8 @@ export class KeyHashTable {
       return;
     }
     this.rowCount = row + 1;
-    const [words, at] = this.wordsOf(row);
+    const words = this.wordsOf(row);
+    const at = this.at;
     words[at] = hi;
     words[at + 1] = lo;
     if (hi !== 0 || lo !== 0) this.insert(row, lo);
@@ -120,7 +128,8 @@ export class KeyHashTable {
   /** Row `row`'s key hash into `out` at `to` (0, 0: no key). */
   copyHash(row: number, out: Uint32Array, to: number): void {
     if (this.hashes) {
-      const [words, at] = this.wordsOf(row);
+      const words = this.wordsOf(row);
+      const at = this.at;
       out[to] = words[at];
       out[to + 1] = words[at + 1];
     } else {
@@ -136,7 +145,8 @@ export class KeyHashTable {
     for (let from = 0; from < count; ) {
       if (!order || !buffer) {
         // Within one array (base or chunk): a piece ends where its array does.
-        const [words, at] = this.wordsOf(from);
+        const words = this.wordsOf(from);
+        const at = this.at;
         const n = Math.min(pieceRows, count - from, (words.length - at) / 2);
         yield words.subarray(at, at + n * 2);
         from += n;
@@ -145,7 +155,8 @@ export class KeyHashTable {
       const n = Math.min(pieceRows, count - from);
       const piece = buffer.subarray(0, n * 2);
       for (let k = 0; k < n; k++) {
-        const [words, at] = this.wordsOf(order[from + k]);
+        const words = this.wordsOf(order[from + k]);
+        const at = this.at;
         piece[k * 2] = words[at];
         piece[k * 2 + 1] = words[at + 1];
       }
@@ -161,7 +172,8 @@ export class KeyHashTable {
     // The restored hashes as read; the rows added since in chunks after them.
     this.hashes = { base: restored, baseRows: this.tailFrom, chunks: [] };
     for (let k = 0; k < this.tail.length / 2; k++) {
-      const [words, at] = this.wordsOf(this.tailFrom + k);
+      const words = this.wordsOf(this.tailFrom + k);
+      const at = this.at;
       words[at] = this.tail[k * 2];
       words[at + 1] = this.tail[k * 2 + 1];
     }
@@ -172,7 +184,8 @@ export class KeyHashTable {
     this.rowCount = count;
     let keyed = 0;
     for (let row = 0; row < count; row++) {
-      const [words, at] = this.wordsOf(row);
+      const words = this.wordsOf(row);
+      const at = this.at;
       if (words[at] !== 0 || words[at + 1] !== 0) keyed++;
     }
     let size = 1024;
@@ -211,7 +224,8 @@ export class KeyHashTable {
     const table = segmentsOf(size);
     let keyed = 0;
     for (let row = 0; row < this.rowCount; row++) {
-      const [words, at] = this.wordsOf(row);
+      const words = this.wordsOf(row);
+      const at = this.at;
       if (words[at] === 0 && words[at + 1] === 0) continue;
       keyed++;
       place(table, size, words[at + 1], row);
