@@ -151,4 +151,35 @@ describe('JSON field picker', () => {
     const open = '{"s":"ab';
     assert.equal(picker.pick(Buffer.from(open + '"}'), 0, open.length), undefined);
   });
+
+  it('reads long strings as JSON.parse does whatever byte ends a run and wherever it falls (read or skipped, any alignment)', () => {
+    // Strings long enough to be passed four bytes at a time, with a quote, backslash, control, DEL or non-ASCII byte
+    // at every place, escaped or raw, at each alignment of the line in its buffer; then cut short of its end.
+    const specials = ['"', '\\', '\\n', '\\u0041', '\\"', '\u0001', '\u001f', ' ', '\u007f', 'é', '✓'];
+    let checked = 0;
+    for (const length of [15, 16, 17, 19, 20, 23, 40]) {
+      for (let at = 0; at < length; at++) {
+        for (const special of specials) {
+          const body = 'x'.repeat(at) + special + 'y'.repeat(length - at);
+          for (const line of [`{"s":"${body}","n":1}`, `{"x":"${body}","n":1}`]) {
+            for (let pad = 0; pad < 4; pad++) {
+              const buf = Buffer.concat([Buffer.alloc(pad, 0x22), Buffer.from(line), Buffer.from('"\n')]);
+              let expected: unknown;
+              try {
+                expected = project(JSON.parse(line), shape);
+              } catch {
+                expected = undefined;
+              }
+              const picked = picker.pick(buf, pad, pad + Buffer.byteLength(line));
+              assert.deepEqual(picked, expected, `${JSON.stringify(line)} at ${pad}`);
+              // Cut inside the string: never an answer.
+              assert.equal(picker.pick(buf, pad, pad + 6 + at), undefined, `${JSON.stringify(line)} cut`);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    assert.ok(checked > 5000);
+  });
 });
