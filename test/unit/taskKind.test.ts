@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { classifyTaskKind, type TaskKind } from '../../src/core/taskKind';
+import { kindRuleScores } from '../../src/core/routing/kindRules';
+import { classifyTaskKind, scoreTaskKinds, type TaskKind } from '../../src/core/taskKind';
 
 describe('classifyTaskKind', () => {
   const cases: [string, TaskKind][] = [
@@ -44,5 +45,21 @@ describe('classifyTaskKind', () => {
   it('weighs the request verb over words in pasted code', () => {
     const pasted = 'Add a docstring to this function\n```ts\n// fix the bug where refactor tests fail\nfunction f() {}\n```';
     assert.equal(classifyTaskKind(pasted), 'docstring');
+  });
+});
+
+describe('kindRuleScores (the rules added to the kind head)', () => {
+  // Own examples, not lines of the tuning set.
+  const examples = ['リリース用のコミットメッセージを書いて', 'der Rumpf von parseHeader fehlt noch', 'bitte den Aufwand für den Export schätzen'];
+
+  it('without the session 11 rules, is the rules the model features read', () => {
+    for (const text of examples) assert.deepEqual([...kindRuleScores(text, false)], [...scoreTaskKinds(text)]);
+  });
+
+  it('with them, names kinds no earlier rule named: a commit message and an estimate as other, a missing body as completion', () => {
+    assert.equal(scoreTaskKinds(examples[0]).get('other'), undefined);
+    assert.ok((kindRuleScores(examples[0], true).get('other') ?? 0) > 0);
+    assert.ok((kindRuleScores(examples[1], true).get('completion') ?? 0) > (scoreTaskKinds(examples[1]).get('completion') ?? 0));
+    assert.ok((kindRuleScores(examples[2], true).get('other') ?? 0) > 0);
   });
 });

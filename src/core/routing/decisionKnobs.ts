@@ -33,25 +33,24 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
-// Session 10: the session 10 rule (bench/routing/cvRule.ts, landed 23:54 UTC before authors L and M were read)
-// compared, on the thirteen authors of session 9, the tier heads with words tagged by request length (`len15`)
-// against session 9's (`b15`), each over a knob grid that includes the rules' caution limited to short requests.
-// len15 won (mean share over the independent authors 78.9% vs 77.7%, each at its best setting that passes safety.ts):
-// with it the model alone reads "帮我找出这个死锁" (find this deadlock) as large, so the caution is no longer
-// needed. Retrained on all 15,866 rows (fifteen authors), the knobs chosen again on the fifteen authors' folds:
-// caution off, no hard-topic floor, large-tier misses weighed as medium ones, balanced penalty 14 (mean share 74.9%,
-// pooled FD 1.5%; dataM binds at 2.8%, lower penalties put it over 3%). Conservative 32 and aggressive 4: the
-// penalties of that setting whose pooled rate is nearest half and twice the balanced one (0.8% and 3.1%).
-// Session 9 had caution on, floor 0.35, large x1.5, penalties 20/7/3.
+// Session 11: the session 11 rule (bench/routing/cvRule.ts, landed 02:51 UTC before authors N and O were read).
+// Kind: on nine authors (the folds of C, D, F, J, K, L, M and the new authors N and O read by heads trained on A-M),
+// the shipped kind head with the rules' weight halved and session 11's extra rules (kindRules.ts) added to its logits
+// read 80.5% (N and O 77.8%) against 79.5% (76.4%) as shipped in session 10; CJK trigrams gave no more (80.5%, tie:
+// the simpler head). Tier: recipe unchanged (len15), retrained on all 18,109 rows (seventeen authors); the knobs chosen
+// again on the seventeen authors' folds: caution off, no hard-topic floor, large-tier misses weighed 1.5x, balanced
+// penalty 12 (mean share over the independent authors 73.7%, pooled FD 1.3%; dataO binds: lower penalties put it over
+// 3%). Conservative 32 and aggressive 5: the penalties of that setting whose pooled rate is nearest half and twice the
+// balanced one (0.6% and 2.4%). Session 10 had kind-rule weight 1 without the extra rules, large x1, 32/14/4.
 export const shippedKnobs: DecisionKnobs = {
-  downgradePenalty: { conservative: 32, balanced: 14, aggressive: 4 },
+  downgradePenalty: { conservative: 32, balanced: 12, aggressive: 5 },
   hardTopicFloor: 0,
   ruleCaution: false,
   cautionMaxWords: Number.POSITIVE_INFINITY,
-  kindRuleWeight: 1,
-  extraKindRules: false,
+  kindRuleWeight: 0.5,
+  extraKindRules: true,
   smallMaxRisk: 1,
-  largeMissScale: 1,
+  largeMissScale: 1.5,
 };
 
 let current: DecisionKnobs = shippedKnobs;
