@@ -41,3 +41,22 @@ export function byteRun(text: string): ByteRun {
 export function bytesAt(buf: Uint8Array, at: number, end: number, run: ByteRun): boolean {
   return at + run.length <= end && sameBytes(buf, viewOf(buf), at, run.bytes, run.view, 0, run.length);
 }
+
+/**
+ * Index of the first byte at or after `i` (before `end`) that may end a run of plain string bytes: a quote, a
+ * backslash or a control byte — or a few bytes before `end`. Four bytes at a time (a word with none of them is
+ * passed whole): most of a Claude Code transcript's bytes are long strings (tool output, code), which a byte loop
+ * checked one at a time (docs/benchmarks.md, cold scan session 11).
+ */
+export function plainRunEnd(buf: Uint8Array, i: number, end: number): number {
+  const view = viewOf(buf);
+  for (; i + 4 <= end; i += 4) {
+    const w = view.getInt32(i, true);
+    // A byte below 0x20, or equal to 0x22 or 0x5c (the "has a byte less than / equal to" word tricks: exact as
+    // to whether any byte is one, which is all that is asked here).
+    const quotes = w ^ 0x22222222;
+    const backslashes = w ^ 0x5c5c5c5c;
+    if ((((w - 0x20202020) & ~w) | ((quotes - 0x01010101) & ~quotes) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080) return i;
+  }
+  return i;
+}

@@ -1,7 +1,7 @@
 // The field picker: reads the few fields of a log line a bill depends on, validating the rest of the text as it
 // skips it, without decoding it (most of a line's bytes are text no bill depends on). The hot path of a cold scan.
 import { backslash, colon, comma, closeBrace, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, openBrace, openBracket, quote } from './jsonText';
-import { viewOf } from './byteRuns';
+import { plainRunEnd } from './byteRuns';
 
 /** Which fields to read: `true` reads the value, a nested shape reads those fields of an object. */
 export interface FieldShape {
@@ -121,25 +121,6 @@ function skipSpace(buf: Buffer, i: number, end: number): number {
 const isHex = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
 // " \ / b f n r t
 const isSimpleEscape = (b: number) => b === quote || b === backslash || b === 0x2f || b === 0x62 || b === 0x66 || b === 0x6e || b === 0x72 || b === 0x74;
-
-/**
- * Index of the first byte at or after `i` (before `end`) that may end a run of plain string bytes: a quote, a
- * backslash or a control byte — or a few bytes before `end`. Four bytes at a time (a word with none of them is
- * passed whole): most of a Claude Code transcript's bytes are long strings (tool output, code), which a byte loop
- * checked one at a time (docs/benchmarks.md, cold scan session 11).
- */
-function plainRunEnd(buf: Buffer, i: number, end: number): number {
-  const view = viewOf(buf);
-  for (; i + 4 <= end; i += 4) {
-    const w = view.getInt32(i, true);
-    // A byte below 0x20, or equal to 0x22 or 0x5c (the "has a byte less than / equal to" word tricks: exact as
-    // to whether any byte is one, which is all that is asked here).
-    const quotes = w ^ 0x22222222;
-    const backslashes = w ^ 0x5c5c5c5c;
-    if ((((w - 0x20202020) & ~w) | ((quotes - 0x01010101) & ~quotes) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080) return i;
-  }
-  return i;
-}
 
 /** Index past a valid JSON string starting at `at` (a quote), or -1. Raw bytes over 0x7f are accepted as JSON.parse of the decoded text would. */
 function validStringEnd(buf: Buffer, at: number, end: number): number {
