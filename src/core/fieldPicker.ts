@@ -18,7 +18,7 @@ export interface StringMemo {
 interface CompiledField extends StringMemo {
   name: string;
   bytes: Uint8Array;
-  sub: CompiledField[] | undefined;
+  sub: FieldList | undefined;
 }
 
 export function newStringMemo(): StringMemo {
@@ -54,7 +54,7 @@ export const NOT_WANTED = Symbol('not wanted');
  * caller parses the line the slow way, which then decides.
  */
 export class FieldPicker {
-  private readonly fields: CompiledField[];
+  private readonly fields: FieldList;
   /** The deciding field (see the constructor), for templates that replay a pick. */
   readonly until: { readonly field: { readonly name: string }; readonly accept: readonly unknown[] } | undefined;
 
@@ -90,8 +90,8 @@ export class FieldPicker {
 
 type PickUntil = { field: CompiledField; accept: readonly unknown[] };
 
-function compile(shape: FieldShape): CompiledField[] {
-  return Object.entries(shape).map(([name, value]) => ({
+function compile(shape: FieldShape): FieldList {
+  const fields: CompiledField[] = Object.entries(shape).map(([name, value]) => ({
     name,
     bytes: Buffer.from(name, 'utf8'),
     sub: value === true ? undefined : compile(value),
@@ -99,7 +99,16 @@ function compile(shape: FieldShape): CompiledField[] {
     lastLength: -1,
     lastText: '',
   }));
+  // Each of a line's keys is looked up here: by its length first (most keys have no field of their length).
+  const byLength = Array.from({ length: Math.max(0, ...fields.map((f) => f.bytes.length)) + 1 }, (_, length) => {
+    const same = fields.filter((f) => f.bytes.length === length);
+    return same.length > 0 ? same : undefined;
+  });
+  return Object.assign(fields, { byLength });
 }
+
+/** The fields of one object, and the same by name length. */
+type FieldList = CompiledField[] & { byLength: (CompiledField[] | undefined)[] };
 
 // Per pick: containers seen so far, and whether the last string read had an escape.
 let containers = 0;
@@ -242,10 +251,13 @@ function skipValue(buf: Buffer, i: number, end: number, depth: number): number {
   }
 }
 
-function matchField(buf: Buffer, from: number, to: number, fields: CompiledField[]): CompiledField | undefined {
+function matchField(buf: Buffer, from: number, to: number, fields: FieldList): CompiledField | undefined {
   const length = to - from;
-  for (const f of fields) {
-    if (f.bytes.length !== length) continue;
+  const byLength = fields.byLength;
+  if (length >= byLength.length) return undefined;
+  const candidates = byLength[length];
+  if (candidates === undefined) return undefined;
+  for (const f of candidates) {
     let k = 0;
     while (k < length && f.bytes[k] === buf[from + k]) k++;
     if (k === length) return f;
@@ -338,7 +350,7 @@ function scalarValue(buf: Buffer, from: number, to: number): unknown {
 }
 
 /** Picks `fields` from the object at `i` into `out` (object number `self` in a trace); index past it, -1 (unsure), or `stopped` (see FieldPicker's `until`). */
-function pickObject(buf: Buffer, i: number, end: number, fields: CompiledField[], out: Record<string, unknown>, depth: number, until: PickUntil | undefined, self: number): number {
+function pickObject(buf: Buffer, i: number, end: number, fields: FieldList, out: Record<string, unknown>, depth: number, until: PickUntil | undefined, self: number): number {
   if (depth > MAX_JSON_DEPTH || ++containers > MAX_JSON_CONTAINERS || buf[i] !== openBrace) return -1;
   i = skipSpace(buf, i + 1, end);
   if (i < end && buf[i] === closeBrace) return i + 1;
