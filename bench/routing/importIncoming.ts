@@ -86,6 +86,11 @@ function dropEvaluationRepeats(setPath: string, setName: string): number {
     });
     if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
   }
+  // The first set is tuning data but frozen (sha256 checked): its repeats are named here and left out in tuneSet.ts.
+  readFileSync(join(__dirname, '../eval-independent/routing/heldout.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).forEach((l) => {
+    const r = JSON.parse(l) as { id: string; prompt: string };
+    if (evalPrompts.has(normalized(r.prompt))) console.log(`eval-independent/routing/heldout.jsonl ${r.id}: also a prompt of ${setName}; add it to tuneSet.ts firstHeldOutNotTuning`);
+  });
   return dropped;
 }
 
