@@ -134,13 +134,13 @@ describe('ledger rows spilled during a scan', () => {
       },
     });
     let spilled: Ledger;
-    const records = scanRecords(2, chunkRows * 4 + 10);
+    const records = scanRecords(2, chunkRows * 3 + 10);
     try {
       spilled = ledgerOf(records, new MemorySpill());
     } finally {
       globalThis.Uint32Array = Original;
     }
-    assert.equal(made.length, 1, 'one array for five chunks');
+    assert.equal(made.length, 1, 'one array for four chunks');
     assert.deepEqual(Buffer.from(spilled.serialize().rows.buffer), Buffer.from(ledgerOf(records).serialize().rows.buffer));
   });
 
