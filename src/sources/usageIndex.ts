@@ -1,6 +1,7 @@
 import { close, closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fieldsPerRow, Ledger, type OlderRows } from '../core/ledger/ledger';
+import { chunkRows, OlderRowsPacker } from '../core/ledger/packedRows';
 import type { SourceName } from '../core/usageEvent';
 import type { LogRoots } from './logFiles';
 import type { UsageScanner } from './usageScanner';
@@ -133,18 +134,26 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     if (filesStart + fileSectionBytes(header.files) !== fileBytes) return unusable('truncated or of the wrong length');
     const firstRow = options.sinceMs === undefined ? 0 : await firstRowSince(read, rowsStart, sizes.rowCount, options.sinceMs);
     const numbers = (from: number, to: number) => new Float64Array((to - from) / 8);
-    const olderBuffers = () => ({ rows: numbers(rowsStart, rowsStart + firstRow * rowBytes), keys: new Uint8Array(new ArrayBuffer(keySectionBytes(sizes.keys))) });
+    const keyBuffer = () => new Uint8Array(new ArrayBuffer(keySectionBytes(sizes.keys)));
     const finish = () => {
       if (--readers === 0 && done) closeOnce();
     };
+    // The older rows a piece at a time, packed as they come (OlderRowsPacker): never all of them as float64 at once.
+    const pieceRows = Math.min(chunkRows, firstRow);
     const readOlder = (): OlderRows => {
       readers++;
       try {
-        const older = olderBuffers();
-        readFullySync(handle, bytesOf(older.rows), rowsStart);
-        readFullySync(handle, older.keys, hashesStart);
+        const rows = new OlderRowsPacker(sizes.names.count);
+        const piece = new Float64Array(pieceRows * fieldsPerRow);
+        for (let from = 0; from < firstRow; from += pieceRows) {
+          const view = piece.subarray(0, Math.min(pieceRows, firstRow - from) * fieldsPerRow);
+          readFullySync(handle, bytesOf(view), rowsStart + from * rowBytes);
+          rows.add(view);
+        }
+        const keys = keyBuffer();
+        readFullySync(handle, keys, hashesStart);
         done = true;
-        return { rows: older.rows, keyHashes: rowHashesOf(sizes.keys, older.keys, sizes.rowCount) };
+        return { rows, keyHashes: rowHashesOf(sizes.keys, keys, sizes.rowCount) };
       } finally {
         finish();
       }
@@ -152,11 +161,17 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     const readOlderAsync = async (): Promise<OlderRows> => {
       readers++;
       try {
-        const older = olderBuffers();
-        await readFully(handle, bytesOf(older.rows), rowsStart);
-        await readFully(handle, older.keys, hashesStart);
+        const rows = new OlderRowsPacker(sizes.names.count);
+        const piece = new Float64Array(pieceRows * fieldsPerRow);
+        for (let from = 0; from < firstRow; from += pieceRows) {
+          const view = piece.subarray(0, Math.min(pieceRows, firstRow - from) * fieldsPerRow);
+          await readFully(handle, bytesOf(view), rowsStart + from * rowBytes);
+          rows.add(view);
+        }
+        const keys = keyBuffer();
+        await readFully(handle, keys, hashesStart);
         done = true;
-        return { rows: older.rows, keyHashes: rowHashesOf(sizes.keys, older.keys, sizes.rowCount) };
+        return { rows, keyHashes: rowHashesOf(sizes.keys, keys, sizes.rowCount) };
       } finally {
         finish();
       }

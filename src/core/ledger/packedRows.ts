@@ -1,4 +1,4 @@
-import { fieldsPerRow } from './rowLayout';
+import { checkRows, fieldsPerRow } from './rowLayout';
 import { sourceNames } from '../usageEvent';
 
 const chunkShift = 14;
@@ -184,5 +184,26 @@ export class RowNumbers {
       chunk = this.chunks[row >>> chunkShift] = new Float64Array(chunkRows);
     }
     chunk[row & (chunkRows - 1)] = value;
+  }
+}
+
+/**
+ * A restored index's older rows read a piece at a time (sources/usageIndex.ts) and packed as they come: each piece is
+ * checked as `checkRows` checks the rows (names against `checkedAgainst` names, times in order across pieces too) before it is
+ * packed, since packing keeps names and sources as uint32.
+ */
+export class OlderRowsPacker {
+  readonly rows = new PackedRows();
+  count = 0;
+  lastMs = -Infinity;
+
+  constructor(readonly checkedAgainst: number) {}
+
+  /** Checks and packs `piece` (`fieldsPerRow` numbers a row) as the rows after those added; throws on damage. */
+  add(piece: Float64Array): void {
+    checkRows(piece, this.checkedAgainst);
+    if (piece.length > 0 && piece[1] < this.lastMs) throw new Error('damaged ledger order');
+    for (let at = 0; at < piece.length; at += fieldsPerRow) this.rows.pack(this.count++, piece, at);
+    if (piece.length > 0) this.lastMs = piece[piece.length - fieldsPerRow + 1];
   }
 }

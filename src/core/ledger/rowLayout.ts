@@ -1,4 +1,5 @@
 import type { SavedKeys } from './keyTable';
+import type { OlderRowsPacker } from './packedRows';
 import type { NameTable } from './nameTable';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
@@ -52,8 +53,11 @@ export function checkCount(value: number): number {
 
 /** The rows a restored ledger reads when first needed (see Ledger.restore). */
 export interface OlderRows {
-  /** Rows before the newest ones, in the layout of `SerializedLedger.rows`. */
-  rows: Float64Array;
+  /**
+   * Rows before the newest ones, in the layout of `SerializedLedger.rows`, or read a piece at a time into an
+   * `OlderRowsPacker` (never all of them as float64 at once: 87 MB at 836,095 rows).
+   */
+  rows: Float64Array | OlderRowsPacker;
   /** Every row's key hash, the newest rows' too (see `SerializedLedger.keyHashes`). */
   keyHashes: Uint32Array;
 }

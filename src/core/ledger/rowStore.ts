@@ -1,6 +1,6 @@
 import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
 import { NameTable } from './nameTable';
-import { PackedRows, type RowSpill } from './packedRows';
+import { OlderRowsPacker, PackedRows, type RowSpill } from './packedRows';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
 /**
@@ -63,16 +63,26 @@ export class RowStore {
     if (!this.older) return;
     this.older = undefined;
     const { rows, keyHashes } = older;
-    if (!(rows instanceof Float64Array) || rows.length !== this.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
-    checkRows(rows, this.names.count);
-    if (this.firstRow > 0 && rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs) throw new Error('damaged ledger order');
+    let packed: PackedRows;
+    let lastMs: number;
+    if (rows instanceof OlderRowsPacker) {
+      // Checked piece by piece as read, against the index's names (a delta's come after them).
+      if (rows.count !== this.firstRow || rows.checkedAgainst > this.names.count) throw new Error('damaged ledger rows');
+      packed = rows.rows;
+      lastMs = rows.lastMs;
+    } else {
+      if (!(rows instanceof Float64Array) || rows.length !== this.firstRow * fieldsPerRow) throw new Error('damaged ledger rows');
+      checkRows(rows, this.names.count);
+      packed = new PackedRows();
+      for (let i = 0; i < this.firstRow; i++) packed.pack(i, rows, i * fieldsPerRow);
+      lastMs = this.firstRow > 0 ? rows[rows.length - fieldsPerRow + 1] : -Infinity;
+    }
+    if (this.firstRow > 0 && lastMs >= this.olderBeforeMs) throw new Error('damaged ledger order');
     // Every row now: the names they use are every name, checked before any is read.
     this.names.verifyAll();
     this.keysRead(keyHashes);
-    for (const [row, values] of this.pendingOverrides) rows.set(values, row * fieldsPerRow);
+    for (const [row, values] of this.pendingOverrides) packed.pack(row, values, 0);
     this.pendingOverrides.clear();
-    const packed = new PackedRows();
-    for (let i = 0; i < this.firstRow; i++) packed.pack(i, rows, i * fieldsPerRow);
     this.olderRows = packed;
     this.olderBeforeMs = -Infinity;
   }
