@@ -161,7 +161,7 @@ describe('Codex lines read as the one before', () => {
     fc.assert(fc.property(runsArb, (lines) => {
       forgetCodexTemplates();
       readBothWays(lines);
-    }), { numRuns: 1000 });
+    }), { numRuns: 400 });
     // The case that needs the first of a run taken before the rest may wait: a placeholder first older than the real
     // reading (not taken), then newer (taken: 0 % now), then within a minute of looking fresh (taken only because
     // 0 % is what is known by then; on its own it would stay hidden behind 40 %).
