@@ -4,7 +4,8 @@
 //   node /tmp/codexParse.cjs /work/corpus/real-large/codex
 import { openSync, readSync, closeSync, fstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { newCodexFileState, parseCodexLines } from '../src/sources/agents/codex/parser';
+import { parseCodexLines } from '../src/sources/agents/codex/parser';
+import { newCodexFileState } from '../src/sources/agents/codex/records';
 import { emptyTally } from '../src/core/lineParser';
 
 function walk(dir: string, out: string[] = []): string[] {

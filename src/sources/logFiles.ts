@@ -6,7 +6,7 @@ import { agentAdapters } from './agents';
 import { unique } from './agents/agentRoots';
 import { claudeConfigDirs, claudeFileContext, claudeProjectsFolder, claudeSessionFolder, isClaudeTranscript, type ClaudeFileContext } from './agents/claude/paths';
 import { codexHomes, codexSessionFolders, codexSessionIdFromFileName, isCodexRollout } from './agents/codex/paths';
-import { newCodexFileState, type CodexFileState } from './agents/codex/parser';
+import { newCodexFileState, type CodexFileState } from './agents/codex/records';
 
 /** A log file and how far it has been read. */
 export interface FileCursor {

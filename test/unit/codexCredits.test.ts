@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Calendar } from '../../src/core/calendar';
 import { newestCodexCredits } from '../../src/core/codexRateLimits';
-import { newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/sources/agents/codex/parser';
+import { newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/sources/agents/codex/records';
 import { englishUsd, Formatter } from '../../src/core/format';
 import { PriceTable } from '../../src/core/pricing';
 import { budgetSettingsSchema } from '../../src/core/settings';

@@ -6,7 +6,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { emptyTally } from '../../src/core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../src/core/usageEvent';
-import { codexReadCounts, forgetCodexTemplates, newCodexFileState, parseCodexLines, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';
+import { codexReadCounts, forgetCodexTemplates, parseCodexLines } from '../../src/sources/agents/codex/parser';
+import { newCodexFileState, usageFromCodexRecord } from '../../src/sources/agents/codex/records';
 
 /** Every line through JSON.parse, as the reader did before the picker: records and malformed count. */
 function reference(buf: Buffer, judge: (record: unknown) => LineOutcome): { records: ParsedUsage[]; malformed: number } {

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import type { ParsedUsage } from '../../src/core/usageEvent';
 import { emptyTally, type LineTally } from '../../src/core/lineParser';
 import { parseClaudeLines } from '../../src/sources/agents/claude/parser';
-import { newCodexFileState, parseCodexLines } from '../../src/sources/agents/codex/parser';
+import { parseCodexLines } from '../../src/sources/agents/codex/parser';
+import { newCodexFileState } from '../../src/sources/agents/codex/records';
 import { newCursor } from '../../src/sources/logFiles';
 import { readNewLines } from '../../src/sources/logReader';
 import {

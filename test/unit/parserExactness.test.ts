@@ -12,7 +12,8 @@ import type { LineOutcome, ParsedUsage } from '../../src/core/usageEvent';
 import type { FieldShape } from '../../src/core/fieldPicker';
 import { claudeLineFields, parseClaudeLines, usageFromClaudeRecord } from '../../src/sources/agents/claude/parser';
 import { claudeFileContext } from '../../src/sources/agents/claude/paths';
-import { codexLineFields, codexReadCounts, newCodexFileState, parseCodexLines, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';
+import { codexLineFields, codexReadCounts, parseCodexLines } from '../../src/sources/agents/codex/parser';
+import { newCodexFileState, usageFromCodexRecord } from '../../src/sources/agents/codex/records';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

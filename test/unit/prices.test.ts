@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { emptyTally } from '../../src/core/lineParser';
 import { parseClaudeLines, usageFromClaudeRecord } from '../../src/sources/agents/claude/parser';
-import { newCodexFileState, usageFromCodexRecord } from '../../src/sources/agents/codex/parser';
+import { newCodexFileState, usageFromCodexRecord } from '../../src/sources/agents/codex/records';
 import { Ledger } from '../../src/core/ledger/ledger';
 import { PriceTable } from '../../src/core/pricing';
 import { aliasFor, priceAdjustments, splitSpeed } from '../../src/core/priceData';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mergeCodexLimits } from '../../src/core/codexRateLimits';
-import { newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/sources/agents/codex/parser';
+import { newCodexFileState, usageFromCodexRecord, type CodexFileState } from '../../src/sources/agents/codex/records';
 import { englishUsd } from '../../src/core/format';
 import { limitsOfCodex, limitsOfPlanWindows } from '../../src/core/status/limit';
 import { claudePlanQuotas, parseSnapshot, parseStatusLineInput, toSnapshot } from '../../src/core/claudeStatusLine';

@@ -1,194 +1,10 @@
-import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
 import { absentField, emptyField, objectField, TemplatePicker, type LineTemplate } from '../../../core/lineTemplate';
 import { isoUtcMs } from '../../../core/isoTimestamp';
 import { byteRun, bytesAt } from '../../../core/byteRuns';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
 import type { ParsedUsage } from '../../../core/usageEvent';
-
-/** Cumulative token totals as Codex reports them (`input_tokens` includes cached input). */
-export interface CodexTotals {
-  input: number;
-  cached: number;
-  output: number;
-  total: number;
-}
-
-/**
- * What must be remembered between reads of one rollout file: its token
- * counters are cumulative, so each event's usage is a delta from the last.
- */
-export interface CodexFileState {
-  sessionId: string;
-  project: string;
-  model: string;
-  lastTotals: CodexTotals | undefined;
-  rateLimits: CodexRateLimit[];
-  /** The newest credits reading in this file, when Codex wrote one. */
-  credits?: CodexCredits;
-}
-
-/** Codex's default model when a rollout never names one (older versions). */
-export const codexFallbackModel = 'gpt-5';
-
-export function newCodexFileState(sessionIdFromPath: string): CodexFileState {
-  return { sessionId: sessionIdFromPath, project: '', model: codexFallbackModel, lastTotals: undefined, rateLimits: [] };
-}
-
-function count(value: unknown): number | undefined {
-  if (value === undefined || value === null) return 0;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1e13 ? Math.round(value) : undefined;
-}
-
-function totalsFrom(raw: unknown): CodexTotals | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  return totalsOf(r.input_tokens, r.cached_input_tokens, r.cache_read_input_tokens, r.output_tokens, r.total_tokens);
-}
-
-/** Totals from the values of a usage object's fields (undefined where absent). */
-function totalsOf(inputTokens: unknown, cachedInputTokens: unknown, cacheReadInputTokens: unknown, outputTokens: unknown, totalTokens: unknown): CodexTotals | undefined {
-  const input = count(inputTokens);
-  const cached = count(cachedInputTokens ?? cacheReadInputTokens);
-  const output = count(outputTokens);
-  const total = count(totalTokens);
-  if (input === undefined || cached === undefined || output === undefined || total === undefined) return undefined;
-  return { input, cached: Math.min(cached, input), output, total: total || input + output };
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && v.length <= 80 ? v : undefined);
-
-function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs: number, snapshot: Record<string, unknown>): CodexRateLimit | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.used_percent !== 'number' || !Number.isFinite(r.used_percent)) return undefined;
-  let resetsAtMs: number | undefined;
-  if (typeof r.resets_at === 'number') resetsAtMs = r.resets_at < 1e11 ? r.resets_at * 1000 : r.resets_at;
-  else if (typeof r.resets_at === 'string') resetsAtMs = Date.parse(r.resets_at) || undefined;
-  else if (typeof r.resets_in_seconds === 'number') resetsAtMs = observedAtMs + r.resets_in_seconds * 1000;
-  const limitId = str(snapshot.limit_id);
-  const limitName = str(snapshot.limit_name);
-  const planType = str(snapshot.plan_type);
-  // Built field by field, optional ones only when present (no spreads: two of these per token_count line).
-  const limit: Partial<CodexRateLimit> = { name };
-  if (limitId) limit.limitId = limitId;
-  if (limitName) limit.limitName = limitName;
-  if (planType) limit.planType = planType;
-  limit.usedPercent = r.used_percent;
-  limit.windowMinutes = typeof r.window_minutes === 'number' ? r.window_minutes : undefined;
-  limit.resetsAtMs = resetsAtMs;
-  limit.observedAtMs = observedAtMs;
-  return limit as CodexRateLimit;
-}
-
-function creditsFrom(raw: unknown, observedAtMs: number): CodexCredits | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.has_credits !== 'boolean' || typeof r.unlimited !== 'boolean') return undefined;
-  const balance = typeof r.balance === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(r.balance) ? Number(r.balance) : undefined;
-  if (balance === undefined || r.unlimited) return { hasCredits: r.has_credits, unlimited: r.unlimited, observedAtMs };
-  return { hasCredits: r.has_credits, unlimited: r.unlimited, balance, observedAtMs };
-}
-
-
-/**
- * Folds one parsed rollout line into the file's state and returns the usage it adds.
- * Repeated `token_count` events with unchanged totals are not new usage; a drop in
- * the totals (a new conversation in the same file) falls back to `last_token_usage`.
- */
-export function usageFromCodexRecord(record: unknown, state: CodexFileState): ParsedUsage | 'not-usage' | 'malformed' {
-  if (typeof record !== 'object' || record === null) return 'malformed';
-  const line = record as Record<string, unknown>;
-  // A line without `type` (a converted or third-party file) cannot be judged: skipped and counted.
-  if (line.type === undefined) return 'malformed';
-  const payload = line.payload as Record<string, unknown> | undefined;
-  if (typeof payload !== 'object' || payload === null) return 'not-usage';
-
-  if (line.type === 'session_meta') {
-    if (typeof payload.id === 'string' && payload.id) state.sessionId = payload.id;
-    if (typeof payload.cwd === 'string') state.project = payload.cwd;
-    if (typeof payload.model === 'string' && payload.model) state.model = payload.model;
-    return 'not-usage';
-  }
-  if (line.type === 'turn_context') {
-    if (typeof payload.model === 'string' && payload.model) state.model = payload.model;
-    if (typeof payload.cwd === 'string' && !state.project) state.project = payload.cwd;
-    return 'not-usage';
-  }
-  if (line.type !== 'event_msg' || payload.type !== 'token_count') return 'not-usage';
-
-  const timestampMs = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
-  if (!Number.isFinite(timestampMs)) return 'malformed';
-  foldRateLimits(payload.rate_limits, timestampMs, state);
-  const info = payload.info as Record<string, unknown> | undefined | null;
-  if (info === null || info === undefined) return 'not-usage';
-  if (typeof info !== 'object') return 'malformed';
-  const totals = totalsFrom(info.total_token_usage);
-  const step = deltaOf(totals, state);
-  if (step === 'repeat') return 'not-usage';
-  // `last_token_usage` is read only when used: without cumulative totals, or when they went down.
-  return usageOf(totals, step === 'last' ? totalsFrom(info.last_token_usage) : step, timestampMs, state);
-}
-
-/**
- * A token count's `rate_limits` folded into the file's state. `rate_limits: null` (Team plans, `codex exec`) means
- * unknown, never 0 %: what was known stays. Each limit id (the account's, a per-model one) is its own limit; a newer
- * snapshot of one does not erase another.
- */
-function foldRateLimits(raw: unknown, timestampMs: number, state: CodexFileState): void {
-  flushPendingLimits();
-  foldNow(raw, timestampMs, state);
-}
-
-/** foldRateLimits without what is pending; true when every reading it made was taken (credits need not be: the newest wins). */
-function foldNow(raw: unknown, timestampMs: number, state: CodexFileState): boolean {
-  if (typeof raw !== 'object' || raw === null) return false;
-  const limits = raw as Record<string, unknown>;
-  const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
-  const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
-  if (primary || secondary) state.rateLimits = mergeCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
-  const credits = creditsFrom(limits.credits, timestampMs);
-  if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
-  return (primary === undefined || state.rateLimits.includes(primary)) && (secondary === undefined || state.rateLimits.includes(secondary));
-}
-
-/**
- * The usage a token count adds, from its cumulative totals and the file's last: the difference, 'repeat' (the same
- * totals again: no new usage), or 'last' (no totals, or totals that went down: a new conversation in the same file,
- * so `last_token_usage` is the usage). Remembers the totals as the file's last.
- */
-function deltaOf(totals: CodexTotals | undefined, state: CodexFileState): CodexTotals | 'repeat' | 'last' {
-  if (!totals) return 'last';
-  const previous = state.lastTotals;
-  if (previous && totals.total === previous.total && totals.input === previous.input && totals.output === previous.output) return 'repeat';
-  state.lastTotals = totals;
-  if (!previous) return totals;
-  const wentDown = totals.input < previous.input || totals.output < previous.output || totals.cached < previous.cached;
-  if (wentDown) return 'last';
-  return { input: totals.input - previous.input, cached: totals.cached - previous.cached, output: totals.output - previous.output, total: totals.total - previous.total };
-}
-
-function usageOf(totals: CodexTotals | undefined, delta: CodexTotals | undefined, timestampMs: number, state: CodexFileState): ParsedUsage | 'malformed' {
-  if (!delta) return 'malformed';
-  const cached = Math.min(delta.cached, delta.input);
-  return {
-    // Resumed sessions may replay the same cumulative counter in another file.
-    dedupKey: totals ? `codex:${state.sessionId}:${totals.total}:${totals.input}:${totals.output}` : undefined,
-    event: {
-      source: 'codex',
-      timestampMs,
-      sessionId: state.sessionId,
-      agentId: '',
-      project: state.project,
-      model: state.model,
-      inputTokens: delta.input - cached,
-      outputTokens: delta.output,
-      cacheWrite5mTokens: 0,
-      cacheWrite1hTokens: 0,
-      cacheReadTokens: cached,
-    },
-  };
-}
+import { deltaOf, dropPendingLimits, flushPendingLimits, foldCountLimits, foldRateLimits, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
 
 const totalsFields = { input_tokens: true, cached_input_tokens: true, cache_read_input_tokens: true, output_tokens: true, total_tokens: true } as const;
 const windowFields = { used_percent: true, window_minutes: true, resets_at: true, resets_in_seconds: true } as const;
@@ -219,7 +35,7 @@ export function forgetCodexTemplates(): void {
   otherFields = new TemplatePicker(codexFields);
   lastTurnContext = undefined;
   lastRateLimits.shape = '';
-  pendingLimits.state = undefined;
+  dropPendingLimits();
 }
 
 /**
@@ -316,38 +132,6 @@ function rateLimitsOf(template: LineTemplate, plan: CountPlan): unknown {
   return object;
 }
 
-/**
- * Rate limits folded into a file's state late: a token count whose `rate_limits` object is the one folded just before
- * (the same values), at the same time or later, after every reading of that one was taken, only moves the readings'
- * time on. Folding each such line, or only the last of a run of them, leaves the same state (mergeCodexLimits: a
- * reading replaces one of the same limit and values unless it is older; the placeholder rule needs a different
- * percentage; credits: the newest wins). So a run is folded once, at its last time: when another object comes, when
- * anything else folds limits, and when the read of the file ends. Most token counts then make no object at all.
- */
-const pendingLimits = { state: undefined as CodexFileState | undefined, raw: undefined as unknown, atMs: 0, foldedAtMs: 0 };
-
-function flushPendingLimits(): void {
-  const pending = pendingLimits;
-  const state = pending.state;
-  if (state === undefined) return;
-  pending.state = undefined;
-  if (pending.atMs !== pending.foldedAtMs) foldNow(pending.raw, pending.atMs, state);
-}
-
-/** foldRateLimits for a token count read from slots: deferred while its rate limits repeat (see pendingLimits). */
-function foldCountLimits(raw: unknown, timestampMs: number, state: CodexFileState): void {
-  const pending = pendingLimits;
-  if (pending.state === state && pending.raw === raw && timestampMs >= pending.atMs) {
-    pending.atMs = timestampMs;
-    return;
-  }
-  flushPendingLimits();
-  if (!foldNow(raw, timestampMs, state)) return;
-  pending.state = state;
-  pending.raw = raw;
-  pending.atMs = timestampMs;
-  pending.foldedAtMs = timestampMs;
-}
 
 /** usageFromCodexRecord of a token count line a template matched, from the slots' values (see CountPlan). */
 function usageFromCountSlots(template: LineTemplate, plan: CountPlan, buf: Buffer, end: number, state: CodexFileState): ParsedUsage | 'not-usage' | 'malformed' {
