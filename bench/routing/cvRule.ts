@@ -1,5 +1,51 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 12 RULE (2026-12-05, written 05:20-05:35 UTC by t16tune4, before any row of the new tuning authors P, Q and
+// R was read: P's folder was only listed, Q and R were still being written; the tenth and eleventh held-out sets are
+// not opened until the model is final and landed). Executed by cvRule12.ts. Nothing is chosen from held-out sets 2-9
+// or RouteLLM. Reasons: the ninth set lost its saving at the medium/large line (76 of 213 medium advised large) because
+// session 11's knobs were forced by one author's fold at the 3% per-author limit; the kind head misread ja/en/ru.
+//   0. Folds (every author A-R, own, heldout1 scored by a model that never saw it; no retraining when P, Q, R arrive):
+//      authors of A-O, own and heldout1 by their fold heads, trained on the other authors of the 18,104 rows A-O
+//      (all variants' folds trained now, session 11's included, so every variant sees the same rows); the new
+//      authors P, Q and R by the variant's head trained on all 18,104 rows of A-O, i.e. read the way a held-out set
+//      is. P, Q and R are reported apart as unseen.
+//   a. Tier variants: `len15` at L2 3e-7 (shipped); `depth15` at 3e-7 (len15 plus textFeatures.ts `depthTokens`:
+//      sentences, identifiers, paths, list items, numbers, code blocks and a closing question mark, alone and tagged
+//      with the length bin, so a short question with an alarm word can read apart from a request that spells out
+//      depth); `len15` at L2 1e-6 (less weight on any one word: alarm words over-read at the medium/large line). A
+//      variant is compared only if its 18 trainings (17 folds + all A-O rows) are done by 06:10 UTC. Knob grid per
+//      variant: caution off with hard-topic floor 0 or 0.35; large-tier miss weight 1, 1.25, 1.5; balanced penalty
+//      3, 4, 5, 6, 8, 10, 12, 14, 16, 20 (and 2, 24, 32, 48 for rule 4 only).
+//      Admissible (thresholds of this session): pooled false downgrades over all authors <= 2.5% and every
+//      independent author's fold <= 4.0% (session 7-11: 5% and 3%), and safety.ts passes with the variant's all-A-O
+//      heads and the knobs. Why the change: each held-out set is in effect one more author; with twenty authors the
+//      worst fold is the stand-in for a new set (a new exchangeable set exceeds the worst of twenty with chance about
+//      1/21), and 4% leaves a point for a 600-row set's sampling noise (about 0.8 point at 3.5%) below the 5% goal;
+//      pooled 2.5% is about twice session 11's 1.3%, which gave 2.2% on the ninth set. At 3% per author the saving
+//      goal was missed on the ninth set with FD at 2.2%: the room between 2.2% and 5% is spent on the saving here.
+//      Objective: the mean over the independent authors' folds (A-R and heldout1, each once) of the share of the
+//      oracle's saving. Per variant its best admissible setting; a variant replaces the shipped one only if more than
+//      0.5 point above it; within 0.5 point of the best, the shipped, then len15 at 1e-6 (no new feature). Rule 4 as
+//      session 7: conservative/aggressive = the penalties of the chosen setting whose pooled rate is nearest half and
+//      twice the balanced one.
+//   b. Kind heads: `base` (shipped), `cjk3`, `endsc`, `klen`, `klenc` and `krule` (the kind rules with session 11's
+//      extra rules as tokens the head weighs itself, lab.ts), each compared only if its all-A-O head and its dataN and
+//      dataO fold heads are trained by 06:05 UTC; each with kind-rule weight 0, 0.5, 1 on the logits and the extra
+//      rules on the logits off and on. Scored (five authors, each once): P, Q and R by the heads trained on all A-O
+//      (no head saw them, no row of theirs was read before this rule), and N and O (session 11's worst kind folds,
+//      77.8%) by fold heads trained on the other authors of A-O. Objective: mean kind accuracy over the five. Admissible: the head passes safety.ts's kind and calibration checks.
+//      The best admissible setting replaces the shipped one (base, weight 0.5, extra rules on) only if more than 0.5
+//      point above it; within 0.5 point of the best, fewer weights, then the shipped, then the simpler.
+//   c. Data: P, Q and R imported by importIncoming.ts when their DONE exists (sha256 against DONE, repeats of tuning or
+//      evaluation prompts dropped); an author not DONE by 06:05 UTC is left out of this session (the rule runs with
+//      those that are in). The chosen tier variant and kind head are retrained on all rows (A-R, own, heldout1) with
+//      the knobs of a; the model must pass safety.ts; if it does not, the same model with session 11's knobs (large
+//      x1.5, 32/12/5), and if that fails, session 11's model. Landed by 06:40 UTC, else session 11's model stays.
+//   d. Reported, choosing nothing: per author and language for the chosen settings, P, Q and R apart; the tenth set
+//      (sha256 recorded) and the eleventh (sha256 recorded when its DONE exists, before any tuning result is committed)
+//      scored once each after the model has landed; sets 2-9 and RouteLLM re-scored for information.
+//
 // SESSION 11 RULE (2026-12-05, written 02:42-02:50 UTC, before authors N and O wrote DONE or any of their rows was
 // read; the ninth held-out set is not opened, not even listed, until the model is final and landed: only `test -f
 // DONE`). Session 7's rule (below) unchanged; session 8-10's structure (variants compared on the authors present, new
@@ -202,3 +248,10 @@ export function applyRule7<T extends Candidate>(points: readonly T[], safe: (p: 
 
 /** Session 7 rule 3's objective. */
 export const kindObjective = (per: ReadonlyMap<string, SetScore>): number => meanIndependent(per, (s) => s.kindAccuracy);
+
+/** Session 12 rule a: the fold limits of this session (pooled over all authors; each independent author). */
+export const foldLimits12 = { pooled: 0.025, perAuthor: 0.04 } as const;
+
+/** Session 12 rule a's admissibility on the out-of-fold figures (safety is checked apart). */
+export const meetsFoldLimits12 = (p: GridPoint): boolean =>
+  p.all.falseDowngradeRate <= foldLimits12.pooled && [...p.per].every(([a, s]) => !isIndependent(a) || s.falseDowngradeRate <= foldLimits12.perAuthor);

@@ -8,7 +8,8 @@ import { routeRequest } from '../../src/core/router';
 import { setDecisionKnobsForTraining, shippedKnobs } from '../../src/core/routing/decisionKnobs';
 import { denseFeatures, modelHeads, setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
 import { analyzeRequest } from '../../src/core/routing/signals';
-import { lengthTaggedTokens, textTokens } from '../../src/core/routing/textFeatures';
+import { kindRuleScores } from '../../src/core/routing/kindRules';
+import { depthTokens, lengthTaggedTokens, textTokens } from '../../src/core/routing/textFeatures';
 import { applyRule } from './cvRule';
 import { pct, scoreSet, type LabelledRow } from './score';
 import { trainBlock } from './train';
@@ -65,6 +66,21 @@ function script(text: string): string[] {
   return ['s:latin'];
 }
 
+/**
+ * Session 12 kind variant `krule`: the kind rules (with session 11's extra rules) as tokens the kind head reads and
+ * weighs itself, one per kind the rules score and more as the score grows, instead of a fixed weight on the logits.
+ */
+function ruleTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const [kind, score] of kindRuleScores(text, true)) {
+    if (score <= 0) continue;
+    out.push(`r:${kind}`);
+    if (score >= 3.75) out.push(`r2:${kind}`);
+    if (score >= 7.5) out.push(`r3:${kind}`);
+  }
+  return out;
+}
+
 export const variants: Record<string, Variant> = {
   // len15: the shipped tier features since session 10 (textFeatures.ts `headTokenHashes`).
   len15: { buckets: 1 << 15, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x)]; }, shape: false },
@@ -84,6 +100,10 @@ export const variants: Record<string, Variant> = {
   // a very short request carries weights of its own), alone and with the CJK trigrams.
   klen: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x)]; }, shape: false },
   klenc: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x), ...cjkTrigrams(t)]; }, shape: false },
+  // Session 12: the tier heads reading how much a request carries besides its words (textFeatures.ts `depthTokens`),
+  // and the kind head reading the kind rules as tokens.
+  depth15: { buckets: 1 << 15, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x), ...depthTokens(t, x)]; }, shape: false },
+  krule: { buckets: 1 << 13, tokens: (t) => [...textTokens(t), ...ruleTokens(t)], shape: false },
   w3: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...wordTrigrams(x)]; }, shape: false },
   open: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...opening(x)]; }, shape: false },
   shape: { buckets: 1 << 13, tokens: textTokens, shape: true },
