@@ -38,23 +38,24 @@ export async function runReport(kind: 'daily' | 'monthly' | 'session', argv: str
   const settings = await loadCliSettings();
   const options = { calendar: calendarFlag(args), prices: priceTableOf(settings), since: dateFlag(args, 'since'), until: dateFlag(args, 'until'), source: sourceFlag(args) };
   const scanner = await scanForCli(args, settings);
-  // One object at a time: the report keeps its sums, not every request of the history.
-  const events = scanner.ledger.eachEvent();
+  // The day and month reports read the ledger's rows as numbers; the session report one object at a time. Either way
+  // the report keeps its sums, not every request of the history.
+  const rows = scanner.ledger;
   const json = args.flags.has('json');
   const fmt = cliFormatter(args, settings);
   const total = fmt.l10n.t('Total');
   if (kind === 'daily') {
-    const report = dailyReport(events, options);
+    const report = dailyReport(rows, options);
     if (json) return print(withSkipped(report, scanner));
     console.log(renderTable([fmt.l10n.t('Date'), ...usageHeader(fmt), fmt.l10n.t('Models')], [...report.daily.map((d) => [d.date, ...usageCells(fmt, d), d.modelsUsed.join(fmt.l10n.t(', '))]), [total, ...usageCells(fmt, report.totals), '']]));
     printFooter(fmt, report.unpricedModels, scanner.stats.tally.malformedLines, scanner);
   } else if (kind === 'monthly') {
-    const report = monthlyReport(events, options);
+    const report = monthlyReport(rows, options);
     if (json) return print(withSkipped(report, scanner));
     console.log(renderTable([fmt.l10n.t('Month'), ...usageHeader(fmt), fmt.l10n.t('Models')], [...report.monthly.map((d) => [d.month, ...usageCells(fmt, d), d.modelsUsed.join(fmt.l10n.t(', '))]), [total, ...usageCells(fmt, report.totals), '']]));
     printFooter(fmt, report.unpricedModels, scanner.stats.tally.malformedLines, scanner);
   } else {
-    const report = sessionReport(events, options);
+    const report = sessionReport(scanner.ledger.eachEvent(), options);
     if (json) return print(withSkipped(report, scanner));
     console.log(renderTable([fmt.l10n.t('Session'), fmt.l10n.t('Project'), fmt.l10n.t('Last activity'), fmt.l10n.t('Agents'), ...usageHeader(fmt)], report.sessions.map((s) => [s.sessionId.slice(0, 8), s.projectPath, s.lastActivity.slice(0, 16).replace('T', ' '), String(s.subAgents), ...usageCells(fmt, s)])));
     printFooter(fmt, report.unpricedModels, scanner.stats.tally.malformedLines, scanner);

@@ -247,6 +247,14 @@ export class PriceTable {
     return rates;
   }
 
+  /**
+   * `ratesFor(model, atMs)` when it is the same at every time (no alias names the model), else 'by time': a report
+   * over many requests of one model then looks its rates up once.
+   */
+  ratesAtAnyTime(model: string): ModelRates | undefined | 'by time' {
+    return this.adjustments.aliases.some((entry) => entry.model === model) ? 'by time' : this.ratesFor(model);
+  }
+
   /** Cost in USD, or null when the model has no known price. A cost the agent logged wins. */
   costOf(event: UsageEvent): number | null {
     if (event.loggedCostUsd !== undefined) return event.loggedCostUsd;

@@ -1,6 +1,6 @@
 import type { Calendar } from './calendar';
-import type { PriceTable } from './pricing';
-import { totalTokensOf, type SourceName, type UsageEvent } from './usageEvent';
+import { costAtRates, type ModelRates, type PriceTable } from './pricing';
+import { sourceNames, totalTokensOf, type SourceName, type UsageEvent } from './usageEvent';
 
 /** Token and cost sums; field names follow ccusage's `--json` so its scripts keep working. */
 export interface UsageTotals {
@@ -28,7 +28,9 @@ export function emptyTotals(): UsageTotals {
   return { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, totalCost: 0, unpricedTokens: 0 };
 }
 
-export function addEvent(totals: UsageTotals, event: UsageEvent, costUsd: number | null): void {
+type RowCounts = Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens' | 'webSearchRequests'>;
+
+export function addEvent(totals: UsageTotals, event: RowCounts, costUsd: number | null): void {
   const tokens = totalTokensOf(event);
   totals.inputTokens += event.inputTokens;
   totals.outputTokens += event.outputTokens;
@@ -57,6 +59,14 @@ class Bucket {
     if (event.timestampMs > this.lastMs) this.lastMs = event.timestampMs;
     if (event.agentId) this.agents.add(event.agentId);
     this.projects.add(event.project);
+  }
+
+  /** `add` for the daily and monthly reports, which read only the sums (see groupRows). */
+  addCounts(counts: RowCounts, model: string, costUsd: number | null): void {
+    addEvent(this.totals, counts, costUsd);
+    let sums = this.byModel.get(model);
+    if (!sums) this.byModel.set(model, (sums = { totals: emptyTotals(), priced: costUsd !== null }));
+    addEvent(sums.totals, counts, costUsd);
   }
 
   modelsUsed(): string[] {
@@ -112,6 +122,68 @@ function group(events: Iterable<UsageEvent>, options: ReportOptions, keyOf: (e: 
 }
 
 /**
+ * A ledger's rows as numbers (`Ledger.eachRow`: core/ledger/rowLayout.ts's fields, names as indices into `nameOf`),
+ * for reports that need only sums: no object per request.
+ */
+export interface UsageRows {
+  eachRow(visit: (row: Float64Array, at: number) => void): void;
+  nameOf(name: number): string;
+}
+
+/**
+ * `group` by the row's local date, over rows as numbers: the same sums, added in the same order, through the same
+ * functions (costAtRates, addEvent), so the report is the same to the last bit; rates looked up once per model
+ * unless an alias makes them depend on the time. Buckets hold sums only (no agents, projects or times).
+ */
+function groupRows(rows: UsageRows, options: ReportOptions, keyOf: (dateKey: string) => string): { buckets: Map<string, Bucket>; totals: UsageTotals } {
+  const since = normaliseDate(options.since);
+  const until = normaliseDate(options.until);
+  const { calendar, prices } = options;
+  const wantedSource = options.source && options.source !== 'all' ? sourceNames.indexOf(options.source) : -1;
+  const buckets = new Map<string, Bucket>();
+  const totals = emptyTotals();
+  // Per name index: the model's name and rates (undefined: no known price; 'by time': looked up per row).
+  const models: Array<{ name: string; rates: ModelRates | undefined | 'by time' } | undefined> = [];
+  const counts: RowCounts = { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: undefined };
+  let lastDateKey = '';
+  let lastBucket: Bucket | undefined;
+  rows.eachRow((row, at) => {
+    if (wantedSource !== -1 && row[at] !== wantedSource) return;
+    const timeMs = row[at + 1];
+    const dateKey = calendar.dateKey(timeMs);
+    if ((since && dateKey < since) || (until && dateKey > until)) return;
+    let bucket = lastBucket;
+    if (dateKey !== lastDateKey || !bucket) {
+      const key = keyOf(dateKey);
+      bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, (bucket = new Bucket()));
+      lastDateKey = dateKey;
+      lastBucket = bucket;
+    }
+    const name = row[at + 5];
+    let model = models[name];
+    if (!model) {
+      const modelName = rows.nameOf(name);
+      model = models[name] = { name: modelName, rates: prices.ratesAtAnyTime(modelName) };
+    }
+    counts.inputTokens = row[at + 6];
+    counts.outputTokens = row[at + 7];
+    counts.cacheWrite5mTokens = row[at + 8];
+    counts.cacheWrite1hTokens = row[at + 9];
+    counts.cacheReadTokens = row[at + 10];
+    counts.webSearchRequests = row[at + 12] > 0 ? row[at + 12] : undefined;
+    // As PriceTable.costOf: a cost the agent logged (-1: none) wins.
+    const rates = row[at + 11] !== -1 ? undefined : model.rates === 'by time' ? prices.ratesFor(model.name, timeMs) : model.rates;
+    const cost = row[at + 11] !== -1 ? row[at + 11] : rates ? costAtRates(counts, rates) : null;
+    bucket.addCounts(counts, model.name, cost);
+    addEvent(totals, counts, cost);
+  });
+  return { buckets, totals };
+}
+
+const isRows = (input: Iterable<UsageEvent> | UsageRows): input is UsageRows => typeof (input as Partial<UsageRows>).eachRow === 'function';
+
+/**
  * Order of ISO dates and times (`2026-11-03`, `2026-11`, `2026-11-03T09:46:28.999Z`): the same as `localeCompare`
  * for text of one layout, without starting ICU's collator (~9-10 ms of CPU in a CLI run: docs/benchmarks.md).
  */
@@ -163,9 +235,9 @@ function priceNotes(buckets: Map<string, Bucket>, prices: PriceTable) {
   };
 }
 
-/** Per-day usage; rows carry both ccusage 17's `date` and ccusage 20's `period`. */
-export function dailyReport(events: Iterable<UsageEvent>, options: ReportOptions) {
-  const { buckets, totals } = group(events, options, (_, dateKey) => dateKey);
+/** Per-day usage; rows carry both ccusage 17's `date` and ccusage 20's `period`. From events, or a ledger's rows (faster). */
+export function dailyReport(events: Iterable<UsageEvent> | UsageRows, options: ReportOptions) {
+  const { buckets, totals } = isRows(events) ? groupRows(events, options, (dateKey) => dateKey) : group(events, options, (_, dateKey) => dateKey);
   const daily = [...buckets.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([date, b]) => ({
     date,
     period: date,
@@ -176,8 +248,8 @@ export function dailyReport(events: Iterable<UsageEvent>, options: ReportOptions
   return { daily, totals: publicTotals(totals), unpricedModels: unpricedModels(buckets), ...priceNotes(buckets, options.prices) };
 }
 
-export function monthlyReport(events: Iterable<UsageEvent>, options: ReportOptions) {
-  const { buckets, totals } = group(events, options, (_, dateKey) => dateKey.slice(0, 7));
+export function monthlyReport(events: Iterable<UsageEvent> | UsageRows, options: ReportOptions) {
+  const { buckets, totals } = isRows(events) ? groupRows(events, options, (dateKey) => dateKey.slice(0, 7)) : group(events, options, (_, dateKey) => dateKey.slice(0, 7));
   const monthly = [...buckets.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([month, b]) => ({
     month,
     period: month,

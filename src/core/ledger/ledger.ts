@@ -70,6 +70,25 @@ export class Ledger {
   }
 
   /**
+   * Every row as numbers (rowLayout.ts's fields; names as indices, see `nameOf`) in row order, as `eachEvent` gives
+   * them: `row` is only valid during the call. For reports that need sums, not objects.
+   */
+  eachRow(visit: (row: Float64Array, at: number) => void): void {
+    const rows = this.rows;
+    rows.readOlderNow();
+    rows.walkFrom(0);
+    for (let i = 0; i < rows.count; i++) {
+      const at = rows.locate(i);
+      visit(rows.buffer, at);
+    }
+  }
+
+  /** The name with index `name` (a row's session, agent, project or model field). */
+  nameOf(name: number): string {
+    return this.rows.names.get(name);
+  }
+
+  /**
    * Every row in time order (ties in row order: as `events()` sorted stably by time), a piece at a time: holds
    * 8 bytes a row and one piece of objects, not every request as an object. Rows added meanwhile are not seen.
    */
