@@ -277,7 +277,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   const saved = savedStateOf(scanner);
   // Names are copied as stored (a name of the index read is not decoded to be saved again).
   const savedNames = parts.names.encode(parts.nameOrder);
-  const savedKeys = encodeKeyTable(parts.rowCount, parts.keyHashes);
+  const savedKeys = encodeKeyTable(parts.rowCount, parts.keyHashes, parts.keyHashesInRowOrder);
   const header: IndexHeader = {
     ...stampOf('tokenmeter-index'),
     ...saved.state,

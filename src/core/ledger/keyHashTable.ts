@@ -154,14 +154,25 @@ export class KeyHashTable {
       }
       const n = Math.min(pieceRows, count - from);
       const piece = buffer.subarray(0, n * 2);
-      for (let k = 0; k < n; k++) {
-        const words = this.wordsOf(order[from + k]);
-        const at = this.at;
-        piece[k * 2] = words[at];
-        piece[k * 2 + 1] = words[at + 1];
-      }
+      this.copyInOrder(order, from, piece);
       yield piece;
       from += n;
+    }
+  }
+
+  /**
+   * The hashes of rows `order[from]` on into `piece` (outside the generator: V8 does not replace a generator's
+   * running loop by optimized code, and a save runs it once).
+   */
+  private copyInOrder(order: Uint32Array, from: number, piece: Uint32Array): void {
+    const { base, baseRows, chunks } = this.hashes!;
+    for (let k = 0; k < piece.length; k += 2) {
+      const row = order[from + k / 2];
+      const r = row - baseRows;
+      const words = r < 0 ? base : chunks[r >>> chunkShift];
+      const at = r < 0 ? row * 2 : (r & (chunkRows - 1)) * 2;
+      piece[k] = words[at];
+      piece[k + 1] = words[at + 1];
     }
   }
 

@@ -69,32 +69,44 @@ const blockChecksumIn = (words: Uint32Array, b: number, slots: number) => blockC
 
 /**
  * The section for `rowCount` rows whose key hashes (two Uint32 a row, 0, 0: no key) come in `pieces`, in row order;
- * `pieces` is called twice (keys counted, then placed). Holds the table (12 bytes a slot) while saving.
+ * `countPieces` gives the same hashes in any order, to count the keys first (default: `pieces`). Holds the table
+ * (12 bytes a slot) while saving.
  */
-export function encodeKeyTable(rowCount: number, pieces: () => Iterable<Uint32Array>): { header: KeySectionHeader; pieces: Uint8Array[] } {
+export function encodeKeyTable(rowCount: number, pieces: () => Iterable<Uint32Array>, countPieces = pieces): { header: KeySectionHeader; pieces: Uint8Array[] } {
   let keyed = 0;
-  for (const piece of pieces()) for (let k = 0; k < piece.length; k += 2) if (piece[k] !== 0 || piece[k + 1] !== 0) keyed++;
+  for (const piece of countPieces()) keyed += keysIn(piece);
   const slots = slotsFor(keyed);
   const words = new Uint32Array(slots * slotWords);
   let row = 0;
-  for (const piece of pieces()) {
-    for (let k = 0; k < piece.length; k += 2, row++) {
-      const hi = piece[k];
-      const lo = piece[k + 1];
-      if (hi === 0 && lo === 0) continue;
-      let s = homeOf(lo, slots);
-      while (words[s * slotWords] !== 0 || words[s * slotWords + 1] !== 0) s = s + 1 === slots ? 0 : s + 1;
-      words[s * slotWords] = hi;
-      words[s * slotWords + 1] = lo;
-      words[s * slotWords + 2] = row;
-    }
-  }
+  for (const piece of pieces()) row = placeKeys(piece, row, words, slots);
   if (row !== rowCount) throw new Error('ledger keys: row count');
   const crcs = new Uint32Array(blocksOf(slots));
   for (let b = 0; b < crcs.length; b++) crcs[b] = blockChecksumIn(words, b, slots);
   const header: KeySectionHeader = { slots, keyed, crc: fnv1aWords(crcs) };
   const asBytes = (a: Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   return { header, pieces: [asBytes(words), asBytes(crcs), new Uint8Array(keySectionBytes(header) - words.byteLength - crcs.byteLength)] };
+}
+
+/** Hashes in `piece` that are keys (not 0, 0). */
+function keysIn(piece: Uint32Array): number {
+  let keyed = 0;
+  for (let k = 0; k < piece.length; k += 2) if (piece[k] !== 0 || piece[k + 1] !== 0) keyed++;
+  return keyed;
+}
+
+/** Places `piece`'s keys, rows `row` on, in the table; returns the row after them. */
+function placeKeys(piece: Uint32Array, row: number, words: Uint32Array, slots: number): number {
+  for (let k = 0; k < piece.length; k += 2, row++) {
+    const hi = piece[k];
+    const lo = piece[k + 1];
+    if (hi === 0 && lo === 0) continue;
+    let s = homeOf(lo, slots);
+    while (words[s * slotWords] !== 0 || words[s * slotWords + 1] !== 0) s = s + 1 === slots ? 0 : s + 1;
+    words[s * slotWords] = hi;
+    words[s * slotWords + 1] = lo;
+    words[s * slotWords + 2] = row;
+  }
+  return row;
 }
 
 /**

@@ -84,6 +84,14 @@ export class PackedRows {
     return this.chunks[k >>> chunkShift].times[k & (chunkRows - 1)];
   }
 
+  /** Rows 0 to `count`'s times into `out` from `to` (a chunk's times copied at once). */
+  timesInto(out: Float64Array, to: number, count: number): void {
+    for (let k = 0; k < count; k += chunkRows) {
+      const n = Math.min(chunkRows, count - k);
+      out.set(this.chunks[k >>> chunkShift].times.subarray(0, n), to + k);
+    }
+  }
+
   /** Row `k` into `out` (`fieldsPerRow` numbers). */
   unpack(k: number, out: Float64Array): void {
     const { times } = this.chunks[k >>> chunkShift];

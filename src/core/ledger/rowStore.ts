@@ -157,6 +157,14 @@ export class RowStore {
     return this.olderRows!.timeOf(i);
   }
 
+  /** Every row's time into `out` (`count` long), in row order. */
+  timesInto(out: Float64Array): void {
+    if (this.firstRow > 0 && !this.olderRows) this.readOlderNow();
+    if (this.olderRows) this.olderRows.timesInto(out, 0, this.firstRow);
+    for (let i = this.firstRow; i < this.restoredCount; i++) out[i] = this.newestRows[(i - this.firstRow) * fieldsPerRow + 1];
+    this.packed.timesInto(out, this.restoredCount, this.count - this.restoredCount);
+  }
+
   decode(i: number): UsageEvent {
     const at = this.locate(i);
     return decodeRow(this.buffer, at, this.names);

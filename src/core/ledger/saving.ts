@@ -20,35 +20,16 @@ export interface DeltaBase {
 /** The ledger's rows, names and key hashes in pieces (see Ledger.parts); its older rows must have been read. */
 export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: number): LedgerParts {
   const count = store.count;
-  // Sorted by time, so that a reader can take the newest rows alone (see sources/usageIndex.ts): usually they
-  // already are but for the rows added since the index was read.
-  let order: Uint32Array | undefined;
-  let previousMs = -Infinity;
-  for (let i = 0; i < count; i++) {
-    const timeMs = store.timeOf(i);
-    if (timeMs < previousMs) {
-      order = timeOrder(store);
-      break;
-    }
-    previousMs = timeMs;
-  }
+  // Sorted by time, so that a reader can take the newest rows alone (see sources/usageIndex.ts): a ledger restored
+  // from an index already is but for the rows added since; a cold scan's rows come in file order.
+  const order = timeOrder(store, true);
   // Names in order of first use by the saved rows (names a merge replaced are left out): the same
   // ledger gives the same bytes, whatever order its records arrived in.
   const { names } = store;
   const rename = new Int32Array(names.count).fill(-1);
   const picked: number[] = [];
-  if (order) {
-    namesByFirstUse(store, order, rename, picked);
-  } else {
-    store.walkFrom(0);
-    for (let i = 0; i < count; i++) {
-      const at = store.locate(i);
-      for (let f = 2; f <= 5; f++) {
-        const name = store.buffer[at + f];
-        if (rename[name] === -1) rename[name] = picked.push(name) - 1;
-      }
-    }
-  }
+  if (order) namesByFirstUse(store, order, rename, picked);
+  else namesInRowOrder(store, rename, picked);
   const nameOrder = Uint32Array.from(picked);
   return {
     identity: !order && nameOrder.length === names.count && nameOrder.every((name, i) => name === i),
@@ -58,7 +39,21 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
     rowCount: count,
     rows: () => rowPieces(store, count, order, rename),
     keyHashes: () => keys.pieces(count, chunkRows, order),
+    keyHashesInRowOrder: () => keys.pieces(count, chunkRows, undefined),
   };
+}
+
+/** partsOf's names for rows already in time order: in order of first use by the rows. */
+function namesInRowOrder(store: RowStore, rename: Int32Array, picked: number[]): void {
+  const count = store.count;
+  store.walkFrom(0);
+  for (let i = 0; i < count; i++) {
+    const at = store.locate(i);
+    for (let f = 2; f <= 5; f++) {
+      const name = store.buffer[at + f];
+      if (rename[name] === -1) rename[name] = picked.push(name) - 1;
+    }
+  }
 }
 
 /**
@@ -112,18 +107,29 @@ function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefin
     for (let from = 0; from < count; from += chunkRows) {
       const n = Math.min(chunkRows, count - from);
       const piece = buffer.subarray(0, n * fieldsPerRow);
-      if (order && byRow) {
-        const places = byRow.subarray(0, n);
-        for (let k = 0; k < n; k++) places[k] = order[from + k] * n + k;
-        places.sort();
-        for (const key of places) copyRow(store, Math.floor(key / n), piece, (key % n) * fieldsPerRow, rename);
-      } else {
-        for (let k = 0; k < n; k++) copyRow(store, from + k, piece, k * fieldsPerRow, rename);
-      }
+      fillPiece(store, from, n, piece, order, byRow, rename);
       yield piece;
     }
   } finally {
     store.readWholeChunks(false);
+  }
+}
+
+/**
+ * rowPieces' piece of `n` rows from `from` (in `order` if given). A function of its own: V8 does not replace a
+ * generator's running loop by optimized code (no on-stack replacement in generators), and the save runs once.
+ */
+function fillPiece(store: RowStore, from: number, n: number, piece: Float64Array, order: Uint32Array | undefined, byRow: Float64Array | undefined, rename: Int32Array): void {
+  if (order && byRow) {
+    const places = byRow.subarray(0, n);
+    for (let k = 0; k < n; k++) places[k] = order[from + k] * n + k;
+    places.sort();
+    for (let k = 0; k < n; k++) {
+      const key = places[k];
+      copyRow(store, Math.floor(key / n), piece, (key % n) * fieldsPerRow, rename);
+    }
+  } else {
+    for (let k = 0; k < n; k++) copyRow(store, from + k, piece, k * fieldsPerRow, rename);
   }
 }
 
@@ -137,54 +143,76 @@ export function* eventsInOrder(store: RowStore, order: Uint32Array): Generator<U
   const events: UsageEvent[] = [];
   for (let from = 0; from < count; from += chunkRows) {
     const n = Math.min(chunkRows, count - from);
-    const piece = places.subarray(0, n);
-    for (let k = 0; k < n; k++) piece[k] = order[from + k] * n + k;
-    piece.sort();
-    events.length = n;
-    store.readWholeChunks(true);
-    try {
-      for (const key of piece) events[key % n] = store.decode(Math.floor(key / n));
-    } finally {
-      store.readWholeChunks(false);
-    }
+    decodePiece(store, order, from, n, places.subarray(0, n), events);
     yield* events;
+  }
+}
+
+/** eventsInOrder's piece (outside the generator: see fillPiece). */
+function decodePiece(store: RowStore, order: Uint32Array, from: number, n: number, piece: Float64Array, events: UsageEvent[]): void {
+  for (let k = 0; k < n; k++) piece[k] = order[from + k] * n + k;
+  piece.sort();
+  events.length = n;
+  store.readWholeChunks(true);
+  try {
+    for (let k = 0; k < n; k++) {
+      const key = piece[k];
+      events[key % n] = store.decode(Math.floor(key / n));
+    }
+  } finally {
+    store.readWholeChunks(false);
   }
 }
 
 /** Row `row` into `piece` at `to`, its names renamed. */
 function copyRow(store: RowStore, row: number, piece: Float64Array, to: number, rename: Int32Array): void {
   const at = store.locate(row);
-  piece.set(store.buffer.subarray(at, at + fieldsPerRow), to);
-  for (let f = 2; f <= 5; f++) piece[to + f] = rename[piece[to + f]];
+  const from = store.buffer;
+  // Field by field, not `set` of a subarray: no view object made per row.
+  piece[to] = from[at];
+  piece[to + 1] = from[at + 1];
+  for (let f = 2; f <= 5; f++) piece[to + f] = rename[from[at + f]];
+  for (let f = 6; f < fieldsPerRow; f++) piece[to + f] = from[at + f];
 }
 
-/** Row numbers by time, then position (a fixed order whatever the reading order was). Exported for tests. */
-export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'>): Uint32Array {
+/**
+ * Row numbers by time, then position (a fixed order whatever the reading order was). With `unlessSorted`, undefined
+ * when the rows already are in that order. Exported for tests.
+ */
+export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'> & { timesInto?: RowStore['timesInto'] }, unlessSorted: true): Uint32Array | undefined;
+export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'> & { timesInto?: RowStore['timesInto'] }): Uint32Array;
+export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'> & { timesInto?: RowStore['timesInto'] }, unlessSorted = false): Uint32Array | undefined {
   const count = store.count;
+  // Every time in one array, which then becomes the sort keys and the order in place: one array of 8 bytes a row.
+  const keys = new Float64Array(count);
+  if (store.timesInto) store.timesInto(keys);
+  else for (let i = 0; i < count; i++) keys[i] = store.timeOf(i);
   let minMs = Infinity;
   let maxMs = -Infinity;
   let whole = true;
+  let sorted = true;
+  let previousMs = -Infinity;
   for (let i = 0; i < count; i++) {
-    const timeMs = store.timeOf(i);
+    const timeMs = keys[i];
     if (timeMs < minMs) minMs = timeMs;
     if (timeMs > maxMs) maxMs = timeMs;
     if (!Number.isInteger(timeMs)) whole = false;
+    if (timeMs < previousMs) sorted = false;
+    previousMs = timeMs;
   }
+  if (sorted && unlessSorted) return undefined;
   // Whole milliseconds over a span that leaves room for the row number: one exact number per row,
   // (time - first) * count + row, sorted by the typed array's own sort (native, no comparator call per
   // pair: a cold CLI runs a comparator interpreted). Same order as the comparator below.
   if (whole && (maxMs - minMs + 1) * count <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(count);
-    for (let i = 0; i < count; i++) keys[i] = (store.timeOf(i) - minMs) * count + i;
+    for (let i = 0; i < count; i++) keys[i] = (keys[i] - minMs) * count + i;
     keys.sort();
-    // The order in the keys' own buffer (uint32 k is written over bytes of keys k/2 and before, already read):
-    // at the save of a long history, one array of 8 bytes a row instead of three (times, keys, order).
+    // The order in the keys' own buffer (uint32 k is written over bytes of keys k/2 and before, already read).
     const order = new Uint32Array(keys.buffer, 0, count);
     for (let k = 0; k < count; k++) order[k] = keys[k] % count;
     return order;
   }
-  const times = new Float64Array(count);
-  for (let i = 0; i < count; i++) times[i] = store.timeOf(i);
+  const times = keys;
   const order = new Uint32Array(count);
   for (let i = 0; i < order.length; i++) order[i] = i;
   return order.sort((a, b) => times[a] - times[b] || a - b);
