@@ -112,9 +112,10 @@ async function main(argv: string[]): Promise<number> {
 
 function startScanThreadsAhead(): void {
   const script = path.join(__dirname, 'scanWorkerThread.js');
-  const threads = defaultWorkerCount();
-  // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes).
-  if (threads > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, threads, 0));
+  const readers = defaultWorkerCount();
+  // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes). The main thread is one of the
+  // readers (ScanOptions.readShareHere): a thread less to start, and its share is neither packed nor sent.
+  if (readers > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, readers - 1, 0));
 }
 
 const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);

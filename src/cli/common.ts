@@ -215,7 +215,7 @@ export async function scanForCli(
   // TOKENMETER_WORKERS asks for threads whatever the load (benchmarks of the threaded scan).
   const idleCores = process.env.TOKENMETER_WORKERS ? () => Infinity : undefined;
   // A history of 4 GB or more read in threads: V8's memory-saving mode (sources/scanWorkers.ts, favourMemory).
-  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3 });
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), readShareHere: true, whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3 });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
   const indexPath = defaultIndexPath(roots, sources);
   // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.

@@ -77,9 +77,14 @@ export class ScanWorkers {
   /**
    * Starts a read whose files arrive in batches (`add`, as a listing finds them), so the
    * threads start before the listing ends. `end` says no more will come, and settles when
-   * everything is read, as `read` does.
+   * every portion sent to a thread is read, as `read` does. `readsHere`: the calling thread
+   * reads a share too (`take`), so the files are split among one reader more than there are threads.
    */
-  begin(onResults: (results: FileScanResult[]) => void, portionSize = 64): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void> } {
+  begin(
+    onResults: (results: FileScanResult[]) => void,
+    portionSize = 64,
+    readsHere = false,
+  ): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void>; take(): FileCursor[] | undefined } {
     let resolveRead!: () => void;
     let rejectRead!: (error: Error) => void;
     const done = new Promise<void>((resolve, reject) => {
@@ -90,16 +95,33 @@ export class ScanWorkers {
     done.catch(() => undefined);
     if (this.closed) {
       rejectRead(new Error('scan workers already used'));
-      return { add: () => undefined, end: () => done };
+      return { add: () => undefined, end: () => done, take: () => undefined };
     }
     // Files listed but not sent yet, as the listing found them: a cursor is made only when its portion goes out
     // (a listing of 100,000 files outruns the threads by far, and a cursor with its session names is twice the size).
-    const pending: Array<FileCursor | DiscoveredFile> = [];
-    const portions: Array<Array<FileCursor | DiscoveredFile>> = [];
+    const queue: Array<FileCursor | DiscoveredFile | undefined> = [];
+    // Files before `head` are sent; the array is shortened now and then (splicing every portion off the front of
+    // 100,000 listed files would move them all each time).
+    let head = 0;
+    const left = () => queue.length - head;
+    const next = (size: number): FileCursor[] => {
+      const files = queue.slice(head, head + size).map((file) => cursorOf(file!));
+      // Sent: the listing's objects can go (the array's slots go at the next shortening).
+      queue.fill(undefined, head, head + size);
+      head += size;
+      if (head >= 4096 && head * 2 >= queue.length) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      return files;
+    };
     const inHand = new Map<Worker, number>();
     let ended = false;
+    // While files are still listed, whole portions; once all are, each portion a share of what is left (a quarter of
+    // it per reader), so the last ones are small and the readers finish together.
+    const nextSize = (most: number) => (ended ? Math.min(most, Math.ceil(left() / ((this.workers.length + (readsHere ? 1 : 0)) * 4))) : left() >= most ? most : 0);
     const finishIfDone = () => {
-      if (!ended || portions.length > 0 || [...inHand.values()].some((n) => n > 0) || this.closed) return;
+      if (!ended || left() > 0 || [...inHand.values()].some((n) => n > 0) || this.closed) return;
       this.closed = true;
       for (const worker of this.workers) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
       this.joinRead = undefined;
@@ -108,8 +130,10 @@ export class ScanWorkers {
     // Two portions per thread: one finishing starts on the next without waiting for a round trip.
     const dispatch = () => {
       for (const [worker, count] of inHand) {
-        for (let n = count; n < 2 && portions.length > 0; n++) {
-          worker.postMessage({ cursors: portions.shift()!.map(cursorOf) } satisfies ScanWorkerRequest);
+        for (let n = count; n < 2; n++) {
+          const size = nextSize(portionSize);
+          if (size === 0) break;
+          worker.postMessage({ cursors: next(size) } satisfies ScanWorkerRequest);
           inHand.set(worker, n + 1);
         }
       }
@@ -146,20 +170,22 @@ export class ScanWorkers {
     return {
       add: (files) => {
         if (this.closed) return;
-        for (const file of files) {
-          pending.push(file);
-          if (pending.length === portionSize) portions.push(pending.splice(0));
-        }
+        for (const file of files) queue.push(file);
         dispatch();
       },
       end: () => {
-        // The last files in smaller portions, so the threads finish together.
-        const last = Math.max(1, Math.ceil(pending.length / (this.workers.length * 4)));
-        for (let at = 0; at < pending.length; at += last) portions.push(pending.slice(at, at + last));
         ended = true;
         if (!this.closed) dispatch();
         finishIfDone();
         return done;
+      },
+      // Half a thread's portion at most: the calling thread also folds what the threads send, which waits until it
+      // has read what it took, and a thread must not run out of work meanwhile.
+      take: () => {
+        if (this.closed || !ended || left() === 0) return undefined;
+        const taken = next(nextSize(Math.ceil(portionSize / 2)));
+        finishIfDone();
+        return taken;
       },
     };
   }

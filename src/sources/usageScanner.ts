@@ -33,6 +33,11 @@ export interface ScanOptions {
   idleCores?: () => number;
   /** A first pass in threads whose listing shows this much to read turns V8's memory-saving mode on (see favourMemory; the CLI only). */
   favourMemoryBytes?: number;
+  /**
+   * The calling thread reads a share of a first pass in threads set up ahead, once the listing is done, instead of
+   * waiting for theirs (the CLI, whose main thread may block: each thread reads one reader's share, not the editor's).
+   */
+  readShareHere?: boolean;
   /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
   whileThreadsRead?: () => void;
   log?: (message: string) => void;
@@ -222,7 +227,7 @@ export class UsageScanner {
     // Listed files wait as the listing gives them; cursors are made as they are read (see ScanWorkers.begin).
     const listed: DiscoveredFile[] = [];
     const begin = () => {
-      const reading = threads.begin((results) => results.forEach(fold.apply));
+      const reading = threads.begin((results) => results.forEach(fold.apply), 64, this.options.readShareHere);
       if (this.options.whileThreadsRead) setImmediate(this.options.whileThreadsRead);
       return reading;
     };
@@ -253,12 +258,31 @@ export class UsageScanner {
       threads.close();
       throw error;
     }
-    if (reading) await reading.end();
-    else {
+    if (reading) {
+      const ended = reading.end();
+      if (this.options.readShareHere) await this.readShare(reading, fold);
+      await ended;
+    } else {
       threads.close();
       await this.readHere(listed.map(cursorOf), fold);
     }
     return fold.finish(problems, started);
+  }
+
+  /**
+   * Reads what the threads have not taken yet, a portion at a time, on this thread (see ScanOptions.readShareHere).
+   * Between portions, the threads' results that arrived meanwhile are folded and they are sent their next portions.
+   */
+  private async readShare(reading: { take(): FileCursor[] | undefined }, fold: { apply(result: FileScanResult): boolean }): Promise<void> {
+    for (let cursors = reading.take(); cursors; cursors = reading.take()) {
+      let stopped = false;
+      await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => {
+        stopped = !fold.apply(resultOf(file, usages));
+        return !stopped;
+      });
+      if (stopped) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Reads the files and folds them into the ledger (in any order: see Ledger). */

@@ -97,6 +97,61 @@ describe('scan threads', function () {
     await assert.rejects(pool.read([], () => undefined), /already used/);
   });
 
+  it('reads a share on the calling thread when asked (the CLI), the rest in the thread, into the same ledger as one thread', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    const pool = new ScanWorkers(script, 1, 0);
+    let readHere = 0;
+    let readThere = 0;
+    const begin = pool.begin.bind(pool);
+    pool.begin = (onResults, portionSize, readsHere) => {
+      assert.equal(readsHere, true);
+      const reading = begin((results) => ((readThere += results.length), onResults(results)), portionSize, readsHere);
+      return { ...reading, take: () => {
+        const taken = reading.take();
+        readHere += taken?.length ?? 0;
+        return taken;
+      } };
+    };
+    const scanner = new UsageScanner({ roots, io: 'sync', workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => 1.5, readShareHere: true });
+    await scanner.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assert.deepEqual(scanner.stats.tally, alone.stats.tally);
+    assert.equal(pool.started, 1);
+    assert.ok(readHere > 0 && readThere > 0, `${readHere} files read here, ${readThere} in the thread`);
+    assert.equal(readHere + readThere, alone.fileCount);
+  });
+
+  it('hands out every listed file once: whole portions while listing, then smaller shares, the calling thread only once all are listed', async () => {
+    // Files that do not exist: each comes back as a result with its error, so every file sent can be counted.
+    const files = Array.from({ length: 5_000 }, (_, i) => ({ source: 'claude' as const, path: path.join(root, 'missing', `${i}.jsonl`), relativePath: `projects/p/${i}.jsonl` }));
+    const pool = new ScanWorkers(script, 1);
+    const seen = new Map<string, number>();
+    const portions: number[] = [];
+    const reading = pool.begin((results) => {
+      portions.push(results.length);
+      for (const r of results) seen.set(r.cursor.path, (seen.get(r.cursor.path) ?? 0) + 1);
+    }, 64, true);
+    reading.add(files.slice(0, 4_000));
+    assert.equal(reading.take(), undefined, 'nothing for the calling thread while files are still listed');
+    reading.add(files.slice(4_000));
+    const ended = reading.end();
+    const taken: number[] = [];
+    for (let some = reading.take(); some; some = reading.take()) {
+      taken.push(some.length);
+      for (const c of some) seen.set(c.path, (seen.get(c.path) ?? 0) + 1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await ended;
+    assert.equal(seen.size, files.length);
+    assert.ok([...seen.values()].every((n) => n === 1), 'a file handed out twice');
+    assert.ok(portions.every((n) => n <= 64) && taken.every((n) => n <= 32), `${portions} / ${taken}`);
+    // Each share once all are listed is an eighth of what is left (two readers), so whoever takes the last file takes it alone.
+    assert.ok(taken.every((n, i) => i === 0 || n <= taken[i - 1]), `shares grow smaller: ${taken}`);
+    assert.equal(Math.min(...portions, ...taken), 1);
+  });
+
   it('closes threads started ahead when a restored index leaves too few files to read', async () => {
     const alone = new UsageScanner({ roots, workers: 0 });
     await alone.refresh();
