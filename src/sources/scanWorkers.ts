@@ -180,10 +180,14 @@ export class ScanWorkers {
         return done;
       },
       // Half a thread's portion at most: the calling thread also folds what the threads send, which waits until it
-      // has read what it took, and a thread must not run out of work meanwhile.
+      // has read what it took, and a thread must not run out of work meanwhile. From the end of the list, where the
+      // listing put Codex rollouts (after Claude transcripts): in a history of both, each agent's parser then warms
+      // up (V8 compiles its hot code, once per thread) in one thread rather than in both, as far as the shares allow.
       take: () => {
         if (this.closed || !ended || left() === 0) return undefined;
-        const taken = next(nextSize(Math.ceil(portionSize / 2)));
+        const size = nextSize(Math.ceil(portionSize / 2));
+        const taken = queue.slice(queue.length - size).map((file) => cursorOf(file!));
+        queue.length -= size;
         finishIfDone();
         return taken;
       },

@@ -123,7 +123,7 @@ describe('scan threads', function () {
     assert.equal(readHere + readThere, alone.fileCount);
   });
 
-  it('hands out every listed file once: whole portions while listing, then smaller shares, the calling thread only once all are listed', async () => {
+  it('hands out every listed file once: whole portions while listing, then smaller shares, the calling thread from the end and only once all are listed', async () => {
     // Files that do not exist: each comes back as a result with its error, so every file sent can be counted.
     const files = Array.from({ length: 5_000 }, (_, i) => ({ source: 'claude' as const, path: path.join(root, 'missing', `${i}.jsonl`), relativePath: `projects/p/${i}.jsonl` }));
     const pool = new ScanWorkers(script, 1);
@@ -139,6 +139,8 @@ describe('scan threads', function () {
     const ended = reading.end();
     const taken: number[] = [];
     for (let some = reading.take(); some; some = reading.take()) {
+      // From the end of the list (where the listing puts Codex rollouts), in list order.
+      if (taken.length === 0) assert.deepEqual(some.map((c) => c.path), files.slice(files.length - some.length).map((f) => f.path));
       taken.push(some.length);
       for (const c of some) seen.set(c.path, (seen.get(c.path) ?? 0) + 1);
       await new Promise((resolve) => setImmediate(resolve));
