@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { optionsOf, parseCommandArgs, CommandLineError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
-import { defaultWorkerCount, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
+import { defaultWorkerCount, favourShortWarmUp, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
 
 /**
  * Each command is its own bundle (dist/cli/<name>.js), required only when run:
@@ -111,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function startScanThreadsAhead(): void {
+  favourShortWarmUp();
   const script = path.join(__dirname, 'scanWorkerThread.js');
   const readers = defaultWorkerCount();
   // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes). The main thread is one of the

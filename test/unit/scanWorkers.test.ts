@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { generateCorpus } from '../../bench/generateCorpus.mjs';
 import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
 import { discoverLogFiles, newCursor } from '../../src/sources/logFiles';
-import { cursorOf, ScanWorkers } from '../../src/sources/scanWorkers';
+import { cursorOf, favourShortWarmUp, ScanWorkers } from '../../src/sources/scanWorkers';
 import { UsageScanner } from '../../src/sources/usageScanner';
 
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, false])) as Record<SourceName, boolean>;
@@ -203,6 +203,22 @@ describe('scan threads', function () {
     } finally {
       v8.setFlagsFromString = set;
     }
+  });
+
+  it("sets V8's tiering for a cold scan: a longer interrupt budget and a smaller inlining budget, both values V8 accepts", () => {
+    const v8 = require('node:v8') as typeof import('node:v8');
+    const set = v8.setFlagsFromString;
+    const flags: string[] = [];
+    v8.setFlagsFromString = (flag: string) => void flags.push(flag);
+    try {
+      favourShortWarmUp();
+    } finally {
+      v8.setFlagsFromString = set;
+    }
+    assert.deepEqual(flags, ['--interrupt-budget=135168', '--max-inlined-bytecode-size-cumulative=460']);
+    // Each is a flag of this Node's V8 (an unknown or misspelt one would be ignored without a word).
+    const known = require('node:child_process').execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }) as string;
+    for (const flag of flags) assert.ok(known.includes(`${flag.slice(0, flag.indexOf('='))} (`), flag);
   });
 
   it('rejects, and stops the others, when a thread fails', async () => {
