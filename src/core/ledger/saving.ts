@@ -76,11 +76,23 @@ function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array
     }
   }
   const nameCount = rename.length;
-  const used: number[] = [];
-  for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) used.push(name);
-  // Each name's first use is a different (rank, field): no ties.
-  used.sort((a, b) => firstUse[a] - firstUse[b]);
-  for (const name of used) rename[name] = picked.push(name) - 1;
+  // Each name's first use is a different (rank, field): no ties. Sorted as one exact number per name,
+  // firstUse * nameCount + name, by the typed array's own sort (native: a comparator is called for each pair, and
+  // in a cold CLI it runs interpreted), while those numbers stay exact.
+  if (4 * count * nameCount > Number.MAX_SAFE_INTEGER) {
+    const used: number[] = [];
+    for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) used.push(name);
+    used.sort((a, b) => firstUse[a] - firstUse[b]);
+    for (const name of used) rename[name] = picked.push(name) - 1;
+    return;
+  }
+  let usedCount = 0;
+  for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) firstUse[usedCount++] = firstUse[name] * nameCount + name;
+  const used = firstUse.subarray(0, usedCount).sort();
+  for (let k = 0; k < usedCount; k++) {
+    const name = used[k] % nameCount;
+    rename[name] = picked.push(name) - 1;
+  }
 }
 
 /** `partsOf` in one piece. */
