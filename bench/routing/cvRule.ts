@@ -45,6 +45,12 @@
 //   d. Reported, choosing nothing: per author and language for the chosen settings, P, Q and R apart; the tenth set
 //      (sha256 recorded) and the eleventh (sha256 recorded when its DONE exists, before any tuning result is committed)
 //      scored once each after the model has landed; sets 2-9 and RouteLLM re-scored for information.
+//   Outcome (added 06:10 UTC, after the run; the rule above is as committed): a. len15 at 3e-7, caution off, floor 0,
+//   large x1.25, penalty 10 (24/3): mean share 74.7% over nineteen independent authors, pooled FD 1.8%, dataP 3.8%;
+//   depth15's best admissible setting 68.5% (most failed safety.ts on "帮我找出这个死锁"); len15 at 1e-6 and kind head
+//   klenc were not trained by their deadlines. b. The shipped kind setting stays (78.0% over N, O, P, Q, R; best other
+//   krule at weight 0, 78.3%, within the margin). `depthTokens` moved from textFeatures.ts to lab.ts when it was not
+//   chosen. Figures: docs/benchmarks.md, session 12.
 //
 // SESSION 11 RULE (2026-12-05, written 02:42-02:50 UTC, before authors N and O wrote DONE or any of their rows was
 // read; the ninth held-out set is not opened, not even listed, until the model is final and landed: only `test -f

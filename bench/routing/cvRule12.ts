@@ -209,8 +209,12 @@ function kindPart(rows: readonly LabelledRow[], present: readonly string[]): voi
   const pick = tied[0] && tied[0] !== ref && tied[0].mean > ref.mean + margin ? tied[0] : ref;
   console.log(`\nSESSION 12 RULE b (kind): best admissible ${best ? `${best.name} weight ${best.weight}${best.extra ? ' +rules11' : ''} ${pct(best.mean)}` : 'none'} vs shipped ${pct(ref.mean)} -> ${pick.name} weight ${pick.weight}${pick.extra ? ' +rules11' : ''}`);
   for (const r of pick === ref ? [ref] : [ref, pick]) {
-    const verdicts = r.kinds.map((kind) => ({ tier: 'small' as Tier, kind }));
-    console.log(scoreTable(`kind ${r.name} ${r.weight}${r.extra ? ' +rules11' : ''} (N, O folds; new authors unseen)`, scoreByLanguage(kindRows, verdicts)));
+    // Kind only (the tier columns of scoreTable would mean nothing here): per language over the five scored authors.
+    const byLang = scoreByLanguage(kindRows, r.kinds.map((kind) => ({ tier: 'small' as Tier, kind })));
+    console.log(`kind ${r.name} ${r.weight}${r.extra ? ' +rules11' : ''} by language (N, O folds; P, Q, R unseen): all ${pct(byLang.all.kindAccuracy)} · ${[...byLang.byLang].map(([l, x]) => `${l} ${pct(x.kindAccuracy)} (${x.kindCount})`).join(' ')}`);
+    const newIdx = kindRows.map((row, i) => (present.includes(authorOf(row)) ? i : -1)).filter((i) => i >= 0);
+    const byLangNew = scoreByLanguage(newIdx.map((i) => kindRows[i]), newIdx.map((i) => ({ tier: 'small' as Tier, kind: r.kinds[i] })));
+    console.log(`  P, Q, R only: all ${pct(byLangNew.all.kindAccuracy)} · ${[...byLangNew.byLang].map(([l, x]) => `${l} ${pct(x.kindAccuracy)}`).join(' ')}`);
   }
 }
 

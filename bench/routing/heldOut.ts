@@ -1,10 +1,10 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--eleventh`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
 // (`--first` still scores it, as tuned-on data). Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// Run: npx tsx bench/routing/heldOut.ts [--eleventh] [--tenth] [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +59,8 @@ export const evaluationSets: readonly EvaluationSet[] = [
   { flag: '--seventh', name: 'Seventh', file: 'routing7/heldout7.jsonl', sha256: 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92' }, // session 9
   { flag: '--eighth', name: 'Eighth', file: 'routing8/heldout8.jsonl', sha256: 'a772188df2557995fd4c61f2c36c0806c5d90ed8dbbfff260a973670647f4a23' }, // session 10
   { flag: '--ninth', name: 'Ninth', file: 'routing9/heldout9.jsonl', sha256: '324e69a6384f9f4ebda964c37fb7f2e4a118242ba3e75ee3fb1327fdddd3cdcd' }, // session 11
+  { flag: '--tenth', name: 'Tenth', file: 'routing10/heldout10.jsonl', sha256: '35da1df969e218c0e4bc208cc5de491f42e405b2d0ca427d553a5a9b3a07eba7' }, // written in session 11, scored in session 12
+  { flag: '--eleventh', name: 'Eleventh', file: 'routing11/heldout11.jsonl', sha256: 'd556f573c4a22318c7893fd819c8fd4588221ab6a988e3b034cd0caa779fc0fc' }, // session 12
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);

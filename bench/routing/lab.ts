@@ -9,7 +9,7 @@ import { setDecisionKnobsForTraining, shippedKnobs } from '../../src/core/routin
 import { denseFeatures, modelHeads, setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
 import { analyzeRequest } from '../../src/core/routing/signals';
 import { kindRuleScores } from '../../src/core/routing/kindRules';
-import { depthTokens, lengthTaggedTokens, textTokens } from '../../src/core/routing/textFeatures';
+import { lengthTaggedTokens, textTokens } from '../../src/core/routing/textFeatures';
 import { applyRule } from './cvRule';
 import { pct, scoreSet, type LabelledRow } from './score';
 import { trainBlock } from './train';
@@ -67,6 +67,35 @@ function script(text: string): string[] {
 }
 
 /**
+ * Session 12 tier variant `depth15` (compared by cvRule.ts; not kept: most of its settings failed
+ * safety.ts on "帮我找出这个死锁" and its best admissible one was below len15's): how much a request
+ * carries besides its words — sentences, identifiers, paths, list items, numbers, code blocks, a closing question
+ * mark — each alone and tagged with the length bin of `lengthTaggedTokens`, so that a short one-sentence question
+ * with an alarm word ("is this OAuth callback safe?") can read apart from a request that spells out real depth.
+ * Language-independent: only punctuation, layout and ASCII identifiers are read.
+ */
+function depthTokens(text: string, tokens: readonly string[]): string[] {
+  const head = text.length > 20_000 ? text.slice(0, 20_000) : text;
+  const codeBlocks = (head.match(/```/g) ?? []).length >> 1;
+  const prose = head.replace(/```[\s\S]*?(?:```|$)/g, ' ');
+  const sentences = prose.split(/[.!?。！？\n]+/).filter((s) => /\p{L}/u.test(s)).length;
+  const identifiers = (prose.match(/\b[a-z]+[A-Z]\w*|\b\w+_\w+\b|\w+\(\)/g) ?? []).length;
+  const path = /[\w-]+\/[\w./-]+|\b\w+\.(?:ts|js|py|go|rs|java|tsx|jsx|json|ya?ml|md|sql|c|cpp|h|kt|swift|cs|rb|php|toml)\b/.test(prose);
+  const listItems = (prose.match(/^\s*(?:[-*•]|\d+[.)、])\s/gm) ?? []).length;
+  const numbers = (prose.match(/\d+/g) ?? []).length;
+  const question = /[?？]\s*$/.test(prose.trim()) ? 'q1' : 'q0';
+  let n = 0;
+  for (const t of tokens) if (t.startsWith('w:') || t.startsWith('c:')) n++;
+  const len = n <= 12 ? 's' : n <= 40 ? 'm' : 'l';
+  const parts = [
+    `s${sentences <= 1 ? 1 : sentences <= 3 ? 2 : 4}`, `i${identifiers === 0 ? 0 : identifiers <= 2 ? 1 : 3}`, question,
+    `n${numbers === 0 ? 0 : numbers <= 2 ? 1 : 3}`, `k${codeBlocks === 0 ? 0 : 1}`,
+    ...(path ? ['path'] : []), ...(listItems >= 2 ? [listItems >= 4 ? 'list4' : 'list2'] : []),
+  ];
+  return parts.flatMap((p) => [`d:${p}`, `d:${len}${p}`]);
+}
+
+/**
  * Session 12 kind variant `krule`: the kind rules (with session 11's extra rules) as tokens the kind head reads and
  * weighs itself, one per kind the rules score and more as the score grows, instead of a fixed weight on the logits.
  */
@@ -100,7 +129,7 @@ export const variants: Record<string, Variant> = {
   // a very short request carries weights of its own), alone and with the CJK trigrams.
   klen: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x)]; }, shape: false },
   klenc: { buckets: 1 << 13, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x), ...cjkTrigrams(t)]; }, shape: false },
-  // Session 12: the tier heads reading how much a request carries besides its words (textFeatures.ts `depthTokens`),
+  // Session 12: the tier heads reading how much a request carries besides its words (`depthTokens` above),
   // and the kind head reading the kind rules as tokens.
   depth15: { buckets: 1 << 15, tokens: (t) => { const x = textTokens(t); return [...x, ...lengthTaggedTokens(x), ...depthTokens(t, x)]; }, shape: false },
   krule: { buckets: 1 << 13, tokens: (t) => [...textTokens(t), ...ruleTokens(t)], shape: false },

@@ -1,6 +1,6 @@
 // The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
 // project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
-// helpers A-O who saw only the label definitions, see bench/routing/README.md), the tuning half (even
+// helpers A-R who saw only the label definitions, see bench/routing/README.md), the tuning half (even
 // lines) of eval.jsonl, and since session 5 the first independent held-out set
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
 // evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to eighth independent

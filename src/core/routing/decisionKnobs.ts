@@ -33,6 +33,16 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
+// Session 12: the session 12 rule (bench/routing/cvRule.ts, landed 05:25 UTC before authors P, Q and R were read).
+// Tier: every author scored out of sample (A-O by fold heads trained on the other authors of A-O; the new authors P, Q
+// and R by the head trained on all of A-O); admissible: pooled false downgrades <= 2.5%, each independent author <= 4%
+// (sessions 7-11: 5% and 3%), safety.ts passing. len15 (shipped features) beat depth15 (length, layout and identifier
+// counts as extra tokens: most of its settings failed the safety check on "帮我找出这个死锁"); its best setting is caution
+// off, no hard-topic floor, large-tier misses weighed 1.25x, balanced penalty 10: mean share over the independent
+// authors 74.7%, pooled FD 1.8% (dataP 3.8% binds; P, Q, R together 68.2% of the saving at 2.9%). Conservative 24 and
+// aggressive 3: the penalties of that setting whose pooled rate is nearest half and twice the balanced one (1.0%, 4.0%).
+// Kind (rule b): unchanged; on N and O's folds and the unseen P, Q, R the shipped setting read 78.0%, no other head
+// (CJK trigrams, word ends, length-tagged words, the kind rules as tokens) more than 0.5 point above it (best 78.3%).
 // Session 11: the session 11 rule (bench/routing/cvRule.ts, landed 02:51 UTC before authors N and O were read).
 // Kind: on nine authors (the folds of C, D, F, J, K, L, M and the new authors N and O read by heads trained on A-M),
 // the shipped kind head with the rules' weight halved and session 11's extra rules (kindRules.ts) added to its logits
@@ -43,14 +53,14 @@ export interface DecisionKnobs {
 // 3%). Conservative 32 and aggressive 5: the penalties of that setting whose pooled rate is nearest half and twice the
 // balanced one (0.6% and 2.4%). Session 10 had kind-rule weight 1 without the extra rules, large x1, 32/14/4.
 export const shippedKnobs: DecisionKnobs = {
-  downgradePenalty: { conservative: 32, balanced: 12, aggressive: 5 },
+  downgradePenalty: { conservative: 24, balanced: 10, aggressive: 3 },
   hardTopicFloor: 0,
   ruleCaution: false,
   cautionMaxWords: Number.POSITIVE_INFINITY,
   kindRuleWeight: 0.5,
   extraKindRules: true,
   smallMaxRisk: 1,
-  largeMissScale: 1.5,
+  largeMissScale: 1.25,
 };
 
 let current: DecisionKnobs = shippedKnobs;

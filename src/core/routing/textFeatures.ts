@@ -85,34 +85,6 @@ export function lengthTaggedTokens(tokens: readonly string[]): string[] {
   return out;
 }
 
-/**
- * Session 12 tier variant `depth15` (bench/routing/lab.ts, compared by bench/routing/cvRule.ts): how much a request
- * carries besides its words — sentences, identifiers, paths, list items, numbers, code blocks, a closing question
- * mark — each alone and tagged with the length bin of `lengthTaggedTokens`, so that a short one-sentence question
- * with an alarm word ("is this OAuth callback safe?") can read apart from a request that spells out real depth.
- * Language-independent: only punctuation, layout and ASCII identifiers are read.
- */
-export function depthTokens(text: string, tokens: readonly string[]): string[] {
-  const head = text.length > 20_000 ? text.slice(0, 20_000) : text;
-  const codeBlocks = (head.match(/```/g) ?? []).length >> 1;
-  const prose = head.replace(/```[\s\S]*?(?:```|$)/g, ' ');
-  const sentences = prose.split(/[.!?。！？\n]+/).filter((s) => /\p{L}/u.test(s)).length;
-  const identifiers = (prose.match(/\b[a-z]+[A-Z]\w*|\b\w+_\w+\b|\w+\(\)/g) ?? []).length;
-  const path = /[\w-]+\/[\w./-]+|\b\w+\.(?:ts|js|py|go|rs|java|tsx|jsx|json|ya?ml|md|sql|c|cpp|h|kt|swift|cs|rb|php|toml)\b/.test(prose);
-  const listItems = (prose.match(/^\s*(?:[-*•]|\d+[.)、])\s/gm) ?? []).length;
-  const numbers = (prose.match(/\d+/g) ?? []).length;
-  const question = /[?？]\s*$/.test(prose.trim()) ? 'q1' : 'q0';
-  let n = 0;
-  for (const t of tokens) if (t.startsWith('w:') || t.startsWith('c:')) n++;
-  const len = n <= 12 ? 's' : n <= 40 ? 'm' : 'l';
-  const parts = [
-    `s${sentences <= 1 ? 1 : sentences <= 3 ? 2 : 4}`, `i${identifiers === 0 ? 0 : identifiers <= 2 ? 1 : 3}`, question,
-    `n${numbers === 0 ? 0 : numbers <= 2 ? 1 : 3}`, `k${codeBlocks === 0 ? 0 : 1}`,
-    ...(path ? ['path'] : []), ...(listItems >= 2 ? [listItems >= 4 ? 'list4' : 'list2'] : []),
-  ];
-  return parts.flatMap((p) => [`d:${p}`, `d:${len}${p}`]);
-}
-
 /** Hashes of a text's tokens (FNV-1a); bucket = hash mod buckets, sign = top bit. */
 export function tokenHashes(text: string): Uint32Array {
   return Uint32Array.from(textTokens(text), fnv1a);
