@@ -44,7 +44,7 @@ export const firstHeldOutPath = join(__dirname, '../eval-independent/routing/hel
 
 /**
  * Rows of the first set (by id) that do not train: a later evaluation set has the same prompt, and the file is frozen,
- * so they are left out here (importIncoming.ts --recheck names them). Session 11: h292 is also a prompt of the ninth set.
+ * so they are left out here (importIncoming.ts --recheck names them). Session 11: h292 is also a prompt of the ninth set (session 12: and of the eleventh).
  */
 export const firstHeldOutNotTuning: ReadonlySet<string> = new Set(['h292']);
 
