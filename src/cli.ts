@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { optionsOf, parseCommandArgs, CommandLineError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
@@ -116,7 +117,18 @@ function startScanThreadsAhead(): void {
   const readers = defaultWorkerCount();
   // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes). The main thread is one of the
   // readers (ScanOptions.readShareHere): a thread less to start, and its share is neither packed nor sent.
-  if (readers > 1 && existsSync(script)) handOverScanWorkers(new ScanWorkers(script, readers - 1, 0));
+  if (readers <= 1 || !existsSync(script)) return;
+  const threads = new ScanWorkers(script, readers - 1, 0);
+  // With a core idle, the thread boots now, on it, while this one loads the command and lists the files: it reads
+  // from the first portion on instead of booting after the backlog is found (a history that turns out small closes
+  // it unused). Under load it is made only if the backlog calls for it (docs/benchmarks.md, cold scan session 13).
+  if (process.env.TOKENMETER_WORKERS || idleCoresAtStart() >= 1) threads.prestart();
+  handOverScanWorkers(threads);
+}
+
+/** As scanParts' idleCoresNow (that module loads with the command's code, after this). */
+function idleCoresAtStart(): number {
+  return (availableParallelism?.() ?? cpus().length) - loadavg()[0];
 }
 
 const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);

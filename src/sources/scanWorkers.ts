@@ -15,6 +15,9 @@ export type ScanWorkerRequest = { cursors: FileCursor[] } | { stop: true } | { s
  */
 export class ScanWorkers {
   private readonly workers: Worker[] = [];
+  /** Threads made ahead (`prestart`): booting while the caller loads and lists, not reading until `grow` takes them. */
+  private readonly ahead: Worker[] = [];
+  private madeCount = 0;
   private closed = false;
   /** The first thread failure, kept until read() can report it (a thread may fail before it is used). */
   private failure: Error | undefined;
@@ -44,22 +47,42 @@ export class ScanWorkers {
     return this.workers.length;
   }
 
+  /** Threads made so far, started or made ahead. */
+  get made(): number {
+    return this.madeCount;
+  }
+
   /** Starts the threads not started yet; a read in progress hands them work at once. */
   grow(): void {
     while (!this.closed && this.workers.length < this.count) this.spawn();
   }
 
-  private spawn(): void {
+  /**
+   * Makes the threads not started yet now, so that they boot (~40-80 ms each, on another core) while the caller
+   * loads its code and lists the files; they count as started, and read, only once `grow` takes them. A scan that
+   * turns out small closes them unused (their boot's CPU is then lost). The CLI does this when a core is idle.
+   */
+  prestart(): void {
+    while (!this.closed && this.workers.length + this.ahead.length < this.count) this.ahead.push(this.make());
+  }
+
+  private make(): Worker {
     // Loaded here, not at start-up: most runs (an index, a small history, the MCP server) start no thread.
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     // A small young generation keeps each worker's memory near its live data: the parse garbage dies young.
     const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.madeCount++;
     worker.on('error', this.failed);
     worker.on('exit', (code) => {
       if (code !== 0 && !this.closed) this.failed(new Error(`scan worker exited with code ${code}`));
     });
     // Started early, they must not keep a process alive that ends up not needing them.
     worker.unref();
+    return worker;
+  }
+
+  private spawn(): void {
+    const worker = this.ahead.shift() ?? this.make();
     this.workers.push(worker);
     this.joinRead?.(worker);
   }
@@ -124,6 +147,7 @@ export class ScanWorkers {
       if (!ended || left() > 0 || [...inHand.values()].some((n) => n > 0) || this.closed) return;
       this.closed = true;
       for (const worker of this.workers) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
+      for (const worker of this.ahead.splice(0)) void worker.terminate();
       this.joinRead = undefined;
       resolveRead();
     };
@@ -198,7 +222,7 @@ export class ScanWorkers {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const worker of this.workers) void worker.terminate();
+    for (const worker of [...this.workers, ...this.ahead.splice(0)]) void worker.terminate();
   }
 }
 

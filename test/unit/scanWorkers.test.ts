@@ -83,6 +83,36 @@ describe('scan threads', function () {
     assert.equal(pool.started, 2);
   });
 
+  it('reads with the threads made ahead (prestart) once the backlog calls for them, making no other', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    const pool = new ScanWorkers(script, 2, 0);
+    pool.prestart();
+    pool.prestart();
+    assert.equal(pool.made, 2, 'made ahead, once');
+    assert.equal(pool.started, 0, 'not reading yet');
+    const scanner = new UsageScanner({ roots, io: 'sync', workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => 1.5, readShareHere: true });
+    await scanner.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assert.deepEqual(scanner.stats.tally, alone.stats.tally);
+    assert.equal(pool.started, 2);
+    assert.equal(pool.made, 2, 'the threads made ahead read; none made anew');
+  });
+
+  it('closes the threads made ahead unused when the history is small', async () => {
+    const alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    const pool = new ScanWorkers(script, 2, 0);
+    pool.prestart();
+    const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool });
+    await scanner.refresh();
+    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assert.equal(pool.started, 0, 'no thread read 3 MB');
+    assert.equal(pool.made, 2);
+    await assert.rejects(pool.read([], () => undefined), /already used/);
+  });
+
   it('reads a large backlog on this thread when no core is idle (threads would only add their CPU)', async () => {
     const alone = new UsageScanner({ roots, workers: 0 });
     await alone.refresh();
