@@ -4,7 +4,8 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { optionsOf, parseCommandArgs, CommandLineError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
-import { defaultWorkerCount, favourShortWarmUp, handOverScanWorkers, ScanWorkers } from './sources/scanWorkers';
+import { defaultLogRoots } from './sources/logFiles';
+import { claudeProjectsLookLarge, defaultWorkerCount, favourShortWarmUp, handOverScanWorkers, moreThreadsBytes, ScanWorkers } from './sources/scanWorkers';
 
 /**
  * Each command is its own bundle (dist/cli/<name>.js), required only when run:
@@ -119,10 +120,12 @@ function startScanThreadsAhead(): void {
   // readers (ScanOptions.readShareHere): a thread less to start, and its share is neither packed nor sent.
   if (readers <= 1 || !existsSync(script)) return;
   const threads = new ScanWorkers(script, readers - 1, 0);
-  // With a core idle, the thread boots now, on it, while this one loads the command and lists the files: it reads
-  // from the first portion on instead of booting after the backlog is found (a history that turns out small closes
-  // it unused). Under load it is made only if the backlog calls for it (docs/benchmarks.md, cold scan session 13).
-  if (process.env.TOKENMETER_WORKERS || idleCoresAtStart() >= 1) threads.prestart();
+  // With a core idle and a glance at the Claude Code projects showing a large history, the thread boots now, on that
+  // core, while this one loads the command and lists the files: it reads from the first portion on instead of booting
+  // once the listing has found the backlog. Otherwise it is made only if the backlog calls for it: booted for nothing
+  // (a small history), it cost real Codex logs alone ~80 ms of CPU and of wall (docs/benchmarks.md, cold scan
+  // session 13). The roots here are the environment's (settings may add folders: those are left to the listing).
+  if ((process.env.TOKENMETER_WORKERS || idleCoresAtStart() >= 1) && claudeProjectsLookLarge(defaultLogRoots().claudeDirs, moreThreadsBytes)) threads.prestart();
   handOverScanWorkers(threads);
 }
 

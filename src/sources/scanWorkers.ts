@@ -1,5 +1,8 @@
+import { readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { claudeProjectsFolder } from './agents/claude/paths';
 import { newCursor, type DiscoveredFile, type FileCursor } from './logFiles';
 import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
@@ -254,6 +257,53 @@ export function favourMemory(): boolean {
 export function favourShortWarmUp(): void {
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--interrupt-budget=135168');
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=460');
+}
+
+/**
+ * The CLI's scan threads start once its listing shows this much to read; below it the main thread reads:
+ * each thread costs ~70-130 ms of CPU to start, and its results must be packed, sent and unpacked, which
+ * on two shared cores pays off only on a large backlog (docs/benchmarks.md, cold scan session 5).
+ */
+export const moreThreadsBytes = 256 * 1024 * 1024;
+
+/**
+ * Whether the Claude Code transcripts under `claudeDirs` look like `bytes` or more, from a glance that costs a few
+ * system calls (before the CLI loads its command, to decide whether a scan thread boots ahead: see
+ * ScanWorkers.prestart): the project folders counted, up to `sampleFolders` of them (spread over the list) listed,
+ * up to four transcripts of each sized. An estimate, for timing only: the scanner's listing decides whether threads read.
+ */
+export function claudeProjectsLookLarge(claudeDirs: readonly string[], bytes: number, sampleFolders = 4): boolean {
+  let estimate = 0;
+  for (const dir of claudeDirs) {
+    const projects = claudeProjectsFolder(dir);
+    let folders: string[];
+    try {
+      folders = readdirSync(projects, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      continue;
+    }
+    const step = Math.max(1, Math.floor(folders.length / sampleFolders));
+    let listed = 0;
+    let files = 0;
+    let sized = 0;
+    let sizedBytes = 0;
+    for (let i = 0; i < folders.length && listed < sampleFolders; i += step) {
+      const folder = path.join(projects, folders[i]);
+      let names: string[];
+      try {
+        names = readdirSync(folder).filter((name) => name.endsWith('.jsonl'));
+      } catch {
+        continue;
+      }
+      listed++;
+      files += names.length;
+      for (let k = 0; k < names.length && k < 4; k++, sized++) sizedBytes += statSync(path.join(folder, names[k]), { throwIfNoEntry: false })?.size ?? 0;
+      // Enough already: the folders left unlisted (a generated history: thousands of files a folder, ~2 ms each).
+      if (sized > 0 && estimate + (files / listed) * folders.length * (sizedBytes / sized) >= bytes) return true;
+    }
+    if (sized > 0) estimate += (files / listed) * folders.length * (sizedBytes / sized);
+  }
+  return estimate >= bytes;
 }
 
 /** A file's cursor: the one given, or a new one for a file just listed. */

@@ -7,7 +7,7 @@ import { emptyTally } from '../core/lineParser';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { discoverLogFiles, newCursor, type DiscoveredFile, type FileCursor, type LogRoots, type WalkProblem } from './logFiles';
 import type { FileScanResult } from './packedResults';
-import { cursorOf, defaultWorkerCount, favourMemory, ScanWorkers } from './scanWorkers';
+import { cursorOf, defaultWorkerCount, favourMemory, moreThreadsBytes, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
 import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
@@ -47,12 +47,6 @@ export interface ScanOptions {
 
 // Below this backlog, starting workers costs more than it saves.
 const workerThresholdBytes = 32 * 1024 * 1024;
-/**
- * The CLI's scan threads start once its listing shows this much to read; below it the main thread reads:
- * each thread costs ~70-130 ms of CPU to start, and its results must be packed, sent and unpacked, which
- * on two shared cores pays off only on a large backlog (docs/benchmarks.md, cold scan session 5).
- */
-const moreThreadsBytes = 256 * 1024 * 1024;
 
 // Recently written files re-checked on each quick pass.
 const maxHotFiles = 64;

@@ -1,13 +1,13 @@
 // Scan threads: the same ledger as reading on one thread, whatever portion each thread draws.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { generateCorpus } from '../../bench/generateCorpus.mjs';
 import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
 import { discoverLogFiles, newCursor } from '../../src/sources/logFiles';
-import { cursorOf, favourShortWarmUp, ScanWorkers } from '../../src/sources/scanWorkers';
+import { claudeProjectsLookLarge, cursorOf, favourShortWarmUp, ScanWorkers } from '../../src/sources/scanWorkers';
 import { UsageScanner } from '../../src/sources/usageScanner';
 
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, false])) as Record<SourceName, boolean>;
@@ -111,6 +111,23 @@ describe('scan threads', function () {
     assert.equal(pool.started, 0, 'no thread read 3 MB');
     assert.equal(pool.made, 2);
     await assert.rejects(pool.read([], () => undefined), /already used/);
+  });
+
+  it('guesses a Claude Code history large from a few of its project folders (whether a thread boots ahead)', () => {
+    // Eight project folders of two 1,000-byte transcripts (and a file that is not one): 16,000 bytes, whichever folders are sampled.
+    const claudeDir = path.join(root, 'glance');
+    for (let p = 0; p < 8; p++) {
+      const folder = path.join(claudeDir, 'projects', `-home-p${p}`);
+      mkdirSync(folder, { recursive: true });
+      for (let f = 0; f < 2; f++) writeFileSync(path.join(folder, `s${f}.jsonl`), 'x'.repeat(1000));
+      writeFileSync(path.join(folder, 'notes.txt'), 'x'.repeat(50_000));
+    }
+    assert.equal(claudeProjectsLookLarge([claudeDir], 16_000), true);
+    assert.equal(claudeProjectsLookLarge([claudeDir], 16_001), false);
+    assert.equal(claudeProjectsLookLarge([claudeDir, claudeDir], 32_000), true, 'each folder adds its estimate');
+    assert.equal(claudeProjectsLookLarge([path.join(root, 'absent')], 1), false);
+    assert.equal(claudeProjectsLookLarge(roots.claudeDirs, 256 * 1024 * 1024), false, 'the 3 MB corpus');
+    assert.equal(claudeProjectsLookLarge(roots.claudeDirs, 100_000), true);
   });
 
   it('reads a large backlog on this thread when no core is idle (threads would only add their CPU)', async () => {
