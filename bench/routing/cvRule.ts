@@ -1,5 +1,32 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 13 RULE (2026-12-05, written 06:25-06:35 UTC by t16tune5, before any fold figure that includes the tenth and
+// eleventh held-out sets was computed). Executed by cvRule13.ts. The tenth and eleventh sets were scored once at 06:22
+// UTC with session 12's model and now become tuning data (authors `heldout10` and `heldout11`, independent), as the
+// first set did in session 5. Nothing is chosen from held-out sets 2-9, the twelfth set (being written, not opened) or
+// RouteLLM.
+//   0. Data: loadTuningRows() = A-R, own, heldout1, heldout10, heldout11 (the two frozen files sha256-checked; a row of
+//      theirs whose prompt is also in an evaluation set 2-9 leaves tuning, by id). Folds: every author, the three
+//      held-out authors included, scored by its fold head trained on all other authors' rows.
+//   a. Tier: recipe unchanged (`len15`, L2 3e-7, 300 steps; no variant compared). Knob grid on the out-of-fold logits:
+//      caution off with hard-topic floor 0 (shipped) or 0.35 (session 12's grid); large-tier miss weight 1, 1.25, 1.5;
+//      balanced penalty 6, 8, 10, 12, 14, 16, 20, 24 (2-5, 32 and 48 for rule 4 only). Admissible: pooled false
+//      downgrades over all authors <= 2.5% and every independent author's fold <= 4.0% (foldLimits12, as session 12),
+//      and safety.ts passing on the all-rows model (len15 tier head and the shipped kind setting, both trained on all
+//      rows) with those knobs. Objective: the largest mean over the independent authors' folds (A-R, heldout1,
+//      heldout10, heldout11, each once) of the share of the oracle's saving. Ties within 0.5 point of the best
+//      admissible point keep the shipped knobs (caution off, floor 0, large x1.25, balanced 10), if admissible.
+//      Rule 4 as session 7/12: conservative/aggressive = the penalties of the chosen floor and large weight whose pooled
+//      rate is nearest half and twice the balanced one (a tie in distance: the larger penalty).
+//   b. Kind: the shipped setting (head `base`, L2 3e-6, kind-rule weight 0.5, extra rules on) retrained on all rows;
+//      nothing compared. Its out-of-fold kind accuracy on the heldout10 and heldout11 folds is reported if those two
+//      kind fold heads are trained in time (chooses nothing).
+//   c. The all-rows model with the knobs of a must pass safety.ts; if it does not, the same model with session 12's
+//      knobs, and if that fails, session 12's model stays. The final model lands on main by 07:50 UTC, else session
+//      12's model stays (and the data change alone may land).
+//   d. Reported, choosing nothing, all marked tuned-on: per author and language with the chosen knobs (lab7.ts
+//      --report), the grid's best points, safety, model size. The twelfth set is scored by the lead after landing.
+//
 // SESSION 12 RULE (2026-12-05, written 05:20-05:35 UTC by t16tune4, before any row of the new tuning authors P, Q and
 // R was read: P's folder was only listed, Q and R were still being written; the tenth and eleventh held-out sets are
 // not opened until the model is final and landed). Executed by cvRule12.ts. Nothing is chosen from held-out sets 2-9
