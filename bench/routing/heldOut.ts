@@ -1,17 +1,19 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--eleventh`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
-// independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5
-// (`--first` still scores it, as tuned-on data). Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--eleventh] [--tenth] [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
+// the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13 (tuneSet.ts
+// `tunedHeldOutSets`). `--first`, `--tenth` and `--eleventh` still score them, marked as tuned-on data (evidence of
+// nothing on data the project has not seen). Prints the tables for docs/benchmarks.md.
+// Run: npx tsx bench/routing/heldOut.ts [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeRequest, type Aggressiveness, type Tier } from '../../src/core/router';
 import { setModelWeightsForTraining } from '../../src/core/routing/learnedModel';
 import { pct, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type Verdict } from './score';
-import { firstHeldOutSha256, loadFirstHeldOut, loadOwnHeldOut } from './tuneSet';
+import { firstHeldOutSha256, loadFirstHeldOut, loadOwnHeldOut, loadTunedHeldOut, tunedHeldOutSets } from './tuneSet';
 
 /** A frozen evaluation set: its sha256 checked, one labelled row per JSON line; undefined when it is absent. */
 function loadFrozenSet(file: string, expectedSha256: string, kindOf: (kind: string | undefined) => string | undefined): LabelledRow[] | undefined {
@@ -59,8 +61,7 @@ export const evaluationSets: readonly EvaluationSet[] = [
   { flag: '--seventh', name: 'Seventh', file: 'routing7/heldout7.jsonl', sha256: 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92' }, // session 9
   { flag: '--eighth', name: 'Eighth', file: 'routing8/heldout8.jsonl', sha256: 'a772188df2557995fd4c61f2c36c0806c5d90ed8dbbfff260a973670647f4a23' }, // session 10
   { flag: '--ninth', name: 'Ninth', file: 'routing9/heldout9.jsonl', sha256: '324e69a6384f9f4ebda964c37fb7f2e4a118242ba3e75ee3fb1327fdddd3cdcd' }, // session 11
-  { flag: '--tenth', name: 'Tenth', file: 'routing10/heldout10.jsonl', sha256: '35da1df969e218c0e4bc208cc5de491f42e405b2d0ca427d553a5a9b3a07eba7' }, // written in session 11, scored in session 12
-  { flag: '--eleventh', name: 'Eleventh', file: 'routing11/heldout11.jsonl', sha256: 'd556f573c4a22318c7893fd819c8fd4588221ab6a988e3b034cd0caa779fc0fc' }, // session 12
+  // The tenth and eleventh (scored once in session 12) are tuning data since session 13: tuneSet.ts tunedHeldOutSets.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
@@ -156,6 +157,11 @@ function main(): void {
     }
   }
   if (process.argv.includes('--first')) show(`First independent set (sha256 ${firstHeldOutSha256.slice(0, 12)}…), TUNING data since session 5`, loadFirstHeldOut());
+  for (const set of tunedHeldOutSets) {
+    if (!process.argv.includes(set.flag)) continue;
+    // Every row, those left out of tuning too: the figures describe the set, tuned on.
+    show(`${set.name} independent set (sha256 ${set.sha256.slice(0, 12)}…), scored in ${set.scored}, TUNING data since ${set.tuningSince} (tuned-on)`, loadTunedHeldOut(set));
+  }
   console.log(`\n### Public sets from lm-sys/RouteLLM (${aggressiveness}; weak = small tier, strong = medium or large)\n`);
   console.log('| set | n | weak suffices | sent to weak | false downgrades | accuracy | saving vs always-strong | share of oracle saving |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

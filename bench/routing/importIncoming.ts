@@ -9,11 +9,14 @@
 // only those folders (earlier authors' files stay as they are), and each folder's README.md is copied unchanged
 // to tune/indep-data<X>.README.md; every source file's sha256 is printed (and kept in each file's first line).
 // Session 9: `--recheck=SET.jsonl,NAME` drops tuning rows that repeat a newly copied evaluation set's prompts.
-// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G] | --recheck=FILE,NAME
+// Session 13: `--recheck-frozen` names the rows of the frozen tuned-on held-out sets (the first, tenth, eleventh) whose
+// prompts an evaluation set on disk also has (file and id only), for tuneSet.ts's notTuning lists.
+// Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G] | --recheck=FILE,NAME | --recheck-frozen
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationSetPath, evaluationSets } from './heldOut';
+import { tunedHeldOutPath, tunedHeldOutSets } from './tuneSet';
 
 const languages = new Set(['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru']);
 const tiers = new Set(['small', 'medium', 'large']);
@@ -29,7 +32,7 @@ function knownPrompts(except: ReadonlySet<string>): Set<string> {
     if (author && except.has(author)) continue;
     for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) seen.add(normalized(line.split('\t').pop()!));
   }
-  const jsonl = [join(__dirname, 'eval.jsonl'), join(__dirname, '../eval-independent/routing/heldout.jsonl'), ...evaluationSets.map(evaluationSetPath)];
+  const jsonl = [join(__dirname, 'eval.jsonl'), join(__dirname, '../eval-independent/routing/heldout.jsonl'), ...tunedHeldOutSets.map(tunedHeldOutPath), ...evaluationSets.map(evaluationSetPath)];
   for (const f of jsonl.filter(existsSync)) {
     for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) seen.add(normalized((JSON.parse(line) as { prompt: string }).prompt));
   }
@@ -86,15 +89,43 @@ function dropEvaluationRepeats(setPath: string, setName: string): number {
     });
     if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
   }
-  // The first set is tuning data but frozen (sha256 checked): its repeats are named here and left out in tuneSet.ts.
-  readFileSync(join(__dirname, '../eval-independent/routing/heldout.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).forEach((l) => {
-    const r = JSON.parse(l) as { id: string; prompt: string };
-    if (evalPrompts.has(normalized(r.prompt))) console.log(`eval-independent/routing/heldout.jsonl ${r.id}: also a prompt of ${setName}; add it to tuneSet.ts firstHeldOutNotTuning`);
-  });
+  // The first, tenth and eleventh sets are tuning data but frozen (sha256 checked): their repeats are named here and
+  // left out in tuneSet.ts.
+  frozenTuningRepeats(evalPrompts, setName);
   return dropped;
 }
 
+/** Frozen tuning files (path, the tuneSet.ts list their repeats go to). */
+const frozenTuningFiles = (): { path: string; list: string }[] => [
+  { path: join(__dirname, '../eval-independent/routing/heldout.jsonl'), list: 'firstHeldOutNotTuning' },
+  ...tunedHeldOutSets.map((set) => ({ path: tunedHeldOutPath(set), list: `tunedHeldOutSets ${set.author} notTuning` })),
+];
+
+/** Prints (file and id only) every frozen tuning row whose prompt is one of `evalPrompts`; returns how many. */
+function frozenTuningRepeats(evalPrompts: ReadonlySet<string>, setName: string): number {
+  let found = 0;
+  for (const { path, list } of frozenTuningFiles()) {
+    readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).forEach((l) => {
+      const r = JSON.parse(l) as { id: string; prompt: string };
+      if (!evalPrompts.has(normalized(r.prompt))) return;
+      found++;
+      console.log(`${path.replace(/^.*eval-independent\//, 'eval-independent/')} ${r.id}: also a prompt of ${setName}; add it to tuneSet.ts ${list}`);
+    });
+  }
+  return found;
+}
+
+/** `--recheck-frozen`: the frozen tuning files against every evaluation set on disk (eval.jsonl's odd lines, sets 2-9). */
+function recheckFrozen(): void {
+  const promptsOf = (path: string, keep: (i: number) => boolean = () => true): Set<string> =>
+    new Set(readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).filter((_, i) => keep(i)).map((l) => normalized((JSON.parse(l) as { prompt: string }).prompt)));
+  let found = frozenTuningRepeats(promptsOf(join(__dirname, 'eval.jsonl'), (i) => i % 2 === 1), 'eval.jsonl (odd lines)');
+  for (const set of evaluationSets) if (existsSync(evaluationSetPath(set))) found += frozenTuningRepeats(promptsOf(evaluationSetPath(set)), set.file);
+  console.log(`${found} frozen tuning rows repeat an evaluation prompt`);
+}
+
 function main(): void {
+  if (process.argv.includes('--recheck-frozen')) { recheckFrozen(); return; }
   const recheck = process.argv.find((a) => a.startsWith('--recheck='))?.split('=')[1];
   if (recheck) {
     const [path, ...name] = recheck.split(',');

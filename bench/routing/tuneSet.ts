@@ -1,11 +1,12 @@
 // The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
 // project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
 // helpers A-R who saw only the label definitions, see bench/routing/README.md), the tuning half (even
-// lines) of eval.jsonl, and since session 5 the first independent held-out set
+// lines) of eval.jsonl, since session 5 the first independent held-out set
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
-// evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to eighth independent
-// sets (bench/eval-independent/routing2/ … routing8/, heldOut.ts `evaluationSets`) and the public RouteLLM sets
-// are only ever evaluated.
+// evaluation, and since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
+// `heldout11`), moved the same way after theirs. Only this trains the model; the held-out half of eval.jsonl,
+// the second to ninth independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts
+// `evaluationSets`) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,22 +49,63 @@ export const firstHeldOutPath = join(__dirname, '../eval-independent/routing/hel
  */
 export const firstHeldOutNotTuning: ReadonlySet<string> = new Set(['h292']);
 
-export function loadFirstHeldOut(options: { tuning?: boolean } = {}): LabelledRow[] {
-  const bytes = readFileSync(firstHeldOutPath);
+interface HeldOutRow { id: string; prompt: string; contextTokens?: number; tier: Tier; kind: string; lang: string }
+
+/** A frozen held-out file's rows, its sha256 checked first. */
+function loadFrozen(path: string, sha256: string): HeldOutRow[] {
+  const bytes = readFileSync(path);
   const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== firstHeldOutSha256) throw new Error(`${firstHeldOutPath}: sha256 ${sha}, expected ${firstHeldOutSha256} (the set is frozen)`);
-  const rows = bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; prompt: string; contextTokens: number; tier: Tier; kind: string; lang: string });
-  return rows.filter((r) => !options.tuning || !firstHeldOutNotTuning.has(r.id))
-    .map((r) => ({ prompt: r.prompt, contextTokens: r.contextTokens, tier: r.tier, kind: r.kind, lang: r.lang, author: 'heldout1' }));
+  if (sha !== sha256) throw new Error(`${path}: sha256 ${sha}, expected ${sha256} (the set is frozen)`);
+  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as HeldOutRow);
+}
+
+export function loadFirstHeldOut(options: { tuning?: boolean } = {}): LabelledRow[] {
+  return loadFrozen(firstHeldOutPath, firstHeldOutSha256).filter((r) => !options.tuning || !firstHeldOutNotTuning.has(r.id))
+    .map((r) => ({ prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: r.kind, lang: r.lang, author: 'heldout1' }));
+}
+
+/** A later independent held-out set that, once scored, became tuning data (as the first did in session 5). */
+export interface TunedHeldOutSet {
+  /** heldOut.ts flag that still prints it, as tuned-on data. */
+  flag: string;
+  name: string;
+  /** Its author in cross-validation. */
+  author: string;
+  /** Path inside bench/eval-independent/. */
+  file: string;
+  /** Recorded when it was copied in, before its single evaluation; the file stays frozen. */
+  sha256: string;
+  /** The session it was scored in (once), and the session whose tuning first read it. */
+  scored: string;
+  tuningSince: string;
+  /**
+   * Rows (by id) left out of tuning because an evaluation set (eval.jsonl's odd lines, sets 2-9) has the same prompt
+   * (up to case and spacing); importIncoming.ts --recheck-frozen names them, file and id only.
+   */
+  notTuning: ReadonlySet<string>;
+}
+
+export const tunedHeldOutSets: readonly TunedHeldOutSet[] = [
+  { flag: '--tenth', name: 'Tenth', author: 'heldout10', file: 'routing10/heldout10.jsonl', sha256: '35da1df969e218c0e4bc208cc5de491f42e405b2d0ca427d553a5a9b3a07eba7', scored: 'session 12', tuningSince: 'session 13', notTuning: new Set(['h10-0101', 'h10-0358', 'h10-0453', 'h10-0502']) },
+  { flag: '--eleventh', name: 'Eleventh', author: 'heldout11', file: 'routing11/heldout11.jsonl', sha256: 'd556f573c4a22318c7893fd819c8fd4588221ab6a988e3b034cd0caa779fc0fc', scored: 'session 12', tuningSince: 'session 13', notTuning: new Set(['h11-0128', 'h11-0344']) },
+];
+
+export const tunedHeldOutPath = (set: TunedHeldOutSet): string => join(__dirname, '../eval-independent', set.file);
+
+/** A tuned-on held-out set's rows with ids (sha256 checked); `tuning` leaves out its notTuning rows. */
+export function loadTunedHeldOut(set: TunedHeldOutSet, options: { tuning?: boolean } = {}): (LabelledRow & { id: string })[] {
+  return loadFrozen(tunedHeldOutPath(set), set.sha256).filter((r) => !options.tuning || !set.notTuning.has(r.id))
+    .map((r) => ({ id: r.id, prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: r.kind, lang: r.lang, author: set.author }));
 }
 
 /**
- * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only) and the first
- * independent held-out set (tier and kind; a fourth author for cross-validation).
+ * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only), the first independent held-out set
+ * and, since session 13, the tenth and eleventh (tier and kind; each an author of its own in cross-validation).
  */
 export function loadTuningRows(): LabelledRow[] {
   const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));
-  return [...loadTuneTsv(), ...evalTune, ...loadFirstHeldOut({ tuning: true })];
+  const tunedSets = tunedHeldOutSets.flatMap((set) => loadTunedHeldOut(set, { tuning: true }).map(({ id: _id, ...row }) => row));
+  return [...loadTuneTsv(), ...evalTune, ...loadFirstHeldOut({ tuning: true }), ...tunedSets];
 }
 
 /** eval.jsonl's odd lines: the project's own held-out half. */

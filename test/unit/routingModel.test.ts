@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationSets } from '../../bench/routing/heldOut';
-import { firstHeldOutNotTuning } from '../../bench/routing/tuneSet';
+import { firstHeldOutNotTuning, tunedHeldOutSets } from '../../bench/routing/tuneSet';
 import { estimateTask, formatEstimateMarkdown } from '../../src/core/estimator';
 import { englishUsd, Formatter } from '../../src/core/format';
 import { defaultModelTiers, hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
@@ -92,21 +92,32 @@ describe('learned routing model', () => {
     assert.ok(['small', 'medium', 'large'].indexOf(hard.tier) >= ['small', 'medium', 'large'].indexOf(base.tier));
   });
 
-  it('trains on the first independent set (tuning since session 5) and on no prompt of any later held-out set', () => {
+  it('trains on the first, tenth and eleventh independent sets (tuned on since sessions 5 and 13) and on no prompt of any evaluation set', () => {
     const tuneDir = join(__dirname, '../../bench/routing/tune');
     const tuning = new Set<string>();
     for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
       for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) tuning.add(line.split('\t').pop()!.replace(/\\n/g, '\n').trim());
     }
     const jsonlPrompts = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { prompt: string }).prompt.trim());
-    const first = readFileSync(join(__dirname, '../../bench/eval-independent/routing/heldout.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; prompt: string });
+    const jsonlRows = (path: string): { id: string; prompt: string }[] => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; prompt: string });
+    const first = jsonlRows(join(__dirname, '../../bench/eval-independent/routing/heldout.jsonl'));
     assert.equal(first.length, 429);
     // Rows a later set repeats are left out of tuning by id (the file is frozen).
     for (const r of first) if (!firstHeldOutNotTuning.has(r.id)) tuning.add(r.prompt.trim());
+    // The tenth and eleventh sets, tuning since session 13, likewise without the rows an evaluation set repeats.
+    for (const author of ['heldout10', 'heldout11']) assert.ok(tunedHeldOutSets.some((s) => s.author === author), `${author} not tuning data`);
+    for (const tuned of tunedHeldOutSets) {
+      const rows = jsonlRows(join(__dirname, '../../bench/eval-independent', tuned.file));
+      assert.equal(rows.length, 600);
+      for (const id of tuned.notTuning) assert.ok(rows.some((r) => r.id === id), `${tuned.file}: no row ${id}`);
+      for (const r of rows) if (!tuned.notTuning.has(r.id)) tuning.add(r.prompt.trim());
+    }
     for (const p of jsonlPrompts(join(__dirname, '../../bench/routing/eval.jsonl')).filter((_, i) => i % 2 === 0)) tuning.add(p);
     assert.ok(tuning.size > 4_000);
     const folded = new Set([...tuning].map((p) => p.toLowerCase().replace(/\s+/g, ' ')));
-    assert.ok(evaluationSets.length >= 7);
+    // Sets 2-9 are evaluation only; a tuned-on set is no longer among them.
+    assert.ok(evaluationSets.length >= 8);
+    for (const tuned of tunedHeldOutSets) assert.ok(!evaluationSets.some((e) => e.file === tuned.file), `${tuned.file} is tuning data, not an evaluation set`);
     for (const set of evaluationSets.map((e) => e.file)) {
       const path = join(__dirname, '../../bench/eval-independent', set);
       if (!existsSync(path)) continue;
