@@ -33,6 +33,16 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
+// Session 13: the session 13 rule (bench/routing/cvRule.ts, cvRule13.ts; committed 06:31 UTC before any fold figure
+// with the tenth and eleventh sets, now tuning authors heldout10 and heldout11). Tier recipe unchanged (len15), all
+// 22,674 rows; every author (A-R, own, heldout1, heldout10, heldout11) scored by its fold head trained on all other
+// authors; admissible: pooled false downgrades <= 2.5%, each independent author <= 4%, safety.ts passing on the
+// all-rows model. Session 12's knobs (floor 0, large x1.25, 10) failed safety.ts with the retrained heads (an
+// eval.jsonl request advised lower after "There is a race condition between two threads." was added). The best
+// admissible setting: caution off, hard-topic floor 0.35, large-tier misses weighed 1.5x, balanced penalty 6: mean
+// share over the twenty-one independent authors 76.7%, pooled FD 2.2% (dataN 4.0% binds; heldout10 2.2% / 73.4%,
+// heldout11 2.3% / 77.1%). Conservative 14 and aggressive 2: the penalties of that setting whose pooled rate is nearest
+// half and twice the balanced one (1.1%, 4.5%). Kind: the shipped setting, retrained on all rows.
 // Session 12: the session 12 rule (bench/routing/cvRule.ts, landed 05:25 UTC before authors P, Q and R were read).
 // Tier: every author scored out of sample (A-O by fold heads trained on the other authors of A-O; the new authors P, Q
 // and R by the head trained on all of A-O); admissible: pooled false downgrades <= 2.5%, each independent author <= 4%
@@ -53,14 +63,14 @@ export interface DecisionKnobs {
 // 3%). Conservative 32 and aggressive 5: the penalties of that setting whose pooled rate is nearest half and twice the
 // balanced one (0.6% and 2.4%). Session 10 had kind-rule weight 1 without the extra rules, large x1, 32/14/4.
 export const shippedKnobs: DecisionKnobs = {
-  downgradePenalty: { conservative: 24, balanced: 10, aggressive: 3 },
-  hardTopicFloor: 0,
+  downgradePenalty: { conservative: 14, balanced: 6, aggressive: 2 },
+  hardTopicFloor: 0.35,
   ruleCaution: false,
   cautionMaxWords: Number.POSITIVE_INFINITY,
   kindRuleWeight: 0.5,
   extraKindRules: true,
   smallMaxRisk: 1,
-  largeMissScale: 1.25,
+  largeMissScale: 1.5,
 };
 
 let current: DecisionKnobs = shippedKnobs;
