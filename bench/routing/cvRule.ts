@@ -26,6 +26,10 @@
 //      12's model stays (and the data change alone may land).
 //   d. Reported, choosing nothing, all marked tuned-on: per author and language with the chosen knobs (lab7.ts
 //      --report), the grid's best points, safety, model size. The twelfth set is scored by the lead after landing.
+//   Outcome (added 07:10 UTC, after the run; the rule above is as committed): session 12's knobs failed safety.ts on
+//   the retrained heads; the best admissible point is caution off, floor 0.35, large x1.5, penalty 6 (14/2): mean share
+//   76.7% over the 21 independent authors, pooled FD 2.2%, dataN 4.0%. Out-of-fold kind: heldout10 83.7%, heldout11
+//   90.3%. Landed 07:08 UTC (75529c8). Figures: docs/benchmarks.md, session 13.
 //
 // SESSION 12 RULE (2026-12-05, written 05:20-05:35 UTC by t16tune4, before any row of the new tuning authors P, Q and
 // R was read: P's folder was only listed, Q and R were still being written; the tenth and eleventh held-out sets are
