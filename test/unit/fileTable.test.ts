@@ -41,8 +41,9 @@ const cursorArb: fc.Arbitrary<FileCursor> = fc
       cursor = { path: `${sep}c${sep}sessions${sep}2026${sep}11${sep}rollout-${id}.jsonl`, source: 'codex', ...base, codex: { sessionId: id, project: '/r', model: 'gpt-5', lastTotals: { input: 5, cached: 1, output: 2, total: 7 }, rateLimits, credits: limits[0] ? { hasCredits: true, unlimited: false, balance: 3, observedAtMs: limits[0].at } : undefined } };
     } else if (kind === 'whole') cursor = { path: `${sep}x${sep}${id}.json`, source: 'cline', ...base, wholeFile: { relativePath: `t/${id}.json`, signature: `${size}:${mtimeMs}` } };
     else {
-      const rel = { session: `${project}/${id}.jsonl`, agent: `${project}/agent-${id}.jsonl`, subagent: `${project}/s-${id}/subagents/agent-${id}.jsonl`, atRoot: `${id}.jsonl`, odd: `${project}/${id}.jsonl` }[kind];
-      // 'odd': a context the path does not give (kept as is).
+      // 'odd': a context the path does not give (kept as is), on a path no other kind makes ('_' is not in ids): within
+      // one index (one per set of roots) a path's context never changes, so the same path must not come with another.
+      const rel = { session: `${project}/${id}.jsonl`, agent: `${project}/agent-${id}.jsonl`, subagent: `${project}/s-${id}/subagents/agent-${id}.jsonl`, atRoot: `${id}.jsonl`, odd: `${project}/odd_${id}.jsonl` }[kind];
       const claude = kind === 'odd' ? { project: 'elsewhere', sessionId: 'x', agentId: '' } : claudeFileContext(rel);
       cursor = { path: root + sep + rel.split('/').join(sep), source: 'claude', ...base, claude };
     }
