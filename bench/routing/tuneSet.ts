@@ -79,7 +79,7 @@ export interface TunedHeldOutSet {
   scored: string;
   tuningSince: string;
   /**
-   * Rows (by id) left out of tuning because an evaluation set (eval.jsonl's odd lines, sets 2-9) has the same prompt
+   * Rows (by id) left out of tuning because an evaluation set (eval.jsonl's odd lines, sets 2-9 and 12, or the thirteenth, kept for the next round) has the same prompt
    * (up to case and spacing); importIncoming.ts --recheck-frozen names them, file and id only.
    */
   notTuning: ReadonlySet<string>;
@@ -87,7 +87,7 @@ export interface TunedHeldOutSet {
 
 export const tunedHeldOutSets: readonly TunedHeldOutSet[] = [
   { flag: '--tenth', name: 'Tenth', author: 'heldout10', file: 'routing10/heldout10.jsonl', sha256: '35da1df969e218c0e4bc208cc5de491f42e405b2d0ca427d553a5a9b3a07eba7', scored: 'session 12', tuningSince: 'session 13', notTuning: new Set(['h10-0101', 'h10-0358', 'h10-0453', 'h10-0502']) },
-  { flag: '--eleventh', name: 'Eleventh', author: 'heldout11', file: 'routing11/heldout11.jsonl', sha256: 'd556f573c4a22318c7893fd819c8fd4588221ab6a988e3b034cd0caa779fc0fc', scored: 'session 12', tuningSince: 'session 13', notTuning: new Set(['h11-0128', 'h11-0344']) },
+  { flag: '--eleventh', name: 'Eleventh', author: 'heldout11', file: 'routing11/heldout11.jsonl', sha256: 'd556f573c4a22318c7893fd819c8fd4588221ab6a988e3b034cd0caa779fc0fc', scored: 'session 12', tuningSince: 'session 13', notTuning: new Set(['h11-0128', 'h11-0256', 'h11-0344']) },
 ];
 
 export const tunedHeldOutPath = (set: TunedHeldOutSet): string => join(__dirname, '../eval-independent', set.file);
