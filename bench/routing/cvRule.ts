@@ -1,5 +1,33 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 13b RULE (2026-12-05, written 07:36-07:39 UTC by t16lang, before any fold figure on the 22,660 tuning rows
+// was computed; the fold heads were training meanwhile). Executed by cvRule13b.ts. Why: the twelfth held-out set, scored
+// once by the lead with session 13's model, read 4.7% FD overall but ko 11.7% (7/60), es 9.1%, pt 8.9%, fr 8.3%: the
+// session 13 rule limits each author's fold, not each language, and its choice sat at the per-author limit (dataN 4.0%).
+// Nothing is chosen from any held-out set 2-9, 12 or 13 or RouteLLM.
+//   0. Data: loadTuningRows() = 22,660 rows (A-R, own, heldout1, heldout10, heldout11; rows repeating a prompt of the
+//      thirteenth set dropped). Every author scored by its fold head trained on all other authors' rows.
+//   a. Tier: recipe unchanged (len15, L2 3e-7, 300 steps). The session 13 grid on the out-of-fold logits: caution off,
+//      hard-topic floor 0 or 0.35, large-tier miss weight 1, 1.25, 1.5, balanced penalty 6, 8, 10, 12, 14, 16, 20, 24
+//      (2-5, 32, 48 for rule 4 only). Admissible: pooled FD over all authors <= 2.5%, every independent author's fold
+//      <= 4.0% (foldLimits12), AND (new) each of the nine languages' pooled out-of-fold FD (all authors' rows in that
+//      language, each row read by its author's fold head) <= 3.0% (foldLimits13b.perLanguage), and safety.ts passing on
+//      the all-rows model with those knobs. Why 3%: at a true rate of 3% a held-out language of 60-80 rows exceeds 5%
+//      with probability about 0.1 (binomial: 0.11 at 60 rows, 0.09 at 80, 0.19 at 50); at 4% it would be 0.22-0.32.
+//      Each language has 1,858-4,359 tuning rows, so its pooled out-of-fold rate is itself measured to about +-0.4
+//      point. A limit on tuning folds cannot bound a shift between tuning and held-out writers (7/60 is very unlikely
+//      at a true 3%); it keeps the operating point away from languages the folds already show to be weak.
+//      Objective: the largest mean over the independent authors' folds of the share of the oracle's saving. Ties within
+//      0.5 point of the best admissible point keep the shipped knobs (session 13: caution off, floor 0.35, large x1.5,
+//      balanced 6), if admissible. Rule 4 as before: conservative/aggressive = the penalties of the chosen floor and
+//      large weight whose pooled rate is nearest half and twice the balanced one (a tie in distance: the larger penalty).
+//   b. Kind: the shipped setting (head `base`, L2 3e-6, kind-rule weight 0.5, extra rules) retrained on all rows;
+//      nothing compared.
+//   c. Nothing admissible: the session 13 knobs stay with the retrained model if it passes safety.ts. The model lands
+//      on main by 08:22 UTC, else only this rule lands (no model or knob change).
+//   d. Reported, choosing nothing, all marked tuned-on: per-language and per-author figures of the chosen and the
+//      session 13 knobs, the grid's best points with the binding constraint, lab7.ts --report.
+//
 // SESSION 13 RULE (2026-12-05, written 06:25-06:35 UTC by t16tune5, before any fold figure that includes the tenth and
 // eleventh held-out sets was computed). Executed by cvRule13.ts. The tenth and eleventh sets were scored once at 06:22
 // UTC with session 12's model and now become tuning data (authors `heldout10` and `heldout11`, independent), as the
@@ -292,3 +320,10 @@ export const foldLimits12 = { pooled: 0.025, perAuthor: 0.04 } as const;
 /** Session 12 rule a's admissibility on the out-of-fold figures (safety is checked apart). */
 export const meetsFoldLimits12 = (p: GridPoint): boolean =>
   p.all.falseDowngradeRate <= foldLimits12.pooled && [...p.per].every(([a, s]) => !isIndependent(a) || s.falseDowngradeRate <= foldLimits12.perAuthor);
+
+/** Session 13b rule a: session 12's fold limits plus one on each language's pooled out-of-fold false downgrades. */
+export const foldLimits13b = { ...foldLimits12, perLanguage: 0.03 } as const;
+
+/** Session 13b rule a's admissibility (safety is checked apart); `byLanguage`: every author's rows by its fold head. */
+export const meetsFoldLimits13b = (p: GridPoint & { byLanguage: ReadonlyMap<string, SetScore> }): boolean =>
+  meetsFoldLimits12(p) && [...p.byLanguage.values()].every((s) => s.falseDowngradeRate <= foldLimits13b.perLanguage);

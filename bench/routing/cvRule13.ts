@@ -5,6 +5,7 @@
 // in the cache. Weights come from lab7.ts's cache (`--train-only`, key: variant, heads, L2, steps, author, row count);
 // nothing is trained here. Prints every grid point, the rule's pick, conservative/aggressive and the per-author table.
 // Run: npx tsx bench/routing/cvRule13.ts [--tier=len15:3e-7] [--cache=DIR]
+// cvRule13b.ts (session 13b) reuses the grid, the fold reading and the advisor's decision from here.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeRequest, defaultModelTiers, ratesOf, routeRequest, tiers, type Tier } from '../../src/core/router';
@@ -24,27 +25,27 @@ const margin = 0.005;
 /** The authors whose kind fold heads are optional extras of this rule (reported, choosing nothing). */
 const kindFoldAuthors = ['heldout10', 'heldout11'];
 /** The shipped kind setting: head `base` at L2 3e-6 (kind-rule weight and extra rules are shippedKnobs'). */
-const kindHead = { name: 'base', lambda: 0.000003 };
+export const kindHead = { name: 'base', lambda: 0.000003 };
 
 // The grid of the rule: caution off, floor 0 (shipped) or 0.35 (session 12's other setting); large-tier miss weight
 // 1, 1.25, 1.5; balanced penalties below. Rule 4 (conservative/aggressive) looks along the wider list.
-const floors = [0, 0.35];
-const largeMissScales = [1, 1.25, 1.5];
-const balancedPenalties = [6, 8, 10, 12, 14, 16, 20, 24];
-const rule4Penalties = [2, 3, 4, 5, ...balancedPenalties, 32, 48];
+export const floors = [0, 0.35];
+export const largeMissScales = [1, 1.25, 1.5];
+export const balancedPenalties = [6, 8, 10, 12, 14, 16, 20, 24];
+export const rule4Penalties = [2, 3, 4, 5, ...balancedPenalties, 32, 48];
 
-function load(file: string): Float32Array | undefined {
+export function load(file: string): Float32Array | undefined {
   if (!existsSync(file)) return undefined;
   const b = readFileSync(file);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-const authorOf = (r: LabelledRow): string => r.author ?? 'own';
-const headFile = (name: string, heads: 'tier' | 'kind', lambda: number, author: string, rowCount: number): string =>
+export const authorOf = (r: LabelledRow): string => r.author ?? 'own';
+export const headFile = (name: string, heads: 'tier' | 'kind', lambda: number, author: string, rowCount: number): string =>
   join(cacheDir, `${name}-${heads}-${lambda}-300-${author}-${rowCount}.f32`);
 
 /** Out-of-fold logits of the rows of `scoredAuthors` (each by the head trained without its author), or the missing folds. */
-function outOfFold(rows: readonly LabelledRow[], name: string, heads: 'tier' | 'kind', lambda: number, scoredAuthors: readonly string[]): { logits: (number[] | undefined)[] } | { missing: string[] } {
+export function outOfFold(rows: readonly LabelledRow[], name: string, heads: 'tier' | 'kind', lambda: number, scoredAuthors: readonly string[]): { logits: (number[] | undefined)[] } | { missing: string[] } {
   const v = variants[name];
   const H = heads === 'tier' ? 2 : K;
   const weights = new Map(scoredAuthors.map((a) => [a, load(headFile(name, heads, lambda, a, rows.length))] as const));
@@ -55,7 +56,7 @@ function outOfFold(rows: readonly LabelledRow[], name: string, heads: 'tier' | '
 
 // The advisor's expected-cost choice (advisor.ts) from its need probabilities and tier prices, so that one pass of
 // routeRequest per floor setting serves every penalty and large-miss weight; checked against routeRequest below.
-function decide(need: Record<Tier, number>, price: Record<Tier, number>, penalty: number, largeMissScale: number): Tier {
+export function decide(need: Record<Tier, number>, price: Record<Tier, number>, penalty: number, largeMissScale: number): Tier {
   let best: Tier = 'large';
   let bestLoss = Infinity;
   tiers.forEach((t, i) => {
@@ -66,13 +67,13 @@ function decide(need: Record<Tier, number>, price: Record<Tier, number>, penalty
   return best;
 }
 
-function priceOfRow(r: LabelledRow): Record<Tier, number> {
+export function priceOfRow(r: LabelledRow): Record<Tier, number> {
   const f = analyzeRequest({ prompt: r.prompt, contextTokens: r.contextTokens });
   const p = (t: Tier): number => { const rates = ratesOf(defaultModelTiers[t])!; return ((f.promptTokens + f.contextTokens + 4_000) * rates.inputPerMTok + 800 * rates.outputPerMTok) / 1e6; };
   return { small: p('small'), medium: p('medium'), large: p('large') };
 }
 
-function scorePer(rows: readonly LabelledRow[], verdicts: readonly { tier: Tier; kind?: string }[], authors: readonly string[]): { all: SetScore; per: Map<string, SetScore> } {
+export function scorePer(rows: readonly LabelledRow[], verdicts: readonly { tier: Tier; kind?: string }[], authors: readonly string[]): { all: SetScore; per: Map<string, SetScore> } {
   const per = new Map(authors.map((a) => {
     const idx = rows.map((r, i) => (authorOf(r) === a ? i : -1)).filter((i) => i >= 0);
     return [a, scoreSet(idx.map((i) => rows[i]), idx.map((i) => verdicts[i]))] as const;
@@ -80,14 +81,14 @@ function scorePer(rows: readonly LabelledRow[], verdicts: readonly { tier: Tier;
   return { all: scoreSet(rows, verdicts), per };
 }
 
-const knobsOf = (floor: number, largeMissScale: number, balanced: number): DecisionKnobs =>
+export const knobsOf = (floor: number, largeMissScale: number, balanced: number): DecisionKnobs =>
   ({ ...shippedKnobs, ruleCaution: false, hardTopicFloor: floor, largeMissScale, downgradePenalty: { ...shippedKnobs.downgradePenalty, balanced } });
 
 /** Whether a grid point is the shipped setting (the tie-break keeps it). */
-const isShipped = (p: Point): boolean =>
+export const isShipped = (p: Point): boolean =>
   !shippedKnobs.ruleCaution && p.floor === shippedKnobs.hardTopicFloor && p.scale === shippedKnobs.largeMissScale && p.penalty === shippedKnobs.downgradePenalty.balanced;
 
-interface Point extends Candidate { floor: number; scale: number; penalty: number; verdicts: Tier[] }
+export interface Point extends Candidate { floor: number; scale: number; penalty: number; verdicts: Tier[] }
 
 function main(): void {
   const rows = loadTuningRows();
