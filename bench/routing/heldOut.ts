@@ -1,11 +1,12 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, `--twelfth`, `--thirteenth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
-// the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13 (tuneSet.ts
-// `tunedHeldOutSets`). `--first`, `--tenth` and `--eleventh` still score them, marked as tuned-on data (evidence of
-// nothing on data the project has not seen). Prints the tables for docs/benchmarks.md.
+// the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13, the twelfth and
+// thirteenth (scored in session 13) since session 14 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` …
+// `--thirteenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
+// Prints the tables for docs/benchmarks.md.
 // Run: npx tsx bench/routing/heldOut.ts [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -61,9 +62,8 @@ export const evaluationSets: readonly EvaluationSet[] = [
   { flag: '--seventh', name: 'Seventh', file: 'routing7/heldout7.jsonl', sha256: 'ad990ab2e2e910553523afd56db1aed4e8b0591ff991923e322664981cb39f92' }, // session 9
   { flag: '--eighth', name: 'Eighth', file: 'routing8/heldout8.jsonl', sha256: 'a772188df2557995fd4c61f2c36c0806c5d90ed8dbbfff260a973670647f4a23' }, // session 10
   { flag: '--ninth', name: 'Ninth', file: 'routing9/heldout9.jsonl', sha256: '324e69a6384f9f4ebda964c37fb7f2e4a118242ba3e75ee3fb1327fdddd3cdcd' }, // session 11
-  // The tenth and eleventh (scored once in session 12) are tuning data since session 13: tuneSet.ts tunedHeldOutSets.
-  { flag: '--twelfth', name: 'Twelfth', file: 'routing12/heldout12.jsonl', sha256: 'e542e810247b31d2f7b69d9ea5b85c68087cd258e3086806db33c665dab98c5f' }, // session 13
-  { flag: '--thirteenth', name: 'Thirteenth', file: 'routing13/heldout13.jsonl', sha256: 'fddb578df865634c67f7c4abf4bc27231be85465dd7ec2ada073cc641658648a' }, // session 13 (second round)
+  // The tenth and eleventh (scored once in session 12) are tuning data since session 13, the twelfth (scored twice) and
+  // thirteenth (once, both in session 13) since session 14: tuneSet.ts tunedHeldOutSets.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);

@@ -10,7 +10,8 @@
 // to tune/indep-data<X>.README.md; every source file's sha256 is printed (and kept in each file's first line).
 // Session 9: `--recheck=SET.jsonl,NAME` drops tuning rows that repeat a newly copied evaluation set's prompts.
 // Session 13: `--recheck-frozen` names the rows of the frozen tuned-on held-out sets (the first, tenth, eleventh) whose
-// prompts an evaluation set on disk also has (file and id only), for tuneSet.ts's notTuning lists.
+// prompts an evaluation set on disk also has (file and id only), for tuneSet.ts's notTuning lists. Session 14: the
+// twelfth and thirteenth sets are frozen tuning files too (tuneSet.ts tunedHeldOutSets: both commands read that list).
 // Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G] | --recheck=FILE,NAME | --recheck-frozen
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -89,8 +90,8 @@ function dropEvaluationRepeats(setPath: string, setName: string): number {
     });
     if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
   }
-  // The first, tenth and eleventh sets are tuning data but frozen (sha256 checked): their repeats are named here and
-  // left out in tuneSet.ts.
+  // The first and the tenth to thirteenth sets are tuning data but frozen (sha256 checked): their repeats are named here
+  // and left out in tuneSet.ts.
   frozenTuningRepeats(evalPrompts, setName);
   return dropped;
 }
@@ -115,7 +116,7 @@ function frozenTuningRepeats(evalPrompts: ReadonlySet<string>, setName: string):
   return found;
 }
 
-/** `--recheck-frozen`: the frozen tuning files against every evaluation set on disk (eval.jsonl's odd lines, sets 2-9). */
+/** `--recheck-frozen`: the frozen tuning files against every evaluation set on disk (eval.jsonl's odd lines, heldOut.ts evaluationSets). */
 function recheckFrozen(): void {
   const promptsOf = (path: string, keep: (i: number) => boolean = () => true): Set<string> =>
     new Set(readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).filter((_, i) => keep(i)).map((l) => normalized((JSON.parse(l) as { prompt: string }).prompt)));
