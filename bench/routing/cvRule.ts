@@ -1,5 +1,45 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 14 RULE (2026-12-05, written 08:50-08:50 UTC by t16r14, before any fold figure on this round's tuning rows
+// was computed, and before authors S and T or the fifteenth held-out set were read). Executed by cvRule14.ts. Why: the
+// twelfth held-out set, scored a second time with session 13b's model (whose rule limited each language's pooled
+// out-of-fold FD to 3%, ko reading 2.9%), read ko 10.0% (6/60), pt and fr 8-9%, es 7.3%: a pooled language rate hides
+// how unevenly one language's false downgrades fall over writers, and a new writer's 45-60-row slice is one draw of
+// that spread. This round the twelfth and thirteenth sets are tuning authors, so their language slices are folds too.
+// Nothing is chosen from any held-out set 2-9, 14 or 15 or RouteLLM.
+//   0. Data: loadTuningRows() when the heads are trained: A-R, S and T if their DONE exists by 09:45 UTC, own,
+//      heldout1, heldout10-13 (frozen files, sha256 checked; rows repeating a prompt of an evaluation set, of the
+//      fourteenth set or, if it is copied in by 09:50, the fifteenth left out). Every author scored by its fold head
+//      trained on all other authors' rows.
+//   a. Tier: recipe unchanged (len15, L2 3e-7, 300 steps). Grid on the out-of-fold logits: caution off, hard-topic floor
+//      0 or 0.35, large-tier miss weight 1, 1.25, 1.5, balanced penalty 6, 8, 10, 12, 14, 16, 20, 24 and (new) 32, 48
+//      (rule 4 also 2-5, 64, 96). Admissible: session 13b's limits unchanged (pooled FD <= 2.5%, every independent
+//      author <= 4%, each language's pooled FD <= 3%), safety.ts passing on the all-rows model, AND (new) every
+//      independent (author x language) cell of at least 40 rows not clearly above the 5% goal: the Wilson score lower
+//      bound of its FD rate at one-sided 80% confidence (z 0.8416) <= 5% (foldLimits14). In a 60-row cell that allows
+//      4 false downgrades and flags 5 (8.3%); 120 rows: 8 allowed, 9 (7.5%) flagged; 200 rows: 12 allowed, 13 (6.5%)
+//      flagged; a 40-row cell is flagged at 4 (10%). Why a lower bound and not an upper one: an upper bound at the goal
+//      would flag most 40-60-row cells with a single miss (1/60 has a one-sided 90% upper bound of 5.4%) and leave
+//      nothing admissible; the lower bound flags only cells whose own rows say the writer x language sits above the
+//      goal, the pattern the twelfth set showed (6/60 ko). Why cells under 40 rows are not limited: at 14-22 rows
+//      (authors F and H's minor languages) one miss is 5-7%, and no bound says anything. What it cannot do: a 60-row
+//      slice of a new writer whose true rate is 2% still reaches 5% with probability 0.12 (0.06 at 45 rows); the limit
+//      keeps the operating point away from writer x language pairs the folds already show to be weak, it does not
+//      bound a writer the folds have not seen.
+//      Objective (unchanged): the largest mean over the independent authors' folds of the share of the oracle's saving
+//      (each author once, as each held-out set counts once). Ties within 0.5 point of the best admissible point keep
+//      the shipped knobs (session 13b: caution off, floor 0, large x1.5, balanced 20), if admissible. Rule 4 as before.
+//   b. Kind: the shipped setting (head `base`, L2 3e-6, kind-rule weight 0.5, extra rules) retrained on all rows;
+//      nothing compared.
+//   c. Nothing admissible: among points within session 13b's limits whose all-rows model passes safety.ts, the fewest
+//      flagged cells, then the largest objective; if none, the session 13b knobs with the retrained model if it passes
+//      safety.ts.
+//   d. Time: the model lands by 10:10 UTC. If the fold heads on the final rows are not all trained by 10:00 UTC, the
+//      rule runs on the last complete set of fold heads (an earlier row set, named in the commit) and that model lands;
+//      rows it did not train on wait for the next round (and a held-out set whose repeats it trained on is not scored).
+//   e. Reported, choosing nothing, all marked tuned-on: per-language, per-author and flagged-cell figures of the chosen
+//      and the session 13b knobs, the grid's best points with the binding constraint, lab7.ts --report.
+//
 // SESSION 13b RULE (2026-12-05, written 07:36-07:39 UTC by t16lang, before any fold figure on the 22,660 tuning rows
 // was computed; the fold heads were training meanwhile). Executed by cvRule13b.ts. Why: the twelfth held-out set, scored
 // once by the lead with session 13's model, read 4.7% FD overall but ko 11.7% (7/60), es 9.1%, pt 8.9%, fr 8.3%: the
@@ -327,3 +367,19 @@ export const foldLimits13b = { ...foldLimits12, perLanguage: 0.03 } as const;
 /** Session 13b rule a's admissibility (safety is checked apart); `byLanguage`: every author's rows by its fold head. */
 export const meetsFoldLimits13b = (p: GridPoint & { byLanguage: ReadonlyMap<string, SetScore> }): boolean =>
   meetsFoldLimits12(p) && [...p.byLanguage.values()].every((s) => s.falseDowngradeRate <= foldLimits13b.perLanguage);
+
+/**
+ * Session 14 rule a: session 13b's limits plus one on each independent (author x language) cell of at least
+ * `minCellRows` rows: the Wilson score lower bound of its false-downgrade rate at z `cellZ` (one-sided 80%) <= `perCell`.
+ */
+export const foldLimits14 = { ...foldLimits13b, perCell: 0.05, cellZ: 0.8416, minCellRows: 40 } as const;
+
+/** Wilson score interval's lower bound for `x` successes in `n` trials at normal quantile `z`. */
+export function wilsonLower(x: number, n: number, z: number): number {
+  if (n === 0) return 0;
+  const p = x / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return Math.max(0, centre - half);
+}
