@@ -28,7 +28,10 @@
 //      bound a writer the folds have not seen.
 //      Objective (unchanged): the largest mean over the independent authors' folds of the share of the oracle's saving
 //      (each author once, as each held-out set counts once). Ties within 0.5 point of the best admissible point keep
-//      the shipped knobs (session 13b: caution off, floor 0, large x1.5, balanced 20), if admissible. Rule 4 as before.
+//      the shipped knobs (session 13b: caution off, floor 0, large x1.5, balanced 8), if admissible. Rule 4 as before.
+//      [Corrected at 08:56 UTC, before any fold figure of this round existed (the heads were still training): the text
+//      as committed at 08:50:58 said "balanced 20", which is session 13b's conservative penalty, not its balanced one
+//      (shippedKnobs: 20/8/3). The tie-break means the shipped knobs; cvRule14.ts named the same wrong point.]
 //   b. Kind: the shipped setting (head `base`, L2 3e-6, kind-rule weight 0.5, extra rules) retrained on all rows;
 //      nothing compared.
 //   c. Nothing admissible: among points within session 13b's limits whose all-rows model passes safety.ts, the fewest

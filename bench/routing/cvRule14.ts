@@ -19,8 +19,11 @@ const K = modelHeads.length - 2;
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
 /** Ties within this much of the best mean share keep the shipped knobs. */
 const margin = 0.005;
-/** The knobs shipped when this rule was written (session 13b: caution off, floor 0, large x1.5, balanced 20), named here. */
-const session13b = { floor: 0, scale: 1.5, penalty: 20 };
+/**
+ * The knobs shipped when this rule was written (session 13b: caution off, floor 0, large x1.5, balanced 8), named here.
+ * Corrected at 08:56 UTC, before any fold figure of this round existed: committed as balanced 20 (13b's conservative).
+ */
+const session13b = { floor: 0, scale: 1.5, penalty: 8 };
 /** Session 13's balanced grid plus 32 and 48 (the cell limit may bind above 24); rule 4 looks along the wider list. */
 const balancedPenalties14 = [6, 8, 10, 12, 14, 16, 20, 24, 32, 48];
 const rule4Penalties14 = [2, 3, 4, 5, ...balancedPenalties14, 64, 96];
