@@ -1,5 +1,5 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { asciiOutput, compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
 
@@ -47,7 +47,23 @@ const builds = [
 // A production build (npm run package) starts from an empty dist/: no dev source maps or stale bundles ship.
 if (production) rmSync('dist', { recursive: true, force: true });
 
+// The WebAssembly kernels (src/wasm/, AssemblyScript): compiled to dist/*.wasm, each read at run time by its loader
+// (src/sources/agents/claude/kernelLines.ts). Compiled again only when its source is newer than the module.
+async function buildWasm() {
+  mkdirSync('dist', { recursive: true });
+  for (const name of readdirSync('src/wasm').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3))) {
+    const source = `src/wasm/${name}.ts`;
+    const out = `dist/${name}.wasm`;
+    const built = statSync(out, { throwIfNoEntry: false });
+    if (built && built.mtimeMs >= statSync(source).mtimeMs) continue;
+    const { default: asc } = await import('assemblyscript/asc');
+    const { error, stderr } = await asc.main([source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-o', out]);
+    if (error) throw new Error(`${source}: ${error.message}\n${stderr.toString()}`);
+  }
+}
+
 if (watch) {
+  await buildWasm();
   // The lines .vscode/tasks.json's background problem matcher waits for (beginsPattern / endsPattern).
   let pending = 0;
   const announce = {
@@ -63,5 +79,5 @@ if (watch) {
   };
   for (const options of builds) await (await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), announce] })).watch();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await Promise.all([...builds.map((options) => esbuild.build(options)), buildWasm()]);
 }

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-host/**', 'bench/.corpus/**', 'bench/.peers/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-host/**', 'bench/.corpus/**', 'bench/.peers/**', 'test-results/**', 'src/wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,7 @@ import type { ParsedUsage } from '../core/usageEvent';
 import { isJsonShapeBounded } from '../core/jsonText';
 import type { LineTally } from '../core/lineParser';
 import { parseClaudeLines } from './agents/claude/parser';
+import { claudeKernel } from './agents/claude/kernelLines';
 import { parseCodexLines } from './agents/codex/parser';
 import type { PathAgentAdapter } from './agents/agentAdapter';
 import { adapterForFile } from './agents';
@@ -45,15 +46,25 @@ let spareBuffer: Buffer | undefined;
 // pages filled stay resident): a 64 MiB buffer made for each file with a 2 MB line costs collections.
 let spareLong: Buffer | undefined;
 const keptLongBytes = 4 * chunkBytes;
+// The first read buffer is the Claude Code kernel's input, when there is a kernel (kernelLines.ts): lines read
+// into it are walked by the kernel. A buffer made while that one is in use (reads at once) is read by JavaScript.
+let madeFirst = false;
 function takeBuffer(): Buffer {
-  const buf = spareBuffer ?? Buffer.allocUnsafe(chunkBytes);
+  let buf = spareBuffer;
+  if (buf === undefined) {
+    buf = (!madeFirst && claudeKernel(chunkBytes)?.input) || Buffer.allocUnsafe(chunkBytes);
+    madeFirst = true;
+  }
   spareBuffer = undefined;
   return buf;
 }
 
 function parseRange(cursor: FileCursor, buf: Buffer, start: number, end: number, sink: (u: ParsedUsage) => void, tally: LineTally): void {
-  if (cursor.claude) parseClaudeLines(buf, start, end, cursor.claude, sink, tally);
-  else if (cursor.codex) parseCodexLines(buf, start, end, cursor.codex, sink, tally);
+  if (cursor.claude) {
+    const kernel = claudeKernel(chunkBytes);
+    if (kernel?.reads(buf)) kernel.parse(start, end, cursor.claude, sink, tally);
+    else parseClaudeLines(buf, start, end, cursor.claude, sink, tally);
+  } else if (cursor.codex) parseCodexLines(buf, start, end, cursor.codex, sink, tally);
 }
 
 function isCompleteJson(buf: Buffer, start: number, end: number): boolean {

@@ -135,14 +135,22 @@ const claudeFields = new FieldPicker(claudeLineFields, { key: 'type', accept: ['
 
 /** Parses the complete lines in `buf[start, end)` of a Claude Code transcript. */
 export function parseClaudeLines(buf: Buffer, start: number, end: number, file: ClaudeFileContext, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => {
-    // Most lines: their fields read straight from the bytes (user and progress lines stop at their `type`).
-    const picked = claudeFields.pick(buf, lineStart, stop);
-    if (picked === NOT_WANTED) return 'not-usage';
-    if (picked !== undefined && picked.type !== undefined) return usageFromClaudeRecord(picked, file);
-    // Not valid JSON, or no `type`: an assistant line ends with its usage, so search from the end.
-    const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
-    if (usageAt === -1) return 'not-usage';
-    return usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
-  });
+  forEachLine(buf, start, end, tally, sink, (lineStart, stop) => readClaudeLine(buf, lineStart, stop, file));
+}
+
+/** One line `buf[lineStart, stop)` that looks like a JSON object (see forEachLine). */
+export function readClaudeLine(buf: Buffer, lineStart: number, stop: number, file: ClaudeFileContext): LineOutcome {
+  // Most lines: their fields read straight from the bytes (user and progress lines stop at their `type`).
+  const picked = claudeFields.pick(buf, lineStart, stop);
+  if (picked === NOT_WANTED) return 'not-usage';
+  if (picked !== undefined && picked.type !== undefined) return usageFromClaudeRecord(picked, file);
+  return readUnpicked(buf, lineStart, stop, file);
+}
+
+/** A line the picker could not read whole, or read without a `type`. */
+export function readUnpicked(buf: Buffer, lineStart: number, stop: number, file: ClaudeFileContext): LineOutcome {
+  // Not valid JSON, or no `type`: an assistant line ends with its usage, so search from the end.
+  const usageAt = buf.subarray(lineStart, stop).lastIndexOf(usageKey);
+  if (usageAt === -1) return 'not-usage';
+  return usageFromClaudeRecord(parseWithoutContent(buf, lineStart, stop, lineStart + usageAt), file);
 }
