@@ -46,17 +46,24 @@ let spareBuffer: Buffer | undefined;
 // pages filled stay resident): a 64 MiB buffer made for each file with a 2 MB line costs collections.
 let spareLong: Buffer | undefined;
 const keptLongBytes = 4 * chunkBytes;
-// The first read buffer is the Claude Code kernel's input, when there is a kernel (kernelLines.ts): lines read
-// into it are walked by the kernel. A buffer made while that one is in use (reads at once) is read by JavaScript.
-let madeFirst = false;
-function takeBuffer(): Buffer {
-  let buf = spareBuffer;
-  if (buf === undefined) {
-    buf = (!madeFirst && claudeKernel(chunkBytes)?.input) || Buffer.allocUnsafe(chunkBytes);
-    madeFirst = true;
+// A Claude Code transcript is read into the kernel's input, when there is a kernel (kernelLines.ts) and no other read
+// holds it: its lines are walked by the kernel. Other logs, and a transcript read meanwhile, go to the other buffer
+// (read by JavaScript). The kernel is made by the first transcript read: Codex logs alone never load it.
+let kernelInputLent = false;
+function takeBuffer(claude: boolean): Buffer {
+  const input = claude && !kernelInputLent ? claudeKernel(chunkBytes)?.input : undefined;
+  if (input) {
+    kernelInputLent = true;
+    return input;
   }
+  const buf = spareBuffer ?? Buffer.allocUnsafe(chunkBytes);
   spareBuffer = undefined;
   return buf;
+}
+
+function giveBack(buf: Buffer): void {
+  if (kernelInputLent && claudeKernel(chunkBytes)?.reads(buf)) kernelInputLent = false;
+  else spareBuffer = buf;
 }
 
 function parseRange(cursor: FileCursor, buf: Buffer, start: number, end: number, sink: (u: ParsedUsage) => void, tally: LineTally): void {
@@ -94,6 +101,8 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     if (quick.size === cursor.size && quick.mtimeMs === cursor.mtimeMs && (cursor.offset === quick.size || cursor.wholeFile)) return 'unchanged';
   }
   const handle = io === 'async' ? await openAsync(cursor.path) : openBlocking(cursor.path);
+  // Given back however the read ends (a failed read must not keep the kernel's input from later reads).
+  let regular: Buffer | undefined;
   try {
     const stat = await handle.stat();
     // A whole-file history is rewritten in place all the time; re-parsing it is the normal path.
@@ -113,7 +122,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       cursor.mtimeMs = stat.mtimeMs;
       return 'unchanged';
     }
-    const regular = takeBuffer();
+    regular = takeBuffer(cursor.claude !== undefined);
     let buf = regular;
     // The bytes a read may fill: doubled for a line longer than it (in the long-line buffer), as a buffer that doubled would.
     let room = chunkBytes;
@@ -182,7 +191,6 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     // was read, and the next read goes on looking for its end from there.
     if (skipping !== undefined) cursor.longLineFrom = skipping;
     else delete cursor.longLineFrom;
-    spareBuffer = regular;
     if (buf !== regular && longFilled <= keptLongBytes) spareLong = buf;
     cursor.offset = position - carried;
     cursor.fingerprint = cursor.offset > 0 ? (sampler?.fingerprint(cursor.offset) ?? (await fingerprintAt(handle.read, cursor.offset))) : undefined;
@@ -191,6 +199,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
     cursor.mtimeMs = stat.mtimeMs;
     return 'appended';
   } finally {
+    if (regular) giveBack(regular);
     await handle.close();
   }
 }
