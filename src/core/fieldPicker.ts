@@ -319,7 +319,8 @@ export function scalarEndAt(buf: Buffer, i: number, end: number): number {
   return buf[i] === quote ? validStringEnd(buf, i, end) : scalarEnd(buf, i, end);
 }
 
-function plainString(buf: Buffer, from: number, to: number, field: StringMemo): string {
+/** The text of the string between `from` and `to` (its quotes excluded), known to hold no escape (`memo`: see StringMemo). */
+export function plainString(buf: Buffer, from: number, to: number, field: StringMemo): string {
   const length = to - from;
   if (length > rememberedStringBytes) return buf.toString('utf8', from, to);
   const last = field.lastBytes;
@@ -332,7 +333,8 @@ function plainString(buf: Buffer, from: number, to: number, field: StringMemo): 
   return field.lastText;
 }
 
-function scalarValue(buf: Buffer, from: number, to: number): unknown {
+/** The value of the valid JSON number, `true`, `false` or `null` in `buf[from, to)`, as JSON.parse reads it. */
+export function scalarValue(buf: Buffer, from: number, to: number): unknown {
   const b = buf[from];
   if (b === 0x74) return true;
   if (b === 0x66) return false;

@@ -20,8 +20,12 @@ const newline: u32 = 0x0a;
 const maxDepth: i32 = 200;
 const maxContainers: i32 = 900000;
 
-/** Per line record (i32s): line start, line end (trailing blanks cut), status, then one entry per field. */
-export const recordFields: i32 = 3 + 19;
+/**
+ * Per line record (i32s): line start, line end (trailing blanks cut), status, then two entries per field: where its
+ * value starts (or what is there instead), and where a scalar value ends, plus `escaped` for a string with an escape.
+ */
+export const recordFields: i32 = 3 + 2 * 19;
+export const escaped: i32 = 1 << 30;
 /** Status: not `{…}` (malformed for the caller), unsure (the caller reads it), or picked (the fields below). */
 export const statusNotObject: i32 = 0;
 export const statusUnsure: i32 = 1;
@@ -300,11 +304,12 @@ function subLevel(field: i32): i32 {
 const unsure: i32 = -1;
 const stopped: i32 = -2;
 
-@inline function setField(field: i32, value: i32): bool {
-  const at = record + 12 + (<usize>field << 2);
+@inline function setField(field: i32, value: i32, end: i32): bool {
+  const at = record + 12 + (<usize>field << 3);
   // A field written twice: the JavaScript picker decides which occurrence counts.
   if (load<i32>(at) != fieldAbsent) return false;
   store<i32>(at, value);
+  store<i32>(at + 4, end);
   return true;
 }
 
@@ -329,17 +334,19 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
     } else {
       const sub = subLevel(field);
       if (b == openBrace && sub != -1) {
-        if (!setField(field, fieldObject)) return unsure;
+        if (!setField(field, fieldObject, 0)) return unsure;
         i = pickObject(i, end, sub, depth + 1);
         if (i < 0) return unsure;
       } else if (b == openBrace || b == openBracket) {
-        if (!setField(field, b == openBrace ? fieldEmptyObject : fieldEmptyArray)) return unsure;
+        if (!setField(field, b == openBrace ? fieldEmptyObject : fieldEmptyArray, 0)) return unsure;
         i = skipValue(i, end, depth);
         if (i == -1) return unsure;
       } else {
         const from = i;
+        let flags = 0;
         if (b == quote) {
           i = validStringEnd(i, end);
+          if (sawEscape) flags = escaped;
           if (i == -1) return unsure;
           // The deciding field, a string: an escaped one is decoded by the caller's picker.
           if (level == levelLine && field == fType) {
@@ -354,7 +361,7 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
           i = scalarEnd(i, end);
           if (i == -1) return unsure;
         }
-        if (!setField(field, from)) return unsure;
+        if (!setField(field, from, i | flags)) return unsure;
       }
     }
     i = skipSpace(i, end);
@@ -408,7 +415,7 @@ export function scanLines(start: i32, end: i32, records: usize, maxRecords: i32)
       store<i32>(record + 4, stop);
       let status = statusNotObject;
       if (stop - lineStart >= 2 && <u32>load<u8>(lineStart) == openBrace && <u32>load<u8>(stop - 1) == closeBrace) {
-        for (let k = 0; k < 19; k++) store<i32>(record + 12 + (<usize>k << 2), fieldAbsent);
+        for (let k = 0; k < 19; k++) store<i32>(record + 12 + (<usize>k << 3), fieldAbsent);
         containers = 0;
         const at = pickObject(lineStart, stop, levelLine, 1);
         if (at == stopped) status = -1;

@@ -4,7 +4,7 @@
 // made, and priced by usageFromClaudeRecord. A line the kernel is unsure of is read the JavaScript way, whole.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { newStringMemo, readScalar, scalarRead, type StringMemo } from '../../../core/fieldPicker';
+import { newStringMemo, plainString, scalarValue, type StringMemo } from '../../../core/fieldPicker';
 import type { LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import { readClaudeLine, readUnpicked, usageFromClaudeRecord } from './parser';
@@ -18,13 +18,16 @@ export interface ClaudeKernelExports {
   recordsWritten(): number;
 }
 
-// The kernel's record: line start, line end, status, then the fields in its order.
-const recordFields = 22;
+// The kernel's record: line start, line end, status, then per field (in its order) where its value starts (or what is
+// there instead) and where it ends (a scalar's; with `escaped` when a string holds an escape).
+const recordFields = 3 + 2 * 19;
+const escaped = 1 << 30;
 const statusNotObject = 0;
 const statusPicked = 2;
 const fieldObject = -2;
 const fieldEmptyObject = -3;
 const fieldEmptyArray = -4;
+const quote = 0x22;
 
 /** Where the kernel's data ends and the caller's memory begins. */
 const kernelDataBytes = 64 * 1024;
@@ -103,53 +106,49 @@ export class ClaudeKernel {
    * Built as literals: a store by a name known only at run time is V8's slowest kind (lineTemplate.ts's replayOf).
    */
   private readPicked(buf: Buffer, at: number, stop: number, file: ClaudeFileContext): LineOutcome {
-    const r = this.records;
-    const message = r[at + 9];
     const line = {
-      type: this.value(r[at + 3], buf, stop, 0),
-      timestamp: this.value(r[at + 4], buf, stop, 1),
-      sessionId: this.value(r[at + 5], buf, stop, 2),
-      isSidechain: this.value(r[at + 6], buf, stop, 3),
-      agentId: this.value(r[at + 7], buf, stop, 4),
-      requestId: this.value(r[at + 8], buf, stop, 5),
-      message: message === fieldObject ? this.message(at, buf, stop) : this.value(message, buf, stop, 6),
+      type: this.value(at, 0, buf),
+      timestamp: this.value(at, 1, buf),
+      sessionId: this.value(at, 2, buf),
+      isSidechain: this.value(at, 3, buf),
+      agentId: this.value(at, 4, buf),
+      requestId: this.value(at, 5, buf),
+      message: this.records[at + 3 + 2 * 6] === fieldObject ? this.message(at, buf) : this.value(at, 6, buf),
     };
-    if (line.type === undefined) return readUnpicked(buf, r[at] - buf.byteOffset, stop, file);
+    if (line.type === undefined) return readUnpicked(buf, this.records[at] - buf.byteOffset, stop, file);
     return usageFromClaudeRecord(line, file);
   }
 
-  private message(at: number, buf: Buffer, stop: number): Record<string, unknown> {
-    const r = this.records;
-    const usage = r[at + 12];
+  private message(at: number, buf: Buffer): Record<string, unknown> {
     return {
-      id: this.value(r[at + 10], buf, stop, 7),
-      model: this.value(r[at + 11], buf, stop, 8),
-      usage: usage === fieldObject ? this.usage(at, buf, stop) : this.value(usage, buf, stop, 9),
+      id: this.value(at, 7, buf),
+      model: this.value(at, 8, buf),
+      usage: this.records[at + 3 + 2 * 9] === fieldObject ? this.usage(at, buf) : this.value(at, 9, buf),
     };
   }
 
-  private usage(at: number, buf: Buffer, stop: number): Record<string, unknown> {
+  private usage(at: number, buf: Buffer): Record<string, unknown> {
     const r = this.records;
-    const split = r[at + 17];
-    const tools = r[at + 19];
     return {
-      input_tokens: this.value(r[at + 13], buf, stop, 10),
-      output_tokens: this.value(r[at + 14], buf, stop, 11),
-      cache_creation_input_tokens: this.value(r[at + 15], buf, stop, 12),
-      cache_read_input_tokens: this.value(r[at + 16], buf, stop, 13),
-      cache_creation: split === fieldObject ? { ephemeral_1h_input_tokens: this.value(r[at + 20], buf, stop, 17) } : this.value(split, buf, stop, 14),
-      speed: this.value(r[at + 18], buf, stop, 15),
-      server_tool_use: tools === fieldObject ? { web_search_requests: this.value(r[at + 21], buf, stop, 18) } : this.value(tools, buf, stop, 16),
+      input_tokens: this.value(at, 10, buf),
+      output_tokens: this.value(at, 11, buf),
+      cache_creation_input_tokens: this.value(at, 12, buf),
+      cache_read_input_tokens: this.value(at, 13, buf),
+      cache_creation: r[at + 3 + 2 * 14] === fieldObject ? { ephemeral_1h_input_tokens: this.value(at, 17, buf) } : this.value(at, 14, buf),
+      speed: this.value(at, 15, buf),
+      server_tool_use: r[at + 3 + 2 * 16] === fieldObject ? { web_search_requests: this.value(at, 18, buf) } : this.value(at, 16, buf),
     };
   }
 
-  /** The value the kernel found (`code`: where it starts in the memory, or what is there instead), as the picker reads it. */
-  private value(code: number, buf: Buffer, stop: number, memo: number): unknown {
-    if (code >= 0) {
-      readScalar(buf, code - buf.byteOffset, stop, this.memos[memo]);
-      return scalarRead();
-    }
-    return code === fieldEmptyObject ? {} : code === fieldEmptyArray ? [] : undefined;
+  /** The value of field `field` of record `at`, as the picker reads it (readScalar's steps on the bounds the kernel found). */
+  private value(at: number, field: number, buf: Buffer): unknown {
+    const code = this.records[at + 3 + 2 * field];
+    if (code < 0) return code === fieldEmptyObject ? {} : code === fieldEmptyArray ? [] : undefined;
+    const ends = this.records[at + 4 + 2 * field];
+    const from = code - buf.byteOffset;
+    const to = (ends & (escaped - 1)) - buf.byteOffset;
+    if (buf[from] !== quote) return scalarValue(buf, from, to);
+    return ends & escaped ? JSON.parse(buf.toString('utf8', from, to)) : plainString(buf, from + 1, to - 1, this.memos[field]);
   }
 }
 
