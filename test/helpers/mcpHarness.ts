@@ -1,70 +1,15 @@
 // Drives `tokenmeter mcp` as a real child process with the SDK's own client over stdio, and runs
-// the other CLI commands on the same data, from bundles built out of the sources under test.
-import { spawn } from 'node:child_process';
-import { promises as fs, rmSync } from 'node:fs';
+// the other CLI commands on the same data, from bundles built out of the sources under test (cliBundle.ts).
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { runCli, sharedCli } from './cliBundle';
 
-const repo = path.resolve(__dirname, '..', '..');
+export { buildCli, runCli, sharedCli, type CliRun } from './cliBundle';
+
 const minuteMs = 60_000;
-
-/**
- * dist/cli.js and the command bundles it loads (dist/cli/<name>.js), laid out as esbuild.config.mjs
- * does: zod, prices and the tokenizer in bundles of their own that the commands require.
- */
-export async function buildCli(outDir: string, commands = ['mcp', 'status', 'estimate', 'route', 'alerts', 'reports']): Promise<string> {
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
-  const { asciiOutput, compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } = await import('../../esbuild.plugins.mjs');
-  // The tokenizer's tables (4 MB) only for the commands that count tokens.
-  const separate: Record<string, string> = { zod: 'zod', prices: pricesModule, ...(commands.includes('estimate') ? { tokenizer: tokenizerModule } : {}) };
-  await Promise.all([
-    esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorkerThread: path.join(repo, 'src', 'sources', 'scanWorkerThread.ts') }, outdir: outDir }),
-    esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv, asciiOutput] }),
-    ...Object.entries(separate).map(([name, module]) =>
-      esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`), plugins: name === 'prices' ? [compactPriceData(path.join(outDir, 'prices.json'))] : name === 'zod' ? [asciiOutput] : [] })),
-  ]);
-  // The server reports package.json's version from two folders above its bundle.
-  await fs.copyFile(path.join(repo, 'package.json'), path.join(outDir, '..', 'package.json'));
-  return path.join(outDir, 'cli.js');
-}
-
-const shared = new Map<string, Promise<string>>();
-
-/** `buildCli` for these commands, once per test process (removed when it exits). */
-export function sharedCli(commands = ['mcp', 'status', 'estimate', 'route', 'alerts', 'reports']): Promise<string> {
-  const key = commands.join(',');
-  if (!shared.has(key)) {
-    shared.set(key, (async () => {
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-cli-bundle-'));
-      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-      return buildCli(path.join(dir, 'dist'), commands);
-    })());
-  }
-  return shared.get(key)!;
-}
-
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** One CLI command to completion. */
-export function runCli(cliJs: string, args: string[], env: Record<string, string>, input = ''): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliJs, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 export interface McpSession {
   client: Client;

@@ -21,6 +21,7 @@ import { columnsOf } from '../../src/sources/agents/sqliteTable';
 import { pricedModelName } from '../../src/sources/agents/modelNames';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
+import { sharedCli, unitCommands } from '../helpers/cliBundle';
 
 const repo = path.resolve(__dirname, '..', '..');
 const fixtures = path.join(repo, 'test', 'fixtures', 'agents');
@@ -450,10 +451,17 @@ describe('scanning agent histories', () => {
 });
 
 describe('tokenmeter daily --source for each agent', () => {
+  let cliJs: string;
+  before(async function () {
+    this.timeout(120_000);
+    cliJs = await sharedCli(unitCommands);
+  });
+
+  /** The CLI bundle (helpers/cliBundle.ts) in a child process. */
   function cli(args: string[]) {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-cli-'));
     try {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli.ts'), ...args], {
+      const r = spawnSync(process.execPath, [cliJs, ...args], {
         cwd: repo, encoding: 'utf8', timeout: 60_000,
         env: { ...process.env, ...fixtureEnv, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', CLAUDE_CONFIG_DIR: path.join(empty, 'claude'), CODEX_HOME: path.join(empty, 'codex') },
       });

@@ -8,20 +8,29 @@ import * as path from 'node:path';
 import { parseCommandArgs } from '../../src/cli/args';
 import { cliFormatter, cliLanguage, displayWidth, renderTable } from '../../src/cli/common';
 import { defaultSettings } from '../../src/core/defaultSettings';
+import { sharedCli, unitCommands } from '../helpers/cliBundle';
 
 const repo = path.resolve(__dirname, '../..');
 const fixtures = path.join(repo, 'test', 'fixtures');
 const args = (...argv: string[]) => parseCommandArgs(argv, { lang: { type: 'string' } });
 
+let cliJs: string;
+
+/** The CLI bundle (helpers/cliBundle.ts) in a child process; no code cache, as from source. */
 function cli(argv: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli.ts'), ...argv], {
+  const r = spawnSync(process.execPath, [cliJs, ...argv], {
     cwd: repo, encoding: 'utf8', timeout: 60_000,
-    env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', CLAUDE_CONFIG_DIR: path.join(fixtures, 'claude-config'), CODEX_HOME: path.join(fixtures, 'codex-home'), ...env },
+    env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_CODE_CACHE: 'off', TOKENMETER_SETTINGS: '', NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', CLAUDE_CONFIG_DIR: path.join(fixtures, 'claude-config'), CODEX_HOME: path.join(fixtures, 'codex-home'), ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('CLI language', () => {
+  before(async function () {
+    this.timeout(120_000);
+    cliJs = await sharedCli(unitCommands);
+  });
+
   it('takes --lang first, then LC_ALL, LC_MESSAGES, LANG (POSIX or BCP 47 names); languages without a bundle are English', () => {
     assert.equal(cliLanguage(args('--lang', 'zh-CN'), { LANG: 'en_US.UTF-8' }), 'zh-cn');
     assert.equal(cliLanguage(args('--lang', 'en'), { LC_ALL: 'zh_CN.UTF-8' }), 'en');

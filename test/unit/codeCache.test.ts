@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeCacheLoader } from '../../src/cli/codeCache';
-import { runCli, sharedCli, startMcp } from '../helpers/mcpHarness';
+import { runCli, sharedCli, unitCommands } from '../helpers/cliBundle';
+import { startMcp } from '../helpers/mcpHarness';
 
 describe('code cache for the MCP and status bundles', function () {
   this.timeout(120_000);
@@ -136,7 +137,7 @@ describe('code cache for the MCP and status bundles', function () {
   });
 
   it('tokenmeter mcp writes its cache, and answers the same from it, from a damaged one and with it switched off', async () => {
-    const cliJs = await sharedCli(['mcp', 'status']);
+    const cliJs = await sharedCli(unitCommands);
     const home = path.join(dir, 'home');
     const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_STATE_HOME: path.join(home, 'state'), CLAUDE_CONFIG_DIR: path.join(home, 'missing-claude'), CODEX_HOME: path.join(home, 'missing-codex'), TOKENMETER_SETTINGS: '' };
     const codeCache = path.join(home, 'cache', 'tokenmeter', 'code-cache');
@@ -164,7 +165,7 @@ describe('code cache for the MCP and status bundles', function () {
   });
 
   it('tokenmeter status writes its cache at exit, and prints the same from it, from a damaged one and with it switched off', async () => {
-    const cliJs = await sharedCli(['mcp', 'status']);
+    const cliJs = await sharedCli(unitCommands);
     const home = path.join(dir, 'home');
     const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_STATE_HOME: path.join(home, 'state'), CLAUDE_CONFIG_DIR: path.join(home, 'missing-claude'), CODEX_HOME: path.join(home, 'missing-codex'), TOKENMETER_SETTINGS: '' };
     const codeCache = path.join(home, 'cache', 'tokenmeter', 'code-cache');

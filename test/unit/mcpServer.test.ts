@@ -8,13 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { sendJson, startHttp, type LocalServer } from '../helpers/faultServer';
-import { runCli, sharedCli, startMcp, useMcpOnLogs } from '../helpers/mcpHarness';
+import { runCli, sharedCli, unitCommands } from '../helpers/cliBundle';
+import { startMcp, useMcpOnLogs } from '../helpers/mcpHarness';
 
 const KEY = 'sk-litellm-SECRET-9f8e7d6c5b4a-0123456789';
 
 describe('tokenmeter mcp over stdio (SDK client, real child process)', function () {
   this.timeout(120_000);
-  const fx = useMcpOnLogs(['mcp', 'status']);
+  const fx = useMcpOnLogs(unitCommands);
   const clientErrors: Error[] = [];
   before(() => (fx.mcp.client.onerror = (error) => clientErrors.push(error)));
 
@@ -106,7 +107,7 @@ describe('tokenmeter mcp without logs, with budget endpoints that echo the key',
   });
 
   it('answers every tool with empty data instead of failing, and no answer holds the key', async () => {
-    const cliJs = await sharedCli(['mcp', 'status']);
+    const cliJs = await sharedCli(unitCommands);
     const config = path.join(home, 'budgets.json');
     await fs.writeFile(config, JSON.stringify({ sources: [
       { type: 'litellm', name: 'gateway', baseUrl: `${server.url}/good`, apiKeyEnv: 'TM_MCP_TEST_KEY' },
@@ -138,7 +139,7 @@ describe('tokenmeter mcp without logs, with budget endpoints that echo the key',
   });
 
   it('saves the index it had to build after its first answer, before it exits', async () => {
-    const cliJs = await sharedCli(['mcp', 'status']);
+    const cliJs = await sharedCli(unitCommands);
     const own = path.join(home, 'saves');
     const logs = path.join(own, 'claude', 'projects', '-w');
     await fs.mkdir(logs, { recursive: true });
@@ -157,7 +158,7 @@ describe('tokenmeter mcp without logs, with budget endpoints that echo the key',
   });
 
   it('still ends with the reason and a non-zero exit when --config names a file that is not there (it loads after initialize)', async () => {
-    const cliJs = await sharedCli(['mcp', 'status']);
+    const cliJs = await sharedCli(unitCommands);
     const missing = path.join(home, 'no-such-budgets.json');
     const r = await runCli(cliJs, ['mcp', '--config', missing], { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), CLAUDE_CONFIG_DIR: path.join(home, 'missing-claude'), CODEX_HOME: path.join(home, 'missing-codex'), TOKENMETER_SETTINGS: '' });
     assert.notEqual(r.code, 0);

@@ -3,11 +3,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sharedCli, unitCommands } from '../helpers/cliBundle';
 
 const repo = path.resolve(__dirname, '../..');
 
+let cliJs: string;
+
+/** The CLI bundle (helpers/cliBundle.ts) in a child process. */
 function cli(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli.ts'), ...args], {
+  const r = spawnSync(process.execPath, [cliJs, ...args], {
     cwd: repo, encoding: 'utf8', timeout: 60_000,
     env: { ...process.env, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', ...env },
   });
@@ -15,6 +19,10 @@ function cli(args: string[], env: Record<string, string>) {
 }
 
 describe('tokenmeter daily --json with late-2026 prices', () => {
+  before(async function () {
+    this.timeout(120_000);
+    cliJs = await sharedCli(unitCommands);
+  });
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-prices-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,12 @@
 // What a warm `tokenmeter status` loads when there is nothing new to read: not node:v8 (the young generation's cap
-// is for a scan) nor node:perf_hooks. Run from source in a child process, as a user runs the command.
+// is for a scan) nor node:perf_hooks. The CLI bundle built from the sources (helpers/cliBundle.ts), code cache and
+// all, in a child process, as a user runs the command.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sharedCli, unitCommands } from '../helpers/cliBundle';
 import { claudeAssistantLine } from '../helpers/logLines';
 
 const repo = path.resolve(__dirname, '../..');
@@ -12,6 +14,10 @@ const repo = path.resolve(__dirname, '../..');
 describe('warm status with nothing new to read', function () {
   this.timeout(120_000);
   let dir: string;
+  let cliJs: string;
+  before(async () => {
+    cliJs = await sharedCli(unitCommands);
+  });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-warm-modules-'));
   });
@@ -27,12 +33,12 @@ describe('warm status with nothing new to read', function () {
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const old = new Date(nowMs - 3 * 86_400_000);
     fs.utimesSync(file, old, old);
-    // Preloaded: the built-in modules the command loaded, written at exit (tsx itself loads none of these two).
+    // Preloaded: the built-in modules the command loaded, written at exit.
     const preload = path.join(dir, 'modules.cjs');
     fs.writeFileSync(preload, "process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));\n");
     const run = (k: number) => {
       const out = path.join(dir, `modules-${k}.txt`);
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '-r', preload, path.join(repo, 'src/cli.ts'), 'status', '--json', '--timezone', 'UTC'], {
+      const r = spawnSync(process.execPath, ['-r', preload, cliJs, 'status', '--json', '--timezone', 'UTC'], {
         cwd: repo, encoding: 'utf8', timeout: 60_000,
         env: { ...process.env, HOME: path.join(dir, 'home'), CLAUDE_CONFIG_DIR: path.join(dir, 'claude'), CODEX_HOME: path.join(dir, 'codex'), TOKENMETER_CACHE_DIR: path.join(dir, 'cache'), TOKENMETER_SETTINGS: '', MODULES_OUT: out },
       });
