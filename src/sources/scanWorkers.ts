@@ -255,8 +255,9 @@ export function favourMemory(): boolean {
  * in threads, session 12). Set before the scan's code first runs.
  */
 export function favourShortWarmUp(): void {
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--interrupt-budget=135168');
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=460');
+  const v8 = require('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--interrupt-budget=135168');
+  v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=460');
 }
 
 /**

@@ -18,6 +18,16 @@ describe('scan threads', function () {
   let root: string;
   let script: string;
   let roots: { claudeDirs: string[]; codexDirs: string[] };
+  // The corpus read on this thread alone, once: what every way of reading it in threads must give.
+  let alone: UsageScanner;
+  let aloneRows: string[];
+
+  /** The same ledger as one thread: the same rows, the same repeats merged, and with `tally` the same line counts. */
+  function assertSameLedgerAsOneThread(scanner: UsageScanner, { tally = false } = {}): void {
+    assert.deepEqual(rowsOf(scanner), aloneRows);
+    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    if (tally) assert.deepEqual(scanner.stats.tally, alone.stats.tally);
+  }
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'tokenmeter-workers-'));
@@ -26,13 +36,14 @@ describe('scan threads', function () {
     // The thread script is a bundle, as in dist/; built here so the test does not depend on a prior build.
     script = path.join(root, 'scanWorkerThread.js');
     await esbuild.build({ entryPoints: ['src/sources/scanWorkerThread.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+    alone = new UsageScanner({ roots, workers: 0 });
+    await alone.refresh();
+    aloneRows = rowsOf(alone);
   });
 
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads the files in portions on several threads into the same ledger as one thread', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     assert.ok(alone.ledger.size > 100, `only ${alone.ledger.size} requests generated`);
 
     const files = await discoverLogFiles(roots, { ...allSources, claude: true, codex: true }, []);
@@ -47,45 +58,35 @@ describe('scan threads', function () {
       }
     });
     assert.ok(portions >= 3, `${portions} portions`);
-    assert.deepEqual(rowsOf(reread), rowsOf(alone));
-    assert.equal(reread.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assertSameLedgerAsOneThread(reread);
   });
 
   it('uses threads started ahead for a first scan, then stops them', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const started = new ScanWorkers(script, 2);
     const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: started });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assertSameLedgerAsOneThread(scanner);
     await assert.rejects(started.read([], () => undefined), /already used/);
   });
 
   it('reads a small history on this thread when the threads set up ahead were not started', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const idle = new ScanWorkers(script, 2, 0);
     const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: idle });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assertSameLedgerAsOneThread(scanner);
     assert.equal(idle.started, 0, 'no thread started for 3 MB');
     await assert.rejects(idle.read([], () => undefined), /already used/);
   });
 
   it('starts the threads set up ahead once the listing shows a large backlog', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const pool = new ScanWorkers(script, 2, 0);
     const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => 1.5 });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
-    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assertSameLedgerAsOneThread(scanner);
     assert.equal(pool.started, 2);
   });
 
   it('reads with the threads made ahead (prestart) once the backlog calls for them, making no other', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const pool = new ScanWorkers(script, 2, 0);
     pool.prestart();
     pool.prestart();
@@ -93,21 +94,17 @@ describe('scan threads', function () {
     assert.equal(pool.started, 0, 'not reading yet');
     const scanner = new UsageScanner({ roots, io: 'sync', workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => 1.5, readShareHere: true });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
-    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
-    assert.deepEqual(scanner.stats.tally, alone.stats.tally);
+    assertSameLedgerAsOneThread(scanner, { tally: true });
     assert.equal(pool.started, 2);
     assert.equal(pool.made, 2, 'the threads made ahead read; none made anew');
   });
 
   it('closes the threads made ahead unused when the history is small', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const pool = new ScanWorkers(script, 2, 0);
     pool.prestart();
     const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+    assertSameLedgerAsOneThread(scanner);
     assert.equal(pool.started, 0, 'no thread read 3 MB');
     assert.equal(pool.made, 2);
     await assert.rejects(pool.read([], () => undefined), /already used/);
@@ -131,22 +128,17 @@ describe('scan threads', function () {
   });
 
   it('reads a large backlog on this thread when no core is idle (threads would only add their CPU)', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const pool = new ScanWorkers(script, 2, 0);
     let asked = 0;
     const scanner = new UsageScanner({ roots, workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => (asked++, 0.6) });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
-    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
+    assertSameLedgerAsOneThread(scanner);
     assert.equal(pool.started, 0);
     assert.equal(asked, 1, 'asked once, when the backlog called for threads');
     await assert.rejects(pool.read([], () => undefined), /already used/);
   });
 
   it('reads a share on the calling thread when asked (the CLI), the rest in the thread, into the same ledger as one thread', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
     const pool = new ScanWorkers(script, 1, 0);
     let readHere = 0;
     let readThere = 0;
@@ -162,9 +154,7 @@ describe('scan threads', function () {
     };
     const scanner = new UsageScanner({ roots, io: 'sync', workerScript: script, startedWorkers: pool, moreThreadsBytes: 100_000, idleCores: () => 1.5, readShareHere: true });
     await scanner.refresh();
-    assert.deepEqual(rowsOf(scanner), rowsOf(alone));
-    assert.equal(scanner.ledger.duplicateCount, alone.ledger.duplicateCount);
-    assert.deepEqual(scanner.stats.tally, alone.stats.tally);
+    assertSameLedgerAsOneThread(scanner, { tally: true });
     assert.equal(pool.started, 1);
     assert.ok(readHere > 0 && readThere > 0, `${readHere} files read here, ${readThere} in the thread`);
     assert.equal(readHere + readThere, alone.fileCount);
@@ -202,16 +192,16 @@ describe('scan threads', function () {
   });
 
   it('closes threads started ahead when a restored index leaves too few files to read', async () => {
-    const alone = new UsageScanner({ roots, workers: 0 });
-    await alone.refresh();
+    const previous = new UsageScanner({ roots, workers: 0 });
+    await previous.refresh();
     const unused = new ScanWorkers(script, 2);
     let reads = 0;
     const begin = unused.begin.bind(unused);
     unused.begin = (...args) => (reads++, begin(...args));
     const restored = new UsageScanner({ roots, workerScript: script, startedWorkers: unused });
-    restored.restore(alone.ledger, alone.fileCursors());
+    restored.restore(previous.ledger, previous.fileCursors());
     await restored.refresh();
-    assert.deepEqual(rowsOf(restored), rowsOf(alone));
+    assertSameLedgerAsOneThread(restored);
     assert.equal(reads, 0, 'nothing was read in the threads');
     await assert.rejects(begin(() => undefined).end(), /already used/);
   });
@@ -229,8 +219,6 @@ describe('scan threads', function () {
     const flags: string[] = [];
     v8.setFlagsFromString = (flag: string) => void flags.push(flag);
     try {
-      const alone = new UsageScanner({ roots, workers: 0 });
-      await alone.refresh();
       const threaded = (favourMemoryBytes?: number, idle = 1.5) => new UsageScanner({ roots, workerScript: script, startedWorkers: new ScanWorkers(script, 2, 0), moreThreadsBytes: 100_000, idleCores: () => idle, favourMemoryBytes });
       const plain = threaded(undefined);
       await plain.refresh();
@@ -246,7 +234,7 @@ describe('scan threads', function () {
       assert.deepEqual(flags, ['--optimize-for-size']);
       await threaded(200_000).refresh();
       assert.deepEqual(flags, ['--optimize-for-size'], 'once per process');
-      for (const scanner of [plain, noIdleCore, tooShort, asked]) assert.deepEqual(rowsOf(scanner), rowsOf(alone));
+      for (const scanner of [plain, noIdleCore, tooShort, asked]) assertSameLedgerAsOneThread(scanner);
     } finally {
       v8.setFlagsFromString = set;
     }
