@@ -1,5 +1,6 @@
 // Well-formed Claude Code / Codex log lines and hostile variants, for the fuzz, fault and soak suites.
 import fc from 'fast-check';
+import { binaryUnit } from './binaryUnit';
 import { Ledger } from '../../src/core/ledger/ledger';
 import type { ParsedUsage } from '../../src/core/usageEvent';
 
@@ -166,7 +167,7 @@ export function oneLine(bytes: Uint8Array): Buffer {
 /** Garbage lines: raw bytes, arbitrary JSON, deeply nested JSON, truncated JSON, invalid UTF-8. */
 export const garbageLineArb: fc.Arbitrary<Buffer> = fc.oneof(
   fc.uint8Array({ maxLength: 300 }).map(oneLine),
-  fc.string({ unit: 'binary', maxLength: 200 }).map((s) => oneLine(Buffer.from(s, 'utf8'))),
+  fc.string({ unit: binaryUnit, maxLength: 200 }).map((s) => oneLine(Buffer.from(s, 'utf8'))),
   fc.jsonValue({ maxDepth: 4 }).map((v) => oneLine(Buffer.from(JSON.stringify(v) ?? 'null', 'utf8'))),
   fc.integer({ min: 1, max: 5000 }).map((depth) => Buffer.from(`{"type":"assistant","message":${'['.repeat(depth)}${']'.repeat(depth)},"usage":{}}`)),
   fc.integer({ min: 1, max: 5000 }).map((depth) => Buffer.from(`{"usage":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`)),

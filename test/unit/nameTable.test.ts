@@ -12,6 +12,7 @@ import { indexLayout } from '../../src/sources/indexFile';
 import { deltaPathOf } from '../../src/sources/indexDelta';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
 import { claudeScanner, dayMs, sortedEvents, trustFolders, usageLine } from '../helpers/claudeIndexFixture';
+import { binaryUnit } from '../helpers/binaryUnit';
 
 /** `pieces` as one 8-byte aligned section, as a reader gets it from the file. */
 function sectionOf(pieces: Uint8Array[]): Uint8Array {
@@ -31,7 +32,7 @@ function roundTrip(table: NameTable, order?: number[]): { header: NameSectionHea
 
 // Names as logs give them: ids, paths, non-ASCII, and strings UTF-8 alone cannot hold (lone surrogates from `"\ud800"`).
 const odd = ['', 'ünïcödé-프로젝트-项目', '🦀 emoji', 'line\nbreak "quoted" \\ back', '\ud800', 'a\udc00b', '\udbff\udfff', '\u0000nul', 'x'.repeat(5000)];
-const nameArb = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.uuid(), fc.constantFrom(...odd), fc.string({ unit: fc.constantFrom('a', '\ud800', '\udc00', 'é', '😀') }));
+const nameArb = fc.oneof(fc.string(), fc.string({ unit: binaryUnit }), fc.uuid(), fc.constantFrom(...odd), fc.string({ unit: fc.constantFrom('a', '\ud800', '\udc00', 'é', '😀') }));
 const namesArb = fc.uniqueArray(nameArb, { maxLength: 700 });
 
 describe('ledger names as a section (index layout 6)', () => {
