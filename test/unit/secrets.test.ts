@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { sharedCli, unitCommands } from '../helpers/cliBundle';
 import { sendJson, startHttp, type LocalServer } from '../helpers/faultServer';
 import { claudeAssistantLine, codexGoodLines, joinLines } from '../helpers/logLines';
 
@@ -44,6 +45,7 @@ describe('secrets and network: the key never leaks, nothing but the configured e
   this.timeout(120_000);
   let home: string;
   let bundleDir: string;
+  let cliJs: string;
   let configFile: string;
   let netLog: string;
   const servers: LocalServer[] = [];
@@ -51,10 +53,10 @@ describe('secrets and network: the key never leaks, nothing but the configured e
   before(async () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-secrets-'));
     bundleDir = path.join(home, 'bundle');
-    // Built from the sources under test, exactly as esbuild.config.mjs lays out dist/ (one bundle per command).
+    // The CLI built from the sources under test as esbuild.config.mjs lays out dist/ (helpers/cliBundle.ts), and the
+    // budget poller alone beside it.
+    cliJs = await sharedCli(unitCommands);
     const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['vscode'], logLevel: 'error' as const };
-    await esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorkerThread: path.join(repo, 'src', 'sources', 'scanWorkerThread.ts') }, outdir: bundleDir });
-    await esbuild.build({ ...common, entryPoints: { 'cli/status': path.join(repo, 'src', 'cli', 'status.ts'), 'cli/reports': path.join(repo, 'src', 'cli', 'reports.ts') }, outdir: bundleDir });
     await esbuild.build({ ...common, entryPoints: { pollBudgets: path.join(repo, 'test', 'helpers', 'pollBudgetsMain.ts') }, outdir: bundleDir });
 
     // Logs to read (so the scan path runs too), one Claude and one Codex.
@@ -114,7 +116,7 @@ describe('secrets and network: the key never leaks, nothing but the configured e
 
   function cli(args: string[]): Promise<CliRun> {
     return new Promise((resolve) => {
-      const program = args[0] === '--poll-budgets' ? [path.join(bundleDir, 'pollBudgets.js'), ...args.slice(1)] : [path.join(bundleDir, 'cli.js'), ...args];
+      const program = args[0] === '--poll-budgets' ? [path.join(bundleDir, 'pollBudgets.js'), ...args.slice(1)] : [cliJs, ...args];
       const child = spawn(process.execPath, ['--require', blockNetwork, ...program], {
         env: {
           PATH: process.env.PATH,
