@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +20,7 @@ import { columnsOf } from '../../src/sources/agents/sqliteTable';
 import { pricedModelName } from '../../src/sources/agents/modelNames';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
-import { sharedCli, unitCommands } from '../helpers/cliBundle';
+import { runCli, sharedCli, unitCommands } from '../helpers/cliBundle';
 
 const repo = path.resolve(__dirname, '..', '..');
 const fixtures = path.join(repo, 'test', 'fixtures', 'agents');
@@ -451,43 +450,47 @@ describe('scanning agent histories', () => {
 });
 
 describe('tokenmeter daily --source for each agent', () => {
+  type DailyJson = { daily: { date: string; totalCost: number }[]; totals: { totalCost: number; inputTokens: number } };
   let cliJs: string;
+  let empty: string;
+  // One child per source, started together; both tests read the same reports.
+  const reports = new Map<string, Promise<DailyJson>>();
   before(async function () {
     this.timeout(120_000);
     cliJs = await sharedCli(unitCommands);
+    empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-cli-'));
   });
+  after(() => rmSync(empty, { recursive: true, force: true }));
 
-  /** The CLI bundle (helpers/cliBundle.ts) in a child process. */
-  function cli(args: string[]) {
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-cli-'));
-    try {
-      const r = spawnSync(process.execPath, [cliJs, ...args], {
-        cwd: repo, encoding: 'utf8', timeout: 60_000,
-        env: { ...process.env, ...fixtureEnv, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', CLAUDE_CONFIG_DIR: path.join(empty, 'claude'), CODEX_HOME: path.join(empty, 'codex') },
-      });
-      assert.equal(r.status, 0, r.stderr);
-      return JSON.parse(r.stdout) as { daily: { date: string; totalCost: number }[]; totals: { totalCost: number; inputTokens: number } };
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
+  /** `daily --json --source <source>` from the CLI bundle (helpers/cliBundle.ts) in a child process, once per source. */
+  function daily(source: string): Promise<DailyJson> {
+    if (!reports.has(source)) {
+      const env = { ...process.env, ...fixtureEnv, TOKENMETER_NO_INDEX: '1', TOKENMETER_SETTINGS: '', CLAUDE_CONFIG_DIR: path.join(empty, 'claude'), CODEX_HOME: path.join(empty, 'codex') } as Record<string, string>;
+      reports.set(source, runCli(cliJs, ['daily', '--json', '--source', source, '--timezone', 'UTC'], env).then((r) => {
+        assert.equal(r.code, 0, r.stderr);
+        return JSON.parse(r.stdout) as DailyJson;
+      }));
     }
+    return reports.get(source)!;
   }
 
-  it('reports each source, and all of them summed', function () {
+  it('reports each source, and all of them summed', async function () {
     this.timeout(120_000);
+    const names = ['cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp'];
+    const [all, ...each] = await Promise.all(['all', ...names].map(daily));
     let sum = 0;
-    for (const name of ['cline', 'roo', 'kilo', 'opencode', 'gemini', 'amp']) {
-      const report = cli(['daily', '--json', '--source', name, '--timezone', 'UTC']);
-      assert.ok(report.daily.length > 0, name);
+    each.forEach((report, i) => {
+      assert.ok(report.daily.length > 0, names[i]);
       sum += report.totals.totalCost;
-    }
-    closeTo(cli(['daily', '--json', '--source', 'all', '--timezone', 'UTC']).totals.totalCost, sum);
+    });
+    closeTo(all.totals.totalCost, sum);
   });
 
   it('reports the OpenCode database with its message files, and the Kilo CLI database, as the scanner reads them', async function () {
     this.timeout(120_000);
     const utc = new Calendar('UTC');
     for (const name of ['opencode', 'kilo'] as const) {
-      const report = cli(['daily', '--json', '--source', name, '--timezone', 'UTC']);
+      const report = await daily(name);
       const expected = dailyReport((await scan(onlyAgents(name))).ledger.events(), { calendar: utc, prices: new PriceTable() });
       closeTo(report.totals.totalCost, expected.totals.totalCost);
       assert.equal(report.totals.inputTokens, expected.totals.inputTokens, name);
