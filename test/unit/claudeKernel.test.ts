@@ -3,14 +3,16 @@
 // tally. The JavaScript reader is the reference; the kernel may hand a line back unsure, never answer otherwise.
 // Needs the build's dist/claudeLines.wasm (`npm run build`, which `npm test` runs first).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { emptyTally, type LineTally } from '../../src/core/lineParser';
 import type { ParsedUsage } from '../../src/core/usageEvent';
-import { ClaudeKernel, claudeKernelModule } from '../../src/sources/agents/claude/kernelLines';
+import { ClaudeKernel, claudeKernel, claudeKernelModule } from '../../src/sources/agents/claude/kernelLines';
+import { newCursor } from '../../src/sources/logFiles';
+import { readNewLines } from '../../src/sources/logReader';
 import { parseClaudeLines } from '../../src/sources/agents/claude/parser';
 import { claudeFileContext, type ClaudeFileContext } from '../../src/sources/agents/claude/paths';
 import { generateQuirkCorpus } from '../../bench/quirkCorpus.mjs';
@@ -162,6 +164,25 @@ describe('Claude Code lines read by the WebAssembly kernel', () => {
       }),
       { numRuns: 3000, seed: 19 },
     );
+  });
+
+  it('is what the log reader reads transcripts with, also after a read that failed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tokenmeter-kernel-'));
+    try {
+      const reader = claudeKernel(1024 * 1024);
+      assert.ok(reader);
+      mkdirSync(join(root, 'not-a-file.jsonl'));
+      writeFileSync(join(root, 'sess.jsonl'), `${user}\n${assistant()}\n`);
+      // A read that fails once its buffer is taken (a folder opens, and fails when read).
+      await assert.rejects(readNewLines(newCursor('claude', join(root, 'not-a-file.jsonl'), '-p/not-a-file.jsonl'), () => {}, emptyTally(), 'sync'));
+      const picked = reader.counts.picked;
+      let usages = 0;
+      assert.equal(await readNewLines(newCursor('claude', join(root, 'sess.jsonl'), '-p/sess.jsonl'), () => usages++, emptyTally(), 'sync'), 'appended');
+      assert.equal(usages, 1);
+      assert.equal(reader.counts.picked, picked + 1);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('walks more lines than its records hold at once, in order', () => {
