@@ -185,6 +185,19 @@ describe('Claude Code lines read by the WebAssembly kernel', () => {
     }
   });
 
+  it('refuses a module of another record layout (a stale build)', () => {
+    const module = claudeKernelModule();
+    assert.ok(module);
+    assert.doesNotThrow(() => new ClaudeKernel(module, inputBytes));
+    // The same module with its record size changed in its global's initializer (i32.const 41 → 42).
+    const bytes = readFileSync(join(__dirname, '..', '..', 'dist', 'claudeLines.wasm'));
+    const at = bytes.indexOf(Buffer.from([0x7f, 0x00, 0x41, 41, 0x0b]));
+    assert.ok(at > 0);
+    const changed = Buffer.from(bytes);
+    changed[at + 3] = 42;
+    assert.throws(() => new ClaudeKernel(new WebAssembly.Module(changed), inputBytes), /another record layout/);
+  });
+
   it('walks more lines than its records hold at once, in order', () => {
     const k = kernel();
     const lines: string[] = [];

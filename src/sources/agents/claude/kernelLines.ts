@@ -13,6 +13,8 @@ import type { ClaudeFileContext } from './paths';
 /** The kernel's exports (src/wasm/claudeLines.ts). */
 export interface ClaudeKernelExports {
   memory: WebAssembly.Memory;
+  recordFields: WebAssembly.Global;
+  escaped: WebAssembly.Global;
   scanLines(start: number, end: number, records: number, maxRecords: number): number;
   notWanted(): number;
   recordsWritten(): number;
@@ -51,6 +53,8 @@ export class ClaudeKernel {
     const pages = Math.ceil((kernelDataBytes + inputBytes + 16 + recordsBytes) / 65536);
     const memoryBytes = pages * 65536;
     this.exports = new WebAssembly.Instance(module, {}).exports as unknown as ClaudeKernelExports;
+    // A module built from other sources than this file was (a stale dist/): its records would be misread.
+    if (this.exports.recordFields?.value !== recordFields || this.exports.escaped?.value !== escaped) throw new Error('claudeLines.wasm: another record layout');
     const memory = this.exports.memory;
     memory.grow(pages - memory.buffer.byteLength / 65536);
     this.input = Buffer.from(memory.buffer, kernelDataBytes, inputBytes);
