@@ -2,10 +2,12 @@
 // (src/wasm/claudeLines.ts): each transcript read into the kernel's memory (both readers read the same buffer), the
 // CPU of the parse alone (reads excluded). Bundle it first (tsx adds getters to every import):
 //   node -e "require('esbuild').buildSync({entryPoints:['bench/claudeParse.ts'],bundle:true,platform:'node',outfile:'/tmp/claudeParse.cjs'})"
-//   node /tmp/claudeParse.cjs <corpus>/claude js|wasm dist/claudeLines.wasm
+//   node /tmp/claudeParse.cjs <corpus>/claude js|wasm|diff dist/claudeLines.wasm
+// `diff` reads every range both ways (the JavaScript reader on a copy) and counts the ranges whose usages or tally differ.
 // PASSES=3 parses the same files again in the same process (the later passes run code V8 has optimized).
 import { openSync, readSync, closeSync, fstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseClaudeLines } from '../src/sources/agents/claude/parser';
 import { claudeFileContext } from '../src/sources/agents/claude/paths';
 import { ClaudeKernel } from '../src/sources/agents/claude/kernelLines';
@@ -30,7 +32,9 @@ const module = new WebAssembly.Module(readFileSync(wasmPath));
 const kernel = new ClaudeKernel(module, chunkBytes);
 let d = process.cpuUsage(t);
 console.log(`kernel compiled and instantiated: ${((d.user + d.system) / 1000).toFixed(1)} ms CPU`);
-const buf = mode === 'wasm' ? kernel.input : Buffer.allocUnsafe(chunkBytes);
+const buf = mode === 'js' ? Buffer.allocUnsafe(chunkBytes) : kernel.input;
+let differ = 0;
+let ranges = 0;
 for (let pass = 0; pass < Number(process.env.PASSES ?? 1); pass++) {
   const tally = emptyTally();
   let usages = 0;
@@ -65,7 +69,18 @@ for (let pass = 0; pass < Number(process.env.PASSES ?? 1); pass++) {
         break;
       }
       t = process.cpuUsage();
-      if (mode === 'wasm') kernel.parse(0, last, file, sink, tally);
+      if (mode === 'diff') {
+        const js = { usages: [] as unknown[], tally: emptyTally() };
+        const wasm = { usages: [] as unknown[], tally: emptyTally() };
+        parseClaudeLines(Buffer.from(buf.subarray(0, last)), 0, last, file, (u) => js.usages.push(u), js.tally);
+        kernel.parse(0, last, file, (u) => wasm.usages.push(u), wasm.tally);
+        ranges++;
+        if (!isDeepStrictEqual(js, wasm)) {
+          differ++;
+          console.log(`differs: ${f} at ${position - filled}`);
+        }
+        parseClaudeLines(buf, 0, last, file, sink, tally);
+      } else if (mode === 'wasm') kernel.parse(0, last, file, sink, tally);
       else parseClaudeLines(buf, 0, last, file, sink, tally);
       d = process.cpuUsage(t);
       cpu += d.user + d.system;
@@ -74,5 +89,6 @@ for (let pass = 0; pass < Number(process.env.PASSES ?? 1); pass++) {
     }
     closeSync(fd);
   }
+  if (mode === 'diff') console.log(`diff: ${ranges} ranges read both ways, ${differ} differ; kernel lines passed over ${kernel.counts.passedOver}, read from records ${kernel.counts.picked}, handed back unsure ${kernel.counts.unsure}`);
   console.log(`${mode} pass ${pass + 1}: parse ${(cpu / 1000).toFixed(0)} ms CPU, ${files.length} files, ${tally.lines} lines, ${usages} usages, ${tokens} tokens, ${tally.malformedLines} malformed`);
 }

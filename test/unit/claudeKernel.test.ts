@@ -1,12 +1,12 @@
 // The WebAssembly kernel for Claude Code lines (src/wasm/claudeLines.ts, read by kernelLines.ts) against the
 // JavaScript reader it stands in for (parseClaudeLines): on every input the same usages in the same order, the same
 // tally. The JavaScript reader is the reference; the kernel may hand a line back unsure, never answer otherwise.
-// Needs the build's dist/claudeLines.wasm (`npm run build`, which `npm test` runs first).
+// Needs the build's dist/claudeLines.wasm (`npm run build`, which `npm test` runs first). Whole corpora (the real
+// transcripts' and the generated one): `node /tmp/claudeParse.cjs <corpus>/claude diff` (bench/claudeParse.ts).
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { emptyTally, type LineTally } from '../../src/core/lineParser';
 import type { ParsedUsage } from '../../src/core/usageEvent';
@@ -226,35 +226,4 @@ describe('Claude Code lines read by the WebAssembly kernel', () => {
     }
   });
 
-  it('reads real public transcripts (the bench mirror of marot/spotter, when this machine has it) as the JavaScript reader does', function () {
-    const git = join(process.env.TOKENMETER_BENCH_MIRROR ?? '/work/.mirror', 'marot+spotter', 'repo');
-    let listing: string;
-    try {
-      listing = execFileSync('git', ['--git-dir', git, 'ls-tree', '-r', '--name-only', 'HEAD', 'test/fixtures/transcripts/'], { encoding: 'utf8' });
-    } catch {
-      this.skip();
-      return;
-    }
-    const k = kernel();
-    let usages = 0;
-    for (const path of listing.split('\n').filter((p) => p.endsWith('.jsonl'))) {
-      let bytes: Buffer;
-      try {
-        bytes = execFileSync('git', ['--git-dir', git, 'show', `HEAD:${path}`], { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-      } catch {
-        // A blob the mirror does not hold (bench/realCorpus.mjs skips them too).
-        continue;
-      }
-      // In pieces of whole lines under the kernel's input size, as the reader hands them over.
-      for (let from = 0; from < bytes.length; ) {
-        let to = Math.min(bytes.length, from + inputBytes);
-        if (to < bytes.length) to = bytes.lastIndexOf(0x0a, to - 1) + 1;
-        if (to <= from) break;
-        usages += same(k, bytes.subarray(from, to), claudeFileContext(path.slice('test/fixtures/transcripts/'.length))).usages.length;
-        from = to;
-      }
-    }
-    assert.ok(usages > 100, `${usages} usages`);
-    assert.ok(k.counts.unsure < k.counts.picked / 100, JSON.stringify(k.counts));
-  });
 });
