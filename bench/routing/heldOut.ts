@@ -1,11 +1,11 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, `--fourteenth`, `--fifteenth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
 // the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13, the twelfth and
-// thirteenth (scored in session 13) since session 14 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` …
-// `--thirteenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
+// thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
+// 14b (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--fifteenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
 // Run: npx tsx bench/routing/heldOut.ts [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
@@ -64,8 +64,7 @@ export const evaluationSets: readonly EvaluationSet[] = [
   { flag: '--ninth', name: 'Ninth', file: 'routing9/heldout9.jsonl', sha256: '324e69a6384f9f4ebda964c37fb7f2e4a118242ba3e75ee3fb1327fdddd3cdcd' }, // session 11
   // The tenth and eleventh (scored once in session 12) are tuning data since session 13, the twelfth (scored twice) and
   // thirteenth (once, both in session 13) since session 14: tuneSet.ts tunedHeldOutSets.
-  { flag: '--fourteenth', name: 'Fourteenth', file: 'routing14/heldout14.jsonl', sha256: '7f408b2ad98d0308ef214cfbff5db2f5d34dc33d7a1b33038cb97feecc2e8190' }, // written in session 13, scored in session 14
-  { flag: '--fifteenth', name: 'Fifteenth', file: 'routing15/heldout15.jsonl', sha256: '59cb6468cc354ba9fda1ec6cd24edf9624adce66c487ebb94095c2f175c2b39d' }, // session 14
+  // The fourteenth and fifteenth (scored once in session 14, 09:34:53 UTC) are tuning data since session 14b.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
