@@ -21,7 +21,7 @@ import { foldLimits14, isIndependent, meetsFoldLimits13b, tierObjective, wilsonL
 import { authorOf, kindHead, knobsOf, load, priceOfRow, scorePer, type Point } from './cvRule13';
 import { logitsOf, toExample, variants } from './lab';
 import { safetyFailures } from './safety';
-import { detectLanguage, pct, scoreByGroup, scoreByLanguage, type SetScore } from './score';
+import { detectLanguage, pct, scoreByGroup, scoreByLanguage, scoreTable, type SetScore } from './score';
 import { loadTuningRows } from './tuneSet';
 
 const K = modelHeads.length - 2;
@@ -204,6 +204,7 @@ function main(): void {
   console.log(`\nSESSION 14b RULE (tier knobs): ${chosen.label} [${how}]; conservative ${conservative.penalty}, aggressive ${aggressive.penalty}`);
   console.log(`mean-indep share ${pct(tierObjective(chosen))}, pooled FD ${pct(chosen.all.falseDowngradeRate)} (${chosen.all.falseDowngrades}), pooled share ${pct(chosen.all.shareOfOracle)}; safety ${safety(chosen).length ? 'FAIL' : 'pass'}${tierObjective(chosen) < 0.75 ? ' — below the 75% share goal, tuned-on' : ''}`);
   console.log(`  by language: ${byLanguageText(chosen)}`);
+  console.log(scoreTable('language', scoreByLanguage(tierRows, chosen.verdicts.map((tier) => ({ tier })))));
   console.log(`  flagged cells: ${flaggedCells(chosen).join(', ') || 'none'}`);
   const shares = [...chosen.per].filter(([a]) => isIndependent(a)).map(([, s]) => s.shareOfOracle).sort((x, y) => x - y);
   console.log(`  independent authors' share: min ${pct(shares[0])}, median ${pct(shares[Math.floor(shares.length / 2)])}, max ${pct(shares[shares.length - 1])}`);
