@@ -33,18 +33,19 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
-// Session 14: the session 14 rule (bench/routing/cvRule.ts, cvRule14.ts; committed 08:50:58 UTC before any fold figure
-// on the 26,023 rows). Why: the twelfth held-out set read ko 10.0%, pt and fr 8-9%, es 7.3% false downgrades with
-// session 13b's knobs, whose rule limited each language's pooled rate but not how it falls over writers. Every author
-// scored by its fold head; admissible: pooled false downgrades <= 2.5%, each independent author <= 4%, each language
-// <= 3%, each independent author x language cell of >= 40 rows not clearly above 5% (Wilson lower bound, one-sided 80%,
-// <= 5%; new), safety.ts passing; chosen: the most mean share of the oracle's saving over the independent authors.
-// Session 13b's knobs (balanced 8) read 76.1% but two cells above the limit (dataP zh 8/100, heldout12 pt 4/45); the
-// cells bind every point of larger share. The best admissible setting: caution off, no hard-topic floor, large-tier
-// misses weighed 1.5x, balanced penalty 14: mean share over the 25 independent authors 72.2%, pooled FD 1.1%, ko 1.9%
-// (highest language), dataP 2.0% (highest independent author). Conservative 32 and aggressive 5: the penalties of that
-// setting whose pooled rate is nearest half and twice the balanced one (0.6%, 2.4%). The kind head: the shipped
-// setting, retrained on all rows.
+// Session 14b: the session 14b rule (bench/routing/cvRule.ts, cvRule16.ts; committed 09:53:47 UTC before any fold
+// figure on the 27,214 rows by 28 authors, the fourteenth and fifteenth held-out sets now among them). Why: session 14's
+// knobs kept every language of those two sets under 5% false downgrades but only 67-72% of the oracle's saving. The
+// rule kept session 14's limits (pooled <= 2.5%, each independent author <= 4%, each language <= 3%, each independent
+// author x language cell of >= 40 rows with its Wilson lower bound, one-sided 80%, <= 5%; safety.ts passing) and widened
+// the grid where the share is lost: large-tier miss weight up to 2, 3, 4, base penalties 2-5, a small-tier cap
+// (smallMaxRisk 0.25 / 0.15). Chosen, the most mean share of the oracle's saving over the 27 independent authors: caution
+// off, no hard-topic floor, large-tier misses weighed like medium ones (x1), balanced penalty 14, no cap: 74.2% out of
+// fold (under the 75% goal; authors 67.1-81.6%), pooled FD 1.3%, ko 2.1% (highest language), dataP 2.4% (highest
+// independent author), no cell flagged. Heavier large-tier weights read less (best admissible x2 73.1%, x3 72.5%, x4
+// 70.6%); session 14's x1.5 14 reads 72.0%; the cap never bound. Every point above 74.2% flags a cell (dataP zh,
+// heldout12 pt). Conservative 32 and aggressive 5: the penalties of that setting whose pooled rate is nearest half and
+// twice the balanced one (0.7%, 2.7%). The kind head: the shipped setting, retrained on all rows.
 // Kind: kindRuleWeight 0.5 with extraKindRules since session 11 (+1.0 point of kind on nine authors' folds). The
 // earlier sessions' rules, grids and figures: docs/benchmarks.md, "Routing on requests the project did not write".
 export const shippedKnobs: DecisionKnobs = {
@@ -55,7 +56,7 @@ export const shippedKnobs: DecisionKnobs = {
   kindRuleWeight: 0.5,
   extraKindRules: true,
   smallMaxRisk: 1,
-  largeMissScale: 1.5,
+  largeMissScale: 1,
 };
 
 let current: DecisionKnobs = shippedKnobs;
