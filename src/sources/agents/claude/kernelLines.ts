@@ -168,8 +168,8 @@ function kernelFile(): string | undefined {
 let compiled: WebAssembly.Module | null | undefined;
 
 /**
- * The kernel's module, compiled once per process (a thread given it by `useClaudeKernelModule` does not compile it
- * again); null when there is none (no build of it, `TOKENMETER_WASM=0`, or no WebAssembly): then the JavaScript reader reads.
+ * The kernel's module, compiled once per thread (~6–7 ms; a scan thread compiles its own); null when there is none
+ * (no build of it, `TOKENMETER_WASM=0`, or no WebAssembly): then the JavaScript reader reads.
  */
 export function claudeKernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
@@ -182,11 +182,6 @@ export function claudeKernelModule(): WebAssembly.Module | null {
     compiled = null;
   }
   return compiled;
-}
-
-/** A module compiled elsewhere (the thread that made this one), used instead of compiling the file again. */
-export function useClaudeKernelModule(module: WebAssembly.Module): void {
-  if (process.env.TOKENMETER_WASM !== '0') compiled = module;
 }
 
 let kernel: ClaudeKernel | null | undefined;
