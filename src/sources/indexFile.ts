@@ -109,11 +109,15 @@ export async function readNameTable(read: Reader, header: NameSectionHeader, pos
 }
 
 /**
- * Random hex for temp file names and the ids that tie a delta or rollup to its index. `node:crypto` is loaded here,
- * when something is written, not by every warm `status` that only reads (10-40 ms of start-up).
+ * Random hex for temp file names and the ids that tie a delta or rollup to its index. These only need to differ
+ * between writers (two processes saving at once, a delta against a newer base), not to be secret: `Math.random`,
+ * which V8 seeds from the OS's entropy in every isolate, 32 bits a step. `node:crypto` cost every cold run that saves
+ * an index 10-22 ms to load (most of a cold run on empty log folders' save; docs/benchmarks.md, session 15).
  */
 export function randomHex(bytes: number): string {
-  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(bytes).toString('hex');
+  let hex = '';
+  while (hex.length < 2 * bytes) hex += ((Math.random() * 0x1_0000_0000) >>> 0).toString(16).padStart(8, '0');
+  return hex.slice(0, 2 * bytes);
 }
 
 /** Bytes of a Float64 row or a key hash on disk. */

@@ -92,27 +92,48 @@ function relativeTo(root: string, file: string): string {
 }
 
 /**
- * The fast path for blocking callers (the CLI): one recursive listing per top-level folder,
- * each handed to `onPart` as soon as it is listed. False when it cannot answer exactly
- * (an unreadable folder, a symlink): then walk (parts already handed over come again).
+ * The fast path for blocking callers (the CLI): one listing per top-level folder, each handed to `onPart` as soon as
+ * it is listed. False when it cannot answer exactly (an unreadable folder, a symlink, a tree deeper than
+ * MAX_WALK_DEPTH): then walk (parts already handed over come again).
+ *
+ * Each folder is listed by a readdirSync of its own, breadth first as Node's `recursive: true` lists (the same order),
+ * and paths are joined by concatenation: `recursive` joined every folder's path with path.join, and the files' with
+ * it again here, normalising each (~45 of ~145 ms on the generated corpus's 3,400 folders and 9,500 transcripts).
  */
 function listTreeBlocking(root: string, accept: (relativePath: string) => boolean, onPart: (files: string[]) => void): boolean {
   let seen = 0;
-  const listed = (dir: string, recursive: boolean): string[] | undefined => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true, recursive });
-    } catch {
-      return undefined;
-    }
+  // The root as given; the folders under it as `parent + sep + name` (names hold no separator).
+  const prefix = root.endsWith(path.sep) ? root.length : root.length + 1;
+  const listed = (dir: string, recursive: boolean, depth: number): string[] | undefined => {
     const found: string[] = [];
-    // A huge tree (a bind mount of `/`) is left to the bounded walk.
-    if ((seen += entries.length) > MAX_WALK_ENTRIES) return undefined;
-    for (const entry of entries) {
-      if (entry.isSymbolicLink()) return undefined;
-      if (!entry.isFile()) continue;
-      const full = path.join(entry.parentPath, entry.name);
-      if (accept(relativeTo(root, full))) found.push(full);
+    const queue = [dir];
+    const depths = [depth];
+    for (let q = 0; q < queue.length; q++) {
+      const folder = queue[q];
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch {
+        return undefined;
+      }
+      // A huge tree (a bind mount of `/`) is left to the bounded walk.
+      if ((seen += entries.length) > MAX_WALK_ENTRIES) return undefined;
+      const base = folder.endsWith(path.sep) ? folder : folder + path.sep;
+      for (const entry of entries) {
+        if (entry.isSymbolicLink()) return undefined;
+        if (entry.isDirectory()) {
+          if (!recursive) continue;
+          // Deeper than the walk goes: the walk says so.
+          if (depths[q] + 1 > MAX_WALK_DEPTH) return undefined;
+          queue.push(base + entry.name);
+          depths.push(depths[q] + 1);
+          continue;
+        }
+        if (!entry.isFile()) continue;
+        const full = base + entry.name;
+        const relative = full.slice(prefix);
+        if (accept(path.sep === '/' ? relative : relative.split(path.sep).join('/'))) found.push(full);
+      }
     }
     return found;
   };
@@ -122,12 +143,13 @@ function listTreeBlocking(root: string, accept: (relativePath: string) => boolea
   } catch {
     return false;
   }
-  const atTop = listed(root, false);
+  const atTop = listed(root, false, 0);
   if (!atTop) return false;
   onPart(atTop);
+  const base = root.endsWith(path.sep) ? root : root + path.sep;
   for (const entry of top) {
     if (!entry.isDirectory()) continue;
-    const part = listed(path.join(root, entry.name), true);
+    const part = listed(base + entry.name, true, 1);
     if (!part) return false;
     onPart(part);
   }

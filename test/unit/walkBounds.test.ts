@@ -52,6 +52,44 @@ describe('bounded folder walk (issue 17 #8)', function () {
     assert.equal(files.length, 2, files.join('\n'));
   });
 
+  it('the blocking listing finds what the walk finds, in the order of Node\'s recursive listing (folders breadth first)', async () => {
+    const root = projects();
+    const made: string[] = [];
+    for (const [dir, name] of [['-home-dev-b', 'x.jsonl'], ['-home-dev-b/s1/subagents', 'agent-1.jsonl'], ['-home-dev-b/s1/subagents', 'agent-2.jsonl'], ['-home-dev-a/s2/subagents/deeper', 'agent-3.jsonl'], ['-home-dev-a', 'y.jsonl'], ['-home-dev-a/s3', 'agent-4.jsonl'], ['-home-dev-a/s2', 'z.jsonl'], ['-home-dev-a', 'notes.txt'], ['', 'top.jsonl']]) {
+      await fs.mkdir(path.join(root, dir), { recursive: true });
+      await fs.writeFile(path.join(root, dir, name), good(name));
+      made.push(path.join(root, dir, name));
+    }
+    const accept = (rel: string) => rel.endsWith('.jsonl') && !rel.includes('\\');
+    const parts: string[][] = [];
+    const problems: WalkProblem[] = [];
+    const listed = await findLogFiles(root, accept, problems, 'sync', (part) => parts.push(part));
+    const walked = await findLogFiles(root, accept, [], 'async');
+    assert.deepEqual([...listed].sort(), [...walked].sort());
+    assert.deepEqual([...listed].sort(), made.filter((f) => f.endsWith('.jsonl')).concat(path.join(t.claudeProject, 's.jsonl')).sort());
+    assert.deepEqual(problems, []);
+    // The root's own files first, then one part per top-level folder, each in the order `recursive: true` lists it.
+    const { readdirSync } = await import('node:fs');
+    const expected = [readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(root, e.name)).filter((f) => accept(path.relative(root, f)))];
+    for (const e of readdirSync(root, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      expected.push(readdirSync(path.join(root, e.name), { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)).filter((f) => accept(path.relative(root, f))));
+    }
+    assert.deepEqual(parts, expected);
+    assert.deepEqual(listed, expected.flat());
+  });
+
+  it(`stops ${MAX_WALK_DEPTH} folders down and reports it, also when listing blocking`, async () => {
+    let deep = t.claudeProject;
+    for (let i = 0; i < MAX_WALK_DEPTH + 2; i++) deep = path.join(deep, `d${i}`);
+    await fs.mkdir(deep, { recursive: true });
+    await fs.writeFile(path.join(deep, 'deep.jsonl'), good('deep'));
+    const problems: WalkProblem[] = [];
+    const files = await findLogFiles(projects(), (rel) => rel.endsWith('.jsonl'), problems, 'sync');
+    assert.deepEqual(files, [path.join(t.claudeProject, 's.jsonl')]);
+    assert.ok(problems.some((p) => /deeper than 16 folders/.test(p.reason)), JSON.stringify(problems));
+  });
+
   it(`stops ${MAX_WALK_DEPTH} folders down and reports it`, async () => {
     let deep = t.claudeProject;
     for (let i = 0; i < MAX_WALK_DEPTH + 2; i++) deep = path.join(deep, `d${i}`);
