@@ -1,11 +1,11 @@
+// What every command loads: the table of commands and options. The scan threads' set-up (cli/scanAhead.ts, with the
+// listing and the agents' folders) is a bundle of its own, loaded by the commands that scan: the status line, run on
+// every Claude Code refresh, compiled it (53 KB) for nothing.
 import * as path from 'node:path';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { optionsOf, parseCommandArgs, CommandLineError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
-import { defaultLogRoots } from './sources/logFiles';
-import { claudeProjectsLookLarge, defaultWorkerCount, favourShortWarmUp, handOverScanWorkers, moreThreadsBytes, ScanWorkers } from './sources/scanWorkers';
 
 /**
  * Each command is its own bundle (dist/cli/<name>.js), required only when run:
@@ -108,30 +108,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`tokenmeter ${name}: ${command.summary}\n\n${command.usage ?? help.slice(help.indexOf('Options (reports):'))}`);
     return 0;
   }
-  if (scanningCommands.has(name) && looksCold(rest)) startScanThreadsAhead();
+  if (scanningCommands.has(name) && looksCold(rest)) load<typeof import('./cli/scanAhead')>('scanAhead').startScanThreadsAhead();
   return command.run(rest);
-}
-
-function startScanThreadsAhead(): void {
-  favourShortWarmUp();
-  const script = path.join(__dirname, 'scanWorkerThread.js');
-  const readers = defaultWorkerCount();
-  // Started once the listing shows a large backlog (UsageScanner, moreThreadsBytes). The main thread is one of the
-  // readers (ScanOptions.readShareHere): a thread less to start, and its share is neither packed nor sent.
-  if (readers <= 1 || !existsSync(script)) return;
-  const threads = new ScanWorkers(script, readers - 1, 0);
-  // With a core idle and a glance at the Claude Code projects showing a large history, the thread boots now, on that
-  // core, while this one loads the command and lists the files: it reads from the first portion on instead of booting
-  // once the listing has found the backlog. Otherwise it is made only if the backlog calls for it: booted for nothing
-  // (a small history), it cost real Codex logs alone ~80 ms of CPU and of wall (docs/benchmarks.md, cold scan
-  // session 13). The roots here are the environment's (settings may add folders: those are left to the listing).
-  if ((process.env.TOKENMETER_WORKERS || idleCoresAtStart() >= 1) && claudeProjectsLookLarge(defaultLogRoots().claudeDirs, moreThreadsBytes)) threads.prestart();
-  handOverScanWorkers(threads);
-}
-
-/** As scanParts' idleCoresNow (that module loads with the command's code, after this). */
-function idleCoresAtStart(): number {
-  return (availableParallelism?.() ?? cpus().length) - loadavg()[0];
 }
 
 const scanningCommands = new Set(['daily', 'monthly', 'session', 'blocks', 'status', 'alerts']);

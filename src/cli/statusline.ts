@@ -1,6 +1,6 @@
 // `tokenmeter statusline`: Claude Code's statusLine command. Runs on every status line refresh,
 // so it imports only node built-ins and two small modules (measured in the report; keep it so).
-import { spawn } from 'node:child_process';
+import { fstatSync, readSync, writeSync } from 'node:fs';
 import { formatStatusLine, markRateLimitsMissing, parseStatusLineInput, toSnapshot } from '../core/claudeStatusLine';
 import { defaultStateDir, readStatusLineSnapshot, writeStatusLineSnapshot } from '../sources/statusLineStore';
 
@@ -28,21 +28,75 @@ export interface StatusLineIo {
   utcOffsetMinutes(): number;
 }
 
-const processIo: StatusLineIo = {
-  readStdin: () =>
-    new Promise((resolve, reject) => {
-      if (process.stdin.isTTY) return resolve('');
-      const chunks: Buffer[] = [];
+/**
+ * Stdin and stdout through file descriptors, not `process.stdin` / `process.stdout`: on a pipe or socket (how Claude
+ * Code runs the command) those streams are `net` sockets, and loading `net` and Node's streams was ~5 of the status
+ * line's ~17 ms over Node's own start (docs/benchmarks.md, session 15). The streams stay the way for what a blocking
+ * read or write cannot do: a terminal (`isTTY`: nothing to read), and a descriptor set non-blocking (EAGAIN).
+ */
+export const processIo: StatusLineIo = {
+  readStdin: async () => {
+    const read = readAllBlocking(0);
+    if (typeof read === 'string') return read;
+    const head = read.head;
+    if (process.stdin.isTTY) return '';
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [head];
       process.stdin.on('data', (c: Buffer) => chunks.push(c));
       process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       process.stdin.on('error', reject);
-    }),
-  write: (t) => process.stdout.write(t),
+    });
+  },
+  write: (t) => {
+    const bytes = Buffer.from(t, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(1, bytes, done, bytes.length - done);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      process.stdout.write(bytes.subarray(done));
+    }
+  },
   writeError: (t) => process.stderr.write(t),
   env: process.env,
   nowMs: () => Date.now(),
   utcOffsetMinutes: () => -new Date().getTimezoneOffset(),
 };
+
+/** Most bytes read from stdin (Claude Code's JSON is a few KB); past it the rest is not read. */
+const MAX_STDIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * All of `fd` with blocking reads, as text; or, where a blocking read does not apply (a terminal, a character device,
+ * a non-blocking descriptor), the bytes read so far for the stream to go on from. A closed descriptor reads as ''.
+ */
+export function readAllBlocking(fd: number): string | { head: Buffer } {
+  try {
+    // A terminal would wait for typing (the stream path answers '' for it); /dev/null reads as '' there too.
+    if (fstatSync(fd).isCharacterDevice()) return { head: Buffer.alloc(0) };
+  } catch {
+    return '';
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return { head: Buffer.concat(chunks, total) };
+      if (code === 'EOF' || code === 'EBADF') break;
+      throw error;
+    }
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total >= MAX_STDIN_BYTES) break;
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
 
 interface Options {
   wrap?: string;
@@ -84,6 +138,8 @@ export function runWrapped(command: string, stdin: string, env: Record<string, s
     let out = '';
     let settled = false;
     const ownGroup = process.platform !== 'win32';
+    // Loaded only for --wrap: node:child_process brings net, dgram and Node's streams (~3 ms of every run).
+    const { spawn } = require('node:child_process') as typeof import('node:child_process');
     const child = spawn(command, { shell: env.SHELL || true, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'ignore'], detached: ownGroup });
     const finish = (error?: string) => {
       if (settled) return;

@@ -20,7 +20,7 @@ export async function buildCli(outDir: string, commands = ['mcp', 'status', 'est
   const separate: Record<string, string> = { zod: 'zod', prices: pricesModule, ...(commands.includes('estimate') ? { tokenizer: tokenizerModule } : {}) };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: { cli: path.join(repo, 'src', 'cli.ts'), scanWorkerThread: path.join(repo, 'src', 'sources', 'scanWorkerThread.ts') }, outdir: outDir }),
-    esbuild.build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv, asciiOutput] }),
+    esbuild.build({ ...common, entryPoints: Object.fromEntries([...commands, 'scanAhead'].map((c) => [`cli/${c}`, path.join(repo, 'src', 'cli', `${c}.ts`)])), outdir: outDir, plugins: [separateBundles('..'), withoutAjv, asciiOutput] }),
     ...Object.entries(separate).map(([name, module]) =>
       esbuild.build({ ...common, stdin: { contents: `module.exports = require('${module}');`, resolveDir: repo, loader: 'js' }, outfile: path.join(outDir, `${name}.js`), plugins: name === 'prices' ? [compactPriceData(path.join(outDir, 'prices.json'))] : name === 'zod' ? [asciiOutput] : [] })),
   ]);
@@ -50,7 +50,7 @@ export function sharedCli(commands = ['mcp', 'status', 'estimate', 'route', 'ale
  * The commands the unit suite runs (`daily` and the other reports, `status`, `mcp`): one bundle for every file of
  * the suite, built once per mocha process.
  */
-export const unitCommands = ['mcp', 'reports', 'status'];
+export const unitCommands = ['mcp', 'reports', 'status', 'statusline'];
 
 export interface CliRun {
   code: number | null;

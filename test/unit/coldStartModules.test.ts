@@ -51,6 +51,51 @@ describe('cold start: what a cold daily loads', function () {
   });
 });
 
+describe('statusline: what it loads', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cliJs: string;
+  before(async () => {
+    cliJs = await sharedCli(unitCommands);
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-statusline-modules-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const input = JSON.stringify({ session_id: 's', model: { id: 'claude-sonnet-4-5', display_name: 'Sonnet 4.5' }, cost: { total_cost_usd: 1.25 }, rate_limits: { five_hour: { used_percentage: 42, resets_at: 1_999_999_999 } } });
+  const run = (stdin: 'pipe' | 'file', args: string[] = ['--no-record']) => {
+    const preload = path.join(dir, 'modules.cjs');
+    fs.writeFileSync(preload, "process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));\n");
+    const out = path.join(dir, 'modules.txt');
+    const inputFile = path.join(dir, 'input.json');
+    fs.writeFileSync(inputFile, input);
+    const env = { PATH: process.env.PATH, HOME: path.join(dir, 'home'), TOKENMETER_STATE_DIR: path.join(dir, 'state'), MODULES_OUT: out, TZ: 'UTC' };
+    // A pipe as Claude Code gives it (spawnSync's input), or a file (a shell's `< file`).
+    const r = stdin === 'pipe'
+      ? spawnSync(process.execPath, ['-r', preload, cliJs, 'statusline', ...args], { input, encoding: 'utf8', timeout: 60_000, env })
+      : spawnSync(process.execPath, ['-r', preload, cliJs, 'statusline', ...args], { stdio: [fs.openSync(inputFile, 'r'), 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000, env });
+    assert.equal(r.status, 0, r.stderr);
+    return { stdout: r.stdout, modules: fs.readFileSync(out, 'utf8').split('\n') };
+  };
+
+  for (const stdin of ['pipe', 'file'] as const) {
+    it(`prints the line without loading net, streams, child_process or the scan threads' code (stdin a ${stdin})`, () => {
+      const r = run(stdin);
+      assert.match(r.stdout, /^5h 42% \(resets .*\) · \$1\.25 session\n$/);
+      for (const name of ['net', 'stream', 'child_process', 'crypto', 'worker_threads', 'v8']) assert.ok(!r.modules.includes(`NativeModule ${name}`), `node:${name} loaded`);
+      assert.ok(!r.modules.some((m) => /scanAhead/.test(m)));
+    });
+  }
+
+  it('records the quota in the state folder', () => {
+    const r = run('pipe', []);
+    assert.match(r.stdout, /5h 42%/);
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, 'state', 'claude-statusline.json'), 'utf8')) as { fiveHour?: { usedPercentage: number } };
+    assert.equal(saved.fiveHour?.usedPercentage, 42, JSON.stringify(saved));
+  });
+});
+
 describe('randomHex (temp file names, index ids)', () => {
   it('gives the hex digits asked for, different every time', () => {
     for (const bytes of [1, 4, 6, 8, 13]) assert.match(randomHex(bytes), new RegExp(`^[0-9a-f]{${2 * bytes}}$`));
