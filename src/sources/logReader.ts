@@ -5,6 +5,7 @@ import type { LineTally } from '../core/lineParser';
 import { parseClaudeLines } from './agents/claude/parser';
 import { claudeKernel } from './agents/claude/kernelLines';
 import { parseCodexLines } from './agents/codex/parser';
+import { codexKernel } from './agents/codex/kernelLines';
 import type { PathAgentAdapter } from './agents/agentAdapter';
 import { adapterForFile } from './agents';
 import type { FileCursor } from './logFiles';
@@ -46,15 +47,24 @@ let spareBuffer: Buffer | undefined;
 // pages filled stay resident): a 64 MiB buffer made for each file with a 2 MB line costs collections.
 let spareLong: Buffer | undefined;
 const keptLongBytes = 4 * chunkBytes;
-// A Claude Code transcript is read into the kernel's input, when there is a kernel (kernelLines.ts) and no other read
-// holds it: its lines are walked by the kernel. Other logs, and a transcript read meanwhile, go to the other buffer
-// (read by JavaScript). The kernel is made by the first transcript read: Codex logs alone never load it.
+// A Claude Code transcript is read into its kernel's input, a Codex rollout into its own (kernelLines.ts of each), when
+// there is a kernel and no other read holds its input: its lines are walked by the kernel. Other logs, and a log read
+// meanwhile, go to the other buffer (read by JavaScript). Each kernel is made by the first read of its agent's log.
 let kernelInputLent = false;
-function takeBuffer(claude: boolean): Buffer {
-  const input = claude && !kernelInputLent ? claudeKernel(chunkBytes)?.input : undefined;
-  if (input) {
-    kernelInputLent = true;
-    return input;
+let codexInputLent = false;
+function takeBuffer(cursor: FileCursor): Buffer {
+  if (cursor.claude && !kernelInputLent) {
+    const input = claudeKernel(chunkBytes)?.input;
+    if (input) {
+      kernelInputLent = true;
+      return input;
+    }
+  } else if (cursor.codex && !codexInputLent) {
+    const input = codexKernel(chunkBytes)?.input;
+    if (input) {
+      codexInputLent = true;
+      return input;
+    }
   }
   const buf = spareBuffer ?? Buffer.allocUnsafe(chunkBytes);
   spareBuffer = undefined;
@@ -63,6 +73,7 @@ function takeBuffer(claude: boolean): Buffer {
 
 function giveBack(buf: Buffer): void {
   if (kernelInputLent && claudeKernel(chunkBytes)?.reads(buf)) kernelInputLent = false;
+  else if (codexInputLent && codexKernel(chunkBytes)?.reads(buf)) codexInputLent = false;
   else spareBuffer = buf;
 }
 
@@ -71,7 +82,11 @@ function parseRange(cursor: FileCursor, buf: Buffer, start: number, end: number,
     const kernel = claudeKernel(chunkBytes);
     if (kernel?.reads(buf)) kernel.parse(start, end, cursor.claude, sink, tally);
     else parseClaudeLines(buf, start, end, cursor.claude, sink, tally);
-  } else if (cursor.codex) parseCodexLines(buf, start, end, cursor.codex, sink, tally);
+  } else if (cursor.codex) {
+    const kernel = codexInputLent ? codexKernel(chunkBytes) : null;
+    if (kernel?.reads(buf)) kernel.parse(start, end, cursor.codex, sink, tally);
+    else parseCodexLines(buf, start, end, cursor.codex, sink, tally);
+  }
 }
 
 function isCompleteJson(buf: Buffer, start: number, end: number): boolean {
@@ -122,7 +137,7 @@ export async function readNewLines(cursor: FileCursor, sink: (usage: ParsedUsage
       cursor.mtimeMs = stat.mtimeMs;
       return 'unchanged';
     }
-    regular = takeBuffer(cursor.claude !== undefined);
+    regular = takeBuffer(cursor);
     let buf = regular;
     // The bytes a read may fill: doubled for a line longer than it (in the long-line buffer), as a buffer that doubled would.
     let room = chunkBytes;

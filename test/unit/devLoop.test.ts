@@ -40,7 +40,7 @@ describe('contributor loop and packaging', () => {
   it('a production build empties dist/ first and no source map ships', () => {
     assert.match(read('esbuild.config.mjs'), /if \(production\) rmSync\('dist', \{ recursive: true, force: true \}\)/);
     for (const map of ['dist/extension.js.map', 'dist/cli/daily.js.map', 'dist/media/dashboard.js.map', 'dist/media/dashboard.css.map']) assert.equal(ships(map), false, map);
-    for (const file of ['dist/extension.js', 'dist/cli/daily.js', 'dist/claudeLines.wasm', 'dist/media/dashboard.js', 'dist/media/dashboard.css', 'l10n/bundle.l10n.zh-cn.json']) assert.equal(ships(file), true, file);
+    for (const file of ['dist/extension.js', 'dist/cli/daily.js', 'dist/claudeLines.wasm', 'dist/codexLines.wasm', 'dist/media/dashboard.js', 'dist/media/dashboard.css', 'l10n/bundle.l10n.zh-cn.json']) assert.equal(ships(file), true, file);
   });
 
   it('packages the README with its relative links kept, and ships every file they point at', () => {

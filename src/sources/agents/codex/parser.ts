@@ -3,7 +3,7 @@ import { absentField, emptyField, objectField, TemplatePicker, type LineTemplate
 import { isoUtcMs } from '../../../core/isoTimestamp';
 import { byteRun, bytesAt } from '../../../core/byteRuns';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
-import type { ParsedUsage } from '../../../core/usageEvent';
+import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import { deltaOf, dropPendingLimits, flushPendingLimits, foldCountLimits, foldRateLimits, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
 
 const totalsFields = { input_tokens: true, cached_input_tokens: true, cache_read_input_tokens: true, output_tokens: true, total_tokens: true } as const;
@@ -262,29 +262,42 @@ export function parseCodexLines(buf: Buffer, start: number, end: number, state: 
 }
 
 function readLines(buf: Buffer, start: number, end: number, state: CodexFileState, sink: (usage: ParsedUsage) => void, tally: LineTally): void {
-  forEachLine(buf, start, end, tally, sink, (from, stop) => {
-    const kind = lineKind(buf, from, stop);
-    if (kind === LineKind.NotWanted) return 'not-usage';
-    const rest = kind === LineKind.TurnContext ? turnContextRest(buf, stop) : -1;
-    if (rest !== -1 && lastTurnContext && lastTurnContext.rest.equals(buf, rest, stop)) {
-      codexReadCounts.turnContextRepeats++;
-      return usageFromCodexRecord(lastTurnContext.picked, state);
+  forEachLine(buf, start, end, tally, sink, (from, stop) => readCodexLine(buf, from, stop, state));
+}
+
+/** The outcome of one rollout line `buf[from, stop)` (a JSON object's bounds, trailing blanks cut), read the JavaScript way. */
+export function readCodexLine(buf: Buffer, from: number, stop: number, state: CodexFileState): LineOutcome {
+  const kind = lineKind(buf, from, stop);
+  if (kind === LineKind.NotWanted) return 'not-usage';
+  const rest = kind === LineKind.TurnContext ? turnContextRest(buf, stop) : -1;
+  if (rest !== -1 && lastTurnContext && lastTurnContext.rest.equals(buf, rest, stop)) {
+    codexReadCounts.turnContextRepeats++;
+    return usageFromCodexRecord(lastTurnContext.picked, state);
+  }
+  // Its fields read straight from the bytes (a template of the line's shape, else the picker); JSON.parse only when that cannot be sure.
+  const fields = kind === LineKind.TokenCount ? tokenCountFields : kind === LineKind.TurnContext ? turnContextFields : otherFields;
+  const template = fields.match(buf, from, stop);
+  if (kind === LineKind.TokenCount && template !== undefined) {
+    // A token count as Codex writes it: its usage from the template's slots, no object of the line.
+    let plan = template.plan as CountPlan | null | undefined;
+    if (plan === undefined) plan = template.plan = countPlanOf(template);
+    if (plan !== null && template.values[plan.type] === 'event_msg' && template.values[plan.payloadType] === 'token_count' && !template.ruledOut()) {
+      codexReadCounts.tokenCountsFromSlots++;
+      return usageFromCountSlots(template, plan, buf, stop, state);
     }
-    // Its fields read straight from the bytes (a template of the line's shape, else the picker); JSON.parse only when that cannot be sure.
-    const fields = kind === LineKind.TokenCount ? tokenCountFields : kind === LineKind.TurnContext ? turnContextFields : otherFields;
-    const template = fields.match(buf, from, stop);
-    if (kind === LineKind.TokenCount && template !== undefined) {
-      // A token count as Codex writes it: its usage from the template's slots, no object of the line.
-      let plan = template.plan as CountPlan | null | undefined;
-      if (plan === undefined) plan = template.plan = countPlanOf(template);
-      if (plan !== null && template.values[plan.type] === 'event_msg' && template.values[plan.payloadType] === 'token_count' && !template.ruledOut()) {
-        codexReadCounts.tokenCountsFromSlots++;
-        return usageFromCountSlots(template, plan, buf, stop, state);
-      }
-    }
-    const picked = template !== undefined ? template.build() : fields.pickUnmatched(buf, from, stop);
-    if (picked === NOT_WANTED) return 'not-usage';
-    if (rest !== -1 && picked !== undefined) lastTurnContext = { rest: turnContextRestBytes.keep(buf, rest, stop), picked };
-    return usageFromCodexRecord(picked ?? parseJson(buf, from, stop), state);
-  });
+  }
+  const picked = template !== undefined ? template.build() : fields.pickUnmatched(buf, from, stop);
+  if (picked === NOT_WANTED) return 'not-usage';
+  if (rest !== -1 && picked !== undefined) lastTurnContext = { rest: turnContextRestBytes.keep(buf, rest, stop), picked };
+  return usageFromCodexRecord(picked ?? parseJson(buf, from, stop), state);
+}
+
+/**
+ * The fields readCodexLine keeps of the turn context `buf[from, stop)` it just read, for the lines after it whose
+ * bytes after the turn id are the same (lastTurnContext); undefined when it kept none for these bytes.
+ */
+export function lastTurnContextOf(buf: Buffer, from: number, stop: number): Record<string, unknown> | undefined {
+  if (lineKind(buf, from, stop) !== LineKind.TurnContext) return undefined;
+  const rest = turnContextRest(buf, stop);
+  return rest !== -1 && lastTurnContext && lastTurnContext.rest.equals(buf, rest, stop) ? lastTurnContext.picked : undefined;
 }
