@@ -230,7 +230,9 @@ export async function scanForCli(
   const walkRenewed = scanner.folderTimes !== undefined && (walkedBefore === undefined || scanner.folderTimes.atMs - walkedBefore > fullPassMaxAgeMs / 4);
   // Saving is an optimisation: a failure is said on stderr, and the report (and guard) go on.
   if (useIndex && (changed || !loaded || walkRenewed)) {
-    const save = async () => void (await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`)));
+    // Blocking writes when the command waits for the save (it has nothing else to do: see writeAtomically); a save
+    // the caller runs later (`saveLater`: the MCP server, once it has answered) leaves its event loop free.
+    const save = async () => void (await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`), options.saveLater ? 'async' : 'sync'));
     // `saveLater`: the caller saves once it has answered (the MCP server: the agent waits for the first answer).
     if (options.saveLater) options.saveLater(save);
     else await save();

@@ -118,6 +118,11 @@ export class FileTable {
     return this.folderAt(this.c.folder[i]) + this.nameAt(i);
   }
 
+  /** File `i`'s folder as stored: its path up to and with the last separator, one string shared by the folder's files. */
+  folderPathAt(i: number): string {
+    return this.folderAt(this.c.folder[i]);
+  }
+
   private nameAt(i: number): string {
     return this.c.names.toString('utf8', i === 0 ? 0 : this.c.nameEnd[i - 1], this.c.nameEnd[i]);
   }

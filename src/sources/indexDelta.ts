@@ -64,7 +64,7 @@ export async function readDelta(file: string, baseId: string, baseRowCount: numb
 }
 
 /** Writes `changes` (since the index `baseId` at `file`) as that index's delta, replacing any before; returns its id. */
-export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner): Promise<string> {
+export async function saveDelta(file: string, baseId: string, changes: LedgerChanges, scanner: UsageScanner, io: 'async' | 'sync' = 'async'): Promise<string> {
   const deltaId = randomHex(8);
   const saved = deltaStateOf(scanner);
   const names = NameTable.of(changes.names instanceof NameTable ? changes.names.slice(0) : changes.names).encode();
@@ -76,7 +76,7 @@ export async function saveDelta(file: string, baseId: string, changes: LedgerCha
     ledger: { baseRowCount: changes.baseRowCount, names: names.header, duplicateCount: changes.duplicateCount, rowCount: changes.rows.length / fieldsPerRow, overrideCount: changes.overrideAt.length },
   };
   const delta = deltaPathOf(file);
-  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows, ...names.pieces, ...saved.fileSection]);
-  await removeStrayTempFiles(delta);
+  await writeAtomically(delta, header, [changes.rows, changes.keyHashes, changes.overrideAt, changes.overrideRows, ...names.pieces, ...saved.fileSection], undefined, io);
+  await removeStrayTempFiles(delta, io);
   return deltaId;
 }

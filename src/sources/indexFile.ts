@@ -1,4 +1,4 @@
-import { fstat, open, promises as fs, read, readSync } from 'node:fs';
+import { closeSync, fstat, mkdirSync, open, openSync, promises as fs, read, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -186,14 +186,19 @@ export const bytesOf = (piece: Float64Array | Uint32Array | Uint8Array): Buffer 
 /**
  * Writes `header` and then `pieces` to a temp file beside `file` and renames it over `file`, unless `keep`
  * says otherwise once they are written (then the temp file goes and this returns false).
+ *
+ * `io: 'sync'` (the CLI, which has nothing else to do meanwhile) writes with blocking calls: each of the ~100 pieces
+ * of an index was a round trip through libuv's thread pool, and the main thread sat idle in each (~50-80 ms of a cold
+ * scan's tail on the generated corpus; docs/benchmarks.md, session 15). The extension host keeps 'async'.
  */
-export async function writeAtomically(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>, keep = () => true): Promise<boolean> {
+export async function writeAtomically(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>, keep = () => true, io: 'async' | 'sync' = 'async'): Promise<boolean> {
+  if (io === 'sync') return writeAtomicallySync(file, header, pieces, keep);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     const handle = await fs.open(temp, 'w');
     try {
-      await writeHeader(handle, header);
+      await handle.write(headerBytes(header));
       for (const piece of pieces) await handle.write(bytesOf(piece));
     } finally {
       await handle.close();
@@ -210,11 +215,37 @@ export async function writeAtomically(file: string, header: FileStamp & SavedSta
   }
 }
 
-/** Writes the header line: JSON.stringify escapes every line break inside strings, so it is exactly one line; spaces pad it so that the numbers after it start 8-byte aligned. */
-async function writeHeader(handle: fs.FileHandle, header: object): Promise<void> {
+function writeAtomicallySync(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>, keep: () => boolean): boolean {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeAllSync(fd, headerBytes(header));
+      for (const piece of pieces) writeAllSync(fd, bytesOf(piece));
+    } finally {
+      closeSync(fd);
+    }
+    if (!keep()) {
+      rmSync(temp, { force: true });
+      return false;
+    }
+    renameSync(temp, file);
+    return true;
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** The header line: JSON.stringify escapes every line break inside strings, so it is exactly one line; spaces pad it so that the numbers after it start 8-byte aligned. */
+function headerBytes(header: object): Buffer {
   const text = JSON.stringify(header);
-  const bytes = Buffer.from(text + ' '.repeat((8 - ((Buffer.byteLength(text) + 1) % 8)) % 8) + '\n', 'utf8');
-  await handle.write(bytes);
+  return Buffer.from(text + ' '.repeat((8 - ((Buffer.byteLength(text) + 1) % 8)) % 8) + '\n', 'utf8');
 }
 
 function isAlive(pid: number): boolean {
@@ -230,18 +261,20 @@ function isAlive(pid: number): boolean {
  * A writer killed between writing its temp file and renaming it leaves the temp file behind
  * (megabytes each). Removes those whose writer is gone; a live writer's temp file is left alone.
  */
-export async function removeStrayTempFiles(file: string): Promise<void> {
+export async function removeStrayTempFiles(file: string, io: 'async' | 'sync' = 'async'): Promise<void> {
   const prefix = `${path.basename(file)}.`;
   let names: string[];
   try {
-    names = await fs.readdir(path.dirname(file));
+    names = io === 'sync' ? readdirSync(path.dirname(file)) : await fs.readdir(path.dirname(file));
   } catch {
     return;
   }
   for (const name of names) {
     const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
     if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
-      await fs.rm(path.join(path.dirname(file), name), { force: true });
+      const stray = path.join(path.dirname(file), name);
+      if (io === 'sync') rmSync(stray, { force: true });
+      else await fs.rm(stray, { force: true });
     }
   }
 }

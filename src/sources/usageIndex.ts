@@ -1,4 +1,4 @@
-import { close, closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
+import { close, closeSync, fstatSync, openSync, promises as fs, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fieldsPerRow, Ledger, type OlderRows } from '../core/ledger/ledger';
 import { chunkRows, OlderRowsPacker } from '../core/ledger/packedRows';
@@ -255,7 +255,7 @@ export async function loadOlderRows(scanner: UsageScanner): Promise<void> {
  * Writes the index atomically (see writeAtomically), or only a delta beside it when little changed since it
  * was written.
  */
-export async function saveIndex(file: string, scanner: UsageScanner): Promise<void> {
+export async function saveIndex(file: string, scanner: UsageScanner, io: 'async' | 'sync' = 'async'): Promise<void> {
   const ledger = scanner.ledger;
   const files = scanner.fileTable();
   const base = bases.get(ledger);
@@ -266,7 +266,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   const small = (count: number, of: number) => count <= Math.max(4096, of / 8);
   if (base && changes && small(changes.rows.length / fieldsPerRow + changes.overrideAt.length, changes.baseRowCount) && small(files.changedCount, files.size)) {
     const versionBefore = ledger.version;
-    const deltaId = await saveDelta(file, base.baseId, changes, scanner);
+    const deltaId = await saveDelta(file, base.baseId, changes, scanner, io);
     if (ledger.version === versionBefore) savedStates.set(ledger, { version: versionBefore, state: `${base.baseId}:${deltaId}` });
     return;
   }
@@ -294,7 +294,7 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   // A pass that changed the ledger while the pieces were written (the editor) could have left rows of two
   // moments: this save is dropped, the next one (the ledger changed) writes a whole index.
   const isWhole = () => scanner.ledger === ledger && ledger.version === versionBefore;
-  if (!(await writeAtomically(file, header, pieces(), isWhole))) return;
+  if (!(await writeAtomically(file, header, pieces(), isWhole, io))) return;
   // Later deltas carry the files changed from now on.
   files.savedAsBase(filesVersion);
   // Later saves can be deltas of this index if its row numbers are the ledger's.
@@ -304,10 +304,13 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
   } else bases.delete(ledger);
   savedStates.set(ledger, { version: versionBefore, state: `${baseId}:` });
   // The old delta names the old index: harmless, but it is litter now.
-  await fs.rm(deltaPathOf(file), { force: true });
-  await removeStrayTempFiles(file);
-  // Earlier versions kept a JSON index under the same name; it can never be read again.
-  if (file.endsWith('.bin')) await fs.rm(`${file.slice(0, -4)}.json`, { force: true });
+  const litter = [deltaPathOf(file), ...(file.endsWith('.bin') ? [`${file.slice(0, -4)}.json`] : [])];
+  // (Earlier versions kept a JSON index under the same name; it can never be read again.)
+  for (const old of litter) {
+    if (io === 'sync') rmSync(old, { force: true });
+    else await fs.rm(old, { force: true });
+  }
+  await removeStrayTempFiles(file, io);
 }
 
 /**
@@ -315,9 +318,9 @@ export async function saveIndex(file: string, scanner: UsageScanner): Promise<vo
  * that is a folder, a full disk): the index only saves time, so the failure is logged, never
  * fatal. Returns whether the index was saved.
  */
-export async function trySaveIndex(file: string, scanner: UsageScanner, log: (message: string) => void): Promise<boolean> {
+export async function trySaveIndex(file: string, scanner: UsageScanner, log: (message: string) => void, io: 'async' | 'sync' = 'async'): Promise<boolean> {
   try {
-    await saveIndex(file, scanner);
+    await saveIndex(file, scanner, io);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));

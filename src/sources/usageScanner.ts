@@ -9,7 +9,7 @@ import { discoverLogFiles, newCursor, type DiscoveredFile, type FileCursor, type
 import type { FileScanResult } from './packedResults';
 import { cursorOf, defaultWorkerCount, favourMemory, moreThreadsBytes, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
-import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
+import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FileBrief, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
 import { FileTableError } from './fileColumns';
 import { NameTableError } from '../core/ledger/nameTable';
@@ -206,9 +206,9 @@ export class UsageScanner {
     return this.applyAll(cursors, problems, started);
   }
 
-  /** Path, time and kind of every file, for foldersToWatch (no cursor objects). */
-  private *fileBriefs(): IterableIterator<{ path: string; mtimeMs: number; wholeFile?: unknown }> {
-    for (let i = 0; i < this.files.size; i++) yield { path: this.files.pathAt(i), mtimeMs: this.files.mtimeMsAt(i), wholeFile: this.files.isWholeFileAt(i) ? true : undefined };
+  /** Folder, time and kind of every file, for foldersToWatch (no cursor objects, no path built per file). */
+  private *fileBriefs(): IterableIterator<FileBrief> {
+    for (let i = 0; i < this.files.size; i++) yield { folder: this.files.folderPathAt(i), mtimeMs: this.files.mtimeMsAt(i), wholeFile: this.files.isWholeFileAt(i) ? true : undefined };
   }
 
   /**

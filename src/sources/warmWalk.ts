@@ -39,33 +39,62 @@ function watchedRoots(roots: LogRoots, sources: Record<SourceName, boolean>): Ar
   return out;
 }
 
-/** What foldersToWatch needs of a file (a FileCursor will do). */
-export type FileBrief = Pick<FileCursor, 'path' | 'mtimeMs'> & { wholeFile?: unknown };
+/**
+ * What foldersToWatch needs of a file (a FileCursor will do): its path, or its `folder` (the path up to and with its
+ * last separator: the file table holds one string per folder, shared by its files, instead of a path built per file).
+ */
+export type FileBrief = ({ path: string; folder?: undefined } | { folder: string; path?: undefined }) & Pick<FileCursor, 'mtimeMs'> & { wholeFile?: unknown };
 
-/** The folders a warm pass checks, from the files the last full pass found (see FolderTimes). */
+/**
+ * The folders a warm pass checks, from the files the last full pass found (see FolderTimes).
+ *
+ * Everything but the newest file's time depends on a file's folder alone, so it is worked out once per folder: on the
+ * generated corpus's 10,000 files in 3,400 folders, a path split and path.join per file were ~40-100 ms of a cold scan's
+ * serial tail (docs/benchmarks.md, session 15). Same folders as per file (the test compares).
+ */
 export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, boolean>, cursors: Iterable<FileBrief>, nowMs: number): string[] {
   const folders = new Set<string>();
   const rootList = watchedRoots(roots, sources);
-  const newestByRoot = new Map<string, FileBrief>();
-  const addAncestors = (file: string, root: string) => {
-    for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) folders.add(dir);
+  const newestByRoot = new Map<string, { dir: string; mtimeMs: number }>();
+  const addAncestors = (dir: string, root: string) => {
+    for (; dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) folders.add(dir);
   };
   for (const { root } of rootList) folders.add(root);
+  // Per folder (as the briefs give it): its path without the last separator, the watched root it is under (none:
+  // undefined), and whether its levels below the root and, for a recent file, its ancestors were added.
+  const seen = new Map<string, { dir: string; at: { root: string; depth: number; prefix: string } | undefined; levels: boolean; recent: boolean }>();
+  const prefixes = rootList.map(({ root, depth }) => ({ root, depth, prefix: root + path.sep }));
   for (const cursor of cursors) {
+    const key = cursor.folder ?? path.dirname(cursor.path);
+    let known = seen.get(key);
+    if (!known) {
+      const dir = cursor.folder !== undefined ? path.dirname(cursor.folder + '_') : key;
+      // A file directly in the root, or below it (its path starts with the root and a separator).
+      known = { dir, at: prefixes.find(({ prefix }) => (dir + path.sep).startsWith(prefix)), levels: false, recent: false };
+      seen.set(key, known);
+    }
+    const { dir, at } = known;
     // Whole-file histories (other agents) are re-read on every warm pass instead (see hotCursors); their folders too.
     if (cursor.wholeFile) {
-      folders.add(path.dirname(cursor.path));
+      folders.add(dir);
       continue;
     }
-    const at = rootList.find(({ root }) => cursor.path.startsWith(root + path.sep));
     if (!at) continue;
-    const parts = cursor.path.slice(at.root.length + 1).split(path.sep);
-    for (let level = 1; level <= at.depth && level < parts.length; level++) folders.add(path.join(at.root, ...parts.slice(0, level)));
-    if (cursor.mtimeMs >= nowMs - recentFolderAgeMs) addAncestors(cursor.path, at.root);
-    const newest = newestByRoot.get(at.root);
-    if (!newest || cursor.mtimeMs > newest.mtimeMs) newestByRoot.set(at.root, cursor);
+    const root = at.root;
+    if (!known.levels) {
+      known.levels = true;
+      // The parts of a file's path below the root, the file's own name last (here ''): only folders count.
+      const parts = (dir + path.sep).slice(at.prefix.length).split(path.sep);
+      for (let level = 1; level <= at.depth && level < parts.length; level++) folders.add(path.join(root, ...parts.slice(0, level)));
+    }
+    if (cursor.mtimeMs >= nowMs - recentFolderAgeMs && !known.recent) {
+      known.recent = true;
+      addAncestors(dir, root);
+    }
+    const newest = newestByRoot.get(root);
+    if (!newest || cursor.mtimeMs > newest.mtimeMs) newestByRoot.set(root, { dir, mtimeMs: cursor.mtimeMs });
   }
-  for (const [root, cursor] of newestByRoot) addAncestors(cursor.path, root);
+  for (const [root, newest] of newestByRoot) addAncestors(newest.dir, root);
   return [...folders].sort();
 }
 

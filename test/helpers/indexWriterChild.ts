@@ -1,5 +1,5 @@
 // Child process for the index-safety suite: saves the persisted index over and over, one version per
-// save, printing "started" first and "saved <version>" after each, until killed. Version v holds `indexVersionSize(v)`
+// save (alternately with blocking and async writes), printing "started" first and "saved <version>" after each, until killed. Version v holds `indexVersionSize(v)`
 // events whose input tokens are 1..n and a cursor whose offset is n, so a reader can tell a whole
 // index from a torn or mixed one. Usage: node child.js <indexPath> <firstVersion> [step]
 import { Ledger } from '../../src/core/ledger/ledger';
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
       });
     }
     scanner.restore(ledger, [{ path: `/logs/v${v}.jsonl`, source: 'claude', size: n, mtimeMs: v, offset: n, claude: { project: '-p', sessionId: 's', agentId: '' } }]);
-    await saveIndex(file, scanner);
+    // Every other save with blocking writes (the CLI's), the others as the extension writes: both must be atomic.
+    await saveIndex(file, scanner, v % 2 === 0 ? 'sync' : 'async');
     process.stdout.write(`saved ${v}\n`);
   }
 }

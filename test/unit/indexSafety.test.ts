@@ -135,6 +135,37 @@ describe('index safety: crashes and races while the index is written', function 
     process.stdout.write(`      (${kills} kills: ${loadedWhole} whole loads, ${refused} refused before any save)\n`);
   });
 
+  it('a save with blocking writes (the CLI\'s) reads back as one with async writes, the same size, and removes a dead writer\'s temp file', async () => {
+    const t = await makeTempRoots('tokenmeter-index-sync-');
+    try {
+      await fs.writeFile(path.join(t.claudeProject, 's.jsonl'), joinLines(Array.from({ length: 300 }, (_, i) => claudeAssistantLine({ id: `m${i}`, usage: { input: i + 1, output: 2, cacheWrite: 3, cacheRead: 4 } }))));
+      const scanner = new UsageScanner({ roots: t.roots, workers: 0 });
+      await scanner.refresh({ full: true });
+      const [asyncFile, syncFile] = ['async', 'sync'].map((io) => path.join(t.base, io, 'index-test.bin'));
+      // A temp file of a writer that is gone (no such pid), as a killed save leaves it.
+      await fs.mkdir(path.dirname(syncFile), { recursive: true });
+      const stray = `${syncFile}.999999999.0badf00d.tmp`;
+      await fs.writeFile(stray, 'torn');
+      await saveIndex(asyncFile, scanner, 'async');
+      await saveIndex(syncFile, scanner, 'sync');
+      assert.equal((await fs.stat(syncFile)).size, (await fs.stat(asyncFile)).size);
+      await assert.rejects(fs.stat(stray), 'the stray temp file is removed');
+      assert.deepEqual((await fs.readdir(path.dirname(syncFile))).filter((f) => f.endsWith('.tmp')), []);
+      const [a, b] = [emptyScanner(), emptyScanner()];
+      assert.ok(await loadIndex(asyncFile, a));
+      assert.ok(await loadIndex(syncFile, b, { io: 'sync' }));
+      assert.deepEqual(ledgerTotals(b.ledger), ledgerTotals(a.ledger));
+      assert.deepEqual(ledgerTotals(b.ledger), ledgerTotals(scanner.ledger));
+      assert.deepEqual(b.fileCursors(), a.fileCursors());
+      // A save that cannot write (the index path is a folder) fails the same way in both modes.
+      await fs.mkdir(path.join(t.base, 'dir.bin'));
+      for (const io of ['async', 'sync'] as const) await assert.rejects(saveIndex(path.join(t.base, 'dir.bin'), scanner, io));
+      assert.deepEqual((await fs.readdir(t.base)).filter((f) => f.endsWith('.tmp')), [], 'no temp file left by a failed save');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('two processes saving at once while a third reads never leave a corrupt index', async () => {
     const indexPath = path.join(dir, 'race', 'index-test.json');
     const a = writer(indexPath, 0, 2);

@@ -104,3 +104,52 @@ describe('warm pass: folder times instead of a walk', () => {
     assert.equal(await s.refresh({ full: true, warm: true }), true);
   });
 });
+
+describe('foldersToWatch, worked out once per folder', () => {
+  // The per-file version it replaced (session 14), kept here as the reference.
+  function perFile(roots: { claudeDirs: string[]; codexDirs: string[] }, cursors: Array<{ path: string; mtimeMs: number; wholeFile?: unknown }>, nowMs: number): string[] {
+    const folders = new Set<string>();
+    const rootList = [...roots.claudeDirs.map((d) => ({ root: path.join(d, 'projects'), depth: 1 })), ...roots.codexDirs.flatMap((d) => ['sessions', 'archived_sessions'].map((s) => ({ root: path.join(d, s), depth: 2 })))];
+    const newestByRoot = new Map<string, { path: string; mtimeMs: number }>();
+    const addAncestors = (file: string, root: string) => {
+      for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) folders.add(dir);
+    };
+    for (const { root } of rootList) folders.add(root);
+    for (const cursor of cursors) {
+      if (cursor.wholeFile) {
+        folders.add(path.dirname(cursor.path));
+        continue;
+      }
+      const at = rootList.find(({ root }) => cursor.path.startsWith(root + path.sep));
+      if (!at) continue;
+      const parts = cursor.path.slice(at.root.length + 1).split(path.sep);
+      for (let level = 1; level <= at.depth && level < parts.length; level++) folders.add(path.join(at.root, ...parts.slice(0, level)));
+      if (cursor.mtimeMs >= nowMs - 7 * dayMs) addAncestors(cursor.path, at.root);
+      const newest = newestByRoot.get(at.root);
+      if (!newest || cursor.mtimeMs > newest.mtimeMs) newestByRoot.set(at.root, cursor);
+    }
+    for (const [root, cursor] of newestByRoot) addAncestors(cursor.path, root);
+    return [...folders].sort();
+  }
+
+  it('gives the folders the per-file version gave, from paths or from folders, on random trees', () => {
+    const nowMs = Date.UTC(2026, 11, 5);
+    const roots = { claudeDirs: ['/h/.claude', '/h/other'], codexDirs: ['/h/.codex'] };
+    // Folders under each root (some deep), beside them, and whole-file histories' folders.
+    const dirs = ['/h/.claude/projects', '/h/.claude/projects/-a', '/h/.claude/projects/-a/s1/subagents', '/h/.claude/projects/-b', '/h/.claude/projects/-b/s2/subagents/x', '/h/other/projects/-c', '/h/.codex/sessions/2026/11/19', '/h/.codex/sessions/2026/12/01', '/h/.codex/archived_sessions', '/h/.codex/archived_sessions/2025/01/02', '/h/elsewhere', '/h/.claude/projectsX/-d'];
+    let seed = 19;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let round = 0; round < 300; round++) {
+      const files = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, i) => {
+        const dir = dirs[Math.floor(random() * dirs.length)];
+        // Ages from an hour to a month; some equal (ties for the newest), some exactly a week (the edge of recent).
+        const mtimeMs = random() < 0.15 ? nowMs - 7 * dayMs : nowMs - Math.floor(random() * 6) * 5 * dayMs - 3_600_000;
+        return { path: `${dir}/f${i % 7}.jsonl`, mtimeMs, wholeFile: random() < 0.1 ? true : undefined };
+      });
+      const expected = perFile(roots, files, nowMs);
+      assert.deepEqual(foldersToWatch(roots, lineLogs, files, nowMs), expected, `round ${round}`);
+      const byFolder = files.map((f) => ({ folder: f.path.slice(0, f.path.lastIndexOf('/') + 1), mtimeMs: f.mtimeMs, wholeFile: f.wholeFile }));
+      assert.deepEqual(foldersToWatch(roots, lineLogs, byFolder, nowMs), expected, `round ${round}, by folder`);
+    }
+  });
+});
