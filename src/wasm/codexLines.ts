@@ -117,6 +117,8 @@ const keyBytes = memory.data<u8>([
 const keptLimitsRoom: i32 = 4096;
 const keptLimits = memory.data(4096);
 let keptLimitsLength: i32 = -1;
+// Containers in the kept rate limits (counted against the line's bound when they are passed over as kept).
+let keptLimitsContainers: i32 = 0;
 let limitsGeneration: i32 = 0;
 const keptTurnRoom: i32 = 16384;
 const keptTurn = memory.data(16384);
@@ -468,10 +470,22 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
         } else return unsure;
       } else if (field == fRateLimits) {
         if (b != openBrace && b != 0x6e) return unsure;
-        i = b == openBrace ? skipValue(i, end, depth) : scalarEnd(i, end);
+        if (b == openBrace && !readingMeta && limitsGeneration > 0 && keptLimitsLength > 0 && sameAsKept(from, min(keptLimitsLength, end - from), keptLimits, keptLimitsLength)) {
+          // The bytes of the rate limits kept (most token counts'): a JSON value's bytes say where it ends, so these
+          // are that value, valid as it was (at the same depth: a token count's payload's), with as many containers.
+          i = from + keptLimitsLength;
+          containers += keptLimitsContainers;
+          store<i32>(record + 40, limitsGeneration);
+        } else {
+          const before = containers;
+          i = b == openBrace ? skipValue(i, end, depth) : scalarEnd(i, end);
+          if (i >= 0 && b == openBrace && !readingMeta) {
+            store<i32>(record + 40, limitsGenerationOf(from, i));
+            keptLimitsContainers = containers - before;
+          }
+        }
         store<i32>(record + 20, from);
         store<i32>(record + 24, i);
-        if (i >= 0 && b == openBrace && !readingMeta) store<i32>(record + 40, limitsGenerationOf(from, i));
       } else if (field == fTimestamp) {
         if (b != quote) return unsure;
         i = validStringEnd(i, end);
