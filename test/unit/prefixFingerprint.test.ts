@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { emptyTally } from '../../src/core/lineParser';
 import { newCursor } from '../../src/sources/logFiles';
 import { readNewLines } from '../../src/sources/logReader';
-import { FingerprintSampler, fingerprintAt, wordHash } from '../../src/sources/prefixFingerprint';
+import { FingerprintSampler, fingerprintAt, laneHash, wordHash } from '../../src/sources/prefixFingerprint';
 import { claudeAssistantLine } from '../helpers/logLines';
 
 const readFrom = (bytes: Buffer) => (buf: Buffer, offset: number, length: number, position: number) => bytes.copy(buf, offset, position, Math.min(bytes.length, position + length));
@@ -28,6 +28,58 @@ describe('prefix fingerprint', () => {
         const bytes = Buffer.concat([Buffer.alloc(shift), Buffer.from(text)]).subarray(shift);
         assert.equal(wordHash(bytes, bytes.length), 2 ** 32 + expected, `${JSON.stringify(text)} at byte offset ${bytes.byteOffset}`);
       }
+    }
+  });
+
+  it('the lane hash (session 15 on): tagged above 2^33, the same from aligned and unaligned buffers, changed by any one byte and by the length', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+    for (const length of [0, 1, 2, 3, 4, 5, 15, 16, 17, 31, 32, 33, 63, 64, 65, 1000, 4099]) {
+      const bytes = Buffer.from(Array.from({ length }, random));
+      const h = laneHash(bytes, length);
+      assert.ok(h >= 2 ** 33 && h < 2 ** 33 + 2 ** 32 && Number.isInteger(h), String(h));
+      for (const shift of [1, 2, 3]) {
+        const moved = Buffer.concat([Buffer.alloc(shift), bytes]).subarray(shift);
+        assert.equal(laneHash(moved, length), h, `length ${length} at byte offset ${moved.byteOffset}`);
+      }
+      // Every byte, in every lane and in the tail, counts.
+      for (let i = 0; i < length; i++) {
+        const changed = Buffer.from(bytes);
+        changed[i] ^= 1 << (i % 8);
+        assert.notEqual(laneHash(changed, length), h, `length ${length}, byte ${i}`);
+      }
+      // A zero byte more is another prefix.
+      assert.notEqual(laneHash(Buffer.concat([bytes, Buffer.alloc(1)]), length + 1), h);
+    }
+    // Lanes are not interchangeable: two words swapped between lanes change it.
+    const words = Buffer.from('aaaabbbbccccddddeeeeffffgggghhhh');
+    const swapped = Buffer.from('bbbbaaaaccccddddeeeeffffgggghhhh');
+    assert.notEqual(laneHash(words, words.length), laneHash(swapped, swapped.length));
+  });
+
+  it('a fingerprint sessions 6-14 stored (word hash, 2^32 to 2^33) is still checked: an append is an append, another file is replaced', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tokenmeter-fingerprint-'));
+    try {
+      const line = (id: string) => claudeAssistantLine({ id, usage: { input: 1, output: 1, cacheWrite: 0, cacheRead: 0 } });
+      for (const count of [3, 2_000]) {
+        const file = path.join(dir, `w${count}.jsonl`);
+        const text = Array.from({ length: count }, (_, i) => line(`m${i}`)).join('\n') + '\n';
+        await fs.writeFile(file, text);
+        const cursor = newCursor('claude', file, `-p/w${count}.jsonl`);
+        await readNewLines(cursor, () => undefined, emptyTally(), 'sync');
+        assert.ok(cursor.fingerprint! >= 2 ** 33, 'written as a lane hash');
+        const sampled = Buffer.alloc(70_000);
+        const { length } = await sampledBytes(text, sampled);
+        const older = { ...cursor, fingerprint: wordHash(sampled, length) };
+        assert.ok(older.fingerprint >= 2 ** 32 && older.fingerprint < 2 ** 33);
+        await fs.appendFile(file, `${line('late')}\n`);
+        let read = 0;
+        assert.equal(await readNewLines({ ...older }, () => read++, emptyTally(), 'sync'), 'appended');
+        assert.equal(read, 1, 'only the appended line');
+        assert.equal(await readNewLines({ ...older, fingerprint: older.fingerprint + 1 }, () => undefined, emptyTally(), 'async'), 'replaced');
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 
