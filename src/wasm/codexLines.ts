@@ -32,7 +32,16 @@ const maxContainers: i32 = 900000;
  * byte 64 on, f64s: the time in epoch ms as isoUtcMs reads it (NaN: the caller asks Date.parse), then the two usage
  * objects' input, cached input, cache read input, output and total tokens (-1 where absent).
  */
-export const recordInts: i32 = 38;
+export const recordInts: i32 = 70;
+/**
+ * A token count's rate limits, from int 38 (see limitsAt): whether they were read into the record (1; 0 when they
+ * are the bytes kept, or not an object), what `primary`, `secondary` and `credits` are (absentValue, otherValue,
+ * objectValue), then for limit_id, limit_name, plan_type, primary's and secondary's used_percent, window_minutes,
+ * resets_at and resets_in_seconds, credits' has_credits, unlimited and balance: where the scalar value starts and
+ * ends (`escaped` in the end for a string with an escape), absentValue, or otherValue (a container).
+ */
+export const limitsAt: i32 = 38;
+export const otherValue: i32 = -2;
 export const statusNotObject: i32 = 0;
 export const statusOther: i32 = 1;
 export const statusCount: i32 = 2;
@@ -67,6 +76,16 @@ const fLast = 10;
 /** The first count of `total_token_usage` (five: input, cached input, cache read input, output, total); then `last_token_usage`'s. */
 const fTotalCounts = 11;
 const fLastCounts = 16;
+// rate_limits' fields: limit_id, limit_name, plan_type, primary, secondary, credits; primary's four, secondary's four
+// (used_percent, window_minutes, resets_at, resets_in_seconds); credits' three (has_credits, unlimited, balance).
+const fLimitId = 21;
+const fPrimary = 24;
+const fSecondary = 25;
+const fCredits = 26;
+const fPrimaryFields = 27;
+const fSecondaryFields = 31;
+const fCreditsFields = 35;
+const fLastField = 37;
 
 // Objects read into: 0 the line, 1 payload, 2 info, 3 total_token_usage, 4 last_token_usage.
 const levelLine = 0;
@@ -74,6 +93,10 @@ const levelPayload = 1;
 const levelInfo = 2;
 const levelTotal = 3;
 const levelLast = 4;
+const levelLimits = 5;
+const levelPrimary = 6;
+const levelSecondary = 7;
+const levelCredits = 8;
 
 const openKinds = memory.data(264);
 const keyBytes = memory.data<u8>([
@@ -106,6 +129,22 @@ const keyBytes = memory.data<u8>([
   0x74, 0x6f, 0x6b, 0x65, 0x6e, 0x5f, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x22,
   // `,"payload":{"turn_id":"` 250/23
   0x2c, 0x22, 0x70, 0x61, 0x79, 0x6c, 0x6f, 0x61, 0x64, 0x22, 0x3a, 0x7b, 0x22, 0x74, 0x75, 0x72, 0x6e, 0x5f, 0x69, 0x64, 0x22, 0x3a, 0x22,
+  // "limit_id" 273/8, "limit_name" 281/10, "plan_type" 291/9, "primary" 300/7, "secondary" 307/9, "credits" 316/7,
+  // "used_percent" 323/12, "window_minutes" 335/14, "resets_at" 349/9, "resets_in_seconds" 358/17,
+  // "has_credits" 375/11, "unlimited" 386/9, "balance" 395/7
+  0x6c, 0x69, 0x6d, 0x69, 0x74, 0x5f, 0x69, 0x64,
+  0x6c, 0x69, 0x6d, 0x69, 0x74, 0x5f, 0x6e, 0x61, 0x6d, 0x65,
+  0x70, 0x6c, 0x61, 0x6e, 0x5f, 0x74, 0x79, 0x70, 0x65,
+  0x70, 0x72, 0x69, 0x6d, 0x61, 0x72, 0x79,
+  0x73, 0x65, 0x63, 0x6f, 0x6e, 0x64, 0x61, 0x72, 0x79,
+  0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73,
+  0x75, 0x73, 0x65, 0x64, 0x5f, 0x70, 0x65, 0x72, 0x63, 0x65, 0x6e, 0x74,
+  0x77, 0x69, 0x6e, 0x64, 0x6f, 0x77, 0x5f, 0x6d, 0x69, 0x6e, 0x75, 0x74, 0x65, 0x73,
+  0x72, 0x65, 0x73, 0x65, 0x74, 0x73, 0x5f, 0x61, 0x74,
+  0x72, 0x65, 0x73, 0x65, 0x74, 0x73, 0x5f, 0x69, 0x6e, 0x5f, 0x73, 0x65, 0x63, 0x6f, 0x6e, 0x64, 0x73,
+  0x68, 0x61, 0x73, 0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73,
+  0x75, 0x6e, 0x6c, 0x69, 0x6d, 0x69, 0x74, 0x65, 0x64,
+  0x62, 0x61, 0x6c, 0x61, 0x6e, 0x63, 0x65,
 ]);
 
 /**
@@ -205,7 +244,7 @@ function digits(at: i32, count: i32): i32 {
 // Per line: containers seen, whether the last string had an escape, the fields written, where the record is.
 let containers: i32 = 0;
 let sawEscape: bool = false;
-let seen: i32 = 0;
+let seen: i64 = 0;
 // Whether the line being read is a session meta or turn context (its payload's id, cwd and model are recorded).
 let readingMeta: bool = false;
 let record: usize = 0;
@@ -401,6 +440,23 @@ function fieldOf(level: i32, from: i32, length: i32): i32 {
   } else if (level == levelInfo) {
     if (sameKey(from, length, 45, 17)) return fTotal;
     if (sameKey(from, length, 62, 16)) return fLast;
+  } else if (level == levelLimits) {
+    if (sameKey(from, length, 273, 8)) return fLimitId;
+    if (sameKey(from, length, 281, 10)) return fLimitId + 1;
+    if (sameKey(from, length, 291, 9)) return fLimitId + 2;
+    if (sameKey(from, length, 300, 7)) return fPrimary;
+    if (sameKey(from, length, 307, 9)) return fSecondary;
+    if (sameKey(from, length, 316, 7)) return fCredits;
+  } else if (level == levelPrimary || level == levelSecondary) {
+    const first = level == levelPrimary ? fPrimaryFields : fSecondaryFields;
+    if (sameKey(from, length, 323, 12)) return first;
+    if (sameKey(from, length, 335, 14)) return first + 1;
+    if (sameKey(from, length, 349, 9)) return first + 2;
+    if (sameKey(from, length, 358, 17)) return first + 3;
+  } else if (level == levelCredits) {
+    if (sameKey(from, length, 375, 11)) return fCreditsFields;
+    if (sameKey(from, length, 386, 9)) return fCreditsFields + 1;
+    if (sameKey(from, length, 395, 7)) return fCreditsFields + 2;
   } else {
     const first = level == levelTotal ? fTotalCounts : fLastCounts;
     if (sameKey(from, length, 78, 12)) return first;
@@ -453,8 +509,8 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
       if (i == -1) return unsure;
     } else {
       // Written twice: the picker keeps the last (and the first `type` decided), the caller's reader says what counts.
-      if ((seen & (1 << field)) != 0) return unsure;
-      seen |= 1 << field;
+      if ((seen & (<i64>1 << <i64>field)) != 0) return unsure;
+      seen |= <i64>1 << <i64>field;
       const from = i;
       if (field == fPayload) {
         if (b != openBrace) return unsure;
@@ -478,7 +534,11 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
           store<i32>(record + 40, limitsGeneration);
         } else {
           const before = containers;
-          i = b == openBrace ? skipValue(i, end, depth) : scalarEnd(i, end);
+          if (b == openBrace && !readingMeta) {
+            // Its fields into the record (the caller makes the object the picker would of them, once per generation).
+            store<i32>(record + (<usize>limitsAt << 2), 1);
+            i = pickObject(i, end, levelLimits, depth + 1);
+          } else i = b == openBrace ? skipValue(i, end, depth) : scalarEnd(i, end);
           if (i >= 0 && b == openBrace && !readingMeta) {
             store<i32>(record + 40, limitsGenerationOf(from, i));
             keptLimitsContainers = containers - before;
@@ -486,6 +546,31 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
         }
         store<i32>(record + 20, from);
         store<i32>(record + 24, i);
+      } else if (field == fPrimary || field == fSecondary || field == fCredits) {
+        const kindAt = record + (<usize>(limitsAt + 1 + field - fPrimary) << 2);
+        if (b == openBrace) {
+          store<i32>(kindAt, objectValue);
+          i = pickObject(i, end, field == fPrimary ? levelPrimary : field == fSecondary ? levelSecondary : levelCredits, depth + 1);
+        } else {
+          // Any other value: no reading there (rateLimitFrom and creditsFrom read objects only), as with null.
+          store<i32>(kindAt, otherValue);
+          i = skipValue(i, end, depth);
+        }
+      } else if (field >= fLimitId && field <= fLastField) {
+        // A rate limits field read as a value: a scalar's bounds; a container reads as no value of the kind read (null).
+        const at = record + (<usize>(limitsAt + 4 + 2 * (field - fLimitId - (field > fCredits ? 3 : 0))) << 2);
+        if (b == quote) {
+          i = validStringEnd(i, end);
+          store<i32>(at, from);
+          store<i32>(at + 4, sawEscape ? i | escaped : i);
+        } else if (b == openBrace || b == openBracket) {
+          i = skipValue(i, end, depth);
+          store<i32>(at, otherValue);
+        } else {
+          i = scalarEnd(i, end);
+          store<i32>(at, from);
+          store<i32>(at + 4, i);
+        }
       } else if (field == fTimestamp) {
         if (b != quote) return unsure;
         i = validStringEnd(i, end);
@@ -633,6 +718,8 @@ export function scanLines(start: i32, end: i32, records: usize, maxRecords: i32)
           store<i32>(record + 36, absentValue);
           store<i32>(record + 40, 0);
           for (let k = 0; k < 10; k++) store<f64>(record + 72 + (<usize>k << 3), -1);
+          for (let k = limitsAt; k < limitsAt + 4; k++) store<i32>(record + (<usize>k << 2), k == limitsAt ? 0 : absentValue);
+          for (let k = limitsAt + 4; k < recordInts; k += 2) store<i32>(record + (<usize>k << 2), absentValue);
           containers = 0;
           seen = 0;
           const at = pickObject(lineStart, stop, levelLine, 1);

@@ -129,6 +129,37 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
       ...['null', '{}', '[]', '"x"', '1', 'true', '{"total_token_usage":null}', '{"total_token_usage":[]}', '{"total_token_usage":{}}', '{"total_token_usage":"x"}', '{"last_token_usage":{"input_tokens":3,"output_tokens":4}}', '{"last_token_usage":[]}', '{}'].map((info) => tokenCount({ info })),
       tokenCount({ info: `{"total_token_usage":${totals('10', '20', '5', '0')},"last_token_usage":${totals()}}` }),
       ...['null', '{}', '[]', '"x"', '1', 'false', '{"primary":[]}', '{"primary":{"used_percent":"5"}}', '{"primary":{"used_percent":5,"resets_in_seconds":60}}', '{"primary":{"used_percent":5,"resets_at":"2026-11-03T10:00:00Z"}}', '{"credits":{"has_credits":true,"unlimited":false,"balance":" 12.50 "}}', '{"credits":{"has_credits":true,"unlimited":false,"balance":"1e3"}}', '{"__proto__":{"primary":{"used_percent":5}}}', '{"primary":{"used_percent":1e400}}', '{"limit_id":"' + 'x'.repeat(100) + '","primary":{"used_percent":5}}', `{"limit_id":"long","pad":"${'p'.repeat(5000)}","primary":{"used_percent":5}}`].map((limits) => tokenCount({ limits })),
+      // Rate limits' fields: written twice, containers and other kinds where values or objects are read, escapes.
+      ...[
+        '{"primary":{"used_percent":5,"used_percent":6}}',
+        '{"primary":{"used_percent":5},"primary":null}',
+        '{"secondary":null,"secondary":{"used_percent":5}}',
+        '{"primary":"x","secondary":5,"credits":[1]}',
+        '{"primary":true,"secondary":[{"used_percent":5}],"credits":"c"}',
+        '{"primary":{"used_percent":[5],"window_minutes":{},"resets_at":[],"resets_in_seconds":{"a":1}}}',
+        '{"primary":{"used_percent":5,"resets_at":null,"resets_in_seconds":30}}',
+        '{"primary":{"used_percent":5,"resets_at":{},"resets_in_seconds":30},"secondary":{"used_percent":0,"resets_at":[1]}}',
+        '{"primary":{"used_percent":5,"resets_at":"soon","window_minutes":"300"}}',
+        '{"limit_id":["codex"],"limit_name":{"a":1},"plan_type":"pro","primary":{"used_percent":5}}',
+        '{"limit_id":"a\\u0062","limit_name":"n\\"m","plan_type":"p\\/t","primary":{"used_percent":5}}',
+        '{"limit_id":"","limit_name":null,"plan_type":7,"primary":{"used_percent":5}}',
+        '{"limit_id":"x","limit_id":"y","primary":{"used_percent":5}}',
+        '{"credits":{"has_credits":true,"unlimited":true,"balance":"5"}}',
+        '{"credits":{"has_credits":"true","unlimited":false}}',
+        '{"credits":{"has_credits":true,"unlimited":false,"balance":5}}',
+        '{"credits":{"has_credits":true,"unlimited":false,"balance":"\\u0035.5"}}',
+        '{"credits":{"has_credits":true,"has_credits":false,"unlimited":false}}',
+        '{"credits":{"has_credits":true,"unlimited":false,"balance":{"amount":"5"}}}',
+        '{"credits":null,"primary":{"used_percent":1}}',
+        '{"primary":{"used_percent":-0,"window_minutes":1e2,"resets_at":1.5e9}}',
+        '{"primary":{"used_percent":19.0000,"resets_at":"2026-11-03T10:00:00.000Z"}}',
+        '{"primary":{"used_percent":1e400,"resets_at":-1}}',
+        '{"Primary":{"used_percent":5},"primar":{"used_percent":5},"primaryx":{"used_percent":5}}',
+        '{ "primary" : { "used_percent" : 5 , "window_minutes" : 300 } , "credits" : { "has_credits" : true , "unlimited" : false } }',
+        `{"primary":{"used_percent":5,"x":${'['.repeat(190)}${']'.repeat(190)}}}`,
+        `{"primary":{"used_percent":5,"x":${'['.repeat(197)}${']'.repeat(197)}}}`,
+        `{"primary":{"used_percent":5,"x":${'['.repeat(260)}${']'.repeat(260)}}}`,
+      ].map((limits) => tokenCount({ limits })),
       tokenCount({ limits: 'null', info: 'null' }),
       tokenCount().replace(`,"rate_limits":${limitsText}`, ''),
       tokenCount().replace('"info":', '"infox":'),
@@ -293,12 +324,12 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
     const module = codexKernelModule();
     assert.ok(module);
     assert.doesNotThrow(() => new CodexKernel(module, inputBytes));
-    // The same module with its record size changed in its global's initializer (i32.const 38 → 39).
+    // The same module with its record size changed in its global's initializer (i32.const 70 → 71).
     const bytes = readFileSync(join(__dirname, '..', '..', 'dist', 'codexLines.wasm'));
-    const at = bytes.indexOf(Buffer.from([0x7f, 0x00, 0x41, 38, 0x0b]));
+    const at = bytes.indexOf(Buffer.from([0x7f, 0x00, 0x41, 0xc6, 0x00, 0x0b]));
     assert.ok(at > 0);
     const changed = Buffer.from(bytes);
-    changed[at + 3] = 39;
+    changed[at + 3] = 0xc7;
     assert.throws(() => new CodexKernel(new WebAssembly.Module(changed), inputBytes), /another record layout/);
     const was = process.env.TOKENMETER_WASM;
     try {

@@ -6,6 +6,7 @@
 // line, and any line the kernel is unsure of, is read by readCodexLine, the JavaScript reader itself.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { scalarValue } from '../../../core/fieldPicker';
 import type { LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import { codexReadCounts, lastTurnContextOf, readCodexLine } from './parser';
@@ -23,7 +24,11 @@ export interface CodexKernelExports {
 // The kernel's record (i32s): line start, line end, status, the time's value start and end, the rate limits' value
 // start and end (-1: absent), what info, total_token_usage and last_token_usage are, the generation of the rate
 // limits' bytes, a turn context's generation; from byte 64 f64s: the time (NaN: Date.parse decides), ten counts.
-const recordInts = 38;
+const recordInts = 70;
+// A token count's rate limits' fields (codexLines.ts, limitsAt): whether read, primary's, secondary's and credits'
+// kinds, then fourteen values' bounds.
+const limitsAt = 38;
+const otherValue = -2;
 const statusNotObject = 0;
 const statusCount = 2;
 const statusTurnRepeat = 3;
@@ -156,6 +161,38 @@ export class CodexKernel {
     return usageFromCodexRecord(line, state);
   }
 
+  /**
+   * The rate limits of record `at` as the picker makes them (codexLineFields: the fields foldRateLimits reads, of
+   * the same values; a container where a value is read, and any value but an object where one is, as null: neither
+   * is read as anything there). Built as literals (see the Claude Code kernel's readPicked).
+   */
+  private limitsOf(buf: Buffer, at: number): Record<string, unknown> {
+    const r = this.records;
+    const v = (k: number) => this.scalar(buf, at + limitsAt + 4 + 2 * k);
+    const window = (kind: number, k: number) => (kind === objectValue ? { used_percent: v(k), window_minutes: v(k + 1), resets_at: v(k + 2), resets_in_seconds: v(k + 3) } : kind === otherValue ? null : undefined);
+    const credits = r[at + limitsAt + 3];
+    return {
+      limit_id: v(0),
+      limit_name: v(1),
+      plan_type: v(2),
+      primary: window(r[at + limitsAt + 1], 3),
+      secondary: window(r[at + limitsAt + 2], 7),
+      credits: credits === objectValue ? { has_credits: v(11), unlimited: v(12), balance: v(13) } : credits === otherValue ? null : undefined,
+    };
+  }
+
+  /** The scalar value whose bounds are at ints `at`, `at + 1` of the records, as the picker reads it; null for a container, undefined when absent. */
+  private scalar(buf: Buffer, at: number): unknown {
+    const r = this.records;
+    const from = r[at];
+    if (from < 0) return from === otherValue ? null : undefined;
+    const base = buf.byteOffset;
+    const ends = r[at + 1];
+    const to = (ends & (escaped - 1)) - base;
+    if (buf[from - base] !== quote) return scalarValue(buf, from - base, to);
+    return ends & escaped ? JSON.parse(buf.toString('utf8', from - base, to)) : buf.toString('utf8', from - base + 1, to - 1);
+  }
+
   /** A string value the kernel found at ints `at`, `at + 1` of the records, as the picker reads it; null for any other value (only strings are read), undefined when absent. */
   private text(buf: Buffer, at: number): string | null | undefined {
     const r = this.records;
@@ -187,7 +224,7 @@ export class CodexKernel {
         // valid JSON (the picker's own last resort; foldRateLimits reads the fields the picker keeps, of the same values).
         const generation = r[at + 10];
         if (generation <= 0 || generation !== this.limitsGeneration) {
-          this.limits = JSON.parse(buf.toString('utf8', limitsFrom - base, r[at + 6] - base));
+          this.limits = r[at + limitsAt] === 1 ? this.limitsOf(buf, at) : JSON.parse(buf.toString('utf8', limitsFrom - base, r[at + 6] - base));
           this.limitsGeneration = generation > 0 ? generation : 0;
         }
         foldCountLimits(this.limits, timestampMs, state);
