@@ -1,4 +1,4 @@
-import { closeSync, fstat, mkdirSync, open, openSync, promises as fs, read, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstat, mkdirSync, open, openSync, promises as fs, read, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -227,14 +227,23 @@ function writeAtomicallySync(file: string, header: FileStamp & SavedState, piece
       closeSync(fd);
     }
     if (!keep()) {
-      rmSync(temp, { force: true });
+      removeFileSync(temp);
       return false;
     }
     renameSync(temp, file);
     return true;
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeFileSync(temp);
     throw error;
+  }
+}
+
+/** Removes a file if it is there (rmSync's `force`, without the module rmSync loads: a file only, never a folder). */
+export function removeFileSync(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 
@@ -273,7 +282,7 @@ export async function removeStrayTempFiles(file: string, io: 'async' | 'sync' = 
     const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
     if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
       const stray = path.join(path.dirname(file), name);
-      if (io === 'sync') rmSync(stray, { force: true });
+      if (io === 'sync') removeFileSync(stray);
       else await fs.rm(stray, { force: true });
     }
   }

@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, readdirSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceName } from '../core/usageEvent';
@@ -311,12 +311,24 @@ export async function listFilesIn(root: string, accept: (name: string) => boolea
   for (const entry of entries) {
     if (!accept(entry.name)) continue;
     const full = path.join(root, entry.name);
-    if (entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(full).then((s) => s.isFile(), () => false)))) found.push(full);
+    if (entry.isFile() || (entry.isSymbolicLink() && (io === 'sync' ? statSync(full, { throwIfNoEntry: false })?.isFile() === true : await fs.stat(full).then((s) => s.isFile(), () => false)))) found.push(full);
   }
   return found;
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
+/**
+ * Whether `dir` is a folder. `io: 'sync'` (the CLI) stats in place: the two dozen candidate folders a listing checks
+ * (nearly all absent) cost a few microseconds each, where the async stats started libuv's thread pool and loaded
+ * node:fs/promises (~5-20 ms of a cold run on empty folders; docs/benchmarks.md, session 15).
+ */
+async function isDirectory(dir: string, io: 'async' | 'sync' = 'async'): Promise<boolean> {
+  if (io === 'sync') {
+    try {
+      return statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      return false;
+    }
+  }
   try {
     return (await fs.stat(dir)).isDirectory();
   } catch {
@@ -368,19 +380,19 @@ export async function discoverLogFiles(
   if (sources.claude) {
     for (const dir of roots.claudeDirs) {
       const projects = claudeProjectsFolder(dir);
-      if (await isDirectory(projects)) add('claude', projects, await findLogFiles(projects, isClaudeTranscript, problems, io, (part) => add('claude', projects, part)));
+      if (await isDirectory(projects, io)) add('claude', projects, await findLogFiles(projects, isClaudeTranscript, problems, io, (part) => add('claude', projects, part)));
     }
   }
   if (sources.codex) {
     for (const dir of roots.codexDirs) {
       for (const folder of codexSessionFolders(dir)) {
-        if (await isDirectory(folder)) add('codex', folder, await findLogFiles(folder, isCodexRollout, problems, io));
+        if (await isDirectory(folder, io)) add('codex', folder, await findLogFiles(folder, isCodexRollout, problems, io));
       }
     }
   }
   // Dozens of candidate folders (every editor's global storage), nearly all absent: stat them at once.
   const candidates = agentAdapters.filter((a) => sources[a.source]).flatMap((adapter) => adapter.roots(env, home).map((root) => ({ adapter, root })));
-  const present = await Promise.all(candidates.map(({ root }) => isDirectory(root)));
+  const present = await Promise.all(candidates.map(({ root }) => isDirectory(root, io)));
   for (const [i, { adapter, root }] of candidates.entries()) {
     if (!present[i]) continue;
     const accept = (rel: string) => adapter.accepts(rel);

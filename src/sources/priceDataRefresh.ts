@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import * as fs from 'node:fs/promises';
+// node:fs/promises through `promises`: loaded when a refresh runs, not by every command that imports this.
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RefreshedPriceData } from '../core/pricing';
 import { cacheDir } from './cacheDir';

@@ -1,4 +1,4 @@
-import { close, closeSync, fstatSync, openSync, promises as fs, rmSync } from 'node:fs';
+import { close, closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fieldsPerRow, Ledger, type OlderRows } from '../core/ledger/ledger';
 import { chunkRows, OlderRowsPacker } from '../core/ledger/packedRows';
@@ -8,7 +8,7 @@ import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
 import { deltaPathOf, readDelta, saveDelta, type FileRows } from './indexDelta';
 import { sha256Hex } from '../core/sha256';
-import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeFileSync, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import { fileSectionBytes } from './fileTableFile';
 import { isNameSectionHeader, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
 import { encodeKeyTable, isKeySectionHeader, keySectionBytes, rowHashesOf, SavedKeys, type KeySectionHeader } from '../core/ledger/keyTable';
@@ -307,7 +307,7 @@ export async function saveIndex(file: string, scanner: UsageScanner, io: 'async'
   const litter = [deltaPathOf(file), ...(file.endsWith('.bin') ? [`${file.slice(0, -4)}.json`] : [])];
   // (Earlier versions kept a JSON index under the same name; it can never be read again.)
   for (const old of litter) {
-    if (io === 'sync') rmSync(old, { force: true });
+    if (io === 'sync') removeFileSync(old);
     else await fs.rm(old, { force: true });
   }
   await removeStrayTempFiles(file, io);

@@ -42,6 +42,8 @@ describe('cold start: what a cold daily loads', function () {
     fs.writeFileSync(path.join(project, 's1.jsonl'), lines.join('\n') + '\n');
     const first = run(['daily', '--json', '--timezone', 'UTC']);
     assert.ok(!first.modules.includes('NativeModule crypto'), 'node:crypto loaded by a cold daily');
+    // Settings, the listing's folder checks and the save are blocking calls in the CLI: no node:fs/promises either.
+    assert.ok(!first.modules.includes('NativeModule fs/promises'), 'node:fs/promises loaded by a cold daily');
     assert.ok(fs.readdirSync(path.join(dir, 'cache')).some((n) => n.startsWith('index-') && n.endsWith('.bin')), 'the index was saved');
     const report = JSON.parse(first.stdout) as { totals: { inputTokens: number } };
     assert.equal(report.totals.inputTokens, 20 * 10 + 190);
