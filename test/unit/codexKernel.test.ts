@@ -239,8 +239,10 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
       }
     }
     const bytes = Buffer.from(tokenCount());
-    for (const b of [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x30, 0x35, 0x2e, 0x65, 0x00, 0x1f, 0x80]) {
-      for (let at = 0; at < bytes.length; at += 2) {
+    // Each byte at every third place, starting at a different place for each: every place gets five or six of them.
+    const changes = [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x30, 0x35, 0x2e, 0x65, 0x00, 0x1f, 0x80];
+    for (const [n, b] of changes.entries()) {
+      for (let at = n % 3; at < bytes.length; at += 3) {
         const changed = Buffer.from(bytes);
         changed[at] = b;
         same(k, Buffer.concat([Buffer.from(`${session.join('\n')}\n`), changed, Buffer.from(`\n${tokenCount()}`)]));
