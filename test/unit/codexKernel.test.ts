@@ -239,13 +239,16 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
       }
     }
     const bytes = Buffer.from(tokenCount());
+    const before = Buffer.from(`${meta()}\n${turn()}\n${tokenCount({ at: time('"2026-11-03T09:40:00.000Z"'), info: `{"total_token_usage":${totals('100', '0', '1', '101')}}` })}\n`);
+    const after = Buffer.from(`\n${tokenCount({ at: time('"2026-11-03T10:00:00.000Z"'), info: `{"total_token_usage":${totals('50000', '1000', '1000', '51000')}}` })}`);
     // Each byte at every third place, starting at a different place for each: every place gets five or six of them.
     const changes = [0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x20, 0x30, 0x35, 0x2e, 0x65, 0x00, 0x1f, 0x80];
     for (const [n, b] of changes.entries()) {
       for (let at = n % 3; at < bytes.length; at += 3) {
         const changed = Buffer.from(bytes);
         changed[at] = b;
-        same(k, Buffer.concat([Buffer.from(`${session.join('\n')}\n`), changed, Buffer.from(`\n${tokenCount()}`)]));
+        // After a session meta, a turn context and a token count (totals, and rate limits the kernel keeps).
+        same(k, Buffer.concat([before, changed, after]));
       }
     }
   });
