@@ -6,8 +6,7 @@
 // evaluation, since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
 // `heldout11`), since session 14 the twelfth and thirteenth (`heldout12`, `heldout13`), since session 14b the
 // fourteenth and fifteenth (`heldout14`, `heldout15`) and since session 15 the sixteenth (`heldout16`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
-// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), later sets not yet
-// scored (routing17/) and the public RouteLLM sets are only ever evaluated.
+// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the seventeenth (routing17/, scored in session 15) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
