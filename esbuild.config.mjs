@@ -48,14 +48,16 @@ const builds = [
 if (production) rmSync('dist', { recursive: true, force: true });
 
 // The WebAssembly kernels (src/wasm/, AssemblyScript): compiled to dist/*.wasm, each read at run time by its loader
-// (src/sources/agents/claude/kernelLines.ts). Compiled again only when its source is newer than the module.
+// (src/sources/agents/<agent>/kernelLines.ts). Compiled again only when its source, or a file in src/wasm/shared/ that
+// every kernel imports, is newer than the module.
 async function buildWasm() {
   mkdirSync('dist', { recursive: true });
+  const sharedNewest = Math.max(0, ...readdirSync('src/wasm/shared').map((f) => statSync(`src/wasm/shared/${f}`).mtimeMs));
   for (const name of readdirSync('src/wasm').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3))) {
     const source = `src/wasm/${name}.ts`;
     const out = `dist/${name}.wasm`;
     const built = statSync(out, { throwIfNoEntry: false });
-    if (built && built.mtimeMs >= statSync(source).mtimeMs) continue;
+    if (built && built.mtimeMs >= Math.max(statSync(source).mtimeMs, sharedNewest)) continue;
     const { default: asc } = await import('assemblyscript/asc');
     const { error, stderr } = await asc.main([source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-o', out]);
     if (error) throw new Error(`${source}: ${error.message}\n${stderr.toString()}`);

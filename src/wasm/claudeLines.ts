@@ -7,18 +7,7 @@
 
 // Memory: [0, 64 KiB) this module's data; the caller's bytes and the records, where the caller says.
 
-const quote: u32 = 0x22;
-const backslash: u32 = 0x5c;
-const colon: u32 = 0x3a;
-const comma: u32 = 0x2c;
-const openBrace: u32 = 0x7b;
-const closeBrace: u32 = 0x7d;
-const openBracket: u32 = 0x5b;
-const newline: u32 = 0x0a;
-
-// jsonText.ts's bounds, with a margin: a line near them is handed back (the JavaScript picker decides).
-const maxDepth: i32 = 200;
-const maxContainers: i32 = 900000;
+import { quote, backslash, colon, comma, openBrace, closeBrace, openBracket, newline, maxDepth, maxContainers, containers, sawEscape, isSpace, skipSpace, isDigit, digitsEnd, validStringEnd, scalarEnd, memberNameEnd, skipValue } from './shared/json';
 
 /**
  * Per line record (i32s): line start, line end (trailing blanks cut), status, then two entries per field: where its
@@ -64,7 +53,6 @@ const levelUsage = 2;
 const levelCacheCreation = 3;
 const levelServerToolUse = 4;
 
-const openKinds = memory.data(264);
 const keyBytes = memory.data<u8>([
   // "type" 0, "timestamp" 4, "sessionId" 13, "isSidechain" 22, "agentId" 33, "requestId" 40, "message" 49, "id" 56,
   // "model" 58, "usage" 63, "input_tokens" 68, "output_tokens" 80, "cache_creation_input_tokens" 93,
@@ -92,9 +80,7 @@ const keyBytes = memory.data<u8>([
   0x61, 0x73, 0x73, 0x69, 0x73, 0x74, 0x61, 0x6e, 0x74,
 ]);
 
-// Per line: containers seen, whether the last string had an escape, where the current record is.
-let containers: i32 = 0;
-let sawEscape: bool = false;
+// Per line: where the current record is (containers seen and escapes: shared/json.ts).
 let record: usize = 0;
 /** Lines the last `scanLines` passed over without a record: not wanted (their `type` says so). */
 let notWantedLines: i32 = 0;
@@ -102,158 +88,6 @@ let writtenRecords: i32 = 0;
 
 export function notWanted(): i32 {
   return notWantedLines;
-}
-
-@inline function isSpace(b: u32): bool {
-  return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
-}
-
-function skipSpace(i: i32, end: i32): i32 {
-  while (i < end && isSpace(load<u8>(i))) i++;
-  return i;
-}
-
-@inline function isHex(b: u32): bool {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
-}
-
-@inline function isSimpleEscape(b: u32): bool {
-  return b == quote || b == backslash || b == 0x2f || b == 0x62 || b == 0x66 || b == 0x6e || b == 0x72 || b == 0x74;
-}
-
-/** Index past the valid JSON string whose quote is at `at`, or -1 (fieldPicker's validStringEnd). */
-function validStringEnd(at: i32, end: i32): i32 {
-  sawEscape = false;
-  let i = at + 1;
-  const quotes = i8x16.splat(<i8>quote);
-  const backslashes = i8x16.splat(<i8>backslash);
-  const space = i8x16.splat(0x20);
-  while (true) {
-    // Sixteen bytes at a time while none is a quote, a backslash or a control byte.
-    while (i + 16 <= end) {
-      const v = v128.load(i);
-      const hits = v128.or(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)), i8x16.lt_u(v, space));
-      const mask = i8x16.bitmask(hits);
-      if (mask != 0) {
-        i += ctz<i32>(mask);
-        break;
-      }
-      i += 16;
-    }
-    if (i >= end) return -1;
-    const b: u32 = load<u8>(i);
-    if (b == quote) return i + 1;
-    if (b < 0x20) return -1;
-    if (b == backslash) {
-      sawEscape = true;
-      if (++i >= end) return -1;
-      const e: u32 = load<u8>(i);
-      if (e == 0x75) {
-        if (i + 4 >= end || !isHex(load<u8>(i + 1)) || !isHex(load<u8>(i + 2)) || !isHex(load<u8>(i + 3)) || !isHex(load<u8>(i + 4))) return -1;
-        i += 4;
-      } else if (!isSimpleEscape(e)) return -1;
-    }
-    i++;
-  }
-  return -1;
-}
-
-@inline function isDigit(b: u32): bool {
-  return b >= 0x30 && b <= 0x39;
-}
-
-function digitsEnd(i: i32, end: i32): i32 {
-  while (i < end && isDigit(load<u8>(i))) i++;
-  return i;
-}
-
-function literalEnd(i: i32, end: i32, word: u32, length: i32): i32 {
-  // `word`: the literal's bytes after its first, little-endian.
-  if (i + length > end) return -1;
-  for (let k = 1; k < length; k++) {
-    if (<u32>load<u8>(i + k) != ((word >> (<u32>(k - 1) * 8)) & 0xff)) return -1;
-  }
-  return i + length;
-}
-
-/** Index past a valid JSON number, `true`, `false` or `null` at `i`, or -1 (fieldPicker's scalarEnd). */
-function scalarEnd(i: i32, end: i32): i32 {
-  const b: u32 = load<u8>(i);
-  // "rue", "alse", "ull"
-  if (b == 0x74) return literalEnd(i, end, 0x657572, 4);
-  if (b == 0x66) return literalEnd(i, end, 0x65736c61, 5);
-  if (b == 0x6e) return literalEnd(i, end, 0x6c6c75, 4);
-  if (b == 0x2d) i++;
-  if (i >= end) return -1;
-  const d: u32 = load<u8>(i);
-  if (d == 0x30) i++;
-  else if (isDigit(d)) i = digitsEnd(i + 1, end);
-  else return -1;
-  if (i < end && load<u8>(i) == 0x2e) {
-    const from = i + 1;
-    i = digitsEnd(from, end);
-    if (i == from) return -1;
-  }
-  if (i < end && (load<u8>(i) == 0x65 || load<u8>(i) == 0x45)) {
-    i++;
-    if (i < end && (load<u8>(i) == 0x2b || load<u8>(i) == 0x2d)) i++;
-    const from = i;
-    i = digitsEnd(from, end);
-    if (i == from) return -1;
-  }
-  return i;
-}
-
-/** Index past the member name and its colon, space included, or -1 (`i` at the name's quote). */
-function memberNameEnd(i: i32, end: i32): i32 {
-  if (i >= end || load<u8>(i) != quote) return -1;
-  i = validStringEnd(i, end);
-  if (i == -1) return -1;
-  i = skipSpace(i, end);
-  return i < end && load<u8>(i) == colon ? skipSpace(i + 1, end) : -1;
-}
-
-/** Index past the valid JSON value at `i`, or -1; `depth` = containers around it (fieldPicker's skipValue). */
-function skipValue(i: i32, end: i32, depth: i32): i32 {
-  const base = depth;
-  while (true) {
-    if (i >= end) return -1;
-    const b: u32 = load<u8>(i);
-    if (b == quote) i = validStringEnd(i, end);
-    else if (b == openBrace || b == openBracket) {
-      if (depth >= maxDepth || ++containers > maxContainers) return -1;
-      store<u8>(openKinds + depth, <u8>b);
-      depth++;
-      i = skipSpace(i + 1, end);
-      if (i >= end) return -1;
-      if (<u32>load<u8>(i) == b + 2) {
-        depth--;
-        i++;
-      } else {
-        if (b == openBrace) i = memberNameEnd(i, end);
-        if (i == -1) return -1;
-        continue;
-      }
-    } else i = scalarEnd(i, end);
-    if (i == -1) return -1;
-    while (true) {
-      if (depth == base) return i;
-      i = skipSpace(i, end);
-      if (i >= end) return -1;
-      const kind: u32 = load<u8>(openKinds + depth - 1);
-      const c: u32 = load<u8>(i);
-      if (c == kind + 2) {
-        depth--;
-        i++;
-        continue;
-      }
-      if (c != comma) return -1;
-      i = skipSpace(i + 1, end);
-      if (kind == openBrace) i = memberNameEnd(i, end);
-      if (i == -1) return -1;
-      break;
-    }
-  }
 }
 
 @inline function sameKey(from: i32, length: i32, key: i32, keyLength: i32): bool {
