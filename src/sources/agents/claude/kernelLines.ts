@@ -2,13 +2,12 @@
 // lines in its memory, passes over the lines their `type` rules out, and says where each remaining line's field
 // values start; here they are read with the JavaScript picker's own readScalar, into the object the picker would have
 // made, and priced by usageFromClaudeRecord. A line the kernel is unsure of is read the JavaScript way, whole.
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { newStringMemo, plainString, scalarValue, type StringMemo } from '../../../core/fieldPicker';
 import type { LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import { readClaudeLine, readUnpicked, usageFromClaudeRecord } from './parser';
 import type { ClaudeFileContext } from './paths';
+import { kernelLoader } from '../wasmKernel';
 
 /** The kernel's exports (src/wasm/claudeLines.ts). */
 export interface ClaudeKernelExports {
@@ -156,44 +155,9 @@ export class ClaudeKernel {
   }
 }
 
-/** The kernel's file: next to the bundles (dist/), beside a command's bundle (dist/cli/), or the build's from the sources (tests). */
-function kernelFile(): string | undefined {
-  for (const dir of [__dirname, path.join(__dirname, '..'), path.join(__dirname, '..', '..', '..', '..', 'dist')]) {
-    const file = path.join(dir, 'claudeLines.wasm');
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
+const loader = kernelLoader('claudeLines.wasm', (module, inputBytes) => new ClaudeKernel(module, inputBytes));
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/**
- * The kernel's module, compiled once per thread (~6–7 ms; a scan thread compiles its own); null when there is none
- * (no build of it, `TOKENMETER_WASM=0`, or no WebAssembly): then the JavaScript reader reads.
- */
-export function claudeKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (process.env.TOKENMETER_WASM === '0' || typeof WebAssembly !== 'object') return compiled;
-  const file = kernelFile();
-  try {
-    if (file) compiled = new WebAssembly.Module(readFileSync(file));
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-let kernel: ClaudeKernel | null | undefined;
-
-/** This thread's kernel with an input of `inputBytes` (the reader's read buffer), or null (see claudeKernelModule). */
-export function claudeKernel(inputBytes: number): ClaudeKernel | null {
-  if (kernel !== undefined) return kernel;
-  const module = claudeKernelModule();
-  try {
-    kernel = module ? new ClaudeKernel(module, inputBytes) : null;
-  } catch {
-    kernel = null;
-  }
-  return kernel;
-}
+/** The kernel's module, compiled once per thread, or null: then the JavaScript reader reads (wasmKernel.ts). */
+export const claudeKernelModule = loader.module;
+/** This thread's kernel with an input of `inputBytes` (the reader's read buffer), or null. */
+export const claudeKernel = loader.kernel;

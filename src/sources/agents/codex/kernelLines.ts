@@ -4,13 +4,12 @@
 // Here a record's usage is made by the same functions as the JavaScript reader's (records.ts: totalsOf, deltaOf,
 // usageOf, the rate limits' folds), in the same order as its slots path (parser.ts, usageFromCountSlots). Every other
 // line, and any line the kernel is unsure of, is read by readCodexLine, the JavaScript reader itself.
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { scalarValue } from '../../../core/fieldPicker';
 import type { LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import { codexReadCounts, lastTurnContextOf, readCodexLine } from './parser';
 import { deltaOf, flushPendingLimits, foldCountLimits, foldRateLimits, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
+import { kernelLoader } from '../wasmKernel';
 
 /** The kernel's exports (src/wasm/codexLines.ts). */
 export interface CodexKernelExports {
@@ -240,49 +239,11 @@ export class CodexKernel {
   }
 }
 
-/** The kernel's file: next to the bundles (dist/), beside a command's bundle (dist/cli/), or the build's from the sources (tests). */
-function kernelFile(): string | undefined {
-  for (const dir of [__dirname, path.join(__dirname, '..'), path.join(__dirname, '..', '..', '..', '..', 'dist')]) {
-    const file = path.join(dir, 'codexLines.wasm');
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
+const loader = kernelLoader('codexLines.wasm', (module, inputBytes) => new CodexKernel(module, inputBytes));
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/**
- * The kernel's module, compiled once per thread (a scan thread compiles its own); null when there is none (no build
- * of it, `TOKENMETER_WASM=0`, or no WebAssembly): then the JavaScript reader reads.
- */
-export function codexKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (process.env.TOKENMETER_WASM === '0' || typeof WebAssembly !== 'object') return compiled;
-  const file = kernelFile();
-  try {
-    if (file) compiled = new WebAssembly.Module(readFileSync(file));
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-let kernel: CodexKernel | null | undefined;
-
-/** This thread's kernel with an input of `inputBytes` (the reader's read buffer), or null (see codexKernelModule). */
-export function codexKernel(inputBytes: number): CodexKernel | null {
-  if (kernel !== undefined) return kernel;
-  const module = codexKernelModule();
-  try {
-    kernel = module ? new CodexKernel(module, inputBytes) : null;
-  } catch {
-    kernel = null;
-  }
-  return kernel;
-}
-
+/** The kernel's module, compiled once per thread, or null: then the JavaScript reader reads (wasmKernel.ts). */
+export const codexKernelModule = loader.module;
+/** This thread's kernel with an input of `inputBytes` (the reader's read buffer), or null. */
+export const codexKernel = loader.kernel;
 /** Forgets the compiled module (tests: whether TOKENMETER_WASM=0 is heeded); a kernel already made stays. */
-export function forgetCodexKernelModule(): void {
-  compiled = undefined;
-}
+export const forgetCodexKernelModule = loader.forgetModule;
