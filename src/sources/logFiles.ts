@@ -311,9 +311,18 @@ export async function listFilesIn(root: string, accept: (name: string) => boolea
   for (const entry of entries) {
     if (!accept(entry.name)) continue;
     const full = path.join(root, entry.name);
-    if (entry.isFile() || (entry.isSymbolicLink() && (io === 'sync' ? statSync(full, { throwIfNoEntry: false })?.isFile() === true : await fs.stat(full).then((s) => s.isFile(), () => false)))) found.push(full);
+    if (entry.isFile() || (entry.isSymbolicLink() && (io === 'sync' ? linksToFileSync(full) : await fs.stat(full).then((s) => s.isFile(), () => false)))) found.push(full);
   }
   return found;
+}
+
+/** Whether the link `full` leads to a file; a link that leads nowhere, in a loop or where we may not look does not. */
+function linksToFileSync(full: string): boolean {
+  try {
+    return statSync(full, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }
 
 /**

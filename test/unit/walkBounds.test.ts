@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { findLogFiles, MAX_WALK_DEPTH, type WalkProblem } from '../../src/sources/logFiles';
+import { findLogFiles, listFilesIn, MAX_WALK_DEPTH, type WalkProblem } from '../../src/sources/logFiles';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine, ledgerTotals } from '../helpers/logLines';
 import { makeTempRoots, type TempRoots } from '../helpers/scanFolders';
@@ -39,6 +39,20 @@ describe('bounded folder walk (issue 17 #8)', function () {
       const files = await findLogFiles(projects(), (rel) => rel.endsWith('.jsonl'), problems, io);
       assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
       assert.deepEqual(files, [path.join(t.claudeProject, 's.jsonl')]);
+    });
+  }
+
+  for (const io of ['async', 'sync'] as const) {
+    it(`lists a folder's files past links in a loop, to nowhere or to a folder, and keeps a link to a file (${io})`, async () => {
+      const dir = path.join(t.base, 'shallow');
+      await fs.mkdir(path.join(dir, 'sub.json'), { recursive: true });
+      await fs.writeFile(path.join(dir, 'a.json'), '{}');
+      await fs.symlink(path.join(dir, 'loop.json'), path.join(dir, 'loop.json'));
+      await fs.symlink(path.join(dir, 'missing'), path.join(dir, 'dangling.json'));
+      await fs.symlink(path.join(dir, 'sub.json'), path.join(dir, 'folder.json'));
+      await fs.symlink(path.join(dir, 'a.json'), path.join(dir, 'linked.json'));
+      const files = await listFilesIn(dir, (name) => name.endsWith('.json'), [], io);
+      assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['a.json', 'linked.json']);
     });
   }
 
