@@ -248,9 +248,22 @@ export function recordsWritten(): i32 {
 }
 
 @inline function sameKey(from: i32, length: i32, key: i32, keyLength: i32): bool {
-  if (length != keyLength) return false;
-  for (let k = 0; k < length; k++) if (load<u8>(from + k) != load<u8>(keyBytes + key + k)) return false;
-  return true;
+  return length == keyLength && sameBytes(from, keyBytes + key, length);
+}
+
+/**
+ * Whether the `length` bytes at `a` and at `b` are the same, sixteen at a time. Up to fifteen bytes past `length`
+ * are loaded but not compared: the kernel's memory goes on past its input (sixteen bytes of padding, then the
+ * records) and past the key bytes (its data), so such a load stays inside it.
+ */
+@inline function sameBytes(a: usize, b: usize, length: i32): bool {
+  let k = 0;
+  while (length - k > 16) {
+    if (!v128.all_true<i8>(i8x16.eq(v128.load(a + k), v128.load(b + k)))) return false;
+    k += 16;
+  }
+  const want = (1 << (length - k)) - 1;
+  return (i8x16.bitmask(i8x16.eq(v128.load(a + k), v128.load(b + k))) & want) == want;
 }
 
 /** Whether `[at, end)` starts with the run of key bytes at `key` (byteRuns' bytesAt). */
@@ -258,46 +271,54 @@ export function recordsWritten(): i32 {
   return at + keyLength <= end && sameKey(at, keyLength, key, keyLength);
 }
 
-/** The field a key names in an object of `level`, or -1. */
+/**
+ * The field a key names in an object of `level`, or -1. By the key's length first: at most two comparisons where
+ * the chain of them was up to six (token counts' keys are most of what the kernel compares).
+ */
 function fieldOf(level: i32, from: i32, length: i32): i32 {
   if (level == levelLine) {
-    if (sameKey(from, length, 0, 9)) return fTimestamp;
-    if (sameKey(from, length, 9, 4)) return fType;
-    if (sameKey(from, length, 13, 7)) return fPayload;
+    if (length == 9) return sameKey(from, length, 0, 9) ? fTimestamp : -1;
+    if (length == 4) return sameKey(from, length, 9, 4) ? fType : -1;
+    if (length == 7) return sameKey(from, length, 13, 7) ? fPayload : -1;
   } else if (level == levelPayload) {
-    if (sameKey(from, length, 9, 4)) return fPayloadType;
-    if (sameKey(from, length, 20, 2)) return fId;
-    if (sameKey(from, length, 22, 3)) return fCwd;
-    if (sameKey(from, length, 25, 5)) return fModel;
-    if (sameKey(from, length, 30, 4)) return fInfo;
-    if (sameKey(from, length, 34, 11)) return fRateLimits;
+    if (length == 4) {
+      if (sameKey(from, length, 9, 4)) return fPayloadType;
+      if (sameKey(from, length, 30, 4)) return fInfo;
+    } else if (length == 11) return sameKey(from, length, 34, 11) ? fRateLimits : -1;
+    else if (length == 2) return sameKey(from, length, 20, 2) ? fId : -1;
+    else if (length == 3) return sameKey(from, length, 22, 3) ? fCwd : -1;
+    else if (length == 5) return sameKey(from, length, 25, 5) ? fModel : -1;
   } else if (level == levelInfo) {
-    if (sameKey(from, length, 45, 17)) return fTotal;
-    if (sameKey(from, length, 62, 16)) return fLast;
+    if (length == 17) return sameKey(from, length, 45, 17) ? fTotal : -1;
+    if (length == 16) return sameKey(from, length, 62, 16) ? fLast : -1;
+  } else if (level == levelTotal || level == levelLast) {
+    const first = level == levelTotal ? fTotalCounts : fLastCounts;
+    if (length == 12) {
+      if (sameKey(from, length, 78, 12)) return first;
+      if (sameKey(from, length, 145, 12)) return first + 4;
+    } else if (length == 13) return sameKey(from, length, 132, 13) ? first + 3 : -1;
+    else if (length == 19) return sameKey(from, length, 90, 19) ? first + 1 : -1;
+    else if (length == 23) return sameKey(from, length, 109, 23) ? first + 2 : -1;
   } else if (level == levelLimits) {
-    if (sameKey(from, length, 273, 8)) return fLimitId;
-    if (sameKey(from, length, 281, 10)) return fLimitId + 1;
-    if (sameKey(from, length, 291, 9)) return fLimitId + 2;
-    if (sameKey(from, length, 300, 7)) return fPrimary;
-    if (sameKey(from, length, 307, 9)) return fSecondary;
-    if (sameKey(from, length, 316, 7)) return fCredits;
+    if (length == 8) return sameKey(from, length, 273, 8) ? fLimitId : -1;
+    if (length == 10) return sameKey(from, length, 281, 10) ? fLimitId + 1 : -1;
+    if (length == 9) {
+      if (sameKey(from, length, 291, 9)) return fLimitId + 2;
+      if (sameKey(from, length, 307, 9)) return fSecondary;
+    } else if (length == 7) {
+      if (sameKey(from, length, 300, 7)) return fPrimary;
+      if (sameKey(from, length, 316, 7)) return fCredits;
+    }
   } else if (level == levelPrimary || level == levelSecondary) {
     const first = level == levelPrimary ? fPrimaryFields : fSecondaryFields;
-    if (sameKey(from, length, 323, 12)) return first;
-    if (sameKey(from, length, 335, 14)) return first + 1;
-    if (sameKey(from, length, 349, 9)) return first + 2;
-    if (sameKey(from, length, 358, 17)) return first + 3;
+    if (length == 12) return sameKey(from, length, 323, 12) ? first : -1;
+    if (length == 14) return sameKey(from, length, 335, 14) ? first + 1 : -1;
+    if (length == 9) return sameKey(from, length, 349, 9) ? first + 2 : -1;
+    if (length == 17) return sameKey(from, length, 358, 17) ? first + 3 : -1;
   } else if (level == levelCredits) {
-    if (sameKey(from, length, 375, 11)) return fCreditsFields;
-    if (sameKey(from, length, 386, 9)) return fCreditsFields + 1;
-    if (sameKey(from, length, 395, 7)) return fCreditsFields + 2;
-  } else {
-    const first = level == levelTotal ? fTotalCounts : fLastCounts;
-    if (sameKey(from, length, 78, 12)) return first;
-    if (sameKey(from, length, 90, 19)) return first + 1;
-    if (sameKey(from, length, 109, 23)) return first + 2;
-    if (sameKey(from, length, 132, 13)) return first + 3;
-    if (sameKey(from, length, 145, 12)) return first + 4;
+    if (length == 11) return sameKey(from, length, 375, 11) ? fCreditsFields : -1;
+    if (length == 9) return sameKey(from, length, 386, 9) ? fCreditsFields + 1 : -1;
+    if (length == 7) return sameKey(from, length, 395, 7) ? fCreditsFields + 2 : -1;
   }
   return -1;
 }
@@ -444,7 +465,18 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
 
 /** Index of the quote closing the plain string (no escapes, no control bytes) that starts at `at`, or -1 (parser.ts's). */
 function plainStringEnd(at: i32, end: i32): i32 {
-  for (let i = at; i < end; i++) {
+  let i = at;
+  // Sixteen bytes at a time to the first quote, backslash or control byte.
+  while (i + 16 <= end) {
+    const v = v128.load(i);
+    const mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, i8x16.splat(<i8>quote)), i8x16.eq(v, i8x16.splat(<i8>backslash))), i8x16.lt_u(v, i8x16.splat(0x20))));
+    if (mask != 0) {
+      i += ctz<i32>(mask);
+      return <u32>load<u8>(i) == quote ? i : -1;
+    }
+    i += 16;
+  }
+  for (; i < end; i++) {
     const b: u32 = load<u8>(i);
     if (b == quote) return i;
     if (b == backslash || b < 0x20) return -1;
@@ -499,7 +531,13 @@ export function scanLines(start: i32, end: i32, records: usize, maxRecords: i32)
       return lineStart;
     }
     let lineEnd = lineStart;
-    // The newline: sixteen bytes at a time.
+    // The newline: sixty-four bytes at a time past long lines (tool outputs: most of a rollout's bytes), then sixteen.
+    while (lineEnd + 64 <= end) {
+      const a = v128.or(i8x16.eq(v128.load(lineEnd), newlines), i8x16.eq(v128.load(lineEnd + 16), newlines));
+      const b = v128.or(i8x16.eq(v128.load(lineEnd + 32), newlines), i8x16.eq(v128.load(lineEnd + 48), newlines));
+      if (v128.any_true(v128.or(a, b))) break;
+      lineEnd += 64;
+    }
     while (true) {
       if (lineEnd + 16 <= end) {
         const mask = i8x16.bitmask(i8x16.eq(v128.load(lineEnd), newlines));

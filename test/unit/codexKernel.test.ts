@@ -271,6 +271,66 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
     );
   });
 
+  it('gives what the JavaScript reader gives on keys one byte off the ones it reads, and on keys of the same length', () => {
+    const k = kernel();
+    // The kernel sorts a key by its length, then compares 16 bytes at a time under a mask (codexLines.ts, fieldOf and
+    // sameBytes): each key it reads changed at its first, 16th, 17th and last byte, cut by a byte, lengthened by one,
+    // and swapped for another key of its object of the same length.
+    const limits = '{"limit_id":"codex","limit_name":"n","plan_type":"pro","primary":{"used_percent":19.0,"window_minutes":300,"resets_at":1771864834,"resets_in_seconds":60},"secondary":{"used_percent":6.0,"window_minutes":10080,"resets_at":1772355702},"credits":{"has_credits":true,"unlimited":false,"balance":"3.5"}}';
+    const info = `{"total_token_usage":{"input_tokens":20731,"cached_input_tokens":2079,"cache_read_input_tokens":7,"output_tokens":259,"total_tokens":20990},"last_token_usage":${totals()}}`;
+    const lines = [tokenCount({ info, limits }), meta('"id":"s1","cwd":"/a","model":"m"'), turn('t1', '"model":"gpt-5","cwd":"/b"')];
+    const keys = ['timestamp', 'type', 'payload', 'id', 'cwd', 'model', 'info', 'rate_limits', 'total_token_usage', 'last_token_usage', 'input_tokens', 'cached_input_tokens', 'cache_read_input_tokens', 'output_tokens', 'total_tokens', 'limit_id', 'limit_name', 'plan_type', 'primary', 'secondary', 'credits', 'used_percent', 'window_minutes', 'resets_at', 'resets_in_seconds', 'has_credits', 'unlimited', 'balance'];
+    const bump = (key: string, at: number) => (at < key.length ? key.slice(0, at) + String.fromCharCode(key.charCodeAt(at) ^ 1) + key.slice(at + 1) : key);
+    const before = `${meta()}\n${tokenCount({ at: time('"2026-11-03T09:40:00.000Z"'), info: `{"total_token_usage":${totals('100', '0', '1', '101')}}` })}\n`;
+    let variants = 0;
+    for (const line of lines) {
+      for (const key of keys) {
+        for (let from = line.indexOf(`"${key}":`); from !== -1; from = line.indexOf(`"${key}":`, from + 1)) {
+          const others = keys.filter((o) => o !== key && o.length === key.length);
+          for (const changed of [bump(key, 0), bump(key, 15), bump(key, 16), bump(key, key.length - 1), key.slice(0, -1), `${key}s`, ...others]) {
+            const text = `${line.slice(0, from + 1)}${changed}${line.slice(from + 1 + key.length)}`;
+            same(k, text);
+            same(k, `${before}${text}`);
+            variants++;
+          }
+        }
+      }
+    }
+    assert.ok(variants > 300, `${variants} variants`);
+  });
+
+  it('gives what the JavaScript reader gives on a line start with an escape, a control byte or a quote at any place', () => {
+    const k = kernel();
+    // lineKind reads the time, the type and the payload's type as plain strings, 16 bytes at a time (plainStringEnd).
+    const lines = [tokenCount(), responseItem, agentMessage, turn(), meta('"id":"s1","cwd":"/a","model":"m"')];
+    for (const line of lines) {
+      for (let at = 1; at < 110 && at < line.length; at++) {
+        for (const piece of ['\\n', '\\"', '\u0001', '\t', '"']) same(k, `${session[0]}\n${line.slice(0, at)}${piece}${line.slice(at + 1)}\n${tokenCount({ at: time('"2026-11-03T10:00:00.000Z"'), info: `{"total_token_usage":${totals('50000', '1000', '1000', '51000')}}` })}`);
+      }
+    }
+  });
+
+  it('finds every line end, whatever the line lengths and where the range ends', () => {
+    const k = kernel();
+    // Line ends are searched 64 bytes at a time, then 16, then one by one (codexLines.ts, scanLines): lines of every
+    // length from 1 to 300 bytes, a token count after each, in one range, and ranges that end inside the stride.
+    const filler = (length: number) => {
+      const head = '{"timestamp":"2026-11-03T09:46:28.140Z","type":"response_item","payload":{"t":"';
+      return length < head.length + 3 ? 'x'.repeat(length) : `${head}${'a'.repeat(length - head.length - 3)}"}}`;
+    };
+    const count = (n: number) => tokenCount({ at: time(`"2026-11-03T09:${String(10 + (n % 50)).padStart(2, '0')}:00.000Z"`), info: `{"total_token_usage":${totals(String(1000 + n), '0', '1', String(1001 + n))}}` });
+    const all: string[] = [];
+    for (let length = 1; length <= 300; length++) all.push(filler(length), count(length));
+    const out = same(k, `${all.join('\n')}\n`);
+    assert.equal(out.tally.lines, all.length);
+    assert.equal(out.usages.length, 300);
+    for (let length = 1; length <= 140; length++) {
+      same(k, `${count(0)}\n${filler(length)}`);
+      same(k, `${filler(length)}\n${count(length)}`);
+      same(k, `${filler(length)}\r\n${count(length)}\r\n \n`);
+    }
+  });
+
   it('walks more lines than its records hold at once, in order', () => {
     const k = kernel();
     const lines: string[] = [];
