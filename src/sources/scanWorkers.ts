@@ -6,8 +6,131 @@ import { claudeProjectsFolder } from './agents/claude/paths';
 import { newCursor, type DiscoveredFile, type FileCursor } from './logFiles';
 import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 
-/** What a scan worker is sent: files to read, or nothing more to do. */
-export type ScanWorkerRequest = { cursors: FileCursor[] } | { stop: true } | { spare: ArrayBuffer };
+/**
+ * What a scan worker is sent: the shared claims of a read (first), files listed (at their place in the read's list),
+ * a buffer handed back, or nothing more to do.
+ */
+export type ScanWorkerRequest =
+  | { claims: SharedArrayBuffer; portionSize: number }
+  | { files: Array<FileCursor | DiscoveredFile | undefined>; at: number }
+  | { stop: true }
+  | { spare: ArrayBuffer };
+
+/**
+ * The claims of one read, shared by every thread that reads it: which files of its list are taken (the threads take
+ * from the front, the calling thread from the back once all are listed) and how many are listed. Each thread takes its
+ * next files itself, with one compare-and-swap, instead of waiting for the calling thread to send them: that thread
+ * lists (blocking, in the CLI), reads a share and folds results, and while it does a thread that ran out of files
+ * sat idle (200-500 ms of a cold all-sources run on the generated corpus; docs/benchmarks.md, session 15, c19gen).
+ */
+export class ReadClaims {
+  /** front (high 32 bits): files taken from the start; back (low 32): the end of what is listed and not taken from the end. */
+  private readonly word: BigInt64Array;
+  /** [readers, all listed (0/1), files listed, KiB of results sent and not folded yet]. */
+  private readonly info: Int32Array;
+
+  constructor(readonly buffer = new SharedArrayBuffer(24)) {
+    this.word = new BigInt64Array(buffer, 0, 1);
+    this.info = new Int32Array(buffer, 8, 4);
+  }
+
+  /** A thread: results of `bytes` sent. */
+  sent(bytes: number): void {
+    Atomics.add(this.info, 3, Math.ceil(bytes / 1024));
+  }
+
+  /** The calling thread: results of `bytes` folded. */
+  folded(bytes: number): void {
+    Atomics.sub(this.info, 3, Math.ceil(bytes / 1024));
+    Atomics.notify(this.info, 3);
+  }
+
+  /**
+   * A thread: waits while more than `bytes` of its results and the others' wait to be folded. A thread no longer waits
+   * for the calling thread to send it files, so without this its results would pile up there whenever that thread is
+   * slow (a long listing; a busy machine) instead of being folded and let go.
+   */
+  waitFolded(bytes: number): void {
+    const most = Math.ceil(bytes / 1024);
+    for (let pending = Atomics.load(this.info, 3); pending > most; pending = Atomics.load(this.info, 3)) Atomics.wait(this.info, 3, pending, 50);
+  }
+
+  get front(): number {
+    return Number(Atomics.load(this.word, 0) >> 32n);
+  }
+
+  get back(): number {
+    return Number(Atomics.load(this.word, 0) & 0xffffffffn);
+  }
+
+  get listed(): number {
+    return Atomics.load(this.info, 2);
+  }
+
+  get ended(): boolean {
+    return Atomics.load(this.info, 1) === 1;
+  }
+
+  set readers(count: number) {
+    Atomics.store(this.info, 0, count);
+  }
+
+  /** How many to take of `left` files: up to `most` while files are still listed; once all are, a quarter of each reader's share, so the last ones are small and the readers finish together. */
+  private size(left: number, most: number): number {
+    return this.ended ? Math.max(1, Math.min(most, Math.ceil(left / (Math.max(1, Atomics.load(this.info, 0)) * 4)))) : Math.min(most, left);
+  }
+
+  /** The calling thread: `count` more files listed (sent to the threads before). */
+  publish(count: number): void {
+    for (;;) {
+      const word = Atomics.load(this.word, 0);
+      if (Atomics.compareExchange(this.word, 0, word, word + BigInt(count)) === word) break;
+    }
+    Atomics.store(this.info, 2, Atomics.load(this.info, 2) + count);
+    Atomics.notify(this.info, 2);
+  }
+
+  /** The calling thread: every file is listed. */
+  end(): void {
+    Atomics.store(this.info, 1, 1);
+  }
+
+  /** A thread: waits (briefly: the calling thread sends files just before it publishes them) until `count` files are listed. */
+  waitListed(count: number): void {
+    for (let listed = this.listed; listed < count; listed = this.listed) Atomics.wait(this.info, 2, listed, 50);
+  }
+
+  /** Takes the next files from the front: [from, to), or undefined when none is left now. */
+  takeFront(most: number): [number, number] | undefined {
+    for (;;) {
+      const word = Atomics.load(this.word, 0);
+      const front = Number(word >> 32n);
+      const back = Number(word & 0xffffffffn);
+      if (front >= back) return undefined;
+      const n = this.size(back - front, most);
+      if (Atomics.compareExchange(this.word, 0, word, word + (BigInt(n) << 32n)) === word) return [front, front + n];
+    }
+  }
+
+  /** Takes the last files listed and not taken, once all are listed: [from, to), or undefined. */
+  takeBack(most: number): [number, number] | undefined {
+    if (!this.ended) return undefined;
+    for (;;) {
+      const word = Atomics.load(this.word, 0);
+      const front = Number(word >> 32n);
+      const back = Number(word & 0xffffffffn);
+      if (front >= back) return undefined;
+      const n = this.size(back - front, most);
+      if (Atomics.compareExchange(this.word, 0, word, word - BigInt(n)) === word) return [back - n, back];
+    }
+  }
+}
+
+/** The most files a thread takes at once (its results go back a portion at a time, see ScanWorkers.begin). */
+export const mostTakenAtOnce = 16;
+
+/** The most results (their numbers: 14 doubles a request) sent by the threads and not yet folded before a thread waits. */
+export const mostUnfoldedBytes = 16 * 1024 * 1024;
 
 /**
  * Threads that read log files for a scan. They can be started before the files are
@@ -103,14 +226,15 @@ export class ScanWorkers {
   /**
    * Starts a read whose files arrive in batches (`add`, as a listing finds them), so the
    * threads start before the listing ends. `end` says no more will come, and settles when
-   * every portion sent to a thread is read, as `read` does. `readsHere`: the calling thread
-   * reads a share too (`take`), so the files are split among one reader more than there are threads.
+   * every file a thread took is read, as `read` does. The threads take files themselves (ReadClaims), a few at a
+   * time, and send results back about `portionSize` files at a time. `readsHere`: the calling thread reads a share
+   * too (`take`), so the files are split among one reader more than there are threads.
    */
   begin(
     onResults: (results: FileScanResult[]) => void,
     portionSize = 64,
     readsHere = false,
-  ): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void>; take(): FileCursor[] | undefined } {
+  ): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void>; take(): FileCursor[] | undefined; takenByThreads(): number } {
     let resolveRead!: () => void;
     let rejectRead!: (error: Error) => void;
     const done = new Promise<void>((resolve, reject) => {
@@ -121,49 +245,33 @@ export class ScanWorkers {
     done.catch(() => undefined);
     if (this.closed) {
       rejectRead(new Error('scan workers already used'));
-      return { add: () => undefined, end: () => done, take: () => undefined };
+      return { add: () => undefined, end: () => done, take: () => undefined, takenByThreads: () => 0 };
     }
-    // Files listed but not sent yet, as the listing found them: a cursor is made only when its portion goes out
+    const claims = new ReadClaims();
+    // Files listed, as the listing found them, from list position `base` on: a cursor is made only when a file is read
     // (a listing of 100,000 files outruns the threads by far, and a cursor with its session names is twice the size).
-    const queue: Array<FileCursor | DiscoveredFile | undefined> = [];
-    // Files before `head` are sent; the array is shortened now and then (splicing every portion off the front of
-    // 100,000 listed files would move them all each time).
-    let head = 0;
-    const left = () => queue.length - head;
-    const next = (size: number): FileCursor[] => {
-      const files = queue.slice(head, head + size).map((file) => cursorOf(file!));
-      // Sent: the listing's objects can go (the array's slots go at the next shortening).
-      queue.fill(undefined, head, head + size);
-      head += size;
-      if (head >= 4096 && head * 2 >= queue.length) {
-        queue.splice(0, head);
-        head = 0;
+    // Files the threads took are let go now and then (the array is shortened once half of it is let go).
+    const listed: Array<FileCursor | DiscoveredFile | undefined> = [];
+    let base = 0;
+    let letGo = 0;
+    const letGoTaken = () => {
+      const front = claims.front;
+      for (; letGo < front; letGo++) listed[letGo - base] = undefined;
+      if (letGo - base >= 4096 && (letGo - base) * 2 >= listed.length) {
+        listed.splice(0, letGo - base);
+        base = letGo;
       }
-      return files;
     };
-    const inHand = new Map<Worker, number>();
+    // Files whose results came back from the threads; every file they took has once this equals the claims' front.
+    let received = 0;
     let ended = false;
-    // While files are still listed, whole portions; once all are, each portion a share of what is left (a quarter of
-    // it per reader), so the last ones are small and the readers finish together.
-    const nextSize = (most: number) => (ended ? Math.min(most, Math.ceil(left() / ((this.workers.length + (readsHere ? 1 : 0)) * 4))) : left() >= most ? most : 0);
     const finishIfDone = () => {
-      if (!ended || left() > 0 || [...inHand.values()].some((n) => n > 0) || this.closed) return;
+      if (!ended || this.closed || claims.front < claims.back || received < claims.front) return;
       this.closed = true;
       for (const worker of this.workers) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
       for (const worker of this.ahead.splice(0)) void worker.terminate();
       this.joinRead = undefined;
       resolveRead();
-    };
-    // Two portions per thread: one finishing starts on the next without waiting for a round trip.
-    const dispatch = () => {
-      for (const [worker, count] of inHand) {
-        for (let n = count; n < 2; n++) {
-          const size = nextSize(portionSize);
-          if (size === 0) break;
-          worker.postMessage({ cursors: next(size) } satisfies ScanWorkerRequest);
-          inHand.set(worker, n + 1);
-        }
-      }
     };
     this.onFailure = (error) => {
       this.close();
@@ -171,53 +279,66 @@ export class ScanWorkers {
     };
     if (this.failure) this.onFailure(this.failure);
     this.joinRead = (worker) => {
-      inHand.set(worker, 0);
+      claims.readers = this.workers.length + (readsHere ? 1 : 0);
       worker.ref();
+      worker.postMessage({ claims: claims.buffer, portionSize } satisfies ScanWorkerRequest);
+      // A thread started during the listing gets what is listed so far (the files already taken as gaps).
+      if (listed.length > 0) worker.postMessage({ files: listed, at: base } satisfies ScanWorkerRequest);
       worker.on('message', (packed: PackedResults) => {
         if (this.closed) return;
-        inHand.set(worker, inHand.get(worker)! - 1);
-        // The next portion goes out first: the thread reads it while these results are folded in here.
-        dispatch();
+        received += packed.files.length;
         try {
           onResults(unpackResults(packed));
         } catch (error) {
           this.onFailure?.(error as Error);
           return;
         }
+        claims.folded(packed.numbers.byteLength);
         // Folded (onResults feeds every record before it returns): the numbers' buffer goes back for the next portion.
         const spare = packed.numbers.buffer as ArrayBuffer;
         worker.postMessage({ spare } satisfies ScanWorkerRequest, [spare]);
+        letGoTaken();
         finishIfDone();
       });
-      dispatch();
     };
     for (const worker of this.workers) this.joinRead(worker);
     // A read needs a thread to read with.
     if (this.workers.length === 0) this.grow();
     return {
       add: (files) => {
-        if (this.closed) return;
-        for (const file of files) queue.push(file);
-        dispatch();
+        if (this.closed || files.length === 0) return;
+        // Sent before they are published: a thread that takes a file has been sent it.
+        const at = base + listed.length;
+        for (const worker of this.workers) worker.postMessage({ files, at } satisfies ScanWorkerRequest);
+        for (const file of files) listed.push(file);
+        claims.publish(files.length);
       },
       end: () => {
         ended = true;
-        if (!this.closed) dispatch();
+        claims.end();
         finishIfDone();
         return done;
       },
       // Half a thread's portion at most: the calling thread also folds what the threads send, which waits until it
-      // has read what it took, and a thread must not run out of work meanwhile. From the end of the list, where the
-      // listing put Codex rollouts (after Claude transcripts): in a history of both, each agent's parser then warms
-      // up (V8 compiles its hot code, once per thread) in one thread rather than in both, as far as the shares allow.
+      // has read what it took. From the end of the list, where the listing put Codex rollouts (after Claude
+      // transcripts): in a history of both, each agent's parser then warms up (V8 compiles its hot code, once per
+      // thread) in one thread rather than in both, as far as the shares allow.
       take: () => {
-        if (this.closed || !ended || left() === 0) return undefined;
-        const size = nextSize(Math.ceil(portionSize / 2));
-        const taken = queue.slice(queue.length - size).map((file) => cursorOf(file!));
-        queue.length -= size;
-        finishIfDone();
+        if (this.closed || !ended) return undefined;
+        const range = claims.takeBack(Math.ceil(portionSize / 2));
+        if (!range) {
+          finishIfDone();
+          return undefined;
+        }
+        const taken: FileCursor[] = [];
+        for (let i = range[0]; i < range[1]; i++) {
+          taken.push(cursorOf(listed[i - base]!));
+          listed[i - base] = undefined;
+        }
         return taken;
       },
+      // The files the threads took so far (from the front of the list).
+      takenByThreads: () => claims.front,
     };
   }
 
