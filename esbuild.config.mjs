@@ -1,7 +1,9 @@
 // One script for every bundle: `node esbuild.config.mjs [--watch] [--production]`.
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { asciiOutput, compactPriceData, pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
+import { asciiOutput, compactPriceData, priceMemoModule, pricesModule, separateBundles, tokenizerModule, withoutAjv } from './esbuild.plugins.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -64,6 +66,24 @@ async function buildWasm() {
   }
 }
 
+/**
+ * dist/priceMemo.js: the bundled price data's answer for every name it knows (src/core/pricing.ts, priceMemoText), so
+ * that a run pricing known models does not load the price package. Made by pricing.ts itself, bundled with the
+ * package as it is (not the CLI's split bundles), from the providers compactPriceData wrote to dist/prices.json.
+ */
+async function buildPriceMemo() {
+  const script = 'dist/.priceMemoBuild.cjs';
+  await esbuild.build({ ...nodeBundle, sourcemap: false, minify: false, entryPoints: ['src/core/pricing.ts'], outfile: script, external: ['vscode', priceMemoModule] });
+  try {
+    const { priceMemoText } = createRequire(import.meta.url)(resolve(script));
+    const text = priceMemoText(JSON.parse(readFileSync('dist/prices.json', 'utf8')));
+    // In ASCII (one-byte text for V8), as the other bundles.
+    writeFileSync('dist/priceMemo.js', `module.exports = ${JSON.stringify(text).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)};\n`);
+  } finally {
+    rmSync(script, { force: true });
+  }
+}
+
 if (watch) {
   await buildWasm();
   // The lines .vscode/tasks.json's background problem matcher waits for (beginsPattern / endsPattern).
@@ -83,3 +103,4 @@ if (watch) {
 } else {
   await Promise.all([...builds.map((options) => esbuild.build(options)), buildWasm()]);
 }
+await buildPriceMemo();

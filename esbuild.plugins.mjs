@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 export const tokenizerModule = 'gpt-tokenizer/cjs/encoding/o200k_base';
 export const pricesModule = '@pydantic/genai-prices';
+export const priceMemoModule = 'tokenmeter-price-memo';
 
 /**
  * The tokenizer's tables, the price data and zod are bundles of their own (dist/tokenizer.js,
@@ -16,6 +17,8 @@ export const separateBundles = (dir) => ({
   setup(build) {
     build.onResolve({ filter: new RegExp(`^${tokenizerModule}$`) }, () => ({ path: `${dir}/tokenizer.js`, external: true }));
     build.onResolve({ filter: new RegExp(`^${pricesModule}$`) }, () => ({ path: `${dir}/prices.js`, external: true }));
+    // The price data's answers for the names it knows, made at build time (esbuild.config.mjs, src/core/pricing.ts's priceMemoText).
+    build.onResolve({ filter: new RegExp(`^${priceMemoModule}$`) }, () => ({ path: `${dir}/priceMemo.js`, external: true }));
     // zod/v4 is zod 4's root export under another name (the MCP SDK imports it so): one copy, one bundle.
     build.onResolve({ filter: /^zod(\/v4)?$/ }, () => ({ path: `${dir}/zod.js`, external: true }));
   },

@@ -12,9 +12,96 @@ function genaiPrices(): GenaiPrices {
   return (genaiPricesModule ??= require('@pydantic/genai-prices') as GenaiPrices);
 }
 
-/** Loads the price data now, while there is nothing else to do. */
+/**
+ * The bundled price data's answer for each model id and each name its match rules spell, found at build time by
+ * findPrice itself (`priceMemoText`, written to dist/priceMemo.js by esbuild.config.mjs): one line per name,
+ * `name<TAB>[priceId, model_price]`. A run that prices models the data knows reads a line of it each instead of
+ * loading the price package, ~40 ms of CPU on every cold start (JSON.parse of 341 KB, collecting what it made, the
+ * package's unit registry). Left out: names found in no provider (the family fallback reads the package) and
+ * models whose price depends on the time of day. Not from the sources (tests): there the package answers.
+ */
+let priceMemo: string | undefined;
+
+function priceMemoLines(): string {
+  if (priceMemo === undefined) {
+    try {
+      // Resolved to dist/priceMemo.js in the bundles (esbuild.plugins.mjs, separateBundles).
+      priceMemo = require('tokenmeter-price-memo') as string;
+    } catch (error) {
+      // From the sources, or bundles made without it (tests' own), there is no memo: the package answers every lookup.
+      // (ENOENT: the MCP server and warm status load bundles through V8's code cache, which reads each file itself.)
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'MODULE_NOT_FOUND' && code !== 'ENOENT') throw error;
+      priceMemo = '';
+    }
+  }
+  return priceMemo;
+}
+
+/** Uses `text` as the price memo (`priceMemoText()`; '' for none), for tests. */
+export function usePriceMemo(text: string): void {
+  priceMemo = text;
+}
+
+/** What findPrice found for `model` by the memo, or undefined when the memo does not say (the package decides). */
+function memoFound(model: string): FoundPrice | undefined {
+  const memo = priceMemoLines();
+  // A logged name with a tab or line end in it is not a name of the data (nor could it be looked up in the memo).
+  if (memo === '' || model.includes('\t') || model.includes('\n')) return undefined;
+  const key = `\n${model}\t`;
+  const at = memo.indexOf(key);
+  if (at === -1) return undefined;
+  const from = at + key.length;
+  const [id, price, dated] = JSON.parse(memo.slice(from, memo.indexOf('\n', from))) as [string, unknown, Array<[string | null, unknown]> | undefined];
+  return { model: { id }, model_price: dated ? datedPrice(dated, new Date()) : price };
+}
+
+/**
+ * The price of a model whose prices start on dates, at `now`: the package's own choice (its calcPrice takes the time
+ * of the call when given none, as findPrice does): the last entry without a date or whose date has come, else the first.
+ */
+function datedPrice(dated: Array<[string | null, unknown]>, now: Date): unknown {
+  for (let i = dated.length - 1; i >= 0; i--) {
+    const [startDate, price] = dated[i];
+    if (startDate === null || now >= new Date(startDate)) return price;
+  }
+  return dated[0][1];
+}
+
+/**
+ * The memo's text: findPrice of every model id and match-rule name of `providers` (the bundled data, without
+ * refreshed data), where it finds a model whose price is one for all times. Run at build time (esbuild.config.mjs).
+ */
+export function priceMemoText(providers: ReadonlyArray<{ models: ReadonlyArray<{ id: string; match?: unknown }> }>): string {
+  const names = new Set<string>();
+  const spelled = (rule: unknown): void => {
+    if (typeof rule === 'string') names.add(rule);
+    else if (rule && typeof rule === 'object') for (const value of Object.values(rule)) spelled(value);
+  };
+  for (const provider of providers) {
+    for (const model of provider.models) {
+      names.add(model.id);
+      spelled(model.match);
+    }
+  }
+  let text = '\n';
+  for (const name of [...names].sort()) {
+    if (name.includes('\t') || name.includes('\n')) continue;
+    const found = findPrice(name, undefined);
+    if (!found) continue;
+    const prices = (found.model as { prices?: unknown }).prices;
+    if (!Array.isArray(prices)) text += `${name}\t${JSON.stringify([found.model.id, found.model_price])}\n`;
+    // Prices from a date on: each with its first day, chosen at run time as the package chooses (datedPrice).
+    else if (prices.every((p: { constraint?: { type?: string } }) => p.constraint === undefined || p.constraint.type === 'start_date')) {
+      text += `${name}\t${JSON.stringify([found.model.id, null, prices.map((p: { constraint?: { start_date: string }; prices: unknown }) => [p.constraint?.start_date ?? null, p.prices])])}\n`;
+    }
+  }
+  return text;
+}
+
+/** Loads the price data now, while there is nothing else to do (the memo: the package loads on a name it lacks). */
 export function loadPriceData(): void {
-  genaiPrices();
+  priceMemoLines();
 }
 
 /** USD per million tokens for each token kind. */
@@ -103,8 +190,14 @@ function findPrice(model: string, refreshed: RefreshedPriceData | undefined) {
   return found;
 }
 
+/** What lookUpPriceData reads of a price the data has for a model: the entry's id and its prices. */
+interface FoundPrice {
+  model: { id: string };
+  model_price: unknown;
+}
+
 function lookUpPriceData(model: string, refreshed: RefreshedPriceData | undefined): ModelRates | undefined {
-  const found = findPrice(model, refreshed);
+  const found: FoundPrice | null = (refreshed ? undefined : memoFound(model)) ?? findPrice(model, refreshed);
   if (!found) return undefined;
   const price = found.model_price as Record<string, PriceValue>;
   const input = baseOf(price.input_mtok);
