@@ -1,11 +1,11 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, `--seventeenth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
 // the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13, the twelfth and
 // thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
-// 14b, the sixteenth (scored in session 14b) since session 15 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--sixteenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
+// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--seventeenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
 // Run: npx tsx bench/routing/heldOut.ts [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
@@ -66,7 +66,7 @@ export const evaluationSets: readonly EvaluationSet[] = [
   // thirteenth (once, both in session 13) since session 14: tuneSet.ts tunedHeldOutSets.
   // The fourteenth and fifteenth (scored once in session 14, 09:34:53 UTC) are tuning data since session 14b.
   // The sixteenth (written in session 14, scored once in session 14b, 10:13:24 UTC) is tuning data since session 15.
-  { flag: '--seventeenth', name: 'Seventeenth', file: 'routing17/heldout17.jsonl', sha256: '26b16eabc46a5f47091425470a8700802b4199ea35d0630e4238aafd1eb2f9cc' }, // written in session 14, scored in session 15
+  // The seventeenth (written in session 14, scored once in session 15, 12:41:31 UTC) is tuning data since session 16.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
