@@ -16,11 +16,11 @@
 // UTC at the latest) is scored by the previous round's head that never saw it (`--old-cache`, `--old-rows=29976`: its fold
 // head, or for heldout17, dataW and dataX, which were not tuning data then, that round's all-rows head).
 // Run: npx tsx bench/routing/cvRule18.ts [--part=tier|kind|all] --cache=DIR [--old-cache=DIR --old-rows=N] [--stages=none,scale,stack]
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeRequest } from '../../src/core/router';
 import { setDecisionKnobsForTraining, type DecisionKnobs } from '../../src/core/routing/decisionKnobs';
-import { modelHeads, setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
+import { denseFeatureNames, modelHeads, setLogitsReaderForTraining } from '../../src/core/routing/learnedModel';
 import { kindRuleScores, scoreTaskKinds } from '../../src/core/routing/kindRules';
 import { routingModelData } from '../../src/core/routing/modelData';
 import { applyStack as applyShippedStack, stackInputs as shippedStackInputs, type StackWeights } from '../../src/core/routing/stackStage';
@@ -54,6 +54,20 @@ const rule4Penalties = [...balancedPenalties, 64, 96];
 type Stage = 'none' | 'scale' | 'stack';
 
 interface CellPoint extends Point { cap: number; stage: Stage; byLanguage: Map<string, SetScore>; cells: Map<string, SetScore> }
+
+const loadedHeads = new Map<string, Float32Array>();
+/** A head file once it is completely written (polls every 10 s; for a head still training in another process). */
+function waitForHead(file: string, floats: number): Float32Array {
+  if (loadedHeads.has(file)) return loadedHeads.get(file)!;
+  let waited = false;
+  while (!existsSync(file) || statSync(file).size !== floats * 4) {
+    if (!waited) console.log(`waiting for ${file}`);
+    waited = true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+  }
+  loadedHeads.set(file, load(file)!);
+  return loadedHeads.get(file)!;
+}
 
 const headPath = (dir: string, name: string, heads: 'tier' | 'kind', lambda: number, author: string, rowCount: number): string =>
   join(dir, `${name}-${heads}-${lambda}-300-${author}-${rowCount}.f32`);
@@ -107,9 +121,10 @@ function tierPart(): void {
     console.log(`fold head of ${a}: ${file === fresh ? `this round's (${rows.length} rows)` : `previous round's (${file.replace(/^.*\//, '')})`}`);
   }
   const fullTier = load(headPath(cacheDir, name, 'tier', lambda, 'ALL', rows.length));
-  const fullKind = load(headPath(cacheDir, kindHead.name, 'kind', kindHead.lambda, 'ALL', rows.length));
-  if (missing.length || !fullTier || !fullKind) {
-    console.log(`not trained: ${missing.join(', ')}${fullTier ? '' : ' all-rows tier head'}${fullKind ? '' : ' all-rows kind head'} — the rule cannot run`);
+  // The all-rows kind head only reads the safety checks' requests: the grid can start before it is trained.
+  const fullKind = (): Float32Array => waitForHead(headPath(cacheDir, kindHead.name, 'kind', kindHead.lambda, 'ALL', rows.length), K * (variants[kindHead.name].buckets + denseFeatureNames.length));
+  if (missing.length || !fullTier) {
+    console.log(`not trained: ${missing.join(', ')}${fullTier ? '' : ' all-rows tier head'} — the rule cannot run`);
     process.exitCode = 1;
     return;
   }
@@ -120,7 +135,7 @@ function tierPart(): void {
   const zeros = new Array(K).fill(0);
   const ruleScores = rows.map((r) => scoreTaskKinds(r.prompt));
   const fullKindLogits = (prompt: string, ctx: number): number[] =>
-    logitsOf(toExample({ prompt, contextTokens: ctx, tier: 'small' }, variants[kindHead.name]), fullKind, variants[kindHead.name].buckets, K);
+    logitsOf(toExample({ prompt, contextTokens: ctx, tier: 'small' }, variants[kindHead.name]), fullKind(), variants[kindHead.name].buckets, K);
   const fullTierLogits = (prompt: string, ctx: number): number[] => logitsOf(toExample({ prompt, contextTokens: ctx, tier: 'small' }, v), fullTier, v.buckets, 2);
 
   const points: CellPoint[] = [];
@@ -346,9 +361,9 @@ function kindPart(): void {
     if (h.trainedOn.includes(a)) throw new Error(`${a} would be read by a kind head trained on it`);
   }
   console.log(`kind group heads: ${[...heads].sort((x, y) => x[0] - y[0]).map(([g, h]) => `G${g} (trained on ${h.rows} rows' other groups) reads ${authors.filter((a) => groupOf.get(a) === g).join(' ')}`).join('; ')}`);
-  const fullKind = load(headPath(cacheDir, kindHead.name, 'kind', kindHead.lambda, 'ALL', rows.length));
-  const fullTier = load(headPath(cacheDir, 'len15', 'tier', 3e-7, 'ALL', rows.length));
-  if (!fullKind || !fullTier) { console.log('all-rows heads not trained — rule d cannot run'); process.exitCode = 1; return; }
+  // The all-rows heads only read the safety checks' requests (waited for if still training).
+  const fullKind = (): Float32Array => waitForHead(headPath(cacheDir, kindHead.name, 'kind', kindHead.lambda, 'ALL', rows.length), K * (variants[kindHead.name].buckets + denseFeatureNames.length));
+  const fullTier = (): Float32Array => waitForHead(headPath(cacheDir, 'len15', 'tier', 3e-7, 'ALL', rows.length), 2 * (variants.len15.buckets + denseFeatureNames.length));
 
   const kv = variants[kindHead.name];
   const kr = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.kind !== undefined);
@@ -405,9 +420,9 @@ function kindPart(): void {
   const safetyOf = (p: KindPoint): string[] => {
     setLogitsReaderForTraining((req) => {
       const ex = toExample({ prompt: req.prompt, contextTokens: req.contextTokens ?? 0, tier: 'small' }, variants.len15);
-      let tier = logitsOf(ex, fullTier, variants.len15.buckets, 2);
+      let tier = logitsOf(ex, fullTier(), variants.len15.buckets, 2);
       if (shippedStack) tier = applyShippedStack(shippedStack, shippedStackInputs(shippedStack.kind, tier, [], [], []));
-      const k = logitsOf(toExample({ prompt: req.prompt, contextTokens: 0, tier: 'small' }, kv), fullKind, kv.buckets, K);
+      const k = logitsOf(toExample({ prompt: req.prompt, contextTokens: 0, tier: 'small' }, kv), fullKind(), kv.buckets, K);
       const key = p.stage === 'langbias' ? Math.max(0, nineLanguages.indexOf(detectLanguage(req.prompt))) : 0;
       return Float32Array.from([...tier, ...k.map((x, i) => x + (p.full[key]?.[i] ?? 0))]);
     });
