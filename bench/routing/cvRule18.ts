@@ -356,7 +356,9 @@ function kindPart(): void {
   const groupOf = new Map<string, number>();
   for (const [g, h] of heads) for (const a of h.heldOut) groupOf.set(a, g);
   newcomers.forEach((list, g) => list.forEach((a) => groupOf.set(a, g)));
+  if (new Set([...heads.values()].map((h) => h.rows)).size !== 1) throw new Error('the kind group heads were trained on different rows');
   for (const a of authors) {
+    if (groupOf.get(a) === undefined) throw new Error(`${a} is held out by no kind group head`);
     const h = heads.get(groupOf.get(a)!)!;
     if (h.trainedOn.includes(a)) throw new Error(`${a} would be read by a kind head trained on it`);
   }

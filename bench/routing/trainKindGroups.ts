@@ -2,7 +2,7 @@
 // when this runs, sorted by name, are dealt in turn into three groups; group g's head is the shipped kind recipe (base,
 // L2 3e-6, 300 steps) trained on every row of the other two groups, so no author is read by a head that saw it. A
 // sidecar JSON names the authors the head was trained on and those it holds out. Nothing here is shipped.
-// Run: npx tsx bench/routing/trainKindGroups.ts --group=0 [--groups=3] [--cache=DIR]
+// Run: npx tsx bench/routing/trainKindGroups.ts --group=0 [--groups=3] [--cache=DIR] [--without=dataW,dataX]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kindHead } from './cvRule13';
@@ -24,7 +24,9 @@ export const dealAuthors = (authors: readonly string[], groupCount: number): str
   [...authors].sort().reduce<string[][]>((acc, a, i) => { acc[i % groupCount].push(a); return acc; }, Array.from({ length: groupCount }, () => []));
 
 function main(): void {
-  const rows = loadTuningRows();
+  // `--without=dataW,dataX`: the rows present when the other group heads started (a head started later must deal the same authors).
+  const without = (arg('without') ?? '').split(',').filter(Boolean);
+  const rows = loadTuningRows().filter((r) => !without.includes(r.author ?? 'own'));
   const authors = [...new Set(rows.map((r) => r.author ?? 'own'))].sort();
   const heldOut = dealAuthors(authors, groups)[group];
   const v = variants[kindHead.name];
@@ -34,7 +36,7 @@ function main(): void {
   mkdirSync(cacheDir, { recursive: true });
   const file = kindGroupFile(cacheDir, group, groups, rows.length);
   writeFileSync(`${file}.f32`, Buffer.from(w.buffer));
-  writeFileSync(`${file}.json`, JSON.stringify({ group, groups, rows: rows.length, trainRows: train.length, heldOut, trainedOn: authors.filter((a) => !heldOut.includes(a)) }));
+  writeFileSync(`${file}.json`, JSON.stringify({ group, groups, rows: rows.length, without, trainRows: train.length, heldOut, trainedOn: authors.filter((a) => !heldOut.includes(a)) }));
   console.log(`${file}.f32: group ${group} of ${groups}, held out ${heldOut.join(' ')}; ${train.length} of ${rows.length} rows, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
