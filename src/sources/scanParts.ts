@@ -96,8 +96,12 @@ export async function scanFiles(cursors: FileCursor[], io: 'async' | 'sync', onF
     const repeats = new FileRepeats();
     const tally = emptyTally();
     let error: string | undefined;
+    // A rollout's token counts are cumulative and its repeated totals are dropped as read: a key comes back in the
+    // same file only after a reset, so a per-file merge of Codex usages costs a map entry each and finds next to
+    // nothing. The ledger merges what it does find by the same rules (dedupRules.ts), and counts it.
+    const sink = cursor.codex ? (u: ParsedUsage) => repeats.usages.push(u) : (u: ParsedUsage) => repeats.add(u);
     try {
-      if ((await readNewLines(cursor, (u) => repeats.add(u), tally, io)) === 'replaced') error = 'replaced';
+      if ((await readNewLines(cursor, sink, tally, io)) === 'replaced') error = 'replaced';
     } catch (failure) {
       error = (failure as NodeJS.ErrnoException).code ?? String(failure);
     }

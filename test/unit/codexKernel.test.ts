@@ -204,6 +204,27 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
     for (const line of lines) same(k, line, state);
   });
 
+  it('gives what the JavaScript reader gives on totals that repeat the ones before them, or nearly, or only in what they leave out', () => {
+    const k = kernel();
+    // The second count repeats the first once rounded, absent values read as 0 and a total of 0 read as input + output,
+    // and does not when any one value is one totalsOf refuses (then last_token_usage is the usage).
+    const values = ['1e400', '-1', '10000000000001', '"5"', 'null', 'true', '{}', '0', '0.4', '1.5', '-0', '1e1'];
+    const base: [string, string, string, string] = ['10', '2', '5', '15'];
+    const variants: string[] = [];
+    for (let slot = 0; slot < 4; slot++) {
+      for (const v of values) variants.push(totals(...(base.map((x, i) => (i === slot ? v : x)) as [string, string, string, string])));
+      variants.push(totals(...(base.map((x, i) => (i === slot ? `${x}.4` : x)) as [string, string, string, string])));
+    }
+    variants.push(totals('10', '2', '5', '0'), '{"input_tokens":10,"output_tokens":5,"total_tokens":15}', '{"input_tokens":10,"cache_read_input_tokens":2,"output_tokens":5,"total_tokens":15}');
+    variants.push('{"input_tokens":10,"cache_read_input_tokens":-1,"output_tokens":5,"total_tokens":15}', '{"input_tokens":10,"cached_input_tokens":null,"cache_read_input_tokens":1e400,"output_tokens":5}');
+    const count = (usage: string) => tokenCount({ info: `{"total_token_usage":${usage},"last_token_usage":${totals('1', '0', '1', '2')}}` });
+    for (const variant of variants) {
+      same(k, [count(totals(...base)), count(variant)].join('\n'));
+      same(k, [count(totals(...base)), count(variant), count(variant), count(totals(...base))].join('\n'));
+      same(k, [count(totals('10', '2', '5', '0')), count(variant)].join('\n'));
+    }
+  });
+
   it('gives what the JavaScript reader gives on turn contexts that repeat, and ones that repeat a line it could not read', () => {
     const k = kernel();
     const bad = turn('t0', '"model":"gpt-5","cwd":"/a",}');

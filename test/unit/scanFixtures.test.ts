@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, utimesSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Calendar } from '../../src/core/calendar';
@@ -83,6 +83,24 @@ describe('scanning Codex rollouts', () => {
     assert.equal(events[0].project, '/home/dev/api');
     const prices = new PriceTable();
     closeTo(events.reduce((sum, e) => sum + (prices.costOf(e) ?? NaN), 0), 0.011 + 0.019);
+  });
+
+  it('counts a request once when its totals come back in the same rollout after a reset, keeping the fuller record', async () => {
+    // Totals A, then lower ones (a new conversation: last_token_usage), then A again: A's key twice in one file. The
+    // second A is the difference from the lower totals (less output), so the first one's counts stay.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-codex-reset-'));
+    const dir = path.join(home, 'sessions', '2026', '11', '20');
+    mkdirSync(dir, { recursive: true });
+    const usage = (input: number, output: number) => `{"input_tokens":${input},"cached_input_tokens":0,"output_tokens":${output},"total_tokens":${input + output}}`;
+    const count = (second: number, input: number, output: number) =>
+      `{"timestamp":"2026-11-20T10:00:${String(second).padStart(2, '0')}.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":${usage(input, output)},"last_token_usage":${usage(3, 2)}},"rate_limits":null}}`;
+    const lines = ['{"timestamp":"2026-11-20T10:00:00.000Z","type":"session_meta","payload":{"id":"sess-reset","cwd":"/home/dev/api","model":"gpt-5"}}', count(1, 100, 10), count(2, 50, 5), count(3, 100, 10), count(4, 120, 12)];
+    writeFileSync(path.join(dir, 'rollout-2026-11-20T10-00-00-sess-reset.jsonl'), `${lines.join('\n')}\n`);
+    const scanner = await scan([], [home]);
+    const events = scanner.ledger.events();
+    assert.deepEqual(events.map((e) => [e.timestampMs % 60_000, e.inputTokens, e.outputTokens]), [[1000, 100, 10], [2000, 3, 2], [4000, 20, 2]]);
+    assert.equal(scanner.stats.duplicates, 1);
+    assert.equal(scanner.stats.tally.usageLines, 4);
   });
 
   it('keeps the plan limits Codex reports as official readings', async () => {

@@ -43,6 +43,8 @@ const kernelDataBytes = 64 * 1024;
 const maxRecords = 4096;
 const recordsBytes = maxRecords * recordInts * 4;
 
+/** A count as totalsOf takes it (records.ts, count): 0 when absent (-1), NaN where totalsOf would make no totals. */
+const countValue = (value: number): number => (value < 0 ? 0 : Number.isFinite(value) && value <= 1e13 ? Math.round(value) : NaN);
 /** A count as the kernel wrote it: -1 where the usage object has no such field. */
 const countOf = (counts: Float64Array, at: number): number | undefined => (counts[at] < 0 ? undefined : counts[at]);
 
@@ -230,6 +232,18 @@ export class CodexKernel {
       }
     }
     if (r[at + 7] !== objectValue) return 'not-usage';
+    // Half of a rollout's token counts repeat the totals before them (deltaOf: 'repeat'): told from the numbers, no
+    // totals object made. Anything else (no totals before, a value totalsOf refuses) goes the whole way below.
+    const previous = state.lastTotals;
+    if (previous !== undefined && r[at + 8] === objectValue) {
+      const input = countValue(counts[c + 1]);
+      const output = countValue(counts[c + 4]);
+      const written = countValue(counts[c + 5]);
+      const cached = countValue(counts[c + 2] < 0 ? counts[c + 3] : counts[c + 2]);
+      // NaN where totalsOf makes no totals: no repeat then (a NaN total must not fall back to input + output).
+      const total = Number.isNaN(written) || Number.isNaN(cached) ? NaN : written || input + output;
+      if (total === previous.total && input === previous.input && output === previous.output) return 'not-usage';
+    }
     const totals = r[at + 8] === objectValue ? totalsOf(countOf(counts, c + 1), countOf(counts, c + 2), countOf(counts, c + 3), countOf(counts, c + 4), countOf(counts, c + 5)) : undefined;
     const step = deltaOf(totals, state);
     if (step === 'repeat') return 'not-usage';
