@@ -1,5 +1,5 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, `--eighteenth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
@@ -7,7 +7,7 @@
 // thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
 // 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--seventeenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// Run: npx tsx bench/routing/heldOut.ts [--eighteenth] [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +67,7 @@ export const evaluationSets: readonly EvaluationSet[] = [
   // The fourteenth and fifteenth (scored once in session 14, 09:34:53 UTC) are tuning data since session 14b.
   // The sixteenth (written in session 14, scored once in session 14b, 10:13:24 UTC) is tuning data since session 15.
   // The seventeenth (written in session 14, scored once in session 15, 12:41:31 UTC) is tuning data since session 16.
+  { flag: '--eighteenth', name: 'Eighteenth', file: 'routing18/heldout18.jsonl', sha256: '17588200683671ed2be2848e2f33bf22c1165cbcc394b992b812d6c2e5302dd6' }, // written before session 16, scored in session 16
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
@@ -153,6 +154,9 @@ function main(): void {
       console.log(`not in English: ${nonEnglish.length} rows, false downgrades ${pct(ne.falseDowngradeRate)}, share of oracle saving ${pct(ne.shareOfOracle)}, kind ${pct(ne.kindAccuracy)}`);
       const pairs = new Map<string, number>();
       set.forEach((r, i) => { if (r.kind && r.kind !== verdicts[i].kind) pairs.set(`${r.kind} -> ${verdicts[i].kind}`, (pairs.get(`${r.kind} -> ${verdicts[i].kind}`) ?? 0) + 1); });
+      const byKind = new Map<string, { n: number; right: number }>();
+      set.forEach((r, i) => { if (!r.kind) return; const t = byKind.get(r.kind) ?? { n: 0, right: 0 }; t.n++; if (verdicts[i].kind === r.kind) t.right++; byKind.set(r.kind, t); });
+      console.log(`kind accuracy by labelled kind: ${[...byKind].sort((a, b) => b[1].n - a[1].n).map(([k, t]) => `${k} ${pct(t.right / t.n)} (${t.right}/${t.n})`).join(', ')}`);
       console.log(`kind errors (labelled -> read): ${[...pairs].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
     if (process.argv.includes('--rules')) {
