@@ -91,8 +91,12 @@ function dropEvaluationRepeats(setPath: string, setName: string): number {
     if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
   }
   // The first and the tenth to seventeenth sets are tuning data but frozen (sha256 checked): their repeats are named here
-  // and left out in tuneSet.ts.
+  // and left out in tuneSet.ts; so are eval.jsonl's tuning lines (session 16: this check was missing).
   frozenTuningRepeats(evalPrompts, setName);
+  readFileSync(join(__dirname, 'eval.jsonl'), 'utf8').split('\n').forEach((l, i) => {
+    if (i % 2 !== 0 || !l.trim() || !evalPrompts.has(normalized((JSON.parse(l) as { prompt: string }).prompt))) return;
+    console.log(`eval.jsonl line ${i + 1} (tuning half): also a prompt of ${setName}; add it to tuneSet.ts evalTuningNotTuning`);
+  });
   return dropped;
 }
 

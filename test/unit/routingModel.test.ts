@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationSets } from '../../bench/routing/heldOut';
-import { firstHeldOutNotTuning, tunedHeldOutSets } from '../../bench/routing/tuneSet';
+import { evalTuningNotTuning, firstHeldOutNotTuning, tunedHeldOutSets } from '../../bench/routing/tuneSet';
 import { estimateTask, formatEstimateMarkdown } from '../../src/core/estimator';
 import { englishUsd, Formatter } from '../../src/core/format';
 import { defaultModelTiers, hasLearnedModel, ratesOf, readRequest, routeRequest } from '../../src/core/router';
@@ -113,7 +113,7 @@ describe('learned routing model', () => {
       for (const id of tuned.notTuning) assert.ok(rows.some((r) => r.id === id), `${tuned.file}: no row ${id}`);
       for (const r of rows) if (!tuned.notTuning.has(r.id)) tuning.add(r.prompt.trim());
     }
-    for (const p of jsonlPrompts(join(__dirname, '../../bench/routing/eval.jsonl')).filter((_, i) => i % 2 === 0)) tuning.add(p);
+    for (const p of jsonlPrompts(join(__dirname, '../../bench/routing/eval.jsonl')).filter((_, i) => i % 2 === 0 && !evalTuningNotTuning.has(i + 1))) tuning.add(p);
     assert.ok(tuning.size > 4_000);
     const folded = new Set([...tuning].map((p) => p.toLowerCase().replace(/\s+/g, ' ')));
     // Sets 2-9 are evaluation only; a tuned-on set is no longer among them.
