@@ -43,6 +43,12 @@ export interface ParsedUsage {
   event: UsageEvent;
   /** `message.id:requestId`; undefined when the line has no message id (then it cannot be deduplicated). */
   dedupKey: string | undefined;
+  /**
+   * The dedup key's 64-bit hash (ledger/keyHashTable.ts), when the reader made it without the key's text (Codex token
+   * counts: keyHashOfCounts); then `dedupKey` is made only when read.
+   */
+  keyHi?: number;
+  keyLo?: number;
 }
 
 /** A line is usage, not usage (a user prompt, a summary…), or malformed (skipped and counted). */

@@ -5,6 +5,8 @@ import type { ParsedUsage } from '../../src/core/usageEvent';
 import { FileRepeats } from '../../src/core/ledger/dedupRules';
 import { fieldsPerRow, Ledger } from '../../src/core/ledger/ledger';
 import { encodeKeyTable, SavedKeys } from '../../src/core/ledger/keyTable';
+import { keyHash, keyHashOfCounts, keyHashOfText } from '../../src/core/ledger/keyHashTable';
+import { newCodexFileState, usageOf as codexUsageOf } from '../../src/sources/agents/codex/records';
 
 const runs = Number(process.env.TOKENMETER_FUZZ_RUNS) || 300;
 
@@ -201,5 +203,40 @@ describe('ledger', () => {
       }),
       { numRuns: runs },
     );
+  });
+});
+
+describe('a dedup key hashed from its parts (Codex token counts)', () => {
+  const countArb = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 1e13 }) },
+    { weight: 2, arbitrary: fc.constantFrom(0, -0, 9, 10, 99, 100, 1e13, 2e13, Number.MAX_SAFE_INTEGER, 2 ** 53, 1e21, 1e22) },
+    { weight: 1, arbitrary: fc.double() },
+  );
+  const prefixArb = fc.oneof(fc.constantFrom('codex::', 'codex:019c8a1e-5b3a-7d21-8f4e-2a6b9c0d1e2f:'), fc.string({ unit: 'binary' }).map((s) => `codex:${s}:`));
+
+  it('gives the hash of the key text, whatever the counts and the session, one after another', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(prefixArb, countArb, countArb, countArb), { minLength: 1, maxLength: 6 }), (keys) => {
+        for (const [prefix, a, b, c] of keys) {
+          keyHashOfCounts(prefix, a, b, c);
+          assert.deepEqual({ ...keyHash }, keyHashOfText(`${prefix}${a}:${b}:${c}`), `${prefix}${a}:${b}:${c}`);
+        }
+      }),
+      { numRuns: runs * 5 },
+    );
+  });
+
+  it('finds a Codex usage by its hash as by its key text, and gives the text where it is read', () => {
+    const state = newCodexFileState('sess-1');
+    const totals = { input: 1200, cached: 200, output: 34, total: 1234 };
+    const usage = codexUsageOf(totals, totals, 1_000, state) as ParsedUsage;
+    assert.equal(usage.dedupKey, 'codex:sess-1:1234:1200:34');
+    const ledger = new Ledger();
+    ledger.add(usage, 1);
+    ledger.add({ dedupKey: 'codex:sess-1:1234:1200:34', event: { ...usage.event, outputTokens: 35 } }, 1);
+    ledger.add(codexUsageOf(totals, totals, 2_000, state) as ParsedUsage, 1);
+    assert.equal(ledger.size, 1);
+    assert.equal(ledger.duplicateCount, 2);
+    assert.equal(ledger.events()[0].outputTokens, 35);
   });
 });

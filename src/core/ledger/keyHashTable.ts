@@ -65,8 +65,13 @@ export class KeyHashTable {
   /** The row with `key` (its hash then in `hi`, `lo`), or -1. Only when `canFind` (throws KeyTableError on damage found in the saved table). */
   find(key: string): number {
     hashKey(key);
-    const hi = (this.hi = hashHi);
-    const lo = (this.lo = hashLo);
+    return this.findHash(hashHi, hashLo);
+  }
+
+  /** find of a key whose hash is `hi`, `lo` (keyHashOfCounts: a key made without its text). */
+  findHash(hi: number, lo: number): number {
+    this.hi = hi;
+    this.lo = lo;
     const hashes = this.hashes;
     if (!hashes) return this.findBeforeInstall(hi, lo);
     const { table, tableSize } = this;
@@ -275,6 +280,88 @@ function hashKey(key: string): void {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  hashHi = h2 >>> 0;
+  hashLo = h1 >>> 0;
+  if (hashHi === 0 && hashLo === 0) hashLo = 1;
+}
+
+// hashKey's running state, in pieces, so that a key can be hashed from its parts (keyHashOfCounts). hashKey keeps its
+// own in locals: it hashes every Claude Code key.
+let h1 = 0;
+let h2 = 0;
+
+function mixStart(): void {
+  h1 = 0xdeadbeef;
+  h2 = 0x41c6ce57;
+}
+
+function mixChar(ch: number): void {
+  h1 = Math.imul(h1 ^ ch, 2654435761);
+  h2 = Math.imul(h2 ^ ch, 1597334677);
+}
+
+function mixText(text: string): void {
+  for (let i = 0; i < text.length; i++) mixChar(text.charCodeAt(i));
+}
+
+const digits = new Uint8Array(24);
+
+/** The characters of String(n): its digits, for a whole number a double holds exactly; else the text itself. */
+function mixNumber(n: number): void {
+  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) return mixText(String(n));
+  let count = 0;
+  do {
+    const digit = n % 10;
+    digits[count++] = 0x30 + digit;
+    n = (n - digit) / 10;
+  } while (n > 0);
+  while (count > 0) mixChar(digits[--count]);
+}
+
+let prefixText: string | undefined;
+let prefixH1 = 0;
+let prefixH2 = 0;
+
+/**
+ * The hash of the key `${prefix}${a}:${b}:${c}` into `keyHash.hi`, `keyHash.lo`, as hashKey of that text gives it,
+ * without making the text: a Codex token count's key (its session, then three counts) costs a string of ~60
+ * characters, its number-to-text conversions and a pass over its characters; here the prefix (one a file) is mixed
+ * once and the digits as they are found.
+ */
+export function keyHashOfCounts(prefix: string, a: number, b: number, c: number): void {
+  if (prefix !== prefixText) {
+    mixStart();
+    mixText(prefix);
+    prefixText = prefix;
+    prefixH1 = h1;
+    prefixH2 = h2;
+  }
+  h1 = prefixH1;
+  h2 = prefixH2;
+  mixNumber(a);
+  mixChar(0x3a);
+  mixNumber(b);
+  mixChar(0x3a);
+  mixNumber(c);
+  mixEnd();
+  keyHash.hi = hashHi;
+  keyHash.lo = hashLo;
+}
+
+/** What keyHashOfCounts last gave. */
+export const keyHash = { hi: 0, lo: 0 };
+
+/** The 64-bit hash hashKey gives `key` (tests: keyHashOfCounts against it). */
+export function keyHashOfText(key: string): { hi: number; lo: number } {
+  hashKey(key);
+  return { hi: hashHi, lo: hashLo };
+}
+
+function mixEnd(): void {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);

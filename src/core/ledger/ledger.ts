@@ -122,15 +122,19 @@ export class Ledger {
   }
 
   /** Adds one usage record read from a file last modified at `fileMtimeMs`. */
-  add({ event, dedupKey }: ParsedUsage, fileMtimeMs = 0): void {
+  add(usage: ParsedUsage, fileMtimeMs = 0): void {
+    const event = usage.event;
     this.version++;
     // A new request must be checked against every key: probed in the restored index's saved table (see KeyHashTable)
     // when it has one, else all read now. The older rows are read only if it merges into one of them.
     if (!this.keys.canFind) this.rows.readOlderNow();
     let hi = 0;
     let lo = 0;
-    if (dedupKey !== undefined) {
-      const at = this.keys.find(dedupKey);
+    // A key's hash made by its reader is looked up as is: its text is not made (see ParsedUsage.keyHi).
+    const keyHi = usage.keyHi;
+    const dedupKey = keyHi === undefined ? usage.dedupKey : undefined;
+    if (keyHi !== undefined || dedupKey !== undefined) {
+      const at = dedupKey === undefined ? this.keys.findHash(keyHi!, usage.keyLo!) : this.keys.find(dedupKey);
       if (at !== -1) {
         this.duplicateCount++;
         this.merge(at, event, fileMtimeMs);

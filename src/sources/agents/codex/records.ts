@@ -1,5 +1,6 @@
 import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
-import type { ParsedUsage } from '../../../core/usageEvent';
+import { keyHash, keyHashOfCounts } from '../../../core/ledger/keyHashTable';
+import type { ParsedUsage, UsageEvent } from '../../../core/usageEvent';
 
 // What a Codex rollout's records mean: cumulative totals made into usage, rate limits and credits folded into the
 // file's state. How the lines are read (picked fields, templates, slots) is parser.ts.
@@ -166,26 +167,53 @@ export function deltaOf(totals: CodexTotals | undefined, state: CodexFileState):
   return { input: totals.input - previous.input, cached: totals.cached - previous.cached, output: totals.output - previous.output, total: totals.total - previous.total };
 }
 
+/**
+ * A token count's usage, its dedup key `codex:<session>:<total>:<input>:<output>` (resumed sessions may replay the
+ * same cumulative counter in another file) held as its hash, made from the numbers (keyHashOfCounts): the ledger
+ * looks it up by the hash, and the key's text is made only where it is read (scan threads send keys as text).
+ */
+class CodexUsage implements ParsedUsage {
+  readonly keyHi: number;
+  readonly keyLo: number;
+
+  constructor(readonly event: UsageEvent, private readonly keyPrefix: string, private readonly totals: CodexTotals) {
+    keyHashOfCounts(keyPrefix, totals.total, totals.input, totals.output);
+    this.keyHi = keyHash.hi;
+    this.keyLo = keyHash.lo;
+  }
+
+  get dedupKey(): string {
+    return `${this.keyPrefix}${this.totals.total}:${this.totals.input}:${this.totals.output}`;
+  }
+}
+
+/** `codex:<session>:`, the same string while the session is (keyHashOfCounts then mixes it once). */
+const keyPrefixOf = { sessionId: '', prefix: 'codex::' };
+function keyPrefix(sessionId: string): string {
+  if (sessionId !== keyPrefixOf.sessionId) {
+    keyPrefixOf.sessionId = sessionId;
+    keyPrefixOf.prefix = `codex:${sessionId}:`;
+  }
+  return keyPrefixOf.prefix;
+}
+
 export function usageOf(totals: CodexTotals | undefined, delta: CodexTotals | undefined, timestampMs: number, state: CodexFileState): ParsedUsage | 'malformed' {
   if (!delta) return 'malformed';
   const cached = Math.min(delta.cached, delta.input);
-  return {
-    // Resumed sessions may replay the same cumulative counter in another file.
-    dedupKey: totals ? `codex:${state.sessionId}:${totals.total}:${totals.input}:${totals.output}` : undefined,
-    event: {
-      source: 'codex',
-      timestampMs,
-      sessionId: state.sessionId,
-      agentId: '',
-      project: state.project,
-      model: state.model,
-      inputTokens: delta.input - cached,
-      outputTokens: delta.output,
-      cacheWrite5mTokens: 0,
-      cacheWrite1hTokens: 0,
-      cacheReadTokens: cached,
-    },
+  const event: UsageEvent = {
+    source: 'codex',
+    timestampMs,
+    sessionId: state.sessionId,
+    agentId: '',
+    project: state.project,
+    model: state.model,
+    inputTokens: delta.input - cached,
+    outputTokens: delta.output,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: cached,
   };
+  return totals ? new CodexUsage(event, keyPrefix(state.sessionId), totals) : { dedupKey: undefined, event };
 }
 
 /**
