@@ -51,6 +51,25 @@ export function mergeCodexLimits(known: readonly CodexRateLimit[], incoming: rea
   return merged;
 }
 
+/**
+ * Whether mergeCodexLimits(known, [next]) takes `next`: the last reading of its limit in `known` (the one merging
+ * keeps) is not newer, and `next` is no placeholder while that one's window runs.
+ */
+export function codexLimitTaken(known: readonly CodexRateLimit[], next: CodexRateLimit): boolean {
+  let current: CodexRateLimit | undefined;
+  for (let i = known.length - 1; i >= 0 && current === undefined; i--) if (sameLimit(known[i], next)) current = known[i];
+  if (current && next.observedAtMs < current.observedAtMs) return false;
+  return !(current && looksLikeFreshWindow(next) && current.usedPercent > 0 && (current.resetsAtMs === undefined || current.resetsAtMs > next.observedAtMs));
+}
+
+/** mergeCodexLimits(known, incoming) where every reading of `incoming` is taken (see codexLimitTaken), of limits apart. */
+export function putCodexLimits(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
+  const merged: CodexRateLimit[] = [];
+  for (const l of known) put(merged, indexOfLimit(merged, l), l);
+  for (const next of incoming) put(merged, indexOfLimit(merged, next), next);
+  return merged;
+}
+
 /** Where `limit`'s limit id and window is in `limits`, or -1 (a loop, not `findIndex`: no closure per call). */
 function indexOfLimit(limits: readonly CodexRateLimit[], limit: CodexRateLimit): number {
   for (let i = 0; i < limits.length; i++) if (sameLimit(limits[i], limit)) return i;

@@ -3,7 +3,7 @@
 // placeholder never hides a real reading of a running window), in the order a Map keeps.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { codexLimitKey, mergeCodexLimits, type CodexRateLimit } from '../../src/core/codexRateLimits';
+import { codexLimitKey, codexLimitTaken, mergeCodexLimits, putCodexLimits, type CodexRateLimit } from '../../src/core/codexRateLimits';
 
 function referenceMerge(known: readonly CodexRateLimit[], incoming: readonly CodexRateLimit[]): CodexRateLimit[] {
   const byKey = new Map(known.map((l) => [codexLimitKey(l), l]));
@@ -35,6 +35,18 @@ describe('mergeCodexLimits', () => {
         assert.deepEqual(mergeCodexLimits(known, incoming), referenceMerge(known, incoming));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('is judged reading by reading without folding (codexLimitTaken), and put in place when every reading is taken (putCodexLimits)', () => {
+    // Known readings with repeats of a limit (the last one counts), and one or two readings of limits apart.
+    fc.assert(
+      fc.property(fc.array(limitArb, { maxLength: 6 }), limitArb, fc.option(limitArb, { nil: undefined }), (known, next, other) => {
+        assert.equal(codexLimitTaken(known, next), mergeCodexLimits(known, [next]).includes(next));
+        const incoming = other && other.name !== next.name ? [next, { ...other, observedAtMs: next.observedAtMs }] : [next];
+        if (incoming.every((l) => codexLimitTaken(known, l))) assert.deepEqual(putCodexLimits(known, incoming), mergeCodexLimits(known, incoming));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -171,6 +171,12 @@ describe('Codex lines read as the one before', () => {
     const real = `{"limit_id":"codex","primary":{"used_percent":40,"window_minutes":300,"resets_at":${resetsAt + 60}}}`;
     forgetCodexTemplates();
     readBothWays([count('10:00:20', real), count('10:00:10', placeholder), count('10:00:25', placeholder), count('10:00:45', placeholder), count('10:00:50', placeholder)]);
+    // A run that starts before the credits known (its readings still newer: taken) and ends at their very time: its
+    // credits are taken then (the newest wins, ties to the later line), though not at its first line.
+    const withCredits = (used: number, balance: string) => `{"limit_id":"codex","primary":{"used_percent":${used},"window_minutes":300,"resets_at":${resetsAt + 60}},"credits":{"has_credits":true,"unlimited":false,"balance":"${balance}"}}`;
+    const other = `{"limit_id":"codex_bengalfox","primary":{"used_percent":5,"window_minutes":300,"resets_at":${resetsAt}}}`;
+    forgetCodexTemplates();
+    readBothWays([count('10:00:05', withCredits(40, '5')), count('10:00:30', other.replace('}}', '},"credits":{"has_credits":true,"unlimited":false,"balance":"9"}}')), count('10:00:10', withCredits(41, '6')), count('10:00:20', withCredits(41, '6')), count('10:00:30', withCredits(41, '6'))]);
   });
 
   it('a token count of a shape read before takes its own time; one naming a second timestamp takes the second', () => {

@@ -1,4 +1,4 @@
-import { mergeCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
+import { codexLimitTaken, mergeCodexLimits, putCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { keyHash, keyHashOfCounts } from '../../../core/ledger/keyHashTable';
 import type { ParsedUsage, UsageEvent } from '../../../core/usageEvent';
 
@@ -217,21 +217,24 @@ export function usageOf(totals: CodexTotals | undefined, delta: CodexTotals | un
 }
 
 /**
- * Rate limits folded into a file's state late: a token count whose `rate_limits` object is the one folded just before
- * (the same values), at the same time or later, after every reading of that one was taken, only moves the readings'
- * time on. Folding each such line, or only the last of a run of them, leaves the same state (mergeCodexLimits: a
- * reading replaces one of the same limit and values unless it is older; the placeholder rule needs a different
- * percentage; credits: the newest wins). So a run is folded once, at its last time: when another object comes, when
- * anything else folds limits, and when the read of the file ends. Most token counts then make no object at all.
+ * Rate limits folded into a file's state late: a token count whose `rate_limits` object is the one before it (the same
+ * values), at the same time or later, only moves the readings' time on. Folding each line of such a run, or judging
+ * its first line and putting only its last in place, leaves the same state. The first line decides: a reading it
+ * would not take (older than the one known, or a placeholder: mergeCodexLimits) makes it fold as usual, no run kept.
+ * If it takes them all, the next lines of the run would too (their placeholder test meets the run's own readings, of
+ * the same percentage), so the run's readings, made at its last time, replace the known ones of their limits (or are
+ * added), and its credits are judged at that time (the newest wins: taken at the last time whenever taken at the
+ * first). The run is put in place when another object comes, when anything else folds limits, and when the read of
+ * the file ends. Most token counts then make no object at all, and a change of the limits one fold, not two.
  */
-const pendingLimits = { state: undefined as CodexFileState | undefined, raw: undefined as unknown, atMs: 0, foldedAtMs: 0 };
+const pendingLimits = { state: undefined as CodexFileState | undefined, raw: undefined as unknown, atMs: 0 };
 
 export function flushPendingLimits(): void {
   const pending = pendingLimits;
   const state = pending.state;
   if (state === undefined) return;
   pending.state = undefined;
-  if (pending.atMs !== pending.foldedAtMs) foldNow(pending.raw, pending.atMs, state);
+  putRun(pending.raw as Record<string, unknown>, pending.atMs, state);
 }
 
 /** foldRateLimits for a token count read from slots: deferred while its rate limits repeat (see pendingLimits). */
@@ -242,11 +245,30 @@ export function foldCountLimits(raw: unknown, timestampMs: number, state: CodexF
     return;
   }
   flushPendingLimits();
-  if (!foldNow(raw, timestampMs, state)) return;
+  if (typeof raw !== 'object' || raw === null) return;
+  if (!takesAll(raw as Record<string, unknown>, timestampMs, state)) {
+    foldNow(raw, timestampMs, state);
+    return;
+  }
   pending.state = state;
   pending.raw = raw;
   pending.atMs = timestampMs;
-  pending.foldedAtMs = timestampMs;
+}
+
+/** Whether foldNow would take every reading of `limits` at `timestampMs` (mergeCodexLimits's tests, nothing folded). */
+function takesAll(limits: Record<string, unknown>, timestampMs: number, state: CodexFileState): boolean {
+  const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
+  const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
+  return (primary === undefined || codexLimitTaken(state.rateLimits, primary)) && (secondary === undefined || codexLimitTaken(state.rateLimits, secondary));
+}
+
+/** A run's readings at its last time `atMs` in place of the known ones of their limits (see pendingLimits), and its credits. */
+function putRun(limits: Record<string, unknown>, atMs: number, state: CodexFileState): void {
+  const primary = rateLimitFrom('primary', limits.primary, atMs, limits);
+  const secondary = rateLimitFrom('secondary', limits.secondary, atMs, limits);
+  if (primary || secondary) state.rateLimits = putCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
+  const credits = creditsFrom(limits.credits, atMs);
+  if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
 }
 
 /** Forget a deferred fold without making it (tests: the reader as in a new process). */
