@@ -1,8 +1,8 @@
 // What each of ScanWorkers' threads runs (bundled as dist/scanWorkerThread.js): takes the files of a read itself, a few
 // at a time (ReadClaims), reads them and answers with the results, a portion at a time.
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
-import type { DiscoveredFile, FileCursor } from './logFiles';
-import { cursorOf, mostTakenAtOnce, mostUnfoldedBytes, ReadClaims, type ScanWorkerRequest } from './scanWorkers';
+import type { FileCursor } from './logFiles';
+import { cursorOf, mostTakenAtOnce, mostUnfoldedBytes, ReadClaims, type ListedFile, type ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
 import { scanFiles } from './scanParts';
 
@@ -12,7 +12,7 @@ const spares: ArrayBuffer[] = [];
 let claims: ReadClaims | undefined;
 let portionSize = 64;
 // The read's files as sent, from list position `base` on; a file is let go once taken.
-let files: Array<FileCursor | DiscoveredFile | undefined> = [];
+let files: Array<ListedFile | undefined> = [];
 let base = 0;
 let reading = false;
 

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { generateCorpus } from '../../bench/generateCorpus.mjs';
 import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
-import { discoverLogFiles, newCursor } from '../../src/sources/logFiles';
-import { claudeProjectsLookLarge, cursorOf, favourShortWarmUp, ScanWorkers } from '../../src/sources/scanWorkers';
+import { discoverLogFiles, newCursor, type DiscoveredFile } from '../../src/sources/logFiles';
+import { claudeProjectsLookLarge, cursorOf, favourShortWarmUp, ScanWorkers, sendable } from '../../src/sources/scanWorkers';
 import { UsageScanner } from '../../src/sources/usageScanner';
 
 const allSources = Object.fromEntries(sourceNames.map((name) => [name, false])) as Record<SourceName, boolean>;
@@ -232,6 +232,26 @@ describe('scan threads', function () {
     assert.deepEqual(cursorOf(file), newCursor(file.source, file.path, file.relativePath));
     const readBefore = { ...newCursor(file.source, file.path, file.relativePath), offset: 120, size: 120 };
     assert.equal(cursorOf(readBefore), readBefore);
+  });
+
+  it('a listed file goes to the threads as one string and comes back as the same cursor, whatever its source and path', async () => {
+    const listed = await discoverLogFiles(roots, { ...allSources, claude: true, codex: true }, []);
+    const odd: DiscoveredFile[] = [
+      { source: 'codex', path: '/h/.codex/sessions/2026/01/02/rollout-2026-01-02T03-04-05-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl', relativePath: '2026/01/02/rollout-2026-01-02T03-04-05-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl' },
+      { source: 'amp', path: '/h/amp/threads/T-1 2\u00e9\u6f22.json', relativePath: 'T-1 2\u00e9\u6f22.json' },
+      { source: 'claude', path: '/h/.claude/projects/-p/a.jsonl', relativePath: '' },
+    ];
+    for (const file of [...listed, ...odd]) {
+      const sent = sendable(file);
+      assert.equal(typeof sent, 'string', file.path);
+      assert.deepEqual(cursorOf(sent), cursorOf(file), file.path);
+    }
+    assert.ok(listed.some((file) => file.source === 'claude') && listed.some((file) => file.source === 'codex'));
+    // A relative path that does not end the path (another separator), and a cursor, go as they are.
+    const elsewhere: DiscoveredFile = { source: 'claude', path: '/h/.claude/projects/-p/a.jsonl', relativePath: '-p\\a.jsonl' };
+    assert.equal(sendable(elsewhere), elsewhere);
+    const cursor = cursorOf(listed[0]);
+    assert.equal(sendable(cursor), cursor);
   });
 
   it("turns V8's memory-saving mode on once, when a first pass in threads lists enough to read and the caller asked (the CLI)", async () => {
