@@ -7,17 +7,37 @@ const edgeBytes = 4096;
 const samples = 32;
 const sampleBytes = 512;
 
-/** The byte ranges [from, to) of a prefix of `offset` bytes that its fingerprint hashes, in order. */
-function fingerprintRanges(offset: number): Array<[number, number]> {
-  if (offset <= wholeBytes) return [[0, offset]];
-  const ranges: Array<[number, number]> = [[0, edgeBytes]];
+/** The most ranges a fingerprint hashes: the two edges and the samples between. */
+const maxRanges = samples + 2;
+
+/**
+ * Writes the byte ranges [from, to) of a prefix of `offset` bytes that its fingerprint hashes, in order, into
+ * `bounds` as from, to, from, to...; returns how many. Flat, in a reused array: a cold scan asks for thousands.
+ */
+function fillRanges(offset: number, bounds: Float64Array): number {
+  if (offset <= wholeBytes) {
+    bounds[0] = 0;
+    bounds[1] = offset;
+    return 1;
+  }
+  bounds[0] = 0;
+  bounds[1] = edgeBytes;
   const span = offset - 2 * edgeBytes - sampleBytes;
   for (let i = 0; i < samples; i++) {
     const at = edgeBytes + Math.floor((span * (i + 0.5)) / samples);
-    ranges.push([at, at + sampleBytes]);
+    bounds[2 + 2 * i] = at;
+    bounds[3 + 2 * i] = at + sampleBytes;
   }
-  ranges.push([offset - edgeBytes, offset]);
-  return ranges;
+  bounds[2 * maxRanges - 2] = offset - edgeBytes;
+  bounds[2 * maxRanges - 1] = offset;
+  return maxRanges;
+}
+
+/** The total length of the first `count` ranges in `bounds`. */
+function rangesLength(bounds: Float64Array, count: number): number {
+  let sum = 0;
+  for (let r = 0; r < count; r++) sum += bounds[2 * r + 1] - bounds[2 * r];
+  return sum;
 }
 
 /** The fingerprints written before session 6: FNV-1a over the bytes, one at a time (below 2^32; still accepted). */
@@ -106,9 +126,19 @@ function mixLanes(view: Int32Array, words: number): number {
  * bytes as MurmurHash3 takes them, and its finalizer with the length; tagged with `laneHashTag`.
  */
 export function laneHash(buf: Uint8Array, length: number): number {
+  return laneHashAt(buf, 0, length);
+}
+
+/** `laneHash` of `buf[start, start + length)`, without a view of its own when that start is 4-byte aligned. */
+function laneHashAt(buf: Uint8Array, start: number, length: number): number {
   const words = length >>> 2;
-  const aligned = (buf.byteOffset & 3) === 0 ? buf : Uint8Array.from(buf.subarray(0, length));
-  const view = new Int32Array(aligned.buffer, aligned.byteOffset, words);
+  let bytes = buf;
+  let at = start;
+  if (((buf.byteOffset + start) & 3) !== 0) {
+    bytes = Uint8Array.from(buf.subarray(start, start + length));
+    at = 0;
+  }
+  const view = new Int32Array(bytes.buffer, bytes.byteOffset + at, words);
   const blockWords = words & ~3;
   let h = mixLanes(view, blockWords);
   for (let i = blockWords; i < words; i++) {
@@ -117,7 +147,7 @@ export function laneHash(buf: Uint8Array, length: number): number {
     h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
   }
   let k = 0;
-  for (let i = length - 1; i >= words * 4; i--) k = (k << 8) | buf[i];
+  for (let i = at + length - 1; i >= at + words * 4; i--) k = (k << 8) | bytes[i];
   if (length & 3) {
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
@@ -140,10 +170,13 @@ export type ReadAt = (buf: Buffer, offset: number, length: number, position: num
 
 /** Reads the bytes a fingerprint of the first `offset` bytes hashes (see fingerprintAt). */
 async function fingerprintBytes(read: ReadAt, offset: number): Promise<{ buf: Buffer; filled: number }> {
-  const ranges = fingerprintRanges(offset);
-  const buf = Buffer.allocUnsafe(ranges.reduce((sum, [a, b]) => sum + b - a, 0));
+  const bounds = new Float64Array(2 * maxRanges);
+  const count = fillRanges(offset, bounds);
+  const buf = Buffer.allocUnsafe(rangesLength(bounds, count));
   let filled = 0;
-  for (const [from, to] of ranges) {
+  for (let r = 0; r < count; r++) {
+    const from = bounds[2 * r];
+    const to = bounds[2 * r + 1];
     const n = await read(buf, filled, to - from, from);
     filled += n;
     if (n < to - from) break;
@@ -169,47 +202,66 @@ export async function fingerprintMatches(read: ReadAt, offset: number, stored: n
   return sameFingerprint(stored, buf, filled);
 }
 
-let spareBytes: Buffer | undefined;
+/** A sampler's buffers, reused file after file (a cold scan reads thousands), taken while in use. */
+interface SamplerSpace {
+  bytes: Buffer;
+  bounds: Float64Array;
+}
+let spareSpace: SamplerSpace | undefined;
 
 /**
  * Gathers the bytes a fingerprint hashes while a read from the start of a file passes them, for the
  * offset the read is expected to end at (the file's size): a file read whole then needs no second
- * read for its fingerprint (34 reads per file otherwise, on a cold scan of thousands).
+ * read for its fingerprint (34 reads per file otherwise, on a cold scan of thousands). A file hashed
+ * whole whose first read holds all of it (most small logs: reads are 1 MB) is hashed where it was read,
+ * not copied first.
  */
 export class FingerprintSampler {
-  private readonly ranges: Array<[number, number]>;
+  private readonly space: SamplerSpace;
+  private readonly count: number;
   private readonly bytes: Buffer;
   private seenUpTo = 0;
+  /** The fingerprint, when it was hashed in the read's own buffer. */
+  private hashed: number | undefined;
 
   constructor(readonly offset: number) {
-    this.ranges = fingerprintRanges(offset);
-    // One buffer reused file after file (a cold scan reads thousands), taken while in use.
-    const length = this.ranges.reduce((sum, [a, b]) => sum + b - a, 0);
-    const spare = spareBytes;
-    spareBytes = undefined;
-    this.bytes = spare !== undefined ? spare.subarray(0, length) : Buffer.allocUnsafe(wholeBytes).subarray(0, length);
+    const spare = spareSpace;
+    spareSpace = undefined;
+    this.space = spare ?? { bytes: Buffer.allocUnsafe(wholeBytes), bounds: new Float64Array(2 * maxRanges) };
+    this.count = fillRanges(offset, this.space.bounds);
+    this.bytes = this.space.bytes.subarray(0, rangesLength(this.space.bounds, this.count));
   }
 
-  /** Hands the buffer back for the next file's sampler; this one is done. */
+  /** Hands the buffers back for the next file's sampler; this one is done. */
   release(): void {
-    spareBytes = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, wholeBytes);
+    spareSpace = this.space;
   }
 
   /** `buf[at, at + length)` holds the file's bytes from `position`; reads come in file order. */
   see(buf: Buffer, at: number, length: number, position: number): void {
     if (position > this.seenUpTo) return;
-    let slot = 0;
-    for (const [from, to] of this.ranges) {
-      const a = Math.max(from, position);
-      const b = Math.min(to, position + length);
-      if (a < b) buf.copy(this.bytes, slot + a - from, at + a - position, at + b - position);
-      slot += to - from;
+    const end = position + length;
+    if (this.count === 1 && position === 0 && end >= this.offset) {
+      this.hashed = laneHashAt(buf, at, this.offset);
+    } else {
+      const bounds = this.space.bounds;
+      let slot = 0;
+      for (let r = 0; r < this.count; r++) {
+        const from = bounds[2 * r];
+        const to = bounds[2 * r + 1];
+        if (from >= end) break;
+        const a = from > position ? from : position;
+        const b = to < end ? to : end;
+        if (a < b) this.bytes.set(new Uint8Array(buf.buffer, buf.byteOffset + at + a - position, b - a), slot + a - from);
+        slot += to - from;
+      }
     }
-    this.seenUpTo = Math.max(this.seenUpTo, position + length);
+    if (end > this.seenUpTo) this.seenUpTo = end;
   }
 
   /** The fingerprint of the first `offset` bytes, when the read ended there having seen them all. */
   fingerprint(offset: number): number | undefined {
-    return offset === this.offset && this.seenUpTo >= offset ? laneHash(this.bytes, this.bytes.length) : undefined;
+    if (offset !== this.offset || this.seenUpTo < offset) return undefined;
+    return this.hashed ?? laneHash(this.bytes, this.bytes.length);
   }
 }

@@ -111,24 +111,47 @@ describe('prefix fingerprint', () => {
 
   it('gathered while reading in chunks of any size equals the one read afterwards', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 300_000 }), fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), fc.integer(), async (size, chunks, seed) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 300_000 }), fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), fc.integer(), fc.integer({ min: 0, max: 7 }), async (size, chunks, seed, at) => {
         const bytes = Buffer.alloc(size);
         for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed) & 0xff;
         const sampler = new FingerprintSampler(size);
         let position = 0;
         for (let k = 0; position < size; k++) {
           const length = Math.min(chunks[k % chunks.length], size - position);
-          // The chunk sits anywhere in a larger buffer, as in the reader.
-          const buf = Buffer.alloc(length + 7);
-          bytes.copy(buf, 7, position, position + length);
-          sampler.see(buf, 7, length, position);
+          // The chunk sits anywhere in a larger buffer, as in the reader, with other bytes around it.
+          const buf = Buffer.alloc(length + 16, 0xa5);
+          bytes.copy(buf, at, position, position + length);
+          sampler.see(buf, at, length, position);
           position += length;
         }
         assert.equal(sampler.fingerprint(size), await fingerprintAt(readFrom(bytes), size));
         assert.equal(sampler.fingerprint(size - 1), undefined, 'another end offset: not known');
+        sampler.release();
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a small file read whole in one read is hashed where it lies (any start, aligned or not), the same as read afterwards', async () => {
+    for (const size of [1, 3, 4, 15, 16, 17, 1000, 4097, 65_535, 65_536]) {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (i * 131 + size) & 0xff;
+      const expected = await fingerprintAt(readFrom(bytes), size);
+      for (const at of [0, 1, 2, 3, 4, 8, 12]) {
+        // Bytes past the file's end in the read buffer (a 1 MB read buffer) must not count.
+        const buf = Buffer.alloc(at + size + 64, 0x5a);
+        bytes.copy(buf, at);
+        const sampler = new FingerprintSampler(size);
+        sampler.see(buf, at, size, 0);
+        assert.equal(sampler.fingerprint(size), expected, `${size} bytes at ${at}`);
+        sampler.release();
+        // The next file's sampler reuses the buffers and still hashes its own bytes.
+        const other = new FingerprintSampler(size);
+        other.see(Buffer.from(bytes), 0, size, 0);
+        assert.equal(other.fingerprint(size), expected);
+        other.release();
+      }
+    }
   });
 
   it('is not claimed when a read skipped bytes', () => {
