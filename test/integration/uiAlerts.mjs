@@ -25,8 +25,20 @@ import { closePage, openWorkbench, poll, repoRoot, resultsDir, runCommand, scree
 
 const keep = process.argv.includes('--keep');
 const MINUTE_MS = 60_000;
-/** UTC+8: the local day is well under way whenever this runs, so "minutes ago" is still today. */
-const timeZone = 'Asia/Shanghai';
+/**
+ * A zone off UTC whose local day is well under way now (04:00-22:59), so that "the last hour" is still today there:
+ * Asia/Shanghai (UTC+8), else America/Los_Angeles. Shanghai alone failed runs between 16:00 and 17:00 UTC, when part
+ * of the budget session's hour fell on the day before.
+ */
+const timeZone = dayWellUnderWay(['Asia/Shanghai', 'America/Los_Angeles']);
+
+function dayWellUnderWay(zones, nowMs = Date.now()) {
+  for (const zone of zones) {
+    const hour = Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', hour: 'numeric' }).format(new Date(nowMs)));
+    if (hour >= 4 && hour < 23) return zone;
+  }
+  throw new Error(`no zone of ${zones.join(', ')} is between 04:00 and 23:00 now`);
+}
 const results = [];
 const gatewayKey = 'sk-gateway-test-key-0123456789';
 
