@@ -2,7 +2,8 @@
 // at a time (ReadClaims), reads them and answers with the results, a portion at a time.
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import type { FileCursor } from './logFiles';
-import { cursorOf, mostTakenAtOnce, mostUnfoldedBytes, ReadClaims, type ListedFile, type ScanWorkerRequest } from './scanWorkers';
+import { mostTakenAtOnce, mostUnfoldedBytes, ReadClaims } from './readClaims';
+import { cursorOf, type ListedFile, type ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
 import { scanFiles } from './scanParts';
 
