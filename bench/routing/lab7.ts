@@ -59,7 +59,9 @@ function trainSpec(spec: Spec, rows: readonly LabelledRow[], allAuthors: readonl
   // `--kind-folds=dataF,dataJ`: kind variants trained and scored on these authors' folds only (session 10 rule).
   const kindFolds = arg('kind-folds')?.split(',').filter(Boolean);
   const authors = spec.heads === 'kind' && arg('kind-oof') === 'no' ? [] : spec.heads === 'kind' && kindFolds ? allAuthors.filter((a) => kindFolds.includes(a)) : allAuthors;
-  const jobs = [...authors, 'ALL'];
+  // `--folds=heldout18,dataY,…`: train only these folds, in this order (session 17 rule 0b: the cores' order).
+  const folds = arg('folds')?.split(',').filter(Boolean);
+  const jobs = folds ? folds.filter((a) => a === 'ALL' || authors.includes(a)) : [...authors, 'ALL'];
   // `--reverse`: a second --train-only process walks the folds from the other end (the cache skips what is done).
   if (process.argv.includes('--reverse')) jobs.reverse();
   if (shard) {
