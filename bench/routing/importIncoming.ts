@@ -11,7 +11,7 @@
 // Session 9: `--recheck=SET.jsonl,NAME` drops tuning rows that repeat a newly copied evaluation set's prompts.
 // Session 13: `--recheck-frozen` names the rows of the frozen tuned-on held-out sets (the first, tenth, eleventh) whose
 // prompts an evaluation set on disk also has (file and id only), for tuneSet.ts's notTuning lists. Session 14: the
-// twelfth and thirteenth sets are frozen tuning files too (session 14b: the fourteenth and fifteenth as well; session 15: the sixteenth; session 16: the seventeenth) (tuneSet.ts tunedHeldOutSets: both commands read that list).
+// twelfth and thirteenth sets are frozen tuning files too (session 14b: the fourteenth and fifteenth as well; session 15: the sixteenth; session 16: the seventeenth; session 17: the eighteenth) (tuneSet.ts tunedHeldOutSets: both commands read that list).
 // Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G] | --recheck=FILE,NAME | --recheck-frozen
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -90,7 +90,7 @@ function dropEvaluationRepeats(setPath: string, setName: string): number {
     });
     if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
   }
-  // The first and the tenth to seventeenth sets are tuning data but frozen (sha256 checked): their repeats are named here
+  // The first and the tenth to eighteenth sets are tuning data but frozen (sha256 checked): their repeats are named here
   // and left out in tuneSet.ts; so are eval.jsonl's tuning lines (session 16: this check was missing).
   frozenTuningRepeats(evalPrompts, setName);
   readFileSync(join(__dirname, 'eval.jsonl'), 'utf8').split('\n').forEach((l, i) => {
