@@ -77,8 +77,10 @@ export function grownBytes(a: Buffer, used: number, need: number): Buffer {
   return b;
 }
 
-export const isSeparator = (ch: string | undefined): boolean => ch === '/' || (path.sep === '\\' && ch === '\\');
-export const lastSeparator = (file: string): number => (path.sep === '\\' ? Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) : file.lastIndexOf('/'));
+// Read once: the bundle reaches `path.sep` through a getter (esbuild's namespace import), and lastSeparator runs per file.
+export const backslashToo = path.sep === '\\';
+export const isSeparator = (ch: string | undefined): boolean => ch === '/' || (backslashToo && ch === '\\');
+export const lastSeparator = (file: string): number => (backslashToo ? Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) : file.lastIndexOf('/'));
 
 export function emptyColumns(): FileColumns {
   return {

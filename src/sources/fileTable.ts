@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRateLimit } from '../core/codexRateLimits';
 import { damageOf } from '../core/damage';
 import { sourceNames, type SourceName } from '../core/usageEvent';
@@ -6,7 +5,7 @@ import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths
 import type { FileCursor } from './logFiles';
 import { PathSlots } from './pathSlots';
 import type { SectionBlocks } from './fileTableFile';
-import { checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
+import { backslashToo, checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
 
 /** What a cursor holds beyond its numbers and path; most files (Claude Code transcripts) have none. */
 export interface FileExtra {
@@ -176,7 +175,7 @@ export class FileTable {
     const extra = c.meta[i] & metaHasExtra ? this.extraAt(i) : undefined;
     let cursor: FileCursor;
     // The same three shapes as newCursor (one hidden class each).
-    if (source === 'claude') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, claude: extra?.claude ?? this.deriveClaude(i) };
+    if (source === 'claude') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, claude: extra?.claude ?? this.deriveClaude(i, file) };
     else if (source === 'codex') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, codex: extra?.codex };
     else cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, wholeFile: extra?.wholeFile };
     if (extra?.longLineFrom !== undefined) cursor.longLineFrom = extra.longLineFrom;
@@ -208,19 +207,25 @@ export class FileTable {
     return i === -1 ? undefined : this.cursorAt(i);
   }
 
-  /** Stores `cursor` (a new file, or a new state of one held). */
-  put(cursor: FileCursor): void {
+  /**
+   * Stores `cursor` (a new file, or a new state of one held). `listedFrom`: the cursor is a Claude Code transcript
+   * just listed, whose context is claudeFileContext(cursor.path.slice(listedFrom)), and may leave `claude` out (the
+   * scan threads send a cold scan's files so, see PackedResults): a new file's folder then takes its skip from there
+   * (see deriveClaude) instead of the context being derived again to compare.
+   */
+  put(cursor: FileCursor, listedFrom?: number): void {
     const known = this.readUnchecked.get(cursor.path);
     // A file materialised from a table not yet checked whole (a warm pass) had its block checked then, and is
     // written in place; any other file needs a lookup by path: the whole table is checked first.
     if (this.unverified && known === undefined) this.verify();
     let i = known ?? this.indexOf(cursor.path);
     const isNew = i === -1;
+    if (!isNew && listedFrom !== undefined && cursor.claude === undefined) cursor = { ...cursor, claude: claudeFileContext(cursor.path.slice(listedFrom)) };
     // Unchanged (a full pass puts every file back, a warm pass those it read): nothing is written or counts as a
     // change (a delta carries the files changed, see changesSinceBase).
     if (!isNew && this.isStored(i, cursor)) return;
     if (isNew) i = this.append(cursor);
-    this.store(i, cursor, isNew);
+    this.store(i, cursor, isNew, listedFrom);
   }
 
   /**
@@ -262,8 +267,8 @@ export class FileTable {
     if (version === this.version) this.changed.clear();
   }
 
-  /** Writes `cursor` as file `i`'s state. */
-  private store(i: number, cursor: FileCursor, isNew: boolean): void {
+  /** Writes `cursor` as file `i`'s state (`listedFrom`: see put). */
+  private store(i: number, cursor: FileCursor, isNew: boolean, listedFrom?: number): void {
     this.changed.add(i);
     this.version++;
     const c = this.c;
@@ -272,7 +277,11 @@ export class FileTable {
     c.mtimeMs[i] = cursor.mtimeMs;
     c.offset[i] = cursor.offset;
     c.fingerprint[i] = cursor.fingerprint ?? NaN;
-    const explicitClaude = cursor.claude !== undefined && (isNew ? !this.claudeIsDerived(i, cursor.claude) : (before & metaClaudeExplicit) !== 0);
+    let explicitClaude = false;
+    if (!(isNew && listedFrom !== undefined && this.skipsTo(i, listedFrom))) {
+      if (listedFrom !== undefined && cursor.claude === undefined) cursor = { ...cursor, claude: claudeFileContext(cursor.path.slice(listedFrom)) };
+      explicitClaude = cursor.claude !== undefined && (isNew ? !this.claudeIsDerived(i, cursor.claude, cursor.path) : (before & metaClaudeExplicit) !== 0);
+    }
     const extra = extraOf(cursor, explicitClaude);
     if (cursor.codex !== undefined && this.codex && !this.sameCodexReadings(i, isNew, cursor.codex)) this.codex = undefined;
     c.meta[i] = metaOf(cursor, extra, explicitClaude);
@@ -322,22 +331,32 @@ export class FileTable {
 
   /**
    * A Claude Code transcript's session and agent come from its path under `projects/` (claudeFileContext): the
-   * folder's path less its first `folderSkip` characters, then the file name.
+   * folder's path less its first `folderSkip` characters, then the file name. `file` is file `i`'s path (pathAt:
+   * its folder then its name), which callers have at hand: cut from it, the name is not decoded from the column again.
    */
-  private deriveClaude(i: number): ClaudeFileContext {
+  private deriveClaude(i: number, file: string): ClaudeFileContext {
     const f = this.c.folder[i];
     const skip = this.c.folderSkip[f];
-    const name = this.nameAt(i);
-    if (skip === noSkip) return claudeFileContext(name);
-    const dir = this.folderAt(f).slice(skip);
-    return claudeFileContext((path.sep === '/' ? dir : dir.replace(/\\/g, '/')) + name);
+    if (skip === noSkip) return claudeFileContext(file.slice(this.folderAt(f).length));
+    const relative = file.slice(skip);
+    return claudeFileContext(backslashToo ? relative.replace(/\\/g, '/') : relative);
   }
 
-  /** Sets the folder's `folderSkip` if it has none, and says whether the path gives `claude`. */
-  private claudeIsDerived(i: number, claude: ClaudeFileContext): boolean {
+  /**
+   * Sets file `i`'s folder's `folderSkip` to `listedFrom` if it has none, and says whether it is that: then the path
+   * gives the context it was listed with (claudeFileContext of the path from `listedFrom` on), by construction.
+   */
+  private skipsTo(i: number, listedFrom: number): boolean {
+    const f = this.c.folder[i];
+    if (this.c.folderSkip[f] === noSkip) this.c.folderSkip[f] = listedFrom;
+    return this.c.folderSkip[f] === listedFrom;
+  }
+
+  /** Sets the folder's `folderSkip` if it has none, and says whether the path `file` (file `i`'s) gives `claude`. */
+  private claudeIsDerived(i: number, claude: ClaudeFileContext, file: string): boolean {
     const f = this.c.folder[i];
     const same = (d: ClaudeFileContext) => d.project === claude.project && d.sessionId === claude.sessionId && d.agentId === claude.agentId;
-    if (this.c.folderSkip[f] !== noSkip) return same(this.deriveClaude(i));
+    if (this.c.folderSkip[f] !== noSkip) return same(this.deriveClaude(i, file));
     const folder = this.folderAt(f);
     // The project folder is the first part under `projects/`: the skip that makes the path give the project.
     const candidates = claude.project === '' ? [folder.length] : [];
@@ -346,7 +365,7 @@ export class FileTable {
     }
     for (const skip of candidates) {
       this.c.folderSkip[f] = skip;
-      if (same(this.deriveClaude(i))) return true;
+      if (same(this.deriveClaude(i, file))) return true;
     }
     this.c.folderSkip[f] = noSkip;
     return false;
@@ -361,10 +380,9 @@ export class FileTable {
     const name = cursor.path.slice(cut);
     const c = this.c;
     c.folder[i] = this.internFolder(dir);
-    const bytes = Buffer.byteLength(name);
-    c.names = grownBytes(c.names, this.namesUsed, this.namesUsed + bytes);
-    c.names.write(name, this.namesUsed);
-    c.nameEnd[i] = this.namesUsed += bytes;
+    // Room for any name of this length (a UTF-16 unit is at most 3 bytes of UTF-8), then written: no byteLength pass.
+    c.names = grownBytes(c.names, this.namesUsed, this.namesUsed + 3 * name.length);
+    c.nameEnd[i] = this.namesUsed += c.names.write(name, this.namesUsed);
     c.extrasEnd[i] = i === 0 ? 0 : c.extrasEnd[i - 1];
     c.count = i + 1;
     this.slots?.add(cursor.path);
@@ -436,6 +454,8 @@ export class FileTable {
 
 /** What `cursor` holds beyond numbers and path, as put stores it (undefined: nothing). */
 function extraOf(cursor: FileCursor, explicitClaude: boolean): FileExtra | undefined {
+  // Most files (Claude Code transcripts) have none: no object made for them.
+  if (!explicitClaude && cursor.codex === undefined && cursor.wholeFile === undefined && cursor.longLineFrom === undefined && !(cursor.longLines !== undefined && cursor.longLines.length > 0)) return undefined;
   const extra: FileExtra = {};
   let any = false;
   if (explicitClaude) [extra.claude, any] = [cursor.claude, true];

@@ -21,10 +21,16 @@ export class PathSlots {
     this.slots = this.slotsOf(size);
   }
 
+  /** The last path looked up and its hash: a file found missing is most often added next (FileTable.put). */
+  private lastFile: string | undefined;
+  private lastHash = 0;
+
   /** The number of the file at `file`, or -1. */
   indexOf(file: string): number {
     const mask = this.slots.length - 1;
     const hash = fnv1a(file);
+    this.lastFile = file;
+    this.lastHash = hash;
     for (let at = hash & mask; ; at = (at + 1) & mask) {
       const n = this.slots[at];
       if (n === 0) return -1;
@@ -36,7 +42,7 @@ export class PathSlots {
   add(file: string): void {
     const i = this.count++;
     if (this.hashes.length <= i) this.hashes = grownU32(this.hashes, Math.max(256, this.hashes.length * 2));
-    this.hashes[i] = fnv1a(file);
+    this.hashes[i] = file === this.lastFile ? this.lastHash : fnv1a(file);
     if (this.count * 2 > this.slots.length) this.slots = this.slotsOf(this.slots.length * 2);
     else this.insert(this.slots, i);
   }

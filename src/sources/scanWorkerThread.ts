@@ -53,8 +53,12 @@ async function readWhatIsListed(): Promise<void> {
   for (let range = claims.takeFront(Math.min(mostTakenAtOnce, portionSize)); range; range = claims.takeFront(Math.min(mostTakenAtOnce, portionSize))) {
     if (!received(range[1])) throw new Error(`scan thread: files up to ${range[1]} taken but not sent`);
     const cursors: FileCursor[] = [];
+    // The strings the files were listed as (see ResultPacker.add), by cursor.
+    const listedAs: Array<string | undefined> = [];
     for (let i = range[0]; i < range[1]; i++) {
-      cursors.push(cursorOf(files[i - base]!));
+      const file = files[i - base]!;
+      cursors.push(cursorOf(file));
+      listedAs.push(typeof file === 'string' ? file : undefined);
       files[i - base] = undefined;
     }
     // Let go of what was taken (by this thread or another) once it is half the array.
@@ -69,7 +73,8 @@ async function readWhatIsListed(): Promise<void> {
       claims.waitFolded(mostUnfoldedBytes);
       packer = new ResultPacker(spares.pop());
     }
-    await scanFiles(cursors, 'sync', (file, usages) => packer!.add(file, usages));
+    let k = 0;
+    await scanFiles(cursors, 'sync', (file, usages) => packer!.add(file, usages, file.cursor === cursors[k] ? listedAs[k++] : undefined));
     packed += cursors.length;
     if (packed >= portionSize) {
       send(packer);
@@ -84,7 +89,7 @@ async function readWhatIsListed(): Promise<void> {
 function send(packer: ResultPacker): void {
   const packed = packer.finish();
   claims?.sent(packed.numbers.byteLength);
-  parentPort?.postMessage(packed, [packed.numbers.buffer as ArrayBuffer]);
+  parentPort?.postMessage(packed, [packed.numbers.buffer as ArrayBuffer, packed.plainNumbers.buffer as ArrayBuffer]);
 }
 
 parentPort?.on('message', (request: ScanWorkerRequest) => {

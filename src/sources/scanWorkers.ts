@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { claudeProjectsFolder } from './agents/claude/paths';
 import type { SourceName } from '../core/usageEvent';
 import { newCursor, type DiscoveredFile, type FileCursor } from './logFiles';
-import { unpackResults, type FileScanResult, type PackedResults } from './packedResults';
+import { listedPath, unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 import { ReadClaims } from './readClaims';
 
 /**
@@ -172,7 +172,7 @@ export class ScanWorkers {
       if (listed.length > 0) worker.postMessage({ files: listed.map((file) => file && sendable(file)), at: base } satisfies ScanWorkerRequest);
       worker.on('message', (packed: PackedResults) => {
         if (this.closed) return;
-        received += packed.files.length;
+        received += packed.files.length + packed.plain.length;
         try {
           onResults(unpackResults(packed));
         } catch (error) {
@@ -332,10 +332,8 @@ export function sendable(file: FileCursor | DiscoveredFile): ListedFile {
 
 export function cursorOf(file: ListedFile): FileCursor {
   if (typeof file === 'string') {
-    const sourceEnd = file.indexOf('\0');
-    const pathStart = file.indexOf('\0', sourceEnd + 1) + 1;
-    const filePath = file.slice(pathStart);
-    return newCursor(file.slice(0, sourceEnd) as SourceName, filePath, filePath.slice(Number(file.slice(sourceEnd + 1, pathStart - 1))));
+    const { source, path: filePath, listedFrom } = listedPath(file);
+    return newCursor(source as SourceName, filePath, filePath.slice(listedFrom));
   }
   return 'offset' in file ? file : newCursor(file.source, file.path, file.relativePath);
 }

@@ -320,7 +320,7 @@ export class UsageScanner {
           return false;
         }
         renewYoungGenerationCap();
-        this.files.put(result.cursor);
+        this.files.put(result.cursor, result.listedFrom);
         result.feed((usage) => this.ledger.add(usage, result.cursor.mtimeMs));
         this.ledger.countMergedRepeats(result.mergedRepeats);
         addTally(this.stats.tally, result.tally);

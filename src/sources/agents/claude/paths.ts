@@ -38,6 +38,17 @@ export interface ClaudeFileContext {
  * `relativePath` is relative to the `projects` folder, with `/` separators.
  */
 export function claudeFileContext(relativePath: string): ClaudeFileContext {
+  // A session's transcript (most files) without splitting the path or a regular expression: a cold scan derives
+  // this for every transcript, on the scan threads and again on the main thread (docs/benchmarks.md, session 17).
+  const nameStart = relativePath.lastIndexOf('/') + 1;
+  if (relativePath.startsWith('agent-', nameStart)) return agentFileContext(relativePath);
+  const projectEnd = relativePath.indexOf('/');
+  const nameEnd = relativePath.endsWith('.jsonl') ? relativePath.length - 6 : relativePath.length;
+  return { project: projectEnd === -1 ? '' : relativePath.slice(0, projectEnd), sessionId: relativePath.slice(nameStart, nameEnd), agentId: '' };
+}
+
+/** claudeFileContext of a file named `agent-…` (a sub-agent's transcript, or a session's whose id starts so). */
+function agentFileContext(relativePath: string): ClaudeFileContext {
   const parts = relativePath.split('/');
   const fileName = parts[parts.length - 1].replace(/\.jsonl$/, '');
   const project = parts.length > 1 ? parts[0] : '';
