@@ -51,6 +51,10 @@ export class FileTable {
   private readonly changed = new Set<number>();
   /** Increases on every change (see savedAsBase). */
   version = 0;
+  /** The sum of the offsets (bytesRead) once added up, then kept by store(). */
+  private offsetSum: number | undefined;
+  /** withLongLines's files, as of `version`. */
+  private longLines: { version: number; files: number[] } | undefined;
   /**
    * The files materialised while the table was not checked whole (a warm pass's recent files), by path: putting one
    * back needs no lookup table of every path (~100,000 path strings at 15 GB). Numbers never change (files are
@@ -140,23 +144,46 @@ export class FileTable {
 
   /** Sum of the read offsets: the bytes read so far. */
   bytesRead(): number {
-    let sum = 0;
-    for (let i = 0; i < this.c.count; i++) sum += this.c.offset[i];
-    return sum;
+    if (this.offsetSum === undefined) {
+      const { count, offset } = this.c;
+      let sum = 0;
+      for (let i = 0; i < count; i++) sum += offset[i];
+      this.offsetSum = sum;
+    }
+    return this.offsetSum;
   }
 
-  /** Numbers of the files written at or after `sinceMs` (by the time last seen), and with `wholeFiles`, every whole-file history. */
+  /**
+   * Numbers of the files written at or after `sinceMs` (by the time last seen), and with `wholeFiles`, every whole-file
+   * history. The same pass adds up the offsets and finds the files with long lines, which a warm pass asks for next
+   * (bytesRead, withLongLines): one pass over a long history's columns instead of three, code that runs once per
+   * process and barely leaves V8's interpreter (~100,000 files at 15 GB; docs/benchmarks.md, session 17).
+   */
   writtenSince(sinceMs: number, wholeFiles = false): number[] {
+    const { count, mtimeMs, meta, offset } = this.c;
     const out: number[] = [];
-    for (let i = 0; i < this.c.count; i++) if (this.c.mtimeMs[i] >= sinceMs || (wholeFiles && this.c.meta[i] & metaWholeFile)) out.push(i);
+    const longLines: number[] = [];
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const m = meta[i];
+      if (mtimeMs[i] >= sinceMs || (wholeFiles && m & metaWholeFile)) out.push(i);
+      if (m & metaLongLines) longLines.push(i);
+      sum += offset[i];
+    }
+    this.offsetSum = sum;
+    this.longLines = { version: this.version, files: longLines };
     return out;
   }
 
   /** Numbers of the files with skipped long lines on record. */
   withLongLines(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.c.count; i++) if (this.c.meta[i] & metaLongLines) out.push(i);
-    return out;
+    if (this.longLines?.version !== this.version) {
+      const { count, meta } = this.c;
+      const files: number[] = [];
+      for (let i = 0; i < count; i++) if (meta[i] & metaLongLines) files.push(i);
+      this.longLines = { version: this.version, files };
+    }
+    return [...this.longLines.files];
   }
 
   /** A FileCursor for file `i`: a new object each call; changes count once it is `put` back. */
@@ -273,6 +300,7 @@ export class FileTable {
     this.version++;
     const c = this.c;
     const before = c.meta[i];
+    if (this.offsetSum !== undefined) this.offsetSum += cursor.offset - (isNew ? 0 : c.offset[i]);
     c.size[i] = cursor.size;
     c.mtimeMs[i] = cursor.mtimeMs;
     c.offset[i] = cursor.offset;

@@ -91,6 +91,35 @@ describe('file table: per-file state as columns', () => {
     );
   });
 
+  it('answers bytes read, files written since and files with long lines as the columns say, however the calls and changes interleave', () => {
+    fc.assert(
+      fc.property(cursorsArb, cursorsArb, fc.array(fc.constantFrom('since', 'bytes', 'long'), { maxLength: 6 }), fc.nat(2e12), (first, second, calls, sinceMs) => {
+        const table = roundTrip(FileTable.of(first)).table();
+        const now = new Map(first.map((c) => [c.path, c]));
+        const check = () => {
+          const all = [...now.values()];
+          assert.equal(table.bytesRead(), all.reduce((n, c) => n + c.offset, 0));
+          // A caller's changes to the list it was given do not reach the next caller.
+          table.withLongLines().push(-1);
+          assert.deepEqual(table.withLongLines().map((i) => table.pathAt(i)), all.filter((c) => c.longLines).map((c) => c.path));
+          assert.deepEqual(table.writtenSince(sinceMs, true).map((i) => table.pathAt(i)), all.filter((c) => c.mtimeMs >= sinceMs || c.wholeFile).map((c) => c.path));
+        };
+        // Asked before, between and after changes (a warm pass asks for the files written since first, then the rest).
+        for (const [k, c] of second.entries()) {
+          const call = calls[k % Math.max(1, calls.length)];
+          if (call === 'since') table.writtenSince(sinceMs);
+          else if (call === 'bytes') table.bytesRead();
+          else if (call === 'long') table.withLongLines().push(-1);
+          table.put(c);
+          now.set(c.path, c);
+        }
+        check();
+        check();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('saves a table restored empty and then given a file (an empty piece must not reset the checksum)', () => {
     const table = roundTrip(new FileTable()).table();
     const cursor: FileCursor = { path: `${root}${sep}p${sep}s.jsonl`, source: 'claude', size: 3, mtimeMs: 1, offset: 3, fingerprint: 9, claude: claudeFileContext('p/s.jsonl') };
