@@ -25,7 +25,7 @@ const nodeBundle = {
 // bundle of its own (dist/tokenizer.js, dist/prices.js, dist/zod.js), required only when first used,
 // so the status controller and the CLI commands do not parse them before they need them (esbuild.plugins.mjs).
 
-const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts', 'codeCache.ts'].includes(f)).map((f) => f.slice(0, -3));
+const cliCommands = readdirSync('src/cli').filter((f) => f.endsWith('.ts') && !['common.ts', 'args.ts', 'codeCache.ts', 'exitWhenIdle.ts'].includes(f)).map((f) => f.slice(0, -3));
 
 const builds = [
   // The extension entry stays tiny; the status controller (zod, prices, scanner) is a second bundle it requires lazily.

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { optionsOf, parseCommandArgs, CommandLineError } from './cli/args';
 import { sourceNames } from './core/usageEvent';
 import { cacheDir } from './sources/cacheDir';
+import { exitWhenIdle } from './cli/exitWhenIdle';
 
 /**
  * Each command is its own bundle (dist/cli/<name>.js), required only when run:
@@ -135,6 +136,7 @@ function version(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+exitWhenIdle();
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
