@@ -42,6 +42,8 @@ export class FileTable {
   private readonly extrasSet = new Map<number, FileExtra>();
   private folderStrings: (string | undefined)[] = [];
   private folderIndex: Map<string, number> | undefined;
+  /** The folder internFolder gave last (see append). */
+  private lastFolder: { path: string; number: number } | undefined;
   /** Lookup by path; built when first needed (a warm pass never needs it). */
   private slots: PathSlots | undefined;
   private codex: CodexSummary | undefined;
@@ -404,10 +406,11 @@ export class FileTable {
     this.ensureCapacity(i + 1);
     // The folder with its separator, so that folder + name is the path exactly as given.
     const cut = lastSeparator(cursor.path) + 1;
-    const dir = cursor.path.slice(0, cut);
     const name = cursor.path.slice(cut);
     const c = this.c;
-    c.folder[i] = this.internFolder(dir);
+    // Most often the folder of the file put before (files come in listing order, a folder's together): no slice, no hash.
+    const last = this.lastFolder;
+    c.folder[i] = last !== undefined && last.path.length === cut && cursor.path.startsWith(last.path) ? last.number : this.internFolder(cursor.path.slice(0, cut));
     // Room for any name of this length (a UTF-16 unit is at most 3 bytes of UTF-8), then written: no byteLength pass.
     c.names = grownBytes(c.names, this.namesUsed, this.namesUsed + 3 * name.length);
     c.nameEnd[i] = this.namesUsed += c.names.write(name, this.namesUsed);
@@ -423,7 +426,10 @@ export class FileTable {
       for (let f = 0; f < this.c.folderCount; f++) this.folderIndex.set(this.folderAt(f), f);
     }
     let f = this.folderIndex.get(dir);
-    if (f !== undefined) return f;
+    if (f !== undefined) {
+      this.lastFolder = { path: dir, number: f };
+      return f;
+    }
     const c = this.c;
     f = c.folderCount;
     if (f + 1 > c.folderEnd.length) {
@@ -439,6 +445,7 @@ export class FileTable {
     c.folderCount = f + 1;
     this.folderStrings[f] = dir;
     this.folderIndex.set(dir, f);
+    this.lastFolder = { path: dir, number: f };
     return f;
   }
 

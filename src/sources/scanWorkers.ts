@@ -120,7 +120,7 @@ export class ScanWorkers {
     onResults: (results: FileScanResult[]) => void,
     portionSize = 64,
     readsHere = false,
-  ): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void>; take(): FileCursor[] | undefined; takenByThreads(): number } {
+  ): { add(files: Array<FileCursor | DiscoveredFile>): void; end(): Promise<void>; take(listedFrom?: Array<number | undefined>): FileCursor[] | undefined; takenByThreads(): number } {
     let resolveRead!: () => void;
     let rejectRead!: (error: Error) => void;
     const done = new Promise<void>((resolve, reject) => {
@@ -209,8 +209,9 @@ export class ScanWorkers {
       // Half a thread's portion at most: the calling thread also folds what the threads send, which waits until it
       // has read what it took. From the end of the list, where the listing put Codex rollouts (after Claude
       // transcripts): in a history of both, each agent's parser then warms up (V8 compiles its hot code, once per
-      // thread) in one thread rather than in both, as far as the shares allow.
-      take: () => {
+      // thread) in one thread rather than in both, as far as the shares allow. `listedFrom`, when given, gets each
+      // file's (see listedFromOf), in the order of the cursors.
+      take: (listedFrom) => {
         if (this.closed || !ended) return undefined;
         const range = claims.takeBack(Math.ceil(portionSize / 2));
         if (!range) {
@@ -218,8 +219,11 @@ export class ScanWorkers {
           return undefined;
         }
         const taken: FileCursor[] = [];
+        if (listedFrom) listedFrom.length = 0;
         for (let i = range[0]; i < range[1]; i++) {
-          taken.push(cursorOf(listed[i - base]!));
+          const file = listed[i - base]!;
+          taken.push(cursorOf(file));
+          listedFrom?.push(listedFromOf(file));
           listed[i - base] = undefined;
         }
         return taken;
@@ -328,6 +332,16 @@ export type ListedFile = FileCursor | DiscoveredFile | string;
 export function sendable(file: FileCursor | DiscoveredFile): ListedFile {
   if ('offset' in file || !file.path.endsWith(file.relativePath)) return file;
   return `${file.source}\0${file.path.length - file.relativePath.length}\0${file.path}`;
+}
+
+/**
+ * For a Claude Code transcript just listed (not a cursor read before): where its relative path starts in its path,
+ * the context cursorOf derives from (FileTable.put's `listedFrom`); else undefined.
+ */
+export function listedFromOf(file: ListedFile): number | undefined {
+  if (typeof file === 'string') return file.startsWith('claude\0') ? listedPath(file).listedFrom : undefined;
+  if ('offset' in file || file.source !== 'claude' || !file.path.endsWith(file.relativePath)) return undefined;
+  return file.path.length - file.relativePath.length;
 }
 
 export function cursorOf(file: ListedFile): FileCursor {

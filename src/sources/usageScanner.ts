@@ -267,11 +267,17 @@ export class UsageScanner {
    * Reads what the threads have not taken yet, a portion at a time, on this thread (see ScanOptions.readShareHere).
    * Between portions, the threads' results that arrived meanwhile are folded and they are sent their next portions.
    */
-  private async readShare(reading: { take(): FileCursor[] | undefined }, fold: { apply(result: FileScanResult): boolean }): Promise<void> {
-    for (let cursors = reading.take(); cursors; cursors = reading.take()) {
+  private async readShare(reading: { take(listedFrom?: Array<number | undefined>): FileCursor[] | undefined }, fold: { apply(result: FileScanResult): boolean }): Promise<void> {
+    // Where each taken file's path under its root starts, when just listed: the file table then need not derive its
+    // context again to tell whether the path gives it (FileTable.put).
+    const listedFrom: Array<number | undefined> = [];
+    for (let cursors = reading.take(listedFrom); cursors; cursors = reading.take(listedFrom)) {
       let stopped = false;
+      let k = 0;
       await scanFiles(cursors, this.options.io ?? 'async', (file, usages) => {
-        stopped = !fold.apply(resultOf(file, usages));
+        const result = resultOf(file, usages);
+        if (file.cursor === cursors[k]) result.listedFrom = listedFrom[k++];
+        stopped = !fold.apply(result);
         return !stopped;
       });
       if (stopped) return;

@@ -10,7 +10,7 @@ import { claudeFileContext, type ClaudeFileContext } from '../../src/sources/age
 import { FileTable } from '../../src/sources/fileTable';
 import { newCursor, type FileCursor } from '../../src/sources/logFiles';
 import { ResultPacker, unpackResults } from '../../src/sources/packedResults';
-import { cursorOf, sendable } from '../../src/sources/scanWorkers';
+import { cursorOf, listedFromOf, sendable } from '../../src/sources/scanWorkers';
 
 /** claudeFileContext as it was written before (split and regular expressions): the reference. */
 function contextBefore(relativePath: string): ClaudeFileContext {
@@ -74,6 +74,27 @@ describe('listed files on their way back from the scan threads', () => {
       result.feed((usage) => back.push(usage));
       assert.deepEqual(back, want.usages, `file ${f}`);
     });
+  });
+
+  it('says where a just-listed transcript\'s path under its root starts, as a string or an object, and nothing for a cursor or another source', () => {
+    const sep = path.sep;
+    const root = `${sep}h${sep}.claude${sep}projects`;
+    for (const rel of ['p/s.jsonl', 'p/s/subagents/agent-a.jsonl', 's.jsonl', 'p/agent-x.jsonl']) {
+      const file = { source: 'claude' as const, path: root + sep + rel.split('/').join(sep), relativePath: rel };
+      for (const listed of [file, sendable(file)]) {
+        const from = listedFromOf(listed);
+        if (sep !== '/' && rel.includes('/')) {
+          assert.equal(from, undefined);
+          continue;
+        }
+        assert.equal(from, root.length + 1);
+        assert.deepEqual(claudeFileContext(file.path.slice(from)), cursorOf(listed).claude);
+      }
+      assert.equal(listedFromOf(cursorOf(file)), undefined, 'a cursor read before');
+      assert.equal(listedFromOf({ ...file, source: 'codex' }), undefined);
+      assert.equal(listedFromOf(sendable({ ...file, source: 'codex' })), undefined);
+      assert.equal(listedFromOf({ ...file, relativePath: 'q/' + rel }), undefined, 'a relative path that does not end the path');
+    }
   });
 
   it('the file table takes a listed transcript without its context as it takes the whole cursor, whatever came first in its folder', () => {
