@@ -15,9 +15,11 @@
 // collection that gives memory back (what V8 does by itself once a host idles long enough), then reads the resident
 // set again and splits the heap: steady depends on whether that happened yet (the young generation alone is 1 or
 // 32 MB, in a bare host too), settled does not.
+// --snapshot <dir> (with --settle): then writes the host's heap snapshot to <dir>/<start>.heapsnapshot, for
+// bench/heapSummary.mjs (what Tokenmeter holds, by retained size, against the bare host's).
 /* global WebSocket */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openWorkbench, repoRoot, startHost, stopHost, waitForStatusBarItem } from '../test/host/host.mjs';
@@ -33,6 +35,7 @@ const optionsNamed = (name) => argv.flatMap((a, i) => (a === name && i + 1 < arg
 const corpus = resolve(option('--corpus', 'bench/.corpus/medium'));
 const seconds = Number(option('--seconds', 60));
 const rounds = Number(option('--rounds', 1));
+const snapshotDir = option('--snapshot', undefined);
 const builds = optionsNamed('--vsix').map((spec, i, all) => {
   const [label, file] = spec.includes('=') ? spec.split(/=(.*)/s) : [all.length > 1 ? `vsix${i + 1}` : 'packaged', spec];
   return { label, vsix: resolve(file) };
@@ -86,7 +89,7 @@ function rssMb(pid) {
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /** See --settle above: resident set (MB) after a memory-reducing collection, and the heap's parts; undefined when the inspector is not reachable. */
-async function settle(pid) {
+async function settle(pid, label) {
   process.kill(pid, 'SIGUSR1');
   let target;
   for (let i = 0; i < 50 && !target; i++) {
@@ -108,15 +111,34 @@ async function settle(pid) {
   try {
     // Another process may hold the port (the inspector then did not open on it): measure only the host asked.
     if ((await evaluate('process.pid')) !== pid) return undefined;
+    // The young generation's size as the steady window ended (before the collection below gives it back).
+    const steadyNewSpaceMb = await evaluate(`Math.round(require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 104857.6) / 10`);
     await send('HeapProfiler.collectGarbage');
     await sleep(1000);
     const parts = await evaluate(`(() => { const mb = (b) => Math.round(b / 1048576 * 10) / 10; const m = process.memoryUsage();
       const space = Object.fromEntries(require('v8').getHeapSpaceStatistics().map((s) => [s.space_name, mb(s.space_size)]));
       return { heapUsedMb: mb(m.heapUsed), newSpaceMb: space.new_space, oldSpaceMb: space.old_space, codeSpaceMb: space.code_space, largeObjectsMb: space.large_object_space, arrayBuffersMb: mb(m.arrayBuffers), externalMb: mb(m.external) }; })()`);
-    return { settledMb: rssMb(pid), ...parts };
+    const settledMb = rssMb(pid);
+    if (snapshotDir) await writeSnapshot(send, ws, join(snapshotDir, `${label.replace(/\W+/g, '-')}.heapsnapshot`));
+    return { settledMb, steadyNewSpaceMb, ...parts };
   } finally {
     ws.close();
   }
+}
+
+/** Streams the inspector's heap snapshot chunks into `file` (the snapshot collects garbage first). */
+async function writeSnapshot(send, ws, file) {
+  mkdirSync(snapshotDir, { recursive: true });
+  const chunks = [];
+  const onMessage = ws.onmessage;
+  ws.onmessage = (message) => {
+    const event = JSON.parse(message.data);
+    if (event.method === 'HeapProfiler.addHeapSnapshotChunk') chunks.push(event.params.chunk);
+    else onMessage(message);
+  };
+  await send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  ws.onmessage = onMessage;
+  writeFileSync(file, chunks.join(''));
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -144,7 +166,7 @@ async function measure(label, build, cacheDir) {
     const all = samples.filter((s) => Number.isFinite(s.mb)).map((s) => s.mb);
     const last = samples.filter((s) => s.atMs >= Date.now() - 10_000 && Number.isFinite(s.mb)).map((s) => s.mb);
     const result = { label, peakMb: Math.max(...all), steadyMb: median(last), samples: all.length, firstNumberMs, sampledFromMs: from - startMs, load: loadavg()[0] };
-    if (argv.includes('--settle') && pid) Object.assign(result, await settle(pid));
+    if (argv.includes('--settle') && pid) Object.assign(result, await settle(pid, label));
     console.log(JSON.stringify(result));
     return result;
   } finally {
