@@ -152,6 +152,17 @@ export class UsageScanner {
     }
   }
 
+  /**
+   * The editor's pass every 30 seconds. While its watchers cover every log folder (an append or a new file there
+   * is reported, and a quick pass reads it), a warm pass: a few folders stat-ed and the files of the last day, with
+   * a full pass still each `fullPassMaxAgeMs`. A full pass lists and stats every file: ~27 MB allocated and ~300 ms
+   * of CPU on the host's thread each time on a 1.5 GB history, which also kept V8's young generation grown to
+   * 16-32 MB (docs/benchmarks.md, extension host memory, session 17). Without full coverage, a full pass.
+   */
+  periodicRefresh(watchingAll: boolean): Promise<boolean> {
+    return this.refresh({ full: true, warm: watchingAll });
+  }
+
   private async quickPass(changedPaths: string[]): Promise<boolean> {
     const changed = new Set(changedPaths);
     if (changedPaths.some((p) => /\.jsonl?$/.test(p) && !this.files.has(p))) return this.pass();
@@ -166,7 +177,11 @@ export class UsageScanner {
       if (cursor) hot.set(p, cursor);
     }
     if (hot.size === 0 && changed.size === 0) return false;
-    return this.applyAll([...hot.values()], undefined);
+    const read = await this.applyAll([...hot.values()], undefined);
+    // A known file gone (the watcher reported its removal): its usage leaves the totals now, through the full pass's
+    // rebuild, rather than at the next full pass (with warm periodic passes, up to an hour later).
+    if (this.stats.failedFiles.some((f) => f.reason === 'ENOENT' && changed.has(f.path))) return (await this.pass()) || read;
+    return read;
   }
 
   private freshStats(): ScanStats {

@@ -44,6 +44,8 @@ export class UsageService implements vscode.Disposable {
   private changedPaths = new Set<string>();
   private lastSavedVersion = -1;
   private disposed = false;
+  /** Every log folder watched, none refused (see watchFolders): the 30-second pass is then a warm one (UsageScanner.periodicRefresh). */
+  private watchingAll = false;
 
   private budget: Settings['budget'];
   private readonly priceDataRefresh: Settings | undefined;
@@ -100,14 +102,14 @@ export class UsageService implements vscode.Disposable {
         this.scanner.restore(new Ledger(), []);
       });
     }
-    await this.runPass(true);
+    await this.runPass('full');
     this.log(`Scanned ${this.scanner.stats.files} log files (${(this.scanner.stats.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ` +
       `${this.scanner.ledger.size} requests, ${this.scanner.stats.duplicates} duplicate lines merged, ${this.scanner.stats.tally.malformedLines} malformed lines skipped.`);
     const folders = await this.logFolders();
     void this.saveIndexIfChanged();
     void this.watchFolders(folders).catch((error: unknown) => this.log(`Not watching the log folders: ${String(error)}`));
-    this.every(quickPassMs, () => this.runPass(false));
-    this.every(fullPassMs, () => this.runPass(true));
+    this.every(quickPassMs, () => this.runPass('quick'));
+    this.every(fullPassMs, () => this.runPass('periodic'));
     this.every(indexSaveMs, () => this.saveIndexIfChanged());
     this.every(recomputeMs, async () => this.publish());
   }
@@ -120,7 +122,7 @@ export class UsageService implements vscode.Disposable {
 
   /** A full pass now. Rejects when reading the logs failed (the pass logs it and shows the error state), so Refresh says so. */
   async refresh(): Promise<void> {
-    await this.runPass(true);
+    await this.runPass('full');
     if (this.state.kind === 'error') throw new Error(this.state.message);
   }
 
@@ -134,12 +136,16 @@ export class UsageService implements vscode.Disposable {
     this.disposables.push({ dispose: () => clearInterval(handle) });
   }
 
-  private async runPass(full: boolean): Promise<void> {
-    const changedPaths = [...this.changedPaths];
-    this.changedPaths.clear();
+  /** 'periodic': every 30 s, warm while the watchers cover every folder; 'full': at start and on Refresh. */
+  private async runPass(kind: 'quick' | 'periodic' | 'full'): Promise<void> {
+    const full = kind !== 'quick';
+    const warm = kind === 'periodic' && this.watchingAll;
+    // A warm pass reads only the last day's files: what the watchers reported stays for the next quick pass.
+    const changedPaths = warm ? [] : [...this.changedPaths];
+    if (!warm) this.changedPaths.clear();
     if (!full && changedPaths.length === 0 && !this.scanner.anyWrittenSince(Date.now() - 10 * 60_000)) return;
     try {
-      const changed = await this.scanner.refresh({ full, changedPaths });
+      const changed = kind === 'periodic' ? await this.scanner.periodicRefresh(warm) : await this.scanner.refresh({ full, changedPaths });
       for (const failed of this.scanner.stats.failedFiles) this.log(`Could not read ${failed.path}: ${failed.reason}`);
       if (changed || full || this.state.kind === 'starting') this.publish();
     } catch (error) {
@@ -185,20 +191,28 @@ export class UsageService implements vscode.Disposable {
       // Coalesce bursts of writes into one read shortly after.
       timer ??= setTimeout(() => {
         timer = undefined;
-        void this.runPass(false);
+        void this.runPass('quick');
       }, 150);
     };
+    let gaps = false;
     for (const folder of folders) {
       let watcher: { close(): void };
       try {
-        watcher = await watchTree(folder, changed, (dir, error) => this.log(`Not watching ${dir} or below (${String(error)}); the regular passes read it.`));
+        watcher = await watchTree(folder, changed, (dir, error) => {
+          // Also later (a new folder refused): from then on every 30-second pass lists every file.
+          gaps = true;
+          this.watchingAll = false;
+          this.log(`Not watching ${dir} or below (${String(error)}); the regular passes read it.`);
+        });
       } catch (error) {
+        gaps = true;
         this.log(`Not watching ${folder} (${String(error)}); polling every second instead.`);
         continue;
       }
       if (this.disposed) watcher.close();
       else this.disposables.push({ dispose: () => watcher.close() });
     }
+    this.watchingAll = !gaps && !this.disposed;
   }
 
   /** Says in the output channel what was found where; returns the log folders that exist, to watch. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -82,6 +82,45 @@ describe('reading logs as they are written', () => {
     await scanner.refresh();
     assert.deepEqual(totals(scanner), await freshScan(dir));
     assert.equal(scanner.stats.rebuilds, 2);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a quick pass told of a file that is gone reads all logs again, so its usage leaves the totals at once', async () => {
+    const { dir, file } = tempConfig();
+    writeFileSync(file, transcript);
+    const other = path.join(dir, 'projects', 'p', 'other.jsonl');
+    writeFileSync(other, transcript.subarray(0, transcript.indexOf('\n', 2000) + 1));
+    const scanner = new UsageScanner({ roots: { claudeDirs: [dir], codexDirs: [] }, workers: 0 });
+    await scanner.refresh();
+    rmSync(other);
+    // What the editor's watcher reports for a removal: the path, to a quick pass.
+    assert.equal(await scanner.refresh({ full: false, changedPaths: [other] }), true);
+    assert.deepEqual(totals(scanner), await freshScan(dir));
+    assert.equal(scanner.stats.rebuilds, 1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the editor\'s 30-second pass is warm while every folder is watched (an old file\'s append waits for the quick pass), full otherwise', async () => {
+    const { dir, file } = tempConfig();
+    writeFileSync(file, transcript);
+    // Written two days ago: a warm pass re-reads only the last day's files.
+    const twoDaysAgoS = Date.now() / 1000 - 2 * 86_400;
+    utimesSync(file, twoDaysAgoS, twoDaysAgoS);
+    const line = JSON.stringify({ type: 'assistant', sessionId: 's', timestamp: '2026-11-20T11:00:00.000Z', requestId: 'r9', message: { id: 'm9', model: 'claude-haiku-4-5-20251001', usage: { input_tokens: 7, output_tokens: 9 } } });
+    for (const watchingAll of [true, false]) {
+      writeFileSync(file, transcript);
+      utimesSync(file, twoDaysAgoS, twoDaysAgoS);
+      const scanner = new UsageScanner({ roots: { claudeDirs: [dir], codexDirs: [] }, workers: 0 });
+      await scanner.refresh();
+      const sizeBefore = scanner.ledger.size;
+      appendFileSync(file, line + '\n');
+      utimesSync(file, twoDaysAgoS + 60, twoDaysAgoS + 60);
+      assert.equal(await scanner.periodicRefresh(watchingAll), !watchingAll);
+      assert.equal(scanner.ledger.size, watchingAll ? sizeBefore : sizeBefore + 1);
+      // The watcher's report, read by the next quick pass.
+      await scanner.refresh({ full: false, changedPaths: [file] });
+      assert.equal(scanner.ledger.size, sizeBefore + 1);
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
