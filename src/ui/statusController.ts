@@ -8,6 +8,7 @@ import type { ModelTiers } from '../core/router';
 import type { Settings } from '../core/settings';
 import { settingsImpact } from '../core/settingsChange';
 import { statusWindowMs } from '../core/status/estimatedSpend';
+import { activeSessionLookback } from '../core/routing/sessionRouting';
 import { BudgetAlerts } from './budgetAlerts';
 import { BudgetService } from './budgetService';
 import { CommandId } from './commandIds';
@@ -162,9 +163,11 @@ export class StatusController implements vscode.Disposable {
     const { estimatedSpend } = state;
     const nowMs = Date.now();
     const readings = budgets.readings();
-    // The status needs the last month (statusWindowMs); rows of a restored index older than that stay packed
-    // unless an endpoint's reading needs them (as in `tokenmeter status`).
-    const events = readings.length > 0 ? service.scanner.ledger.events() : service.scanner.ledger.eventsSince(nowMs - statusWindowMs);
+    // The spend is the service's (estimatedSpend); the rows are for an endpoint's reading (every row, as in
+    // `tokenmeter status`) or else for the session routing alone, which reads the last activeSessionLookback of the
+    // month's rows: only those are made into objects (a month of rows was ~5 MB of objects a status, twice a
+    // 30-second pass at 1.5 GB of history, and kept V8's young generation grown; docs/benchmarks.md, session 17).
+    const events = readings.length > 0 ? service.scanner.ledger.events() : service.scanner.ledger.lastEventsSince(nowMs - statusWindowMs, activeSessionLookback);
     let overlay: StatusOverlay | undefined;
     try {
       const status = (this.status = computeStatus({

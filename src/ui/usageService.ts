@@ -49,7 +49,7 @@ export class UsageService implements vscode.Disposable {
 
   private budget: Settings['budget'];
   private readonly priceDataRefresh: Settings | undefined;
-  /** The status rollup beside the index: the first number reads it instead of a month of rows, and every index save writes it. */
+  /** The status rollup beside the index: the status reads it instead of a month of rows, and every index save writes it. */
   private readonly rollup: StatusRollupKeeper;
   private readonly rollupPrices: PriceTable;
 
@@ -95,7 +95,7 @@ export class UsageService implements vscode.Disposable {
     this.rollup.loaded(this.scanner.ledger);
     if (loaded) {
       this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
-      this.publish(true);
+      this.publish();
       await loadOlderRows(this.scanner).catch((error: unknown) => {
         // A damaged tail of the index: start over from the logs (the first pass reads everything).
         this.log(`Could not read the older part of the usage index (${String(error)}); reading all logs again.`);
@@ -155,17 +155,19 @@ export class UsageService implements vscode.Disposable {
     }
   }
 
-  private publish(first = false): void {
+  private publish(): void {
     if (this.disposed) return;
     if (this.scanner.ledger.size === 0 && this.scanner.fileCount === 0) {
       this.setState({ kind: 'no-logs', roots: this.roots });
       return;
     }
     const nowMs = Date.now();
-    // The first number: today's rows and the rollup (same numbers as the rows, see StatusRollupKeeper). Later ones
-    // the last month of rows, which are read by then; older rows of the index stay packed until a view asks.
+    // Today's rows and the rollup of the rest of the month (same numbers as the rows, see StatusRollupKeeper): the
+    // first number and every one after it while the rollup matches (each index save writes it for the rows saved,
+    // changes since are applied to a copy). Otherwise, or at refreshed prices, the month of rows: ~5 MB of objects
+    // a status at 1.5 GB of history, twice a 30-second pass (docs/benchmarks.md, extension host memory, session 17).
     const ledger = this.scanner.ledger;
-    const rows = first && this.prices === this.rollupPrices ? this.rollup.statusRows(ledger, nowMs, this.budget) : { events: ledger.eventsSince(statusWindowStartMs(nowMs)) };
+    const rows = this.prices === this.rollupPrices ? this.rollup.statusRows(ledger, nowMs, this.budget) : { events: ledger.eventsSince(statusWindowStartMs(nowMs)) };
     const estimatedSpend = computeEstimatedSpend(rows.events, {
       prices: this.prices,
       calendar: this.calendar,

@@ -147,6 +147,24 @@ describe('ledger', () => {
     );
   });
 
+  it('gives the last rows of a window as the window\'s rows end, in order, also before older rows are read and with a delta\'s changes to them', () => {
+    fc.assert(
+      fc.property(filesArb, filesArb, fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 12 }), (before, after, splitMs, sinceMs, max) => {
+        const { restore } = savedAndSplitAt(addFiles(new Ledger(), before), splitMs, true);
+        const writer = addFiles(restore(), after, 10);
+        // Two readers alike: reading a window may read the older rows, which changes what the next read finds.
+        const [whole, last] = [restore(), restore()];
+        for (const reader of [whole, last]) reader.applyChanges(writer.changes()!);
+        const json = (events: readonly object[]) => events.map((e) => JSON.stringify(e));
+        assert.deepEqual(json(last.lastEventsSince(sinceMs, max)), json(whole.eventsSince(sinceMs).slice(-max)));
+        // And on a ledger that only grew here.
+        const grown = addFiles(new Ledger(), [...before, ...after]);
+        assert.deepEqual(json(grown.lastEventsSince(sinceMs, max)), json(grown.eventsSince(sinceMs).slice(-max)));
+      }),
+      { numRuns: runs },
+    );
+  });
+
   it('refuses damaged older rows when they are read, not before', () => {
     const ledger = new Ledger();
     for (const time of [1, 3, 5]) ledger.add(usageOf({ key: String(time), session: 's1', time, output: 1, input: 1 }));

@@ -9,7 +9,7 @@ import { englishUsd, Formatter } from '../../src/core/format';
 import { defaultPriceTable } from '../../src/core/pricing';
 import { liveRoutingHint, type ModelTiers } from '../../src/core/router';
 import { escalationHintTexts, routingHintTexts } from '../../src/core/routing/routingPhrases';
-import { activeSessionMs, sessionRoutingOf } from '../../src/core/routing/sessionRouting';
+import { activeSessionLookback, activeSessionMs, activeSessionOf, sessionRoutingOf } from '../../src/core/routing/sessionRouting';
 import { budgetSettingsSchema } from '../../src/core/settings';
 import { computeStatus } from '../../src/core/status/computeStatus';
 import type { UsageEvent } from '../../src/core/usageEvent';
@@ -34,6 +34,17 @@ const thrashingHaiku = [0, 1, 2, 3, 4].map((i) => request('claude-haiku-4-5', 10
 const simpleOpus = [0, 1, 2, 3, 4, 5].map((i) => request('claude-opus-4-5', 10 - i));
 
 describe('session routing (status model)', () => {
+  it('reads no more than the last activeSessionLookback events (the editor passes only those)', () => {
+    // Older requests of the session before them, pricier and in another model: read, they would change the hint.
+    const older = Array.from({ length: 3 * activeSessionLookback }, (_, i) => request('claude-opus-4-5', 30 + (i % 20), { outputTokens: 5_000 + i }));
+    const recent = Array.from({ length: activeSessionLookback }, (_, i) => variedHaiku[i % variedHaiku.length]);
+    const events = [...older, ...recent];
+    const routing = sessionRoutingOf(events, nowMs, { tiers });
+    assert.ok(routing);
+    assert.deepEqual(sessionRoutingOf(events.slice(-activeSessionLookback), nowMs, { tiers }), routing);
+    assert.deepEqual(activeSessionOf(events.slice(-activeSessionLookback), nowMs), activeSessionOf(events, nowMs));
+  });
+
   it('says nothing when no session is in progress', () => {
     assert.equal(sessionRoutingOf(simpleOpus.map((e) => ({ ...e, timestampMs: e.timestampMs - 2 * activeSessionMs })), nowMs, { tiers }), undefined);
   });

@@ -105,6 +105,11 @@ export class Ledger {
     return this.rows.eventsSince(startMs);
   }
 
+  /** The last `max` of `eventsSince(startMs)` (see RowStore.lastEventsSince): a month of rows not made into objects to read a few. */
+  lastEventsSince(startMs: number, max: number): UsageEvent[] {
+    return this.rows.lastEventsSince(startMs, max);
+  }
+
   /**
    * The rows at positions `from` and after. Positions only grow: a new request is appended, a repeat merges
    * into its row in place. So `rowsFrom(n)` after reading `size` = n gives what was added since (a live view).

@@ -108,6 +108,24 @@ export class RowStore {
     return out;
   }
 
+  /**
+   * The last `max` of `eventsSince(startMs)`, the same objects' values in the same order, made without the others:
+   * rows are walked back from the newest and only those kept are decoded.
+   */
+  lastEventsSince(startMs: number, max: number): UsageEvent[] {
+    if (this.needsOlder(startMs)) this.readOlderNow();
+    // eventsSince puts these last (older rows not read yet, changed by a delta).
+    const pending: UsageEvent[] = [];
+    for (const row of this.pendingOverrides.values()) if (row[1] >= startMs) pending.push(decodeRow(row, 0, this.names));
+    const out: UsageEvent[] = [];
+    const first = this.olderRows || this.older === undefined ? 0 : this.firstRow;
+    for (let i = this.count - 1; i >= first && out.length + pending.length < max; i--) {
+      if (this.timeOf(i) >= startMs) out.push(this.decode(i));
+    }
+    out.reverse();
+    return [...out, ...pending].slice(-max);
+  }
+
   /** Rows `from` on, reading the older rows only if `from` is one of them. */
   rowsFrom(from: number): UsageEvent[] {
     if (from < this.firstRow) this.readOlderNow();

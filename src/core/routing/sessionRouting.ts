@@ -24,6 +24,9 @@ export interface ActiveSession {
   requests: UsageEvent[];
 }
 
+/** The most events at the end of the list that activeSessionOf reads: a caller may pass only these. */
+export const activeSessionLookback = 2_000;
+
 /** The latest session with a main-agent request in the last `activeSessionMs`, or undefined. */
 export function activeSessionOf(events: readonly UsageEvent[], nowMs: number): ActiveSession | undefined {
   let latest: UsageEvent | undefined;
@@ -34,7 +37,7 @@ export function activeSessionOf(events: readonly UsageEvent[], nowMs: number): A
   }
   if (!latest || nowMs - latest.timestampMs > activeSessionMs) return undefined;
   const requests: UsageEvent[] = [];
-  for (let i = events.length - 1; i >= Math.max(0, events.length - 2_000); i--) {
+  for (let i = events.length - 1; i >= Math.max(0, events.length - activeSessionLookback); i--) {
     const e = events[i];
     if (e.sessionId === latest.sessionId && nowMs - e.timestampMs <= 2 * activeSessionMs && e.timestampMs <= nowMs) requests.push(e);
   }
