@@ -2,6 +2,7 @@
 // oracle, accuracy, task-kind accuracy, per language. Used by evaluate.ts, train.ts (cross-validation),
 // independent.ts and routellm.ts.
 import type { Tier } from '../../src/core/router';
+import { detectLanguage } from '../../src/core/routing/requestLanguage';
 
 export interface LabelledRow {
   prompt: string;
@@ -91,26 +92,8 @@ export function scoreByGroup(rows: readonly LabelledRow[], verdicts: readonly Ve
   return { all: scoreSet(rows, verdicts), byLang };
 }
 
-/** Language of a request by script and common words (for per-language tables only). */
-export function detectLanguage(text: string): string {
-  const prose = text.replace(/```[\s\S]*?(?:```|$)/g, ' ').slice(0, 2000);
-  const count = (re: RegExp): number => prose.match(re)?.length ?? 0;
-  if (count(/[\u3040-\u30ff]/g) >= 2) return 'ja';
-  if (count(/[\uac00-\ud7af]/g) >= 2) return 'ko';
-  if (count(/[\u4e00-\u9fff]/g) >= 2) return 'zh';
-  if (count(/[\u0400-\u04ff]/g) >= 4) return 'ru';
-  const words = prose.toLowerCase().match(/\p{L}+/gu) ?? [];
-  const hits = (list: string[]): number => words.filter((w) => list.includes(w)).length;
-  const scores: [string, number][] = [
-    ['en', hits(['the', 'and', 'is', 'this', 'to', 'of', 'in', 'it', 'with', 'that', 'for', 'my', 'we', 'how', 'what'])],
-    ['de', hits(['der', 'die', 'das', 'und', 'ist', 'nicht', 'mit', 'ich', 'wir', 'für', 'bitte', 'eine', 'ein', 'den', 'dem', 'auf', 'wie'])],
-    ['fr', hits(['le', 'la', 'les', 'et', 'est', 'une', 'des', 'pour', 'dans', 'pas', 'nous', 'avec', 'du', 'ce', 'qui', 'sur'])],
-    ['es', hits(['el', 'los', 'las', 'una', 'es', 'para', 'por', 'con', 'que', 'del', 'esta', 'este', 'cómo', 'qué', 'pero', 'y'])],
-    ['pt', hits(['o', 'os', 'as', 'uma', 'para', 'com', 'não', 'que', 'do', 'da', 'esta', 'este', 'como', 'em', 'no', 'na', 'é'])],
-  ];
-  scores.sort((a, b) => b[1] - a[1]);
-  return scores[0][1] > 0 ? scores[0][0] : 'en';
-}
+// The language reader moved unchanged to src/core in session 17 (the shipped kind bias reads it); re-exported here.
+export { detectLanguage };
 
 export const pct = (x: number | undefined): string => (x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
 

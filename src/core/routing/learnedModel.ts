@@ -11,6 +11,7 @@ import { kindRuleScores, scoreTaskKinds, strongestKindByRules } from './kindRule
 import { routingModelData } from './modelData';
 import type { RouteRequest } from './request';
 import { analyzeRequest, hardTopicNames, scoreTerms, type RequestFeatures } from './signals';
+import { detectLanguage } from './requestLanguage';
 import { applyStack, stackInputs, type StackWeights } from './stackStage';
 import { hashBuckets, hashedFeatures, headTokenHashes, kindHashBuckets, tierFeatureSet, type SparseVector } from './textFeatures';
 
@@ -70,11 +71,26 @@ export const weightLayout = {
 
 let decoded: Float32Array | null | undefined;
 let stackStage: StackWeights | undefined;
+let kindBias: KindBias | undefined;
+
+/**
+ * A bias per kind added to the kind heads' logits, per request language (`languages`, read by requestLanguage.ts;
+ * a language not listed reads as the first row) or for every request (`languages: ['*']`). Chosen by session 17's rule
+ * (bench/routing/cvRule19.ts, rule d), fitted on out-of-fold kind readings; rows in the order of the kind heads.
+ */
+export interface KindBias { languages: readonly string[]; bias: readonly (readonly number[])[] }
+
+/** The bias row for a request (all zeros when no bias ships). */
+export function kindBiasRow(bias: KindBias | undefined, prompt: string): readonly number[] | undefined {
+  if (!bias) return undefined;
+  return bias.bias[Math.max(0, bias.languages.indexOf(bias.languages[0] === '*' ? '*' : detectLanguage(prompt)))];
+}
 
 function model(): Float32Array | null {
   if (decoded !== undefined) return decoded;
-  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; tierFeatures?: string; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[]; stack?: StackWeights };
+  const data = routingModelData as { weights?: string; buckets: number; kindBuckets?: number; tierFeatures?: string; dense: string[]; heads: string[]; scales: number[]; denseWeights: number[]; stack?: StackWeights; kindBias?: KindBias };
   stackStage = data.stack;
+  kindBias = data.kindBias;
   if (!data.weights || data.tierFeatures !== tierFeatureSet || data.buckets !== hashBuckets || data.kindBuckets !== kindHashBuckets || data.dense.join() !== denseFeatureNames.join() || data.heads.join() !== modelHeads.join()) {
     decoded = null; // data from another feature layout: the rules alone decide
     return decoded;
@@ -99,9 +115,10 @@ function model(): Float32Array | null {
  * Replaces the shipped weights (training and cross-validation only; laid out as `weightLayout`);
  * `undefined` goes back to them, `null` reads with the rules alone.
  */
-export function setModelWeightsForTraining(weights: Float32Array | null | undefined, stack?: StackWeights): void {
+export function setModelWeightsForTraining(weights: Float32Array | null | undefined, stack?: StackWeights, bias?: KindBias): void {
   decoded = weights;
   stackStage = stack;
+  kindBias = bias;
 }
 
 /** The hashed words of a request as the tier heads and the kind heads read them. */
@@ -192,6 +209,8 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
     logits[0] = z[0];
     logits[1] = z[1];
   }
+  const biasRow = m ? kindBiasRow(kindBias, req.prompt) : undefined;
+  if (biasRow) for (let k = 0; k < biasRow.length; k++) logits[2 + k] += biasRow[k];
   let pAboveSmall = sigmoid(logits[0]);
   let pAboveMedium = sigmoid(logits[1]);
   const knobs = decisionKnobs();
