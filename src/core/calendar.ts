@@ -90,6 +90,21 @@ export class Calendar {
     return key;
   }
 
+  /**
+   * The local day of `epochMs`: its `dateKey` and the instants [startMs, endMs) that share it, so that a walk over
+   * many instants of one day (a report's rows) looks the day up once. When the zone's offset changes that day, the
+   * span is only `epochMs` itself: no zone changes twice in a day, but one change can move the clock back across
+   * midnight, and then the day's instants are not one span.
+   */
+  localDayAt(epochMs: number): { key: string; startMs: number; endMs: number } {
+    const key = this.dateKey(epochMs);
+    const offset = this.offsetMs(epochMs);
+    const startMs = Math.floor((epochMs + offset) / dayMs) * dayMs - offset;
+    const endMs = startMs + dayMs;
+    if (this.offsetMs(startMs) !== offset || this.offsetMs(endMs - 1) !== offset) return { key, startMs: epochMs, endMs: epochMs + 1 };
+    return { key, startMs, endMs };
+  }
+
   /** `YYYY-MM` of the instant in this zone. */
   monthKey(epochMs: number): string {
     return this.dateKey(epochMs).slice(0, 7);

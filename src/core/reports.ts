@@ -61,12 +61,14 @@ class Bucket {
     this.projects.add(event.project);
   }
 
-  /** `add` for the daily and monthly reports, which read only the sums (see groupRows). */
-  addCounts(counts: RowCounts, model: string, costUsd: number | null): void {
-    addEvent(this.totals, counts, costUsd);
+  /**
+   * For the daily and monthly reports, which read only the sums (see groupRows): the model's sums, made by its first
+   * row (`costUsd` of that row: whether it is priced). The caller adds each row to them and to `totals`.
+   */
+  sumsOf(model: string, costUsd: number | null): UsageTotals {
     let sums = this.byModel.get(model);
     if (!sums) this.byModel.set(model, (sums = { totals: emptyTotals(), priced: costUsd !== null }));
-    addEvent(sums.totals, counts, costUsd);
+    return sums.totals;
   }
 
   modelsUsed(): string[] {
@@ -145,21 +147,31 @@ function groupRows(rows: UsageRows, options: ReportOptions, keyOf: (dateKey: str
   // Per name index: the model's name and rates (undefined: no known price; 'by time': looked up per row).
   const models: Array<{ name: string; rates: ModelRates | undefined | 'by time' } | undefined> = [];
   const counts: RowCounts = { inputTokens: 0, outputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, cacheReadTokens: 0, webSearchRequests: undefined };
-  let lastDateKey = '';
-  let lastBucket: Bucket | undefined;
+  // The current local day (rows come in file order: mostly many of one day, then the next) and, within it, the last
+  // model's sums: looked up once per change, not per row. An empty span until the first row.
+  let dayStartMs = 0;
+  let dayEndMs = 0;
+  let dayWanted = false;
+  let bucket: Bucket = new Bucket();
+  let lastName = -1;
+  let sums: UsageTotals | undefined;
   rows.eachRow((row, at) => {
     if (wantedSource !== -1 && row[at] !== wantedSource) return;
     const timeMs = row[at + 1];
-    const dateKey = calendar.dateKey(timeMs);
-    if ((since && dateKey < since) || (until && dateKey > until)) return;
-    let bucket = lastBucket;
-    if (dateKey !== lastDateKey || !bucket) {
-      const key = keyOf(dateKey);
-      bucket = buckets.get(key);
-      if (!bucket) buckets.set(key, (bucket = new Bucket()));
-      lastDateKey = dateKey;
-      lastBucket = bucket;
+    if (timeMs < dayStartMs || timeMs >= dayEndMs || Number.isNaN(timeMs)) {
+      const day = calendar.localDayAt(timeMs);
+      dayStartMs = day.startMs;
+      dayEndMs = day.endMs;
+      dayWanted = !((since && day.key < since) || (until && day.key > until));
+      if (dayWanted) {
+        const key = keyOf(day.key);
+        const found = buckets.get(key);
+        if (found) bucket = found;
+        else buckets.set(key, (bucket = new Bucket()));
+        sums = undefined;
+      }
     }
+    if (!dayWanted) return;
     const name = row[at + 5];
     let model = models[name];
     if (!model) {
@@ -175,7 +187,12 @@ function groupRows(rows: UsageRows, options: ReportOptions, keyOf: (dateKey: str
     // As PriceTable.costOf: a cost the agent logged (-1: none) wins.
     const rates = row[at + 11] !== -1 ? undefined : model.rates === 'by time' ? prices.ratesFor(model.name, timeMs) : model.rates;
     const cost = row[at + 11] !== -1 ? row[at + 11] : rates ? costAtRates(counts, rates) : null;
-    bucket.addCounts(counts, model.name, cost);
+    if (!sums || name !== lastName) {
+      sums = bucket.sumsOf(model.name, cost);
+      lastName = name;
+    }
+    addEvent(bucket.totals, counts, cost);
+    addEvent(sums, counts, cost);
     addEvent(totals, counts, cost);
   });
   return { buckets, totals };

@@ -25,6 +25,37 @@ describe('calendar periods in a time zone', () => {
     assert.equal((autumn.endMs - autumn.startMs) / 3_600_000, 25);
   });
 
+  it('spans a local day only with instants of that day, the whole day when its offset does not change', () => {
+    // Asuncion put its clock back from 00:00 to 23:00 of the day before on 2024-03-24: that day's instants are not one
+    // span. Berlin and New York change at 02:00/03:00, Lord Howe by half an hour.
+    const cases: Array<[string, string]> = [
+      ['America/Asuncion', '2024-03-22T00:00:00Z'],
+      ['Europe/Berlin', '2026-03-27T00:00:00Z'],
+      ['America/New_York', '2026-11-29T00:00:00Z'],
+      ['Australia/Lord_Howe', '2026-04-03T00:00:00Z'],
+      ['UTC', '2026-03-27T00:00:00Z'],
+      [undefined as unknown as string, '2026-03-27T00:00:00Z'],
+    ];
+    for (const [zone, from] of cases) {
+      const calendar = new Calendar(zone);
+      let wholeDays = 0;
+      const spans = new Set<number>();
+      for (let t = Date.parse(from); t < Date.parse(from) + 4 * 86_400_000; t += 7 * 60_000 + 13) {
+        const day = calendar.localDayAt(t);
+        assert.equal(day.key, calendar.dateKey(t), `${zone} ${iso(t)}`);
+        assert.ok(day.startMs <= t && t < day.endMs, `${zone} ${iso(t)}`);
+        if (day.endMs - day.startMs === 86_400_000) wholeDays++;
+        else assert.equal(day.endMs - day.startMs, 1, `${zone} ${iso(t)}: a part of a day`);
+        if (!spans.has(day.startMs)) for (let s = day.startMs; s < day.endMs; s += 60_000) assert.equal(calendar.dateKey(s), day.key, `${zone} ${iso(t)} -> ${iso(s)}`);
+        assert.equal(calendar.dateKey(day.endMs - 1), day.key);
+        spans.add(day.startMs);
+        // (Asuncion's 2024-03-23 goes on past its span: 00:00 of the 24th became 23:00 of the 23rd again.)
+        if (day.endMs - day.startMs > 1 && calendar.offsetMs(day.endMs) === calendar.offsetMs(day.startMs)) assert.notEqual(calendar.dateKey(day.endMs), day.key, `${zone} ${iso(t)}: the span ends with the day`);
+      }
+      assert.ok(wholeDays > 0, zone);
+    }
+  });
+
   it('gives every instant the offset Intl gives, DST days included', function () {
     this.timeout(20_000);
     for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns']) {
