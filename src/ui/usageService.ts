@@ -11,7 +11,6 @@ import { existingAgentRoots } from '../sources/agents/detect';
 import { watchTree } from '../sources/folderTreeWatcher';
 import { StatusRollupKeeper } from '../sources/statusRollupKeeper';
 import { UsageScanner } from '../sources/usageScanner';
-import { collectStartupGarbage } from '../sources/startupGarbage';
 import { priceDataCacheFile, readCachedPriceData, refreshPriceData } from '../sources/priceDataRefresh';
 
 export type ServiceState =
@@ -25,8 +24,6 @@ const fullPassMs = 30_000;
 const indexSaveMs = 60_000;
 // Time moves even when no agent writes: midnight, the end of a 5-hour block.
 const recomputeMs = 30_000;
-// V8 shrinks its young generation in a full collection only after seconds of low allocation (6 s in a plain Node 20).
-const startupGarbageDelayMs = 10_000;
 
 /**
  * The ledger kept live for one settings lifetime: a cold scan (or the persisted
@@ -109,27 +106,12 @@ export class UsageService implements vscode.Disposable {
     this.log(`Scanned ${this.scanner.stats.files} log files (${(this.scanner.stats.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ` +
       `${this.scanner.ledger.size} requests, ${this.scanner.stats.duplicates} duplicate lines merged, ${this.scanner.stats.tally.malformedLines} malformed lines skipped.`);
     const folders = await this.logFolders();
-    const saving = this.saveIndexIfChanged();
-    const watching = this.watchFolders(folders).catch((error: unknown) => this.log(`Not watching the log folders: ${String(error)}`));
-    void Promise.all([saving, watching]).then(() => this.collectStartupGarbageSoon()).catch((error: unknown) => this.log(String(error)));
+    void this.saveIndexIfChanged();
+    void this.watchFolders(folders).catch((error: unknown) => this.log(`Not watching the log folders: ${String(error)}`));
     this.every(quickPassMs, () => this.runPass('quick'));
     this.every(fullPassMs, () => this.runPass('periodic'));
     this.every(indexSaveMs, () => this.saveIndexIfChanged());
     this.every(recomputeMs, async () => this.publish());
-  }
-
-  /**
-   * Start-up's garbage and V8's grown young generation given back once the host has been quiet for a while after
-   * the first pass, the index save and the folder watches (see collectStartupGarbage: 30-50 MB of the host's
-   * resident memory that otherwise stayed for up to minutes).
-   */
-  private collectStartupGarbageSoon(): void {
-    const handle = setTimeout(() => {
-      if (this.disposed) return;
-      const startedMs = performance.now();
-      if (collectStartupGarbage()) this.log(`Start-up memory given back (one full collection, ${(performance.now() - startedMs).toFixed(0)} ms).`);
-    }, startupGarbageDelayMs);
-    this.disposables.push({ dispose: () => clearTimeout(handle) });
   }
 
   /** New caps or thresholds: the same ledger, numbers recomputed and published. */
