@@ -316,7 +316,7 @@ const kindOrder = modelHeads.slice(2).map((h) => h.replace('kind:', ''));
 /** The variants named beforehand: kind-rule weight x session 11's extra rules x how the readings are biased. */
 const ruleWeights = [0, 0.25, 0.5, 0.75, 1, 1.5];
 const extraOptions = [true, false];
-type KindStage = 'none' | 'bias' | 'langbias';
+export type KindStage = 'none' | 'bias' | 'langbias';
 const kindStages: KindStage[] = ['none', 'bias', 'langbias'];
 /** The kind setting shipped when this rule was written (since session 11). */
 const shippedKind = { weight: 0.5, extra: true, stage: 'none' as KindStage };
@@ -366,7 +366,8 @@ const combine = (logits: readonly number[], rules: ReadonlyMap<string, number>, 
   kindOrder.map((k, i) => logits[i] + weight * Math.min(2, (rules.get(k as never) ?? 0) / 3.75));
 const argmax = (x: readonly number[]): number => x.reduce((best, v, i) => (v > x[best] ? i : best), 0);
 
-function kindPart(): void {
+/** Rule d. Session 18's rule (cvRule20.ts) runs it unchanged with its own shipped setting and title. */
+export function kindPart(shippedSetting: { weight: number; extra: boolean; stage: KindStage } = shippedKind, title = 'SESSION 17 RULE'): void {
   const rows = loadTuningRows();
   const authors = [...new Set(rows.map(authorOf))].sort();
   // The group heads (trainKindGroups.ts): each author read by the head of its group, trained without that group.
@@ -441,7 +442,7 @@ function kindPart(): void {
       }
     }
   }
-  const shipped = points.find((p) => p.weight === shippedKind.weight && p.extra === shippedKind.extra && p.stage === shippedKind.stage)!;
+  const shipped = points.find((p) => p.weight === shippedSetting.weight && p.extra === shippedSetting.extra && p.stage === shippedSetting.stage)!;
   // The tier exactly as this round ships it (the tier part's choice), not the stage and knobs shipped before.
   let tierShipped: { stack?: StackWeights; knobs: DecisionKnobs } | undefined;
   const tierAsShipped = (): { stack?: StackWeights; knobs: DecisionKnobs } => {
@@ -482,7 +483,7 @@ function kindPart(): void {
   let how = 'the shipped setting (nothing admissible more than 0.5 point above it)';
   if (best && best !== shipped && best.minLang > shipped.minLang + margin) { chosen = best; how = 'best admissible, more than 0.5 point above the shipped setting'; }
   else if (best === shipped) how = 'the shipped setting is the best admissible';
-  console.log(`\nSESSION 17 RULE (kind): ${chosen.label} [${how}]${shippedFails.length ? ` (shipped setting's safety: ${shippedFails.join('; ')})` : ''}`);
+  console.log(`\n${title} (kind): ${chosen.label} [${how}]${shippedFails.length ? ` (shipped setting's safety: ${shippedFails.join('; ')})` : ''}`);
   for (const p of chosen === shipped ? [shipped] : [chosen, shipped]) {
     console.log(`\n${p === chosen ? 'chosen' : 'shipped'}: ${p.label}: min language ${pct(p.minLang)}, pooled independent ${pct(acc(p.pooled))} (${p.pooled.right}/${p.pooled.n}), non-English ${pct(acc(p.nonEnglish))}`);
     console.log(`  by language: ${nineLanguages.map((l) => `${l} ${pct(acc(p.byLang.get(l)))} (${p.byLang.get(l)?.right}/${p.byLang.get(l)?.n})`).join(', ')}`);
