@@ -18,6 +18,14 @@ module.exports = {
     'test/unit/uiNotifyOnce.test.ts',
     'test/unit/cliHardening.test.ts',
     'test/unit/statusLineWrapTimeout.test.ts',
+    'test/unit/codeCache.test.ts',
+    'test/unit/coldStartModules.test.ts',
+    'test/unit/warmStatusModules.test.ts',
+    'test/unit/cliExitWhenIdle.test.ts',
+    'test/unit/cliLanguage.test.ts',
+    'test/unit/secrets.test.ts',
+    // The benchmark corpus generator and pipeline, end to end.
+    'test/unit/benchSmoke.test.ts',
     // The CLI in every display language: two child processes per language.
     'test/unit/languagesCli.test.ts',
   ],
