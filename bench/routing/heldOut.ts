@@ -1,11 +1,11 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, `--nineteenth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
 // the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13, the twelfth and
 // thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
-// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--eighteenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
+// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17, the nineteenth (scored in session 17) since session 18 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--nineteenth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
 // Run: npx tsx bench/routing/heldOut.ts [--nineteenth] [--eighteenth] [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
@@ -68,7 +68,7 @@ export const evaluationSets: readonly EvaluationSet[] = [
   // The sixteenth (written in session 14, scored once in session 14b, 10:13:24 UTC) is tuning data since session 15.
   // The seventeenth (written in session 14, scored once in session 15, 12:41:31 UTC) is tuning data since session 16.
   // The eighteenth (written in session 15, scored once in session 16, 14:56:55 UTC) is tuning data since session 17.
-  { flag: '--nineteenth', name: 'Nineteenth', file: 'routing19/heldout19.jsonl', sha256: '8e7e58f80f4961b00d72e8240330a76517ee88b239640eec16050a8fe8623847' }, // written in session 16, scored in session 17
+  // The nineteenth (written in session 16, scored once in session 17, 18:37:16 UTC) is tuning data since session 18.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);

@@ -11,13 +11,13 @@
 // Session 9: `--recheck=SET.jsonl,NAME` drops tuning rows that repeat a newly copied evaluation set's prompts.
 // Session 13: `--recheck-frozen` names the rows of the frozen tuned-on held-out sets (the first, tenth, eleventh) whose
 // prompts an evaluation set on disk also has (file and id only), for tuneSet.ts's notTuning lists. Session 14: the
-// twelfth and thirteenth sets are frozen tuning files too (session 14b: the fourteenth and fifteenth as well; session 15: the sixteenth; session 16: the seventeenth; session 17: the eighteenth) (tuneSet.ts tunedHeldOutSets: both commands read that list).
+// twelfth and thirteenth sets are frozen tuning files too (session 14b: the fourteenth and fifteenth as well; session 15: the sixteenth; session 16: the seventeenth; session 17: the eighteenth; session 18: the nineteenth) (tuneSet.ts tunedHeldOutSets: both commands read that list).
 // Run: npx tsx bench/routing/importIncoming.ts [sourceRoot] [--session=7] [--authors=F,G] | --recheck=FILE,NAME | --recheck-frozen
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationSetPath, evaluationSets } from './heldOut';
-import { tunedHeldOutPath, tunedHeldOutSets } from './tuneSet';
+import { tuneFileAuthor, tunedHeldOutPath, tunedHeldOutSets } from './tuneSet';
 
 const languages = new Set(['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru']);
 const tiers = new Set(['small', 'medium', 'large']);
@@ -29,8 +29,8 @@ const normalized = (prompt: string): string => prompt.replace(/\\n/g, '\n').trim
 function knownPrompts(except: ReadonlySet<string>): Set<string> {
   const seen = new Set<string>();
   for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
-    const author = /^indep-(data[A-Z])-/.exec(file)?.[1];
-    if (author && except.has(author)) continue;
+    const author = tuneFileAuthor(file);
+    if (except.has(author)) continue;
     for (const line of readFileSync(join(tuneDir, file), 'utf8').split('\n')) if (line.trim() && !line.startsWith('#')) seen.add(normalized(line.split('\t').pop()!));
   }
   const jsonl = [join(__dirname, 'eval.jsonl'), join(__dirname, '../eval-independent/routing/heldout.jsonl'), ...tunedHeldOutSets.map(tunedHeldOutPath), ...evaluationSets.map(evaluationSetPath)];
@@ -90,7 +90,7 @@ function dropEvaluationRepeats(setPath: string, setName: string): number {
     });
     if (changed) writeFileSync(join(tuneDir, file), out.join('\n'));
   }
-  // The first and the tenth to eighteenth sets are tuning data but frozen (sha256 checked): their repeats are named here
+  // The first and the tenth to nineteenth sets are tuning data but frozen (sha256 checked): their repeats are named here
   // and left out in tuneSet.ts; so are eval.jsonl's tuning lines (session 16: this check was missing).
   frozenTuningRepeats(evalPrompts, setName);
   readFileSync(join(__dirname, 'eval.jsonl'), 'utf8').split('\n').forEach((l, i) => {
@@ -142,11 +142,11 @@ function main(): void {
   const byAuthor = new Map<string, { path: string; name: string }[]>();
   for (const entry of readdirSync(source).sort()) {
     const path = join(source, entry);
-    const dir = /^data([A-Z])$/.exec(entry);
+    const dir = /^data([A-Z]{1,2})$/.exec(entry);
     if (dir && statSync(path).isDirectory()) {
       byAuthor.set(entry, readdirSync(path).filter((f) => f.endsWith('.tsv')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((name) => ({ path: join(path, name), name })));
     }
-    const flat = /^mixed-(data[A-Z])-\d+\.tsv$/.exec(entry);
+    const flat = /^mixed-(data[A-Z]{1,2})-\d+\.tsv$/.exec(entry);
     if (flat) byAuthor.set(flat[1], [...(byAuthor.get(flat[1]) ?? []), { path, name: entry }]);
   }
   const only = process.argv.find((a) => a.startsWith('--authors='))?.split('=')[1]?.split(',').map((x) => `data${x}`);

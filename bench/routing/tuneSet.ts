@@ -1,12 +1,12 @@
 // The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
 // project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
-// helpers A-Z who saw only the label definitions, see bench/routing/README.md), the tuning half (even
+// helpers A-Z and AA-AB who saw only the label definitions, see bench/routing/README.md), the tuning half (even
 // lines) of eval.jsonl, since session 5 the first independent held-out set
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
 // evaluation, since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
 // `heldout11`), since session 14 the twelfth and thirteenth (`heldout12`, `heldout13`), since session 14b the
-// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`) and since session 17 the eighteenth (`heldout18`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
-// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the nineteenth (routing19/, not yet scored) and the public RouteLLM sets are only ever evaluated.
+// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`) and since session 18 the nineteenth (`heldout19`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
+// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the twentieth (routing20/, not yet scored) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +16,15 @@ import { detectLanguage, type LabelledRow } from './score';
 const tiersSet = new Set(['small', 'medium', 'large']);
 const kinds = new Set(['completion', 'rename', 'edit', 'docstring', 'question', 'test', 'docs', 'review', 'bugfix', 'refactor', 'feature', 'architecture', 'other']);
 
+/** The author of a tune/ file: `indep-data<X>-<n>.tsv` (one or two capital letters, AA since session 18) or the project's own. */
+export const tuneFileAuthor = (file: string): string => /^indep-(data[A-Z]{1,2})-/.exec(file)?.[1] ?? 'own';
+
 export function loadTuneTsv(dir = join(__dirname, 'tune')): LabelledRow[] {
   const rows: LabelledRow[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.tsv')).sort()) {
     // `<lang>.tsv` holds one language; other files name it in their first column.
     const fileLang = /^[a-z]{2}\.tsv$/.test(file) ? file.slice(0, 2) : undefined;
-    const author = /^indep-(data[A-Z])-/.exec(file)?.[1] ?? 'own';
+    const author = tuneFileAuthor(file);
     readFileSync(join(dir, file), 'utf8').split('\n').forEach((line, i) => {
       if (!line.trim() || line.startsWith('#')) return;
       const cols = line.split('\t');
@@ -105,6 +108,7 @@ export const tunedHeldOutSets: readonly TunedHeldOutSet[] = [
   { flag: '--sixteenth', name: 'Sixteenth', author: 'heldout16', file: 'routing16/heldout16.jsonl', sha256: '4006870c659b70130265642a20d07dce2ed92e34ade0eeca3f1c2e9b7e6602d2', scored: 'session 14b', tuningSince: 'session 15', notTuning: new Set(['h16-0032', 'h16-0067', 'h16-0276', 'h16-0518']) },
   { flag: '--seventeenth', name: 'Seventeenth', author: 'heldout17', file: 'routing17/heldout17.jsonl', sha256: '26b16eabc46a5f47091425470a8700802b4199ea35d0630e4238aafd1eb2f9cc', scored: 'session 15', tuningSince: 'session 16', notTuning: new Set(['h17-0318', 'h17-0320', 'h17-0338', 'h17-0479', 'h17-0554', 'h17-0583']) },
   { flag: '--eighteenth', name: 'Eighteenth', author: 'heldout18', file: 'routing18/heldout18.jsonl', sha256: '17588200683671ed2be2848e2f33bf22c1165cbcc394b992b812d6c2e5302dd6', scored: 'session 16', tuningSince: 'session 17', notTuning: new Set(['h18-0260', 'h18-0368']) },
+  { flag: '--nineteenth', name: 'Nineteenth', author: 'heldout19', file: 'routing19/heldout19.jsonl', sha256: '8e7e58f80f4961b00d72e8240330a76517ee88b239640eec16050a8fe8623847', scored: 'session 17', tuningSince: 'session 18', notTuning: new Set(['h19-0348']) },
 ];
 
 export const tunedHeldOutPath = (set: TunedHeldOutSet): string => join(__dirname, '../eval-independent', set.file);
@@ -117,7 +121,7 @@ export function loadTunedHeldOut(set: TunedHeldOutSet, options: { tuning?: boole
 
 /**
  * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only), the first independent held-out set
- * and, since sessions 13, 14, 14b, 15, 16 and 17, the tenth to eighteenth (tier and kind; each an author of its own in cross-validation).
+ * and, since sessions 13, 14, 14b, 15, 16, 17 and 18, the tenth to nineteenth (tier and kind; each an author of its own in cross-validation).
  */
 export function loadTuningRows(): LabelledRow[] {
   const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0 && !evalTuningNotTuning.has(i + 1)).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));
