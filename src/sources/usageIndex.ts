@@ -73,10 +73,26 @@ export interface LoadOptions {
    * `status`: ~30-60 ms at 100,000 files). Default 'now': damage refuses the index here.
    */
   checkFiles?: 'now' | 'when needed';
+  /**
+   * With `sinceMs`, the editor: the rows before it stay on disk for the ledger's life (the file stays open; closed
+   * by closeIndexOf, or when the ledger is collected), read when a report or a whole save wants them and given back
+   * after (Ledger.releaseOlder); a new usage merging into one of them reads that row alone.
+   */
+  olderOnDisk?: boolean;
 }
 
-/** The open index file behind a restored ledger whose older rows are not read yet. */
-const olderParts = new WeakMap<Ledger, { read: () => Promise<OlderRows> }>();
+/** The open index file behind a restored ledger whose older rows are not read yet (or stay on disk: olderOnDisk). */
+const olderParts = new WeakMap<Ledger, OlderPart>();
+
+interface OlderPart {
+  read: () => Promise<OlderRows>;
+  /** Rows from `sinceMs` on join the newest rows (see loadRecentRows); only while the file stays open. */
+  readRecent?: (ledger: Ledger, sinceMs: number) => Promise<void>;
+  close?: () => void;
+}
+
+/** The files an editor's ledgers keep open (olderOnDisk), closed when a ledger is collected without closeIndexOf. */
+const openFiles = new FinalizationRegistry<() => void>((close) => close());
 
 /**
  * Loads a saved index into the scanner. Returns false (and leaves the scanner empty)
@@ -133,6 +149,9 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     const filesStart = namesStart + nameSectionBytes(sizes.names);
     if (filesStart + fileSectionBytes(header.files) !== fileBytes) return unusable('truncated or of the wrong length');
     const firstRow = options.sinceMs === undefined ? 0 : await firstRowSince(read, rowsStart, sizes.rowCount, options.sinceMs);
+    const onDisk = options.olderOnDisk === true && firstRow > 0;
+    // The rows still on disk (fewer once loadRecentRows moved the window's into the newest rows).
+    let olderCount = firstRow;
     const numbers = (from: number, to: number) => new Float64Array((to - from) / 8);
     const keyBuffer = () => new Uint8Array(new ArrayBuffer(keySectionBytes(sizes.keys)));
     const finish = () => {
@@ -145,14 +164,14 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       try {
         const rows = new OlderRowsPacker(sizes.names.count);
         const piece = new Float64Array(pieceRows * fieldsPerRow);
-        for (let from = 0; from < firstRow; from += pieceRows) {
-          const view = piece.subarray(0, Math.min(pieceRows, firstRow - from) * fieldsPerRow);
+        for (let from = 0; from < olderCount; from += pieceRows) {
+          const view = piece.subarray(0, Math.min(pieceRows, olderCount - from) * fieldsPerRow);
           readFullySync(handle, bytesOf(view), rowsStart + from * rowBytes);
           rows.add(view);
         }
         const keys = keyBuffer();
         readFullySync(handle, keys, hashesStart);
-        done = true;
+        done = !onDisk;
         return { rows, keyHashes: rowHashesOf(sizes.keys, keys, sizes.rowCount) };
       } finally {
         finish();
@@ -163,14 +182,14 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       try {
         const rows = new OlderRowsPacker(sizes.names.count);
         const piece = new Float64Array(pieceRows * fieldsPerRow);
-        for (let from = 0; from < firstRow; from += pieceRows) {
-          const view = piece.subarray(0, Math.min(pieceRows, firstRow - from) * fieldsPerRow);
+        for (let from = 0; from < olderCount; from += pieceRows) {
+          const view = piece.subarray(0, Math.min(pieceRows, olderCount - from) * fieldsPerRow);
           await readFully(handle, bytesOf(view), rowsStart + from * rowBytes);
           rows.add(view);
         }
         const keys = keyBuffer();
         await readFully(handle, keys, hashesStart);
-        done = true;
+        done = !onDisk;
         return { rows, keyHashes: rowHashesOf(sizes.keys, keys, sizes.rowCount) };
       } finally {
         finish();
@@ -178,6 +197,11 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     };
     // A block of the key table at a time, while the file is open for the older rows (it closes once they are read,
     // and with them every key hash: the saved table is not probed after that).
+    const readRow = (row: number) => {
+      const values = new Float64Array(fieldsPerRow);
+      readFullySync(handle, bytesOf(values), rowsStart + row * rowBytes);
+      return values;
+    };
     const savedKeys = new SavedKeys(sizes.keys, sizes.rowCount, (into, position) => readFullySync(handle, into, hashesStart + position));
     const newestRows = numbers(rowsStart + firstRow * rowBytes, hashesStart);
     await read(bytesOf(newestRows), rowsStart + firstRow * rowBytes);
@@ -193,9 +217,20 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       olderBeforeMs: options.sinceMs ?? -Infinity,
       newestRows,
       readOlder: everything ? () => everything : readOlder,
+      readOlderRow: onDisk ? readRow : undefined,
       savedKeys: everything ? undefined : savedKeys,
     });
-    if (firstRow > 0) {
+    if (onDisk) {
+      keepOpen = true;
+      const readRecent = async (restored: Ledger, sinceMs: number) => {
+        const from = await firstRowSince(read, rowsStart, olderCount, sinceMs);
+        const rows = numbers(0, (olderCount - from) * rowBytes);
+        await readFully(handle, bytesOf(rows), rowsStart + from * rowBytes);
+        if (restored.extendNewest(from, rows, sinceMs)) olderCount = from;
+      };
+      olderParts.set(ledger, { read: readOlderAsync, readRecent, close: closeOnce });
+      openFiles.register(ledger, closeOnce, closeOnce);
+    } else if (firstRow > 0) {
       keepOpen = true;
       olderParts.set(ledger, { read: readOlderAsync });
     }
@@ -244,11 +279,31 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
 export async function loadOlderRows(scanner: UsageScanner): Promise<void> {
   const ledger = scanner.ledger;
   const part = olderParts.get(ledger);
-  olderParts.delete(ledger);
+  // Read once, unless they stay on disk (olderOnDisk: read again after each releaseOlder).
+  if (!part?.readRecent) olderParts.delete(ledger);
   if (part && ledger.needsOlder()) {
     const older = await part.read();
     if (ledger.needsOlder()) ledger.supplyOlder(older);
   }
+}
+
+/**
+ * The rows from `sinceMs` on of an index loaded with `olderOnDisk` join the newest rows, read without blocking: the
+ * editor reads the status window's rows after its first number (shown from today's rows and the rollup), and
+ * leaves the older ones on disk.
+ */
+export async function loadRecentRows(scanner: UsageScanner, sinceMs: number): Promise<void> {
+  const ledger = scanner.ledger;
+  const part = olderParts.get(ledger);
+  if (part?.readRecent && ledger.needsOlder(sinceMs)) await part.readRecent(ledger, sinceMs);
+}
+
+/** Closes the index file a ledger loaded with `olderOnDisk` keeps open (the editor's service, when disposed). */
+export function closeIndexOf(ledger: Ledger): void {
+  const part = olderParts.get(ledger);
+  olderParts.delete(ledger);
+  openFiles.unregister(part?.close ?? ledger);
+  part?.close?.();
 }
 
 /**
@@ -270,6 +325,8 @@ export async function saveIndex(file: string, scanner: UsageScanner, io: 'async'
     if (ledger.version === versionBefore) savedStates.set(ledger, { version: versionBefore, state: `${base.baseId}:${deltaId}` });
     return;
   }
+  // Older rows left on disk (the editor) are read without blocking, then copied piece by piece.
+  if (io === 'async') await loadOlderRows(scanner);
   const versionBefore = ledger.version;
   const filesVersion = files.version;
   const parts = ledger.parts();

@@ -6,7 +6,7 @@ import { Ledger } from '../core/ledger/ledger';
 import type { Settings } from '../core/settings';
 import { computeEstimatedSpend, statusWindowStartMs, type EstimatedSpend } from '../core/status/estimatedSpend';
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
-import { defaultIndexPath, loadIndex, loadOlderRows, saveIndex } from '../sources/usageIndex';
+import { closeIndexOf, defaultIndexPath, loadIndex, loadOlderRows, loadRecentRows, saveIndex } from '../sources/usageIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
 import { watchTree } from '../sources/folderTreeWatcher';
 import { StatusRollupKeeper } from '../sources/statusRollupKeeper';
@@ -90,16 +90,21 @@ export class UsageService implements vscode.Disposable {
     const started = Date.now();
     if (this.priceDataRefresh) void this.refreshPrices(this.priceDataRefresh).catch((err: unknown) => this.log(String(err)));
     // The first number needs today's rows of the index and the rollup of the rest (the last month of rows without
-    // one); the older rows are read right after it, before the first pass.
-    const loaded = await loadIndex(this.indexPath, this.scanner, { sinceMs: this.rollup.rowsNeededFromMs(this.indexPath, started), onUnusable: (m) => this.log(m) });
+    // one); the rest of the status window's rows are read right after it, before the first pass. Older rows stay
+    // on disk: a report or a whole save reads them and they are given back (releaseOlderIfIdle), so that what the
+    // editor holds follows the window, not the length of the history (docs/benchmarks.md, session 18, c19mem3).
+    // (Not on Windows: there a file held open may refuse the rename that replaces it, the CLI's or another window's
+    // save; the older rows are read after the first number instead, and held.)
+    const olderOnDisk = process.platform !== 'win32';
+    const loaded = await loadIndex(this.indexPath, this.scanner, { sinceMs: this.rollup.rowsNeededFromMs(this.indexPath, started), olderOnDisk, onUnusable: (m) => this.log(m) });
     this.rollup.loaded(this.scanner.ledger);
     if (loaded) {
       this.log(`Loaded the usage index (${this.scanner.ledger.size} requests) in ${Date.now() - started} ms.`);
       this.publish();
-      await loadOlderRows(this.scanner).catch((error: unknown) => {
-        // A damaged tail of the index: start over from the logs (the first pass reads everything).
-        this.log(`Could not read the older part of the usage index (${String(error)}); reading all logs again.`);
-        this.scanner.restore(new Ledger(), []);
+      await (olderOnDisk ? loadRecentRows(this.scanner, statusWindowStartMs(started)) : loadOlderRows(this.scanner)).catch((error: unknown) => {
+        // A damaged index: start over from the logs (the first pass reads everything).
+        this.log(`Could not read the rest of the usage index (${String(error)}); reading all logs again.`);
+        this.replaceLedger();
       });
     }
     await this.runPass('full');
@@ -111,7 +116,16 @@ export class UsageService implements vscode.Disposable {
     this.every(quickPassMs, () => this.runPass('quick'));
     this.every(fullPassMs, () => this.runPass('periodic'));
     this.every(indexSaveMs, () => this.saveIndexIfChanged());
-    this.every(recomputeMs, async () => this.publish());
+    this.every(recomputeMs, async () => {
+      this.publish();
+      this.scanner.ledger.releaseOlderIfIdle();
+    });
+  }
+
+  /** Starts the ledger over (the logs are read again): the index file the old one kept open is closed. */
+  private replaceLedger(): void {
+    closeIndexOf(this.scanner.ledger);
+    this.scanner.restore(new Ledger(), []);
   }
 
   /** New caps or thresholds: the same ledger, numbers recomputed and published. */
@@ -247,7 +261,8 @@ export class UsageService implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    void this.saveIndexIfChanged();
+    const ledger = this.scanner.ledger;
+    void this.saveIndexIfChanged().finally(() => closeIndexOf(ledger));
     for (const d of this.disposables.reverse()) d.dispose();
     this.changed.dispose();
   }

@@ -41,6 +41,8 @@ export class KeyHashTable {
   private tailKeyed = 0;
   /** The restored index's key table on disk, probed until `install`. */
   private saved: SavedKeys | undefined;
+  /** The same table, kept after `install` so that `uninstall` can go back to probing it. */
+  private savedOnDisk: SavedKeys | undefined;
   /** The hash of the key `find` was last given. */
   hi = 0;
   lo = 0;
@@ -59,7 +61,41 @@ export class KeyHashTable {
   awaitRestored(restoredCount: number, saved?: SavedKeys): void {
     this.hashes = undefined;
     this.tailFrom = restoredCount;
-    this.saved = saved;
+    this.saved = this.savedOnDisk = saved;
+  }
+
+  /**
+   * Gives back the restored rows' hashes (see Ledger.releaseOlder): keys are probed in the saved table again, and
+   * the rows added since the restore are looked up in `tail`. False (nothing changed) without a saved table.
+   */
+  uninstall(): boolean {
+    if (!this.hashes || !this.savedOnDisk) return false;
+    const tail: number[] = [];
+    for (let row = this.tailFrom; row < this.rowCount; row++) {
+      const words = this.wordsOf(row);
+      tail.push(words[this.at], words[this.at + 1]);
+    }
+    this.hashes = undefined;
+    this.table = segmentsOf(1024);
+    this.tableSize = 1024;
+    this.keyedRows = 0;
+    this.rowCount = 0;
+    this.tail = tail;
+    this.tailSlots = new Int32Array(16);
+    this.tailKeyed = 0;
+    for (let k = 0; k < tail.length / 2; k++) if (tail[k * 2] !== 0 || tail[k * 2 + 1] !== 0) this.insertTail(k);
+    this.saved = this.savedOnDisk;
+    return true;
+  }
+
+  /** Key hashes held in memory (every row's once installed, else the rows added since the restore): for tests and benches. */
+  get heldHashes(): number {
+    return this.hashes ? this.rowCount : this.tail.length / 2;
+  }
+
+  /** Whether `uninstall` can give the restored hashes back (they are held, and the saved table is there to probe). */
+  get canUninstall(): boolean {
+    return this.hashes !== undefined && this.savedOnDisk !== undefined;
   }
 
   /** The row with `key` (its hash then in `hi`, `lo`), or -1. Only when `canFind` (throws KeyTableError on damage found in the saved table). */

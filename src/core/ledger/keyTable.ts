@@ -34,6 +34,8 @@ const slotWords = 3;
 const blockShift = 8;
 /** Slots per checked block (256: 3 KB, checked in a few µs). */
 const blockSlots = 1 << blockShift;
+/** Blocks kept once read (the first read first out): 64 blocks, 192 KB. */
+const heldBlocks = 64;
 const blocksOf = (slots: number) => (slots + blockSlots - 1) >>> blockShift;
 
 /** Slots for `keyed` keys: load factor 0.7 (a miss probes ~6 slots on average), at least one slot empty. */
@@ -186,6 +188,8 @@ export class SavedKeys {
     const words = new Uint32Array(blockSlots * slotWords);
     this.read(new Uint8Array(words.buffer, 0, count * slotWords * 4), from * slotWords * 4);
     if (blockChecksum(words, b, 0, count * slotWords) !== crcs[b]) throw new KeyTableError('ledger keys: checksum mismatch');
+    // A long-running editor probes a block per new request: the blocks read stay few, not the whole table over a day.
+    if (this.blocks.size >= heldBlocks) this.blocks.delete(this.blocks.keys().next().value!);
     this.blocks.set(b, words);
     return words;
   }

@@ -259,6 +259,46 @@ export class Ledger {
     return this.rows.needsOlder(startMs);
   }
 
+  /**
+   * Rows `fromRow` on of a restored index (read now; see RowStore.extendNewest) join its newest rows: every row at
+   * or after `beforeMs` is then at hand. False when the older rows are read already.
+   */
+  extendNewest(fromRow: number, rows: Float64Array, beforeMs: number): boolean {
+    return this.rows.extendNewest(fromRow, rows, beforeMs);
+  }
+
+  /** Rows and key hashes held in memory (the rest of a restored index on disk): for tests and benches. */
+  get held(): { rows: number; keyHashes: number } {
+    return { rows: this.rows.heldRows, keyHashes: this.keys.heldHashes };
+  }
+
+  /** Whether rows of a restored index older than its newest were read and can be given back (see releaseOlder). */
+  get holdsOlder(): boolean {
+    return this.rows.holdsOlder && this.keys.canUninstall;
+  }
+
+  /**
+   * Gives back the older rows and key hashes read from a restored index whose rows stay on disk (the editor, see
+   * RestoredLedger.readOlderRow), once a report or a save has used them: what the ledger holds then follows the
+   * recent window, not the length of the history. Rows changed since they were read are kept. Returns whether
+   * anything was given back.
+   */
+  releaseOlder(): boolean {
+    if (!this.holdsOlder) return false;
+    this.rows.releaseOlder();
+    this.keys.uninstall();
+    return true;
+  }
+
+  /**
+   * releaseOlder once nothing has wanted every row since the last call: a report or a save reads the older rows
+   * once and they are given back a call later, while something that wants them at each update (an endpoint's
+   * reading, see statusController) keeps them.
+   */
+  releaseOlderIfIdle(): boolean {
+    return !this.rows.takeOlderUsed() && this.releaseOlder();
+  }
+
   /** Indexes the key hashes of the restored rows (and of rows appended since: a delta's, a new usage's). */
   private installKeys(restored: Uint32Array): void {
     this.keys.install(restored);

@@ -73,6 +73,11 @@ export interface RestoredLedger {
   olderBeforeMs: number;
   newestRows: Float64Array;
   readOlder: () => OlderRows;
+  /**
+   * The older rows stay on disk (the editor): row `row` read alone (a new usage merging into it), and `readOlder`
+   * may be called again after `Ledger.releaseOlder` gave back what it read.
+   */
+  readOlderRow?: (row: number) => Float64Array;
   /** The index's key table, probed in place: a new usage then reads no older row it does not merge into, nor every key hash. */
   savedKeys?: SavedKeys;
 }

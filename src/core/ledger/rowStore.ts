@@ -29,6 +29,10 @@ export class RowStore {
   /** Reads the rows before `firstRow` and the key hashes (see Ledger.restore). */
   private older: (() => OlderRows) | undefined;
   private olderBeforeMs = -Infinity;
+  /** While the older rows stay on disk (see RestoredLedger.readOlderRow): reads one of them, and all of them again. */
+  private onDisk: { readRow: (row: number) => Float64Array; readAll: () => OlderRows; beforeMs: number } | undefined;
+  /** Older rows changed since they were read (merged into, a delta's): kept as pending overrides when given back. */
+  private readonly olderChanged = new Set<number>();
   /** New contents of rows before `firstRow` (from a delta), applied when those rows are read. */
   private readonly pendingOverrides = new Map<number, Float64Array>();
 
@@ -56,6 +60,63 @@ export class RowStore {
     this.restoredCount = this.count = rowCount;
     this.olderBeforeMs = firstRow === 0 ? -Infinity : part.olderBeforeMs;
     this.older = part.readOlder;
+    this.onDisk = firstRow > 0 && part.readOlderRow ? { readRow: part.readOlderRow, readAll: part.readOlder, beforeMs: part.olderBeforeMs } : undefined;
+  }
+
+  /**
+   * Rows `fromRow` to the newest rows' first, read from the index (time order: all at or after `beforeMs`, the
+   * rows before them older), join the newest rows: the editor keeps the status window's rows at hand and the
+   * older ones on disk. Nothing when the older rows are read already. Throws on anything damaged.
+   */
+  extendNewest(fromRow: number, rows: Float64Array, beforeMs: number): boolean {
+    if (!this.older || this.olderRows || !(fromRow >= 0 && fromRow <= this.firstRow)) return false;
+    if (rows.length !== (this.firstRow - fromRow) * fieldsPerRow) throw new Error('damaged ledger rows');
+    checkRows(rows, this.names.count);
+    this.names.verifyUsedBy(rows, fieldsPerRow);
+    if (rows.length > 0 && (rows[1] < beforeMs || rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs)) throw new Error('damaged ledger order');
+    const joined = new Float64Array(rows.length + this.newestRows.length);
+    joined.set(rows);
+    joined.set(this.newestRows, rows.length);
+    // A delta's (or a merge's) new contents of these rows are theirs from now on.
+    for (const [row, values] of this.pendingOverrides) {
+      if (row < fromRow || row >= this.firstRow) continue;
+      joined.set(values, (row - fromRow) * fieldsPerRow);
+      this.pendingOverrides.delete(row);
+    }
+    this.newestRows = joined;
+    this.firstRow = fromRow;
+    this.olderBeforeMs = beforeMs;
+    if (this.onDisk) this.onDisk.beforeMs = beforeMs;
+    return true;
+  }
+
+  /** Rows held in memory (the older rows only while read; an older row changed while on disk counts too): for tests and benches. */
+  get heldRows(): number {
+    return this.count - (this.olderRows || !this.older ? 0 : this.firstRow) + this.pendingOverrides.size;
+  }
+
+  /** Whether the older rows are read and could be given back to the disk (see releaseOlder). */
+  get holdsOlder(): boolean {
+    return this.olderRows !== undefined && this.onDisk !== undefined;
+  }
+
+  /**
+   * Gives back the older rows read (a report, a whole save): they stay on disk as before, and those changed since
+   * they were read are kept as pending overrides. Memory then follows the recent window, not the history.
+   */
+  releaseOlder(): boolean {
+    const { olderRows, onDisk } = this;
+    if (!olderRows || !onDisk) return false;
+    for (const row of this.olderChanged) {
+      const values = new Float64Array(fieldsPerRow);
+      olderRows.unpack(row, values);
+      this.pendingOverrides.set(row, values);
+    }
+    this.olderChanged.clear();
+    this.olderRows = undefined;
+    this.older = onDisk.readAll;
+    this.olderBeforeMs = onDisk.beforeMs;
+    return true;
   }
 
   /** The older rows and the key hashes of a restored index (see restore), read ahead by the caller or now. */
@@ -81,14 +142,28 @@ export class RowStore {
     // Every row now: the names they use are every name, checked before any is read.
     this.names.verifyAll();
     this.keysRead(keyHashes);
-    for (const [row, values] of this.pendingOverrides) packed.pack(row, values, 0);
+    for (const [row, values] of this.pendingOverrides) {
+      packed.pack(row, values, 0);
+      this.olderChanged.add(row);
+    }
     this.pendingOverrides.clear();
     this.olderRows = packed;
     this.olderBeforeMs = -Infinity;
   }
 
   readOlderNow(): void {
+    this.olderUsed = true;
     if (this.older) this.supplyOlder(this.older());
+  }
+
+  /** Set when every row is read (readOlderNow), cleared by takeOlderUsed: whether the older rows were wanted lately. */
+  private olderUsed = false;
+
+  /** Whether every row was wanted since the last call. */
+  takeOlderUsed(): boolean {
+    const used = this.olderUsed;
+    this.olderUsed = false;
+    return used;
   }
 
   /** Whether rows older than `startMs` or the keys are still to be read (see restore). */
@@ -160,6 +235,19 @@ export class RowStore {
     if (i >= this.firstRow) {
       this.buffer = this.newestRows;
       return (i - this.firstRow) * fieldsPerRow;
+    }
+    if (!this.olderRows && this.onDisk) {
+      // Left on disk: this row alone (a new usage merges into it), changed in place and kept as an override.
+      let row = this.pendingOverrides.get(i);
+      if (!row) {
+        row = this.onDisk.readRow(i);
+        if (row.length !== fieldsPerRow) throw new Error('damaged ledger rows');
+        checkRows(row, this.names.count);
+        this.names.verifyUsedBy(row, fieldsPerRow);
+        this.pendingOverrides.set(i, row);
+      }
+      this.buffer = row;
+      return 0;
     }
     if (!this.olderRows) this.readOlderNow();
     this.olderRows!.unpack(i, this.scratch);
@@ -240,13 +328,19 @@ export class RowStore {
   /** Row `i` was changed in `buffer` at `at`, where `locate` found it: a packed row goes back (the newest restored rows were changed in place). */
   changed(i: number, at: number): void {
     if (i >= this.restoredCount) this.packed.pack(i - this.restoredCount, this.buffer, at);
-    else if (i < this.firstRow) this.olderRows!.pack(i, this.buffer, at);
+    else if (i < this.firstRow && this.olderRows) {
+      this.olderRows.pack(i, this.buffer, at);
+      this.olderChanged.add(i);
+    }
+    // (An older row left on disk was changed in place, in its pending override: see locate.)
   }
 
   /** New contents for restored row `row` (from a delta), kept until the older rows are read if it is one of them. */
   override(row: number, values: Float64Array): void {
     if (row >= this.firstRow) this.newestRows.set(values, (row - this.firstRow) * fieldsPerRow);
-    else if (this.olderRows) this.olderRows.pack(row, values, 0);
-    else this.pendingOverrides.set(row, values);
+    else if (this.olderRows) {
+      this.olderRows.pack(row, values, 0);
+      this.olderChanged.add(row);
+    } else this.pendingOverrides.set(row, values);
   }
 }

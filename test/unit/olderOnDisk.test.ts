@@ -1,0 +1,135 @@
+// The editor's ledger keeps the status window's rows and leaves the older ones on disk (loadIndex olderOnDisk):
+// every view reads the same rows as a ledger that holds them all, and what it holds does not grow with the history.
+import { strict as assert } from 'node:assert';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
+import { closeIndexOf, loadIndex, loadRecentRows, saveIndex } from '../../src/sources/usageIndex';
+import { UsageScanner } from '../../src/sources/usageScanner';
+import { claudeAssistantLine } from '../helpers/logLines';
+
+const dayMs = 86_400_000;
+const claudeOnly = Object.fromEntries(sourceNames.map((name) => [name, name === 'claude'])) as Record<SourceName, boolean>;
+
+describe('older rows of the index left on disk (the editor)', () => {
+  let dir: string;
+  let claudeDir: string;
+  let project: string;
+  let indexPath: string;
+  const nowMs = Date.UTC(2026, 10, 20, 12);
+  const windowMs = nowMs - 33 * dayMs;
+  const todayMs = nowMs - dayMs;
+  const scanner = () => new UsageScanner({ roots: { claudeDirs: [claudeDir], codexDirs: [] }, sources: claudeOnly, workers: 0, io: 'async' });
+  const sorted = (events: Iterable<UsageEvent>) => [...events].map((e) => JSON.stringify(e)).sort();
+  const line = (id: string, daysAgo: number, output: number) =>
+    claudeAssistantLine({ id, usage: { input: 10, output, cacheWrite: 0, cacheRead: 5 }, timestamp: new Date(nowMs - daysAgo * dayMs).toISOString() });
+  /** `olderDays` days of history before the last 40, one request an hour, then the last 40 days, one request an hour. */
+  const writeHistory = (olderDays: number) => {
+    const old = Array.from({ length: olderDays * 24 }, (_, i) => line(`old${i}`, 40 + olderDays - i / 24, (i % 50) + 1));
+    if (old.length > 0) writeFileSync(path.join(project, 'old.jsonl'), old.join('\n') + '\n');
+    writeFileSync(path.join(project, 'recent.jsonl'), Array.from({ length: 40 * 24 }, (_, i) => line(`new${i}`, 40 - i / 24, (i % 70) + 100)).join('\n') + '\n');
+  };
+  /** An editor's start: the index from today's rows, then the status window's; the rest stays on disk. */
+  const startEditor = async () => {
+    const editor = scanner();
+    assert.ok(await loadIndex(indexPath, editor, { sinceMs: todayMs, olderOnDisk: true }));
+    await loadRecentRows(editor, windowMs);
+    return editor;
+  };
+  /** The same logs read whole, without any index. */
+  const readWhole = async () => {
+    const whole = scanner();
+    await whole.refresh();
+    return whole;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tokenmeter-ondisk-'));
+    claudeDir = path.join(dir, 'claude');
+    project = path.join(claudeDir, 'projects', 'repo');
+    indexPath = path.join(dir, 'index.bin');
+    mkdirSync(project, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds the status window\'s rows only, the same with two years more history before them', async () => {
+    const heldWith = async (olderDays: number) => {
+      rmSync(project, { recursive: true, force: true });
+      mkdirSync(project, { recursive: true });
+      writeHistory(olderDays);
+      await saveIndex(indexPath, await readWhole());
+      const editor = await startEditor();
+      assert.equal(await editor.refresh(), false);
+      const held = editor.ledger.held;
+      closeIndexOf(editor.ledger);
+      return held;
+    };
+    const monthOnly = await heldWith(0);
+    const withYears = await heldWith(730);
+    assert.deepEqual(withYears, monthOnly);
+    assert.ok(monthOnly.rows <= 33 * 24 + 1 && monthOnly.keyHashes === 0, JSON.stringify(monthOnly));
+  });
+
+  it('gives every view the rows a whole ledger gives, through merges into old rows, reads of all rows and their release', async () => {
+    writeHistory(60);
+    await saveIndex(indexPath, await readWhole());
+    const editor = await startEditor();
+    const heldAtStart = editor.ledger.held;
+    assert.deepEqual(sorted(editor.ledger.eventsSince(windowMs)), sorted((await readWhole()).ledger.events().filter((e) => e.timestampMs >= windowMs)));
+
+    // A resumed session repeats an old request with a fuller snapshot (merged into an old row: that row alone is read) and adds one.
+    writeFileSync(path.join(project, 'resumed.jsonl'), line('old100', 85, 999) + '\n' + line('fresh1', 0, 7) + '\n');
+    assert.equal(await editor.refresh(), true);
+    assert.ok(editor.ledger.needsOlder(), 'the older rows stay on disk');
+    assert.deepEqual(editor.ledger.held, { rows: heldAtStart.rows + 2, keyHashes: 1 });
+    let whole = await readWhole();
+    assert.equal(editor.ledger.size, whole.ledger.size);
+    assert.equal(editor.ledger.duplicateCount, whole.ledger.duplicateCount);
+    assert.deepEqual(sorted(editor.ledger.eachEvent()), sorted(whole.ledger.events()));
+
+    // A report read every row: given back once nothing wants them for a while, merged-into rows kept.
+    assert.ok(!editor.ledger.needsOlder());
+    assert.equal(editor.ledger.releaseOlderIfIdle(), false, 'just used');
+    assert.equal(editor.ledger.releaseOlderIfIdle(), true);
+    assert.ok(editor.ledger.needsOlder());
+    assert.deepEqual(editor.ledger.held, { rows: heldAtStart.rows + 2, keyHashes: 1 });
+    assert.deepEqual(sorted(editor.ledger.eventsSince(windowMs)), sorted(whole.ledger.events().filter((e) => e.timestampMs >= windowMs)));
+    assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
+    editor.ledger.releaseOlder();
+
+    // After the release: the same old request again, fuller still, another old one, and a repeat of the new one.
+    writeFileSync(path.join(project, 'resumed2.jsonl'), [line('old100', 85, 1500), line('old7', 89, 2), line('fresh1', 0, 7), line('fresh2', 0, 8)].join('\n') + '\n');
+    assert.equal(await editor.refresh(), true);
+    assert.ok(editor.ledger.needsOlder());
+    whole = await readWhole();
+    assert.equal(editor.ledger.duplicateCount, whole.ledger.duplicateCount);
+    assert.deepEqual(sorted(editor.ledger.eventsSince(windowMs)), sorted(whole.ledger.events().filter((e) => e.timestampMs >= windowMs)));
+    assert.deepEqual(sorted(editor.ledger.eachEventByTime()), sorted(whole.ledger.events()));
+    editor.ledger.releaseOlder();
+
+    // Saved as a delta, then whole (to another file): both read back as the whole ledger.
+    await saveIndex(indexPath, editor);
+    assert.ok(editor.ledger.needsOlder(), 'a delta reads no older row');
+    const otherPath = path.join(dir, 'other.bin');
+    await saveIndex(otherPath, editor);
+    assert.equal(editor.ledger.releaseOlderIfIdle(), false, 'the whole save read them');
+    assert.equal(editor.ledger.releaseOlderIfIdle(), true);
+    for (const file of [indexPath, otherPath]) {
+      const back = scanner();
+      assert.ok(await loadIndex(file, back));
+      assert.deepEqual(sorted(back.ledger.events()), sorted(whole.ledger.events()));
+      assert.equal(back.ledger.duplicateCount, whole.ledger.duplicateCount);
+    }
+    // New usage after the whole save merges and saves as before.
+    appendFileSync(path.join(project, 'resumed2.jsonl'), line('old200', 80, 3000) + '\n');
+    assert.equal(await editor.refresh(), true);
+    await saveIndex(otherPath, editor);
+    whole = await readWhole();
+    const back = scanner();
+    assert.ok(await loadIndex(otherPath, back));
+    assert.deepEqual(sorted(back.ledger.events()), sorted(whole.ledger.events()));
+    assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
+    closeIndexOf(editor.ledger);
+  });
+});
