@@ -128,6 +128,31 @@ export class FileTable {
     return this.folderAt(this.c.folder[i]);
   }
 
+  /** Folder `f`'s path as stored, up to and with its last separator (folderPathAt of its files). */
+  folderPathOf(f: number): string {
+    return this.folderAt(f);
+  }
+
+  /**
+   * Per folder number (see folderPathOf): the newest time of its line logs, the first of its files with that time (-1:
+   * none), and whether it holds a whole-file history. One walk of the columns (see folderBriefs in warmWalk.ts).
+   */
+  newestByFolder(): { newestMs: Float64Array; firstNewest: Int32Array; hasWholeFile: Uint8Array } {
+    const { count, folder, mtimeMs, meta, folderCount } = this.c;
+    const newestMs = new Float64Array(folderCount);
+    const firstNewest = new Int32Array(folderCount).fill(-1);
+    const hasWholeFile = new Uint8Array(folderCount);
+    for (let i = 0; i < count; i++) {
+      const f = folder[i];
+      if (meta[i] & metaWholeFile) hasWholeFile[f] = 1;
+      else if (firstNewest[f] === -1 || mtimeMs[i] > newestMs[f]) {
+        newestMs[f] = mtimeMs[i];
+        firstNewest[f] = i;
+      }
+    }
+    return { newestMs, firstNewest, hasWholeFile };
+  }
+
   private nameAt(i: number): string {
     return this.c.names.toString('utf8', i === 0 ? 0 : this.c.nameEnd[i - 1], this.c.nameEnd[i]);
   }

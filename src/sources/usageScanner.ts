@@ -9,7 +9,7 @@ import { discoverLogFiles, newCursor, type DiscoveredFile, type FileCursor, type
 import type { FileScanResult } from './packedResults';
 import { cursorOf, defaultWorkerCount, favourMemory, moreThreadsBytes, ScanWorkers } from './scanWorkers';
 import { renewYoungGenerationCap } from './youngGeneration';
-import { folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FileBrief, type FolderTimes } from './warmWalk';
+import { folderBriefs, folderTimesAfterPass, foldersToWatch, foldersUnchanged, hotFileAgeMs, type FolderTimes } from './warmWalk';
 import { FileTable } from './fileTable';
 import { FileTableError } from './fileColumns';
 import { NameTableError } from '../core/ledger/nameTable';
@@ -197,7 +197,7 @@ export class UsageScanner {
     const changed = await this.walkAndRead(started);
     // What a later warm pass checks instead of walking (see warmWalk.ts); a rebuild has recorded its own.
     if (this.stats.rebuilds === rebuildsBefore) {
-      const folders = foldersToWatch(this.options.roots, this.options.sources ?? allSources, this.fileBriefs(), started);
+      const folders = foldersToWatch(this.options.roots, this.options.sources ?? allSources, folderBriefs(this.files), started);
       this.folderTimes = await folderTimesAfterPass(folders, started, this.options.io ?? 'async');
     }
     return changed;
@@ -219,11 +219,6 @@ export class UsageScanner {
       }
     }
     return this.applyAll(cursors, problems, started);
-  }
-
-  /** Folder, time and kind of every file, for foldersToWatch (no cursor objects, no path built per file). */
-  private *fileBriefs(): IterableIterator<FileBrief> {
-    for (let i = 0; i < this.files.size; i++) yield { folder: this.files.folderPathAt(i), mtimeMs: this.files.mtimeMsAt(i), wholeFile: this.files.isWholeFileAt(i) ? true : undefined };
   }
 
   /**

@@ -64,6 +64,8 @@ export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, bool
   // undefined), and whether its levels below the root and, for a recent file, its ancestors were added.
   const seen = new Map<string, { dir: string; at: { root: string; depth: number; prefix: string } | undefined; levels: boolean; recent: boolean }>();
   const prefixes = rootList.map(({ root, depth }) => ({ root, depth, prefix: root + path.sep }));
+  // A level's folder as joined (path.join), by its path as found.
+  const levels = new Map<string, string>();
   for (const cursor of cursors) {
     const key = cursor.folder ?? path.dirname(cursor.path);
     let known = seen.get(key);
@@ -83,9 +85,17 @@ export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, bool
     const root = at.root;
     if (!known.levels) {
       known.levels = true;
-      // The parts of a file's path below the root, the file's own name last (here ''): only folders count.
-      const parts = (dir + path.sep).slice(at.prefix.length).split(path.sep);
-      for (let level = 1; level <= at.depth && level < parts.length; level++) folders.add(path.join(root, ...parts.slice(0, level)));
+      // The folders `level` parts below the root on the way to `dir` (the file's own name, last, does not count): each
+      // joined once, not once for every folder below it (3,400 folders under 14 projects on the generated corpus).
+      const below = dir + path.sep;
+      for (let level = 1, end = at.prefix.length; level <= at.depth; level++, end++) {
+        end = below.indexOf(path.sep, end);
+        if (end === -1) break;
+        const raw = below.slice(0, end);
+        let joined = levels.get(raw);
+        if (joined === undefined) levels.set(raw, (joined = path.join(root, ...below.slice(at.prefix.length, end).split(path.sep))));
+        folders.add(joined);
+      }
     }
     if (cursor.mtimeMs >= nowMs - recentFolderAgeMs && !known.recent) {
       known.recent = true;
@@ -96,6 +106,35 @@ export function foldersToWatch(roots: LogRoots, sources: Record<SourceName, bool
   }
   for (const [root, newest] of newestByRoot) addAncestors(newest.dir, root);
   return [...folders].sort();
+}
+
+/** What folderBriefs reads of the files (FileTable). */
+export interface FilesByFolder {
+  newestByFolder(): { newestMs: Float64Array; firstNewest: Int32Array; hasWholeFile: Uint8Array };
+  folderPathOf(f: number): string;
+}
+
+/**
+ * foldersToWatch's briefs, one a folder rather than one a file (two for a folder holding both kinds): a line-log
+ * folder's brief has its newest file's time, which is all foldersToWatch takes of its files' times. A cold scan's
+ * serial tail made an object a file (10,000 on the generated corpus, in 3,400 folders), in code that runs once. Folders
+ * come in the order of the first file with their newest time, so that a tie for a root's newest goes to the folder it
+ * went to per file.
+ */
+export function folderBriefs(files: FilesByFolder): FileBrief[] {
+  const { newestMs, firstNewest, hasWholeFile } = files.newestByFolder();
+  const folders = firstNewest.length;
+  // Folder numbers in the order of their first newest file: sorted as numbers (first file × folders + folder), natively.
+  const order = new Float64Array(folders);
+  let n = 0;
+  for (let f = 0; f < folders; f++) if (firstNewest[f] !== -1) order[n++] = firstNewest[f] * folders + f;
+  const briefs: FileBrief[] = [];
+  for (const key of order.subarray(0, n).sort()) {
+    const f = key % folders;
+    briefs.push({ folder: files.folderPathOf(f), mtimeMs: newestMs[f] });
+  }
+  for (let f = 0; f < folders; f++) if (hasWholeFile[f]) briefs.push({ folder: files.folderPathOf(f), mtimeMs: 0, wholeFile: true });
+  return briefs;
 }
 
 /** mtime of each folder (-1 when missing or unreadable). */

@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
-import { foldersToWatch, fullPassMaxAgeMs } from '../../src/sources/warmWalk';
+import { folderBriefs, foldersToWatch, fullPassMaxAgeMs } from '../../src/sources/warmWalk';
+import { FileTable } from '../../src/sources/fileTable';
+import { newCursor } from '../../src/sources/logFiles';
 import { claudeAssistantLine, codexGoodLines } from '../helpers/logLines';
 
 const dayMs = 86_400_000;
@@ -150,6 +152,26 @@ describe('foldersToWatch, worked out once per folder', () => {
       assert.deepEqual(foldersToWatch(roots, lineLogs, files, nowMs), expected, `round ${round}`);
       const byFolder = files.map((f) => ({ folder: f.path.slice(0, f.path.lastIndexOf('/') + 1), mtimeMs: f.mtimeMs, wholeFile: f.wholeFile }));
       assert.deepEqual(foldersToWatch(roots, lineLogs, byFolder, nowMs), expected, `round ${round}, by folder`);
+    }
+  });
+
+  it('gives the same folders from one brief a folder of a file table (folderBriefs), ties for the newest included', () => {
+    const nowMs = Date.UTC(2026, 11, 5);
+    const roots = { claudeDirs: ['/h/.claude', '/h/other'], codexDirs: ['/h/.codex'] };
+    const dirs = ['/h/.claude/projects', '/h/.claude/projects/-a', '/h/.claude/projects/-a/s1/subagents', '/h/.claude/projects/-b', '/h/.claude/projects/-b/s2/subagents/x', '/h/other/projects/-c', '/h/other/projects/-a/s1/subagents', '/h/.codex/sessions/2026/11/19', '/h/.codex/sessions/2026/12/01', '/h/.codex/archived_sessions', '/h/.codex/archived_sessions/2025/01/02', '/h/elsewhere', '/h/.claude/projectsX/-d'];
+    let seed = 23;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let round = 0; round < 300; round++) {
+      const cursors = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, i) => {
+        const dir = dirs[Math.floor(random() * dirs.length)];
+        // Few distinct ages, so that folders often tie for a root's newest, in either order of first appearance; in
+        // every other round all older than a week, where the newest alone adds its folder's ancestors.
+        const mtimeMs = random() < 0.15 ? nowMs - 7 * dayMs : nowMs - ((round % 2) * 8 + Math.floor(random() * 2) * 5) * dayMs - 3_600_000;
+        const cursor = random() < 0.1 ? newCursor('cline', `${dir}/f${i}.json`, `f${i}.json`) : newCursor(dir.includes('.codex') ? 'codex' : 'claude', `${dir}/f${i}.jsonl`, `f${i}.jsonl`);
+        return { ...cursor, mtimeMs };
+      });
+      const table = FileTable.of(cursors);
+      assert.deepEqual(foldersToWatch(roots, lineLogs, folderBriefs(table), nowMs), perFile(roots, cursors, nowMs), `round ${round}`);
     }
   });
 });
