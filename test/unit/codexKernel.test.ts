@@ -352,6 +352,25 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
     }
   });
 
+  it('keeps a run of the same rate limits at its last line: reset times counted from it, credits of its time', () => {
+    const k = kernel();
+    // Readings made once per change of the limits (foldCountValues) and moved to the run's last time when put in place.
+    const relative = '{"limit_id":"codex","primary":{"used_percent":7,"window_minutes":300,"resets_in_seconds":600},"secondary":{"used_percent":3,"window_minutes":10080,"resets_at":1772355702},"credits":{"has_credits":true,"unlimited":false,"balance":"12.5"}}';
+    const at = (s: string) => `"2026-11-03T09:${s}.000Z"`;
+    const read = same(k, [tokenCount({ at: at('50:00'), limits: relative }), tokenCount({ at: at('51:00'), limits: relative }), tokenCount({ at: at('52:30'), limits: relative })].join('\n'));
+    const lastMs = Date.parse('2026-11-03T09:52:30.000Z');
+    assert.deepEqual(read.state.rateLimits, [
+      { name: 'primary', limitId: 'codex', usedPercent: 7, windowMinutes: 300, resetsAtMs: lastMs + 600_000, observedAtMs: lastMs },
+      { name: 'secondary', limitId: 'codex', usedPercent: 3, windowMinutes: 10080, resetsAtMs: 1772355702000, observedAtMs: lastMs },
+    ]);
+    assert.deepEqual(read.state.credits, { hasCredits: true, unlimited: false, balance: 12.5, observedAtMs: lastMs });
+    // The same values again after another run: new readings, not the first run's moved once more.
+    const other = relative.replace('"used_percent":7', '"used_percent":8');
+    const again = same(k, [tokenCount({ at: at('50:00'), limits: relative }), tokenCount({ at: at('51:00'), limits: other }), tokenCount({ at: at('52:00'), limits: relative }), tokenCount({ at: at('53:00'), limits: relative })].join('\n'));
+    assert.equal(again.state.rateLimits[0].usedPercent, 7);
+    assert.equal(again.state.rateLimits[0].resetsAtMs, Date.parse('2026-11-03T09:53:00.000Z') + 600_000);
+  });
+
   it('walks more lines than its records hold at once, in order', () => {
     const k = kernel();
     const lines: string[] = [];

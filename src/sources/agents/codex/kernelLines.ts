@@ -8,7 +8,7 @@ import { scalarValue } from '../../../core/fieldPicker';
 import type { LineTally } from '../../../core/lineParser';
 import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
 import { codexReadCounts, lastTurnContextOf, readCodexLine } from './parser';
-import { deltaOf, flushPendingLimits, foldCountLimits, foldRateLimits, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
+import { CountLimitValues, deltaOf, flushPendingLimits, foldCountLimits, foldCountValues, foldRateLimits, newValuesKey, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
 import { kernelLoader } from '../wasmKernel';
 
 /** The kernel's exports (src/wasm/codexLines.ts). */
@@ -64,7 +64,9 @@ export class CodexKernel {
    * bytes, so the same values (codexLines.ts, keptLimits).
    */
   private limitsGeneration = 0;
+  /** The picker's object when JSON.parse read the rate limits, else undefined: the kernel read them into limitValues. */
   private limits: unknown = undefined;
+  private readonly limitValues = new CountLimitValues();
   private turnGeneration = 0;
   private turn: Record<string, unknown> | undefined;
   /** Lines the kernel passed over, read from its records, or handed to the JavaScript reader (for tests and benchmarks). */
@@ -163,23 +165,40 @@ export class CodexKernel {
   }
 
   /**
-   * The rate limits of record `at` as the picker makes them (codexLineFields: the fields foldRateLimits reads, of
-   * the same values; a container where a value is read, and any value but an object where one is, as null: neither
-   * is read as anything there). Built as literals (see the Claude Code kernel's readPicked).
+   * The rate limits of record `at` as values (codexLineFields: the fields foldRateLimits reads of the picker's
+   * object, of the same values; a container where a value is read as null), into `this.limitValues` under a new key.
+   * No object is made for them: foldCountValues makes the readings (docs/benchmarks.md, session 18).
    */
-  private limitsOf(buf: Buffer, at: number): Record<string, unknown> {
+  private readLimitValues(buf: Buffer, at: number): void {
     const r = this.records;
-    const v = (k: number) => this.scalar(buf, at + limitsAt + 4 + 2 * k);
-    const window = (kind: number, k: number) => (kind === objectValue ? { used_percent: v(k), window_minutes: v(k + 1), resets_at: v(k + 2), resets_in_seconds: v(k + 3) } : kind === otherValue ? null : undefined);
-    const credits = r[at + limitsAt + 3];
-    return {
-      limit_id: v(0),
-      limit_name: v(1),
-      plan_type: v(2),
-      primary: window(r[at + limitsAt + 1], 3),
-      secondary: window(r[at + limitsAt + 2], 7),
-      credits: credits === objectValue ? { has_credits: v(11), unlimited: v(12), balance: v(13) } : credits === otherValue ? null : undefined,
-    };
+    const k = at + limitsAt;
+    const v = this.limitValues;
+    v.key = newValuesKey();
+    v.primary = r[k + 1] === objectValue;
+    v.secondary = r[k + 2] === objectValue;
+    v.credits = r[k + 3] === objectValue;
+    if (v.primary || v.secondary) {
+      v.limitId = this.scalar(buf, k + 4);
+      v.limitName = this.scalar(buf, k + 6);
+      v.planType = this.scalar(buf, k + 8);
+    }
+    if (v.primary) {
+      v.primaryUsed = this.scalar(buf, k + 10);
+      v.primaryWindow = this.scalar(buf, k + 12);
+      v.primaryResetsAt = this.scalar(buf, k + 14);
+      v.primaryResetsIn = this.scalar(buf, k + 16);
+    }
+    if (v.secondary) {
+      v.secondaryUsed = this.scalar(buf, k + 18);
+      v.secondaryWindow = this.scalar(buf, k + 20);
+      v.secondaryResetsAt = this.scalar(buf, k + 22);
+      v.secondaryResetsIn = this.scalar(buf, k + 24);
+    }
+    if (v.credits) {
+      v.hasCredits = this.scalar(buf, k + 26);
+      v.unlimited = this.scalar(buf, k + 28);
+      v.balance = this.scalar(buf, k + 30);
+    }
   }
 
   /** The scalar value whose bounds are at ints `at`, `at + 1` of the records, as the picker reads it; null for a container, undefined when absent. */
@@ -225,10 +244,14 @@ export class CodexKernel {
         // valid JSON (the picker's own last resort; foldRateLimits reads the fields the picker keeps, of the same values).
         const generation = r[at + 10];
         if (generation <= 0 || generation !== this.limitsGeneration) {
-          this.limits = r[at + limitsAt] === 1 ? this.limitsOf(buf, at) : JSON.parse(buf.toString('utf8', limitsFrom - base, r[at + 6] - base));
+          if (r[at + limitsAt] === 1) {
+            this.readLimitValues(buf, at);
+            this.limits = undefined;
+          } else this.limits = JSON.parse(buf.toString('utf8', limitsFrom - base, r[at + 6] - base));
           this.limitsGeneration = generation > 0 ? generation : 0;
         }
-        foldCountLimits(this.limits, timestampMs, state);
+        if (this.limits === undefined) foldCountValues(this.limitValues, timestampMs, state);
+        else foldCountLimits(this.limits, timestampMs, state);
       }
     }
     if (r[at + 7] !== objectValue) return 'not-usage';

@@ -60,21 +60,36 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs: number, snapshot: Record<string, unknown>): CodexRateLimit | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
-  if (typeof r.used_percent !== 'number' || !Number.isFinite(r.used_percent)) return undefined;
+  return readingOf(name, r.used_percent, r.window_minutes, r.resets_at, r.resets_in_seconds, observedAtMs, snapshot.limit_id, snapshot.limit_name, snapshot.plan_type);
+}
+
+/**
+ * `resets_in_seconds` of the last reading readingOf made when its reset time was made from it (a time after the
+ * reading's), else undefined: a run's reading is made at its first time and moved to its last (see pendingLimits).
+ */
+let readingResetsIn: number | undefined;
+
+/** A window's reading from the values of its fields (`primary` or `secondary`) and of the snapshot's ids. */
+function readingOf(name: CodexRateLimit['name'], usedPercent: unknown, windowMinutes: unknown, resetsAt: unknown, resetsInSeconds: unknown, observedAtMs: number, limitId: unknown, limitName: unknown, planType: unknown): CodexRateLimit | undefined {
+  readingResetsIn = undefined;
+  if (typeof usedPercent !== 'number' || !Number.isFinite(usedPercent)) return undefined;
   let resetsAtMs: number | undefined;
-  if (typeof r.resets_at === 'number') resetsAtMs = r.resets_at < 1e11 ? r.resets_at * 1000 : r.resets_at;
-  else if (typeof r.resets_at === 'string') resetsAtMs = Date.parse(r.resets_at) || undefined;
-  else if (typeof r.resets_in_seconds === 'number') resetsAtMs = observedAtMs + r.resets_in_seconds * 1000;
-  const limitId = str(snapshot.limit_id);
-  const limitName = str(snapshot.limit_name);
-  const planType = str(snapshot.plan_type);
-  // Built field by field, optional ones only when present (no spreads: two of these per token_count line).
+  if (typeof resetsAt === 'number') resetsAtMs = resetsAt < 1e11 ? resetsAt * 1000 : resetsAt;
+  else if (typeof resetsAt === 'string') resetsAtMs = Date.parse(resetsAt) || undefined;
+  else if (typeof resetsInSeconds === 'number') {
+    resetsAtMs = observedAtMs + resetsInSeconds * 1000;
+    readingResetsIn = resetsInSeconds;
+  }
+  const id = str(limitId);
+  const idName = str(limitName);
+  const plan = str(planType);
+  // Built field by field, optional ones only when present (no spreads: the state's JSON keeps this order).
   const limit: Partial<CodexRateLimit> = { name };
-  if (limitId) limit.limitId = limitId;
-  if (limitName) limit.limitName = limitName;
-  if (planType) limit.planType = planType;
-  limit.usedPercent = r.used_percent;
-  limit.windowMinutes = typeof r.window_minutes === 'number' ? r.window_minutes : undefined;
+  if (id) limit.limitId = id;
+  if (idName) limit.limitName = idName;
+  if (plan) limit.planType = plan;
+  limit.usedPercent = usedPercent;
+  limit.windowMinutes = typeof windowMinutes === 'number' ? windowMinutes : undefined;
   limit.resetsAtMs = resetsAtMs;
   limit.observedAtMs = observedAtMs;
   return limit as CodexRateLimit;
@@ -83,10 +98,14 @@ function rateLimitFrom(name: CodexRateLimit['name'], raw: unknown, observedAtMs:
 function creditsFrom(raw: unknown, observedAtMs: number): CodexCredits | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
-  if (typeof r.has_credits !== 'boolean' || typeof r.unlimited !== 'boolean') return undefined;
-  const balance = typeof r.balance === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(r.balance) ? Number(r.balance) : undefined;
-  if (balance === undefined || r.unlimited) return { hasCredits: r.has_credits, unlimited: r.unlimited, observedAtMs };
-  return { hasCredits: r.has_credits, unlimited: r.unlimited, balance, observedAtMs };
+  return creditsOf(r.has_credits, r.unlimited, r.balance, observedAtMs);
+}
+
+function creditsOf(hasCredits: unknown, unlimited: unknown, balanceText: unknown, observedAtMs: number): CodexCredits | undefined {
+  if (typeof hasCredits !== 'boolean' || typeof unlimited !== 'boolean') return undefined;
+  const balance = typeof balanceText === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(balanceText) ? Number(balanceText) : undefined;
+  if (balance === undefined || unlimited) return { hasCredits, unlimited, observedAtMs };
+  return { hasCredits, unlimited, balance, observedAtMs };
 }
 
 
@@ -227,14 +246,45 @@ export function usageOf(totals: CodexTotals | undefined, delta: CodexTotals | un
  * first). The run is put in place when another object comes, when anything else folds limits, and when the read of
  * the file ends. Most token counts then make no object at all, and a change of the limits one fold, not two.
  */
-const pendingLimits = { state: undefined as CodexFileState | undefined, raw: undefined as unknown, atMs: 0 };
+const pendingLimits = {
+  state: undefined as CodexFileState | undefined,
+  /** The run's rate limits: the picker's object, or the key of the kernel's values (CountLimitValues). */
+  raw: undefined as unknown,
+  atMs: 0,
+  /**
+   * The run's readings and credits, made at its first time and moved to its last when put in place (one object each
+   * per change of the limits, not a second set), with `resets_in_seconds` where a reset time is made from it.
+   */
+  primary: undefined as CodexRateLimit | undefined,
+  secondary: undefined as CodexRateLimit | undefined,
+  credits: undefined as CodexCredits | undefined,
+  primaryResetsIn: undefined as number | undefined,
+  secondaryResetsIn: undefined as number | undefined,
+};
 
 export function flushPendingLimits(): void {
   const pending = pendingLimits;
   const state = pending.state;
   if (state === undefined) return;
   pending.state = undefined;
-  putRun(pending.raw as Record<string, unknown>, pending.atMs, state);
+  const atMs = pending.atMs;
+  const primary = pending.primary;
+  const secondary = pending.secondary;
+  const credits = pending.credits;
+  pending.primary = pending.secondary = pending.credits = undefined;
+  // The run's readings at its last time, as rateLimitFrom makes them then: in place of the known ones of their limits.
+  if (primary) moveReading(primary, pending.primaryResetsIn, atMs);
+  if (secondary) moveReading(secondary, pending.secondaryResetsIn, atMs);
+  if (primary || secondary) state.rateLimits = putCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
+  if (credits) {
+    credits.observedAtMs = atMs;
+    if (!state.credits || atMs >= state.credits.observedAtMs) state.credits = credits;
+  }
+}
+
+function moveReading(limit: CodexRateLimit, resetsInSeconds: number | undefined, atMs: number): void {
+  limit.observedAtMs = atMs;
+  if (resetsInSeconds !== undefined) limit.resetsAtMs = atMs + resetsInSeconds * 1000;
 }
 
 /** foldRateLimits for a token count read from slots: deferred while its rate limits repeat (see pendingLimits). */
@@ -246,32 +296,84 @@ export function foldCountLimits(raw: unknown, timestampMs: number, state: CodexF
   }
   flushPendingLimits();
   if (typeof raw !== 'object' || raw === null) return;
-  if (!takesAll(raw as Record<string, unknown>, timestampMs, state)) {
-    foldNow(raw, timestampMs, state);
+  const limits = raw as Record<string, unknown>;
+  const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
+  const primaryResetsIn = primary ? readingResetsIn : undefined;
+  const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
+  const secondaryResetsIn = secondary ? readingResetsIn : undefined;
+  foldRun(raw, timestampMs, state, primary, primaryResetsIn, secondary, secondaryResetsIn, creditsFrom(limits.credits, timestampMs));
+}
+
+/**
+ * A token count's rate limits as the Codex kernel read them (kernelLines.ts): the values rateLimitFrom and
+ * creditsFrom read of the picker's object (a field absent: undefined; a container: null), without the object. A
+ * window or the credits is read only when it is an object (`primary` etc.). `key` tells these values from others.
+ */
+export class CountLimitValues {
+  key = 0;
+  limitId: unknown = undefined;
+  limitName: unknown = undefined;
+  planType: unknown = undefined;
+  primary = false;
+  primaryUsed: unknown = undefined;
+  primaryWindow: unknown = undefined;
+  primaryResetsAt: unknown = undefined;
+  primaryResetsIn: unknown = undefined;
+  secondary = false;
+  secondaryUsed: unknown = undefined;
+  secondaryWindow: unknown = undefined;
+  secondaryResetsAt: unknown = undefined;
+  secondaryResetsIn: unknown = undefined;
+  credits = false;
+  hasCredits: unknown = undefined;
+  unlimited: unknown = undefined;
+  balance: unknown = undefined;
+}
+
+/** Keys of CountLimitValues, one per values read, in every kernel (the pending run is one for the thread). */
+let lastValuesKey = 0;
+export function newValuesKey(): number {
+  return ++lastValuesKey;
+}
+
+/** foldCountLimits of the picker's object the kernel's values stand for (the same readings, no object made for them). */
+export function foldCountValues(v: CountLimitValues, timestampMs: number, state: CodexFileState): void {
+  const pending = pendingLimits;
+  if (pending.state === state && pending.raw === v.key && timestampMs >= pending.atMs) {
+    pending.atMs = timestampMs;
     return;
   }
-  pending.state = state;
-  pending.raw = raw;
-  pending.atMs = timestampMs;
+  flushPendingLimits();
+  const primary = v.primary ? readingOf('primary', v.primaryUsed, v.primaryWindow, v.primaryResetsAt, v.primaryResetsIn, timestampMs, v.limitId, v.limitName, v.planType) : undefined;
+  const primaryResetsIn = primary ? readingResetsIn : undefined;
+  const secondary = v.secondary ? readingOf('secondary', v.secondaryUsed, v.secondaryWindow, v.secondaryResetsAt, v.secondaryResetsIn, timestampMs, v.limitId, v.limitName, v.planType) : undefined;
+  const secondaryResetsIn = secondary ? readingResetsIn : undefined;
+  foldRun(v.key, timestampMs, state, primary, primaryResetsIn, secondary, secondaryResetsIn, v.credits ? creditsOf(v.hasCredits, v.unlimited, v.balance, timestampMs) : undefined);
 }
 
-/** Whether foldNow would take every reading of `limits` at `timestampMs` (mergeCodexLimits's tests, nothing folded). */
-function takesAll(limits: Record<string, unknown>, timestampMs: number, state: CodexFileState): boolean {
-  const primary = rateLimitFrom('primary', limits.primary, timestampMs, limits);
-  const secondary = rateLimitFrom('secondary', limits.secondary, timestampMs, limits);
-  return (primary === undefined || codexLimitTaken(state.rateLimits, primary)) && (secondary === undefined || codexLimitTaken(state.rateLimits, secondary));
-}
-
-/** A run's readings at its last time `atMs` in place of the known ones of their limits (see pendingLimits), and its credits. */
-function putRun(limits: Record<string, unknown>, atMs: number, state: CodexFileState): void {
-  const primary = rateLimitFrom('primary', limits.primary, atMs, limits);
-  const secondary = rateLimitFrom('secondary', limits.secondary, atMs, limits);
-  if (primary || secondary) state.rateLimits = putCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
-  const credits = creditsFrom(limits.credits, atMs);
+/**
+ * A change of the rate limits, its readings made at `timestampMs`: a run kept (see pendingLimits) when every reading
+ * would be taken (mergeCodexLimits's tests, nothing folded), else folded now as foldRateLimits folds them.
+ */
+function foldRun(raw: unknown, timestampMs: number, state: CodexFileState, primary: CodexRateLimit | undefined, primaryResetsIn: number | undefined, secondary: CodexRateLimit | undefined, secondaryResetsIn: number | undefined, credits: CodexCredits | undefined): void {
+  if ((primary === undefined || codexLimitTaken(state.rateLimits, primary)) && (secondary === undefined || codexLimitTaken(state.rateLimits, secondary))) {
+    const pending = pendingLimits;
+    pending.state = state;
+    pending.raw = raw;
+    pending.atMs = timestampMs;
+    pending.primary = primary;
+    pending.primaryResetsIn = primaryResetsIn;
+    pending.secondary = secondary;
+    pending.secondaryResetsIn = secondaryResetsIn;
+    pending.credits = credits;
+    return;
+  }
+  if (primary || secondary) state.rateLimits = mergeCodexLimits(state.rateLimits, primary && secondary ? [primary, secondary] : [(primary ?? secondary)!]);
   if (credits && (!state.credits || credits.observedAtMs >= state.credits.observedAtMs)) state.credits = credits;
 }
 
 /** Forget a deferred fold without making it (tests: the reader as in a new process). */
 export function dropPendingLimits(): void {
   pendingLimits.state = undefined;
+  pendingLimits.primary = pendingLimits.secondary = pendingLimits.credits = undefined;
 }
