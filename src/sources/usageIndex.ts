@@ -197,11 +197,7 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     };
     // A block of the key table at a time, while the file is open for the older rows (it closes once they are read,
     // and with them every key hash: the saved table is not probed after that).
-    const readRow = (row: number) => {
-      const values = new Float64Array(fieldsPerRow);
-      readFullySync(handle, bytesOf(values), rowsStart + row * rowBytes);
-      return values;
-    };
+    const readRows = (from: number, into: Float64Array) => readFullySync(handle, bytesOf(into), rowsStart + from * rowBytes);
     const savedKeys = new SavedKeys(sizes.keys, sizes.rowCount, (into, position) => readFullySync(handle, into, hashesStart + position));
     const newestRows = numbers(rowsStart + firstRow * rowBytes, hashesStart);
     await read(bytesOf(newestRows), rowsStart + firstRow * rowBytes);
@@ -217,7 +213,7 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       olderBeforeMs: options.sinceMs ?? -Infinity,
       newestRows,
       readOlder: everything ? () => everything : readOlder,
-      readOlderRow: onDisk ? readRow : undefined,
+      readOlderRows: onDisk ? readRows : undefined,
       savedKeys: everything ? undefined : savedKeys,
     });
     if (onDisk) {

@@ -279,7 +279,7 @@ export class Ledger {
 
   /**
    * Gives back the older rows and key hashes read from a restored index whose rows stay on disk (the editor, see
-   * RestoredLedger.readOlderRow), once a report or a save has used them: what the ledger holds then follows the
+   * RestoredLedger.readOlderRows), once a report or a whole save has read them all: what the ledger holds then follows the
    * recent window, not the length of the history. Rows changed since they were read are kept. Returns whether
    * anything was given back.
    */

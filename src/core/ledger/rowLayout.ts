@@ -74,10 +74,11 @@ export interface RestoredLedger {
   newestRows: Float64Array;
   readOlder: () => OlderRows;
   /**
-   * The older rows stay on disk (the editor): row `row` read alone (a new usage merging into it), and `readOlder`
-   * may be called again after `Ledger.releaseOlder` gave back what it read.
+   * The older rows stay on disk (the editor): rows `from` on read into `into` (`fieldsPerRow` numbers a row; one row
+   * when a new usage merges into it, pieces when a view reads every row), and `readOlder` may be called again after
+   * `Ledger.releaseOlder` gave back what it read.
    */
-  readOlderRow?: (row: number) => Float64Array;
+  readOlderRows?: (from: number, into: Float64Array) => void;
   /** The index's key table, probed in place: a new usage then reads no older row it does not merge into, nor every key hash. */
   savedKeys?: SavedKeys;
 }

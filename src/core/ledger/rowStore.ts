@@ -1,6 +1,6 @@
 import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
 import { NameTable } from './nameTable';
-import { OlderRowsPacker, PackedRows, type RowSpill } from './packedRows';
+import { chunkRows, OlderRowsPacker, PackedRows, type RowSpill } from './packedRows';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
 /**
@@ -29,8 +29,8 @@ export class RowStore {
   /** Reads the rows before `firstRow` and the key hashes (see Ledger.restore). */
   private older: (() => OlderRows) | undefined;
   private olderBeforeMs = -Infinity;
-  /** While the older rows stay on disk (see RestoredLedger.readOlderRow): reads one of them, and all of them again. */
-  private onDisk: { readRow: (row: number) => Float64Array; readAll: () => OlderRows; beforeMs: number } | undefined;
+  /** While the older rows stay on disk (see RestoredLedger.readOlderRows): reads some of them, and all of them again. */
+  private onDisk: { readRows: (from: number, into: Float64Array) => void; readAll: () => OlderRows; beforeMs: number } | undefined;
   /** Older rows changed since they were read (merged into, a delta's): kept as pending overrides when given back. */
   private readonly olderChanged = new Set<number>();
   /** New contents of rows before `firstRow` (from a delta), applied when those rows are read. */
@@ -60,7 +60,7 @@ export class RowStore {
     this.restoredCount = this.count = rowCount;
     this.olderBeforeMs = firstRow === 0 ? -Infinity : part.olderBeforeMs;
     this.older = part.readOlder;
-    this.onDisk = firstRow > 0 && part.readOlderRow ? { readRow: part.readOlderRow, readAll: part.readOlder, beforeMs: part.olderBeforeMs } : undefined;
+    this.onDisk = firstRow > 0 && part.readOlderRows ? { readRows: part.readOlderRows, readAll: part.readOlder, beforeMs: part.olderBeforeMs } : undefined;
   }
 
   /**
@@ -203,11 +203,31 @@ export class RowStore {
 
   /** Rows `from` on, reading the older rows only if `from` is one of them. */
   rowsFrom(from: number): UsageEvent[] {
-    if (from < this.firstRow) this.readOlderNow();
-    this.walkFrom(from);
     const out: UsageEvent[] = [];
-    for (let i = Math.max(0, from); i < this.count; i++) out.push(this.decode(i));
+    let i = Math.max(0, from);
+    if (i < this.firstRow && this.onDisk && !this.olderRows) {
+      // Left on disk: read a piece at a time and made into objects, none of the rows kept.
+      this.olderFromDisk(i, out);
+      i = this.firstRow;
+    } else if (from < this.firstRow) this.readOlderNow();
+    this.walkFrom(i);
+    for (; i < this.count; i++) out.push(this.decode(i));
     return out;
+  }
+
+  /** Rows `from` to `firstRow` read from the index into `out` (a row changed since: its pending override), checked as read. */
+  private olderFromDisk(from: number, out: UsageEvent[]): void {
+    const piece = new Float64Array(Math.min(chunkRows, this.firstRow - from) * fieldsPerRow);
+    for (let start = from; start < this.firstRow; start += chunkRows) {
+      const view = piece.subarray(0, Math.min(chunkRows, this.firstRow - start) * fieldsPerRow);
+      this.onDisk!.readRows(start, view);
+      checkRows(view, this.names.count);
+      this.names.verifyUsedBy(view, fieldsPerRow);
+      for (let at = 0, row = start; at < view.length; at += fieldsPerRow, row++) {
+        const pending = this.pendingOverrides.get(row);
+        out.push(pending ? decodeRow(pending, 0, this.names) : decodeRow(view, at, this.names));
+      }
+    }
   }
 
   /** Rows added from now on leave memory for `spill` once their chunk is full (see PackedRows). */
@@ -240,8 +260,8 @@ export class RowStore {
       // Left on disk: this row alone (a new usage merges into it), changed in place and kept as an override.
       let row = this.pendingOverrides.get(i);
       if (!row) {
-        row = this.onDisk.readRow(i);
-        if (row.length !== fieldsPerRow) throw new Error('damaged ledger rows');
+        row = new Float64Array(fieldsPerRow);
+        this.onDisk.readRows(i, row);
         checkRows(row, this.names.count);
         this.names.verifyUsedBy(row, fieldsPerRow);
         this.pendingOverrides.set(i, row);
