@@ -19,9 +19,13 @@ import { quote, backslash, colon, comma, openBrace, closeBrace, openBracket, new
  * `total_token_usage` and `last_token_usage` are (absentValue, nullValue, objectValue), the generation of its rate
  * limits' bytes (see keptLimits); for a turn context, the generation of the bytes after its turn id (keptTurn). From
  * byte 64 on, f64s: the time in epoch ms as isoUtcMs reads it (NaN: the caller asks Date.parse), then the two usage
- * objects' input, cached input, cache read input, output and total tokens (-1 where absent).
+ * objects' input, cached input, cache read input, output and total tokens (-1 where absent). From int 70 (see
+ * limitNumbersAt), f64s: primary's and secondary's used_percent, window_minutes, resets_at and resets_in_seconds as
+ * plainNumberAt reads them (NaN: any other value, or absent; the caller reads the value's bounds then).
  */
-export const recordInts: i32 = 70;
+export const recordInts: i32 = 86;
+/** Where a token count's eight window numbers start (ints; see recordInts), and where the ints before them end. */
+export const limitNumbersAt: i32 = 70;
 /**
  * A token count's rate limits, from int 38 (see limitsAt): whether they were read into the record (1; 0 when they
  * are the bytes kept, or not an object), what `primary`, `secondary` and `credits` are (absentValue, otherValue,
@@ -342,6 +346,25 @@ function countAt(i: i32, end: i32): f64 {
   return n;
 }
 
+/**
+ * A scalar's number as fieldPicker.ts's scalarValue reads it without a string: at most 15 bytes, digits, then
+ * optionally a point and zeros only (`19.0`); NaN for anything else (the caller reads those bytes itself).
+ */
+function plainNumberAt(from: i32, to: i32): f64 {
+  if (to - from > 15) return NaN;
+  let n: f64 = 0;
+  let k = from;
+  while (k < to && isDigit(load<u8>(k))) {
+    n = n * 10 + <f64>(<u32>load<u8>(k) - 0x30);
+    k++;
+  }
+  if (k > from && k < to && <u32>load<u8>(k) == 0x2e) {
+    k++;
+    while (k < to && <u32>load<u8>(k) == 0x30) k++;
+  }
+  return k > from && k == to ? n : NaN;
+}
+
 const unsure: i32 = -1;
 
 /** The object at `i` of `level`, its fields written into the record: index past it, or `unsure`. */
@@ -425,6 +448,8 @@ function pickObject(i: i32, end: i32, level: i32, depth: i32): i32 {
           i = scalarEnd(i, end);
           store<i32>(at, from);
           store<i32>(at + 4, i);
+          // A window's number, read here as the caller's scalarValue would (most change at each change of the limits).
+          if (field >= fPrimaryFields && field < fCreditsFields) store<f64>(record + (<usize>limitNumbersAt << 2) + (<usize>(field - fPrimaryFields) << 3), plainNumberAt(from, i));
         }
       } else if (field == fTimestamp) {
         if (b != quote) return unsure;
@@ -591,7 +616,8 @@ export function scanLines(start: i32, end: i32, records: usize, maxRecords: i32)
           store<i32>(record + 40, 0);
           for (let k = 0; k < 10; k++) store<f64>(record + 72 + (<usize>k << 3), -1);
           for (let k = limitsAt; k < limitsAt + 4; k++) store<i32>(record + (<usize>k << 2), k == limitsAt ? 0 : absentValue);
-          for (let k = limitsAt + 4; k < recordInts; k += 2) store<i32>(record + (<usize>k << 2), absentValue);
+          for (let k = limitsAt + 4; k < limitNumbersAt; k += 2) store<i32>(record + (<usize>k << 2), absentValue);
+          for (let k = 0; k < 8; k++) store<f64>(record + (<usize>limitNumbersAt << 2) + (<usize>k << 3), NaN);
           containers = 0;
           seen = 0;
           const at = pickObject(lineStart, stop, levelLine, 1);

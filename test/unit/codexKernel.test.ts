@@ -352,6 +352,22 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
     }
   });
 
+  it('reads the windows\' numbers as the JavaScript reader does, in every place, of every form', () => {
+    const k = kernel();
+    // The kernel reads plain integers and a point with zeros (codexLines.ts plainNumberAt); every other form is read from its bytes.
+    const forms = ['0', '7', '19.0', '19.00', '37.5', '1.05', '10.', '1e3', '2E1', '-1', '-0', '0.0', '123456789012345', '1234567890123456', '12345678901234.0', '300', 'true', 'null', '"5"', '[]', '{}'];
+    const fields = ['used_percent', 'window_minutes', 'resets_at', 'resets_in_seconds'];
+    for (const window of ['primary', 'secondary']) {
+      for (const field of fields) {
+        for (const form of forms) {
+          const values = fields.map((f) => `"${f}":${f === field ? form : f === 'resets_at' ? '1771864834' : f === 'resets_in_seconds' ? '60' : '25'}`).join(',');
+          const limits = `{"limit_id":"codex","${window}":{${values}},"${window === 'primary' ? 'secondary' : 'primary'}":{"used_percent":3,"window_minutes":10080,"resets_at":1772355702}}`;
+          same(k, [tokenCount({ limits }), tokenCount({ at: time('"2026-11-03T09:50:00.000Z"'), limits })].join('\n'));
+        }
+      }
+    }
+  });
+
   it('keeps a run of the same rate limits at its last line: reset times counted from it, credits of its time', () => {
     const k = kernel();
     // Readings made once per change of the limits (foldCountValues) and moved to the run's last time when put in place.
@@ -429,12 +445,12 @@ describe('Codex rollout lines read by the WebAssembly kernel', () => {
     const module = codexKernelModule();
     assert.ok(module);
     assert.doesNotThrow(() => new CodexKernel(module, inputBytes));
-    // The same module with its record size changed in its global's initializer (i32.const 70 → 71).
+    // The same module with its record size changed in its global's initializer (i32.const 86 → 87).
     const bytes = readFileSync(join(__dirname, '..', '..', 'dist', 'codexLines.wasm'));
-    const at = bytes.indexOf(Buffer.from([0x7f, 0x00, 0x41, 0xc6, 0x00, 0x0b]));
+    const at = bytes.indexOf(Buffer.from([0x7f, 0x00, 0x41, 0xd6, 0x00, 0x0b]));
     assert.ok(at > 0);
     const changed = Buffer.from(bytes);
-    changed[at + 3] = 0xc7;
+    changed[at + 3] = 0xd7;
     assert.throws(() => new CodexKernel(new WebAssembly.Module(changed), inputBytes), /another record layout/);
     const was = process.env.TOKENMETER_WASM;
     try {

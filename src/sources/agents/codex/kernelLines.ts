@@ -23,10 +23,12 @@ export interface CodexKernelExports {
 // The kernel's record (i32s): line start, line end, status, the time's value start and end, the rate limits' value
 // start and end (-1: absent), what info, total_token_usage and last_token_usage are, the generation of the rate
 // limits' bytes, a turn context's generation; from byte 64 f64s: the time (NaN: Date.parse decides), ten counts.
-const recordInts = 70;
+const recordInts = 86;
 // A token count's rate limits' fields (codexLines.ts, limitsAt): whether read, primary's, secondary's and credits'
 // kinds, then fourteen values' bounds.
 const limitsAt = 38;
+// The windows' eight numbers as f64s (codexLines.ts, limitNumbersAt: int 70, f64 35 of a record; NaN: read the bytes).
+const limitNumbersAt = 35;
 const otherValue = -2;
 const statusNotObject = 0;
 const statusCount = 2;
@@ -182,23 +184,30 @@ export class CodexKernel {
       v.limitName = this.scalar(buf, k + 6);
       v.planType = this.scalar(buf, k + 8);
     }
+    const n = (at >> 1) + limitNumbersAt;
     if (v.primary) {
-      v.primaryUsed = this.scalar(buf, k + 10);
-      v.primaryWindow = this.scalar(buf, k + 12);
-      v.primaryResetsAt = this.scalar(buf, k + 14);
-      v.primaryResetsIn = this.scalar(buf, k + 16);
+      v.primaryUsed = this.number(buf, k + 10, n + 0);
+      v.primaryWindow = this.number(buf, k + 12, n + 1);
+      v.primaryResetsAt = this.number(buf, k + 14, n + 2);
+      v.primaryResetsIn = this.number(buf, k + 16, n + 3);
     }
     if (v.secondary) {
-      v.secondaryUsed = this.scalar(buf, k + 18);
-      v.secondaryWindow = this.scalar(buf, k + 20);
-      v.secondaryResetsAt = this.scalar(buf, k + 22);
-      v.secondaryResetsIn = this.scalar(buf, k + 24);
+      v.secondaryUsed = this.number(buf, k + 18, n + 4);
+      v.secondaryWindow = this.number(buf, k + 20, n + 5);
+      v.secondaryResetsAt = this.number(buf, k + 22, n + 6);
+      v.secondaryResetsIn = this.number(buf, k + 24, n + 7);
     }
     if (v.credits) {
       v.hasCredits = this.scalar(buf, k + 26);
       v.unlimited = this.scalar(buf, k + 28);
       v.balance = this.scalar(buf, k + 30);
     }
+  }
+
+  /** A window's number the kernel read at f64 `n` of the records, else (NaN) the scalar value at ints `at`, `at + 1`. */
+  private number(buf: Buffer, at: number, n: number): unknown {
+    const value = this.counts[n];
+    return Number.isNaN(value) ? this.scalar(buf, at) : value;
   }
 
   /** The scalar value whose bounds are at ints `at`, `at + 1` of the records, as the picker reads it; null for a container, undefined when absent. */
