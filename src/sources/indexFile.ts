@@ -162,6 +162,18 @@ export async function firstRowSince(read: Reader, rowsStart: number, rowCount: n
   return lo;
 }
 
+/**
+ * The index file an editor holds open (loadIndex olderOnDisk) no longer has the bytes it was read with: truncated,
+ * written over in place, or closed. Its older rows cannot be trusted: the logs are read again (UsageScanner).
+ * A save that renames a new file over it is not this: the file held open keeps its bytes.
+ */
+export class IndexChangedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IndexChangedError';
+  }
+}
+
 export function readFullySync(fd: number, into: Uint8Array, position: number): void {
   for (let done = 0; done < into.length; ) {
     const n = readSync(fd, into, done, into.length - done, position + done);

@@ -8,7 +8,7 @@ import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
 import { deltaPathOf, readDelta, saveDelta, type FileRows } from './indexDelta';
 import { sha256Hex } from '../core/sha256';
-import { bytesOf, firstRowSince, fstatAsync, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeFileSync, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
+import { bytesOf, firstRowSince, fstatAsync, IndexChangedError, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeFileSync, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import { fileSectionBytes } from './fileTableFile';
 import { isNameSectionHeader, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
 import { encodeKeyTable, isKeySectionHeader, keySectionBytes, rowHashesOf, SavedKeys, type KeySectionHeader } from '../core/ledger/keyTable';
@@ -128,7 +128,8 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     } catch {
       return false; // no index yet (or unreadable: the save after the scan says so)
     }
-    const fileBytes = (sync ? fstatSync(fd) : await fstatAsync(fd)).size;
+    const opened = sync ? fstatSync(fd) : await fstatAsync(fd);
+    const fileBytes = opened.size;
     const handle = fd;
     const read = (into: Uint8Array, position: number) => (sync ? readFullySync(handle, into, position) : readFully(handle, into, position));
     let header: IndexHeader;
@@ -150,6 +151,26 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     if (filesStart + fileSectionBytes(header.files) !== fileBytes) return unusable('truncated or of the wrong length');
     const firstRow = options.sinceMs === undefined ? 0 : await firstRowSince(read, rowsStart, sizes.rowCount, options.sinceMs);
     const onDisk = options.olderOnDisk === true && firstRow > 0;
+    // Held open for the ledger's life, the file may be truncated or written over in place (not by our saves, which
+    // rename; by a copy, a sync tool, a full disk): each read of it is checked against its size and time when loaded,
+    // after the read, so that rows of two files are never mixed. (A rename over it leaves its bytes and time alone.)
+    const onDiskRead = <T>(work: () => T): T => {
+      if (!onDisk) return work();
+      let result: T | undefined;
+      let failure: unknown;
+      try {
+        if (isClosed) throw new Error('closed');
+        result = work();
+      } catch (error) {
+        failure = error;
+      }
+      const now = isClosed ? undefined : fstatSync(handle);
+      if (now && (now.size !== fileBytes || now.mtimeMs !== opened.mtimeMs)) {
+        throw new IndexChangedError(`usage index ${file} changed while open (${fileBytes} -> ${now.size} bytes)`, { cause: failure });
+      }
+      if (failure !== undefined) throw new IndexChangedError(`usage index ${file} could not be read while open`, { cause: failure });
+      return result as T;
+    };
     // The rows still on disk (fewer once loadRecentRows moved the window's into the newest rows).
     let olderCount = firstRow;
     const numbers = (from: number, to: number) => new Float64Array((to - from) / 8);
@@ -166,11 +187,11 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
         const piece = new Float64Array(pieceRows * fieldsPerRow);
         for (let from = 0; from < olderCount; from += pieceRows) {
           const view = piece.subarray(0, Math.min(pieceRows, olderCount - from) * fieldsPerRow);
-          readFullySync(handle, bytesOf(view), rowsStart + from * rowBytes);
+          onDiskRead(() => readFullySync(handle, bytesOf(view), rowsStart + from * rowBytes));
           rows.add(view);
         }
         const keys = keyBuffer();
-        readFullySync(handle, keys, hashesStart);
+        onDiskRead(() => readFullySync(handle, keys, hashesStart));
         done = !onDisk;
         return { rows, keyHashes: rowHashesOf(sizes.keys, keys, sizes.rowCount) };
       } finally {
@@ -184,11 +205,13 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
         const piece = new Float64Array(pieceRows * fieldsPerRow);
         for (let from = 0; from < olderCount; from += pieceRows) {
           const view = piece.subarray(0, Math.min(pieceRows, olderCount - from) * fieldsPerRow);
-          await readFully(handle, bytesOf(view), rowsStart + from * rowBytes);
+          await readFully(handle, bytesOf(view), rowsStart + from * rowBytes).catch((error: unknown) => onDiskRead(() => { throw error; }));
+          onDiskRead(() => undefined);
           rows.add(view);
         }
         const keys = keyBuffer();
-        await readFully(handle, keys, hashesStart);
+        await readFully(handle, keys, hashesStart).catch((error: unknown) => onDiskRead(() => { throw error; }));
+        onDiskRead(() => undefined);
         done = !onDisk;
         return { rows, keyHashes: rowHashesOf(sizes.keys, keys, sizes.rowCount) };
       } finally {
@@ -197,8 +220,8 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     };
     // A block of the key table at a time, while the file is open for the older rows (it closes once they are read,
     // and with them every key hash: the saved table is not probed after that).
-    const readRows = (from: number, into: Float64Array) => readFullySync(handle, bytesOf(into), rowsStart + from * rowBytes);
-    const savedKeys = new SavedKeys(sizes.keys, sizes.rowCount, (into, position) => readFullySync(handle, into, hashesStart + position));
+    const readRows = (from: number, into: Float64Array) => onDiskRead(() => readFullySync(handle, bytesOf(into), rowsStart + from * rowBytes));
+    const savedKeys = new SavedKeys(sizes.keys, sizes.rowCount, (into, position) => onDiskRead(() => readFullySync(handle, into, hashesStart + position)));
     const newestRows = numbers(rowsStart + firstRow * rowBytes, hashesStart);
     await read(bytesOf(newestRows), rowsStart + firstRow * rowBytes);
     // Every row wanted: the keys now too, without blocking when async.

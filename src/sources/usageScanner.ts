@@ -14,6 +14,8 @@ import { FileTable } from './fileTable';
 import { FileTableError } from './fileColumns';
 import { NameTableError } from '../core/ledger/nameTable';
 import { KeyTableError } from '../core/ledger/keyTable';
+import { IndexChangedError } from './indexFile';
+import { closeIndexOf } from './usageIndex';
 import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
 
 export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };
@@ -129,7 +131,13 @@ export class UsageScanner {
    */
   refresh(mode: { full: boolean; changedPaths?: string[]; warm?: boolean } = { full: true }): Promise<boolean> {
     const pass = () => (mode.warm && this.files.size > 0 ? this.warmPass() : mode.full || this.files.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? []));
-    this.scanning ??= pass().finally(() => (this.scanning = undefined));
+    // The index file the editor holds open changed under it (a merge into an older row, a key probe): its rows
+    // cannot be trusted, whichever pass found it.
+    const rebuildIfChanged = (error: unknown) => {
+      if (error instanceof IndexChangedError) return this.rebuild(error.message);
+      throw error;
+    };
+    this.scanning ??= pass().catch(rebuildIfChanged).finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
@@ -359,6 +367,8 @@ export class UsageScanner {
   private async rebuild(reason: string): Promise<boolean> {
     this.options.log?.(`Rescanning all logs: ${reason}.`);
     const rebuilds = this.stats.rebuilds + 1;
+    // The index file a restored ledger kept open (the editor's, see loadIndex olderOnDisk) goes with it.
+    closeIndexOf(this.ledger);
     this.ledger = new Ledger();
     this.files = new FileTable();
     this.folderTimes = undefined;

@@ -1,10 +1,11 @@
 // The editor's ledger keeps the status window's rows and leaves the older ones on disk (loadIndex olderOnDisk):
 // every view reads the same rows as a ledger that holds them all, and what it holds does not grow with the history.
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
+import { IndexChangedError } from '../../src/sources/indexFile';
 import { closeIndexOf, loadIndex, loadRecentRows, saveIndex } from '../../src/sources/usageIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine } from '../helpers/logLines';
@@ -132,6 +133,71 @@ describe('older rows of the index left on disk (the editor)', () => {
     assert.ok(await loadIndex(otherPath, back));
     assert.deepEqual(sorted(back.ledger.events()), sorted(whole.ledger.events()));
     assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
+    closeIndexOf(editor.ledger);
+  });
+
+  /** Where the index's rows start: the first row is request old0's (the oldest), found by its time's bytes. */
+  const rowsStartOf = (file: string) => {
+    const time = Buffer.from(new Float64Array([nowMs - 100 * dayMs]).buffer);
+    const at = readFileSync(file).indexOf(time);
+    assert.ok(at > 8);
+    return at - 8;
+  };
+  /** File descriptors of this process open on `file` (Linux; elsewhere not counted). */
+  const openOn = (file: string) =>
+    process.platform !== 'linux' ? 0 : readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(file);
+      } catch {
+        return false;
+      }
+    }).length;
+
+  it('never mixes rows of two files when the index is written over in place while open: views refuse, a pass reads the logs again and closes the file', async () => {
+    writeHistory(60);
+    await saveIndex(indexPath, await readWhole());
+    const editor = await startEditor();
+    assert.equal(openOn(indexPath), 1);
+    // Request old0's output tokens written over in place (a copy over the file, a sync tool), later than the load.
+    const fd = openSync(indexPath, 'r+');
+    writeSync(fd, Buffer.from(new Float64Array([12_345]).buffer), 0, 8, rowsStartOf(indexPath) + 7 * 8);
+    closeSync(fd);
+    utimesSync(indexPath, new Date(nowMs), new Date(nowMs));
+    assert.throws(() => editor.ledger.events(), IndexChangedError);
+    // A merge into an older row finds it too: the pass reads the logs again.
+    writeFileSync(path.join(project, 'resumed.jsonl'), line('old100', 85, 999) + '\n');
+    assert.equal(await editor.refresh(), true);
+    const whole = await readWhole();
+    assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
+    assert.equal(editor.ledger.duplicateCount, whole.ledger.duplicateCount);
+    assert.equal(openOn(indexPath), 0);
+  });
+
+  it('reads the logs again when the index is truncated while open and a new usage merges into a row cut off', async () => {
+    writeHistory(60);
+    await saveIndex(indexPath, await readWhole());
+    const editor = await startEditor();
+    truncateSync(indexPath, rowsStartOf(indexPath) + 10 * 13 * 8);
+    writeFileSync(path.join(project, 'resumed.jsonl'), line('old100', 85, 999) + '\n' + line('fresh1', 0, 7) + '\n');
+    assert.equal(await editor.refresh(), true);
+    const whole = await readWhole();
+    assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
+    assert.equal(openOn(indexPath), 0);
+  });
+
+  it('keeps reading the file it opened when a save renames a new index over it', async () => {
+    writeHistory(60);
+    await saveIndex(indexPath, await readWhole());
+    const editor = await startEditor();
+    // The CLI's save of more usage (the old file unlinked, still open here).
+    appendFileSync(path.join(project, 'recent.jsonl'), line('fresh9', 0, 9) + '\n');
+    await saveIndex(indexPath, await readWhole());
+    writeFileSync(path.join(project, 'resumed.jsonl'), line('old100', 85, 999) + '\n');
+    assert.equal(await editor.refresh(), true);
+    const whole = await readWhole();
+    assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
+    assert.equal(editor.ledger.duplicateCount, whole.ledger.duplicateCount);
+    assert.equal(openOn(indexPath), 1, 'the file opened, not rebuilt');
     closeIndexOf(editor.ledger);
   });
 });
