@@ -89,6 +89,8 @@ interface OlderPart {
   /** Rows from `sinceMs` on join the newest rows (see loadRecentRows); only while the file stays open. */
   readRecent?: (ledger: Ledger, sinceMs: number) => Promise<void>;
   close?: () => void;
+  /** Why the file held open is no longer the one read (see loadIndex's onDiskRead), or undefined. */
+  changed?: () => string | undefined;
 }
 
 /** The files an editor's ledgers keep open (olderOnDisk), closed when a ledger is collected without closeIndexOf. */
@@ -154,6 +156,10 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     // Held open for the ledger's life, the file may be truncated or written over in place (not by our saves, which
     // rename; by a copy, a sync tool, a full disk): each read of it is checked against its size and time when loaded,
     // after the read, so that rows of two files are never mixed. (A rename over it leaves its bytes and time alone.)
+    const changed = () => {
+      const now = isClosed ? undefined : fstatSync(handle);
+      return now && (now.size !== fileBytes || now.mtimeMs !== opened.mtimeMs) ? `usage index ${file} changed while open (${fileBytes} -> ${now.size} bytes)` : undefined;
+    };
     const onDiskRead = <T>(work: () => T): T => {
       if (!onDisk) return work();
       let result: T | undefined;
@@ -164,10 +170,8 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       } catch (error) {
         failure = error;
       }
-      const now = isClosed ? undefined : fstatSync(handle);
-      if (now && (now.size !== fileBytes || now.mtimeMs !== opened.mtimeMs)) {
-        throw new IndexChangedError(`usage index ${file} changed while open (${fileBytes} -> ${now.size} bytes)`, { cause: failure });
-      }
+      const why = changed();
+      if (why) throw new IndexChangedError(why, { cause: failure });
       if (failure !== undefined) throw new IndexChangedError(`usage index ${file} could not be read while open`, { cause: failure });
       return result as T;
     };
@@ -247,7 +251,7 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
         await readFully(handle, bytesOf(rows), rowsStart + from * rowBytes);
         if (restored.extendNewest(from, rows, sinceMs)) olderCount = from;
       };
-      olderParts.set(ledger, { read: readOlderAsync, readRecent, close: closeOnce });
+      olderParts.set(ledger, { read: readOlderAsync, readRecent, close: closeOnce, changed });
       openFiles.register(ledger, closeOnce, closeOnce);
     } else if (firstRow > 0) {
       keepOpen = true;
@@ -315,6 +319,15 @@ export async function loadRecentRows(scanner: UsageScanner, sinceMs: number): Pr
   const ledger = scanner.ledger;
   const part = olderParts.get(ledger);
   if (part?.readRecent && ledger.needsOlder(sinceMs)) await part.readRecent(ledger, sinceMs);
+}
+
+/**
+ * Why the index file a ledger loaded with `olderOnDisk` holds open was truncated or written over in place since it
+ * was read, or undefined (also for any other ledger): checked by each pass, so that a view does not keep refusing
+ * (IndexChangedError) until a new usage happens to merge into an older row.
+ */
+export function heldIndexChanged(ledger: Ledger): string | undefined {
+  return olderParts.get(ledger)?.changed?.();
 }
 
 /** Closes the index file a ledger loaded with `olderOnDisk` keeps open (the editor's service, when disposed). */

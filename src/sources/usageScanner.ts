@@ -15,7 +15,7 @@ import { FileTableError } from './fileColumns';
 import { NameTableError } from '../core/ledger/nameTable';
 import { KeyTableError } from '../core/ledger/keyTable';
 import { IndexChangedError } from './indexFile';
-import { closeIndexOf } from './usageIndex';
+import { closeIndexOf, heldIndexChanged } from './usageIndex';
 import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
 
 export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };
@@ -131,13 +131,14 @@ export class UsageScanner {
    */
   refresh(mode: { full: boolean; changedPaths?: string[]; warm?: boolean } = { full: true }): Promise<boolean> {
     const pass = () => (mode.warm && this.files.size > 0 ? this.warmPass() : mode.full || this.files.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? []));
-    // The index file the editor holds open changed under it (a merge into an older row, a key probe): its rows
-    // cannot be trusted, whichever pass found it.
+    // The index file the editor holds open changed under it (found here, one fstat, or by a merge into an older row
+    // or a key probe during the pass): its rows cannot be trusted, the logs are read again.
+    const changed = () => heldIndexChanged(this.ledger);
     const rebuildIfChanged = (error: unknown) => {
       if (error instanceof IndexChangedError) return this.rebuild(error.message);
       throw error;
     };
-    this.scanning ??= pass().catch(rebuildIfChanged).finally(() => (this.scanning = undefined));
+    this.scanning ??= (changed() ? this.rebuild(changed()!) : pass().catch(rebuildIfChanged)).finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
