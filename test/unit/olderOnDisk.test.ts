@@ -200,4 +200,19 @@ describe('older rows of the index left on disk (the editor)', () => {
     assert.equal(openOn(indexPath), 1, 'the file opened, not rebuilt');
     closeIndexOf(editor.ledger);
   });
+
+  it('holds no more rows after a walk over every row that sees the older rows given back midway', async () => {
+    writeHistory(60);
+    await saveIndex(indexPath, await readWhole());
+    const editor = await startEditor();
+    const heldAtStart = editor.ledger.held;
+    // A report walking every row (a whole save's pieces are walked the same way, across its writes).
+    const walk = editor.ledger.eachEvent();
+    const seen = [walk.next().value as UsageEvent];
+    assert.equal(editor.ledger.releaseOlder(), true);
+    for (const e of walk) seen.push(e);
+    assert.deepEqual(sorted(seen), sorted((await readWhole()).ledger.events()));
+    assert.deepEqual(editor.ledger.held, heldAtStart);
+    closeIndexOf(editor.ledger);
+  });
 });

@@ -257,14 +257,15 @@ export class RowStore {
       return (i - this.firstRow) * fieldsPerRow;
     }
     if (!this.olderRows && this.onDisk) {
-      // Left on disk: this row alone (a new usage merges into it), changed in place and kept as an override.
+      // Left on disk: this row alone (a new usage merges into it), changed in place and kept as an override by
+      // `changed`. A row only read is not kept: a walk over every row (a whole save's pieces, a report) that sees
+      // them given back midway (releaseOlderIfIdle) would otherwise hold each of them, for good.
       let row = this.pendingOverrides.get(i);
       if (!row) {
         row = new Float64Array(fieldsPerRow);
         this.onDisk.readRows(i, row);
         checkRows(row, this.names.count);
         this.names.verifyUsedBy(row, fieldsPerRow);
-        this.pendingOverrides.set(i, row);
       }
       this.buffer = row;
       return 0;
@@ -351,8 +352,10 @@ export class RowStore {
     else if (i < this.firstRow && this.olderRows) {
       this.olderRows.pack(i, this.buffer, at);
       this.olderChanged.add(i);
+    } else if (i < this.firstRow && this.onDisk) {
+      // An older row left on disk, changed in the row locate read: kept as its pending override.
+      this.pendingOverrides.set(i, this.buffer);
     }
-    // (An older row left on disk was changed in place, in its pending override: see locate.)
   }
 
   /** New contents for restored row `row` (from a delta), kept until the older rows are read if it is one of them. */
