@@ -2,14 +2,15 @@ import { mergeCodexLimits, newestCodexCredits, type CodexCredits, type CodexRate
 import { damageOf } from '../core/damage';
 import { sourceNames, type SourceName } from '../core/usageEvent';
 import { claudeFileContext, type ClaudeFileContext } from './agents/claude/paths';
+import { FileFolders } from './fileFolders';
 import type { FileCursor } from './logFiles';
 import { PathSlots } from './pathSlots';
 import type { SectionBlocks } from './fileTableFile';
-import { backslashToo, checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, isSeparator, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, noSkip, type FileColumns } from './fileColumns';
+import { checkFileAt, emptyColumns, FileTableError, grownBytes, grownF64, grownU32, lastSeparator, metaClaudeExplicit, metaHasExtra, metaLongLines, metaWholeFile, type FileColumns } from './fileColumns';
 
 /** What a cursor holds beyond its numbers and path; most files (Claude Code transcripts) have none. */
 export interface FileExtra {
-  /** Only when the path does not say it (see `deriveClaude`). */
+  /** Only when the path does not say it (see FileFolders.claudeContext). */
   claude?: ClaudeFileContext;
   codex?: FileCursor['codex'];
   wholeFile?: FileCursor['wholeFile'];
@@ -37,13 +38,9 @@ export interface CodexSummary {
 export class FileTable {
   private c: FileColumns;
   private namesUsed: number;
-  private foldersUsed: number;
   /** Extras set since this table was built or restored (the rest are in `c.extras` as JSON). */
   private readonly extrasSet = new Map<number, FileExtra>();
-  private folderStrings: (string | undefined)[] = [];
-  private folderIndex: Map<string, number> | undefined;
-  /** The folder internFolder gave last (see append). */
-  private lastFolder: { path: string; number: number } | undefined;
+  private readonly folders: FileFolders;
   /** Lookup by path; built when first needed (a warm pass never needs it). */
   private slots: PathSlots | undefined;
   private codex: CodexSummary | undefined;
@@ -67,7 +64,7 @@ export class FileTable {
   constructor(columns?: FileColumns, codex?: CodexSummary, blocks?: SectionBlocks) {
     this.c = columns ?? emptyColumns();
     this.namesUsed = this.c.count === 0 ? 0 : this.c.nameEnd[this.c.count - 1];
-    this.foldersUsed = this.c.folderCount === 0 ? 0 : this.c.folderEnd[this.c.folderCount - 1];
+    this.folders = new FileFolders(this.c);
     this.codex = codex;
     this.unverified = blocks;
   }
@@ -99,7 +96,7 @@ export class FileTable {
   columns(): FileColumns {
     this.verify();
     if (this.extrasSet.size > 0) this.flushExtras();
-    return { ...this.c, names: this.c.names.subarray(0, this.namesUsed), folders: this.c.folders.subarray(0, this.foldersUsed) };
+    return { ...this.c, names: this.c.names.subarray(0, this.namesUsed), folders: this.c.folders.subarray(0, this.folders.bytesUsed) };
   }
 
   /** The codex summary as of now (computed once, then kept until a codex file changes). */
@@ -120,17 +117,17 @@ export class FileTable {
   }
 
   pathAt(i: number): string {
-    return this.folderAt(this.c.folder[i]) + this.nameAt(i);
+    return this.folders.pathOf(this.c.folder[i]) + this.nameAt(i);
   }
 
   /** File `i`'s folder as stored: its path up to and with the last separator, one string shared by the folder's files. */
   folderPathAt(i: number): string {
-    return this.folderAt(this.c.folder[i]);
+    return this.folders.pathOf(this.c.folder[i]);
   }
 
   /** Folder `f`'s path as stored, up to and with its last separator (folderPathAt of its files). */
   folderPathOf(f: number): string {
-    return this.folderAt(f);
+    return this.folders.pathOf(f);
   }
 
   /**
@@ -229,7 +226,7 @@ export class FileTable {
     const extra = c.meta[i] & metaHasExtra ? this.extraAt(i) : undefined;
     let cursor: FileCursor;
     // The same three shapes as newCursor (one hidden class each).
-    if (source === 'claude') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, claude: extra?.claude ?? this.deriveClaude(i, file) };
+    if (source === 'claude') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, claude: extra?.claude ?? this.folders.claudeContext(c.folder[i], file) };
     else if (source === 'codex') cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, codex: extra?.codex };
     else cursor = { path: file, source, size: c.size[i], mtimeMs: c.mtimeMs[i], offset: c.offset[i], fingerprint, wholeFile: extra?.wholeFile };
     if (extra?.longLineFrom !== undefined) cursor.longLineFrom = extra.longLineFrom;
@@ -265,7 +262,7 @@ export class FileTable {
    * Stores `cursor` (a new file, or a new state of one held). `listedFrom`: the cursor is a Claude Code transcript
    * just listed, whose context is claudeFileContext(cursor.path.slice(listedFrom)), and may leave `claude` out (the
    * scan threads send a cold scan's files so, see PackedResults): a new file's folder then takes its skip from there
-   * (see deriveClaude) instead of the context being derived again to compare.
+   * (see FileFolders.claudeContext) instead of the context being derived again to compare.
    */
   put(cursor: FileCursor, listedFrom?: number): void {
     const known = this.readUnchecked.get(cursor.path);
@@ -296,7 +293,7 @@ export class FileTable {
         if (this.pathAt(i) !== cursor.path) throw new FileTableError('file table: a delta of other files');
         this.store(i, cursor, false);
       } else if (i === this.c.count) {
-        // A new file may set its folder's skip (see claudeIsDerived): the folders as read are checked first.
+        // A new file may set its folder's skip (see FileFolders.givesContext): the folders as read are checked first.
         this.unverified?.checkFolders();
         this.store(this.append(cursor), cursor, true);
       } else throw new FileTableError('file table: a delta of other files');
@@ -333,9 +330,9 @@ export class FileTable {
     c.offset[i] = cursor.offset;
     c.fingerprint[i] = cursor.fingerprint ?? NaN;
     let explicitClaude = false;
-    if (!(isNew && listedFrom !== undefined && this.skipsTo(i, listedFrom))) {
+    if (!(isNew && listedFrom !== undefined && this.folders.skipsTo(c.folder[i], listedFrom))) {
       if (listedFrom !== undefined && cursor.claude === undefined) cursor = { ...cursor, claude: claudeFileContext(cursor.path.slice(listedFrom)) };
-      explicitClaude = cursor.claude !== undefined && (isNew ? !this.claudeIsDerived(i, cursor.claude, cursor.path) : (before & metaClaudeExplicit) !== 0);
+      explicitClaude = cursor.claude !== undefined && (isNew ? !this.folders.givesContext(c.folder[i], cursor.claude, cursor.path) : (before & metaClaudeExplicit) !== 0);
     }
     const extra = extraOf(cursor, explicitClaude);
     if (cursor.codex !== undefined && this.codex && !this.sameCodexReadings(i, isNew, cursor.codex)) this.codex = undefined;
@@ -375,57 +372,6 @@ export class FileTable {
     return JSON.parse(this.c.extras.toString('utf8', start, end)) as FileExtra;
   }
 
-  private folderAt(f: number): string {
-    let s = this.folderStrings[f];
-    if (s === undefined) {
-      const start = f === 0 ? 0 : this.c.folderEnd[f - 1];
-      this.folderStrings[f] = s = this.c.folders.toString('utf8', start, this.c.folderEnd[f]);
-    }
-    return s;
-  }
-
-  /**
-   * A Claude Code transcript's session and agent come from its path under `projects/` (claudeFileContext): the
-   * folder's path less its first `folderSkip` characters, then the file name. `file` is file `i`'s path (pathAt:
-   * its folder then its name), which callers have at hand: cut from it, the name is not decoded from the column again.
-   */
-  private deriveClaude(i: number, file: string): ClaudeFileContext {
-    const f = this.c.folder[i];
-    const skip = this.c.folderSkip[f];
-    if (skip === noSkip) return claudeFileContext(file.slice(this.folderAt(f).length));
-    const relative = file.slice(skip);
-    return claudeFileContext(backslashToo ? relative.replace(/\\/g, '/') : relative);
-  }
-
-  /**
-   * Sets file `i`'s folder's `folderSkip` to `listedFrom` if it has none, and says whether it is that: then the path
-   * gives the context it was listed with (claudeFileContext of the path from `listedFrom` on), by construction.
-   */
-  private skipsTo(i: number, listedFrom: number): boolean {
-    const f = this.c.folder[i];
-    if (this.c.folderSkip[f] === noSkip) this.c.folderSkip[f] = listedFrom;
-    return this.c.folderSkip[f] === listedFrom;
-  }
-
-  /** Sets the folder's `folderSkip` if it has none, and says whether the path `file` (file `i`'s) gives `claude`. */
-  private claudeIsDerived(i: number, claude: ClaudeFileContext, file: string): boolean {
-    const f = this.c.folder[i];
-    const same = (d: ClaudeFileContext) => d.project === claude.project && d.sessionId === claude.sessionId && d.agentId === claude.agentId;
-    if (this.c.folderSkip[f] !== noSkip) return same(this.deriveClaude(i, file));
-    const folder = this.folderAt(f);
-    // The project folder is the first part under `projects/`: the skip that makes the path give the project.
-    const candidates = claude.project === '' ? [folder.length] : [];
-    for (let at = folder.lastIndexOf(claude.project); at > 0 && claude.project !== ''; at = folder.lastIndexOf(claude.project, at - 1)) {
-      if (isSeparator(folder[at - 1]) && isSeparator(folder[at + claude.project.length])) candidates.push(at);
-    }
-    for (const skip of candidates) {
-      this.c.folderSkip[f] = skip;
-      if (same(this.deriveClaude(i, file))) return true;
-    }
-    this.c.folderSkip[f] = noSkip;
-    return false;
-  }
-
   private append(cursor: FileCursor): number {
     const i = this.c.count;
     this.ensureCapacity(i + 1);
@@ -433,9 +379,7 @@ export class FileTable {
     const cut = lastSeparator(cursor.path) + 1;
     const name = cursor.path.slice(cut);
     const c = this.c;
-    // Most often the folder of the file put before (files come in listing order, a folder's together): no slice, no hash.
-    const last = this.lastFolder;
-    c.folder[i] = last !== undefined && last.path.length === cut && cursor.path.startsWith(last.path) ? last.number : this.internFolder(cursor.path.slice(0, cut));
+    c.folder[i] = this.folders.numberOf(cursor.path, cut);
     // Room for any name of this length (a UTF-16 unit is at most 3 bytes of UTF-8), then written: no byteLength pass.
     c.names = grownBytes(c.names, this.namesUsed, this.namesUsed + 3 * name.length);
     c.nameEnd[i] = this.namesUsed += c.names.write(name, this.namesUsed);
@@ -443,35 +387,6 @@ export class FileTable {
     c.count = i + 1;
     this.slots?.add(cursor.path);
     return i;
-  }
-
-  private internFolder(dir: string): number {
-    if (!this.folderIndex) {
-      this.folderIndex = new Map();
-      for (let f = 0; f < this.c.folderCount; f++) this.folderIndex.set(this.folderAt(f), f);
-    }
-    let f = this.folderIndex.get(dir);
-    if (f !== undefined) {
-      this.lastFolder = { path: dir, number: f };
-      return f;
-    }
-    const c = this.c;
-    f = c.folderCount;
-    if (f + 1 > c.folderEnd.length) {
-      const n = Math.max(64, c.folderEnd.length * 2);
-      c.folderEnd = grownU32(c.folderEnd, n);
-      c.folderSkip = grownU32(c.folderSkip, n);
-    }
-    const bytes = Buffer.byteLength(dir);
-    c.folders = grownBytes(c.folders, this.foldersUsed, this.foldersUsed + bytes);
-    c.folders.write(dir, this.foldersUsed);
-    c.folderEnd[f] = this.foldersUsed += bytes;
-    c.folderSkip[f] = noSkip;
-    c.folderCount = f + 1;
-    this.folderStrings[f] = dir;
-    this.folderIndex.set(dir, f);
-    this.lastFolder = { path: dir, number: f };
-    return f;
   }
 
   private ensureCapacity(n: number): void {
