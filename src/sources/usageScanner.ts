@@ -133,12 +133,15 @@ export class UsageScanner {
     const pass = () => (mode.warm && this.files.size > 0 ? this.warmPass() : mode.full || this.files.size === 0 ? this.pass() : this.quickPass(mode.changedPaths ?? []));
     // The index file the editor holds open changed under it (found here, one fstat, or by a merge into an older row
     // or a key probe during the pass): its rows cannot be trusted, the logs are read again.
-    const changed = () => heldIndexChanged(this.ledger);
-    const rebuildIfChanged = (error: unknown) => {
-      if (error instanceof IndexChangedError) return this.rebuild(error.message);
-      throw error;
+    const start = () => {
+      const changed = heldIndexChanged(this.ledger);
+      if (changed) return this.rebuild(changed);
+      return pass().catch((error: unknown) => {
+        if (error instanceof IndexChangedError) return this.rebuild(error.message);
+        throw error;
+      });
     };
-    this.scanning ??= (changed() ? this.rebuild(changed()!) : pass().catch(rebuildIfChanged)).finally(() => (this.scanning = undefined));
+    this.scanning ??= start().finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
