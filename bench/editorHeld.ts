@@ -19,7 +19,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ledger } from '../src/core/ledger/ledger';
 import { UsageScanner } from '../src/sources/usageScanner';
-import { closeIndexOf, loadIndex, loadOlderRows, loadRecentRows, saveIndex } from '../src/sources/usageIndex';
+import { loadIndex, saveIndex } from '../src/sources/usageIndex';
+import { closeIndexOf, loadOlderRows, loadRecentRows } from '../src/sources/heldIndex';
 import { statusWindowStartMs } from '../src/core/status/statusRollup';
 
 const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);

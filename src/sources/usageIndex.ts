@@ -14,6 +14,7 @@ import { isNameSectionHeader, nameSectionBytes, type NameSectionHeader } from '.
 import { encodeKeyTable, isKeySectionHeader, keySectionBytes, rowHashesOf, SavedKeys, type KeySectionHeader } from '../core/ledger/keyTable';
 import type { FileTable } from './fileTable';
 import { saneFolderTimes } from './warmWalk';
+import { keepOlderPart, loadOlderRows } from './heldIndex';
 
 /**
  * The persisted index: the ledger and the scanner's state, so that the next start reads only new bytes.
@@ -80,21 +81,6 @@ export interface LoadOptions {
    */
   olderOnDisk?: boolean;
 }
-
-/** The open index file behind a restored ledger whose older rows are not read yet (or stay on disk: olderOnDisk). */
-const olderParts = new WeakMap<Ledger, OlderPart>();
-
-interface OlderPart {
-  read: () => Promise<OlderRows>;
-  /** Rows from `sinceMs` on join the newest rows (see loadRecentRows); only while the file stays open. */
-  readRecent?: (ledger: Ledger, sinceMs: number) => Promise<void>;
-  close?: () => void;
-  /** Why the file held open is no longer the one read (see loadIndex's onDiskRead), or undefined. */
-  changed?: () => string | undefined;
-}
-
-/** The files an editor's ledgers keep open (olderOnDisk), closed when a ledger is collected without closeIndexOf. */
-const openFiles = new FinalizationRegistry<() => void>((close) => close());
 
 /**
  * Loads a saved index into the scanner. Returns false (and leaves the scanner empty)
@@ -251,11 +237,10 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
         await readFully(handle, bytesOf(rows), rowsStart + from * rowBytes);
         if (restored.extendNewest(from, rows, sinceMs)) olderCount = from;
       };
-      olderParts.set(ledger, { read: readOlderAsync, readRecent, close: closeOnce, changed });
-      openFiles.register(ledger, closeOnce, closeOnce);
+      keepOlderPart(ledger, { read: readOlderAsync, readRecent, close: closeOnce, changed });
     } else if (firstRow > 0) {
       keepOpen = true;
-      olderParts.set(ledger, { read: readOlderAsync });
+      keepOlderPart(ledger, { read: readOlderAsync });
     }
     if (typeof header.baseId === 'string') bases.set(ledger, { file, baseId: header.baseId });
     const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync) : undefined;
@@ -293,49 +278,6 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
   } finally {
     if (--readers === 0 && (done || !keepOpen)) closeOnce();
   }
-}
-
-/**
- * Hands the ledger the rows `loadIndex({ sinceMs })` left on disk, if it has not asked for them yet: the
- * editor calls it after its first number, so that a later pass that finds new usage has them at hand.
- */
-export async function loadOlderRows(scanner: UsageScanner): Promise<void> {
-  const ledger = scanner.ledger;
-  const part = olderParts.get(ledger);
-  // Read once, unless they stay on disk (olderOnDisk: read again after each releaseOlder).
-  if (!part?.readRecent) olderParts.delete(ledger);
-  if (part && ledger.needsOlder()) {
-    const older = await part.read();
-    if (ledger.needsOlder()) ledger.supplyOlder(older);
-  }
-}
-
-/**
- * The rows from `sinceMs` on of an index loaded with `olderOnDisk` join the newest rows, read without blocking: the
- * editor reads the status window's rows after its first number (shown from today's rows and the rollup), and
- * leaves the older ones on disk.
- */
-export async function loadRecentRows(scanner: UsageScanner, sinceMs: number): Promise<void> {
-  const ledger = scanner.ledger;
-  const part = olderParts.get(ledger);
-  if (part?.readRecent && ledger.needsOlder(sinceMs)) await part.readRecent(ledger, sinceMs);
-}
-
-/**
- * Why the index file a ledger loaded with `olderOnDisk` holds open was truncated or written over in place since it
- * was read, or undefined (also for any other ledger): checked by each pass, so that a view does not keep refusing
- * (IndexChangedError) until a new usage happens to merge into an older row.
- */
-export function heldIndexChanged(ledger: Ledger): string | undefined {
-  return olderParts.get(ledger)?.changed?.();
-}
-
-/** Closes the index file a ledger loaded with `olderOnDisk` keeps open (the editor's service, when disposed). */
-export function closeIndexOf(ledger: Ledger): void {
-  const part = olderParts.get(ledger);
-  olderParts.delete(ledger);
-  openFiles.unregister(part?.close ?? ledger);
-  part?.close?.();
 }
 
 /**

@@ -15,7 +15,7 @@ import { FileTableError } from './fileColumns';
 import { NameTableError } from '../core/ledger/nameTable';
 import { KeyTableError } from '../core/ledger/keyTable';
 import { IndexChangedError } from './indexFile';
-import { closeIndexOf, heldIndexChanged } from './usageIndex';
+import { closeIndexOf, heldIndexChanged } from './heldIndex';
 import { addTally, BacklogEstimate, idleCoresNow, resultOf, scanFiles, skippedSummary, type ScanStats, type SkippedSummary } from './scanParts';
 
 export { scanFiles, skippedSummary, type ScanStats, type SkippedSummary };

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { sourceNames, type SourceName, type UsageEvent } from '../../src/core/usageEvent';
 import { IndexChangedError } from '../../src/sources/indexFile';
-import { closeIndexOf, loadIndex, loadRecentRows, saveIndex } from '../../src/sources/usageIndex';
+import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
+import { closeIndexOf, loadRecentRows } from '../../src/sources/heldIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine } from '../helpers/logLines';
 

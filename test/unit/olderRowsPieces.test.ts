@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { sourceNames, type SourceName } from '../../src/core/usageEvent';
 import { fieldsPerRow } from '../../src/core/ledger/ledger';
 import { chunkRows } from '../../src/core/ledger/packedRows';
-import { loadIndex, loadOlderRows, saveIndex } from '../../src/sources/usageIndex';
+import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
+import { loadOlderRows } from '../../src/sources/heldIndex';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine } from '../helpers/logLines';
 
