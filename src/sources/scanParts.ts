@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import type { ParsedUsage } from '../core/usageEvent';
 import { FileRepeats } from '../core/ledger/dedupRules';
 import { emptyTally, type LineTally } from '../core/lineParser';
-import type { FileCursor, WalkProblem } from './logFiles';
+import type { FileCursor } from './logFiles';
+import type { WalkProblem } from './boundedWalk';
 import { MAX_LINE_BYTES, readNewLines } from './logReader';
 import type { FileScanResult } from './packedResults';
 

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { findLogFiles, listFilesIn, MAX_WALK_DEPTH, type WalkProblem } from '../../src/sources/logFiles';
+import { findLogFiles, listFilesIn, MAX_WALK_DEPTH, type WalkProblem } from '../../src/sources/boundedWalk';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { claudeAssistantLine, ledgerTotals } from '../helpers/logLines';
 import { makeTempRoots, type TempRoots } from '../helpers/scanFolders';

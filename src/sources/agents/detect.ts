@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import type { SourceName } from '../../core/usageEvent';
-import { listFilesIn } from '../logFiles';
+import { listFilesIn } from '../boundedWalk';
 import { agentAdapters } from './index';
 
 export interface AgentRoot {
