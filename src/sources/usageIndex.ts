@@ -14,7 +14,7 @@ import { isNameSectionHeader, nameSectionBytes, type NameSectionHeader } from '.
 import { encodeKeyTable, isKeySectionHeader, keySectionBytes, rowHashesOf, SavedKeys, type KeySectionHeader } from '../core/ledger/keyTable';
 import type { FileTable } from './fileTable';
 import { saneFolderTimes } from './warmWalk';
-import { keepOlderPart, loadOlderRows } from './heldIndex';
+import { closeIndexOf, keepOlderPart, loadOlderRows } from './heldIndex';
 
 /**
  * The persisted index: the ledger and the scanner's state, so that the next start reads only new bytes.
@@ -88,7 +88,37 @@ export interface LoadOptions {
  * Reads the header and the rows it needs; with `sinceMs`, older rows stay on disk until needed
  * (the file stays open for them: a writer replaces the index by renaming, so these bytes never change).
  */
-export async function loadIndex(file: string, scanner: UsageScanner, options: LoadOptions = {}): Promise<boolean> {
+export function loadIndex(file: string, scanner: UsageScanner, options: LoadOptions = {}): Promise<boolean> {
+  return load(file, scanner, options);
+}
+
+/**
+ * The editor's ledger, just saved whole to `file` and unchanged since, is replaced by one read back from that save
+ * as a warm start reads it (`olderOnDisk`): the status window's rows (from `sinceMs` on) in memory, the older ones
+ * left in the file. The rows are the file's, row for row, so every view gives the same numbers; what a cold start
+ * (or a rebuild) held, every row of the history, then follows the window, as after a warm start. Nothing when the
+ * ledger was not saved whole just now, changed meanwhile, a pass is running, or another writer replaced the file
+ * (its id is not the save's). Returns whether the ledger was replaced.
+ */
+export async function rebaseOnIndex(file: string, scanner: UsageScanner, sinceMs: number): Promise<boolean> {
+  const ledger = scanner.ledger;
+  const state = savedStateOfLedger(ledger);
+  // `baseId:` alone: saved (or read) whole, no delta since; read from that very save (a warm start): nothing to do.
+  if (!state?.endsWith(':') || readFrom.get(ledger) === state) return false;
+  return load(file, scanner, { sinceMs, olderOnDisk: true }, { baseId: state.slice(0, -1), ledger, version: ledger.version });
+}
+
+/** The ledger to replace and what it was saved as (see rebaseOnIndex). */
+interface Rebase {
+  baseId: string;
+  ledger: Ledger;
+  version: number;
+}
+
+/** The index (`baseId:`) a ledger was read from. */
+const readFrom = new WeakMap<Ledger, string>();
+
+async function load(file: string, scanner: UsageScanner, options: LoadOptions, rebase?: Rebase): Promise<boolean> {
   let fd: number | undefined;
   let keepOpen = false;
   let isClosed = false;
@@ -129,6 +159,8 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
     }
     const reason = unreadableReason(header, 'tokenmeter-index');
     if (reason) return unusable(reason);
+    // Another writer's index renamed over the save meanwhile (the CLI, another window): its rows are not this ledger's.
+    if (rebase && header.baseId !== rebase.baseId) return false;
     const sizes = header.ledger;
     if (typeof sizes !== 'object' || sizes === null || !(Number.isInteger(sizes.rowCount) && sizes.rowCount >= 0) || !isNameSectionHeader(sizes.names) || !isKeySectionHeader(sizes.keys, sizes.rowCount)) {
       return unusable('damaged header');
@@ -242,7 +274,22 @@ export async function loadIndex(file: string, scanner: UsageScanner, options: Lo
       keepOpen = true;
       keepOlderPart(ledger, { read: readOlderAsync });
     }
-    if (typeof header.baseId === 'string') bases.set(ledger, { file, baseId: header.baseId });
+    if (typeof header.baseId === 'string') {
+      bases.set(ledger, { file, baseId: header.baseId });
+      readFrom.set(ledger, `${header.baseId}:`);
+    }
+    if (rebase) {
+      // The save's rows, not a delta another writer wrote since (its rows would not be this ledger's); the scanner
+      // keeps its file table (the one saved). Swapped now, in the same turn as the check that nothing changed.
+      savedStates.set(ledger, { version: ledger.version, state: `${rebase.baseId}:` });
+      if (!scanner.swapLedger(rebase.ledger, rebase.version, ledger)) {
+        keepOpen = false;
+        closeIndexOf(ledger);
+        return false;
+      }
+      closeIndexOf(rebase.ledger);
+      return true;
+    }
     const delta = typeof header.baseId === 'string' ? await readDelta(deltaPathOf(file), header.baseId, sizes.rowCount, sync) : undefined;
     let state: SavedState = header;
     let fileRows: FileRows | undefined;

@@ -126,6 +126,17 @@ export class UsageScanner {
   }
 
   /**
+   * `ledger` instead of `expected`, the same rows held otherwise (the editor's rebase on the index it just saved, see
+   * rebaseOnIndex): only while `expected` is still the ledger, unchanged since `version`, and no pass is running (a
+   * pass counts its changes against the ledger's version when it started, see startFold). Returns whether it did.
+   */
+  swapLedger(expected: Ledger, version: number, ledger: Ledger): boolean {
+    if (this.scanning || this.ledger !== expected || expected.version !== version) return false;
+    this.ledger = ledger;
+    return true;
+  }
+
+  /**
    * One pass; concurrent callers share it. Resolves true when the ledger changed.
    * A full pass lists every folder (new and deleted files); a quick pass re-reads
    * only files written in the last few minutes plus `changedPaths`.

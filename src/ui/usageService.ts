@@ -6,7 +6,7 @@ import { Ledger } from '../core/ledger/ledger';
 import type { Settings } from '../core/settings';
 import { computeEstimatedSpend, statusWindowStartMs, type EstimatedSpend } from '../core/status/estimatedSpend';
 import { defaultLogRoots, logFolders, type LogRoots } from '../sources/logFiles';
-import { defaultIndexPath, loadIndex, saveIndex } from '../sources/usageIndex';
+import { defaultIndexPath, loadIndex, rebaseOnIndex, saveIndex } from '../sources/usageIndex';
 import { closeIndexOf, loadOlderRows, loadRecentRows } from '../sources/heldIndex';
 import { existingAgentRoots } from '../sources/agents/detect';
 import { watchTree } from '../sources/folderTreeWatcher';
@@ -53,6 +53,8 @@ export class UsageService implements vscode.Disposable {
   /** The status rollup beside the index: the status reads it instead of a month of rows, and every index save writes it. */
   private readonly rollup: StatusRollupKeeper;
   private readonly rollupPrices: PriceTable;
+  /** Not on Windows: there a file held open may refuse the rename that replaces it (see start). */
+  private readonly olderOnDisk = process.platform !== 'win32';
 
   constructor(settings: Settings, private readonly log: (message: string) => void) {
     this.budget = settings.budget;
@@ -96,7 +98,7 @@ export class UsageService implements vscode.Disposable {
     // editor holds follows the window, not the length of the history (docs/benchmarks.md, session 18, c19mem3).
     // (Not on Windows: there a file held open may refuse the rename that replaces it, the CLI's or another window's
     // save; the older rows are read after the first number instead, and held.)
-    const olderOnDisk = process.platform !== 'win32';
+    const olderOnDisk = this.olderOnDisk;
     const loaded = await loadIndex(this.indexPath, this.scanner, { sinceMs: this.rollup.rowsNeededFromMs(this.indexPath, started), olderOnDisk, onUnusable: (m) => this.log(m) });
     this.rollup.loaded(this.scanner.ledger);
     if (loaded) {
@@ -254,6 +256,22 @@ export class UsageService implements vscode.Disposable {
     } catch (e) {
       this.log(`Could not save the usage index: ${String(e)}`);
       return;
+    }
+    // Saved whole (the first save of a cold start, a rebuild's, a delta grown too large): the ledger is read back
+    // from that save as a warm start reads it, so that it holds the status window's rows, not every row of the
+    // history, from now on (docs/benchmarks.md, session 19, c19mem4). Before the rollup's save, which follows it.
+    if (this.olderOnDisk && !this.disposed) {
+      const before = this.scanner.ledger.size;
+      const rebased = await rebaseOnIndex(this.indexPath, this.scanner, statusWindowStartMs(Date.now())).catch((e: unknown) => {
+        this.log(`Could not read back the usage index just saved (${String(e)}); the ledger keeps every row.`);
+        return false;
+      });
+      if (rebased) {
+        this.lastSavedVersion = this.scanner.ledger.version;
+        this.log(`Holding the status window's ${this.scanner.ledger.held.rows} of ${before} requests; the rest stay in the usage index.`);
+        // Disposed meanwhile: dispose closed the ledger it saw, not this one.
+        if (this.disposed) closeIndexOf(this.scanner.ledger);
+      }
     }
     // Costed at the prices the service started with; after opt-in refreshed prices replace them, the CLI's own
     // rollup (at those prices) is left alone.
