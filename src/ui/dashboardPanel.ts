@@ -287,7 +287,10 @@ class DashboardPanel implements vscode.Disposable {
     // Each add() bumps the version once and either appends or merges into an existing row;
     // equal growth in both means only appends, so the index folds just the new rows.
     const appendOnly = ledger === this.ledger && ledger.version - this.ledgerVersion === ledger.size - this.ledgerSize;
-    index.sync(ledger.events(), appendOnly);
+    // Only the new rows as objects: every row (events()) reads the older ones from the index file and makes ~100,000
+    // objects at 1.5 GB of history, at each update of an open dashboard (docs/benchmarks.md, session 19, c19mem4).
+    if (appendOnly && index.size === this.ledgerSize) index.append(ledger.rowsFrom(this.ledgerSize));
+    else index.sync(ledger.events(), false);
     this.ledger = ledger;
     this.ledgerVersion = ledger.version;
     this.ledgerSize = ledger.size;

@@ -163,15 +163,21 @@ export class StatusController implements vscode.Disposable {
     const { estimatedSpend } = state;
     const nowMs = Date.now();
     const readings = budgets.readings();
-    // The spend is the service's (estimatedSpend); the rows are for an endpoint's reading (every row, as in
-    // `tokenmeter status`) or else for the session routing alone, which reads the last activeSessionLookback of the
-    // month's rows: only those are made into objects (a month of rows was ~5 MB of objects a status, twice a
-    // 30-second pass at 1.5 GB of history, and kept V8's young generation grown; docs/benchmarks.md, session 17).
-    const events = readings.length > 0 ? service.scanner.ledger.events() : service.scanner.ledger.lastEventsSince(nowMs - statusWindowMs, activeSessionLookback);
+    // The spend is the service's (estimatedSpend); the rows are for the session routing, which reads the last
+    // activeSessionLookback of the month's rows: only those are made into objects (a month of rows was ~5 MB of
+    // objects a status, twice a 30-second pass at 1.5 GB of history, and kept V8's young generation grown;
+    // docs/benchmarks.md, session 17). An endpoint's reading moves by the rows logged since it was fetched (a poll
+    // ago): those rows, not every row of the history as before (docs/benchmarks.md, session 19, c19mem4), unless
+    // a reading is older than the rows held (its endpoint failing for weeks): then every row, read from the index.
+    const ledger = service.scanner.ledger;
+    const events = ledger.lastEventsSince(nowMs - statusWindowMs, activeSessionLookback);
+    const readingsFromMs = Math.min(...readings.map((r) => r.fetchedAtMs));
+    const readingEvents = readings.length === 0 ? undefined : ledger.needsOlder(readingsFromMs) ? ledger.events() : ledger.eventsSince(readingsFromMs);
     let overlay: StatusOverlay | undefined;
     try {
       const status = (this.status = computeStatus({
         events,
+        readingEvents,
         prices: service.prices,
         calendar: service.calendar,
         budget: settings.budget,

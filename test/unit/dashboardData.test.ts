@@ -71,6 +71,35 @@ describe('dashboard data', () => {
     assert.deepEqual(buildDashboardView(incremental, query, { nowMs }), buildDashboardView(indexOf(events), query, { nowMs }));
   });
 
+  it('folds the appended rows given alone (the editor reads only those) to the same view as a full rebuild', () => {
+    const half = Math.floor(events.length / 2);
+    const incremental = new DashboardIndex(prices, new Calendar('UTC'));
+    incremental.sync(events.slice(0, half), false);
+    incremental.append(events.slice(half, half + 10));
+    incremental.append(events.slice(half + 10));
+    assert.equal(incremental.size, events.length);
+    const query: DashboardQuery = { range: '30d', source: 'all' };
+    assert.deepEqual(buildDashboardView(incremental, query, { nowMs }), buildDashboardView(indexOf(events), query, { nowMs }));
+    // And a later sync of every row, append-only, folds none of them again.
+    assert.equal(incremental.sync(events, true), 0);
+  });
+
+  it('moves an endpoint reading by the rows after its fetch alone (readingEvents) as by every row', () => {
+    const budget = budgetSettingsSchema.parse({});
+    const readings = [
+      { source: 'gateway', scope: 'team' as const, limitUsd: 5_000, spentUsd: 4_100, fetchedAtMs: nowMs - 2 * 3_600_000, stale: false },
+      { source: 'proxy', scope: 'key' as const, limitUsd: 300, spentUsd: 120, fetchedAtMs: nowMs - 1_800_000, stale: false },
+    ];
+    const inputs = { prices, calendar: new Calendar('UTC'), nowMs, budget, readings };
+    const whole = computeStatus({ ...inputs, events });
+    const fromMs = Math.min(...readings.map((r) => r.fetchedAtMs));
+    const after = events.filter((e) => e.timestampMs >= fromMs);
+    assert.ok(after.length > 10 && after.length < events.length / 10, String(after.length));
+    const alone = computeStatus({ ...inputs, events: events.slice(-10), readingEvents: after, estimatedSpend: whole.estimatedSpend });
+    assert.deepEqual(alone.limits, whole.limits);
+    assert.ok(whole.limits.filter((l) => l.origin === 'endpoint').every((l) => l.used !== 4_100 && l.used !== 120), 'both readings moved');
+  });
+
   it('refolds everything when rows changed in place', () => {
     const rows = [event({}), event({ sessionId: 's2' })];
     const index = new DashboardIndex(prices, new Calendar('UTC'));

@@ -130,6 +130,12 @@ export class DashboardIndex {
     return events.length - from;
   }
 
+  /** Folds rows appended after those folded so far (what `sync` with `appendOnly` folds, given alone). */
+  append(events: readonly UsageEvent[]): void {
+    for (const e of events) this.fold(e);
+    this.folded += events.length;
+  }
+
   private modelId(model: string): number {
     let id = this.modelIds.get(model);
     if (id === undefined) this.modelIds.set(model, (id = this.modelIds.size));

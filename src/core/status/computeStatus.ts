@@ -21,6 +21,11 @@ export interface StatusInputs {
   nowMs: number;
   /** Budget endpoint readings as polled; moved here by the spend the logs saw since each was fetched. */
   readings?: readonly BudgetReading[];
+  /**
+   * The rows that move the readings: at least every row after the oldest reading's fetch (default `events`). The
+   * editor passes those alone, and for `events` the last rows the session routing reads, not every row of the history.
+   */
+  readingEvents?: readonly UsageEvent[];
   /** Claude status-line windows, Copilot premium requests. */
   planWindows?: readonly PlanWindowInput[];
   /** Codex rate limits from its rollouts (default: none). */
@@ -70,7 +75,7 @@ export function computeStatus(input: StatusInputs): Status {
   });
   const limits = [
     ...limitsOfCaps(estimatedSpend.budgets, nowMs),
-    ...limitsOfReadings(readingsWithLocalSpend(input.readings ?? [], input.events, input.prices)),
+    ...limitsOfReadings(readingsWithLocalSpend(input.readings ?? [], input.readingEvents ?? input.events, input.prices)),
     ...limitsOfPlanWindows(input.planWindows ?? [], nowMs),
     ...limitsOfCodex(input.codexLimits ?? estimatedSpend.official, nowMs),
     ...limitsOfCodexCredits(input.codexCredits),
