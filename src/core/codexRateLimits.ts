@@ -1,3 +1,5 @@
+import { isPlausibleTimeMs } from './usageEvent';
+
 /** An official plan-limit reading from a Codex `token_count` event. */
 export interface CodexRateLimit {
   /** The window's slot in the snapshot. */
@@ -16,6 +18,32 @@ export interface CodexRateLimit {
   /** Epoch ms when the window resets, when known. */
   resetsAtMs: number | undefined;
   observedAtMs: number;
+}
+
+/** A window no longer than a year: a longer one (`1e18` minutes) put its start or next reset past any date a Date holds. */
+export const maxWindowMinutes = 366 * 24 * 60;
+
+export function isWindowMinutes(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= maxWindowMinutes;
+}
+
+const isTime = (v: unknown): v is number => typeof v === 'number' && isPlausibleTimeMs(v);
+const isOptionalText = (v: unknown) => v === undefined || typeof v === 'string';
+
+/** Whether `value` is a reading as the parser makes them (the index's header keeps the newest, unchecked by its sums). */
+export function isCodexRateLimit(value: unknown): value is CodexRateLimit {
+  if (typeof value !== 'object' || value === null) return false;
+  const l = value as Record<string, unknown>;
+  return (l.name === 'primary' || l.name === 'secondary') && isOptionalText(l.limitId) && isOptionalText(l.limitName) && isOptionalText(l.planType)
+    && typeof l.usedPercent === 'number' && Number.isFinite(l.usedPercent) && (l.windowMinutes === undefined || isWindowMinutes(l.windowMinutes))
+    && (l.resetsAtMs === undefined || isTime(l.resetsAtMs)) && isTime(l.observedAtMs);
+}
+
+/** Whether `value` is credits as the parser makes them. */
+export function isCodexCredits(value: unknown): value is CodexCredits {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return typeof c.hasCredits === 'boolean' && typeof c.unlimited === 'boolean' && (c.balance === undefined || (typeof c.balance === 'number' && Number.isFinite(c.balance))) && isTime(c.observedAtMs);
 }
 
 /** Which limit a reading belongs to: its limit id and window slot. */

@@ -34,6 +34,18 @@ export interface UsageEvent {
   webSearchRequests?: number;
 }
 
+/** The last millisecond of year 9999 (UTC). */
+export const latestTimeMs = 253_402_300_799_999;
+
+/**
+ * Whether `ms` is a time a log line or a plan window may name: 1970 (the index keeps no earlier time) to the end of
+ * year 9999. A Date holds ±8.64e15 ms: a time near that edge overflows once a zone's offset or a window is added, and
+ * `toISOString` throws (a line of year 275760 stopped `blocks` and `status --json`; docs/reliability.md, session 19).
+ */
+export function isPlausibleTimeMs(ms: number): boolean {
+  return ms >= 0 && ms <= latestTimeMs;
+}
+
 export function totalTokensOf(e: Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'cacheReadTokens'>): number {
   return e.inputTokens + e.outputTokens + e.cacheWrite5mTokens + e.cacheWrite1hTokens + e.cacheReadTokens;
 }

@@ -1,3 +1,4 @@
+import { isCodexCredits, isCodexRateLimit } from '../core/codexRateLimits';
 import { fnv1aWords } from '../core/fnv1a';
 import { sourceNames } from '../core/usageEvent';
 import type { CodexSummary } from './fileTable';
@@ -48,7 +49,9 @@ export function isFileTableHeader(value: unknown): value is FileTableHeader {
   if (typeof value !== 'object' || value === null) return false;
   const h = value as FileTableHeader;
   if (![h.count, h.folderCount, h.namesBytes, h.foldersBytes, h.extrasBytes, h.crc].every(isCount)) return false;
-  return typeof h.codex === 'object' && h.codex !== null && Array.isArray(h.codex.limits);
+  // The plan limits and credits are in no checksum: each is checked as the parser makes them (a reset of `1e18` made
+  // every `status` exit 1, until the index was written again).
+  return typeof h.codex === 'object' && h.codex !== null && Array.isArray(h.codex.limits) && h.codex.limits.every(isCodexRateLimit) && (h.codex.credits === undefined || isCodexCredits(h.codex.credits));
 }
 
 /** The header and the section's pieces, in order, for writing (`codex`: the summary to name, if not the table's own). */

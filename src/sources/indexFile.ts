@@ -20,9 +20,10 @@ import type { FolderTimes } from './warmWalk';
 
 /**
  * Bump when parsing or dedup rules change: an index written by other rules is
- * thrown away. Prices are applied when reading, so a price update needs no bump.
+ * thrown away. Prices are applied when reading, so a price update needs no bump. 9: a line's time must be from 1970
+ * to year 9999, a plan window's reset too (isPlausibleTimeMs): an index of a line past that kept failing reports.
  */
-export const parserVersion = 8;
+export const parserVersion = 9;
 /**
  * 2: rows first, aligned, sorted by time; 3: key hashes instead of keys; 4: per-file state as columns after the rows
  * (fileTableFile.ts); 5: its checksum as FNV-1a over words; 6: the ledger's names as a section after the file table

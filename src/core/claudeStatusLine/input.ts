@@ -6,6 +6,8 @@
 // Pure and dependency-free on purpose: `tokenmeter statusline` runs on every refresh, so this
 // module must load fast (no zod; a hand-written guard validates the input).
 
+import { isPlausibleTimeMs } from '../usageEvent';
+
 export interface RateWindow {
   /** 0-100. */
   usedPercentage: number;
@@ -43,12 +45,10 @@ export const num = (v: unknown): number | undefined => {
 /** resets_at as unix seconds (number or digit string), epoch ms, or ISO string -> epoch ms. */
 export function parseResetsAt(v: unknown): number | undefined {
   const n = num(v);
-  if (n !== undefined) return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
-  if (typeof v === 'string') {
-    const ms = Date.parse(v);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
+  let ms = n !== undefined ? (n < 1e11 ? Math.round(n * 1000) : Math.round(n)) : typeof v === 'string' ? Date.parse(v) : NaN;
+  // A reset no date can hold (`1e300`) is no reset: shown, it made `status` exit 1 (see isPlausibleTimeMs).
+  if (!isPlausibleTimeMs(ms)) ms = NaN;
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 // Weekly windows in rate_limits that are not a model's own week.

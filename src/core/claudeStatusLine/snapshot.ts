@@ -1,6 +1,7 @@
 // The stale-reading memory: what `tokenmeter statusline` records for the extension, read back with its age, and the
 // recorded windows as plan quotas (a window whose reset passed, or a reading Claude Code stopped sending, is stale).
 import { isObj, type ModelWeek, type RateWindow, type StatusLineInput } from './input';
+import { isPlausibleTimeMs } from '../usageEvent';
 
 /** What `tokenmeter statusline` records for the extension (one small JSON file). */
 export interface StatusLineSnapshot {
@@ -43,7 +44,7 @@ export function markRateLimitsMissing(previous: StatusLineSnapshot | undefined, 
 
 function guardWindow(v: unknown): RateWindow | undefined {
   if (!isObj(v) || typeof v.usedPercentage !== 'number') return undefined;
-  return typeof v.resetsAtMs === 'number' ? { usedPercentage: v.usedPercentage, resetsAtMs: v.resetsAtMs } : { usedPercentage: v.usedPercentage };
+  return typeof v.resetsAtMs === 'number' && isPlausibleTimeMs(v.resetsAtMs) ? { usedPercentage: v.usedPercentage, resetsAtMs: v.resetsAtMs } : { usedPercentage: v.usedPercentage };
 }
 
 /** Validates a recorded snapshot file's text; undefined when missing fields or not ours. */

@@ -1,7 +1,7 @@
 import { FieldPicker, NOT_WANTED, type FieldShape } from '../../../core/fieldPicker';
 import { isJsonShapeBounded } from '../../../core/jsonText';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
-import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
+import { isPlausibleTimeMs, type LineOutcome, type ParsedUsage } from '../../../core/usageEvent';
 import type { ClaudeFileContext } from './paths';
 
 function isCount(value: unknown): value is number {
@@ -34,7 +34,7 @@ export function usageFromClaudeRecord(record: unknown, file: ClaudeFileContext):
   if (model === '<synthetic>') return 'not-usage';
   if (typeof model !== 'string' || model.length === 0) return 'malformed';
   const timestampMs = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
-  if (!Number.isFinite(timestampMs)) return 'malformed';
+  if (!isPlausibleTimeMs(timestampMs)) return 'malformed';
 
   const inputTokens = countOr0(usage.input_tokens);
   const outputTokens = countOr0(usage.output_tokens);

@@ -6,7 +6,7 @@
 // line, and any line the kernel is unsure of, is read by readCodexLine, the JavaScript reader itself.
 import { scalarValue } from '../../../core/fieldPicker';
 import type { LineTally } from '../../../core/lineParser';
-import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
+import { isPlausibleTimeMs, type LineOutcome, type ParsedUsage } from '../../../core/usageEvent';
 import { codexReadCounts, lastTurnContextOf, readCodexLine } from './parser';
 import { CountLimitValues, deltaOf, flushPendingLimits, foldCountLimits, foldCountValues, foldRateLimits, newValuesKey, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
 import { kernelLoader } from '../wasmKernel';
@@ -243,7 +243,7 @@ export class CodexKernel {
     // The kernel read the time as isoUtcMs does (24 ASCII bytes of the one form it knows); else Date.parse decides.
     let timestampMs = counts[c];
     if (Number.isNaN(timestampMs)) timestampMs = Date.parse(buf.toString('utf8', r[at + 3] - base + 1, r[at + 4] - base - 1));
-    if (!Number.isFinite(timestampMs)) return 'malformed';
+    if (!isPlausibleTimeMs(timestampMs)) return 'malformed';
     const limitsFrom = r[at + 5];
     if (limitsFrom >= 0) {
       if (buf[limitsFrom - base] !== 0x7b) foldRateLimits(null, timestampMs, state);

@@ -3,7 +3,7 @@ import { absentField, emptyField, objectField, TemplatePicker, type LineTemplate
 import { isoUtcMs } from '../../../core/isoTimestamp';
 import { byteRun, bytesAt } from '../../../core/byteRuns';
 import { forEachLine, parseJson, type LineTally } from '../../../core/lineParser';
-import type { LineOutcome, ParsedUsage } from '../../../core/usageEvent';
+import { isPlausibleTimeMs, type LineOutcome, type ParsedUsage } from '../../../core/usageEvent';
 import { deltaOf, dropPendingLimits, flushPendingLimits, foldCountLimits, foldRateLimits, totalsOf, usageFromCodexRecord, usageOf, type CodexFileState, type CodexTotals } from './records';
 
 const totalsFields = { input_tokens: true, cached_input_tokens: true, cache_read_input_tokens: true, output_tokens: true, total_tokens: true } as const;
@@ -142,7 +142,7 @@ function usageFromCountSlots(template: LineTemplate, plan: CountPlan, buf: Buffe
     timestampMs = isoUtcMs(buf, template.valueAt[plan.timestamp] + 1, end);
     if (Number.isNaN(timestampMs) || time.length !== 24) timestampMs = Date.parse(time);
   }
-  if (!Number.isFinite(timestampMs)) return 'malformed';
+  if (!isPlausibleTimeMs(timestampMs)) return 'malformed';
   if (plan.rateLimits === objectField) foldCountLimits(rateLimitsOf(template, plan), timestampMs, state);
   else if (plan.rateLimits >= 0) foldRateLimits(values[plan.rateLimits], timestampMs, state);
   const info = plan.info >= 0 ? values[plan.info] : plan.info === absentField ? undefined : anObject;

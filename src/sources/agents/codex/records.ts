@@ -1,6 +1,6 @@
-import { codexLimitTaken, mergeCodexLimits, putCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
+import { codexLimitTaken, isWindowMinutes, mergeCodexLimits, putCodexLimits, type CodexCredits, type CodexRateLimit } from '../../../core/codexRateLimits';
 import { keyHash, keyHashOfCounts } from '../../../core/ledger/keyHashTable';
-import type { ParsedUsage, UsageEvent } from '../../../core/usageEvent';
+import { isPlausibleTimeMs, type ParsedUsage, type UsageEvent } from '../../../core/usageEvent';
 
 // What a Codex rollout's records mean: cumulative totals made into usage, rate limits and credits folded into the
 // file's state. How the lines are read (picked fields, templates, slots) is parser.ts.
@@ -80,6 +80,8 @@ function readingOf(name: CodexRateLimit['name'], usedPercent: unknown, windowMin
     resetsAtMs = observedAtMs + resetsInSeconds * 1000;
     readingResetsIn = resetsInSeconds;
   }
+  // A reset no date can hold (`1e300`) is no reset: the reading keeps its percentage (see isPlausibleTimeMs).
+  if (resetsAtMs !== undefined && !isPlausibleTimeMs(resetsAtMs)) resetsAtMs = readingResetsIn = undefined;
   const id = str(limitId);
   const idName = str(limitName);
   const plan = str(planType);
@@ -89,7 +91,7 @@ function readingOf(name: CodexRateLimit['name'], usedPercent: unknown, windowMin
   if (idName) limit.limitName = idName;
   if (plan) limit.planType = plan;
   limit.usedPercent = usedPercent;
-  limit.windowMinutes = typeof windowMinutes === 'number' ? windowMinutes : undefined;
+  limit.windowMinutes = isWindowMinutes(windowMinutes) ? windowMinutes : undefined;
   limit.resetsAtMs = resetsAtMs;
   limit.observedAtMs = observedAtMs;
   return limit as CodexRateLimit;
@@ -103,7 +105,8 @@ function creditsFrom(raw: unknown, observedAtMs: number): CodexCredits | undefin
 
 function creditsOf(hasCredits: unknown, unlimited: unknown, balanceText: unknown, observedAtMs: number): CodexCredits | undefined {
   if (typeof hasCredits !== 'boolean' || typeof unlimited !== 'boolean') return undefined;
-  const balance = typeof balanceText === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(balanceText) ? Number(balanceText) : undefined;
+  // Finite: 400 digits read as Infinity.
+  const balance = typeof balanceText === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(balanceText) && Number.isFinite(Number(balanceText)) ? Number(balanceText) : undefined;
   if (balance === undefined || unlimited) return { hasCredits, unlimited, observedAtMs };
   return { hasCredits, unlimited, balance, observedAtMs };
 }
@@ -136,7 +139,7 @@ export function usageFromCodexRecord(record: unknown, state: CodexFileState): Pa
   if (line.type !== 'event_msg' || payload.type !== 'token_count') return 'not-usage';
 
   const timestampMs = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
-  if (!Number.isFinite(timestampMs)) return 'malformed';
+  if (!isPlausibleTimeMs(timestampMs)) return 'malformed';
   foldRateLimits(payload.rate_limits, timestampMs, state);
   const info = payload.info as Record<string, unknown> | undefined | null;
   if (info === null || info === undefined) return 'not-usage';
@@ -284,7 +287,9 @@ export function flushPendingLimits(): void {
 
 function moveReading(limit: CodexRateLimit, resetsInSeconds: number | undefined, atMs: number): void {
   limit.observedAtMs = atMs;
-  if (resetsInSeconds !== undefined) limit.resetsAtMs = atMs + resetsInSeconds * 1000;
+  if (resetsInSeconds === undefined) return;
+  const resetsAtMs = atMs + resetsInSeconds * 1000;
+  limit.resetsAtMs = isPlausibleTimeMs(resetsAtMs) ? resetsAtMs : undefined;
 }
 
 /** foldRateLimits for a token count read from slots: deferred while its rate limits repeat (see pendingLimits). */
