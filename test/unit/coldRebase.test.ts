@@ -60,6 +60,8 @@ describe('a cold start rebased on the index it just saved (the editor)', () => {
       const editor = await coldStart();
       assert.equal(await editor.refresh(), false);
       const held = editor.ledger.held;
+      // Packed: 48 bytes a row, not 104 as read.
+      assert.equal(editor.ledger.newestRowBytes, held.rows * 48);
       closeIndexOf(editor.ledger);
       // A warm start from the same index holds the same.
       const warm = scanner();
@@ -85,11 +87,16 @@ describe('a cold start rebased on the index it just saved (the editor)', () => {
     assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
     assert.ok(editor.ledger.needsOlder(), 'the older rows stay on disk');
 
-    // A resumed session repeats an old request with a fuller snapshot, and a new one.
-    writeFileSync(path.join(project, 'resumed.jsonl'), line('old100', 85, 999) + '\n' + line('fresh1', 0, 7) + '\n');
+    // A resumed session repeats an old request with a fuller snapshot, and a new one; two requests of the window
+    // (held packed) come again fuller, one with a count too large to pack (kept wide).
+    const repeats = [line('old100', 85, 999), line('fresh1', 0, 7), line('new100', 100 / 24, 999), line('new200', 200 / 24, 5_000_000_000)];
+    writeFileSync(path.join(project, 'resumed.jsonl'), repeats.join('\n') + '\n');
+    const heldBefore = editor.ledger.held.rows;
     assert.equal(await editor.refresh(), true);
+    assert.equal(editor.ledger.held.rows, heldBefore + 2, 'the new request and the old row merged into');
     whole = await readWhole();
     assert.equal(editor.ledger.duplicateCount, whole.ledger.duplicateCount);
+    assert.ok(whole.ledger.events().some((e) => e.outputTokens === 5_000_000_000));
     assert.deepEqual(sorted(editor.ledger.eventsSince(windowMs)), sorted(whole.ledger.events().filter((e) => e.timestampMs >= windowMs)));
     assert.deepEqual(sorted(editor.ledger.events()), sorted(whole.ledger.events()));
     assert.deepEqual(sorted(editor.ledger.eachEventByTime()), sorted(whole.ledger.events()));

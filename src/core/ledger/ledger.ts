@@ -283,6 +283,11 @@ export class Ledger {
     return { rows: this.rows.heldRows, keyHashes: this.keys.heldHashes };
   }
 
+  /** Bytes of the restored index's newest rows held (packed in the editor, see NewestRows): for tests and benches. */
+  get newestRowBytes(): number {
+    return this.rows.newestBytes;
+  }
+
   /** Whether rows of a restored index older than its newest were read and can be given back (see releaseOlder). */
   get holdsOlder(): boolean {
     return this.rows.holdsOlder && this.keys.canUninstall;

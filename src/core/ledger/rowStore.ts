@@ -1,6 +1,7 @@
 import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
 import { NameTable } from './nameTable';
 import { chunkRows, OlderRowsPacker, PackedRows, type RowSpill, type SharedPackedRows } from './packedRows';
+import { NewestRows } from './newestRows';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
 /**
@@ -15,8 +16,8 @@ export class RowStore {
    * them for as long as it runs: ~100,000 rows at 1.5 GB of history).
    */
   private olderRows: PackedRows | undefined;
-  /** Rows `firstRow` to `restoredCount` of a restored index, in its layout (sorted by time when saved). */
-  private newestRows: Float64Array = new Float64Array(0);
+  /** Rows `firstRow` to `restoredCount` of a restored index (sorted by time when saved): packed in the editor. */
+  private newest = new NewestRows(false);
   private firstRow = 0;
   /** Rows of the restored index; the packed rows come after them. */
   restoredCount = 0;
@@ -25,7 +26,7 @@ export class RowStore {
   /** A packed row unpacked by `locate`, or a new row being stored. */
   private readonly scratch = new Float64Array(fieldsPerRow);
   /** The buffer `locate` found a row in. */
-  buffer: Float64Array = this.newestRows;
+  buffer: Float64Array = this.scratch;
   /** Reads the rows before `firstRow` and the key hashes (see Ledger.restore). */
   private older: (() => OlderRows) | undefined;
   private olderBeforeMs = -Infinity;
@@ -35,6 +36,11 @@ export class RowStore {
   private readonly olderChanged = new Set<number>();
   /** New contents of rows before `firstRow` (from a delta), applied when those rows are read. */
   private readonly pendingOverrides = new Map<number, Float64Array>();
+
+  /** Bytes the newest restored rows take (packed in the editor); for tests and benches. */
+  get newestBytes(): number {
+    return this.newest.heldBytes;
+  }
 
   /** Bytes the older rows take once read (0 before); for tests. */
   get olderBytes(): number {
@@ -55,7 +61,9 @@ export class RowStore {
     // The names these rows use are checked now (the rest when read): damage refuses the index at once.
     names.verifyUsedBy(newestRows, fieldsPerRow);
     this.names = names;
-    this.newestRows = newestRows;
+    // Packed where they are held for long: the editor's (its older rows stay on disk), not the CLI's.
+    this.newest = new NewestRows(firstRow > 0 && part.readOlderRows !== undefined);
+    this.newest.set(newestRows);
     this.firstRow = firstRow;
     this.restoredCount = this.count = rowCount;
     this.olderBeforeMs = firstRow === 0 ? -Infinity : part.olderBeforeMs;
@@ -74,16 +82,16 @@ export class RowStore {
     checkRows(rows, this.names.count);
     this.names.verifyUsedBy(rows, fieldsPerRow);
     if (rows.length > 0 && (rows[1] < beforeMs || rows[rows.length - fieldsPerRow + 1] >= this.olderBeforeMs)) throw new Error('damaged ledger order');
-    const joined = new Float64Array(rows.length + this.newestRows.length);
+    const joined = new Float64Array(rows.length + this.newest.count * fieldsPerRow);
     joined.set(rows);
-    joined.set(this.newestRows, rows.length);
+    this.newest.copyInto(joined, rows.length);
     // A delta's (or a merge's) new contents of these rows are theirs from now on.
     for (const [row, values] of this.pendingOverrides) {
       if (row < fromRow || row >= this.firstRow) continue;
       joined.set(values, (row - fromRow) * fieldsPerRow);
       this.pendingOverrides.delete(row);
     }
-    this.newestRows = joined;
+    this.newest.set(joined);
     this.firstRow = fromRow;
     this.olderBeforeMs = beforeMs;
     if (this.onDisk) this.onDisk.beforeMs = beforeMs;
@@ -271,8 +279,14 @@ export class RowStore {
       return 0;
     }
     if (i >= this.firstRow) {
-      this.buffer = this.newestRows;
-      return (i - this.firstRow) * fieldsPerRow;
+      const { plain } = this.newest;
+      if (plain) {
+        this.buffer = plain;
+        return (i - this.firstRow) * fieldsPerRow;
+      }
+      this.newest.unpack(i - this.firstRow, this.scratch, 0);
+      this.buffer = this.scratch;
+      return 0;
     }
     if (!this.olderRows && this.onDisk) {
       // Left on disk: this row alone (a new usage merges into it), changed in place and kept as an override by
@@ -297,7 +311,7 @@ export class RowStore {
   /** Row `i`'s time, without unpacking it (the status window reads every row's time on each update). */
   timeOf(i: number): number {
     if (i >= this.restoredCount) return this.packed.timeOf(i - this.restoredCount);
-    if (i >= this.firstRow) return this.newestRows[(i - this.firstRow) * fieldsPerRow + 1];
+    if (i >= this.firstRow) return this.newest.timeOf(i - this.firstRow);
     if (!this.olderRows) this.readOlderNow();
     return this.olderRows!.timeOf(i);
   }
@@ -306,7 +320,7 @@ export class RowStore {
   timesInto(out: Float64Array): void {
     if (this.firstRow > 0 && !this.olderRows) this.readOlderNow();
     if (this.olderRows) this.olderRows.timesInto(out, 0, this.firstRow);
-    for (let i = this.firstRow; i < this.restoredCount; i++) out[i] = this.newestRows[(i - this.firstRow) * fieldsPerRow + 1];
+    for (let i = this.firstRow; i < this.restoredCount; i++) out[i] = this.newest.timeOf(i - this.firstRow);
     this.packed.timesInto(out, this.restoredCount, this.count - this.restoredCount);
   }
 
@@ -364,9 +378,10 @@ export class RowStore {
     return row;
   }
 
-  /** Row `i` was changed in `buffer` at `at`, where `locate` found it: a packed row goes back (the newest restored rows were changed in place). */
+  /** Row `i` was changed in `buffer` at `at`, where `locate` found it: a packed row goes back (newest restored rows as read were changed in place). */
   changed(i: number, at: number): void {
     if (i >= this.restoredCount) this.packed.pack(i - this.restoredCount, this.buffer, at);
+    else if (i >= this.firstRow) this.newest.write(i - this.firstRow, this.buffer, at);
     else if (i < this.firstRow && this.olderRows) {
       this.olderRows.pack(i, this.buffer, at);
       this.olderChanged.add(i);
@@ -378,7 +393,7 @@ export class RowStore {
 
   /** New contents for restored row `row` (from a delta), kept until the older rows are read if it is one of them. */
   override(row: number, values: Float64Array): void {
-    if (row >= this.firstRow) this.newestRows.set(values, (row - this.firstRow) * fieldsPerRow);
+    if (row >= this.firstRow) this.newest.write(row - this.firstRow, values, 0);
     else if (this.olderRows) {
       this.olderRows.pack(row, values, 0);
       this.olderChanged.add(row);
