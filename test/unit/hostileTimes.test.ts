@@ -10,6 +10,7 @@ import { codexWindowReadings, pacingJson, pacingOfAll } from '../../src/core/pac
 import { parseStatusLineInput } from '../../src/core/claudeStatusLine/input';
 import { claudePlanQuotas, parseSnapshot, toSnapshot } from '../../src/core/claudeStatusLine/snapshot';
 import { parseCodexLines } from '../../src/sources/agents/codex/parser';
+import { parseGeminiChat } from '../../src/sources/agents/gemini';
 import { newCodexFileState } from '../../src/sources/agents/codex/records';
 import { UsageScanner } from '../../src/sources/usageScanner';
 import { loadIndex, saveIndex } from '../../src/sources/usageIndex';
@@ -56,6 +57,18 @@ describe('times no Date can hold (attack pass, session 19)', () => {
       assert.equal(await loadIndex(file, new UsageScanner({ roots: t.roots, workers: 0 }), { onUnusable: (m) => (refused = m) }), true, refused);
     } finally {
       await t.cleanup();
+    }
+  });
+
+  it('a Gemini CLI message of a time before 1970 or past year 9999 is malformed', async () => {
+    const relativePath = 'shop/chats/session-2026-11-24T08-00-4f1c2d3e.jsonl';
+    const text = await fs.readFile(path.join(__dirname, '..', 'fixtures', 'agents', '.gemini', 'tmp', ...relativePath.split('/')), 'utf8');
+    const before = parseGeminiChat(text, relativePath);
+    for (const time of ['1969-12-31T23:59:59.000Z', '+275760-09-13T00:00:00.000Z']) {
+      // The message billed at 08:00:02 (g-1).
+      const after = parseGeminiChat(text.split('"timestamp":"2026-11-24T08:00:02.000Z"').join(`"timestamp":"${time}"`), relativePath);
+      assert.equal(after.usages.length, before.usages.length - 1, time);
+      assert.equal(after.malformed, before.malformed + 1, time);
     }
   });
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ParsedUsage } from '../../core/usageEvent';
+import { isPlausibleTimeMs, type ParsedUsage } from '../../core/usageEvent';
 import type { TextAgentAdapter } from './agentAdapter';
 import { dirsFromEnv, unique } from './agentRoots';
 import { pricedModelName } from './modelNames';
@@ -75,7 +75,7 @@ export function parseGeminiChat(text: string, relativePath: string): { usages: P
   const usages: ParsedUsage[] = [];
   for (const message of latest.values()) {
     const timestampMs = typeof message.timestamp === 'string' ? Date.parse(message.timestamp) : NaN;
-    if (!Number.isFinite(timestampMs)) {
+    if (!isPlausibleTimeMs(timestampMs)) {
       malformed++;
       continue;
     }
