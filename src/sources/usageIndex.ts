@@ -395,26 +395,18 @@ function beginWholeSave(scanner: UsageScanner): { baseId: string; isWhole: () =>
 }
 
 /**
- * The most rows saveIndexInThread takes: a save on the thread while this one reports held more memory at once than
- * the same save here, ~140-200 bytes a row at the peak (generated 1.5 GB, 84,059 rows: peak RSS 101 -> 113 MB;
- * 15 GB, ~1M rows: 179 -> 390-412 MB, the growth in the thread's array buffers during the save, not understood yet:
- * docs/benchmarks.md). Both 1.5 GB corpora (84,059 and 104,384 rows) are under it; a longer history saves here.
- */
-export const maxRowsSavedInThread = 1 << 17;
-
-/**
  * saveIndex of a cold scan, the ledger's part (its order, names, key table and rows) encoded and the file written by
  * `thread`, a scan thread left idle once the read is done, while this thread goes on (the CLI works out the folders
  * to watch, then reports): the ledger's arrays are shared with it, not copied, and the file table's section follows
  * once this thread has made it (the returned function, called once the pass is done, which saves). The same bytes
  * as saveIndex (the same code makes them: indexSections.ts); renamed into place here, when nothing changed the
- * ledger meanwhile. Undefined, with nothing done, when the ledger holds rows of an index read (shareForSave), was
- * saved before (its next save may be a delta) or has more than maxRowsSavedInThread rows: saveIndex then. `spill`: where the ledger's rows were spilled
+ * ledger meanwhile. Undefined, with nothing done, when the ledger holds rows of an index read (shareForSave) or was
+ * saved before (its next save may be a delta): saveIndex then. `spill`: where the ledger's rows were spilled
  * (Ledger.spillRows), read there too. The save rejects as saveIndex does (the error's `code` kept).
  */
 export function saveIndexInThread(file: string, scanner: UsageScanner, thread: IndexSaveThread, spill: SpillFile | undefined): (() => Promise<void>) | undefined {
   const ledger = scanner.ledger;
-  const shared = bases.has(ledger) || ledger.size > maxRowsSavedInThread ? undefined : ledger.shareForSave();
+  const shared = bases.has(ledger) ? undefined : ledger.shareForSave();
   if (!shared) return undefined;
   savedStates.delete(ledger);
   const whole = beginWholeSave(scanner);
