@@ -218,16 +218,9 @@ export async function scanForCli(
   const idleCores = process.env.TOKENMETER_WORKERS ? () => Infinity : undefined;
   // A history of 4 GB or more read in threads: V8's memory-saving mode (sources/scanWorkers.ts, favourMemory).
   const threads = takeScanWorkers();
-  // A cold scan read in threads hands its ledger to one of them to save as soon as every file is read (the thread
-  // has nothing else to do then), while this thread works out the folders to watch and reports (saveIndexInThread).
-  let saveInThread: (() => Promise<void>) | undefined;
-  const afterRead = () => {
-    const kept = threads?.takeKept();
-    saveInThread = kept && !loaded ? saveIndexInThread(indexPath, scanner, kept, spill) : undefined;
-    if (!saveInThread) kept?.close();
-  };
-  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: threads, readShareHere: true, whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3, afterRead });
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: threads, readShareHere: true, whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3 });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
+  // A scan thread idle once the read is done saves the index while the caller reports (saveIndexInThread).
   if (useIndex && options.saveAlongside) threads?.keepOneAfterRead();
   const indexPath = defaultIndexPath(roots, sources);
   // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.
@@ -241,15 +234,17 @@ export async function scanForCli(
   const changed = await scanner.refresh({ full: true, warm: options.warm });
   // A full pass renews the folder times warm passes trust; saved when those in the index were missing or getting old.
   const walkRenewed = scanner.folderTimes !== undefined && (walkedBefore === undefined || scanner.folderTimes.atMs - walkedBefore > fullPassMaxAgeMs / 4);
-  // A thread kept for a save but not handed one (a pass that did not end as read, see afterRead) stops.
-  threads?.takeKept()?.close();
+  // The thread kept for the save, if the read was in threads (else none was kept).
+  const kept = threads?.takeKept();
   // Saving is an optimisation: a failure is said on stderr, and the report (and guard) go on.
   if (useIndex && (changed || !loaded || walkRenewed)) {
     const log = (m: string) => process.stderr.write(`tokenmeter: ${m}\n`);
-    if (saveInThread && options.saveAlongside) {
-      options.saveAlongside(trySaveIndex(indexPath, scanner, log, saveInThread).then(() => undefined));
+    const inThread = kept && options.saveAlongside ? saveIndexInThread(indexPath, scanner, kept, spill) : undefined;
+    if (inThread && options.saveAlongside) {
+      options.saveAlongside(trySaveIndex(indexPath, scanner, log, () => inThread).then(() => undefined));
       return scanner;
     }
+    kept?.close();
     // Blocking writes when the command waits for the save (it has nothing else to do: see writeAtomically); a save
     // the caller runs later (`saveLater`: the MCP server, once it has answered) leaves its event loop free.
     const save = async () => void (await trySaveIndex(indexPath, scanner, log, options.saveLater ? 'async' : 'sync'));
@@ -257,6 +252,7 @@ export async function scanForCli(
     if (options.saveLater) options.saveLater(save);
     else await save();
   }
+  kept?.close();
   return scanner;
 }
 

@@ -73,12 +73,11 @@ export class IndexSaveThread {
   constructor(private readonly worker: Worker) {}
 
   /**
-   * Sends `job`: the thread starts on the ledger's part at once. `finish` then sends the rest (made here meanwhile)
-   * and resolves with the temp file written, or rejects with the thread's error (its `code` kept) or when the thread
-   * fails; the thread is stopped after. Once only.
+   * Sends `job`, then `rest()` (made here meanwhile); resolves with the temp file written, rejects with the thread's
+   * error (its `code` kept) or when the thread fails. Once only.
    */
-  begin(job: IndexSaveJob): { finish: (rest: () => IndexSaveRest) => Promise<{ temp: string; identity: boolean }> } {
-    if (this.used) throw new Error('index save thread already used');
+  save(job: IndexSaveJob, rest: () => IndexSaveRest): Promise<{ temp: string; identity: boolean }> {
+    if (this.used) return Promise.reject(new Error('index save thread already used'));
     this.used = true;
     const worker = this.worker;
     const answer = new Promise<{ temp: string; identity: boolean }>((resolve, reject) => {
@@ -106,23 +105,17 @@ export class IndexSaveThread {
       worker.on('error', onError);
       worker.on('exit', onExit);
     });
-    // Unhandled until finish is awaited: a thread failing before then must not end the process.
-    answer.catch(() => undefined);
-    // The thread holds the process only once the rest is sent: a caller that fails before then (the pass throws) exits.
+    worker.ref();
     worker.postMessage({ save: job });
-    return {
-      finish: (rest) => {
-        worker.ref();
-        try {
-          worker.postMessage({ saveRest: rest() });
-        } catch (error) {
-          // The file table's section could not be made (or sent): the thread's half goes with the thread.
-          this.close();
-          return Promise.reject(error as Error);
-        }
-        return answer.finally(() => this.close());
-      },
-    };
+    try {
+      worker.postMessage({ saveRest: rest() });
+    } catch (error) {
+      // The file table's section could not be made (or sent): the thread's half is dropped with the thread.
+      void answer.catch(() => undefined);
+      this.close();
+      return Promise.reject(error as Error);
+    }
+    return answer.finally(() => this.close());
   }
 
   /** Stops the thread (a save done, or none to make). */

@@ -24,9 +24,6 @@ function handle(request: ScanWorkerRequest): void {
   if ('stop' in request) {
     parentPort?.close();
   } else if ('save' in request) {
-    // The read is over: the buffers kept for its next portions (up to four of ~0.5-2 MB) would be held through the save.
-    spares.length = 0;
-    files = [];
     saving.start(request.save);
   } else if ('saveRest' in request) {
     parentPort?.postMessage(saving.finish(request.saveRest));

@@ -396,25 +396,23 @@ function beginWholeSave(scanner: UsageScanner): { baseId: string; isWhole: () =>
 
 /**
  * saveIndex of a cold scan, the ledger's part (its order, names, key table and rows) encoded and the file written by
- * `thread`, a scan thread left idle once the read is done, while this thread goes on (the CLI works out the folders
- * to watch, then reports): the ledger's arrays are shared with it, not copied, and the file table's section follows
- * once this thread has made it (the returned function, called once the pass is done, which saves). The same bytes
- * as saveIndex (the same code makes them: indexSections.ts); renamed into place here, when nothing changed the
- * ledger meanwhile. Undefined, with nothing done, when the ledger holds rows of an index read (shareForSave) or was
- * saved before (its next save may be a delta): saveIndex then. `spill`: where the ledger's rows were spilled
- * (Ledger.spillRows), read there too. The save rejects as saveIndex does (the error's `code` kept).
+ * `thread`, a scan thread left idle once the read is done, while this thread goes on (the CLI reports meanwhile):
+ * the ledger's arrays are shared with it, not copied, and this thread sends the file table's section once it has
+ * made it. The same bytes as saveIndex (the same code makes them: indexSections.ts); renamed into place here, when
+ * nothing changed the ledger meanwhile. Undefined, with nothing done, when the ledger holds rows of an index read
+ * (shareForSave) or was saved before (its next save may be a delta): saveIndex then. `spill`: where the ledger's
+ * rows were spilled (Ledger.spillRows), read there too. Rejects as saveIndex does (the error's `code` kept).
  */
-export function saveIndexInThread(file: string, scanner: UsageScanner, thread: IndexSaveThread, spill: SpillFile | undefined): (() => Promise<void>) | undefined {
+export function saveIndexInThread(file: string, scanner: UsageScanner, thread: IndexSaveThread, spill: SpillFile | undefined): Promise<void> | undefined {
   const ledger = scanner.ledger;
   const shared = bases.has(ledger) ? undefined : ledger.shareForSave();
   if (!shared) return undefined;
   savedStates.delete(ledger);
   const whole = beginWholeSave(scanner);
-  const started = thread.begin({ file, ledger: shared, spill: spill?.shared() });
-  return async () => {
-    const { temp, identity } = await started.finish(() => ({ ...savedStateOf(scanner), baseId: whole.baseId }));
+  const rest = () => ({ ...savedStateOf(scanner), baseId: whole.baseId });
+  return thread.save({ file, ledger: shared, spill: spill?.shared() }, rest).then(async ({ temp, identity }) => {
     if (renameTempSync(temp, file, whole.isWhole)) await whole.saved(file, identity, 'sync');
-  };
+  });
 }
 
 /**

@@ -43,11 +43,6 @@ export interface ScanOptions {
   readShareHere?: boolean;
   /** Work for the calling thread while scan threads read (the CLI loads its price data then). */
   whileThreadsRead?: () => void;
-  /**
-   * Called when a full pass has read every file into the ledger, before it works out the folders to watch (the CLI
-   * hands the ledger to a scan thread to save then: see saveIndexInThread). Not called by a pass that rebuilt.
-   */
-  afterRead?: () => void;
   log?: (message: string) => void;
   /** 'sync' for the CLI, where blocking reads are fastest; the extension host keeps 'async'. */
   io?: 'async' | 'sync';
@@ -226,7 +221,6 @@ export class UsageScanner {
     const changed = await this.walkAndRead(started);
     // What a later warm pass checks instead of walking (see warmWalk.ts); a rebuild has recorded its own.
     if (this.stats.rebuilds === rebuildsBefore) {
-      this.options.afterRead?.();
       const folders = foldersToWatch(this.options.roots, this.options.sources ?? allSources, folderBriefs(this.files), started);
       this.folderTimes = await folderTimesAfterPass(folders, started, this.options.io ?? 'async');
     }

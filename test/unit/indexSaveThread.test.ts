@@ -86,9 +86,9 @@ describe('index saved on a scan thread', function () {
     assert.ok(spill.shared() !== undefined, 'rows were spilled');
     const inThread = path.join(dir, 'in-thread.bin');
     const here = path.join(dir, 'here.bin');
-    const save = saveIndexInThread(inThread, scanner, new IndexSaveThread(new Worker(script)), spill);
-    assert.ok(save, 'a cold scan is saved on the thread');
-    await save();
+    const saving = saveIndexInThread(inThread, scanner, new IndexSaveThread(new Worker(script)), spill);
+    assert.ok(saving, 'a cold scan is saved on the thread');
+    await saving;
     await saveIndex(here, scanner, 'sync');
     const a = indexContent(here);
     const b = indexContent(inThread);
@@ -106,7 +106,7 @@ describe('index saved on a scan thread', function () {
     const dir = path.join(root, 'small');
     const { scanner, spill } = await coldScan(dir, 500, 2);
     assert.equal(spill.shared(), undefined);
-    await saveIndexInThread(path.join(dir, 'in-thread.bin'), scanner, new IndexSaveThread(new Worker(script)), spill)!();
+    await saveIndexInThread(path.join(dir, 'in-thread.bin'), scanner, new IndexSaveThread(new Worker(script)), spill);
     await saveIndex(path.join(dir, 'here.bin'), scanner, 'sync');
     const a = indexContent(path.join(dir, 'here.bin'));
     const b = indexContent(path.join(dir, 'in-thread.bin'));
@@ -125,9 +125,9 @@ describe('index saved on a scan thread', function () {
     mkdirSync(path.join(folder, 'inside'), { recursive: true });
     for (const file of [path.join(blocker, 'index.bin'), folder]) {
       const logged: string[] = [];
-      const save = saveIndexInThread(file, scanner, new IndexSaveThread(new Worker(script)), spill);
-      assert.ok(save);
-      assert.equal(await trySaveIndex(file, scanner, (m) => logged.push(m), save), false);
+      const saving = saveIndexInThread(file, scanner, new IndexSaveThread(new Worker(script)), spill);
+      assert.ok(saving);
+      assert.equal(await trySaveIndex(file, scanner, (m) => logged.push(m), () => saving), false);
       assert.equal(await trySaveIndex(file, scanner, (m) => logged.push(m), 'sync'), false);
       assert.equal(logged.length, 2);
       assert.equal(logged[0], logged[1]);
@@ -165,7 +165,7 @@ describe('index saved on a scan thread', function () {
     assert.equal(keeping.takeKept(), undefined);
     const dir = path.join(root, 'kept');
     const { scanner, spill } = await coldScan(dir, 50, 5);
-    await saveIndexInThread(path.join(dir, 'index.bin'), scanner, kept, spill)!();
+    await saveIndexInThread(path.join(dir, 'index.bin'), scanner, kept, spill);
     const restored = new UsageScanner({ roots, workers: 0 });
     assert.equal(await loadIndex(path.join(dir, 'index.bin'), restored, { io: 'sync' }), true);
     assert.deepEqual(eventsOf(restored), eventsOf(scanner));

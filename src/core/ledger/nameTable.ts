@@ -257,16 +257,6 @@ export class NameTable {
   }
 
   /**
-   * A table of `strings` to read and encode, not to add to or look up (no index of them is built): another thread's
-   * names, copied to save its ledger (saving.ts sharedParts).
-   */
-  static forEncoding(strings: readonly string[]): NameTable {
-    const table = new NameTable();
-    for (const s of strings) table.added.push(s);
-    return table;
-  }
-
-  /**
    * The names of a section (`section`: exactly nameSectionBytes(header) long, 8-byte aligned, owned by the table
    * from now on). Checks the header's checksum and the section's length and padding now; each block before a name
    * of it is read. Throws NameTableError.

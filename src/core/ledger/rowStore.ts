@@ -250,7 +250,7 @@ export class RowStore {
   /** The rows `share` gave, read here (spilled rows from `spill`); for reading only. */
   static fromShared(shared: { count: number; names: string[]; rows: SharedPackedRows }, spill: RowSpill | undefined): RowStore {
     const store = new RowStore(() => undefined);
-    store.names = NameTable.forEncoding(shared.names);
+    store.names = NameTable.of(shared.names);
     store.packed = PackedRows.fromShared(shared.rows, spill);
     store.count = shared.count;
     return store;
