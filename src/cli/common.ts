@@ -14,7 +14,7 @@ import { defaultLogRoots } from '../sources/logFiles';
 import { UsageScanner } from '../sources/usageScanner';
 import { takeScanWorkers } from '../sources/scanWorkers';
 import { capYoungGeneration } from '../sources/youngGeneration';
-import { loadIndex, trySaveIndex, defaultIndexPath, saveIndexInThread } from '../sources/usageIndex';
+import { loadIndex, trySaveIndex, defaultIndexPath } from '../sources/usageIndex';
 import { rowSpillIn } from '../sources/rowSpillFile';
 import { fullPassMaxAgeMs } from '../sources/warmWalk';
 import { sanitizeForTerminal } from '../core/terminalText';
@@ -200,13 +200,11 @@ function parseJsonFile(file: string, text: string, parse: (text: string) => unkn
  * (see warmWalk.ts: files quiet for a day are checked by a full pass at least hourly). `loaded`: called once the
  * index is read, before the scan adds to it. `saveLater`: the index,
  * when it needs saving, is saved by the caller through the function it is handed, instead of before returning.
- * `saveAlongside`: a cold scan read in threads saves its index on one of them while the caller goes on (its report);
- * the caller is handed the save (which logs a failure itself) and awaits it before it ends.
  */
 export async function scanForCli(
   args: ParsedArgs,
   settings: Settings,
-  options: { sinceMs?: number | ((indexFile: string) => number); warm?: boolean; saveLater?: (save: () => Promise<void>) => void; saveAlongside?: (saving: Promise<void>) => void; loaded?: (scanner: UsageScanner) => void } = {},
+  options: { sinceMs?: number | ((indexFile: string) => number); warm?: boolean; saveLater?: (save: () => Promise<void>) => void; loaded?: (scanner: UsageScanner) => void } = {},
 ): Promise<UsageScanner> {
   // 8 MB: ~45 MB less at peak than V8's 32 MB on 15 GB of history, at ~3% more CPU (2 MB cost ~30%).
   capYoungGeneration(8);
@@ -217,42 +215,28 @@ export async function scanForCli(
   // TOKENMETER_WORKERS asks for threads whatever the load (benchmarks of the threaded scan).
   const idleCores = process.env.TOKENMETER_WORKERS ? () => Infinity : undefined;
   // A history of 4 GB or more read in threads: V8's memory-saving mode (sources/scanWorkers.ts, favourMemory).
-  const threads = takeScanWorkers();
-  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: threads, readShareHere: true, whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3 });
+  const scanner = new UsageScanner({ roots, sources, io: 'sync', workerScript: path.join(__dirname, '..', 'scanWorkerThread.js'), startedWorkers: takeScanWorkers(), readShareHere: true, whileThreadsRead: loadPriceData, idleCores, favourMemoryBytes: 4 * 1024 ** 3 });
   const useIndex = !args.flags.has('no-index') && process.env.TOKENMETER_NO_INDEX !== '1';
-  // A scan thread idle once the read is done saves the index while the caller reports (saveIndexInThread).
-  if (useIndex && options.saveAlongside) threads?.keepOneAfterRead();
   const indexPath = defaultIndexPath(roots, sources);
   // A function of the index's path: the status reads its rollup (beside the index) to know how far back it needs rows.
   const sinceMs = useIndex && typeof options.sinceMs === 'function' ? options.sinceMs(indexPath) : typeof options.sinceMs === 'number' ? options.sinceMs : undefined;
   const loaded = useIndex && (await loadIndex(indexPath, scanner, { io: 'sync', sinceMs, checkFiles: 'when needed', onUnusable: (m) => process.stderr.write(`tokenmeter: ${m}\n`) }));
   // A long scan keeps each request's time and key hash in memory, its counts and names in a file beside the index.
-  const spill = rowSpillIn(path.dirname(indexPath));
-  scanner.ledger.spillRows(spill);
+  scanner.ledger.spillRows(rowSpillIn(path.dirname(indexPath)));
   options.loaded?.(scanner);
   const walkedBefore = scanner.folderTimes?.atMs;
   const changed = await scanner.refresh({ full: true, warm: options.warm });
   // A full pass renews the folder times warm passes trust; saved when those in the index were missing or getting old.
   const walkRenewed = scanner.folderTimes !== undefined && (walkedBefore === undefined || scanner.folderTimes.atMs - walkedBefore > fullPassMaxAgeMs / 4);
-  // The thread kept for the save, if the read was in threads (else none was kept).
-  const kept = threads?.takeKept();
   // Saving is an optimisation: a failure is said on stderr, and the report (and guard) go on.
   if (useIndex && (changed || !loaded || walkRenewed)) {
-    const log = (m: string) => process.stderr.write(`tokenmeter: ${m}\n`);
-    const inThread = kept && options.saveAlongside ? saveIndexInThread(indexPath, scanner, kept, spill) : undefined;
-    if (inThread && options.saveAlongside) {
-      options.saveAlongside(trySaveIndex(indexPath, scanner, log, () => inThread).then(() => undefined));
-      return scanner;
-    }
-    kept?.close();
     // Blocking writes when the command waits for the save (it has nothing else to do: see writeAtomically); a save
     // the caller runs later (`saveLater`: the MCP server, once it has answered) leaves its event loop free.
-    const save = async () => void (await trySaveIndex(indexPath, scanner, log, options.saveLater ? 'async' : 'sync'));
+    const save = async () => void (await trySaveIndex(indexPath, scanner, (m) => process.stderr.write(`tokenmeter: ${m}\n`), options.saveLater ? 'async' : 'sync'));
     // `saveLater`: the caller saves once it has answered (the MCP server: the agent waits for the first answer).
     if (options.saveLater) options.saveLater(save);
     else await save();
   }
-  kept?.close();
   return scanner;
 }
 

@@ -37,17 +37,7 @@ export async function runReport(kind: 'daily' | 'monthly' | 'session', argv: str
   const args = parseArgs(argv, kind);
   const settings = await loadCliSettings();
   const options = { calendar: calendarFlag(args), prices: priceTableOf(settings), since: dateFlag(args, 'since'), until: dateFlag(args, 'until'), source: sourceFlag(args) };
-  // A cold scan's index is saved on a scan thread while the report is made here (see scanForCli).
-  let saving: Promise<void> | undefined;
-  const scanner = await scanForCli(args, settings, { saveAlongside: (s) => (saving = s) });
-  try {
-    return report(kind, args, settings, options, scanner);
-  } finally {
-    await saving;
-  }
-}
-
-function report(kind: 'daily' | 'monthly' | 'session', args: ReturnType<typeof parseArgs>, settings: Awaited<ReturnType<typeof loadCliSettings>>, options: Parameters<typeof dailyReport>[1], scanner: UsageScanner): number {
+  const scanner = await scanForCli(args, settings);
   // The day and month reports read the ledger's rows as numbers; the session report one object at a time. Either way
   // the report keeps its sums, not every request of the history.
   const rows = scanner.ledger;

@@ -229,14 +229,6 @@ export async function writeAtomically(file: string, header: FileStamp & SavedSta
 }
 
 function writeAtomicallySync(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>, keep: () => boolean): boolean {
-  return renameTempSync(writeTempSync(file, header, pieces), file, keep);
-}
-
-/**
- * writeAtomically's first half, blocking: the whole file written to a temp file beside `file` (removed again if that
- * fails), whose name it returns; renameTempSync is the second. Apart, the first can run on another thread.
- */
-export function writeTempSync(file: string, header: FileStamp & SavedState, pieces: Iterable<Float64Array | Uint32Array | Uint8Array>): string {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
@@ -247,16 +239,6 @@ export function writeTempSync(file: string, header: FileStamp & SavedState, piec
     } finally {
       closeSync(fd);
     }
-    return temp;
-  } catch (error) {
-    removeFileSync(temp);
-    throw error;
-  }
-}
-
-/** writeAtomically's second half: `temp` renamed to `file` if `keep()` still says so, else removed; whether it was. */
-export function renameTempSync(temp: string, file: string, keep: () => boolean): boolean {
-  try {
     if (!keep()) {
       removeFileSync(temp);
       return false;

@@ -9,11 +9,10 @@ import { randomHex } from './indexFile';
  * alone, and removed at once where the system allows an open file to be removed (elsewhere when the process exits).
  * When it cannot be made, `keep` says so and rows stay in memory.
  */
-export function rowSpillIn(dir: string): SpillFile {
+export function rowSpillIn(dir: string): RowSpill {
   let file: RowSpillFile | undefined;
   let failed = false;
   return {
-    shared: () => file && { fd: file.fd, file: file.file },
     keep: (at, fields) => {
       if (!file && !failed) file = openRowSpill(dir);
       failed = file === undefined;
@@ -22,26 +21,6 @@ export function rowSpillIn(dir: string): SpillFile {
     write: (at, fields) => file!.write(at, fields),
     read: (at, out) => file!.read(at, out),
   };
-}
-
-/** A spill whose file another thread of this process can read (the save of a cold scan: see indexSaveThread.ts). */
-export interface SpillFile extends RowSpill {
-  /** The open file, once a chunk went to it: its descriptor is the process's, good in any of its threads. */
-  shared(): SharedSpill | undefined;
-}
-
-export interface SharedSpill {
-  fd: number;
-  file: string;
-}
-
-/** The spill `shared` described, read from another thread of the same process (its owner keeps the file open meanwhile). */
-export function spillOfShared(shared: SharedSpill): RowSpill {
-  const file = new RowSpillFile(shared.fd, shared.file);
-  const readOnly = () => {
-    throw new Error(`ledger rows spilled to ${shared.file}: read only here`);
-  };
-  return { keep: readOnly, write: readOnly, read: (at, out) => file.read(at, out) };
 }
 
 function openRowSpill(dir: string): RowSpillFile | undefined {
@@ -72,7 +51,7 @@ function openRowSpill(dir: string): RowSpillFile | undefined {
 
 /** Positions are uint32, so the file's byte offset is 4 × position. */
 class RowSpillFile implements RowSpill {
-  constructor(readonly fd: number, readonly file: string) {}
+  constructor(private readonly fd: number, private readonly file: string) {}
 
   keep(at: number, fields: Uint32Array): boolean {
     try {

@@ -6,7 +6,6 @@ import { mostTakenAtOnce, mostUnfoldedBytes, ReadClaims } from './readClaims';
 import { cursorOf, type ListedFile, type ScanWorkerRequest } from './scanWorkers';
 import { ResultPacker } from './packedResults';
 import { scanFiles } from './scanParts';
-import { IndexSaveWork } from './indexSaveThread';
 
 // Buffers of earlier portions, handed back by the main thread once folded: each portion reuses one instead
 // of allocating ~0.5-2 MB that another thread frees later, which fragments the C heap (peak RSS, not heap).
@@ -17,16 +16,10 @@ let portionSize = 64;
 let files: Array<ListedFile | undefined> = [];
 let base = 0;
 let reading = false;
-// A cold scan's index save, once the read is done (the thread kept by ScanWorkers.keepOneAfterRead).
-const saving = new IndexSaveWork();
 
 function handle(request: ScanWorkerRequest): void {
   if ('stop' in request) {
     parentPort?.close();
-  } else if ('save' in request) {
-    saving.start(request.save);
-  } else if ('saveRest' in request) {
-    parentPort?.postMessage(saving.finish(request.saveRest));
   } else if ('spare' in request) {
     if (spares.length < 4) spares.push(request.spare);
   } else if ('claims' in request) {

@@ -7,7 +7,6 @@ import type { SourceName } from '../core/usageEvent';
 import { newCursor, type DiscoveredFile, type FileCursor } from './logFiles';
 import { listedPath, unpackResults, type FileScanResult, type PackedResults } from './packedResults';
 import { ReadClaims } from './readClaims';
-import { IndexSaveThread, type IndexSaveJob, type IndexSaveRest } from './indexSaveThread';
 
 /**
  * What a scan worker is sent: the shared claims of a read (first), files listed (at their place in the read's list),
@@ -17,9 +16,7 @@ export type ScanWorkerRequest =
   | { claims: SharedArrayBuffer; portionSize: number }
   | { files: Array<ListedFile | undefined>; at: number }
   | { stop: true }
-  | { spare: ArrayBuffer }
-  | { save: IndexSaveJob }
-  | { saveRest: IndexSaveRest };
+  | { spare: ArrayBuffer };
 
 /**
  * Threads that read log files for a scan. They can be started before the files are
@@ -37,9 +34,6 @@ export class ScanWorkers {
   /** The first thread failure, kept until read() can report it (a thread may fail before it is used). */
   private failure: Error | undefined;
   private onFailure: ((error: Error) => void) | undefined;
-  /** Whether a thread is kept after the read (keepOneAfterRead), and the one kept. */
-  private keepOne = false;
-  private kept: Worker | undefined;
   /** Joins a thread started during a read to that read (see begin). */
   private joinRead: ((worker: Worker) => void) | undefined;
   private readonly failed = (error: Error) => {
@@ -68,21 +62,6 @@ export class ScanWorkers {
   /** Threads made so far, started or made ahead. */
   get made(): number {
     return this.madeCount;
-  }
-
-  /**
-   * When the read is done, one thread is kept instead of stopped, for `takeKept` (the CLI saves its index on it: see
-   * IndexSaveThread). It holds the process only while used.
-   */
-  keepOneAfterRead(): void {
-    this.keepOne = true;
-  }
-
-  /** The thread a read kept (keepOneAfterRead), once; undefined when none was started or it was not kept. */
-  takeKept(): IndexSaveThread | undefined {
-    const kept = this.kept;
-    this.kept = undefined;
-    return kept && new IndexSaveThread(kept);
   }
 
   /** Starts the threads not started yet; a read in progress hands them work at once. */
@@ -175,10 +154,7 @@ export class ScanWorkers {
     const finishIfDone = () => {
       if (!ended || this.closed || claims.front < claims.back || received < claims.front) return;
       this.closed = true;
-      // One thread kept, idle (keepOneAfterRead): it no longer holds the process.
-      this.kept = this.keepOne ? this.workers[0] : undefined;
-      this.kept?.unref();
-      for (const worker of this.workers) if (worker !== this.kept) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
+      for (const worker of this.workers) worker.postMessage({ stop: true } satisfies ScanWorkerRequest);
       for (const worker of this.ahead.splice(0)) void worker.terminate();
       this.joinRead = undefined;
       resolveRead();

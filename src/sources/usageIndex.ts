@@ -8,13 +8,10 @@ import type { UsageScanner } from './usageScanner';
 import { cacheDir } from './cacheDir';
 import { deltaPathOf, readDelta, saveDelta, type FileRows } from './indexDelta';
 import { sha256Hex } from '../core/sha256';
-import { bytesOf, firstRowSince, fstatAsync, IndexChangedError, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeFileSync, removeStrayTempFiles, renameTempSync, rowBytes, savedStateOf, unreadableReason, writeAtomically, type SavedState } from './indexFile';
-import { indexHeader, ledgerSection, type IndexHeader } from './indexSections';
-import type { IndexSaveThread } from './indexSaveThread';
-import type { SpillFile } from './rowSpillFile';
+import { bytesOf, firstRowSince, fstatAsync, IndexChangedError, isCount, openAsync, readFileTable, readFully, readFullySync, readHeader, readNameTable, randomHex, removeFileSync, removeStrayTempFiles, rowBytes, savedStateOf, stampOf, unreadableReason, writeAtomically, type FileStamp, type SavedState } from './indexFile';
 import { fileSectionBytes } from './fileTableFile';
-import { isNameSectionHeader, nameSectionBytes } from '../core/ledger/nameTable';
-import { isKeySectionHeader, keySectionBytes, rowHashesOf, SavedKeys } from '../core/ledger/keyTable';
+import { isNameSectionHeader, nameSectionBytes, type NameSectionHeader } from '../core/ledger/nameTable';
+import { encodeKeyTable, isKeySectionHeader, keySectionBytes, rowHashesOf, SavedKeys, type KeySectionHeader } from '../core/ledger/keyTable';
 import type { FileTable } from './fileTable';
 import { saneFolderTimes } from './warmWalk';
 import { closeIndexOf, keepOlderPart, loadOlderRows } from './heldIndex';
@@ -30,6 +27,12 @@ import { closeIndexOf, keepOlderPart, loadOlderRows } from './heldIndex';
  * As JSON text the numbers took ~90 ms to save and ~130 ms to load on a 1.5 GB history.
  * A warm run with a little new usage writes a delta beside it instead (indexDelta.ts).
  */
+interface IndexHeader extends FileStamp, SavedState {
+  format: 'tokenmeter-index';
+  ledger: { names: NameSectionHeader; keys: KeySectionHeader; duplicateCount: number; rowCount: number };
+  /** Names this file for its delta (see DeltaHeader). */
+  baseId: string;
+}
 
 /** Which index a ledger was read from or last saved whole to, for its next save (a delta, if small). */
 const bases = new WeakMap<Ledger, { file: string; baseId: string }>();
@@ -345,74 +348,47 @@ export async function saveIndex(file: string, scanner: UsageScanner, io: 'async'
   }
   // Older rows left on disk (the editor) are read without blocking, then copied piece by piece.
   if (io === 'async') await loadOlderRows(scanner);
-  const whole = beginWholeSave(scanner);
-  const parts = ledger.parts();
-  const saved = savedStateOf(scanner);
-  const section = ledgerSection(parts);
-  const header = indexHeader(saved.state, section.header, whole.baseId);
-  const pieces = function* () {
-    yield* section.pieces();
-    yield* saved.fileSection;
-  };
-  if (!(await writeAtomically(file, header, pieces(), whole.isWhole, io))) return;
-  await whole.saved(file, parts.identity, io);
-}
-
-/**
- * What a whole save notes before and after it writes (saveIndex, saveIndexInThread): the ledger's and the file table's
- * versions, whether nothing changed them meanwhile, and once written, what later saves start from.
- */
-function beginWholeSave(scanner: UsageScanner): { baseId: string; isWhole: () => boolean; saved: (file: string, identity: boolean, io: 'async' | 'sync') => Promise<void> } {
-  const ledger = scanner.ledger;
-  const files = scanner.fileTable();
   const versionBefore = ledger.version;
   const filesVersion = files.version;
+  const parts = ledger.parts();
   const baseId = randomHex(8);
-  return {
+  const saved = savedStateOf(scanner);
+  // Names are copied as stored (a name of the index read is not decoded to be saved again).
+  const savedNames = parts.names.encode(parts.nameOrder);
+  const savedKeys = encodeKeyTable(parts.rowCount, parts.keyHashes, parts.keyHashesInRowOrder);
+  const header: IndexHeader = {
+    ...stampOf('tokenmeter-index'),
+    ...saved.state,
+    ledger: { names: savedNames.header, keys: savedKeys.header, duplicateCount: parts.duplicateCount, rowCount: parts.rowCount },
     baseId,
-    // A pass that changed the ledger while the pieces were written (the editor) could have left rows of two
-    // moments: this save is dropped, the next one (the ledger changed) writes a whole index.
-    isWhole: () => scanner.ledger === ledger && ledger.version === versionBefore,
-    saved: async (file, identity, io) => {
-      // Later deltas carry the files changed from now on.
-      files.savedAsBase(filesVersion);
-      // Later saves can be deltas of this index if its row numbers are the ledger's.
-      if (identity) {
-        ledger.savedAsBase();
-        bases.set(ledger, { file, baseId });
-      } else bases.delete(ledger);
-      savedStates.set(ledger, { version: versionBefore, state: `${baseId}:` });
-      // The old delta names the old index: harmless, but it is litter now.
-      const litter = [deltaPathOf(file), ...(file.endsWith('.bin') ? [`${file.slice(0, -4)}.json`] : [])];
-      // (Earlier versions kept a JSON index under the same name; it can never be read again.)
-      for (const old of litter) {
-        if (io === 'sync') removeFileSync(old);
-        else await fs.rm(old, { force: true });
-      }
-      await removeStrayTempFiles(file, io);
-    },
   };
-}
-
-/**
- * saveIndex of a cold scan, the ledger's part (its order, names, key table and rows) encoded and the file written by
- * `thread`, a scan thread left idle once the read is done, while this thread goes on (the CLI reports meanwhile):
- * the ledger's arrays are shared with it, not copied, and this thread sends the file table's section once it has
- * made it. The same bytes as saveIndex (the same code makes them: indexSections.ts); renamed into place here, when
- * nothing changed the ledger meanwhile. Undefined, with nothing done, when the ledger holds rows of an index read
- * (shareForSave) or was saved before (its next save may be a delta): saveIndex then. `spill`: where the ledger's
- * rows were spilled (Ledger.spillRows), read there too. Rejects as saveIndex does (the error's `code` kept).
- */
-export function saveIndexInThread(file: string, scanner: UsageScanner, thread: IndexSaveThread, spill: SpillFile | undefined): Promise<void> | undefined {
-  const ledger = scanner.ledger;
-  const shared = bases.has(ledger) ? undefined : ledger.shareForSave();
-  if (!shared) return undefined;
-  savedStates.delete(ledger);
-  const whole = beginWholeSave(scanner);
-  const rest = () => ({ ...savedStateOf(scanner), baseId: whole.baseId });
-  return thread.save({ file, ledger: shared, spill: spill?.shared() }, rest).then(async ({ temp, identity }) => {
-    if (renameTempSync(temp, file, whole.isWhole)) await whole.saved(file, identity, 'sync');
-  });
+  // Rows go out a piece at a time (a second copy of every row would double the ledger's memory while saving).
+  const pieces = function* () {
+    yield* parts.rows();
+    yield* savedKeys.pieces;
+    yield* savedNames.pieces;
+    yield* saved.fileSection;
+  };
+  // A pass that changed the ledger while the pieces were written (the editor) could have left rows of two
+  // moments: this save is dropped, the next one (the ledger changed) writes a whole index.
+  const isWhole = () => scanner.ledger === ledger && ledger.version === versionBefore;
+  if (!(await writeAtomically(file, header, pieces(), isWhole, io))) return;
+  // Later deltas carry the files changed from now on.
+  files.savedAsBase(filesVersion);
+  // Later saves can be deltas of this index if its row numbers are the ledger's.
+  if (parts.identity) {
+    ledger.savedAsBase();
+    bases.set(ledger, { file, baseId });
+  } else bases.delete(ledger);
+  savedStates.set(ledger, { version: versionBefore, state: `${baseId}:` });
+  // The old delta names the old index: harmless, but it is litter now.
+  const litter = [deltaPathOf(file), ...(file.endsWith('.bin') ? [`${file.slice(0, -4)}.json`] : [])];
+  // (Earlier versions kept a JSON index under the same name; it can never be read again.)
+  for (const old of litter) {
+    if (io === 'sync') removeFileSync(old);
+    else await fs.rm(old, { force: true });
+  }
+  await removeStrayTempFiles(file, io);
 }
 
 /**
@@ -420,9 +396,9 @@ export function saveIndexInThread(file: string, scanner: UsageScanner, thread: I
  * that is a folder, a full disk): the index only saves time, so the failure is logged, never
  * fatal. Returns whether the index was saved.
  */
-export async function trySaveIndex(file: string, scanner: UsageScanner, log: (message: string) => void, io: 'async' | 'sync' | (() => Promise<void>) = 'async'): Promise<boolean> {
+export async function trySaveIndex(file: string, scanner: UsageScanner, log: (message: string) => void, io: 'async' | 'sync' = 'async'): Promise<boolean> {
   try {
-    await (typeof io === 'function' ? io() : saveIndex(file, scanner, io));
+    await saveIndex(file, scanner, io);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));

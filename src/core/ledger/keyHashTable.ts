@@ -88,23 +88,6 @@ export class KeyHashTable {
     return true;
   }
 
-  /**
-   * Every row's hash as chunks for another thread to save (see forSaving), when they are all here and none came from
-   * a restored index; nothing may change them while it reads.
-   */
-  shareHashes(): { rowCount: number; chunks: Uint32Array[] } | undefined {
-    const hashes = this.hashes;
-    return hashes && hashes.baseRows === 0 ? { rowCount: this.rowCount, chunks: hashes.chunks } : undefined;
-  }
-
-  /** The hashes `shareHashes` gave, for `pieces` alone (no lookup table is built: nothing is found or added). */
-  static forSaving(shared: { rowCount: number; chunks: Uint32Array[] }): KeyHashTable {
-    const keys = new KeyHashTable();
-    keys.hashes = { base: new Uint32Array(0), baseRows: 0, chunks: shared.chunks };
-    keys.rowCount = shared.rowCount;
-    return keys;
-  }
-
   /** Key hashes held in memory (every row's once installed, else the rows added since the restore): for tests and benches. */
   get heldHashes(): number {
     return this.hashes ? this.rowCount : this.tail.length / 2;
@@ -152,8 +135,7 @@ export class KeyHashTable {
       this.at = row * 2;
       return base;
     }
-    // On shared memory: a cold scan's save reads them on another thread (see PackedRows).
-    while (chunks.length <= r >>> chunkShift) chunks.push(new Uint32Array(new SharedArrayBuffer(chunkRows * 2 * 4)));
+    while (chunks.length <= r >>> chunkShift) chunks.push(new Uint32Array(chunkRows * 2));
     this.at = (r & (chunkRows - 1)) * 2;
     return chunks[r >>> chunkShift];
   }

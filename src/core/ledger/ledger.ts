@@ -1,13 +1,13 @@
 import { creditsBeforeRow, isFullerThanRow } from './dedupRules';
 import { KeyHashTable } from './keyHashTable';
 import { changesSince, checkChanges, type DeltaBase, eventsInOrder, joinParts, partsOf, timeOrder } from './saving';
-import { checkCount, decodeRow, fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger, type SharedLedger } from './rowLayout';
+import { checkCount, decodeRow, fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
 import { RowNumbers, type RowSpill } from './packedRows';
 import { RowStore } from './rowStore';
 import type { ParsedUsage, UsageEvent } from '../usageEvent';
 
 export type { RowSpill } from './packedRows';
-export { fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger, type SharedLedger } from './rowLayout';
+export { fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
 
 /**
  * Every billed request seen, each counted once.
@@ -215,17 +215,6 @@ export class Ledger {
   parts(): LedgerParts {
     this.rows.readOlderNow();
     return partsOf(this.rows, this.keys, this.duplicateCount);
-  }
-
-  /**
-   * The ledger for another thread to save (see SharedLedger; saving.ts sharedParts gives its `parts` there), when
-   * every row is one this ledger added (a cold scan's: none restored from an index). Nothing may change the ledger
-   * until that thread is done with it.
-   */
-  shareForSave(): SharedLedger | undefined {
-    const rows = this.rows.share();
-    const keyHashes = this.keys.shareHashes();
-    return rows && keyHashes ? { rows, keyHashes, duplicateCount: this.duplicateCount } : undefined;
   }
 
   /** Rebuilds a ledger from `serialize()` output; throws on anything damaged or foreign. */

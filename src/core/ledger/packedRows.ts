@@ -11,19 +11,6 @@ const chunkFields = chunkRows * packedFields;
 const wideMark = 0xffffffff;
 
 /**
- * A chunk's arrays live on shared memory: a cold scan's save hands them to the scan thread left idle once the read is
- * done, which encodes and writes them while this thread reports (sources/indexSaveThread.ts), without a copy.
- */
-const sharedFloat64 = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
-const sharedUint32 = (length: number) => new Uint32Array(new SharedArrayBuffer(length * 4));
-
-/** PackedRows as another thread reads them (PackedRows.share): the chunks' shared arrays, the wide rows copied. */
-export interface SharedPackedRows {
-  chunks: Array<{ times: Float64Array; fields: Uint32Array | undefined }>;
-  wide: Map<number, Float64Array>;
-}
-
-/**
  * Where full chunks of packed fields go so that a long scan does not hold them (a file: sources/rowSpillFile.ts).
  * Positions count uint32 from the start.
  */
@@ -71,23 +58,6 @@ export class PackedRows {
   get heldBytes(): number {
     const chunkBytes = (held: { fields: Uint32Array | undefined }) => chunkRows * 8 + (held.fields ? chunkFields * 4 : 0);
     return this.chunks.reduce((sum, chunk) => sum + chunkBytes(chunk), 0) + this.wideRows.size * fieldsPerRow * 8;
-  }
-
-  /**
-   * The rows for another thread to read (see SharedPackedRows): nothing may change them while it does. Chunks in the
-   * spill are read from it there (the same file, opened once for the process).
-   */
-  share(): SharedPackedRows {
-    return { chunks: this.chunks.map(({ times, fields }) => ({ times, fields })), wide: new Map(this.wideRows) };
-  }
-
-  /** The rows `share` gave, to be read here (spilled chunks from `spill`); for reading only. */
-  static fromShared(shared: SharedPackedRows, spill: RowSpill | undefined): PackedRows {
-    const rows = new PackedRows();
-    for (const { times, fields } of shared.chunks) rows.chunks.push({ times, fields });
-    for (const [k, values] of shared.wide) rows.wideRows.set(k, values);
-    rows.spill = spill;
-    return rows;
   }
 
   /** From now on, each full chunk goes to `spill` (those full already too). */
@@ -143,9 +113,9 @@ export class PackedRows {
   pack(k: number, row: Float64Array, from: number): void {
     if ((k & (chunkRows - 1)) === 0 && k >>> chunkShift === this.chunks.length) {
       if (this.spill && this.chunks.length > 0) this.spillChunk(this.chunks.length - 1);
-      const fields = this.spareFields?.fill(0) ?? sharedUint32(chunkFields);
+      const fields = this.spareFields?.fill(0) ?? new Uint32Array(chunkFields);
       this.spareFields = undefined;
-      this.chunks.push({ times: sharedFloat64(chunkRows), fields });
+      this.chunks.push({ times: new Float64Array(chunkRows), fields });
     }
     const c = k >>> chunkShift;
     const chunk = this.chunks[c];

@@ -1,5 +1,5 @@
 import type { SavedKeys } from './keyTable';
-import type { OlderRowsPacker, SharedPackedRows } from './packedRows';
+import type { OlderRowsPacker } from './packedRows';
 import type { NameTable } from './nameTable';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
@@ -49,16 +49,6 @@ export function checkRows(rows: Float64Array, nameCount: number, ordered = true)
 export function checkCount(value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new Error('damaged ledger count');
   return value;
-}
-
-/**
- * A cold scan's ledger as another thread saves it (Ledger.shareForSave, saving.ts sharedParts): its rows' shared
- * arrays, their names copied, each row's key hash, and the repeats counted.
- */
-export interface SharedLedger {
-  rows: { count: number; names: string[]; rows: SharedPackedRows };
-  keyHashes: { rowCount: number; chunks: Uint32Array[] };
-  duplicateCount: number;
 }
 
 /** The rows a restored ledger reads when first needed (see Ledger.restore). */

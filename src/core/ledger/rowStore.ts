@@ -1,6 +1,6 @@
 import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
 import { NameTable } from './nameTable';
-import { chunkRows, OlderRowsPacker, PackedRows, type RowSpill, type SharedPackedRows } from './packedRows';
+import { chunkRows, OlderRowsPacker, PackedRows, type RowSpill } from './packedRows';
 import { NewestRows } from './newestRows';
 import { sourceNames, type UsageEvent } from '../usageEvent';
 
@@ -22,7 +22,7 @@ export class RowStore {
   /** Rows of the restored index; the packed rows come after them. */
   restoredCount = 0;
   count = 0;
-  private packed = new PackedRows();
+  private readonly packed = new PackedRows();
   /** A packed row unpacked by `locate`, or a new row being stored. */
   private readonly scratch = new Float64Array(fieldsPerRow);
   /** The buffer `locate` found a row in. */
@@ -236,24 +236,6 @@ export class RowStore {
         out.push(pending ? decodeRow(pending, 0, this.names) : decodeRow(view, at, this.names));
       }
     }
-  }
-
-  /**
-   * The rows for another thread to read (a cold scan's save, see Ledger.shareForSave): only rows this store added,
-   * none of a restored index. Their names are copied; nothing may change the rows while the other thread reads.
-   */
-  share(): { count: number; names: string[]; rows: SharedPackedRows } | undefined {
-    if (this.restoredCount > 0 || this.older || this.olderRows) return undefined;
-    return { count: this.count, names: this.names.slice(0), rows: this.packed.share() };
-  }
-
-  /** The rows `share` gave, read here (spilled rows from `spill`); for reading only. */
-  static fromShared(shared: { count: number; names: string[]; rows: SharedPackedRows }, spill: RowSpill | undefined): RowStore {
-    const store = new RowStore(() => undefined);
-    store.names = NameTable.of(shared.names);
-    store.packed = PackedRows.fromShared(shared.rows, spill);
-    store.count = shared.count;
-    return store;
   }
 
   /** Rows added from now on leave memory for `spill` once their chunk is full (see PackedRows). */

@@ -1,8 +1,8 @@
-import { KeyHashTable } from './keyHashTable';
-import { checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger, type SharedLedger } from './rowLayout';
+import type { KeyHashTable } from './keyHashTable';
+import { checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger } from './rowLayout';
 import { NameTable } from './nameTable';
-import { chunkRows, type RowSpill } from './packedRows';
-import { RowStore } from './rowStore';
+import { chunkRows } from './packedRows';
+import type { RowStore } from './rowStore';
 import type { UsageEvent } from '../usageEvent';
 
 /**
@@ -44,14 +44,6 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
     keyHashes: () => keys.pieces(count, chunkRows, order),
     keyHashesInRowOrder: () => keys.pieces(count, chunkRows, undefined),
   };
-}
-
-/**
- * `parts()` of a ledger another thread shared (Ledger.shareForSave), on this one: the same pieces, read from the same
- * arrays (and `spill`, the rows it spilled), so that the saved index is the same bytes.
- */
-export function sharedParts(shared: SharedLedger, spill: RowSpill | undefined): LedgerParts {
-  return partsOf(RowStore.fromShared(shared.rows, spill), KeyHashTable.forSaving(shared.keyHashes), shared.duplicateCount);
 }
 
 /** partsOf's names for rows already in time order: in order of first use by the rows. */
