@@ -4,7 +4,10 @@
 // alike. For decisions on a shared machine, where only same-run ratios and CPU times mean something.
 //
 //   node bench/coldAb.mjs --corpus bench/.corpus/real-large --which claude|codex|all [--reps 5]
-//        --tm now=dist/cli.js --tm before=/tmp/old/dist/cli.js[,ENV=VALUE...] [--no-ccusage] [--warm]
+//        --tm now=dist/cli.js --tm before=/tmp/old/dist/cli.js[,ENV=VALUE...] [--no-ccusage] [--warm] [--floor]
+//
+// --floor adds two programs to the loop that parse nothing: `node -e 0` (Node's own start) and bench/floor.mjs
+// over the same folders (Node's start, the listing and one read of every byte): what no Node reader can go under.
 //
 // Each Tokenmeter build gets its own index folder, deleted before each cold run (with --warm: written once by a
 // first run, then kept). Prints, per program: wall and CPU medians and minima, highest peak RSS, the ratio to
@@ -29,7 +32,7 @@ const builds = argv.flatMap((x, i) => (x === '--tm' ? [argv[i + 1]] : [])).map((
   return { key, cli: resolve(cli), env: Object.fromEntries(env.map((x) => x.split('='))) };
 });
 if (builds.length === 0 || !['claude', 'codex', 'all'].includes(which)) {
-  console.error('usage: node bench/coldAb.mjs --corpus DIR --which claude|codex|all --tm name=path/to/cli.js [--tm …] [--reps N] [--no-ccusage] [--warm]');
+  console.error('usage: node bench/coldAb.mjs --corpus DIR --which claude|codex|all --tm name=path/to/cli.js [--tm …] [--reps N] [--no-ccusage] [--warm] [--floor]');
   process.exit(2);
 }
 
@@ -46,6 +49,11 @@ const runs = builds.map((b) => {
   const cacheDir = join(work, `cache-${b.key}`);
   return { key: b.key, command: process.execPath, args: [b.cli, ...command], env: { ...env, TOKENMETER_CACHE_DIR: cacheDir, ...b.env }, before: () => warm || rmSync(cacheDir, { recursive: true, force: true }) };
 });
+if (argv.includes('--floor')) {
+  const folders = [which !== 'codex' && join(corpus, 'claude'), which !== 'claude' && join(corpus, 'codex')].filter(Boolean);
+  runs.push({ key: 'node -e 0', command: process.execPath, args: ['-e', '0'], env });
+  runs.push({ key: 'floor', command: process.execPath, args: [new URL('./floor.mjs', import.meta.url).pathname, ...folders], env });
+}
 if (!argv.includes('--no-ccusage')) runs.push({ key: 'ccusage', command: ccusage20Native(), args: ['daily', '--json', '--offline', '--timezone', 'UTC'], env });
 
 try {
@@ -58,7 +66,7 @@ try {
       r.before?.();
       const m = await measure(r.command, r.args, { env: r.env, captureStdout: round === 0 });
       if (m.status !== 0) throw new Error(`${r.key} exited ${m.status}: ${m.stderr.slice(0, 500)}`);
-      if (round === 0) totals[r.key] = JSON.parse(m.stdout).totals;
+      if (round === 0 && m.stdout) totals[r.key] = JSON.parse(m.stdout).totals;
       samples[r.key].push(m);
     }
   }
