@@ -2,6 +2,7 @@
 // Logistic per tier head, L2 towards leaving the logit as it is (weight 1 on the head's own logit).
 import type { Tier } from '../../src/core/router';
 import { denseFeatures, modelHeads } from '../../src/core/routing/learnedModel';
+import { detectLanguage } from '../../src/core/routing/requestLanguage';
 import { analyzeRequest } from '../../src/core/routing/signals';
 import { applyStack as apply, stackInputs as inputsOf, type StackInputs, type StackKind } from '../../src/core/routing/stackStage';
 
@@ -12,7 +13,7 @@ const order = modelHeads.slice(2).map((h) => h.replace('kind:', ''));
 
 export function stackInputs(kind: StackKind, tierLogits: readonly number[], kindLogits: readonly number[], ruleScores: ReadonlyMap<string, number>, req: { prompt: string; contextTokens: number }): StackInputs {
   const dense = kind === 'stack' || kind === 'stackk' ? denseFeatures(analyzeRequest(req), req) : new Float32Array(0);
-  return inputsOf(kind, tierLogits, kindLogits, order.map((k) => ruleScores.get(k) ?? 0), dense);
+  return inputsOf(kind, tierLogits, kindLogits, order.map((k) => ruleScores.get(k) ?? 0), dense, kind === 'langscale' ? detectLanguage(req.prompt) : undefined);
 }
 
 function fitHead(x: number[][], y: number[], init: Float64Array, lambda = 1e-3, iterations = 400, lr = 0.05): Float64Array {

@@ -205,7 +205,8 @@ export function readRequest(req: RouteRequest, features?: RequestFeatures): Mode
   const ruleKindScores = scoreTaskKinds(req.prompt);
   if (m && stackStage) {
     // The shipped second stage (stackStage.ts): tier logits recalibrated on authors the model was not trained on.
-    const z = applyStack(stackStage, stackInputs(stackStage.kind, logits, logits.subarray(2), kindOrder.map((k) => ruleKindScores.get(k) ?? 0), dense!));
+    const language = stackStage.kind === 'langscale' ? detectLanguage(req.prompt) : undefined;
+    const z = applyStack(stackStage, stackInputs(stackStage.kind, logits, logits.subarray(2), kindOrder.map((k) => ruleKindScores.get(k) ?? 0), dense!, language));
     logits[0] = z[0];
     logits[1] = z[1];
   }

@@ -2,13 +2,18 @@
  * An optional second stage over the learned model's tier logits, fitted offline on cross-validated (author held
  * out) outputs by bench/routing/lab7.ts and shipped in `modelData.ts` as `stack` when the selection rule chose
  * one: `scale` rescales and shifts each tier logit; `prior` adds a bias per task kind read; `stack` reads both
- * tier logits and the rule signals; `stackk` also the kind probabilities. Without `stack` the logits pass as they are.
+ * tier logits and the rule signals; `stackk` also the kind probabilities; `langscale` (session 20) rescales each tier
+ * logit and shifts it by the request's language, so a language the heads read as harder than its writers meant is
+ * moved back. Without `stack` the logits pass as they are.
  */
-export type StackKind = 'scale' | 'prior' | 'stack' | 'stackk';
+export type StackKind = 'scale' | 'prior' | 'stack' | 'stackk' | 'langscale';
 export interface StackInputs { h0: number[]; h1: number[] }
 export interface StackWeights { kind: StackKind; w0: readonly number[]; w1: readonly number[] }
 
 const kindCount = 13;
+
+/** The languages `langscale` shifts apart, in its weights' order (requestLanguage.ts reads one of them from the text). */
+export const stackLanguages: readonly string[] = ['en', 'zh', 'ja', 'ko', 'de', 'fr', 'es', 'pt', 'ru'];
 
 /** Kind probabilities as the router combines them (kind-rule weight 1); `ruleScores` in the kinds' order. */
 function kindProbabilities(kindLogits: ArrayLike<number>, ruleScores: readonly number[]): number[] {
@@ -19,9 +24,16 @@ function kindProbabilities(kindLogits: ArrayLike<number>, ruleScores: readonly n
   return e.map((x) => x / z);
 }
 
-/** The second stage's inputs; `dense` is the model's rule features (bias first). */
-export function stackInputs(kind: StackKind, tierLogits: ArrayLike<number>, kindLogits: ArrayLike<number>, ruleScores: readonly number[], dense: ArrayLike<number>): StackInputs {
+/**
+ * The second stage's inputs; `dense` is the model's rule features (bias first), `language` the request's language
+ * as requestLanguage.ts reads it (only `langscale` uses it; one it does not list shifts nothing).
+ */
+export function stackInputs(kind: StackKind, tierLogits: ArrayLike<number>, kindLogits: ArrayLike<number>, ruleScores: readonly number[], dense: ArrayLike<number>, language?: string): StackInputs {
   if (kind === 'scale') return { h0: [1, tierLogits[0]], h1: [1, tierLogits[1]] };
+  if (kind === 'langscale') {
+    const onehot = stackLanguages.map((l) => (l === language ? 1 : 0));
+    return { h0: [1, tierLogits[0], ...onehot], h1: [1, tierLogits[1], ...onehot] };
+  }
   const p = kindProbabilities(kindLogits, ruleScores);
   if (kind === 'prior') {
     const best = p.indexOf(Math.max(...p));
