@@ -1,5 +1,6 @@
 import type { SavedKeys } from './keyTable';
 import { chunkRows } from './packedRows';
+import type { RowsByTime } from './rowLayout';
 
 const chunkShift = Math.log2(chunkRows);
 /** Slots per segment of the table: 64 KiB, under glibc's 128 KiB mmap threshold (see KeyHashTable). */
@@ -179,12 +180,16 @@ export class KeyHashTable {
     }
   }
 
-  /** The hashes of rows 0 to `count`, in pieces of at most `pieceRows` rows, in `order` if given. Only when `ready`. */
-  *pieces(count: number, pieceRows: number, order: Uint32Array | undefined): Generator<Uint32Array> {
+  /**
+   * The hashes of rows 0 to `count`, in pieces of at most `pieceRows` rows, in time order if `byTime` is given (its
+   * pieces are of `chunkRows` rows: `pieceRows` must be that). Only when `ready`.
+   */
+  *pieces(count: number, pieceRows: number, byTime: RowsByTime | undefined): Generator<Uint32Array> {
     // Views and one reused buffer, not a copy per piece (a piece is used before the next is asked for).
-    const buffer = order ? new Uint32Array(Math.min(pieceRows, count) * 2) : undefined;
+    if (byTime && pieceRows !== chunkRows) throw new RangeError('key hashes by time come in pieces of chunkRows');
+    const buffer = byTime ? new Uint32Array(Math.min(pieceRows, count) * 2) : undefined;
     for (let from = 0; from < count; ) {
-      if (!order || !buffer) {
+      if (!byTime || !buffer) {
         // Within one array (base or chunk): a piece ends where its array does.
         const words = this.wordsOf(from);
         const at = this.at;
@@ -195,25 +200,28 @@ export class KeyHashTable {
       }
       const n = Math.min(pieceRows, count - from);
       const piece = buffer.subarray(0, n * 2);
-      this.copyInOrder(order, from, piece);
+      this.copyByTime(byTime, from, piece);
       yield piece;
       from += n;
     }
   }
 
   /**
-   * The hashes of rows `order[from]` on into `piece` (outside the generator: V8 does not replace a generator's
-   * running loop by optimized code, and a save runs it once).
+   * The hashes of the rows of time-order ranks `from` on into `piece`, read in row order (`byTime.byPiece`) and put
+   * at their rank (outside the generator: V8 does not replace a generator's running loop by optimized code, and a
+   * save runs it once).
    */
-  private copyInOrder(order: Uint32Array, from: number, piece: Uint32Array): void {
+  private copyByTime(byTime: RowsByTime, from: number, piece: Uint32Array): void {
     const { base, baseRows, chunks } = this.hashes!;
-    for (let k = 0; k < piece.length; k += 2) {
-      const row = order[from + k / 2];
+    const { rank, byPiece } = byTime;
+    for (let k = from; k < from + piece.length / 2; k++) {
+      const row = byPiece[k];
       const r = row - baseRows;
       const words = r < 0 ? base : chunks[r >>> chunkShift];
       const at = r < 0 ? row * 2 : (r & (chunkRows - 1)) * 2;
-      piece[k] = words[at];
-      piece[k + 1] = words[at + 1];
+      const to = (rank[row] - from) * 2;
+      piece[to] = words[at];
+      piece[to + 1] = words[at + 1];
     }
   }
 

@@ -109,6 +109,49 @@ export class PackedRows {
     out[12] = 0;
   }
 
+  /**
+   * Rows `from` to `from + n` into `out` from `to`, `fieldsPerRow` numbers each, as `unpack` gives them: a chunk's
+   * rows in one loop (a walk over every row: the save, a report), a spilled chunk read whole once.
+   */
+  unpackRange(from: number, n: number, out: Float64Array, to: number): void {
+    for (let k = from; k < from + n; ) {
+      const c = k >>> chunkShift;
+      const j = k & (chunkRows - 1);
+      const m = Math.min(chunkRows - j, from + n - k);
+      unpackRun(this.wholeFieldsOf(c), this.chunks[c].times, j, m, out, to + (k - from) * fieldsPerRow, this.wideRows, k);
+      k += m;
+    }
+  }
+
+  /**
+   * Rows `rows[start]` to `rows[end - 1]` (ascending row numbers, less `offset`) into `out`, row `rows[k]` at
+   * `places[k - start]`, as `unpack` gives them: the save's piece of rows in time order, gathered in row order so that
+   * a spilled chunk is read whole once a piece.
+   */
+  gather(rows: Uint32Array, start: number, end: number, offset: number, places: Uint32Array, out: Float64Array): void {
+    for (let k = start; k < end; ) {
+      const c = (rows[k] - offset) >>> chunkShift;
+      // The rows of this chunk: up to the first row of a later one.
+      let stop = k + 1;
+      while (stop < end && (rows[stop] - offset) >>> chunkShift === c) stop++;
+      gatherRun(this.wholeFieldsOf(c), this.chunks[c].times, rows, k, stop, offset, places, start, out, this.wideRows);
+      k = stop;
+    }
+  }
+
+  /** Chunk `c`'s fields: in memory, or its spilled fields read whole (kept read until another chunk is). */
+  private wholeFieldsOf(c: number): Uint32Array {
+    const fields = this.chunks[c].fields;
+    if (fields) return fields;
+    if (this.cache.chunk !== c) {
+      if (this.cache.fields.length === 0) this.cache.fields = new Uint32Array(chunkFields);
+      this.cache.chunk = -1;
+      this.spill!.read(c * chunkFields, this.cache.fields);
+      this.cache.chunk = c;
+    }
+    return this.cache.fields;
+  }
+
   /** Stores `row` (`fieldsPerRow` numbers at `from`) as row `k`: a row already held, or the next one. Packed when it fits. */
   pack(k: number, row: Float64Array, from: number): void {
     if ((k & (chunkRows - 1)) === 0 && k >>> chunkShift === this.chunks.length) {
@@ -168,6 +211,56 @@ export class PackedRows {
       this.spareFields = chunk.fields;
       chunk.fields = undefined;
     } else this.spill = undefined;
+  }
+}
+
+/** unpackRange's rows `j` to `j + m` of one chunk (the chunk's row `j` is row `k`), into `out` from `to`. */
+function unpackRun(fields: Uint32Array, times: Float64Array, j: number, m: number, out: Float64Array, to: number, wideRows: Map<number, Float64Array>, k: number): void {
+  for (let i = 0, at = j * packedFields, o = to; i < m; i++, at += packedFields, o += fieldsPerRow) {
+    if (fields[at] === wideMark) {
+      out.set(wideRows.get(k + i)!, o);
+      continue;
+    }
+    out[o] = fields[at];
+    out[o + 1] = times[j + i];
+    out[o + 2] = fields[at + 1];
+    out[o + 3] = fields[at + 2];
+    out[o + 4] = fields[at + 3];
+    out[o + 5] = fields[at + 4];
+    out[o + 6] = fields[at + 5];
+    out[o + 7] = fields[at + 6];
+    out[o + 8] = fields[at + 7];
+    out[o + 9] = fields[at + 8];
+    out[o + 10] = fields[at + 9];
+    out[o + 11] = -1;
+    out[o + 12] = 0;
+  }
+}
+
+/** gather's rows `rows[from]` to `rows[stop - 1]`, all of one chunk (`fields`, `times`). */
+function gatherRun(fields: Uint32Array, times: Float64Array, rows: Uint32Array, from: number, stop: number, offset: number, places: Uint32Array, start: number, out: Float64Array, wideRows: Map<number, Float64Array>): void {
+  for (let k = from; k < stop; k++) {
+    const row = rows[k] - offset;
+    const j = row & (chunkRows - 1);
+    const at = j * packedFields;
+    const o = places[k - start];
+    if (fields[at] === wideMark) {
+      out.set(wideRows.get(row)!, o);
+      continue;
+    }
+    out[o] = fields[at];
+    out[o + 1] = times[j];
+    out[o + 2] = fields[at + 1];
+    out[o + 3] = fields[at + 2];
+    out[o + 4] = fields[at + 3];
+    out[o + 5] = fields[at + 4];
+    out[o + 6] = fields[at + 5];
+    out[o + 7] = fields[at + 6];
+    out[o + 8] = fields[at + 7];
+    out[o + 9] = fields[at + 8];
+    out[o + 10] = fields[at + 9];
+    out[o + 11] = -1;
+    out[o + 12] = 0;
   }
 }
 

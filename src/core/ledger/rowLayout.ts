@@ -111,6 +111,16 @@ export interface SerializedLedger {
  * `SerializedLedger` in pieces of rows, to write one after another (see Ledger.parts). A piece is valid until the
  * next one is asked for: the pieces share one buffer, or are views of the ledger's own arrays.
  */
+/**
+ * The rows in time order, as a save writes them a piece of `chunkRows` at a time: `rank[row]` is the row's place in
+ * time order, and `byPiece` holds piece p's rows (those of rank p * chunkRows on) at the same places, ascending by
+ * row number, so that each piece is gathered in row order (spilled rows a chunk at a time).
+ */
+export interface RowsByTime {
+  rank: Uint32Array;
+  byPiece: Uint32Array;
+}
+
 export interface LedgerParts {
   /** Rows and names in the ledger's own order: a ledger restored from these parts has the same row numbers. */
   identity: boolean;

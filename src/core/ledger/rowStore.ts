@@ -290,6 +290,49 @@ export class RowStore {
     return 0;
   }
 
+  /**
+   * Rows `from` to `from + n` into `out` (`fieldsPerRow` numbers each, from 0), as `locate` finds them: a walk over
+   * every row in row order (the save, the day and month reports) a piece at a time, without a call per row for the
+   * rows added since a restore (a cold scan's: all of them). Every row must be at hand (readOlderNow).
+   */
+  readRange(from: number, n: number, out: Float64Array): void {
+    const end = from + n;
+    let i = from;
+    // Older rows of a restored index, read (packed too).
+    if (i < this.firstRow && this.olderRows) {
+      const m = Math.min(end, this.firstRow) - i;
+      this.olderRows.unpackRange(i, m, out, 0);
+      i += m;
+    }
+    // Its newest rows, as read (the CLI's): copied at once.
+    const plain = this.newest.plain;
+    if (i >= this.firstRow && i < this.restoredCount && i < end && plain) {
+      const m = Math.min(end, this.restoredCount) - i;
+      out.set(plain.subarray((i - this.firstRow) * fieldsPerRow, (i - this.firstRow + m) * fieldsPerRow), (i - from) * fieldsPerRow);
+      i += m;
+    }
+    // The rest of the restored rows one at a time (left on disk, packed in the editor).
+    for (; i < end && i < this.restoredCount; i++) this.copyLocated(i, out, (i - from) * fieldsPerRow);
+    if (i < end) this.packed.unpackRange(i - this.restoredCount, end - i, out, (i - from) * fieldsPerRow);
+  }
+
+  /** Row `i` as `locate` finds it into `out` at `to`. */
+  private copyLocated(i: number, out: Float64Array, to: number): void {
+    const at = this.locate(i);
+    const buffer = this.buffer;
+    for (let f = 0; f < fieldsPerRow; f++) out[to + f] = buffer[at + f];
+  }
+
+  /**
+   * Rows `rows[start]` to `rows[end - 1]` (ascending) into `out`, row `rows[k]` at `places[k - start]`, as `locate`
+   * finds them (see readRange): the save's piece of rows in time order, gathered in row order.
+   */
+  gatherRows(rows: Uint32Array, start: number, end: number, places: Uint32Array, out: Float64Array): void {
+    let k = start;
+    for (; k < end && rows[k] < this.restoredCount; k++) this.copyLocated(rows[k], out, places[k - start]);
+    if (k < end) this.packed.gather(rows, k, end, this.restoredCount, places.subarray(k - start), out);
+  }
+
   /** Row `i`'s time, without unpacking it (the status window reads every row's time on each update). */
   timeOf(i: number): number {
     if (i >= this.restoredCount) return this.packed.timeOf(i - this.restoredCount);

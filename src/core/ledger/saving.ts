@@ -1,5 +1,5 @@
 import type { KeyHashTable } from './keyHashTable';
-import { checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type SerializedLedger } from './rowLayout';
+import { checkRows, fieldsPerRow, type LedgerChanges, type LedgerParts, type RowsByTime, type SerializedLedger } from './rowLayout';
 import { NameTable } from './nameTable';
 import { chunkRows } from './packedRows';
 import type { RowStore } from './rowStore';
@@ -25,58 +25,79 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
   // without an array of every time (8 bytes a row, freed after: the editor saves while it runs).
   let sorted = true;
   for (let i = 1; i < count && sorted; i++) sorted = store.timeOf(i) >= store.timeOf(i - 1);
-  const order = sorted ? undefined : timeOrder(store);
+  const byTime = sorted ? undefined : rowsByTime(store);
+  // One buffer for the names' walk and then every piece of rows (a piece is used before the next is asked for): a
+  // new 1.7 MB array per piece left ~50 MB of dead pieces waiting for a full collection when saving a 15 GB history.
+  const buffer = new Float64Array(Math.min(chunkRows, count) * fieldsPerRow);
   // Names in order of first use by the saved rows (names a merge replaced are left out): the same
   // ledger gives the same bytes, whatever order its records arrived in.
   const { names } = store;
   const rename = new Int32Array(names.count).fill(-1);
   const picked: number[] = [];
-  if (order) namesByFirstUse(store, order, rename, picked);
-  else namesInRowOrder(store, rename, picked);
+  if (byTime) namesByFirstUse(store, byTime.rank, rename, picked, buffer);
+  else namesInRowOrder(store, rename, picked, buffer);
   const nameOrder = Uint32Array.from(picked);
   return {
-    identity: !order && nameOrder.length === names.count && nameOrder.every((name, i) => name === i),
+    identity: !byTime && nameOrder.length === names.count && nameOrder.every((name, i) => name === i),
     names,
     nameOrder,
     duplicateCount,
     rowCount: count,
-    rows: () => rowPieces(store, count, order, rename),
-    keyHashes: () => keys.pieces(count, chunkRows, order),
+    rows: () => rowPieces(store, count, byTime, rename, buffer),
+    keyHashes: () => keys.pieces(count, chunkRows, byTime),
     keyHashesInRowOrder: () => keys.pieces(count, chunkRows, undefined),
   };
 }
 
+/**
+ * timeOrder as the save reads it (see RowsByTime), in the 8 bytes a row timeOrder's sort keys took: the rank in
+ * their upper half, then the pieces' rows over the order in their lower half, in one pass counting rows into
+ * pieces (no sort of each piece's row numbers).
+ */
+function rowsByTime(store: RowStore): RowsByTime {
+  const order = timeOrder(store);
+  const count = order.length;
+  const rank = order.buffer.byteLength >= order.byteOffset + count * 8 ? new Uint32Array(order.buffer, order.byteOffset + count * 4, count) : new Uint32Array(count);
+  for (let k = 0; k < count; k++) rank[order[k]] = k;
+  const byPiece = order;
+  const next = new Uint32Array(Math.ceil(count / chunkRows));
+  for (let p = 0; p < next.length; p++) next[p] = p * chunkRows;
+  for (let i = 0; i < count; i++) byPiece[next[Math.floor(rank[i] / chunkRows)]++] = i;
+  return { rank, byPiece };
+}
+
 /** partsOf's names for rows already in time order: in order of first use by the rows. */
-function namesInRowOrder(store: RowStore, rename: Int32Array, picked: number[]): void {
+function namesInRowOrder(store: RowStore, rename: Int32Array, picked: number[], buffer: Float64Array): void {
   const count = store.count;
-  store.walkFrom(0);
-  for (let i = 0; i < count; i++) {
-    const at = store.locate(i);
+  for (let from = 0; from < count; from += chunkRows) {
+    const n = Math.min(chunkRows, count - from);
+    store.readRange(from, n, buffer);
+    namesInPiece(buffer, n, rename, picked);
+  }
+}
+
+/** namesInRowOrder's names of `n` rows in `rows`. */
+function namesInPiece(rows: Float64Array, n: number, rename: Int32Array, picked: number[]): void {
+  for (let at = 0; at < n * fieldsPerRow; at += fieldsPerRow) {
     for (let f = 2; f <= 5; f++) {
-      const name = store.buffer[at + f];
+      const name = rows[at + f];
       if (rename[name] === -1) rename[name] = picked.push(name) - 1;
     }
   }
 }
 
 /**
- * The names in order of first use by the rows in `order` (as partsOf's loop without an order), found by reading
- * the rows in row order: rows a scan spilled are then read a chunk at a time, not one by one (see PackedRows).
+ * The names in order of first use by the rows in time order (`rank`, as partsOf's loop without an order), found by
+ * reading the rows in row order, a piece at a time (rows a scan spilled are read a chunk at a time).
  */
-function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array, picked: number[]): void {
+function namesByFirstUse(store: RowStore, rank: Uint32Array, rename: Int32Array, picked: number[], buffer: Float64Array): void {
   const count = store.count;
-  const rank = new Uint32Array(count);
-  for (let k = 0; k < count; k++) rank[order[k]] = k;
   // A name's first use: the earliest (rank, field) among the rows naming it.
   const firstUse = new Float64Array(rename.length).fill(Infinity);
-  store.walkFrom(0);
-  for (let i = 0; i < count; i++) {
-    const at = store.locate(i);
-    for (let f = 2; f <= 5; f++) {
-      const name = store.buffer[at + f];
-      const use = rank[i] * 4 + f - 2;
-      if (use < firstUse[name]) firstUse[name] = use;
-    }
+  for (let from = 0; from < count; from += chunkRows) {
+    const n = Math.min(chunkRows, count - from);
+    store.readRange(from, n, buffer);
+    firstUsesIn(buffer, n, rank, from, firstUse);
   }
   const nameCount = rename.length;
   // Each name's first use is a different (rank, field): no ties. Sorted as one exact number per name,
@@ -98,6 +119,17 @@ function namesByFirstUse(store: RowStore, order: Uint32Array, rename: Int32Array
   }
 }
 
+/** namesByFirstUse's first uses by `n` rows in `rows`, rows `from` on. */
+function firstUsesIn(rows: Float64Array, n: number, rank: Uint32Array, from: number, firstUse: Float64Array): void {
+  for (let k = 0, at = 0; k < n; k++, at += fieldsPerRow) {
+    const use = rank[from + k] * 4 - 2;
+    for (let f = 2; f <= 5; f++) {
+      const name = rows[at + f];
+      if (use + f < firstUse[name]) firstUse[name] = use + f;
+    }
+  }
+}
+
 /** `partsOf` in one piece. */
 export function joinParts(parts: LedgerParts): SerializedLedger {
   const rows = new Float64Array(parts.rowCount * fieldsPerRow);
@@ -109,42 +141,28 @@ export function joinParts(parts: LedgerParts): SerializedLedger {
   return { strings: Array.from(parts.nameOrder, (name) => parts.names.get(name)), duplicateCount: parts.duplicateCount, rows, keyHashes };
 }
 
-function* rowPieces(store: RowStore, count: number, order: Uint32Array | undefined, rename: Int32Array): Generator<Float64Array> {
-  // One buffer for every piece (a piece is used before the next is asked for, see LedgerParts): a new 1.7 MB
-  // array per piece left ~50 MB of dead pieces waiting for a full collection when saving a 15 GB history.
-  const buffer = new Float64Array(Math.min(chunkRows, count) * fieldsPerRow);
-  // With an order, a piece's rows are read in ascending row number (row * n + place, sorted natively), so that rows a
-  // scan spilled are read a chunk at a time, each chunk once a piece, not one read per row (see PackedRows).
-  const byRow = order ? new Float64Array(Math.min(chunkRows, count)) : undefined;
-  store.walkFrom(0);
-  if (byRow) store.readWholeChunks(true);
-  try {
-    for (let from = 0; from < count; from += chunkRows) {
-      const n = Math.min(chunkRows, count - from);
-      const piece = buffer.subarray(0, n * fieldsPerRow);
-      fillPiece(store, from, n, piece, order, byRow, rename);
-      yield piece;
-    }
-  } finally {
-    store.readWholeChunks(false);
+function* rowPieces(store: RowStore, count: number, byTime: RowsByTime | undefined, rename: Int32Array, buffer: Float64Array): Generator<Float64Array> {
+  const places = byTime ? new Uint32Array(Math.min(chunkRows, count)) : undefined;
+  for (let from = 0; from < count; from += chunkRows) {
+    const n = Math.min(chunkRows, count - from);
+    const piece = buffer.subarray(0, n * fieldsPerRow);
+    fillPiece(store, from, n, piece, byTime, places, rename);
+    yield piece;
   }
 }
 
 /**
- * rowPieces' piece of `n` rows from `from` (in `order` if given). A function of its own: V8 does not replace a
+ * rowPieces' piece of `n` rows from `from` (in time order if given). A function of its own: V8 does not replace a
  * generator's running loop by optimized code (no on-stack replacement in generators), and the save runs once.
  */
-function fillPiece(store: RowStore, from: number, n: number, piece: Float64Array, order: Uint32Array | undefined, byRow: Float64Array | undefined, rename: Int32Array): void {
-  if (order && byRow) {
-    const places = byRow.subarray(0, n);
-    for (let k = 0; k < n; k++) places[k] = order[from + k] * n + k;
-    places.sort();
-    for (let k = 0; k < n; k++) {
-      const key = places[k];
-      copyRow(store, Math.floor(key / n), piece, (key % n) * fieldsPerRow, rename);
-    }
-  } else {
-    for (let k = 0; k < n; k++) copyRow(store, from + k, piece, k * fieldsPerRow, rename);
+function fillPiece(store: RowStore, from: number, n: number, piece: Float64Array, byTime: RowsByTime | undefined, places: Uint32Array | undefined, rename: Int32Array): void {
+  if (byTime && places) {
+    const { rank, byPiece } = byTime;
+    for (let k = 0; k < n; k++) places[k] = (rank[byPiece[from + k]] - from) * fieldsPerRow;
+    store.gatherRows(byPiece, from, from + n, places, piece);
+  } else store.readRange(from, n, piece);
+  for (let at = 0; at < n * fieldsPerRow; at += fieldsPerRow) {
+    for (let f = 2; f <= 5; f++) piece[at + f] = rename[piece[at + f]];
   }
 }
 
@@ -177,17 +195,6 @@ function decodePiece(store: RowStore, order: Uint32Array, from: number, n: numbe
   } finally {
     store.readWholeChunks(false);
   }
-}
-
-/** Row `row` into `piece` at `to`, its names renamed. */
-function copyRow(store: RowStore, row: number, piece: Float64Array, to: number, rename: Int32Array): void {
-  const at = store.locate(row);
-  const from = store.buffer;
-  // Field by field, not `set` of a subarray: no view object made per row.
-  piece[to] = from[at];
-  piece[to + 1] = from[at + 1];
-  for (let f = 2; f <= 5; f++) piece[to + f] = rename[from[at + f]];
-  for (let f = 6; f < fieldsPerRow; f++) piece[to + f] = from[at + f];
 }
 
 /** Row numbers by time, then position (a fixed order whatever the reading order was). Exported for tests. */
