@@ -58,6 +58,13 @@
 //      variant is more than 0.5 point above it. No variant aimed at the question->bugfix and architecture<->question
 //      confusions is added: `langbias` already fits a bias per kind and language; a pairwise variant (class weights, a
 //      boundary head) needs its own group heads, about 45 minutes of both cores that this round does not have.
+//   [Corrected at 01:49 UTC, after the tier part's first run (01:40:02-01:48:11) had printed its fold figures and before
+//   the kind part or any model: cvRule22.ts, as committed, ran safety.ts on each candidate with its own balanced penalty
+//   but session 19's conservative and aggressive ones (6 and 2), so every point with a balanced penalty above 6 failed
+//   safety.ts's ordering check (conservative >= balanced >= aggressive) for a model that would never ship: no plain point
+//   was admissible and the run chose `scale` x3 6 (66.0%). The rule text says safety.ts on the model as it ships, and
+//   rule 4 sets the conservative and aggressive penalties that ship with a point: the check now reads each candidate
+//   with its own rule-4 penalties. Nothing else changed; the first run's output is kept (docs/benchmarks.md, session 20).]
 //
 // SESSION 19 RULE (2026-12-05, written 22:55-23:00 UTC by t16r21, before any fold figure on this round's tuning rows was
 // computed, before authors AC and AD were read (neither had written DONE; their folders were not opened), and with the

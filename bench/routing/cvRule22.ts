@@ -17,6 +17,8 @@
 // heldout21, dataAE and dataAF by t16r21's all-rows head (40,721 rows). If this round's three kind group heads are not
 // all in the cache when the kind part starts (02:55 UTC at the latest), t16r21's three (38,669 rows) read every author,
 // the authors none of them saw dealt in turn (`--kind-groups=/tmp/t16r21cache`).
+// Correction (01:49 UTC, after the first run; cvRule.ts "SESSION 20 RULE"): safety.ts reads each candidate with the
+// conservative and aggressive penalties rule 4 gives it (they ship with it), not session 19's.
 // Run: npx tsx bench/routing/cvRule22.ts [--part=tier|kind|all] --cache=DIR --kind-groups=DIR [--old-cache=DIR]
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -236,12 +238,23 @@ function tierPart(): void {
     }
     console.log(`stage ${stage}: grid scored in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
+  // Rule 4: a point's conservative and aggressive penalties are those of its line (stage, floor, weight, cap) whose pooled
+  // rate is nearest half and twice its own; they ship with it, so its safety check reads them too.
+  const rule4 = (c: CellPoint): { conservative: CellPoint; aggressive: CellPoint } => {
+    const same = points.filter((p) => p.stage === c.stage && p.floor === c.floor && p.scale === c.scale && p.cap === c.cap);
+    const near = (target: number): CellPoint => [...same].sort((x, y) => Math.abs(x.all.falseDowngradeRate - target) - Math.abs(y.all.falseDowngradeRate - target) || y.penalty - x.penalty)[0];
+    return { conservative: near(c.all.falseDowngradeRate / 2), aggressive: near(c.all.falseDowngradeRate * 2) };
+  };
+  const shippingKnobs = (p: CellPoint): DecisionKnobs => {
+    const { conservative, aggressive } = rule4(p);
+    return { ...knobs18(p), downgradePenalty: { conservative: conservative.penalty, balanced: p.penalty, aggressive: aggressive.penalty } };
+  };
   const safetyOf = new Map<CellPoint, string[]>();
   const safety = (p: CellPoint): string[] => {
     if (!safetyOf.has(p)) {
       const reader = readers.get(p.stage)!;
       setLogitsReaderForTraining((req) => reader(req.prompt, req.contextTokens ?? 0));
-      setDecisionKnobsForTraining(knobs18(p));
+      setDecisionKnobsForTraining(shippingKnobs(p));
       safetyOf.set(p, safetyFailures({ calibration: false }));
       setLogitsReaderForTraining(undefined);
       setDecisionKnobsForTraining(undefined);
@@ -295,9 +308,7 @@ function tierPart(): void {
   }
   const c = chosen;
   const same = points.filter((p) => p.stage === c.stage && p.floor === c.floor && p.scale === c.scale && p.cap === c.cap);
-  const near = (target: number): CellPoint => [...same].sort((x, y) => Math.abs(x.all.falseDowngradeRate - target) - Math.abs(y.all.falseDowngradeRate - target) || y.penalty - x.penalty)[0];
-  const conservative = near(c.all.falseDowngradeRate / 2);
-  const aggressive = near(c.all.falseDowngradeRate * 2);
+  const { conservative, aggressive } = rule4(c);
   console.log(`rule 4 penalties (pooled FD): ${same.map((p) => `${p.penalty} ${pct(p.all.falseDowngradeRate)}`).join(', ')}`);
   console.log(`\nSESSION 20 RULE (tier): ${c.label} [${how}]; conservative ${conservative.penalty}, aggressive ${aggressive.penalty}`);
   if (c.stage !== 'none') console.log(`  ship the stage: train.ts --stack=${join(cacheDir, `stack-${tierHead.name}-${tierHead.lambda}-${c.stage}-${rows.length}.json`)}`);
@@ -313,7 +324,7 @@ function tierPart(): void {
   console.log(`  highest cells (>= ${foldLimits14.minCellRows} rows): ${worstCells.map(([k, s]) => `${k.replace('\u0000', ' ')} ${s.falseDowngrades}/${s.count}`).join(', ')}`);
   const lower = same.filter((p) => balancedPenalties.includes(p.penalty) && p.penalty < c.penalty).sort((x, y) => y.penalty - x.penalty)[0];
   if (lower) console.log(`binding: ${shortLabel(lower)} ${broken(lower).length ? `breaks ${broken(lower).join(', ')}` : `meets the fold limits (safety ${safety(lower).length ? 'fails' : 'passes'}, mean-indep ${pct(tierObjective(lower))})`}`);
-  const knobs = { ...knobs18(c), downgradePenalty: { conservative: conservative.penalty, balanced: c.penalty, aggressive: aggressive.penalty } };
+  const knobs = shippingKnobs(c);
   console.log(`\nknobs: ${JSON.stringify(knobs)}`);
   // The tier as it ships, for the kind part's safety check (cvRule19.ts reads this file; written last).
   const stackFile = c.stage === 'none' ? undefined : join(cacheDir, `stack-${tierHead.name}-${tierHead.lambda}-${c.stage}-${rows.length}.json`);
