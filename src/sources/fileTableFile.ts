@@ -1,5 +1,5 @@
 import { isCodexCredits, isCodexRateLimit } from '../core/codexRateLimits';
-import { fnv1aWords } from '../core/fnv1a';
+import { fnv1aWords, fnvBytesStep, fnvWordsStep } from '../core/fnv1a';
 import { sourceNames } from '../core/usageEvent';
 import type { CodexSummary } from './fileTable';
 import { FileTable } from './fileTable';
@@ -86,13 +86,11 @@ const fnvStep = (h: number, v: number) => Math.imul(h ^ v, 0x01000193);
 function wordsStep(h: number, column: Float64Array | Uint32Array, from: number, to: number): number {
   const per = column instanceof Float64Array ? 2 : 1;
   const words = new Uint32Array(column.buffer, column.byteOffset + from * per * 4, Math.max(0, to - from) * per);
-  for (let i = 0; i < words.length; i++) h = fnvStep(h, words[i]);
-  return h;
+  return fnvWordsStep(h, words, 0, words.length);
 }
 
 function bytesStep(h: number, bytes: Uint8Array, from: number, to: number): number {
-  for (let i = from; i < to && i < bytes.length; i++) h = fnvStep(h, bytes[i]);
-  return h;
+  return fnvBytesStep(h, bytes, from, Math.min(to, bytes.length));
 }
 
 /**

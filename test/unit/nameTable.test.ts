@@ -64,6 +64,25 @@ describe('ledger names as a section (index layout 6)', () => {
     );
   });
 
+  it('encodes names added as strings whose stored forms are ASCII at once, to the bytes it makes name by name', () => {
+    // ASCII, and lone surrogates and control characters, whose stored form (JSON) is ASCII too; in any order.
+    const asciiArb = fc.uniqueArray(fc.oneof(fc.string(), fc.uuid(), fc.constantFrom('\ud800', 'a\udc00b', '\u0000nul', 'line\nbreak', 'x'.repeat(5000))).filter((s) => [...s].every((c) => c.charCodeAt(0) < 0x80 || (c.length === 1 && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff))), { maxLength: 700 });
+    fc.assert(
+      fc.property(asciiArb, fc.array(fc.nat(), { maxLength: 60 }), (names, picks) => {
+        const order = names.length === 0 ? undefined : [...new Set(picks.map((p) => p % names.length))];
+        const nameByName = NameTable.of(names);
+        (nameByName as unknown as { asciiText: () => undefined }).asciiText = () => undefined;
+        for (const pick of [undefined, order]) {
+          const atOnce = NameTable.of(names).encode(pick);
+          const expected = nameByName.encode(pick);
+          assert.deepEqual(atOnce.header, expected.header);
+          assert.deepEqual(Buffer.from(sectionOf(atOnce.pieces)), Buffer.from(sectionOf(expected.pieces)));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('adds names after a section and after a delta\'s section, each once, and saves them all', () => {
     const index = roundTrip(NameTable.of(['s1', 'ünï', 'm'])).back;
     const delta = roundTrip(NameTable.of(['s2', '\ud800'])).back;

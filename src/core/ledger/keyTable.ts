@@ -11,7 +11,7 @@
  * checksum covers the blocks' checksums, read when the first key is looked up.
  */
 
-import { fnv1aWords } from '../fnv1a';
+import { fnv1aWords, fnvWordsStep } from '../fnv1a';
 
 /** A key section that is damaged (checksum, bounds); the index holding it is read again from the logs. */
 export class KeyTableError extends Error {
@@ -61,9 +61,7 @@ const homeOf = (lo: number, slots: number) => Math.min(slots - 1, Math.floor((lo
 
 /** Checksum of block `b`, whose words are `words[from, to)`: its number first, so that two blocks swapped are damage. */
 function blockChecksum(words: Uint32Array, b: number, from: number, to: number): number {
-  let h = Math.imul(0x811c9dc5 ^ b, 0x01000193);
-  for (let i = from; i < to; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  return h >>> 0;
+  return fnvWordsStep(Math.imul(0x811c9dc5 ^ b, 0x01000193), words, from, to) >>> 0;
 }
 
 /** Block `b`'s checksum in the whole table's words. */

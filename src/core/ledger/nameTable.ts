@@ -14,7 +14,7 @@
  */
 
 import { damageOf } from '../damage';
-import { fnv1aWords } from '../fnv1a';
+import { fnv1aWords, fnvBytesStep, fnvWordsStep } from '../fnv1a';
 
 /** A name section that is damaged (checksum or bounds); the index holding it is read again from the logs. */
 export class NameTableError extends Error {
@@ -85,21 +85,17 @@ function blockChecksum(ends: Uint32Array, text: Uint8Array, b: number, count: nu
   const first = b << blockShift;
   const last = Math.min(count, first + blockNames);
   const start = first === 0 ? 0 : ends[first - 1] & endMask;
-  let h = fnvStep(0x811c9dc5, start);
-  for (let i = first; i < last; i++) h = fnvStep(h, ends[i]);
+  const h = fnvWordsStep(fnvStep(0x811c9dc5, start), ends, first, last);
   const end = last === 0 ? 0 : ends[last - 1] & endMask;
-  for (let i = start; i < end && i < text.length; i++) h = fnvStep(h, text[i]);
-  return h >>> 0;
+  return fnvBytesStep(h, text, start, Math.min(end, text.length)) >>> 0;
 }
 
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /** Checksum of block `b` of the lookup slots: FNV-1a over its number and its words. */
 function slotBlockChecksum(slots: Uint32Array, b: number): number {
-  let h = fnvStep(0x811c9dc5, b);
   const end = Math.min(slots.length, (b + 1) * blockSlots);
-  for (let i = b * blockSlots; i < end; i++) h = fnvStep(h, slots[i]);
-  return h >>> 0;
+  return fnvWordsStep(fnvStep(0x811c9dc5, b), slots, b * blockSlots, end) >>> 0;
 }
 
 /** A section's names: decoded one at a time, each block checked before its first. */
@@ -226,9 +222,7 @@ function slotsOf(ends: Uint32Array, text: Uint8Array, count: number): Uint32Arra
 }
 
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = fnvStep(h, bytes[i]);
-  return h >>> 0;
+  return fnvBytesStep(0x811c9dc5, bytes, start, end) >>> 0;
 }
 
 /** The stored form of `name`: its UTF-8 bytes, or its JSON text when UTF-8 cannot hold it (see oddBit). */
@@ -388,11 +382,12 @@ export class NameTable {
    */
   encode(order?: ArrayLike<number>): { header: NameSectionHeader; pieces: Uint8Array[] } {
     const count = order ? order.length : this.count;
-    const blocks = blocksOf(count);
     const ends = new Uint32Array(count);
     // First the ends (a string's stored form kept for the second loop), then the text in one buffer.
     const forms: string[] = [];
     let bytes = 0;
+    const ascii = this.sectionCount === 0 ? this.asciiText(order, count, ends) : undefined;
+    if (ascii) return this.section(count, ends, ascii);
     for (let k = 0; k < count; k++) {
       const i = order ? order[k] : k;
       let odd: boolean;
@@ -420,6 +415,33 @@ export class NameTable {
       }
       start = end;
     }
+    return this.section(count, ends, text);
+  }
+
+  /**
+   * encode's text when every name is a string added here and every stored form is ASCII (a cold scan's names, nearly
+   * always): its bytes are its UTF-16 units, so the ends come from the lengths and the text is encoded in one call,
+   * not one `byteLength` and one `write` per name. Undefined (ends to be written again) otherwise.
+   */
+  private asciiText(order: ArrayLike<number> | undefined, count: number, ends: Uint32Array): Buffer | undefined {
+    const forms: string[] = new Array(count);
+    let units = 0;
+    for (let k = 0; k < count; k++) {
+      const form = storedForm(this.added[order ? order[k] : k]);
+      forms[k] = form.text;
+      units += form.text.length;
+      if (units > endMask) return undefined;
+      ends[k] = units | (form.odd ? oddBit : 0);
+    }
+    const text = forms.join('');
+    // eslint-disable-next-line no-control-regex
+    return /[^\x00-\x7f]/.test(text) ? undefined : Buffer.from(text, 'latin1');
+  }
+
+  /** The section of `count` names with these ends and text, and its header (see encode). */
+  private section(count: number, ends: Uint32Array, text: Buffer): { header: NameSectionHeader; pieces: Uint8Array[] } {
+    const blocks = blocksOf(count);
+    const bytes = text.length;
     const slots = slotsOf(ends, text, count);
     const allCrcs = new Uint32Array(blocks + slotBlocksOf(count));
     for (let b = 0; b < blocks; b++) allCrcs[b] = blockChecksum(ends, text, b, count);

@@ -118,24 +118,48 @@ export class PackedRows {
       const c = k >>> chunkShift;
       const j = k & (chunkRows - 1);
       const m = Math.min(chunkRows - j, from + n - k);
-      unpackRun(this.wholeFieldsOf(c), this.chunks[c].times, j, m, out, to + (k - from) * fieldsPerRow, this.wideRows, k);
+      unpackRun(this.wholeFieldsOf(c), j * packedFields, this.chunks[c].times, j, m, out, to + (k - from) * fieldsPerRow, this.wideRows, k);
       k += m;
     }
   }
 
   /**
-   * Rows `rows[start]` to `rows[end - 1]` (ascending row numbers, less `offset`) into `out`, row `rows[k]` at
-   * `places[k - start]`, as `unpack` gives them: the save's piece of rows in time order, gathered in row order so that
-   * a spilled chunk is read whole once a piece.
+   * Rows `rows[start]` to `rows[end - 1]` (ascending row numbers, less `offset`) into `out`, row r at its rank less
+   * `rankFrom` (`rank[r + offset] - rankFrom`, in rows), as `unpack` gives them: the save's piece of rows in time order,
+   * gathered in row order so that a spilled chunk is read whole once a piece.
    */
-  gather(rows: Uint32Array, start: number, end: number, offset: number, places: Uint32Array, out: Float64Array): void {
-    for (let k = start; k < end; ) {
-      const c = (rows[k] - offset) >>> chunkShift;
-      // The rows of this chunk: up to the first row of a later one.
-      let stop = k + 1;
-      while (stop < end && (rows[stop] - offset) >>> chunkShift === c) stop++;
-      gatherRun(this.wholeFieldsOf(c), this.chunks[c].times, rows, k, stop, offset, places, start, out, this.wideRows);
-      k = stop;
+  gather(rows: Uint32Array, start: number, end: number, offset: number, rank: Uint32Array, rankFrom: number, out: Float64Array): void {
+    // One loop, few steps a row: it runs once a save, mostly before V8 has compiled it.
+    let c = -1;
+    let fields: Uint32Array = this.rowFields;
+    let times: Float64Array = this.chunks[0]?.times;
+    for (let k = start; k < end; k++) {
+      const row = rows[k] - offset;
+      if (row >>> chunkShift !== c) {
+        c = row >>> chunkShift;
+        fields = this.wholeFieldsOf(c);
+        times = this.chunks[c].times;
+      }
+      const j = row & (chunkRows - 1);
+      const at = j * packedFields;
+      const o = (rank[rows[k]] - rankFrom) * fieldsPerRow;
+      if (fields[at] === wideMark) {
+        out.set(this.wideRows.get(row)!, o);
+        continue;
+      }
+      out[o] = fields[at];
+      out[o + 1] = times[j];
+      out[o + 2] = fields[at + 1];
+      out[o + 3] = fields[at + 2];
+      out[o + 4] = fields[at + 3];
+      out[o + 5] = fields[at + 4];
+      out[o + 6] = fields[at + 5];
+      out[o + 7] = fields[at + 6];
+      out[o + 8] = fields[at + 7];
+      out[o + 9] = fields[at + 8];
+      out[o + 10] = fields[at + 9];
+      out[o + 11] = -1;
+      out[o + 12] = 0;
     }
   }
 
@@ -214,42 +238,15 @@ export class PackedRows {
   }
 }
 
-/** unpackRange's rows `j` to `j + m` of one chunk (the chunk's row `j` is row `k`), into `out` from `to`. */
-function unpackRun(fields: Uint32Array, times: Float64Array, j: number, m: number, out: Float64Array, to: number, wideRows: Map<number, Float64Array>, k: number): void {
-  for (let i = 0, at = j * packedFields, o = to; i < m; i++, at += packedFields, o += fieldsPerRow) {
+/** unpackRange's `m` rows from `fields[at]` and `times[j]` (the chunk's row `j` is row `k`) into `out` from `to`. */
+function unpackRun(fields: Uint32Array, at: number, times: Float64Array, j: number, m: number, out: Float64Array, to: number, wideRows: Map<number, Float64Array>, k: number): void {
+  for (let i = 0, o = to; i < m; i++, at += packedFields, o += fieldsPerRow) {
     if (fields[at] === wideMark) {
       out.set(wideRows.get(k + i)!, o);
       continue;
     }
     out[o] = fields[at];
     out[o + 1] = times[j + i];
-    out[o + 2] = fields[at + 1];
-    out[o + 3] = fields[at + 2];
-    out[o + 4] = fields[at + 3];
-    out[o + 5] = fields[at + 4];
-    out[o + 6] = fields[at + 5];
-    out[o + 7] = fields[at + 6];
-    out[o + 8] = fields[at + 7];
-    out[o + 9] = fields[at + 8];
-    out[o + 10] = fields[at + 9];
-    out[o + 11] = -1;
-    out[o + 12] = 0;
-  }
-}
-
-/** gather's rows `rows[from]` to `rows[stop - 1]`, all of one chunk (`fields`, `times`). */
-function gatherRun(fields: Uint32Array, times: Float64Array, rows: Uint32Array, from: number, stop: number, offset: number, places: Uint32Array, start: number, out: Float64Array, wideRows: Map<number, Float64Array>): void {
-  for (let k = from; k < stop; k++) {
-    const row = rows[k] - offset;
-    const j = row & (chunkRows - 1);
-    const at = j * packedFields;
-    const o = places[k - start];
-    if (fields[at] === wideMark) {
-      out.set(wideRows.get(row)!, o);
-      continue;
-    }
-    out[o] = fields[at];
-    out[o + 1] = times[j];
     out[o + 2] = fields[at + 1];
     out[o + 3] = fields[at + 2];
     out[o + 4] = fields[at + 3];

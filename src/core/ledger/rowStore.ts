@@ -1,4 +1,4 @@
-import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger } from './rowLayout';
+import { checkRows, decodeRow, fieldsPerRow, type OlderRows, type RestoredLedger, type RowsByTime } from './rowLayout';
 import { NameTable } from './nameTable';
 import { chunkRows, OlderRowsPacker, PackedRows, type RowSpill } from './packedRows';
 import { NewestRows } from './newestRows';
@@ -324,13 +324,14 @@ export class RowStore {
   }
 
   /**
-   * Rows `rows[start]` to `rows[end - 1]` (ascending) into `out`, row `rows[k]` at `places[k - start]`, as `locate`
-   * finds them (see readRange): the save's piece of rows in time order, gathered in row order.
+   * The rows of time-order ranks `from` to `from + n` into `out` in that order, as `locate` finds them (see
+   * readRange): the save's piece of rows in time order, gathered in row order (`byTime.byPiece`).
    */
-  gatherRows(rows: Uint32Array, start: number, end: number, places: Uint32Array, out: Float64Array): void {
-    let k = start;
-    for (; k < end && rows[k] < this.restoredCount; k++) this.copyLocated(rows[k], out, places[k - start]);
-    if (k < end) this.packed.gather(rows, k, end, this.restoredCount, places.subarray(k - start), out);
+  gatherRows(byTime: RowsByTime, from: number, n: number, out: Float64Array): void {
+    const { rank, byPiece } = byTime;
+    let k = from;
+    for (; k < from + n && byPiece[k] < this.restoredCount; k++) this.copyLocated(byPiece[k], out, (rank[byPiece[k]] - from) * fieldsPerRow);
+    if (k < from + n) this.packed.gather(byPiece, k, from + n, this.restoredCount, rank, from, out);
   }
 
   /** Row `i`'s time, without unpacking it (the status window reads every row's time on each update). */

@@ -34,7 +34,7 @@ export function partsOf(store: RowStore, keys: KeyHashTable, duplicateCount: num
   const { names } = store;
   const rename = new Int32Array(names.count).fill(-1);
   const picked: number[] = [];
-  if (byTime) namesByFirstUse(store, byTime.rank, rename, picked, buffer);
+  if (byTime) namesByTime(store, byTime, rename, picked, buffer);
   else namesInRowOrder(store, rename, picked, buffer);
   const nameOrder = Uint32Array.from(picked);
   return {
@@ -76,7 +76,7 @@ function namesInRowOrder(store: RowStore, rename: Int32Array, picked: number[], 
   }
 }
 
-/** namesInRowOrder's names of `n` rows in `rows`. */
+/** The names of `n` rows in `rows` not picked yet, in order of first use. */
 function namesInPiece(rows: Float64Array, n: number, rename: Int32Array, picked: number[]): void {
   for (let at = 0; at < n * fieldsPerRow; at += fieldsPerRow) {
     for (let f = 2; f <= 5; f++) {
@@ -87,46 +87,16 @@ function namesInPiece(rows: Float64Array, n: number, rename: Int32Array, picked:
 }
 
 /**
- * The names in order of first use by the rows in time order (`rank`, as partsOf's loop without an order), found by
- * reading the rows in row order, a piece at a time (rows a scan spilled are read a chunk at a time).
+ * The names in order of first use by the rows in time order, as namesInRowOrder finds them in rows already in that
+ * order: the rows are gathered a piece at a time as the save writes them (the same code, which then runs optimized
+ * when the pieces are written).
  */
-function namesByFirstUse(store: RowStore, rank: Uint32Array, rename: Int32Array, picked: number[], buffer: Float64Array): void {
+function namesByTime(store: RowStore, byTime: RowsByTime, rename: Int32Array, picked: number[], buffer: Float64Array): void {
   const count = store.count;
-  // A name's first use: the earliest (rank, field) among the rows naming it.
-  const firstUse = new Float64Array(rename.length).fill(Infinity);
   for (let from = 0; from < count; from += chunkRows) {
     const n = Math.min(chunkRows, count - from);
-    store.readRange(from, n, buffer);
-    firstUsesIn(buffer, n, rank, from, firstUse);
-  }
-  const nameCount = rename.length;
-  // Each name's first use is a different (rank, field): no ties. Sorted as one exact number per name,
-  // firstUse * nameCount + name, by the typed array's own sort (native: a comparator is called for each pair, and
-  // in a cold CLI it runs interpreted), while those numbers stay exact.
-  if (4 * count * nameCount > Number.MAX_SAFE_INTEGER) {
-    const used: number[] = [];
-    for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) used.push(name);
-    used.sort((a, b) => firstUse[a] - firstUse[b]);
-    for (const name of used) rename[name] = picked.push(name) - 1;
-    return;
-  }
-  let usedCount = 0;
-  for (let name = 0; name < nameCount; name++) if (firstUse[name] !== Infinity) firstUse[usedCount++] = firstUse[name] * nameCount + name;
-  const used = firstUse.subarray(0, usedCount).sort();
-  for (let k = 0; k < usedCount; k++) {
-    const name = used[k] % nameCount;
-    rename[name] = picked.push(name) - 1;
-  }
-}
-
-/** namesByFirstUse's first uses by `n` rows in `rows`, rows `from` on. */
-function firstUsesIn(rows: Float64Array, n: number, rank: Uint32Array, from: number, firstUse: Float64Array): void {
-  for (let k = 0, at = 0; k < n; k++, at += fieldsPerRow) {
-    const use = rank[from + k] * 4 - 2;
-    for (let f = 2; f <= 5; f++) {
-      const name = rows[at + f];
-      if (use + f < firstUse[name]) firstUse[name] = use + f;
-    }
+    store.gatherRows(byTime, from, n, buffer);
+    namesInPiece(buffer, n, rename, picked);
   }
 }
 
@@ -142,11 +112,10 @@ export function joinParts(parts: LedgerParts): SerializedLedger {
 }
 
 function* rowPieces(store: RowStore, count: number, byTime: RowsByTime | undefined, rename: Int32Array, buffer: Float64Array): Generator<Float64Array> {
-  const places = byTime ? new Uint32Array(Math.min(chunkRows, count)) : undefined;
   for (let from = 0; from < count; from += chunkRows) {
     const n = Math.min(chunkRows, count - from);
     const piece = buffer.subarray(0, n * fieldsPerRow);
-    fillPiece(store, from, n, piece, byTime, places, rename);
+    fillPiece(store, from, n, piece, byTime, rename);
     yield piece;
   }
 }
@@ -155,12 +124,9 @@ function* rowPieces(store: RowStore, count: number, byTime: RowsByTime | undefin
  * rowPieces' piece of `n` rows from `from` (in time order if given). A function of its own: V8 does not replace a
  * generator's running loop by optimized code (no on-stack replacement in generators), and the save runs once.
  */
-function fillPiece(store: RowStore, from: number, n: number, piece: Float64Array, byTime: RowsByTime | undefined, places: Uint32Array | undefined, rename: Int32Array): void {
-  if (byTime && places) {
-    const { rank, byPiece } = byTime;
-    for (let k = 0; k < n; k++) places[k] = (rank[byPiece[from + k]] - from) * fieldsPerRow;
-    store.gatherRows(byPiece, from, from + n, places, piece);
-  } else store.readRange(from, n, piece);
+function fillPiece(store: RowStore, from: number, n: number, piece: Float64Array, byTime: RowsByTime | undefined, rename: Int32Array): void {
+  if (byTime) store.gatherRows(byTime, from, n, piece);
+  else store.readRange(from, n, piece);
   for (let at = 0; at < n * fieldsPerRow; at += fieldsPerRow) {
     for (let f = 2; f <= 5; f++) piece[at + f] = rename[piece[at + f]];
   }
