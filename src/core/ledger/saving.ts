@@ -168,28 +168,36 @@ export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'> & { timesInt
   const count = store.count;
   // Every time in one array, which then becomes the sort keys and the order in place: one array of 8 bytes a row.
   const keys = new Float64Array(count);
-  if (store.timesInto) store.timesInto(keys);
-  else for (let i = 0; i < count; i++) keys[i] = store.timeOf(i);
-  let minMs = Infinity;
-  let maxMs = -Infinity;
-  let whole = true;
-  for (let i = 0; i < count; i++) {
-    const timeMs = keys[i];
-    if (timeMs < minMs) minMs = timeMs;
-    if (timeMs > maxMs) maxMs = timeMs;
-    if (!Number.isInteger(timeMs)) whole = false;
+  const readTimes = () => {
+    if (store.timesInto) store.timesInto(keys);
+    else for (let i = 0; i < count; i++) keys[i] = store.timeOf(i);
+  };
+  readTimes();
+  // Whole milliseconds near the first row's time, leaving room for the row number: one exact number per row,
+  // (time - first) * count + row (negative before the first), made in the one pass that checks the times, and sorted
+  // by the typed array's own sort (native, no comparator call per pair: a cold CLI runs a comparator interpreted).
+  // Same order as the comparator below, which takes any other times.
+  const firstMs = count > 0 ? keys[0] : 0;
+  const farthestMs = Math.floor((Number.MAX_SAFE_INTEGER - count) / Math.max(1, count));
+  let exact = Number.isInteger(firstMs);
+  for (let i = 0; i < count && exact; i++) {
+    const fromFirstMs = keys[i] - firstMs;
+    if (Number.isInteger(fromFirstMs) && fromFirstMs <= farthestMs && fromFirstMs >= -farthestMs) keys[i] = fromFirstMs * count + i;
+    else exact = false;
   }
-  // Whole milliseconds over a span that leaves room for the row number: one exact number per row,
-  // (time - first) * count + row, sorted by the typed array's own sort (native, no comparator call per
-  // pair: a cold CLI runs a comparator interpreted). Same order as the comparator below.
-  if (whole && (maxMs - minMs + 1) * count <= Number.MAX_SAFE_INTEGER) {
-    for (let i = 0; i < count; i++) keys[i] = (keys[i] - minMs) * count + i;
+  if (exact) {
     keys.sort();
-    // The order in the keys' own buffer (uint32 k is written over bytes of keys k/2 and before, already read).
+    // The order in the keys' own buffer (uint32 k is written over bytes of keys k/2 and before, already read); a
+    // negative key's remainder is the row less `count`.
     const order = new Uint32Array(keys.buffer, 0, count);
-    for (let k = 0; k < count; k++) order[k] = keys[k] % count;
+    for (let k = 0; k < count; k++) {
+      const row = keys[k] % count;
+      order[k] = row < 0 ? row + count : row;
+    }
     return order;
   }
+  // Times the pass above did not take (a fraction of a millisecond, too far apart): read again, compared.
+  readTimes();
   const times = keys;
   const order = new Uint32Array(count);
   for (let i = 0; i < order.length; i++) order[i] = i;
