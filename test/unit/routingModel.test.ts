@@ -51,9 +51,9 @@ describe('learned routing model', () => {
     ]) assert.notEqual(routeRequest({ prompt }).tier, 'small', prompt);
   });
 
-  it('advises the small tier only within the abstention knob (shipped at 0.15 since session 19)', () => {
+  it('advises the small tier only within the abstention knob (shipped off, at 1, since session 20)', () => {
     const prompt = 'rename getUserData to fetchUserProfile in this file';
-    assert.equal(shippedKnobs.smallMaxRisk, 0.15);
+    assert.equal(shippedKnobs.smallMaxRisk, 1);
     assert.equal(routeRequest({ prompt }).tier, 'small');
     setDecisionKnobsForTraining({ ...shippedKnobs, smallMaxRisk: 0 });
     try {
