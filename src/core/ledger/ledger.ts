@@ -7,9 +7,6 @@ import { RowStore } from './rowStore';
 import type { ParsedUsage, UsageEvent } from '../usageEvent';
 
 export type { RowSpill } from './packedRows';
-/** Rows eachRow reads at a time. */
-const rowsPerRead = 1024;
-
 export { fieldsPerRow, type LedgerChanges, type LedgerParts, type OlderRows, type RestoredLedger, type SerializedLedger } from './rowLayout';
 
 /**
@@ -79,13 +76,12 @@ export class Ledger {
   eachRow(visit: (row: Float64Array, at: number) => void): void {
     const rows = this.rows;
     rows.readOlderNow();
-    const count = rows.count;
-    // Read a few thousand at a time (RowStore.readRange): no call per row to find it, 106 KB held.
-    const buffer = new Float64Array(Math.min(rowsPerRead, count) * fieldsPerRow);
-    for (let from = 0; from < count; from += rowsPerRead) {
-      const n = Math.min(rowsPerRead, count - from);
-      rows.readRange(from, n, buffer);
-      for (let at = 0; at < n * fieldsPerRow; at += fieldsPerRow) visit(buffer, at);
+    // A row at a time through `locate`, not RowStore.readRange: after a cold scan its code is compiled already (the
+    // scan's merges), and a restored index's newest rows are visited where they are, uncopied.
+    rows.walkFrom(0);
+    for (let i = 0; i < rows.count; i++) {
+      const at = rows.locate(i);
+      visit(rows.buffer, at);
     }
   }
 
