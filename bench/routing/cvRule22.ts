@@ -19,7 +19,7 @@
 // the authors none of them saw dealt in turn (`--kind-groups=/tmp/t16r21cache`).
 // Correction (01:49 UTC, after the first run; cvRule.ts "SESSION 20 RULE"): safety.ts reads each candidate with the
 // conservative and aggressive penalties rule 4 gives it (they ship with it), not session 19's.
-// Run: npx tsx bench/routing/cvRule22.ts [--part=tier|kind|all] --cache=DIR --kind-groups=DIR [--old-cache=DIR]
+// Run: npx tsx bench/routing/cvRule22.ts [--part=tier|kind|all] --cache=DIR --kind-groups=DIR [--old-cache=DIR] [--drop-authors=A,B]
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeRequest, type Tier } from '../../src/core/router';
@@ -150,19 +150,23 @@ export function groupReaders(authors: readonly string[]): { groupOf: Map<string,
 }
 
 function tierPart(): void {
-  const rows = loadTuningRows();
+  // `--drop-authors=dataAF` (analysis after the choice, chooses nothing): the grid without those authors' rows, read by
+  // the same heads; nothing is written.
+  const dropped = (arg('drop-authors') ?? '').split(',').filter(Boolean);
+  const allRows = loadTuningRows();
+  const rows = allRows.filter((r) => !dropped.includes(authorOf(r)));
   const authors = [...new Set(rows.map(authorOf))].sort();
   console.log(`${rows.length} rows, ${authors.length} authors: ${authors.map((a) => `${a} ${rows.filter((r) => authorOf(r) === a).length}`).join(', ')}`);
   const v = variants[tierHead.name];
   const { groupOf, weightsOf, missing } = groupReaders(authors);
-  const fullTier = load(headPath(cacheDir, 'ALL', rows.length));
+  const fullTier = load(headPath(cacheDir, 'ALL', allRows.length));
   if (missing.length || !fullTier) {
     console.log(`not trained: ${missing.join(', ')}${fullTier ? '' : ' all-rows tier head'} — the rule cannot run`);
     process.exitCode = 1;
     return;
   }
   const kindFloats = K * (variants[kindHead.name].buckets + denseFeatureNames.length);
-  const kindFile = join(cacheDir, `${kindHead.name}-kind-${kindHead.lambda}-300-ALL-${rows.length}.f32`);
+  const kindFile = join(cacheDir, `${kindHead.name}-kind-${kindHead.lambda}-300-ALL-${allRows.length}.f32`);
   let fullKindW: Float32Array | undefined;
   /** The all-rows kind head only reads the safety checks' requests (waited for if still training). */
   const fullKind = (): Float32Array => {
@@ -205,7 +209,7 @@ function tierPart(): void {
       }
       fullStage = fitStack(inputs, rows);
       const file = join(cacheDir, `stack-${tierHead.name}-${tierHead.lambda}-${stage}-${rows.length}.json`);
-      writeFileSync(file, JSON.stringify({ kind: stage, w0: [...fullStage.w0], w1: [...fullStage.w1] }));
+      if (!dropped.length) writeFileSync(file, JSON.stringify({ kind: stage, w0: [...fullStage.w0], w1: [...fullStage.w1] }));
       console.log(`stage ${stage}: fitted per group and on all rows in ${((Date.now() - t0) / 1000).toFixed(0)} s; all-rows stage (${[...fullStage.w0].map((x) => x.toFixed(3)).join(' ')} | ${[...fullStage.w1].map((x) => x.toFixed(3)).join(' ')}) in ${file}`);
     }
     readers.set(stage, (prompt, ctx) => {
@@ -328,7 +332,8 @@ function tierPart(): void {
   console.log(`\nknobs: ${JSON.stringify(knobs)}`);
   // The tier as it ships, for the kind part's safety check (cvRule19.ts reads this file; written last).
   const stackFile = c.stage === 'none' ? undefined : join(cacheDir, `stack-${tierHead.name}-${tierHead.lambda}-${c.stage}-${rows.length}.json`);
-  writeFileSync(join(cacheDir, `tierchoice-${rows.length}.json`), JSON.stringify({ stage: c.stage, stackFile, knobs }));
+  if (!dropped.length) writeFileSync(join(cacheDir, `tierchoice-${rows.length}.json`), JSON.stringify({ stage: c.stage, stackFile, knobs }));
+  else console.log(`(analysis without ${dropped.join(', ')}: nothing written)`);
 }
 
 function main(): void {
