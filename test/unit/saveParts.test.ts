@@ -139,7 +139,7 @@ function assertSavedAsReference(ledger: Ledger): void {
 }
 
 describe('a whole save, against the plain way', () => {
-  const count = chunkRows * 3 + 777;
+  const count = chunkRows * 2 + 777;
 
   it('gives the same bytes for a cold scan\'s ledger: chunks spilled, wide rows, repeats merged into spilled rows, odd names', () => {
     const spill = new MemorySpill();
