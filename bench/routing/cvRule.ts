@@ -1,5 +1,47 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 20b RULE (2026-12-06, written 02:21-02:35 UTC by t16r23, before any fold figure on this round's tuning rows was
+// computed, and with the twenty-third held-out set (bench/eval-independent/routing23/) unread). Executed by cvRule23.ts
+// (its kind part is cvRule19.ts `kindPart`). Why: session 20's model (plain, large x3, penalties 32/14/6) scored 72.1% of
+// the oracle's saving on the twenty-second set (ja 55.5, zh 66.1, ru 66.9), upward advice 76 of 238 small; out of fold
+// its one penalty is bound by author AF's general-assistant requests (puzzles, maths, legal, writing: innocent-looking
+// and hard), and without AF's rows (analysis only, 82c6597) the rule would have picked plain x1.5 12 at 72.9% against
+// 66.7%. No new author this round. Nothing is chosen from any held-out set 2-9, 22, 23 or RouteLLM.
+//   0. Data: loadTuningRows() when the heads start: session 20's 46 authors plus the twenty-second set as author
+//      heldout22 (scored once in session 20, frozen, sha256 checked in tuneSet.ts); rows repeating a prompt of an
+//      evaluation set or of the twenty-third set left out (importIncoming.ts --recheck / --recheck-frozen, file and line
+//      or id only).
+//   0b. Time: the model must land by 03:25 UTC; nothing the rule has not chosen ships. Two training processes (nice 10)
+//      train, each job claimed once, in this order: the all-rows kind head, kind group heads G0-G2 of 3, the all-rows tier
+//      head, tier group heads G0-G7 of 8 (trainKindGroups.ts; every author present when they start). The tier part
+//      starts when all of them are in the cache, at 03:15 UTC at the latest; if a tier or kind group head or the all-rows
+//      tier head is missing then, the rule does not choose and nothing of the model ships (session 20's model stays;
+//      said so). No earlier round's head reads any author this round. The kind part starts when the tier part has written
+//      tierchoice-<rows>.json.
+//   a. Tier heads as session 20's: the authors (sorted by name) dealt in turn into 8 groups, group g read by the shipped
+//      tier recipe (len15, L2 3e-7, 300 steps) trained this round on the other seven groups' rows.
+//   b-c. Models: plain len15, `scale`, `langscale` and (new) `kindscale` (stackStage.ts, landed with this rule: each
+//      tier logit rescaled and shifted by the kind group read as `prior` reads the kind, from the kind heads' logits
+//      plus the kind rules before any kind bias: general = question, docs, other; coding = every other kind. Four
+//      weights per tier head: bias, slope, the general group's shift and its extra slope; L2 1e-3 towards no change).
+//      Out of fold its kind input is read by this round's three kind group heads (d), each author by the head that held
+//      it out; the stage itself by two-level cross-validation over the 8 tier groups like the others. The hope: general
+//      requests keep a conservative boundary while coding requests get a bolder one under the same penalty. A
+//      per-kind-group penalty is not named (one stage fits the existing grid; two penalties would square it). Grid,
+//      limits and objective exactly as session 20's (floor 0/0.35, caps 1/0.25/0.15, balanced penalties 2-48,
+//      large-tier weights x0.5-x4; pooled FD <= 2.5%, each independent author <= 4%, each language <= 3%, each
+//      independent author x language cell of >= 40 rows with its Wilson lower bound at one-sided 80% <= 5%, safety.ts
+//      on the all-rows model with the candidate's own rule-4 penalties; objective the mean share of the oracle's saving
+//      over the independent authors). Choice: session 20's setting (plain, floor 0, large x3, balanced 14, no cap) if
+//      admissible and within 0.5 point of the best admissible point of the four models; else the plain model's best
+//      admissible point, replaced by `scale`'s, then `langscale`'s, then `kindscale`'s, each if more than 0.5 point
+//      above the choice so far; else (nothing admissible) the plain point with the fewest flagged cells within session
+//      13b's limits that passes safety. Rule 4 as before. Upward advice printed overall, per language and per label kind
+//      group (general, coding), not optimised.
+//   d. Kind: session 20's rule d (cvRule19.ts kindPart) with its three kind group heads retrained this round (dealt as in
+//      (a) into three groups); variants, objective and admissibility unchanged; session 20's kind setting (weight 1,
+//      extra rules, `langbias`, refitted) kept unless the best admissible variant is more than 0.5 point above it.
+//
 // SESSION 20 RULE (2026-12-06, written 01:17-01:25 UTC by t16r22, before any fold figure on this round's tuning rows was
 // computed, before authors AE and AF were read (neither folder opened), and with the twenty-second held-out set
 // (bench/eval-independent/routing22/) unread). Executed by cvRule22.ts (its kind part is cvRule19.ts `kindPart`). Why:
