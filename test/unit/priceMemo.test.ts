@@ -34,7 +34,7 @@ describe('the price memo', function () {
     assert.equal(priceMemoText(providers), memo);
     const names = memo.split('\n').filter(Boolean).map((line) => line.slice(0, line.indexOf('\t')));
     assert.ok(names.length > 500, `${names.length} names`);
-    for (const name of ['gpt-5.3-codex', 'gpt-5-codex', 'claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'claude-haiku-4-5-20251001']) assert.ok(names.includes(name), name);
+    for (const name of ['gpt-5.3-codex', 'gpt-5-codex', 'claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'claude-haiku-4-5-20251001', 'claude-opus-4-5-20251101']) assert.ok(names.includes(name), name);
   });
 
   it('prices every name it holds, and names near them, as the price package does', () => {
