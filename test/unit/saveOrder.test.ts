@@ -23,4 +23,9 @@ describe('index save order', () => {
       { numRuns: 500 },
     );
   });
+
+  it('keeps a fraction of a millisecond that the distance to a far first time would round off', () => {
+    const times = [1e15, 1_760_000_000_000.0002, 1_760_000_000_000];
+    assert.deepEqual([...timeOrder({ count: times.length, timeOf: (i) => times[i] })], [2, 1, 0]);
+  });
 });

@@ -181,8 +181,10 @@ export function timeOrder(store: Pick<RowStore, 'count' | 'timeOf'> & { timesInt
   const farthestMs = Math.floor((Number.MAX_SAFE_INTEGER - count) / Math.max(1, count));
   let exact = Number.isInteger(firstMs);
   for (let i = 0; i < count && exact; i++) {
+    // The time itself whole, not only its distance: far from the first time a fraction is rounded off the difference
+    // (1e15 - 1760000000000.0002 is a whole number). Two whole times within the bound differ exactly.
     const fromFirstMs = keys[i] - firstMs;
-    if (Number.isInteger(fromFirstMs) && fromFirstMs <= farthestMs && fromFirstMs >= -farthestMs) keys[i] = fromFirstMs * count + i;
+    if (Number.isInteger(keys[i]) && fromFirstMs <= farthestMs && fromFirstMs >= -farthestMs) keys[i] = fromFirstMs * count + i;
     else exact = false;
   }
   if (exact) {
