@@ -17,6 +17,12 @@ export function fnv1a(text: string): number {
  * name section). Each step is a bijection of the running value, so any one changed word changes it; ~1 GB/s in plain
  * JS, no `node:zlib`.
  */
+export function fnv1aWords(words: Int32Array | Uint32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * `h` run on by FNV-1a steps over `words[from, to)`, not finished (`>>> 0` when done): the one loop of every checksum
  * over the index's words (key table, names, file table), so that in a cold CLI, where a loop runs interpreted until V8
@@ -31,10 +37,4 @@ export function fnvWordsStep(h: number, words: Uint32Array, from: number, to: nu
 export function fnvBytesStep(h: number, bytes: Uint8Array, from: number, to: number): number {
   for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h;
-}
-
-export function fnv1aWords(words: Int32Array | Uint32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  return h >>> 0;
 }
