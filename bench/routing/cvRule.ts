@@ -1,5 +1,41 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 21 RULE (2026-12-06, designed by the lead, written 04:15-04:35 UTC by t16r24, before any fold figure on this
+// round's tuning rows was computed, and with the twenty-fourth held-out set (bench/eval-independent/routing24/) unread).
+// Executed by cvRule24.ts (its kind part is cvRule19.ts `kindPart`). Why: in sessions 20 and 20b the one penalty was bound
+// by author AF (general-assistant requests: puzzles, maths, legal questions, writing), its English cell and its 4% author
+// limit; session 20b's model read 74.5% of the oracle's saving on the twenty-third set, just under the 75% goal. No new
+// tuning author this round (AG and AH, being written now, are for the next round). Nothing is chosen from any held-out
+// set 2-9, 23, 24 or RouteLLM.
+//   0. Data: loadTuningRows() when the heads start: session 20b's 47 authors plus the twenty-third set as author heldout23
+//      (scored once in session 20b, frozen, sha256 checked in tuneSet.ts); rows repeating a prompt of an evaluation set or
+//      of the twenty-fourth set left out (importIncoming.ts --recheck / --recheck-frozen, file and line or id only).
+//   0b. Time: the model must land by 05:45 UTC; nothing the rule has not chosen ships. Heads as session 20b's (two
+//      training processes, nice 10, each job claimed once: the all-rows kind head, kind group heads G0-G2 of 3, the
+//      all-rows tier head, tier group heads G0-G7 of 8; every author present when they start). The tier part starts when
+//      all of them are in the cache, at 05:25 UTC at the latest; if a tier or kind group head or the all-rows tier head is
+//      missing then, the rule does not choose and nothing of the model ships (session 20b's model stays; said so). No
+//      earlier round's head reads any author this round.
+//   a. General-assistant authors: the rule fixes the list as [dataAF], the only author whose README says its focus is
+//      requests to a general AI assistant rather than coding requests (dataAD's puts ~455 non-code requests beside ~586
+//      coding ones). Their rows train every head as before. In the tier part such an author's limit is its false-downgrade
+//      rate over all its rows (each row read by its fold head) < 5.0% (the issue's goal on an independent set), in place
+//      of the per-author 4% limit and the per-(author x language) cell limit, which no longer apply to it; it still counts
+//      in the pooled (<= 2.5%) and per-language (<= 3%) limits and in safety.ts's checks. Every other independent author:
+//      <= 4% and its cells of >= 40 rows with Wilson lower bound (one-sided 80%) <= 5%, as session 20b's.
+//   b. Objective: the mean share of the oracle's saving over the independent authors other than the general-assistant
+//      ones (their share printed beside it, not maximised).
+//   c. Tier heads, models (plain, `scale`, `langscale`, `kindscale`), grid, two-level cross-validation and rule 4 as
+//      session 20b's. Choice: session 20b's setting (plain, floor 0, large x2, balanced 24, no cap) if admissible under (a)
+//      and within 0.5 point of the best admissible point by (b); else the plain model's best admissible point, replaced by
+//      `scale`'s, then `langscale`'s, then `kindscale`'s, each if more than 0.5 point above the choice so far; else
+//      (nothing admissible) the plain point with the fewest flagged cells within the other limits that passes safety.
+//   d. Kind: unchanged, cvRule19.ts kindPart with this round's three kind group heads; session 20b's kind setting (weight
+//      1, extra rules, `langbias`, refitted) kept unless the best admissible variant is more than 0.5 point above it.
+//   e. Analysis only, chooses nothing: the choice rule 23's limits and objective would have made on the same figures
+//      (dataAF under the 4% author and cell limits, the objective over all independent authors; kept setting and order as
+//      in c), printed so the docs can say what (a) and (b) changed.
+//
 // SESSION 20b RULE (2026-12-06, written 02:21-02:35 UTC by t16r23, before any fold figure on this round's tuning rows was
 // computed, and with the twenty-third held-out set (bench/eval-independent/routing23/) unread). Executed by cvRule23.ts
 // (its kind part is cvRule19.ts `kindPart`). Why: session 20's model (plain, large x3, penalties 32/14/6) scored 72.1% of
