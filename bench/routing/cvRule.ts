@@ -1,6 +1,6 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
-// SESSION 21 RULE (2026-12-06, designed by the lead, written 04:15-04:35 UTC by t16r24, before any fold figure on this
+// SESSION 21 RULE (2026-12-06, designed by the lead, written 04:11-04:13 UTC by t16r24, before any fold figure on this
 // round's tuning rows was computed, and with the twenty-fourth held-out set (bench/eval-independent/routing24/) unread).
 // Executed by cvRule24.ts (its kind part is cvRule19.ts `kindPart`). Why: in sessions 20 and 20b the one penalty was bound
 // by author AF (general-assistant requests: puzzles, maths, legal questions, writing), its English cell and its 4% author
