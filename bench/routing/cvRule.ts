@@ -1,5 +1,37 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 21b RULE (2026-12-06, designed by the lead, written 04:39-04:45 UTC by t16r25, before any fold figure on this
+// round's tuning rows was computed, before AG, AH or the twenty-fourth set joined tuning, and with the twenty-fifth
+// held-out set (bench/eval-independent/routing25/) unread). Executed by cvRule25.ts (its kind part is cvRule19.ts
+// `kindPart`). Why: the next round right after session 21's, with two new independent tuning authors written this
+// session from the label definitions alone: AG (ordinary coding requests weighted to ru/ja/zh/pt/es and to the lower
+// tiers seen from the side a cautious reader overrates) and AH (in-session messages: terse follow-ups, pasted errors,
+// corrections). Nothing is chosen from any held-out set 2-9, 24, 25 or RouteLLM.
+//   0. Data: loadTuningRows() when the heads start: session 21's 48 authors, plus the twenty-fourth set as author
+//      heldout24 (moved only after session 21 scored it once; frozen, sha256 checked in tuneSet.ts), plus dataAG and
+//      dataAH (importIncoming.ts --session=21b --authors=AG,AH: validated, repeats of tuning and evaluation rows dropped);
+//      rows repeating a prompt of an evaluation set or of the twenty-fifth set left out (importIncoming.ts --recheck /
+//      --recheck-frozen, file and line or id only), before any head of this round is trained.
+//   0b. Time: the model must land by 06:15 UTC; nothing the rule has not chosen ships. Heads as session 21's (two
+//      training processes, nice 10, each job claimed once: the all-rows kind head, kind group heads G0-G2 of 3, the
+//      all-rows tier head, tier group heads G0-G7 of 8; every author present when they start). The tier part starts when
+//      all of them are in the cache, at 06:00 UTC at the latest; if a tier or kind group head or the all-rows tier head is
+//      missing then, the rule does not choose and nothing of the model ships (main keeps session 21's model; said so). No
+//      earlier round's head reads any author this round.
+//   a. General-assistant authors: still [dataAF] (AG and AH write coding requests); its limit, the other authors' limits,
+//      the objective (mean share of the oracle's saving over the independent authors other than dataAF), heads, models,
+//      grid, two-level cross-validation, safety and rule 4 exactly as session 21's.
+//   b. Choice: the setting main holds when this round's tier part starts (decisionKnobs.ts shippedKnobs and modelData.ts's
+//      second stage: session 21's, chosen by the SESSION 21 RULE and landed by t16r24; session 20b's if that had not
+//      landed; the docs name it) if admissible and within 0.5 point of the best admissible point; else the plain model's
+//      best admissible point, replaced by `scale`'s, then `langscale`'s, then `kindscale`'s, each if more than 0.5 point
+//      above the choice so far; else (nothing admissible) the plain point with the fewest flagged cells within the other
+//      limits that passes safety. A kept setting outside the grid is not kept.
+//   c. Kind: unchanged, cvRule19.ts kindPart with this round's three kind group heads; the kind setting main holds when
+//      the kind part starts (session 21's) kept unless the best admissible variant is more than 0.5 point above it.
+//   d. Analysis only, chooses nothing: session 21's rule (e), the choice rule 23's limits and objective would have made on
+//      the same figures (dataAF under the 4% author and cell limits, the objective over all independent authors).
+//
 // SESSION 21 RULE (2026-12-06, designed by the lead, written 04:11-04:13 UTC by t16r24, before any fold figure on this
 // round's tuning rows was computed, and with the twenty-fourth held-out set (bench/eval-independent/routing24/) unread).
 // Executed by cvRule24.ts (its kind part is cvRule19.ts `kindPart`). Why: in sessions 20 and 20b the one penalty was bound
