@@ -1,6 +1,6 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
-// SESSION 21b RULE (2026-12-06, designed by the lead, written 04:39-04:45 UTC by t16r25, before any fold figure on this
+// SESSION 21b RULE (2026-12-06, designed by the lead, written 04:38-04:40 UTC by t16r25 (committed 04:39:53), before any fold figure on this
 // round's tuning rows was computed, before AG, AH or the twenty-fourth set joined tuning, and with the twenty-fifth
 // held-out set (bench/eval-independent/routing25/) unread). Executed by cvRule25.ts (its kind part is cvRule19.ts
 // `kindPart`). Why: the next round right after session 21's, with two new independent tuning authors written this

@@ -1,12 +1,12 @@
 // The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
 // project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
-// helpers A-Z and AA-AD who saw only the label definitions, see bench/routing/README.md), the tuning half (even
+// helpers A-Z and AA-AH who saw only the label definitions, see bench/routing/README.md), the tuning half (even
 // lines) of eval.jsonl, since session 5 the first independent held-out set
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
 // evaluation, since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
 // `heldout11`), since session 14 the twelfth and thirteenth (`heldout12`, `heldout13`), since session 14b the
-// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`) and since session 21 the twenty-third (`heldout23`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
-// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the twenty-fourth (routing24/, not yet scored) and the public RouteLLM sets are only ever evaluated.
+// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`), since session 21 the twenty-third (`heldout23`) and since session 21b the twenty-fourth (`heldout24`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
+// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the twenty-fifth (routing25/, not yet scored) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,10 +109,11 @@ export const tunedHeldOutSets: readonly TunedHeldOutSet[] = [
   { flag: '--seventeenth', name: 'Seventeenth', author: 'heldout17', file: 'routing17/heldout17.jsonl', sha256: '26b16eabc46a5f47091425470a8700802b4199ea35d0630e4238aafd1eb2f9cc', scored: 'session 15', tuningSince: 'session 16', notTuning: new Set(['h17-0318', 'h17-0320', 'h17-0338', 'h17-0479', 'h17-0554', 'h17-0583']) },
   { flag: '--eighteenth', name: 'Eighteenth', author: 'heldout18', file: 'routing18/heldout18.jsonl', sha256: '17588200683671ed2be2848e2f33bf22c1165cbcc394b992b812d6c2e5302dd6', scored: 'session 16', tuningSince: 'session 17', notTuning: new Set(['h18-0260', 'h18-0368']) },
   { flag: '--nineteenth', name: 'Nineteenth', author: 'heldout19', file: 'routing19/heldout19.jsonl', sha256: '8e7e58f80f4961b00d72e8240330a76517ee88b239640eec16050a8fe8623847', scored: 'session 17', tuningSince: 'session 18', notTuning: new Set(['h19-0348']) },
-  { flag: '--twentieth', name: 'Twentieth', author: 'heldout20', file: 'routing20/heldout20.jsonl', sha256: '4f927f4b16c01feea2d1d48b490a7a17ce77496fb7ee70be45db6ae91899878e', scored: 'session 18', tuningSince: 'session 19', notTuning: new Set(['h20-0155', 'h20-0250', 'h20-0464', 'h20-0530', 'h20-0571', 'h20-0587']) },
+  { flag: '--twentieth', name: 'Twentieth', author: 'heldout20', file: 'routing20/heldout20.jsonl', sha256: '4f927f4b16c01feea2d1d48b490a7a17ce77496fb7ee70be45db6ae91899878e', scored: 'session 18', tuningSince: 'session 19', notTuning: new Set(['h20-0155', 'h20-0250', 'h20-0447', 'h20-0464', 'h20-0530', 'h20-0571', 'h20-0587']) },
   { flag: '--twentyfirst', name: 'Twenty-first', author: 'heldout21', file: 'routing21/heldout21.jsonl', sha256: '7fe208e4277e3d27ec9e12dcbdaebbd77a148255df8effd945035e2e0e2fb7f4', scored: 'session 19', tuningSince: 'session 20', notTuning: new Set(['h21-0290', 'h21-0494', 'h21-0512', 'h21-0570']) },
-  { flag: '--twentysecond', name: 'Twenty-second', author: 'heldout22', file: 'routing22/heldout22.jsonl', sha256: 'aba530f3a6c86fac8e7f8af4a7d77695750204ed71e12cd9c1257bb8c31de57f', scored: 'session 20', tuningSince: 'session 20b', notTuning: new Set(['h22-0006', 'h22-0539']) },
-  { flag: '--twentythird', name: 'Twenty-third', author: 'heldout23', file: 'routing23/heldout23.jsonl', sha256: 'ffd30b4358e569bab027276d906dc53c66403931fc5ef86b2685def8bc05a4c5', scored: 'session 20b', tuningSince: 'session 21', notTuning: new Set(['h23-0101', 'h23-0198', 'h23-0394']) },
+  { flag: '--twentysecond', name: 'Twenty-second', author: 'heldout22', file: 'routing22/heldout22.jsonl', sha256: 'aba530f3a6c86fac8e7f8af4a7d77695750204ed71e12cd9c1257bb8c31de57f', scored: 'session 20', tuningSince: 'session 20b', notTuning: new Set(['h22-0006', 'h22-0126', 'h22-0539']) },
+  { flag: '--twentythird', name: 'Twenty-third', author: 'heldout23', file: 'routing23/heldout23.jsonl', sha256: 'ffd30b4358e569bab027276d906dc53c66403931fc5ef86b2685def8bc05a4c5', scored: 'session 20b', tuningSince: 'session 21', notTuning: new Set(['h23-0101', 'h23-0121', 'h23-0198', 'h23-0394']) },
+  { flag: '--twentyfourth', name: 'Twenty-fourth', author: 'heldout24', file: 'routing24/heldout24.jsonl', sha256: 'dca6a580a1689b02cd1dfeee333278e6deb773b1c707c913e8b79142aae5bc72', scored: 'session 21', tuningSince: 'session 21b', notTuning: new Set(['h24-0172', 'h24-0173']) },
 ];
 
 export const tunedHeldOutPath = (set: TunedHeldOutSet): string => join(__dirname, '../eval-independent', set.file);
@@ -125,7 +126,7 @@ export function loadTunedHeldOut(set: TunedHeldOutSet, options: { tuning?: boole
 
 /**
  * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only), the first independent held-out set
- * and, since sessions 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b and 21, the tenth to twenty-third (tier and kind; each an author of its own in cross-validation).
+ * and, since sessions 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21 and 21b, the tenth to twenty-fourth (tier and kind; each an author of its own in cross-validation).
  */
 export function loadTuningRows(): LabelledRow[] {
   const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0 && !evalTuningNotTuning.has(i + 1)).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));
