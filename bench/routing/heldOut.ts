@@ -17,15 +17,14 @@ import { pct, scoreByLanguage, scoreSet, scoreTable, type LabelledRow, type Verd
 import { firstHeldOutSha256, loadFirstHeldOut, loadOwnHeldOut, loadTunedHeldOut, tunedHeldOutSets } from './tuneSet';
 
 /** A frozen evaluation set: its sha256 checked, one labelled row per JSON line; undefined when it is absent. */
-function loadFrozenSet(file: string, expectedSha256: string, kindOf: (kind: string | undefined) => string | undefined): LabelledRow[] | undefined {
+function loadFrozenSet(file: string, expectedSha256: string, kindOf: (kind: string | undefined) => string | undefined, notScored: ReadonlySet<string> = new Set()): LabelledRow[] | undefined {
   if (!existsSync(file)) return undefined;
   const bytes = readFileSync(file);
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== expectedSha256) throw new Error(`${file}: sha256 ${sha}, expected ${expectedSha256} (the set is frozen)`);
-  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => {
-    const r = JSON.parse(l) as LabelledRow & { lang?: string };
-    return { prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: kindOf(r.kind), lang: r.lang };
-  });
+  return bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LabelledRow & { id?: string; lang?: string })
+    .filter((r) => !r.id || !notScored.has(r.id))
+    .map((r) => ({ prompt: r.prompt, contextTokens: r.contextTokens ?? 0, tier: r.tier, kind: kindOf(r.kind), lang: r.lang }));
 }
 
 /**
@@ -50,6 +49,11 @@ export interface EvaluationSet {
   sha256: string;
   /** The second set's author used 12 kinds of its own: the router's kind is mapped into them (others: the 13). */
   kindMap?: Readonly<Record<string, string>>;
+  /**
+   * Ids of rows whose prompt a tuning row repeats, found only after the scored model had trained on that row (the set
+   * was not rechecked before that round): not scored, since the model has seen them.
+   */
+  notScored?: readonly string[];
 }
 
 /** The independent held-out sets, each written by a helper who saw only the label definitions (session in the comment). */
@@ -83,7 +87,7 @@ export function loadEvaluationSet(set: EvaluationSet): LabelledRow[] | undefined
   if (!set.sha256) return undefined;
   // Only the second set's kinds with a counterpart in the router's are scored for kind.
   const kindOf = set.kindMap ? (kind: string | undefined) => (kind && mappableSecondKinds.has(kind) ? kind : undefined) : (kind: string | undefined) => kind;
-  return loadFrozenSet(evaluationSetPath(set), set.sha256, kindOf);
+  return loadFrozenSet(evaluationSetPath(set), set.sha256, kindOf, new Set(set.notScored));
 }
 
 export function verdictsOf(rows: readonly LabelledRow[], aggressiveness: Aggressiveness = 'balanced', kindMap?: Readonly<Record<string, string>>): Verdict[] {
