@@ -6,7 +6,7 @@
 // evaluation, since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
 // `heldout11`), since session 14 the twelfth and thirteenth (`heldout12`, `heldout13`), since session 14b the
 // fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`), since session 21 the twenty-third (`heldout23`) and since session 21b the twenty-fourth (`heldout24`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
-// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the twenty-fifth (routing25/, not yet scored) and the public RouteLLM sets are only ever evaluated.
+// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the twenty-fifth (routing25/, heldOut.ts `evaluationSets` since session 21b), the twenty-sixth (routing26/, not yet scored) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
