@@ -1,5 +1,22 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 21c RULE (2026-12-06, set by the lead, written 05:38-05:40 UTC by t16r26, before any fold figure on this
+// round's tuning rows was computed and before the twenty-fifth and twenty-sixth sets joined tuning). Executed by
+// cvRule26.ts (its kind part is cvRule19.ts `kindPart`). Why: a third round this session on the same procedure, with the
+// two sets session 21b's model has now scored once. Nothing is chosen from any held-out set 2-9, 27, 28 or RouteLLM.
+//   0. Data: loadTuningRows() when the heads start: session 21b's 51 authors plus the twenty-fifth and twenty-sixth sets
+//      as authors heldout25 and heldout26 (each moved only after session 21b's model, 0a945c4, scored it once; frozen,
+//      sha256 checked in tuneSet.ts; rows repeating an evaluation set's prompt left out by importIncoming.ts
+//      --recheck-frozen, id only), before any head of this round is trained. No other new data.
+//   0b. Time: the model must land by 06:21 UTC; nothing the rule has not chosen ships. Heads as session 21b's (two
+//      training processes, nice 10, each job claimed once). The tier part starts when all of them are in the cache, at
+//      06:10 UTC at the latest; if a tier or kind group head or the all-rows tier head is missing then, the rule does not
+//      choose and nothing of the model ships (main keeps session 21b's model; said so).
+//   a. General-assistant authors, limits, objective, heads, models, grid, safety and rule 4 exactly as session 21b's.
+//   b. Choice: the setting main holds when this round's tier part starts (session 21b's: plain, floor 0, large x1.5,
+//      balanced 20, no cap) if admissible and within 0.5 point of the best admissible point; else as session 21b's rule b.
+//   c. Kind part and analysis (d) as session 21b's.
+//
 // SESSION 21b RULE (2026-12-06, designed by the lead, written 04:38-04:40 UTC by t16r25 (committed 04:39:53), before any fold figure on this
 // round's tuning rows was computed, before AG, AH or the twenty-fourth set joined tuning, and with the twenty-fifth
 // held-out set (bench/eval-independent/routing25/) unread). Executed by cvRule25.ts (its kind part is cvRule19.ts
