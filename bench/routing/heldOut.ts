@@ -1,11 +1,11 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, `--twentyfifth`, `--twentysixth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
 // the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13, the twelfth and
 // thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
-// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17, the nineteenth (scored in session 17) since session 18, the twentieth (scored in session 18) since session 19, the twenty-first (scored in session 19) since session 20, the twenty-second (scored in session 20) since session 20b, the twenty-third (scored in session 20b) since session 21, the twenty-fourth (scored in session 21) since session 21b (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--twentyfourth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
+// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17, the nineteenth (scored in session 17) since session 18, the twentieth (scored in session 18) since session 19, the twenty-first (scored in session 19) since session 20, the twenty-second (scored in session 20) since session 20b, the twenty-third (scored in session 20b) since session 21, the twenty-fourth (scored in session 21) since session 21b, the twenty-fifth and twenty-sixth (scored in session 21b) since session 21c (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--twentysixth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
 // Run: npx tsx bench/routing/heldOut.ts [--twentysixth] [--twentyfifth] [--twentyfourth] [--twentythird] [--twentysecond] [--twentyfirst] [--twentieth] [--nineteenth] [--eighteenth] [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
@@ -78,10 +78,9 @@ export const evaluationSets: readonly EvaluationSet[] = [
   // The twenty-second (written in session 19, scored once in session 20, 02:02:33 UTC) is tuning data since session 20b.
   // The twenty-third (written in session 20, scored once in session 20b, 03:07:41 UTC) is tuning data since session 21.
   // The twenty-fourth (written in session 20, scored once in session 21, 04:55:40 UTC) is tuning data since session 21b.
-  { flag: '--twentyfifth', name: 'Twenty-fifth', file: 'routing25/heldout25.jsonl', sha256: '601ffbf700930db653264284fe8ef17d4e3872054ef8879cc28cc8bf79c4587c' }, // written in session 21, scored in session 21b
-  // Written in session 21 during session 21's round, copied in unread, scored once with session 21b's model (0a945c4);
-  // that round had not dropped its repeats, so the six rows a tuning row repeats are not scored (ids only, 05:21 UTC).
-  { flag: '--twentysixth', name: 'Twenty-sixth', file: 'routing26/heldout26.jsonl', sha256: 'f329ec8995475ead962fc1af33d862725dc9a38f59e3d335fbb2a2207c6996a6', notScored: ['h26-0181', 'h26-0194', 'h26-0240', 'h26-0388', 'h26-0584', 'h26-0600'] },
+  // The twenty-fifth (written in session 21, scored once in session 21b, 05:29:43 UTC) is tuning data since session 21c.
+  // The twenty-sixth (written in session 21, scored once in session 21b, 05:33:30 UTC, six rows a tuning row repeats not
+  // scored) is tuning data since session 21c.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);

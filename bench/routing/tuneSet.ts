@@ -5,8 +5,8 @@
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
 // evaluation, since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
 // `heldout11`), since session 14 the twelfth and thirteenth (`heldout12`, `heldout13`), since session 14b the
-// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`), since session 21 the twenty-third (`heldout23`) and since session 21b the twenty-fourth (`heldout24`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
-// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`), the twenty-fifth (routing25/, heldOut.ts `evaluationSets` since session 21b), the twenty-sixth (routing26/, not yet scored) and the public RouteLLM sets are only ever evaluated.
+// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`), since session 21 the twenty-third (`heldout23`), since session 21b the twenty-fourth (`heldout24`) and since session 21c the twenty-fifth and twenty-sixth (`heldout25`, `heldout26`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
+// independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,6 +114,10 @@ export const tunedHeldOutSets: readonly TunedHeldOutSet[] = [
   { flag: '--twentysecond', name: 'Twenty-second', author: 'heldout22', file: 'routing22/heldout22.jsonl', sha256: 'aba530f3a6c86fac8e7f8af4a7d77695750204ed71e12cd9c1257bb8c31de57f', scored: 'session 20', tuningSince: 'session 20b', notTuning: new Set(['h22-0006', 'h22-0126', 'h22-0539']) },
   { flag: '--twentythird', name: 'Twenty-third', author: 'heldout23', file: 'routing23/heldout23.jsonl', sha256: 'ffd30b4358e569bab027276d906dc53c66403931fc5ef86b2685def8bc05a4c5', scored: 'session 20b', tuningSince: 'session 21', notTuning: new Set(['h23-0101', 'h23-0121', 'h23-0198', 'h23-0394']) },
   { flag: '--twentyfourth', name: 'Twenty-fourth', author: 'heldout24', file: 'routing24/heldout24.jsonl', sha256: 'dca6a580a1689b02cd1dfeee333278e6deb773b1c707c913e8b79142aae5bc72', scored: 'session 21', tuningSince: 'session 21b', notTuning: new Set(['h24-0172', 'h24-0173']) },
+  { flag: '--twentyfifth', name: 'Twenty-fifth', author: 'heldout25', file: 'routing25/heldout25.jsonl', sha256: '601ffbf700930db653264284fe8ef17d4e3872054ef8879cc28cc8bf79c4587c', scored: 'session 21b', tuningSince: 'session 21c', notTuning: new Set(['h25-0446']) },
+  // h26-0506: the fifth set repeats it. h26-0239 repeats h25-0086, and the six others a tuning row already repeated (not
+  // scored in session 21b): they stay out, one copy of each prompt, not two.
+  { flag: '--twentysixth', name: 'Twenty-sixth', author: 'heldout26', file: 'routing26/heldout26.jsonl', sha256: 'f329ec8995475ead962fc1af33d862725dc9a38f59e3d335fbb2a2207c6996a6', scored: 'session 21b', tuningSince: 'session 21c', notTuning: new Set(['h26-0181', 'h26-0194', 'h26-0239', 'h26-0240', 'h26-0388', 'h26-0506', 'h26-0584', 'h26-0600']) },
 ];
 
 export const tunedHeldOutPath = (set: TunedHeldOutSet): string => join(__dirname, '../eval-independent', set.file);
@@ -126,7 +130,7 @@ export function loadTunedHeldOut(set: TunedHeldOutSet, options: { tuning?: boole
 
 /**
  * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only), the first independent held-out set
- * and, since sessions 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21 and 21b, the tenth to twenty-fourth (tier and kind; each an author of its own in cross-validation).
+ * and, since sessions 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21, 21b and 21c, the tenth to twenty-sixth (tier and kind; each an author of its own in cross-validation).
  */
 export function loadTuningRows(): LabelledRow[] {
   const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0 && !evalTuningNotTuning.has(i + 1)).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));
