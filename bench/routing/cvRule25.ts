@@ -37,7 +37,8 @@ import { loadTuningRows } from './tuneSet';
 
 const K = modelHeads.length - 2;
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
-const cacheDir = arg('cache') ?? '/tmp/t16r25cache';
+/** Where this round's heads are: set by `runRule` (`--cache`, else the round's own folder). */
+let cacheDir = '';
 const groupCount = 8;
 const kindGroupCount = 3;
 const margin = 0.005;
@@ -76,7 +77,8 @@ export const generalAssistantLimit = 0.05;
  * dataAF; rule 23's reading (e, analysis only) names none, so every independent author is under the 4% and cell limits.
  */
 interface Reading { name: string; general: readonly string[] }
-const rule25: Reading = { name: 'SESSION 21b RULE', general: generalAssistantAuthors };
+/** The rule applied: set by `runRule` (the name is the round's). */
+let rule25: Reading = { name: '', general: generalAssistantAuthors };
 const rule23Reading: Reading = { name: "rule 23's limits and objective (analysis only)", general: [] };
 const floors = [0, 0.35];
 const scales = [0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
@@ -356,12 +358,12 @@ function tierPart(): void {
   console.log(`\n# ${rule25.name}`);
   const { chosen, how, shipped } = choose(rule25, true);
   if (shipped) console.log(`  kept setting: ${upward(shipped, labelTiers, indep)}; by language: ${byLanguageText(shipped)}`);
-  if (!chosen) { console.log('SESSION 21b RULE: nothing admissible and nothing within the other limits passes safety — main\'s setting stays'); return; }
+  if (!chosen) { console.log(`${rule25.name}: nothing admissible and nothing within the other limits passes safety — main's setting stays`); return; }
   const c = chosen;
   const same = points.filter((p) => p.stage === c.stage && p.floor === c.floor && p.scale === c.scale && p.cap === c.cap);
   const { conservative, aggressive } = rule4(c);
   console.log(`rule 4 penalties (pooled FD): ${same.map((p) => `${p.penalty} ${pct(p.all.falseDowngradeRate)}`).join(', ')}`);
-  console.log(`\nSESSION 21b RULE (tier): ${c.label} [${how}]; conservative ${conservative.penalty}, aggressive ${aggressive.penalty}`);
+  console.log(`\n${rule25.name} (tier): ${c.label} [${how}]; conservative ${conservative.penalty}, aggressive ${aggressive.penalty}`);
   if (c.stage !== 'none') console.log(`  ship the stage: train.ts --stack=${join(cacheDir, `stack-${tierHead.name}-${tierHead.lambda}-${c.stage}-${rows.length}.json`)}`);
   console.log(`objective (without ${generalAssistantAuthors.join(', ')}) ${pct(objective(c, rule25))}, all independent ${pct(objective(c, rule23Reading))}; ${generalShares(c)}; pooled FD ${pct(c.all.falseDowngradeRate)} (${c.all.falseDowngrades}), pooled share ${pct(c.all.shareOfOracle)}; safety ${safety(c).length ? 'FAIL' : 'pass'}; ${upward(c, labelTiers, indep)}`);
   console.log(`  by language: ${byLanguageText(c)}`);
@@ -386,11 +388,17 @@ function tierPart(): void {
   else console.log(`(analysis without ${dropped.join(', ')}: nothing written)`);
 }
 
-function main(): void {
+/**
+ * Applies this rule under a round's name with that round's heads (`defaultCache` unless `--cache`): session 21c's rule
+ * (cvRule26.ts) is this one on other rows, so it runs this code rather than a copy of it.
+ */
+export function runRule(name: string, defaultCache: string): void {
+  rule25 = { name, general: generalAssistantAuthors };
+  cacheDir = arg('cache') ?? defaultCache;
   const part = arg('part') ?? 'all';
   if (part === 'tier' || part === 'all') tierPart();
   if (part === 'kind' || part === 'all') console.log(`kept kind setting (rule c, main's now): weight ${keptKind.weight}, extra rules ${keptKind.extra}, ${keptKind.stage}`);
-  if (part === 'kind' || part === 'all') kindPart(keptKind, 'SESSION 21b RULE');
+  if (part === 'kind' || part === 'all') kindPart(keptKind, name);
 }
 
-if (require.main === module) main();
+if (require.main === module) runRule('SESSION 21b RULE', '/tmp/t16r25cache');
