@@ -1,5 +1,39 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 22 RULE (2026-12-06, designed by the lead, written 06:54-07:05 UTC by t16r27, before any fold figure on this
+// round's tuning rows was computed, before anything was imported this round and before the twenty-seventh and
+// twenty-eighth sets joined tuning). Executed by cvRule27.ts (cvRule25.ts `runRule` with the general-assistant list as its
+// third parameter; its kind part is cvRule19.ts `kindPart`). Why: the chosen setting has been bound by one author, dataAF,
+// the only author of general-assistant requests; a model that has seen one such author reads the next one badly. Two new
+// independent general-assistant tuning authors, written this session from the label definitions and a reading of the tier
+// rule for general requests: AI (reasoning: maths, puzzles, science, law, tax, health) and AJ (language work: writing,
+// translation, extraction from attached texts, role-play, planning, chat follow-ups), each held to the same line as AF.
+// Nothing is chosen from any held-out set 2-9, 29, 30 or RouteLLM.
+//   0. Data: loadTuningRows() when the heads start: session 21c's 53 authors plus the twenty-seventh and twenty-eighth
+//      sets as authors heldout27 and heldout28 (each moved only after session 21c's model, 72021b2, scored it once;
+//      frozen, sha256 checked in tuneSet.ts; rows heldOut.ts did not score and rows repeating an evaluation set's prompt
+//      left out, --recheck-frozen, id only), plus dataAI and dataAJ (importIncoming.ts --session=22 --authors=AI,AJ;
+//      only an author whose DONE file exists by 07:45 UTC; provenance sha256 checked against its DONE file); rows
+//      repeating a prompt of the twenty-ninth or thirtieth set left out (importIncoming.ts --recheck, file and line or id
+//      only) if those sets are on main by 07:55 UTC, before any head of this round is trained.
+//   0b. Time: the model must land by 08:45 UTC; nothing the rule has not chosen ships. Heads as session 21c's (two
+//      training processes, nice 10, each job claimed once: the all-rows kind head, kind group heads G0-G2 of 3, the
+//      all-rows tier head, tier group heads G0-G7 of 8; every author present when they start). The tier part starts when
+//      all of them are in the cache, at 08:30 UTC at the latest; if a tier or kind group head or the all-rows tier head is
+//      missing then, the rule does not choose and nothing of the model ships (main keeps session 21c's model, 72021b2;
+//      said so). No earlier round's head reads any author this round.
+//   a. General-assistant authors: [dataAF, dataAI, dataAJ] (AI and AJ if imported). Each is held to under 5% false
+//      downgrades over all its rows in place of the 4% author and cell limits; each stays in the pooled, per-language and
+//      safety checks; each is left out of the objective (mean share of the oracle's saving over the other independent
+//      authors). The other authors' limits, heads, models, grid, two-level cross-validation, safety and rule 4 exactly as
+//      session 21c's.
+//   b. Choice: the setting main holds when this round's tier part starts (session 21c's: plain, floor 0, large x1.25,
+//      balanced 24, no cap) if admissible and within 0.5 point of the best admissible point; else the plain model's best
+//      admissible point, replaced by `scale`'s, then `langscale`'s, then `kindscale`'s, each if more than 0.5 point above
+//      the choice so far; else (nothing admissible) as session 21c's.
+//   c. Kind part and analysis (d: the choice rule 23's limits and objective would have made on the same figures, every
+//      general-assistant author under the 4% author and cell limits and in the objective) as session 21c's.
+//
 // SESSION 21c RULE (2026-12-06, set by the lead, written 05:38-05:40 UTC by t16r26, before any fold figure on this
 // round's tuning rows was computed and before the twenty-fifth and twenty-sixth sets joined tuning). Executed by
 // cvRule26.ts (its kind part is cvRule19.ts `kindPart`). Why: a third round this session on the same procedure, with the

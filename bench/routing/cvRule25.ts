@@ -77,7 +77,7 @@ export const generalAssistantLimit = 0.05;
  * dataAF; rule 23's reading (e, analysis only) names none, so every independent author is under the 4% and cell limits.
  */
 interface Reading { name: string; general: readonly string[] }
-/** The rule applied: set by `runRule` (the name is the round's). */
+/** The rule applied: set by `runRule` (the name and the general-assistant list are the round's). */
 let rule25: Reading = { name: '', general: generalAssistantAuthors };
 const rule23Reading: Reading = { name: "rule 23's limits and objective (analysis only)", general: [] };
 const floors = [0, 0.35];
@@ -128,8 +128,8 @@ function objective(p: CellPoint, reading: Reading): number {
   return xs.length ? xs.reduce((t, x) => t + x, 0) / xs.length : 0;
 }
 
-/** The general-assistant authors' shares, printed beside the objective. */
-const generalShares = (p: CellPoint): string => generalAssistantAuthors.map((a) => `${a} ${p.per.get(a) ? `share ${pct(p.per.get(a)!.shareOfOracle)} FD ${pct(p.per.get(a)!.falseDowngradeRate)}` : 'absent'}`).join(', ');
+/** The general-assistant authors' shares (the run's list), printed beside the objective. */
+const generalShares = (p: CellPoint): string => rule25.general.map((a) => `${a} ${p.per.get(a) ? `share ${pct(p.per.get(a)!.shareOfOracle)} FD ${pct(p.per.get(a)!.falseDowngradeRate)}` : 'absent'}`).join(', ');
 
 /** Upward advice among the independent authors' rows: small advised medium or large, medium advised large. */
 function upward(p: CellPoint, tiers: readonly Tier[], indep: readonly boolean[]): string {
@@ -302,8 +302,8 @@ function tierPart(): void {
     const fails = broken(p, rule25);
     console.log(`${p.label}: objective ${pct(objective(p, rule25))} (all independent ${pct(objective(p, rule23Reading))}; ${generalShares(p)}) · pooled FD ${pct(p.all.falseDowngradeRate)} · worst languages ${worstLanguages(p)} · flagged cells ${flaggedCells(p, rule25).length}${fails.length ? ` · breaks ${fails.slice(0, 4).join(', ')}${fails.length > 4 ? ` (+${fails.length - 4})` : ''}` : ''}`);
   }
-  console.log(`\nlimits (rule a): pooled <= ${pct(foldLimits14.pooled)}, each language <= ${pct(foldLimits14.perLanguage)}, safety.ts on the all-rows model; each general-assistant author (${generalAssistantAuthors.join(', ')}) < ${pct(generalAssistantLimit)} over all its rows; each other independent author <= ${pct(foldLimits14.perAuthor)} and each of its language cells of >= ${foldLimits14.minCellRows} rows: Wilson lower bound (z ${foldLimits14.cellZ}) <= ${pct(foldLimits14.perCell)}`);
-  console.log(`objective (rule b): mean share of the oracle's saving over the independent authors other than ${generalAssistantAuthors.join(', ')}`);
+  console.log(`\nlimits (rule a): pooled <= ${pct(foldLimits14.pooled)}, each language <= ${pct(foldLimits14.perLanguage)}, safety.ts on the all-rows model; each general-assistant author (${rule25.general.join(', ')}) < ${pct(generalAssistantLimit)} over all its rows; each other independent author <= ${pct(foldLimits14.perAuthor)} and each of its language cells of >= ${foldLimits14.minCellRows} rows: Wilson lower bound (z ${foldLimits14.cellZ}) <= ${pct(foldLimits14.perCell)}`);
+  console.log(`objective (rule b): mean share of the oracle's saving over the independent authors other than ${rule25.general.join(', ')}`);
 
   /** Rules c (and e's reading): the best admissible point per model, then the choice in the rule's order. */
   const choose = (reading: Reading, verbose: boolean): { chosen?: CellPoint; how: string; shipped?: CellPoint; shippedAdmissible: boolean } => {
@@ -350,9 +350,9 @@ function tierPart(): void {
   };
 
   // Rule e first (analysis only, chooses nothing), so the rule's own choice is the last thing printed.
-  console.log(`\n# rule e (analysis only, chooses nothing): ${rule23Reading.name}, dataAF under the 4% and cell limits, the objective over all independent authors`);
+  console.log(`\n# rule e (analysis only, chooses nothing): ${rule23Reading.name}, ${rule25.general.join(', ')} under the 4% and cell limits, the objective over all independent authors`);
   const e = choose(rule23Reading, false);
-  if (e.chosen) console.log(`RULE 23's LIMITS AND OBJECTIVE would choose: ${e.chosen.label} [${e.how}] · all-independent objective ${pct(objective(e.chosen, rule23Reading))}, without ${generalAssistantAuthors.join(', ')} ${pct(objective(e.chosen, rule25))}, pooled FD ${pct(e.chosen.all.falseDowngradeRate)}, ${generalShares(e.chosen)}; ${upward(e.chosen, labelTiers, indep)}`);
+  if (e.chosen) console.log(`RULE 23's LIMITS AND OBJECTIVE would choose: ${e.chosen.label} [${e.how}] · all-independent objective ${pct(objective(e.chosen, rule23Reading))}, without ${rule25.general.join(', ')} ${pct(objective(e.chosen, rule25))}, pooled FD ${pct(e.chosen.all.falseDowngradeRate)}, ${generalShares(e.chosen)}; ${upward(e.chosen, labelTiers, indep)}`);
   else console.log("RULE 23's LIMITS AND OBJECTIVE: nothing admissible");
 
   console.log(`\n# ${rule25.name}`);
@@ -365,7 +365,7 @@ function tierPart(): void {
   console.log(`rule 4 penalties (pooled FD): ${same.map((p) => `${p.penalty} ${pct(p.all.falseDowngradeRate)}`).join(', ')}`);
   console.log(`\n${rule25.name} (tier): ${c.label} [${how}]; conservative ${conservative.penalty}, aggressive ${aggressive.penalty}`);
   if (c.stage !== 'none') console.log(`  ship the stage: train.ts --stack=${join(cacheDir, `stack-${tierHead.name}-${tierHead.lambda}-${c.stage}-${rows.length}.json`)}`);
-  console.log(`objective (without ${generalAssistantAuthors.join(', ')}) ${pct(objective(c, rule25))}, all independent ${pct(objective(c, rule23Reading))}; ${generalShares(c)}; pooled FD ${pct(c.all.falseDowngradeRate)} (${c.all.falseDowngrades}), pooled share ${pct(c.all.shareOfOracle)}; safety ${safety(c).length ? 'FAIL' : 'pass'}; ${upward(c, labelTiers, indep)}`);
+  console.log(`objective (without ${rule25.general.join(', ')}) ${pct(objective(c, rule25))}, all independent ${pct(objective(c, rule23Reading))}; ${generalShares(c)}; pooled FD ${pct(c.all.falseDowngradeRate)} (${c.all.falseDowngrades}), pooled share ${pct(c.all.shareOfOracle)}; safety ${safety(c).length ? 'FAIL' : 'pass'}; ${upward(c, labelTiers, indep)}`);
   console.log(`  by language: ${byLanguageText(c)}`);
   for (const l of [...new Set(langOf)].sort()) console.log(`  upward advice, ${l}: ${upward(c, labelTiers, indep.map((x, i) => x && langOf[i] === l))}`);
   // By the label's kind group (general: question, docs, other), for the chosen and the kept setting.
@@ -373,8 +373,8 @@ function tierPart(): void {
   for (const [name, p] of [['chosen', c], ...(shipped ? [['kept setting', shipped] as const] : [])] as const) console.log(`  upward advice by label kind group, ${name}: general ${upward(p, labelTiers, indep.map((x, i) => x && general[i]))}; coding ${upward(p, labelTiers, indep.map((x, i) => x && !general[i]))}`);
   console.log(scoreTable('language', scoreByLanguage(tierRows, c.verdicts.map((tier) => ({ tier })))));
   console.log(`  flagged cells (rule a): ${flaggedCells(c, rule25).join(', ') || 'none'}; under rule 23's reading: ${flaggedCells(c, rule23Reading).join(', ') || 'none'}`);
-  const shares = [...c.per].filter(([a]) => isIndependent(a) && !generalAssistantAuthors.includes(a)).map(([, s]) => s.shareOfOracle).sort((x, y) => x - y);
-  console.log(`  shares of the independent authors other than ${generalAssistantAuthors.join(', ')}: min ${pct(shares[0])}, median ${pct(shares[Math.floor(shares.length / 2)])}, max ${pct(shares[shares.length - 1])}`);
+  const shares = [...c.per].filter(([a]) => isIndependent(a) && !rule25.general.includes(a)).map(([, s]) => s.shareOfOracle).sort((x, y) => x - y);
+  console.log(`  shares of the independent authors other than ${rule25.general.join(', ')}: min ${pct(shares[0])}, median ${pct(shares[Math.floor(shares.length / 2)])}, max ${pct(shares[shares.length - 1])}`);
   for (const [a, s] of c.per) console.log(`  ${a}: n ${s.count}, FD ${pct(s.falseDowngradeRate)} (${s.falseDowngrades}), share ${pct(s.shareOfOracle)}, acc ${pct(s.accuracy)}`);
   const worstCells = [...c.cells].filter(([, s]) => s.count >= foldLimits14.minCellRows).sort((x, y) => y[1].falseDowngradeRate - x[1].falseDowngradeRate).slice(0, 12);
   console.log(`  highest cells (>= ${foldLimits14.minCellRows} rows): ${worstCells.map(([k, s]) => `${k.replace('\u0000', ' ')} ${s.falseDowngrades}/${s.count}`).join(', ')}`);
@@ -389,11 +389,13 @@ function tierPart(): void {
 }
 
 /**
- * Applies this rule under a round's name with that round's heads (`defaultCache` unless `--cache`): session 21c's rule
- * (cvRule26.ts) is this one on other rows, so it runs this code rather than a copy of it.
+ * Applies this rule under a round's name with that round's heads (`defaultCache` unless `--cache`) and general-assistant
+ * list (`general`: held to rule a's 5% over all their rows and left out of the objective; limits, objective and printing
+ * all read it): session 21c's rule (cvRule26.ts) is this one on other rows, session 22's (cvRule27.ts) with two more
+ * general-assistant authors, so they run this code rather than a copy of it.
  */
-export function runRule(name: string, defaultCache: string): void {
-  rule25 = { name, general: generalAssistantAuthors };
+export function runRule(name: string, defaultCache: string, general: readonly string[] = generalAssistantAuthors): void {
+  rule25 = { name, general };
   cacheDir = arg('cache') ?? defaultCache;
   const part = arg('part') ?? 'all';
   if (part === 'tier' || part === 'all') tierPart();
