@@ -1,11 +1,11 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, `--twentyseventh`, `--twentyeighth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
 // the tenth and eleventh were evaluated once in session 12 and are tuning data since session 13, the twelfth and
 // thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
-// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17, the nineteenth (scored in session 17) since session 18, the twentieth (scored in session 18) since session 19, the twenty-first (scored in session 19) since session 20, the twenty-second (scored in session 20) since session 20b, the twenty-third (scored in session 20b) since session 21, the twenty-fourth (scored in session 21) since session 21b, the twenty-fifth and twenty-sixth (scored in session 21b) since session 21c (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--twentysixth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
+// 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17, the nineteenth (scored in session 17) since session 18, the twentieth (scored in session 18) since session 19, the twenty-first (scored in session 19) since session 20, the twenty-second (scored in session 20) since session 20b, the twenty-third (scored in session 20b) since session 21, the twenty-fourth (scored in session 21) since session 21b, the twenty-fifth and twenty-sixth (scored in session 21b) since session 21c, the twenty-seventh and twenty-eighth (scored in session 21c) since session 22 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--twentyeighth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
 // Run: npx tsx bench/routing/heldOut.ts [--twentyeighth] [--twentyseventh] [--twentysixth] [--twentyfifth] [--twentyfourth] [--twentythird] [--twentysecond] [--twentyfirst] [--twentieth] [--nineteenth] [--eighteenth] [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
@@ -81,11 +81,8 @@ export const evaluationSets: readonly EvaluationSet[] = [
   // The twenty-fifth (written in session 21, scored once in session 21b, 05:29:43 UTC) is tuning data since session 21c.
   // The twenty-sixth (written in session 21, scored once in session 21b, 05:33:30 UTC, six rows a tuning row repeats not
   // scored) is tuning data since session 21c.
-  // Written in session 21 after session 21b's model landed, copied in unread, scored once with session 21c's model
-  // (72021b2); that round trained without rechecking them, so the rows a tuning row repeats are not scored (ids only,
-  // 06:10 UTC).
-  { flag: '--twentyseventh', name: 'Twenty-seventh', file: 'routing27/heldout27.jsonl', sha256: 'eae35462ef037ec2d709b4e28f524ba57772fb790f0f767c2a02a9c1bf264cea', notScored: ['h27-0102', 'h27-0186'] },
-  { flag: '--twentyeighth', name: 'Twenty-eighth', file: 'routing28/heldout28.jsonl', sha256: '31ea498c0ee0bbad25f080a9acdc3f24d446c9f5918681c6f176ccc613e2948a', notScored: ['h28-0035', 'h28-0146', 'h28-0199', 'h28-0344', 'h28-0394', 'h28-0418', 'h28-0441', 'h28-0455'] },
+  // The twenty-seventh and twenty-eighth (written in session 21, scored once in session 21c with 72021b2, 06:12:03 and
+  // 06:12:06 UTC; rows a tuning row repeated not scored) are tuning data since session 22.
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);

@@ -1,11 +1,11 @@
 // The tuning set: hand-written labelled requests in nine languages (bench/routing/tune/*.tsv: the
 // project's own `<lang>.tsv` and `mixed*.tsv`, and `indep-data<X>-*.tsv` written by independent data
-// helpers A-Z and AA-AH who saw only the label definitions, see bench/routing/README.md), the tuning half (even
+// helpers A-Z and AA-AJ who saw only the label definitions, see bench/routing/README.md), the tuning half (even
 // lines) of eval.jsonl, since session 5 the first independent held-out set
 // (bench/eval-independent/routing/heldout.jsonl, author `heldout1`), moved to tuning after its single
 // evaluation, since session 13 the tenth and eleventh sets (`tunedHeldOutSets`, authors `heldout10`,
 // `heldout11`), since session 14 the twelfth and thirteenth (`heldout12`, `heldout13`), since session 14b the
-// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`), since session 21 the twenty-third (`heldout23`), since session 21b the twenty-fourth (`heldout24`) and since session 21c the twenty-fifth and twenty-sixth (`heldout25`, `heldout26`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
+// fourteenth and fifteenth (`heldout14`, `heldout15`) since session 15 the sixteenth (`heldout16`) since session 16 the seventeenth (`heldout17`), since session 17 the eighteenth (`heldout18`), since session 18 the nineteenth (`heldout19`), since session 19 the twentieth (`heldout20`), since session 20 the twenty-first (`heldout21`), since session 20b the twenty-second (`heldout22`), since session 21 the twenty-third (`heldout23`), since session 21b the twenty-fourth (`heldout24`), since session 21c the twenty-fifth and twenty-sixth (`heldout25`, `heldout26`) and since session 22 the twenty-seventh and twenty-eighth (`heldout27`, `heldout28`), each moved the same way after its evaluation. Only this trains the model; the held-out half of eval.jsonl, the second to ninth
 // independent sets (bench/eval-independent/routing2/ … routing9/, heldOut.ts `evaluationSets`) and the public RouteLLM sets are only ever evaluated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -118,6 +118,10 @@ export const tunedHeldOutSets: readonly TunedHeldOutSet[] = [
   // h26-0506: the fifth set repeats it. h26-0239 repeats h25-0086, and the six others a tuning row already repeated (not
   // scored in session 21b): they stay out, one copy of each prompt, not two.
   { flag: '--twentysixth', name: 'Twenty-sixth', author: 'heldout26', file: 'routing26/heldout26.jsonl', sha256: 'f329ec8995475ead962fc1af33d862725dc9a38f59e3d335fbb2a2207c6996a6', scored: 'session 21b', tuningSince: 'session 21c', notTuning: new Set(['h26-0181', 'h26-0194', 'h26-0239', 'h26-0240', 'h26-0388', 'h26-0506', 'h26-0584', 'h26-0600']) },
+  // The rows heldOut.ts did not score in session 21c (a tuning row already repeated them) stay out: one copy of each prompt.
+  // h28-0008 and h28-0424: the sixth and seventh sets repeat them. h28-0050 and h28-0410 repeat h27-0222 and h27-0554.
+  { flag: '--twentyseventh', name: 'Twenty-seventh', author: 'heldout27', file: 'routing27/heldout27.jsonl', sha256: 'eae35462ef037ec2d709b4e28f524ba57772fb790f0f767c2a02a9c1bf264cea', scored: 'session 21c', tuningSince: 'session 22', notTuning: new Set(['h27-0102', 'h27-0186']) },
+  { flag: '--twentyeighth', name: 'Twenty-eighth', author: 'heldout28', file: 'routing28/heldout28.jsonl', sha256: '31ea498c0ee0bbad25f080a9acdc3f24d446c9f5918681c6f176ccc613e2948a', scored: 'session 21c', tuningSince: 'session 22', notTuning: new Set(['h28-0008', 'h28-0035', 'h28-0050', 'h28-0146', 'h28-0199', 'h28-0344', 'h28-0394', 'h28-0410', 'h28-0418', 'h28-0424', 'h28-0441', 'h28-0455']) },
 ];
 
 export const tunedHeldOutPath = (set: TunedHeldOutSet): string => join(__dirname, '../eval-independent', set.file);
@@ -130,7 +134,7 @@ export function loadTunedHeldOut(set: TunedHeldOutSet, options: { tuning?: boole
 
 /**
  * Tuning rows: the TSV set (tier and kind), eval.jsonl's even lines (tier only), the first independent held-out set
- * and, since sessions 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21, 21b and 21c, the tenth to twenty-sixth (tier and kind; each an author of its own in cross-validation).
+ * and, since sessions 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21, 21b, 21c and 22, the tenth to twenty-eighth (tier and kind; each an author of its own in cross-validation).
  */
 export function loadTuningRows(): LabelledRow[] {
   const evalTune = loadEvalJsonl().filter((_, i) => i % 2 === 0 && !evalTuningNotTuning.has(i + 1)).map((r) => ({ ...r, lang: detectLanguage(r.prompt), author: 'own' }));

@@ -100,7 +100,7 @@ describe('learned routing model', () => {
     for (const f of files) assert.ok(f.startsWith(`indep-${tuneFileAuthor(f)}-`), `${f} read as ${tuneFileAuthor(f)}`);
   });
 
-  it('trains on the first and the tenth to twenty-sixth independent sets (tuned on since sessions 5, 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21, 21b and 21c) and on no prompt of any evaluation set', () => {
+  it('trains on the first and the tenth to twenty-eighth independent sets (tuned on since sessions 5, 13, 14, 14b, 15, 16, 17, 18, 19, 20, 20b, 21, 21b, 21c and 22) and on no prompt of any evaluation set', () => {
     const tuneDir = join(__dirname, '../../bench/routing/tune');
     const tuning = new Set<string>();
     for (const file of readdirSync(tuneDir).filter((f) => f.endsWith('.tsv'))) {
@@ -112,9 +112,9 @@ describe('learned routing model', () => {
     assert.equal(first.length, 429);
     // Rows a later set repeats are left out of tuning by id (the file is frozen).
     for (const r of first) if (!firstHeldOutNotTuning.has(r.id)) tuning.add(r.prompt.trim());
-    // The tenth and eleventh sets (tuning since session 13), the twelfth and thirteenth (since session 14), the fourteenth and fifteenth (since session 14b), the sixteenth (since session 15), the seventeenth (since session 16), the eighteenth (since session 17), the nineteenth (since session 18), the twentieth (since session 19), the twenty-first (since session 20), the twenty-second (since session 20b), the twenty-third (since session 21), the twenty-fourth (since session 21b), the twenty-fifth and twenty-sixth (since session 21c), likewise
+    // The tenth and eleventh sets (tuning since session 13), the twelfth and thirteenth (since session 14), the fourteenth and fifteenth (since session 14b), the sixteenth (since session 15), the seventeenth (since session 16), the eighteenth (since session 17), the nineteenth (since session 18), the twentieth (since session 19), the twenty-first (since session 20), the twenty-second (since session 20b), the twenty-third (since session 21), the twenty-fourth (since session 21b), the twenty-fifth and twenty-sixth (since session 21c), the twenty-seventh and twenty-eighth (since session 22), likewise
     // without the rows an evaluation set repeats.
-    for (const author of ['heldout10', 'heldout11', 'heldout12', 'heldout13', 'heldout14', 'heldout15', 'heldout16', 'heldout17', 'heldout18', 'heldout19', 'heldout20', 'heldout21', 'heldout22', 'heldout23', 'heldout24', 'heldout25', 'heldout26']) assert.ok(tunedHeldOutSets.some((s) => s.author === author), `${author} not tuning data`);
+    for (const author of ['heldout10', 'heldout11', 'heldout12', 'heldout13', 'heldout14', 'heldout15', 'heldout16', 'heldout17', 'heldout18', 'heldout19', 'heldout20', 'heldout21', 'heldout22', 'heldout23', 'heldout24', 'heldout25', 'heldout26', 'heldout27', 'heldout28']) assert.ok(tunedHeldOutSets.some((s) => s.author === author), `${author} not tuning data`);
     for (const tuned of tunedHeldOutSets) {
       const rows = jsonlRows(join(__dirname, '../../bench/eval-independent', tuned.file));
       assert.equal(rows.length, 600);
