@@ -1,6 +1,6 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
-// SESSION 22 RULE (2026-12-06, designed by the lead, written 06:54-07:05 UTC by t16r27, before any fold figure on this
+// SESSION 22 RULE (2026-12-06, designed by the lead, written 06:50-06:55 UTC by t16r27 (committed 06:54:54), before any fold figure on this
 // round's tuning rows was computed, before anything was imported this round and before the twenty-seventh and
 // twenty-eighth sets joined tuning). Executed by cvRule27.ts (cvRule25.ts `runRule` with the general-assistant list as its
 // third parameter; its kind part is cvRule19.ts `kindPart`). Why: the chosen setting has been bound by one author, dataAF,
