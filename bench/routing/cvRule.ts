@@ -1,5 +1,15 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
+// SESSION 22b RULE (2026-12-06, set by the lead at 07:58 UTC after the SESSION 22 RULE chose nothing). Executed by
+// cvRule28.ts. The SESSION 22 RULE below unchanged in every tier term (data, general-assistant list, limits, objective,
+// grid, stages, kept setting, safety, rule 4, analysis (e), this round's heads as trained), with the kind side that
+// safety.ts reads and that ships fixed to session 21c's (72021b2's all-rows kind head, kind-rule weight 1 with extra rules,
+// its kind bias per language); the kind part is not rerun. Why: every point of the SESSION 22 RULE failed safety.ts's
+// `translate this error message to Spanish` -> `edit` (this round's kind head reads `other`), because the lead's brief to
+// the general-assistant authors AI and AJ put translation under `other`, against the coding convention the safety checks
+// and unit tests hold. The lead had read the SESSION 22 RULE's fold figures before writing this rule; since its tier terms
+// are unchanged, the choice follows mechanically from them and the safety checks. Nothing is chosen from any held-out set.
+//
 // SESSION 22 RULE (2026-12-06, designed by the lead, written 06:50-06:55 UTC by t16r27 (committed 06:54:54), before any fold figure on this
 // round's tuning rows was computed, before anything was imported this round and before the twenty-seventh and
 // twenty-eighth sets joined tuning). Executed by cvRule27.ts (cvRule25.ts `runRule` with the general-assistant list as its
