@@ -1,6 +1,6 @@
 // The rules that choose the model and its knobs from cross-validation on the tuning set (cv.ts, lab.ts).
 //
-// SESSION 22b RULE (2026-12-06, set by the lead at 07:58 UTC after the SESSION 22 RULE chose nothing). Executed by
+// SESSION 22b RULE (2026-12-06, set by the lead at 07:52 UTC after the SESSION 22 RULE chose nothing). Executed by
 // cvRule28.ts. The SESSION 22 RULE below unchanged in every tier term (data, general-assistant list, limits, objective,
 // grid, stages, kept setting, safety, rule 4, analysis (e), this round's heads as trained), with the kind side that
 // safety.ts reads and that ships fixed to session 21c's (72021b2's all-rows kind head, kind-rule weight 1 with extra rules,

@@ -1,4 +1,4 @@
-// Session 22b rule (cvRule.ts "SESSION 22b RULE", set by the lead at 07:58 UTC after the SESSION 22 RULE shipped nothing).
+// Session 22b rule (cvRule.ts "SESSION 22b RULE", set by the lead at 07:52 UTC after the SESSION 22 RULE shipped nothing).
 // The SESSION 22 RULE (cvRule27.ts) unchanged in every tier term — the same 51,491 rows by 57 authors, the general-assistant
 // list [dataAF, dataAI, dataAJ], limits, objective, grid, stages and their order, the kept setting's terms, safety, rule 4,
 // analysis (e), and this round's heads as trained 07:06-07:23 UTC (not retrained) — with one change on the kind side:
