@@ -33,28 +33,27 @@ export interface DecisionKnobs {
   largeMissScale: number;
 }
 
-// Session 21c: the session 21c rule (bench/routing/cvRule.ts, cvRule26.ts; committed 05:38:38 UTC before any fold figure
-// on the 48,385 rows by 53 authors: the twenty-fifth and twenty-sixth held-out sets now among them as heldout25 and
-// heldout26). Every author read by a tier head trained this round without it (8 author groups). As session 21b's rule:
-// author AF (general-assistant requests) is held to under 5% false downgrades over all its rows, the objective averages
-// the other 51 independent authors. Tier: the plain model (no second stage), caution off, no hard-topic floor, large-tier
-// misses x1.25, balanced penalty 24, no small-tier cap: 68.6% mean share over those 51 authors out of fold (under the 75%
-// goal), AF 45.1% at 4.9% false downgrades, pooled FD 0.8%, ko 1.2% (highest language). Session 21b's setting (x1.5, 20)
-// reads 69.1% but is no longer admissible (AF 5.0%); the `scale`, `langscale` and `kindscale` stages' best points 67.6%,
-// 67.4% and 68.4%. Balanced 20 at x1.25 breaks AF's 5% (5.4%). Conservative 48 and aggressive 10: the penalties of that
-// setting whose pooled rate is nearest half and twice the balanced one. Kind (rule c, out of fold by three author-group
-// heads retrained this round): session 21b's setting kept, kind-rule weight 1 with extraKindRules and a bias per kind and
-// request language (modelData.ts `kindBias`, refitted): 82.6% in the lowest language (ko) out of fold, pooled 84.0%.
+// Session 22b: the session 22b rule (bench/routing/cvRule.ts, cvRule28.ts; set at 07:52 UTC after the session 22 rule,
+// committed 06:54:54 UTC before any fold figure on these rows, chose nothing). 51,491 rows by 57 authors, three of them
+// (AF, AI, AJ) writing requests to a general assistant, each held to under 5% false downgrades over its rows and left out
+// of the objective; every author read by a tier head trained this round without it (8 author groups). Tier: a second
+// stage that rescales the two logits (`scale`, modelData.ts `stack`), caution off, no hard-topic floor, large-tier misses
+// x0.75, balanced penalty 12, no small-tier cap: 71.7% mean share over the other 53 independent authors out of fold,
+// pooled FD 1.1%, AF 3.7%, AI 4.8%, AJ 4.6% (session 21c's setting, plain x1.25 24: 68.3%). Binding: x0.75 10 puts AI at
+// 5.6% and author P's Korean cell over its limit. Conservative 24 and aggressive 6: the penalties of that setting whose
+// pooled rate is nearest half and twice the balanced one. Kind: session 21c's kind heads, kind-rule weight 1 with
+// extraKindRules and its kind bias per language, unchanged (this round's kind heads, which learned the general-assistant
+// authors' `translation -> other`, failed a safety check): 82.6% in the lowest language (ko) out of fold, pooled 84.0%.
 // The earlier sessions' rules, grids and figures: docs/benchmarks.md, "Routing on requests the project did not write".
 export const shippedKnobs: DecisionKnobs = {
-  downgradePenalty: { conservative: 48, balanced: 24, aggressive: 10 },
+  downgradePenalty: { conservative: 24, balanced: 12, aggressive: 6 },
   hardTopicFloor: 0,
   ruleCaution: false,
   cautionMaxWords: Number.POSITIVE_INFINITY,
   kindRuleWeight: 1,
   extraKindRules: true,
   smallMaxRisk: 1,
-  largeMissScale: 1.25,
+  largeMissScale: 0.75,
 };
 
 let current: DecisionKnobs = shippedKnobs;
