@@ -1,5 +1,5 @@
 // Evaluation only, never tuning: the project's own held-out half (eval.jsonl odd lines), the independent held-out
-// sets (`evaluationSets`: `--second` … `--ninth`, bench/eval-independent/routing<N>/, each written by a helper who
+// sets (`evaluationSets`: `--second` … `--ninth`, `--twentyninth` … `--thirtysecond`, bench/eval-independent/routing<N>/, each written by a helper who
 // saw only the label definitions, its sha256 checked; each scored once when it came in, any further run is counted in
 // docs/benchmarks.md), and two public sets derived from lm-sys/RouteLLM (bench/routing/public/). The first
 // independent set (bench/eval-independent/routing/) was evaluated once in session 4 and is tuning data since session 5;
@@ -7,7 +7,7 @@
 // thirteenth (scored in session 13) since session 14, the fourteenth and fifteenth (scored in session 14) since session
 // 14b, the sixteenth (scored in session 14b) since session 15, the seventeenth (scored in session 15) since session 16, the eighteenth (scored in session 16) since session 17, the nineteenth (scored in session 17) since session 18, the twentieth (scored in session 18) since session 19, the twenty-first (scored in session 19) since session 20, the twenty-second (scored in session 20) since session 20b, the twenty-third (scored in session 20b) since session 21, the twenty-fourth (scored in session 21) since session 21b, the twenty-fifth and twenty-sixth (scored in session 21b) since session 21c, the twenty-seventh and twenty-eighth (scored in session 21c) since session 22 (tuneSet.ts `tunedHeldOutSets`). `--first`, `--tenth` … `--twentyeighth` still score them, marked as tuned-on data (evidence of nothing on data the project has not seen).
 // Prints the tables for docs/benchmarks.md.
-// Run: npx tsx bench/routing/heldOut.ts [--twentyeighth] [--twentyseventh] [--twentysixth] [--twentyfifth] [--twentyfourth] [--twentythird] [--twentysecond] [--twentyfirst] [--twentieth] [--nineteenth] [--eighteenth] [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
+// Run: npx tsx bench/routing/heldOut.ts [--thirtysecond] [--thirtyfirst] [--thirtieth] [--twentyninth] [--twentyeighth] [--twentyseventh] [--twentysixth] [--twentyfifth] [--twentyfourth] [--twentythird] [--twentysecond] [--twentyfirst] [--twentieth] [--nineteenth] [--eighteenth] [--seventeenth] [--sixteenth] [--fifteenth] [--fourteenth] [--thirteenth] [--twelfth] [--eleventh] [--tenth] (tuned-on) [--ninth] [--eighth] [--seventh] … [--second] [--verbose] [--rules] [--aggressiveness=balanced] [--first]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +83,10 @@ export const evaluationSets: readonly EvaluationSet[] = [
   // scored) is tuning data since session 21c.
   // The twenty-seventh and twenty-eighth (written in session 21, scored once in session 21c with 72021b2, 06:12:03 and
   // 06:12:06 UTC; rows a tuning row repeated not scored) are tuning data since session 22.
+  { flag: '--twentyninth', name: 'Twenty-ninth', file: 'routing29/heldout29.jsonl', sha256: 'ae6cd545c8bd9d32965ee6e6fac10f6f8bee83530ed164081f3245603a2ea110' }, // session 22
+  { flag: '--thirtieth', name: 'Thirtieth', file: 'routing30/heldout30.jsonl', sha256: '7cfa5b2bcfb95eabfa4e70c53e93c5aea85c6e97f6d8c56ce43fd74e0907949f' }, // session 22
+  { flag: '--thirtyfirst', name: 'Thirty-first', file: 'routing31/heldout31.jsonl', sha256: 'faa2fe77687f39bc528afcc8f238c4dbbb090f35d781e07c4a2b25fb750e7951', notScored: ['h31-0105', 'h31-0185', 'h31-0426'] }, // session 22b
+  { flag: '--thirtysecond', name: 'Thirty-second', file: 'routing32/heldout32.jsonl', sha256: '54da6fd686fa97729979ad213dc29dbbfb5c4c68888bacc75b80db05ae098cf4', notScored: ['h32-0327', 'h32-0476'] }, // session 22b
 ];
 
 export const evaluationSetPath = (set: EvaluationSet): string => join(__dirname, '../eval-independent', set.file);
